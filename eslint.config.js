@@ -1,0 +1,33 @@
+// Dependency direction is enforced here (design.md §6): formats is the leaf, chaincode never
+// imports gateway or node-config, and nothing imports the tests.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const forbid = (...folders) => ({
+  'no-restricted-imports': [
+    'error',
+    {
+      patterns: folders.map((f) => ({
+        group: [`**/${f}/**`],
+        message: `this folder may not depend on ${f}/`,
+      })),
+    },
+  ],
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.run/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  // chai's property assertions (`.to.be.true`) are expressions by design.
+  { files: ['test/**/*.ts'], rules: { '@typescript-eslint/no-unused-expressions': 'off' } },
+  { files: ['formats/**/*.ts'], rules: forbid('chaincode', 'gateway', 'node-config', 'network', 'test') },
+  { files: ['chaincode/**/*.ts'], rules: forbid('gateway', 'node-config', 'network', 'test') },
+  { files: ['gateway/**/*.ts'], rules: forbid('node-config', 'network', 'test') },
+  { files: ['node-config/**/*.ts'], rules: forbid('network', 'test') },
+);
