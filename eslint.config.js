@@ -16,7 +16,7 @@ const forbid = (...folders) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.run/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.run/**', '.build/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
