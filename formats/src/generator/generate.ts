@@ -1,0 +1,392 @@
+import { DmsnetError } from '../errors.js';
+import { generateInn10 } from '../identifiers/inn.js';
+import { generateKpp } from '../identifiers/kpp.js';
+import { generateOgrn } from '../identifiers/ogrn.js';
+import { formatSnils, generateSnils } from '../identifiers/snils.js';
+import { generateEnp } from '../identifiers/enp.js';
+import { createRng, pick, randomInt, type Rng } from '../random.js';
+import type {
+  DmsDocument,
+  DocumentHeader,
+  DocumentType,
+  ExpertiseActBody,
+  ExpertiseActLine,
+  GuaranteeLetterBody,
+  InsuredListBody,
+  InsuredListRow,
+  InvoiceBody,
+  InvoiceLine,
+  PartyRef,
+  Person,
+  PriceListBody,
+  ReplyBody,
+} from '../types.js';
+import {
+  DEFECTS,
+  DIAGNOSES,
+  EMPLOYERS,
+  FEMALE_NAMES,
+  MALE_NAMES,
+  PATRONYMICS,
+  PROGRAMMES,
+  SERVICES,
+  SURNAMES,
+} from './data.js';
+
+export interface GenerateOptions {
+  /** Rows of an insured list, lines of the other documents (default 10; a guarantee letter's default is 3). */
+  rows?: number;
+  /** Same seed, same document (default 1). */
+  seed?: number;
+  sender?: PartyRef;
+  addressee?: PartyRef;
+}
+
+function party(seed: number, name: string): PartyRef {
+  const rng = createRng(seed);
+  const inn = generateInn10(rng);
+  return Object.freeze({ ogrn: generateOgrn(rng), inn, kpp: generateKpp(rng, inn), name });
+}
+
+/** The insurer and the clinic generated documents use unless told otherwise; valid ОГРН, ИНН and КПП. */
+export const SAMPLE_PARTIES: { readonly insurer: PartyRef; readonly clinic: PartyRef } = Object.freeze({
+  insurer: party(0x5eed1, 'АО «Страховая компания «Пример»'),
+  clinic: party(0x5eed2, 'ООО «Клиника Здоровье»'),
+});
+
+const DAY = 86_400_000;
+
+function isoDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+function dateMs(iso: string): number {
+  return Date.parse(iso + 'T00:00:00Z');
+}
+
+function addDays(iso: string, days: number): string {
+  return isoDate(dateMs(iso) + days * DAY);
+}
+
+/** Per-document context: one rng drives everything, so the seed alone fixes the output. */
+class Context {
+  readonly rng: Rng;
+  /** The day the document is created on, in November–December 2026. */
+  readonly today: string;
+
+  constructor(readonly seed: number) {
+    this.rng = createRng(seed);
+    this.today = addDays('2026-11-01', randomInt(this.rng, 0, 50));
+  }
+
+  header(
+    type: DocumentType,
+    sender: PartyRef,
+    addressee: PartyRef,
+    extra: Partial<DocumentHeader> = {},
+  ): DocumentHeader {
+    const hour = String(randomInt(this.rng, 8, 19)).padStart(2, '0');
+    const minute = String(randomInt(this.rng, 0, 59)).padStart(2, '0');
+    return {
+      documentId: `${type}-${this.seed}-${randomInt(this.rng, 0, 0xffffff).toString(16).padStart(6, '0')}`,
+      type,
+      formatVersion: '1',
+      // Copies, so that editing a generated document never edits SAMPLE_PARTIES or the caller's objects.
+      sender: { ...sender },
+      addressee: { ...addressee },
+      createdAt: `${this.today}T${hour}:${minute}:00+03:00`,
+      ...extra,
+    };
+  }
+
+  person(): Person {
+    const rng = this.rng;
+    const male = rng() < 0.5;
+    const [surnameM, surnameF] = pick(rng, SURNAMES);
+    const [patronymicM, patronymicF] = pick(rng, PATRONYMICS);
+    const birth = dateMs('1950-01-01') + Math.floor(rng() * (dateMs('2008-12-31') - dateMs('1950-01-01')));
+    const person: Person = {
+      lastName: male ? surnameM : surnameF,
+      firstName: male ? pick(rng, MALE_NAMES) : pick(rng, FEMALE_NAMES),
+      middleName: male ? patronymicM : patronymicF,
+      birthDate: isoDate(birth),
+      sex: male ? 'M' : 'F',
+      snils: formatSnils(generateSnils(rng)),
+      policyNumber: `ДМС-77-${String(randomInt(rng, 1_000_000, 9_999_999))}`,
+    };
+    // Not everybody's patronymic or ЕНП is known; the format has to carry both cases.
+    if (rng() < 0.05) delete person.middleName;
+    if (rng() < 0.3) person.enp = generateEnp(rng);
+    return person;
+  }
+}
+
+function rowCount(opts: GenerateOptions, fallback: number): number {
+  const n = opts.rows ?? fallback;
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new DmsnetError('GENERATE_ROWS_INVALID', `rows must be a positive integer, got ${n}`);
+  return n;
+}
+
+function insuredList(ctx: Context, opts: GenerateOptions): DmsDocument {
+  const rng = ctx.rng;
+  const n = rowCount(opts, 10);
+  const from = addDays(ctx.today, randomInt(rng, 1, 14));
+  const rows: InsuredListRow[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = rng();
+    const action = r < 0.8 ? 'attach' : r < 0.9 ? 'detach' : 'change';
+    const row: InsuredListRow = {
+      rowId: String(i + 1),
+      action,
+      person: ctx.person(),
+      programme: { ...pick(rng, PROGRAMMES) },
+      period:
+        action === 'detach' ? { from: addDays(from, -200), to: from } : { from, to: addDays(from, 364) },
+      policyholder: { name: pick(rng, EMPLOYERS), inn: '5024123459' },
+      phone: `+7 (9${randomInt(rng, 10, 99)}) ${randomInt(rng, 100, 999)}-${randomInt(rng, 10, 99)}-${randomInt(rng, 10, 99)}`,
+    };
+    if (action === 'detach') row.comment = 'Увольнение сотрудника';
+    rows[i] = row;
+  }
+  const body: InsuredListBody = {
+    listNumber: `${randomInt(rng, 1, 999)}-ДМС/2026`,
+    listDate: ctx.today,
+    contract: { number: '12-ДМС/2026', date: '2026-01-15' },
+    rows,
+  };
+  return {
+    header: ctx.header(
+      'insured-list',
+      opts.sender ?? SAMPLE_PARTIES.insurer,
+      opts.addressee ?? SAMPLE_PARTIES.clinic,
+    ),
+    body,
+  };
+}
+
+function guaranteeLetter(ctx: Context, opts: GenerateOptions): DmsDocument {
+  const rng = ctx.rng;
+  const n = rowCount(opts, 3);
+  const priceListId = `price-list-${ctx.seed}`;
+  const lines = [];
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const at = (i + randomInt(rng, 0, SERVICES.length - 1)) % SERVICES.length;
+    const s = SERVICES[at];
+    const quantity = randomInt(rng, 1, 2);
+    lines.push({
+      rowId: String(i + 1),
+      serviceCode: s.serviceCode,
+      clinicServiceCode: s.clinicServiceCode,
+      name: s.name,
+      quantity,
+      unitPrice: s.price,
+      amount: quantity * s.price,
+      priceListRef: { documentId: priceListId, rowId: String(at + 1) },
+    });
+    sum += quantity * s.price;
+  }
+  const body: GuaranteeLetterBody = {
+    letterNumber: `ГП-2026-${randomInt(rng, 1000, 9999)}`,
+    issueDate: ctx.today,
+    status: 'issued',
+    patient: ctx.person(),
+    programme: { ...pick(rng, PROGRAMMES) },
+    validity: { from: ctx.today, to: addDays(ctx.today, 30) },
+    diagnosis: pick(rng, DIAGNOSES),
+    reason: 'Направление врача-терапевта',
+    currency: 'RUB',
+    amountLimit: Math.ceil((sum * 1.2) / 100) * 100,
+    lines,
+  };
+  return {
+    header: ctx.header(
+      'guarantee-letter',
+      opts.sender ?? SAMPLE_PARTIES.insurer,
+      opts.addressee ?? SAMPLE_PARTIES.clinic,
+    ),
+    body,
+  };
+}
+
+function invoice(ctx: Context, opts: GenerateOptions): DmsDocument {
+  const rng = ctx.rng;
+  const n = rowCount(opts, 10);
+  const periodFrom = '2026-10-01';
+  const periodTo = '2026-10-31';
+  const patients: Person[] = [];
+  const lines: InvoiceLine[] = new Array(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    // A patient usually has several services in one register.
+    const patient = patients.length > 0 && rng() < 0.6 ? pick(rng, patients) : ctx.person();
+    if (!patients.includes(patient)) patients.push(patient);
+    const s = pick(rng, SERVICES);
+    const quantity = rng() < 0.9 ? 1 : 2;
+    const line: InvoiceLine = {
+      rowId: String(i + 1),
+      patient,
+      serviceCode: s.serviceCode,
+      clinicServiceCode: s.clinicServiceCode,
+      serviceName: s.name,
+      serviceDate: addDays(periodFrom, randomInt(rng, 0, 30)),
+      quantity,
+      unitPrice: s.price,
+      amount: quantity * s.price,
+      diagnosis: pick(rng, DIAGNOSES),
+    };
+    if (rng() < 0.3) line.guaranteeLetter = { letterNumber: `ГП-2026-${randomInt(rng, 1000, 9999)}` };
+    lines[i] = line;
+    total += line.amount;
+  }
+  const body: InvoiceBody = {
+    invoiceNumber: String(randomInt(rng, 100, 999)),
+    invoiceDate: ctx.today,
+    billingPeriod: { from: periodFrom, to: periodTo },
+    contract: { number: '12-ДМС/2026', date: '2026-01-15' },
+    currency: 'RUB',
+    total,
+    lines,
+  };
+  return {
+    header: ctx.header(
+      'invoice',
+      opts.sender ?? SAMPLE_PARTIES.clinic,
+      opts.addressee ?? SAMPLE_PARTIES.insurer,
+    ),
+    body,
+  };
+}
+
+function priceList(ctx: Context, opts: GenerateOptions): DmsDocument {
+  const rng = ctx.rng;
+  const n = rowCount(opts, SERVICES.length);
+  const lines = [];
+  for (let i = 0; i < n; i++) {
+    const s = SERVICES[i % SERVICES.length];
+    // Past the catalogue, variants of the same Nomenclature code under further clinic codes.
+    const round = Math.floor(i / SERVICES.length);
+    lines.push({
+      rowId: String(i + 1),
+      section: s.section,
+      serviceCode: s.serviceCode,
+      clinicServiceCode: round === 0 ? s.clinicServiceCode : `${s.clinicServiceCode}/${round}`,
+      name: round === 0 ? s.name : `${s.name} (вариант ${round})`,
+      unit: s.unit,
+      price: s.price + round * 10000 + randomInt(rng, 0, 5) * 1000,
+    });
+  }
+  const body: PriceListBody = {
+    priceListNumber: `ПР-${randomInt(rng, 1, 99)}/2027`,
+    version: randomInt(rng, 1, 5),
+    validity: { from: '2027-01-01' },
+    currency: 'RUB',
+    vatExempt: true,
+    lines,
+  };
+  return {
+    header: ctx.header(
+      'price-list',
+      opts.sender ?? SAMPLE_PARTIES.clinic,
+      opts.addressee ?? SAMPLE_PARTIES.insurer,
+    ),
+    body,
+  };
+}
+
+/**
+ * An invoice and the insurer's expertise act on it, both from one seed: about one line in five is withheld
+ * with a defect code. The act's invoiceId and invoiceLineIds name the invoice's own ids.
+ */
+export function generateExpertiseCase(opts: GenerateOptions = {}): {
+  invoice: DmsDocument;
+  act: DmsDocument;
+} {
+  const seed = opts.seed ?? 1;
+  const insurer = opts.sender ?? SAMPLE_PARTIES.insurer;
+  const clinic = opts.addressee ?? SAMPLE_PARTIES.clinic;
+  const inv = invoice(new Context(seed), { rows: opts.rows, sender: clinic, addressee: insurer });
+  const ctx = new Context(seed ^ 0x5a5a5a5a);
+  const rng = ctx.rng;
+  const invBody = inv.body as InvoiceBody;
+  const lines: ExpertiseActLine[] = [];
+  const totals = { claimed: 0, paid: 0, withheld: 0 };
+  for (const [i, l] of invBody.lines.entries()) {
+    const withhold = rng() < 0.2;
+    const withheld = withhold ? (rng() < 0.5 ? l.amount : Math.floor(l.amount / 2)) : 0;
+    const line: ExpertiseActLine = {
+      rowId: String(i + 1),
+      invoiceLineId: l.rowId,
+      decision: withhold && withheld > 0 ? 'WITHHELD' : 'PAID',
+      claimedAmount: l.amount,
+      paidAmount: l.amount - withheld,
+      withheldAmount: withheld,
+    };
+    if (line.decision === 'WITHHELD') {
+      const defect = pick(rng, DEFECTS);
+      line.defectCode = defect.code;
+      line.reason = defect.reason;
+    }
+    lines.push(line);
+    totals.claimed += line.claimedAmount;
+    totals.paid += line.paidAmount;
+    totals.withheld += line.withheldAmount;
+  }
+  const body: ExpertiseActBody = {
+    actNumber: `АЭ-${randomInt(rng, 1, 9999)}`,
+    actDate: addDays(invBody.invoiceDate, randomInt(rng, 1, 10)),
+    invoiceId: inv.header.documentId,
+    invoiceNumber: invBody.invoiceNumber,
+    expertiseType: 'technical',
+    expert: { name: 'Эксперт-врач ' + pick(rng, SURNAMES)[0] + ' И. И.' },
+    currency: 'RUB',
+    totals,
+    lines,
+  };
+  const header = ctx.header('expertise-act', insurer, clinic, { replyToId: inv.header.documentId });
+  // The act cannot be created before the invoice it examines.
+  if (header.createdAt < inv.header.createdAt)
+    header.createdAt = inv.header.createdAt.replace(/T.*/, 'T20:00:00+03:00');
+  return { invoice: inv, act: { header, body } };
+}
+
+function reply(ctx: Context, opts: GenerateOptions): DmsDocument {
+  const body: ReplyBody = { decision: 'ACCEPTED', comment: 'Принято без замечаний' };
+  return {
+    header: ctx.header(
+      'reply',
+      opts.sender ?? SAMPLE_PARTIES.clinic,
+      opts.addressee ?? SAMPLE_PARTIES.insurer,
+      {
+        replyToId: `insured-list-${ctx.seed}`,
+      },
+    ),
+    body,
+  };
+}
+
+/**
+ * A valid synthetic document of the given type with realistic Russian data and valid checksums; the same
+ * options give the same document. Default parties are SAMPLE_PARTIES (insurer → clinic for lists, letters
+ * and acts; clinic → insurer for invoices, price lists and replies).
+ */
+export function generateDocument(type: DocumentType, opts: GenerateOptions = {}): DmsDocument {
+  const ctx = new Context(opts.seed ?? 1);
+  switch (type) {
+    case 'insured-list':
+      return insuredList(ctx, opts);
+    case 'guarantee-letter':
+      return guaranteeLetter(ctx, opts);
+    case 'invoice':
+      return invoice(ctx, opts);
+    case 'price-list':
+      return priceList(ctx, opts);
+    case 'expertise-act':
+      return generateExpertiseCase(opts).act;
+    case 'reply':
+      return reply(ctx, opts);
+    default:
+      throw new DmsnetError('DOCUMENT_TYPE_UNKNOWN', `unknown document type "${String(type)}"`);
+  }
+}

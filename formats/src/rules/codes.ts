@@ -1,0 +1,37 @@
+/**
+ * Every business-rule code of format v1 with what it means. formats/RULES.md is the readable table; a test
+ * keeps the two in step. Codes are stable: a rule that changes meaning gets a new code.
+ */
+export const RULE_CODES = {
+  INN_FORMAT: 'ИНН is not 10 or 12 digits (spaces and hyphens are ignored)',
+  INN_CHECKSUM: 'ИНН check digit(s) do not match (weights of ФНС, mod 11 mod 10)',
+  OGRN_FORMAT: 'ОГРН is not 13 digits starting with 1 or 5, nor an ОГРНИП of 15 digits starting with 3',
+  OGRN_CHECKSUM:
+    'ОГРН check digit ≠ prefix mod 11 mod 10, or ОГРНИП check digit ≠ last digit of prefix mod 13',
+  KPP_FORMAT: 'КПП is not NNNNPPXXX (4 digits, 2 digits or capital Latin letters, 3 digits)',
+  SNILS_FORMAT: 'СНИЛС is not 11 digits',
+  SNILS_CHECKSUM:
+    'СНИЛС control number does not match (Σ dᵢ·(10−i) mod 101, 100 → 00; numbers ≤ 001-001-998 unchecked)',
+  ENP_FORMAT: 'ЕНП ОМС is not 16 digits',
+  ENP_CHECKSUM: 'ЕНП ОМС check digit does not match (Mod10 of ISO/HL7 27931)',
+  ICD10_FORMAT: 'МКБ-10 code is not a letter, 2 digits and optionally "." and 1–2 characters',
+  SERVICE_CODE_FORMAT: 'service code is not a Nomenclature (804н) code such as A01.01.001 or B01.047.001',
+  PERIOD_ORDER: 'a period ends before it starts (from > to)',
+  BIRTH_DATE_FUTURE: 'birth date is after the document was created',
+  SERVICE_DATE_OUTSIDE_PERIOD: 'service date lies outside the invoice billing period',
+  LINE_AMOUNT_MISMATCH: 'line amount ≠ quantity × unit price',
+  TOTAL_MISMATCH: 'a total ≠ the sum of its lines',
+  GL_LIMIT_EXCEEDED: 'sum of guarantee-letter line amounts exceeds its amount limit',
+  ROW_ID_DUPLICATE: 'two rows or lines of one document share a rowId',
+  SERVICE_DUPLICATE: 'a price list names the same service twice from the same date',
+  SELF_REFERENCE: 'correctsId or replyToId names the document itself',
+  ADDRESSEE_IS_SENDER: 'a document is addressed to its own sender',
+  ACT_AMOUNT_SPLIT: 'expertise-act line: claimed ≠ paid + withheld',
+  ACT_DECISION_AMOUNT: 'expertise-act line: PAID with a withheld amount, or WITHHELD with nothing withheld',
+  ACT_LINE_DUPLICATE: 'two expertise-act lines examine the same invoice line',
+  ACT_INVOICE_MISMATCH: 'expertise act names another invoice than the one given to check it against',
+  ACT_LINE_UNKNOWN: 'expertise-act line names an invoice line the invoice does not have',
+  ACT_AMOUNT_EXCEEDS_INVOICE: 'expertise-act line claims more than the invoice line amount',
+} as const;
+
+export type RuleCode = keyof typeof RULE_CODES;

@@ -1,0 +1,43 @@
+import type { FieldError } from '../errors.js';
+import { checkExpertiseAct } from './expertise-act.js';
+import { checkGuaranteeLetter } from './guarantee-letter.js';
+import { checkHeader } from './header.js';
+import { checkInsuredList } from './insured-list.js';
+import { checkInvoice } from './invoice.js';
+import { checkPriceList } from './price-list.js';
+import { isObj } from './shared.js';
+
+export { RULE_CODES, type RuleCode } from './codes.js';
+
+/** Documents some rules check against. */
+export interface RelatedDocuments {
+  /** The invoice an expertise act examines: each act line must name one of its lines and claim no more. */
+  invoice?: unknown;
+}
+
+/**
+ * The business rules of format v1 beyond the schema, appended to `errors`. They read whatever is there and
+ * stay silent where the schema already reports (missing or mistyped fields), so both lists can be merged.
+ */
+export function checkBusinessRules(errors: FieldError[], doc: unknown, related: RelatedDocuments = {}): void {
+  if (!isObj(doc)) return;
+  const header = doc.header;
+  const createdOn = checkHeader(errors, header);
+  const body = doc.body;
+  if (!isObj(body) || !isObj(header)) return;
+  switch (header.type) {
+    case 'insured-list':
+      return checkInsuredList(errors, body, createdOn);
+    case 'guarantee-letter':
+      return checkGuaranteeLetter(errors, body, createdOn);
+    case 'invoice':
+      return checkInvoice(errors, body, createdOn);
+    case 'price-list':
+      return checkPriceList(errors, body);
+    case 'expertise-act':
+      return checkExpertiseAct(errors, body, related.invoice);
+    default:
+      // reply: its only rules (decision, errors on REJECTED) are in the schema.
+      return;
+  }
+}

@@ -1,0 +1,234 @@
+import type { FieldError } from './errors.js';
+
+/** The six document types of format v1. */
+export type DocumentType =
+  'insured-list' | 'guarantee-letter' | 'invoice' | 'price-list' | 'expertise-act' | 'reply';
+
+export const DOCUMENT_TYPES: readonly DocumentType[] = Object.freeze([
+  'insured-list',
+  'guarantee-letter',
+  'invoice',
+  'price-list',
+  'expertise-act',
+  'reply',
+]);
+
+export function isDocumentType(value: unknown): value is DocumentType {
+  return typeof value === 'string' && (DOCUMENT_TYPES as readonly string[]).includes(value);
+}
+
+/** A participant, identified by its ОГРН (13) or ОГРНИП (15): the participant id of the dmsnet directory. */
+export interface PartyRef {
+  ogrn: string;
+  inn?: string;
+  kpp?: string;
+  name?: string;
+}
+
+export interface DocumentHeader {
+  documentId: string;
+  type: DocumentType;
+  formatVersion: string;
+  sender: PartyRef;
+  addressee: PartyRef;
+  /** RFC 3339 date-time. */
+  createdAt: string;
+  correctsId?: string;
+  replyToId?: string;
+}
+
+/** ISO date YYYY-MM-DD. */
+export type IsoDate = string;
+
+export interface Period {
+  from: IsoDate;
+  to: IsoDate;
+}
+
+export interface OpenPeriod {
+  from: IsoDate;
+  to?: IsoDate;
+}
+
+/** Money is an integer number of kopecks; the currency is the body's `currency`. */
+export type Kopecks = number;
+
+export interface Person {
+  lastName: string;
+  firstName: string;
+  middleName?: string;
+  birthDate: IsoDate;
+  sex: 'M' | 'F';
+  snils?: string;
+  /** ОМС single policy number, when known. */
+  enp?: string;
+  /** ДМС policy number: opaque, scoped by the insurer. */
+  policyNumber: string;
+}
+
+export interface Programme {
+  code: string;
+  name: string;
+}
+
+export interface ContractRef {
+  number: string;
+  date: IsoDate;
+}
+
+export type InsuredListAction = 'attach' | 'detach' | 'change';
+
+export interface InsuredListRow {
+  rowId: string;
+  action: InsuredListAction;
+  person: Person;
+  programme: Programme;
+  period: Period;
+  policyholder?: { name: string; inn?: string };
+  cardNumber?: string;
+  phone?: string;
+  territory?: string;
+  comment?: string;
+}
+
+export type InsuredListBody = {
+  listNumber: string;
+  listDate: IsoDate;
+  contract: ContractRef;
+  rows: InsuredListRow[];
+};
+
+export interface PriceListRef {
+  documentId: string;
+  rowId?: string;
+}
+
+export interface GuaranteeLetterLine {
+  rowId: string;
+  serviceCode: string;
+  clinicServiceCode?: string;
+  name?: string;
+  quantity: number;
+  unitPrice: Kopecks;
+  amount: Kopecks;
+  priceListRef?: PriceListRef;
+}
+
+export type GuaranteeLetterBody = {
+  letterNumber: string;
+  issueDate: IsoDate;
+  status: 'issued' | 'amended' | 'revoked';
+  patient: Person;
+  programme?: Programme;
+  validity: Period;
+  diagnosis?: string;
+  reason?: string;
+  currency: 'RUB';
+  amountLimit: Kopecks;
+  franchisePercent?: number;
+  lines: GuaranteeLetterLine[];
+};
+
+export interface InvoiceLine {
+  rowId: string;
+  patient: Person;
+  serviceCode: string;
+  clinicServiceCode?: string;
+  serviceName?: string;
+  serviceDate: IsoDate;
+  serviceEndDate?: IsoDate;
+  quantity: number;
+  unitPrice: Kopecks;
+  amount: Kopecks;
+  guaranteeLetter?: { letterNumber: string; documentId?: string };
+  diagnosis?: string;
+  doctor?: { snils?: string; specialty?: string };
+  priceListRef?: PriceListRef;
+}
+
+export type InvoiceBody = {
+  invoiceNumber: string;
+  invoiceDate: IsoDate;
+  billingPeriod: Period;
+  contract: ContractRef;
+  currency: 'RUB';
+  total: Kopecks;
+  lines: InvoiceLine[];
+  comment?: string;
+};
+
+export interface PriceListLine {
+  rowId: string;
+  section?: string;
+  serviceCode: string;
+  clinicServiceCode?: string;
+  name: string;
+  unit?: string;
+  price: Kopecks;
+  validity?: OpenPeriod;
+}
+
+export type PriceListBody = {
+  priceListNumber: string;
+  version: number;
+  validity: OpenPeriod;
+  currency: 'RUB';
+  vatExempt?: boolean;
+  lines: PriceListLine[];
+};
+
+export interface ExpertiseActLine {
+  rowId: string;
+  invoiceLineId: string;
+  decision: 'PAID' | 'WITHHELD';
+  claimedAmount: Kopecks;
+  paidAmount: Kopecks;
+  withheldAmount: Kopecks;
+  defectCode?: string;
+  reason?: string;
+}
+
+export type ExpertiseActBody = {
+  actNumber: string;
+  actDate: IsoDate;
+  invoiceId: string;
+  invoiceNumber?: string;
+  expertiseType: 'technical' | 'medico-economic' | 'quality';
+  expert?: { name: string; snils?: string };
+  currency: 'RUB';
+  totals: { claimed: Kopecks; paid: Kopecks; withheld: Kopecks };
+  lines: ExpertiseActLine[];
+};
+
+export type ReplyDecision = 'ACCEPTED' | 'REJECTED' | 'DISPUTED' | 'CONTESTED';
+
+export type ReplyBody = {
+  decision: ReplyDecision;
+  errors?: FieldError[];
+  comment?: string;
+};
+
+/** The body interface of each document type. */
+export interface BodyByType {
+  'insured-list': InsuredListBody;
+  'guarantee-letter': GuaranteeLetterBody;
+  invoice: InvoiceBody;
+  'price-list': PriceListBody;
+  'expertise-act': ExpertiseActBody;
+  reply: ReplyBody;
+}
+
+/**
+ * Every dmsnet document: a header and a body whose shape depends on header.type. Bodies are type aliases (not
+ * interfaces) so that a typed body is assignable to `Record<string, unknown>`.
+ */
+export interface DmsDocument {
+  header: DocumentHeader;
+  body: Record<string, unknown>;
+}
+
+/** A document whose type is known, with its typed body. */
+export interface TypedDocument<T extends DocumentType> {
+  header: DocumentHeader & { type: T };
+  body: BodyByType[T];
+}
