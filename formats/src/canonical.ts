@@ -8,7 +8,16 @@ import { DmsnetError } from './errors.js';
  * serialised as ECMAScript does, which is what the RFC specifies.
  */
 export function canonicalJson(value: unknown): string {
-  const text = canonicalize(value);
+  let text: string | undefined;
+  try {
+    text = canonicalize(value);
+  } catch (err) {
+    // NaN and Infinity have no JSON form; the library throws a plain Error, we keep one error model.
+    throw new DmsnetError(
+      'CANONICAL_UNSUPPORTED',
+      `value cannot be represented as canonical JSON: ${(err as Error).message}`,
+    );
+  }
   if (text === undefined) {
     throw new DmsnetError('CANONICAL_UNSUPPORTED', 'value cannot be represented as canonical JSON');
   }
