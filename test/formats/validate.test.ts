@@ -56,16 +56,21 @@ describe('formats: validateDocument', () => {
     expect(lines[0].serviceCode).to.equal('В01.047.001');
   });
 
-  it('never echoes a СНИЛС or ЕНП into an error message', () => {
-    const doc = clone(generateDocument('insured-list', { rows: 1, seed: 9 }));
-    const person = (doc.body.rows as Array<{ person: Record<string, string> }>)[0].person;
-    person.snils = '112-233-445 96';
-    person.enp = '8451999122899991';
+  it('never echoes a personal identifier or a diagnosis into an error message', () => {
+    const doc = clone(generateDocument('invoice', { rows: 1, seed: 9 }));
+    const line = (doc.body.lines as Array<Record<string, unknown> & { patient: Record<string, string> }>)[0];
+    line.patient.snils = '112-233-445 96';
+    line.patient.enp = '8451999122899991';
+    line.diagnosis = 'F2O.0';
+    line.doctor = { snils: '12345678901' };
+    (doc.header.sender as { inn?: string }).inn = '123456789048';
     const errors = validateDocument(doc);
-    expect(errors).to.have.length(2);
+    expect(errors.map((e) => e.code).sort()).to.deep.equal(
+      ['ENP_CHECKSUM', 'ICD10_FORMAT', 'INN_CHECKSUM', 'SNILS_CHECKSUM', 'SNILS_CHECKSUM'].sort(),
+    );
     for (const e of errors) {
-      expect(e.message).to.not.contain('445 96');
-      expect(e.message).to.not.contain('8451999122899991');
+      for (const secret of ['445 96', '8451999122899991', 'F2O', '12345678901', '123456789048'])
+        expect(e.message).to.not.contain(secret);
     }
   });
 

@@ -41,7 +41,7 @@ export function readDigits(value: string, out: Uint8Array): number {
 }
 
 /** The outcome of checking one identifier: well formed and checksummed, malformed, or a checksum mismatch. */
-export const enum IdCheck {
+export enum IdCheck {
   Ok = 0,
   Format = 1,
   Checksum = 2,

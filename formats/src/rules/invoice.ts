@@ -45,7 +45,7 @@ export function checkInvoice(errors: FieldError[], body: Obj, createdOn: string 
         errors,
         at(LINES, i, '/serviceDate'),
         'SERVICE_DATE_OUTSIDE_PERIOD',
-        `service date ${date} is outside the billing period ${from ?? '…'} – ${to ?? '…'}`,
+        `service date is outside the billing period ${from ?? '…'} – ${to ?? '…'}`,
       );
     const end = line.serviceEndDate;
     if (isDateShape(date) && isDateShape(end) && end < date)

@@ -38,6 +38,8 @@ export function isMoney(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
 
+// No rule echoes the offending value: an ИНН-12 or СНИЛС is personal data and a diagnosis or service code is
+// medical secrecy, while error lists travel back in replies and end up in logs. The pointer says where to look.
 function identifier(
   errors: FieldError[],
   value: unknown,
@@ -53,8 +55,8 @@ function identifier(
   const r = result(value);
   if (r === IdCheck.Ok) return;
   const ptr = at(base, index, suffix);
-  if (r === IdCheck.Format) report(errors, ptr, formatCode, `"${value}" is not a well-formed ${what}`);
-  else report(errors, ptr, checksumCode, `"${value}" fails the ${what} checksum`);
+  if (r === IdCheck.Format) report(errors, ptr, formatCode, `not a well-formed ${what}`);
+  else report(errors, ptr, checksumCode, `the check digit of this ${what} does not match`);
 }
 
 export function checkInnAt(
@@ -87,7 +89,6 @@ export function checkOgrnAt(
   );
 }
 
-// Personal identifiers are not echoed into messages: replies carry errors back over the network and logs.
 export function checkSnilsAt(
   errors: FieldError[],
   v: unknown,
@@ -131,7 +132,12 @@ export function checkKppAt(
   suffix: string,
 ): void {
   if (typeof v === 'string' && !isValidKpp(v))
-    report(errors, at(base, index, suffix), 'KPP_FORMAT', `"${v}" is not a КПП of the form NNNNPPXXX`);
+    report(
+      errors,
+      at(base, index, suffix),
+      'KPP_FORMAT',
+      'not a КПП of the form NNNNPPXXX (4 digits, 2 digits or A-Z, 3 digits)',
+    );
 }
 
 export function checkServiceCodeAt(
@@ -146,7 +152,7 @@ export function checkServiceCodeAt(
       errors,
       at(base, index, suffix),
       'SERVICE_CODE_FORMAT',
-      `"${v}" is not a Nomenclature (804н) service code like A01.01.001 or B01.047.001`,
+      'not a Nomenclature (804н) service code like A01.01.001 or B01.047.001',
     );
 }
 
@@ -158,7 +164,12 @@ export function checkIcd10At(
   suffix: string,
 ): void {
   if (typeof v === 'string' && !isValidIcd10(v))
-    report(errors, at(base, index, suffix), 'ICD10_FORMAT', `"${v}" is not an МКБ-10 code like J06.9`);
+    report(
+      errors,
+      at(base, index, suffix),
+      'ICD10_FORMAT',
+      'not an МКБ-10 code like J06.9 (a letter, 2 digits, optionally "." and 1–2 characters)',
+    );
 }
 
 /** from ≤ to; the error points at `to`. */
