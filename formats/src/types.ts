@@ -78,18 +78,34 @@ export interface ContractRef {
 
 export type InsuredListAction = 'attach' | 'detach' | 'change';
 
-export interface InsuredListRow {
+/** A person named on a detachment row: as Person, but insurers' detachment files often omit sex. */
+export type PersonRef = Omit<Person, 'sex'> & { sex?: Person['sex'] };
+
+interface InsuredListRowBase {
   rowId: string;
-  action: InsuredListAction;
-  person: Person;
   programme: Programme;
-  period: Period;
   policyholder?: { name: string; inn?: string };
   cardNumber?: string;
   phone?: string;
   territory?: string;
   comment?: string;
 }
+
+/** attach: coverage at the clinic from period.from to period.to; change: new data from period.from. */
+export interface InsuredListAttachOrChangeRow extends InsuredListRowBase {
+  action: 'attach' | 'change';
+  person: Person;
+  period: Period;
+}
+
+/** detach: coverage ends on period.to (the detachment date, last covered day). */
+export interface InsuredListDetachRow extends InsuredListRowBase {
+  action: 'detach';
+  person: PersonRef;
+  period: { from?: IsoDate; to: IsoDate };
+}
+
+export type InsuredListRow = InsuredListAttachOrChangeRow | InsuredListDetachRow;
 
 export type InsuredListBody = {
   listNumber: string;

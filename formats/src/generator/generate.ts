@@ -136,16 +136,24 @@ function insuredList(ctx: Context, opts: GenerateOptions): DmsDocument {
   for (let i = 0; i < n; i++) {
     const r = rng();
     const action = r < 0.8 ? 'attach' : r < 0.9 ? 'detach' : 'change';
-    const row: InsuredListRow = {
-      rowId: String(i + 1),
-      action,
-      person: ctx.person(),
-      programme: { ...pick(rng, PROGRAMMES) },
-      period:
-        action === 'detach' ? { from: addDays(from, -200), to: from } : { from, to: addDays(from, 364) },
-      policyholder: { name: pick(rng, EMPLOYERS), inn: '5024123459' },
-      phone: `+7 (9${randomInt(rng, 10, 99)}) ${randomInt(rng, 100, 999)}-${randomInt(rng, 10, 99)}-${randomInt(rng, 10, 99)}`,
-    };
+    // The order of rng calls fixes the output of a seed: person, programme, employer, phone.
+    const person = ctx.person();
+    const programme = { ...pick(rng, PROGRAMMES) };
+    const policyholder = { name: pick(rng, EMPLOYERS), inn: '5024123459' };
+    const phone = `+7 (9${randomInt(rng, 10, 99)}) ${randomInt(rng, 100, 999)}-${randomInt(rng, 10, 99)}-${randomInt(rng, 10, 99)}`;
+    const rowId = String(i + 1);
+    const row: InsuredListRow =
+      action === 'detach'
+        ? {
+            rowId,
+            action,
+            person,
+            programme,
+            period: { from: addDays(from, -200), to: from },
+            policyholder,
+            phone,
+          }
+        : { rowId, action, person, programme, period: { from, to: addDays(from, 364) }, policyholder, phone };
     if (action === 'detach') row.comment = 'Увольнение сотрудника';
     rows[i] = row;
   }
