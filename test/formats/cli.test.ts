@@ -1,10 +1,11 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  bundledSchemaText,
   canonicalDigest,
   canonicalJson,
   repoPath,
@@ -84,6 +85,26 @@ describe('formats: dmsnet-format CLI', () => {
     );
     expect(r.code).to.equal(1);
     expect(r.stdout).to.contain('ACT_LINE_UNKNOWN');
+  });
+
+  it('validate --schema: validates against a given schema text (a governance-activated version)', async () => {
+    const v2 = JSON.parse(bundledSchemaText('reply', '1')) as {
+      properties: { header: { properties: { formatVersion: { const: string } } } };
+    };
+    v2.properties.header.properties.formatVersion.const = '2';
+    const schema = path.join(tmp, 'reply-v2.schema.json');
+    writeFileSync(schema, JSON.stringify(v2));
+    const doc = JSON.parse(readFileSync(repoPath('formats', 'examples', 'valid', 'reply.json'), 'utf8')) as {
+      header: { formatVersion: string };
+    };
+    doc.header.formatVersion = '2';
+    const file = path.join(tmp, 'reply-v2.json');
+    writeFileSync(file, JSON.stringify(doc));
+    expect((await cli('validate', file)).stdout).to.contain('FORMAT_VERSION_UNKNOWN');
+    expect((await cli('validate', '--schema', schema, file)).code).to.equal(0);
+    const broken = await cli('validate', '--schema', path.join(tmp, 'missing.schema.json'), file);
+    expect(broken.code).to.equal(1);
+    expect(broken.stderr).to.contain('FILE_UNREADABLE');
   });
 
   it('generate: writes a valid document, the same for the same seed', async () => {

@@ -6,7 +6,7 @@ import { DmsnetError, type FieldError } from '../errors.js';
 import { generateDocument } from '../generator/generate.js';
 import { DOCUMENT_TYPES, isDocumentType, type DocumentType } from '../types.js';
 import { validateDocument } from '../validate.js';
-import { readJsonFile } from './read-json.js';
+import { readJsonFile, readTextFile } from './read-json.js';
 
 interface FileReport {
   file: string;
@@ -14,7 +14,7 @@ interface FileReport {
   errors: FieldError[];
 }
 
-async function validateFile(file: string, relatedInvoice: unknown): Promise<FileReport> {
+async function validateFile(file: string, relatedInvoice: unknown, schemaText?: string): Promise<FileReport> {
   let doc: unknown;
   try {
     doc = await readJsonFile(file);
@@ -22,7 +22,7 @@ async function validateFile(file: string, relatedInvoice: unknown): Promise<File
     if (!(err instanceof DmsnetError)) throw err;
     return { file, valid: false, errors: [{ pointer: '', code: err.code, message: err.message }] };
   }
-  const errors = validateDocument(doc, { related: { invoice: relatedInvoice } });
+  const errors = validateDocument(doc, { schemaText, related: { invoice: relatedInvoice } });
   return { file, valid: errors.length === 0, errors };
 }
 
@@ -72,12 +72,18 @@ program
   .argument('<files...>', 'JSON documents')
   .option('--json', 'print [{file, valid, errors: [{pointer, code, message}]}] as JSON')
   .option('--invoice <file>', 'the invoice an expertise act examines (checks ACT_LINE_UNKNOWN and amounts)')
-  .action(async (files: string[], opts: { json?: boolean; invoice?: string }) => {
+  .option(
+    '--schema <file>',
+    'validate against this schema text (e.g. a governance-activated version) instead of the bundled one',
+  )
+  .action(async (files: string[], opts: { json?: boolean; invoice?: string; schema?: string }) => {
     const invoice = opts.invoice === undefined ? undefined : await readOrExit(opts.invoice);
+    // Passed on as read: the text itself is what the format registry stores and compiles.
+    const schemaText = opts.schema === undefined ? undefined : await readTextFile(opts.schema);
     const reports: FileReport[] = [];
     for (const file of files) {
       if (files.length > 20 && !opts.json) process.stderr.write(`validating ${file}\n`);
-      reports.push(await validateFile(file, invoice));
+      reports.push(await validateFile(file, invoice, schemaText));
     }
     if (opts.json) process.stdout.write(JSON.stringify(reports, null, 2) + '\n');
     else reports.forEach(printReport);
