@@ -1,0 +1,7 @@
+import { DmsnetError } from '../../../formats/src/errors.js';
+
+/**
+ * Codes: SEAL_OPEN_FAILED, PAYLOAD_DECOMPRESS_FAILED, PAYLOAD_MALFORMED, SIGNER_MISMATCH, SIGNATURE_INVALID,
+ * KEYFILE_PASSPHRASE_WRONG, KEYFILE_CORRUPT, KEYFILE_UNREADABLE, PASSPHRASE_MISSING, KEY_INVALID.
+ */
+export class CryptoError extends DmsnetError {}

@@ -1,0 +1,22 @@
+export { CryptoError } from './errors.js';
+export {
+  generateParticipantKeys,
+  publicKeysBase64,
+  saveKeyFile,
+  loadKeyFile,
+  passphraseFromEnv,
+  defaultKdfLimits,
+  type ParticipantKeys,
+  type KdfLimits,
+} from './keys.js';
+export {
+  sealDocument,
+  openDocument,
+  WORKER_THRESHOLD_BYTES,
+  type SealInput,
+  type OpenInput,
+  type OpenedDocument,
+} from './documents.js';
+export { sha256Hex, DEFAULT_MAX_PLAINTEXT_BYTES } from './envelope.js';
+export { closeCryptoWorkers } from './pool.js';
+export { sodium } from './sodium.js';

@@ -1,0 +1,165 @@
+import { readFile, rename, writeFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { sodium } from './sodium.js';
+import { CryptoError } from './errors.js';
+
+export interface ParticipantKeys {
+  boxPublicKey: Uint8Array;
+  boxSecretKey: Uint8Array;
+  signPublicKey: Uint8Array;
+  signSecretKey: Uint8Array;
+}
+
+export interface KdfLimits {
+  opslimit: number;
+  memlimit: number;
+}
+
+interface KeyFile {
+  v: 1;
+  kdf: { alg: 'argon2id13'; opslimit: number; memlimit: number; salt: string };
+  nonce: string;
+  ciphertext: string;
+  /** Public halves in clear so an operator can read them without the passphrase. */
+  public: { x25519: string; ed25519: string };
+}
+
+const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
+const unb64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
+
+export async function generateParticipantKeys(): Promise<ParticipantKeys> {
+  const na = await sodium();
+  const box = na.crypto_box_keypair();
+  const sign = na.crypto_sign_keypair();
+  return {
+    boxPublicKey: box.publicKey,
+    boxSecretKey: box.privateKey,
+    signPublicKey: sign.publicKey,
+    signSecretKey: sign.privateKey,
+  };
+}
+
+/** The directory's form of the public keys (standard base64). */
+export function publicKeysBase64(keys: Pick<ParticipantKeys, 'boxPublicKey' | 'signPublicKey'>): {
+  x25519: string;
+  ed25519: string;
+} {
+  return { x25519: b64(keys.boxPublicKey), ed25519: b64(keys.signPublicKey) };
+}
+
+/** MODERATE by default: a key file is opened once per start, so a slow KDF costs nothing and resists guessing. */
+export async function defaultKdfLimits(): Promise<KdfLimits> {
+  const na = await sodium();
+  return { opslimit: na.crypto_pwhash_OPSLIMIT_MODERATE, memlimit: na.crypto_pwhash_MEMLIMIT_MODERATE };
+}
+
+export async function saveKeyFile(
+  file: string,
+  keys: ParticipantKeys,
+  passphrase: string,
+  limits?: KdfLimits,
+): Promise<void> {
+  if (!passphrase)
+    throw new CryptoError('PASSPHRASE_MISSING', 'an empty passphrase cannot protect a key file');
+  const na = await sodium();
+  const { opslimit, memlimit } = limits ?? (await defaultKdfLimits());
+  const salt = na.randombytes_buf(na.crypto_pwhash_SALTBYTES);
+  const key = na.crypto_pwhash(
+    na.crypto_secretbox_KEYBYTES,
+    passphrase,
+    salt,
+    opslimit,
+    memlimit,
+    na.crypto_pwhash_ALG_ARGON2ID13,
+  );
+  const nonce = na.randombytes_buf(na.crypto_secretbox_NONCEBYTES);
+  const secret = JSON.stringify({ box: b64(keys.boxSecretKey), sign: b64(keys.signSecretKey) });
+  const ciphertext = na.crypto_secretbox_easy(Buffer.from(secret, 'utf8'), nonce, key);
+  na.memzero(key);
+  const content: KeyFile = {
+    v: 1,
+    kdf: { alg: 'argon2id13', opslimit, memlimit, salt: b64(salt) },
+    nonce: b64(nonce),
+    ciphertext: b64(ciphertext),
+    public: publicKeysBase64(keys),
+  };
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(content, null, 2) + '\n', { mode: 0o600 });
+  await rename(tmp, file);
+}
+
+export async function loadKeyFile(file: string, passphrase: string): Promise<ParticipantKeys> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new CryptoError('KEYFILE_UNREADABLE', `cannot read key file ${file}: ${(err as Error).message}`);
+  }
+  let kf: KeyFile;
+  try {
+    kf = JSON.parse(text) as KeyFile;
+    if (kf.v !== 1 || kf.kdf?.alg !== 'argon2id13' || !kf.nonce || !kf.ciphertext || !kf.public)
+      throw new Error();
+  } catch {
+    throw new CryptoError('KEYFILE_CORRUPT', `key file ${file} is not a dmsnet key file (v1, argon2id13)`);
+  }
+  const na = await sodium();
+  let secret: { box: string; sign: string };
+  try {
+    const key = na.crypto_pwhash(
+      na.crypto_secretbox_KEYBYTES,
+      passphrase,
+      unb64(kf.kdf.salt),
+      kf.kdf.opslimit,
+      kf.kdf.memlimit,
+      na.crypto_pwhash_ALG_ARGON2ID13,
+    );
+    let plain: Uint8Array;
+    try {
+      plain = na.crypto_secretbox_open_easy(unb64(kf.ciphertext), unb64(kf.nonce), key);
+    } catch {
+      throw new CryptoError('KEYFILE_PASSPHRASE_WRONG', `the passphrase does not open key file ${file}`);
+    } finally {
+      na.memzero(key);
+    }
+    secret = JSON.parse(Buffer.from(plain).toString('utf8')) as { box: string; sign: string };
+  } catch (err) {
+    if (err instanceof CryptoError) throw err;
+    throw new CryptoError('KEYFILE_CORRUPT', `key file ${file} is damaged`);
+  }
+  const keys: ParticipantKeys = {
+    boxPublicKey: unb64(kf.public.x25519),
+    boxSecretKey: unb64(secret.box),
+    signPublicKey: unb64(kf.public.ed25519),
+    signSecretKey: unb64(secret.sign),
+  };
+  // A file whose clear public halves were swapped would make us publish keys we cannot use.
+  if (
+    b64(na.crypto_scalarmult_base(keys.boxSecretKey)) !== kf.public.x25519 ||
+    b64(na.crypto_sign_ed25519_sk_to_pk(keys.signSecretKey)) !== kf.public.ed25519
+  ) {
+    throw new CryptoError('KEYFILE_CORRUPT', `key file ${file}: public keys do not match the secret keys`);
+  }
+  return keys;
+}
+
+/** DMSNET_PASSPHRASE, or the content of the file DMSNET_PASSPHRASE_FILE names (trailing newline trimmed). */
+export async function passphraseFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  if (env.DMSNET_PASSPHRASE) return env.DMSNET_PASSPHRASE;
+  if (env.DMSNET_PASSPHRASE_FILE) {
+    try {
+      const text = (await readFile(env.DMSNET_PASSPHRASE_FILE, 'utf8')).replace(/\r?\n$/, '');
+      if (text) return text;
+    } catch (err) {
+      throw new CryptoError(
+        'PASSPHRASE_MISSING',
+        `cannot read DMSNET_PASSPHRASE_FILE ${env.DMSNET_PASSPHRASE_FILE}: ${(err as Error).message}`,
+      );
+    }
+  }
+  throw new CryptoError(
+    'PASSPHRASE_MISSING',
+    'set DMSNET_PASSPHRASE or DMSNET_PASSPHRASE_FILE to the passphrase of the key file',
+  );
+}

@@ -1,0 +1,35 @@
+// Runs seal/unseal off the main thread for large payloads; libsodium's calls are synchronous.
+import { parentPort } from 'node:worker_threads';
+import { sodium } from './sodium.js';
+import { sealSync, unsealSync, type SealParams } from './envelope.js';
+import { DmsnetError } from '../../../formats/src/errors.js';
+
+export type WorkerRequest =
+  | { id: number; op: 'seal'; params: SealParams }
+  | {
+      id: number;
+      op: 'unseal';
+      ciphertext: Uint8Array;
+      boxPublicKey: Uint8Array;
+      boxSecretKey: Uint8Array;
+      maxPlaintextBytes: number;
+    };
+
+export type WorkerResponse =
+  { id: number; ok: true; value: unknown } | { id: number; ok: false; code: string; message: string };
+
+parentPort?.on('message', (req: WorkerRequest) => {
+  void sodium().then((na) => {
+    try {
+      const value =
+        req.op === 'seal'
+          ? sealSync(na, req.params)
+          : unsealSync(na, req.ciphertext, req.boxPublicKey, req.boxSecretKey, req.maxPlaintextBytes);
+      parentPort?.postMessage({ id: req.id, ok: true, value } satisfies WorkerResponse);
+    } catch (err) {
+      const code = err instanceof DmsnetError ? err.code : 'CRYPTO_INTERNAL';
+      const message = err instanceof Error ? err.message : String(err);
+      parentPort?.postMessage({ id: req.id, ok: false, code, message } satisfies WorkerResponse);
+    }
+  });
+});
