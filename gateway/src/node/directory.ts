@@ -1,0 +1,76 @@
+import type { LedgerClient } from '../ledger/types.js';
+import { DmsnetError } from '../../../formats/src/errors.js';
+import type { Participant } from './types.js';
+
+const decode = (bytes: Uint8Array): unknown => JSON.parse(Buffer.from(bytes).toString('utf8'));
+
+/** The ledger's participant directory, read through the ledger client; key versions never change, so they are cached. */
+export class DirectoryView {
+  private readonly keys = new Map<string, Uint8Array>();
+  private readonly schemas = new Map<string, string>();
+
+  constructor(private readonly ledger: LedgerClient) {}
+
+  async participant(id: string): Promise<Participant> {
+    try {
+      return decode(await this.ledger.evaluate('directory:get', [id])) as Participant;
+    } catch (err) {
+      if (err instanceof DmsnetError && err.code === 'PARTICIPANT_NOT_FOUND') {
+        throw new DmsnetError('NOT_FOUND', `participant ${id} is not in the directory`);
+      }
+      throw err;
+    }
+  }
+
+  async list(limit: number, cursor?: string): Promise<{ items: Participant[]; bookmark?: string }> {
+    const page = decode(await this.ledger.evaluate('directory:list', [String(limit), cursor ?? ''])) as {
+      items: Participant[];
+      bookmark?: string;
+    };
+    return page;
+  }
+
+  async currentKey(id: string): Promise<{ version: number; x25519: Uint8Array }> {
+    const p = await this.participant(id);
+    const k = p.keys.reduce((a, b) => (b.version > a.version ? b : a));
+    return { version: k.version, x25519: new Uint8Array(Buffer.from(k.x25519, 'base64')) };
+  }
+
+  async signKey(id: string, version: number): Promise<Uint8Array> {
+    const cacheKey = `${id}@${version}`;
+    const hit = this.keys.get(cacheKey);
+    if (hit) return hit;
+    const k = decode(await this.ledger.evaluate('directory:getKey', [id, String(version)])) as {
+      ed25519: string;
+    };
+    const key = new Uint8Array(Buffer.from(k.ed25519, 'base64'));
+    this.keys.set(cacheKey, key);
+    return key;
+  }
+
+  /** The schema text the registry holds for a version (immutable once proposed, so cached). */
+  async schemaText(type: string, version: string): Promise<string> {
+    const cacheKey = `${type}@${version}`;
+    const hit = this.schemas.get(cacheKey);
+    if (hit) return hit;
+    const raw = Buffer.from(await this.ledger.evaluate('formats:getSchema', [type, version])).toString(
+      'utf8',
+    );
+    let text = raw;
+    try {
+      const parsed = JSON.parse(raw) as unknown;
+      if (typeof parsed === 'string') text = parsed;
+      else if (parsed && typeof parsed === 'object' && 'schemaText' in parsed) {
+        text = String((parsed as { schemaText: unknown }).schemaText);
+      }
+    } catch {
+      // The contract may return the text itself.
+    }
+    this.schemas.set(cacheKey, text);
+    return text;
+  }
+
+  async activeFormats(): Promise<unknown[]> {
+    return decode(await this.ledger.evaluate('formats:active', [])) as unknown[];
+  }
+}

@@ -1,0 +1,111 @@
+import type { FieldError } from '../../../formats/src/errors.js';
+
+export interface ListQuery {
+  type?: string;
+  status?: string;
+  from?: string;
+  to?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+export type NotificationKind = 'document.received' | 'document.rejected' | 'status.changed';
+
+export interface Notification {
+  seq: number;
+  kind: NotificationKind;
+  messageId: string;
+  documentType: string;
+  sender: string;
+  addressee: string;
+  status: string;
+  at: string;
+  reason?: string;
+}
+
+export type OutboxStatus = 'PENDING' | 'SENT' | 'DELIVERED' | 'ACCEPTED' | 'REJECTED' | 'FAILED';
+export type InboxStatus = 'RECEIVED' | 'ACCEPTED' | 'REJECTED';
+
+export interface OutboxRecord {
+  messageId: string;
+  documentType: string;
+  formatVersion: string;
+  addressee: string;
+  status: OutboxStatus;
+  createdAt: string;
+  updatedAt: string;
+  /** SHA-256 of the canonical document: tells an idempotent resend from an id conflict. */
+  digest: string;
+  ciphertextHash: string;
+  size: number;
+  replyTo?: string;
+  corrects?: string;
+  txId?: string;
+  attempts: number;
+  nextAttemptAt?: string;
+  lastError?: { code: string; message: string };
+  /** The addressee's answer, when it is a reply document (e.g. the row errors of a rejection). */
+  reply?: { messageId: string; decision: string; errors?: FieldError[]; comment?: string };
+}
+
+export interface InboxRecord {
+  messageId: string;
+  documentType: string;
+  formatVersion: string;
+  sender: string;
+  status: InboxStatus;
+  receivedAt: string;
+  updatedAt: string;
+  sentAt?: string;
+  digest?: string;
+  replyTo?: string;
+  corrects?: string;
+  /** Why it was refused on arrival (cannot open, bad signature, invalid format) or by the local system. */
+  rejection?: { code: string; message: string; errors: FieldError[] };
+  comment?: string;
+}
+
+export interface TrailEntry {
+  status: string;
+  at: string;
+  txId?: string;
+  by?: string;
+}
+
+export interface DocumentView {
+  direction: 'in' | 'out';
+  document?: unknown;
+  record: OutboxRecord | InboxRecord;
+  envelope?: unknown;
+  status: string;
+  trail: TrailEntry[];
+}
+
+export interface Participant {
+  id: string;
+  role: string;
+  name: string;
+  status: string;
+  inn?: string;
+  keys: Array<{ version: number; x25519: string; ed25519: string; validFrom?: string }>;
+  [k: string]: unknown;
+}
+
+/**
+ * What a received, verified and format-valid document makes the local workflows do (the edge workflows hook in
+ * here): nothing (the local system decides), or accept / reject at once with row errors.
+ */
+export type HandlerDecision =
+  | { action: 'none' }
+  | { action: 'accept'; comment?: string }
+  | { action: 'reject'; errors: FieldError[]; comment?: string };
+
+export type DocumentHandler = (document: {
+  header: Record<string, unknown>;
+  body: Record<string, unknown>;
+}) => Promise<HandlerDecision>;
