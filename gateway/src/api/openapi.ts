@@ -1,0 +1,201 @@
+// The API's contract. Requests are validated against these very schemas (validate.ts), so the document cannot drift.
+const fieldError = {
+  type: 'object',
+  required: ['pointer', 'code', 'message'],
+  properties: {
+    pointer: { type: 'string', maxLength: 1024 },
+    code: { type: 'string', pattern: '^[A-Z0-9_]{1,64}$' },
+    message: { type: 'string', maxLength: 2000 },
+  },
+  additionalProperties: false,
+};
+
+const error = {
+  type: 'object',
+  required: ['code', 'message', 'errors'],
+  properties: {
+    code: { type: 'string' },
+    message: { type: 'string' },
+    errors: { type: 'array', items: { $ref: '#/components/schemas/FieldError' } },
+  },
+};
+
+const listParams = [
+  { name: 'type', in: 'query', schema: { type: 'string', maxLength: 64 } },
+  { name: 'status', in: 'query', schema: { type: 'string', pattern: '^[A-Z]{1,20}$' } },
+  { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } },
+  { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },
+  { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500 } },
+  { name: 'cursor', in: 'query', schema: { type: 'string', maxLength: 1024 } },
+];
+
+const idParam = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$' },
+};
+
+const errors = (...codes: number[]) =>
+  Object.fromEntries(
+    codes.map((c) => [
+      String(c),
+      {
+        description: 'error',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      },
+    ]),
+  );
+
+const ok = (description: string) => ({ description, content: { 'application/json': { schema: {} } } });
+
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'dmsnet gateway',
+    version: '1.0.0',
+    description:
+      'A participant’s node: send shared-format documents, read what arrived, answer it, follow notifications.',
+  },
+  servers: [{ url: 'http://127.0.0.1' }],
+  security: [{ bearer: [] }],
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+    schemas: {
+      FieldError: fieldError,
+      Error: error,
+      Document: {
+        type: 'object',
+        required: ['header', 'body'],
+        properties: { header: { type: 'object' }, body: { type: 'object' } },
+        description: 'A document in the shared format; the node validates it against the active format.',
+      },
+      Decision: {
+        type: 'object',
+        properties: { comment: { type: 'string', maxLength: 2000 } },
+        additionalProperties: false,
+      },
+      Rejection: {
+        type: 'object',
+        required: ['errors'],
+        properties: {
+          errors: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 10000,
+            items: { $ref: '#/components/schemas/FieldError' },
+          },
+          comment: { type: 'string', maxLength: 2000 },
+        },
+        additionalProperties: false,
+      },
+      WebhookRegistration: {
+        type: 'object',
+        required: ['url'],
+        properties: {
+          url: { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2048 },
+          secret: { type: 'string', minLength: 16, maxLength: 256 },
+          events: {
+            type: 'array',
+            items: { enum: ['document.received', 'document.rejected', 'status.changed'] },
+            uniqueItems: true,
+          },
+        },
+        additionalProperties: false,
+      },
+    },
+  },
+  paths: {
+    '/v1/health': { get: { security: [], responses: { '200': ok('the node is up') } } },
+    '/v1/openapi.json': { get: { security: [], responses: { '200': ok('this document') } } },
+    '/v1/documents': {
+      post: {
+        summary: 'Send a document to the addressee named in its header',
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Document' } } },
+        },
+        responses: {
+          '202': ok('stored in the outbox; sent in the background'),
+          ...errors(400, 401, 409, 413, 415, 422),
+        },
+      },
+    },
+    '/v1/documents/{id}': {
+      get: {
+        summary: 'One document, opened, with its status trail',
+        parameters: [idParam],
+        responses: { '200': ok('the document'), ...errors(401, 404) },
+      },
+    },
+    '/v1/outbox': {
+      get: { parameters: listParams, responses: { '200': ok('a page'), ...errors(400, 401) } },
+    },
+    '/v1/inbox': { get: { parameters: listParams, responses: { '200': ok('a page'), ...errors(400, 401) } } },
+    '/v1/inbox/{id}/accept': {
+      post: {
+        parameters: [idParam],
+        requestBody: {
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Decision' } } },
+        },
+        responses: { '200': ok('accepted'), ...errors(400, 401, 404, 409) },
+      },
+    },
+    '/v1/inbox/{id}/reject': {
+      post: {
+        parameters: [idParam],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Rejection' } } },
+        },
+        responses: {
+          '200': ok('rejected; the errors go back to the sender as an encrypted reply'),
+          ...errors(400, 401, 404, 409),
+        },
+      },
+    },
+    '/v1/participants': {
+      get: {
+        parameters: listParams.filter((p) => p.name === 'limit' || p.name === 'cursor'),
+        responses: { '200': ok('the directory'), ...errors(401) },
+      },
+    },
+    '/v1/participants/{id}': {
+      get: {
+        parameters: [{ ...idParam, schema: { type: 'string', pattern: '^[0-9]{13}([0-9]{2})?$' } }],
+        responses: { '200': ok('one participant'), ...errors(400, 401, 404) },
+      },
+    },
+    '/v1/formats': { get: { responses: { '200': ok('the active format versions'), ...errors(401) } } },
+    '/v1/webhooks': {
+      get: { responses: { '200': ok('registered webhooks'), ...errors(401) } },
+      post: {
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/WebhookRegistration' } } },
+        },
+        responses: { '201': ok('registered; the response holds the signing secret'), ...errors(400, 401) },
+      },
+    },
+    '/v1/webhooks/{id}': {
+      delete: {
+        parameters: [idParam],
+        responses: { '204': { description: 'removed' }, ...errors(401, 404) },
+      },
+    },
+    '/v1/webhooks/{id}/deliveries': {
+      get: { parameters: [idParam], responses: { '200': ok('the delivery log'), ...errors(401, 404) } },
+    },
+    '/v1/events': {
+      get: {
+        summary: 'Server-sent events of the notifications; Last-Event-ID replays from the durable log',
+        parameters: [
+          { name: 'Last-Event-ID', in: 'header', schema: { type: 'string', pattern: '^[0-9]{1,12}$' } },
+        ],
+        responses: { '200': { description: 'text/event-stream' }, ...errors(401) },
+      },
+    },
+  },
+} as const;
+
+export type OpenApiDocument = typeof openApiDocument;

@@ -1,0 +1,206 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type RequestHandler, type Router } from 'express';
+import { pino, type Logger } from 'pino';
+import { DmsnetError } from '../../../formats/src/errors.js';
+import type { GatewayNode, ListQuery } from '../node/index.js';
+import { WebhookDispatcher, type DispatcherOptions } from '../webhooks/dispatcher.js';
+import { requireToken } from './auth.js';
+import { ApiError, errorHandler, notFound } from './errors.js';
+import { openApiDocument } from './openapi.js';
+import { eventStream } from './sse.js';
+import { validateRequest as v } from './validate.js';
+
+export interface AppOptions {
+  token: string;
+  /** Default 16 MB: a 50,000-row insured list is about 15 MB of JSON. */
+  maxBodyBytes?: number;
+  logger?: Logger;
+  webhooks?: WebhookDispatcher;
+  /** Extra routers (edge workflows, governance), mounted under /v1 behind the same token. */
+  routers?: Router[];
+}
+
+const wrap =
+  (fn: (req: express.Request, res: express.Response) => Promise<unknown>): RequestHandler =>
+  (req, res, next) => {
+    fn(req, res).catch(next);
+  };
+
+const onlyJson: RequestHandler = (req, _res, next) => {
+  if (
+    ['POST', 'PUT', 'PATCH'].includes(req.method) &&
+    req.headers['content-length'] !== '0' &&
+    req.headers['content-type']
+  ) {
+    if (!req.is('application/json')) {
+      next(new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send JSON (Content-Type: application/json)'));
+      return;
+    }
+  }
+  next();
+};
+
+export function createApp(node: GatewayNode, options: AppOptions): express.Express {
+  if (!options.token) throw new DmsnetError('CONFIG_INVALID', 'the gateway refuses to serve without a token');
+  const log = options.logger ?? pino({ level: process.env.DMSNET_LOG_LEVEL ?? 'info' });
+  const hooks = options.webhooks ?? new WebhookDispatcher(node);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.get('/v1/health', (_req, res) => {
+    res.json({ status: 'ok', participant: node.participantId });
+  });
+  app.get('/v1/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+
+  app.use(requireToken(options.token));
+  app.use(onlyJson);
+  app.use(express.json({ limit: options.maxBodyBytes ?? 16 * 1024 * 1024 }));
+
+  const listQuery = (req: express.Request) => req.query as unknown as ListQuery;
+
+  app.post(
+    '/v1/documents',
+    v('/v1/documents', 'post'),
+    wrap(async (req, res) => {
+      res.status(202).json(await node.send(req.body));
+    }),
+  );
+  app.get(
+    '/v1/documents/:id',
+    v('/v1/documents/{id}', 'get'),
+    wrap(async (req, res) => {
+      res.json(await node.getDocument(String(req.params.id)));
+    }),
+  );
+  app.get(
+    '/v1/outbox',
+    v('/v1/outbox', 'get'),
+    wrap(async (req, res) => {
+      res.json(await node.listOutbox(listQuery(req)));
+    }),
+  );
+  app.get(
+    '/v1/inbox',
+    v('/v1/inbox', 'get'),
+    wrap(async (req, res) => {
+      res.json(await node.listInbox(listQuery(req)));
+    }),
+  );
+  app.post(
+    '/v1/inbox/:id/accept',
+    v('/v1/inbox/{id}/accept', 'post'),
+    wrap(async (req, res) => {
+      res.json(await node.accept(String(req.params.id), { comment: req.body?.comment }));
+    }),
+  );
+  app.post(
+    '/v1/inbox/:id/reject',
+    v('/v1/inbox/{id}/reject', 'post'),
+    wrap(async (req, res) => {
+      res.json(
+        await node.reject(String(req.params.id), { errors: req.body.errors, comment: req.body.comment }),
+      );
+    }),
+  );
+  app.get(
+    '/v1/participants',
+    v('/v1/participants', 'get'),
+    wrap(async (req, res) => {
+      const q = listQuery(req);
+      res.json(await node.participants({ limit: q.limit, cursor: q.cursor }));
+    }),
+  );
+  app.get(
+    '/v1/participants/:id',
+    v('/v1/participants/{id}', 'get'),
+    wrap(async (req, res) => {
+      res.json(await node.participant(String(req.params.id)));
+    }),
+  );
+  app.get(
+    '/v1/formats',
+    v('/v1/formats', 'get'),
+    wrap(async (_req, res) => {
+      res.json({ items: await node.activeFormats() });
+    }),
+  );
+  app.get(
+    '/v1/webhooks',
+    v('/v1/webhooks', 'get'),
+    wrap(async (_req, res) => {
+      // The secret is shown once, at registration.
+      res.json({ items: (await hooks.list()).map(({ secret: _s, ...h }) => h) });
+    }),
+  );
+  app.post(
+    '/v1/webhooks',
+    v('/v1/webhooks', 'post'),
+    wrap(async (req, res) => {
+      res.status(201).json(await hooks.register(req.body));
+    }),
+  );
+  app.delete(
+    '/v1/webhooks/:id',
+    v('/v1/webhooks/{id}', 'delete'),
+    wrap(async (req, res) => {
+      await hooks.remove(String(req.params.id));
+      res.status(204).end();
+    }),
+  );
+  app.get(
+    '/v1/webhooks/:id/deliveries',
+    v('/v1/webhooks/{id}/deliveries', 'get'),
+    wrap(async (req, res) => {
+      res.json({ items: await hooks.deliveries(String(req.params.id)) });
+    }),
+  );
+  app.get('/v1/events', v('/v1/events', 'get'), eventStream(node));
+  for (const r of options.routers ?? []) app.use('/v1', r);
+
+  app.use(notFound);
+  app.use(errorHandler((o, msg) => log.error(o, msg)));
+  return app;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  webhooks: WebhookDispatcher;
+  close(): Promise<void>;
+}
+
+export async function startGatewayServer(
+  node: GatewayNode,
+  options: {
+    host?: string;
+    port: number;
+    token: string;
+    maxBodyBytes?: number;
+    logger?: Logger;
+    routers?: Router[];
+    webhooks?: DispatcherOptions;
+  },
+): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const webhooks = new WebhookDispatcher(node, { logger: options.logger, ...options.webhooks });
+  const app = createApp(node, { ...options, webhooks });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(options.port, host, (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  await webhooks.start();
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    webhooks,
+    async close() {
+      await webhooks.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import type { RequestHandler } from 'express';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { FieldError } from '../../../formats/src/errors.js';
+import { openApiDocument } from './openapi.js';
+import { ApiError } from './errors.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+
+interface Parameter {
+  name: string;
+  in: string;
+  required?: boolean;
+  schema: object;
+}
+
+interface Operation {
+  parameters?: readonly Parameter[];
+  requestBody?: { required?: boolean; content: Record<string, { schema: object }> };
+}
+
+function makeAjv(coerce: boolean): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: true, strict: false, coerceTypes: coerce });
+  addFormats(ajv);
+  ajv.addSchema({ $id: 'openapi', components: openApiDocument.components }, 'openapi');
+  return ajv;
+}
+
+// Query strings and path params arrive as text: only they are coerced; JSON bodies are checked as sent.
+const textAjv = makeAjv(true);
+const bodyAjv = makeAjv(false);
+
+const rewriteRefs = (schema: object): object =>
+  JSON.parse(JSON.stringify(schema).replace(/"#\/components\//g, '"openapi#/components/')) as object;
+
+function toFieldErrors(prefix: string, errors: ErrorObject[] | null | undefined): FieldError[] {
+  return (errors ?? []).map((e) => {
+    let pointer = prefix + e.instancePath;
+    if (e.keyword === 'required')
+      pointer += '/' + String((e.params as { missingProperty: string }).missingProperty);
+    if (e.keyword === 'additionalProperties') {
+      pointer += '/' + String((e.params as { additionalProperty: string }).additionalProperty);
+    }
+    return { pointer, code: `REQUEST_${e.keyword.toUpperCase()}`, message: e.message ?? 'invalid' };
+  });
+}
+
+function objectSchema(params: readonly Parameter[]): object {
+  return {
+    type: 'object',
+    properties: Object.fromEntries(params.map((p) => [p.name, p.schema])),
+    required: params.filter((p) => p.required).map((p) => p.name),
+  };
+}
+
+/** A middleware checking params, query, headers and body against the OpenAPI operation for this route. */
+export function validateRequest(path: keyof typeof openApiDocument.paths, method: string): RequestHandler {
+  const op = (openApiDocument.paths[path] as Record<string, Operation>)[method];
+  if (!op) throw new Error(`no OpenAPI operation ${method} ${path}`);
+  const params = op.parameters ?? [];
+  const checks: Array<{ where: 'params' | 'query' | 'headers'; fn: ValidateFunction }> = [];
+  for (const where of ['path', 'query', 'header'] as const) {
+    const list = params.filter((p) => p.in === where);
+    if (!list.length) continue;
+    const schema = rewriteRefs(
+      where === 'header'
+        ? objectSchema(list.map((p) => ({ ...p, name: p.name.toLowerCase() })))
+        : objectSchema(list),
+    );
+    checks.push({
+      where: where === 'path' ? 'params' : where === 'header' ? 'headers' : 'query',
+      fn: textAjv.compile(schema),
+    });
+  }
+  const bodySchema = op.requestBody?.content['application/json']?.schema;
+  const body = bodySchema ? bodyAjv.compile(rewriteRefs(bodySchema)) : undefined;
+  const bodyRequired = op.requestBody?.required ?? false;
+  return (req, _res, next) => {
+    const errors: FieldError[] = [];
+    for (const c of checks) {
+      // Express 5's req.query is a getter: validate (and coerce) a copy, then expose it.
+      const value =
+        c.where === 'query'
+          ? { ...(req.query as object) }
+          : c.where === 'params'
+            ? { ...req.params }
+            : { ...req.headers };
+      if (!c.fn(value)) errors.push(...toFieldErrors('/' + c.where, c.fn.errors));
+      else if (c.where === 'query') Object.defineProperty(req, 'query', { value, writable: true });
+    }
+    if (body) {
+      // express.json() leaves req.body undefined when nothing (or nothing JSON) was sent.
+      if (req.body === undefined) {
+        if (bodyRequired)
+          errors.push({ pointer: '/body', code: 'REQUEST_REQUIRED', message: 'a JSON body is required' });
+      } else if (!body(req.body)) {
+        errors.push(...toFieldErrors('/body', body.errors));
+      }
+    }
+    if (errors.length)
+      next(new ApiError(400, 'REQUEST_INVALID', `the request breaks ${errors.length} rule(s)`, errors));
+    else next();
+  };
+}

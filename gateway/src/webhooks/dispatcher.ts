@@ -1,0 +1,222 @@
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { DmsnetError } from '../../../formats/src/errors.js';
+import type { GatewayNode, Notification, NotificationKind } from '../node/index.js';
+
+export interface Webhook {
+  id: string;
+  url: string;
+  secret: string;
+  events: NotificationKind[];
+  /** The last notification seq delivered (2xx) or skipped by the event filter. */
+  cursor: number;
+  createdAt: string;
+}
+
+export interface Delivery {
+  webhookId: string;
+  deliveryId: string;
+  seq: number;
+  event: NotificationKind;
+  attempt: number;
+  at: string;
+  durationMs: number;
+  statusCode?: number;
+  error?: string;
+}
+
+export interface DispatcherOptions {
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  timeoutMs?: number;
+  logger?: Pick<Logger, 'warn'>;
+}
+
+const ALL: NotificationKind[] = ['document.received', 'document.rejected', 'status.changed'];
+
+export function signature(secret: string, body: string): string {
+  return 'sha256=' + createHmac('sha256', secret).update(body).digest('hex');
+}
+
+/**
+ * At-least-once delivery of the node's durable notification log to each registered URL, in order per webhook.
+ * A webhook's cursor moves only after a 2xx, so a restart resends what was not acknowledged.
+ */
+export class WebhookDispatcher {
+  private readonly hooks;
+  private readonly log;
+  private stopped = false;
+  private readonly loops = new Map<string, Promise<void>>();
+  private readonly wakers = new Map<string, () => void>();
+  private unsubscribe?: () => void;
+  private deliverySeq = 0;
+
+  constructor(
+    private readonly node: GatewayNode,
+    private readonly options: DispatcherOptions = {},
+  ) {
+    this.hooks = node.store.sublevel<Webhook>('webhooks');
+    this.log = node.store.sublevel<Delivery>('webhook-deliveries');
+  }
+
+  async start(): Promise<void> {
+    this.unsubscribe = this.node.notifications.subscribe(() => this.wakeAll());
+    for await (const hook of this.hooks.values()) this.spawn(hook.id);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    this.wakeAll();
+    await Promise.allSettled([...this.loops.values()]);
+  }
+
+  async register(input: { url: string; secret?: string; events?: NotificationKind[] }): Promise<Webhook> {
+    const url = new URL(input.url);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new DmsnetError('REQUEST_INVALID', 'webhook URLs are http or https', [
+        { pointer: '/body/url', code: 'REQUEST_PATTERN', message: 'must start with http:// or https://' },
+      ]);
+    }
+    const hook: Webhook = {
+      id: 'wh-' + randomUUID(),
+      url: url.toString(),
+      secret: input.secret ?? randomBytes(32).toString('base64url'),
+      events: input.events?.length ? input.events : ALL,
+      // Starts at the present: a new subscriber is not flooded with history (SSE's Last-Event-ID serves that).
+      cursor: await this.latestSeq(),
+      createdAt: new Date().toISOString(),
+    };
+    await this.node.store.batch([{ type: 'put', sublevel: 'webhooks', key: hook.id, value: hook }]);
+    this.spawn(hook.id);
+    return hook;
+  }
+
+  async list(): Promise<Webhook[]> {
+    const out: Webhook[] = [];
+    for await (const h of this.hooks.values()) out.push(h);
+    return out;
+  }
+
+  async remove(id: string): Promise<void> {
+    if (!(await this.hooks.get(id))) throw new DmsnetError('NOT_FOUND', `no webhook ${id}`);
+    await this.node.store.batch([{ type: 'del', sublevel: 'webhooks', key: id }]);
+    this.wakers.get(id)?.();
+  }
+
+  async deliveries(id: string, limit = 200): Promise<Delivery[]> {
+    if (!(await this.hooks.get(id))) throw new DmsnetError('NOT_FOUND', `no webhook ${id}`);
+    const out: Delivery[] = [];
+    for await (const d of this.log.values({ gt: id + '\u0000', lt: id + '\u0001', reverse: true, limit }))
+      out.push(d);
+    return out.reverse();
+  }
+
+  private async latestSeq(): Promise<number> {
+    let seq = 0;
+    for (let page = await this.node.notifications.list(0, 1000); page.length;) {
+      seq = page[page.length - 1].seq;
+      page = await this.node.notifications.list(seq, 1000);
+    }
+    return seq;
+  }
+
+  private wakeAll(): void {
+    for (const w of this.wakers.values()) w();
+  }
+
+  private spawn(id: string): void {
+    if (this.loops.has(id) || this.stopped) return;
+    const loop = this.run(id).finally(() => this.loops.delete(id));
+    this.loops.set(id, loop);
+  }
+
+  private sleep(id: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wakers.set(id, done);
+    });
+  }
+
+  private async run(id: string): Promise<void> {
+    let attempt = 0;
+    while (!this.stopped) {
+      const hook = await this.hooks.get(id);
+      if (!hook) return;
+      const [next] = await this.node.notifications.list(hook.cursor, 1);
+      if (!next) {
+        await this.sleep(id, 5_000);
+        continue;
+      }
+      if (!hook.events.includes(next.kind)) {
+        await this.advance(hook, next.seq);
+        continue;
+      }
+      attempt++;
+      const ok = await this.deliver(hook, next, attempt);
+      if (ok) {
+        attempt = 0;
+        await this.advance(hook, next.seq);
+      } else {
+        const initial = this.options.initialBackoffMs ?? 1000;
+        const cap = this.options.maxBackoffMs ?? 300_000;
+        const base = Math.min(cap, initial * 2 ** Math.min(attempt - 1, 20));
+        await this.sleep(id, base / 2 + Math.random() * (base / 2));
+      }
+    }
+  }
+
+  private async advance(hook: Webhook, seq: number): Promise<void> {
+    const current = await this.hooks.get(hook.id);
+    if (!current) return;
+    await this.node.store.batch([
+      { type: 'put', sublevel: 'webhooks', key: hook.id, value: { ...current, cursor: seq } },
+    ]);
+  }
+
+  private async deliver(hook: Webhook, n: Notification, attempt: number): Promise<boolean> {
+    const body = JSON.stringify(n);
+    const deliveryId = `${hook.id}:${n.seq}`;
+    const started = Date.now();
+    const record: Delivery = {
+      webhookId: hook.id,
+      deliveryId,
+      seq: n.seq,
+      event: n.kind,
+      attempt,
+      at: new Date(started).toISOString(),
+      durationMs: 0,
+    };
+    try {
+      const res = await fetch(hook.url, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Dmsnet-Signature': signature(hook.secret, body),
+          'X-Dmsnet-Delivery': deliveryId,
+          'X-Dmsnet-Event': n.kind,
+        },
+        body,
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+      });
+      await res.arrayBuffer().catch(() => undefined);
+      record.statusCode = res.status;
+    } catch (err) {
+      record.error = err instanceof Error ? err.message : String(err);
+    }
+    record.durationMs = Date.now() - started;
+    const key = `${hook.id}\u0000${String(Date.now()).padStart(15, '0')}-${String(this.deliverySeq++).padStart(9, '0')}`;
+    await this.node.store.batch([{ type: 'put', sublevel: 'webhook-deliveries', key, value: record }]);
+    const ok = record.statusCode !== undefined && record.statusCode >= 200 && record.statusCode < 300;
+    if (!ok)
+      this.options.logger?.warn(
+        { webhook: hook.id, seq: n.seq, status: record.statusCode },
+        'webhook delivery failed',
+      );
+    return ok;
+  }
+}
