@@ -576,7 +576,7 @@ export class GatewayNode {
         await this.options.ledger.submit('exchange:setStatus', [
           intent.messageId,
           intent.status,
-          ...(intent.reason ? [intent.reason.slice(0, 500)] : []),
+          (intent.reason ?? '').slice(0, 500),
         ]);
         await this.store.batch([{ type: 'del', sublevel: S.intents, key }]);
       } catch (err) {
@@ -835,12 +835,13 @@ export class GatewayNode {
     );
     // A reply answers only documents that are themselves not replies, so two nodes never reply to each other forever.
     if (record.status !== 'RECEIVED' && record.documentType !== 'reply') {
-      await this.sendReply(
-        record,
-        record.status,
-        rejection?.errors ?? [],
-        rejection?.message || record.comment,
-      );
+      // A refusal always names what was wrong: for a payload that cannot be opened, the code itself.
+      const errors = rejection?.errors.length
+        ? rejection.errors
+        : rejection
+          ? [{ pointer: '', code: rejection.code, message: rejection.message.slice(0, 500) }]
+          : [];
+      await this.sendReply(record, record.status, errors, record.comment);
     }
     if (record.documentType === 'reply' && document && !rejection) await this.noteReply(document);
     this.kick();

@@ -1,0 +1,209 @@
+import { Context, Contract, Info, Returns, Transaction } from './fabric.js';
+import { isValidOgrn } from '../../formats/src/identifiers/index.js';
+import { ChaincodeError, invalid } from './errors.js';
+import {
+  actingAssociation,
+  actingParticipant,
+  callerFingerprint,
+  certificateFingerprint,
+  PARTICIPANT_ATTRIBUTE,
+} from './identity.js';
+import { K, ROLES, type IdentityRef, type Participant, type Role } from './model.js';
+import { drain, getJson, parseJsonArg, parsePageSize, putJson, txTime } from './state.js';
+
+interface Registration {
+  id: string;
+  role: Role;
+  name: string;
+  inn?: string;
+  identities: IdentityRef[];
+  keys: { x25519: string; ed25519: string };
+}
+
+function checkKeys(keys: unknown, at: string): { x25519: string; ed25519: string } {
+  const k = keys as { x25519?: unknown; ed25519?: unknown } | undefined;
+  for (const name of ['x25519', 'ed25519'] as const) {
+    const v = k?.[name];
+    if (typeof v !== 'string' || Buffer.from(v, 'base64').length !== 32) {
+      throw invalid(`${at}/${name}`, 'must be a base64 32-byte public key');
+    }
+  }
+  return { x25519: String(k?.x25519), ed25519: String(k?.ed25519) };
+}
+
+function checkRegistration(r: Registration): void {
+  if (typeof r.id !== 'string' || !isValidOgrn(r.id))
+    throw invalid('/id', 'must be a valid ОГРН (13) or ОГРНИП (15)');
+  if (!ROLES.includes(r.role)) throw invalid('/role', `must be one of ${ROLES.join(', ')}`);
+  if (typeof r.name !== 'string' || !r.name.trim() || r.name.length > 500)
+    throw invalid('/name', 'must be 1–500 characters');
+  if (r.inn !== undefined && (typeof r.inn !== 'string' || !/^(\d{10}|\d{12})$/.test(r.inn))) {
+    throw invalid('/inn', 'must be 10 or 12 digits');
+  }
+  if (!Array.isArray(r.identities) || r.identities.length === 0 || r.identities.length > 20) {
+    throw invalid('/identities', 'must list 1–20 identities');
+  }
+  r.identities.forEach((i, n) => {
+    if (typeof i?.mspId !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(i.mspId))
+      throw invalid(`/identities/${n}/mspId`, 'must be an MSP id');
+    if (i.kind === 'certificate') {
+      if (typeof i.certificate !== 'string' || !i.certificate.includes('BEGIN CERTIFICATE')) {
+        throw invalid(`/identities/${n}/certificate`, 'must be a PEM certificate');
+      }
+    } else if (i.kind !== 'attribute') {
+      throw invalid(`/identities/${n}/kind`, 'must be "attribute" or "certificate"');
+    }
+  });
+  checkKeys(r.keys, '/keys');
+}
+
+@Info({
+  title: 'Directory',
+  description: 'Participants, the identities that act for them, and their public keys',
+})
+export class DirectoryContract extends Contract {
+  constructor() {
+    super('directory');
+  }
+
+  @Transaction()
+  @Returns('string')
+  async register(ctx: Context, registrationJson: string): Promise<string> {
+    const r = parseJsonArg<Registration>(registrationJson, 'registration');
+    checkRegistration(r);
+    const bootstrapped = (await ctx.stub.getState(K.association))?.length > 0;
+    if (bootstrapped) {
+      await actingAssociation(ctx);
+    } else {
+      // The very first registration founds the network: an association, acting through the caller's own identity.
+      if (r.role !== 'association')
+        throw new ChaincodeError('NOT_AUTHORIZED', 'the first participant must be the association');
+      const msp = ctx.clientIdentity.getMSPID();
+      const fp = callerFingerprint(ctx);
+      const own = r.identities.some((i) =>
+        i.kind === 'certificate'
+          ? i.mspId === msp && certificateFingerprint(i.certificate) === fp
+          : i.mspId === msp && ctx.clientIdentity.getAttributeValue(PARTICIPANT_ATTRIBUTE) === r.id,
+      );
+      if (!own)
+        throw new ChaincodeError(
+          'NOT_AUTHORIZED',
+          'the founding association must register the identity that submits',
+        );
+    }
+    const key = ctx.stub.createCompositeKey(K.participant, [r.id]);
+    if (await getJson(ctx, key))
+      throw new ChaincodeError('PARTICIPANT_EXISTS', `participant ${r.id} is already registered`);
+    const at = txTime(ctx);
+    for (const i of r.identities) {
+      if (i.kind !== 'certificate') continue;
+      const idx = ctx.stub.createCompositeKey(K.certIndex, [i.mspId, certificateFingerprint(i.certificate)]);
+      const taken = await ctx.stub.getState(idx);
+      if (taken && taken.length)
+        throw new ChaincodeError(
+          'IDENTITY_TAKEN',
+          `a listed certificate already acts for ${Buffer.from(taken).toString()}`,
+        );
+      await ctx.stub.putState(idx, Buffer.from(r.id));
+    }
+    const p: Participant = {
+      id: r.id,
+      role: r.role,
+      name: r.name,
+      ...(r.inn ? { inn: r.inn } : {}),
+      status: 'ACTIVE',
+      identities: r.identities,
+      keys: [{ version: 1, ...checkKeys(r.keys, '/keys'), validFrom: at }],
+      registeredAt: at,
+      updatedAt: at,
+    };
+    await putJson(ctx, key, p);
+    if (!bootstrapped) await ctx.stub.putState(K.association, Buffer.from(r.id));
+    return JSON.stringify(p);
+  }
+
+  @Transaction()
+  @Returns('string')
+  async rotateKeys(ctx: Context, participantId: string, keysJson: string): Promise<string> {
+    const me = await actingParticipant(ctx);
+    if (me.id !== participantId)
+      throw new ChaincodeError('NOT_AUTHORIZED', 'only the participant’s own identity changes its keys');
+    const keys = checkKeys(parseJsonArg(keysJson, 'keys'), '/keys');
+    const version = Math.max(...me.keys.map((k) => k.version)) + 1;
+    const at = txTime(ctx);
+    const updated: Participant = {
+      ...me,
+      keys: [...me.keys, { version, ...keys, validFrom: at }],
+      updatedAt: at,
+    };
+    await putJson(ctx, ctx.stub.createCompositeKey(K.participant, [me.id]), updated);
+    return JSON.stringify({ version, ...keys, validFrom: at });
+  }
+
+  @Transaction()
+  @Returns('string')
+  async suspend(ctx: Context, participantId: string): Promise<string> {
+    return this.setStatus(ctx, participantId, 'SUSPENDED');
+  }
+
+  @Transaction()
+  @Returns('string')
+  async reinstate(ctx: Context, participantId: string): Promise<string> {
+    return this.setStatus(ctx, participantId, 'ACTIVE');
+  }
+
+  private async setStatus(ctx: Context, id: string, status: Participant['status']): Promise<string> {
+    const assoc = await actingAssociation(ctx);
+    if (assoc.id === id) throw new ChaincodeError('NOT_AUTHORIZED', 'the association cannot suspend itself');
+    const p = await getParticipant(ctx, id);
+    const updated = { ...p, status, updatedAt: txTime(ctx) };
+    await putJson(ctx, ctx.stub.createCompositeKey(K.participant, [id]), updated);
+    return JSON.stringify(updated);
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async get(ctx: Context, participantId: string): Promise<string> {
+    return JSON.stringify(await getParticipant(ctx, participantId));
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async getKey(ctx: Context, participantId: string, version: string): Promise<string> {
+    const p = await getParticipant(ctx, participantId);
+    const k = p.keys.find((x) => x.version === Number(version));
+    if (!k)
+      throw new ChaincodeError('KEY_NOT_FOUND', `participant ${participantId} has no key version ${version}`);
+    return JSON.stringify(k);
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async list(ctx: Context, pageSize: string, bookmark: string): Promise<string> {
+    const size = parsePageSize(pageSize);
+    const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
+      K.participant,
+      [],
+      size,
+      bookmark ?? '',
+    );
+    const items: Participant[] = [];
+    await drain(
+      iterator,
+      (kv) => void items.push(JSON.parse(Buffer.from(kv.value).toString('utf8')) as Participant),
+    );
+    return JSON.stringify({ items, bookmark: items.length === size ? metadata.bookmark : '' });
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async whoAmI(ctx: Context): Promise<string> {
+    return JSON.stringify(await actingParticipant(ctx));
+  }
+}
+
+export async function getParticipant(ctx: Context, id: string): Promise<Participant> {
+  const p = await getJson<Participant>(ctx, ctx.stub.createCompositeKey(K.participant, [String(id)]));
+  if (!p) throw new ChaincodeError('PARTICIPANT_NOT_FOUND', `no participant ${id}`);
+  return p;
+}

@@ -1,0 +1,328 @@
+import { createHash } from 'node:crypto';
+import { Context, Contract, Info, Returns, Transaction } from './fabric.js';
+import { getParticipant } from './directory-contract.js';
+import { ChaincodeError, invalid } from './errors.js';
+import { getFormat, isActive } from './format-registry-contract.js';
+import { actingParticipant } from './identity.js';
+import { K, type Envelope, type MessageStatus } from './model.js';
+import { statePayloadStore, type PayloadStore } from './payload-store.js';
+import {
+  drain,
+  getJson,
+  ID_PATTERN,
+  PARTICIPANT_PATTERN,
+  parseJsonArg,
+  parsePageSize,
+  putJson,
+  txTime,
+} from './state.js';
+
+type SendRequest = Pick<
+  Envelope,
+  | 'messageId'
+  | 'sender'
+  | 'addressee'
+  | 'documentType'
+  | 'formatVersion'
+  | 'ciphertextHash'
+  | 'size'
+  | 'senderKeyVersion'
+  | 'replyTo'
+  | 'corrects'
+>;
+
+const RANK: Record<MessageStatus, number> = { SENT: 0, DELIVERED: 1, ACCEPTED: 2, REJECTED: 2 };
+const FINAL = new Set<MessageStatus>(['ACCEPTED', 'REJECTED']);
+
+/** Pure: may a message move from `from` to `to`? Forward only, and nothing after a final status. */
+export function canMove(from: MessageStatus, to: MessageStatus): boolean {
+  return !FINAL.has(from) && RANK[to] > RANK[from];
+}
+
+function checkSend(r: SendRequest): void {
+  const str = (v: unknown, p: RegExp) => typeof v === 'string' && p.test(v);
+  if (!str(r.messageId, ID_PATTERN))
+    throw invalid('/messageId', 'must match ^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$');
+  if (!str(r.sender, PARTICIPANT_PATTERN)) throw invalid('/sender', 'must be a participant id (ОГРН)');
+  if (!str(r.addressee, PARTICIPANT_PATTERN)) throw invalid('/addressee', 'must be a participant id (ОГРН)');
+  if (!str(r.documentType, /^[a-z][a-z0-9-]{0,63}$/))
+    throw invalid('/documentType', 'must be a document type name');
+  if (!str(r.formatVersion, /^[0-9A-Za-z.+-]{1,32}$/))
+    throw invalid('/formatVersion', 'must be a version string');
+  if (!str(r.ciphertextHash, /^[0-9a-f]{64}$/)) throw invalid('/ciphertextHash', 'must be SHA-256 hex');
+  if (!Number.isInteger(r.size) || r.size < 1) throw invalid('/size', 'must be a positive integer');
+  if (!Number.isInteger(r.senderKeyVersion) || r.senderKeyVersion < 1)
+    throw invalid('/senderKeyVersion', 'must be a positive integer');
+  for (const f of ['replyTo', 'corrects'] as const) {
+    if (r[f] !== undefined && !str(r[f], ID_PATTERN)) throw invalid(`/${f}`, 'must be a message id');
+  }
+}
+
+interface Filter {
+  documentType?: string;
+  status?: string;
+  from?: string;
+  to?: string;
+}
+
+@Info({ title: 'Exchange', description: 'Addressed, encrypted messages and their status trail' })
+export class ExchangeContract extends Contract {
+  constructor(private readonly payloads: PayloadStore = statePayloadStore) {
+    super('exchange');
+  }
+
+  @Transaction()
+  @Returns('string')
+  async send(ctx: Context, envelopeJson: string): Promise<string> {
+    const r = parseJsonArg<SendRequest>(envelopeJson, 'envelope');
+    checkSend(r);
+    const me = await actingParticipant(ctx);
+    if (me.id !== r.sender)
+      throw new ChaincodeError(
+        'IMPERSONATION',
+        `the submitting identity acts for ${me.id}, not for ${r.sender}`,
+      );
+    if (me.status !== 'ACTIVE')
+      throw new ChaincodeError('SENDER_INACTIVE', `participant ${me.id} is suspended`);
+    if (!me.keys.some((k) => k.version === r.senderKeyVersion))
+      throw invalid('/senderKeyVersion', `is not a key version of ${me.id}`);
+    // Ciphertext travels as transient data: arguments stay in the block, state would store it a second time.
+    const ciphertext = ctx.stub.getTransient().get('ciphertext');
+    if (!ciphertext || ciphertext.length === 0)
+      throw new ChaincodeError('PAYLOAD_MISSING', 'the transient field "ciphertext" is missing');
+    if (
+      createHash('sha256').update(ciphertext).digest('hex') !== r.ciphertextHash ||
+      ciphertext.length !== r.size
+    ) {
+      throw new ChaincodeError(
+        'PAYLOAD_HASH_MISMATCH',
+        'the ciphertext does not match ciphertextHash and size',
+      );
+    }
+    const key = ctx.stub.createCompositeKey(K.message, [r.messageId]);
+    const existing = await getJson<Envelope>(ctx, key);
+    if (existing) {
+      if (existing.ciphertextHash === r.ciphertextHash && existing.sender === r.sender)
+        return JSON.stringify(existing);
+      throw new ChaincodeError('MESSAGE_ID_CONFLICT', `message ${r.messageId} exists with another payload`);
+    }
+    let addressee;
+    try {
+      addressee = await getParticipant(ctx, r.addressee);
+    } catch {
+      throw new ChaincodeError('ADDRESSEE_UNKNOWN', `no participant ${r.addressee}`);
+    }
+    if (addressee.status !== 'ACTIVE')
+      throw new ChaincodeError('ADDRESSEE_INACTIVE', `participant ${r.addressee} is suspended`);
+    const at = txTime(ctx);
+    if (!isActive(await getFormat(ctx, r.documentType, r.formatVersion), at)) {
+      throw new ChaincodeError(
+        'FORMAT_NOT_ACTIVE',
+        `${r.documentType} version ${r.formatVersion} is not active`,
+      );
+    }
+    const txId = ctx.stub.getTxID();
+    const env: Envelope = {
+      messageId: r.messageId,
+      sender: r.sender,
+      addressee: r.addressee,
+      documentType: r.documentType,
+      formatVersion: r.formatVersion,
+      ciphertextHash: r.ciphertextHash,
+      size: r.size,
+      senderKeyVersion: r.senderKeyVersion,
+      ...(r.replyTo ? { replyTo: r.replyTo } : {}),
+      ...(r.corrects ? { corrects: r.corrects } : {}),
+      status: 'SENT',
+      sentAt: at,
+      txId,
+      statusAt: at,
+      statusBy: r.sender,
+      statusTxId: txId,
+    };
+    await putJson(ctx, key, env);
+    await this.payloads.put(ctx, r.messageId, ciphertext);
+    // Index entries per participant and time: an inbox is a range scan, and no key is shared by all senders.
+    await ctx.stub.putState(
+      ctx.stub.createCompositeKey(K.inbox, [r.addressee, at, r.messageId]),
+      Buffer.from([0]),
+    );
+    await ctx.stub.putState(
+      ctx.stub.createCompositeKey(K.outbox, [r.sender, at, r.messageId]),
+      Buffer.from([0]),
+    );
+    this.event(ctx, 'MessageSent', env);
+    return JSON.stringify(env);
+  }
+
+  @Transaction()
+  @Returns('string')
+  async setStatus(ctx: Context, messageId: string, status: string, reason: string): Promise<string> {
+    if (!['DELIVERED', 'ACCEPTED', 'REJECTED'].includes(status))
+      throw invalid('/status', 'must be DELIVERED, ACCEPTED or REJECTED');
+    const env = await this.mustGet(ctx, messageId);
+    const me = await actingParticipant(ctx);
+    if (me.id !== env.addressee)
+      throw new ChaincodeError(
+        'STATUS_NOT_ADDRESSEE',
+        `only the addressee ${env.addressee} moves the status`,
+      );
+    if (env.status === status) return JSON.stringify(env);
+    if (!canMove(env.status, status as MessageStatus)) {
+      throw new ChaincodeError(
+        'STATUS_NOT_FORWARD',
+        `message ${messageId} is ${env.status}; it cannot become ${status}`,
+      );
+    }
+    const at = txTime(ctx);
+    const updated: Envelope = {
+      ...env,
+      status: status as MessageStatus,
+      statusAt: at,
+      statusBy: me.id,
+      statusTxId: ctx.stub.getTxID(),
+    };
+    if (reason !== undefined && reason !== '') updated.reason = String(reason).slice(0, 500);
+    else delete updated.reason;
+    await putJson(ctx, ctx.stub.createCompositeKey(K.message, [messageId]), updated);
+    this.event(ctx, 'StatusChanged', updated);
+    return JSON.stringify(updated);
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async get(ctx: Context, messageId: string): Promise<string> {
+    return JSON.stringify(await this.mustGet(ctx, messageId));
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async getPayload(ctx: Context, messageId: string): Promise<string> {
+    const env = await this.mustGet(ctx, messageId);
+    const me = await actingParticipant(ctx);
+    if (me.id !== env.sender && me.id !== env.addressee) {
+      throw new ChaincodeError('NOT_AUTHORIZED', 'only the sender and the addressee read the payload');
+    }
+    const ct = await this.payloads.get(ctx, messageId);
+    if (!ct) throw new ChaincodeError('PAYLOAD_MISSING', `no payload for ${messageId}`);
+    return JSON.stringify(Buffer.from(ct).toString('base64'));
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async history(ctx: Context, messageId: string): Promise<string> {
+    await this.mustGet(ctx, messageId);
+    const it = await ctx.stub.getHistoryForKey(ctx.stub.createCompositeKey(K.message, [messageId]));
+    const trail: Array<{ status: string; at: string; txId: string; by: string }> = [];
+    const h = it as unknown as {
+      next(): Promise<{ value?: { value: Uint8Array; isDelete: boolean }; done?: boolean }>;
+      close(): Promise<void>;
+    };
+    try {
+      for (let r = await h.next(); !r.done; r = await h.next()) {
+        if (!r.value || r.value.isDelete) continue;
+        const e = JSON.parse(Buffer.from(r.value.value).toString('utf8')) as Envelope;
+        trail.push({ status: e.status, at: e.statusAt, txId: e.statusTxId, by: e.statusBy });
+      }
+    } finally {
+      await h.close();
+    }
+    // Peers return history newest first on some versions: the trail is told in time order.
+    trail.sort(
+      (a, b) => RANK[a.status as MessageStatus] - RANK[b.status as MessageStatus] || a.at.localeCompare(b.at),
+    );
+    return JSON.stringify(trail);
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async inbox(
+    ctx: Context,
+    participantId: string,
+    filterJson: string,
+    pageSize: string,
+    bookmark: string,
+  ): Promise<string> {
+    return this.list(ctx, K.inbox, participantId, filterJson, pageSize, bookmark);
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async outbox(
+    ctx: Context,
+    participantId: string,
+    filterJson: string,
+    pageSize: string,
+    bookmark: string,
+  ): Promise<string> {
+    return this.list(ctx, K.outbox, participantId, filterJson, pageSize, bookmark);
+  }
+
+  private async list(
+    ctx: Context,
+    index: string,
+    participantId: string,
+    filterJson: string,
+    pageSize: string,
+    bookmark: string,
+  ) {
+    const me = await actingParticipant(ctx);
+    if (me.id !== participantId)
+      throw new ChaincodeError('NOT_AUTHORIZED', 'a participant lists only its own messages');
+    const f = parseJsonArg<Filter>(filterJson || '{}', 'filter');
+    const size = parsePageSize(pageSize);
+    // The time range starts the scan: the bookmark of a partial-composite-key query is the key to start from.
+    let next = bookmark || (f.from ? ctx.stub.createCompositeKey(index, [participantId, f.from]) : '');
+    const items: Envelope[] = [];
+    let resume = '';
+    scan: for (;;) {
+      const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
+        index,
+        [participantId],
+        size,
+        next,
+      );
+      const keys: string[] = [];
+      await drain(iterator, (kv) => void keys.push(kv.key));
+      for (const key of keys) {
+        const [, at, id] = ctx.stub.splitCompositeKey(key).attributes;
+        if (f.to && at > f.to) break scan;
+        const env = await getJson<Envelope>(ctx, ctx.stub.createCompositeKey(K.message, [id]));
+        if (
+          !env ||
+          (f.documentType && env.documentType !== f.documentType) ||
+          (f.status && env.status !== f.status)
+        )
+          continue;
+        items.push(env);
+        if (items.length === size) {
+          resume = key + '\u0000';
+          break scan;
+        }
+      }
+      if (keys.length < size || !metadata.bookmark) break;
+      next = metadata.bookmark;
+    }
+    return JSON.stringify({ items, bookmark: resume });
+  }
+
+  private async mustGet(ctx: Context, messageId: string): Promise<Envelope> {
+    const env = await getJson<Envelope>(ctx, ctx.stub.createCompositeKey(K.message, [String(messageId)]));
+    if (!env) throw new ChaincodeError('MESSAGE_NOT_FOUND', `no message ${messageId}`);
+    return env;
+  }
+
+  /** Event payloads are public: ids and metadata only, never content. */
+  private event(ctx: Context, name: string, e: Envelope): void {
+    const payload = {
+      messageId: e.messageId,
+      sender: e.sender,
+      addressee: e.addressee,
+      documentType: e.documentType,
+      formatVersion: e.formatVersion,
+      status: e.status,
+      txId: ctx.stub.getTxID(),
+    };
+    ctx.stub.setEvent(name, Buffer.from(JSON.stringify(payload)));
+  }
+}

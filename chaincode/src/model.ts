@@ -1,0 +1,80 @@
+export const ROLES = ['insurer', 'clinic', 'assistance', 'association'] as const;
+export type Role = (typeof ROLES)[number];
+
+export type IdentityRef =
+  { mspId: string; kind: 'attribute' } | { mspId: string; kind: 'certificate'; certificate: string };
+
+export interface KeyVersion {
+  version: number;
+  x25519: string;
+  ed25519: string;
+  validFrom: string;
+}
+
+export interface Participant {
+  id: string;
+  role: Role;
+  name: string;
+  inn?: string;
+  status: 'ACTIVE' | 'SUSPENDED';
+  identities: IdentityRef[];
+  keys: KeyVersion[];
+  registeredAt: string;
+  updatedAt: string;
+}
+
+export type MessageStatus = 'SENT' | 'DELIVERED' | 'ACCEPTED' | 'REJECTED';
+
+export interface Envelope {
+  messageId: string;
+  sender: string;
+  addressee: string;
+  documentType: string;
+  formatVersion: string;
+  ciphertextHash: string;
+  size: number;
+  senderKeyVersion: number;
+  replyTo?: string;
+  corrects?: string;
+  status: MessageStatus;
+  sentAt: string;
+  txId: string;
+  statusAt: string;
+  statusBy: string;
+  statusTxId: string;
+  reason?: string;
+}
+
+export interface FormatRules {
+  voterRoles: Role[];
+  /** Fraction (0..1] of eligible ACTIVE voters whose "yes" approves a version (yes/eligible ≥ quorum). */
+  quorum: number;
+}
+
+export type ProposalState = 'PROPOSED' | 'APPROVED' | 'REJECTED' | 'RETIRED';
+
+export interface FormatVersion {
+  type: string;
+  version: string;
+  schemaHash: string;
+  effectiveFrom: string;
+  state: ProposalState;
+  proposedAt: string;
+  votes: Record<string, 'yes' | 'no'>;
+  decidedAt?: string;
+  retiredAt?: string;
+}
+
+/** Composite-key object types: one place, so that key layout is reviewable at a glance. */
+export const K = {
+  participant: 'participant',
+  certIndex: 'idcert',
+  message: 'msg',
+  inbox: 'inbox',
+  outbox: 'outbox',
+  payload: 'payload',
+  format: 'fmt',
+  schema: 'fmtschema',
+  rules: 'fmtrules',
+  association: 'assoc',
+} as const;

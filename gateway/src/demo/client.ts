@@ -1,0 +1,39 @@
+/** A small HTTP client for one gateway: what a back office or clinic MIS would call. */
+export class GatewayClient {
+  constructor(
+    readonly url: string,
+    readonly token: string,
+  ) {}
+
+  async call<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> {
+    const res = await fetch(this.url + path, {
+      method,
+      headers: {
+        Authorization: `Bearer ${this.token}`,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+
+  /** Polls until `check` is satisfied; long steps must not hang silently. */
+  async waitFor<T>(
+    path: string,
+    check: (status: number, body: T) => boolean,
+    timeoutMs = 30_000,
+  ): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const r = await this.call<T>('GET', path);
+      if (check(r.status, r.body)) return r.body;
+      if (Date.now() > deadline) throw new Error(`timed out waiting on ${path} (last status ${r.status})`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}

@@ -1,0 +1,353 @@
+import './quiet-chaincode-log.js';
+import '../../../../chaincode/src/log-level.js';
+import {
+  createHash,
+  createPrivateKey,
+  randomBytes,
+  sign,
+  verify,
+  X509Certificate,
+  type KeyObject,
+} from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { Level } from 'level';
+import ChaincodeFromContract from 'fabric-shim/lib/contract-spi/chaincodefromcontract.js';
+import { JSONSerializer } from '../../../../chaincode/src/fabric.js';
+import { contracts } from '../../../../chaincode/src/index.js';
+import { parseChaincodeError } from '../../../../chaincode/src/errors.js';
+import { DmsnetError } from '../../../../formats/src/errors.js';
+import type { ChaincodeEvent, LedgerClient, SubmitResult } from '../types.js';
+import { EmbeddedStub, type StateReader, type TxContext } from './stub.js';
+
+/** A failed transaction or query, with the chaincode's code parsed from its message as a Fabric client must. */
+export class LedgerError extends DmsnetError {}
+
+export interface Identity {
+  mspId: string;
+  certificate: string;
+  privateKey: string;
+}
+
+interface Block {
+  number: number;
+  txId: string;
+  timestamp: string;
+  mspId: string;
+  fn: string;
+  args: string[];
+  event?: { name: string; payload: string };
+}
+
+interface Proposal {
+  fn: string;
+  args: readonly string[];
+  transient: ReadonlyMap<string, Uint8Array>;
+  mspId: string;
+  certificate: string;
+  nonce: string;
+  signature: Buffer;
+  bytes: Buffer;
+}
+
+const pad = (n: number) => String(n).padStart(16, '0');
+const CHANNEL = 'dmsnet';
+
+interface Sub<V> {
+  get(key: string): Promise<V | undefined>;
+  put(key: string, value: V): Promise<void>;
+  keys(o?: object): AsyncIterable<string>;
+  values(o?: object): AsyncIterable<V>;
+  iterator(o?: object): AsyncIterable<[string, V]>;
+}
+
+/**
+ * The single-machine ledger: the very contracts that run on Fabric, dispatched by fabric-shim's own contract code,
+ * over LevelDB. Each transaction is verified (signature, certificate chain), executed, and committed as one block in
+ * one atomic batch with its state writes, key history and event, so a kill -9 leaves a whole prefix of blocks.
+ */
+export class EmbeddedLedger {
+  private readonly chaincode = new ChaincodeFromContract(
+    [...contracts],
+    { serializers: { jsonSerializer: JSONSerializer }, transaction: 'jsonSerializer' },
+    {},
+    'dmsnet',
+    '1.0.0',
+  );
+  private chain: Promise<unknown> = Promise.resolve();
+  private heightN = 0;
+  private blockWaiters: Array<() => void> = [];
+  private closed = false;
+  private readonly state: Sub<Uint8Array>;
+  private readonly historyDb: Sub<{ txId: string; timestamp: string; isDelete: boolean; value?: string }>;
+  private readonly blocks: Sub<Block>;
+  private readonly roots: Map<string, X509Certificate>;
+
+  private constructor(
+    private readonly db: Level<string, unknown>,
+    msps: Array<{ mspId: string; rootCertificate: string }>,
+  ) {
+    this.state = db.sublevel<string, Uint8Array>('state', {
+      valueEncoding: 'view',
+    }) as unknown as Sub<Uint8Array>;
+    this.historyDb = db.sublevel('history', { valueEncoding: 'json' }) as unknown as typeof this.historyDb;
+    this.blocks = db.sublevel('blocks', { valueEncoding: 'json' }) as unknown as Sub<Block>;
+    this.roots = new Map(msps.map((m) => [m.mspId, new X509Certificate(m.rootCertificate)]));
+  }
+
+  static async open(o: {
+    dir: string;
+    msps: Array<{ mspId: string; rootCertificate: string }>;
+  }): Promise<EmbeddedLedger> {
+    await mkdir(o.dir, { recursive: true });
+    const db = new Level<string, unknown>(o.dir, { valueEncoding: 'json' });
+    await db.open();
+    const ledger = new EmbeddedLedger(db, o.msps);
+    for await (const key of ledger.blocks.keys({ reverse: true, limit: 1 })) ledger.heightN = Number(key) + 1;
+    if (ledger.heightN === 0) {
+      // Block 0 stands for the channel's genesis configuration, so transactions start at block 1 as on Fabric.
+      const genesis: Block = {
+        number: 0,
+        txId: '',
+        timestamp: new Date().toISOString(),
+        mspId: '',
+        fn: 'genesis',
+        args: o.msps.map((m) => m.mspId),
+      };
+      await ledger.blocks.put(pad(0), genesis);
+      ledger.heightN = 1;
+    }
+    return ledger;
+  }
+
+  height(): bigint {
+    return BigInt(this.heightN);
+  }
+
+  connect(identity: Identity): LedgerClient {
+    const key = createPrivateKey(identity.privateKey);
+    return {
+      submit: (fn, args, transient) => this.submit(this.propose(identity, key, fn, args, transient)),
+      evaluate: async (fn, args, transient) =>
+        (await this.execute(this.propose(identity, key, fn, args, transient))).payload,
+      events: (start, signal) => this.events(start, signal),
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.wakeWaiters();
+    await this.chain.catch(() => undefined);
+    await this.db.close();
+  }
+
+  /** What a client does: sign the proposal with its key, as the Fabric Gateway client signs for its identity. */
+  private propose(
+    id: Identity,
+    key: KeyObject,
+    fn: string,
+    args: readonly string[],
+    transient: Readonly<Record<string, Uint8Array>> = {},
+  ): Proposal {
+    const nonce = randomBytes(24).toString('hex');
+    const transientHashes = Object.entries(transient).map(([k, v]) => [
+      k,
+      createHash('sha256').update(v).digest('hex'),
+    ]);
+    const bytes = Buffer.from(
+      JSON.stringify({
+        channel: CHANNEL,
+        fn,
+        args,
+        transientHashes,
+        mspId: id.mspId,
+        certificate: id.certificate,
+        nonce,
+      }),
+    );
+    return {
+      fn,
+      args: [...args],
+      transient: new Map(Object.entries(transient)),
+      mspId: id.mspId,
+      certificate: id.certificate,
+      nonce,
+      signature: sign('sha256', bytes, key),
+      bytes,
+    };
+  }
+
+  /** Nothing runs before the signature and the certificate chain are verified. */
+  private checkProposal(p: Proposal): void {
+    const root = this.roots.get(p.mspId);
+    if (!root)
+      throw new LedgerError(
+        'IDENTITY_INVALID',
+        `IDENTITY_INVALID: ${p.mspId} is not an organisation of this channel`,
+      );
+    let cert: X509Certificate;
+    try {
+      cert = new X509Certificate(p.certificate);
+    } catch {
+      throw new LedgerError('IDENTITY_INVALID', 'IDENTITY_INVALID: the creator certificate cannot be parsed');
+    }
+    const now = Date.now();
+    if (
+      !cert.checkIssued(root) ||
+      !cert.verify(root.publicKey) ||
+      Date.parse(cert.validFrom) > now ||
+      Date.parse(cert.validTo) < now
+    ) {
+      throw new LedgerError(
+        'IDENTITY_INVALID',
+        `IDENTITY_INVALID: the certificate is not valid for ${p.mspId}`,
+      );
+    }
+    for (const [k, v] of p.transient) {
+      const h = createHash('sha256').update(v).digest('hex');
+      if (!p.bytes.includes(Buffer.from(`["${k}","${h}"]`)))
+        throw new LedgerError(
+          'PROPOSAL_INVALID',
+          'PROPOSAL_INVALID: transient data differs from the signed proposal',
+        );
+    }
+    if (!verify('sha256', p.bytes, cert.publicKey, p.signature)) {
+      throw new LedgerError('PROPOSAL_INVALID', 'PROPOSAL_INVALID: the proposal signature does not verify');
+    }
+  }
+
+  private async execute(
+    p: Proposal,
+    timestampMs = Date.now(),
+  ): Promise<{ payload: Uint8Array; stub: EmbeddedStub; tx: TxContext }> {
+    if (this.closed) throw new LedgerError('LEDGER_UNAVAILABLE', 'LEDGER_UNAVAILABLE: the ledger is closed');
+    this.checkProposal(p);
+    const tx: TxContext = {
+      txId: createHash('sha256').update(p.nonce).update(p.certificate).digest('hex'),
+      channelId: CHANNEL,
+      mspId: p.mspId,
+      certificate: p.certificate,
+      timestampMs,
+      fn: p.fn,
+      args: p.args,
+      transient: p.transient,
+    };
+    const stub = new EmbeddedStub(tx, this.reader);
+    const res = await this.chaincode.invokeFunctionality(stub);
+    if (res.status !== 200) {
+      const message = res.message ?? 'chaincode error';
+      const parsed = parseChaincodeError(message);
+      throw new LedgerError(parsed?.code ?? 'CHAINCODE_ERROR', parsed?.message ?? message);
+    }
+    return { payload: res.payload ? new Uint8Array(res.payload) : new Uint8Array(0), stub, tx };
+  }
+
+  private submit(p: Proposal): Promise<SubmitResult> {
+    // One transaction at a time: each reads what the previous one committed, so there are no MVCC conflicts to retry.
+    const run = this.chain.then(async () => {
+      const { payload, stub, tx } = await this.execute(p);
+      const number = this.heightN;
+      const timestamp = new Date(tx.timestampMs).toISOString();
+      const ops: Array<{ type: 'put' | 'del'; key: string; value?: unknown; sublevel: unknown }> = [];
+      for (const [key, value] of stub.writes) {
+        ops.push(
+          value === null
+            ? { type: 'del', key, sublevel: this.state }
+            : { type: 'put', key, value, sublevel: this.state },
+        );
+        ops.push({
+          type: 'put',
+          key: `${Buffer.from(key).toString('hex')}!${pad(number)}`,
+          value: {
+            txId: tx.txId,
+            timestamp,
+            isDelete: value === null,
+            ...(value ? { value: Buffer.from(value).toString('base64') } : {}),
+          },
+          sublevel: this.historyDb,
+        });
+      }
+      const block: Block = {
+        number,
+        txId: tx.txId,
+        timestamp,
+        mspId: tx.mspId,
+        fn: tx.fn,
+        args: [...tx.args],
+        ...(stub.event
+          ? { event: { name: stub.event.name, payload: Buffer.from(stub.event.payload).toString('base64') } }
+          : {}),
+      };
+      ops.push({ type: 'put', key: pad(number), value: block, sublevel: this.blocks });
+      await this.db.batch(ops as never);
+      this.heightN = number + 1;
+      this.wakeWaiters();
+      return { transactionId: tx.txId, blockNumber: BigInt(number), result: payload };
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private readonly reader: StateReader = {
+    get: async (key) => {
+      const v = await this.state.get(key);
+      return v === undefined ? undefined : new Uint8Array(v);
+    },
+    range: async (gte, lt, limit) => {
+      const out: Array<{ key: string; value: Uint8Array }> = [];
+      for await (const [key, value] of (
+        this.state as unknown as { iterator(o: object): AsyncIterable<[string, Uint8Array]> }
+      ).iterator({ gte, lt, ...(limit ? { limit } : {}) })) {
+        out.push({ key, value: new Uint8Array(value) });
+      }
+      return out;
+    },
+    history: async (key) => {
+      const prefix = Buffer.from(key).toString('hex') + '!';
+      const out = [];
+      for await (const v of (
+        this.historyDb as unknown as {
+          values(
+            o: object,
+          ): AsyncIterable<{ txId: string; timestamp: string; isDelete: boolean; value?: string }>;
+        }
+      ).values({ gte: prefix, lt: prefix + '\uffff' }))
+        out.push(v);
+      return out;
+    },
+  };
+
+  private wakeWaiters(): void {
+    const w = this.blockWaiters;
+    this.blockWaiters = [];
+    w.forEach((f) => f());
+  }
+
+  /** Committed blocks from `start` on, then live ones; ends when the signal aborts or the ledger closes. */
+  async *events(start: bigint, signal?: AbortSignal): AsyncGenerator<ChaincodeEvent> {
+    let n = Number(start);
+    for (;;) {
+      if (signal?.aborted || this.closed) return;
+      if (n < this.heightN) {
+        const b = await this.blocks.get(pad(n));
+        if (b?.event) {
+          yield {
+            blockNumber: BigInt(n),
+            transactionId: b.txId,
+            eventName: b.event.name,
+            payload: new Uint8Array(Buffer.from(b.event.payload, 'base64')),
+          };
+        }
+        n++;
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          signal?.removeEventListener('abort', done);
+          resolve();
+        };
+        this.blockWaiters.push(done);
+        signal?.addEventListener('abort', done, { once: true });
+      });
+    }
+  }
+}

@@ -1,0 +1,100 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { randomBytes, webcrypto } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
+
+type CryptoKey = webcrypto.CryptoKey;
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
+
+x509.cryptoProvider.set(webcrypto as never);
+
+const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+/** Fabric CA's attribute extension: raw JSON {"attrs": {...}} that ClientIdentity.getAttributeValue reads. */
+export const FABRIC_ATTRIBUTE_OID = '1.2.3.4.5.6.7.8.1';
+
+function pem(label: string, der: ArrayBuffer): string {
+  const b64 = Buffer.from(der)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n');
+  return `-----BEGIN ${label}-----\n${b64.trim()}\n-----END ${label}-----\n`;
+}
+
+async function importKey(pkcs8Pem: string): Promise<CryptoKey> {
+  const der = Buffer.from(pkcs8Pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+  return webcrypto.subtle.importKey('pkcs8', der, ALG, false, ['sign']) as Promise<CryptoKey>;
+}
+
+/**
+ * An organisation's certificate authority for single-machine networks: real ECDSA P-256 X.509 certificates, as a
+ * Fabric CA would issue them, including the attribute extension that lets a clinic act under a member's CA.
+ */
+export class LocalCA {
+  private constructor(
+    readonly mspId: string,
+    readonly certificate: string,
+    private readonly key: CryptoKey,
+  ) {}
+
+  static async open(dir: string, mspId: string): Promise<LocalCA> {
+    const file = path.join(dir, 'ca.json');
+    if (existsSync(file)) {
+      const saved = JSON.parse(await readFile(file, 'utf8')) as { certificate: string; privateKey: string };
+      return new LocalCA(mspId, saved.certificate, await importKey(saved.privateKey));
+    }
+    const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+    const now = Date.now();
+    const cert = await x509.X509CertificateGenerator.createSelfSigned({
+      serialNumber: randomBytes(8).toString('hex'),
+      name: `CN=ca.${mspId.toLowerCase()}, O=${mspId}`,
+      notBefore: new Date(now - 60_000),
+      notAfter: new Date(now + 10 * 365 * 86_400_000),
+      signingAlgorithm: ALG,
+      keys,
+      extensions: [
+        new x509.BasicConstraintsExtension(true, undefined, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      ],
+    });
+    const privateKey = pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
+    await mkdir(dir, { recursive: true });
+    await writeFile(`${file}.tmp`, JSON.stringify({ certificate: cert.toString('pem'), privateKey }), {
+      mode: 0o600,
+    });
+    await rename(`${file}.tmp`, file);
+    return new LocalCA(mspId, cert.toString('pem'), keys.privateKey);
+  }
+
+  async issue(o: {
+    commonName: string;
+    attributes?: Record<string, string>;
+  }): Promise<{ certificate: string; privateKey: string }> {
+    const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+    const ca = new x509.X509Certificate(this.certificate);
+    const now = Date.now();
+    const extensions: x509.Extension[] = [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+    ];
+    if (o.attributes && Object.keys(o.attributes).length) {
+      extensions.push(
+        new x509.Extension(FABRIC_ATTRIBUTE_OID, false, Buffer.from(JSON.stringify({ attrs: o.attributes }))),
+      );
+    }
+    const cert = await x509.X509CertificateGenerator.create({
+      serialNumber: randomBytes(8).toString('hex'),
+      subject: `CN=${o.commonName}, OU=client, O=${this.mspId}`,
+      issuer: ca.subject,
+      notBefore: new Date(now - 60_000),
+      notAfter: new Date(now + 2 * 365 * 86_400_000),
+      signingAlgorithm: ALG,
+      publicKey: keys.publicKey,
+      signingKey: this.key,
+      extensions,
+    });
+    return {
+      certificate: cert.toString('pem'),
+      privateKey: pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)),
+    };
+  }
+}

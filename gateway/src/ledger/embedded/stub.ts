@@ -1,0 +1,180 @@
+// The chaincode stub of the embedded ledger: Fabric's read/write semantics over committed LevelDB state.
+// Reads see committed state only (never the transaction's own writes), as on a Fabric peer.
+import { DmsnetError } from '../../../../formats/src/errors.js';
+
+const NS = '\x00';
+const MIN = '\u0000';
+const MAX = '\u{10ffff}';
+
+export interface StateReader {
+  get(key: string): Promise<Uint8Array | undefined>;
+  range(gte: string, lt: string, limit?: number): Promise<Array<{ key: string; value: Uint8Array }>>;
+  history(
+    key: string,
+  ): Promise<Array<{ txId: string; timestamp: string; isDelete: boolean; value?: string }>>;
+}
+
+export interface TxContext {
+  txId: string;
+  channelId: string;
+  mspId: string;
+  certificate: string;
+  timestampMs: number;
+  fn: string;
+  args: readonly string[];
+  transient: ReadonlyMap<string, Uint8Array>;
+}
+
+class ListIterator<T> {
+  private i = 0;
+  constructor(private readonly items: T[]) {}
+  async next(): Promise<{ value: T; done: false } | { value: undefined; done: true }> {
+    return this.i < this.items.length
+      ? { value: this.items[this.i++], done: false }
+      : { value: undefined, done: true };
+  }
+  async close(): Promise<void> {}
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+}
+
+function stubError(message: string): DmsnetError {
+  return new DmsnetError('STUB_INVALID_CALL', message);
+}
+
+export class EmbeddedStub {
+  readonly writes = new Map<string, Uint8Array | null>();
+  event?: { name: string; payload: Uint8Array };
+
+  constructor(
+    private readonly tx: TxContext,
+    private readonly state: StateReader,
+  ) {}
+
+  getArgs(): string[] {
+    return [this.tx.fn, ...this.tx.args];
+  }
+  getStringArgs(): string[] {
+    return this.getArgs();
+  }
+  getBufferArgs(): Buffer[] {
+    return this.getArgs().map((a) => Buffer.from(a, 'utf8'));
+  }
+  getFunctionAndParameters(): { fcn: string; params: string[] } {
+    return { fcn: this.tx.fn, params: [...this.tx.args] };
+  }
+  getTxID(): string {
+    return this.tx.txId;
+  }
+  getChannelID(): string {
+    return this.tx.channelId;
+  }
+  getCreator(): { mspid: string; idBytes: Buffer } {
+    return { mspid: this.tx.mspId, idBytes: Buffer.from(this.tx.certificate, 'utf8') };
+  }
+  getMspID(): string {
+    return process.env.CORE_PEER_LOCALMSPID ?? 'EmbeddedPeerMSP';
+  }
+  getTransient(): Map<string, Buffer> {
+    return new Map([...this.tx.transient].map(([k, v]) => [k, Buffer.from(v)]));
+  }
+  getTxTimestamp(): { seconds: number; nanos: number } {
+    return { seconds: Math.floor(this.tx.timestampMs / 1000), nanos: (this.tx.timestampMs % 1000) * 1e6 };
+  }
+  getDateTimestamp(): Date {
+    return new Date(this.tx.timestampMs);
+  }
+
+  async getState(key: string): Promise<Uint8Array> {
+    this.checkKey(key);
+    return (await this.state.get(key)) ?? new Uint8Array(0);
+  }
+  async putState(key: string, value: Uint8Array): Promise<void> {
+    this.checkKey(key);
+    if (!value || value.length === 0)
+      throw stubError(`putState of an empty value for ${JSON.stringify(key)}`);
+    this.writes.set(key, Uint8Array.from(value));
+  }
+  async deleteState(key: string): Promise<void> {
+    this.checkKey(key);
+    this.writes.set(key, null);
+  }
+
+  async getStateByRange(start: string, end: string) {
+    return new ListIterator(await this.range(start, end));
+  }
+  async getStateByRangeWithPagination(start: string, end: string, pageSize: number, bookmark = '') {
+    return this.page(bookmark || start || '\u0001', end || MAX, pageSize, true);
+  }
+  async getStateByPartialCompositeKey(objectType: string, attributes: string[]) {
+    const start = this.createCompositeKey(objectType, attributes);
+    return new ListIterator(await this.state.range(start, start + MAX));
+  }
+  async getStateByPartialCompositeKeyWithPagination(
+    objectType: string,
+    attributes: string[],
+    pageSize: number,
+    bookmark = '',
+  ) {
+    const start = this.createCompositeKey(objectType, attributes);
+    return this.page(bookmark && bookmark > start ? bookmark : start, start + MAX, pageSize, false);
+  }
+  async getHistoryForKey(key: string) {
+    const entries = await this.state.history(key);
+    return new ListIterator(
+      entries.map((e) => ({
+        txId: e.txId,
+        timestamp: { seconds: Math.floor(Date.parse(e.timestamp) / 1000), nanos: 0 },
+        isDelete: e.isDelete,
+        value: e.value ? Buffer.from(e.value, 'base64') : Buffer.alloc(0),
+      })),
+    );
+  }
+
+  createCompositeKey(objectType: string, attributes: string[]): string {
+    if (typeof objectType !== 'string' || objectType.includes(MIN))
+      throw stubError('invalid composite key object type');
+    let key = NS + objectType + MIN;
+    for (const a of attributes) {
+      if (typeof a !== 'string' || a.includes(MIN)) throw stubError('invalid composite key attribute');
+      key += a + MIN;
+    }
+    return key;
+  }
+  splitCompositeKey(compositeKey: string): { objectType: string | null; attributes: string[] } {
+    if (!compositeKey || compositeKey[0] !== NS) return { objectType: null, attributes: [] };
+    const parts = compositeKey.substring(1).split(MIN);
+    return { objectType: parts[0], attributes: parts.slice(1, -1) };
+  }
+
+  setEvent(name: string, payload: Uint8Array): void {
+    if (!name) throw stubError('event name is empty');
+    // As on Fabric: one event per transaction, the last one set.
+    this.event = { name, payload: Uint8Array.from(payload) };
+  }
+
+  private checkKey(key: string): void {
+    if (typeof key !== 'string' || key.length === 0)
+      throw stubError('a state key must be a non-empty string');
+  }
+
+  private async range(start: string, end: string) {
+    // Fabric refuses composite keys in plain range queries; simple keys never start with U+0000.
+    if (start.startsWith(NS) || end.startsWith(NS))
+      throw stubError('range queries take simple keys, not composite keys');
+    return this.state.range(start || '\u0001', end || MAX);
+  }
+
+  private async page(gte: string, lt: string, pageSize: number, simple: boolean) {
+    if (simple && (gte.startsWith(NS) || lt.startsWith(NS)))
+      throw stubError('range queries take simple keys');
+    const size = Math.max(1, Math.floor(pageSize));
+    const rows = await this.state.range(gte, lt, size + 1);
+    const page = rows.slice(0, size);
+    return {
+      iterator: new ListIterator(page),
+      metadata: { fetchedRecordsCount: page.length, bookmark: rows.length > size ? rows[size].key : '' },
+    };
+  }
+}

@@ -1,0 +1,251 @@
+// A whole dmsnet network on one machine: a local CA per organisation, one embedded ledger, and a node per
+// participant. The demo, the tests and the sandbox mode of node-config all start networks this way.
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { pino, type Logger } from 'pino';
+import {
+  bundledSchemaText,
+  createRng,
+  DOCUMENT_TYPES,
+  generateInn10,
+  generateOgrn,
+  type PartyRef,
+} from '../../../formats/src/index.js';
+import {
+  generateParticipantKeys,
+  loadKeyFile,
+  publicKeysBase64,
+  saveKeyFile,
+  sodium,
+  type ParticipantKeys,
+} from '../crypto/index.js';
+import { EmbeddedLedger, LocalCA } from '../ledger/embedded/index.js';
+import type { LedgerClient } from '../ledger/types.js';
+import { GatewayNode, type DocumentHandler } from '../node/index.js';
+
+export type Role = 'association' | 'insurer' | 'clinic' | 'assistance';
+
+export interface ParticipantSpec {
+  key: string;
+  role: Role;
+  name: string;
+  /** The organisation (MSP) whose CA issues its certificate; clinics act under a member's CA with an attribute. */
+  mspId: string;
+  viaAttribute?: boolean;
+}
+
+export interface LocalParticipant extends ParticipantSpec {
+  id: string;
+  inn: string;
+  party: PartyRef;
+  keys: ParticipantKeys;
+  identity: { mspId: string; certificate: string; privateKey: string };
+  ledger: LedgerClient;
+  node: GatewayNode;
+}
+
+export interface LocalNetwork {
+  dir: string;
+  ledger: EmbeddedLedger;
+  participants: Map<string, LocalParticipant>;
+  get(key: string): LocalParticipant;
+  close(): Promise<void>;
+}
+
+export const DEMO_PARTICIPANTS: readonly ParticipantSpec[] = [
+  { key: 'association', role: 'association', name: 'Союз страховщиков ДМС (демо)', mspId: 'AssociationMSP' },
+  { key: 'insurer1', role: 'insurer', name: 'АО «Страховая компания «Северная»', mspId: 'Insurer1MSP' },
+  { key: 'insurer2', role: 'insurer', name: 'АО «СК «Южный полис»', mspId: 'Insurer2MSP' },
+  {
+    key: 'clinic1',
+    role: 'clinic',
+    name: 'ООО «Клиника Здоровье»',
+    mspId: 'Insurer1MSP',
+    viaAttribute: true,
+  },
+  {
+    key: 'clinic2',
+    role: 'clinic',
+    name: 'ООО «Медицинский центр «Исток»',
+    mspId: 'Insurer2MSP',
+    viaAttribute: true,
+  },
+];
+
+export interface StartOptions {
+  dir: string;
+  participants?: readonly ParticipantSpec[];
+  seed?: number;
+  logger?: Logger;
+  handlers?: (p: Omit<LocalParticipant, 'node'>) => Partial<Record<string, DocumentHandler>>;
+  progress?: (message: string) => void;
+  /** Leave the nodes stopped (a test may want to start them itself). */
+  startNodes?: boolean;
+  /** Protects the sandbox participants' key files; a sandbox, so a default is fine. */
+  passphrase?: string;
+}
+
+interface SavedParticipant {
+  spec: ParticipantSpec;
+  id: string;
+  inn: string;
+  identity: { mspId: string; certificate: string; privateKey: string };
+}
+
+const decode = (b: Uint8Array) => JSON.parse(Buffer.from(b).toString('utf8')) as unknown;
+
+export async function startLocalNetwork(o: StartOptions): Promise<LocalNetwork> {
+  const specs = o.participants ?? DEMO_PARTICIPANTS;
+  const say = o.progress ?? (() => undefined);
+  const logger = o.logger ?? pino({ level: process.env.DMSNET_LOG_LEVEL ?? 'warn' });
+  const rng = createRng(o.seed ?? 2026);
+  await mkdir(o.dir, { recursive: true });
+
+  say('creating a local CA per organisation');
+  const cas = new Map<string, LocalCA>();
+  for (const mspId of new Set(specs.map((s) => s.mspId))) {
+    cas.set(mspId, await LocalCA.open(path.join(o.dir, 'ca', mspId), mspId));
+  }
+  const ledger = await EmbeddedLedger.open({
+    dir: path.join(o.dir, 'ledger'),
+    msps: [...cas].map(([mspId, ca]) => ({ mspId, rootCertificate: ca.certificate })),
+  });
+
+  const statePath = path.join(o.dir, 'network.json');
+  const passphrase = o.passphrase ?? 'dmsnet-sandbox';
+  const na = await sodium();
+  // Sandbox key files: interactive Argon2id limits keep restarts fast; production key files use node-config's defaults.
+  const kdf = {
+    opslimit: na.crypto_pwhash_OPSLIMIT_INTERACTIVE,
+    memlimit: na.crypto_pwhash_MEMLIMIT_INTERACTIVE,
+  };
+  const keyFile = (key: string) => path.join(o.dir, 'keys', `${key}.json`);
+  const partial: Array<Omit<LocalParticipant, 'node'>> = [];
+  if (existsSync(statePath)) {
+    // A restart: same identities, same keys, the ledger already knows them.
+    say('reopening the existing network');
+    const saved = JSON.parse(await readFile(statePath, 'utf8')) as SavedParticipant[];
+    for (const sp of saved) {
+      partial.push({
+        ...sp.spec,
+        id: sp.id,
+        inn: sp.inn,
+        party: { ogrn: sp.id, inn: sp.inn, name: sp.spec.name },
+        keys: await loadKeyFile(keyFile(sp.spec.key), passphrase),
+        identity: sp.identity,
+        ledger: ledger.connect(sp.identity),
+      });
+    }
+  } else {
+    for (const spec of specs) {
+      const id = generateOgrn(rng);
+      const inn = generateInn10(rng);
+      const ca = cas.get(spec.mspId) as LocalCA;
+      const cert = await ca.issue({
+        commonName: `${spec.key}.${spec.mspId.toLowerCase()}`,
+        attributes: spec.viaAttribute ? { 'dmsnet.participant': id } : undefined,
+      });
+      const identity = { mspId: spec.mspId, certificate: cert.certificate, privateKey: cert.privateKey };
+      const keys = await generateParticipantKeys();
+      await saveKeyFile(keyFile(spec.key), keys, passphrase, kdf);
+      partial.push({
+        ...spec,
+        id,
+        inn,
+        party: { ogrn: id, inn, name: spec.name },
+        keys,
+        identity,
+        ledger: ledger.connect(identity),
+      });
+    }
+    await registerAll(partial, say);
+    const saved: SavedParticipant[] = partial.map((p) => ({
+      spec: { key: p.key, role: p.role, name: p.name, mspId: p.mspId, viaAttribute: p.viaAttribute },
+      id: p.id,
+      inn: p.inn,
+      identity: p.identity,
+    }));
+    await writeFile(statePath, JSON.stringify(saved, null, 2), { mode: 0o600 });
+  }
+
+  say('opening a gateway node per participant');
+  const participants = new Map<string, LocalParticipant>();
+  for (const p of partial) {
+    const node = await GatewayNode.open({
+      participantId: p.id,
+      dataDir: path.join(o.dir, 'nodes', p.key),
+      ledger: p.ledger,
+      keys: p.keys,
+      keyVersion: 1,
+      logger,
+      ledgerHeight: () => ledger.height(),
+      handlers: o.handlers?.(p),
+    });
+    if (o.startNodes !== false) await node.start();
+    participants.set(p.key, { ...p, node });
+  }
+  return {
+    dir: o.dir,
+    ledger,
+    participants,
+    get(key) {
+      const p = participants.get(key);
+      if (!p) throw new Error(`no participant ${key}`);
+      return p;
+    },
+    async close() {
+      for (const p of participants.values()) await p.node.stop();
+      await ledger.close();
+    },
+  };
+}
+
+async function registerAll(
+  partial: Array<Omit<LocalParticipant, 'node'>>,
+  say: (m: string) => void,
+): Promise<void> {
+  say('registering the participants in the directory');
+  const association = partial.find((p) => p.role === 'association');
+  if (!association) throw new Error('a local network needs an association');
+  const registration = (p: Omit<LocalParticipant, 'node'>) =>
+    JSON.stringify({
+      id: p.id,
+      role: p.role,
+      name: p.name,
+      inn: p.inn,
+      identities: [
+        p.viaAttribute
+          ? { mspId: p.identity.mspId, kind: 'attribute' }
+          : { mspId: p.identity.mspId, kind: 'certificate', certificate: p.identity.certificate },
+      ],
+      keys: publicKeysBase64(p.keys),
+    });
+  for (const p of [association, ...partial.filter((x) => x !== association)]) {
+    await association.ledger.submit('directory:register', [registration(p)]);
+  }
+
+  say('activating format v1 of every document type');
+  await association.ledger.submit('formats:setRules', [
+    JSON.stringify({ voterRoles: ['association'], quorum: 0.5 }),
+  ]);
+  const today = new Date().toISOString().slice(0, 10);
+  const active = decode(await association.ledger.evaluate('formats:active', [])) as Array<{ type: string }>;
+  for (const type of DOCUMENT_TYPES) {
+    if (active.some((a) => a.type === type)) continue;
+    const schemaText = bundledSchemaText(type, '1');
+    const schemaHash = createHash('sha256').update(schemaText).digest('hex');
+    await association.ledger.submit('formats:propose', [
+      JSON.stringify({ type, version: '1', schemaText, schemaHash, effectiveFrom: today }),
+    ]);
+    await association.ledger.submit('formats:vote', [type, '1', 'yes']);
+  }
+}
+
+/** Wipes and recreates a run directory. */
+export async function freshDir(dir: string): Promise<string> {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
