@@ -1,0 +1,475 @@
+import { expect } from 'chai';
+import { createHash, randomBytes } from 'node:crypto';
+import { bundledSchemaText, createRng, generateOgrn } from '../../formats/src/index.js';
+import type { LedgerClient } from '../../gateway/src/ledger/types.js';
+import { embeddedBackend, type BackendInstance, type LedgerBackend, type TestIdentity } from './backend.js';
+
+type Json = Record<string, unknown>;
+const rng = createRng(4242);
+const key32 = () => randomBytes(32).toString('base64');
+const keys = () => ({ x25519: key32(), ed25519: key32() });
+const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
+const decode = (b: Uint8Array) => JSON.parse(Buffer.from(b).toString('utf8')) as Json;
+
+async function expectCode(p: Promise<unknown>, code: string): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    expect((err as { code?: string }).code, (err as Error).message).to.equal(code);
+    return;
+  }
+  expect.fail(`expected ${code}`);
+}
+
+interface Party {
+  id: string;
+  who: TestIdentity;
+}
+
+export function contractSuite(backend: LedgerBackend): void {
+  describe(`contracts on the ${backend.name}`, function () {
+    this.timeout(120_000);
+    let b: BackendInstance;
+    let assoc: Party;
+    let insurer: Party;
+    let insurer2: Party;
+    let clinic: Party;
+    let outsider: TestIdentity;
+    const today = new Date().toISOString().slice(0, 10);
+
+    const submit = async (
+      c: LedgerClient,
+      fn: string,
+      args: unknown[],
+      transient?: Record<string, Uint8Array>,
+    ) =>
+      decode(
+        (
+          await c.submit(
+            fn,
+            args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))),
+            transient,
+          )
+        ).result,
+      );
+    const evaluate = async (c: LedgerClient, fn: string, args: unknown[]) =>
+      JSON.parse(
+        Buffer.from(
+          await c.evaluate(
+            fn,
+            args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))),
+          ),
+        ).toString(),
+      ) as unknown;
+    const reg = (
+      id: string,
+      role: string,
+      who: TestIdentity,
+      kind: 'certificate' | 'attribute' = 'certificate',
+    ) => ({
+      id,
+      role,
+      name: `${role} ${id}`,
+      identities: [
+        kind === 'certificate'
+          ? { mspId: who.mspId, kind, certificate: who.certificate }
+          : { mspId: who.mspId, kind },
+      ],
+      keys: keys(),
+    });
+    let seq = 0;
+    const envelope = (from: Party, to: Party, ct: Uint8Array, extra: Json = {}) => ({
+      messageId: `m-${++seq}`,
+      sender: from.id,
+      addressee: to.id,
+      documentType: 'insured-list',
+      formatVersion: '1',
+      ciphertextHash: sha(ct),
+      size: ct.length,
+      senderKeyVersion: 1,
+      ...extra,
+    });
+    const send = (from: Party, env: Json, ct: Uint8Array) =>
+      submit(from.who.client, 'exchange:send', [env], { ciphertext: ct });
+
+    before(async () => {
+      b = await backend.start(['AssociationMSP', 'Insurer1MSP', 'Insurer2MSP']);
+      const ids = Array.from({ length: 4 }, () => generateOgrn(rng));
+      assoc = { id: ids[0], who: await b.identity('AssociationMSP', 'admin') };
+      insurer = { id: ids[1], who: await b.identity('Insurer1MSP', 'insurer1') };
+      insurer2 = { id: ids[2], who: await b.identity('Insurer2MSP', 'insurer2') };
+      clinic = {
+        id: ids[3],
+        who: await b.identity('Insurer1MSP', 'clinic', { 'dmsnet.participant': ids[3] }),
+      };
+      outsider = await b.identity('Insurer1MSP', 'nobody');
+    });
+    after(() => b?.close());
+
+    describe('directory', () => {
+      it('lets the first association found the network only through its own identity', async () => {
+        await expectCode(
+          submit(insurer.who.client, 'directory:register', [reg(insurer.id, 'insurer', insurer.who)]),
+          'NOT_AUTHORIZED',
+        );
+        await expectCode(
+          submit(assoc.who.client, 'directory:register', [reg(assoc.id, 'association', insurer.who)]),
+          'NOT_AUTHORIZED',
+        );
+        const p = await submit(assoc.who.client, 'directory:register', [
+          reg(assoc.id, 'association', assoc.who),
+        ]);
+        expect(p).to.include({ id: assoc.id, role: 'association', status: 'ACTIVE' });
+      });
+
+      it('registers members only by the association, maps identities by certificate or attribute', async () => {
+        await submit(assoc.who.client, 'directory:register', [reg(insurer.id, 'insurer', insurer.who)]);
+        await submit(assoc.who.client, 'directory:register', [reg(insurer2.id, 'insurer', insurer2.who)]);
+        await submit(assoc.who.client, 'directory:register', [
+          reg(clinic.id, 'clinic', clinic.who, 'attribute'),
+        ]);
+        expect(await evaluate(clinic.who.client, 'directory:whoAmI', [])).to.include({ id: clinic.id });
+        expect(await evaluate(insurer.who.client, 'directory:whoAmI', [])).to.include({ id: insurer.id });
+        // Same MSP as the insurer and the clinic, but neither its certificate nor an attribute is registered.
+        await expectCode(evaluate(outsider.client, 'directory:whoAmI', []), 'IDENTITY_UNKNOWN');
+        await expectCode(
+          submit(insurer.who.client, 'directory:register', [reg(generateOgrn(rng), 'clinic', outsider)]),
+          'NOT_AUTHORIZED',
+        );
+        await expectCode(
+          submit(assoc.who.client, 'directory:register', [reg(insurer.id, 'insurer', outsider)]),
+          'PARTICIPANT_EXISTS',
+        );
+      });
+
+      it('refuses malformed registrations with the field named', async () => {
+        const bad = { ...reg('1234567890123', 'insurer', outsider) };
+        await expectCode(submit(assoc.who.client, 'directory:register', [bad]), 'INVALID_ARGUMENT');
+        try {
+          await submit(assoc.who.client, 'directory:register', [
+            { ...reg(generateOgrn(rng), 'pharmacy', outsider) },
+          ]);
+        } catch (err) {
+          expect((err as Error).message).to.include('/role');
+        }
+        await expectCode(submit(assoc.who.client, 'directory:register', ['not json']), 'INVALID_ARGUMENT');
+      });
+
+      it('rotates keys only by the participant itself and keeps every version addressable', async () => {
+        await expectCode(
+          submit(assoc.who.client, 'directory:rotateKeys', [insurer.id, keys()]),
+          'NOT_AUTHORIZED',
+        );
+        const first = (await evaluate(insurer.who.client, 'directory:getKey', [insurer.id, '1'])) as Json;
+        const v2 = await submit(insurer.who.client, 'directory:rotateKeys', [insurer.id, keys()]);
+        expect(v2.version).to.equal(2);
+        expect(await evaluate(insurer.who.client, 'directory:getKey', [insurer.id, '1'])).to.deep.equal(
+          first,
+        );
+        expect(
+          ((await evaluate(clinic.who.client, 'directory:get', [insurer.id])) as { keys: unknown[] }).keys,
+        ).to.have.length(2);
+        await expectCode(
+          evaluate(insurer.who.client, 'directory:getKey', [insurer.id, '9']),
+          'KEY_NOT_FOUND',
+        );
+      });
+
+      it('pages through the directory', async () => {
+        const p1 = (await evaluate(clinic.who.client, 'directory:list', ['2', ''])) as {
+          items: Json[];
+          bookmark: string;
+        };
+        expect(p1.items).to.have.length(2);
+        const p2 = (await evaluate(clinic.who.client, 'directory:list', ['2', p1.bookmark])) as {
+          items: Json[];
+        };
+        expect(p2.items).to.have.length(2);
+        expect(p2.items.map((x) => x.id)).to.not.include.members(p1.items.map((x) => x.id));
+      });
+    });
+
+    describe('format registry', () => {
+      const propose = (
+        type: string,
+        version: string,
+        effectiveFrom = today,
+        text = bundledSchemaText('insured-list', '1'),
+      ) =>
+        submit(assoc.who.client, 'formats:propose', [
+          { type, version, schemaText: text, schemaHash: sha(text), effectiveFrom },
+        ]);
+
+      it('activates a version once the quorum of voters says yes, from its effective date', async () => {
+        await expectCode(
+          submit(insurer.who.client, 'formats:setRules', [{ voterRoles: ['insurer'], quorum: 0.5 }]),
+          'NOT_AUTHORIZED',
+        );
+        await submit(assoc.who.client, 'formats:setRules', [
+          { voterRoles: ['association', 'insurer'], quorum: 0.6 },
+        ]);
+        await propose('insured-list', '1');
+        await expectCode(
+          submit(clinic.who.client, 'formats:vote', ['insured-list', '1', 'yes']),
+          'VOTE_NOT_ELIGIBLE',
+        );
+        let s = await submit(assoc.who.client, 'formats:vote', ['insured-list', '1', 'yes']);
+        expect(s.state).to.equal('PROPOSED'); // 1 of 3
+        s = await submit(insurer.who.client, 'formats:vote', ['insured-list', '1', 'yes']);
+        expect(s).to.include({ state: 'APPROVED', active: true }); // 2 of 3 ≥ 0.6
+        await expectCode(
+          submit(insurer2.who.client, 'formats:vote', ['insured-list', '1', 'no']),
+          'VOTE_CLOSED',
+        );
+      });
+
+      it('an approved version with a future date is not active yet; a rejected one never', async () => {
+        await propose('invoice', '1', '2999-01-01', bundledSchemaText('invoice', '1'));
+        await submit(assoc.who.client, 'formats:vote', ['invoice', '1', 'yes']);
+        const s = await submit(insurer.who.client, 'formats:vote', ['invoice', '1', 'yes']);
+        expect(s).to.include({ state: 'APPROVED', active: false });
+        await propose('reply', '1', today, bundledSchemaText('reply', '1'));
+        await submit(insurer.who.client, 'formats:vote', ['reply', '1', 'no']);
+        const r = await submit(insurer2.who.client, 'formats:vote', ['reply', '1', 'no']);
+        expect(r.state).to.equal('REJECTED');
+        const active = (await evaluate(clinic.who.client, 'formats:active', [])) as Json[];
+        expect(active.map((a) => a.type)).to.deep.equal(['insured-list']);
+      });
+
+      it('checks the schema hash and refuses a second proposal of the same version', async () => {
+        await expectCode(
+          submit(assoc.who.client, 'formats:propose', [
+            {
+              type: 'price-list',
+              version: '1',
+              schemaText: '{}',
+              schemaHash: sha('x'),
+              effectiveFrom: today,
+            },
+          ]),
+          'INVALID_ARGUMENT',
+        );
+        await expectCode(propose('insured-list', '1'), 'PROPOSAL_EXISTS');
+        expect(
+          await evaluate(clinic.who.client, 'formats:getSchema', ['insured-list', '1']),
+        ).to.have.property('$schema');
+      });
+    });
+
+    describe('exchange', () => {
+      const ct = () => new Uint8Array(randomBytes(2048));
+
+      it('sends with the ciphertext in transient data, stores its hash, and emits one public event', async () => {
+        const c = ct();
+        const env = envelope(insurer, clinic, c);
+        const stored = await send(insurer, env, c);
+        expect(stored).to.include({ status: 'SENT', ciphertextHash: sha(c), sender: insurer.id });
+        const payload = (await evaluate(clinic.who.client, 'exchange:getPayload', [env.messageId])) as string;
+        expect(Buffer.from(payload, 'base64').equals(Buffer.from(c))).to.equal(true);
+      });
+
+      it('refuses impersonation: an identity sending as another participant', async () => {
+        const c = ct();
+        await expectCode(send(clinic, envelope(insurer, clinic, c), c), 'IMPERSONATION');
+      });
+
+      it('resend with the same id and hash is idempotent; with another hash it is a conflict', async () => {
+        const c = ct();
+        const env = envelope(insurer, clinic, c);
+        const first = await send(insurer, env, c);
+        const again = await send(insurer, env, c);
+        expect(again).to.deep.equal(first);
+        const other = ct();
+        await expectCode(
+          send(insurer, { ...env, ciphertextHash: sha(other), size: other.length }, other),
+          'MESSAGE_ID_CONFLICT',
+        );
+      });
+
+      it('checks the payload, the addressee and the format', async () => {
+        const c = ct();
+        await expectCode(
+          insurer.who.client.submit('exchange:send', [JSON.stringify(envelope(insurer, clinic, c))]),
+          'PAYLOAD_MISSING',
+        );
+        await expectCode(
+          send(insurer, { ...envelope(insurer, clinic, c), ciphertextHash: sha('x') }, c),
+          'PAYLOAD_HASH_MISMATCH',
+        );
+        await expectCode(
+          send(insurer, envelope(insurer, { id: generateOgrn(rng), who: outsider }, c), c),
+          'ADDRESSEE_UNKNOWN',
+        );
+        await expectCode(
+          send(insurer, envelope(insurer, clinic, c, { documentType: 'invoice' }), c),
+          'FORMAT_NOT_ACTIVE',
+        );
+        await expectCode(
+          send(insurer, envelope(insurer, clinic, c, { messageId: 'bad id!' }), c),
+          'INVALID_ARGUMENT',
+        );
+        await expectCode(
+          send(insurer, envelope(insurer, clinic, c, { senderKeyVersion: 7 }), c),
+          'INVALID_ARGUMENT',
+        );
+      });
+
+      it('moves status forward only, only by the addressee, idempotently', async () => {
+        const c = ct();
+        const env = envelope(insurer, clinic, c);
+        await send(insurer, env, c);
+        await expectCode(
+          submit(insurer.who.client, 'exchange:setStatus', [env.messageId, 'DELIVERED', '']),
+          'STATUS_NOT_ADDRESSEE',
+        );
+        await submit(clinic.who.client, 'exchange:setStatus', [env.messageId, 'DELIVERED', '']);
+        await submit(clinic.who.client, 'exchange:setStatus', [env.messageId, 'DELIVERED', '']);
+        await submit(clinic.who.client, 'exchange:setStatus', [env.messageId, 'REJECTED', 'SNILS_CHECKSUM']);
+        await expectCode(
+          submit(clinic.who.client, 'exchange:setStatus', [env.messageId, 'ACCEPTED', '']),
+          'STATUS_NOT_FORWARD',
+        );
+        await expectCode(
+          submit(clinic.who.client, 'exchange:setStatus', [env.messageId, 'DELIVERED', '']),
+          'STATUS_NOT_FORWARD',
+        );
+        await expectCode(
+          submit(clinic.who.client, 'exchange:setStatus', [env.messageId, 'LOST', '']),
+          'INVALID_ARGUMENT',
+        );
+        const trail = (await evaluate(insurer.who.client, 'exchange:history', [env.messageId])) as Json[];
+        expect(trail.map((t) => t.status)).to.deep.equal(['SENT', 'DELIVERED', 'REJECTED']);
+        expect(trail[2].by).to.equal(clinic.id);
+      });
+
+      it('lets only the sender and the addressee read a payload or list their own messages', async () => {
+        const c = ct();
+        const env = envelope(insurer, clinic, c);
+        await send(insurer, env, c);
+        await expectCode(
+          evaluate(insurer2.who.client, 'exchange:getPayload', [env.messageId]),
+          'NOT_AUTHORIZED',
+        );
+        await expectCode(
+          evaluate(insurer2.who.client, 'exchange:inbox', [clinic.id, '{}', '10', '']),
+          'NOT_AUTHORIZED',
+        );
+        await expectCode(evaluate(clinic.who.client, 'exchange:get', ['nope']), 'MESSAGE_NOT_FOUND');
+      });
+
+      it('refuses sends by a suspended participant and to one; reinstating restores it', async () => {
+        await expectCode(submit(insurer.who.client, 'directory:suspend', [insurer2.id]), 'NOT_AUTHORIZED');
+        await submit(assoc.who.client, 'directory:suspend', [insurer2.id]);
+        const c = ct();
+        await expectCode(send(insurer, envelope(insurer, insurer2, c), c), 'ADDRESSEE_INACTIVE');
+        await expectCode(send(insurer2, envelope(insurer2, insurer, c), c), 'SENDER_INACTIVE');
+        await submit(assoc.who.client, 'directory:reinstate', [insurer2.id]);
+        await send(insurer, envelope(insurer, insurer2, c), c);
+      });
+
+      it('refuses a send in a retired format version', async () => {
+        await submit(assoc.who.client, 'formats:retire', ['insured-list', '1']);
+        const c = ct();
+        await expectCode(send(insurer, envelope(insurer, clinic, c), c), 'FORMAT_NOT_ACTIVE');
+        // Bring a fresh version in for the paging test below.
+        const text = bundledSchemaText('insured-list', '1');
+        await submit(assoc.who.client, 'formats:propose', [
+          {
+            type: 'insured-list',
+            version: '1.1',
+            schemaText: text,
+            schemaHash: sha(text),
+            effectiveFrom: today,
+          },
+        ]);
+        await submit(assoc.who.client, 'formats:vote', ['insured-list', '1.1', 'yes']);
+        await submit(insurer.who.client, 'formats:vote', ['insured-list', '1.1', 'yes']);
+      });
+
+      it('pages through 1,000 messages of an inbox, filters by status and time', async function () {
+        this.timeout(300_000);
+        const c = ct();
+        const before = new Date().toISOString();
+        for (let i = 0; i < 1000; i++) {
+          const env = envelope(insurer2, clinic, c, {
+            formatVersion: '1.1',
+            messageId: `page-${String(i).padStart(4, '0')}`,
+          });
+          await send(insurer2, env, c);
+        }
+        await submit(clinic.who.client, 'exchange:setStatus', ['page-0007', 'ACCEPTED', '']);
+        const seen: string[] = [];
+        let bookmark = '';
+        let pages = 0;
+        do {
+          const page = (await evaluate(clinic.who.client, 'exchange:inbox', [
+            clinic.id,
+            { from: before },
+            '100',
+            bookmark,
+          ])) as {
+            items: Json[];
+            bookmark: string;
+          };
+          expect(page.items.length).to.be.at.most(100);
+          seen.push(...page.items.map((x) => String(x.messageId)));
+          bookmark = page.bookmark;
+          pages++;
+        } while (bookmark);
+        expect(seen).to.have.length(1000);
+        expect(new Set(seen).size).to.equal(1000);
+        expect(pages).to.be.within(10, 11);
+        const accepted = (await evaluate(clinic.who.client, 'exchange:inbox', [
+          clinic.id,
+          { status: 'ACCEPTED', from: before },
+          '50',
+          '',
+        ])) as { items: Json[] };
+        expect(accepted.items.map((x) => x.messageId)).to.deep.equal(['page-0007']);
+        const none = (await evaluate(clinic.who.client, 'exchange:inbox', [
+          clinic.id,
+          { to: '2000-01-01' },
+          '50',
+          '',
+        ])) as { items: Json[] };
+        expect(none.items).to.have.length(0);
+        const out = (await evaluate(insurer2.who.client, 'exchange:outbox', [
+          insurer2.id,
+          { documentType: 'insured-list' },
+          '1000',
+          '',
+        ])) as { items: Json[] };
+        expect(out.items.length).to.be.at.least(1000);
+      });
+
+      it('emits at most one event per transaction, with ids and metadata only', async () => {
+        const names: string[] = [];
+        const ac = new AbortController();
+        const c = ct();
+        const env = envelope(insurer, insurer2, c, { formatVersion: '1.1' });
+        const committed = await insurer.who.client.submit('exchange:send', [JSON.stringify(env)], {
+          ciphertext: c,
+        });
+        for await (const ev of insurer.who.client.events(committed.blockNumber, ac.signal)) {
+          names.push(ev.eventName);
+          const payload = decode(ev.payload);
+          expect(Object.keys(payload).sort()).to.deep.equal([
+            'addressee',
+            'documentType',
+            'formatVersion',
+            'messageId',
+            'sender',
+            'status',
+            'txId',
+          ]);
+          expect(Buffer.from(ev.payload).includes(Buffer.from(c.subarray(0, 16)))).to.equal(false);
+          expect(ev.transactionId).to.equal(committed.transactionId);
+          ac.abort();
+        }
+        expect(names).to.deep.equal(['MessageSent']);
+      });
+    });
+  });
+}
+
+contractSuite(embeddedBackend);
