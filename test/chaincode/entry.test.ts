@@ -1,0 +1,31 @@
+import { expect } from 'chai';
+import { contracts } from '../../chaincode/src/index.js';
+import { createChaincode, startServer } from '../../chaincode/src/server.js';
+
+describe('chaincode entry points (what fabric-chaincode-node and a CCaaS peer load)', () => {
+  it('exports one contract per concern and builds Fabric metadata for every transaction', () => {
+    expect(contracts.map((c) => new c().getName())).to.deep.equal(['directory', 'exchange', 'formats']);
+    const cc = createChaincode() as {
+      metadata: { contracts: Record<string, { transactions: Array<{ name: string }> }> };
+    };
+    expect(cc.metadata.contracts.exchange.transactions.map((t) => t.name)).to.include.members([
+      'send',
+      'setStatus',
+      'get',
+      'getPayload',
+      'history',
+      'inbox',
+      'outbox',
+    ]);
+    expect(Object.keys(cc.metadata.contracts)).to.include.members(['directory', 'exchange', 'formats']);
+  });
+
+  it('refuses to start a CCaaS server without its package id and address', async () => {
+    try {
+      await startServer({});
+      expect.fail('should refuse');
+    } catch (err) {
+      expect((err as Error).message).to.include('CORE_CHAINCODE_ID');
+    }
+  });
+});
