@@ -13,7 +13,7 @@ import { validateRequest as v } from './validate.js';
 
 export interface AppOptions {
   token: string;
-  /** Default 16 MB: a 50,000-row insured list is about 15 MB of JSON. */
+  /** Default 32 MB: a 50,000-row insured list is about 24 MB of JSON. */
   maxBodyBytes?: number;
   logger?: Logger;
   webhooks?: WebhookDispatcher;
@@ -58,7 +58,7 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
 
   app.use(requireToken(options.token));
   app.use(onlyJson);
-  app.use(express.json({ limit: options.maxBodyBytes ?? 16 * 1024 * 1024 }));
+  app.use(express.json({ limit: options.maxBodyBytes ?? 32 * 1024 * 1024 }));
 
   const listQuery = (req: express.Request) => req.query as unknown as ListQuery;
 

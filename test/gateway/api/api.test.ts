@@ -146,7 +146,7 @@ describe('gateway REST API (real nodes, real HTTP, embedded ledger)', function (
   });
 
   it('refuses an oversized payload with 413 PAYLOAD_TOO_LARGE', async () => {
-    const big = 'x'.repeat(17 * 1024 * 1024);
+    const big = 'x'.repeat(33 * 1024 * 1024);
     const r = await fetch(t.servers.get('insurer')!.url + '/v1/documents', {
       method: 'POST',
       headers: { Authorization: 'Bearer token-insurer', 'Content-Type': 'application/json' },
@@ -154,6 +154,18 @@ describe('gateway REST API (real nodes, real HTTP, embedded ledger)', function (
     });
     expect(r.status).to.equal(413);
     expect(((await r.json()) as Json).code).to.equal('PAYLOAD_TOO_LARGE');
+  });
+
+  it('carries a multi-megabyte insured list end to end (sealed and opened off the main thread)', async () => {
+    const big = generateDocument('insured-list', {
+      seed: 30,
+      rows: 20000,
+      sender: party('insurer'),
+      addressee: party('clinic'),
+    });
+    expect(JSON.stringify(big).length).to.be.greaterThan(8_000_000);
+    const received = await sendAndDeliver(big);
+    expect(received.document).to.deep.equal(big);
   });
 
   it('a third participant cannot open a message not addressed to it', async () => {
