@@ -39,8 +39,7 @@ export async function sealDocument(
   input: SealInput,
   options: { inline?: boolean } = {},
 ): Promise<Uint8Array> {
-  // Size estimate without serialising twice: the worker re-canonicalises anyway.
-  const big = !options.inline && roughSize(input.document) > WORKER_THRESHOLD_BYTES;
+  const big = !options.inline && exceedsSize(input.document, WORKER_THRESHOLD_BYTES);
   if (big) return (await cryptoWorker.run({ op: 'seal', params: input })) as Uint8Array;
   return sealSync(await sodium(), input);
 }
@@ -83,7 +82,23 @@ export async function openDocument(
   return { document, signer: inner.signer, canonical: inner.document, digest: sha256Hex(inner.document) };
 }
 
-function roughSize(value: unknown): number {
-  // Cheap upper-bound-ish estimate: list rows dominate, and JSON.stringify is what canonicalisation costs anyway.
-  return JSON.stringify(value)?.length ?? 0;
+/**
+ * Whether a document's content exceeds `limit` bytes, by a walk that stops as soon as it does: deciding where to
+ * seal must not cost what sealing off the main thread is meant to save (stringifying 20 MB here would).
+ */
+export function exceedsSize(value: unknown, limit: number): boolean {
+  let total = 0;
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v === 'string') total += v.length + 2;
+    else if (v !== null && typeof v === 'object') {
+      for (const [k, child] of Object.entries(v)) {
+        total += k.length + 4;
+        stack.push(child);
+      }
+    } else total += 8;
+    if (total > limit) return true;
+  }
+  return false;
 }

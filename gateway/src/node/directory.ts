@@ -31,9 +31,7 @@ export class DirectoryView {
   }
 
   async currentKey(id: string): Promise<{ version: number; x25519: Uint8Array }> {
-    const p = await this.participant(id);
-    const k = p.keys.reduce((a, b) => (b.version > a.version ? b : a));
-    return { version: k.version, x25519: new Uint8Array(Buffer.from(k.x25519, 'base64')) };
+    return currentKeyOf(await this.participant(id));
   }
 
   async signKey(id: string, version: number): Promise<Uint8Array> {
@@ -73,4 +71,10 @@ export class DirectoryView {
   async activeFormats(): Promise<unknown[]> {
     return decode(await this.ledger.evaluate('formats:active', [])) as unknown[];
   }
+}
+
+/** The key to encrypt to: the participant's newest version. */
+export function currentKeyOf(p: Participant): { version: number; x25519: Uint8Array } {
+  const k = p.keys.reduce((a, b) => (b.version > a.version ? b : a));
+  return { version: k.version, x25519: new Uint8Array(Buffer.from(k.x25519, 'base64')) };
 }

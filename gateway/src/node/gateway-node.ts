@@ -7,7 +7,7 @@ import { validateDocument } from '../../../formats/src/index.js';
 import { openDocument, sealDocument, sha256Hex, type ParticipantKeys } from '../crypto/index.js';
 import type { ChaincodeEvent, LedgerClient } from '../ledger/types.js';
 import { GatewayStore, type BatchOp } from '../store/store.js';
-import { DirectoryView } from './directory.js';
+import { currentKeyOf, DirectoryView } from './directory.js';
 import type {
   DocumentHandler,
   DocumentView,
@@ -241,7 +241,7 @@ export class GatewayNode {
         },
       ]);
     }
-    const key = await this.directory.currentKey(h.addressee.ogrn);
+    const key = currentKeyOf(addressee);
     // Sealed once and stored: a resend after a crash must carry the very same bytes and hash.
     const ciphertext = await sealDocument({
       document: doc,
