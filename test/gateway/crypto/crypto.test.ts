@@ -17,6 +17,7 @@ import {
   sodium,
   type ParticipantKeys,
 } from '../../../gateway/src/crypto/index.js';
+import { exceedsSize } from '../../../gateway/src/crypto/documents.js';
 
 async function expectCode(p: Promise<unknown>, code: string): Promise<void> {
   try {
@@ -153,6 +154,18 @@ describe('gateway crypto', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('decides where to seal by a size walk that agrees with the JSON length around the threshold', () => {
+    const row = { name: 'Иванов Иван Иванович', policy: '7700000000000001', amount: 125000, active: true };
+    const doc = {
+      header: { type: 'list' },
+      body: { rows: Array.from({ length: 2000 }, () => ({ ...row })) },
+    };
+    const jsonLength = JSON.stringify(doc).length;
+    expect(exceedsSize(doc, jsonLength / 4)).to.be.true;
+    expect(exceedsSize(doc, jsonLength * 4)).to.be.false;
+    expect(exceedsSize({ header: null, body: 'x' }, 64)).to.be.false;
   });
 
   describe('key files', () => {
