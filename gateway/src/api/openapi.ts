@@ -86,6 +86,67 @@ export const openApiDocument = {
             items: { $ref: '#/components/schemas/FieldError' },
           },
           comment: { type: 'string', maxLength: 2000 },
+          decision: { enum: ['REJECTED', 'DISPUTED', 'CONTESTED'] },
+        },
+        additionalProperties: false,
+      },
+      IssueLetter: {
+        type: 'object',
+        required: ['clinic', 'letterNumber', 'patient', 'validity', 'amountLimit', 'services'],
+        properties: {
+          clinic: { type: 'string', pattern: '^[0-9]{13}([0-9]{2})?$' },
+          letterNumber: { type: 'string', minLength: 1, maxLength: 64 },
+          patient: {
+            type: 'object',
+            required: ['lastName', 'firstName', 'birthDate', 'sex', 'policyNumber'],
+            properties: { birthDate: { type: 'string', format: 'date' } },
+          },
+          programme: { type: 'object', required: ['code', 'name'] },
+          validity: {
+            type: 'object',
+            required: ['from', 'to'],
+            properties: { from: { type: 'string', format: 'date' }, to: { type: 'string', format: 'date' } },
+          },
+          amountLimit: { type: 'integer', minimum: 0 },
+          services: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 200,
+            items: {
+              type: 'object',
+              required: ['serviceCode', 'quantity'],
+              properties: {
+                serviceCode: { type: 'string', maxLength: 32 },
+                quantity: { type: 'integer', minimum: 1 },
+              },
+              additionalProperties: false,
+            },
+          },
+          diagnosis: { type: 'string', maxLength: 16 },
+          reason: { type: 'string', maxLength: 2000 },
+        },
+        additionalProperties: false,
+      },
+      ActEdit: {
+        type: 'object',
+        required: ['lines'],
+        properties: {
+          lines: {
+            type: 'array',
+            minItems: 1,
+            items: {
+              type: 'object',
+              required: ['invoiceLineId', 'decision'],
+              properties: {
+                invoiceLineId: { type: 'string', maxLength: 64 },
+                decision: { enum: ['PAID', 'WITHHELD'] },
+                paidAmount: { type: 'integer', minimum: 0 },
+                defectCode: { type: 'string', pattern: '^[0-9]{1,2}(\\.[0-9]{1,2}){1,2}$' },
+                reason: { type: 'string', maxLength: 2000 },
+              },
+              additionalProperties: false,
+            },
+          },
         },
         additionalProperties: false,
       },
@@ -185,6 +246,126 @@ export const openApiDocument = {
     },
     '/v1/webhooks/{id}/deliveries': {
       get: { parameters: [idParam], responses: { '200': ok('the delivery log'), ...errors(401, 404) } },
+    },
+    '/v1/coverage': {
+      get: {
+        summary:
+          'Is this person covered on this date, by whom and under which programme (from the local roster)',
+        parameters: [
+          { name: 'policy', in: 'query', schema: { type: 'string', minLength: 1, maxLength: 64 } },
+          { name: 'lastName', in: 'query', schema: { type: 'string', maxLength: 100 } },
+          { name: 'firstName', in: 'query', schema: { type: 'string', maxLength: 100 } },
+          { name: 'middleName', in: 'query', schema: { type: 'string', maxLength: 100 } },
+          { name: 'birthDate', in: 'query', schema: { type: 'string', format: 'date' } },
+          { name: 'date', in: 'query', schema: { type: 'string', format: 'date' } },
+        ],
+        responses: { '200': ok('covered or not, with the covering entries'), ...errors(400, 401) },
+      },
+    },
+    '/v1/guarantee-letters': {
+      get: {
+        summary: 'Current state of the guarantee letters of a patient',
+        parameters: [
+          {
+            name: 'policy',
+            in: 'query',
+            required: true,
+            schema: { type: 'string', minLength: 1, maxLength: 64 },
+          },
+        ],
+        responses: { '200': ok('letters'), ...errors(400, 401) },
+      },
+      post: {
+        summary: 'Issue a guarantee letter priced from the clinic’s accepted price list',
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/IssueLetter' } } },
+        },
+        responses: { '202': ok('sent'), ...errors(400, 401, 422) },
+      },
+    },
+    '/v1/guarantee-letters/{number}/amend': {
+      post: {
+        parameters: [
+          { name: 'number', in: 'path', required: true, schema: { type: 'string', maxLength: 64 } },
+        ],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/IssueLetter' } } },
+        },
+        responses: { '202': ok('amendment sent'), ...errors(400, 401, 404, 422) },
+      },
+    },
+    '/v1/guarantee-letters/{number}/revoke': {
+      post: {
+        parameters: [
+          { name: 'number', in: 'path', required: true, schema: { type: 'string', maxLength: 64 } },
+        ],
+        responses: { '202': ok('revocation sent'), ...errors(401, 404) },
+      },
+    },
+    '/v1/price-lists': {
+      get: {
+        parameters: [
+          {
+            name: 'clinic',
+            in: 'query',
+            required: true,
+            schema: { type: 'string', pattern: '^[0-9]{13}([0-9]{2})?$' },
+          },
+        ],
+        responses: { '200': ok('received price lists and their state'), ...errors(400, 401) },
+      },
+    },
+    '/v1/price-lists/{id}/accept': {
+      post: {
+        parameters: [idParam],
+        requestBody: {
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Decision' } } },
+        },
+        responses: { '200': ok('accepted: it prices lines of its dates'), ...errors(400, 401, 404) },
+      },
+    },
+    '/v1/price-lists/{id}/contest': {
+      post: {
+        parameters: [idParam],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Rejection' } } },
+        },
+        responses: { '200': ok('contested'), ...errors(400, 401, 404) },
+      },
+    },
+    '/v1/expertise-acts/{id}': {
+      get: {
+        parameters: [idParam],
+        responses: { '200': ok('the act (draft or sent) for an invoice'), ...errors(401, 404) },
+      },
+      patch: {
+        parameters: [idParam],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/ActEdit' } } },
+        },
+        responses: { '200': ok('the edited draft'), ...errors(400, 401, 404, 409) },
+      },
+    },
+    '/v1/expertise-acts/{id}/send': {
+      post: {
+        parameters: [idParam],
+        requestBody: {
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: { expert: { type: 'object', required: ['name'] } },
+                additionalProperties: false,
+              },
+            },
+          },
+        },
+        responses: { '202': ok('confirmed and sent to the clinic'), ...errors(400, 401, 404, 409, 422) },
+      },
     },
     '/v1/events': {
       get: {

@@ -102,7 +102,11 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
     v('/v1/inbox/{id}/reject', 'post'),
     wrap(async (req, res) => {
       res.json(
-        await node.reject(String(req.params.id), { errors: req.body.errors, comment: req.body.comment }),
+        await node.reject(String(req.params.id), {
+          errors: req.body.errors,
+          comment: req.body.comment,
+          decision: req.body.decision,
+        }),
       );
     }),
   );

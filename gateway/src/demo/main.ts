@@ -1,14 +1,10 @@
 // `npm start`: an embedded dmsnet network on one machine and the document story of design.md §3, over HTTP.
 import { randomBytes } from 'node:crypto';
-import {
-  repoPath,
-  generateDocument,
-  generateExpertiseCase,
-  type DmsDocument,
-} from '../../../formats/src/index.js';
+import { repoPath, generateDocument, type DmsDocument } from '../../../formats/src/index.js';
 import type { FieldError } from '../../../formats/src/errors.js';
 import { startGatewayServer, type RunningServer } from '../api/server.js';
 import { closeCryptoWorkers } from '../crypto/index.js';
+import { workflowRouter } from '../workflows/index.js';
 import { freshDir, startLocalNetwork, type LocalParticipant } from '../local-network/network.js';
 import { GatewayClient } from './client.js';
 
@@ -35,7 +31,8 @@ async function main(): Promise<void> {
   let port = portBase;
   for (const p of net.participants.values()) {
     const token = randomBytes(24).toString('base64url');
-    const server = await startGatewayServer(p.node, { port: port++, token });
+    const routers = p.workflows ? [workflowRouter(p.workflows)] : [];
+    const server = await startGatewayServer(p.node, { port: port++, token, routers });
     servers.push(server);
     clients.set(p.key, new GatewayClient(server.url, token));
   }
@@ -74,24 +71,46 @@ async function main(): Promise<void> {
   const printErrors = (errors: FieldError[]) =>
     errors.forEach((e) => say(`    ${e.pointer}  ${e.code}  ${e.message}`));
 
-  step(1, 'An insured list, accepted');
-  const list = generateDocument('insured-list', {
-    seed: 101,
-    rows: 5,
-    sender: insurer.party,
-    addressee: clinic.party,
-  });
-  const listId = await deliver(insurer, clinic, list);
-  await c(clinic).call('POST', `/v1/inbox/${listId}/accept`, { comment: 'прикреплены' });
-  await trail(insurer, listId, 'ACCEPTED');
+  type Row = {
+    rowId: string;
+    action: string;
+    person: Record<string, unknown>;
+    period: { from?: string; to: string };
+    programme: { code: string; name: string };
+  };
+  const rowsOf = (d: DmsDocument) => (d.body as { rows: Row[] }).rows;
+  /** A list of new attachments only: the clinic's roster rules decide the rest. */
+  const attachList = (seed: number, rows: number) => {
+    const d = structuredClone(
+      generateDocument('insured-list', { seed, rows, sender: insurer.party, addressee: clinic.party }),
+    );
+    for (const r of rowsOf(d)) {
+      r.action = 'attach';
+      r.person.sex ??= 'F';
+    }
+    return d;
+  };
 
-  step(2, 'A list with bad rows: the sender’s own gateway refuses it before anything leaves');
-  const broken = structuredClone(
-    generateDocument('insured-list', { seed: 102, rows: 4, sender: insurer.party, addressee: clinic.party }),
+  step(1, 'An insured list, applied to the clinic’s roster and accepted by its gateway');
+  const list = attachList(101, 5);
+  const listId = await deliver(insurer, clinic, list);
+  await trail(insurer, listId, 'ACCEPTED');
+  const [p1, p2] = rowsOf(list);
+  const day = (d: string, n: number) => new Date(Date.parse(d) + n * 86_400_000).toISOString().slice(0, 10);
+  const d0 = day(p1.period.from as string, 3);
+  const cov = await c(clinic).call<{ covered: boolean; coverage: Array<{ programme: { code: string } }> }>(
+    'GET',
+    `/v1/coverage?policy=${encodeURIComponent(String(p1.person.policyNumber))}&date=${d0}`,
   );
-  const rows = (broken.body as { rows: Array<Record<string, unknown>> }).rows;
-  const person0 = rows[0].person as Record<string, unknown>;
-  person0.snils = '112-233-445 00';
+  say(
+    `  coverage check at the clinic: policy ${p1.person.policyNumber} on ${d0} → covered=${cov.body.covered} (${cov.body.coverage.map((x) => x.programme.code).join(', ')})`,
+  );
+  const none = await c(clinic).call<{ covered: boolean }>('GET', `/v1/coverage?policy=NOBODY-1&date=${d0}`);
+  say(`  coverage check for an unknown policy → covered=${none.body.covered}`);
+
+  step(2, 'A list with a bad СНИЛС: the sender’s own gateway refuses it before anything leaves');
+  const broken = attachList(102, 3);
+  rowsOf(broken)[0].person.snils = '112-233-445 00';
   const refused = await c(insurer).call<{ code: string; errors: FieldError[] }>(
     'POST',
     '/v1/documents',
@@ -100,31 +119,17 @@ async function main(): Promise<void> {
   say(`  POST /v1/documents → ${refused.status} ${refused.body.code}`);
   printErrors(refused.body.errors);
 
-  step(3, 'A list the clinic rejects with row errors, and its correction, accepted');
-  const disputed = generateDocument('insured-list', {
-    seed: 103,
-    rows: 4,
-    sender: insurer.party,
-    addressee: clinic.party,
+  step(3, 'A list the clinic’s roster refuses row by row, and its correction, accepted');
+  const disputed = attachList(103, 3);
+  const dRows = rowsOf(disputed);
+  dRows.push({ ...structuredClone(dRows[0]), rowId: 'dup-1' });
+  dRows.push({
+    ...structuredClone(p2),
+    rowId: 'det-1',
+    action: 'detach',
+    period: { to: day(p2.period.from as string, -10) },
   });
   const disputedId = await deliver(insurer, clinic, disputed);
-  // The clinic's MIS finds rows it cannot take (here: a programme outside its contract) and answers with row errors.
-  const rowErrors: FieldError[] = [
-    {
-      pointer: '/body/rows/1/programme/code',
-      code: 'PROGRAMME_NOT_IN_CONTRACT',
-      message: 'программа не входит в договор с клиникой',
-    },
-    {
-      pointer: '/body/rows/3/programme/code',
-      code: 'PROGRAMME_NOT_IN_CONTRACT',
-      message: 'программа не входит в договор с клиникой',
-    },
-  ];
-  await c(clinic).call('POST', `/v1/inbox/${disputedId}/reject`, {
-    errors: rowErrors,
-    comment: 'исправьте строки 2 и 4',
-  });
   const rejected = await trail(insurer, disputedId, 'REJECTED');
   const reply = await c(insurer).waitFor<DocView>(
     `/v1/documents/${disputedId}`,
@@ -137,52 +142,147 @@ async function main(): Promise<void> {
   const correction = structuredClone(disputed);
   correction.header.documentId = disputed.header.documentId + '-c1';
   correction.header.correctsId = disputed.header.documentId;
-  const goodProgramme = (list.body as { rows: Array<{ programme: unknown }> }).rows[0].programme;
-  for (const i of [1, 3])
-    (correction.body as { rows: Array<{ programme: unknown }> }).rows[i].programme = goodProgramme;
+  (correction.body as { rows: Row[] }).rows = rowsOf(correction).slice(0, 3);
   const correctionId = await deliver(insurer, clinic, correction);
-  await c(clinic).call('POST', `/v1/inbox/${correctionId}/accept`, {});
   await trail(insurer, correctionId, 'ACCEPTED');
   say(`  the correction names the rejected list: correctsId = ${correction.header.correctsId}`);
 
   step(4, 'A price list from the clinic, accepted by the insurer');
-  const prices = generateDocument('price-list', {
-    seed: 104,
-    rows: 6,
-    sender: clinic.party,
-    addressee: insurer.party,
-  });
+  const prices = structuredClone(
+    generateDocument('price-list', { seed: 104, rows: 6, sender: clinic.party, addressee: insurer.party }),
+  );
+  (prices.body as { validity: { from: string } }).validity = { from: p1.period.from as string };
+  const pl = (prices.body as { lines: Array<{ serviceCode: string; price: number; name: string }> }).lines;
   const pricesId = await deliver(clinic, insurer, prices);
-  await c(insurer).call('POST', `/v1/inbox/${pricesId}/accept`, {});
+  await c(insurer).call('POST', `/v1/price-lists/${pricesId}/accept`, {});
   await trail(clinic, pricesId, 'ACCEPTED');
+  say(
+    `  in force from ${p1.period.from}: ${pl
+      .slice(0, 3)
+      .map((l) => `${l.serviceCode} ${(l.price / 100).toFixed(2)} ₽`)
+      .join(', ')} …`,
+  );
 
-  step(5, 'A guarantee letter for a patient');
-  const gl = generateDocument('guarantee-letter', {
-    seed: 105,
-    sender: insurer.party,
-    addressee: clinic.party,
+  step(5, 'A guarantee letter, priced from the accepted price list');
+  const letterNumber = 'ГП-2026-0001';
+  const issued = await c(insurer).call<{
+    record: { messageId: string };
+    letter: { lines: Array<{ serviceCode: string; unitPrice: number }> };
+  }>('POST', '/v1/guarantee-letters', {
+    clinic: clinic.id,
+    letterNumber,
+    patient: p1.person,
+    programme: p1.programme,
+    validity: { from: d0, to: day(d0, 30) },
+    amountLimit: pl[0].price * 2 + pl[1].price,
+    services: [
+      { serviceCode: pl[0].serviceCode, quantity: 1 },
+      { serviceCode: pl[1].serviceCode, quantity: 1 },
+    ],
   });
-  const glId = await deliver(insurer, clinic, gl);
-  await c(clinic).call('POST', `/v1/inbox/${glId}/accept`, {});
-  await trail(insurer, glId, 'ACCEPTED');
+  if (issued.status !== 202) throw new Error(`letter refused: ${JSON.stringify(issued.body)}`);
+  await c(clinic).waitFor(`/v1/documents/${issued.body.record.messageId}`, (st) => st === 200);
+  await trail(insurer, issued.body.record.messageId, 'ACCEPTED');
+  const letters = await c(clinic).call<{
+    items: Array<{ letter: { letterNumber: string; status: string } }>;
+  }>('GET', `/v1/guarantee-letters?policy=${encodeURIComponent(String(p1.person.policyNumber))}`);
+  say(
+    `  the clinic’s view of the patient’s letters: ${letters.body.items.map((l) => `${l.letter.letterNumber} (${l.letter.status})`).join(', ')}`,
+  );
+  const outsider = await c(insurer).call<{ code: string; errors: FieldError[] }>(
+    'POST',
+    '/v1/guarantee-letters',
+    {
+      clinic: clinic.id,
+      letterNumber: 'ГП-2026-0002',
+      patient: p1.person,
+      validity: { from: d0, to: day(d0, 30) },
+      amountLimit: 100000,
+      services: [{ serviceCode: 'A99.99.999', quantity: 1 }],
+    },
+  );
+  say(`  a letter naming a service outside the price list → ${outsider.status} ${outsider.body.code}`);
+  printErrors(outsider.body.errors);
 
-  step(6, 'An invoice with its register, and the expertise act that answers it');
-  const { invoice, act } = generateExpertiseCase({
-    seed: 106,
-    rows: 6,
-    sender: insurer.party,
-    addressee: clinic.party,
+  step(6, 'An invoice with its register, checked automatically; the expert confirms the expertise act');
+  const stranger = rowsOf(attachList(199, 1))[0].person;
+  const line = (
+    rowId: string,
+    person: Record<string, unknown>,
+    code: string,
+    date: string,
+    unitPrice: number,
+    gl?: boolean,
+  ) => ({
+    rowId,
+    patient: person,
+    serviceCode: code,
+    serviceDate: date,
+    quantity: 1,
+    unitPrice,
+    amount: unitPrice,
+    ...(gl ? { guaranteeLetter: { letterNumber } } : {}),
   });
+  const lines = [
+    line('1', p1.person, pl[0].serviceCode, d0, pl[0].price, true),
+    line('2', p1.person, pl[0].serviceCode, d0, pl[0].price, true),
+    line('3', stranger, pl[1].serviceCode, d0, pl[1].price),
+    line('4', p2.person, pl[2].serviceCode, day(d0, 1), pl[2].price + 15000),
+    line('5', p1.person, pl[1].serviceCode, day(d0, 2), pl[1].price, true),
+  ];
+  const invoice = {
+    header: {
+      documentId: 'INV-345-2026',
+      type: 'invoice',
+      formatVersion: '1',
+      sender: clinic.party,
+      addressee: insurer.party,
+      createdAt: new Date().toISOString(),
+    },
+    body: {
+      invoiceNumber: '345',
+      invoiceDate: day(d0, 5),
+      billingPeriod: { from: d0, to: day(d0, 4) },
+      contract: (list.body as { contract: unknown }).contract,
+      currency: 'RUB',
+      total: lines.reduce((t, l) => t + l.amount, 0),
+      lines,
+    },
+  } as unknown as DmsDocument;
   const invoiceId = await deliver(clinic, insurer, invoice);
-  await c(insurer).call('POST', `/v1/inbox/${invoiceId}/accept`, { comment: 'принят к экспертизе' });
+  const draft = await c(insurer).waitFor<{
+    act: {
+      lines: Array<{
+        invoiceLineId: string;
+        decision: string;
+        defectCode?: string;
+        reason?: string;
+        paidAmount: number;
+        withheldAmount: number;
+      }>;
+      totals: { claimed: number; paid: number; withheld: number };
+    };
+  }>(`/v1/expertise-acts/${invoiceId}`, (st) => st === 200);
+  say('  the insurer’s gateway drafted the expertise act:');
+  for (const l of draft.act.lines) {
+    say(
+      `    line ${l.invoiceLineId}: ${l.decision.padEnd(8)} paid ${(l.paidAmount / 100).toFixed(2).padStart(9)} withheld ${(l.withheldAmount / 100).toFixed(2).padStart(9)}${l.defectCode ? `  ${l.defectCode} ${l.reason}` : ''}`,
+    );
+  }
+  const t = draft.act.totals;
+  say(
+    `    totals: claimed ${(t.claimed / 100).toFixed(2)} ₽, paid ${(t.paid / 100).toFixed(2)} ₽, withheld ${(t.withheld / 100).toFixed(2)} ₽`,
+  );
+  const sent = await c(insurer).call<{ record: { messageId: string } }>(
+    'POST',
+    `/v1/expertise-acts/${invoiceId}/send`,
+    { expert: { name: 'Эксперт Петрова И. А.' } },
+  );
+  if (sent.status !== 202) throw new Error(`act refused: ${JSON.stringify(sent.body)}`);
+  const actId = sent.body.record.messageId;
   await trail(clinic, invoiceId, 'ACCEPTED');
-  act.header.replyToId = invoiceId;
-  const actId = await deliver(insurer, clinic, act);
-  const lines = (
-    act.body as { lines: Array<{ invoiceLineId: string; decision: string; defectCode?: string }> }
-  ).lines;
-  for (const l of lines)
-    say(`    line ${l.invoiceLineId}: ${l.decision}${l.defectCode ? ` (defect ${l.defectCode})` : ''}`);
+  await c(clinic).waitFor(`/v1/documents/${actId}`, (st) => st === 200);
+  say(`  the expert confirmed; the act went to the clinic (${actId}), which accepts it:`);
   await c(clinic).call('POST', `/v1/inbox/${actId}/accept`, {});
   await trail(insurer, actId, 'ACCEPTED');
 

@@ -24,6 +24,7 @@ import {
 import { EmbeddedLedger, LocalCA } from '../ledger/embedded/index.js';
 import type { LedgerClient } from '../ledger/types.js';
 import { GatewayNode, type DocumentHandler } from '../node/index.js';
+import { Workflows, type Contract } from '../workflows/index.js';
 
 export type Role = 'association' | 'insurer' | 'clinic' | 'assistance';
 
@@ -44,6 +45,7 @@ export interface LocalParticipant extends ParticipantSpec {
   identity: { mspId: string; certificate: string; privateKey: string };
   ledger: LedgerClient;
   node: GatewayNode;
+  workflows?: Workflows;
 }
 
 export interface LocalNetwork {
@@ -85,6 +87,13 @@ export interface StartOptions {
   startNodes?: boolean;
   /** Protects the sandbox participants' key files; a sandbox, so a default is fine. */
   passphrase?: string;
+  /** Run the edge workflows (roster, letters, price lists, invoice check); default true. */
+  workflows?: boolean;
+  /** Contracts on file at clinics, by clinic key. */
+  contracts?: (
+    clinic: Omit<LocalParticipant, 'node'>,
+    all: Array<Omit<LocalParticipant, 'node'>>,
+  ) => Contract[];
 }
 
 interface SavedParticipant {
@@ -183,8 +192,14 @@ export async function startLocalNetwork(o: StartOptions): Promise<LocalNetwork> 
       ledgerHeight: () => ledger.height(),
       handlers: o.handlers?.(p),
     });
+    let workflows: Workflows | undefined;
+    if (o.workflows !== false) {
+      workflows = new Workflows(node, { role: p.role, contracts: o.contracts?.(p, partial) });
+      node.setHandlers(workflows.handlers());
+      await workflows.start();
+    }
     if (o.startNodes !== false) await node.start();
-    participants.set(p.key, { ...p, node });
+    participants.set(p.key, { ...p, node, workflows });
   }
   return {
     dir: o.dir,

@@ -48,6 +48,7 @@ interface Checkpoint {
 }
 
 type Doc = { header: Record<string, unknown>; body: Record<string, unknown> };
+export type ReplyDecision = 'ACCEPTED' | 'REJECTED' | 'DISPUTED' | 'CONTESTED';
 
 /** Ledger refusals that no retry can fix: the record ends FAILED with the code. */
 const PERMANENT = new Set([
@@ -306,8 +307,17 @@ export class GatewayNode {
     return this.decide(id, 'ACCEPTED', [], o.comment);
   }
 
-  async reject(id: string, o: { errors: FieldError[]; comment?: string }): Promise<InboxRecord> {
-    return this.decide(id, 'REJECTED', o.errors, o.comment);
+  /** The reply says why: REJECTED (default), DISPUTED (an expertise act) or CONTESTED (a price list). */
+  async reject(
+    id: string,
+    o: { errors: FieldError[]; comment?: string; decision?: ReplyDecision },
+  ): Promise<InboxRecord> {
+    return this.decide(id, 'REJECTED', o.errors, o.comment, o.decision);
+  }
+
+  /** Workflows are built on the node's store, so they are attached after open and before start. */
+  setHandlers(handlers: Partial<Record<string, DocumentHandler>>): void {
+    this.options.handlers = { ...this.options.handlers, ...handlers };
   }
 
   private async decide(
@@ -315,6 +325,7 @@ export class GatewayNode {
     status: 'ACCEPTED' | 'REJECTED',
     errors: FieldError[],
     comment?: string,
+    replyDecision: ReplyDecision = status,
   ): Promise<InboxRecord> {
     const rec = await this.store.get<InboxRecord>(S.inbox, id);
     if (!rec) throw new DmsnetError('NOT_FOUND', `no received document ${id}`);
@@ -336,7 +347,7 @@ export class GatewayNode {
         ...this.intentOps(id, status, comment),
       ]),
     );
-    await this.sendReply(rec, status, errors, comment);
+    await this.sendReply(rec, replyDecision, errors, comment);
     this.kick();
     return updated;
   }
@@ -344,7 +355,7 @@ export class GatewayNode {
   /** The signed answer to the sender: a `reply` document whose id derives from the original, so a retry is idempotent. */
   private async sendReply(
     rec: InboxRecord,
-    decision: 'ACCEPTED' | 'REJECTED',
+    decision: ReplyDecision,
     errors: FieldError[],
     comment?: string,
   ): Promise<void> {

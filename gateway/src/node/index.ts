@@ -1,3 +1,3 @@
-export { GatewayNode, type GatewayNodeOptions } from './gateway-node.js';
+export { GatewayNode, type GatewayNodeOptions, type ReplyDecision } from './gateway-node.js';
 export { DirectoryView } from './directory.js';
 export * from './types.js';

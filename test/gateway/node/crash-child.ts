@@ -10,7 +10,7 @@ const [dir, countText, mode] = process.argv.slice(2);
 const count = Number(countText);
 
 async function main(): Promise<void> {
-  const net = await startLocalNetwork({ dir, participants: SMALL_NETWORK.slice(0, 3) });
+  const net = await startLocalNetwork({ dir, participants: SMALL_NETWORK.slice(0, 3), workflows: false });
   const insurer = net.get('insurer');
   const clinic = net.get('clinic');
   const template = generateDocument('insured-list', {

@@ -1,0 +1,105 @@
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { DmsnetError } from '../../../formats/src/errors.js';
+import { validateRequest as v } from '../api/validate.js';
+import type { Workflows } from './workflows.js';
+
+const wrap =
+  (fn: (req: Request, res: Response) => Promise<unknown>): RequestHandler =>
+  (req, res, next) => {
+    fn(req, res).catch(next);
+  };
+
+/** The edge workflows' endpoints, mounted under /v1 behind the gateway's token. */
+export function workflowRouter(w: Workflows): Router {
+  const r = Router();
+  const q = (req: Request) => req.query as Record<string, string | undefined>;
+
+  r.get(
+    '/coverage',
+    v('/v1/coverage', 'get'),
+    wrap(async (req, res) => {
+      const x = q(req);
+      if (!x.policy && !(x.lastName && x.firstName && x.birthDate)) {
+        throw new DmsnetError('REQUEST_INVALID', 'ask by policy, or by lastName + firstName + birthDate', [
+          {
+            pointer: '/query/policy',
+            code: 'REQUEST_REQUIRED',
+            message: 'policy, or lastName, firstName and birthDate',
+          },
+        ]);
+      }
+      res.json(await w.coverage(x));
+    }),
+  );
+  r.get(
+    '/guarantee-letters',
+    v('/v1/guarantee-letters', 'get'),
+    wrap(async (req, res) => {
+      res.json({ items: await w.letters(String(q(req).policy)) });
+    }),
+  );
+  r.post(
+    '/guarantee-letters',
+    v('/v1/guarantee-letters', 'post'),
+    wrap(async (req, res) => {
+      res.status(202).json(await w.issueLetter(req.body));
+    }),
+  );
+  r.post(
+    '/guarantee-letters/:number/amend',
+    v('/v1/guarantee-letters/{number}/amend', 'post'),
+    wrap(async (req, res) => {
+      res.status(202).json(await w.changeLetter(String(req.params.number), 'amended', req.body));
+    }),
+  );
+  r.post(
+    '/guarantee-letters/:number/revoke',
+    v('/v1/guarantee-letters/{number}/revoke', 'post'),
+    wrap(async (req, res) => {
+      res.status(202).json(await w.changeLetter(String(req.params.number), 'revoked'));
+    }),
+  );
+  r.get(
+    '/price-lists',
+    v('/v1/price-lists', 'get'),
+    wrap(async (req, res) => {
+      res.json({ items: await w.priceLists(String(q(req).clinic)) });
+    }),
+  );
+  r.post(
+    '/price-lists/:id/accept',
+    v('/v1/price-lists/{id}/accept', 'post'),
+    wrap(async (req, res) => {
+      res.json(await w.decidePriceList(String(req.params.id), 'ACCEPTED', { comment: req.body?.comment }));
+    }),
+  );
+  r.post(
+    '/price-lists/:id/contest',
+    v('/v1/price-lists/{id}/contest', 'post'),
+    wrap(async (req, res) => {
+      res.json(await w.decidePriceList(String(req.params.id), 'CONTESTED', req.body));
+    }),
+  );
+  r.get(
+    '/expertise-acts/:id',
+    v('/v1/expertise-acts/{id}', 'get'),
+    wrap(async (req, res) => {
+      res.json(await w.act(String(req.params.id)));
+    }),
+  );
+  r.patch(
+    '/expertise-acts/:id',
+    v('/v1/expertise-acts/{id}', 'patch'),
+    wrap(async (req, res) => {
+      res.json(await w.editAct(String(req.params.id), req.body.lines));
+    }),
+  );
+  r.post(
+    '/expertise-acts/:id/send',
+    v('/v1/expertise-acts/{id}/send', 'post'),
+    wrap(async (req, res) => {
+      res.status(202).json(await w.sendAct(String(req.params.id), req.body?.expert));
+    }),
+  );
+  return r;
+}

@@ -1,0 +1,11 @@
+export {
+  Workflows,
+  type ActDraft,
+  type IssueLetterInput,
+  type LetterState,
+  type PriceListState,
+} from './workflows.js';
+export { workflowRouter } from './http.js';
+export { Roster, ROSTER_CODES, type Contract, type RosterEntry } from './roster.js';
+export { checkInvoice, billedKey, type CheckInputs } from './invoice-check.js';
+export { defectDictionary, defect, type DefectCode } from './defects.js';

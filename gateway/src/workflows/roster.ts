@@ -1,0 +1,231 @@
+// The roster: who may be treated, under which insurer and programme, from when to when. A clinic keeps one for
+// itself; an insurer keeps one per clinic from the lists that clinic accepted, to check invoices against.
+import type { FieldError } from '../../../formats/src/errors.js';
+import type { InsuredListBody, InsuredListRow } from '../../../formats/src/types.js';
+import type { BatchOp, GatewayStore } from '../store/store.js';
+
+export interface RosterEntry {
+  insurer: string;
+  policyNumber: string;
+  programme: { code: string; name: string };
+  person: { lastName: string; firstName: string; middleName?: string; birthDate: string };
+  from: string;
+  to: string;
+  listId: string;
+  rowId: string;
+}
+
+export interface Contract {
+  insurer: string;
+  number: string;
+  from: string;
+  to: string;
+}
+
+/** Stable rule codes of roster application (see gateway/src/workflows/RULES.md). */
+export const ROSTER_CODES = {
+  duplicate: 'ROSTER_DUPLICATE_ROW',
+  overlap: 'ROSTER_OVERLAP',
+  notAttached: 'ROSTER_NOT_ATTACHED',
+  unknownPerson: 'ROSTER_UNKNOWN_PERSON',
+  outsideContract: 'ROSTER_OUTSIDE_CONTRACT',
+  contractUnknown: 'ROSTER_CONTRACT_UNKNOWN',
+} as const;
+
+const SEP = '\u0000';
+const SUB = 'roster';
+export const normPolicy = (p: string) => p.trim().toUpperCase();
+export const normName = (last: string, first: string, middle?: string) =>
+  [last, first, middle && middle.toUpperCase() !== 'НЕТ' ? middle : '']
+    .map((s) => (s ?? '').trim().toUpperCase().replace(/Ё/g, 'Е'))
+    .join(' ')
+    .trim();
+
+const policyPrefix = (scope: string, policy: string) => `p${SEP}${scope}${SEP}${normPolicy(policy)}${SEP}`;
+const entryKey = (scope: string, e: RosterEntry) =>
+  `${policyPrefix(scope, e.policyNumber)}${e.insurer}${SEP}${e.programme.code}${SEP}${e.from}`;
+const nameKey = (scope: string, e: RosterEntry) =>
+  `n${SEP}${scope}${SEP}${normName(e.person.lastName, e.person.firstName, e.person.middleName)}${SEP}${e.person.birthDate}${SEP}${entryKey(scope, e)}`;
+
+const overlaps = (a: { from: string; to: string }, b: { from: string; to: string }) =>
+  a.from <= b.to && b.from <= a.to;
+
+export class Roster {
+  constructor(
+    private readonly store: GatewayStore,
+    /** '' for a clinic's own roster; the clinic's id in an insurer's copy. */
+    private readonly scope = '',
+  ) {}
+
+  /** Every entry of a policy number (all insurers and programmes): one short range scan. */
+  async byPolicy(policy: string): Promise<RosterEntry[]> {
+    const prefix = policyPrefix(this.scope, policy);
+    const out: RosterEntry[] = [];
+    for await (const v of this.store
+      .sublevel<RosterEntry>(SUB)
+      .values({ gte: prefix, lt: prefix + '\uffff' }))
+      out.push(v);
+    return out;
+  }
+
+  async byName(
+    lastName: string,
+    firstName: string,
+    middleName: string | undefined,
+    birthDate: string,
+  ): Promise<RosterEntry[]> {
+    const prefix = `n${SEP}${this.scope}${SEP}${normName(lastName, firstName, middleName)}${SEP}${birthDate}${SEP}`;
+    const keys: string[] = [];
+    for await (const v of this.store.sublevel<string>(SUB).values({ gte: prefix, lt: prefix + '\uffff' }))
+      keys.push(v);
+    const out: RosterEntry[] = [];
+    for (const k of keys) {
+      const e = await this.store.get<RosterEntry>(SUB, k);
+      if (e) out.push(e);
+    }
+    return out;
+  }
+
+  /** Who covers this person on this date, answered from the local roster. */
+  async coverage(entries: RosterEntry[], date: string): Promise<RosterEntry[]> {
+    return entries.filter((e) => e.from <= date && date <= e.to);
+  }
+
+  /**
+   * Checks every row against the roster and the contracts; returns every error, or the writes that apply the whole
+   * list at once (the caller commits them in one batch, so a list is applied entirely or not at all).
+   */
+  async plan(
+    list: { documentId: string; insurer: string; body: InsuredListBody },
+    contracts: readonly Contract[],
+  ): Promise<{ errors: FieldError[]; ops: BatchOp[] }> {
+    const errors: FieldError[] = [];
+    const ops: BatchOp[] = [];
+    const err = (i: number, field: string, code: string, message: string) =>
+      errors.push({ pointer: `/body/rows/${i}${field}`, code, message });
+    const ofInsurer = contracts.filter((c) => c.insurer === list.insurer);
+    const contract = ofInsurer.find((c) => c.number === list.body.contract.number);
+    if (ofInsurer.length && !contract) {
+      errors.push({
+        pointer: '/body/contract/number',
+        code: ROSTER_CODES.contractUnknown,
+        message: 'no contract with this number between the clinic and the insurer',
+      });
+    }
+    const seen = new Set<string>();
+    // Entries as this list leaves them, so that two rows of one list see each other's effect.
+    const working = new Map<string, RosterEntry[]>();
+    const current = async (policy: string) => {
+      const k = normPolicy(policy);
+      if (!working.has(k))
+        working.set(
+          k,
+          (await this.byPolicy(policy)).filter((e) => e.insurer === list.insurer),
+        );
+      return working.get(k) as RosterEntry[];
+    };
+    for (let i = 0; i < list.body.rows.length; i++) {
+      const row: InsuredListRow = list.body.rows[i];
+      const policy = row.person.policyNumber;
+      const dupKey = `${normPolicy(policy)}${SEP}${row.programme.code}${SEP}${row.action}`;
+      if (seen.has(dupKey)) {
+        err(
+          i,
+          '/person/policyNumber',
+          ROSTER_CODES.duplicate,
+          'the same person, programme and action appear earlier in this list',
+        );
+        continue;
+      }
+      seen.add(dupKey);
+      const period = { from: row.period.from ?? row.period.to, to: row.period.to };
+      if (contract && (period.from < contract.from || period.to > contract.to)) {
+        err(
+          i,
+          '/period',
+          ROSTER_CODES.outsideContract,
+          `the period is outside contract ${contract.number} (${contract.from}…${contract.to})`,
+        );
+        continue;
+      }
+      const entries = (await current(policy)).filter((e) => e.programme.code === row.programme.code);
+      if (row.action === 'attach') {
+        if (entries.some((e) => overlaps(e, period))) {
+          err(
+            i,
+            '/period',
+            ROSTER_CODES.overlap,
+            'already attached under this programme for an overlapping period',
+          );
+          continue;
+        }
+        const e: RosterEntry = {
+          insurer: list.insurer,
+          policyNumber: policy,
+          programme: row.programme,
+          person: {
+            lastName: row.person.lastName,
+            firstName: row.person.firstName,
+            middleName: row.person.middleName,
+            birthDate: row.person.birthDate,
+          },
+          from: period.from,
+          to: period.to,
+          listId: list.documentId,
+          rowId: row.rowId,
+        };
+        (await current(policy)).push(e);
+        ops.push({ type: 'put', sublevel: SUB, key: entryKey(this.scope, e), value: e });
+        ops.push({ type: 'put', sublevel: SUB, key: nameKey(this.scope, e), value: entryKey(this.scope, e) });
+      } else if (row.action === 'detach') {
+        const active = entries.find((e) => e.from <= period.to && period.to <= e.to);
+        if (!active) {
+          err(
+            i,
+            '/person/policyNumber',
+            ROSTER_CODES.notAttached,
+            'not attached under this programme on the detachment date',
+          );
+          continue;
+        }
+        active.to = period.to;
+        ops.push({ type: 'put', sublevel: SUB, key: entryKey(this.scope, active), value: { ...active } });
+      } else {
+        const latest = entries.sort((a, b) => b.from.localeCompare(a.from))[0];
+        if (!latest) {
+          err(
+            i,
+            '/person/policyNumber',
+            ROSTER_CODES.unknownPerson,
+            'a change to a person not in the roster under this programme',
+          );
+          continue;
+        }
+        const updated: RosterEntry = {
+          ...latest,
+          person: {
+            lastName: row.person.lastName,
+            firstName: row.person.firstName,
+            middleName: row.person.middleName,
+            birthDate: row.person.birthDate,
+          },
+          to: row.period.to,
+          listId: list.documentId,
+          rowId: row.rowId,
+        };
+        if (nameKey(this.scope, latest) !== nameKey(this.scope, updated)) {
+          ops.push({ type: 'del', sublevel: SUB, key: nameKey(this.scope, latest) });
+        }
+        Object.assign(latest, updated);
+        ops.push({ type: 'put', sublevel: SUB, key: entryKey(this.scope, updated), value: updated });
+        ops.push({
+          type: 'put',
+          sublevel: SUB,
+          key: nameKey(this.scope, updated),
+          value: entryKey(this.scope, updated),
+        });
+      }
+    }
+    return errors.length ? { errors, ops: [] } : { errors, ops };
+  }
+}

@@ -1,0 +1,539 @@
+import { DmsnetError, type FieldError } from '../../../formats/src/errors.js';
+import { validateDocument } from '../../../formats/src/index.js';
+import type {
+  ExpertiseActBody,
+  GuaranteeLetterBody,
+  InsuredListBody,
+  InvoiceBody,
+  Person,
+  PriceListBody,
+  Programme,
+} from '../../../formats/src/types.js';
+import type { GatewayNode, DocumentHandler, Notification } from '../node/index.js';
+import { billedKey, checkInvoice } from './invoice-check.js';
+import { normPolicy, Roster, type Contract, type RosterEntry } from './roster.js';
+
+type Doc = { header: Record<string, unknown>; body: Record<string, unknown> };
+const SUB = 'workflows';
+const S = '\u0000';
+const today = () => new Date().toISOString().slice(0, 10);
+
+export interface LetterState {
+  documentId: string;
+  insurer: string;
+  clinic: string;
+  letter: GuaranteeLetterBody;
+}
+
+export interface PriceListState {
+  documentId: string;
+  clinic: string;
+  state: 'RECEIVED' | 'ACCEPTED' | 'CONTESTED';
+  priceList: PriceListBody;
+}
+
+export interface ActDraft {
+  invoiceId: string;
+  clinic: string;
+  state: 'DRAFT' | 'SENT';
+  act: ExpertiseActBody;
+  actDocumentId?: string;
+}
+
+export interface IssueLetterInput {
+  clinic: string;
+  letterNumber: string;
+  patient: Person;
+  programme?: Programme;
+  validity: { from: string; to: string };
+  amountLimit: number;
+  services: Array<{ serviceCode: string; quantity: number }>;
+  diagnosis?: string;
+  reason?: string;
+}
+
+const invalid = (code: string, message: string, errors: FieldError[] = []) =>
+  new DmsnetError(code, message, errors);
+
+/**
+ * The edge workflows of one participant (design.md §3): what its gateway does with documents beyond carrying them.
+ * Clinic: applies insured lists to its roster (accepting or rejecting with row errors), answers coverage, keeps the
+ * state of guarantee letters. Insurer: keeps each clinic's roster from the lists it accepted, the price lists, the
+ * letters it issued, and drafts the expertise act of every invoice.
+ */
+export class Workflows {
+  readonly roster: Roster;
+  private cursor = 0;
+  private running?: Promise<void>;
+
+  constructor(
+    readonly node: GatewayNode,
+    readonly options: { role: string; contracts?: Contract[] },
+  ) {
+    this.roster = new Roster(node.store);
+  }
+
+  /** Handlers the node calls for each received, verified, valid document. */
+  handlers(): Record<string, DocumentHandler> {
+    return {
+      'insured-list': (d) => this.onInsuredList(d as Doc),
+      'guarantee-letter': (d) => this.onGuaranteeLetter(d as Doc),
+      'price-list': (d) => this.onPriceList(d as Doc),
+      invoice: (d) => this.onInvoice(d as Doc),
+    };
+  }
+
+  /** Follows the node's durable notifications (from a stored cursor) for what the insurer learns from answers. */
+  async start(): Promise<void> {
+    this.cursor = (await this.node.store.get<number>(SUB, 'cursor')) ?? 0;
+    this.node.notifications.subscribe(() => this.pump());
+    await this.pump();
+  }
+
+  private pump(): Promise<void> {
+    this.running ??= (async () => {
+      try {
+        for (;;) {
+          const batch = await this.node.notifications.list(this.cursor, 100);
+          if (!batch.length) break;
+          for (const n of batch) await this.onNotification(n);
+        }
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  private async onNotification(n: Notification): Promise<void> {
+    const ops = [];
+    if (
+      n.kind === 'status.changed' &&
+      n.status === 'ACCEPTED' &&
+      n.documentType === 'insured-list' &&
+      n.sender === this.node.participantId
+    ) {
+      // The clinic accepted our list: our copy of its roster now holds these people too.
+      const view = await this.node.getDocument(n.messageId);
+      const doc = view.document as Doc;
+      const plan = await new Roster(this.node.store, n.addressee).plan(
+        {
+          documentId: n.messageId,
+          insurer: this.node.participantId,
+          body: doc.body as unknown as InsuredListBody,
+        },
+        [],
+      );
+      ops.push(...plan.ops);
+    }
+    this.cursor = n.seq;
+    await this.node.store.batch([...ops, { type: 'put', sublevel: SUB, key: 'cursor', value: this.cursor }]);
+  }
+
+  // ---- clinic side --------------------------------------------------------------------------------------------
+
+  private async onInsuredList(doc: Doc): Promise<Awaited<ReturnType<DocumentHandler>>> {
+    if (this.options.role !== 'clinic') return { action: 'none' };
+    const h = doc.header as { documentId: string; sender: { ogrn: string } };
+    const plan = await this.roster.plan(
+      { documentId: h.documentId, insurer: h.sender.ogrn, body: doc.body as unknown as InsuredListBody },
+      this.options.contracts ?? [],
+    );
+    if (plan.errors.length)
+      return { action: 'reject', errors: plan.errors, comment: 'rows refused by the clinic roster' };
+    await this.node.store.batch(plan.ops);
+    return {
+      action: 'accept',
+      comment: `applied ${(doc.body as unknown as InsuredListBody).rows.length} rows`,
+    };
+  }
+
+  async coverage(q: {
+    policy?: string;
+    lastName?: string;
+    firstName?: string;
+    middleName?: string;
+    birthDate?: string;
+    date?: string;
+  }) {
+    const date = q.date ?? today();
+    const entries = q.policy
+      ? await this.roster.byPolicy(q.policy)
+      : await this.roster.byName(q.lastName ?? '', q.firstName ?? '', q.middleName, q.birthDate ?? '');
+    const covering = await this.roster.coverage(entries, date);
+    return {
+      date,
+      covered: covering.length > 0,
+      coverage: covering.map((e) => ({
+        insurer: e.insurer,
+        policyNumber: e.policyNumber,
+        programme: e.programme,
+        from: e.from,
+        to: e.to,
+      })),
+    };
+  }
+
+  private async onGuaranteeLetter(doc: Doc): Promise<Awaited<ReturnType<DocumentHandler>>> {
+    if (this.options.role !== 'clinic') return { action: 'none' };
+    const h = doc.header as { documentId: string; sender: { ogrn: string } };
+    const letter = doc.body as unknown as GuaranteeLetterBody;
+    await this.saveLetter({
+      documentId: h.documentId,
+      insurer: h.sender.ogrn,
+      clinic: this.node.participantId,
+      letter,
+    });
+    return { action: 'accept', comment: `guarantee letter ${letter.letterNumber} ${letter.status}` };
+  }
+
+  async letters(policy: string): Promise<LetterState[]> {
+    const prefix = `glp${S}${normPolicy(policy)}${S}`;
+    const out: LetterState[] = [];
+    for await (const n of this.node.store
+      .sublevel<string>(SUB)
+      .values({ gte: prefix, lt: prefix + '\uffff' })) {
+      const s = await this.node.store.get<LetterState>(SUB, `gl${S}${n}`);
+      if (s) out.push(s);
+    }
+    return out;
+  }
+
+  private async saveLetter(s: LetterState): Promise<void> {
+    await this.node.store.batch([
+      { type: 'put', sublevel: SUB, key: `gl${S}${s.letter.letterNumber}`, value: s },
+      {
+        type: 'put',
+        sublevel: SUB,
+        key: `glp${S}${normPolicy(s.letter.patient.policyNumber)}${S}${s.letter.letterNumber}`,
+        value: s.letter.letterNumber,
+      },
+    ]);
+  }
+
+  // ---- insurer side -------------------------------------------------------------------------------------------
+
+  private async onPriceList(doc: Doc): Promise<Awaited<ReturnType<DocumentHandler>>> {
+    if (this.options.role !== 'insurer' && this.options.role !== 'assistance') return { action: 'none' };
+    const h = doc.header as { documentId: string; sender: { ogrn: string } };
+    const s: PriceListState = {
+      documentId: h.documentId,
+      clinic: h.sender.ogrn,
+      state: 'RECEIVED',
+      priceList: doc.body as unknown as PriceListBody,
+    };
+    await this.node.store.batch([
+      { type: 'put', sublevel: SUB, key: `pl${S}${s.clinic}${S}${s.documentId}`, value: s },
+    ]);
+    return { action: 'none' };
+  }
+
+  async priceLists(clinic: string): Promise<PriceListState[]> {
+    const prefix = `pl${S}${clinic}${S}`;
+    const out: PriceListState[] = [];
+    for await (const v of this.node.store
+      .sublevel<PriceListState>(SUB)
+      .values({ gte: prefix, lt: prefix + '\uffff' }))
+      out.push(v);
+    return out;
+  }
+
+  async decidePriceList(
+    documentId: string,
+    decision: 'ACCEPTED' | 'CONTESTED',
+    o: { errors?: FieldError[]; comment?: string } = {},
+  ) {
+    const rec = await this.node.getDocument(documentId);
+    const clinic = (rec.record as { sender: string }).sender;
+    const key = `pl${S}${clinic}${S}${documentId}`;
+    const s = await this.node.store.get<PriceListState>(SUB, key);
+    if (!s) throw new DmsnetError('NOT_FOUND', `no received price list ${documentId}`);
+    if (decision === 'ACCEPTED') await this.node.accept(documentId, { comment: o.comment });
+    else
+      await this.node.reject(documentId, {
+        errors: o.errors ?? [],
+        comment: o.comment,
+        decision: 'CONTESTED',
+      });
+    const updated = { ...s, state: decision };
+    await this.node.store.batch([{ type: 'put', sublevel: SUB, key, value: updated }]);
+    return updated;
+  }
+
+  /** The accepted version in force on a date: it prices a guarantee letter or an invoice line of that date. */
+  priceListAtFrom(lists: readonly PriceListState[]) {
+    const accepted = lists.filter((l) => l.state === 'ACCEPTED').map((l) => l.priceList);
+    return (date: string) =>
+      accepted
+        .filter((p) => p.validity.from <= date && (!p.validity.to || date <= p.validity.to))
+        .sort((a, b) => b.validity.from.localeCompare(a.validity.from) || b.version - a.version)[0];
+  }
+
+  async issueLetter(
+    input: IssueLetterInput,
+    status: 'issued' | 'amended' | 'revoked' = 'issued',
+    corrects?: string,
+  ) {
+    const priceList = this.priceListAtFrom(await this.priceLists(input.clinic))(input.validity.from);
+    if (!priceList) {
+      throw invalid(
+        'GL_NO_PRICE_LIST',
+        'no accepted price list of this clinic is in force on the first day of validity',
+        [
+          {
+            pointer: '/body/validity/from',
+            code: 'GL_NO_PRICE_LIST',
+            message: 'no accepted price list on this date',
+          },
+        ],
+      );
+    }
+    const errors: FieldError[] = [];
+    const lines = input.services.map((s, i) => {
+      const pl = priceList.lines.find((l) => l.serviceCode === s.serviceCode);
+      if (!pl)
+        errors.push({
+          pointer: `/body/services/${i}/serviceCode`,
+          code: 'GL_SERVICE_NOT_IN_PRICE_LIST',
+          message: 'not in the accepted price list',
+        });
+      const price = pl?.price ?? 0;
+      return {
+        rowId: String(i + 1),
+        serviceCode: s.serviceCode,
+        ...(pl?.clinicServiceCode ? { clinicServiceCode: pl.clinicServiceCode } : {}),
+        name: pl?.name,
+        quantity: s.quantity,
+        unitPrice: price,
+        amount: price * s.quantity,
+      };
+    });
+    if (errors.length) throw invalid('GL_INVALID', `the letter breaks ${errors.length} rule(s)`, errors);
+    const letter: GuaranteeLetterBody = {
+      letterNumber: input.letterNumber,
+      issueDate: today(),
+      status,
+      patient: input.patient,
+      ...(input.programme ? { programme: input.programme } : {}),
+      validity: input.validity,
+      ...(input.diagnosis ? { diagnosis: input.diagnosis } : {}),
+      ...(input.reason ? { reason: input.reason } : {}),
+      currency: 'RUB',
+      amountLimit: input.amountLimit,
+      lines,
+    };
+    const documentId = `GL-${input.letterNumber}-${status}-${Date.now()}`
+      .replace(/[^A-Za-z0-9._:-]/g, '-')
+      .slice(0, 128);
+    const document = {
+      header: {
+        documentId,
+        type: 'guarantee-letter',
+        formatVersion: '1',
+        sender: { ogrn: this.node.participantId },
+        addressee: { ogrn: input.clinic },
+        createdAt: new Date().toISOString(),
+        ...(corrects ? { correctsId: corrects } : {}),
+      },
+      body: letter,
+    };
+    const record = await this.node.send(document);
+    await this.saveLetter({ documentId, insurer: this.node.participantId, clinic: input.clinic, letter });
+    return { record, letter };
+  }
+
+  async changeLetter(letterNumber: string, status: 'amended' | 'revoked', input?: IssueLetterInput) {
+    const s = await this.node.store.get<LetterState>(SUB, `gl${S}${letterNumber}`);
+    if (!s || s.insurer !== this.node.participantId)
+      throw new DmsnetError('NOT_FOUND', `no letter ${letterNumber} issued here`);
+    const base: IssueLetterInput = input ?? {
+      clinic: s.clinic,
+      letterNumber,
+      patient: s.letter.patient,
+      programme: s.letter.programme,
+      validity: s.letter.validity,
+      amountLimit: s.letter.amountLimit,
+      services: s.letter.lines.map((l) => ({ serviceCode: l.serviceCode, quantity: l.quantity })),
+    };
+    return this.issueLetter({ ...base, letterNumber, clinic: s.clinic }, status, s.documentId);
+  }
+
+  private async onInvoice(doc: Doc): Promise<Awaited<ReturnType<DocumentHandler>>> {
+    if (this.options.role !== 'insurer' && this.options.role !== 'assistance') return { action: 'none' };
+    const h = doc.header as { documentId: string; sender: { ogrn: string } };
+    await this.draftAct(h.documentId, h.sender.ogrn, doc.body as unknown as InvoiceBody);
+    return { action: 'none' };
+  }
+
+  /** Runs the automatic check with every lookup done in bulk, and stores the draft act for the expert. */
+  async draftAct(invoiceId: string, clinic: string, invoice: InvoiceBody): Promise<ActDraft> {
+    const clinicRoster = new Roster(this.node.store, clinic);
+    const policies = [...new Set(invoice.lines.map((l) => normPolicy(l.patient.policyNumber)))];
+    const roster = new Map<string, RosterEntry[]>();
+    for (let i = 0; i < policies.length; i += 256) {
+      const chunk = policies.slice(i, i + 256);
+      const found = await Promise.all(chunk.map((p) => clinicRoster.byPolicy(p)));
+      chunk.forEach((p, j) =>
+        roster.set(
+          p,
+          found[j].filter((e) => e.insurer === this.node.participantId),
+        ),
+      );
+    }
+    const numbers = [
+      ...new Set(invoice.lines.flatMap((l) => (l.guaranteeLetter ? [l.guaranteeLetter.letterNumber] : []))),
+    ];
+    const letters = new Map<string, GuaranteeLetterBody>();
+    const usage = await this.node.store.get<{ q: Record<string, number>; a: Record<string, number> }>(
+      SUB,
+      `glu${S}${clinic}`,
+    );
+    for (const n of numbers) {
+      const s = await this.node.store.get<LetterState>(SUB, `gl${S}${n}`);
+      if (s && s.clinic === clinic) letters.set(n, s.letter);
+    }
+    const billedKeys = invoice.lines.map(
+      (l) => `bl${S}${clinic}${S}${billedKey(l.patient.policyNumber, l.serviceCode, l.serviceDate)}`,
+    );
+    const billedValues = await (
+      this.node.store.sublevel<string>(SUB) as unknown as {
+        getMany(k: string[]): Promise<Array<string | undefined>>;
+      }
+    ).getMany(billedKeys);
+    const billedBefore = new Set<string>();
+    billedValues.forEach((v, i) => {
+      if (v && v !== invoiceId) billedBefore.add(billedKeys[i].slice(`bl${S}${clinic}${S}`.length));
+    });
+    const act = checkInvoice({
+      invoiceId,
+      invoice,
+      roster,
+      letters,
+      letterQuantityUsed: new Map(Object.entries(usage?.q ?? {})),
+      letterAmountUsed: new Map(Object.entries(usage?.a ?? {})),
+      priceListAt: this.priceListAtFrom(await this.priceLists(clinic)),
+      billedBefore,
+      actDate: today(),
+    });
+    const q = { ...(usage?.q ?? {}) };
+    const a = { ...(usage?.a ?? {}) };
+    invoice.lines.forEach((l, i) => {
+      if (l.guaranteeLetter && act.lines[i].decision === 'PAID') {
+        const k = `${l.guaranteeLetter.letterNumber}${S}${l.serviceCode}`;
+        q[k] = (q[k] ?? 0) + l.quantity;
+        a[l.guaranteeLetter.letterNumber] = (a[l.guaranteeLetter.letterNumber] ?? 0) + l.amount;
+      }
+    });
+    const draft: ActDraft = { invoiceId, clinic, state: 'DRAFT', act };
+    await this.node.store.batch([
+      { type: 'put', sublevel: SUB, key: `act${S}${invoiceId}`, value: draft },
+      { type: 'put', sublevel: SUB, key: `glu${S}${clinic}`, value: { q, a } },
+      ...billedKeys.map((key) => ({ type: 'put' as const, sublevel: SUB, key, value: invoiceId })),
+    ]);
+    return draft;
+  }
+
+  async act(invoiceId: string): Promise<ActDraft> {
+    const d = await this.node.store.get<ActDraft>(SUB, `act${S}${invoiceId}`);
+    if (!d) throw new DmsnetError('NOT_FOUND', `no expertise act for invoice ${invoiceId}`);
+    return d;
+  }
+
+  /** The expert's edits: a line's decision, amounts, defect code and reason; totals follow. */
+  async editAct(
+    invoiceId: string,
+    edits: Array<{
+      invoiceLineId: string;
+      decision: 'PAID' | 'WITHHELD';
+      paidAmount?: number;
+      defectCode?: string;
+      reason?: string;
+    }>,
+  ) {
+    const d = await this.act(invoiceId);
+    if (d.state !== 'DRAFT')
+      throw new DmsnetError('STATUS_FINAL', `the act for ${invoiceId} was already sent`);
+    const errors: FieldError[] = [];
+    edits.forEach((e, i) => {
+      const line = d.act.lines.find((l) => l.invoiceLineId === e.invoiceLineId);
+      if (!line)
+        return errors.push({
+          pointer: `/body/lines/${i}/invoiceLineId`,
+          code: 'ACT_LINE_UNKNOWN',
+          message: 'no such invoice line in the act',
+        });
+      const paid = e.decision === 'PAID' ? (e.paidAmount ?? line.claimedAmount) : (e.paidAmount ?? 0);
+      if (paid < 0 || paid > line.claimedAmount)
+        return errors.push({
+          pointer: `/body/lines/${i}/paidAmount`,
+          code: 'ACT_AMOUNT_RANGE',
+          message: 'must be between 0 and the claimed amount',
+        });
+      if (paid < line.claimedAmount && !e.defectCode)
+        return errors.push({
+          pointer: `/body/lines/${i}/defectCode`,
+          code: 'ACT_DEFECT_REQUIRED',
+          message: 'a withheld amount needs a defect code',
+        });
+      Object.assign(line, {
+        decision: paid < line.claimedAmount ? 'WITHHELD' : 'PAID',
+        paidAmount: paid,
+        withheldAmount: line.claimedAmount - paid,
+      });
+      if (e.defectCode) Object.assign(line, { defectCode: e.defectCode, reason: e.reason ?? line.reason });
+      else if (paid === line.claimedAmount) {
+        delete line.defectCode;
+        delete line.reason;
+      }
+    });
+    if (errors.length)
+      throw new DmsnetError('REQUEST_INVALID', `the edit breaks ${errors.length} rule(s)`, errors);
+    d.act.totals = d.act.lines.reduce(
+      (t, l) => ({
+        claimed: t.claimed + l.claimedAmount,
+        paid: t.paid + l.paidAmount,
+        withheld: t.withheld + l.withheldAmount,
+      }),
+      { claimed: 0, paid: 0, withheld: 0 },
+    );
+    await this.node.store.batch([{ type: 'put', sublevel: SUB, key: `act${S}${invoiceId}`, value: d }]);
+    return d;
+  }
+
+  /** The expert confirms: the invoice is accepted for payment as the act says, and the act goes to the clinic. */
+  async sendAct(invoiceId: string, expert?: { name: string; snils?: string }) {
+    const d = await this.act(invoiceId);
+    const invoice = (await this.node.getDocument(invoiceId)).document;
+    const act = { ...d.act, ...(expert ? { expert } : {}) };
+    const actDocumentId = d.actDocumentId ?? `ACT-${invoiceId}`.slice(0, 128);
+    const document = {
+      header: {
+        documentId: actDocumentId,
+        type: 'expertise-act',
+        formatVersion: '1',
+        sender: { ogrn: this.node.participantId },
+        addressee: { ogrn: d.clinic },
+        createdAt: new Date().toISOString(),
+        replyToId: invoiceId,
+      },
+      body: act,
+    };
+    const errors = validateDocument(document, { related: { invoice } });
+    if (errors.length)
+      throw new DmsnetError('DOCUMENT_INVALID', `the act breaks ${errors.length} format rule(s)`, errors);
+    await this.node.store.batch([
+      { type: 'put', sublevel: SUB, key: `act${S}${invoiceId}`, value: { ...d, act, actDocumentId } },
+    ]);
+    await this.node.accept(invoiceId, { comment: `expertise act ${act.actNumber}` });
+    const record = await this.node.send(document);
+    await this.node.store.batch([
+      {
+        type: 'put',
+        sublevel: SUB,
+        key: `act${S}${invoiceId}`,
+        value: { ...d, act, actDocumentId, state: 'SENT' },
+      },
+    ]);
+    return { record, act };
+  }
+}
