@@ -1,0 +1,430 @@
+import { createHash } from 'node:crypto';
+import {
+  normalizeDigits,
+  normalizeServiceCode,
+  pointer,
+  validateDocument,
+  type DmsDocument,
+  type FieldError,
+  type PartyRef,
+} from '../../../formats/src/index.js';
+import type { ColumnMapping, TableMapping } from './mapping.js';
+import {
+  AdapterError,
+  columnLetter,
+  readTable,
+  writeCsv,
+  writeXlsx,
+  type CellValue,
+  type SourceRow,
+} from './table.js';
+
+/** Where a value of the document came from in the source file. */
+export interface SourceLocation {
+  row: number;
+  column: string;
+  header: string;
+}
+
+/** A row error as the local system needs it: the file's row and column beside the JSON Pointer. */
+export interface RowError extends FieldError {
+  row?: number;
+  column?: string;
+  header?: string;
+}
+
+export interface ImportOptions {
+  sender: PartyRef;
+  addressee: PartyRef;
+  /** Overrides of the mapping's bodyDefaults (e.g. contract per addressee). */
+  body?: Record<string, unknown>;
+  createdAt?: string;
+}
+
+export interface ImportResult {
+  document: DmsDocument;
+  /** JSON Pointer → source cell. */
+  sourceMap: Map<string, SourceLocation>;
+  errors: RowError[];
+}
+
+const norm = (s: string): string => s.toLowerCase().replace(/ё/g, 'е').replace(/\s+/g, ' ').trim();
+
+function text(cell: CellValue): string {
+  if (cell === null) return '';
+  if (cell instanceof Date) return cell.toISOString().slice(0, 10);
+  return String(cell).trim();
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('/');
+  let o = target;
+  for (const p of parts.slice(0, -1)) {
+    if (typeof o[p] !== 'object' || o[p] === null) o[p] = {};
+    o = o[p] as Record<string, unknown>;
+  }
+  o[parts[parts.length - 1]!] = value;
+}
+
+function getPath(source: unknown, path: string): unknown {
+  let o = source;
+  for (const p of path.split('/')) {
+    if (typeof o !== 'object' || o === null) return undefined;
+    o = (o as Record<string, unknown>)[p];
+  }
+  return o;
+}
+
+/** dd.mm.yyyy (also d.m.yyyy), ISO, or an Excel date → YYYY-MM-DD; null when it is not a real date. */
+export function parseRuDate(cell: CellValue): string | null {
+  if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? null : cell.toISOString().slice(0, 10);
+  const t = text(cell);
+  const m = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(t) ?? /^(\d{4})-(\d{2})-(\d{2})$/.exec(t);
+  if (!m) return null;
+  const [y, mo, d] = t.includes('-') ? [m[1]!, m[2]!, m[3]!] : [m[3]!, m[2]!, m[1]!];
+  const iso = `${y}-${mo.padStart(2, '0')}-${d.padStart(2, '0')}`;
+  const check = new Date(`${iso}T00:00:00Z`);
+  return !Number.isNaN(check.getTime()) && check.toISOString().slice(0, 10) === iso ? iso : null;
+}
+
+export function formatRuDate(iso: string): string {
+  const [y, m, d] = iso.split('-');
+  return `${d}.${m}.${y}`;
+}
+
+/** «2 450,00», «2450.5», 2200 → kopecks; null when not money. */
+export function parseMoney(cell: CellValue): number | null {
+  if (typeof cell === 'number') return Number.isFinite(cell) ? Math.round(cell * 100) : null;
+  const t = text(cell)
+    .replace(/[\s\u00a0]/g, '')
+    .replace(/(руб\.?|₽)$/i, '')
+    .replace(',', '.');
+  if (!/^-?\d+(\.\d{1,2})?$/.test(t)) return null;
+  const [whole, frac = ''] = t.replace('-', '').split('.');
+  const k = Number(whole) * 100 + Number(frac.padEnd(2, '0'));
+  return t.startsWith('-') ? -k : k;
+}
+
+export function formatMoney(kopecks: number): string {
+  const sign = kopecks < 0 ? '-' : '';
+  const a = Math.abs(kopecks);
+  return `${sign}${Math.floor(a / 100)},${String(a % 100).padStart(2, '0')}`;
+}
+
+interface Located {
+  index: number;
+  spec: ColumnMapping;
+}
+
+/** The header row is the first row that holds every non-optional column's header (title lines come before it). */
+function findHeader(rows: SourceRow[], mapping: TableMapping): { at: number; columns: Located[] } | null {
+  for (let r = 0; r < rows.length; r++) {
+    const cells = rows[r]!.cells.map((c) => norm(text(c)));
+    const columns: Located[] = [];
+    let missing = false;
+    for (const spec of mapping.columns) {
+      const idx = cells.findIndex((c) => spec.headers.some((h) => norm(h) === c));
+      if (idx >= 0) columns.push({ index: idx, spec });
+      else if (!spec.optional) missing = true;
+    }
+    if (!missing) return { at: r, columns };
+  }
+  return null;
+}
+
+const ERR = {
+  date: 'DATE_INVALID',
+  money: 'MONEY_INVALID',
+  integer: 'INTEGER_INVALID',
+  sex: 'SEX_INVALID',
+  fullName: 'FULL_NAME_INVALID',
+  programme: 'PROGRAMME_UNKNOWN',
+  serviceCode: 'SERVICE_CODE_UNKNOWN',
+  partyWithInn: 'PARTY_INVALID',
+} as const;
+
+/** Converts one cell; returns the fields to set (relative path → value) or an error code. */
+function convertCell(
+  spec: ColumnMapping,
+  cell: CellValue,
+): { set: Array<[string, unknown]> } | { error: string; message: string } {
+  const t = text(cell);
+  const field = spec.field ?? '';
+  const none = (spec.none ?? []).map(norm);
+  if (t === '' || none.includes(norm(t))) return { set: [] };
+  switch (spec.kind) {
+    case 'text':
+      return { set: [[field, t]] };
+    case 'snils':
+      return { set: [[field, normalizeDigits(t)]] };
+    case 'date': {
+      const d = parseRuDate(cell);
+      return d
+        ? { set: [[field, d]] }
+        : { error: ERR.date, message: 'a date must be dd.mm.yyyy and exist in the calendar' };
+    }
+    case 'money': {
+      const k = parseMoney(cell);
+      return k === null
+        ? { error: ERR.money, message: 'an amount must be a number with at most two decimals' }
+        : { set: [[field, k]] };
+    }
+    case 'integer': {
+      const n = typeof cell === 'number' ? cell : Number(t.replace(',', '.'));
+      return Number.isInteger(n)
+        ? { set: [[field, n]] }
+        : { error: ERR.integer, message: 'must be a whole number' };
+    }
+    case 'sex': {
+      const s = norm(t);
+      if (['м', 'm', 'муж', 'мужской', '1'].includes(s)) return { set: [[field, 'M']] };
+      if (['ж', 'f', 'жен', 'женский', '2'].includes(s)) return { set: [[field, 'F']] };
+      return { error: ERR.sex, message: 'sex must be М or Ж' };
+    }
+    case 'fullName': {
+      const parts = t.split(/\s+/);
+      if (parts.length < 2)
+        return { error: ERR.fullName, message: 'a full name needs at least a surname and a first name' };
+      const set: Array<[string, unknown]> = [
+        [`${field}/lastName`, parts[0]],
+        [`${field}/firstName`, parts[1]],
+      ];
+      const middle = parts.slice(2).join(' ');
+      if (middle && !none.includes(norm(middle))) set.push([`${field}/middleName`, middle]);
+      return { set };
+    }
+    case 'partyWithInn': {
+      const m = /^(.*?)\s*\(\s*ИНН\s*(\d+)\s*\)$/i.exec(t);
+      return m ? { set: [[field, { name: m[1], inn: m[2] }]] } : { set: [[field, { name: t }]] };
+    }
+    case 'programme': {
+      const entry = Object.entries(spec.codes ?? {}).find(([name]) => norm(name) === norm(t));
+      return entry
+        ? { set: [[field, { code: entry[1], name: t }]] }
+        : { error: ERR.programme, message: 'the programme is not in the mapping file' };
+    }
+    case 'enum': {
+      const entry = Object.entries(spec.values ?? {}).find(([k]) => norm(k) === norm(t));
+      return entry
+        ? { set: [[field, entry[1]]] }
+        : { error: 'VALUE_UNKNOWN', message: `must be one of ${Object.keys(spec.values ?? {}).join(', ')}` };
+    }
+    case 'serviceCode': {
+      if (spec.via) {
+        const hit = Object.entries(spec.via).find(([own]) => norm(own) === norm(t));
+        if (!hit) return { error: ERR.serviceCode, message: 'the clinic code is not in the price list' };
+        return { set: [[field, normalizeServiceCode(hit[1])]] };
+      }
+      return { set: [[field, normalizeServiceCode(t)]] };
+    }
+    case 'rowId':
+    case 'ignore':
+      return { set: [] };
+  }
+}
+
+function contentId(type: string, bytes: Uint8Array): string {
+  return `${type}-${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}`;
+}
+
+/**
+ * File bytes + mapping → a shared-format document, a map from every JSON Pointer it fills to the source cell,
+ * and every error (conversion and validation) located in the file. The documentId is derived from the file's
+ * content, so the same file converted twice is the same document.
+ */
+export async function importTable(
+  bytes: Uint8Array,
+  mapping: TableMapping,
+  options: ImportOptions,
+): Promise<ImportResult> {
+  const rows = await readTable(bytes, {
+    format: mapping.format,
+    encoding: mapping.encoding,
+    delimiter: mapping.delimiter,
+  });
+  const header = findHeader(rows, mapping);
+  if (!header) {
+    const expected = mapping.columns.filter((c) => !c.optional).map((c) => c.headers[0]);
+    throw new AdapterError('HEADER_NOT_FOUND', `no row holds the expected headers: ${expected.join(', ')}`, [
+      { pointer: '', code: 'HEADER_NOT_FOUND', message: `expected headers: ${expected.join(', ')}` },
+    ]);
+  }
+  const headerCells = rows[header.at]!.cells.map(text);
+  const stops = (mapping.stopAt ?? []).map((s) => new RegExp(s, 'iu'));
+  const sourceMap = new Map<string, SourceLocation>();
+  const errors: RowError[] = [];
+  const out: Record<string, unknown>[] = [];
+  let section: string | undefined;
+  for (const row of rows.slice(header.at + 1)) {
+    const filled = row.cells.map(text).filter((c) => c !== '');
+    if (filled.length === 0) continue;
+    if (stops.some((re) => re.test(filled[0]!))) break;
+    // A section heading («1. Консультации») is one text, merged across the row or alone in it.
+    const oneText = new Set(filled).size === 1;
+    const missesRequired = header.columns.some(
+      (c) => !c.spec.optional && text(row.cells[c.index] ?? null) === '',
+    );
+    if (mapping.sectionField && oneText && (filled.length > 1 || missesRequired)) {
+      section = filled[0];
+      continue;
+    }
+    const index = out.length;
+    const target: Record<string, unknown> = structuredClone(mapping.rowDefaults ?? {});
+    const rowPtr = (...rest: string[]): string => pointer('body', mapping.rowsField, index, ...rest);
+    let rowId: string | undefined;
+    for (const { index: col, spec } of header.columns) {
+      const cell = row.cells[col] ?? null;
+      const loc: SourceLocation = {
+        row: row.rowNumber,
+        column: columnLetter(col),
+        header: headerCells[col] ?? spec.headers[0]!,
+      };
+      if (spec.kind === 'rowId') {
+        rowId = text(cell) || undefined;
+        sourceMap.set(rowPtr('rowId'), loc);
+        continue;
+      }
+      const r = convertCell(spec, cell);
+      if ('error' in r) {
+        const p = rowPtr(...(spec.field ?? '').split('/'));
+        sourceMap.set(p, loc);
+        errors.push({ pointer: p, code: r.error, message: r.message, ...loc });
+        continue;
+      }
+      for (const [path, value] of r.set) {
+        setPath(target, path, value);
+        sourceMap.set(rowPtr(...path.split('/')), loc);
+      }
+      // An object-valued column (a programme, a full name) also answers for its own pointer.
+      if (spec.field) sourceMap.set(rowPtr(...spec.field.split('/')), loc);
+    }
+    target.rowId = rowId ?? String(index + 1);
+    if (section !== undefined && mapping.sectionField) target[mapping.sectionField] = section;
+    out.push(target);
+  }
+  const body: Record<string, unknown> = {
+    ...structuredClone(mapping.bodyDefaults ?? {}),
+    ...(options.body ?? {}),
+  };
+  body[mapping.rowsField] = out;
+  if (mapping.sum) {
+    const { into, of } = mapping.sum;
+    body[into] = out.reduce(
+      (acc, r) => acc + (typeof getPath(r, of) === 'number' ? (getPath(r, of) as number) : 0),
+      0,
+    );
+  }
+  const document: DmsDocument = {
+    header: {
+      documentId: contentId(mapping.type, bytes),
+      type: mapping.type,
+      formatVersion: '1',
+      sender: options.sender,
+      addressee: options.addressee,
+      createdAt: options.createdAt ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    },
+    body,
+  };
+  if (out.length === 0) {
+    errors.push({
+      pointer: pointer('body', mapping.rowsField),
+      code: 'NO_ROWS',
+      message: 'the file holds no data rows under its header',
+    });
+  }
+  const known = new Set(errors.map((e) => e.pointer));
+  for (const e of validateDocument(document)) {
+    if (known.has(e.pointer)) continue; // already reported with the conversion's own reason
+    errors.push(locate(e, sourceMap));
+  }
+  return { document, sourceMap, errors };
+}
+
+/** The source of a pointer, or of its nearest ancestor that came from one cell (a missing field names its row). */
+export function locate(error: FieldError, sourceMap: Map<string, SourceLocation>): RowError {
+  let p = error.pointer;
+  while (p !== '') {
+    const loc = sourceMap.get(p);
+    if (loc) return { ...error, ...loc };
+    p = p.slice(0, p.lastIndexOf('/'));
+  }
+  // A row-level pointer (/body/rows/3/...) with no mapped cell still names the file row.
+  const m = /^\/body\/[^/]+\/(\d+)/.exec(error.pointer);
+  if (m) {
+    for (const [k, v] of sourceMap) if (k.startsWith(m[0] + '/')) return { ...error, row: v.row };
+  }
+  return { ...error };
+}
+
+function cellFor(
+  spec: ColumnMapping,
+  row: Record<string, unknown>,
+  index: number,
+  format: 'csv' | 'xlsx',
+): CellValue {
+  if (spec.kind === 'rowId') return String(row.rowId ?? index + 1);
+  const v = spec.field ? getPath(row, spec.field) : undefined;
+  switch (spec.kind) {
+    case 'ignore':
+      return '';
+    case 'date':
+      return typeof v === 'string' ? formatRuDate(v) : '';
+    case 'money':
+      return typeof v === 'number' ? (format === 'xlsx' ? v / 100 : formatMoney(v)) : '';
+    case 'integer':
+      return typeof v === 'number' ? v : '';
+    case 'sex':
+      return v === 'M' ? 'М' : v === 'F' ? 'Ж' : '';
+    case 'fullName': {
+      const p = (v ?? {}) as Record<string, string | undefined>;
+      return [p.lastName, p.firstName, p.middleName ?? spec.none?.[0]].filter(Boolean).join(' ');
+    }
+    case 'partyWithInn': {
+      const p = v as { name?: string; inn?: string } | undefined;
+      return p?.name ? (p.inn ? `${p.name} (ИНН ${p.inn})` : p.name) : '';
+    }
+    case 'enum':
+      return Object.entries(spec.values ?? {}).find(([, val]) => val === v)?.[0] ?? '';
+    case 'programme':
+      return (v as { name?: string } | undefined)?.name ?? '';
+    case 'serviceCode': {
+      if (typeof v !== 'string') return '';
+      const own = spec.via
+        ? Object.entries(spec.via).find(([, code]) => normalizeServiceCode(code) === v)?.[0]
+        : undefined;
+      return own ?? v;
+    }
+    default:
+      if (typeof v === 'string') return v;
+      return spec.none?.[0] ?? '';
+  }
+}
+
+/** Document → file bytes in the participant's local format: one header row, one row per document row. */
+export async function exportTable(document: DmsDocument, mapping: TableMapping): Promise<Uint8Array> {
+  const rows = (document.body[mapping.rowsField] ?? []) as Record<string, unknown>[];
+  if (!Array.isArray(rows))
+    throw new AdapterError('EXPORT_NO_ROWS', `body.${mapping.rowsField} is not an array`);
+  const columns = mapping.columns.filter((c) => c.kind !== 'ignore');
+  const table: CellValue[][] = [columns.map((c) => c.headers[0]!)];
+  let section: unknown;
+  rows.forEach((row, i) => {
+    if (
+      mapping.sectionField &&
+      row[mapping.sectionField] !== undefined &&
+      row[mapping.sectionField] !== section
+    ) {
+      section = row[mapping.sectionField];
+      table.push(columns.map(() => String(section)));
+    }
+    table.push(columns.map((c) => cellFor(c, row, i, mapping.format)));
+  });
+  if (mapping.format === 'xlsx') return writeXlsx(table);
+  const csv = writeCsv(
+    table.map((r) => r.map((c) => (c === null ? '' : String(c)))),
+    mapping.delimiter ?? ';',
+  );
+  return mapping.encoding === 'windows-1251'
+    ? new Uint8Array((await import('iconv-lite')).default.encode(csv, 'win1251'))
+    : new TextEncoder().encode(csv);
+}

@@ -1,0 +1,150 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { isDocumentType, type DocumentType, type FieldError } from '../../../formats/src/index.js';
+import { AdapterError, type CsvEncoding, type TableFormat } from './table.js';
+
+/** How a cell's text becomes a value of the shared format, and back. */
+export type ColumnKind =
+  | 'text'
+  | 'date'
+  | 'money'
+  | 'integer'
+  | 'sex'
+  | 'fullName'
+  | 'snils'
+  | 'partyWithInn'
+  | 'serviceCode'
+  | 'programme'
+  | 'enum'
+  | 'rowId'
+  | 'ignore';
+
+export interface ColumnMapping {
+  /** Accepted header spellings (case and spacing ignored); the first is written on export. */
+  headers: string[];
+  /** Path under the row object, "/"-separated (e.g. person/birthDate). */
+  field?: string;
+  kind: ColumnKind;
+  optional?: boolean;
+  /** Cell texts that mean "no value" (ОМС exports write a missing patronymic as «НЕТ»). */
+  none?: string[];
+  /** programme: name as written → programme code. */
+  codes?: Record<string, string>;
+  /** serviceCode: a clinic's own code → Nomenclature code (an invoice register mapped through the price list). */
+  via?: Record<string, string>;
+  /** enum: cell text → value (ОМС T_PRIK 1/2 → attach/detach). */
+  values?: Record<string, string>;
+}
+
+export interface TableMapping {
+  type: DocumentType;
+  format: TableFormat;
+  encoding?: CsvEncoding;
+  delimiter?: string;
+  /** Array in the body the rows go to (rows for lists, lines for price lists and invoices). */
+  rowsField: string;
+  /** Body fields a row cannot carry (list number, contract, …); the adapter's options may override them. */
+  bodyDefaults?: Record<string, unknown>;
+  /** Fields every row gets (e.g. action: attach). */
+  rowDefaults?: Record<string, unknown>;
+  /** Rows whose first non-empty cell matches end the table (totals, signatures). */
+  stopAt?: string[];
+  /** Row field set from a section row (a row whose non-empty cells all hold one text). */
+  sectionField?: string;
+  /** Body field that holds the sum of a row field (an invoice's total of its line amounts). */
+  sum?: { into: string; of: string };
+  columns: ColumnMapping[];
+}
+
+const KINDS: readonly ColumnKind[] = [
+  'text',
+  'date',
+  'money',
+  'integer',
+  'sex',
+  'fullName',
+  'snils',
+  'partyWithInn',
+  'serviceCode',
+  'programme',
+  'rowId',
+  'ignore',
+];
+
+/** Validates a parsed mapping file, naming each wrong field by JSON Pointer. */
+export function parseMapping(text: string, source = 'mapping'): TableMapping {
+  let raw: unknown;
+  try {
+    raw = parse(text);
+  } catch (e) {
+    throw new AdapterError('MAPPING_YAML_INVALID', `${source}: not valid YAML: ${(e as Error).message}`);
+  }
+  const errors: FieldError[] = [];
+  const m = raw as Partial<TableMapping> | null;
+  if (!m || typeof m !== 'object')
+    throw new AdapterError('MAPPING_INVALID', `${source}: must be a YAML mapping`);
+  if (!isDocumentType(m.type))
+    errors.push({ pointer: '/type', code: 'ENUM', message: 'type must be a dmsnet document type' });
+  if (m.format !== 'csv' && m.format !== 'xlsx')
+    errors.push({ pointer: '/format', code: 'ENUM', message: 'format must be csv or xlsx' });
+  if (m.encoding !== undefined && !['utf-8', 'windows-1251', 'auto'].includes(m.encoding)) {
+    errors.push({
+      pointer: '/encoding',
+      code: 'ENUM',
+      message: 'encoding must be utf-8, windows-1251 or auto',
+    });
+  }
+  if (typeof m.rowsField !== 'string')
+    errors.push({ pointer: '/rowsField', code: 'REQUIRED', message: 'rowsField is required' });
+  if (!Array.isArray(m.columns) || m.columns.length === 0) {
+    errors.push({ pointer: '/columns', code: 'REQUIRED', message: 'columns must be a non-empty list' });
+  } else {
+    m.columns.forEach((c, i) => {
+      if (
+        !Array.isArray(c.headers) ||
+        c.headers.length === 0 ||
+        !c.headers.every((h) => typeof h === 'string')
+      ) {
+        errors.push({
+          pointer: `/columns/${i}/headers`,
+          code: 'REQUIRED',
+          message: 'headers must be a non-empty list of texts',
+        });
+      }
+      if (!KINDS.includes(c.kind))
+        errors.push({
+          pointer: `/columns/${i}/kind`,
+          code: 'ENUM',
+          message: `kind must be one of ${KINDS.join(', ')}`,
+        });
+      if (c.kind !== 'ignore' && c.kind !== 'rowId' && typeof c.field !== 'string') {
+        errors.push({
+          pointer: `/columns/${i}/field`,
+          code: 'REQUIRED',
+          message: 'field is required for this kind',
+        });
+      }
+      if (c.kind === 'enum' && (typeof c.values !== 'object' || c.values === null)) {
+        errors.push({
+          pointer: `/columns/${i}/values`,
+          code: 'REQUIRED',
+          message: 'an enum column needs values (text → value)',
+        });
+      }
+      if (c.kind === 'programme' && (typeof c.codes !== 'object' || c.codes === null)) {
+        errors.push({
+          pointer: `/columns/${i}/codes`,
+          code: 'REQUIRED',
+          message: 'a programme column needs codes (name → code)',
+        });
+      }
+    });
+  }
+  if (errors.length > 0)
+    throw new AdapterError('MAPPING_INVALID', `${source}: the mapping file is invalid`, errors);
+  return m as TableMapping;
+}
+
+export function loadMapping(path: string): TableMapping {
+  return parseMapping(readFileSync(path, 'utf8'), path);
+}
