@@ -83,6 +83,7 @@ const S = {
 } as const;
 
 const seqKey = (n: number) => String(n).padStart(12, '0');
+const pendingKey = (r: { createdAt: string; messageId: string }) => `${r.createdAt}\u0000${r.messageId}`;
 const now = () => new Date().toISOString();
 const enc = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
 const dec = (s: string) => Buffer.from(s, 'base64url').toString('utf8');
@@ -286,7 +287,7 @@ export class GatewayNode {
           key: `${at}\u0000${record.messageId}`,
           value: record.messageId,
         },
-        { type: 'put', sublevel: S.pending, key: record.messageId, value: 1 },
+        { type: 'put', sublevel: S.pending, key: pendingKey(record), value: record.messageId },
       ]);
     });
     const stored = (await this.store.get<OutboxRecord>(S.outbox, h.documentId)) as OutboxRecord;
@@ -509,13 +510,14 @@ export class GatewayNode {
   /** Returns when the earliest not-yet-due item is due (Infinity when none waits). */
   private async drainPending(signal: AbortSignal): Promise<number> {
     let nextDue = Infinity;
-    const ids: string[] = [];
-    for await (const id of this.store.sublevel(S.pending).keys()) ids.push(id);
-    for (const id of ids) {
+    // In arrival order: an amendment must not overtake the document it amends.
+    const queue: Array<[string, string]> = [];
+    for await (const e of this.store.sublevel<string>(S.pending).iterator()) queue.push(e);
+    for (const [key, id] of queue) {
       if (signal.aborted) break;
       const rec = await this.store.get<OutboxRecord>(S.outbox, id);
       if (!rec || rec.status !== 'PENDING') {
-        await this.store.batch([{ type: 'del', sublevel: S.pending, key: id }]);
+        await this.store.batch([{ type: 'del', sublevel: S.pending, key }]);
         continue;
       }
       if (rec.nextAttemptAt && Date.parse(rec.nextAttemptAt) > Date.now()) {
@@ -638,7 +640,7 @@ export class GatewayNode {
       }
       const next = { ...change(rec), updatedAt: now() };
       const ops: BatchOp[] = [{ type: 'put', sublevel: S.outbox, key: id, value: next }, ...extra];
-      if (next.status !== 'PENDING') ops.push({ type: 'del', sublevel: S.pending, key: id });
+      if (next.status !== 'PENDING') ops.push({ type: 'del', sublevel: S.pending, key: pendingKey(rec) });
       const notification =
         notify && next.status !== rec.status
           ? this.notificationOp(ops, {

@@ -20,6 +20,8 @@ const today = () => new Date().toISOString().slice(0, 10);
 
 export interface LetterState {
   documentId: string;
+  /** The sender's createdAt: a letter older than the state held (delivered late) does not replace it. */
+  createdAt?: string;
   insurer: string;
   clinic: string;
   letter: GuaranteeLetterBody;

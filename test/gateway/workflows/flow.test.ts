@@ -1,0 +1,336 @@
+import { expect } from 'chai';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { generateDocument, type DmsDocument } from '../../../formats/src/index.js';
+import { startGatewayServer, type RunningServer } from '../../../gateway/src/api/server.js';
+import { closeCryptoWorkers } from '../../../gateway/src/crypto/index.js';
+import { GatewayClient } from '../../../gateway/src/demo/client.js';
+import { startLocalNetwork, type LocalNetwork } from '../../../gateway/src/local-network/network.js';
+import { workflowRouter } from '../../../gateway/src/workflows/index.js';
+import { SMALL_NETWORK } from '../fixtures/network.js';
+
+type Json = Record<string, unknown>;
+type Row = {
+  rowId: string;
+  action: string;
+  person: Json;
+  period: { from: string; to: string };
+  programme: Json;
+};
+
+describe('edge workflows through the gateways (real nodes, HTTP, embedded ledger)', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let net: LocalNetwork;
+  const servers: RunningServer[] = [];
+  const clients = new Map<string, GatewayClient>();
+  const c = (k: string) => clients.get(k) as GatewayClient;
+  let rows: Row[];
+  let prices: Array<{ serviceCode: string; price: number }>;
+  let priceListId: string;
+
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'dmsnet-wf-'));
+    net = await startLocalNetwork({
+      dir,
+      participants: SMALL_NETWORK,
+      // The clinic's contract with the insurer covers 2026-2027 only.
+      contracts: (p, all) =>
+        p.role === 'clinic'
+          ? [
+              {
+                insurer: all.find((x) => x.key === 'insurer')!.id,
+                number: '12-ДМС/2026',
+                from: '2026-01-01',
+                to: '2027-12-31',
+              },
+            ]
+          : [],
+    });
+    for (const p of net.participants.values()) {
+      const s = await startGatewayServer(p.node, {
+        port: 0,
+        token: `t-${p.key}`,
+        routers: p.workflows ? [workflowRouter(p.workflows)] : [],
+      });
+      servers.push(s);
+      clients.set(p.key, new GatewayClient(s.url, `t-${p.key}`));
+    }
+    const list = structuredClone(
+      generateDocument('insured-list', {
+        seed: 7,
+        rows: 3,
+        sender: net.get('insurer').party,
+        addressee: net.get('clinic').party,
+      }),
+    );
+    rows = (list.body as { rows: Row[] }).rows;
+    for (const r of rows) {
+      r.action = 'attach';
+      r.person.sex ??= 'M';
+    }
+    (list.body as { contract: Json }).contract = { number: '12-ДМС/2026', date: '2026-01-15' };
+    await send('insurer', 'clinic', list);
+    await c('insurer').waitFor<{ status: string }>(
+      `/v1/documents/${list.header.documentId}`,
+      (_s, b) => b.status === 'ACCEPTED',
+    );
+    const pl = structuredClone(
+      generateDocument('price-list', {
+        seed: 8,
+        rows: 4,
+        sender: net.get('clinic').party,
+        addressee: net.get('insurer').party,
+      }),
+    );
+    (pl.body as { validity: Json }).validity = { from: rows[0].period.from };
+    prices = (pl.body as { lines: Array<{ serviceCode: string; price: number }> }).lines;
+    priceListId = await send('clinic', 'insurer', pl);
+  });
+  after(async () => {
+    for (const s of servers) await s.close();
+    await net?.close();
+    await closeCryptoWorkers();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function send(from: string, to: string, doc: DmsDocument): Promise<string> {
+    const r = await c(from).call('POST', '/v1/documents', doc);
+    expect(r.status, JSON.stringify(r.body)).to.equal(202);
+    await c(to).waitFor(`/v1/documents/${doc.header.documentId}`, (s) => s === 200);
+    return doc.header.documentId;
+  }
+
+  it('the clinic refuses a list outside its contract period, naming the row', async () => {
+    const late = structuredClone(
+      generateDocument('insured-list', {
+        seed: 9,
+        rows: 1,
+        sender: net.get('insurer').party,
+        addressee: net.get('clinic').party,
+      }),
+    );
+    const r = (late.body as { rows: Row[] }).rows[0];
+    r.action = 'attach';
+    r.period = { from: '2027-06-01', to: '2028-05-31' };
+    (late.body as { contract: Json }).contract = { number: '12-ДМС/2026', date: '2026-01-15' };
+    const id = await send('insurer', 'clinic', late);
+    const v = await c('insurer').waitFor<{ record: { reply?: { errors: Json[] } } }>(
+      `/v1/documents/${id}`,
+      (_s, b) => !!b.record.reply,
+    );
+    expect(v.record.reply?.errors.map((e) => [e.pointer, e.code])).to.deep.equal([
+      ['/body/rows/0/period', 'ROSTER_OUTSIDE_CONTRACT'],
+    ]);
+  });
+
+  it('answers coverage by policy and by name + birth date, and validates the query', async () => {
+    const p = rows[0].person;
+    const on = rows[0].period.from;
+    const byPolicy = await c('clinic').call<{ covered: boolean }>(
+      'GET',
+      `/v1/coverage?policy=${encodeURIComponent(String(p.policyNumber))}&date=${on}`,
+    );
+    expect(byPolicy.body.covered).to.equal(true);
+    const q = new URLSearchParams({
+      lastName: String(p.lastName),
+      firstName: String(p.firstName),
+      birthDate: String(p.birthDate),
+      date: on,
+    });
+    if (p.middleName) q.set('middleName', String(p.middleName));
+    expect((await c('clinic').call<{ covered: boolean }>('GET', `/v1/coverage?${q}`)).body.covered).to.equal(
+      true,
+    );
+    expect(
+      (
+        await c('clinic').call<{ covered: boolean }>(
+          'GET',
+          `/v1/coverage?policy=${encodeURIComponent(String(p.policyNumber))}&date=2030-01-01`,
+        )
+      ).body.covered,
+    ).to.equal(false);
+    const bad = await c('clinic').call<{ errors: Json[] }>('GET', '/v1/coverage?date=2026-13-45');
+    expect(bad.status).to.equal(400);
+    expect(bad.body.errors[0].pointer).to.equal('/query/date');
+    expect((await c('clinic').call('GET', '/v1/coverage')).status).to.equal(400);
+  });
+
+  it('refuses a letter before the price list is accepted; contest sends CONTESTED; accept makes it price letters', async () => {
+    const letter = (n: string, services: Json[]) => ({
+      clinic: net.get('clinic').id,
+      letterNumber: n,
+      patient: rows[0].person,
+      validity: { from: rows[0].period.from, to: rows[0].period.to },
+      amountLimit: 1_000_000_00,
+      services,
+    });
+    const early = await c('insurer').call<{ code: string }>(
+      'POST',
+      '/v1/guarantee-letters',
+      letter('GL-A', [{ serviceCode: prices[0].serviceCode, quantity: 1 }]),
+    );
+    expect(early.status).to.equal(422);
+    expect(early.body.code).to.equal('GL_NO_PRICE_LIST');
+    const listed = await c('insurer').call<{ items: Json[] }>(
+      'GET',
+      `/v1/price-lists?clinic=${net.get('clinic').id}`,
+    );
+    expect(listed.body.items[0]).to.include({ state: 'RECEIVED' });
+    // A second version, contested:
+    const v2 = structuredClone(
+      generateDocument('price-list', {
+        seed: 10,
+        rows: 2,
+        sender: net.get('clinic').party,
+        addressee: net.get('insurer').party,
+      }),
+    );
+    const v2id = await send('clinic', 'insurer', v2);
+    const contest = await c('insurer').call('POST', `/v1/price-lists/${v2id}/contest`, {
+      errors: [{ pointer: '/body/lines/0/price', code: 'PRICE_ABOVE_MARKET', message: 'too high' }],
+    });
+    expect(contest.status).to.equal(200);
+    const seen = await c('clinic').waitFor<{ record: { reply?: { decision: string } } }>(
+      `/v1/documents/${v2id}`,
+      (_s, b) => !!b.record.reply,
+    );
+    expect(seen.record.reply?.decision).to.equal('CONTESTED');
+    expect((await c('insurer').call('POST', `/v1/price-lists/${priceListId}/accept`, {})).status).to.equal(
+      200,
+    );
+    const ok = await c('insurer').call<{ letter: { lines: Array<{ unitPrice: number }> } }>(
+      'POST',
+      '/v1/guarantee-letters',
+      letter('GL-B', [{ serviceCode: prices[0].serviceCode, quantity: 2 }]),
+    );
+    expect(ok.status, JSON.stringify(ok.body)).to.equal(202);
+    expect(ok.body.letter.lines[0].unitPrice).to.equal(prices[0].price);
+  });
+
+  it('amends and revokes a letter; the clinic sees its current state per patient', async () => {
+    const policy = encodeURIComponent(String(rows[0].person.policyNumber));
+    const amend = await c('insurer').call('POST', '/v1/guarantee-letters/GL-B/amend', {
+      clinic: net.get('clinic').id,
+      letterNumber: 'GL-B',
+      patient: rows[0].person,
+      validity: { from: rows[0].period.from, to: rows[0].period.to },
+      amountLimit: 5_000_00,
+      services: [{ serviceCode: prices[1].serviceCode, quantity: 1 }],
+    });
+    expect(amend.status, JSON.stringify(amend.body)).to.equal(202);
+    await c('clinic').waitFor<{ items: Array<{ letter: { status: string } }> }>(
+      `/v1/guarantee-letters?policy=${policy}`,
+      (_s, b) => b.items?.[0]?.letter.status === 'amended',
+    );
+    expect((await c('insurer').call('POST', '/v1/guarantee-letters/GL-B/revoke')).status).to.equal(202);
+    const st = await c('clinic').waitFor<{ items: Array<{ letter: { status: string } }> }>(
+      `/v1/guarantee-letters?policy=${policy}`,
+      (_s, b) => b.items?.[0]?.letter.status === 'revoked',
+    );
+    expect(st.items).to.have.length(1);
+    expect((await c('insurer').call('POST', '/v1/guarantee-letters/NOPE/revoke')).status).to.equal(404);
+  });
+
+  it('drafts an act from the invoice, lets the expert edit it, sends it; the clinic disputes it', async () => {
+    const p = rows[1].person;
+    const d = rows[1].period.from;
+    const lines = [
+      {
+        rowId: 'a',
+        patient: p,
+        serviceCode: prices[0].serviceCode,
+        serviceDate: d,
+        quantity: 1,
+        unitPrice: prices[0].price,
+        amount: prices[0].price,
+      },
+      {
+        rowId: 'b',
+        patient: p,
+        serviceCode: prices[1].serviceCode,
+        serviceDate: d,
+        quantity: 1,
+        unitPrice: prices[1].price,
+        amount: prices[1].price,
+      },
+    ];
+    const invoice = {
+      header: {
+        documentId: 'INV-T-1',
+        type: 'invoice',
+        formatVersion: '1',
+        sender: net.get('clinic').party,
+        addressee: net.get('insurer').party,
+        createdAt: new Date().toISOString(),
+      },
+      body: {
+        invoiceNumber: 'T-1',
+        invoiceDate: d,
+        billingPeriod: { from: d, to: d },
+        contract: { number: '12-ДМС/2026', date: '2026-01-15' },
+        currency: 'RUB',
+        total: lines[0].amount + lines[1].amount,
+        lines,
+      },
+    } as unknown as DmsDocument;
+    await send('clinic', 'insurer', invoice);
+    const draft = await c('insurer').waitFor<{ state: string; act: { lines: Json[] } }>(
+      '/v1/expertise-acts/INV-T-1',
+      (s) => s === 200,
+    );
+    expect(draft.state).to.equal('DRAFT');
+    expect(draft.act.lines.map((l) => l.decision)).to.deep.equal(['PAID', 'PAID']);
+    const noCode = await c('insurer').call<{ errors: Json[] }>('PATCH', '/v1/expertise-acts/INV-T-1', {
+      lines: [{ invoiceLineId: 'b', decision: 'WITHHELD' }],
+    });
+    expect(noCode.status).to.equal(400);
+    expect(noCode.body.errors[0]).to.include({
+      pointer: '/body/lines/0/defectCode',
+      code: 'ACT_DEFECT_REQUIRED',
+    });
+    const unknown = await c('insurer').call<{ errors: Json[] }>('PATCH', '/v1/expertise-acts/INV-T-1', {
+      lines: [{ invoiceLineId: 'zz', decision: 'PAID' }],
+    });
+    expect(unknown.body.errors[0]).to.include({ code: 'ACT_LINE_UNKNOWN' });
+    const edited = await c('insurer').call<{ act: { totals: Json } }>('PATCH', '/v1/expertise-acts/INV-T-1', {
+      lines: [
+        { invoiceLineId: 'b', decision: 'WITHHELD', defectCode: '2.1.1', reason: 'нет записи в медкарте' },
+      ],
+    });
+    expect(edited.body.act.totals).to.include({ withheld: prices[1].price });
+    const sent = await c('insurer').call<{ record: { messageId: string } }>(
+      'POST',
+      '/v1/expertise-acts/INV-T-1/send',
+      { expert: { name: 'Эксперт' } },
+    );
+    expect(sent.status, JSON.stringify(sent.body)).to.equal(202);
+    expect(
+      (
+        await c('insurer').call('PATCH', '/v1/expertise-acts/INV-T-1', {
+          lines: [{ invoiceLineId: 'a', decision: 'PAID' }],
+        })
+      ).status,
+    ).to.equal(409);
+    const actId = sent.body.record.messageId;
+    await c('clinic').waitFor(`/v1/documents/${actId}`, (s) => s === 200);
+    const dispute = await c('clinic').call('POST', `/v1/inbox/${actId}/reject`, {
+      decision: 'DISPUTED',
+      errors: [
+        { pointer: '/body/lines/1/defectCode', code: 'DISPUTED_DEFECT', message: 'запись в медкарте есть' },
+      ],
+    });
+    expect(dispute.status).to.equal(200);
+    const back = await c('insurer').waitFor<{ status: string; record: { reply?: { decision: string } } }>(
+      `/v1/documents/${actId}`,
+      (_s, b) => !!b.record.reply,
+    );
+    expect(back.status).to.equal('REJECTED');
+    expect(back.record.reply?.decision).to.equal('DISPUTED');
+    // The invoice itself was accepted for payment when the act was sent.
+    expect((await c('clinic').call<{ status: string }>('GET', '/v1/documents/INV-T-1')).body.status).to.equal(
+      'ACCEPTED',
+    );
+  });
+});
