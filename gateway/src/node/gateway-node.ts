@@ -513,8 +513,10 @@ export class GatewayNode {
     // In arrival order: an amendment must not overtake the document it amends.
     const queue: Array<[string, string]> = [];
     for await (const e of this.store.sublevel<string>(S.pending).iterator()) queue.push(e);
-    for (const [key, id] of queue) {
+    for (const [key, value] of queue) {
       if (signal.aborted) break;
+      // Queues written before arrival order was kept hold the id as the key (and 1 as the value).
+      const id = typeof value === 'string' ? value : key;
       const rec = await this.store.get<OutboxRecord>(S.outbox, id);
       if (!rec || rec.status !== 'PENDING') {
         await this.store.batch([{ type: 'del', sublevel: S.pending, key }]);
@@ -640,7 +642,12 @@ export class GatewayNode {
       }
       const next = { ...change(rec), updatedAt: now() };
       const ops: BatchOp[] = [{ type: 'put', sublevel: S.outbox, key: id, value: next }, ...extra];
-      if (next.status !== 'PENDING') ops.push({ type: 'del', sublevel: S.pending, key: pendingKey(rec) });
+      if (next.status !== 'PENDING') {
+        ops.push(
+          { type: 'del', sublevel: S.pending, key: pendingKey(rec) },
+          { type: 'del', sublevel: S.pending, key: id },
+        );
+      }
       const notification =
         notify && next.status !== rec.status
           ? this.notificationOp(ops, {
