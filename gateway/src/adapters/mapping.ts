@@ -67,6 +67,7 @@ const KINDS: readonly ColumnKind[] = [
   'partyWithInn',
   'serviceCode',
   'programme',
+  'enum',
   'rowId',
   'ignore',
 ];

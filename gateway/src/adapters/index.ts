@@ -1,0 +1,5 @@
+export * from './table.js';
+export * from './mapping.js';
+export * from './convert.js';
+export * from './report.js';
+export * from './folder-drop.js';

@@ -1,0 +1,286 @@
+import { expect } from 'chai';
+import iconv from 'iconv-lite';
+import {
+  columnLetter,
+  detectEncoding,
+  exportTable,
+  importTable,
+  parseCsv,
+  parseMoney,
+  parseRuDate,
+  readTable,
+  type TableMapping,
+} from '../../../gateway/src/adapters/index.js';
+import { validateDocument, type DmsnetError } from '../../../formats/src/index.js';
+import { CLINIC, CREATED_AT, INSURER, mapping, sample } from './helpers.js';
+
+const fromInsurer = { sender: INSURER, addressee: CLINIC, createdAt: CREATED_AT };
+const fromClinic = { sender: CLINIC, addressee: INSURER, createdAt: CREATED_AT };
+
+function csv1251(lines: string[]): Uint8Array {
+  return new Uint8Array(iconv.encode(lines.join('\r\n') + '\r\n', 'win1251'));
+}
+
+async function rejects(p: Promise<unknown>): Promise<DmsnetError> {
+  try {
+    await p;
+  } catch (e) {
+    return e as DmsnetError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('adapters: cells', () => {
+  it('reads dd.mm.yyyy, ISO and Excel dates and refuses dates not in the calendar', () => {
+    expect(parseRuDate('15.01.1994')).to.equal('1994-01-15');
+    expect(parseRuDate('1.2.2026')).to.equal('2026-02-01');
+    expect(parseRuDate(new Date(Date.UTC(1984, 4, 17)))).to.equal('1984-05-17');
+    expect(parseRuDate('31.02.2026')).to.equal(null);
+    expect(parseRuDate('2026/01/01')).to.equal(null);
+  });
+
+  it('reads money with decimal commas and thousands spaces into kopecks', () => {
+    expect(parseMoney('2 450,00')).to.equal(245000);
+    expect(parseMoney('650,5')).to.equal(65050);
+    expect(parseMoney(2200)).to.equal(220000);
+    expect(parseMoney('12,345')).to.equal(null);
+    expect(parseMoney('abc')).to.equal(null);
+  });
+
+  it('parses RFC 4180 quoting: delimiters, doubled quotes and line breaks inside quotes', () => {
+    const rows = parseCsv('a;"b;c";"say ""hi"""\r\n"x\ny";2\r\n');
+    expect(rows.map((r) => r.cells)).to.deep.equal([
+      ['a', 'b;c', 'say "hi"'],
+      ['x\ny', '2'],
+    ]);
+    expect(rows[1]!.rowNumber).to.equal(2);
+  });
+
+  it('names columns as spreadsheets do', () => {
+    expect([0, 25, 26, 27, 701].map(columnLetter)).to.deep.equal(['A', 'Z', 'AA', 'AB', 'ZZ']);
+  });
+
+  it('detects Windows-1251 and UTF-8', () => {
+    expect(detectEncoding(sample('insured-list-attach.csv'))).to.equal('windows-1251');
+    expect(detectEncoding(new TextEncoder().encode('Фамилия;Имя'))).to.equal('utf-8');
+  });
+});
+
+describe('adapters: the real sample files', () => {
+  it('reads the Windows-1251 attachment list with its title lines, «№ п/п», СНИЛС and employer as they are', async () => {
+    const r = await importTable(
+      sample('insured-list-attach.csv'),
+      mapping('insurer-insured-list-attach.csv'),
+      fromInsurer,
+    );
+    expect(r.errors).to.deep.equal([]);
+    const rows = r.document.body.rows as Array<Record<string, any>>;
+    expect(rows).to.have.length(20);
+    expect(rows[0]).to.deep.include({ rowId: '1', action: 'attach', phone: '+7 (995) 827-34-50' });
+    expect(rows[0]!.person).to.deep.equal({
+      lastName: 'Смирнова',
+      firstName: 'Анна',
+      middleName: 'Дмитриевна',
+      birthDate: '1994-01-15',
+      sex: 'F',
+      policyNumber: 'ДМС-77-1043330',
+      snils: '22459268684',
+    });
+    expect(rows[0]!.policyholder).to.deep.equal({ name: 'ООО «Ромашка»', inn: '5024123459' });
+    expect(rows[16]!.person.middleName, 'empty Отчество is none').to.equal(undefined);
+    expect(r.sourceMap.get('/body/rows/0/person/snils')).to.deep.equal({
+      row: 5,
+      column: 'H',
+      header: 'СНИЛС',
+    });
+  });
+
+  it('reads the XLSX detachment list: merged titles, one «ФИО» cell, Excel and text dates, a totals row', async () => {
+    const r = await importTable(
+      sample('insured-list-detach.xlsx'),
+      mapping('insurer-insured-list-detach.xlsx'),
+      fromInsurer,
+    );
+    expect(r.errors).to.deep.equal([]);
+    const rows = r.document.body.rows as Array<Record<string, any>>;
+    expect(rows).to.have.length(5);
+    expect(rows[1]).to.deep.equal({
+      action: 'detach',
+      rowId: '2',
+      person: {
+        lastName: 'Ким',
+        firstName: 'Алёна',
+        birthDate: '1984-05-17',
+        policyNumber: 'ДМС-77-2523599',
+      },
+      programme: { code: 'APP', name: 'Амбулаторно-поликлиническая помощь' },
+      period: { to: '2026-12-15' },
+      comment: 'окончание договора',
+    });
+  });
+
+  it('reads the XLSX price list: sections, a Cyrillic «А» in a code, prices as numbers and as «2 450,00»', async () => {
+    const r = await importTable(sample('pricelist.xlsx'), mapping('clinic-price-list.xlsx'), fromClinic);
+    expect(r.errors).to.deep.equal([]);
+    const lines = r.document.body.lines as Array<Record<string, any>>;
+    expect(lines).to.have.length(12);
+    expect(lines.find((l) => l.clinicServiceCode === 'Л-101')).to.deep.include({
+      price: 245000,
+      section: '2. Лабораторная диагностика',
+    });
+    expect(lines.find((l) => l.clinicServiceCode === 'У-301')!.serviceCode).to.equal('A04.22.001');
+    expect(lines.at(-1)!.section).to.equal('4. Стоматология');
+  });
+
+  it('reads ОМС-style MIS exports: «НЕТ» patronymic is none, T_PRIK gives the action, CODE_USL maps through the price list', async () => {
+    const list = await importTable(
+      sample('mis-oms-attach.csv'),
+      mapping('oms-style-insured-list.csv'),
+      fromInsurer,
+    );
+    expect(list.errors).to.deep.equal([]);
+    const rows = list.document.body.rows as Array<Record<string, any>>;
+    expect(rows[0]!.person.middleName).to.equal(undefined);
+    expect(rows[0]!.action).to.equal('attach');
+    const inv = await importTable(
+      sample('mis-oms-invoice-register.csv'),
+      mapping('oms-style-invoice-register.csv'),
+      fromClinic,
+    );
+    expect(inv.errors).to.deep.equal([]);
+    const lines = inv.document.body.lines as Array<Record<string, any>>;
+    expect(lines.map((l) => l.serviceCode)).to.deep.equal(['B01.047.001', 'B01.065.001']);
+    expect(inv.document.body.total).to.equal(590000);
+  });
+
+  it('derives the documentId from the file content: the same file is the same document', async () => {
+    const m = mapping('insurer-insured-list-attach.csv');
+    const a = await importTable(sample('insured-list-attach.csv'), m, fromInsurer);
+    const b = await importTable(sample('insured-list-attach.csv'), m, {
+      ...fromInsurer,
+      createdAt: '2027-01-01T00:00:00Z',
+    });
+    expect(a.document.header.documentId).to.equal(b.document.header.documentId);
+    const other = await importTable(
+      sample('mis-oms-attach.csv'),
+      mapping('oms-style-insured-list.csv'),
+      fromInsurer,
+    );
+    expect(other.document.header.documentId).to.not.equal(a.document.header.documentId);
+  });
+});
+
+describe('adapters: round trip file → shared format → file', () => {
+  const cases: Array<[string, string, typeof fromInsurer]> = [
+    ['insured-list-attach.csv', 'insurer-insured-list-attach.csv', fromInsurer],
+    ['insured-list-detach.xlsx', 'insurer-insured-list-detach.xlsx', fromInsurer],
+    ['pricelist.xlsx', 'clinic-price-list.xlsx', fromClinic],
+    ['mis-oms-attach.csv', 'oms-style-insured-list.csv', fromInsurer],
+    ['mis-oms-invoice-register.csv', 'oms-style-invoice-register.csv', fromClinic],
+  ];
+  for (const [file, map, opts] of cases) {
+    it(`${file}: the exported file reads back to the same document, field for field`, async () => {
+      const m = mapping(map);
+      const first = await importTable(sample(file), m, opts);
+      expect(first.errors).to.deep.equal([]);
+      const bytes = await exportTable(first.document, m);
+      const again = await importTable(bytes, m, opts);
+      expect(again.errors).to.deep.equal([]);
+      expect(again.document.body).to.deep.equal(first.document.body);
+      expect(validateDocument(again.document)).to.deep.equal([]);
+    });
+  }
+
+  it('writes the source cells back as the clinic wrote them (dates dd.mm.yyyy, decimal commas, own codes)', async () => {
+    const m = mapping('oms-style-invoice-register.csv');
+    const doc = (await importTable(sample('mis-oms-invoice-register.csv'), m, fromClinic)).document;
+    const source = (await readTable(sample('mis-oms-invoice-register.csv'), { format: 'csv' })).map(
+      (r) => r.cells,
+    );
+    const written = (await readTable(await exportTable(doc, m), { format: 'csv', encoding: 'auto' })).map(
+      (r) => r.cells,
+    );
+    expect(written).to.deep.equal(source);
+  });
+});
+
+describe('adapters: broken files are refused with the file row and column', () => {
+  const m = mapping('insurer-insured-list-attach.csv');
+  const header =
+    '№ п/п;Фамилия;Имя;Отчество;Дата рождения;Пол;№ полиса;СНИЛС;Страхователь;Программа;Дата прикрепления;Дата окончания;Телефон';
+  const good =
+    '1;Смирнова;Анна;Дмитриевна;15.01.1994;Ж;ДМС-77-1043330;224-592-686 84;ООО «Ромашка» (ИНН 5024123459);АПП + вызов врача на дом;01.12.2026;30.11.2027;+7 (995) 827-34-50';
+
+  it('a bad date and a bad СНИЛС checksum name row, column and header', async () => {
+    const bad = good
+      .replace('15.01.1994', '31.02.1994')
+      .replace('224-592-686 84', '224-592-686 85')
+      .replace(/^1;/, '2;');
+    const r = await importTable(csv1251(['Список', '', header, good, '', bad]), m, fromInsurer);
+    const byCode = Object.fromEntries(r.errors.map((e) => [e.code, e]));
+    expect(byCode.DATE_INVALID).to.deep.include({
+      row: 6,
+      column: 'E',
+      header: 'Дата рождения',
+      pointer: '/body/rows/1/person/birthDate',
+    });
+    expect(byCode.SNILS_CHECKSUM).to.deep.include({
+      row: 6,
+      column: 'H',
+      header: 'СНИЛС',
+      pointer: '/body/rows/1/person/snils',
+    });
+  });
+
+  it('a wrong header is HEADER_NOT_FOUND', async () => {
+    const e = await rejects(
+      importTable(csv1251([header.replace('Фамилия', 'Фамилиё'), good]), m, fromInsurer),
+    );
+    expect(e.code).to.equal('HEADER_NOT_FOUND');
+    expect(e.message).to.include('Фамилия');
+  });
+
+  it('a file with only empty rows under its header is NO_ROWS', async () => {
+    const r = await importTable(csv1251([header, ';;;;;;;;;;;;', '', ';;;']), m, fromInsurer);
+    expect(r.errors.map((x) => x.code)).to.include('NO_ROWS');
+  });
+
+  it('a 0-byte file and a binary file renamed .xlsx are refused with their own codes', async () => {
+    expect((await rejects(importTable(new Uint8Array(), m, fromInsurer))).code).to.equal('FILE_EMPTY');
+    const binary = new Uint8Array(256).map((_, i) => (i * 37) % 256);
+    const x = mapping('clinic-price-list.xlsx');
+    expect((await rejects(importTable(binary, x, fromClinic))).code).to.equal('XLSX_NOT_A_WORKBOOK');
+    const zipButNotXlsx = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5]);
+    expect((await rejects(importTable(zipButNotXlsx, x, fromClinic))).code).to.equal('XLSX_NOT_A_WORKBOOK');
+  });
+
+  it('a missing required cell is located at its row even though no value was written', async () => {
+    const noPolicy = good.replace('ДМС-77-1043330', '');
+    const r = await importTable(csv1251([header, noPolicy]), m, fromInsurer);
+    const e = r.errors.find((x) => x.pointer.startsWith('/body/rows/0/person'));
+    expect(e, JSON.stringify(r.errors)).to.not.equal(undefined);
+    expect(e!.row).to.equal(2);
+  });
+
+  it('a mapping file with a wrong kind is refused naming the field', async () => {
+    const { parseMapping } = await import('../../../gateway/src/adapters/index.js');
+    let err: DmsnetError | undefined;
+    try {
+      parseMapping(
+        'type: insured-list\nformat: csv\nrowsField: rows\ncolumns:\n  - {headers: [A], field: x, kind: nope}\n',
+      );
+    } catch (e) {
+      err = e as DmsnetError;
+    }
+    expect(err?.code).to.equal('MAPPING_INVALID');
+    expect(err?.errors.map((e) => e.pointer)).to.deep.equal(['/columns/0/kind']);
+  });
+
+  it('exports in the mapping encoding: a Windows-1251 mapping writes 1251', async () => {
+    const m1251: TableMapping = { ...m, encoding: 'windows-1251' };
+    const doc = (await importTable(sample('insured-list-attach.csv'), m, fromInsurer)).document;
+    const bytes = await exportTable(doc, m1251);
+    expect(detectEncoding(bytes)).to.equal('windows-1251');
+    expect(iconv.decode(Buffer.from(bytes), 'win1251').split('\r\n')[0]).to.equal(header);
+  });
+});
