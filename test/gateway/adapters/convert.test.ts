@@ -11,7 +11,13 @@ import {
   readTable,
   type TableMapping,
 } from '../../../gateway/src/adapters/index.js';
-import { validateDocument, type DmsnetError } from '../../../formats/src/index.js';
+import {
+  validateDocument,
+  type DmsnetError,
+  type InsuredListRow,
+  type InvoiceLine,
+  type PriceListLine,
+} from '../../../formats/src/index.js';
 import { CLINIC, CREATED_AT, INSURER, mapping, sample } from './helpers.js';
 
 const fromInsurer = { sender: INSURER, addressee: CLINIC, createdAt: CREATED_AT };
@@ -74,7 +80,7 @@ describe('adapters: the real sample files', () => {
       fromInsurer,
     );
     expect(r.errors).to.deep.equal([]);
-    const rows = r.document.body.rows as Array<Record<string, any>>;
+    const rows = r.document.body.rows as InsuredListRow[];
     expect(rows).to.have.length(20);
     expect(rows[0]).to.deep.include({ rowId: '1', action: 'attach', phone: '+7 (995) 827-34-50' });
     expect(rows[0]!.person).to.deep.equal({
@@ -102,7 +108,7 @@ describe('adapters: the real sample files', () => {
       fromInsurer,
     );
     expect(r.errors).to.deep.equal([]);
-    const rows = r.document.body.rows as Array<Record<string, any>>;
+    const rows = r.document.body.rows as InsuredListRow[];
     expect(rows).to.have.length(5);
     expect(rows[1]).to.deep.equal({
       action: 'detach',
@@ -122,7 +128,7 @@ describe('adapters: the real sample files', () => {
   it('reads the XLSX price list: sections, a Cyrillic «А» in a code, prices as numbers and as «2 450,00»', async () => {
     const r = await importTable(sample('pricelist.xlsx'), mapping('clinic-price-list.xlsx'), fromClinic);
     expect(r.errors).to.deep.equal([]);
-    const lines = r.document.body.lines as Array<Record<string, any>>;
+    const lines = r.document.body.lines as PriceListLine[];
     expect(lines).to.have.length(12);
     expect(lines.find((l) => l.clinicServiceCode === 'Л-101')).to.deep.include({
       price: 245000,
@@ -139,7 +145,7 @@ describe('adapters: the real sample files', () => {
       fromInsurer,
     );
     expect(list.errors).to.deep.equal([]);
-    const rows = list.document.body.rows as Array<Record<string, any>>;
+    const rows = list.document.body.rows as InsuredListRow[];
     expect(rows[0]!.person.middleName).to.equal(undefined);
     expect(rows[0]!.action).to.equal('attach');
     const inv = await importTable(
@@ -148,7 +154,7 @@ describe('adapters: the real sample files', () => {
       fromClinic,
     );
     expect(inv.errors).to.deep.equal([]);
-    const lines = inv.document.body.lines as Array<Record<string, any>>;
+    const lines = inv.document.body.lines as InvoiceLine[];
     expect(lines.map((l) => l.serviceCode)).to.deep.equal(['B01.047.001', 'B01.065.001']);
     expect(inv.document.body.total).to.equal(590000);
   });
