@@ -39,6 +39,11 @@ export interface ImportOptions {
   /** Overrides of the mapping's bodyDefaults (e.g. contract per addressee). */
   body?: Record<string, unknown>;
   createdAt?: string;
+  /**
+   * Completes a row from local data before validation, e.g. a clinic register that names a patient only by
+   * name and policy gets birth date and sex from the roster. Fields it adds have no source cell.
+   */
+  completeRow?: (row: Record<string, unknown>) => void | Promise<void>;
 }
 
 export interface ImportResult {
@@ -299,6 +304,7 @@ export async function importTable(
       if (spec.field) sourceMap.set(rowPtr(...spec.field.split('/')), loc);
     }
     target.rowId = rowId ?? String(index + 1);
+    await options.completeRow?.(target);
     if (section !== undefined && mapping.sectionField) target[mapping.sectionField] = section;
     out.push(target);
   }

@@ -33,6 +33,8 @@ export interface DropRoute {
   mapping: TableMapping;
   addressee: PartyRef;
   body?: Record<string, unknown>;
+  /** Fills what the file lacks from local data (see ImportOptions.completeRow). */
+  completeRow?: (row: Record<string, unknown>) => void | Promise<void>;
 }
 
 export interface FolderDropOptions {
@@ -215,6 +217,7 @@ export class FolderDrop {
       const r = await importTable(bytes, route.mapping, {
         sender: this.options.sender,
         addressee: route.addressee,
+        completeRow: route.completeRow,
         body: route.body,
       });
       if (r.errors.length > 0) {

@@ -290,3 +290,52 @@ describe('adapters: broken files are refused with the file row and column', () =
     expect(iconv.decode(Buffer.from(bytes), 'win1251').split('\r\n')[0]).to.equal(header);
   });
 });
+
+describe('adapters: the clinic invoice register, completed from the roster', () => {
+  it('maps the clinic codes through the price list and takes birth date and sex from the attach list', async () => {
+    const roster = await importTable(
+      sample('insured-list-attach.csv'),
+      mapping('insurer-insured-list-attach.csv'),
+      fromInsurer,
+    );
+    const byPolicy = new Map(
+      (roster.document.body.rows as InsuredListRow[]).map((r) => [r.person.policyNumber, r.person] as const),
+    );
+    const m = mapping('clinic-invoice-register.csv');
+    const r = await importTable(sample('invoice-register.csv'), m, {
+      ...fromClinic,
+      completeRow: (row) => {
+        const patient = row.patient as { policyNumber: string; birthDate?: string; sex?: string };
+        const known = byPolicy.get(patient.policyNumber);
+        if (known) Object.assign(patient, { birthDate: known.birthDate, sex: known.sex });
+      },
+    });
+    expect(r.errors).to.deep.equal([]);
+    const lines = r.document.body.lines as InvoiceLine[];
+    expect(lines).to.have.length(12);
+    expect(lines[0]).to.deep.include({
+      serviceCode: 'B01.047.001',
+      quantity: 2,
+      unitPrice: 220000,
+      amount: 440000,
+    });
+    expect(lines[0]!.guaranteeLetter).to.deep.equal({ letterNumber: 'ГП-2026-1000' });
+    expect(lines[3]!.guaranteeLetter).to.equal(undefined);
+    expect(r.document.body.total).to.equal(2915000);
+    const again = await importTable(await exportTable(r.document, m), m, fromClinic);
+    expect((again.document.body.lines as InvoiceLine[]).map((l) => l.serviceCode)).to.deep.equal(
+      lines.map((l) => l.serviceCode),
+    );
+  });
+
+  it('without the roster, each line missing birth date and sex is reported at its file row', async () => {
+    const r = await importTable(
+      sample('invoice-register.csv'),
+      mapping('clinic-invoice-register.csv'),
+      fromClinic,
+    );
+    const first = r.errors.filter((e) => e.pointer.startsWith('/body/lines/0/patient'));
+    expect(first.length).to.be.greaterThan(0);
+    expect(first.every((e) => e.row === 4)).to.equal(true);
+  });
+});
