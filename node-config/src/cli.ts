@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { DmsnetError } from '../../formats/src/errors.js';
+import type { NodeRole } from './config.js';
+import { initNode } from './init.js';
+import { checkNode, startNode } from './node.js';
+
+const program = new Command('dmsnet-node').description('Set up, check and run a dmsnet gateway node');
+const say = (m: string) => process.stderr.write(`dmsnet-node: ${m}\n`);
+
+program
+  .command('init')
+  .requiredOption('--role <role>', 'clinic | insurer | assistance | association')
+  .requiredOption('--ogrn <ogrn>', 'the participant ОГРН')
+  .requiredOption('--name <name>', 'organisation name')
+  .requiredOption('--dir <dir>', 'node directory to create')
+  .option('--inn <inn>')
+  .option('--ledger <mode>', 'embedded | fabric', 'embedded')
+  .option('--port <port>', 'API port', (v) => Number(v), 8700)
+  .option('--peer-endpoint <host:port>', 'Fabric peer')
+  .action(
+    async (o: {
+      role: NodeRole;
+      ogrn: string;
+      name: string;
+      dir: string;
+      inn?: string;
+      ledger: 'embedded' | 'fabric';
+      port: number;
+      peerEndpoint?: string;
+    }) => {
+      await initNode({ ...o, progress: say });
+      say(`node directory ready: ${o.dir} (see its README.md)`);
+    },
+  );
+
+program.command('check <dir>').action(async (dir: string) => {
+  const r = await checkNode(dir);
+  for (const e of r.errors) process.stdout.write(`${e.pointer || '/'}\t${e.code}\t${e.message}\n`);
+  if (r.ledger) process.stdout.write(`ledger: ${r.ledger}\n`);
+  process.stdout.write(r.ok ? 'OK\n' : `${r.errors.length} problem(s)\n`);
+  process.exitCode = r.ok ? 0 : 1;
+});
+
+program.command('start <dir>').action(async (dir: string) => {
+  const running = await startNode(dir, { progress: say });
+  process.stdout.write(`listening ${running.url}\n`);
+  const stop = () => void running.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+});
+
+program.parseAsync().catch((err: unknown) => {
+  if (err instanceof DmsnetError) {
+    process.stderr.write(`${err.code}: ${err.message}\n`);
+    for (const e of err.errors) process.stderr.write(`  ${e.pointer || '/'}\t${e.code}\t${e.message}\n`);
+  } else process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,126 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { parseDocument } from 'yaml';
+import { DmsnetError, type FieldError } from '../../formats/src/errors.js';
+import { NODE_CONFIG_SCHEMA } from './schema.js';
+
+export const CONFIG_FILE = 'dmsnet-node.yaml';
+
+export type NodeRole = 'clinic' | 'insurer' | 'assistance' | 'association';
+
+export interface NodeConfig {
+  version: 1;
+  participant: { id: string; role: NodeRole; name: string; inn?: string };
+  ledger: {
+    mode: 'embedded' | 'fabric';
+    embedded?: { dir: string; mspId: string; sandboxAssociation: boolean };
+    fabric?: {
+      mspId: string;
+      peerEndpoint: string;
+      peerHostAlias?: string;
+      channel: string;
+      chaincode: string;
+      connectTimeoutMs?: number;
+      tls: { caCert: string; clientCert?: string; clientKey?: string };
+    };
+  };
+  api: { host: string; port: number; tokenFile?: string; tokenEnv?: string; maxBodyBytes?: number };
+  keys: { file: string; version: number };
+  dataDir?: string;
+  webhooks?: string[];
+  adapters?: { mappings?: Array<{ file: string; dropDir?: string }> };
+}
+
+export class NodeConfigError extends DmsnetError {}
+
+// ajv-formats is CommonJS with a default export; under NodeNext its callable is the module's `default`.
+const addFormats = addFormatsModule as unknown as { default: (ajv: Ajv2020) => Ajv2020 };
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+addFormats.default(ajv);
+const validate = ajv.compile(NODE_CONFIG_SCHEMA);
+
+const escape = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/** One error per broken key, its pointer naming the key itself (a missing key is named, not its parent). */
+export function validateConfig(value: unknown): FieldError[] {
+  if (validate(value)) return [];
+  const out: FieldError[] = [];
+  const seen = new Set<string>();
+  for (const e of validate.errors ?? []) {
+    // if/then and oneOf report their own summary beside the precise error underneath; the precise one is enough.
+    if (e.keyword === 'if') continue;
+    const fe = toFieldError(e);
+    const key = `${fe.pointer} ${fe.code}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(fe);
+  }
+  return out;
+}
+
+function toFieldError(e: ErrorObject): FieldError {
+  const at = e.instancePath;
+  switch (e.keyword) {
+    case 'required': {
+      const p = `${at}/${escape((e.params as { missingProperty: string }).missingProperty)}`;
+      return { pointer: p, code: 'CONFIG_REQUIRED', message: `${p} is required` };
+    }
+    case 'additionalProperties': {
+      const p = `${at}/${escape((e.params as { additionalProperty: string }).additionalProperty)}`;
+      return { pointer: p, code: 'CONFIG_UNKNOWN_KEY', message: `${p} is not a known key` };
+    }
+    case 'oneOf':
+      return {
+        pointer: at,
+        code: 'CONFIG_ONE_OF',
+        message: `${at || '/'} must set exactly one of tokenFile or tokenEnv`,
+      };
+    default:
+      return {
+        pointer: at,
+        code: `CONFIG_${e.keyword.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`,
+        message: `${at || '/'} ${e.message ?? 'is invalid'}`,
+      };
+  }
+}
+
+/** Reads and validates DIR/dmsnet-node.yaml; throws NodeConfigError CONFIG_INVALID listing every broken key. */
+export async function loadConfig(dir: string): Promise<NodeConfig> {
+  const file = path.join(dir, CONFIG_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new NodeConfigError('CONFIG_MISSING', `cannot read ${file}: ${(err as Error).message}`);
+  }
+  const doc = parseDocument(text);
+  if (doc.errors.length) {
+    throw new NodeConfigError(
+      'CONFIG_YAML',
+      `${file} is not valid YAML`,
+      doc.errors.map((e) => ({ pointer: '', code: 'CONFIG_YAML', message: e.message })),
+    );
+  }
+  const value: unknown = doc.toJS();
+  const errors = validateConfig(value);
+  if (errors.length) {
+    throw new NodeConfigError('CONFIG_INVALID', `${file}: ${errors.length} error(s)`, errors);
+  }
+  return value as NodeConfig;
+}
+
+/** Paths in the config are relative to the node directory, so the directory can be moved whole. */
+export const resolveIn = (dir: string, p: string) => path.resolve(dir, p);
+
+export async function readToken(dir: string, config: NodeConfig): Promise<string> {
+  if (config.api.tokenEnv) {
+    const t = process.env[config.api.tokenEnv];
+    if (!t) throw new NodeConfigError('TOKEN_MISSING', `env ${config.api.tokenEnv} (/api/tokenEnv) is empty`);
+    return t;
+  }
+  const file = resolveIn(dir, config.api.tokenFile as string);
+  return (await readFile(file, 'utf8')).trim();
+}

@@ -1,0 +1,232 @@
+import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { pino } from 'pino';
+import {
+  bundledSchemaText,
+  createRng,
+  DOCUMENT_TYPES,
+  generateOgrn,
+  type FieldError,
+} from '../../formats/src/index.js';
+import { loadKeyFile, passphraseFromEnv, publicKeysBase64 } from '../../gateway/src/crypto/index.js';
+import { EmbeddedLedger, LocalCA } from '../../gateway/src/ledger/embedded/index.js';
+import type { LedgerClient } from '../../gateway/src/ledger/types.js';
+import { GatewayNode } from '../../gateway/src/node/index.js';
+import { startGatewayServer } from '../../gateway/src/api/server.js';
+import { loadConfig, NodeConfigError, readToken, resolveIn, type NodeConfig } from './config.js';
+import { SANDBOX_ASSOCIATION_MSP } from './init.js';
+
+export interface CheckReport {
+  ok: boolean;
+  errors: FieldError[];
+  ledger?: string;
+}
+
+/** Validates the config and reaches the ledger; never throws for a broken node, it reports. */
+export async function checkNode(dir: string): Promise<CheckReport> {
+  let config: NodeConfig;
+  try {
+    config = await loadConfig(dir);
+  } catch (err) {
+    if (err instanceof NodeConfigError) {
+      const errors = err.errors.length
+        ? [...err.errors]
+        : [{ pointer: '', code: err.code, message: err.message }];
+      return { ok: false, errors };
+    }
+    throw err;
+  }
+  const errors: FieldError[] = [];
+  const need = (p: string, file: string) => {
+    if (!existsSync(resolveIn(dir, file)))
+      errors.push({ pointer: p, code: 'FILE_MISSING', message: `${p}: ${file} does not exist` });
+  };
+  need('/keys/file', config.keys.file);
+  if (config.api.tokenFile) need('/api/tokenFile', config.api.tokenFile);
+  if (config.ledger.mode === 'fabric') {
+    const f = config.ledger.fabric!;
+    need('/ledger/fabric/tls/caCert', f.tls.caCert);
+    if (f.tls.clientCert) need('/ledger/fabric/tls/clientCert', f.tls.clientCert);
+    if (f.tls.clientKey) need('/ledger/fabric/tls/clientKey', f.tls.clientKey);
+    const [host, port] = f.peerEndpoint.split(':');
+    const reached = await tcpReach(host as string, Number(port), f.connectTimeoutMs ?? 5000);
+    if (reached !== true) {
+      errors.push({
+        pointer: '/ledger/fabric/peerEndpoint',
+        code: 'LEDGER_UNREACHABLE',
+        message: `${f.peerEndpoint}: ${reached}`,
+      });
+    }
+    return {
+      ok: errors.length === 0,
+      errors,
+      ledger: reached === true ? `peer ${f.peerEndpoint} reachable` : undefined,
+    };
+  }
+  if (errors.length) return { ok: false, errors };
+  // Embedded: opening the ledger proves the directory is usable and not held by a running node.
+  try {
+    const ledger = await openEmbedded(dir, config);
+    const height = ledger.height();
+    await ledger.close();
+    return { ok: true, errors, ledger: `embedded ledger at height ${height}` };
+  } catch (err) {
+    errors.push({
+      pointer: '/ledger/embedded/dir',
+      code: 'LEDGER_UNAVAILABLE',
+      message: (err as Error).message,
+    });
+    return { ok: false, errors };
+  }
+}
+
+function tcpReach(host: string, port: number, timeoutMs: number): Promise<true | string> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port });
+    const done = (r: true | string) => {
+      s.destroy();
+      resolve(r);
+    };
+    s.setTimeout(timeoutMs, () => done(`no answer within ${timeoutMs} ms`));
+    s.once('connect', () => done(true));
+    s.once('error', (e) => done(e.message));
+  });
+}
+
+async function openEmbedded(dir: string, config: NodeConfig): Promise<EmbeddedLedger> {
+  const e = config.ledger.embedded!;
+  const msps = [e.mspId, ...(e.sandboxAssociation ? [SANDBOX_ASSOCIATION_MSP] : [])];
+  const roots = [];
+  for (const mspId of msps) {
+    const ca = await LocalCA.open(path.join(dir, 'ca', mspId), mspId);
+    roots.push({ mspId, rootCertificate: ca.certificate });
+  }
+  return EmbeddedLedger.open({ dir: resolveIn(dir, e.dir), msps: roots });
+}
+
+export interface RunningNode {
+  url: string;
+  token: string;
+  node: GatewayNode;
+  close(): Promise<void>;
+}
+
+type Identity = { mspId: string; certificate: string; privateKey: string };
+const readJson = async <T>(file: string) => JSON.parse(await readFile(file, 'utf8')) as T;
+
+/** Runs the gateway from a node directory; in embedded sandbox mode the first start bootstraps the ledger. */
+export async function startNode(
+  dir: string,
+  o: { passphrase?: string; progress?: (m: string) => void; port?: number } = {},
+): Promise<RunningNode> {
+  const say = o.progress ?? (() => undefined);
+  const config = await loadConfig(dir);
+  if (config.ledger.mode !== 'embedded') {
+    throw new NodeConfigError(
+      'FABRIC_BACKEND_MISSING',
+      'the gateway has no Fabric ledger backend yet; /ledger/mode fabric can be checked but not started',
+    );
+  }
+  const passphrase = o.passphrase ?? (await passphraseFromEnv());
+  const logger = pino({ level: process.env.DMSNET_LOG_LEVEL ?? 'warn' });
+  say('opening the embedded ledger');
+  const ledger = await openEmbedded(dir, config);
+  const identity = await readJson<Identity>(path.join(dir, 'secrets', 'identity.json'));
+  const client = ledger.connect(identity);
+  say('decrypting the participant keys');
+  const keys = await loadKeyFile(resolveIn(dir, config.keys.file), passphrase);
+  if (config.ledger.embedded!.sandboxAssociation && ledger.height() <= 1n) {
+    say('bootstrapping the sandbox ledger (association, this participant, v1 formats)');
+    const assocIdentity = await readJson<Identity>(path.join(dir, 'secrets', 'sandbox-association.json'));
+    const assocKeys = await loadKeyFile(
+      path.join(dir, 'secrets', 'sandbox-association-keys.json'),
+      passphrase,
+    );
+    await bootstrap(
+      ledger.connect(assocIdentity),
+      assocIdentity,
+      publicKeysBase64(assocKeys),
+      config,
+      identity,
+      publicKeysBase64(keys),
+    );
+  }
+  const node = await GatewayNode.open({
+    participantId: config.participant.id,
+    dataDir: resolveIn(dir, config.dataDir ?? 'data'),
+    ledger: client,
+    keys,
+    keyVersion: config.keys.version,
+    logger,
+    ledgerHeight: () => ledger.height(),
+  });
+  await node.start();
+  const token = await readToken(dir, config);
+  const server = await startGatewayServer(node, {
+    host: config.api.host,
+    port: o.port ?? config.api.port,
+    token,
+    logger,
+    maxBodyBytes: config.api.maxBodyBytes,
+  });
+  say(`gateway listening on ${server.url}`);
+  return {
+    url: server.url,
+    token,
+    node,
+    async close() {
+      await server.close();
+      await node.stop();
+      await ledger.close();
+    },
+  };
+}
+
+async function bootstrap(
+  association: LedgerClient,
+  assocIdentity: Identity,
+  assocKeys: { x25519: string; ed25519: string },
+  config: NodeConfig,
+  identity: Identity,
+  keys: { x25519: string; ed25519: string },
+): Promise<void> {
+  await association.submit('directory:register', [
+    JSON.stringify({
+      id: SANDBOX_ASSOCIATION_OGRN,
+      role: 'association',
+      name: 'Sandbox association',
+      identities: [
+        { mspId: assocIdentity.mspId, kind: 'certificate', certificate: assocIdentity.certificate },
+      ],
+      keys: assocKeys,
+    }),
+  ]);
+  await association.submit('directory:register', [
+    JSON.stringify({
+      id: config.participant.id,
+      role: config.participant.role,
+      name: config.participant.name,
+      ...(config.participant.inn ? { inn: config.participant.inn } : {}),
+      identities: [{ mspId: identity.mspId, kind: 'certificate', certificate: identity.certificate }],
+      keys,
+    }),
+  ]);
+  await association.submit('formats:setRules', [
+    JSON.stringify({ voterRoles: ['association'], quorum: 0.5 }),
+  ]);
+  const today = new Date().toISOString().slice(0, 10);
+  for (const type of DOCUMENT_TYPES) {
+    const schemaText = bundledSchemaText(type, '1');
+    const schemaHash = createHash('sha256').update(schemaText).digest('hex');
+    await association.submit('formats:propose', [
+      JSON.stringify({ type, version: '1', schemaText, schemaHash, effectiveFrom: today }),
+    ]);
+    await association.submit('formats:vote', [type, '1', 'yes']);
+  }
+}
+
+// A fixed seed gives every sandbox the same valid association ОГРН.
+export const SANDBOX_ASSOCIATION_OGRN = generateOgrn(createRng(7700));

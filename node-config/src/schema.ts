@@ -1,0 +1,111 @@
+// The node's config file, as a JSON Schema: operators edit YAML by hand, so every rule lives here where ajv
+// can name the key it broke.
+export const NODE_CONFIG_SCHEMA = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://dmsnet.example/node-config.schema.json',
+  type: 'object',
+  additionalProperties: false,
+  required: ['version', 'participant', 'ledger', 'api', 'keys'],
+  properties: {
+    version: { const: 1 },
+    participant: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'role', 'name'],
+      properties: {
+        id: { type: 'string', pattern: '^[0-9]{13}$' },
+        role: { enum: ['clinic', 'insurer', 'assistance', 'association'] },
+        name: { type: 'string', minLength: 1, maxLength: 500 },
+        inn: { type: 'string', pattern: '^[0-9]{10}$' },
+      },
+    },
+    ledger: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['mode'],
+      properties: {
+        mode: { enum: ['embedded', 'fabric'] },
+        embedded: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['dir', 'mspId', 'sandboxAssociation'],
+          properties: {
+            dir: { type: 'string', minLength: 1 },
+            mspId: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9.-]*$' },
+            sandboxAssociation: { type: 'boolean' },
+          },
+        },
+        fabric: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['mspId', 'peerEndpoint', 'tls', 'channel', 'chaincode'],
+          properties: {
+            mspId: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9.-]*$' },
+            // host:port, as grpc-js takes it; a scheme here is the commonest operator mistake.
+            peerEndpoint: { type: 'string', pattern: '^[A-Za-z0-9.-]+:[0-9]{1,5}$' },
+            peerHostAlias: { type: 'string', minLength: 1 },
+            channel: { type: 'string', pattern: '^[a-z][a-z0-9.-]*$' },
+            chaincode: { type: 'string', minLength: 1 },
+            connectTimeoutMs: { type: 'integer', minimum: 100, maximum: 120000 },
+            tls: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['caCert'],
+              properties: {
+                caCert: { type: 'string', minLength: 1 },
+                clientCert: { type: 'string', minLength: 1 },
+                clientKey: { type: 'string', minLength: 1 },
+              },
+            },
+          },
+        },
+      },
+      allOf: [
+        { if: { properties: { mode: { const: 'embedded' } } }, then: { required: ['embedded'] } },
+        { if: { properties: { mode: { const: 'fabric' } } }, then: { required: ['fabric'] } },
+      ],
+    },
+    api: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['host', 'port'],
+      properties: {
+        host: { type: 'string', minLength: 1 },
+        port: { type: 'integer', minimum: 0, maximum: 65535 },
+        tokenFile: { type: 'string', minLength: 1 },
+        tokenEnv: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
+        maxBodyBytes: { type: 'integer', minimum: 1024 },
+      },
+      oneOf: [{ required: ['tokenFile'] }, { required: ['tokenEnv'] }],
+    },
+    keys: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['file', 'version'],
+      properties: {
+        file: { type: 'string', minLength: 1 },
+        version: { type: 'integer', minimum: 1 },
+      },
+    },
+    dataDir: { type: 'string', minLength: 1 },
+    webhooks: {
+      type: 'array',
+      items: { type: 'string', format: 'uri', pattern: '^https?://' },
+    },
+    adapters: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        mappings: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['file'],
+            properties: { file: { type: 'string', minLength: 1 }, dropDir: { type: 'string', minLength: 1 } },
+          },
+        },
+      },
+    },
+  },
+} as const;

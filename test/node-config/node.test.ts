@@ -1,0 +1,90 @@
+import { expect } from 'chai';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse, stringify } from 'yaml';
+import { createRng, generateOgrn } from '../../formats/src/index.js';
+import { sodium } from '../../gateway/src/crypto/index.js';
+import { CONFIG_FILE } from '../../node-config/src/config.js';
+import { initNode } from '../../node-config/src/init.js';
+import { checkNode, startNode } from '../../node-config/src/node.js';
+
+describe('node-config: init → check → start', () => {
+  let dir: string;
+  const ogrn = generateOgrn(createRng(42));
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'dmsnet-node-'));
+  });
+  after(async () => rm(dir, { recursive: true, force: true }));
+
+  it('brings a working node up from nothing', async () => {
+    const na = await sodium();
+    const kdf = {
+      opslimit: na.crypto_pwhash_OPSLIMIT_INTERACTIVE,
+      memlimit: na.crypto_pwhash_MEMLIMIT_INTERACTIVE,
+    };
+    const nodeDir = path.join(dir, 'clinic');
+    await initNode({
+      dir: nodeDir,
+      role: 'clinic',
+      ogrn,
+      name: 'ООО «Тест»',
+      port: 0,
+      passphrase: 'pw',
+      kdf,
+    });
+    expect((await stat(path.join(nodeDir, 'secrets', 'api-token'))).mode & 0o777).to.equal(0o600);
+    const configText = await readFile(path.join(nodeDir, CONFIG_FILE), 'utf8');
+    expect(configText).to.not.contain('pw');
+    const report = await checkNode(nodeDir);
+    expect(report.errors).to.deep.equal([]);
+    expect(report.ok).to.equal(true);
+
+    const running = await startNode(nodeDir, { passphrase: 'pw' });
+    try {
+      const unauth = await fetch(`${running.url}/v1/participants`);
+      expect(unauth.status).to.equal(401);
+      const res = await fetch(`${running.url}/v1/participants`, {
+        headers: { authorization: `Bearer ${running.token}` },
+      });
+      expect(res.status).to.equal(200);
+      const body = JSON.stringify(await res.json());
+      expect(body).to.contain(ogrn);
+      const formats = await fetch(`${running.url}/v1/formats`, {
+        headers: { authorization: `Bearer ${running.token}` },
+      });
+      expect(formats.status).to.equal(200);
+      expect(JSON.stringify(await formats.json())).to.contain('insured-list');
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('check names every broken key at once', async () => {
+    const nodeDir = path.join(dir, 'broken');
+    const na = await sodium();
+    const kdf = {
+      opslimit: na.crypto_pwhash_OPSLIMIT_INTERACTIVE,
+      memlimit: na.crypto_pwhash_MEMLIMIT_INTERACTIVE,
+    };
+    await initNode({ dir: nodeDir, role: 'insurer', ogrn, name: 'АО «Тест»', passphrase: 'pw', kdf });
+    const file = path.join(nodeDir, CONFIG_FILE);
+    const c = parse(await readFile(file, 'utf8')) as Record<string, Record<string, unknown>>;
+    c.api.port = 70000;
+    c.participant.role = 'pharmacy';
+    delete c.keys.file;
+    c.api.colour = 'blue';
+    c.ledger.mode = 'fabric';
+    await writeFile(file, stringify(c));
+    const r = await checkNode(nodeDir);
+    expect(r.ok).to.equal(false);
+    const got = r.errors.map((e) => `${e.pointer} ${e.code}`);
+    expect(got).to.include.members([
+      '/api/port CONFIG_MAXIMUM',
+      '/participant/role CONFIG_ENUM',
+      '/keys/file CONFIG_REQUIRED',
+      '/api/colour CONFIG_UNKNOWN_KEY',
+      '/ledger/fabric CONFIG_REQUIRED',
+    ]);
+  });
+});
