@@ -57,6 +57,14 @@ export class Roster {
     private readonly scope = '',
   ) {}
 
+  /** The writes that add one entry and its name index (also a bulk loader's unit). */
+  attachOps(e: RosterEntry): BatchOp[] {
+    return [
+      { type: 'put', sublevel: SUB, key: entryKey(this.scope, e), value: e },
+      { type: 'put', sublevel: SUB, key: nameKey(this.scope, e), value: entryKey(this.scope, e) },
+    ];
+  }
+
   /** Every entry of a policy number (all insurers and programmes): one short range scan. */
   async byPolicy(policy: string): Promise<RosterEntry[]> {
     const prefix = policyPrefix(this.scope, policy);
@@ -65,6 +73,35 @@ export class Roster {
       .sublevel<RosterEntry>(SUB)
       .values({ gte: prefix, lt: prefix + '\uffff' }))
       out.push(v);
+    return out;
+  }
+
+  /**
+   * Entries of many policies at once: point scans for a few, one sweep of this scope for many (an invoice of
+   * thousands of lines reads the roster once instead of opening thousands of iterators).
+   */
+  async byPolicies(policies: readonly string[]): Promise<Map<string, RosterEntry[]>> {
+    const wanted = new Set(policies.map(normPolicy));
+    const out = new Map<string, RosterEntry[]>([...wanted].map((p) => [p, []]));
+    if (wanted.size <= 500) {
+      for (const p of wanted) out.set(p, await this.byPolicy(p));
+      return out;
+    }
+    // Keys carry the policy: sweep keys only, then decode just the entries an invoice names.
+    const prefix = `p${SEP}${this.scope}${SEP}`;
+    const keys: string[] = [];
+    for await (const k of this.store
+      .sublevel<RosterEntry>(SUB)
+      .keys({ gte: prefix, lt: prefix + '\uffff' })) {
+      const p = k.slice(prefix.length, k.indexOf(SEP, prefix.length));
+      if (wanted.has(p)) keys.push(k);
+    }
+    const sub = this.store.sublevel<RosterEntry>(SUB) as unknown as {
+      getMany(k: string[]): Promise<Array<RosterEntry | undefined>>;
+    };
+    for (const e of await sub.getMany(keys)) {
+      if (e) out.get(normPolicy(e.policyNumber))?.push(e);
+    }
     return out;
   }
 
@@ -175,8 +212,7 @@ export class Roster {
           rowId: row.rowId,
         };
         (await current(policy)).push(e);
-        ops.push({ type: 'put', sublevel: SUB, key: entryKey(this.scope, e), value: e });
-        ops.push({ type: 'put', sublevel: SUB, key: nameKey(this.scope, e), value: entryKey(this.scope, e) });
+        ops.push(...this.attachOps(e));
       } else if (row.action === 'detach') {
         const active = entries.find((e) => e.from <= period.to && period.to <= e.to);
         if (!active) {

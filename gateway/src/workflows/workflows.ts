@@ -11,7 +11,7 @@ import type {
 } from '../../../formats/src/types.js';
 import type { GatewayNode, DocumentHandler, Notification } from '../node/index.js';
 import { billedKey, checkInvoice } from './invoice-check.js';
-import { normPolicy, Roster, type Contract, type RosterEntry } from './roster.js';
+import { normPolicy, Roster, type Contract } from './roster.js';
 
 type Doc = { header: Record<string, unknown>; body: Record<string, unknown> };
 const SUB = 'workflows';
@@ -201,7 +201,8 @@ export class Workflows {
     return out;
   }
 
-  private async saveLetter(s: LetterState): Promise<void> {
+  /** Records a letter's state (also how an insurer imports letters issued before it joined). */
+  async saveLetter(s: LetterState): Promise<void> {
     await this.node.store.batch([
       { type: 'put', sublevel: SUB, key: `gl${S}${s.letter.letterNumber}`, value: s },
       {
@@ -228,6 +229,13 @@ export class Workflows {
       { type: 'put', sublevel: SUB, key: `pl${S}${s.clinic}${S}${s.documentId}`, value: s },
     ]);
     return { action: 'none' };
+  }
+
+  /** Records a price list's state (also how an insurer imports the versions it agreed before joining). */
+  async savePriceList(s: PriceListState): Promise<void> {
+    await this.node.store.batch([
+      { type: 'put', sublevel: SUB, key: `pl${S}${s.clinic}${S}${s.documentId}`, value: s },
+    ]);
   }
 
   async priceLists(clinic: string): Promise<PriceListState[]> {
@@ -370,18 +378,10 @@ export class Workflows {
   /** Runs the automatic check with every lookup done in bulk, and stores the draft act for the expert. */
   async draftAct(invoiceId: string, clinic: string, invoice: InvoiceBody): Promise<ActDraft> {
     const clinicRoster = new Roster(this.node.store, clinic);
-    const policies = [...new Set(invoice.lines.map((l) => normPolicy(l.patient.policyNumber)))];
-    const roster = new Map<string, RosterEntry[]>();
-    for (let i = 0; i < policies.length; i += 256) {
-      const chunk = policies.slice(i, i + 256);
-      const found = await Promise.all(chunk.map((p) => clinicRoster.byPolicy(p)));
-      chunk.forEach((p, j) =>
-        roster.set(
-          p,
-          found[j].filter((e) => e.insurer === this.node.participantId),
-        ),
-      );
-    }
+    const found = await clinicRoster.byPolicies(invoice.lines.map((l) => l.patient.policyNumber));
+    const roster = new Map(
+      [...found].map(([p, es]) => [p, es.filter((e) => e.insurer === this.node.participantId)]),
+    );
     const numbers = [
       ...new Set(invoice.lines.flatMap((l) => (l.guaranteeLetter ? [l.guaranteeLetter.letterNumber] : []))),
     ];
@@ -390,10 +390,10 @@ export class Workflows {
       SUB,
       `glu${S}${clinic}`,
     );
-    for (const n of numbers) {
-      const s = await this.node.store.get<LetterState>(SUB, `gl${S}${n}`);
-      if (s && s.clinic === clinic) letters.set(n, s.letter);
-    }
+    const states = await this.getMany<LetterState>(numbers.map((n) => `gl${S}${n}`));
+    states.forEach((st) => {
+      if (st && st.clinic === clinic) letters.set(st.letter.letterNumber, st.letter);
+    });
     const billedKeys = invoice.lines.map(
       (l) => `bl${S}${clinic}${S}${billedKey(l.patient.policyNumber, l.serviceCode, l.serviceDate)}`,
     );
@@ -433,6 +433,12 @@ export class Workflows {
       ...billedKeys.map((key) => ({ type: 'put' as const, sublevel: SUB, key, value: invoiceId })),
     ]);
     return draft;
+  }
+
+  private getMany<V>(keys: string[]): Promise<Array<V | undefined>> {
+    return (
+      this.node.store.sublevel<V>(SUB) as unknown as { getMany(k: string[]): Promise<Array<V | undefined>> }
+    ).getMany(keys);
   }
 
   async act(invoiceId: string): Promise<ActDraft> {

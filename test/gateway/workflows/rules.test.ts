@@ -76,6 +76,17 @@ describe('roster rules (real LevelDB)', () => {
     expect(byName.map((e) => e.policyNumber)).to.deep.equal(['ДМС-1001']);
   });
 
+  it('looks up many policies by one sweep with the same answer as point lookups', async () => {
+    await apply(list(Array.from({ length: 700 }, (_, n) => attach(n))));
+    const asked = Array.from({ length: 650 }, (_, n) => person(n * 2).policyNumber);
+    const swept = await roster.byPolicies(asked);
+    expect(swept.size).to.equal(650);
+    for (const p of asked.slice(0, 50)) {
+      expect(swept.get(p.toUpperCase())).to.deep.equal(await roster.byPolicy(p));
+    }
+    expect(swept.get(person(1000).policyNumber.toUpperCase()) ?? []).to.have.length(0);
+  });
+
   it('ROSTER_DUPLICATE_ROW: the same person, programme and action twice in one list', async () => {
     const errors = await apply(list([attach(1), { ...attach(1), rowId: 'again' }]));
     expect(errors).to.deep.equal([

@@ -1,0 +1,228 @@
+// Invoice check (10,000 lines against a roster of 100,000 and 5,000 guarantee letters) and coverage-check latency
+// with a roster of 1,000,000 people, each beside a baseline measured in the same run.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { GuaranteeLetterBody, InvoiceBody, InvoiceLine, PriceListBody } from '../formats/src/types.js';
+import { GatewayStore } from '../gateway/src/store/store.js';
+import { checkInvoice, Roster, Workflows, type RosterEntry } from '../gateway/src/workflows/index.js';
+import { EmbeddedLedger, LocalCA } from '../gateway/src/ledger/embedded/index.js';
+import { GatewayNode } from '../gateway/src/node/index.js';
+import { generateParticipantKeys } from '../gateway/src/crypto/index.js';
+import { result, type Bench, type BenchOptions } from './types.js';
+
+const programme = { code: 'APP', name: 'АПП' };
+const policy = (i: number) => `ДМС-77-${String(i).padStart(7, '0')}`;
+const entry = (i: number, insurer = 'INS'): RosterEntry => ({
+  insurer,
+  policyNumber: policy(i),
+  programme,
+  person: {
+    lastName: `Фамилия${i % 5000}`,
+    firstName: `Имя${i % 97}`,
+    birthDate: `19${50 + (i % 50)}-0${1 + (i % 9)}-1${i % 10}`,
+  },
+  from: '2026-01-01',
+  to: '2026-12-31',
+  listId: 'bulk',
+  rowId: String(i),
+});
+
+async function load(
+  store: GatewayStore,
+  roster: Roster,
+  n: number,
+  progress: BenchOptions['progress'],
+): Promise<void> {
+  const chunk = 20_000;
+  for (let i = 0; i < n; i += chunk) {
+    const ops = [];
+    for (let j = i; j < Math.min(n, i + chunk); j++) ops.push(...roster.attachOps(entry(j)));
+    await store.batch(ops);
+    if ((i / chunk) % 10 === 0)
+      progress(`workflows: roster ${i.toLocaleString('en-US')} / ${n.toLocaleString('en-US')} people loaded`);
+  }
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+async function coverageBench(progress: BenchOptions['progress']) {
+  const dir = await mkdtemp(path.join(tmpdir(), 'dmsnet-bench-cov-'));
+  const store = await GatewayStore.open(dir);
+  try {
+    const roster = new Roster(store);
+    const N = 1_000_000;
+    await load(store, roster, N, progress);
+    progress('workflows: 20,000 coverage checks by policy, beside raw level gets');
+    const queries = Array.from({ length: 20_000 }, (_, k) => (k * 7919) % N);
+    const timed = async (fn: (i: number) => Promise<unknown>) => {
+      const t: number[] = [];
+      for (const q of queries) {
+        const s = performance.now();
+        await fn(q);
+        t.push(performance.now() - s);
+      }
+      return t.sort((a, b) => a - b);
+    };
+    const ours = await timed(async (i) => roster.coverage(await roster.byPolicy(policy(i)), '2026-06-01'));
+    const raw = store.sublevel<string>('bench-raw');
+    await store.batch(
+      queries.map((q) => ({ type: 'put' as const, sublevel: 'bench-raw', key: policy(q), value: 'x' })),
+    );
+    const base = await timed((i) => raw.get(policy(i)));
+    return [50, 95, 99].map((p) =>
+      result(
+        `coverage check p${p} (1,000,000 people)`,
+        percentile(ours, p),
+        'ms',
+        'raw level get of one key',
+        percentile(base, p),
+        p === 99 ? 'p99 < 5 ms' : undefined,
+      ),
+    );
+  } finally {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function invoiceBench(progress: BenchOptions['progress']) {
+  const roster = new Map<string, RosterEntry[]>();
+  for (let i = 0; i < 100_000; i++) roster.set(policy(i), [entry(i)]);
+  const codes = Array.from({ length: 50 }, (_, i) => `B01.0${String(10 + i).padStart(2, '0')}.001`);
+  const pl: PriceListBody = {
+    priceListNumber: 'P',
+    version: 1,
+    validity: { from: '2026-01-01' },
+    currency: 'RUB',
+    lines: codes.map((c, i) => ({ rowId: String(i), serviceCode: c, name: c, price: 100_000 + i * 1000 })),
+  };
+  const letters = new Map<string, GuaranteeLetterBody>();
+  for (let g = 0; g < 5000; g++) {
+    letters.set(`GL-${g}`, {
+      letterNumber: `GL-${g}`,
+      issueDate: '2026-01-01',
+      status: 'issued',
+      patient: { lastName: 'x', firstName: 'y', birthDate: '1980-01-01', sex: 'M', policyNumber: policy(g) },
+      validity: { from: '2026-01-01', to: '2026-12-31' },
+      currency: 'RUB',
+      amountLimit: 10_000_000,
+      lines: codes.slice(0, 5).map((c, i) => ({
+        rowId: String(i),
+        serviceCode: c,
+        quantity: 3,
+        unitPrice: pl.lines[i].price,
+        amount: pl.lines[i].price * 3,
+      })),
+    });
+  }
+  const lines: InvoiceLine[] = Array.from({ length: 10_000 }, (_, k) => {
+    const p = (k * 37) % 110_000; // some not in the roster
+    const c = k % 50;
+    const price = pl.lines[c].price + (k % 97 === 0 ? 500 : 0);
+    return {
+      rowId: String(k + 1),
+      patient: { lastName: 'x', firstName: 'y', birthDate: '1980-01-01', sex: 'M', policyNumber: policy(p) },
+      serviceCode: codes[c],
+      serviceDate: `2026-0${1 + (k % 9)}-1${k % 10}`,
+      quantity: 1,
+      unitPrice: price,
+      amount: price,
+      ...(p < 5000 && c < 5 ? { guaranteeLetter: { letterNumber: `GL-${p}` } } : {}),
+    };
+  });
+  const invoice = {
+    invoiceNumber: 'B',
+    invoiceDate: '2026-10-01',
+    billingPeriod: { from: '2026-01-01', to: '2026-09-30' },
+    contract: { number: 'C', date: '2026-01-01' },
+    currency: 'RUB',
+    total: lines.reduce((t, l) => t + l.amount, 0),
+    lines,
+  } as InvoiceBody;
+  progress('workflows: checking a 10,000-line invoice (in memory, then with the lookups from LevelDB)');
+  const run = () =>
+    checkInvoice({
+      invoiceId: 'I',
+      invoice,
+      roster,
+      letters,
+      letterQuantityUsed: new Map(),
+      letterAmountUsed: new Map(),
+      priceListAt: () => pl,
+      billedBefore: new Set(),
+      actDate: '2026-10-02',
+    });
+  run(); // warm-up: JIT and the dictionary load
+  const rounds = 5;
+  let t = performance.now();
+  for (let r = 0; r < rounds; r++) run();
+  const pure = (performance.now() - t) / rounds;
+  t = performance.now();
+  let sum = 0;
+  for (let r = 0; r < rounds; r++) for (const l of lines) sum += l.amount;
+  const base = (performance.now() - t) / rounds;
+  if (sum < 0) throw new Error('unreachable');
+
+  // The whole draft on a real insurer node: bulk roster, letter, price-list and duplicate lookups from its LevelDB.
+  const dir = await mkdtemp(path.join(tmpdir(), 'dmsnet-bench-inv-'));
+  const ca = await LocalCA.open(path.join(dir, 'ca'), 'BenchMSP');
+  const ledger = await EmbeddedLedger.open({
+    dir: path.join(dir, 'ledger'),
+    msps: [{ mspId: 'BenchMSP', rootCertificate: ca.certificate }],
+  });
+  const node = await GatewayNode.open({
+    participantId: 'INS',
+    dataDir: path.join(dir, 'node'),
+    ledger: ledger.connect({ mspId: 'BenchMSP', ...(await ca.issue({ commonName: 'ins' })) }),
+    keys: await generateParticipantKeys(),
+    keyVersion: 1,
+  });
+  try {
+    const w = new Workflows(node, { role: 'insurer' });
+    const clinicRoster = new Roster(node.store, 'CLINIC');
+    for (let i = 0; i < 100_000; i += 20_000) {
+      await node.store.batch(
+        Array.from({ length: 20_000 }, (_, j) => clinicRoster.attachOps(entry(i + j))).flat(),
+      );
+    }
+    for (const letter of letters.values())
+      await w.saveLetter({
+        documentId: `d-${letter.letterNumber}`,
+        insurer: 'INS',
+        clinic: 'CLINIC',
+        letter,
+      });
+    await w.savePriceList({ documentId: 'PL', clinic: 'CLINIC', state: 'ACCEPTED', priceList: pl });
+    const draftRounds = 3;
+    t = performance.now();
+    for (let r = 0; r < draftRounds; r++) await w.draftAct(`I-${r}`, 'CLINIC', invoice);
+    const stored = (performance.now() - t) / draftRounds;
+    return [
+      result('invoice check, 10,000 lines, in memory', pure, 'ms', 'loop summing the invoice amounts', base),
+      result(
+        'invoice check + lookups in LevelDB (roster 100,000, 5,000 letters)',
+        stored,
+        'ms',
+        'loop summing the invoice amounts',
+        base,
+        '< 1000 ms',
+      ),
+    ];
+  } finally {
+    await node.stop();
+    await ledger.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export const benches: Bench[] = [
+  {
+    name: 'workflows',
+    async run({ progress }) {
+      return [...(await invoiceBench(progress)), ...(await coverageBench(progress))];
+    },
+  },
+];
