@@ -211,4 +211,20 @@ describe('adapters: folder drop on a real embedded network', function () {
     expect(existsSync(path.join(dir, 'in', 'detach-12.xlsx'))).to.equal(false);
     expect((await readdir(path.join(dir, 'done'))).length).to.equal(2);
   });
+
+  it('resumes a file claimed into work/ by a process killed before it wrote the journal', async () => {
+    const dir = path.join(root, 'claimed');
+    const bytes = sample('insured-list-attach.csv');
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    for (const d of ['in', 'work']) await mkdir(path.join(dir, d), { recursive: true });
+    await writeFile(path.join(dir, 'work', `${hash}__attach-lost.csv`), bytes);
+    const fd = dropFor(dir, net.net.get('insurer').node, 'insurer', 'clinic');
+    await fd.start();
+    await fd.poll();
+    await fd.stop();
+    expect(await readdir(path.join(dir, 'done'))).to.deep.equal(['attach-lost.csv']);
+    const journal = JSON.parse(await readFile(path.join(dir, '.journal', `${hash}.json`), 'utf8'));
+    expect(journal.state).to.equal('done');
+    expect(journal.document, 'the plaintext leaves the journal once sent').to.equal(undefined);
+  });
 });

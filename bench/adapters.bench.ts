@@ -1,0 +1,74 @@
+// Folder-drop conversion speed: a 20,000-row Windows-1251 insured list (the real sample's rows, repeated with
+// fresh row numbers and policy numbers) imported through its mapping, beside validateDocument of the very
+// document it yields, in the same run: the conversion's own cost is the ratio above 1.
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import iconv from 'iconv-lite';
+import { repoPath, validateDocument } from '../formats/src/index.js';
+import { importTable, loadMapping } from '../gateway/src/adapters/index.js';
+import { result, type Bench } from './types.js';
+
+const ROWS = 20_000;
+const ROUNDS = 3;
+
+async function medianMs(fn: () => Promise<void> | void, rounds: number): Promise<number> {
+  await fn();
+  const times: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const start = performance.now();
+    await fn();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+export const benches: Bench[] = [
+  {
+    name: 'adapters: import a CSV insured list',
+    async run({ progress }) {
+      const mapping = loadMapping(repoPath('gateway', 'mappings', 'insurer-insured-list-attach.csv.yaml'));
+      const text = iconv.decode(
+        readFileSync(repoPath('gateway', 'mappings', 'samples', 'insured-list-attach.csv')),
+        'win1251',
+      );
+      const lines = text.split('\r\n');
+      const header = lines.findIndex((l) => l.startsWith('№ п/п'));
+      const data = lines.slice(header + 1).filter((l) => /^\d+;/.test(l));
+      progress(
+        `building a ${ROWS.toLocaleString('en-US')}-row Windows-1251 CSV from the sample's ${data.length} rows`,
+      );
+      const out = lines.slice(0, header + 1);
+      for (let i = 0; i < ROWS; i++) {
+        const cells = data[i % data.length]!.split(';');
+        cells[0] = String(i + 1);
+        cells[6] = `ДМС-77-${String(1_000_000 + i)}`;
+        out.push(cells.join(';'));
+      }
+      const bytes = new Uint8Array(iconv.encode(out.join('\r\n') + '\r\n', 'win1251'));
+      const parties = { sender: { ogrn: '1027739820921' }, addressee: { ogrn: '1027700132195' } };
+      const first = await importTable(bytes, mapping, parties);
+      if (first.errors.length !== 0)
+        throw new Error(`the generated list should be valid, got ${first.errors.length} errors`);
+      progress(
+        `${(bytes.length / 1e6).toFixed(1)} MB; timing importTable and validateDocument, ${ROUNDS} rounds each`,
+      );
+      const importMs = await medianMs(async () => {
+        await importTable(bytes, mapping, parties);
+      }, ROUNDS);
+      const validateMs = await medianMs(() => {
+        validateDocument(first.document);
+      }, ROUNDS);
+      return [
+        result(
+          `import ${ROWS} CSV rows (decode, parse, map, validate)`,
+          importMs,
+          'ms',
+          'validateDocument of the same document',
+          validateMs,
+          'import within 5x of validation alone',
+        ),
+      ];
+    },
+  },
+];
