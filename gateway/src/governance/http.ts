@@ -1,0 +1,199 @@
+// The format registry over HTTP, so the association's tools (dmsnet-format) never need ledger credentials of
+// their own: they hold the gateway's bearer token and the gateway signs with its participant identity.
+import { createHash } from 'node:crypto';
+import { Router, json, type Request, type Response } from 'express';
+import { DmsnetError } from '../../../formats/src/errors.js';
+import type { LedgerClient } from '../ledger/types.js';
+
+const STATUS_BY_CODE: Record<string, number> = {
+  PROPOSAL_NOT_FOUND: 404,
+  NOT_FOUND: 404,
+  FORBIDDEN: 403,
+  NOT_AUTHORIZED: 403,
+  ALREADY_VOTED: 409,
+  PROPOSAL_EXISTS: 409,
+};
+
+const decode = (b: Uint8Array) => JSON.parse(Buffer.from(b).toString('utf8')) as unknown;
+
+function fail(res: Response, err: unknown): void {
+  if (err instanceof DmsnetError || (err as { code?: string }).code) {
+    const e = err as DmsnetError;
+    res
+      .status(
+        STATUS_BY_CODE[e.code] ??
+          (e.code.includes('FORBIDDEN') || e.code.includes('NOT_ALLOWED') ? 403 : 400),
+      )
+      .json({
+        code: e.code,
+        message: e.message,
+        errors: e.errors ?? [],
+      });
+    return;
+  }
+  res.status(500).json({ code: 'INTERNAL', message: 'internal error', errors: [] });
+}
+
+const bad = (res: Response, pointer: string, message: string) =>
+  res.status(400).json({
+    code: 'REQUEST_INVALID',
+    message: `${pointer}: ${message}`,
+    errors: [{ pointer, code: 'REQUEST_INVALID', message }],
+  });
+
+/** Mount under the API's auth (startGatewayServer({routers: [governanceRouter(ledger)]})). */
+export function governanceRouter(ledger: LedgerClient): Router {
+  const r = Router();
+  const submit = async (fn: string, args: string[]) => (await ledger.submit(fn, args)).result;
+  r.use('/v1/governance', json({ limit: '4mb' }));
+  const run = (h: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response) =>
+    h(req, res).catch((err: unknown) => fail(res, err));
+
+  r.post(
+    '/v1/governance/proposals',
+    run(async (req, res) => {
+      const b = (req.body ?? {}) as {
+        type?: unknown;
+        version?: unknown;
+        schemaText?: unknown;
+        effectiveFrom?: unknown;
+      };
+      if (typeof b.type !== 'string') return void bad(res, '/type', 'must be a document type');
+      if (typeof b.version !== 'string') return void bad(res, '/version', 'must be a version string');
+      if (typeof b.schemaText !== 'string') return void bad(res, '/schemaText', 'must be the schema text');
+      if (typeof b.effectiveFrom !== 'string')
+        return void bad(res, '/effectiveFrom', 'must be a date YYYY-MM-DD');
+      const schemaHash = createHash('sha256').update(b.schemaText).digest('hex');
+      const out = decode(
+        await submit('formats:propose', [
+          JSON.stringify({
+            type: b.type,
+            version: b.version,
+            schemaText: b.schemaText,
+            schemaHash,
+            effectiveFrom: b.effectiveFrom,
+          }),
+        ]),
+      );
+      res.status(201).json(out);
+    }),
+  );
+  r.post(
+    '/v1/governance/proposals/:type/:version/votes',
+    run(async (req, res) => {
+      const choice = (req.body as { choice?: unknown } | undefined)?.choice;
+      if (choice !== 'yes' && choice !== 'no') return void bad(res, '/choice', 'must be yes or no');
+      res.json(
+        decode(await submit('formats:vote', [String(req.params.type), String(req.params.version), choice])),
+      );
+    }),
+  );
+  r.post(
+    '/v1/governance/proposals/:type/:version/retire',
+    run(async (req, res) => {
+      res.json(decode(await submit('formats:retire', [String(req.params.type), String(req.params.version)])));
+    }),
+  );
+  r.get(
+    '/v1/governance/proposals/:type/:version',
+    run(async (req, res) => {
+      res.json(
+        decode(
+          await ledger.evaluate('formats:status', [String(req.params.type), String(req.params.version)]),
+        ),
+      );
+    }),
+  );
+  r.get(
+    '/v1/governance/proposals',
+    run(async (_req, res) => {
+      // Schema texts stay out of the listing: a list of twenty versions would otherwise be megabytes.
+      const all = decode(await ledger.evaluate('formats:list', [])) as Array<Record<string, unknown>>;
+      res.json(all.map(({ schemaText: _omit, ...rest }) => rest));
+    }),
+  );
+  r.get(
+    '/v1/governance/schemas/:type/:version',
+    run(async (req, res) => {
+      const text = Buffer.from(
+        await ledger.evaluate('formats:getSchema', [String(req.params.type), String(req.params.version)]),
+      ).toString('utf8');
+      res.type('application/schema+json').send(text);
+    }),
+  );
+  return r;
+}
+
+const err = { $ref: '#/components/schemas/Error' };
+const errResp = { description: 'error', content: { 'application/json': { schema: err } } };
+const pv = [
+  { name: 'type', in: 'path', required: true, schema: { type: 'string' } },
+  { name: 'version', in: 'path', required: true, schema: { type: 'string' } },
+];
+
+/** OpenAPI 3.1 path items for the router above, to merge into the gateway's document. */
+export const GOVERNANCE_OPENAPI_PATHS = {
+  '/v1/governance/proposals': {
+    get: {
+      summary: 'Every proposed format version with its state',
+      responses: { '200': { description: 'list' } },
+    },
+    post: {
+      summary: 'Propose a format version (type, version, schemaText, effectiveFrom)',
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['type', 'version', 'schemaText', 'effectiveFrom'],
+              properties: {
+                type: { type: 'string' },
+                version: { type: 'string' },
+                schemaText: { type: 'string' },
+                effectiveFrom: { type: 'string', format: 'date' },
+              },
+            },
+          },
+        },
+      },
+      responses: { '201': { description: 'proposed' }, '400': errResp, '403': errResp },
+    },
+  },
+  '/v1/governance/proposals/{type}/{version}': {
+    get: {
+      summary: 'Status and votes',
+      parameters: pv,
+      responses: { '200': { description: 'status' }, '404': errResp },
+    },
+  },
+  '/v1/governance/proposals/{type}/{version}/votes': {
+    post: {
+      summary: 'Vote yes or no',
+      parameters: pv,
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: { type: 'object', required: ['choice'], properties: { choice: { enum: ['yes', 'no'] } } },
+          },
+        },
+      },
+      responses: { '200': { description: 'status after the vote' }, '403': errResp, '404': errResp },
+    },
+  },
+  '/v1/governance/proposals/{type}/{version}/retire': {
+    post: {
+      summary: 'Retire a version (association only)',
+      parameters: pv,
+      responses: { '200': { description: 'retired' }, '403': errResp },
+    },
+  },
+  '/v1/governance/schemas/{type}/{version}': {
+    get: {
+      summary: 'The schema text',
+      parameters: pv,
+      responses: { '200': { description: 'schema' }, '404': errResp },
+    },
+  },
+} as const;
