@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // dmsnet-format: validate, generate, canonicalise and digest dmsnet documents.
 import { Command, InvalidArgumentError } from 'commander';
+import { registerGovernanceCommands } from '../governance/commands.js';
 import { canonicalDigest, canonicalJson } from '../canonical.js';
 import { DmsnetError, type FieldError } from '../errors.js';
 import { generateDocument } from '../generator/generate.js';
@@ -118,6 +119,8 @@ program
   .action(async (file: string) => {
     process.stdout.write(canonicalDigest(await readOrExit(file)) + '\n');
   });
+
+registerGovernanceCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof DmsnetError ? `${err.code}: ${err.message}` : String(err);
