@@ -214,7 +214,8 @@ describe('adapters: folder drop on a real embedded network', function () {
 
   it('resumes a file claimed into work/ by a process killed before it wrote the journal', async () => {
     const dir = path.join(root, 'claimed');
-    const bytes = sample('insured-list-attach.csv');
+    // Other bytes than the first test's file: another document id (the same id with another createdAt is a conflict).
+    const bytes = new Uint8Array([...sample('insured-list-attach.csv'), 0x0d, 0x0a]);
     const hash = createHash('sha256').update(bytes).digest('hex');
     for (const d of ['in', 'work']) await mkdir(path.join(dir, d), { recursive: true });
     await writeFile(path.join(dir, 'work', `${hash}__attach-lost.csv`), bytes);
