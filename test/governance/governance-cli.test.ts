@@ -46,10 +46,10 @@ describe('governance through the dmsnet-format CLI', function () {
         routers: [governanceRouter(p.ledger)],
       });
     }
-    // Insurers vote on formats from here on; a majority of the two decides.
+    // Insurers vote on formats from here on; both must agree.
     await net
       .get('association')
-      .ledger.submit('formats:setRules', [JSON.stringify({ voterRoles: ['insurer'], quorum: 0.5 })]);
+      .ledger.submit('formats:setRules', [JSON.stringify({ voterRoles: ['insurer'], quorum: 1 })]);
   });
   after(async () => {
     for (const s of Object.values(servers)) await s.close();
@@ -88,6 +88,7 @@ describe('governance through the dmsnet-format CLI', function () {
     const proposed = await fmtJson('association', 'propose', 'insured-list', '2', file, '--effective', today);
     expect(proposed.state).to.equal('PROPOSED');
     await fmt('insurer1', 'vote', 'insured-list@2', 'yes');
+    expect((await fmtJson('association', 'status', 'insured-list@2')).state).to.equal('PROPOSED');
     await fmt('insurer2', 'vote', 'insured-list@2', 'yes');
     const status = await fmtJson('insurer1', 'status', 'insured-list@2');
     expect(status.state).to.equal('APPROVED');

@@ -1,7 +1,7 @@
 // The format registry over HTTP, so the association's tools (dmsnet-format) never need ledger credentials of
 // their own: they hold the gateway's bearer token and the gateway signs with its participant identity.
 import { createHash } from 'node:crypto';
-import { Router, json, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { DmsnetError } from '../../../formats/src/errors.js';
 import type { LedgerClient } from '../ledger/types.js';
 
@@ -41,16 +41,16 @@ const bad = (res: Response, pointer: string, message: string) =>
     errors: [{ pointer, code: 'REQUEST_INVALID', message }],
   });
 
-/** Mount under the API's auth (startGatewayServer({routers: [governanceRouter(ledger)]})). */
+/** Pass to startGatewayServer({routers: [governanceRouter(ledger)]}): mounted under /v1 behind the token. */
 export function governanceRouter(ledger: LedgerClient): Router {
   const r = Router();
   const submit = async (fn: string, args: string[]) => (await ledger.submit(fn, args)).result;
-  r.use('/v1/governance', json({ limit: '4mb' }));
+  // Mounted under /v1 by startGatewayServer, after its JSON body parser.
   const run = (h: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response) =>
     h(req, res).catch((err: unknown) => fail(res, err));
 
   r.post(
-    '/v1/governance/proposals',
+    '/governance/proposals',
     run(async (req, res) => {
       const b = (req.body ?? {}) as {
         type?: unknown;
@@ -79,7 +79,7 @@ export function governanceRouter(ledger: LedgerClient): Router {
     }),
   );
   r.post(
-    '/v1/governance/proposals/:type/:version/votes',
+    '/governance/proposals/:type/:version/votes',
     run(async (req, res) => {
       const choice = (req.body as { choice?: unknown } | undefined)?.choice;
       if (choice !== 'yes' && choice !== 'no') return void bad(res, '/choice', 'must be yes or no');
@@ -89,13 +89,13 @@ export function governanceRouter(ledger: LedgerClient): Router {
     }),
   );
   r.post(
-    '/v1/governance/proposals/:type/:version/retire',
+    '/governance/proposals/:type/:version/retire',
     run(async (req, res) => {
       res.json(decode(await submit('formats:retire', [String(req.params.type), String(req.params.version)])));
     }),
   );
   r.get(
-    '/v1/governance/proposals/:type/:version',
+    '/governance/proposals/:type/:version',
     run(async (req, res) => {
       res.json(
         decode(
@@ -105,7 +105,7 @@ export function governanceRouter(ledger: LedgerClient): Router {
     }),
   );
   r.get(
-    '/v1/governance/proposals',
+    '/governance/proposals',
     run(async (_req, res) => {
       // Schema texts stay out of the listing: a list of twenty versions would otherwise be megabytes.
       const all = decode(await ledger.evaluate('formats:list', [])) as Array<Record<string, unknown>>;
@@ -113,7 +113,7 @@ export function governanceRouter(ledger: LedgerClient): Router {
     }),
   );
   r.get(
-    '/v1/governance/schemas/:type/:version',
+    '/governance/schemas/:type/:version',
     run(async (req, res) => {
       const text = Buffer.from(
         await ledger.evaluate('formats:getSchema', [String(req.params.type), String(req.params.version)]),
