@@ -16,6 +16,7 @@ import { EmbeddedLedger, LocalCA } from '../../gateway/src/ledger/embedded/index
 import type { LedgerClient } from '../../gateway/src/ledger/types.js';
 import { GatewayNode } from '../../gateway/src/node/index.js';
 import { startGatewayServer } from '../../gateway/src/api/server.js';
+import { governanceRouter } from '../../gateway/src/governance/http.js';
 import { loadConfig, NodeConfigError, readToken, resolveIn, type NodeConfig } from './config.js';
 import { SANDBOX_ASSOCIATION_MSP } from './init.js';
 
@@ -171,6 +172,7 @@ export async function startNode(
     token,
     logger,
     maxBodyBytes: config.api.maxBodyBytes,
+    routers: [governanceRouter(client)],
   });
   say(`gateway listening on ${server.url}`);
   return {

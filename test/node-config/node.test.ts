@@ -1,4 +1,9 @@
+import 'reflect-metadata';
 import { expect } from 'chai';
+import * as x509 from '@peculiar/x509';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,6 +13,8 @@ import { sodium } from '../../gateway/src/crypto/index.js';
 import { CONFIG_FILE } from '../../node-config/src/config.js';
 import { initNode } from '../../node-config/src/init.js';
 import { checkNode, startNode } from '../../node-config/src/node.js';
+
+const run = promisify(execFile);
 
 describe('node-config: init → check → start', () => {
   let dir: string;
@@ -86,5 +93,59 @@ describe('node-config: init → check → start', () => {
       '/api/colour CONFIG_UNKNOWN_KEY',
       '/ledger/fabric CONFIG_REQUIRED',
     ]);
+  });
+});
+
+describe('node-config: the dmsnet-node binary and fabric mode', () => {
+  let dir: string;
+  const ogrn = generateOgrn(createRng(43));
+  const bin = fileURLToPath(new URL('../../node-config/src/cli.js', import.meta.url));
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'dmsnet-node-fab-'));
+  });
+  after(async () => rm(dir, { recursive: true, force: true }));
+
+  it('init --ledger fabric writes a CSR naming the participant and the MSP layout; check reports the unreachable peer', async () => {
+    const nodeDir = path.join(dir, 'insurer');
+    const env = { ...process.env, DMSNET_PASSPHRASE: 'pw' };
+    await run(
+      process.execPath,
+      [
+        bin,
+        'init',
+        '--role',
+        'insurer',
+        '--ogrn',
+        ogrn,
+        '--name',
+        'АО «Ф»',
+        '--dir',
+        nodeDir,
+        '--ledger',
+        'fabric',
+        '--peer-endpoint',
+        '127.0.0.1:1',
+      ],
+      { env },
+    );
+    const csr = new x509.Pkcs10CertificateRequest(
+      await readFile(path.join(nodeDir, 'msp', 'csr.pem'), 'utf8'),
+    );
+    expect(csr.subject).to.contain(`CN=${ogrn}`);
+    expect(await csr.verify()).to.equal(true);
+    for (const d of ['msp/keystore/key.pem', 'msp/signcerts', 'msp/cacerts', 'tls']) {
+      await stat(path.join(nodeDir, d));
+    }
+    let out = '';
+    let code = 0;
+    try {
+      await run(process.execPath, [bin, 'check', nodeDir], { env });
+    } catch (err) {
+      out = (err as { stdout: string }).stdout;
+      code = (err as { code: number }).code;
+    }
+    expect(code).to.equal(1);
+    expect(out).to.contain('/ledger/fabric/tls/caCert\tFILE_MISSING');
+    expect(out).to.contain('/ledger/fabric/peerEndpoint\tLEDGER_UNREACHABLE');
   });
 });
