@@ -128,15 +128,23 @@ async function writeFabricIdentity(dir: string, ogrn: string, mspId: string): Pr
     name: `CN=${ogrn}, OU=client, O=${mspId}`,
     keys,
     signingAlgorithm: P256,
-    // Fabric CA reads requested attributes from the enrollment request; we record the one the chaincode needs.
-    attributes: [new x509.ChallengePasswordAttribute(`dmsnet.participant=${ogrn}`)],
   });
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)).toString('base64');
   const pem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.match(/.{1,64}/g)?.join('\n')}\n-----END PRIVATE KEY-----\n`;
   await writeFile(path.join(dir, 'msp', 'keystore', 'key.pem'), pem, { mode: 0o600 });
   await writeFile(path.join(dir, 'msp', 'csr.pem'), csr.toString('pem') + '\n');
+  // Fabric CA sets attributes at registration and puts them in the certificate on enroll (attr_reqs), never from
+  // the CSR; this file carries both halves for the operator.
   await writeFile(
     path.join(dir, 'msp', 'enrollment.json'),
-    JSON.stringify({ attrs: [{ name: 'dmsnet.participant', value: ogrn, ecert: true }] }, null, 2),
+    JSON.stringify(
+      {
+        // For the CA registrar: `fabric-ca-client register --id.attrs dmsnet.participant=<ОГРН>:ecert`.
+        registerAttrs: [{ name: 'dmsnet.participant', value: ogrn, ecert: true }],
+        attr_reqs: [{ name: 'dmsnet.participant', optional: false }],
+      },
+      null,
+      2,
+    ),
   );
 }
