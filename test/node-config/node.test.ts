@@ -49,6 +49,7 @@ describe('node-config: init → check → start', () => {
 
     const running = await startNode(nodeDir, { passphrase: 'pw' });
     try {
+      expect((await fetch(`${running.url}/v1/health`)).status).to.equal(200);
       const unauth = await fetch(`${running.url}/v1/participants`);
       expect(unauth.status).to.equal(401);
       const res = await fetch(`${running.url}/v1/participants`, {
