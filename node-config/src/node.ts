@@ -174,6 +174,11 @@ export async function startNode(
     maxBodyBytes: config.api.maxBodyBytes,
     routers: [governanceRouter(client)],
   });
+  // Config webhooks are registered once; a restart finds them in the store (their cursors and secrets survive).
+  const known = new Set((await server.webhooks.list()).map((h) => h.url));
+  for (const url of config.webhooks ?? []) {
+    if (!known.has(new URL(url).toString())) await server.webhooks.register({ url });
+  }
   say(`gateway listening on ${server.url}`);
   return {
     url: server.url,

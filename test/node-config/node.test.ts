@@ -39,6 +39,7 @@ describe('node-config: init → check → start', () => {
       port: 0,
       passphrase: 'pw',
       kdf,
+      webhooks: ['http://127.0.0.1:9/hook'],
     });
     expect((await stat(path.join(nodeDir, 'secrets', 'api-token'))).mode & 0o777).to.equal(0o600);
     const configText = await readFile(path.join(nodeDir, CONFIG_FILE), 'utf8');
@@ -63,6 +64,10 @@ describe('node-config: init → check → start', () => {
       });
       expect(formats.status).to.equal(200);
       expect(JSON.stringify(await formats.json())).to.contain('insured-list');
+      const hooks = await fetch(`${running.url}/v1/webhooks`, {
+        headers: { authorization: `Bearer ${running.token}` },
+      });
+      expect(JSON.stringify(await hooks.json())).to.contain('http://127.0.0.1:9/hook');
     } finally {
       await running.close();
     }
