@@ -31,7 +31,12 @@ export interface NodeConfig {
   keys: { file: string; version: number };
   dataDir?: string;
   webhooks?: string[];
-  adapters?: { mappings?: Array<{ file: string; dropDir?: string }> };
+  /**
+   * Folder drop (under dropDir, default "exchange"): files in in/ matching a mapping's `match` (a regular
+   * expression, default any) are converted with it and sent to its addressee; received documents of a mapped type
+   * are written to out/ in that mapping's format.
+   */
+  adapters?: { dropDir?: string; mappings?: Array<{ file: string; addressee?: string; match?: string }> };
 }
 
 export class NodeConfigError extends DmsnetError {}

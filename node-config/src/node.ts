@@ -17,6 +17,12 @@ import type { LedgerClient } from '../../gateway/src/ledger/types.js';
 import { GatewayNode } from '../../gateway/src/node/index.js';
 import { startGatewayServer } from '../../gateway/src/api/server.js';
 import { governanceRouter } from '../../gateway/src/governance/http.js';
+import {
+  FolderDrop,
+  loadMapping,
+  type DropRoute,
+  type TableMapping,
+} from '../../gateway/src/adapters/index.js';
 import { loadConfig, NodeConfigError, readToken, resolveIn, type NodeConfig } from './config.js';
 import { SANDBOX_ASSOCIATION_MSP } from './init.js';
 
@@ -180,11 +186,13 @@ export async function startNode(
     if (!known.has(new URL(url).toString())) await server.webhooks.register({ url });
   }
   say(`gateway listening on ${server.url}`);
+  const drop = await startFolderDrop(dir, config, node, say);
   return {
     url: server.url,
     token,
     node,
     async close() {
+      await drop?.stop();
       await server.close();
       await node.stop();
       await ledger.close();
@@ -237,3 +245,34 @@ async function bootstrap(
 
 // A fixed seed gives every sandbox the same valid association ОГРН.
 export const SANDBOX_ASSOCIATION_OGRN = generateOgrn(createRng(7700));
+
+/** The configured folder drop, if any mapping is configured: the clinic MIS's or back office's file interface. */
+async function startFolderDrop(
+  dir: string,
+  config: NodeConfig,
+  node: GatewayNode,
+  say: (message: string) => void,
+): Promise<FolderDrop | undefined> {
+  const mappings = config.adapters?.mappings ?? [];
+  if (!mappings.length) return undefined;
+  const routes: DropRoute[] = [];
+  const outMappings: Partial<Record<TableMapping['type'], TableMapping>> = {};
+  for (const m of mappings) {
+    const mapping = loadMapping(resolveIn(dir, m.file));
+    if (m.addressee)
+      routes.push({ match: new RegExp(m.match ?? '.', 'i'), mapping, addressee: { ogrn: m.addressee } });
+    outMappings[mapping.type] ??= mapping;
+  }
+  const root = resolveIn(dir, config.adapters?.dropDir ?? 'exchange');
+  const drop = new FolderDrop({
+    root,
+    node,
+    sender: { ogrn: config.participant.id, name: config.participant.name },
+    routes,
+    outMappings,
+    log: say,
+  });
+  await drop.start();
+  say(`folder drop watching ${path.join(root, 'in')}`);
+  return drop;
+}

@@ -96,13 +96,18 @@ export const NODE_CONFIG_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       properties: {
+        dropDir: { type: 'string', minLength: 1 },
         mappings: {
           type: 'array',
           items: {
             type: 'object',
             additionalProperties: false,
             required: ['file'],
-            properties: { file: { type: 'string', minLength: 1 }, dropDir: { type: 'string', minLength: 1 } },
+            properties: {
+              file: { type: 'string', minLength: 1 },
+              addressee: { type: 'string', pattern: '^[0-9]{13}([0-9]{2})?$' },
+              match: { type: 'string', minLength: 1, maxLength: 200 },
+            },
           },
         },
       },

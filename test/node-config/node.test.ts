@@ -4,11 +4,12 @@ import * as x509 from '@peculiar/x509';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { createRng, generateOgrn } from '../../formats/src/index.js';
+import { createRng, generateOgrn, repoPath } from '../../formats/src/index.js';
 import { sodium } from '../../gateway/src/crypto/index.js';
 import { CONFIG_FILE } from '../../node-config/src/config.js';
 import { initNode } from '../../node-config/src/init.js';
@@ -68,6 +69,53 @@ describe('node-config: init → check → start', () => {
         headers: { authorization: `Bearer ${running.token}` },
       });
       expect(JSON.stringify(await hooks.json())).to.contain('http://127.0.0.1:9/hook');
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('runs the configured folder drop: a sample file dropped into in/ is converted, sent and moved to done/', async () => {
+    const na = await sodium();
+    const kdf = {
+      opslimit: na.crypto_pwhash_OPSLIMIT_INTERACTIVE,
+      memlimit: na.crypto_pwhash_MEMLIMIT_INTERACTIVE,
+    };
+    const nodeDir = path.join(dir, 'insurer-drop');
+    const me = generateOgrn(createRng(7));
+    await initNode({
+      dir: nodeDir,
+      role: 'insurer',
+      ogrn: me,
+      name: 'АО «Тест»',
+      port: 0,
+      passphrase: 'pw',
+      kdf,
+    });
+    const configPath = path.join(nodeDir, CONFIG_FILE);
+    const config = parse(await readFile(configPath, 'utf8')) as Record<string, unknown>;
+    const mappingFile = repoPath('gateway', 'mappings', 'insurer-insured-list-attach.csv.yaml');
+    // The sandbox's only other participant is its association: the first start bootstraps it, then the route names it.
+    const first = await startNode(nodeDir, { passphrase: 'pw' });
+    const directory = await first.node.participants({});
+    await first.close();
+    const association = directory.items.find((p) => p.role === 'association')!.id;
+    config.adapters = { mappings: [{ file: mappingFile, addressee: association, match: 'attach.*\\.csv$' }] };
+    await writeFile(configPath, stringify(config));
+    expect((await checkNode(nodeDir)).errors).to.deep.equal([]);
+    const running = await startNode(nodeDir, { passphrase: 'pw' });
+    try {
+      const sample = await readFile(repoPath('gateway', 'mappings', 'samples', 'insured-list-attach.csv'));
+      await writeFile(path.join(nodeDir, 'exchange', 'in', 'attach-december.csv'), sample);
+      const deadline = Date.now() + 30_000;
+      while (
+        !existsSync(path.join(nodeDir, 'exchange', 'done', 'attach-december.csv')) &&
+        Date.now() < deadline
+      ) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(existsSync(path.join(nodeDir, 'exchange', 'done', 'attach-december.csv'))).to.equal(true);
+      const out = await running.node.listOutbox({ type: 'insured-list' });
+      expect(out.items).to.have.length(1);
     } finally {
       await running.close();
     }
