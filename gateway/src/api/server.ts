@@ -10,6 +10,7 @@ import { ApiError, errorHandler, notFound } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { eventStream } from './sse.js';
 import { validateRequest as v } from './validate.js';
+import { wrap } from './wrap.js';
 
 export interface AppOptions {
   token: string;
@@ -20,12 +21,6 @@ export interface AppOptions {
   /** Extra routers (edge workflows, governance), mounted under /v1 behind the same token. */
   routers?: Router[];
 }
-
-const wrap =
-  (fn: (req: express.Request, res: express.Response) => Promise<unknown>): RequestHandler =>
-  (req, res, next) => {
-    fn(req, res).catch(next);
-  };
 
 const onlyJson: RequestHandler = (req, _res, next) => {
   if (

@@ -1,13 +1,8 @@
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type Request } from 'express';
 import { DmsnetError } from '../../../formats/src/errors.js';
 import { validateRequest as v } from '../api/validate.js';
 import type { Workflows } from './workflows.js';
-
-const wrap =
-  (fn: (req: Request, res: Response) => Promise<unknown>): RequestHandler =>
-  (req, res, next) => {
-    fn(req, res).catch(next);
-  };
+import { wrap } from '../api/wrap.js';
 
 /** The edge workflows' endpoints, mounted under /v1 behind the gateway's token. */
 export function workflowRouter(w: Workflows): Router {
