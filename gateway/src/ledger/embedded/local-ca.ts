@@ -36,7 +36,8 @@ export class LocalCA {
     private readonly key: CryptoKey,
   ) {}
 
-  static async open(dir: string, mspId: string): Promise<LocalCA> {
+  /** Opens the CA kept in `dir`, creating it on first use; `name` tells a TLS CA from the signing CA. */
+  static async open(dir: string, mspId: string, name = `ca.${mspId.toLowerCase()}`): Promise<LocalCA> {
     const file = path.join(dir, 'ca.json');
     if (existsSync(file)) {
       const saved = JSON.parse(await readFile(file, 'utf8')) as { certificate: string; privateKey: string };
@@ -46,7 +47,7 @@ export class LocalCA {
     const now = Date.now();
     const cert = await x509.X509CertificateGenerator.createSelfSigned({
       serialNumber: randomBytes(8).toString('hex'),
-      name: `CN=ca.${mspId.toLowerCase()}, O=${mspId}`,
+      name: `CN=${name}, O=${mspId}`,
       notBefore: new Date(now - 60_000),
       notAfter: new Date(now + 10 * 365 * 86_400_000),
       signingAlgorithm: ALG,
@@ -54,6 +55,7 @@ export class LocalCA {
       extensions: [
         new x509.BasicConstraintsExtension(true, undefined, true),
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
       ],
     });
     const privateKey = pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
@@ -65,17 +67,37 @@ export class LocalCA {
     return new LocalCA(mspId, cert.toString('pem'), keys.privateKey);
   }
 
+  /**
+   * Issues an end-entity certificate. `ou` is the Fabric node OU (client, peer, orderer, admin) that the MSP's NodeOUs
+   * classify by; `hosts` makes it a TLS certificate for those names and addresses (server and client auth).
+   */
   async issue(o: {
     commonName: string;
     attributes?: Record<string, string>;
+    ou?: 'client' | 'peer' | 'orderer' | 'admin';
+    hosts?: readonly string[];
   }): Promise<{ certificate: string; privateKey: string }> {
     const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
     const ca = new x509.X509Certificate(this.certificate);
     const now = Date.now();
     const extensions: x509.Extension[] = [
       new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.KeyUsagesExtension(
+        o.hosts
+          ? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment
+          : x509.KeyUsageFlags.digitalSignature,
+        true,
+      ),
+      await x509.AuthorityKeyIdentifierExtension.create(ca),
     ];
+    if (o.hosts) {
+      extensions.push(
+        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
+        new x509.SubjectAlternativeNameExtension(
+          o.hosts.map((h) => (/^[\d.]+$|:/.test(h) ? { type: 'ip', value: h } : { type: 'dns', value: h })),
+        ),
+      );
+    }
     if (o.attributes && Object.keys(o.attributes).length) {
       extensions.push(
         new x509.Extension(FABRIC_ATTRIBUTE_OID, false, Buffer.from(JSON.stringify({ attrs: o.attributes }))),
@@ -83,7 +105,7 @@ export class LocalCA {
     }
     const cert = await x509.X509CertificateGenerator.create({
       serialNumber: randomBytes(8).toString('hex'),
-      subject: `CN=${o.commonName}, OU=client, O=${this.mspId}`,
+      subject: `CN=${o.commonName}, OU=${o.ou ?? 'client'}, O=${this.mspId}`,
       issuer: ca.subject,
       notBefore: new Date(now - 60_000),
       notAfter: new Date(now + 2 * 365 * 86_400_000),

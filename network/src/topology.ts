@@ -1,0 +1,139 @@
+// The network's shape: who runs what, on which ports, in which folders. One place, so up/down/status, the gateway
+// backend and the tests agree.
+import path from 'node:path';
+
+export type Consensus = 'raft' | 'bft';
+
+export interface OrgSpec {
+  /** Short name used in folders and host names. */
+  key: string;
+  mspId: string;
+  /** What the organisation is in the market (README: what each organisation runs). */
+  kind: 'association' | 'insurer' | 'clinic-host';
+  orderers: number;
+}
+
+export interface PeerNode {
+  org: string;
+  mspId: string;
+  name: string;
+  host: string;
+  port: number;
+  chaincodePort: number;
+  operationsPort: number;
+  /** The organisation's chaincode server (CCaaS), dialled by this peer. */
+  ccServerPort: number;
+}
+
+export interface OrdererNode {
+  org: string;
+  mspId: string;
+  name: string;
+  id: number;
+  host: string;
+  port: number;
+  adminPort: number;
+  operationsPort: number;
+}
+
+export interface Topology {
+  dir: string;
+  channel: string;
+  chaincode: string;
+  consensus: Consensus;
+  orgs: OrgSpec[];
+  peers: PeerNode[];
+  orderers: OrdererNode[];
+  /** Raft/SmartBFT batch timeout (see README: why this value). */
+  batchTimeout: string;
+}
+
+export const CHANNEL = 'dmsnet';
+export const CHAINCODE = 'dmsnet';
+export const HOST = '127.0.0.1';
+
+/**
+ * The association runs the ordering service and a peer; each insurer a peer; clinics are client identities of a
+ * neutral host organisation (run by the association or a MIS vendor, never by an insurer) that has its own CA and peer.
+ */
+export function defaultOrgs(consensus: Consensus): OrgSpec[] {
+  return [
+    {
+      key: 'association',
+      mspId: 'AssociationMSP',
+      kind: 'association',
+      orderers: consensus === 'bft' ? 4 : 3,
+    },
+    { key: 'insurer1', mspId: 'Insurer1MSP', kind: 'insurer', orderers: 0 },
+    { key: 'insurer2', mspId: 'Insurer2MSP', kind: 'insurer', orderers: 0 },
+    { key: 'clinichost', mspId: 'ClinicHostMSP', kind: 'clinic-host', orderers: 0 },
+  ];
+}
+
+export function buildTopology(o: {
+  dir: string;
+  consensus?: Consensus;
+  portBase?: number;
+  batchTimeout?: string;
+}): Topology {
+  const consensus = o.consensus ?? 'raft';
+  const base = o.portBase ?? 27000;
+  const orgs = defaultOrgs(consensus);
+  const orderers: OrdererNode[] = [];
+  const peers: PeerNode[] = [];
+  let id = 1;
+  for (const org of orgs) {
+    for (let i = 0; i < org.orderers; i++, id++) {
+      orderers.push({
+        org: org.key,
+        mspId: org.mspId,
+        name: `orderer${id}.${org.key}`,
+        id,
+        host: HOST,
+        port: base + 50 + id,
+        adminPort: base + 60 + id,
+        operationsPort: base + 70 + id,
+      });
+    }
+  }
+  orgs.forEach((org, i) => {
+    const p = base + 100 + i * 10;
+    peers.push({
+      org: org.key,
+      mspId: org.mspId,
+      name: `peer0.${org.key}`,
+      host: HOST,
+      port: p,
+      chaincodePort: p + 1,
+      operationsPort: p + 2,
+      ccServerPort: p + 3,
+    });
+  });
+  return {
+    dir: path.resolve(o.dir),
+    channel: CHANNEL,
+    chaincode: CHAINCODE,
+    consensus,
+    orgs,
+    peers,
+    orderers,
+    batchTimeout: o.batchTimeout ?? '100ms',
+  };
+}
+
+/** Folders of the network's state; everything lives under `topology.dir`. */
+export const paths = (t: Topology) => ({
+  state: path.join(t.dir, 'network.json'),
+  org: (org: string) => path.join(t.dir, 'orgs', org),
+  orgMsp: (org: string) => path.join(t.dir, 'orgs', org, 'msp'),
+  ca: (org: string) => path.join(t.dir, 'orgs', org, 'ca'),
+  tlsCa: (org: string) => path.join(t.dir, 'orgs', org, 'tlsca'),
+  adminMsp: (org: string) => path.join(t.dir, 'orgs', org, 'users', 'admin', 'msp'),
+  node: (org: string, name: string) => path.join(t.dir, 'orgs', org, 'nodes', name),
+  data: (name: string) => path.join(t.dir, 'data', name),
+  log: (name: string) => path.join(t.dir, 'logs', `${name}.log`),
+  pid: (name: string) => path.join(t.dir, 'pids', `${name}.pid`),
+  config: path.join(t.dir, 'config'),
+  channelBlock: path.join(t.dir, 'config', `${t.channel}.block`),
+  chaincode: path.join(t.dir, 'chaincode'),
+});

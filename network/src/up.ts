@@ -1,0 +1,288 @@
+// Brings a native Fabric network up: crypto material, channel block, orderers, peers, channel joins, the chaincode
+// as a service with its lifecycle. A failure at any step stops what was started and removes the state.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { findFabric, type FabricInstall } from './binaries.js';
+import { ccaasPackage } from './chaincode-package.js';
+import { ordererArgs, osnadmin, peerCli, peerTlsCa } from './cli-tools.js';
+import { endorsementPolicy, makeGenesisBlock } from './configtx.js';
+import { NetworkError } from './errors.js';
+import { CHAINCODE_SERVER, chaincodeServerEnv, ordererEnv, peerEnv } from './nodes.js';
+import { generateCryptoMaterial } from './pki.js';
+import { isAlive, portInUse, readPid, startProcess, stopAll, waitForPort, waitHealthy } from './processes.js';
+import { silentProgress, type Progress } from './progress.js';
+import { readState, writeState, type NetworkState } from './state.js';
+import { buildTopology, paths, type Consensus, type PeerNode, type Topology } from './topology.js';
+
+export interface UpOptions {
+  dir: string;
+  consensus?: Consensus;
+  portBase?: number;
+  batchTimeout?: string;
+  progress?: Progress;
+  env?: NodeJS.ProcessEnv;
+}
+
+export const CHAINCODE_VERSION = '1.0';
+export const CHAINCODE_SEQUENCE = '1';
+
+/** The running network at `dir`, if every process it started is alive. */
+export async function runningNetwork(dir: string): Promise<NetworkState | undefined> {
+  const t = buildTopology({ dir });
+  const state = await readState(paths(t).state);
+  if (!state?.ready) return undefined;
+  const p = paths(state.topology);
+  const names = [
+    ...state.topology.orderers.map((o) => o.name),
+    ...state.topology.peers.flatMap((n) => [n.name, `cc.${n.org}`]),
+  ];
+  for (const name of names) {
+    const pid = await readPid(p.pid(name));
+    if (!pid || !isAlive(pid)) return undefined;
+  }
+  return state;
+}
+
+export async function networkUp(o: UpOptions): Promise<NetworkState> {
+  const say = o.progress ?? silentProgress;
+  const fabric = await findFabric(o.env);
+  say(`Fabric ${fabric.version} binaries: ${path.dirname(fabric.bin.peer)} (config ${fabric.configDir})`);
+  const running = await runningNetwork(o.dir);
+  if (running) {
+    throw new NetworkError(
+      'NETWORK_RUNNING',
+      `a network is already running in ${o.dir} (since ${running.startedAt}); run network:status or network:down`,
+    );
+  }
+  const t = buildTopology({
+    dir: o.dir,
+    consensus: o.consensus,
+    portBase: o.portBase,
+    batchTimeout: o.batchTimeout,
+  });
+  // A half-started or stale network is cleaned up, never reused.
+  await stopAll(path.join(t.dir, 'pids'));
+  await rm(t.dir, { recursive: true, force: true });
+  const ports = [
+    ...t.orderers.flatMap((n) => [n.port, n.adminPort, n.operationsPort]),
+    ...t.peers.flatMap((n) => [n.port, n.chaincodePort, n.operationsPort, n.ccServerPort]),
+  ];
+  const busy: number[] = [];
+  for (const port of ports) if (await portInUse(port)) busy.push(port);
+  if (busy.length) {
+    throw new NetworkError(
+      'PORT_IN_USE',
+      `ports in use on 127.0.0.1: ${busy.join(', ')} (another network? use --port-base)`,
+    );
+  }
+  await mkdir(t.dir, { recursive: true });
+  try {
+    return await bringUp(t, fabric, say);
+  } catch (err) {
+    say('failed; stopping what was started and removing the state');
+    await stopAll(path.join(t.dir, 'pids'));
+    if (!process.env.DMSNET_KEEP_FAILED_NETWORK) await rm(t.dir, { recursive: true, force: true });
+    else say(`state kept in ${t.dir} (DMSNET_KEEP_FAILED_NETWORK)`);
+    throw err;
+  }
+}
+
+async function bringUp(t: Topology, fabric: FabricInstall, say: Progress): Promise<NetworkState> {
+  const p = paths(t);
+  say(`crypto material for ${t.orgs.length} organisations (${t.orgs.map((o) => o.mspId).join(', ')})`);
+  await generateCryptoMaterial(t);
+  say(
+    `channel '${t.channel}' genesis block (${t.consensus === 'bft' ? 'SmartBFT' : 'Raft'}, ${t.orderers.length} orderers, batch timeout ${t.batchTimeout})`,
+  );
+  await makeGenesisBlock(t, fabric);
+
+  say(`starting ${t.orderers.length} orderers`);
+  for (const n of t.orderers) {
+    await startProcess({
+      name: n.name,
+      command: fabric.bin.orderer,
+      args: [],
+      env: ordererEnv(t, fabric, n),
+      logFile: p.log(n.name),
+      pidFile: p.pid(n.name),
+    });
+  }
+  await Promise.all(t.orderers.map((n) => waitHealthy(n.operationsPort, 60_000, n.name, p.log(n.name))));
+  say('joining the orderers to the channel (channel participation API)');
+  for (const n of t.orderers) {
+    await osnadmin(
+      t,
+      fabric,
+      n,
+      ['channel', 'join', '--channelID', t.channel, '--config-block', p.channelBlock],
+      `osnadmin join ${n.name}`,
+    );
+  }
+
+  say(`starting ${t.peers.length} peers`);
+  for (const n of t.peers) {
+    await startProcess({
+      name: n.name,
+      command: fabric.bin.peer,
+      args: ['node', 'start'],
+      env: peerEnv(t, fabric, n),
+      logFile: p.log(n.name),
+      pidFile: p.pid(n.name),
+    });
+  }
+  await Promise.all(t.peers.map((n) => waitHealthy(n.operationsPort, 60_000, n.name, p.log(n.name))));
+  say('waiting for the ordering service to elect a leader');
+  await waitForChannelActive(t, fabric);
+  say('joining the peers to the channel');
+  for (const n of t.peers) {
+    await peerCli(t, fabric, n, ['channel', 'join', '-b', p.channelBlock], `peer channel join ${n.name}`);
+  }
+
+  say('packaging the chaincode as a service (one package per organisation, deterministic bytes)');
+  const packageIds: Record<string, string> = {};
+  await mkdir(p.chaincode, { recursive: true });
+  for (const n of t.peers) {
+    const pkg = await ccaasPackage(`${t.chaincode}_${n.org}`, {
+      address: `${n.host}:${n.ccServerPort}`,
+      dial_timeout: '10s',
+      tls_required: false,
+    });
+    await writeFile(path.join(p.chaincode, `${n.org}.tgz`), pkg.bytes);
+    packageIds[n.org] = pkg.packageId;
+  }
+  say('starting a chaincode server per organisation');
+  for (const n of t.peers) {
+    await startProcess({
+      name: `cc.${n.org}`,
+      command: process.execPath,
+      args: [CHAINCODE_SERVER],
+      env: chaincodeServerEnv(n, packageIds[n.org] as string),
+      logFile: p.log(`cc.${n.org}`),
+      pidFile: p.pid(`cc.${n.org}`),
+    });
+  }
+  await Promise.all(t.peers.map((n) => waitForPort(n.ccServerPort, 30_000, `chaincode server cc.${n.org}`)));
+
+  say('installing the chaincode package on every peer');
+  await Promise.all(
+    t.peers.map((n) =>
+      peerCli(
+        t,
+        fabric,
+        n,
+        ['lifecycle', 'chaincode', 'install', path.join(p.chaincode, `${n.org}.tgz`)],
+        `install on ${n.name}`,
+      ).catch((err: Error) => {
+        if (!/already successfully installed/.test(err.message)) throw err;
+      }),
+    ),
+  );
+  const policy = endorsementPolicy(t);
+  const definition = [
+    '--channelID',
+    t.channel,
+    '--name',
+    t.chaincode,
+    '--version',
+    CHAINCODE_VERSION,
+    '--sequence',
+    CHAINCODE_SEQUENCE,
+    '--signature-policy',
+    policy,
+  ];
+  say(`approving the definition in every organisation (endorsement policy ${policy})`);
+  for (const n of t.peers) {
+    await peerCli(
+      t,
+      fabric,
+      n,
+      [
+        'lifecycle',
+        'chaincode',
+        'approveformyorg',
+        ...ordererArgs(t),
+        ...definition,
+        '--package-id',
+        packageIds[n.org] as string,
+      ],
+      `approve for ${n.mspId}`,
+    );
+  }
+  say('committing the chaincode definition');
+  await peerCli(
+    t,
+    fabric,
+    t.peers[0] as PeerNode,
+    [
+      'lifecycle',
+      'chaincode',
+      'commit',
+      ...ordererArgs(t),
+      ...definition,
+      ...t.peers.flatMap((n) => [
+        '--peerAddresses',
+        `${n.host}:${n.port}`,
+        '--tlsRootCertFiles',
+        peerTlsCa(t, n),
+      ]),
+    ],
+    'commit the chaincode definition',
+  );
+  await waitCommitted(t, fabric);
+  const state: NetworkState = {
+    topology: t,
+    fabricVersion: fabric.version,
+    packageIds,
+    endorsementPolicy: policy,
+    startedAt: new Date().toISOString(),
+    ready: true,
+  };
+  await writeState(state);
+  say(
+    `network up: ${t.orderers.length} orderers, ${t.peers.length} peers, chaincode '${t.chaincode}' committed on channel '${t.channel}'`,
+  );
+  return state;
+}
+
+async function waitForChannelActive(t: Topology, fabric: FabricInstall): Promise<void> {
+  const until = Date.now() + 60_000;
+  let last = '';
+  while (Date.now() < until) {
+    const infos = await Promise.all(
+      t.orderers.map((o) =>
+        osnadmin(t, fabric, o, ['channel', 'list', '--channelID', t.channel], `channel info ${o.name}`).catch(
+          (e: Error) => e.message,
+        ),
+      ),
+    );
+    // Every orderer must be an active member with the genesis block before peers ask it for blocks.
+    if (infos.every((i) => /"status":\s*"active"/.test(i) && /"consensusRelation":\s*"consenter"/.test(i)))
+      return;
+    last = infos.join(' ');
+    await sleep(500);
+  }
+  throw new NetworkError(
+    'NODE_NOT_READY',
+    `the ordering service did not become active: ${last.slice(0, 400)}`,
+  );
+}
+
+async function waitCommitted(t: Topology, fabric: FabricInstall): Promise<void> {
+  for (const n of t.peers) {
+    const until = Date.now() + 30_000;
+    for (;;) {
+      const out = await peerCli(
+        t,
+        fabric,
+        n,
+        ['lifecycle', 'chaincode', 'querycommitted', '--channelID', t.channel, '--name', t.chaincode],
+        `querycommitted on ${n.name}`,
+      ).catch((e: Error) => e.message);
+      if (/Version: 1\.0, Sequence: 1/.test(out)) break;
+      if (Date.now() > until)
+        throw new NetworkError('NODE_NOT_READY', `${n.name} does not see the committed chaincode: ${out}`);
+      await sleep(300);
+    }
+  }
+}
