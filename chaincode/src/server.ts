@@ -10,6 +10,9 @@ export function createChaincode(): unknown {
   return new ChaincodeFromContract([...contracts], serializers, {}, 'dmsnet', '1.0.0');
 }
 
+/** The largest ciphertext plus headroom: grpc-js would otherwise stop a stream at 4 MiB. */
+export const MAX_MESSAGE_BYTES = 100 * 1024 * 1024;
+
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const ccid = env.CORE_CHAINCODE_ID;
   const address = env.CORE_CHAINCODE_ADDRESS;
@@ -17,7 +20,15 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     throw new Error('set CORE_CHAINCODE_ID (the package id) and CORE_CHAINCODE_ADDRESS (host:port)');
   const server = (
     shimPkg as unknown as { server: (c: never, o: never) => { start(): Promise<void> } }
-  ).server(createChaincode() as never, { ccid, address } as never);
+  ).server(
+    createChaincode() as never,
+    {
+      ccid,
+      address,
+      'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+      'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+    } as never,
+  );
   await server.start();
 }
 

@@ -1,7 +1,5 @@
 // Crypto material for a native network, made by the project's own CA code (no cryptogen needed): per organisation a
 // signing CA and a TLS CA, the channel MSP with NodeOUs, an admin, and each node's MSP and TLS pair.
-// @peculiar/x509 resolves its services through tsyringe, which needs the reflect polyfill loaded first.
-import 'reflect-metadata';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LocalCA } from '../../gateway/src/ledger/embedded/local-ca.js';

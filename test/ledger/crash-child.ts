@@ -104,7 +104,7 @@ async function main(): Promise<void> {
   const ac = new AbortController();
   const events: Array<{ block: string; id: string }> = [];
   const height = ledger.height();
-  for await (const ev of addressee.events(BigInt(fromBlockText ?? '0'), ac.signal)) {
+  for await (const ev of addressee.events({ blockNumber: BigInt(fromBlockText ?? '0') }, ac.signal)) {
     events.push({
       block: ev.blockNumber.toString(),
       id: (JSON.parse(Buffer.from(ev.payload).toString()) as { messageId: string }).messageId,

@@ -1,5 +1,5 @@
 /**
- * The gateway's one view of a ledger, whatever the backend (the embedded ledger now, Fabric later).
+ * The gateway's one view of a ledger, whatever the backend (the embedded ledger or Fabric).
  * Function names are "contract:function" (e.g. "exchange:send"), arguments are strings, and the
  * results are the bytes the contract returned, exactly as the Fabric Gateway client sees them.
  */
@@ -16,6 +16,21 @@ export interface SubmitResult {
   result: Uint8Array;
 }
 
+/**
+ * Where an event stream resumes: from `blockNumber` on; when `transactionId` is set, every transaction of that block
+ * up to and including it is skipped (a Fabric block holds many transactions), as fabric-gateway's checkpointer keeps it.
+ */
+export interface EventCheckpoint {
+  blockNumber: bigint;
+  transactionId?: string;
+}
+
+/** An endorsed, signed transaction not yet known to be committed: persist `bytes` and commit them (again) later. */
+export interface PreparedTransaction {
+  transactionId: string;
+  bytes: Uint8Array;
+}
+
 export interface LedgerClient {
   /** Endorse, order and commit; resolves once the transaction is committed and valid. */
   submit(
@@ -30,8 +45,22 @@ export interface LedgerClient {
     transient?: Readonly<Record<string, Uint8Array>>,
   ): Promise<Uint8Array>;
   /**
-   * Chaincode events of committed blocks from `startBlock` (inclusive) on, in order, without gaps;
+   * Chaincode events of valid committed transactions from `from` on, in order, without gaps;
    * the iteration ends when `signal` aborts.
    */
-  events(startBlock: bigint, signal?: AbortSignal): AsyncIterable<ChaincodeEvent>;
+  events(from: EventCheckpoint, signal?: AbortSignal): AsyncIterable<ChaincodeEvent>;
+  /**
+   * The fine-grained flow, where the backend has one (Fabric): endorse now, then commit the very same signed bytes,
+   * as often as needed (after a restart too) until the commit status is known. Committing bytes whose transaction is
+   * already committed answers that commit.
+   */
+  prepare?(
+    fn: string,
+    args: readonly string[],
+    transient?: Readonly<Record<string, Uint8Array>>,
+  ): Promise<PreparedTransaction>;
+  commitPrepared?(bytes: Uint8Array): Promise<SubmitResult>;
+  /** Number of blocks committed (the next block's number). */
+  height?(): Promise<bigint>;
+  close?(): Promise<void>;
 }

@@ -671,20 +671,13 @@ export class GatewayNode {
   private async runFollower(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       const cp = await this.store.get<Checkpoint>(S.meta, 'checkpoint');
-      const start = cp ? BigInt(cp.blockNumber) : 0n;
+      // The backend resumes after the checkpointed transaction, skipping the rest of its block already processed.
+      const from = cp
+        ? { blockNumber: BigInt(cp.blockNumber), transactionId: cp.transactionId }
+        : { blockNumber: 0n };
       try {
-        for await (const ev of this.options.ledger.events(start, signal)) {
+        for await (const ev of this.options.ledger.events(from, signal)) {
           if (signal.aborted) break;
-          // Resuming inside the checkpoint's block: skip what was already processed, up to its transaction.
-          const current = await this.store.get<Checkpoint>(S.meta, 'checkpoint');
-          if (current && ev.blockNumber < BigInt(current.blockNumber)) continue;
-          if (
-            current &&
-            ev.blockNumber === BigInt(current.blockNumber) &&
-            ev.transactionId === current.transactionId
-          ) {
-            continue;
-          }
           await this.handleEvent(ev);
           this.followerBlock = ev.blockNumber;
           this.lastActivity = Date.now();

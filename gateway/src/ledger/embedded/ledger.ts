@@ -15,12 +15,11 @@ import ChaincodeFromContract from 'fabric-shim/lib/contract-spi/chaincodefromcon
 import { JSONSerializer } from '../../../../chaincode/src/fabric.js';
 import { contracts } from '../../../../chaincode/src/index.js';
 import { parseChaincodeError } from '../../../../chaincode/src/errors.js';
-import { DmsnetError } from '../../../../formats/src/errors.js';
-import type { ChaincodeEvent, LedgerClient, SubmitResult } from '../types.js';
+import { LedgerError } from '../errors.js';
+import type { ChaincodeEvent, EventCheckpoint, LedgerClient, SubmitResult } from '../types.js';
 import { EmbeddedStub, type StateReader, type TxContext } from './stub.js';
 
-/** A failed transaction or query, with the chaincode's code parsed from its message as a Fabric client must. */
-export class LedgerError extends DmsnetError {}
+export { LedgerError };
 
 export interface Identity {
   mspId: string;
@@ -129,7 +128,8 @@ export class EmbeddedLedger {
       submit: (fn, args, transient) => this.submit(this.propose(identity, key, fn, args, transient)),
       evaluate: async (fn, args, transient) =>
         (await this.execute(this.propose(identity, key, fn, args, transient))).payload,
-      events: (start, signal) => this.events(start, signal),
+      events: (from, signal) => this.events(from, signal),
+      height: async () => this.height(),
     };
   }
 
@@ -322,9 +322,10 @@ export class EmbeddedLedger {
     w.forEach((f) => f());
   }
 
-  /** Committed blocks from `start` on, then live ones; ends when the signal aborts or the ledger closes. */
-  async *events(start: bigint, signal?: AbortSignal): AsyncGenerator<ChaincodeEvent> {
-    let n = Number(start);
+  /** Committed blocks from `from` on, then live ones; ends when the signal aborts or the ledger closes. */
+  async *events(from: EventCheckpoint, signal?: AbortSignal): AsyncGenerator<ChaincodeEvent> {
+    // One transaction per block here: a checkpointed transaction means its whole block was processed.
+    let n = Number(from.blockNumber) + (from.transactionId ? 1 : 0);
     for (;;) {
       if (signal?.aborted || this.closed) return;
       if (n < this.heightN) {

@@ -1,0 +1,231 @@
+// The gateway's Fabric backend: the same LedgerClient as the embedded ledger, over @hyperledger/fabric-gateway.
+import * as grpc from '@grpc/grpc-js';
+import { createPrivateKey } from 'node:crypto';
+import {
+  connect,
+  hash,
+  signers,
+  type Checkpoint,
+  type Contract,
+  type Gateway,
+  type Network,
+  type Transaction,
+} from '@hyperledger/fabric-gateway';
+import { common } from '@hyperledger/fabric-protos';
+import type {
+  ChaincodeEvent,
+  EventCheckpoint,
+  LedgerClient,
+  PreparedTransaction,
+  SubmitResult,
+} from '../types.js';
+import { commitFailure, FabricLedgerError, mapGatewayError } from './errors.js';
+
+/** Room for the largest document (a 50,000-row insured list) in one message, both ways. */
+export const FABRIC_MAX_MESSAGE_BYTES = 100 * 1024 * 1024;
+
+export interface FabricConnection {
+  /** host:port of the organisation's peer (its Gateway service). */
+  peerEndpoint: string;
+  /** PEM of the CA that issued the peer's TLS certificate. */
+  tlsRootCertificate: string;
+  /** TLS server name when the endpoint's host is not in the certificate. */
+  serverNameOverride?: string;
+  mspId: string;
+  certificate: string;
+  privateKey: string;
+  channel: string;
+  chaincode: string;
+  /** How often submit() proposes again after an MVCC conflict or an unavailable endorser. */
+  retries?: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class FabricLedger implements LedgerClient {
+  private readonly client: grpc.Client;
+  private readonly gateway: Gateway;
+  private readonly network: Network;
+  private readonly contract: Contract;
+
+  private constructor(private readonly o: FabricConnection) {
+    this.client = new grpc.Client(
+      o.peerEndpoint,
+      grpc.credentials.createSsl(Buffer.from(o.tlsRootCertificate)),
+      {
+        'grpc.max_receive_message_length': FABRIC_MAX_MESSAGE_BYTES,
+        'grpc.max_send_message_length': FABRIC_MAX_MESSAGE_BYTES,
+        ...(o.serverNameOverride ? { 'grpc.ssl_target_name_override': o.serverNameOverride } : {}),
+      },
+    );
+    this.gateway = connect({
+      client: this.client,
+      identity: { mspId: o.mspId, credentials: Buffer.from(o.certificate) },
+      signer: signers.newPrivateKeySigner(createPrivateKey(o.privateKey)),
+      hash: hash.sha256,
+      evaluateOptions: () => ({ deadline: Date.now() + 30_000 }),
+      endorseOptions: () => ({ deadline: Date.now() + 60_000 }),
+      submitOptions: () => ({ deadline: Date.now() + 60_000 }),
+      commitStatusOptions: () => ({ deadline: Date.now() + 120_000 }),
+    });
+    this.network = this.gateway.getNetwork(o.channel);
+    this.contract = this.network.getContract(o.chaincode);
+  }
+
+  static connect(o: FabricConnection): FabricLedger {
+    return new FabricLedger(o);
+  }
+
+  async evaluate(
+    fn: string,
+    args: readonly string[],
+    transient?: Readonly<Record<string, Uint8Array>>,
+  ): Promise<Uint8Array> {
+    try {
+      return await this.contract.evaluate(fn, {
+        arguments: [...args],
+        ...(transient ? { transientData: transient } : {}),
+      });
+    } catch (err) {
+      throw mapGatewayError(err);
+    }
+  }
+
+  async prepare(
+    fn: string,
+    args: readonly string[],
+    transient?: Readonly<Record<string, Uint8Array>>,
+  ): Promise<PreparedTransaction> {
+    try {
+      const tx = await this.contract
+        .newProposal(fn, { arguments: [...args], ...(transient ? { transientData: transient } : {}) })
+        .endorse();
+      return { transactionId: tx.getTransactionId(), bytes: tx.getBytes() };
+    } catch (err) {
+      throw mapGatewayError(err);
+    }
+  }
+
+  /** Submits the same signed transaction and waits for its commit status; safe to repeat (a copy is never valid twice). */
+  async commitPrepared(bytes: Uint8Array): Promise<SubmitResult> {
+    let tx: Transaction;
+    try {
+      tx = this.gateway.newTransaction(bytes);
+    } catch (err) {
+      throw new FabricLedgerError(
+        'PREPARED_TX_INVALID',
+        `PREPARED_TX_INVALID: ${(err as Error).message}`,
+        'new-proposal',
+      );
+    }
+    try {
+      const submitted = await tx.submit();
+      const status = await submitted.getStatus();
+      // A copy re-submitted after a crash is invalidated as a duplicate while the first one stands: ask for the first.
+      if (!status.successful) throw commitFailure(status.code, status.transactionId);
+      return {
+        transactionId: status.transactionId,
+        blockNumber: status.blockNumber,
+        result: submitted.getResult(),
+      };
+    } catch (err) {
+      const mapped = mapGatewayError(err);
+      if (mapped.code === 'DUPLICATE_TXID') {
+        // The first copy was committed before: its outcome is the answer.
+        return this.statusOf(tx);
+      }
+      throw mapped;
+    }
+  }
+
+  private async statusOf(tx: Transaction): Promise<SubmitResult> {
+    const commit = this.gateway.newCommit(tx.getBytes());
+    const status = await commit.getStatus();
+    if (!status.successful) throw commitFailure(status.code, status.transactionId);
+    return { transactionId: status.transactionId, blockNumber: status.blockNumber, result: tx.getResult() };
+  }
+
+  /** Endorse and commit; a new proposal after an MVCC conflict or an unavailable endorser, the same bytes after a submit failure. */
+  async submit(
+    fn: string,
+    args: readonly string[],
+    transient?: Readonly<Record<string, Uint8Array>>,
+  ): Promise<SubmitResult> {
+    const retries = this.o.retries ?? 5;
+    let last: FabricLedgerError | undefined;
+    for (let attempt = 0; attempt <= retries; attempt++) {
+      if (attempt) await sleep(Math.min(2000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2));
+      let prepared: PreparedTransaction;
+      try {
+        prepared = await this.prepare(fn, args, transient);
+      } catch (err) {
+        last = mapGatewayError(err);
+        if (last.retry === 'none') throw last;
+        continue;
+      }
+      for (let again = 0; again <= retries; again++) {
+        try {
+          return await this.commitPrepared(prepared.bytes);
+        } catch (err) {
+          last = mapGatewayError(err);
+          if (last.retry !== 'same-transaction') break;
+          await sleep(200 * (again + 1));
+        }
+      }
+      if (last?.retry === 'none') throw last;
+    }
+    throw last ?? new FabricLedgerError('LEDGER_ERROR', 'LEDGER_ERROR: submit failed', 'none');
+  }
+
+  async *events(from: EventCheckpoint, signal?: AbortSignal): AsyncGenerator<ChaincodeEvent> {
+    const checkpoint: Checkpoint = {
+      getBlockNumber: () => from.blockNumber,
+      getTransactionId: () => from.transactionId,
+    };
+    let stream;
+    try {
+      stream = await this.network.getChaincodeEvents(this.o.chaincode, {
+        checkpoint,
+        startBlock: from.blockNumber,
+      });
+    } catch (err) {
+      throw mapGatewayError(err);
+    }
+    const onAbort = () => stream.close();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      for await (const ev of stream) {
+        if (signal?.aborted) return;
+        yield {
+          blockNumber: ev.blockNumber,
+          transactionId: ev.transactionId,
+          eventName: ev.eventName,
+          payload: ev.payload,
+        };
+      }
+    } catch (err) {
+      if (signal?.aborted) return;
+      throw mapGatewayError(err);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      stream.close();
+    }
+  }
+
+  /** The channel's height, from the query system chaincode. */
+  async height(): Promise<bigint> {
+    try {
+      const bytes = await this.network
+        .getContract('qscc')
+        .evaluateTransaction('GetChainInfo', this.o.channel);
+      return BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
+    } catch (err) {
+      throw mapGatewayError(err);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.gateway.close();
+    this.client.close();
+  }
+}
