@@ -106,6 +106,18 @@ export function contractSuite(backend: LedgerBackend): void {
     });
     after(() => b?.close());
 
+    it('answers org.hyperledger.fabric:GetMetadata with every contract and transaction', async () => {
+      // fabric-contract-api serialises non-string results with class-transformer's classToPlain.
+      const meta = (await evaluate(insurer.who.client, 'org.hyperledger.fabric:GetMetadata', [])) as {
+        contracts: Record<string, { transactions: Array<{ name: string }> }>;
+      };
+      expect(Object.keys(meta.contracts)).to.include.members(['directory', 'exchange', 'formats']);
+      expect(meta.contracts.exchange.transactions.map((t) => t.name)).to.include.members([
+        'send',
+        'setStatus',
+      ]);
+    });
+
     describe('directory', () => {
       it('lets the first association found the network only through its own identity', async () => {
         await expectCode(

@@ -5,7 +5,12 @@ import type { FieldError } from '../../../formats/src/errors.js';
 import { startGatewayServer, type RunningServer } from '../api/server.js';
 import { closeCryptoWorkers } from '../crypto/index.js';
 import { workflowRouter } from '../workflows/index.js';
-import { freshDir, startLocalNetwork, type LocalParticipant } from '../local-network/network.js';
+import {
+  freshDir,
+  startLocalNetwork,
+  type LedgerProvider,
+  type LocalParticipant,
+} from '../local-network/network.js';
 import { GatewayClient } from './client.js';
 
 interface DocView {
@@ -14,18 +19,31 @@ interface DocView {
   record: { reply?: { decision: string; errors?: FieldError[] }; rejection?: { errors: FieldError[] } };
 }
 
-const once = process.argv.includes('--once');
+export interface DemoOptions {
+  /** Exit after the story instead of keeping the gateways up. */
+  once?: boolean;
+  portBase?: number;
+  dir?: string;
+  /** Where the ledger comes from (default: the embedded ledger); e.g. a Fabric network brought up by network/. */
+  provider?: (dir: string) => Promise<LedgerProvider>;
+  /** What the first line calls the network. */
+  label?: string;
+}
+
 const portBaseArg = process.argv.indexOf('--port-base');
-const portBase = portBaseArg > 0 ? Number(process.argv[portBaseArg + 1]) : 7101;
 const t0 = Date.now();
 const say = (s: string) => console.log(s);
 const step = (n: number, title: string) => say(`\n── ${n}. ${title}`);
 const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 
-async function main(): Promise<void> {
-  const dir = await freshDir(repoPath('.run', 'demo'));
-  say(`dmsnet demo — an embedded network in ${dir}`);
-  const net = await startLocalNetwork({ dir, progress: (m) => say(`  · ${m}`) });
+/** The story over HTTP; resolves after it ran (with `once`) or once the person stops it. */
+export async function runDemo(o: DemoOptions = {}): Promise<void> {
+  const once = o.once ?? process.argv.includes('--once');
+  const portBase = o.portBase ?? (portBaseArg > 0 ? Number(process.argv[portBaseArg + 1]) : 7101);
+  const dir = await freshDir(o.dir ?? repoPath('.run', 'demo'));
+  say(`dmsnet demo — ${o.label ?? 'an embedded network'} in ${dir}`);
+  const provider = o.provider ? await o.provider(dir) : undefined;
+  const net = await startLocalNetwork({ dir, provider, progress: (m) => say(`  · ${m}`) });
   const servers: RunningServer[] = [];
   const clients = new Map<string, GatewayClient>();
   let port = portBase;
@@ -314,7 +332,9 @@ async function main(): Promise<void> {
   await shutdown();
 }
 
-main().catch((err: unknown) => {
-  console.error('demo failed:', err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+if (import.meta.url === `file://${process.argv[1]}`) {
+  runDemo().catch((err: unknown) => {
+    console.error('demo failed:', err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -32,7 +32,11 @@ export interface ParticipantSpec {
   key: string;
   role: Role;
   name: string;
-  /** The organisation (MSP) whose CA issues its certificate; clinics act under a member's CA with an attribute. */
+  /**
+   * The organisation (MSP) whose CA issues its certificate. Clinics act under a neutral host organisation's CA with
+   * their participant id as a certificate attribute (never under an insurer, whose competitors' documents would then
+   * pass through it), as on the Fabric network.
+   */
   mspId: string;
   viaAttribute?: boolean;
 }
@@ -48,9 +52,43 @@ export interface LocalParticipant extends ParticipantSpec {
   workflows?: Workflows;
 }
 
+/**
+ * Where a local network's ledger comes from: the embedded ledger (default) or a Fabric network whose organisations'
+ * CAs issue the participants' identities (network/ provides that one; the gateway does not depend on it).
+ */
+export interface LedgerProvider {
+  name: string;
+  /** The CA of an organisation, to issue participants' identities. */
+  ca(mspId: string): Promise<LocalCA>;
+  connect(identity: { mspId: string; certificate: string; privateKey: string }): LedgerClient;
+  /** Number of committed blocks, when the backend can tell it cheaply (lets nodes know they caught up). */
+  height?(): bigint;
+  close(): Promise<void>;
+}
+
+export async function embeddedProvider(dir: string, mspIds: readonly string[]): Promise<LedgerProvider> {
+  const cas = new Map<string, LocalCA>();
+  for (const mspId of new Set(mspIds)) cas.set(mspId, await LocalCA.open(path.join(dir, 'ca', mspId), mspId));
+  const ledger = await EmbeddedLedger.open({
+    dir: path.join(dir, 'ledger'),
+    msps: [...cas].map(([mspId, ca]) => ({ mspId, rootCertificate: ca.certificate })),
+  });
+  return {
+    name: 'embedded ledger',
+    async ca(mspId) {
+      const ca = cas.get(mspId);
+      if (!ca) throw new Error(`no CA for ${mspId}`);
+      return ca;
+    },
+    connect: (identity) => ledger.connect(identity),
+    height: () => ledger.height(),
+    close: () => ledger.close(),
+  };
+}
+
 export interface LocalNetwork {
   dir: string;
-  ledger: EmbeddedLedger;
+  ledger: LedgerProvider;
   participants: Map<string, LocalParticipant>;
   get(key: string): LocalParticipant;
   close(): Promise<void>;
@@ -64,14 +102,14 @@ export const DEMO_PARTICIPANTS: readonly ParticipantSpec[] = [
     key: 'clinic1',
     role: 'clinic',
     name: 'ООО «Клиника Здоровье»',
-    mspId: 'Insurer1MSP',
+    mspId: 'ClinicHostMSP',
     viaAttribute: true,
   },
   {
     key: 'clinic2',
     role: 'clinic',
     name: 'ООО «Медицинский центр «Исток»',
-    mspId: 'Insurer2MSP',
+    mspId: 'ClinicHostMSP',
     viaAttribute: true,
   },
 ];
@@ -89,6 +127,8 @@ export interface StartOptions {
   passphrase?: string;
   /** Run the edge workflows (roster, letters, price lists, invoice check); default true. */
   workflows?: boolean;
+  /** The ledger; default: an embedded ledger in `dir` with a local CA per organisation. */
+  provider?: LedgerProvider;
   /** Contracts on file at clinics, by clinic key. */
   contracts?: (
     clinic: Omit<LocalParticipant, 'node'>,
@@ -112,15 +152,13 @@ export async function startLocalNetwork(o: StartOptions): Promise<LocalNetwork> 
   const rng = createRng(o.seed ?? 2026);
   await mkdir(o.dir, { recursive: true });
 
-  say('creating a local CA per organisation');
-  const cas = new Map<string, LocalCA>();
-  for (const mspId of new Set(specs.map((s) => s.mspId))) {
-    cas.set(mspId, await LocalCA.open(path.join(o.dir, 'ca', mspId), mspId));
-  }
-  const ledger = await EmbeddedLedger.open({
-    dir: path.join(o.dir, 'ledger'),
-    msps: [...cas].map(([mspId, ca]) => ({ mspId, rootCertificate: ca.certificate })),
-  });
+  if (!o.provider) say('creating a local CA per organisation');
+  const ledger =
+    o.provider ??
+    (await embeddedProvider(
+      o.dir,
+      specs.map((s) => s.mspId),
+    ));
 
   const statePath = path.join(o.dir, 'network.json');
   const passphrase = o.passphrase ?? 'dmsnet-sandbox';
@@ -151,7 +189,7 @@ export async function startLocalNetwork(o: StartOptions): Promise<LocalNetwork> 
     for (const spec of specs) {
       const id = generateOgrn(rng);
       const inn = generateInn10(rng);
-      const ca = cas.get(spec.mspId) as LocalCA;
+      const ca = await ledger.ca(spec.mspId);
       const cert = await ca.issue({
         commonName: `${spec.key}.${spec.mspId.toLowerCase()}`,
         attributes: spec.viaAttribute ? { 'dmsnet.participant': id } : undefined,
@@ -189,7 +227,7 @@ export async function startLocalNetwork(o: StartOptions): Promise<LocalNetwork> 
       keys: p.keys,
       keyVersion: 1,
       logger,
-      ledgerHeight: () => ledger.height(),
+      ledgerHeight: ledger.height ? () => (ledger.height as () => bigint)() : undefined,
       handlers: o.handlers?.(p),
     });
     let workflows: Workflows | undefined;

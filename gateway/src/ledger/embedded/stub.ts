@@ -46,6 +46,8 @@ function stubError(message: string): DmsnetError {
 export class EmbeddedStub {
   readonly writes = new Map<string, Uint8Array | null>();
   event?: { name: string; payload: Uint8Array };
+  /** Fabric's transaction simulator keeps paginated queries and writes apart; so does this stub. */
+  private paginated = false;
 
   constructor(
     private readonly tx: TxContext,
@@ -92,12 +94,14 @@ export class EmbeddedStub {
   }
   async putState(key: string, value: Uint8Array): Promise<void> {
     this.checkKey(key);
+    this.checkWriteAllowed();
     if (!value || value.length === 0)
       throw stubError(`putState of an empty value for ${JSON.stringify(key)}`);
     this.writes.set(key, Uint8Array.from(value));
   }
   async deleteState(key: string): Promise<void> {
     this.checkKey(key);
+    this.checkWriteAllowed();
     this.writes.set(key, null);
   }
 
@@ -166,7 +170,19 @@ export class EmbeddedStub {
     return this.state.range(start || '\u0001', end || MAX);
   }
 
+  private checkWriteAllowed(): void {
+    if (this.paginated)
+      throw stubError(
+        `txid [${this.tx.txId}]: Transaction has already performed a paginated query. Writes are not allowed`,
+      );
+  }
+
   private async page(gte: string, lt: string, pageSize: number, simple: boolean) {
+    if (this.writes.size)
+      throw stubError(
+        `txid [${this.tx.txId}]: Paginated queries are not allowed in a transaction that has writes`,
+      );
+    this.paginated = true;
     if (simple && (gte.startsWith(NS) || lt.startsWith(NS)))
       throw stubError('range queries take simple keys');
     const size = Math.max(1, Math.floor(pageSize));
