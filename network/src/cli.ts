@@ -2,6 +2,7 @@
 // npm run network:up | network:down | network:status — the native Fabric network of this machine.
 import path from 'node:path';
 import { Command, Option } from 'commander';
+import { findFabric } from './binaries.js';
 import { networkDown } from './down.js';
 import { PACKAGE_ROOT } from './nodes.js';
 import { consoleProgress } from './progress.js';
@@ -46,6 +47,14 @@ program
   .description('stop every process the network started and remove its state')
   .action(async () => {
     await networkDown({ dir: program.opts<{ dir: string }>().dir, progress: consoleProgress() });
+  });
+
+program
+  .command('check')
+  .description('find the Fabric binaries (FABRIC_BIN or PATH) and check their version; exit 1 naming what is missing')
+  .action(async () => {
+    const f = await findFabric();
+    console.log(`Fabric ${f.version}: ${Object.values(f.bin).join(', ')}; config ${f.configDir}`);
   });
 
 program

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import {
   bundledSchemaText,
   createRng,
@@ -13,6 +13,7 @@ import {
 } from '../../formats/src/index.js';
 import { loadKeyFile, passphraseFromEnv, publicKeysBase64 } from '../../gateway/src/crypto/index.js';
 import { EmbeddedLedger, LocalCA } from '../../gateway/src/ledger/embedded/index.js';
+import { FabricLedger } from '../../gateway/src/ledger/fabric/fabric-ledger.js';
 import type { LedgerClient } from '../../gateway/src/ledger/types.js';
 import { GatewayNode } from '../../gateway/src/node/index.js';
 import { startGatewayServer } from '../../gateway/src/api/server.js';
@@ -131,14 +132,15 @@ export async function startNode(
 ): Promise<RunningNode> {
   const say = o.progress ?? (() => undefined);
   const config = await loadConfig(dir);
-  if (config.ledger.mode !== 'embedded') {
-    throw new NodeConfigError(
-      'FABRIC_BACKEND_MISSING',
-      'the gateway has no Fabric ledger backend yet; /ledger/mode fabric can be checked but not started',
-    );
-  }
   const passphrase = o.passphrase ?? (await passphraseFromEnv());
   const logger = pino({ level: process.env.DMSNET_LOG_LEVEL ?? 'warn' });
+  if (config.ledger.mode === 'fabric') {
+    say(`connecting to the Fabric peer ${config.ledger.fabric!.peerEndpoint}`);
+    const client = await connectFabric(dir, config);
+    say('decrypting the participant keys');
+    const keys = await loadKeyFile(resolveIn(dir, config.keys.file), passphrase);
+    return serveNode(dir, config, { client, keys, logger, say, port: o.port, close: () => client.close() });
+  }
   say('opening the embedded ledger');
   const ledger = await openEmbedded(dir, config);
   const identity = await readJson<Identity>(path.join(dir, 'secrets', 'identity.json'));
@@ -161,6 +163,53 @@ export async function startNode(
       publicKeysBase64(keys),
     );
   }
+  return serveNode(dir, config, {
+    client,
+    keys,
+    logger,
+    say,
+    port: o.port,
+    ledgerHeight: () => ledger.height(),
+    close: () => ledger.close(),
+  });
+}
+
+/** The Fabric identity the operator's CA issued for this node's CSR, and a client of the organisation's peer. */
+async function connectFabric(dir: string, config: NodeConfig): Promise<FabricLedger> {
+  const f = config.ledger.fabric!;
+  const certFile = path.join(dir, 'msp', 'signcerts', 'cert.pem');
+  if (!existsSync(certFile)) {
+    throw new NodeConfigError(
+      'FABRIC_IDENTITY_MISSING',
+      `${certFile} is missing: have your organisation's CA sign msp/csr.pem (with the attributes in msp/enrollment.json) and put the certificate there`,
+    );
+  }
+  return FabricLedger.connect({
+    peerEndpoint: f.peerEndpoint,
+    ...(f.peerHostAlias ? { serverNameOverride: f.peerHostAlias } : {}),
+    tlsRootCertificate: await readFile(resolveIn(dir, f.tls.caCert), 'utf8'),
+    mspId: f.mspId,
+    certificate: await readFile(certFile, 'utf8'),
+    privateKey: await readFile(path.join(dir, 'msp', 'keystore', 'key.pem'), 'utf8'),
+    channel: f.channel,
+    chaincode: f.chaincode,
+  });
+}
+
+async function serveNode(
+  dir: string,
+  config: NodeConfig,
+  o: {
+    client: LedgerClient;
+    keys: Awaited<ReturnType<typeof loadKeyFile>>;
+    logger: Logger;
+    say: (m: string) => void;
+    port?: number;
+    ledgerHeight?: () => bigint;
+    close: () => Promise<void>;
+  },
+): Promise<RunningNode> {
+  const { client, keys, logger, say } = o;
   const node = await GatewayNode.open({
     participantId: config.participant.id,
     dataDir: resolveIn(dir, config.dataDir ?? 'data'),
@@ -168,7 +217,7 @@ export async function startNode(
     keys,
     keyVersion: config.keys.version,
     logger,
-    ledgerHeight: () => ledger.height(),
+    ledgerHeight: o.ledgerHeight,
   });
   await node.start();
   const token = await readToken(dir, config);
@@ -195,7 +244,7 @@ export async function startNode(
       await drop?.stop();
       await server.close();
       await node.stop();
-      await ledger.close();
+      await o.close();
     },
   };
 }

@@ -66,13 +66,30 @@ const PERMANENT = new Set([
   'STATUS_NOT_ADDRESSEE',
   'STATUS_NOT_FORWARD',
   'MESSAGE_NOT_FOUND',
+  // Fabric commit outcomes that a new proposal cannot change.
+  'ENDORSEMENT_POLICY_FAILURE',
+  'BAD_CREATOR_SIGNATURE',
+  'INVALID_ENDORSER_TRANSACTION',
+  'INVALID_CHAINCODE',
+  'EXPIRED_CHAINCODE',
 ]);
+
+/** A backend's word on what a retry may do (the Fabric backend sets it), beside the codes above. */
+const retryOf = (err: unknown): string | undefined => (err as { retry?: string } | null)?.retry;
+const isPermanent = (err: unknown) => PERMANENT.has(codeOf(err)) || retryOf(err) === 'none';
+
+/** An endorsed transaction kept until its commit status is known, so a restart submits the very same bytes. */
+interface PreparedSend {
+  transactionId: string;
+  bytes: string;
+}
 
 const S = {
   outbox: 'outbox',
   outboxDoc: 'outbox-doc',
   outboxCt: 'outbox-ct',
   outboxTime: 'outbox-t',
+  outboxTx: 'outbox-tx',
   pending: 'pending',
   inbox: 'inbox',
   inboxDoc: 'inbox-doc',
@@ -540,18 +557,20 @@ export class GatewayNode {
         ...(rec.corrects ? { corrects: rec.corrects } : {}),
       };
       try {
-        const res = await this.options.ledger.submit('exchange:send', [JSON.stringify(envelope)], {
-          ciphertext: new Uint8Array(Buffer.from(ct ?? '', 'base64')),
-        });
-        await this.updateOutbox(id, (r) =>
-          r.status === 'PENDING'
-            ? { ...r, status: 'SENT', txId: res.transactionId, lastError: undefined }
-            : r,
+        const res = await this.commitSend(id, envelope, ct ?? '');
+        await this.updateOutbox(
+          id,
+          (r) =>
+            r.status === 'PENDING'
+              ? { ...r, status: 'SENT', txId: res.transactionId, lastError: undefined }
+              : r,
+          undefined,
+          [{ type: 'del', sublevel: S.outboxTx, key: id }],
         );
         this.log.info({ messageId: id, txId: res.transactionId }, 'committed');
       } catch (err) {
         const code = codeOf(err);
-        if (PERMANENT.has(code)) {
+        if (isPermanent(err)) {
           await this.updateOutbox(
             id,
             (r) => ({ ...r, status: 'FAILED', lastError: { code, message: messageOf(err) } }),
@@ -559,6 +578,7 @@ export class GatewayNode {
               kind: 'status.changed',
               reason: code,
             },
+            [{ type: 'del', sublevel: S.outboxTx, key: id }],
           );
           this.log.warn({ messageId: id, code }, 'refused by the ledger');
         } else {
@@ -575,6 +595,39 @@ export class GatewayNode {
       }
     }
     return nextDue;
+  }
+
+  /**
+   * Where the backend offers it (Fabric), the fine-grained flow: endorse once, keep the signed transaction, and
+   * submit those same bytes until the commit status is known, across restarts; a new proposal only when the backend
+   * says one can succeed where the old one cannot (an MVCC conflict, endorsers that were down).
+   */
+  private async commitSend(
+    id: string,
+    envelope: Record<string, unknown>,
+    ciphertextB64: string,
+  ): Promise<{ transactionId: string }> {
+    const ledger = this.options.ledger;
+    const args = [JSON.stringify(envelope)];
+    const transient = { ciphertext: new Uint8Array(Buffer.from(ciphertextB64, 'base64')) };
+    if (!ledger.prepare || !ledger.commitPrepared) return ledger.submit('exchange:send', args, transient);
+    let prepared = await this.store.get<PreparedSend>(S.outboxTx, id);
+    if (!prepared) {
+      const tx = await ledger.prepare('exchange:send', args, transient);
+      prepared = { transactionId: tx.transactionId, bytes: Buffer.from(tx.bytes).toString('base64') };
+      await this.store.batch([{ type: 'put', sublevel: S.outboxTx, key: id, value: prepared }]);
+      this.log.info({ messageId: id, txId: tx.transactionId }, 'endorsed');
+    } else {
+      this.log.info({ messageId: id, txId: prepared.transactionId }, 'resubmitting the endorsed transaction');
+    }
+    try {
+      return await ledger.commitPrepared(Buffer.from(prepared.bytes, 'base64'));
+    } catch (err) {
+      if (retryOf(err) === 'new-proposal') {
+        await this.store.batch([{ type: 'del', sublevel: S.outboxTx, key: id }]);
+      }
+      throw err;
+    }
   }
 
   private async drainIntents(signal: AbortSignal): Promise<number> {
@@ -596,7 +649,7 @@ export class GatewayNode {
         await this.store.batch([{ type: 'del', sublevel: S.intents, key }]);
       } catch (err) {
         const code = codeOf(err);
-        if (PERMANENT.has(code)) {
+        if (isPermanent(err)) {
           // e.g. DELIVERED after ACCEPTED already went through: the later status wins, nothing to do.
           await this.store.batch([{ type: 'del', sublevel: S.intents, key }]);
           this.log.warn({ messageId: intent.messageId, status: intent.status, code }, 'status not set');

@@ -3,14 +3,32 @@
 // would, waits until everything has settled, and reports what the clinic holds.
 import { generateDocument } from '../../../formats/src/index.js';
 import { closeCryptoWorkers } from '../../../gateway/src/crypto/index.js';
-import { startLocalNetwork } from '../../../gateway/src/local-network/network.js';
+import { startLocalNetwork, type ParticipantSpec } from '../../../gateway/src/local-network/network.js';
+import { fabricProvider } from '../../../network/src/fabric-provider.js';
+import { runningNetwork } from '../../../network/src/up.js';
 import { SMALL_NETWORK } from '../fixtures/network.js';
 
 const [dir, countText, mode] = process.argv.slice(2);
 const count = Number(countText);
 
+/** The same three participants laid out as on the Fabric network (clinics under the host organisation). */
+const FABRIC_PARTICIPANTS: ParticipantSpec[] = [
+  { key: 'association', role: 'association', name: 'Союз (тест)', mspId: 'AssociationMSP' },
+  { key: 'insurer', role: 'insurer', name: 'АО «СК Тест»', mspId: 'Insurer1MSP' },
+  { key: 'clinic', role: 'clinic', name: 'ООО «Клиника Тест»', mspId: 'ClinicHostMSP', viaAttribute: true },
+];
+
 async function main(): Promise<void> {
-  const net = await startLocalNetwork({ dir, participants: SMALL_NETWORK.slice(0, 3), workflows: false });
+  // With DMSNET_FABRIC_DIR the nodes run on that running Fabric network instead of an embedded ledger.
+  const fabricDir = process.env.DMSNET_FABRIC_DIR;
+  const state = fabricDir ? await runningNetwork(fabricDir) : undefined;
+  if (fabricDir && !state) throw new Error(`no running Fabric network in ${fabricDir}`);
+  const net = await startLocalNetwork({
+    dir,
+    participants: state ? FABRIC_PARTICIPANTS : SMALL_NETWORK.slice(0, 3),
+    provider: state ? await fabricProvider(state) : undefined,
+    workflows: false,
+  });
   const insurer = net.get('insurer');
   const clinic = net.get('clinic');
   const template = generateDocument('insured-list', {
@@ -23,7 +41,7 @@ async function main(): Promise<void> {
     const doc = structuredClone(template);
     doc.header.documentId = `CRASH-${String(i).padStart(4, '0')}`;
     await insurer.node.send(doc);
-    if (i % 50 === 49) {
+    if (i % 20 === 19) {
       const out = await insurer.node.listOutbox({ status: 'PENDING', limit: 500 });
       process.stdout.write(`queued ${i + 1} pending ${out.items.length}\n`);
     }

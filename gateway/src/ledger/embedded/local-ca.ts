@@ -70,6 +70,42 @@ export class LocalCA {
   }
 
   /**
+   * Signs a certificate signing request as an organisation's CA does on enrolment: the subject and key from the CSR
+   * (after checking its signature), the attributes from the registration, never from the CSR.
+   */
+  async signCsr(
+    csrPem: string,
+    o: { attributes?: Record<string, string> } = {},
+  ): Promise<string> {
+    const csr = new x509.Pkcs10CertificateRequest(csrPem);
+    if (!(await csr.verify())) throw new Error('the certificate signing request does not verify');
+    const ca = new x509.X509Certificate(this.certificate);
+    const now = Date.now();
+    const extensions: x509.Extension[] = [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      await x509.AuthorityKeyIdentifierExtension.create(ca),
+    ];
+    if (o.attributes && Object.keys(o.attributes).length) {
+      extensions.push(
+        new x509.Extension(FABRIC_ATTRIBUTE_OID, false, Buffer.from(JSON.stringify({ attrs: o.attributes }))),
+      );
+    }
+    const cert = await x509.X509CertificateGenerator.create({
+      serialNumber: randomBytes(8).toString('hex'),
+      subject: csr.subject,
+      issuer: ca.subject,
+      notBefore: new Date(now - 60_000),
+      notAfter: new Date(now + 2 * 365 * 86_400_000),
+      signingAlgorithm: ALG,
+      publicKey: csr.publicKey,
+      signingKey: this.key,
+      extensions,
+    });
+    return cert.toString('pem');
+  }
+
+  /**
    * Issues an end-entity certificate. `ou` is the Fabric node OU (client, peer, orderer, admin) that the MSP's NodeOUs
    * classify by; `hosts` makes it a TLS certificate for those names and addresses (server and client auth).
    */
