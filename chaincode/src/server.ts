@@ -5,15 +5,18 @@ import { JSONSerializer } from './fabric.js';
 import ChaincodeFromContract from 'fabric-shim/lib/contract-spi/chaincodefromcontract.js';
 import { contracts } from './index.js';
 
-export function createChaincode(): unknown {
+export function createChaincode(list: readonly unknown[] = contracts, name = 'dmsnet'): unknown {
   const serializers = { serializers: { jsonSerializer: JSONSerializer }, transaction: 'jsonSerializer' };
-  return new ChaincodeFromContract([...contracts], serializers, {}, 'dmsnet', '1.0.0');
+  return new ChaincodeFromContract([...list], serializers, {}, name, '1.0.0');
 }
 
 /** The largest ciphertext plus headroom: grpc-js would otherwise stop a stream at 4 MiB. */
 export const MAX_MESSAGE_BYTES = 100 * 1024 * 1024;
 
-export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function startServer(
+  env: NodeJS.ProcessEnv = process.env,
+  chaincode: unknown = createChaincode(),
+): Promise<void> {
   const ccid = env.CORE_CHAINCODE_ID;
   const address = env.CORE_CHAINCODE_ADDRESS;
   if (!ccid || !address)

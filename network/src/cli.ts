@@ -51,7 +51,9 @@ program
 
 program
   .command('check')
-  .description('find the Fabric binaries (FABRIC_BIN or PATH) and check their version; exit 1 naming what is missing')
+  .description(
+    'find the Fabric binaries (FABRIC_BIN or PATH) and check their version; exit 1 naming what is missing',
+  )
   .action(async () => {
     const f = await findFabric();
     console.log(`Fabric ${f.version}: ${Object.values(f.bin).join(', ')}; config ${f.configDir}`);

@@ -7,7 +7,11 @@ import { readPid, startProcess, stopPid, waitForPort, waitHealthy } from './proc
 import type { NetworkState } from './state.js';
 import { paths } from './topology.js';
 
-export async function stopNode(state: NetworkState, name: string, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
+export async function stopNode(
+  state: NetworkState,
+  name: string,
+  signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM',
+): Promise<void> {
   const pid = await readPid(paths(state.topology).pid(name));
   if (!pid) throw new NetworkError('NODE_UNKNOWN', `no pid file for ${name}`);
   if (signal === 'SIGKILL') {
@@ -30,10 +34,20 @@ export async function startNode(state: NetworkState, name: string): Promise<void
   const cc = t.peers.find((n) => `cc.${n.org}` === name);
   const common = { name, logFile: p.log(name), pidFile: p.pid(name) };
   if (orderer) {
-    await startProcess({ ...common, command: fabric.bin.orderer, args: [], env: ordererEnv(t, fabric, orderer) });
+    await startProcess({
+      ...common,
+      command: fabric.bin.orderer,
+      args: [],
+      env: ordererEnv(t, fabric, orderer),
+    });
     await waitHealthy(orderer.operationsPort, 60_000, name, p.log(name));
   } else if (peer) {
-    await startProcess({ ...common, command: fabric.bin.peer, args: ['node', 'start'], env: peerEnv(t, fabric, peer) });
+    await startProcess({
+      ...common,
+      command: fabric.bin.peer,
+      args: ['node', 'start'],
+      env: peerEnv(t, fabric, peer),
+    });
     await waitHealthy(peer.operationsPort, 60_000, name, p.log(name));
   } else if (cc) {
     await startProcess({

@@ -107,12 +107,12 @@ export function ordererEnv(t: Topology, fabric: FabricInstall, n: OrdererNode): 
 }
 
 /** One chaincode server per organisation: stub.getMspID() reads CORE_PEER_LOCALMSPID from its own environment. */
-export function chaincodeServerEnv(n: PeerNode, packageId: string): NodeJS.ProcessEnv {
+export function chaincodeServerEnv(n: PeerNode, packageId: string, port = n.ccServerPort): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     CORE_CHAINCODE_ID: packageId,
-    CORE_CHAINCODE_ADDRESS: `${n.host}:${n.ccServerPort}`,
+    CORE_CHAINCODE_ADDRESS: `${n.host}:${port}`,
     CORE_PEER_LOCALMSPID: n.mspId,
     CORE_CHAINCODE_LOGGING_LEVEL: process.env.CORE_CHAINCODE_LOGGING_LEVEL ?? 'warning',
   };

@@ -139,97 +139,15 @@ async function bringUp(t: Topology, fabric: FabricInstall, say: Progress): Promi
     await peerCli(t, fabric, n, ['channel', 'join', '-b', p.channelBlock], `peer channel join ${n.name}`);
   }
 
-  say('packaging the chaincode as a service (one package per organisation, deterministic bytes)');
-  const packageIds: Record<string, string> = {};
-  await mkdir(p.chaincode, { recursive: true });
-  for (const n of t.peers) {
-    const pkg = await ccaasPackage(`${t.chaincode}_${n.org}`, {
-      address: `${n.host}:${n.ccServerPort}`,
-      dial_timeout: '10s',
-      tls_required: false,
-    });
-    await writeFile(path.join(p.chaincode, `${n.org}.tgz`), pkg.bytes);
-    packageIds[n.org] = pkg.packageId;
-  }
-  say('starting a chaincode server per organisation');
-  for (const n of t.peers) {
-    await startProcess({
-      name: `cc.${n.org}`,
-      command: process.execPath,
-      args: [CHAINCODE_SERVER],
-      env: chaincodeServerEnv(n, packageIds[n.org] as string),
-      logFile: p.log(`cc.${n.org}`),
-      pidFile: p.pid(`cc.${n.org}`),
-    });
-  }
-  await Promise.all(t.peers.map((n) => waitForPort(n.ccServerPort, 30_000, `chaincode server cc.${n.org}`)));
-
-  say('installing the chaincode package on every peer');
-  await Promise.all(
-    t.peers.map((n) =>
-      peerCli(
-        t,
-        fabric,
-        n,
-        ['lifecycle', 'chaincode', 'install', path.join(p.chaincode, `${n.org}.tgz`)],
-        `install on ${n.name}`,
-      ).catch((err: Error) => {
-        if (!/already successfully installed/.test(err.message)) throw err;
-      }),
-    ),
-  );
   const policy = endorsementPolicy(t);
-  const definition = [
-    '--channelID',
-    t.channel,
-    '--name',
-    t.chaincode,
-    '--version',
-    CHAINCODE_VERSION,
-    '--sequence',
-    CHAINCODE_SEQUENCE,
-    '--signature-policy',
+  const packageIds = await deployChaincode(t, fabric, say, {
+    name: t.chaincode,
+    server: CHAINCODE_SERVER,
+    processPrefix: 'cc',
+    portOffset: 0,
     policy,
-  ];
-  say(`approving the definition in every organisation (endorsement policy ${policy})`);
-  for (const n of t.peers) {
-    await peerCli(
-      t,
-      fabric,
-      n,
-      [
-        'lifecycle',
-        'chaincode',
-        'approveformyorg',
-        ...ordererArgs(t),
-        ...definition,
-        '--package-id',
-        packageIds[n.org] as string,
-      ],
-      `approve for ${n.mspId}`,
-    );
-  }
-  say('committing the chaincode definition');
-  await peerCli(
-    t,
-    fabric,
-    t.peers[0] as PeerNode,
-    [
-      'lifecycle',
-      'chaincode',
-      'commit',
-      ...ordererArgs(t),
-      ...definition,
-      ...t.peers.flatMap((n) => [
-        '--peerAddresses',
-        `${n.host}:${n.port}`,
-        '--tlsRootCertFiles',
-        peerTlsCa(t, n),
-      ]),
-    ],
-    'commit the chaincode definition',
-  );
-  await waitCommitted(t, fabric);
+  });
+  await waitCommitted(t, fabric, t.chaincode);
   const state: NetworkState = {
     topology: t,
     fabricVersion: fabric.version,
@@ -268,7 +186,127 @@ async function waitForChannelActive(t: Topology, fabric: FabricInstall): Promise
   );
 }
 
-async function waitCommitted(t: Topology, fabric: FabricInstall): Promise<void> {
+export interface ChaincodeDeployment {
+  name: string;
+  /** The Node script that serves the chaincode (CCaaS) for one organisation. */
+  server: string;
+  /** Process names are `<prefix>.<org>`. */
+  processPrefix: string;
+  /** Added to each peer's chaincode server port, so a second chaincode gets its own. */
+  portOffset: number;
+  policy: string;
+}
+
+/**
+ * Deploys a chaincode as a service: one deterministic package and one server per organisation, installed on every
+ * peer, approved by every organisation, committed once. Returns the package id per organisation.
+ */
+export async function deployChaincode(
+  t: Topology,
+  fabric: FabricInstall,
+  say: Progress,
+  d: ChaincodeDeployment,
+): Promise<Record<string, string>> {
+  const p = paths(t);
+  say(`packaging chaincode '${d.name}' as a service (one package per organisation, deterministic bytes)`);
+  const packageIds: Record<string, string> = {};
+  await mkdir(p.chaincode, { recursive: true });
+  const file = (n: PeerNode) => path.join(p.chaincode, `${d.name}.${n.org}.tgz`);
+  for (const n of t.peers) {
+    const pkg = await ccaasPackage(`${d.name}_${n.org}`, {
+      address: `${n.host}:${n.ccServerPort + d.portOffset}`,
+      dial_timeout: '10s',
+      tls_required: false,
+    });
+    await writeFile(file(n), pkg.bytes);
+    packageIds[n.org] = pkg.packageId;
+  }
+  say(`starting a '${d.name}' chaincode server per organisation`);
+  for (const n of t.peers) {
+    const name = `${d.processPrefix}.${n.org}`;
+    await startProcess({
+      name,
+      command: process.execPath,
+      args: [d.server],
+      env: chaincodeServerEnv(n, packageIds[n.org] as string, n.ccServerPort + d.portOffset),
+      logFile: p.log(name),
+      pidFile: p.pid(name),
+    });
+  }
+  await Promise.all(
+    t.peers.map((n) =>
+      waitForPort(n.ccServerPort + d.portOffset, 30_000, `chaincode server ${d.processPrefix}.${n.org}`),
+    ),
+  );
+  say(`installing '${d.name}' on every peer`);
+  await Promise.all(
+    t.peers.map((n) =>
+      peerCli(
+        t,
+        fabric,
+        n,
+        ['lifecycle', 'chaincode', 'install', file(n)],
+        `install ${d.name} on ${n.name}`,
+      ).catch((err: Error) => {
+        if (!/already successfully installed/.test(err.message)) throw err;
+      }),
+    ),
+  );
+  const definition = [
+    '--channelID',
+    t.channel,
+    '--name',
+    d.name,
+    '--version',
+    CHAINCODE_VERSION,
+    '--sequence',
+    CHAINCODE_SEQUENCE,
+    '--signature-policy',
+    d.policy,
+  ];
+  say(`approving '${d.name}' in every organisation (endorsement policy ${d.policy})`);
+  for (const n of t.peers) {
+    await peerCli(
+      t,
+      fabric,
+      n,
+      [
+        'lifecycle',
+        'chaincode',
+        'approveformyorg',
+        ...ordererArgs(t),
+        ...definition,
+        '--package-id',
+        packageIds[n.org] as string,
+      ],
+      `approve ${d.name} for ${n.mspId}`,
+    );
+  }
+  say(`committing the '${d.name}' definition`);
+  await peerCli(
+    t,
+    fabric,
+    t.peers[0] as PeerNode,
+    [
+      'lifecycle',
+      'chaincode',
+      'commit',
+      ...ordererArgs(t),
+      ...definition,
+      ...t.peers.flatMap((n) => [
+        '--peerAddresses',
+        `${n.host}:${n.port}`,
+        '--tlsRootCertFiles',
+        peerTlsCa(t, n),
+      ]),
+    ],
+    `commit the ${d.name} definition`,
+  );
+  await waitCommitted(t, fabric, d.name);
+  return packageIds;
+}
+
+async function waitCommitted(t: Topology, fabric: FabricInstall, name: string): Promise<void> {
   for (const n of t.peers) {
     const until = Date.now() + 30_000;
     for (;;) {

@@ -8,7 +8,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { generateDocument } from '../../formats/src/index.js';
 import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
-import { startLocalNetwork, type LocalNetwork, type ParticipantSpec } from '../../gateway/src/local-network/network.js';
+import {
+  startLocalNetwork,
+  type LocalNetwork,
+  type ParticipantSpec,
+} from '../../gateway/src/local-network/network.js';
 import { findFabric } from '../../network/src/binaries.js';
 import { startNode, stopNode } from '../../network/src/control.js';
 import { networkDown } from '../../network/src/down.js';
@@ -35,7 +39,11 @@ interface Tally {
   lost: number;
 }
 
-async function ledgerIds(net: LocalNetwork, key: string, fn: 'exchange:inbox' | 'exchange:outbox'): Promise<string[]> {
+async function ledgerIds(
+  net: LocalNetwork,
+  key: string,
+  fn: 'exchange:inbox' | 'exchange:outbox',
+): Promise<string[]> {
   const p = net.get(key);
   const ids: string[] = [];
   let bookmark = '';
@@ -75,23 +83,44 @@ describe('faults on a real Fabric network (Raft)', function () {
   });
 
   /** Sends `n` lists insurer1 → clinic1; `fault` runs after a third of them, `heal` after two thirds. */
-  async function burst(label: string, n: number, fault: () => Promise<void>, heal: () => Promise<void>): Promise<Tally> {
+  async function burst(
+    label: string,
+    n: number,
+    fault: () => Promise<void>,
+    heal: () => Promise<void>,
+  ): Promise<Tally> {
     const insurer = net.get('insurer1');
     const clinic = net.get('clinic1');
-    const template = generateDocument('insured-list', { seed: 5, rows: 2, sender: insurer.party, addressee: clinic.party });
+    const template = generateDocument('insured-list', {
+      seed: 5,
+      rows: 2,
+      sender: insurer.party,
+      addressee: clinic.party,
+    });
     const ids: string[] = [];
-    for (let i = 0; i < n; i++) {
-      if (i === Math.floor(n / 3)) await fault();
-      if (i === Math.floor((2 * n) / 3)) await heal();
-      const doc = structuredClone(template);
-      doc.header.documentId = `${label}-${++seq}`;
-      await insurer.node.send(doc);
-      ids.push(doc.header.documentId);
+    let healed = false;
+    try {
+      for (let i = 0; i < n; i++) {
+        if (i === Math.floor(n / 3)) await fault();
+        if (i === Math.floor((2 * n) / 3)) {
+          healed = true;
+          await heal();
+        }
+        const doc = structuredClone(template);
+        doc.header.documentId = `${label}-${++seq}`;
+        await insurer.node.send(doc);
+        ids.push(doc.header.documentId);
+      }
+    } finally {
+      // A failed burst must not leave the node down for the next test.
+      if (!healed) await heal();
     }
     await insurer.node.whenIdle(600_000);
     await clinic.node.whenIdle(600_000);
     const want = new Set(ids);
-    const committed = new Set((await ledgerIds(net, 'insurer1', 'exchange:outbox')).filter((id) => want.has(id)));
+    const committed = new Set(
+      (await ledgerIds(net, 'insurer1', 'exchange:outbox')).filter((id) => want.has(id)),
+    );
     const inbox: string[] = [];
     let cursor: string | undefined;
     do {
@@ -114,15 +143,31 @@ describe('faults on a real Fabric network (Raft)', function () {
   it('a peer read by a client no one here wrote: peer chaincode query shows the envelope, metadata and hash only', async () => {
     const insurer = net.get('insurer1');
     const clinic = net.get('clinic1');
-    const doc = generateDocument('insured-list', { seed: 9, rows: 3, sender: insurer.party, addressee: clinic.party });
-    const surname = String((doc.body as { rows: Array<{ person: { lastName: string } }> }).rows[0].person.lastName);
+    const doc = generateDocument('insured-list', {
+      seed: 9,
+      rows: 3,
+      sender: insurer.party,
+      addressee: clinic.party,
+    });
+    const surname = String(
+      (doc.body as { rows: Array<{ person: { lastName: string } }> }).rows[0].person.lastName,
+    );
     await insurer.node.send(doc);
     await insurer.node.whenIdle(120_000);
     const fabric = await findFabric();
     const peer = state.topology.peers.find((p) => p.org === 'insurer1')!;
     const { stdout } = await exec(
       fabric.bin.peer,
-      ['chaincode', 'query', '-C', state.topology.channel, '-n', state.topology.chaincode, '-c', JSON.stringify({ Args: ['exchange:get', doc.header.documentId] })],
+      [
+        'chaincode',
+        'query',
+        '-C',
+        state.topology.channel,
+        '-n',
+        state.topology.chaincode,
+        '-c',
+        JSON.stringify({ Args: ['exchange:get', doc.header.documentId] }),
+      ],
       // The peer CLI as the insurer's organisation admin: an identity the chaincode does not map to a participant
       // may still read public envelope metadata.
       { env: adminEnv(state.topology, fabric, peer) },
@@ -170,7 +215,13 @@ describe('a gateway killed -9 mid-stream on a real Fabric network', function () 
       const second = await runCrashChild(nodesDir, 'resume', { count: 150, env });
       const r = crashResult(second);
       expect(r, second.out).to.not.equal(undefined);
-      const tally = { sent: 150, committed: r!.ledgerDistinct, delivered: r!.inbox, duplicates: r!.inbox - r!.distinct, lost: 150 - r!.distinct };
+      const tally = {
+        sent: 150,
+        committed: r!.ledgerDistinct,
+        delivered: r!.inbox,
+        duplicates: r!.inbox - r!.distinct,
+        lost: 150 - r!.distinct,
+      };
       console.log(`      gateway-kill-9: ${JSON.stringify(tally)}`);
       expect(r).to.deep.equal({ inbox: 150, distinct: 150, ledger: 150, ledgerDistinct: 150 });
     } finally {

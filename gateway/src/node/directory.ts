@@ -8,12 +8,32 @@ const decode = (bytes: Uint8Array): unknown => JSON.parse(Buffer.from(bytes).toS
 export class DirectoryView {
   private readonly keys = new Map<string, Uint8Array>();
   private readonly schemas = new Map<string, string>();
+  /** Last answers read, served only while the ledger cannot be reached (the outbox then waits for it). */
+  private readonly lastKnown = new Map<string, unknown>();
 
   constructor(private readonly ledger: LedgerClient) {}
 
+  /**
+   * Reads through the ledger; while the node's peer is down (a restart, maintenance) the last answer stands in, so
+   * a document can still be validated, sealed and queued, and the outbox delivers it once the peer is back.
+   */
+  private async read<T>(fn: string, args: string[]): Promise<T> {
+    const key = `${fn}\u0000${args.join('\u0000')}`;
+    try {
+      const value = decode(await this.ledger.evaluate(fn, args)) as T;
+      this.lastKnown.set(key, value);
+      return value;
+    } catch (err) {
+      if (err instanceof DmsnetError && err.code === 'LEDGER_UNAVAILABLE' && this.lastKnown.has(key)) {
+        return this.lastKnown.get(key) as T;
+      }
+      throw err;
+    }
+  }
+
   async participant(id: string): Promise<Participant> {
     try {
-      return decode(await this.ledger.evaluate('directory:get', [id])) as Participant;
+      return await this.read<Participant>('directory:get', [id]);
     } catch (err) {
       if (err instanceof DmsnetError && err.code === 'PARTICIPANT_NOT_FOUND') {
         throw new DmsnetError('NOT_FOUND', `participant ${id} is not in the directory`);
@@ -69,7 +89,7 @@ export class DirectoryView {
   }
 
   async activeFormats(): Promise<unknown[]> {
-    return decode(await this.ledger.evaluate('formats:active', [])) as unknown[];
+    return this.read<unknown[]>('formats:active', []);
   }
 }
 

@@ -24,7 +24,12 @@ export function runCrashChild(
     p.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const queued = [...out.matchAll(/queued (\d+)/g)].map((m) => Number(m[1]));
-      if (o.killAfterQueued && queued.length && Math.max(...queued) >= o.killAfterQueued && p.exitCode === null) {
+      if (
+        o.killAfterQueued &&
+        queued.length &&
+        Math.max(...queued) >= o.killAfterQueued &&
+        p.exitCode === null
+      ) {
         p.kill('SIGKILL');
       }
     });

@@ -73,10 +73,7 @@ export class LocalCA {
    * Signs a certificate signing request as an organisation's CA does on enrolment: the subject and key from the CSR
    * (after checking its signature), the attributes from the registration, never from the CSR.
    */
-  async signCsr(
-    csrPem: string,
-    o: { attributes?: Record<string, string> } = {},
-  ): Promise<string> {
+  async signCsr(csrPem: string, o: { attributes?: Record<string, string> } = {}): Promise<string> {
     const csr = new x509.Pkcs10CertificateRequest(csrPem);
     if (!(await csr.verify())) throw new Error('the certificate signing request does not verify');
     const ca = new x509.X509Certificate(this.certificate);
