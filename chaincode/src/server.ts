@@ -24,7 +24,7 @@ export async function startServer(
   const server = (
     shimPkg as unknown as { server: (c: never, o: never) => { start(): Promise<void> } }
   ).server(
-    createChaincode() as never,
+    chaincode as never,
     {
       ccid,
       address,

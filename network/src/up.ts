@@ -314,7 +314,7 @@ async function waitCommitted(t: Topology, fabric: FabricInstall, name: string): 
         t,
         fabric,
         n,
-        ['lifecycle', 'chaincode', 'querycommitted', '--channelID', t.channel, '--name', t.chaincode],
+        ['lifecycle', 'chaincode', 'querycommitted', '--channelID', t.channel, '--name', name],
         `querycommitted on ${n.name}`,
       ).catch((e: Error) => e.message);
       if (/Version: 1\.0, Sequence: 1/.test(out)) break;
