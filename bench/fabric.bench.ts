@@ -1,0 +1,307 @@
+// `npm run bench -- --fabric`: on a native Fabric network brought up for the run, sends per second and
+// submit → delivered latency of our chaincode beside a one-function blind-put chaincode deployed on the same network,
+// and the largest document the market has (a 50,000-row insured list) sent, delivered and opened.
+import { randomBytes, createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { generateDocument } from '../formats/src/index.js';
+import type { LedgerClient } from '../gateway/src/ledger/types.js';
+import { FabricLedger } from '../gateway/src/ledger/fabric/fabric-ledger.js';
+import {
+  startLocalNetwork,
+  type LocalParticipant,
+  type ParticipantSpec,
+} from '../gateway/src/local-network/network.js';
+import { findFabric } from '../network/src/binaries.js';
+import { endorsementPolicy } from '../network/src/configtx.js';
+import { networkDown } from '../network/src/down.js';
+import { fabricProvider, peerTlsRoot } from '../network/src/fabric-provider.js';
+import { paths } from '../network/src/topology.js';
+import { deployChaincode, networkUp } from '../network/src/up.js';
+import { result, type Bench, type BenchResult } from './types.js';
+
+const SENDS = 300;
+const IN_FLIGHT = 20;
+/** Why 100 ms: blocks cut by time under this load; a longer timeout only adds latency, a shorter one more blocks. */
+const BATCH_TIMEOUT = '100ms';
+
+const PARTICIPANTS: ParticipantSpec[] = [
+  { key: 'association', role: 'association', name: 'Союз (бенч)', mspId: 'AssociationMSP' },
+  { key: 'insurer1', role: 'insurer', name: 'СК (бенч)', mspId: 'Insurer1MSP' },
+  { key: 'clinic1', role: 'clinic', name: 'Клиника (бенч)', mspId: 'ClinicHostMSP', viaAttribute: true },
+];
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+
+async function dirBytes(dir: string): Promise<number> {
+  if (!existsSync(dir)) return 0;
+  let total = 0;
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const f = path.join(dir, e.name);
+    total += e.isDirectory() ? await dirBytes(f) : (await stat(f)).size;
+  }
+  return total;
+}
+
+/**
+ * SENDS transactions, IN_FLIGHT at a time, each timed from its submit to its event at the addressee's peer;
+ * throughput over the whole run.
+ */
+async function measure(
+  label: string,
+  progress: (m: string) => void,
+  submit: (i: number) => Promise<unknown>,
+  events: AsyncIterable<{ key: string }>,
+  abort: AbortController,
+): Promise<{ tps: number; p50: number; p95: number }> {
+  const started = new Map<string, number>();
+  const latencies: number[] = [];
+  let delivered = 0;
+  let resolveAll!: () => void;
+  const all = new Promise<void>((r) => (resolveAll = r));
+  const listening = (async () => {
+    for await (const ev of events) {
+      const t0 = started.get(ev.key);
+      if (t0 === undefined) continue;
+      latencies.push(performance.now() - t0);
+      if (++delivered === SENDS) {
+        resolveAll();
+        abort.abort();
+      }
+    }
+  })();
+  const t = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < SENDS) {
+      const i = next++;
+      started.set(`${label}-${i}`, performance.now());
+      await submit(i);
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+  await all;
+  const seconds = (performance.now() - t) / 1000;
+  await listening.catch(() => undefined);
+  progress(`fabric: ${label} ${SENDS} sends in ${seconds.toFixed(1)} s`);
+  return { tps: SENDS / seconds, p50: pct(latencies, 50), p95: pct(latencies, 95) };
+}
+
+async function* keysOf(
+  client: LedgerClient,
+  from: bigint,
+  signal: AbortSignal,
+  pick: (p: Uint8Array) => string,
+) {
+  for await (const ev of client.events({ blockNumber: from }, signal)) yield { key: pick(ev.payload) };
+}
+
+export const benches: Bench[] = [
+  {
+    name: 'fabric',
+    async run({ progress, flags }) {
+      if (!flags.has('--fabric')) return [];
+      const fabric = await findFabric();
+      const dir = await mkdtemp(path.join(tmpdir(), 'dmsnet-bench-fabric-'));
+      const nodesDir = await mkdtemp(path.join(tmpdir(), 'dmsnet-bench-nodes-'));
+      const out: BenchResult[] = [];
+      try {
+        progress('fabric: bringing a native network up');
+        const state = await networkUp({
+          dir,
+          portBase: 30000,
+          batchTimeout: BATCH_TIMEOUT,
+          progress: (m) => progress(`fabric: ${m}`),
+        });
+        const t = state.topology;
+        const blindServer = path.join(path.dirname(fileURLToPath(import.meta.url)), 'blindput', 'server.js');
+        await deployChaincode(t, fabric, (m) => progress(`fabric: ${m}`), {
+          name: 'blindput',
+          server: blindServer,
+          processPrefix: 'bp',
+          portOffset: 4,
+          policy: endorsementPolicy(t),
+        });
+        const net = await startLocalNetwork({
+          dir: nodesDir,
+          participants: PARTICIPANTS,
+          provider: await fabricProvider(state),
+          workflows: false,
+          progress: (m) => progress(`fabric: ${m}`),
+        });
+        const insurer = net.get('insurer1');
+        const clinic = net.get('clinic1');
+
+        // The largest document first, through the gateways as people use them.
+        progress('fabric: a 50,000-row insured list (generating)');
+        const big = generateDocument('insured-list', {
+          seed: 50,
+          rows: 50_000,
+          sender: insurer.party,
+          addressee: clinic.party,
+        });
+        const jsonBytes = Buffer.byteLength(JSON.stringify(big));
+        const clinicPeer = t.peers.find((n) => n.mspId === 'ClinicHostMSP')!;
+        const chains = path.join(
+          paths(t).data(clinicPeer.name),
+          'ledgersData',
+          'chains',
+          'chains',
+          t.channel,
+        );
+        const before = await dirBytes(chains);
+        const id = big.header.documentId;
+        // Watched through notifications and record lists: reading the 24 MB document back would be timed too.
+        let deliveredAt = 0;
+        const delivered = new Promise<void>((resolve) => {
+          const off = clinic.node.notifications.subscribe((n) => {
+            if (n.kind === 'document.received' && n.messageId === id) {
+              deliveredAt = performance.now();
+              off();
+              resolve();
+            }
+          });
+        });
+        const t0 = performance.now();
+        await insurer.node.send(big);
+        let sentAt = 0;
+        while (!deliveredAt) {
+          if (
+            !sentAt &&
+            (await insurer.node.listOutbox({ status: 'SENT', limit: 5 })).items.some(
+              (r) => r.messageId === id,
+            )
+          )
+            sentAt = performance.now();
+          if (performance.now() - t0 > 300_000)
+            throw new Error('the large list was not delivered in 5 minutes');
+          await Promise.race([delivered, new Promise((r) => setTimeout(r, 100))]);
+        }
+        sentAt ||= deliveredAt;
+        const after = await dirBytes(chains);
+        progress(
+          `fabric: large list ${(jsonBytes / 1e6).toFixed(1)} MB JSON; committed after ${((sentAt - t0) / 1000).toFixed(1)} s, opened after ${((deliveredAt - t0) / 1000).toFixed(1)} s`,
+        );
+        out.push(
+          result(
+            'fabric: 50,000-row list send → delivered → opened',
+            (deliveredAt - t0) / 1000,
+            's',
+            'goal',
+            10,
+            'goal < 10 s',
+          ),
+          result(
+            'fabric: block-file bytes added by that list',
+            after - before,
+            'B',
+            'its JSON size',
+            jsonBytes,
+          ),
+        );
+        for (const p of net.participants.values()) await p.node.stop();
+
+        // Ledger-level throughput and latency: ours beside the blind put, same network, same run, same payload size.
+        const ct = new Uint8Array(randomBytes(2048));
+        const hash = createHash('sha256').update(ct).digest('hex');
+        const tlsFor = (who: LocalParticipant) => peerTlsRoot(state, who.identity.mspId);
+        const blindSender = FabricLedger.connect(await blindConnection(state, insurer, tlsFor));
+        const blindReader = FabricLedger.connect(await blindConnection(state, clinic, tlsFor));
+        const runOurs = async (round: number) => {
+          const abort = new AbortController();
+          const from = await (insurer.ledger as FabricLedger).height();
+          return measure(
+            `ours${round}`,
+            progress,
+            (i) =>
+              insurer.ledger.submit(
+                'exchange:send',
+                [
+                  JSON.stringify({
+                    messageId: `ours${round}-${i}`,
+                    sender: insurer.id,
+                    addressee: clinic.id,
+                    documentType: 'insured-list',
+                    formatVersion: '1',
+                    ciphertextHash: hash,
+                    size: ct.length,
+                    senderKeyVersion: 1,
+                  }),
+                ],
+                { ciphertext: ct },
+              ),
+            keysOf(clinic.ledger, from, abort.signal, (p) =>
+              String((JSON.parse(Buffer.from(p).toString()) as { messageId: string }).messageId),
+            ),
+            abort,
+          );
+        };
+        const runBlind = async (round: number) => {
+          const abort = new AbortController();
+          const from = await blindSender.height();
+          return measure(
+            `blind${round}`,
+            progress,
+            (i) => blindSender.submit('put', [`blind${round}-${i}`], { value: ct }),
+            keysOf(blindReader, from, abort.signal, (p) => Buffer.from(p).toString()),
+            abort,
+          );
+        };
+        // Alternating rounds, best of each: a burst of other work on this shared machine then hits both alike.
+        const oursRuns = [];
+        const blindRuns = [];
+        for (let round = 1; round <= 2; round++) {
+          blindRuns.push(await runBlind(round));
+          oursRuns.push(await runOurs(round));
+        }
+        const best = (runs: Array<{ tps: number; p50: number; p95: number }>) =>
+          runs.reduce((a, b) => (b.tps > a.tps ? b : a));
+        const ours = best(oursRuns);
+        const base = best(blindRuns);
+        await blindSender.close();
+        await blindReader.close();
+        out.push(
+          result(
+            'fabric: sends per second (2 KB, 20 in flight)',
+            ours.tps,
+            'tx/s',
+            'blind-put chaincode, same network',
+            base.tps,
+            'goal ≥ 0.7',
+          ),
+          result('fabric: submit → delivered p50', ours.p50, 'ms', 'blind-put p50', base.p50),
+          result('fabric: submit → delivered p95', ours.p95, 'ms', 'blind-put p95', base.p95, 'goal ≤ 1.5'),
+        );
+        await net.close();
+        return out;
+      } finally {
+        progress('fabric: bringing the network down');
+        await networkDown({ dir });
+        await rm(nodesDir, { recursive: true, force: true });
+      }
+    },
+  },
+];
+
+async function blindConnection(
+  state: Awaited<ReturnType<typeof networkUp>>,
+  who: LocalParticipant,
+  tlsFor: (w: LocalParticipant) => Promise<string>,
+) {
+  const peer = state.topology.peers.find((n) => n.mspId === who.identity.mspId)!;
+  return {
+    peerEndpoint: `${peer.host}:${peer.port}`,
+    serverNameOverride: peer.name,
+    ...who.identity,
+    channel: state.topology.channel,
+    chaincode: 'blindput',
+    tlsRootCertificate: await tlsFor(who),
+  };
+}
