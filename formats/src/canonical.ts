@@ -2,12 +2,50 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { DmsnetError } from './errors.js';
 
+/** Keys an object would reorder (array-index-like): the native path cannot keep them in sorted order. */
+const INDEX_LIKE = /^(?:0|[1-9][0-9]*)$/;
+class NeedsReference extends Error {}
+
+function sortedKeys(_key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    throw new DmsnetError('CANONICAL_UNSUPPORTED', `value cannot be represented as canonical JSON: ${value}`);
+  }
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const out: Record<string, unknown> = {};
+    // Array.prototype.sort compares UTF-16 code units, which is the order RFC 8785 prescribes.
+    for (const k of Object.keys(value).sort()) {
+      if (INDEX_LIKE.test(k)) throw new NeedsReference();
+      out[k] = (value as Record<string, unknown>)[k];
+    }
+    return out;
+  }
+  return value;
+}
+
 /**
  * RFC 8785 (JCS) canonical JSON: the exact bytes that are signed and hashed.
- * The `canonicalize` package is the RFC author's reference implementation; numbers are
- * serialised as ECMAScript does, which is what the RFC specifies.
+ * JCS serialises strings and numbers exactly as ECMAScript's JSON.stringify does, so the native serialiser with keys
+ * sorted is JCS, about three times faster than a recursive one on a 24 MB list. Objects with index-like keys (which
+ * JavaScript would reorder) go to `canonicalize`, the RFC author's reference implementation, which a property test
+ * also holds the fast path to.
  */
 export function canonicalJson(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value, sortedKeys) as string | undefined;
+  } catch (err) {
+    if (err instanceof DmsnetError) throw err;
+    if (!(err instanceof NeedsReference)) throw err;
+    text = canonicalJsonReference(value);
+  }
+  if (text === undefined) {
+    throw new DmsnetError('CANONICAL_UNSUPPORTED', 'value cannot be represented as canonical JSON');
+  }
+  return text;
+}
+
+/** The reference implementation (RFC 8785's author's `canonicalize`). */
+export function canonicalJsonReference(value: unknown): string {
   let text: string | undefined;
   try {
     text = canonicalize(value);

@@ -73,3 +73,27 @@ describe('formats: canonical JSON (RFC 8785)', () => {
     }
   });
 });
+
+describe('formats: the fast canonical JSON path agrees with the reference implementation', () => {
+  it('gives the same text as canonicalize for any JSON value (fast-check)', async () => {
+    const fc = await import('fast-check');
+    const { canonicalJsonReference } = await import('../../formats/src/canonical.js');
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        expect(canonicalJson(v)).to.equal(canonicalJsonReference(v));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('refuses NaN and Infinity with its code, nested anywhere', () => {
+    for (const v of [{ a: [1, NaN] }, { b: { c: Infinity } }]) {
+      try {
+        canonicalJson(v);
+        expect.fail('should refuse');
+      } catch (err) {
+        expect((err as DmsnetError).code).to.equal('CANONICAL_UNSUPPORTED');
+      }
+    }
+  });
+});

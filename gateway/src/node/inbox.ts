@@ -1,0 +1,275 @@
+// The inbox: a received document is fetched, opened, verified against the sender's key on the ledger, validated
+// against its format and handed to the workflows, all recorded in one batch with the follower's checkpoint; the
+// addressee's decision goes to the ledger as a status intent and to the sender as a signed reply.
+import { createHash } from 'node:crypto';
+import { DmsnetError, type FieldError } from '../../../formats/src/errors.js';
+import { validateDocument } from '../../../formats/src/index.js';
+import { openDocument, sha256Hex } from '../crypto/index.js';
+import type { ChaincodeEvent } from '../ledger/types.js';
+import type { BatchOp } from '../store/store.js';
+import type { NodeContext } from './context.js';
+import { checkpointOp, codeOf, json, messageOf, now, S, type Doc } from './layout.js';
+import type { Outbox } from './outbox.js';
+import type { DocumentHandler, InboxRecord, OutboxRecord } from './types.js';
+
+export type ReplyDecision = 'ACCEPTED' | 'REJECTED' | 'DISPUTED' | 'CONTESTED';
+
+export class Inbox {
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly outbox: Outbox,
+  ) {}
+
+  async decide(
+    id: string,
+    status: 'ACCEPTED' | 'REJECTED',
+    errors: FieldError[],
+    comment?: string,
+    replyDecision: ReplyDecision = status,
+  ): Promise<InboxRecord> {
+    const rec = await this.ctx.store.get<InboxRecord>(S.inbox, id);
+    if (!rec) throw new DmsnetError('NOT_FOUND', `no received document ${id}`);
+    if (rec.status === status) return rec;
+    if (rec.status !== 'RECEIVED') {
+      throw new DmsnetError('STATUS_FINAL', `document ${id} is already ${rec.status}`);
+    }
+    const updated: InboxRecord = {
+      ...rec,
+      status,
+      updatedAt: now(),
+      comment,
+      rejection:
+        status === 'REJECTED' ? { code: 'REJECTED_BY_RECIPIENT', message: comment ?? '', errors } : undefined,
+    };
+    await this.ctx.serial(() =>
+      this.ctx.store.batch([
+        { type: 'put', sublevel: S.inbox, key: id, value: updated },
+        ...this.outbox.intentOps(id, status, comment),
+      ]),
+    );
+    await this.sendReply(rec, replyDecision, errors, comment);
+    this.ctx.kick();
+    return updated;
+  }
+
+  /** The signed answer to the sender: a `reply` document whose id derives from the original, so a retry is idempotent. */
+  private async sendReply(
+    rec: InboxRecord,
+    decision: ReplyDecision,
+    errors: FieldError[],
+    comment?: string,
+  ): Promise<void> {
+    const replyId =
+      'R-' +
+      createHash('sha256')
+        .update(`${this.ctx.participantId}\u0000${rec.messageId}`)
+        .digest('hex')
+        .slice(0, 40);
+    const body: Record<string, unknown> = { decision };
+    if (errors.length) body.errors = errors;
+    if (comment) body.comment = comment;
+    const reply = {
+      header: {
+        documentId: replyId,
+        type: 'reply',
+        formatVersion: '1',
+        sender: { ogrn: this.ctx.participantId },
+        addressee: { ogrn: rec.sender },
+        createdAt: now(),
+        replyToId: rec.messageId,
+      },
+      body,
+    };
+    const existing = await this.ctx.store.get<OutboxRecord>(S.outbox, replyId);
+    if (existing) return;
+    try {
+      await this.outbox.enqueue(reply);
+    } catch (err) {
+      // The ledger status carries the decision even when the reply cannot go (e.g. the sender was suspended).
+      this.ctx.log.warn({ messageId: rec.messageId, code: codeOf(err) }, 'reply not sent');
+    }
+  }
+
+  async receive(
+    ev: ChaincodeEvent,
+    p: { messageId: string; sender: string; documentType: string },
+  ): Promise<void> {
+    if (await this.ctx.store.get(S.inbox, p.messageId)) {
+      await this.ctx.serial(() => this.ctx.store.batch([checkpointOp(ev)]));
+      return;
+    }
+    const envelope = json(await this.ctx.ledger.evaluate('exchange:get', [p.messageId])) as {
+      sender: string;
+      senderKeyVersion: number;
+      formatVersion: string;
+      documentType: string;
+      sentAt?: string;
+      replyTo?: string;
+      corrects?: string;
+      ciphertextHash: string;
+    };
+    const at = now();
+    const base: InboxRecord = {
+      messageId: p.messageId,
+      documentType: envelope.documentType,
+      formatVersion: envelope.formatVersion,
+      sender: envelope.sender,
+      status: 'RECEIVED',
+      receivedAt: at,
+      updatedAt: at,
+      sentAt: envelope.sentAt,
+      replyTo: envelope.replyTo,
+      corrects: envelope.corrects,
+    };
+    let document: Doc | undefined;
+    let rejection: InboxRecord['rejection'];
+    try {
+      const b64 = json(await this.ctx.ledger.evaluate('exchange:getPayload', [p.messageId]));
+      const ciphertext = new Uint8Array(Buffer.from(String(b64), 'base64'));
+      if (sha256Hex(ciphertext) !== envelope.ciphertextHash) {
+        throw new DmsnetError(
+          'PAYLOAD_HASH_MISMATCH',
+          'the stored ciphertext does not match its hash on the ledger',
+        );
+      }
+      const opened = await openDocument({
+        ciphertext,
+        boxPublicKey: this.ctx.keys.boxPublicKey,
+        boxSecretKey: this.ctx.keys.boxSecretKey,
+        resolveSignKey: (who, v) => this.ctx.directory.signKey(who, v),
+        expectedSender: { participant: envelope.sender, keyVersion: envelope.senderKeyVersion },
+      });
+      document = opened.document as Doc;
+      base.digest = opened.digest;
+      const errors = await this.validateReceived(document, envelope);
+      if (errors.length > 0) {
+        rejection = { code: 'DOCUMENT_INVALID', message: `breaks ${errors.length} format rule(s)`, errors };
+      }
+    } catch (err) {
+      rejection = { code: codeOf(err), message: messageOf(err), errors: [] };
+    }
+    let decision: Awaited<ReturnType<DocumentHandler>> = { action: 'none' };
+    if (!rejection && document) {
+      const handler = this.ctx.handlers()?.[envelope.documentType];
+      if (handler) {
+        try {
+          decision = await handler(document);
+        } catch (err) {
+          this.ctx.log.error({ messageId: p.messageId, code: codeOf(err) }, 'workflow handler failed');
+        }
+      }
+      if (decision.action === 'reject') {
+        rejection = {
+          code: 'REJECTED_BY_WORKFLOW',
+          message: decision.comment ?? '',
+          errors: decision.errors,
+        };
+      }
+    }
+    const record: InboxRecord = rejection
+      ? { ...base, status: 'REJECTED', rejection }
+      : decision.action === 'accept'
+        ? { ...base, status: 'ACCEPTED', comment: decision.comment }
+        : base;
+    await this.ctx.serial(async () => {
+      const ops: BatchOp[] = [
+        { type: 'put', sublevel: S.inbox, key: p.messageId, value: record },
+        { type: 'put', sublevel: S.inboxTime, key: `${at}\u0000${p.messageId}`, value: p.messageId },
+        checkpointOp(ev),
+        ...this.outbox.intentOps(p.messageId, 'DELIVERED'),
+      ];
+      // Only verified documents are kept: a payload that failed to open or verify is evidence only on the ledger.
+      if (
+        document &&
+        !(rejection && rejection.code !== 'DOCUMENT_INVALID' && rejection.code !== 'REJECTED_BY_WORKFLOW')
+      ) {
+        ops.push({ type: 'put', sublevel: S.inboxDoc, key: p.messageId, value: document });
+      }
+      if (record.status !== 'RECEIVED')
+        ops.push(...this.outbox.intentOps(p.messageId, record.status, rejection?.code));
+      const n = this.ctx.notifier.op(ops, {
+        kind: rejection ? 'document.rejected' : 'document.received',
+        messageId: p.messageId,
+        documentType: record.documentType,
+        sender: record.sender,
+        addressee: this.ctx.participantId,
+        status: record.status,
+        reason: rejection?.code,
+      });
+      await this.ctx.store.batch(ops);
+      this.ctx.notifier.emit(n);
+    });
+    this.ctx.log.info(
+      { messageId: p.messageId, type: record.documentType, status: record.status, code: rejection?.code },
+      'received',
+    );
+    // A reply answers only documents that are themselves not replies, so two nodes never reply to each other forever.
+    if (record.status !== 'RECEIVED' && record.documentType !== 'reply') {
+      // A refusal always names what was wrong: for a payload that cannot be opened, the code itself.
+      const errors = rejection?.errors.length
+        ? rejection.errors
+        : rejection
+          ? [{ pointer: '', code: rejection.code, message: rejection.message.slice(0, 500) }]
+          : [];
+      await this.sendReply(record, record.status, errors, record.comment);
+    }
+    if (record.documentType === 'reply' && document && !rejection) await this.noteReply(document);
+    this.ctx.kick();
+  }
+
+  /** Keeps the addressee's answer beside the original outbox record, so the sender sees the row errors. */
+  private async noteReply(reply: Doc): Promise<void> {
+    const h = reply.header as { documentId: string; replyToId?: string };
+    const b = reply.body as { decision: string; errors?: FieldError[]; comment?: string };
+    if (!h.replyToId) return;
+    await this.outbox.update(h.replyToId, (r) => ({
+      ...r,
+      reply: { messageId: h.documentId, decision: b.decision, errors: b.errors, comment: b.comment },
+    }));
+  }
+
+  private async validateReceived(
+    document: Doc,
+    envelope: { sender: string; formatVersion: string; documentType: string },
+  ): Promise<FieldError[]> {
+    const h = document.header as {
+      type?: string;
+      formatVersion?: string;
+      sender?: { ogrn?: string };
+      addressee?: { ogrn?: string };
+    };
+    const errors: FieldError[] = [];
+    // The header inside the signature must agree with the envelope the ledger accepted.
+    if (h.type !== envelope.documentType) {
+      errors.push({
+        pointer: '/header/type',
+        code: 'ENVELOPE_MISMATCH',
+        message: 'differs from the ledger envelope',
+      });
+    }
+    if (h.formatVersion !== envelope.formatVersion) {
+      errors.push({
+        pointer: '/header/formatVersion',
+        code: 'ENVELOPE_MISMATCH',
+        message: 'differs from the ledger envelope',
+      });
+    }
+    if (h.sender?.ogrn !== envelope.sender) {
+      errors.push({
+        pointer: '/header/sender/ogrn',
+        code: 'ENVELOPE_MISMATCH',
+        message: 'differs from the ledger envelope',
+      });
+    }
+    if (h.addressee?.ogrn !== this.ctx.participantId) {
+      errors.push({
+        pointer: '/header/addressee/ogrn',
+        code: 'ENVELOPE_MISMATCH',
+        message: 'this node is the addressee',
+      });
+    }
+    if (errors.length) return errors;
+    const schemaText = await this.ctx.directory.schemaText(envelope.documentType, envelope.formatVersion);
+    return validateDocument(document, { schemaText });
+  }
+}

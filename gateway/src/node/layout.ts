@@ -1,0 +1,59 @@
+// The node store's layout and the small helpers every part of the node shares.
+import { DmsnetError } from '../../../formats/src/errors.js';
+import type { ChaincodeEvent } from '../ledger/types.js';
+import type { BatchOp } from '../store/store.js';
+
+/** Sublevels of the node's LevelDB store. */
+export const S = {
+  outbox: 'outbox',
+  outboxDoc: 'outbox-doc',
+  outboxCt: 'outbox-ct',
+  outboxTime: 'outbox-t',
+  outboxTx: 'outbox-tx',
+  pending: 'pending',
+  inbox: 'inbox',
+  inboxDoc: 'inbox-doc',
+  inboxTime: 'inbox-t',
+  intents: 'intents',
+  notifications: 'notifications',
+  meta: 'meta',
+} as const;
+
+export interface Intent {
+  messageId: string;
+  status: 'DELIVERED' | 'ACCEPTED' | 'REJECTED';
+  reason?: string;
+  attempts: number;
+  nextAttemptAt?: string;
+}
+
+export interface Checkpoint {
+  blockNumber: string;
+  transactionId: string;
+}
+
+export type Doc = { header: Record<string, unknown>; body: Record<string, unknown> };
+
+export const seqKey = (n: number) => String(n).padStart(12, '0');
+export const pendingKey = (r: { createdAt: string; messageId: string }) =>
+  `${r.createdAt}\u0000${r.messageId}`;
+export const now = () => new Date().toISOString();
+export const enc = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
+export const dec = (s: string) => Buffer.from(s, 'base64url').toString('utf8');
+export const json = (b: Uint8Array): unknown => JSON.parse(Buffer.from(b).toString('utf8'));
+export const codeOf = (err: unknown) => (err instanceof DmsnetError ? err.code : 'INTERNAL');
+export const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** The follower's position, written in the same batch as whatever the event made the node write. */
+export function checkpointOp(ev: ChaincodeEvent): BatchOp {
+  return {
+    type: 'put',
+    sublevel: S.meta,
+    key: 'checkpoint',
+    value: { blockNumber: ev.blockNumber.toString(), transactionId: ev.transactionId } satisfies Checkpoint,
+  };
+}
+
+export function rank(status: string): number {
+  return { PENDING: 0, SENT: 1, DELIVERED: 2, ACCEPTED: 3, REJECTED: 3, FAILED: 4 }[status] ?? 0;
+}

@@ -1,0 +1,418 @@
+// The outbox: documents validated, sealed once and queued durably in arrival order, then committed to the ledger
+// with retries; and the status intents (DELIVERED, ACCEPTED, REJECTED) the node owes the ledger as an addressee.
+import { canonicalDigest } from '../../../formats/src/canonical.js';
+import { DmsnetError } from '../../../formats/src/errors.js';
+import { validateDocument } from '../../../formats/src/index.js';
+import { sealDocument, sha256Hex } from '../crypto/index.js';
+import type { BatchOp } from '../store/store.js';
+import type { NodeContext } from './context.js';
+import { currentKeyOf } from './directory.js';
+import { codeOf, messageOf, now, pendingKey, S, type Doc, type Intent } from './layout.js';
+import type { Notification, OutboxRecord, Participant } from './types.js';
+
+/** Ledger refusals that no retry can fix: the record ends FAILED with the code. */
+export const PERMANENT = new Set([
+  'INVALID_ARGUMENT',
+  'IDENTITY_UNKNOWN',
+  'IMPERSONATION',
+  'NOT_AUTHORIZED',
+  'ADDRESSEE_UNKNOWN',
+  'ADDRESSEE_INACTIVE',
+  'SENDER_INACTIVE',
+  'FORMAT_NOT_ACTIVE',
+  'MESSAGE_ID_CONFLICT',
+  'PAYLOAD_MISSING',
+  'PAYLOAD_HASH_MISMATCH',
+  'STATUS_NOT_ADDRESSEE',
+  'STATUS_NOT_FORWARD',
+  'MESSAGE_NOT_FOUND',
+  // Fabric commit outcomes that a new proposal cannot change.
+  'ENDORSEMENT_POLICY_FAILURE',
+  'BAD_CREATOR_SIGNATURE',
+  'INVALID_ENDORSER_TRANSACTION',
+  'INVALID_CHAINCODE',
+  'EXPIRED_CHAINCODE',
+]);
+
+/** A backend's word on what a retry may do (the Fabric backend sets it), beside the codes above. */
+const retryOf = (err: unknown): string | undefined => (err as { retry?: string } | null)?.retry;
+const isPermanent = (err: unknown) => PERMANENT.has(codeOf(err)) || retryOf(err) === 'none';
+
+/** An endorsed transaction kept until its commit status is known, so a restart submits the very same bytes. */
+interface PreparedSend {
+  transactionId: string;
+  bytes: string;
+}
+
+export class Outbox {
+  private wake?: () => void;
+  private readonly retryInitial: number;
+  private readonly retryMax: number;
+
+  constructor(
+    private readonly ctx: NodeContext,
+    retry: { initialMs?: number; maxMs?: number } = {},
+  ) {
+    this.retryInitial = retry.initialMs ?? 200;
+    this.retryMax = retry.maxMs ?? 30_000;
+  }
+
+  kick(): void {
+    this.wake?.();
+  }
+
+  /** Validates, seals and queues a document; answers the stored record (the same one for a resend). */
+  async enqueue(input: unknown): Promise<OutboxRecord> {
+    const errors = validateDocument(input);
+    if (errors.length > 0) {
+      throw new DmsnetError(
+        'DOCUMENT_INVALID',
+        `the document breaks ${errors.length} format rule(s)`,
+        errors,
+      );
+    }
+    const doc = input as Doc;
+    const h = doc.header as {
+      documentId: string;
+      type: string;
+      formatVersion: string;
+      sender: { ogrn: string };
+      addressee: { ogrn: string };
+      replyToId?: string;
+      correctsId?: string;
+    };
+    if (h.sender.ogrn !== this.ctx.participantId) {
+      throw new DmsnetError('SENDER_NOT_SELF', 'the sender must be this node’s participant', [
+        {
+          pointer: '/header/sender/ogrn',
+          code: 'SENDER_NOT_SELF',
+          message: `this node sends as ${this.ctx.participantId}`,
+        },
+      ]);
+    }
+    const digest = canonicalDigest({ header: doc.header, body: doc.body });
+    const existing = await this.ctx.store.get<OutboxRecord>(S.outbox, h.documentId);
+    if (existing) {
+      if (existing.digest === digest) return existing;
+      throw new DmsnetError(
+        'MESSAGE_ID_CONFLICT',
+        `document ${h.documentId} was already sent with other content`,
+        [
+          {
+            pointer: '/header/documentId',
+            code: 'MESSAGE_ID_CONFLICT',
+            message: 'this id is taken by another document',
+          },
+        ],
+      );
+    }
+    let addressee: Participant;
+    try {
+      addressee = await this.ctx.directory.participant(h.addressee.ogrn);
+    } catch (err) {
+      if (codeOf(err) !== 'NOT_FOUND') throw err;
+      throw new DmsnetError('ADDRESSEE_UNKNOWN', `no participant ${h.addressee.ogrn} in the directory`, [
+        {
+          pointer: '/header/addressee/ogrn',
+          code: 'ADDRESSEE_UNKNOWN',
+          message: 'not in the participant directory',
+        },
+      ]);
+    }
+    if (addressee.status !== 'ACTIVE') {
+      throw new DmsnetError('ADDRESSEE_INACTIVE', `participant ${h.addressee.ogrn} is ${addressee.status}`, [
+        {
+          pointer: '/header/addressee/ogrn',
+          code: 'ADDRESSEE_INACTIVE',
+          message: 'the addressee is suspended',
+        },
+      ]);
+    }
+    const key = currentKeyOf(addressee);
+    // Sealed once and stored: a resend after a crash must carry the very same bytes and hash.
+    const ciphertext = await sealDocument({
+      document: doc,
+      signSecretKey: this.ctx.keys.signSecretKey,
+      senderId: this.ctx.participantId,
+      keyVersion: this.ctx.keyVersion,
+      recipientBoxPublicKey: key.x25519,
+    });
+    const at = now();
+    const record: OutboxRecord = {
+      messageId: h.documentId,
+      documentType: h.type,
+      formatVersion: h.formatVersion,
+      addressee: h.addressee.ogrn,
+      status: 'PENDING',
+      createdAt: at,
+      updatedAt: at,
+      digest,
+      ciphertextHash: sha256Hex(ciphertext),
+      size: ciphertext.byteLength,
+      replyTo: h.replyToId,
+      corrects: h.correctsId,
+      attempts: 0,
+    };
+    await this.ctx.serial(async () => {
+      // Re-check inside the write lock: two concurrent sends of one id must not both be stored.
+      const again = await this.ctx.store.get<OutboxRecord>(S.outbox, h.documentId);
+      if (again) return;
+      await this.ctx.store.batch([
+        { type: 'put', sublevel: S.outbox, key: record.messageId, value: record },
+        { type: 'put', sublevel: S.outboxDoc, key: record.messageId, value: doc },
+        {
+          type: 'put',
+          sublevel: S.outboxCt,
+          key: record.messageId,
+          value: Buffer.from(ciphertext).toString('base64'),
+        },
+        {
+          type: 'put',
+          sublevel: S.outboxTime,
+          key: `${at}\u0000${record.messageId}`,
+          value: record.messageId,
+        },
+        { type: 'put', sublevel: S.pending, key: pendingKey(record), value: record.messageId },
+      ]);
+    });
+    const stored = (await this.ctx.store.get<OutboxRecord>(S.outbox, h.documentId)) as OutboxRecord;
+    if (stored.digest !== digest) {
+      throw new DmsnetError(
+        'MESSAGE_ID_CONFLICT',
+        `document ${h.documentId} was already sent with other content`,
+      );
+    }
+    this.ctx.log.info(
+      { messageId: record.messageId, type: record.documentType, size: record.size },
+      'queued',
+    );
+    this.kick();
+    return stored;
+  }
+
+  /** The worker: drains the queues until `signal` aborts, sleeping until the next item is due or a kick. */
+  async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      let nextDue = Infinity;
+      try {
+        nextDue = Math.min(await this.drainPending(signal), await this.drainIntents(signal));
+      } catch (err) {
+        this.ctx.log.error({ code: codeOf(err), err: messageOf(err) }, 'outbox worker error');
+        nextDue = Date.now() + this.retryInitial;
+      }
+      if (signal.aborted) break;
+      const wait = Math.max(0, Math.min(nextDue - Date.now(), 1000));
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, wait);
+        this.wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  private backoff(attempts: number): number {
+    const base = Math.min(this.retryMax, this.retryInitial * 2 ** Math.min(attempts, 20));
+    return Date.now() + base / 2 + Math.random() * (base / 2);
+  }
+
+  /** Returns when the earliest not-yet-due item is due (Infinity when none waits). */
+  private async drainPending(signal: AbortSignal): Promise<number> {
+    let nextDue = Infinity;
+    // In arrival order: an amendment must not overtake the document it amends.
+    const queue: Array<[string, string]> = [];
+    for await (const e of this.ctx.store.sublevel<string>(S.pending).iterator()) queue.push(e);
+    for (const [key, value] of queue) {
+      if (signal.aborted) break;
+      // Queues written before arrival order was kept hold the id as the key (and 1 as the value).
+      const id = typeof value === 'string' ? value : key;
+      const rec = await this.ctx.store.get<OutboxRecord>(S.outbox, id);
+      if (!rec || rec.status !== 'PENDING') {
+        await this.ctx.store.batch([{ type: 'del', sublevel: S.pending, key }]);
+        continue;
+      }
+      if (rec.nextAttemptAt && Date.parse(rec.nextAttemptAt) > Date.now()) {
+        nextDue = Math.min(nextDue, Date.parse(rec.nextAttemptAt));
+        continue;
+      }
+      const ct = await this.ctx.store.get<string>(S.outboxCt, id);
+      const envelope = {
+        messageId: rec.messageId,
+        sender: this.ctx.participantId,
+        addressee: rec.addressee,
+        documentType: rec.documentType,
+        formatVersion: rec.formatVersion,
+        ciphertextHash: rec.ciphertextHash,
+        size: rec.size,
+        senderKeyVersion: this.ctx.keyVersion,
+        ...(rec.replyTo ? { replyTo: rec.replyTo } : {}),
+        ...(rec.corrects ? { corrects: rec.corrects } : {}),
+      };
+      try {
+        const res = await this.commitSend(id, envelope, ct ?? '');
+        await this.update(
+          id,
+          (r) =>
+            r.status === 'PENDING'
+              ? { ...r, status: 'SENT', txId: res.transactionId, lastError: undefined }
+              : r,
+          undefined,
+          [{ type: 'del', sublevel: S.outboxTx, key: id }],
+        );
+        this.ctx.log.info({ messageId: id, txId: res.transactionId }, 'committed');
+      } catch (err) {
+        const code = codeOf(err);
+        if (isPermanent(err)) {
+          await this.update(
+            id,
+            (r) => ({ ...r, status: 'FAILED', lastError: { code, message: messageOf(err) } }),
+            {
+              kind: 'status.changed',
+              reason: code,
+            },
+            [{ type: 'del', sublevel: S.outboxTx, key: id }],
+          );
+          this.ctx.log.warn({ messageId: id, code }, 'refused by the ledger');
+        } else {
+          const next = this.backoff(rec.attempts);
+          nextDue = Math.min(nextDue, next);
+          await this.update(id, (r) => ({
+            ...r,
+            attempts: r.attempts + 1,
+            nextAttemptAt: new Date(next).toISOString(),
+            lastError: { code, message: messageOf(err) },
+          }));
+          this.ctx.log.warn({ messageId: id, code, attempts: rec.attempts + 1 }, 'send failed, will retry');
+        }
+      }
+    }
+    return nextDue;
+  }
+
+  /**
+   * Where the backend offers it (Fabric), the fine-grained flow: endorse once, keep the signed transaction, and
+   * submit those same bytes until the commit status is known, across restarts; a new proposal only when the backend
+   * says one can succeed where the old one cannot (an MVCC conflict, endorsers that were down).
+   */
+  private async commitSend(
+    id: string,
+    envelope: Record<string, unknown>,
+    ciphertextB64: string,
+  ): Promise<{ transactionId: string }> {
+    const ledger = this.ctx.ledger;
+    const args = [JSON.stringify(envelope)];
+    const transient = { ciphertext: new Uint8Array(Buffer.from(ciphertextB64, 'base64')) };
+    if (!ledger.prepare || !ledger.commitPrepared) return ledger.submit('exchange:send', args, transient);
+    let prepared = await this.ctx.store.get<PreparedSend>(S.outboxTx, id);
+    if (!prepared) {
+      const tx = await ledger.prepare('exchange:send', args, transient);
+      prepared = { transactionId: tx.transactionId, bytes: Buffer.from(tx.bytes).toString('base64') };
+      await this.ctx.store.batch([{ type: 'put', sublevel: S.outboxTx, key: id, value: prepared }]);
+      this.ctx.log.info({ messageId: id, txId: tx.transactionId }, 'endorsed');
+    } else {
+      this.ctx.log.info(
+        { messageId: id, txId: prepared.transactionId },
+        'resubmitting the endorsed transaction',
+      );
+    }
+    try {
+      return await ledger.commitPrepared(Buffer.from(prepared.bytes, 'base64'));
+    } catch (err) {
+      if (retryOf(err) === 'new-proposal') {
+        await this.ctx.store.batch([{ type: 'del', sublevel: S.outboxTx, key: id }]);
+      }
+      throw err;
+    }
+  }
+
+  private async drainIntents(signal: AbortSignal): Promise<number> {
+    let nextDue = Infinity;
+    const entries: Array<[string, Intent]> = [];
+    for await (const e of this.ctx.store.sublevel<Intent>(S.intents).iterator()) entries.push(e);
+    for (const [key, intent] of entries) {
+      if (signal.aborted) break;
+      if (intent.nextAttemptAt && Date.parse(intent.nextAttemptAt) > Date.now()) {
+        nextDue = Math.min(nextDue, Date.parse(intent.nextAttemptAt));
+        continue;
+      }
+      try {
+        await this.ctx.ledger.submit('exchange:setStatus', [
+          intent.messageId,
+          intent.status,
+          (intent.reason ?? '').slice(0, 500),
+        ]);
+        await this.ctx.store.batch([{ type: 'del', sublevel: S.intents, key }]);
+      } catch (err) {
+        const code = codeOf(err);
+        if (isPermanent(err)) {
+          // e.g. DELIVERED after ACCEPTED already went through: the later status wins, nothing to do.
+          await this.ctx.store.batch([{ type: 'del', sublevel: S.intents, key }]);
+          this.ctx.log.warn({ messageId: intent.messageId, status: intent.status, code }, 'status not set');
+        } else {
+          const next = this.backoff(intent.attempts);
+          nextDue = Math.min(nextDue, next);
+          await this.ctx.store.batch([
+            {
+              type: 'put',
+              sublevel: S.intents,
+              key,
+              value: {
+                ...intent,
+                attempts: intent.attempts + 1,
+                nextAttemptAt: new Date(next).toISOString(),
+              },
+            },
+          ]);
+        }
+      }
+    }
+    return nextDue;
+  }
+
+  intentOps(messageId: string, status: Intent['status'], reason?: string): BatchOp[] {
+    // Ordered key: DELIVERED before the final status of the same message.
+    const order = status === 'DELIVERED' ? '1' : '2';
+    const intent: Intent = { messageId, status, reason, attempts: 0 };
+    return [{ type: 'put', sublevel: S.intents, key: `${messageId}\u0000${order}`, value: intent }];
+  }
+
+  async update(
+    id: string,
+    change: (r: OutboxRecord) => OutboxRecord,
+    notify?: { kind: Notification['kind']; reason?: string },
+    extra: BatchOp[] = [],
+  ): Promise<OutboxRecord | undefined> {
+    return this.ctx.serial(async () => {
+      const rec = await this.ctx.store.get<OutboxRecord>(S.outbox, id);
+      if (!rec) {
+        await this.ctx.store.batch(extra);
+        return undefined;
+      }
+      const next = { ...change(rec), updatedAt: now() };
+      const ops: BatchOp[] = [{ type: 'put', sublevel: S.outbox, key: id, value: next }, ...extra];
+      if (next.status !== 'PENDING') {
+        ops.push(
+          { type: 'del', sublevel: S.pending, key: pendingKey(rec) },
+          { type: 'del', sublevel: S.pending, key: id },
+        );
+      }
+      const notification =
+        notify && next.status !== rec.status
+          ? this.ctx.notifier.op(ops, {
+              kind: notify.kind,
+              messageId: id,
+              documentType: next.documentType,
+              sender: this.ctx.participantId,
+              addressee: next.addressee,
+              status: next.status,
+              reason: notify.reason,
+            })
+          : undefined;
+      await this.ctx.store.batch(ops);
+      if (notification) this.ctx.notifier.emit(notification);
+      return next;
+    });
+  }
+}
