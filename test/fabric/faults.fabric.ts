@@ -57,150 +57,158 @@ async function ledgerIds(
   return ids;
 }
 
-describe('faults on a real Fabric network (Raft)', function () {
-  this.timeout(900_000);
-  let dir: string;
-  let state: NetworkState;
-  let nodesDir: string;
-  let net: LocalNetwork;
-  let seq = 0;
+function faultSuite(consensus: 'raft' | 'bft'): void {
+  describe(`faults on a real Fabric network (${consensus === 'bft' ? 'SmartBFT, 4 orderers' : 'Raft, 3 orderers'})`, function () {
+    this.timeout(900_000);
+    let dir: string;
+    let state: NetworkState;
+    let nodesDir: string;
+    let net: LocalNetwork;
+    let seq = 0;
 
-  before(async () => {
-    ({ dir, state } = await startFabric('faults'));
-    nodesDir = await mkdtemp(path.join(tmpdir(), 'dmsnet-fabric-nodes-'));
-    net = await startLocalNetwork({
-      dir: nodesDir,
-      participants: PARTICIPANTS,
-      provider: await fabricProvider(state),
-      workflows: false,
+    before(async () => {
+      ({ dir, state } = await startFabric(`faults-${consensus}`, { bft: consensus === 'bft' }));
+      nodesDir = await mkdtemp(path.join(tmpdir(), 'dmsnet-fabric-nodes-'));
+      net = await startLocalNetwork({
+        dir: nodesDir,
+        participants: PARTICIPANTS,
+        provider: await fabricProvider(state),
+        workflows: false,
+      });
     });
-  });
-  after(async () => {
-    await net?.close();
-    await closeCryptoWorkers();
-    if (dir) await networkDown({ dir });
-    if (nodesDir) await rm(nodesDir, { recursive: true, force: true });
-  });
+    after(async () => {
+      await net?.close();
+      await closeCryptoWorkers();
+      if (dir) await networkDown({ dir });
+      if (nodesDir) await rm(nodesDir, { recursive: true, force: true });
+    });
 
-  /** Sends `n` lists insurer1 → clinic1; `fault` runs after a third of them, `heal` after two thirds. */
-  async function burst(
-    label: string,
-    n: number,
-    fault: () => Promise<void>,
-    heal: () => Promise<void>,
-  ): Promise<Tally> {
-    const insurer = net.get('insurer1');
-    const clinic = net.get('clinic1');
-    const template = generateDocument('insured-list', {
-      seed: 5,
-      rows: 2,
-      sender: insurer.party,
-      addressee: clinic.party,
-    });
-    const ids: string[] = [];
-    let healed = false;
-    try {
-      for (let i = 0; i < n; i++) {
-        if (i === Math.floor(n / 3)) await fault();
-        if (i === Math.floor((2 * n) / 3)) {
-          healed = true;
-          await heal();
+    /** Sends `n` lists insurer1 → clinic1; `fault` runs after a third of them, `heal` after two thirds. */
+    async function burst(
+      label: string,
+      n: number,
+      fault: () => Promise<void>,
+      heal: () => Promise<void>,
+    ): Promise<Tally> {
+      const insurer = net.get('insurer1');
+      const clinic = net.get('clinic1');
+      const template = generateDocument('insured-list', {
+        seed: 5,
+        rows: 2,
+        sender: insurer.party,
+        addressee: clinic.party,
+      });
+      const ids: string[] = [];
+      let healed = false;
+      try {
+        for (let i = 0; i < n; i++) {
+          if (i === Math.floor(n / 3)) await fault();
+          if (i === Math.floor((2 * n) / 3)) {
+            healed = true;
+            await heal();
+          }
+          const doc = structuredClone(template);
+          doc.header.documentId = `${label}-${++seq}`;
+          await insurer.node.send(doc);
+          ids.push(doc.header.documentId);
         }
-        const doc = structuredClone(template);
-        doc.header.documentId = `${label}-${++seq}`;
-        await insurer.node.send(doc);
-        ids.push(doc.header.documentId);
+      } finally {
+        // A failed burst must not leave the node down for the next test.
+        if (!healed) await heal();
       }
-    } finally {
-      // A failed burst must not leave the node down for the next test.
-      if (!healed) await heal();
+      await insurer.node.whenIdle(600_000);
+      await clinic.node.whenIdle(600_000);
+      const want = new Set(ids);
+      const committed = new Set(
+        (await ledgerIds(net, 'insurer1', 'exchange:outbox')).filter((id) => want.has(id)),
+      );
+      const inbox: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await clinic.node.listInbox({ limit: 500, cursor });
+        inbox.push(...page.items.map((r) => r.messageId).filter((id) => want.has(id)));
+        cursor = page.nextCursor;
+      } while (cursor);
+      const distinct = new Set(inbox);
+      const tally = {
+        sent: ids.length,
+        committed: committed.size,
+        delivered: inbox.length,
+        duplicates: inbox.length - distinct.size,
+        lost: ids.filter((id) => !distinct.has(id)).length,
+      };
+      console.log(`      ${label}: ${JSON.stringify(tally)}`);
+      return tally;
     }
-    await insurer.node.whenIdle(600_000);
-    await clinic.node.whenIdle(600_000);
-    const want = new Set(ids);
-    const committed = new Set(
-      (await ledgerIds(net, 'insurer1', 'exchange:outbox')).filter((id) => want.has(id)),
-    );
-    const inbox: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await clinic.node.listInbox({ limit: 500, cursor });
-      inbox.push(...page.items.map((r) => r.messageId).filter((id) => want.has(id)));
-      cursor = page.nextCursor;
-    } while (cursor);
-    const distinct = new Set(inbox);
-    const tally = {
-      sent: ids.length,
-      committed: committed.size,
-      delivered: inbox.length,
-      duplicates: inbox.length - distinct.size,
-      lost: ids.filter((id) => !distinct.has(id)).length,
-    };
-    console.log(`      ${label}: ${JSON.stringify(tally)}`);
-    return tally;
-  }
 
-  it('a peer read by a client no one here wrote: peer chaincode query shows the envelope, metadata and hash only', async () => {
-    const insurer = net.get('insurer1');
-    const clinic = net.get('clinic1');
-    const doc = generateDocument('insured-list', {
-      seed: 9,
-      rows: 3,
-      sender: insurer.party,
-      addressee: clinic.party,
+    if (consensus === 'raft')
+      it('a peer read by a client no one here wrote: peer chaincode query shows the envelope, metadata and hash only', async () => {
+        const insurer = net.get('insurer1');
+        const clinic = net.get('clinic1');
+        const doc = generateDocument('insured-list', {
+          seed: 9,
+          rows: 3,
+          sender: insurer.party,
+          addressee: clinic.party,
+        });
+        const surname = String(
+          (doc.body as { rows: Array<{ person: { lastName: string } }> }).rows[0].person.lastName,
+        );
+        await insurer.node.send(doc);
+        await insurer.node.whenIdle(120_000);
+        const fabric = await findFabric();
+        const peer = state.topology.peers.find((p) => p.org === 'insurer1')!;
+        const { stdout } = await exec(
+          fabric.bin.peer,
+          [
+            'chaincode',
+            'query',
+            '-C',
+            state.topology.channel,
+            '-n',
+            state.topology.chaincode,
+            '-c',
+            JSON.stringify({ Args: ['exchange:get', doc.header.documentId] }),
+          ],
+          // The peer CLI as the insurer's organisation admin: an identity the chaincode does not map to a participant
+          // may still read public envelope metadata.
+          { env: adminEnv(state.topology, fabric, peer) },
+        );
+        const envelope = JSON.parse(stdout) as Record<string, unknown>;
+        expect(envelope.messageId).to.equal(doc.header.documentId);
+        expect(envelope.sender).to.equal(insurer.id);
+        expect(envelope.addressee).to.equal(clinic.id);
+        expect(envelope.ciphertextHash).to.match(/^[0-9a-f]{64}$/);
+        expect(stdout).to.not.include(surname);
+        expect(stdout).to.not.include('"rows"');
+      });
+
+    if (consensus === 'raft')
+      it('stops one insurer’s peer during a burst of sends and restarts it: 0 lost, 0 duplicated', async () => {
+        const tally = await burst(
+          'peer-down',
+          30,
+          () => stopNode(state, 'peer0.insurer1'),
+          () => startNode(state, 'peer0.insurer1'),
+        );
+        expect(tally).to.deep.include({ sent: 30, committed: 30, delivered: 30, duplicates: 0, lost: 0 });
+      });
+
+    it(`stops one of the ${consensus === 'bft' ? '4 SmartBFT' : '3 Raft'} orderers during a burst and restarts it: 0 lost, 0 duplicated`, async () => {
+      // The first orderer: the Raft leader or the BFT view's first leader more often than not.
+      const tally = await burst(
+        `orderer-down-${consensus}`,
+        30,
+        () => stopNode(state, 'orderer1.association'),
+        () => startNode(state, 'orderer1.association'),
+      );
+      expect(tally).to.deep.include({ sent: 30, committed: 30, delivered: 30, duplicates: 0, lost: 0 });
     });
-    const surname = String(
-      (doc.body as { rows: Array<{ person: { lastName: string } }> }).rows[0].person.lastName,
-    );
-    await insurer.node.send(doc);
-    await insurer.node.whenIdle(120_000);
-    const fabric = await findFabric();
-    const peer = state.topology.peers.find((p) => p.org === 'insurer1')!;
-    const { stdout } = await exec(
-      fabric.bin.peer,
-      [
-        'chaincode',
-        'query',
-        '-C',
-        state.topology.channel,
-        '-n',
-        state.topology.chaincode,
-        '-c',
-        JSON.stringify({ Args: ['exchange:get', doc.header.documentId] }),
-      ],
-      // The peer CLI as the insurer's organisation admin: an identity the chaincode does not map to a participant
-      // may still read public envelope metadata.
-      { env: adminEnv(state.topology, fabric, peer) },
-    );
-    const envelope = JSON.parse(stdout) as Record<string, unknown>;
-    expect(envelope.messageId).to.equal(doc.header.documentId);
-    expect(envelope.sender).to.equal(insurer.id);
-    expect(envelope.addressee).to.equal(clinic.id);
-    expect(envelope.ciphertextHash).to.match(/^[0-9a-f]{64}$/);
-    expect(stdout).to.not.include(surname);
-    expect(stdout).to.not.include('"rows"');
   });
+}
 
-  it('stops one insurer’s peer during a burst of sends and restarts it: 0 lost, 0 duplicated', async () => {
-    const tally = await burst(
-      'peer-down',
-      30,
-      () => stopNode(state, 'peer0.insurer1'),
-      () => startNode(state, 'peer0.insurer1'),
-    );
-    expect(tally).to.deep.include({ sent: 30, committed: 30, delivered: 30, duplicates: 0, lost: 0 });
-  });
-
-  it('stops one of 3 Raft orderers during a burst and restarts it: 0 lost, 0 duplicated', async () => {
-    const tally = await burst(
-      'orderer-down',
-      30,
-      () => stopNode(state, 'orderer1.association'),
-      () => startNode(state, 'orderer1.association'),
-    );
-    expect(tally).to.deep.include({ sent: 30, committed: 30, delivered: 30, duplicates: 0, lost: 0 });
-  });
-});
+faultSuite('raft');
+faultSuite('bft');
 
 describe('a gateway killed -9 mid-stream on a real Fabric network', function () {
   this.timeout(900_000);
