@@ -5,7 +5,8 @@ import { ChaincodeError, invalid } from './errors.js';
 import { getFormat, isActive } from './format-registry-contract.js';
 import { actingParticipant } from './identity.js';
 import { K, type Envelope, type MessageStatus } from './model.js';
-import { statePayloadStore, type PayloadStore } from './payload-store.js';
+import { implicitCollection, privatePayloadStore, type PayloadStore } from './payload-store.js';
+import { defaultRetentionDays } from '../../formats/src/retention.js';
 import {
   drain,
   getJson,
@@ -67,7 +68,7 @@ interface Filter {
 
 @Info({ title: 'Exchange', description: 'Addressed, encrypted messages and their status trail' })
 export class ExchangeContract extends Contract {
-  constructor(private readonly payloads: PayloadStore = statePayloadStore) {
+  constructor(private readonly payloads: PayloadStore = privatePayloadStore) {
     super('exchange');
   }
 
@@ -122,6 +123,8 @@ export class ExchangeContract extends Contract {
       );
     }
     const txId = ctx.stub.getTxID();
+    // The addressee's home organisation (its first identity) keeps the ciphertext; its peers alone store it.
+    const collection = implicitCollection(addressee.identities[0]?.mspId ?? '');
     const env: Envelope = {
       messageId: r.messageId,
       sender: r.sender,
@@ -139,9 +142,10 @@ export class ExchangeContract extends Contract {
       statusAt: at,
       statusBy: r.sender,
       statusTxId: txId,
+      collection,
     };
     await putJson(ctx, key, env);
-    await this.payloads.put(ctx, r.messageId, ciphertext);
+    await this.payloads.put(ctx, collection, r.messageId, ciphertext);
     // Index entries per participant and time: an inbox is a range scan, and no key is shared by all senders.
     await ctx.stub.putState(
       ctx.stub.createCompositeKey(K.inbox, [r.addressee, at, r.messageId]),
@@ -200,12 +204,51 @@ export class ExchangeContract extends Contract {
   async getPayload(ctx: Context, messageId: string): Promise<string> {
     const env = await this.mustGet(ctx, messageId);
     const me = await actingParticipant(ctx);
-    if (me.id !== env.sender && me.id !== env.addressee) {
-      throw new ChaincodeError('NOT_AUTHORIZED', 'only the sender and the addressee read the payload');
+    // The sender keeps its own copy; the ciphertext on the ledger is the addressee's alone.
+    if (me.id !== env.addressee) {
+      throw new ChaincodeError('NOT_AUTHORIZED', 'only the addressee reads the payload');
     }
-    const ct = await this.payloads.get(ctx, messageId);
+    if (env.purgedAt)
+      throw new ChaincodeError('PAYLOAD_PURGED', `the payload of ${messageId} was purged at ${env.purgedAt}`);
+    const ct = await this.payloads.get(ctx, env.collection ?? '', messageId);
     if (!ct) throw new ChaincodeError('PAYLOAD_MISSING', `no payload for ${messageId}`);
     return JSON.stringify(Buffer.from(ct).toString('base64'));
+  }
+
+  /**
+   * Removes a message's ciphertext from private state and its history on every peer; envelope, hash and trail stay.
+   * The addressee may purge at any time; anyone else once the document type's retention has passed since the final
+   * status.
+   */
+  @Transaction()
+  @Returns('string')
+  async purge(ctx: Context, messageId: string): Promise<string> {
+    const env = await this.mustGet(ctx, messageId);
+    const me = await actingParticipant(ctx);
+    if (env.purgedAt) return JSON.stringify(env);
+    const at = txTime(ctx);
+    if (me.id !== env.addressee) {
+      if (!FINAL.has(env.status)) {
+        throw new ChaincodeError(
+          'PURGE_NOT_FINAL',
+          `${messageId} is ${env.status}; only its addressee purges it now`,
+        );
+      }
+      const f = await getFormat(ctx, env.documentType, env.formatVersion);
+      const days = f?.retentionDays ?? defaultRetentionDays(env.documentType);
+      const until = new Date(Date.parse(env.statusAt) + days * 86_400_000).toISOString();
+      if (at < until) {
+        throw new ChaincodeError(
+          'RETENTION_NOT_PASSED',
+          `${messageId} is kept ${days} days after its final status, until ${until}; only its addressee purges it before`,
+        );
+      }
+    }
+    await this.payloads.purge(ctx, env.collection ?? '', messageId);
+    const updated: Envelope = { ...env, purgedAt: at, purgedBy: me.id, purgeTxId: ctx.stub.getTxID() };
+    await putJson(ctx, ctx.stub.createCompositeKey(K.message, [messageId]), updated);
+    this.event(ctx, 'PayloadPurged', updated);
+    return JSON.stringify(updated);
   }
 
   @Transaction(false)
@@ -222,6 +265,8 @@ export class ExchangeContract extends Contract {
       for (let r = await h.next(); !r.done; r = await h.next()) {
         if (!r.value || r.value.isDelete) continue;
         const e = JSON.parse(Buffer.from(r.value.value).toString('utf8')) as Envelope;
+        // A purge rewrites the envelope without a new status: one trail entry per status transaction.
+        if (trail.some((t) => t.txId === e.statusTxId)) continue;
         trail.push({ status: e.status, at: e.statusAt, txId: e.statusTxId, by: e.statusBy });
       }
     } finally {

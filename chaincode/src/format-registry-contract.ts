@@ -59,6 +59,7 @@ export class FormatRegistryContract extends Contract {
       schemaText: string;
       schemaHash: string;
       effectiveFrom: string;
+      retentionDays?: number;
     }>(proposalJson, 'proposal');
     if (typeof p.type !== 'string' || !TYPE_PATTERN.test(p.type))
       throw invalid('/type', 'must be a document type name');
@@ -81,6 +82,12 @@ export class FormatRegistryContract extends Contract {
     ) {
       throw invalid('/effectiveFrom', 'must be a date YYYY-MM-DD');
     }
+    if (
+      p.retentionDays !== undefined &&
+      (!Number.isInteger(p.retentionDays) || p.retentionDays < 0 || p.retentionDays > 36500)
+    ) {
+      throw invalid('/retentionDays', 'must be a whole number of days from 0 to 36500');
+    }
     if (await getFormat(ctx, p.type, p.version)) {
       throw new ChaincodeError('PROPOSAL_EXISTS', `${p.type} version ${p.version} was already proposed`);
     }
@@ -92,6 +99,7 @@ export class FormatRegistryContract extends Contract {
       state: 'PROPOSED',
       proposedAt: txTime(ctx),
       votes: {},
+      ...(p.retentionDays !== undefined ? { retentionDays: p.retentionDays } : {}),
     };
     await putJson(ctx, ctx.stub.createCompositeKey(K.format, [p.type, p.version]), f);
     await ctx.stub.putState(

@@ -43,6 +43,12 @@ export interface Envelope {
   statusBy: string;
   statusTxId: string;
   reason?: string;
+  /** Where the ciphertext lives: the addressee organisation's implicit private data collection. */
+  collection?: string;
+  /** Set once the ciphertext is purged; envelope, hash and trail stay. */
+  purgedAt?: string;
+  purgedBy?: string;
+  purgeTxId?: string;
 }
 
 export interface FormatRules {
@@ -63,6 +69,8 @@ export interface FormatVersion {
   votes: Record<string, 'yes' | 'no'>;
   decidedAt?: string;
   retiredAt?: string;
+  /** Days after a message's final status before anyone may purge its ciphertext (voted with the version). */
+  retentionDays?: number;
 }
 
 /** Composite-key object types: one place, so that key layout is reviewable at a glance. */

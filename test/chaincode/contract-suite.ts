@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createHash, randomBytes } from 'node:crypto';
 import { bundledSchemaText, createRng, generateOgrn } from '../../formats/src/index.js';
-import type { LedgerClient } from '../../gateway/src/ledger/types.js';
+import type { LedgerClient, SubmitOptions } from '../../gateway/src/ledger/types.js';
 import type { BackendInstance, LedgerBackend, TestIdentity } from './backend.js';
 
 type Json = Record<string, unknown>;
@@ -42,6 +42,7 @@ export function contractSuite(backend: LedgerBackend): void {
       fn: string,
       args: unknown[],
       transient?: Record<string, Uint8Array>,
+      options?: SubmitOptions,
     ) =>
       decode(
         (
@@ -49,9 +50,20 @@ export function contractSuite(backend: LedgerBackend): void {
             fn,
             args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))),
             transient,
+            options,
           )
         ).result,
       );
+    /**
+     * On Fabric a send is endorsed by the sender's and the addressee's organisations (the ciphertext goes into the
+     * addressee's implicit collection), with the association's as the second when they share one.
+     */
+    const endorsers = (from: Party, addresseeId: string): SubmitOptions => {
+      const to = [assoc, insurer, insurer2, clinic].find((p) => p?.id === addresseeId);
+      const orgs = [...new Set([from.who.mspId, to?.who.mspId ?? from.who.mspId])];
+      if (orgs.length < 2) orgs.push(orgs[0] === 'AssociationMSP' ? 'Insurer2MSP' : 'AssociationMSP');
+      return { endorsingOrganizations: orgs };
+    };
     const evaluate = async (c: LedgerClient, fn: string, args: unknown[]) =>
       JSON.parse(
         Buffer.from(
@@ -90,7 +102,13 @@ export function contractSuite(backend: LedgerBackend): void {
       ...extra,
     });
     const send = (from: Party, env: Json, ct: Uint8Array) =>
-      submit(from.who.client, 'exchange:send', [env], { ciphertext: ct });
+      submit(
+        from.who.client,
+        'exchange:send',
+        [env],
+        { ciphertext: ct },
+        endorsers(from, String(env.addressee)),
+      );
 
     before(async () => {
       b = await backend.start(['AssociationMSP', 'Insurer1MSP', 'Insurer2MSP']);
@@ -354,14 +372,21 @@ export function contractSuite(backend: LedgerBackend): void {
         expect(trail[2].by).to.equal(clinic.id);
       });
 
-      it('lets only the sender and the addressee read a payload or list their own messages', async () => {
+      it('lets only the addressee read a payload, and each participant list only its own messages', async () => {
         const c = ct();
         const env = envelope(insurer, clinic, c);
         await send(insurer, env, c);
-        await expectCode(
-          evaluate(insurer2.who.client, 'exchange:getPayload', [env.messageId]),
-          'NOT_AUTHORIZED',
-        );
+        const got = (await evaluate(clinic.who.client, 'exchange:getPayload', [env.messageId])) as string;
+        expect(Buffer.from(got, 'base64').equals(Buffer.from(c))).to.equal(true);
+        // The sender keeps its own copy: the ledger's is the addressee's alone.
+        for (const who of [insurer2, insurer]) {
+          await expectCode(
+            evaluate(who.who.client, 'exchange:getPayload', [env.messageId]),
+            'NOT_AUTHORIZED',
+          );
+        }
+        const stored = (await evaluate(clinic.who.client, 'exchange:get', [env.messageId])) as Json;
+        expect(stored.collection).to.equal(`_implicit_org_${clinic.who.mspId}`);
         await expectCode(
           evaluate(insurer2.who.client, 'exchange:inbox', [clinic.id, '{}', '10', '']),
           'NOT_AUTHORIZED',
@@ -467,9 +492,12 @@ export function contractSuite(backend: LedgerBackend): void {
         const ac = new AbortController();
         const c = ct();
         const env = envelope(insurer, insurer2, c, { formatVersion: '1.1' });
-        const committed = await insurer.who.client.submit('exchange:send', [JSON.stringify(env)], {
-          ciphertext: c,
-        });
+        const committed = await insurer.who.client.submit(
+          'exchange:send',
+          [JSON.stringify(env)],
+          { ciphertext: c },
+          endorsers(insurer, insurer2.id),
+        );
         for await (const ev of insurer.who.client.events({ blockNumber: committed.blockNumber }, ac.signal)) {
           names.push(ev.eventName);
           const payload = decode(ev.payload);
@@ -487,6 +515,68 @@ export function contractSuite(backend: LedgerBackend): void {
           ac.abort();
         }
         expect(names).to.deep.equal(['MessageSent']);
+      });
+
+      it('purges a payload: the addressee at any time, nobody else before the retention; envelope, hash and trail stay', async () => {
+        const c = ct();
+        const env = envelope(insurer, clinic, c, { formatVersion: '1.1' });
+        await send(insurer, env, c);
+        const id = String(env.messageId);
+        await expectCode(submit(insurer2.who.client, 'exchange:purge', [id]), 'PURGE_NOT_FINAL');
+        await submit(clinic.who.client, 'exchange:setStatus', [id, 'ACCEPTED', '']);
+        // insured-list keeps 365 days after its final status unless its version says otherwise.
+        await expectCode(submit(insurer2.who.client, 'exchange:purge', [id]), 'RETENTION_NOT_PASSED');
+        await expectCode(submit(outsider.client, 'exchange:purge', [id]), 'IDENTITY_UNKNOWN');
+        await expectCode(submit(clinic.who.client, 'exchange:purge', ['nope']), 'MESSAGE_NOT_FOUND');
+        const purged = await submit(clinic.who.client, 'exchange:purge', [id]);
+        expect(purged.purgedBy).to.equal(clinic.id);
+        await expectCode(evaluate(clinic.who.client, 'exchange:getPayload', [id]), 'PAYLOAD_PURGED');
+        const kept = (await evaluate(insurer.who.client, 'exchange:get', [id])) as Json;
+        expect(kept.ciphertextHash).to.equal(sha(c));
+        expect(kept.status).to.equal('ACCEPTED');
+        const trail = (await evaluate(insurer.who.client, 'exchange:history', [id])) as Json[];
+        expect(trail.map((t) => t.status)).to.deep.equal(['SENT', 'ACCEPTED']);
+        // A second purge changes nothing.
+        expect((await submit(clinic.who.client, 'exchange:purge', [id])).purgeTxId).to.equal(
+          purged.purgeTxId,
+        );
+      });
+
+      it('lets anyone purge once the retention voted for the format version has passed', async () => {
+        const text = bundledSchemaText('insured-list', '1');
+        await expectCode(
+          submit(assoc.who.client, 'formats:propose', [
+            {
+              type: 'insured-list',
+              version: '1.2',
+              schemaText: text,
+              schemaHash: sha(text),
+              effectiveFrom: today,
+              retentionDays: -1,
+            },
+          ]),
+          'INVALID_ARGUMENT',
+        );
+        await submit(assoc.who.client, 'formats:propose', [
+          {
+            type: 'insured-list',
+            version: '1.2',
+            schemaText: text,
+            schemaHash: sha(text),
+            effectiveFrom: today,
+            retentionDays: 0,
+          },
+        ]);
+        await submit(assoc.who.client, 'formats:vote', ['insured-list', '1.2', 'yes']);
+        await submit(insurer.who.client, 'formats:vote', ['insured-list', '1.2', 'yes']);
+        const c = ct();
+        const env = envelope(insurer, clinic, c, { formatVersion: '1.2' });
+        await send(insurer, env, c);
+        const id = String(env.messageId);
+        await submit(clinic.who.client, 'exchange:setStatus', [id, 'REJECTED', 'test']);
+        const purged = await submit(insurer2.who.client, 'exchange:purge', [id]);
+        expect(purged.purgedBy).to.equal(insurer2.id);
+        await expectCode(evaluate(clinic.who.client, 'exchange:getPayload', [id]), 'PAYLOAD_PURGED');
       });
     });
   });

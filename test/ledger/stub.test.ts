@@ -3,6 +3,8 @@ import { EmbeddedStub, type StateReader } from '../../gateway/src/ledger/embedde
 
 const reader: StateReader = {
   get: async () => undefined,
+  getPrivate: async () => undefined,
+  hasCollection: (c) => c === '_implicit_org_M',
   range: async () => [],
   history: async () => [],
 };
@@ -44,6 +46,23 @@ describe('embedded stub: what Fabric refuses, refused here too', () => {
     } catch (err) {
       expect((err as Error).message).to.include('not allowed in a transaction that has writes');
     }
+  });
+
+  it('refuses private data of a collection the channel does not define', async () => {
+    const stub = new EmbeddedStub(tx, reader);
+    for (const call of [
+      () => stub.putPrivateData('_implicit_org_Other', 'k', new Uint8Array([1])),
+      () => stub.getPrivateData('secret', 'k'),
+    ]) {
+      try {
+        await call();
+        expect.fail('should refuse');
+      } catch (err) {
+        expect((err as Error).message).to.include('is not defined on this channel');
+      }
+    }
+    await stub.putPrivateData('_implicit_org_M', 'k', new Uint8Array([1]));
+    expect(stub.privateWrites.size).to.equal(1);
   });
 
   it('allows plain range queries before and after writes', async () => {

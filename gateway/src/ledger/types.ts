@@ -31,12 +31,21 @@ export interface PreparedTransaction {
   bytes: Uint8Array;
 }
 
+export interface SubmitOptions {
+  /**
+   * The organisations whose peers endorse (Fabric). A send names the sender's and the addressee's organisations: the
+   * ciphertext goes only to them as transient data, and the addressee's implicit collection needs its endorsement.
+   */
+  endorsingOrganizations?: readonly string[];
+}
+
 export interface LedgerClient {
   /** Endorse, order and commit; resolves once the transaction is committed and valid. */
   submit(
     fn: string,
     args: readonly string[],
     transient?: Readonly<Record<string, Uint8Array>>,
+    options?: SubmitOptions,
   ): Promise<SubmitResult>;
   /** Query without writing. */
   evaluate(
@@ -58,6 +67,7 @@ export interface LedgerClient {
     fn: string,
     args: readonly string[],
     transient?: Readonly<Record<string, Uint8Array>>,
+    options?: SubmitOptions,
   ): Promise<PreparedTransaction>;
   commitPrepared?(bytes: Uint8Array): Promise<SubmitResult>;
   /** Number of blocks committed (the next block's number). */

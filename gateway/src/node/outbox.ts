@@ -7,6 +7,7 @@ import { sealDocument, sha256Hex } from '../crypto/index.js';
 import type { BatchOp } from '../store/store.js';
 import type { NodeContext } from './context.js';
 import { currentKeyOf } from './directory.js';
+import { sendEndorsers } from './endorsers.js';
 import { codeOf, messageOf, now, pendingKey, S, type Doc, type Intent } from './layout.js';
 import type { Notification, OutboxRecord, Participant } from './types.js';
 
@@ -307,7 +308,12 @@ export class Outbox {
     if (!ledger.prepare || !ledger.commitPrepared) return ledger.submit('exchange:send', args, transient);
     let prepared = await this.ctx.store.get<PreparedSend>(S.outboxTx, id);
     if (!prepared) {
-      const tx = await ledger.prepare('exchange:send', args, transient);
+      const endorsingOrganizations = await sendEndorsers(
+        this.ctx.directory,
+        this.ctx.participantId,
+        String(envelope.addressee),
+      );
+      const tx = await ledger.prepare('exchange:send', args, transient, { endorsingOrganizations });
       prepared = { transactionId: tx.transactionId, bytes: Buffer.from(tx.bytes).toString('base64') };
       await this.ctx.store.batch([{ type: 'put', sublevel: S.outboxTx, key: id, value: prepared }]);
       this.ctx.log.info({ messageId: id, txId: tx.transactionId }, 'endorsed');

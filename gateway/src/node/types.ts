@@ -93,6 +93,8 @@ export interface Participant {
   status: string;
   inn?: string;
   keys: Array<{ version: number; x25519: string; ed25519: string; validFrom?: string }>;
+  /** Fabric identities; the first names the participant's home organisation. */
+  identities?: Array<{ mspId: string; kind: string }>;
   [k: string]: unknown;
 }
 

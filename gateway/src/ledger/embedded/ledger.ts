@@ -35,6 +35,8 @@ interface Block {
   fn: string;
   args: string[];
   event?: { name: string; payload: string };
+  /** As in a Fabric block: only the hashes of private writes, never their values. */
+  privateHashes?: Array<{ collection: string; keyHash: string; valueHash?: string; purge?: boolean }>;
 }
 
 interface Proposal {
@@ -79,6 +81,8 @@ export class EmbeddedLedger {
   private readonly state: Sub<Uint8Array>;
   private readonly historyDb: Sub<{ txId: string; timestamp: string; isDelete: boolean; value?: string }>;
   private readonly blocks: Sub<Block>;
+  /** Private data: apart from state, blocks and key history, so a purge leaves nothing of it behind. */
+  private readonly privateDb: Sub<Uint8Array>;
   private readonly roots: Map<string, X509Certificate>;
 
   private constructor(
@@ -90,6 +94,9 @@ export class EmbeddedLedger {
     }) as unknown as Sub<Uint8Array>;
     this.historyDb = db.sublevel('history', { valueEncoding: 'json' }) as unknown as typeof this.historyDb;
     this.blocks = db.sublevel('blocks', { valueEncoding: 'json' }) as unknown as Sub<Block>;
+    this.privateDb = db.sublevel<string, Uint8Array>('private', {
+      valueEncoding: 'view',
+    }) as unknown as Sub<Uint8Array>;
     this.roots = new Map(msps.map((m) => [m.mspId, new X509Certificate(m.rootCertificate)]));
   }
 
@@ -266,6 +273,21 @@ export class EmbeddedLedger {
           sublevel: this.historyDb,
         });
       }
+      const privateHashes: NonNullable<Block['privateHashes']> = [];
+      for (const w of stub.privateWrites.values()) {
+        const k = `${w.collection}\u0000${w.key}`;
+        ops.push(
+          w.value === null
+            ? { type: 'del', key: k, sublevel: this.privateDb }
+            : { type: 'put', key: k, value: w.value, sublevel: this.privateDb },
+        );
+        privateHashes.push({
+          collection: w.collection,
+          keyHash: createHash('sha256').update(w.key).digest('hex'),
+          ...(w.value ? { valueHash: createHash('sha256').update(w.value).digest('hex') } : {}),
+          ...(w.purge ? { purge: true } : {}),
+        });
+      }
       const block: Block = {
         number,
         txId: tx.txId,
@@ -276,6 +298,7 @@ export class EmbeddedLedger {
         ...(stub.event
           ? { event: { name: stub.event.name, payload: Buffer.from(stub.event.payload).toString('base64') } }
           : {}),
+        ...(privateHashes.length ? { privateHashes } : {}),
       };
       ops.push({ type: 'put', key: pad(number), value: block, sublevel: this.blocks });
       await this.db.batch(ops as never);
@@ -292,6 +315,12 @@ export class EmbeddedLedger {
       const v = await this.state.get(key);
       return v === undefined ? undefined : new Uint8Array(v);
     },
+    getPrivate: async (collection, key) => {
+      const v = await this.privateDb.get(`${collection}\u0000${key}`);
+      return v === undefined ? undefined : new Uint8Array(v);
+    },
+    hasCollection: (collection) =>
+      collection.startsWith('_implicit_org_') && this.roots.has(collection.slice('_implicit_org_'.length)),
     range: async (gte, lt, limit) => {
       const out: Array<{ key: string; value: Uint8Array }> = [];
       for await (const [key, value] of (

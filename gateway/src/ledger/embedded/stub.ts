@@ -1,5 +1,6 @@
 // The chaincode stub of the embedded ledger: Fabric's read/write semantics over committed LevelDB state.
 // Reads see committed state only (never the transaction's own writes), as on a Fabric peer.
+import { createHash } from 'node:crypto';
 import { DmsnetError } from '../../../../formats/src/errors.js';
 
 const NS = '\x00';
@@ -8,6 +9,10 @@ const MAX = '\u{10ffff}';
 
 export interface StateReader {
   get(key: string): Promise<Uint8Array | undefined>;
+  /** Private data of a collection: kept apart from state, blocks and key history, as Fabric's private data store. */
+  getPrivate(collection: string, key: string): Promise<Uint8Array | undefined>;
+  /** Whether a collection exists on this channel (implicit collections of its organisations). */
+  hasCollection(collection: string): boolean;
   range(gte: string, lt: string, limit?: number): Promise<Array<{ key: string; value: Uint8Array }>>;
   history(
     key: string,
@@ -43,8 +48,17 @@ function stubError(message: string): DmsnetError {
   return new DmsnetError('STUB_INVALID_CALL', message);
 }
 
+export interface PrivateWrite {
+  collection: string;
+  key: string;
+  /** null deletes; with `purge` the value and its history are gone. */
+  value: Uint8Array | null;
+  purge: boolean;
+}
+
 export class EmbeddedStub {
   readonly writes = new Map<string, Uint8Array | null>();
+  readonly privateWrites = new Map<string, PrivateWrite>();
   event?: { name: string; payload: Uint8Array };
   /** Fabric's transaction simulator keeps paginated queries and writes apart; so does this stub. */
   private paginated = false;
@@ -103,6 +117,37 @@ export class EmbeddedStub {
     this.checkKey(key);
     this.checkWriteAllowed();
     this.writes.set(key, null);
+  }
+
+  async putPrivateData(collection: string, key: string, value: Uint8Array): Promise<void> {
+    this.checkPrivate(collection, key);
+    this.checkWriteAllowed();
+    if (!value || value.length === 0)
+      throw stubError(`putPrivateData of an empty value for ${JSON.stringify(key)}`);
+    this.privateWrites.set(`${collection}${MIN}${key}`, {
+      collection,
+      key,
+      value: Uint8Array.from(value),
+      purge: false,
+    });
+  }
+  async getPrivateData(collection: string, key: string): Promise<Uint8Array> {
+    this.checkPrivate(collection, key);
+    return (await this.state.getPrivate(collection, key)) ?? new Uint8Array(0);
+  }
+  async getPrivateDataHash(collection: string, key: string): Promise<Uint8Array> {
+    const v = await this.getPrivateData(collection, key);
+    return v.length ? new Uint8Array(createHash('sha256').update(v).digest()) : new Uint8Array(0);
+  }
+  async deletePrivateData(collection: string, key: string): Promise<void> {
+    this.checkPrivate(collection, key);
+    this.checkWriteAllowed();
+    this.privateWrites.set(`${collection}${MIN}${key}`, { collection, key, value: null, purge: false });
+  }
+  async purgePrivateData(collection: string, key: string): Promise<void> {
+    this.checkPrivate(collection, key);
+    this.checkWriteAllowed();
+    this.privateWrites.set(`${collection}${MIN}${key}`, { collection, key, value: null, purge: true });
   }
 
   async getStateByRange(start: string, end: string) {
@@ -170,6 +215,12 @@ export class EmbeddedStub {
     return this.state.range(start || '\u0001', end || MAX);
   }
 
+  private checkPrivate(collection: string, key: string): void {
+    this.checkKey(key);
+    if (typeof collection !== 'string' || !this.state.hasCollection(collection))
+      throw stubError(`collection ${JSON.stringify(collection)} is not defined on this channel`);
+  }
+
   private checkWriteAllowed(): void {
     if (this.paginated)
       throw stubError(
@@ -178,7 +229,7 @@ export class EmbeddedStub {
   }
 
   private async page(gte: string, lt: string, pageSize: number, simple: boolean) {
-    if (this.writes.size)
+    if (this.writes.size || this.privateWrites.size)
       throw stubError(
         `txid [${this.tx.txId}]: Paginated queries are not allowed in a transaction that has writes`,
       );

@@ -17,6 +17,7 @@ import type {
   EventCheckpoint,
   LedgerClient,
   PreparedTransaction,
+  SubmitOptions,
   SubmitResult,
 } from '../types.js';
 import { commitFailure, FabricLedgerError, mapGatewayError } from './errors.js';
@@ -95,10 +96,17 @@ export class FabricLedger implements LedgerClient {
     fn: string,
     args: readonly string[],
     transient?: Readonly<Record<string, Uint8Array>>,
+    options: SubmitOptions = {},
   ): Promise<PreparedTransaction> {
     try {
       const tx = await this.contract
-        .newProposal(fn, { arguments: [...args], ...(transient ? { transientData: transient } : {}) })
+        .newProposal(fn, {
+          arguments: [...args],
+          ...(transient ? { transientData: transient } : {}),
+          ...(options.endorsingOrganizations?.length
+            ? { endorsingOrganizations: [...options.endorsingOrganizations] }
+            : {}),
+        })
         .endorse();
       return { transactionId: tx.getTransactionId(), bytes: tx.getBytes() };
     } catch (err) {
@@ -150,6 +158,7 @@ export class FabricLedger implements LedgerClient {
     fn: string,
     args: readonly string[],
     transient?: Readonly<Record<string, Uint8Array>>,
+    options?: SubmitOptions,
   ): Promise<SubmitResult> {
     const retries = this.o.retries ?? 5;
     let last: FabricLedgerError | undefined;
@@ -157,7 +166,7 @@ export class FabricLedger implements LedgerClient {
       if (attempt) await sleep(Math.min(2000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2));
       let prepared: PreparedTransaction;
       try {
-        prepared = await this.prepare(fn, args, transient);
+        prepared = await this.prepare(fn, args, transient, options);
       } catch (err) {
         last = mapGatewayError(err);
         if (last.retry === 'none') throw last;

@@ -1,0 +1,21 @@
+import type { DocumentType } from './types.js';
+
+/**
+ * How long after its final status (ACCEPTED or REJECTED) a message's ciphertext is kept before anyone may purge it
+ * (152-ФЗ: personal data is destroyed once its purpose is met). A format version may set its own period, voted with
+ * it; these apply otherwise. Accounting documents keep the five years of 402-ФЗ; an insured list and a reply have
+ * served their purpose once the roster and the sender have them.
+ */
+export const DEFAULT_RETENTION_DAYS: Readonly<Record<DocumentType, number>> = Object.freeze({
+  'insured-list': 365,
+  'guarantee-letter': 1825,
+  invoice: 1825,
+  'price-list': 1825,
+  'expertise-act': 1825,
+  reply: 365,
+});
+
+/** Days of retention for a document type (a type outside format v1 gets the longest default). */
+export function defaultRetentionDays(type: string): number {
+  return (DEFAULT_RETENTION_DAYS as Record<string, number>)[type] ?? 1825;
+}
