@@ -11,7 +11,8 @@ function sortedKeys(_key: string, value: unknown): unknown {
     throw new DmsnetError('CANONICAL_UNSUPPORTED', `value cannot be represented as canonical JSON: ${value}`);
   }
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    const out: Record<string, unknown> = {};
+    // No prototype: a "__proto__" key from JSON.parse must stay an own property, not set a prototype.
+    const out = Object.create(null) as Record<string, unknown>;
     // Array.prototype.sort compares UTF-16 code units, which is the order RFC 8785 prescribes.
     for (const k of Object.keys(value).sort()) {
       if (INDEX_LIKE.test(k)) throw new NeedsReference();

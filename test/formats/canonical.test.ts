@@ -86,6 +86,11 @@ describe('formats: the fast canonical JSON path agrees with the reference implem
     );
   });
 
+  it('keeps a "__proto__" key that JSON.parse made an own property', () => {
+    const v = JSON.parse('{"b":1,"__proto__":{"x":2},"a":[{"__proto__":null}]}') as unknown;
+    expect(canonicalJson(v)).to.equal('{"__proto__":{"x":2},"a":[{"__proto__":null}],"b":1}');
+  });
+
   it('refuses NaN and Infinity with its code, nested anywhere', () => {
     for (const v of [{ a: [1, NaN] }, { b: { c: Infinity } }]) {
       try {

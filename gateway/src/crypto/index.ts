@@ -1,6 +1,7 @@
 export { CryptoError } from './errors.js';
 export {
   generateParticipantKeys,
+  storeKeyOf,
   publicKeysBase64,
   saveKeyFile,
   loadKeyFile,

@@ -8,6 +8,11 @@ export interface ParticipantKeys {
   boxSecretKey: Uint8Array;
   signPublicKey: Uint8Array;
   signSecretKey: Uint8Array;
+  /**
+   * Encrypts the node's local store (documents, roster, letters). Kept in the key file beside the participant keys, so
+   * it unlocks with the same passphrase and survives a rotation of the participant keys.
+   */
+  storeKey?: Uint8Array;
 }
 
 export interface KdfLimits {
@@ -36,7 +41,18 @@ export async function generateParticipantKeys(): Promise<ParticipantKeys> {
     boxSecretKey: box.privateKey,
     signPublicKey: sign.publicKey,
     signSecretKey: sign.privateKey,
+    storeKey: na.randombytes_buf(32),
   };
+}
+
+/**
+ * The store key of a participant's keys; a key file written before store keys existed gets one derived from its
+ * box secret key (one-way, with its own personalisation), so its node still opens its store.
+ */
+export async function storeKeyOf(keys: ParticipantKeys): Promise<Uint8Array> {
+  if (keys.storeKey) return keys.storeKey;
+  const na = await sodium();
+  return na.crypto_generichash(32, keys.boxSecretKey, Buffer.from('dmsnet local store key v1'));
 }
 
 /** The directory's form of the public keys (standard base64). */
@@ -73,7 +89,11 @@ export async function saveKeyFile(
     na.crypto_pwhash_ALG_ARGON2ID13,
   );
   const nonce = na.randombytes_buf(na.crypto_secretbox_NONCEBYTES);
-  const secret = JSON.stringify({ box: b64(keys.boxSecretKey), sign: b64(keys.signSecretKey) });
+  const secret = JSON.stringify({
+    box: b64(keys.boxSecretKey),
+    sign: b64(keys.signSecretKey),
+    ...(keys.storeKey ? { store: b64(keys.storeKey) } : {}),
+  });
   const ciphertext = na.crypto_secretbox_easy(Buffer.from(secret, 'utf8'), nonce, key);
   na.memzero(key);
   const content: KeyFile = {
@@ -105,7 +125,7 @@ export async function loadKeyFile(file: string, passphrase: string): Promise<Par
     throw new CryptoError('KEYFILE_CORRUPT', `key file ${file} is not a dmsnet key file (v1, argon2id13)`);
   }
   const na = await sodium();
-  let secret: { box: string; sign: string };
+  let secret: { box: string; sign: string; store?: string };
   try {
     const key = na.crypto_pwhash(
       na.crypto_secretbox_KEYBYTES,
@@ -123,7 +143,7 @@ export async function loadKeyFile(file: string, passphrase: string): Promise<Par
     } finally {
       na.memzero(key);
     }
-    secret = JSON.parse(Buffer.from(plain).toString('utf8')) as { box: string; sign: string };
+    secret = JSON.parse(Buffer.from(plain).toString('utf8')) as { box: string; sign: string; store?: string };
   } catch (err) {
     if (err instanceof CryptoError) throw err;
     throw new CryptoError('KEYFILE_CORRUPT', `key file ${file} is damaged`);
@@ -133,6 +153,7 @@ export async function loadKeyFile(file: string, passphrase: string): Promise<Par
     boxSecretKey: unb64(secret.box),
     signPublicKey: unb64(kf.public.ed25519),
     signSecretKey: unb64(secret.sign),
+    ...(secret.store ? { storeKey: unb64(secret.store) } : {}),
   };
   // A file whose clear public halves were swapped would make us publish keys we cannot use.
   if (

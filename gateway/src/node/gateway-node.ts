@@ -3,7 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { pino, type Logger } from 'pino';
 import { DmsnetError, type FieldError } from '../../../formats/src/errors.js';
-import type { ParticipantKeys } from '../crypto/index.js';
+import { storeKeyOf, type ParticipantKeys } from '../crypto/index.js';
 import type { LedgerClient } from '../ledger/types.js';
 import { GatewayStore } from '../store/store.js';
 import type { NodeContext } from './context.js';
@@ -87,7 +87,8 @@ export class GatewayNode {
 
   static async open(options: GatewayNodeOptions): Promise<GatewayNode> {
     await mkdir(options.dataDir, { recursive: true });
-    const store = await GatewayStore.open(options.dataDir);
+    // Documents, roster and letters hold personal data: every value is sealed under the participant's store key.
+    const store = await GatewayStore.open(options.dataDir, { key: await storeKeyOf(options.keys) });
     const log = (options.logger ?? pino({ level: process.env.DMSNET_LOG_LEVEL ?? 'info' })).child({
       participant: options.participantId,
     });

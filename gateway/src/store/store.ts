@@ -1,4 +1,5 @@
 import { Level } from 'level';
+import { sodium, type Sodium } from '../crypto/sodium.js';
 
 /** The part of a level sublevel the gateway uses, typed by its value. */
 export interface Sub<V> {
@@ -26,16 +27,70 @@ export interface BatchOp {
   value?: unknown;
 }
 
+/** A level value encoding: JSON sealed with XChaCha20-Poly1305 under the store key, a fresh nonce per value. */
+function sealedJson(na: Sodium, key: Uint8Array) {
+  const NONCE = na.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+  return {
+    name: 'dmsnet-sealed-json',
+    format: 'view' as const,
+    encode(value: unknown): Uint8Array {
+      const nonce = na.randombytes_buf(NONCE);
+      const plain = Buffer.from(JSON.stringify(value), 'utf8');
+      const sealed = na.crypto_aead_xchacha20poly1305_ietf_encrypt(plain, null, null, nonce, key);
+      const out = new Uint8Array(NONCE + sealed.length);
+      out.set(nonce, 0);
+      out.set(sealed, NONCE);
+      return out;
+    },
+    decode(bytes: Uint8Array): unknown {
+      const plain = na.crypto_aead_xchacha20poly1305_ietf_decrypt(
+        null,
+        bytes.subarray(NONCE),
+        null,
+        bytes.subarray(0, NONCE),
+        key,
+      );
+      return JSON.parse(Buffer.from(plain).toString('utf8'));
+    },
+  };
+}
+
+export interface StoreOptions {
+  /**
+   * 32 bytes that encrypt every value and blind the personal parts of keys (see docs/decisions/0011). Without it the
+   * store is in clear, which only tests and the bench's baseline use.
+   */
+  key?: Uint8Array;
+}
+
 /** The node's LevelDB: one database, one sublevel per concern, multi-sublevel atomic batches. */
 export class GatewayStore {
   private readonly subs = new Map<string, RawSub>();
 
-  private constructor(readonly db: Level<string, unknown>) {}
+  private constructor(
+    readonly db: Level<string, unknown>,
+    private readonly valueEncoding: unknown,
+    private readonly blinder?: (text: string) => string,
+  ) {}
 
-  static async open(dir: string): Promise<GatewayStore> {
+  static async open(dir: string, o: StoreOptions = {}): Promise<GatewayStore> {
     const db = new Level<string, unknown>(dir, { valueEncoding: 'json' });
     await db.open();
-    return new GatewayStore(db);
+    if (!o.key) return new GatewayStore(db, 'json');
+    const na = await sodium();
+    const valueKey = na.crypto_kdf_derive_from_key(32, 1, 'dmsstore', o.key);
+    const blindKey = na.crypto_kdf_derive_from_key(32, 2, 'dmsstore', o.key);
+    const blinder = (text: string) =>
+      Buffer.from(na.crypto_generichash(16, Buffer.from(text, 'utf8'), blindKey)).toString('base64url');
+    return new GatewayStore(db, sealedJson(na, valueKey), blinder);
+  }
+
+  /**
+   * The form of a personal value (a policy number, a name with a birth date) that may stand in a key: a keyed hash,
+   * equal for equal input, so point and prefix lookups still work, but not readable nor guessable without the key.
+   */
+  blind(text: string): string {
+    return this.blinder ? this.blinder(text) : text;
   }
 
   sublevel<V = unknown>(name: string): Sub<V> {
@@ -45,7 +100,9 @@ export class GatewayStore {
   private raw(name: string): RawSub {
     let s = this.subs.get(name);
     if (!s) {
-      s = this.db.sublevel<string, unknown>(name, { valueEncoding: 'json' }) as unknown as RawSub;
+      s = this.db.sublevel<string, unknown>(name, {
+        valueEncoding: this.valueEncoding as 'json',
+      }) as unknown as RawSub;
       this.subs.set(name, s);
     }
     return s;

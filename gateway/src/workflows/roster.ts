@@ -41,11 +41,21 @@ export const normName = (last: string, first: string, middle?: string) =>
     .join(' ')
     .trim();
 
-const policyPrefix = (scope: string, policy: string) => `p${SEP}${scope}${SEP}${normPolicy(policy)}${SEP}`;
-const entryKey = (scope: string, e: RosterEntry) =>
-  `${policyPrefix(scope, e.policyNumber)}${e.insurer}${SEP}${e.programme.code}${SEP}${e.from}`;
-const nameKey = (scope: string, e: RosterEntry) =>
-  `n${SEP}${scope}${SEP}${normName(e.person.lastName, e.person.firstName, e.person.middleName)}${SEP}${e.person.birthDate}${SEP}${entryKey(scope, e)}`;
+/** Key layout; personal parts (policy number, name with birth date) go through the store's blinding. */
+const policyPrefix = (store: GatewayStore, scope: string, policy: string) =>
+  `p${SEP}${scope}${SEP}${store.blind(normPolicy(policy))}${SEP}`;
+const entryKey = (store: GatewayStore, scope: string, e: RosterEntry) =>
+  `${policyPrefix(store, scope, e.policyNumber)}${e.insurer}${SEP}${e.programme.code}${SEP}${e.from}`;
+const namePrefix = (
+  store: GatewayStore,
+  scope: string,
+  last: string,
+  first: string,
+  middle: string | undefined,
+  birthDate: string,
+) => `n${SEP}${scope}${SEP}${store.blind(`${normName(last, first, middle)}${SEP}${birthDate}`)}${SEP}`;
+const nameKey = (store: GatewayStore, scope: string, e: RosterEntry) =>
+  `${namePrefix(store, scope, e.person.lastName, e.person.firstName, e.person.middleName, e.person.birthDate)}${entryKey(store, scope, e)}`;
 
 const overlaps = (a: { from: string; to: string }, b: { from: string; to: string }) =>
   a.from <= b.to && b.from <= a.to;
@@ -60,14 +70,19 @@ export class Roster {
   /** The writes that add one entry and its name index (also a bulk loader's unit). */
   attachOps(e: RosterEntry): BatchOp[] {
     return [
-      { type: 'put', sublevel: SUB, key: entryKey(this.scope, e), value: e },
-      { type: 'put', sublevel: SUB, key: nameKey(this.scope, e), value: entryKey(this.scope, e) },
+      { type: 'put', sublevel: SUB, key: entryKey(this.store, this.scope, e), value: e },
+      {
+        type: 'put',
+        sublevel: SUB,
+        key: nameKey(this.store, this.scope, e),
+        value: entryKey(this.store, this.scope, e),
+      },
     ];
   }
 
   /** Every entry of a policy number (all insurers and programmes): one short range scan. */
   async byPolicy(policy: string): Promise<RosterEntry[]> {
-    const prefix = policyPrefix(this.scope, policy);
+    const prefix = policyPrefix(this.store, this.scope, policy);
     const out: RosterEntry[] = [];
     for await (const v of this.store
       .sublevel<RosterEntry>(SUB)
@@ -83,6 +98,7 @@ export class Roster {
   async byPolicies(policies: readonly string[]): Promise<Map<string, RosterEntry[]>> {
     const wanted = new Set(policies.map(normPolicy));
     const out = new Map<string, RosterEntry[]>([...wanted].map((p) => [p, []]));
+    const blinded = new Set([...wanted].map((p) => this.store.blind(p)));
     if (wanted.size <= 500) {
       for (const p of wanted) out.set(p, await this.byPolicy(p));
       return out;
@@ -94,7 +110,7 @@ export class Roster {
       .sublevel<RosterEntry>(SUB)
       .keys({ gte: prefix, lt: prefix + '\uffff' })) {
       const p = k.slice(prefix.length, k.indexOf(SEP, prefix.length));
-      if (wanted.has(p)) keys.push(k);
+      if (blinded.has(p)) keys.push(k);
     }
     const sub = this.store.sublevel<RosterEntry>(SUB) as unknown as {
       getMany(k: string[]): Promise<Array<RosterEntry | undefined>>;
@@ -111,7 +127,7 @@ export class Roster {
     middleName: string | undefined,
     birthDate: string,
   ): Promise<RosterEntry[]> {
-    const prefix = `n${SEP}${this.scope}${SEP}${normName(lastName, firstName, middleName)}${SEP}${birthDate}${SEP}`;
+    const prefix = namePrefix(this.store, this.scope, lastName, firstName, middleName, birthDate);
     const keys: string[] = [];
     for await (const v of this.store.sublevel<string>(SUB).values({ gte: prefix, lt: prefix + '\uffff' }))
       keys.push(v);
@@ -225,7 +241,12 @@ export class Roster {
           continue;
         }
         active.to = period.to;
-        ops.push({ type: 'put', sublevel: SUB, key: entryKey(this.scope, active), value: { ...active } });
+        ops.push({
+          type: 'put',
+          sublevel: SUB,
+          key: entryKey(this.store, this.scope, active),
+          value: { ...active },
+        });
       } else {
         const latest = entries.sort((a, b) => b.from.localeCompare(a.from))[0];
         if (!latest) {
@@ -249,16 +270,21 @@ export class Roster {
           listId: list.documentId,
           rowId: row.rowId,
         };
-        if (nameKey(this.scope, latest) !== nameKey(this.scope, updated)) {
-          ops.push({ type: 'del', sublevel: SUB, key: nameKey(this.scope, latest) });
+        if (nameKey(this.store, this.scope, latest) !== nameKey(this.store, this.scope, updated)) {
+          ops.push({ type: 'del', sublevel: SUB, key: nameKey(this.store, this.scope, latest) });
         }
         Object.assign(latest, updated);
-        ops.push({ type: 'put', sublevel: SUB, key: entryKey(this.scope, updated), value: updated });
         ops.push({
           type: 'put',
           sublevel: SUB,
-          key: nameKey(this.scope, updated),
-          value: entryKey(this.scope, updated),
+          key: entryKey(this.store, this.scope, updated),
+          value: updated,
+        });
+        ops.push({
+          type: 'put',
+          sublevel: SUB,
+          key: nameKey(this.store, this.scope, updated),
+          value: entryKey(this.store, this.scope, updated),
         });
       }
     }

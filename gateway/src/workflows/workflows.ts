@@ -190,7 +190,7 @@ export class Workflows {
   }
 
   async letters(policy: string): Promise<LetterState[]> {
-    const prefix = `glp${S}${normPolicy(policy)}${S}`;
+    const prefix = `glp${S}${this.node.store.blind(normPolicy(policy))}${S}`;
     const out: LetterState[] = [];
     for await (const n of this.node.store
       .sublevel<string>(SUB)
@@ -208,7 +208,7 @@ export class Workflows {
       {
         type: 'put',
         sublevel: SUB,
-        key: `glp${S}${normPolicy(s.letter.patient.policyNumber)}${S}${s.letter.letterNumber}`,
+        key: `glp${S}${this.node.store.blind(normPolicy(s.letter.patient.policyNumber))}${S}${s.letter.letterNumber}`,
         value: s.letter.letterNumber,
       },
     ]);
@@ -394,9 +394,11 @@ export class Workflows {
     states.forEach((st) => {
       if (st && st.clinic === clinic) letters.set(st.letter.letterNumber, st.letter);
     });
-    const billedKeys = invoice.lines.map(
-      (l) => `bl${S}${clinic}${S}${billedKey(l.patient.policyNumber, l.serviceCode, l.serviceDate)}`,
+    // The stored key blinds the policy number it carries; the check compares the plain form.
+    const plainBilled = invoice.lines.map((l) =>
+      billedKey(l.patient.policyNumber, l.serviceCode, l.serviceDate),
     );
+    const billedKeys = plainBilled.map((k) => `bl${S}${clinic}${S}${this.node.store.blind(k)}`);
     const billedValues = await (
       this.node.store.sublevel<string>(SUB) as unknown as {
         getMany(k: string[]): Promise<Array<string | undefined>>;
@@ -404,7 +406,7 @@ export class Workflows {
     ).getMany(billedKeys);
     const billedBefore = new Set<string>();
     billedValues.forEach((v, i) => {
-      if (v && v !== invoiceId) billedBefore.add(billedKeys[i].slice(`bl${S}${clinic}${S}`.length));
+      if (v && v !== invoiceId) billedBefore.add(plainBilled[i]);
     });
     const act = checkInvoice({
       invoiceId,
