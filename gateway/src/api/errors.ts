@@ -18,6 +18,8 @@ const STATUS: Record<string, number> = {
   MESSAGE_ID_CONFLICT: 409,
   STATUS_FINAL: 409,
   PAYLOAD_TOO_LARGE: 413,
+  PURGED: 410,
+  PURGE_NOT_FINAL: 409,
   UNSUPPORTED_MEDIA_TYPE: 415,
   DOCUMENT_INVALID: 422,
   SENDER_NOT_SELF: 422,
@@ -43,7 +45,7 @@ export const notFound: RequestHandler = (req, _res, next) => {
 export function errorHandler(log: (o: object, msg: string) => void): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const e = err as { type?: string; status?: number };
-    let body: { code: string; message: string; errors: FieldError[] };
+    let body: { code: string; message: string; errors: FieldError[]; [k: string]: unknown };
     let status: number;
     if (err instanceof DmsnetError) {
       status = statusOf(err);

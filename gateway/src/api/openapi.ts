@@ -186,7 +186,18 @@ export const openApiDocument = {
       get: {
         summary: 'One document, opened, with its status trail',
         parameters: [idParam],
-        responses: { '200': ok('the document'), ...errors(401, 404) },
+        responses: {
+          '200': ok('the document'),
+          '410': ok('purged: the hash and the status trail remain, the content is gone'),
+          ...errors(401, 404),
+        },
+      },
+    },
+    '/v1/documents/{id}/purge': {
+      post: {
+        summary: 'Destroy this node’s copies of a document (and, as its addressee, the ledger’s ciphertext)',
+        parameters: [idParam],
+        responses: { '200': ok('the record, with purgedAt'), ...errors(401, 404, 409) },
       },
     },
     '/v1/outbox': {

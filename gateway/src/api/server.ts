@@ -71,6 +71,13 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
       res.json(await node.getDocument(String(req.params.id)));
     }),
   );
+  app.post(
+    '/v1/documents/:id/purge',
+    v('/v1/documents/{id}/purge', 'post'),
+    wrap(async (req, res) => {
+      res.json(await node.purge(String(req.params.id)));
+    }),
+  );
   app.get(
     '/v1/outbox',
     v('/v1/outbox', 'get'),

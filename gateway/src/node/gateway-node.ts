@@ -13,6 +13,7 @@ import { Inbox, type ReplyDecision } from './inbox.js';
 import { codeOf, dec, enc, json, S, type Checkpoint } from './layout.js';
 import { Notifier } from './notifier.js';
 import { Outbox } from './outbox.js';
+import { Purger, PurgedError } from './purger.js';
 import type {
   DocumentHandler,
   DocumentView,
@@ -39,6 +40,8 @@ export interface GatewayNodeOptions {
   /** Workflows per document type, called for each received, verified and valid document. */
   handlers?: Partial<Record<string, DocumentHandler>>;
   retry?: { initialMs?: number; maxMs?: number };
+  /** How often the node purges documents whose retention has passed (default hourly; 0 turns it off). */
+  retentionCheckMs?: number;
 }
 
 /**
@@ -57,6 +60,8 @@ export class GatewayNode {
   private readonly outbox: Outbox;
   private readonly inbox: Inbox;
   private readonly follower: EventFollower;
+  private readonly purger: Purger;
+  private retentionTimer?: NodeJS.Timeout;
 
   private constructor(
     private readonly options: GatewayNodeOptions,
@@ -83,6 +88,7 @@ export class GatewayNode {
     this.outbox = new Outbox(ctx, options.retry);
     this.inbox = new Inbox(ctx, this.outbox);
     this.follower = new EventFollower(ctx, this.inbox, this.outbox, options.retry?.initialMs ?? 200);
+    this.purger = new Purger(ctx);
   }
 
   static async open(options: GatewayNodeOptions): Promise<GatewayNode> {
@@ -105,10 +111,21 @@ export class GatewayNode {
     this.abort = new AbortController();
     this.workerDone = this.outbox.run(this.abort.signal);
     this.followerDone = this.follower.run(this.abort.signal);
+    const every = this.options.retentionCheckMs ?? 3_600_000;
+    if (every > 0) {
+      const pass = () =>
+        void this.purger
+          .purgeExpired()
+          .catch((err: unknown) => this.log.warn({ code: codeOf(err) }, 'retention pass failed'));
+      this.retentionTimer = setInterval(pass, every);
+      this.retentionTimer.unref();
+      pass();
+    }
   }
 
   async stop(): Promise<void> {
     const a = this.abort;
+    clearInterval(this.retentionTimer);
     if (a) {
       this.abort = undefined;
       a.abort();
@@ -153,6 +170,19 @@ export class GatewayNode {
     o: { errors: FieldError[]; comment?: string; decision?: ReplyDecision },
   ): Promise<InboxRecord> {
     return this.inbox.decide(id, 'REJECTED', o.errors, o.comment, o.decision);
+  }
+
+  /**
+   * Destroys this node's copies of a document now (and the ledger's ciphertext when this node is its addressee);
+   * envelope, hash and trail stay on the ledger.
+   */
+  purge(id: string): Promise<OutboxRecord | InboxRecord> {
+    return this.purger.purge(id);
+  }
+
+  /** Purges what has outlived its retention; the node also does it on its own every `retentionCheckMs`. */
+  purgeExpired(at?: number): Promise<number> {
+    return this.purger.purgeExpired(at);
   }
 
   /** Workflows are built on the node's store, so they are attached after open and before start. */
@@ -203,6 +233,15 @@ export class GatewayNode {
     const inc = out ? undefined : await this.store.get<InboxRecord>(S.inbox, id);
     const record = out ?? inc;
     if (!record) throw new DmsnetError('NOT_FOUND', `no document ${id} at this node`);
+    if (record.purgedAt) {
+      let trail: TrailEntry[] = [];
+      try {
+        trail = json(await this.options.ledger.evaluate('exchange:history', [id])) as TrailEntry[];
+      } catch (err) {
+        if (codeOf(err) !== 'MESSAGE_NOT_FOUND') throw err;
+      }
+      throw new PurgedError(id, record.purgedAt, record.ciphertextHash, trail);
+    }
     const document = await this.store.get(out ? S.outboxDoc : S.inboxDoc, id);
     let trail: TrailEntry[] = [];
     let envelope: unknown;

@@ -120,6 +120,7 @@ export class Inbox {
       sentAt: envelope.sentAt,
       replyTo: envelope.replyTo,
       corrects: envelope.corrects,
+      ciphertextHash: envelope.ciphertextHash,
     };
     let document: Doc | undefined;
     let rejection: InboxRecord['rejection'];

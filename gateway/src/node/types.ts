@@ -51,6 +51,8 @@ export interface OutboxRecord {
   lastError?: { code: string; message: string };
   /** The addressee's answer, when it is a reply document (e.g. the row errors of a rejection). */
   reply?: { messageId: string; decision: string; errors?: FieldError[]; comment?: string };
+  /** When this node destroyed its copies of the document (retention passed, or on request). */
+  purgedAt?: string;
 }
 
 export interface InboxRecord {
@@ -68,6 +70,10 @@ export interface InboxRecord {
   /** Why it was refused on arrival (cannot open, bad signature, invalid format) or by the local system. */
   rejection?: { code: string; message: string; errors: FieldError[] };
   comment?: string;
+  /** SHA-256 of the ciphertext the ledger holds (or held) for it. */
+  ciphertextHash?: string;
+  /** When this node destroyed its copy (and, as addressee, the ledger's) of the document. */
+  purgedAt?: string;
 }
 
 export interface TrailEntry {
