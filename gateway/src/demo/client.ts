@@ -3,6 +3,8 @@ export class GatewayClient {
   constructor(
     readonly url: string,
     readonly token: string,
+    /** Sees every request and response body (the privacy scan collects the personal data the story used). */
+    private readonly observe?: (body: unknown) => void,
   ) {}
 
   async call<T = unknown>(
@@ -19,7 +21,12 @@ export class GatewayClient {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+    const parsed = (text ? JSON.parse(text) : undefined) as T;
+    if (this.observe) {
+      if (body !== undefined) this.observe(body);
+      if (parsed !== undefined) this.observe(parsed);
+    }
+    return { status: res.status, body: parsed };
   }
 
   /** Polls until `check` is satisfied; long steps must not hang silently. */

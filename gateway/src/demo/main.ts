@@ -28,6 +28,8 @@ export interface DemoOptions {
   provider?: (dir: string) => Promise<LedgerProvider>;
   /** What the first line calls the network. */
   label?: string;
+  /** Sees every body the story sends to or receives from a gateway. */
+  observe?: (body: unknown) => void;
 }
 
 const portBaseArg = process.argv.indexOf('--port-base');
@@ -52,7 +54,7 @@ export async function runDemo(o: DemoOptions = {}): Promise<void> {
     const routers = p.workflows ? [workflowRouter(p.workflows)] : [];
     const server = await startGatewayServer(p.node, { port: port++, token, routers });
     servers.push(server);
-    clients.set(p.key, new GatewayClient(server.url, token));
+    clients.set(p.key, new GatewayClient(server.url, token, o.observe));
   }
   const shutdown = async () => {
     for (const s of servers) await s.close();
