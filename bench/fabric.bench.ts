@@ -186,6 +186,8 @@ export const benches: Bench[] = [
         }
         sentAt ||= deliveredAt;
         const after = await dirBytes(chains);
+        const ctBytes =
+          (await insurer.node.listOutbox({ limit: 10 })).items.find((r) => r.messageId === id)?.size ?? NaN;
         progress(
           `fabric: large list ${(jsonBytes / 1e6).toFixed(1)} MB JSON; committed after ${((sentAt - t0) / 1000).toFixed(1)} s, opened after ${((deliveredAt - t0) / 1000).toFixed(1)} s`,
         );
@@ -202,8 +204,9 @@ export const benches: Bench[] = [
             'fabric: block-file bytes added by that list',
             after - before,
             'B',
-            'its JSON size',
-            jsonBytes,
+            'its ciphertext size',
+            ctBytes,
+            'goal ≤ 0.1 (private data: blocks carry its hash)',
           ),
         );
         for (const p of net.participants.values()) await p.node.stop();
@@ -236,6 +239,8 @@ export const benches: Bench[] = [
                   }),
                 ],
                 { ciphertext: ct },
+                // As a gateway sends: endorsed by the sender's and the addressee's organisations.
+                { endorsingOrganizations: [insurer.identity.mspId, clinic.identity.mspId] },
               ),
             keysOf(clinic.ledger, from, abort.signal, (p) =>
               String((JSON.parse(Buffer.from(p).toString()) as { messageId: string }).messageId),
@@ -260,9 +265,12 @@ export const benches: Bench[] = [
         await runOurs(0);
         const oursRuns = [];
         const blindRuns = [];
+        let oursBlockBytes = 0;
         for (let round = 1; round <= 2; round++) {
           blindRuns.push(await runBlind(round));
+          const b0 = await dirBytes(chains);
           oursRuns.push(await runOurs(round));
+          oursBlockBytes = (await dirBytes(chains)) - b0;
         }
         const best = (runs: Array<{ tps: number; p50: number; p95: number }>) =>
           runs.reduce((a, b) => (b.tps > a.tps ? b : a));
@@ -280,6 +288,14 @@ export const benches: Bench[] = [
             'goal ≥ 0.7',
           ),
           result('fabric: submit → delivered p50', ours.p50, 'ms', 'blind-put p50', base.p50),
+          result(
+            'fabric: block-file bytes per 2 KB message',
+            oursBlockBytes / SENDS,
+            'B',
+            'its ciphertext size',
+            ct.length,
+            'goal ≤ 0.1',
+          ),
           result('fabric: submit → delivered p95', ours.p95, 'ms', 'blind-put p95', base.p95, 'goal ≤ 1.5'),
         );
         await net.close();
