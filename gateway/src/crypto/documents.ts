@@ -39,8 +39,17 @@ export async function sealDocument(
   input: SealInput,
   options: { inline?: boolean } = {},
 ): Promise<Uint8Array> {
-  const big = !options.inline && exceedsSize(input.document, WORKER_THRESHOLD_BYTES);
-  if (big) return (await cryptoWorker.run({ op: 'seal', params: input })) as Uint8Array;
+  const big =
+    !options.inline &&
+    (input.canonical !== undefined
+      ? input.canonical.length > WORKER_THRESHOLD_BYTES
+      : exceedsSize(input.document, WORKER_THRESHOLD_BYTES));
+  if (big) {
+    // With the canonical text at hand the worker needs nothing else of the document.
+    const params =
+      input.canonical !== undefined ? { ...input, document: { header: null, body: null } } : input;
+    return (await cryptoWorker.run({ op: 'seal', params })) as Uint8Array;
+  }
   return sealSync(await sodium(), input);
 }
 

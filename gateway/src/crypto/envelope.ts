@@ -4,6 +4,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { canonicalJson } from '../../../formats/src/canonical.js';
 import type { Sodium } from './sodium.js';
 import { CryptoError } from './errors.js';
+import { ed25519Sign, ed25519Verify } from './ed25519.js';
 
 /** What a sealed box holds once opened and decompressed. */
 export interface InnerPayload {
@@ -17,6 +18,11 @@ export interface InnerPayload {
 
 export interface SealParams {
   document: { header: unknown; body: unknown };
+  /**
+   * The document's canonical JSON when the caller already has it (it computed the digest): not computed again, and a
+   * worker then receives this one string instead of a structured clone of the whole object.
+   */
+  canonical?: string;
   signSecretKey: Uint8Array;
   senderId: string;
   keyVersion: number;
@@ -31,8 +37,8 @@ export function sha256Hex(bytes: Uint8Array | string): string {
 }
 
 export function sealSync(na: Sodium, p: SealParams): Uint8Array {
-  const canonical = canonicalJson({ header: p.document.header, body: p.document.body });
-  const signature = na.crypto_sign_detached(Buffer.from(canonical, 'utf8'), p.signSecretKey);
+  const canonical = p.canonical ?? canonicalJson({ header: p.document.header, body: p.document.body });
+  const signature = ed25519Sign(Buffer.from(canonical, 'utf8'), p.signSecretKey);
   const inner: InnerPayload = {
     v: 1,
     signer: { participant: p.senderId, keyVersion: p.keyVersion },
@@ -100,7 +106,7 @@ function checkInner(x: unknown): InnerPayload {
 export function verifySync(na: Sodium, inner: InnerPayload, signPublicKey: Uint8Array): void {
   let ok = false;
   try {
-    ok = na.crypto_sign_verify_detached(
+    ok = ed25519Verify(
       Buffer.from(inner.signature, 'base64'),
       Buffer.from(inner.document, 'utf8'),
       signPublicKey,

@@ -1,6 +1,6 @@
 // The outbox: documents validated, sealed once and queued durably in arrival order, then committed to the ledger
 // with retries; and the status intents (DELIVERED, ACCEPTED, REJECTED) the node owes the ledger as an addressee.
-import { canonicalDigest } from '../../../formats/src/canonical.js';
+import { canonicalJson } from '../../../formats/src/canonical.js';
 import { DmsnetError } from '../../../formats/src/errors.js';
 import { validateDocument } from '../../../formats/src/index.js';
 import { sealDocument, sha256Hex } from '../crypto/index.js';
@@ -91,7 +91,9 @@ export class Outbox {
         },
       ]);
     }
-    const digest = canonicalDigest({ header: doc.header, body: doc.body });
+    // Canonical text once: its hash tells a resend from a conflict, and the seal signs the very same text.
+    const canonical = canonicalJson({ header: doc.header, body: doc.body });
+    const digest = sha256Hex(canonical);
     const existing = await this.ctx.store.get<OutboxRecord>(S.outbox, h.documentId);
     if (existing) {
       if (existing.digest === digest) return existing;
@@ -133,6 +135,7 @@ export class Outbox {
     // Sealed once and stored: a resend after a crash must carry the very same bytes and hash.
     const ciphertext = await sealDocument({
       document: doc,
+      canonical,
       signSecretKey: this.ctx.keys.signSecretKey,
       senderId: this.ctx.participantId,
       keyVersion: this.ctx.keyVersion,

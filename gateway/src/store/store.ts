@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { Level } from 'level';
 import { sodium, type Sodium } from '../crypto/sodium.js';
 
@@ -28,31 +28,35 @@ export interface BatchOp {
   value?: unknown;
 }
 
-/** A level value encoding: JSON sealed with XChaCha20-Poly1305 under the store key, a fresh nonce per value. */
-function sealedJson(na: Sodium, key: Uint8Array) {
-  const NONCE = na.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+/**
+ * A level value encoding: JSON sealed with XChaCha20-Poly1305 (libsodium's IETF construction) under the store key,
+ * a fresh random 24-byte nonce per value. The bulk cipher runs in Node's native ChaCha20-Poly1305 (five times faster
+ * than libsodium's WebAssembly on a 24 MB document) under the HChaCha20 subkey libsodium derives from the first
+ * 16 nonce bytes; a test holds the result byte-identical to libsodium's.
+ */
+export function sealedJson(na: Sodium, key: Uint8Array) {
+  const NONCE = 24;
+  const TAG = 16;
+  const subkey = (nonce: Uint8Array) => na.crypto_core_hchacha20(nonce.subarray(0, 16), key, null);
+  const iv = (nonce: Uint8Array) => Buffer.concat([Buffer.alloc(4), nonce.subarray(16, 24)]);
   return {
     name: 'dmsnet-sealed-json',
     format: 'view' as const,
     encode(value: unknown): Uint8Array {
       // Node's CSPRNG: libsodium-wrappers' randombytes_buf costs ~140 µs a call from WebAssembly, node's ~6 µs.
       const nonce = randomBytes(NONCE);
-      const plain = Buffer.from(JSON.stringify(value), 'utf8');
-      const sealed = na.crypto_aead_xchacha20poly1305_ietf_encrypt(plain, null, null, nonce, key);
-      const out = new Uint8Array(NONCE + sealed.length);
-      out.set(nonce, 0);
-      out.set(sealed, NONCE);
-      return out;
+      const c = createCipheriv('chacha20-poly1305', subkey(nonce), iv(nonce), { authTagLength: TAG });
+      const body = c.update(JSON.stringify(value), 'utf8');
+      c.final();
+      return Buffer.concat([nonce, body, c.getAuthTag()]);
     },
     decode(bytes: Uint8Array): unknown {
-      const plain = na.crypto_aead_xchacha20poly1305_ietf_decrypt(
-        null,
-        bytes.subarray(NONCE),
-        null,
-        bytes.subarray(0, NONCE),
-        key,
-      );
-      return JSON.parse(Buffer.from(plain).toString('utf8'));
+      const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const nonce = b.subarray(0, NONCE);
+      const d = createDecipheriv('chacha20-poly1305', subkey(nonce), iv(nonce), { authTagLength: TAG });
+      d.setAuthTag(b.subarray(b.length - TAG));
+      const plain = Buffer.concat([d.update(b.subarray(NONCE, b.length - TAG)), d.final()]);
+      return JSON.parse(plain.toString('utf8'));
     },
   };
 }
