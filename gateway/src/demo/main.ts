@@ -33,13 +33,14 @@ export interface DemoOptions {
 }
 
 const portBaseArg = process.argv.indexOf('--port-base');
-const t0 = Date.now();
+let t0 = Date.now();
 const say = (s: string) => console.log(s);
 const step = (n: number, title: string) => say(`\n── ${n}. ${title}`);
 const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 
 /** The story over HTTP; resolves after it ran (with `once`) or once the person stops it. */
 export async function runDemo(o: DemoOptions = {}): Promise<void> {
+  t0 = Date.now();
   const once = o.once ?? process.argv.includes('--once');
   const portBase = o.portBase ?? (portBaseArg > 0 ? Number(process.argv[portBaseArg + 1]) : 7101);
   const dir = await freshDir(o.dir ?? repoPath('.run', 'demo'));
