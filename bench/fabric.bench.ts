@@ -266,8 +266,11 @@ export const benches: Bench[] = [
         const oursRuns = [];
         const blindRuns = [];
         let oursBlockBytes = 0;
+        let blindBlockBytes = 0;
         for (let round = 1; round <= 2; round++) {
+          const bb = await dirBytes(chains);
           blindRuns.push(await runBlind(round));
+          blindBlockBytes = (await dirBytes(chains)) - bb;
           const b0 = await dirBytes(chains);
           oursRuns.push(await runOurs(round));
           oursBlockBytes = (await dirBytes(chains)) - b0;
@@ -289,12 +292,12 @@ export const benches: Bench[] = [
           ),
           result('fabric: submit → delivered p50', ours.p50, 'ms', 'blind-put p50', base.p50),
           result(
-            'fabric: block-file bytes per 2 KB message',
+            'fabric: block-file bytes per message, 2 KB ciphertext',
             oursBlockBytes / SENDS,
             'B',
-            'its ciphertext size',
-            ct.length,
-            'goal ≤ 0.1',
+            'blind put (value in the block)',
+            blindBlockBytes / SENDS,
+            `marginal: ${Math.round((oursBlockBytes - blindBlockBytes) / SENDS + ct.length)} B beyond a Fabric tx`,
           ),
           result('fabric: submit → delivered p95', ours.p95, 'ms', 'blind-put p95', base.p95, 'goal ≤ 1.5'),
         );

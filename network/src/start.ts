@@ -1,6 +1,7 @@
 // `npm start [-- --fabric [--bft]] [--once] [--port-base N]`: the document story on the embedded ledger, or on a
 // native Fabric network brought up for it (and brought down after it).
 import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
 import { runDemo } from '../../gateway/src/demo/main.js';
 import { networkDown } from './down.js';
 import { fabricProvider } from './fabric-provider.js';
@@ -8,32 +9,58 @@ import { PACKAGE_ROOT } from './nodes.js';
 import { consoleProgress } from './progress.js';
 import { networkUp } from './up.js';
 
-async function main(argv: string[]): Promise<void> {
-  if (!argv.includes('--fabric')) return runDemo();
-  const dir = path.join(PACKAGE_ROOT, '.run', 'fabric-demo');
-  const bft = argv.includes('--bft');
-  console.log(
-    `bringing up a native Fabric network for the story (${bft ? '4 SmartBFT' : '3 Raft'} orderers) in ${dir}`,
-  );
-  const state = await networkUp({
-    dir,
-    consensus: bft ? 'bft' : 'raft',
-    portBase: 29000,
-    progress: consoleProgress(process.stdout),
-  });
-  try {
-    await runDemo({
-      dir: path.join(PACKAGE_ROOT, '.run', 'demo-fabric'),
-      label: `gateways on a Fabric ${state.fabricVersion} network (${state.topology.peers.length} peers, ${state.topology.orderers.length} orderers)`,
-      provider: () => fabricProvider(state),
-    });
-  } finally {
-    console.log('bringing the Fabric network down');
-    await networkDown({ dir });
-  }
+interface StartOptions {
+  fabric?: boolean;
+  bft?: boolean;
+  once?: boolean;
+  portBase: number;
 }
 
-main(process.argv.slice(2)).catch((err: unknown) => {
+const port = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 65_000)
+    throw new InvalidArgumentError('a port number from 1 to 65000');
+  return n;
+};
+
+const program = new Command('npm start --')
+  .description('dmsnet demo: five gateways and the document story, over their REST APIs')
+  .version(process.env.npm_package_version ?? '0.1.0')
+  .option(
+    '--fabric',
+    'run on a native Hyperledger Fabric network brought up for the story (needs Fabric 3.1 binaries)',
+  )
+  .option('--bft', 'with --fabric: 4 SmartBFT orderers instead of 3 Raft orderers')
+  .option('--once', 'exit after the story instead of keeping the gateways up')
+  .option('--port-base <n>', 'first gateway port on 127.0.0.1', port, 7101)
+  .showHelpAfterError()
+  .action(async (o: StartOptions) => {
+    if (!o.fabric) return runDemo({ once: !!o.once, portBase: o.portBase });
+    const dir = path.join(PACKAGE_ROOT, '.run', 'fabric-demo');
+    console.log(
+      `bringing up a native Fabric network for the story (${o.bft ? '4 SmartBFT' : '3 Raft'} orderers) in ${dir}`,
+    );
+    const state = await networkUp({
+      dir,
+      consensus: o.bft ? 'bft' : 'raft',
+      portBase: 29000,
+      progress: consoleProgress(process.stdout),
+    });
+    try {
+      await runDemo({
+        once: !!o.once,
+        portBase: o.portBase,
+        dir: path.join(PACKAGE_ROOT, '.run', 'demo-fabric'),
+        label: `gateways on a Fabric ${state.fabricVersion} network (${state.topology.peers.length} peers, ${state.topology.orderers.length} orderers)`,
+        provider: () => fabricProvider(state),
+      });
+    } finally {
+      console.log('bringing the Fabric network down');
+      await networkDown({ dir });
+    }
+  });
+
+program.parseAsync().catch((err: unknown) => {
   const e = err as { code?: string; message?: string };
   console.error(`demo failed: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}`);
   process.exit(1);
