@@ -72,3 +72,19 @@ export function ordererArgs(t: Topology): string[] {
   const o = t.orderers[0];
   return ['-o', `${o.host}:${o.port}`, '--tls', '--cafile', ordererTlsCa(t, o)];
 }
+
+/** `peer chaincode query` of the dmsnet chaincode as an organisation's admin: what any channel member can read. */
+export function chaincodeQuery(
+  t: Topology,
+  fabric: FabricInstall,
+  n: PeerNode,
+  args: string[],
+): Promise<string> {
+  return peerCli(
+    t,
+    fabric,
+    n,
+    ['chaincode', 'query', '-C', t.channel, '-n', t.chaincode, '-c', JSON.stringify({ Args: args })],
+    `peer chaincode query ${args[0]}`,
+  );
+}

@@ -1,11 +1,9 @@
 // Faults on a real Fabric network: a peer, an orderer and a gateway go down in the middle of a burst of sends.
 // Each test prints sent / committed / delivered / duplicates / lost; the goal is 0 lost and 0 duplicated.
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { generateDocument } from '../../formats/src/index.js';
 import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
 import {
@@ -17,12 +15,10 @@ import { findFabric } from '../../network/src/binaries.js';
 import { startNode, stopNode } from '../../network/src/control.js';
 import { networkDown } from '../../network/src/down.js';
 import { fabricProvider } from '../../network/src/fabric-provider.js';
-import { adminEnv } from '../../network/src/nodes.js';
+import { chaincodeQuery } from '../../network/src/cli-tools.js';
 import type { NetworkState } from '../../network/src/state.js';
 import { crashResult, runCrashChild } from '../gateway/node/crash-runner.js';
 import { startFabric } from './backend.js';
-
-const exec = promisify(execFile);
 
 const PARTICIPANTS: ParticipantSpec[] = [
   { key: 'association', role: 'association', name: 'Союз (тест)', mspId: 'AssociationMSP' },
@@ -158,22 +154,12 @@ function faultSuite(consensus: 'raft' | 'bft'): void {
         await insurer.node.whenIdle(120_000);
         const fabric = await findFabric();
         const peer = state.topology.peers.find((p) => p.org === 'insurer1')!;
-        const { stdout } = await exec(
-          fabric.bin.peer,
-          [
-            'chaincode',
-            'query',
-            '-C',
-            state.topology.channel,
-            '-n',
-            state.topology.chaincode,
-            '-c',
-            JSON.stringify({ Args: ['exchange:get', doc.header.documentId] }),
-          ],
-          // The peer CLI as the insurer's organisation admin: an identity the chaincode does not map to a participant
-          // may still read public envelope metadata.
-          { env: adminEnv(state.topology, fabric, peer) },
-        );
+        // The peer CLI as the insurer's organisation admin: an identity the chaincode does not map to a participant
+        // may still read public envelope metadata.
+        const stdout = await chaincodeQuery(state.topology, fabric, peer, [
+          'exchange:get',
+          doc.header.documentId,
+        ]);
         const envelope = JSON.parse(stdout) as Record<string, unknown>;
         expect(envelope.messageId).to.equal(doc.header.documentId);
         expect(envelope.sender).to.equal(insurer.id);

@@ -2,25 +2,22 @@
 // gateway's files; a third organisation's peer never holds a ciphertext; after a purge no peer serves it, the
 // envelope (hash, trail) stays for any client, and the addressee's gateway answers 410 PURGED.
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
 import { runDemo } from '../../gateway/src/demo/main.js';
 import { startLocalNetwork } from '../../gateway/src/local-network/network.js';
 import { findFabric } from '../../network/src/binaries.js';
 import { networkDown } from '../../network/src/down.js';
 import { fabricProvider } from '../../network/src/fabric-provider.js';
-import { adminEnv } from '../../network/src/nodes.js';
+import { chaincodeQuery } from '../../network/src/cli-tools.js';
 import { stopAll } from '../../network/src/processes.js';
 import type { NetworkState } from '../../network/src/state.js';
 import { paths } from '../../network/src/topology.js';
 import { personalData, report, scan } from '../privacy/scan.js';
 import { startFabric } from './backend.js';
 
-const exec = promisify(execFile);
 type Json = Record<string, unknown>;
 
 describe('privacy on a real Fabric network', function () {
@@ -82,25 +79,7 @@ describe('privacy on a real Fabric network', function () {
       // A client no one here wrote still reads the envelope: the hash and the trail, and no content.
       const fabric = await findFabric();
       const peer = state.topology.peers.find((p) => p.org === 'insurer2')!;
-      const query = async (args: string[]) =>
-        (
-          await exec(
-            fabric.bin.peer,
-            [
-              'chaincode',
-              'query',
-              '-C',
-              state.topology.channel,
-              '-n',
-              state.topology.chaincode,
-              '-c',
-              JSON.stringify({ Args: args }),
-            ],
-            {
-              env: adminEnv(state.topology, fabric, peer),
-            },
-          )
-        ).stdout;
+      const query = (args: string[]) => chaincodeQuery(state.topology, fabric, peer, args);
       const env = JSON.parse(await query(['exchange:get', id])) as Json;
       expect(env.ciphertextHash).to.equal(list.ciphertextHash);
       expect(env.purgedBy).to.equal(clinic.id);

@@ -76,29 +76,7 @@ export class LocalCA {
   async signCsr(csrPem: string, o: { attributes?: Record<string, string> } = {}): Promise<string> {
     const csr = new x509.Pkcs10CertificateRequest(csrPem);
     if (!(await csr.verify())) throw new Error('the certificate signing request does not verify');
-    const ca = new x509.X509Certificate(this.certificate);
-    const now = Date.now();
-    const extensions: x509.Extension[] = [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      await x509.AuthorityKeyIdentifierExtension.create(ca),
-    ];
-    if (o.attributes && Object.keys(o.attributes).length) {
-      extensions.push(
-        new x509.Extension(FABRIC_ATTRIBUTE_OID, false, Buffer.from(JSON.stringify({ attrs: o.attributes }))),
-      );
-    }
-    const cert = await x509.X509CertificateGenerator.create({
-      serialNumber: randomBytes(8).toString('hex'),
-      subject: csr.subject,
-      issuer: ca.subject,
-      notBefore: new Date(now - 60_000),
-      notAfter: new Date(now + 2 * 365 * 86_400_000),
-      signingAlgorithm: ALG,
-      publicKey: csr.publicKey,
-      signingKey: this.key,
-      extensions,
-    });
+    const cert = await this.certify(csr.subject, csr.publicKey, { attributes: o.attributes });
     return cert.toString('pem');
   }
 
@@ -113,6 +91,23 @@ export class LocalCA {
     hosts?: readonly string[];
   }): Promise<{ certificate: string; privateKey: string }> {
     const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+    const cert = await this.certify(
+      `CN=${o.commonName}, OU=${o.ou ?? 'client'}, O=${this.mspId}`,
+      keys.publicKey,
+      o,
+    );
+    return {
+      certificate: cert.toString('pem'),
+      privateKey: pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)),
+    };
+  }
+
+  /** An end-entity certificate for `publicKey`, valid two years, with Fabric's attribute extension when asked. */
+  private async certify(
+    subject: string,
+    publicKey: CryptoKey | x509.PublicKey,
+    o: { attributes?: Record<string, string>; hosts?: readonly string[] },
+  ): Promise<x509.X509Certificate> {
     const ca = new x509.X509Certificate(this.certificate);
     const now = Date.now();
     const extensions: x509.Extension[] = [
@@ -141,20 +136,16 @@ export class LocalCA {
         new x509.Extension(FABRIC_ATTRIBUTE_OID, false, Buffer.from(JSON.stringify({ attrs: o.attributes }))),
       );
     }
-    const cert = await x509.X509CertificateGenerator.create({
+    return x509.X509CertificateGenerator.create({
       serialNumber: randomBytes(8).toString('hex'),
-      subject: `CN=${o.commonName}, OU=${o.ou ?? 'client'}, O=${this.mspId}`,
+      subject,
       issuer: ca.subject,
       notBefore: new Date(now - 60_000),
       notAfter: new Date(now + 2 * 365 * 86_400_000),
       signingAlgorithm: ALG,
-      publicKey: keys.publicKey,
+      publicKey,
       signingKey: this.key,
       extensions,
     });
-    return {
-      certificate: cert.toString('pem'),
-      privateKey: pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)),
-    };
   }
 }
