@@ -31,6 +31,8 @@ export interface NodeConfig {
   keys: { file: string; version: number };
   dataDir?: string;
   webhooks?: string[];
+  /** CIDR ranges webhooks may post to besides loopback (e.g. a back office on the office network). */
+  webhookAllow?: string[];
   /**
    * Folder drop (under dropDir, default "exchange"): files in in/ matching a mapping's `match` (a regular
    * expression, default any) are converted with it and sent to its addressee; received documents of a mapped type

@@ -18,6 +18,7 @@ import type { LedgerClient } from '../../gateway/src/ledger/types.js';
 import { GatewayNode } from '../../gateway/src/node/index.js';
 import { startGatewayServer } from '../../gateway/src/api/server.js';
 import { governanceRouter } from '../../gateway/src/governance/http.js';
+import { TargetPolicy } from '../../gateway/src/webhooks/targets.js';
 import {
   FolderDrop,
   loadMapping,
@@ -228,6 +229,7 @@ async function serveNode(
     logger,
     maxBodyBytes: config.api.maxBodyBytes,
     routers: [governanceRouter(client)],
+    webhooks: { targets: new TargetPolicy(config.webhookAllow ?? []) },
   });
   // Config webhooks are registered once; a restart finds them in the store (their cursors and secrets survive).
   const known = new Set((await server.webhooks.list()).map((h) => h.url));

@@ -92,6 +92,11 @@ export const NODE_CONFIG_SCHEMA = {
       type: 'array',
       items: { type: 'string', format: 'uri', pattern: '^https?://' },
     },
+    // Address ranges webhooks may post to besides loopback (CIDR); nothing else is reachable by default.
+    webhookAllow: {
+      type: 'array',
+      items: { type: 'string', pattern: '^[0-9A-Fa-f.:]+/[0-9]{1,3}$' },
+    },
     adapters: {
       type: 'object',
       additionalProperties: false,

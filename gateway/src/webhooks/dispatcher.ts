@@ -2,6 +2,7 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DmsnetError } from '../../../formats/src/errors.js';
 import type { GatewayNode, Notification, NotificationKind } from '../node/index.js';
+import { postChecked, TargetPolicy } from './targets.js';
 
 export interface Webhook {
   id: string;
@@ -30,6 +31,8 @@ export interface DispatcherOptions {
   maxBackoffMs?: number;
   timeoutMs?: number;
   logger?: Pick<Logger, 'warn'>;
+  /** Where webhooks may post besides loopback (the node's configuration), and how names resolve. */
+  targets?: TargetPolicy;
 }
 
 const ALL: NotificationKind[] = ['document.received', 'document.rejected', 'status.changed'];
@@ -51,10 +54,13 @@ export class WebhookDispatcher {
   private unsubscribe?: () => void;
   private deliverySeq = 0;
 
+  private readonly targets: TargetPolicy;
+
   constructor(
     private readonly node: GatewayNode,
     private readonly options: DispatcherOptions = {},
   ) {
+    this.targets = options.targets ?? new TargetPolicy();
     this.hooks = node.store.sublevel<Webhook>('webhooks');
     this.log = node.store.sublevel<Delivery>('webhook-deliveries');
   }
@@ -72,11 +78,12 @@ export class WebhookDispatcher {
   }
 
   async register(input: { url: string; secret?: string; events?: NotificationKind[] }): Promise<Webhook> {
-    const url = new URL(input.url);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new DmsnetError('REQUEST_INVALID', 'webhook URLs are http or https', [
-        { pointer: '/body/url', code: 'REQUEST_PATTERN', message: 'must start with http:// or https://' },
-      ]);
+    let url: URL;
+    try {
+      url = await this.targets.check(input.url);
+    } catch (err) {
+      if (!(err instanceof DmsnetError)) throw err;
+      throw new DmsnetError('WEBHOOK_URL_REFUSED', `webhook URL refused: ${err.message}`, err.errors);
     }
     const hook: Webhook = {
       id: 'wh-' + randomUUID(),
@@ -192,19 +199,19 @@ export class WebhookDispatcher {
       durationMs: 0,
     };
     try {
-      const res = await fetch(hook.url, {
-        method: 'POST',
-        headers: {
+      // Checked again on every connection: the name may resolve elsewhere now; redirects are not followed.
+      record.statusCode = await postChecked(
+        new URL(hook.url),
+        body,
+        {
           'Content-Type': 'application/json',
           'X-Dmsnet-Signature': signature(hook.secret, body),
           'X-Dmsnet-Delivery': deliveryId,
           'X-Dmsnet-Event': n.kind,
         },
-        body,
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
-      });
-      await res.arrayBuffer().catch(() => undefined);
-      record.statusCode = res.status;
+        this.targets,
+        this.options.timeoutMs ?? 10_000,
+      );
     } catch (err) {
       record.error = err instanceof Error ? err.message : String(err);
     }
