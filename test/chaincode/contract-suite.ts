@@ -517,6 +517,15 @@ export function contractSuite(backend: LedgerBackend): void {
         expect(names).to.deep.equal(['MessageSent']);
       });
 
+      it('carries a ciphertext over 4 MiB end to end (gRPC limits raised past their 4 MiB default)', async function () {
+        this.timeout(120_000);
+        const c = new Uint8Array(randomBytes(6 * 1024 * 1024));
+        const env = envelope(insurer, clinic, c, { formatVersion: '1.1' });
+        await send(insurer, env, c);
+        const got = (await evaluate(clinic.who.client, 'exchange:getPayload', [env.messageId])) as string;
+        expect(sha(Buffer.from(got, 'base64'))).to.equal(sha(c));
+      });
+
       it('purges a payload: the addressee at any time, nobody else before the retention; envelope, hash and trail stay', async () => {
         const c = ct();
         const env = envelope(insurer, clinic, c, { formatVersion: '1.1' });

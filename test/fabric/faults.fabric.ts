@@ -4,7 +4,10 @@ import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { generateDocument } from '../../formats/src/index.js';
+import type { FabricLedger } from '../../gateway/src/ledger/fabric/fabric-ledger.js';
+import type { ChaincodeEvent, EventCheckpoint } from '../../gateway/src/ledger/types.js';
 import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
 import {
   startLocalNetwork,
@@ -167,6 +170,104 @@ function faultSuite(consensus: 'raft' | 'bft'): void {
         expect(envelope.ciphertextHash).to.match(/^[0-9a-f]{64}$/);
         expect(stdout).to.not.include(surname);
         expect(stdout).to.not.include('"rows"');
+      });
+
+    if (consensus === 'raft')
+      it('resumes inside a block of many transactions after exactly the checkpointed one', async () => {
+        const insurer = net.get('insurer1');
+        const insurer2 = net.get('insurer2');
+        const ct = new Uint8Array(Buffer.alloc(512, 7));
+        const hash = createHash('sha256').update(ct).digest('hex');
+        const from = await (insurer.ledger as FabricLedger).height();
+        const ids = Array.from({ length: 20 }, (_, i) => `multi-${i}`);
+        await Promise.all(
+          ids.map((messageId) =>
+            insurer.ledger.submit(
+              'exchange:send',
+              [
+                JSON.stringify({
+                  messageId,
+                  sender: insurer.id,
+                  addressee: insurer2.id,
+                  documentType: 'insured-list',
+                  formatVersion: '1',
+                  ciphertextHash: hash,
+                  size: ct.length,
+                  senderKeyVersion: 1,
+                }),
+              ],
+              { ciphertext: ct },
+              { endorsingOrganizations: ['Insurer1MSP', 'Insurer2MSP'] },
+            ),
+          ),
+        );
+        const mine = async (checkpoint: EventCheckpoint, want: number) => {
+          const out: ChaincodeEvent[] = [];
+          const ac = new AbortController();
+          for await (const ev of insurer2.ledger.events(checkpoint, ac.signal)) {
+            const p = JSON.parse(Buffer.from(ev.payload).toString()) as { messageId: string };
+            if (ev.eventName === 'MessageSent' && ids.includes(p.messageId)) out.push(ev);
+            if (out.length >= want) break;
+          }
+          return out;
+        };
+        const all = await mine({ blockNumber: from }, ids.length);
+        const blocks = new Map<bigint, ChaincodeEvent[]>();
+        for (const ev of all) blocks.set(ev.blockNumber, [...(blocks.get(ev.blockNumber) ?? []), ev]);
+        const shared = [...blocks.values()].find((evs) => evs.length >= 2);
+        expect(shared, 'twenty concurrent sends share a block').to.not.equal(undefined);
+        const [first, second] = shared!;
+        const resumed = await mine(
+          { blockNumber: first!.blockNumber, transactionId: first!.transactionId },
+          1,
+        );
+        expect(resumed[0]!.transactionId).to.equal(second!.transactionId);
+      });
+
+    if (consensus === 'raft')
+      it('retries a status change that lost an MVCC conflict: concurrent DELIVERED and ACCEPTED end ACCEPTED', async () => {
+        const insurer = net.get('insurer1');
+        const clinic = net.get('clinic1');
+        const ids: string[] = [];
+        for (let i = 0; i < 5; i++) {
+          const doc = generateDocument('insured-list', {
+            seed: 900 + i,
+            rows: 1,
+            sender: insurer.party,
+            addressee: clinic.party,
+          });
+          await insurer.node.send(doc);
+          ids.push(doc.header.documentId);
+        }
+        await insurer.node.whenIdle(120_000);
+        const before = (clinic.ledger as FabricLedger).retries.newProposal;
+        const outcomes = await Promise.all(
+          ids.map((id) =>
+            Promise.allSettled([
+              clinic.ledger.submit('exchange:setStatus', [id, 'DELIVERED', '']),
+              clinic.ledger.submit('exchange:setStatus', [id, 'ACCEPTED', '']),
+            ]),
+          ),
+        );
+        for (const [i, pair] of outcomes.entries()) {
+          const codes = pair.flatMap((r) =>
+            r.status === 'rejected' ? [(r.reason as { code?: string }).code] : [],
+          );
+          // Moving back from ACCEPTED is refused by the contract; a conflict never reaches the caller.
+          expect(
+            codes.every((c) => c === 'STATUS_NOT_FORWARD'),
+            codes.join(','),
+          ).to.equal(true);
+          const env = JSON.parse(
+            Buffer.from(await clinic.ledger.evaluate('exchange:get', [ids[i]!])).toString(),
+          ) as {
+            status: string;
+          };
+          expect(env.status).to.equal('ACCEPTED');
+        }
+        const retried = (clinic.ledger as FabricLedger).retries.newProposal - before;
+        console.log(`      new proposals after a conflict: ${retried}`);
+        expect(retried, 'concurrent changes of one key conflict on Fabric').to.be.greaterThan(0);
       });
 
     if (consensus === 'raft')

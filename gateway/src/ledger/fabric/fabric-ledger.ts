@@ -44,6 +44,8 @@ export interface FabricConnection {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class FabricLedger implements LedgerClient {
+  /** How often submit() proposed again (e.g. after an MVCC conflict) or resubmitted the same transaction. */
+  readonly retries = { newProposal: 0, sameTransaction: 0 };
   private readonly client: grpc.Client;
   private readonly gateway: Gateway;
   private readonly network: Network;
@@ -163,7 +165,10 @@ export class FabricLedger implements LedgerClient {
     const retries = this.o.retries ?? 5;
     let last: FabricLedgerError | undefined;
     for (let attempt = 0; attempt <= retries; attempt++) {
-      if (attempt) await sleep(Math.min(2000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2));
+      if (attempt) {
+        this.retries.newProposal++;
+        await sleep(Math.min(2000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2));
+      }
       let prepared: PreparedTransaction;
       try {
         prepared = await this.prepare(fn, args, transient, options);
@@ -178,6 +183,7 @@ export class FabricLedger implements LedgerClient {
         } catch (err) {
           last = mapGatewayError(err);
           if (last.retry !== 'same-transaction') break;
+          this.retries.sameTransaction++;
           await sleep(200 * (again + 1));
         }
       }
