@@ -1,5 +1,6 @@
 import { DmsnetError, type FieldError } from './errors.js';
 import { checkBusinessRules, type RelatedDocuments } from './rules/index.js';
+import { checkLimits } from './limits.js';
 import { compileSchema } from './schema/compile.js';
 import { BUNDLED_VERSIONS, bundledSchemaText } from './schema/registry.js';
 import { isDocumentType, type DmsDocument, type DocumentType } from './types.js';
@@ -56,6 +57,8 @@ function schemaTextFor(doc: unknown): { text?: string; errors?: FieldError[] } {
  * (ACT_LINE_UNKNOWN) and claim no more than its amount (ACT_AMOUNT_EXCEEDS_INVOICE).
  */
 export function validateDocument(doc: unknown, options: ValidateOptions = {}): FieldError[] {
+  const limits = checkLimits(doc);
+  if (limits.length) return limits;
   let text = options.schemaText;
   if (text === undefined) {
     const found = schemaTextFor(doc);

@@ -26,6 +26,8 @@ export const RULE_CODES = {
   SERVICE_DUPLICATE: 'a price list names the same service twice from the same date',
   SELF_REFERENCE: 'correctsId or replyToId names the document itself',
   ADDRESSEE_IS_SENDER: 'a document is addressed to its own sender',
+  TEXT_TOO_LONG: 'a text field longer than 65,536 characters (checked before any schema or pattern)',
+  NESTING_TOO_DEEP: 'arrays or objects nested deeper than 32 levels (checked before any schema)',
   ACT_AMOUNT_SPLIT: 'expertise-act line: claimed ≠ paid + withheld',
   ACT_DECISION_AMOUNT: 'expertise-act line: PAID with a withheld amount, or WITHHELD with nothing withheld',
   ACT_LINE_DUPLICATE: 'two expertise-act lines examine the same invoice line',
