@@ -4,6 +4,8 @@ import { DmsnetError } from '../../formats/src/errors.js';
 import type { NodeRole } from './config.js';
 import { initNode } from './init.js';
 import { checkNode, startNode } from './node.js';
+import { checkImport, findMapping, listMappings } from './import-file.js';
+import { reportText } from '../../gateway/src/adapters/index.js';
 
 const program = new Command('dmsnet-node').description('Set up, check and run a dmsnet gateway node');
 const say = (m: string) => process.stderr.write(`dmsnet-node: ${m}\n`);
@@ -49,6 +51,36 @@ program.command('start <dir>').action(async (dir: string) => {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 });
+
+program
+  .command('mappings')
+  .description('the mappings that read spreadsheets and CSV files, with the headers each expects')
+  .option('--json', 'print JSON')
+  .action(async (o: { json?: boolean }) => {
+    const all = await listMappings();
+    if (o.json) return void process.stdout.write(JSON.stringify(all, null, 2) + '\n');
+    for (const m of all) {
+      process.stdout.write(`${m.name}  (${m.type}, ${m.format})\n`);
+      for (const h of m.headers)
+        process.stdout.write(`    ${h.header}${h.optional ? '  [необязательный / optional]' : ''}\n`);
+    }
+  });
+
+program
+  .command('import <file>')
+  .description(
+    'convert and validate a file with a mapping; print every error at its row and column; send nothing',
+  )
+  .requiredOption('--mapping <name>', 'a mapping name (see `dmsnet-node mappings`) or a mapping file')
+  .option('--to <ogrn>', 'the addressee ОГРН to put in the document')
+  .option('--json', 'print the report as JSON')
+  .action(async (file: string, o: { mapping: string; to?: string; json?: boolean }) => {
+    const check = await checkImport(file, await findMapping(o.mapping), { addresseeOgrn: o.to });
+    if (o.json) process.stdout.write(JSON.stringify({ rows: check.rows, ...check.report }, null, 2) + '\n');
+    else if (check.report.errors.length) process.stdout.write(reportText(check.report));
+    else process.stdout.write(`${file}: ${check.rows} строк / rows, ошибок нет / no errors\n`);
+    process.exitCode = check.report.errors.length ? 1 : 0;
+  });
 
 program.parseAsync().catch((err: unknown) => {
   if (err instanceof DmsnetError) {

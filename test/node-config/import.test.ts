@@ -1,0 +1,59 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import iconv from 'iconv-lite';
+import { repoPath } from '../../formats/src/paths.js';
+
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, [repoPath('dist', 'node-config', 'src', 'cli.js'), ...args], {
+    encoding: 'utf8',
+  });
+
+describe('dmsnet-node mappings and import: a file checked without a node', () => {
+  it('lists every bundled mapping with the headers it expects', () => {
+    const r = cli('mappings', '--json');
+    expect(r.status, r.stderr).to.equal(0);
+    const all = JSON.parse(r.stdout) as Array<{ name: string; headers: Array<{ header: string }> }>;
+    const attach = all.find((m) => m.name === 'insurer-insured-list-attach.csv');
+    expect(attach?.headers.map((h) => h.header)).to.include.members(['Фамилия', 'СНИЛС', '№ полиса']);
+  });
+
+  it('reads a good file as it is (20 rows, no errors, exit 0) and sends nothing', () => {
+    const r = cli(
+      'import',
+      repoPath('gateway', 'mappings', 'samples', 'insured-list-attach.csv'),
+      '--mapping',
+      'insurer-insured-list-attach.csv',
+    );
+    expect(r.status, r.stdout + r.stderr).to.equal(0);
+    expect(r.stdout).to.include('20 строк / rows');
+  });
+
+  it('places a broken СНИЛС at its row and column, in Russian and English, exit 1', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'dmsnet-import-'));
+    try {
+      const text = iconv.decode(
+        await readFile(repoPath('gateway', 'mappings', 'samples', 'insured-list-attach.csv')),
+        'win1251',
+      );
+      const broken = path.join(dir, 'list.csv');
+      await writeFile(broken, iconv.encode(text.replace('224-592-686 84', '224-592-686 85'), 'win1251'));
+      const r = cli('import', broken, '--mapping', 'insurer-insured-list-attach.csv', '--json');
+      expect(r.status).to.equal(1);
+      const report = JSON.parse(r.stdout) as {
+        errors: Array<{ row?: number; header?: string; code: string; messageRu: string }>;
+      };
+      const e = report.errors.find((x) => x.code === 'SNILS_CHECKSUM');
+      expect(e?.row).to.equal(5);
+      expect(e?.header).to.equal('СНИЛС');
+      expect(e?.messageRu).to.be.a('string').and.not.equal('');
+      const unknown = cli('import', broken, '--mapping', 'no-such-mapping');
+      expect(unknown.status).to.equal(1);
+      expect(unknown.stderr).to.include('MAPPING_UNKNOWN');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
