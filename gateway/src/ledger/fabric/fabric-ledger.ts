@@ -43,9 +43,13 @@ export interface FabricConnection {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Refusals that a peer lagging a block behind gives for state just committed elsewhere. */
+const STALE_READ = /_NOT_FOUND$|^IDENTITY_UNKNOWN$|^ADDRESSEE_UNKNOWN$|^FORMAT_NOT_ACTIVE$|^VOTE_NO_RULES$/;
+const STALE_READ_RETRIES = [150, 400];
+
 export class FabricLedger implements LedgerClient {
   /** How often submit() proposed again (e.g. after an MVCC conflict) or resubmitted the same transaction. */
-  readonly retries = { newProposal: 0, sameTransaction: 0 };
+  readonly retries = { newProposal: 0, sameTransaction: 0, staleRead: 0 };
   private readonly client: grpc.Client;
   private readonly gateway: Gateway;
   private readonly network: Network;
@@ -100,19 +104,29 @@ export class FabricLedger implements LedgerClient {
     transient?: Readonly<Record<string, Uint8Array>>,
     options: SubmitOptions = {},
   ): Promise<PreparedTransaction> {
-    try {
-      const tx = await this.contract
-        .newProposal(fn, {
-          arguments: [...args],
-          ...(transient ? { transientData: transient } : {}),
-          ...(options.endorsingOrganizations?.length
-            ? { endorsingOrganizations: [...options.endorsingOrganizations] }
-            : {}),
-        })
-        .endorse();
-      return { transactionId: tx.getTransactionId(), bytes: tx.getBytes() };
-    } catch (err) {
-      throw mapGatewayError(err);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const tx = await this.contract
+          .newProposal(fn, {
+            arguments: [...args],
+            ...(transient ? { transientData: transient } : {}),
+            ...(options.endorsingOrganizations?.length
+              ? { endorsingOrganizations: [...options.endorsingOrganizations] }
+              : {}),
+          })
+          .endorse();
+        return { transactionId: tx.getTransactionId(), bytes: tx.getBytes() };
+      } catch (err) {
+        const mapped = mapGatewayError(err);
+        // Another organisation's endorsing peer may be a block behind this one: a record committed a moment ago
+        // (a proposal, a participant, a message) can read as missing there. Endorse again before believing it.
+        if (attempt < STALE_READ_RETRIES.length && STALE_READ.test(mapped.code)) {
+          this.retries.staleRead++;
+          await sleep(STALE_READ_RETRIES[attempt] as number);
+          continue;
+        }
+        throw mapped;
+      }
     }
   }
 
