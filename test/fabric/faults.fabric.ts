@@ -180,9 +180,12 @@ function faultSuite(consensus: 'raft' | 'bft'): void {
         const hash = createHash('sha256').update(ct).digest('hex');
         const from = await (insurer.ledger as FabricLedger).height();
         const ids = Array.from({ length: 20 }, (_, i) => `multi-${i}`);
-        await Promise.all(
+        // Endorsed first, then submitted together: the orderer receives them within milliseconds, so one block
+        // (cut after 100 ms) holds many of them.
+        const ledger = insurer.ledger as FabricLedger;
+        const prepared = await Promise.all(
           ids.map((messageId) =>
-            insurer.ledger.submit(
+            ledger.prepare(
               'exchange:send',
               [
                 JSON.stringify({
@@ -201,6 +204,7 @@ function faultSuite(consensus: 'raft' | 'bft'): void {
             ),
           ),
         );
+        await Promise.all(prepared.map((p) => ledger.commitPrepared(p.bytes)));
         const mine = async (checkpoint: EventCheckpoint, want: number) => {
           const out: ChaincodeEvent[] = [];
           const ac = new AbortController();
