@@ -1,13 +1,21 @@
 #!/usr/bin/env node
 // npm run network:up | network:down | network:status — the native Fabric network of this machine.
 import path from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { findFabric } from './binaries.js';
 import { networkDown } from './down.js';
 import { PACKAGE_ROOT } from './nodes.js';
 import { consoleProgress } from './progress.js';
 import { networkStatus } from './status.js';
 import { networkUp } from './up.js';
+
+const portBase = (v: string) => {
+  const n = Number(v);
+  // The network uses about 150 ports from its base.
+  if (!Number.isInteger(n) || n < 1024 || n > 65_000)
+    throw new InvalidArgumentError('a port number from 1024 to 65000');
+  return n;
+};
 
 export const DEFAULT_DIR = process.env.DMSNET_FABRIC_DIR ?? path.join(PACKAGE_ROOT, '.run', 'fabric');
 
@@ -25,7 +33,7 @@ program
   .addOption(
     new Option('--port-base <n>', 'first port of the network (all on 127.0.0.1)')
       .default(27000)
-      .argParser(Number),
+      .argParser(portBase),
   )
   .option('--batch-timeout <d>', 'ordering batch timeout', '100ms')
   .action(async (o: { bft?: boolean; portBase: number; batchTimeout: string }) => {

@@ -75,7 +75,16 @@ export async function checkImport(
   mapping: TableMapping,
   o: { sender?: PartyRef; addresseeOgrn?: string } = {},
 ): Promise<ImportCheck> {
-  const bytes = new Uint8Array(await readFile(file));
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(file));
+  } catch (err) {
+    throw new DmsnetError(
+      'FILE_UNREADABLE',
+      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      [{ pointer: '/file', code: 'FILE_UNREADABLE', message: `cannot read ${file}` }],
+    );
+  }
   const fromInsurer = mapping.type === 'insured-list' || mapping.type === 'guarantee-letter';
   const sender = o.sender ?? (fromInsurer ? SAMPLE_PARTIES.insurer : SAMPLE_PARTIES.clinic);
   const base = fromInsurer ? SAMPLE_PARTIES.clinic : SAMPLE_PARTIES.insurer;

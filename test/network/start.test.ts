@@ -25,3 +25,22 @@ describe('npm start: its command line', () => {
     }
   });
 });
+
+describe('npm run network:up: its command line', () => {
+  it('refuses a port base that is not a usable port, before starting anything', () => {
+    const r = spawnSync(
+      process.execPath,
+      [
+        path.join(PACKAGE_ROOT, 'dist', 'network', 'src', 'cli.js'),
+        '--dir',
+        '/nonexistent/dmsnet-net',
+        'up',
+        '--port-base',
+        'abc',
+      ],
+      { encoding: 'utf8', timeout: 20_000 },
+    );
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.include("option '--port-base <n>' argument 'abc' is invalid");
+  });
+});

@@ -49,6 +49,14 @@ describe('dmsnet-node mappings and import: a file checked without a node', () =>
       expect(e?.row).to.equal(5);
       expect(e?.header).to.equal('СНИЛС');
       expect(e?.messageRu).to.be.a('string').and.not.equal('');
+      const missing = cli(
+        'import',
+        path.join(dir, 'absent.csv'),
+        '--mapping',
+        'insurer-insured-list-attach.csv',
+      );
+      expect(missing.status).to.equal(1);
+      expect(missing.stderr).to.include('FILE_UNREADABLE').and.not.include('    at ');
       const unknown = cli('import', broken, '--mapping', 'no-such-mapping');
       expect(unknown.status).to.equal(1);
       expect(unknown.stderr).to.include('MAPPING_UNKNOWN');
