@@ -39,6 +39,25 @@ const GRPC = {
   UNAVAILABLE: 14,
 };
 
+const GRPC_STATUS_NAMES = new Set([
+  'CANCELLED',
+  'UNKNOWN',
+  'INVALID_ARGUMENT',
+  'DEADLINE_EXCEEDED',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'PERMISSION_DENIED',
+  'RESOURCE_EXHAUSTED',
+  'FAILED_PRECONDITION',
+  'ABORTED',
+  'OUT_OF_RANGE',
+  'UNIMPLEMENTED',
+  'INTERNAL',
+  'UNAVAILABLE',
+  'DATA_LOSS',
+  'UNAUTHENTICATED',
+]);
+
 /** Which step failed decides what a retry may do: a new proposal, the same signed transaction, or nothing. */
 export type RetryKind = 'new-proposal' | 'same-transaction' | 'none';
 
@@ -87,7 +106,9 @@ export function mapGatewayError(err: unknown): FabricLedgerError {
       : undefined;
     if (parsed) return new FabricLedgerError(parsed.code, parsed.message, 'none', txId);
   }
-  const parsed = e.message ? parseChaincodeError(e.message) : undefined;
+  const fromMessage = e.message ? parseChaincodeError(e.message) : undefined;
+  // "10 ABORTED: failed to collect enough transaction endorsements" is the gRPC status, not a contract's code.
+  const parsed = fromMessage && !GRPC_STATUS_NAMES.has(fromMessage.code) ? fromMessage : undefined;
   const detail = [
     e.message,
     ...(e.details ?? []).map((d) => `${d.mspId ?? ''}@${d.address ?? ''}: ${d.message ?? ''}`),

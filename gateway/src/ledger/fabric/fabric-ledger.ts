@@ -44,7 +44,8 @@ export interface FabricConnection {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Refusals that a peer lagging a block behind gives for state just committed elsewhere. */
-const STALE_READ = /_NOT_FOUND$|^IDENTITY_UNKNOWN$|^ADDRESSEE_UNKNOWN$|^FORMAT_NOT_ACTIVE$|^VOTE_NO_RULES$/;
+const STALE_READ =
+  /_NOT_FOUND$|^ENDORSEMENT_FAILED$|^IDENTITY_UNKNOWN$|^ADDRESSEE_UNKNOWN$|^FORMAT_NOT_ACTIVE$|^VOTE_NO_RULES$/;
 const STALE_READ_RETRIES = [150, 400];
 
 export class FabricLedger implements LedgerClient {
@@ -119,7 +120,8 @@ export class FabricLedger implements LedgerClient {
       } catch (err) {
         const mapped = mapGatewayError(err);
         // Another organisation's endorsing peer may be a block behind this one: a record committed a moment ago
-        // (a proposal, a participant, a message) can read as missing there. Endorse again before believing it.
+        // (a proposal, a participant, a message) can read as missing there, or its answer can differ from this
+        // peer's (ENDORSEMENT_FAILED: payloads do not match). Endorse again before believing it.
         if (attempt < STALE_READ_RETRIES.length && STALE_READ.test(mapped.code)) {
           this.retries.staleRead++;
           await sleep(STALE_READ_RETRIES[attempt] as number);
