@@ -7,6 +7,7 @@ import { actingParticipant } from './identity.js';
 import { K, type Envelope, type MessageStatus } from './model.js';
 import { implicitCollection, privatePayloadStore, type PayloadStore } from './payload-store.js';
 import { defaultRetentionDays } from '../../formats/src/retention.js';
+import { defaultRoutes, routeAllowed } from '../../formats/src/routes.js';
 import {
   drain,
   getJson,
@@ -29,6 +30,7 @@ type SendRequest = Pick<
   | 'size'
   | 'senderKeyVersion'
   | 'replyTo'
+  | 'replyStatus'
   | 'corrects'
 >;
 
@@ -56,6 +58,13 @@ function checkSend(r: SendRequest): void {
     throw invalid('/senderKeyVersion', 'must be a positive integer');
   for (const f of ['replyTo', 'corrects'] as const) {
     if (r[f] !== undefined && !str(r[f], ID_PATTERN)) throw invalid(`/${f}`, 'must be a message id');
+  }
+  if (r.documentType === 'reply') {
+    if (r.replyTo === undefined) throw invalid('/replyTo', 'a reply names the message it answers');
+    if (r.replyStatus !== 'ACCEPTED' && r.replyStatus !== 'REJECTED')
+      throw invalid('/replyStatus', 'a reply gives the final status it answers with: ACCEPTED or REJECTED');
+  } else if (r.replyStatus !== undefined) {
+    throw invalid('/replyStatus', 'only a reply carries a status');
   }
 }
 
@@ -116,13 +125,27 @@ export class ExchangeContract extends Contract {
     if (addressee.status !== 'ACTIVE')
       throw new ChaincodeError('ADDRESSEE_INACTIVE', `participant ${r.addressee} is suspended`);
     const at = txTime(ctx);
-    if (!isActive(await getFormat(ctx, r.documentType, r.formatVersion), at)) {
+    const format = await getFormat(ctx, r.documentType, r.formatVersion);
+    if (!isActive(format, at)) {
       throw new ChaincodeError(
         'FORMAT_NOT_ACTIVE',
         `${r.documentType} version ${r.formatVersion} is not active`,
       );
     }
     const txId = ctx.stub.getTxID();
+    if (r.documentType === 'reply') {
+      await this.answer(ctx, r, at);
+    } else {
+      const routes = format?.routes ?? defaultRoutes(r.documentType);
+      if (!routeAllowed(routes, me.role, addressee.role)) {
+        throw new ChaincodeError(
+          'ROUTE_NOT_ALLOWED',
+          `${r.documentType} ${r.formatVersion} goes by its routes; role ${me.role} to role ${addressee.role} is not one`,
+        );
+      }
+      // A document may answer another (an act answers an invoice), but only one its addressee sent to its sender.
+      if (r.replyTo !== undefined) await this.answered(ctx, r);
+    }
     // The addressee's home organisation (its first identity) keeps the ciphertext; its peers alone store it.
     const collection = implicitCollection(addressee.identities[0]?.mspId ?? '');
     const env: Envelope = {
@@ -135,6 +158,7 @@ export class ExchangeContract extends Contract {
       size: r.size,
       senderKeyVersion: r.senderKeyVersion,
       ...(r.replyTo ? { replyTo: r.replyTo } : {}),
+      ...(r.replyStatus ? { replyStatus: r.replyStatus } : {}),
       ...(r.corrects ? { corrects: r.corrects } : {}),
       status: 'SENT',
       sentAt: at,
@@ -351,6 +375,53 @@ export class ExchangeContract extends Contract {
     return JSON.stringify({ items, bookmark: resume });
   }
 
+  /**
+   * A reply is the addressee's decision on the message it answers: only that message's addressee sends it, only
+   * back to its sender, once, and its status becomes the message's final status in the same transaction — so the
+   * first decision wins and a reply can never say other than the ledger.
+   */
+  private async answer(ctx: Context, r: SendRequest, at: string): Promise<void> {
+    const replyTo = r.replyTo as string;
+    const status = r.replyStatus as 'ACCEPTED' | 'REJECTED';
+    const key = ctx.stub.createCompositeKey(K.message, [replyTo]);
+    const original = await this.answered(ctx, r);
+    const replyKey = ctx.stub.createCompositeKey(K.reply, [replyTo]);
+    const earlier = await ctx.stub.getState(replyKey);
+    if (earlier && earlier.length > 0) {
+      throw new ChaincodeError(
+        'REPLY_EXISTS',
+        `${replyTo} was answered already by ${Buffer.from(earlier).toString('utf8')}`,
+      );
+    }
+    if (original.status !== status) {
+      if (!canMove(original.status, status)) {
+        throw new ChaincodeError(
+          'REPLY_STATUS_MISMATCH',
+          `${replyTo} is ${original.status}; a reply cannot make it ${status}`,
+        );
+      }
+      const txId = ctx.stub.getTxID();
+      await putJson(ctx, key, { ...original, status, statusAt: at, statusBy: r.sender, statusTxId: txId });
+    }
+    await ctx.stub.putState(replyKey, Buffer.from(r.messageId, 'utf8'));
+  }
+
+  /** The message `r` answers, which must exist, must not be a reply, and must have gone from r's addressee to r's sender. */
+  private async answered(ctx: Context, r: SendRequest): Promise<Envelope> {
+    const replyTo = r.replyTo as string;
+    const original = await getJson<Envelope>(ctx, ctx.stub.createCompositeKey(K.message, [replyTo]));
+    if (!original) throw new ChaincodeError('REPLY_TARGET_UNKNOWN', `no message ${replyTo} to answer`);
+    if (original.documentType === 'reply')
+      throw new ChaincodeError('REPLY_TO_REPLY', `${replyTo} is a reply; a reply is final on arrival`);
+    if (original.addressee !== r.sender || original.sender !== r.addressee) {
+      throw new ChaincodeError(
+        'REPLY_NOT_ADDRESSEE',
+        `only ${original.addressee}, the addressee of ${replyTo}, answers it, and only to its sender`,
+      );
+    }
+    return original;
+  }
+
   private async mustGet(ctx: Context, messageId: string): Promise<Envelope> {
     const env = await getJson<Envelope>(ctx, ctx.stub.createCompositeKey(K.message, [String(messageId)]));
     if (!env) throw new ChaincodeError('MESSAGE_NOT_FOUND', `no message ${messageId}`);
@@ -366,6 +437,7 @@ export class ExchangeContract extends Contract {
       documentType: e.documentType,
       formatVersion: e.formatVersion,
       status: e.status,
+      ...(e.replyTo ? { replyTo: e.replyTo, replyStatus: e.replyStatus } : {}),
       txId: ctx.stub.getTxID(),
     };
     ctx.stub.setEvent(name, Buffer.from(JSON.stringify(payload)));

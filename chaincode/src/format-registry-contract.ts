@@ -1,3 +1,4 @@
+import { routesFault, type Route } from '../../formats/src/routes.js';
 import { createHash } from 'node:crypto';
 import { Context, Contract, Info, Returns, Transaction } from './fabric.js';
 import { ChaincodeError, invalid } from './errors.js';
@@ -60,6 +61,7 @@ export class FormatRegistryContract extends Contract {
       schemaHash: string;
       effectiveFrom: string;
       retentionDays?: number;
+      routes?: Route[];
     }>(proposalJson, 'proposal');
     if (typeof p.type !== 'string' || !TYPE_PATTERN.test(p.type))
       throw invalid('/type', 'must be a document type name');
@@ -88,6 +90,8 @@ export class FormatRegistryContract extends Contract {
     ) {
       throw invalid('/retentionDays', 'must be a whole number of days from 0 to 36500');
     }
+    const routes = p.routes !== undefined ? routesFault(p.routes) : undefined;
+    if (routes) throw invalid(routes.pointer, routes.rule);
     if (await getFormat(ctx, p.type, p.version)) {
       throw new ChaincodeError('PROPOSAL_EXISTS', `${p.type} version ${p.version} was already proposed`);
     }
@@ -100,6 +104,7 @@ export class FormatRegistryContract extends Contract {
       proposedAt: txTime(ctx),
       votes: {},
       ...(p.retentionDays !== undefined ? { retentionDays: p.retentionDays } : {}),
+      ...(p.routes !== undefined ? { routes: p.routes.map(([f, t]) => [f, t] as const) } : {}),
     };
     await putJson(ctx, ctx.stub.createCompositeKey(K.format, [p.type, p.version]), f);
     await ctx.stub.putState(

@@ -35,6 +35,8 @@ export interface Envelope {
   size: number;
   senderKeyVersion: number;
   replyTo?: string;
+  /** For a reply: the final status it gives the message it answers (the same transaction sets it). */
+  replyStatus?: 'ACCEPTED' | 'REJECTED';
   corrects?: string;
   status: MessageStatus;
   sentAt: string;
@@ -71,6 +73,8 @@ export interface FormatVersion {
   retiredAt?: string;
   /** Days after a message's final status before anyone may purge its ciphertext (voted with the version). */
   retentionDays?: number;
+  /** Who may send this type to whom ([sender role, addressee role]), voted with the version; defaults otherwise. */
+  routes?: ReadonlyArray<readonly [string, string]>;
 }
 
 /** Composite-key object types: one place, so that key layout is reviewable at a glance. */
@@ -81,6 +85,7 @@ export const K = {
   inbox: 'inbox',
   outbox: 'outbox',
   payload: 'payload',
+  reply: 'reply',
   format: 'fmt',
   schema: 'fmtschema',
   rules: 'fmtrules',

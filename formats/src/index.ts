@@ -4,6 +4,7 @@ export * from './paths.js';
 export * from './types.js';
 export * from './random.js';
 export * from './retention.js';
+export * from './routes.js';
 export * from './identifiers/index.js';
 export { bundledSchemaText, BUNDLED_VERSIONS } from './schema/registry.js';
 export { compileSchema, type SchemaValidator } from './schema/compile.js';

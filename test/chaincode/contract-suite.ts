@@ -401,7 +401,7 @@ export function contractSuite(backend: LedgerBackend): void {
         await expectCode(send(insurer, envelope(insurer, insurer2, c), c), 'ADDRESSEE_INACTIVE');
         await expectCode(send(insurer2, envelope(insurer2, insurer, c), c), 'SENDER_INACTIVE');
         await submit(assoc.who.client, 'directory:reinstate', [insurer2.id]);
-        await send(insurer, envelope(insurer, insurer2, c), c);
+        await send(insurer2, envelope(insurer2, clinic, c), c);
       });
 
       it('refuses a send in a retired format version', async () => {
@@ -491,12 +491,12 @@ export function contractSuite(backend: LedgerBackend): void {
         const names: string[] = [];
         const ac = new AbortController();
         const c = ct();
-        const env = envelope(insurer, insurer2, c, { formatVersion: '1.1' });
+        const env = envelope(insurer, clinic, c, { formatVersion: '1.1' });
         const committed = await insurer.who.client.submit(
           'exchange:send',
           [JSON.stringify(env)],
           { ciphertext: c },
-          endorsers(insurer, insurer2.id),
+          endorsers(insurer, clinic.id),
         );
         for await (const ev of insurer.who.client.events({ blockNumber: committed.blockNumber }, ac.signal)) {
           names.push(ev.eventName);
@@ -515,6 +515,99 @@ export function contractSuite(backend: LedgerBackend): void {
           ac.abort();
         }
         expect(names).to.deep.equal(['MessageSent']);
+      });
+
+      describe('against a hostile participant', () => {
+        before(async () => {
+          const text = bundledSchemaText('reply', '1');
+          await submit(assoc.who.client, 'formats:propose', [
+            { type: 'reply', version: '1.1', schemaText: text, schemaHash: sha(text), effectiveFrom: today },
+          ]);
+          await submit(assoc.who.client, 'formats:vote', ['reply', '1.1', 'yes']);
+          await submit(insurer.who.client, 'formats:vote', ['reply', '1.1', 'yes']);
+        });
+        // The hostile suite prints each attack with the refusal it met.
+        const refused = async (p: Promise<unknown>, code: string) => {
+          try {
+            await p;
+          } catch (err) {
+            expect((err as { code?: string }).code, (err as Error).message).to.equal(code);
+            console.log(`      refused: ${(err as Error).message.slice(0, 160)}`);
+            return;
+          }
+          expect.fail(`expected ${code}`);
+        };
+        const list = (from: Party, to: Party, c: Uint8Array) =>
+          envelope(from, to, c, { formatVersion: '1.1' });
+        const reply = (from: Party, to: Party, c: Uint8Array, replyTo: string, replyStatus: string) =>
+          envelope(from, to, c, { documentType: 'reply', formatVersion: '1.1', replyTo, replyStatus });
+
+        it('refuses a document type on a route its format does not name (role × type)', async () => {
+          const c = ct();
+          await refused(send(insurer, list(insurer, insurer2, c), c), 'ROUTE_NOT_ALLOWED');
+          await refused(send(clinic, list(clinic, insurer, c), c), 'ROUTE_NOT_ALLOWED');
+          await send(insurer, list(insurer, clinic, c), c);
+        });
+
+        it('takes a reply only from the addressee, to the sender, once, as the final status it sets', async () => {
+          const c = ct();
+          const m = list(insurer, clinic, c);
+          await send(insurer, m, c);
+          // A third participant, and the sender itself, cannot answer for the addressee.
+          await refused(
+            send(insurer2, reply(insurer2, insurer, c, m.messageId, 'REJECTED'), c),
+            'REPLY_NOT_ADDRESSEE',
+          );
+          await refused(
+            send(clinic, reply(clinic, insurer2, c, m.messageId, 'REJECTED'), c),
+            'REPLY_NOT_ADDRESSEE',
+          );
+          await refused(
+            send(clinic, reply(clinic, insurer, c, 'm-none', 'REJECTED'), c),
+            'REPLY_TARGET_UNKNOWN',
+          );
+          await refused(
+            send(
+              clinic,
+              envelope(clinic, insurer, c, {
+                documentType: 'reply',
+                formatVersion: '1.1',
+                replyTo: m.messageId,
+              }),
+              c,
+            ),
+            'INVALID_ARGUMENT',
+          );
+          const r = reply(clinic, insurer, c, m.messageId, 'REJECTED');
+          await send(clinic, r, c);
+          // The reply's transaction set the answered message's final status: the first decision won.
+          expect(await evaluate(insurer.who.client, 'exchange:get', [m.messageId])).to.include({
+            status: 'REJECTED',
+            statusBy: clinic.id,
+          });
+          await refused(send(clinic, reply(clinic, insurer, c, m.messageId, 'ACCEPTED'), c), 'REPLY_EXISTS');
+          await refused(
+            submit(clinic.who.client, 'exchange:setStatus', [m.messageId, 'ACCEPTED', '']),
+            'STATUS_NOT_FORWARD',
+          );
+          // Nobody answers a reply.
+          await refused(
+            send(insurer, reply(insurer, clinic, c, r.messageId, 'ACCEPTED'), c),
+            'REPLY_TO_REPLY',
+          );
+        });
+
+        it('refuses a reply that says other than the status already on the ledger', async () => {
+          const c = ct();
+          const m = list(insurer, clinic, c);
+          await send(insurer, m, c);
+          await submit(clinic.who.client, 'exchange:setStatus', [m.messageId, 'ACCEPTED', '']);
+          await refused(
+            send(clinic, reply(clinic, insurer, c, m.messageId, 'REJECTED'), c),
+            'REPLY_STATUS_MISMATCH',
+          );
+          await send(clinic, reply(clinic, insurer, c, m.messageId, 'ACCEPTED'), c);
+        });
       });
 
       it('carries a ciphertext over 4 MiB end to end (gRPC limits raised past their 4 MiB default)', async function () {

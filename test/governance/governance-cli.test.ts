@@ -36,6 +36,7 @@ describe('governance through the dmsnet-format CLI', function () {
         { key: 'association', role: 'association', name: 'Ассоциация', mspId: 'AssociationMSP' },
         { key: 'insurer1', role: 'insurer', name: 'СК 1', mspId: 'Insurer1MSP' },
         { key: 'insurer2', role: 'insurer', name: 'СК 2', mspId: 'Insurer2MSP' },
+        { key: 'clinic', role: 'clinic', name: 'Клиника', mspId: 'ClinicHostMSP', viaAttribute: true },
       ],
     });
     for (const key of ['association', 'insurer1', 'insurer2']) {
@@ -66,7 +67,7 @@ describe('governance through the dmsnet-format CLI', function () {
         JSON.stringify({
           messageId: randomUUID(),
           sender: from.id,
-          addressee: net.get('insurer2').id,
+          addressee: net.get('clinic').id,
           documentType: type,
           formatVersion: version,
           ciphertextHash: createHash('sha256').update(ciphertext).digest('hex'),

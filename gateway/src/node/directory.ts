@@ -1,5 +1,6 @@
 import type { LedgerClient } from '../ledger/types.js';
 import { DmsnetError } from '../../../formats/src/errors.js';
+import { defaultRoutes } from '../../../formats/src/routes.js';
 import type { Participant } from './types.js';
 
 const decode = (bytes: Uint8Array): unknown => JSON.parse(Buffer.from(bytes).toString('utf8'));
@@ -8,6 +9,7 @@ const decode = (bytes: Uint8Array): unknown => JSON.parse(Buffer.from(bytes).toS
 export class DirectoryView {
   private readonly keys = new Map<string, Uint8Array>();
   private readonly schemas = new Map<string, string>();
+  private readonly routesCache = new Map<string, ReadonlyArray<readonly [string, string]>>();
   /** Last answers read, served only while the ledger cannot be reached (the outbox then waits for it). */
   private readonly lastKnown = new Map<string, unknown>();
 
@@ -86,6 +88,17 @@ export class DirectoryView {
     }
     this.schemas.set(cacheKey, text);
     return text;
+  }
+
+  /** Who may send a type to whom in a format version: what the version was voted with, else the defaults. */
+  async routes(type: string, version: string): Promise<ReadonlyArray<readonly [string, string]>> {
+    const cacheKey = `${type}@${version}`;
+    const hit = this.routesCache.get(cacheKey);
+    if (hit) return hit;
+    const f = await this.read<{ routes?: Array<[string, string]> }>('formats:status', [type, version]);
+    const routes = f.routes ?? defaultRoutes(type);
+    this.routesCache.set(cacheKey, routes);
+    return routes;
   }
 
   async activeFormats(): Promise<unknown[]> {

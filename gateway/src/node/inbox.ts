@@ -8,8 +8,8 @@ import { openDocument, sha256Hex } from '../crypto/index.js';
 import type { ChaincodeEvent } from '../ledger/types.js';
 import type { BatchOp } from '../store/store.js';
 import type { NodeContext } from './context.js';
-import { checkpointOp, codeOf, json, messageOf, now, S, type Doc } from './layout.js';
-import type { Outbox } from './outbox.js';
+import { checkpointOp, codeOf, json, messageOf, now, rank, S, type Doc } from './layout.js';
+import { replyStatusOf, type Outbox } from './outbox.js';
 import type { DocumentHandler, InboxRecord, OutboxRecord } from './types.js';
 
 export type ReplyDecision = 'ACCEPTED' | 'REJECTED' | 'DISPUTED' | 'CONTESTED';
@@ -27,29 +27,41 @@ export class Inbox {
     comment?: string,
     replyDecision: ReplyDecision = status,
   ): Promise<InboxRecord> {
-    const rec = await this.ctx.store.get<InboxRecord>(S.inbox, id);
-    if (!rec) throw new DmsnetError('NOT_FOUND', `no received document ${id}`);
-    if (rec.status === status) return rec;
-    if (rec.status !== 'RECEIVED') {
-      throw new DmsnetError('STATUS_FINAL', `document ${id} is already ${rec.status}`);
-    }
-    const updated: InboxRecord = {
-      ...rec,
-      status,
-      updatedAt: now(),
-      comment,
-      rejection:
-        status === 'REJECTED' ? { code: 'REJECTED_BY_RECIPIENT', message: comment ?? '', errors } : undefined,
-    };
-    await this.ctx.serial(() =>
-      this.ctx.store.batch([
+    // Read and write under the node's write lock: of two decisions on one document the first wins, the other
+    // meets its final status (409), and the reply that goes is the decision the ledger gets.
+    const outcome = await this.ctx.serial(async () => {
+      const rec = await this.ctx.store.get<InboxRecord>(S.inbox, id);
+      if (!rec) throw new DmsnetError('NOT_FOUND', `no received document ${id}`);
+      if (rec.documentType === 'reply') {
+        throw new DmsnetError(
+          'REPLY_IS_FINAL',
+          `${id} is a reply: it is final on arrival and is not answered`,
+        );
+      }
+      if (rec.status === status) return { rec, updated: rec, fresh: false };
+      if (rec.status !== 'RECEIVED') {
+        throw new DmsnetError('STATUS_FINAL', `document ${id} is already ${rec.status}`);
+      }
+      const updated: InboxRecord = {
+        ...rec,
+        status,
+        updatedAt: now(),
+        comment,
+        rejection:
+          status === 'REJECTED'
+            ? { code: 'REJECTED_BY_RECIPIENT', message: comment ?? '', errors }
+            : undefined,
+      };
+      await this.ctx.store.batch([
         { type: 'put', sublevel: S.inbox, key: id, value: updated },
         ...this.outbox.intentOps(id, status, comment),
-      ]),
-    );
-    await this.sendReply(rec, replyDecision, errors, comment);
+      ]);
+      return { rec, updated, fresh: true };
+    });
+    if (!outcome.fresh) return outcome.updated;
+    await this.sendReply(outcome.updated, replyDecision, errors, comment);
     this.ctx.kick();
-    return updated;
+    return outcome.updated;
   }
 
   /** The signed answer to the sender: a `reply` document whose id derives from the original, so a retry is idempotent. */
@@ -105,6 +117,7 @@ export class Inbox {
       documentType: string;
       sentAt?: string;
       replyTo?: string;
+      replyStatus?: string;
       corrects?: string;
       ciphertextHash: string;
     };
@@ -143,6 +156,8 @@ export class Inbox {
       document = opened.document as Doc;
       base.digest = opened.digest;
       const errors = await this.validateReceived(document, envelope);
+      if (errors.length === 0 && envelope.documentType === 'reply')
+        errors.push(...(await this.checkReplyReceived(document, envelope)));
       if (errors.length > 0) {
         rejection = { code: 'DOCUMENT_INVALID', message: `breaks ${errors.length} format rule(s)`, errors };
       }
@@ -167,11 +182,14 @@ export class Inbox {
         };
       }
     }
+    // A reply is final on arrival: verified, it is taken as it is; nobody answers it.
     const record: InboxRecord = rejection
       ? { ...base, status: 'REJECTED', rejection }
       : decision.action === 'accept'
         ? { ...base, status: 'ACCEPTED', comment: decision.comment }
-        : base;
+        : envelope.documentType === 'reply'
+          ? { ...base, status: 'ACCEPTED' }
+          : base;
     await this.ctx.serial(async () => {
       const ops: BatchOp[] = [
         { type: 'put', sublevel: S.inbox, key: p.messageId, value: record },
@@ -218,15 +236,53 @@ export class Inbox {
     this.ctx.kick();
   }
 
-  /** Keeps the addressee's answer beside the original outbox record, so the sender sees the row errors. */
+  /**
+   * Keeps the addressee's answer beside the original outbox record, so the sender sees the row errors, and takes
+   * the status the reply set on the ledger (one transaction set both, so no separate status event comes).
+   */
   private async noteReply(reply: Doc): Promise<void> {
     const h = reply.header as { documentId: string; replyToId?: string };
     const b = reply.body as { decision: string; errors?: FieldError[]; comment?: string };
     if (!h.replyToId) return;
-    await this.outbox.update(h.replyToId, (r) => ({
-      ...r,
-      reply: { messageId: h.documentId, decision: b.decision, errors: b.errors, comment: b.comment },
-    }));
+    const status = replyStatusOf(b.decision);
+    await this.outbox.update(
+      h.replyToId,
+      (r) => ({
+        ...r,
+        ...(rank(status) > rank(r.status) ? { status } : {}),
+        reply: { messageId: h.documentId, decision: b.decision, errors: b.errors, comment: b.comment },
+      }),
+      { kind: 'status.changed' },
+    );
+  }
+
+  /**
+   * Trusts a reply only as the answer of this node's document's addressee, about that document, saying what the
+   * ledger says of it. The contract already refuses anything else; this holds even against a forged ledger entry.
+   */
+  private async checkReplyReceived(
+    reply: Doc,
+    envelope: { sender: string; replyTo?: string; replyStatus?: string },
+  ): Promise<FieldError[]> {
+    const h = reply.header as { replyToId?: string };
+    const decision = (reply.body as { decision?: string }).decision;
+    const forged = (pointer: string, message: string): FieldError[] => [
+      { pointer, code: 'REPLY_FORGED', message },
+    ];
+    if (!h.replyToId || h.replyToId !== envelope.replyTo)
+      return forged('/header/replyToId', 'differs from the ledger envelope');
+    const original = await this.ctx.store.get<OutboxRecord>(S.outbox, h.replyToId);
+    if (!original || original.documentType === 'reply' || original.addressee !== envelope.sender)
+      return forged('/header/replyToId', 'names no document this node sent to the reply’s sender');
+    const status = replyStatusOf(decision);
+    if (status !== envelope.replyStatus)
+      return forged('/body/decision', 'differs from the status the ledger envelope carries');
+    const onLedger = json(await this.ctx.ledger.evaluate('exchange:get', [h.replyToId])) as {
+      status: string;
+    };
+    if (onLedger.status !== status)
+      return forged('/body/decision', `the ledger says the answered document is ${onLedger.status}`);
+    return [];
   }
 
   private async validateReceived(

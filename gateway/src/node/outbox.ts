@@ -3,13 +3,19 @@
 import { canonicalJson } from '../../../formats/src/canonical.js';
 import { DmsnetError } from '../../../formats/src/errors.js';
 import { validateDocument } from '../../../formats/src/index.js';
+import { routeAllowed } from '../../../formats/src/routes.js';
 import { sealDocument, sha256Hex } from '../crypto/index.js';
 import type { BatchOp } from '../store/store.js';
 import type { NodeContext } from './context.js';
 import { currentKeyOf } from './directory.js';
 import { sendEndorsers } from './endorsers.js';
 import { codeOf, messageOf, now, pendingKey, S, type Doc, type Intent } from './layout.js';
-import type { Notification, OutboxRecord, Participant } from './types.js';
+import type { InboxRecord, Notification, OutboxRecord, Participant } from './types.js';
+
+/** The ledger status a reply's decision gives the document it answers (a dispute or a contest is a refusal). */
+export function replyStatusOf(decision: string | undefined): 'ACCEPTED' | 'REJECTED' {
+  return decision === 'ACCEPTED' ? 'ACCEPTED' : 'REJECTED';
+}
 
 /** Ledger refusals that no retry can fix: the record ends FAILED with the code. */
 export const PERMANENT = new Set([
@@ -27,6 +33,12 @@ export const PERMANENT = new Set([
   'STATUS_NOT_ADDRESSEE',
   'STATUS_NOT_FORWARD',
   'MESSAGE_NOT_FOUND',
+  'ROUTE_NOT_ALLOWED',
+  'REPLY_TARGET_UNKNOWN',
+  'REPLY_TO_REPLY',
+  'REPLY_NOT_ADDRESSEE',
+  'REPLY_EXISTS',
+  'REPLY_STATUS_MISMATCH',
   // Fabric commit outcomes that a new proposal cannot change.
   'ENDORSEMENT_POLICY_FAILURE',
   'BAD_CREATOR_SIGNATURE',
@@ -91,6 +103,7 @@ export class Outbox {
         },
       ]);
     }
+    const replyStatus = h.type === 'reply' ? await this.checkReply(doc) : undefined;
     // Canonical text once: its hash tells a resend from a conflict, and the seal signs the very same text.
     const canonical = canonicalJson({ header: doc.header, body: doc.body });
     const digest = sha256Hex(canonical);
@@ -131,6 +144,7 @@ export class Outbox {
         },
       ]);
     }
+    if (h.type !== 'reply') await this.checkRoute(h.type, h.formatVersion, addressee);
     const key = currentKeyOf(addressee);
     // Sealed once and stored: a resend after a crash must carry the very same bytes and hash.
     const ciphertext = await sealDocument({
@@ -154,6 +168,7 @@ export class Outbox {
       ciphertextHash: sha256Hex(ciphertext),
       size: ciphertext.byteLength,
       replyTo: h.replyToId,
+      ...(replyStatus ? { replyStatus } : {}),
       corrects: h.correctsId,
       attempts: 0,
     };
@@ -192,6 +207,55 @@ export class Outbox {
     );
     this.kick();
     return stored;
+  }
+
+  /** The role × type matrix of the format version, checked here so a refusal is immediate and names the field. */
+  private async checkRoute(type: string, version: string, addressee: Participant): Promise<void> {
+    let routes: ReadonlyArray<readonly [string, string]>;
+    try {
+      routes = await this.ctx.directory.routes(type, version);
+    } catch (err) {
+      // A version the registry does not know is the ledger's to refuse (FORMAT_NOT_ACTIVE), with its own code.
+      if (codeOf(err) === 'LEDGER_UNAVAILABLE') throw err;
+      return;
+    }
+    const me = await this.ctx.directory.participant(this.ctx.participantId);
+    if (!routeAllowed(routes, me.role, addressee.role)) {
+      const message = `${type} ${version} goes by its routes; role ${me.role} to role ${addressee.role} is not one`;
+      throw new DmsnetError('ROUTE_NOT_ALLOWED', message, [
+        { pointer: '/header/addressee/ogrn', code: 'ROUTE_NOT_ALLOWED', message },
+      ]);
+    }
+  }
+
+  /**
+   * A reply answers a document this node received from the reply's addressee and has decided; it carries that
+   * decision as the ledger status it sets. Anything else is refused here as the ledger would refuse it.
+   */
+  private async checkReply(doc: Doc): Promise<'ACCEPTED' | 'REJECTED'> {
+    const h = doc.header as { replyToId?: string; addressee: { ogrn: string } };
+    const decision = (doc.body as { decision?: string }).decision;
+    const status = replyStatusOf(decision);
+    const refuse = (code: string, pointer: string, message: string) =>
+      new DmsnetError(code, message, [{ pointer, code, message }]);
+    const original = h.replyToId ? await this.ctx.store.get<InboxRecord>(S.inbox, h.replyToId) : undefined;
+    if (!original || original.sender !== h.addressee.ogrn) {
+      throw refuse(
+        'REPLY_NOT_ADDRESSEE',
+        '/header/replyToId',
+        'a reply answers a document this node received from the reply’s addressee',
+      );
+    }
+    if (original.documentType === 'reply')
+      throw refuse('REPLY_TO_REPLY', '/header/replyToId', 'a reply is final on arrival; it is not answered');
+    if (original.status !== status) {
+      throw refuse(
+        'REPLY_STATUS_MISMATCH',
+        '/body/decision',
+        `the answered document is ${original.status} here; decide it with accept or reject`,
+      );
+    }
+    return status;
   }
 
   /** The worker: drains the queues until `signal` aborts, sleeping until the next item is due or a kick. */
@@ -241,6 +305,11 @@ export class Outbox {
         nextDue = Math.min(nextDue, Date.parse(rec.nextAttemptAt));
         continue;
       }
+      // A reply waits for the DELIVERED of the document it answers, so the ledger's trail keeps that step.
+      if (rec.replyTo && (await this.ctx.store.get(S.intents, `${rec.replyTo}\u00001`))) {
+        nextDue = Math.min(nextDue, Date.now() + 50);
+        continue;
+      }
       const ct = await this.ctx.store.get<string>(S.outboxCt, id);
       const envelope = {
         messageId: rec.messageId,
@@ -252,6 +321,7 @@ export class Outbox {
         size: rec.size,
         senderKeyVersion: this.ctx.keyVersion,
         ...(rec.replyTo ? { replyTo: rec.replyTo } : {}),
+        ...(rec.replyStatus ? { replyStatus: rec.replyStatus } : {}),
         ...(rec.corrects ? { corrects: rec.corrects } : {}),
       };
       try {

@@ -44,6 +44,8 @@ export interface OutboxRecord {
   ciphertextHash: string;
   size: number;
   replyTo?: string;
+  /** For a reply: the status it gives the answered document on the ledger. */
+  replyStatus?: 'ACCEPTED' | 'REJECTED';
   corrects?: string;
   txId?: string;
   attempts: number;

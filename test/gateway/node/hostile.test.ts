@@ -1,0 +1,209 @@
+import { expect } from 'chai';
+import { createHash } from 'node:crypto';
+import { generateDocument, type DmsDocument } from '../../../formats/src/index.js';
+import { closeCryptoWorkers } from '../../../gateway/src/crypto/index.js';
+import { startTestNetwork, type TestNetwork } from '../fixtures/network.js';
+
+type Json = Record<string, unknown>;
+
+// Each attack a hostile member of the network made against the gateways and the ledger, with the refusal it meets.
+describe('a hostile participant against the gateways and the ledger (embedded)', function () {
+  this.timeout(180_000);
+  let t: TestNetwork;
+  const party = (k: string) => t.net.get(k).party;
+  const list = (seed: number, from = 'insurer', to = 'clinic') =>
+    generateDocument('insured-list', { seed, rows: 2, sender: party(from), addressee: party(to) });
+  const attack = (what: string, status: number, body: unknown) =>
+    console.log(`      attack: ${what} → ${status} ${(body as { code?: string })?.code ?? ''}`);
+
+  const forgedReply = (from: string, to: string, replyToId: string, decision: string): DmsDocument =>
+    ({
+      header: {
+        documentId: `forged-${from}-${replyToId}-${decision}`,
+        type: 'reply',
+        formatVersion: '1',
+        sender: party(from),
+        addressee: party(to),
+        createdAt: new Date().toISOString(),
+        replyToId,
+      },
+      body: {
+        decision,
+        ...(decision === 'REJECTED'
+          ? { errors: [{ pointer: '/body/rows/0', code: 'INVENTED', message: 'made up' }] }
+          : {}),
+      },
+    }) as unknown as DmsDocument;
+
+  async function sendAndDeliver(doc: DmsDocument, from = 'insurer', to = 'clinic') {
+    const r = await t.client(from).call<Json>('POST', '/v1/documents', doc);
+    expect(r.status, JSON.stringify(r.body)).to.equal(202);
+    return t.client(to).waitFor<Json>(`/v1/documents/${doc.header.documentId}`, (s) => s === 200);
+  }
+
+  before(async () => {
+    t = await startTestNetwork();
+  });
+  after(async () => {
+    await t?.close();
+    await closeCryptoWorkers();
+  });
+
+  it('forged replies: only the addressee answers, once, with the status the ledger gets', async () => {
+    const doc = list(501);
+    await sendAndDeliver(doc);
+    const id = doc.header.documentId;
+    // Another clinic answers for the addressee, through its gateway and straight at the ledger.
+    const viaGateway = await t
+      .client('other')
+      .call<Json>('POST', '/v1/documents', forgedReply('other', 'insurer', id, 'REJECTED'));
+    attack('a third party posts a reply about a list it never received', viaGateway.status, viaGateway.body);
+    expect(viaGateway.status).to.equal(422);
+    expect(viaGateway.body.code).to.equal('REPLY_NOT_ADDRESSEE');
+    const other = t.net.get('other');
+    let ledgerCode = '';
+    try {
+      await other.ledger.submit(
+        'exchange:send',
+        [
+          JSON.stringify({
+            messageId: 'forged-raw-1',
+            sender: other.id,
+            addressee: t.net.get('insurer').id,
+            documentType: 'reply',
+            formatVersion: '1',
+            ciphertextHash: createHash('sha256')
+              .update(new Uint8Array([1]))
+              .digest('hex'),
+            size: 1,
+            senderKeyVersion: 1,
+            replyTo: id,
+            replyStatus: 'REJECTED',
+          }),
+        ],
+        { ciphertext: new Uint8Array([1]) },
+      );
+    } catch (err) {
+      ledgerCode = (err as { code?: string }).code ?? '';
+    }
+    attack('the same reply submitted straight to the ledger', 0, { code: ledgerCode });
+    expect(ledgerCode).to.equal('REPLY_NOT_ADDRESSEE');
+
+    const rej = await t.client('clinic').call<Json>('POST', `/v1/inbox/${id}/reject`, {
+      errors: [{ pointer: '/body/rows/0', code: 'NOT_ATTACHED', message: 'not attached' }],
+    });
+    expect(rej.status).to.equal(200);
+    // The addressee itself cannot follow a rejection with an ACCEPTED reply.
+    const flip = await t
+      .client('clinic')
+      .call<Json>('POST', '/v1/documents', forgedReply('clinic', 'insurer', id, 'ACCEPTED'));
+    attack('an ACCEPTED reply after the addressee rejected', flip.status, flip.body);
+    expect(flip.status).to.equal(422);
+    expect(flip.body.code).to.equal('REPLY_STATUS_MISMATCH');
+    const out = await t
+      .client('insurer')
+      .waitFor<{ record: Json; status: string }>(
+        `/v1/documents/${id}`,
+        (s, b) => s === 200 && !!b.record.reply,
+      );
+    expect(out.status).to.equal('REJECTED');
+    expect((out.record.reply as Json).decision).to.equal('REJECTED');
+    const onLedger = JSON.parse(
+      Buffer.from(await t.net.get('insurer').ledger.evaluate('exchange:get', [id])).toString(),
+    ) as Json;
+    expect(onLedger.status).to.equal('REJECTED');
+  });
+
+  it('a reply is final on arrival: it cannot be accepted or rejected, so nobody replies to a reply', async () => {
+    const doc = list(502);
+    await sendAndDeliver(doc);
+    const acc = await t.client('clinic').call<Json>('POST', `/v1/inbox/${doc.header.documentId}/accept`, {});
+    expect(acc.status).to.equal(200);
+    const replies = await t
+      .client('insurer')
+      .waitFor<{ items: Json[] }>('/v1/inbox?type=reply', (s, b) => s === 200 && b.items.length > 0);
+    const reply = replies.items[0] as Json;
+    expect(reply.status).to.equal('ACCEPTED');
+    const decisions: Array<[string, Json]> = [
+      ['accept', {}],
+      ['reject', { errors: [{ pointer: '', code: 'NO', message: 'no' }] }],
+    ];
+    for (const [verb, body] of decisions) {
+      const r = await t
+        .client('insurer')
+        .call<Json>('POST', `/v1/inbox/${String(reply.messageId)}/${verb}`, body);
+      attack(`${verb} a reply`, r.status, r.body);
+      expect(r.status).to.equal(409);
+      expect(r.body.code).to.equal('REPLY_IS_FINAL');
+    }
+  });
+
+  it('any type to anyone: a document goes only along the routes of its format (role × type)', async () => {
+    const invoice = generateDocument('invoice', {
+      seed: 503,
+      sender: party('insurer'),
+      addressee: party('clinic'),
+    });
+    const r1 = await t.client('insurer').call<Json>('POST', '/v1/documents', invoice);
+    attack('an insurer sends an invoice to a clinic', r1.status, r1.body);
+    expect(r1.status).to.equal(422);
+    expect(r1.body.code).to.equal('ROUTE_NOT_ALLOWED');
+    const r2 = await t
+      .client('insurer')
+      .call<Json>('POST', '/v1/documents', list(504, 'insurer', 'association'));
+    attack('an insurer sends an insured list to the association', r2.status, r2.body);
+    expect(r2.status).to.equal(422);
+    expect((r2.body.errors as Json[])[0]).to.include({
+      pointer: '/header/addressee/ogrn',
+      code: 'ROUTE_NOT_ALLOWED',
+    });
+    const r3 = await t.client('clinic').call<Json>('POST', '/v1/documents', list(505, 'clinic', 'other'));
+    attack('a clinic sends an insured list to another clinic', r3.status, r3.body);
+    expect(r3.status).to.equal(422);
+  });
+
+  it('races: of 100 concurrent accept/reject pairs one wins (200), the other meets 409, the reply equals the ledger', async () => {
+    const docs = Array.from({ length: 100 }, (_, i) => list(600 + i));
+    for (const d of docs) {
+      const r = await t.client('insurer').call<Json>('POST', '/v1/documents', d);
+      expect(r.status).to.equal(202);
+    }
+    for (const d of docs) {
+      await t.client('clinic').waitFor(`/v1/documents/${d.header.documentId}`, (s) => s === 200);
+    }
+    const outcomes = await Promise.all(
+      docs.map(async (d) => {
+        const id = d.header.documentId;
+        const [a, r] = await Promise.all([
+          t.client('clinic').call<Json>('POST', `/v1/inbox/${id}/accept`, {}),
+          t.client('clinic').call<Json>('POST', `/v1/inbox/${id}/reject`, {
+            errors: [{ pointer: '', code: 'RACE', message: 'race' }],
+          }),
+        ]);
+        return {
+          id,
+          statuses: [a.status, r.status].sort(),
+          winner: a.status === 200 ? 'ACCEPTED' : 'REJECTED',
+        };
+      }),
+    );
+    for (const o of outcomes) expect(o.statuses, o.id).to.deep.equal([200, 409]);
+    for (const o of outcomes) {
+      const view = await t
+        .client('insurer')
+        .waitFor<{ record: Json; status: string }>(
+          `/v1/documents/${o.id}`,
+          (s, b) => s === 200 && !!b.record.reply,
+        );
+      const onLedger = JSON.parse(
+        Buffer.from(await t.net.get('insurer').ledger.evaluate('exchange:get', [o.id])).toString(),
+      ) as Json;
+      expect(onLedger.status, o.id).to.equal(o.winner);
+      expect((view.record.reply as Json).decision, o.id).to.equal(o.winner);
+      expect(view.status, o.id).to.equal(o.winner);
+    }
+    console.log(
+      `      100 accept/reject pairs: ${outcomes.filter((o) => o.winner === 'ACCEPTED').length} accepted first, the rest rejected first; every loser 409`,
+    );
+  });
+});
