@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateDocument, type DmsDocument } from '../../formats/src/index.js';
 import { startGatewayServer, type RunningServer } from '../../gateway/src/api/server.js';
-import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
+import { closeCryptoWorkers, sealDocument, sha256Hex } from '../../gateway/src/crypto/index.js';
 import { GatewayClient } from '../../gateway/src/demo/client.js';
 import { startLocalNetwork, type LocalNetwork } from '../../gateway/src/local-network/network.js';
 import { workflowRouter } from '../../gateway/src/workflows/index.js';
@@ -27,7 +27,7 @@ describe('a hostile participant against the gateway API and workflows (real node
   const c = (k: string) => clients.get(k) as GatewayClient;
   const url = (k: string) => (servers.get(k) as RunningServer).url;
   const party = (k: string) => net.get(k).party;
-  const attack = (what: string, status: number, code: string) =>
+  const attack = (what: string, status: number | string, code: string) =>
     console.log(`      attack: ${what} → ${status} ${code}`);
 
   before(async () => {
@@ -142,5 +142,186 @@ describe('a hostile participant against the gateway API and workflows (real node
     const ids = [...p1.body.items, ...p2.body.items].map((x) => x.id);
     expect(new Set(ids).size).to.equal(ids.length);
     expect(ids).to.have.length(SMALL_NETWORK.length);
+  });
+
+  // ---- false identities ------------------------------------------------------------------------------------
+
+  it('the sending gateway refuses a header whose ИНН or name is another company’s: 422 PARTY_MISMATCH', async () => {
+    const cases: Array<[string, (d: DmsDocument) => void, string]> = [
+      [
+        'own ОГРН, another company’s ИНН',
+        (d) => (d.header.sender.inn = party('other').inn),
+        '/header/sender/inn',
+      ],
+      [
+        'own ОГРН, another company’s name',
+        (d) => (d.header.sender.name = party('other').name),
+        '/header/sender/name',
+      ],
+      [
+        'the addressee with a third company’s ИНН',
+        (d) => (d.header.addressee.inn = party('insurer').inn),
+        '/header/addressee/inn',
+      ],
+      [
+        'the addressee under another legal form',
+        (d) => (d.header.addressee.name = 'АО «Клиника Тест»'),
+        '/header/addressee/name',
+      ],
+    ];
+    for (const [what, change, pointer] of cases) {
+      const doc = list(120 + cases.findIndex((x) => x[0] === what), 'insurer', 'clinic');
+      change(doc);
+      const r = await c('insurer').call<ErrorBody>('POST', '/v1/documents', doc);
+      attack(`POST /v1/documents with ${what}`, r.status, r.body.code);
+      expect(r.status, what).to.equal(422);
+      expect(r.body.code).to.equal('PARTY_MISMATCH');
+      expect(r.body.errors.map((e) => e.pointer)).to.deep.equal([pointer]);
+      expect((await c('insurer').call('GET', `/v1/documents/${doc.header.documentId}`)).status).to.equal(404);
+    }
+    // The same company written as people write it is the same party.
+    const fine = list(130, 'insurer', 'clinic');
+    fine.header.sender.name = 'Акционерное общество "СК  Тест"';
+    fine.header.addressee.name = 'Клиника тест, ООО';
+    fine.header.addressee.inn = `${party('clinic').inn?.slice(0, 4)} ${party('clinic').inn?.slice(4)}`;
+    const ok = await c('insurer').call<Json>('POST', '/v1/documents', fine);
+    expect(ok.status, JSON.stringify(ok.body)).to.equal(202);
+  });
+
+  it('the receiving gateway rejects on arrival a document whose party fields disagree with the directory', async () => {
+    // A hostile insurer bypasses its own gateway: it seals and submits the document to the ledger itself.
+    const insurer = net.get('insurer');
+    const doc = list(140, 'insurer', 'clinic');
+    doc.header.sender.inn = party('other').inn;
+    doc.header.sender.name = party('other').name;
+    const ciphertext = await sealDocument({
+      document: doc,
+      signSecretKey: insurer.keys.signSecretKey,
+      senderId: insurer.id,
+      keyVersion: 1,
+      recipientBoxPublicKey: net.get('clinic').keys.boxPublicKey,
+    });
+    await insurer.ledger.submit(
+      'exchange:send',
+      [
+        JSON.stringify({
+          messageId: doc.header.documentId,
+          sender: insurer.id,
+          addressee: net.get('clinic').id,
+          documentType: doc.header.type,
+          formatVersion: '1',
+          ciphertextHash: sha256Hex(ciphertext),
+          size: ciphertext.byteLength,
+          senderKeyVersion: 1,
+        }),
+      ],
+      { ciphertext },
+    );
+    const view = await c('clinic').waitFor<{
+      status: string;
+      record: { rejection?: { code: string; errors: ErrorBody['errors'] } };
+    }>(`/v1/documents/${doc.header.documentId}`, (s) => s === 200);
+    attack(
+      'a raw send with another company’s ИНН and name',
+      `${view.status} on arrival`,
+      view.record.rejection?.errors[0]?.code ?? 'none',
+    );
+    expect(view.status).to.equal('REJECTED');
+    expect(view.record.rejection?.code).to.equal('DOCUMENT_INVALID');
+    expect(
+      view.record.rejection?.errors.filter((e) => e.code === 'PARTY_MISMATCH').map((e) => e.pointer),
+    ).to.have.members(['/header/sender/inn', '/header/sender/name']);
+    // Nothing of it reached the roster: the ledger says REJECTED.
+    const env = await c('clinic').waitFor<{ envelope: { status: string } }>(
+      `/v1/documents/${doc.header.documentId}`,
+      (_s, b) => (b as { envelope?: { status: string } }).envelope?.status === 'REJECTED',
+    );
+    expect(env.envelope.status).to.equal('REJECTED');
+  });
+
+  // ---- one state model for price lists --------------------------------------------------------------------------
+
+  it('a price list decided through /v1/inbox shows the same state in /v1/price-lists as on the ledger', async () => {
+    const priceList = (seed: number) => {
+      const pl = structuredClone(
+        generateDocument('price-list', {
+          seed,
+          rows: 2,
+          sender: party('clinic'),
+          addressee: party('insurer'),
+        }),
+      );
+      (pl.body as { validity: Json }).validity = { from: '2026-03-01' };
+      return pl;
+    };
+    const stateOf = async (id: string) => {
+      const r = await c('insurer').call<{ items: Array<{ documentId: string; state: string }> }>(
+        'GET',
+        `/v1/price-lists?clinic=${net.get('clinic').id}`,
+      );
+      return r.body.items.find((x) => x.documentId === id)?.state;
+    };
+    const ledgerStatus = async (id: string) =>
+      (
+        await c('clinic').waitFor<{ envelope: { status: string } }>(`/v1/documents/${id}`, (_s, b) =>
+          ['ACCEPTED', 'REJECTED'].includes((b as { envelope?: { status: string } }).envelope?.status ?? ''),
+        )
+      ).envelope.status;
+
+    const accepted = await send('clinic', 'insurer', priceList(150));
+    expect(await stateOf(accepted)).to.equal('RECEIVED');
+    expect((await c('insurer').call('POST', `/v1/inbox/${accepted}/accept`, {})).status).to.equal(200);
+    const seen = await stateOf(accepted);
+    attack('accept a price list through /v1/inbox, then read /v1/price-lists', 200, String(seen));
+    expect(seen).to.equal('ACCEPTED');
+    expect(await ledgerStatus(accepted)).to.equal('ACCEPTED');
+
+    const rejected = await send('clinic', 'insurer', priceList(151));
+    const rj = await c('insurer').call('POST', `/v1/inbox/${rejected}/reject`, {
+      errors: [{ pointer: '/body/lines/0/price', code: 'PRICE_ABOVE_MARKET', message: 'too high' }],
+    });
+    expect(rj.status).to.equal(200);
+    expect(await stateOf(rejected)).to.equal('CONTESTED');
+    expect(await ledgerStatus(rejected)).to.equal('REJECTED');
+
+    // Decided through /v1/price-lists, the inbox agrees and refuses the other answer.
+    const contested = await send('clinic', 'insurer', priceList(152));
+    const ct = await c('insurer').call<{ state: string }>('POST', `/v1/price-lists/${contested}/contest`, {
+      errors: [{ pointer: '/body/lines/1/price', code: 'PRICE_ABOVE_MARKET', message: 'too high' }],
+    });
+    expect(ct.status).to.equal(200);
+    expect(ct.body.state).to.equal('CONTESTED');
+    const late = await c('insurer').call<ErrorBody>('POST', `/v1/inbox/${contested}/accept`, {});
+    attack(
+      'accept through /v1/inbox a price list contested through /v1/price-lists',
+      late.status,
+      late.body.code,
+    );
+    expect(late.status).to.equal(409);
+    expect(await stateOf(contested)).to.equal('CONTESTED');
+    expect(await ledgerStatus(contested)).to.equal('REJECTED');
+
+    // The workflows price from the list accepted through the inbox.
+    const lines = (priceList(150).body as { lines: Array<{ serviceCode: string; price: number }> }).lines;
+    const letter = await c('insurer').call<{ letter: { lines: Array<{ unitPrice: number }> } }>(
+      'POST',
+      '/v1/guarantee-letters',
+      {
+        clinic: net.get('clinic').id,
+        letterNumber: 'GL-HOSTILE-1',
+        patient: {
+          lastName: 'Иванов',
+          firstName: 'Иван',
+          birthDate: '1980-01-01',
+          sex: 'M',
+          policyNumber: 'P-1',
+        },
+        validity: { from: '2026-03-10', to: '2026-04-10' },
+        amountLimit: 10_000_000,
+        services: [{ serviceCode: lines[0].serviceCode, quantity: 1 }],
+      },
+    );
+    expect(letter.status, JSON.stringify(letter.body)).to.equal(202);
+    expect(letter.body.letter.lines[0].unitPrice).to.equal(lines[0].price);
   });
 });

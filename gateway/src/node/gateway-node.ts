@@ -261,6 +261,11 @@ export class GatewayNode {
     return { direction: out ? 'out' : 'in', document, record, envelope, status: record.status, trail };
   }
 
+  /** This node's record of a received document (its local decision state), without opening it. */
+  received(id: string): Promise<InboxRecord | undefined> {
+    return this.store.get<InboxRecord>(S.inbox, id);
+  }
+
   async participants(q: { limit?: number; cursor?: string }): Promise<Page<Participant>> {
     const bookmark = q.cursor ? this.cursors.read('participants', q.cursor) : undefined;
     const page = await this.directory.list(Math.min(Math.max(q.limit ?? 100, 1), 500), bookmark);

@@ -6,6 +6,7 @@ import { validateDocument } from '../../../formats/src/index.js';
 import { sealDocument, sha256Hex } from '../crypto/index.js';
 import type { BatchOp } from '../store/store.js';
 import type { NodeContext } from './context.js';
+import { assertParties } from './parties.js';
 import { currentKeyOf } from './directory.js';
 import { sendEndorsers } from './endorsers.js';
 import { codeOf, messageOf, now, pendingKey, S, type Doc, type Intent } from './layout.js';
@@ -91,6 +92,7 @@ export class Outbox {
         },
       ]);
     }
+    await assertParties(this.ctx.directory, h);
     // Canonical text once: its hash tells a resend from a conflict, and the seal signs the very same text.
     const canonical = canonicalJson({ header: doc.header, body: doc.body });
     const digest = sha256Hex(canonical);
