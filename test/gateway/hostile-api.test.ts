@@ -1,7 +1,7 @@
 // A hostile member of the network against the gateway's API and workflows (issue: "the exchange holds against a
 // hostile participant"). Every test prints the attack and the refusal it got.
 import { expect } from 'chai';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateDocument, type DmsDocument } from '../../formats/src/index.js';
@@ -10,6 +10,7 @@ import { closeCryptoWorkers, sealDocument, sha256Hex } from '../../gateway/src/c
 import { GatewayClient } from '../../gateway/src/demo/client.js';
 import { startLocalNetwork, type LocalNetwork } from '../../gateway/src/local-network/network.js';
 import { workflowRouter } from '../../gateway/src/workflows/index.js';
+import { repoPath } from '../../formats/src/paths.js';
 import { SMALL_NETWORK } from './fixtures/network.js';
 
 type Json = Record<string, unknown>;
@@ -323,5 +324,90 @@ describe('a hostile participant against the gateway API and workflows (real node
     );
     expect(letter.status, JSON.stringify(letter.body)).to.equal(202);
     expect(letter.body.letter.lines[0].unitPrice).to.equal(lines[0].price);
+  });
+
+  // ---- text checks in linear time, limits in the schemas ------------------------------------------------------
+
+  it('ten million Cyrillic characters in one text field answer 422 or 400 with TEXT_TOO_LONG, never 500', async () => {
+    const big = 'Ж'.repeat(10_000_000);
+    const doc = list(160, 'insurer', 'clinic') as unknown as { body: { rows: Array<{ person: Json }> } };
+    doc.body.rows[0].person.lastName = big;
+    const r = await c('insurer').call<ErrorBody>('POST', '/v1/documents', doc);
+    attack('POST /v1/documents with a 10,000,000-character surname', r.status, r.body.errors[0]?.code);
+    expect(r.status).to.equal(422);
+    expect(r.body.errors.map((e) => `${e.pointer} ${e.code}`)).to.deep.equal([
+      '/body/rows/0/person/lastName TEXT_TOO_LONG',
+    ]);
+
+    // Every other body is held to the same limit before any pattern or format runs (ajv's "uri" overflowed the stack).
+    const hook = await c('insurer').call<ErrorBody>('POST', '/v1/webhooks', {
+      url: 'http://' + 'a.'.repeat(5_000_000),
+    });
+    attack('POST /v1/webhooks with a 10,000,007-character url', hook.status, hook.body.errors[0]?.code);
+    expect(hook.status).to.equal(400);
+    expect(hook.body.errors.map((e) => `${e.pointer} ${e.code}`)).to.deep.equal(['/body/url TEXT_TOO_LONG']);
+    const letter = await c('insurer').call<ErrorBody>('POST', '/v1/guarantee-letters', {
+      clinic: net.get('clinic').id,
+      letterNumber: 'GL-BIG',
+      patient: { lastName: big, firstName: 'И', birthDate: '1980-01-01', sex: 'M', policyNumber: 'P-2' },
+      validity: { from: '2026-03-10', to: '2026-04-10' },
+      amountLimit: 1,
+      services: [{ serviceCode: 'A01.01.001', quantity: 1 }],
+    });
+    attack(
+      'POST /v1/guarantee-letters with a 10,000,000-character surname',
+      letter.status,
+      letter.body.errors[0]?.code,
+    );
+    expect(letter.status).to.equal(400);
+    expect(letter.body.errors[0]).to.include({ pointer: '/body/patient/lastName', code: 'TEXT_TOO_LONG' });
+  });
+
+  it('/v1/health answers while four such requests are in flight', async () => {
+    const doc = list(161, 'insurer', 'clinic') as unknown as { body: { rows: Array<{ person: Json }> } };
+    doc.body.rows[0].person.lastName = 'Ж'.repeat(10_000_000);
+    const text = JSON.stringify(doc);
+    const finished: string[] = [];
+    const big = [1, 2, 3, 4].map((i) =>
+      fetch(url('insurer') + '/v1/documents', {
+        method: 'POST',
+        headers: { Authorization: 'Bearer t-insurer', 'Content-Type': 'application/json' },
+        body: text,
+      }).then(async (r) => {
+        await r.arrayBuffer();
+        finished.push(`big${i}`);
+        return r.status;
+      }),
+    );
+    const health = fetch(url('insurer') + '/v1/health').then(async (r) => {
+      await r.arrayBuffer();
+      finished.push('health');
+      return r.status;
+    });
+    const statuses = await Promise.all([...big, health]);
+    attack(
+      'four 20 MB requests in flight, then GET /v1/health',
+      statuses[4],
+      `health answered ${finished.indexOf('health') + 1} of 5`,
+    );
+    expect(statuses).to.deep.equal([422, 422, 422, 422, 200]);
+    expect(finished.indexOf('health')).to.be.lessThan(4);
+  });
+
+  it('every string of the v1 schemas has a maxLength and every list a maxItems', async () => {
+    const dir = repoPath('formats', 'schemas', 'v1');
+    const unbounded: string[] = [];
+    const walk = (file: string, node: unknown, at: string) => {
+      if (Array.isArray(node)) return node.forEach((x, i) => walk(file, x, `${at}/${i}`));
+      if (!node || typeof node !== 'object') return;
+      const n = node as Json;
+      if (n.type === 'string' && n.maxLength === undefined) unbounded.push(`${file}#${at} maxLength`);
+      if (n.type === 'array' && n.items !== undefined && n.maxItems === undefined)
+        unbounded.push(`${file}#${at} maxItems`);
+      for (const [k, v] of Object.entries(n)) walk(file, v, `${at}/${k}`);
+    };
+    for (const file of (await readdir(dir)).filter((f) => f.endsWith('.json')))
+      walk(file, JSON.parse(await readFile(path.join(dir, file), 'utf8')), '');
+    expect(unbounded).to.deep.equal([]);
   });
 });
