@@ -109,6 +109,8 @@ describe('dmsnet-node on a real Fabric network', function () {
         id: ogrn,
         role: 'insurer',
         name: 'АО «СК Узел»',
+        // The header's ИНН below must be the directory's (a mismatch is PARTY_MISMATCH).
+        inn: generateInn10(createRng(778)),
         identities: [{ mspId: 'Insurer1MSP', kind: 'certificate', certificate: cert }],
         keys: publicKeysBase64(keys),
       }),

@@ -221,8 +221,13 @@ function convertCell(
       return { set };
     }
     case 'partyWithInn': {
-      const m = /^(.*?)\s*\(\s*ИНН\s*(\d+)\s*\)$/i.exec(t);
-      return m ? { set: [[field, { name: m[1], inn: m[2] }]] } : { set: [[field, { name: t }]] };
+      // The closing "(ИНН digits)" is found by position, not by a pattern over the whole cell: `^(.*?)\s*\(` took
+      // quadratic time on a cell of many spaces.
+      const open = t.lastIndexOf('(');
+      const m = open >= 0 ? /^\(\s*ИНН\s*(\d+)\s*\)$/i.exec(t.slice(open)) : null;
+      return m
+        ? { set: [[field, { name: t.slice(0, open).trimEnd(), inn: m[1] }]] }
+        : { set: [[field, { name: t }]] };
     }
     case 'programme': {
       const entry = Object.entries(spec.codes ?? {}).find(([name]) => norm(name) === norm(t));

@@ -14,6 +14,8 @@ export class ApiError extends DmsnetError {
 
 const STATUS: Record<string, number> = {
   UNAUTHORIZED: 401,
+  CURSOR_INVALID: 400,
+  EVENT_ID_BEYOND_LOG: 400,
   NOT_FOUND: 404,
   MESSAGE_ID_CONFLICT: 409,
   STATUS_FINAL: 409,

@@ -26,7 +26,12 @@ const listParams = [
   { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } },
   { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },
   { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500 } },
-  { name: 'cursor', in: 'query', schema: { type: 'string', maxLength: 1024 } },
+  {
+    name: 'cursor',
+    in: 'query',
+    description: 'a nextCursor exactly as answered; anything else is 400 CURSOR_INVALID',
+    schema: { type: 'string', maxLength: 1024 },
+  },
 ];
 
 const idParam = {
@@ -229,7 +234,7 @@ export const openApiDocument = {
     '/v1/participants': {
       get: {
         parameters: listParams.filter((p) => p.name === 'limit' || p.name === 'cursor'),
-        responses: { '200': ok('the directory'), ...errors(401) },
+        responses: { '200': ok('the directory'), ...errors(400, 401) },
       },
     },
     '/v1/participants/{id}': {
@@ -380,11 +385,12 @@ export const openApiDocument = {
     },
     '/v1/events': {
       get: {
-        summary: 'Server-sent events of the notifications; Last-Event-ID replays from the durable log',
+        summary:
+          'Server-sent events of the notifications; Last-Event-ID replays from the durable log (an id beyond the log is 400 EVENT_ID_BEYOND_LOG)',
         parameters: [
           { name: 'Last-Event-ID', in: 'header', schema: { type: 'string', pattern: '^[0-9]{1,12}$' } },
         ],
-        responses: { '200': { description: 'text/event-stream' }, ...errors(401) },
+        responses: { '200': { description: 'text/event-stream' }, ...errors(400, 401) },
       },
     },
   },

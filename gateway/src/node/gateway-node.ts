@@ -7,10 +7,11 @@ import { storeKeyOf, type ParticipantKeys } from '../crypto/index.js';
 import type { LedgerClient } from '../ledger/types.js';
 import { GatewayStore } from '../store/store.js';
 import type { NodeContext } from './context.js';
+import { cursorKeyOf, Cursors } from './cursors.js';
 import { DirectoryView } from './directory.js';
 import { EventFollower } from './follower.js';
 import { Inbox, type ReplyDecision } from './inbox.js';
-import { codeOf, dec, enc, json, S, type Checkpoint } from './layout.js';
+import { codeOf, json, S, type Checkpoint } from './layout.js';
 import { Notifier } from './notifier.js';
 import { Outbox } from './outbox.js';
 import { Purger, PurgedError } from './purger.js';
@@ -68,6 +69,7 @@ export class GatewayNode {
     readonly store: GatewayStore,
     private readonly notifier: Notifier,
     log: Logger,
+    private readonly cursors: Cursors,
   ) {
     this.participantId = options.participantId;
     this.directory = new DirectoryView(options.ledger);
@@ -94,11 +96,13 @@ export class GatewayNode {
   static async open(options: GatewayNodeOptions): Promise<GatewayNode> {
     await mkdir(options.dataDir, { recursive: true });
     // Documents, roster and letters hold personal data: every value is sealed under the participant's store key.
-    const store = await GatewayStore.open(options.dataDir, { key: await storeKeyOf(options.keys) });
+    const storeKey = await storeKeyOf(options.keys);
+    const store = await GatewayStore.open(options.dataDir, { key: storeKey });
     const log = (options.logger ?? pino({ level: process.env.DMSNET_LOG_LEVEL ?? 'info' })).child({
       participant: options.participantId,
     });
-    const node = new GatewayNode(options, store, await Notifier.open(store, log), log);
+    const cursors = new Cursors(cursorKeyOf(storeKey));
+    const node = new GatewayNode(options, store, await Notifier.open(store, log), log, cursors);
     const cp = await store.get<Checkpoint>(S.meta, 'checkpoint');
     if (cp) node.follower.block = BigInt(cp.blockNumber);
     return node;
@@ -193,21 +197,22 @@ export class GatewayNode {
   // ---- reading ---------------------------------------------------------------------------------------------
 
   listOutbox(q: ListQuery): Promise<Page<OutboxRecord>> {
-    return this.list<OutboxRecord>(S.outboxTime, S.outbox, q);
+    return this.list<OutboxRecord>('outbox', S.outboxTime, S.outbox, q);
   }
 
   listInbox(q: ListQuery): Promise<Page<InboxRecord>> {
-    return this.list<InboxRecord>(S.inboxTime, S.inbox, q);
+    return this.list<InboxRecord>('inbox', S.inboxTime, S.inbox, q);
   }
 
   private async list<T extends { documentType: string; status: string }>(
+    name: 'inbox' | 'outbox',
     index: string,
     primary: string,
     q: ListQuery,
   ): Promise<Page<T>> {
     const limit = Math.min(Math.max(q.limit ?? 50, 1), 500);
     const range: { gt?: string; gte?: string; lt?: string } = {};
-    if (q.cursor) range.gt = dec(q.cursor);
+    if (q.cursor) range.gt = this.cursors.read(name, q.cursor);
     else if (q.from) range.gte = q.from;
     if (q.to) range.lt = q.to + '\uffff';
     const items: T[] = [];
@@ -225,7 +230,7 @@ export class GatewayNode {
       if (q.status && rec.status !== q.status) continue;
       items.push(rec);
     }
-    return { items, nextCursor: more && lastKey ? enc(lastKey) : undefined };
+    return { items, nextCursor: more && lastKey ? this.cursors.issue(name, lastKey) : undefined };
   }
 
   async getDocument(id: string): Promise<DocumentView> {
@@ -256,9 +261,18 @@ export class GatewayNode {
     return { direction: out ? 'out' : 'in', document, record, envelope, status: record.status, trail };
   }
 
+  /** This node's record of a received document (its local decision state), without opening it. */
+  received(id: string): Promise<InboxRecord | undefined> {
+    return this.store.get<InboxRecord>(S.inbox, id);
+  }
+
   async participants(q: { limit?: number; cursor?: string }): Promise<Page<Participant>> {
-    const page = await this.directory.list(Math.min(Math.max(q.limit ?? 100, 1), 500), q.cursor);
-    return { items: page.items, nextCursor: page.bookmark || undefined };
+    const bookmark = q.cursor ? this.cursors.read('participants', q.cursor) : undefined;
+    const page = await this.directory.list(Math.min(Math.max(q.limit ?? 100, 1), 500), bookmark);
+    return {
+      items: page.items,
+      nextCursor: page.bookmark ? this.cursors.issue('participants', page.bookmark) : undefined,
+    };
   }
 
   participant(id: string): Promise<Participant> {
@@ -272,6 +286,7 @@ export class GatewayNode {
   readonly notifications = {
     list: (afterSeq: number, limit: number): Promise<Notification[]> => this.notifier.list(afterSeq, limit),
     subscribe: (listener: (n: Notification) => void): (() => void) => this.notifier.subscribe(listener),
+    lastSeq: (): number => this.notifier.lastSeq(),
   };
 
   /** Read-modify-write steps run one at a time so a notification sequence number is never reused. */

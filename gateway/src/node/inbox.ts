@@ -10,6 +10,7 @@ import type { BatchOp } from '../store/store.js';
 import type { NodeContext } from './context.js';
 import { checkpointOp, codeOf, json, messageOf, now, rank, S, type Doc } from './layout.js';
 import { replyStatusOf, type Outbox } from './outbox.js';
+import { checkParties } from './parties.js';
 import type { DocumentHandler, InboxRecord, OutboxRecord } from './types.js';
 
 export type ReplyDecision = 'ACCEPTED' | 'REJECTED' | 'DISPUTED' | 'CONTESTED';
@@ -327,6 +328,6 @@ export class Inbox {
     }
     if (errors.length) return errors;
     const schemaText = await this.ctx.directory.schemaText(envelope.documentType, envelope.formatVersion);
-    return validateDocument(document, { schemaText });
+    return [...validateDocument(document, { schemaText }), ...(await checkParties(this.ctx.directory, h))];
   }
 }

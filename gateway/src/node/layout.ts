@@ -38,8 +38,6 @@ export const seqKey = (n: number) => String(n).padStart(12, '0');
 export const pendingKey = (r: { createdAt: string; messageId: string }) =>
   `${r.createdAt}\u0000${r.messageId}`;
 export const now = () => new Date().toISOString();
-export const enc = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
-export const dec = (s: string) => Buffer.from(s, 'base64url').toString('utf8');
 export const json = (b: Uint8Array): unknown => JSON.parse(Buffer.from(b).toString('utf8'));
 export const codeOf = (err: unknown) => (err instanceof DmsnetError ? err.code : 'INTERNAL');
 export const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));

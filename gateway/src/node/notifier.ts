@@ -50,6 +50,11 @@ export class Notifier {
     return out;
   }
 
+  /** The highest sequence number handed out so far (0 before the first notification). */
+  lastSeq(): number {
+    return this.nextSeq - 1;
+  }
+
   subscribe(listener: (n: Notification) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

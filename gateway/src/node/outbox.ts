@@ -7,6 +7,7 @@ import { routeAllowed } from '../../../formats/src/routes.js';
 import { sealDocument, sha256Hex } from '../crypto/index.js';
 import type { BatchOp } from '../store/store.js';
 import type { NodeContext } from './context.js';
+import { assertParties } from './parties.js';
 import { currentKeyOf } from './directory.js';
 import { sendEndorsers } from './endorsers.js';
 import { codeOf, messageOf, now, pendingKey, S, type Doc, type Intent } from './layout.js';
@@ -103,6 +104,7 @@ export class Outbox {
         },
       ]);
     }
+    await assertParties(this.ctx.directory, h);
     const replyStatus = h.type === 'reply' ? await this.checkReply(doc) : undefined;
     // Canonical text once: its hash tells a resend from a conflict, and the seal signs the very same text.
     const canonical = canonicalJson({ header: doc.header, body: doc.body });

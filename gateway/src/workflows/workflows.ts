@@ -9,7 +9,7 @@ import type {
   PriceListBody,
   Programme,
 } from '../../../formats/src/types.js';
-import type { GatewayNode, DocumentHandler, Notification } from '../node/index.js';
+import type { GatewayNode, DocumentHandler, InboxRecord, Notification } from '../node/index.js';
 import { billedKey, checkInvoice } from './invoice-check.js';
 import { normPolicy, Roster, type Contract } from './roster.js';
 
@@ -53,6 +53,13 @@ export interface IssueLetterInput {
   diagnosis?: string;
   reason?: string;
 }
+
+/** A received price list's state from its inbox record: a rejection of a price list is a contest. */
+const PRICE_LIST_STATE: Record<InboxRecord['status'], PriceListState['state']> = {
+  RECEIVED: 'RECEIVED',
+  ACCEPTED: 'ACCEPTED',
+  REJECTED: 'CONTESTED',
+};
 
 const invalid = (code: string, message: string, errors: FieldError[] = []) =>
   new DmsnetError(code, message, errors);
@@ -238,14 +245,26 @@ export class Workflows {
     ]);
   }
 
+  /**
+   * The price lists of a clinic. The state of a received one is the inbox record's, whichever endpoint decided it
+   * (`/v1/price-lists/{id}/accept|contest` or `/v1/inbox/{id}/accept|reject`): one state model, the ledger's.
+   */
   async priceLists(clinic: string): Promise<PriceListState[]> {
     const prefix = `pl${S}${clinic}${S}`;
     const out: PriceListState[] = [];
     for await (const v of this.node.store
       .sublevel<PriceListState>(SUB)
       .values({ gte: prefix, lt: prefix + '\uffff' }))
-      out.push(v);
+      out.push(await this.withDecision(v));
     return out;
+  }
+
+  /** A list imported with savePriceList has no inbox record: its saved state stands. */
+  private async withDecision(s: PriceListState): Promise<PriceListState> {
+    const rec = await this.node.received(s.documentId);
+    if (!rec || rec.sender !== s.clinic) return s;
+    const state = PRICE_LIST_STATE[rec.status];
+    return state === s.state ? s : { ...s, state };
   }
 
   async decidePriceList(
@@ -253,10 +272,9 @@ export class Workflows {
     decision: 'ACCEPTED' | 'CONTESTED',
     o: { errors?: FieldError[]; comment?: string } = {},
   ) {
-    const rec = await this.node.getDocument(documentId);
-    const clinic = (rec.record as { sender: string }).sender;
-    const key = `pl${S}${clinic}${S}${documentId}`;
-    const s = await this.node.store.get<PriceListState>(SUB, key);
+    const rec = await this.node.received(documentId);
+    const key = `pl${S}${rec?.sender}${S}${documentId}`;
+    const s = rec && (await this.node.store.get<PriceListState>(SUB, key));
     if (!s) throw new DmsnetError('NOT_FOUND', `no received price list ${documentId}`);
     if (decision === 'ACCEPTED') await this.node.accept(documentId, { comment: o.comment });
     else
@@ -265,9 +283,7 @@ export class Workflows {
         comment: o.comment,
         decision: 'CONTESTED',
       });
-    const updated = { ...s, state: decision };
-    await this.node.store.batch([{ type: 'put', sublevel: SUB, key, value: updated }]);
-    return updated;
+    return this.withDecision(s);
   }
 
   /** The accepted version in force on a date: it prices a guarantee letter or an invoice line of that date. */
