@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,4 +26,9 @@ export function repoRoot(): string {
 /** An absolute path to a file of the repository, e.g. repoPath('formats', 'schemas', 'v1'). */
 export function repoPath(...segments: string[]): string {
   return path.join(repoRoot(), ...segments);
+}
+
+/** dmsnet's version, from the repository's package.json (every CLI answers it to --version). */
+export function dmsnetVersion(): string {
+  return (JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { version: string }).version;
 }

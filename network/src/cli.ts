@@ -2,6 +2,7 @@
 // npm run network:up | network:down | network:status — the native Fabric network of this machine.
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { dmsnetVersion } from '../../formats/src/paths.js';
 import { findFabric } from './binaries.js';
 import { networkDown } from './down.js';
 import { PACKAGE_ROOT } from './nodes.js';
@@ -19,9 +20,9 @@ const portBase = (v: string) => {
 
 export const DEFAULT_DIR = process.env.DMSNET_FABRIC_DIR ?? path.join(PACKAGE_ROOT, '.run', 'fabric');
 
-const program = new Command('dmsnet-network').description(
-  'A native Hyperledger Fabric network for dmsnet (no Docker)',
-);
+const program = new Command('dmsnet-network')
+  .version(dmsnetVersion())
+  .description('A native Hyperledger Fabric network for dmsnet (no Docker)');
 program.option('--dir <dir>', 'state directory of the network', DEFAULT_DIR);
 
 program

@@ -1,5 +1,6 @@
 // `npm start [-- --fabric [--bft]] [--once] [--port-base N]`: the document story on the embedded ledger, or on a
 // native Fabric network brought up for it (and brought down after it).
+import { dmsnetVersion } from '../../formats/src/paths.js';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { runDemo } from '../../gateway/src/demo/main.js';
@@ -25,7 +26,7 @@ const port = (v: string) => {
 
 const program = new Command('npm start --')
   .description('dmsnet demo: five gateways and the document story, over their REST APIs')
-  .version(process.env.npm_package_version ?? '0.1.0')
+  .version(dmsnetVersion())
   .option(
     '--fabric',
     'run on a native Hyperledger Fabric network brought up for the story (needs Fabric 3.1 binaries)',

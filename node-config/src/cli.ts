@@ -3,11 +3,15 @@ import { Command } from 'commander';
 import { DmsnetError } from '../../formats/src/errors.js';
 import type { NodeRole } from './config.js';
 import { initNode } from './init.js';
+import { passphraseForInit } from './passphrase.js';
+import { dmsnetVersion } from '../../formats/src/paths.js';
 import { checkNode, startNode } from './node.js';
 import { checkImport, findMapping, listMappings } from './import-file.js';
 import { reportText } from '../../gateway/src/adapters/index.js';
 
-const program = new Command('dmsnet-node').description('Set up, check and run a dmsnet gateway node');
+const program = new Command('dmsnet-node')
+  .version(dmsnetVersion())
+  .description('Set up, check and run a dmsnet gateway node');
 const say = (m: string) => process.stderr.write(`dmsnet-node: ${m}\n`);
 
 program
@@ -31,7 +35,9 @@ program
       port: number;
       peerEndpoint?: string;
     }) => {
-      await initNode({ ...o, progress: say });
+      // On a terminal with no DMSNET_PASSPHRASE(_FILE), ask for it (twice, not echoed) instead of failing.
+      const passphrase = await passphraseForInit({ tty: !!process.stdin.isTTY && !!process.stderr.isTTY });
+      await initNode({ ...o, passphrase, progress: say });
       say(`node directory ready: ${o.dir} (see its README.md)`);
     },
   );

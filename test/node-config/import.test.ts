@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import XLSX from '@e965/xlsx';
 import iconv from 'iconv-lite';
 import { repoPath } from '../../formats/src/paths.js';
 
@@ -29,6 +30,33 @@ describe('dmsnet-node mappings and import: a file checked without a node', () =>
     );
     expect(r.status, r.stdout + r.stderr).to.equal(0);
     expect(r.stdout).to.include('20 строк / rows');
+  });
+
+  it('reads an Excel 97–2003 list saved under an .xlsx name, from its second sheet, and names a PDF as a PDF', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'dmsnet-import-'));
+    try {
+      const wb = XLSX.utils.book_new();
+      XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet([['Инструкция']]), 'Инструкция');
+      const list = XLSX.utils.aoa_to_sheet([
+        ['№', 'ФИО', 'Дата рождения', '№ полиса', 'Программа', 'Дата открепления'],
+        ['1', 'Ким Алёна', 31121, 'ДМС-77-2523599', 'Амбулаторно-поликлиническая помощь', '15.12.2026'],
+      ]);
+      list.C2!.z = 'dd.mm.yyyy';
+      XLSX.utils.book_append_sheet(wb, list, 'Список');
+      const file = path.join(dir, 'list.xlsx');
+      await writeFile(file, XLSX.write(wb, { type: 'buffer', bookType: 'biff8' }) as Buffer);
+      const r = cli('import', file, '--mapping', 'insurer-insured-list-detach.xlsx', '--json');
+      expect(r.status, r.stdout + r.stderr).to.equal(0);
+      const pdf = path.join(dir, 'list.csv');
+      await writeFile(pdf, '%PDF-1.4\n');
+      const refused = cli('import', pdf, '--mapping', 'insurer-insured-list-attach.csv');
+      expect(refused.status).to.equal(1);
+      expect(refused.stdout + refused.stderr)
+        .to.include('FILE_KIND_UNSUPPORTED')
+        .and.include('a PDF document');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('places a broken СНИЛС at its row and column, in Russian and English, exit 1', async () => {

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { expect } from 'chai';
+import { checkedFetch } from '../gateway/fixtures/contract.js';
 import * as x509 from '@peculiar/x509';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -51,24 +52,24 @@ describe('node-config: init → check → start', () => {
 
     const running = await startNode(nodeDir, { passphrase: 'pw' });
     try {
-      expect((await fetch(`${running.url}/v1/health`)).status).to.equal(200);
-      const unauth = await fetch(`${running.url}/v1/participants`);
+      expect((await checkedFetch(`${running.url}/v1/health`)).status).to.equal(200);
+      const unauth = await checkedFetch(`${running.url}/v1/participants`);
       expect(unauth.status).to.equal(401);
-      const res = await fetch(`${running.url}/v1/participants`, {
+      const res = await checkedFetch(`${running.url}/v1/participants`, {
         headers: { authorization: `Bearer ${running.token}` },
       });
       expect(res.status).to.equal(200);
-      const body = JSON.stringify(await res.json());
+      const body = JSON.stringify(res.body);
       expect(body).to.contain(ogrn);
-      const formats = await fetch(`${running.url}/v1/formats`, {
+      const formats = await checkedFetch(`${running.url}/v1/formats`, {
         headers: { authorization: `Bearer ${running.token}` },
       });
       expect(formats.status).to.equal(200);
-      expect(JSON.stringify(await formats.json())).to.contain('insured-list');
-      const hooks = await fetch(`${running.url}/v1/webhooks`, {
+      expect(JSON.stringify(formats.body)).to.contain('insured-list');
+      const hooks = await checkedFetch(`${running.url}/v1/webhooks`, {
         headers: { authorization: `Bearer ${running.token}` },
       });
-      expect(JSON.stringify(await hooks.json())).to.contain('http://127.0.0.1:9/hook');
+      expect(JSON.stringify(hooks.body)).to.contain('http://127.0.0.1:9/hook');
     } finally {
       await running.close();
     }

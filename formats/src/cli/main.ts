@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // dmsnet-format: validate, generate, canonicalise and digest dmsnet documents.
+import { dmsnetVersion } from '../paths.js';
 import { Command, InvalidArgumentError } from 'commander';
 import { registerGovernanceCommands } from '../governance/commands.js';
 import { canonicalDigest, canonicalJson } from '../canonical.js';
@@ -64,6 +65,7 @@ async function readOrExit(file: string): Promise<unknown> {
 }
 
 const program = new Command('dmsnet-format')
+  .version(dmsnetVersion())
   .description('The dmsnet document format v1: validate, generate, canonicalise and digest documents.')
   .showHelpAfterError();
 

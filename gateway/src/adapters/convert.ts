@@ -9,14 +9,15 @@ import {
   type PartyRef,
 } from '../../../formats/src/index.js';
 import type { ColumnMapping, TableMapping } from './mapping.js';
+import { writeSpreadsheet } from './spreadsheet.js';
 import {
   AdapterError,
   columnLetter,
-  readTable,
+  readSheets,
   writeCsv,
-  writeXlsx,
   type CellValue,
   type SourceRow,
+  type TableFormat,
 } from './table.js';
 
 /** Where a value of the document came from in the source file. */
@@ -95,16 +96,65 @@ function getPath(source: unknown, path: string): unknown {
   return o;
 }
 
-/** dd.mm.yyyy (also d.m.yyyy), ISO, or an Excel date → YYYY-MM-DD; null when it is not a real date. */
-export function parseRuDate(cell: CellValue): string | null {
-  if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? null : cell.toISOString().slice(0, 10);
-  const t = text(cell);
-  const m = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(t) ?? /^(\d{4})-(\d{2})-(\d{2})$/.exec(t);
-  if (!m) return null;
-  const [y, mo, d] = t.includes('-') ? [m[1]!, m[2]!, m[3]!] : [m[3]!, m[2]!, m[1]!];
+const DAY_MS = 86_400_000;
+const isoDay = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
+
+/**
+ * The calendar day an instant without a zone stands for (an Excel date, a serial, an ISO time in UTC). A birth
+ * date is a day, not an instant: a time in the morning or working day keeps its day, but a writer that turned a
+ * local midnight into UTC leaves it on the evening before — Russia's zones (UTC+2…+12) give 12:00–22:00 — always
+ * on a whole quarter hour, so such a time is read as the next day. A hair before midnight is floating-point
+ * rounding of the next day's serial.
+ */
+export function calendarDayOf(ms: number): string | null {
+  if (!Number.isFinite(ms)) return null;
+  const day = Math.floor(ms / DAY_MS);
+  const time = ms - day * DAY_MS;
+  const shiftedMidnight = time >= 12 * 3_600_000 && time % 900_000 === 0;
+  const roundedUp = time >= DAY_MS - 1000;
+  return isoDay(day + (shiftedMidnight || roundedUp ? 1 : 0));
+}
+
+/** Excel's serial day numbers (1900 system) from 1900-03-01 to 9999-12-31: a date stored in a General cell. */
+const SERIAL_MIN = 61;
+const SERIAL_MAX = 2_958_465;
+
+function isRealDate(y: string, mo: string, d: string): string | null {
   const iso = `${y}-${mo.padStart(2, '0')}-${d.padStart(2, '0')}`;
   const check = new Date(`${iso}T00:00:00Z`);
   return !Number.isNaN(check.getTime()) && check.toISOString().slice(0, 10) === iso ? iso : null;
+}
+
+const RU_DATE = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T]+\d{1,2}:\d{2}(?::\d{2})?)?$/;
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * A date cell → YYYY-MM-DD, or null when it is not a real date. Read: dd.mm.yyyy (with a wall-clock time as 1С
+ * writes it, «15.03.1985 0:00:00»: the written day), ISO dates, ISO times with an offset (the day written) or in
+ * UTC (the day it stands for, see calendarDayOf), spreadsheet dates and serial numbers in General format.
+ */
+export function parseRuDate(cell: CellValue): string | null {
+  if (cell instanceof Date) return calendarDayOf(cell.getTime());
+  if (typeof cell === 'number') {
+    if (cell < SERIAL_MIN || cell > SERIAL_MAX) return null;
+    return calendarDayOf(Math.round((cell - 25_569) * DAY_MS));
+  }
+  const t = text(cell);
+  const ru = RU_DATE.exec(t);
+  if (ru) return isRealDate(ru[3]!, ru[2]!, ru[1]!);
+  const iso = ISO_DATE.exec(t);
+  if (iso) {
+    const day = isRealDate(iso[1]!, iso[2]!, iso[3]!);
+    if (!day || iso[4] === undefined) return day;
+    const zone = iso[8];
+    if (zone !== undefined && zone !== 'Z' && !/^[+-]00:?00$/.test(zone)) return day; // local wall clock: its day
+    const ms = Date.parse(`${day}T${iso[4]}:${iso[5]}:${iso[6] ?? '00'}${iso[7] ?? ''}Z`);
+    return calendarDayOf(ms);
+  }
+  // A serial typed as text (a CSV saved from a General-format date column).
+  if (/^\d{5}$/.test(t)) return parseRuDate(Number(t));
+  return null;
 }
 
 export function formatRuDate(iso: string): string {
@@ -112,17 +162,42 @@ export function formatRuDate(iso: string): string {
   return `${d}.${m}.${y}`;
 }
 
-/** «2 450,00», «2450.5», 2200 → kopecks; null when not money. */
-export function parseMoney(cell: CellValue): number | null {
-  if (typeof cell === 'number') return Number.isFinite(cell) ? Math.round(cell * 100) : null;
-  const t = text(cell)
-    .replace(/[\s\u00a0]/g, '')
-    .replace(/(руб\.?|₽)$/i, '')
-    .replace(',', '.');
-  if (!/^-?\d+(\.\d{1,2})?$/.test(t)) return null;
+const CURRENCY = /^(?:₽|руб\.?|р\.?|rub\.?)?(.*?)(?:₽|руб(?:л(?:ей|я|ь))?\.?|р\.?|rub\.?)?$/iu;
+
+/** An amount cell → kopecks, or why it is not one. Three decimals are refused, never rounded: money is exact. */
+export function readMoney(cell: CellValue): { kopecks: number } | { error: string; message: string } {
+  if (typeof cell === 'number') {
+    const k = cell * 100;
+    const r = Math.round(k);
+    if (!Number.isFinite(k)) return { error: 'MONEY_INVALID', message: 'an amount must be a number' };
+    // 1500.1 * 100 is 150010.00000000003 in binary floating point: that is still whole kopecks.
+    if (Math.abs(k - r) > 1e-6) {
+      return {
+        error: 'MONEY_NOT_KOPECKS',
+        message: `${cell} has more than two decimals: an amount must fit kopecks and is not rounded`,
+      };
+    }
+    return { kopecks: r === 0 ? 0 : r };
+  }
+  const raw = text(cell).replace(/[\s\u00a0\u202f\u2009']/g, '');
+  const t = (CURRENCY.exec(raw)?.[1] ?? raw).replace(',', '.');
+  if (/^-?\d+\.\d{3,}$/.test(t)) {
+    return {
+      error: 'MONEY_NOT_KOPECKS',
+      message: `${text(cell)} has more than two decimals: an amount must fit kopecks and is not rounded`,
+    };
+  }
+  if (!/^-?\d+(\.\d{1,2})?$/.test(t))
+    return { error: 'MONEY_INVALID', message: 'an amount must be a number with at most two decimals' };
   const [whole, frac = ''] = t.replace('-', '').split('.');
   const k = Number(whole) * 100 + Number(frac.padEnd(2, '0'));
-  return t.startsWith('-') ? -k : k;
+  return { kopecks: t.startsWith('-') ? -k : k };
+}
+
+/** «2 450,00», «2450.5 руб.», «1500,00 р.», 2200 → kopecks; null when not money (or not whole kopecks). */
+export function parseMoney(cell: CellValue): number | null {
+  const r = readMoney(cell);
+  return 'kopecks' in r ? r.kopecks : null;
 }
 
 export function formatMoney(kopecks: number): string {
@@ -154,7 +229,6 @@ function findHeader(rows: SourceRow[], mapping: TableMapping): { at: number; col
 
 const ERR = {
   date: 'DATE_INVALID',
-  money: 'MONEY_INVALID',
   integer: 'INTEGER_INVALID',
   sex: 'SEX_INVALID',
   fullName: 'FULL_NAME_INVALID',
@@ -191,10 +265,8 @@ function convertCell(
         : { error: ERR.date, message: 'a date must be dd.mm.yyyy and exist in the calendar' };
     }
     case 'money': {
-      const k = parseMoney(cell);
-      return k === null
-        ? { error: ERR.money, message: 'an amount must be a number with at most two decimals' }
-        : { set: [[field, k]] };
+      const m = readMoney(cell);
+      return 'kopecks' in m ? { set: [[field, m.kopecks]] } : m;
     }
     case 'integer': {
       const n = typeof cell === 'number' ? cell : Number(t.replace(',', '.'));
@@ -260,6 +332,40 @@ function contentId(type: string, bytes: Uint8Array): string {
 }
 
 /**
+ * The sheet and header row of the table: the sheet the mapping names, or the first sheet that holds the mapping's
+ * headers (workbooks often open on an instruction page, «Инструкция», with the table on a later sheet).
+ */
+async function locateTable(
+  bytes: Uint8Array,
+  mapping: TableMapping,
+): Promise<{ rows: SourceRow[]; header: { at: number; columns: Located[] } }> {
+  const sheets = await readSheets(bytes, { encoding: mapping.encoding, delimiter: mapping.delimiter });
+  const expected = mapping.columns.filter((c) => !c.optional).map((c) => c.headers[0]);
+  let candidates = sheets;
+  if (mapping.sheet !== undefined) {
+    candidates = sheets.filter((s) => norm(s.name) === norm(mapping.sheet!));
+    if (candidates.length === 0) {
+      const names = sheets.map((s) => `«${s.name}»`).join(', ');
+      throw new AdapterError(
+        'SHEET_NOT_FOUND',
+        `the workbook has no sheet «${mapping.sheet}»; it has ${names}`,
+        [{ pointer: '/sheet', code: 'SHEET_NOT_FOUND', message: `sheets: ${names}` }],
+      );
+    }
+  }
+  for (const sheet of candidates) {
+    const header = findHeader(sheet.rows, mapping);
+    if (header) return { rows: sheet.rows, header };
+  }
+  const where = candidates.length > 1 ? ` on any of ${candidates.length} sheets` : '';
+  throw new AdapterError(
+    'HEADER_NOT_FOUND',
+    `no row${where} holds the expected headers: ${expected.join(', ')}`,
+    [{ pointer: '', code: 'HEADER_NOT_FOUND', message: `expected headers: ${expected.join(', ')}` }],
+  );
+}
+
+/**
  * File bytes + mapping → a shared-format document, a map from every JSON Pointer it fills to the source cell,
  * and every error (conversion and validation) located in the file. The documentId is derived from the file's
  * content, so the same file converted twice is the same document.
@@ -269,18 +375,7 @@ export async function importTable(
   mapping: TableMapping,
   options: ImportOptions,
 ): Promise<ImportResult> {
-  const rows = await readTable(bytes, {
-    format: mapping.format,
-    encoding: mapping.encoding,
-    delimiter: mapping.delimiter,
-  });
-  const header = findHeader(rows, mapping);
-  if (!header) {
-    const expected = mapping.columns.filter((c) => !c.optional).map((c) => c.headers[0]);
-    throw new AdapterError('HEADER_NOT_FOUND', `no row holds the expected headers: ${expected.join(', ')}`, [
-      { pointer: '', code: 'HEADER_NOT_FOUND', message: `expected headers: ${expected.join(', ')}` },
-    ]);
-  }
+  const { rows, header } = await locateTable(bytes, mapping);
   const headerCells = rows[header.at]!.cells.map(text);
   const stops = (mapping.stopAt ?? []).map((s) => new RegExp(s, 'iu'));
   const sourceMap = new Map<string, SourceLocation>();
@@ -394,7 +489,7 @@ function cellFor(
   spec: ColumnMapping,
   row: Record<string, unknown>,
   index: number,
-  format: 'csv' | 'xlsx',
+  format: TableFormat,
 ): CellValue {
   if (spec.kind === 'rowId') return String(row.rowId ?? index + 1);
   const v = spec.field ? getPath(row, spec.field) : undefined;
@@ -404,7 +499,7 @@ function cellFor(
     case 'date':
       return typeof v === 'string' ? formatRuDate(v) : '';
     case 'money':
-      return typeof v === 'number' ? (format === 'xlsx' ? v / 100 : formatMoney(v)) : '';
+      return typeof v === 'number' ? (format === 'csv' ? formatMoney(v) : v / 100) : '';
     case 'integer':
       return typeof v === 'number' ? v : '';
     case 'sex':
@@ -453,7 +548,7 @@ export async function exportTable(document: DmsDocument, mapping: TableMapping):
     }
     table.push(columns.map((c) => cellFor(c, row, i, mapping.format)));
   });
-  if (mapping.format === 'xlsx') return writeXlsx(table);
+  if (mapping.format !== 'csv') return writeSpreadsheet(table, mapping.format);
   const csv = writeCsv(
     table.map((r) => r.map((c) => (c === null ? '' : String(c)))),
     mapping.delimiter ?? ';',

@@ -3,3 +3,5 @@ export * from './mapping.js';
 export * from './convert.js';
 export * from './report.js';
 export * from './folder-drop.js';
+export * from './detect.js';
+export * from './spreadsheet.js';

@@ -38,7 +38,10 @@ export interface ColumnMapping {
 
 export interface TableMapping {
   type: DocumentType;
+  /** The kind received documents are exported to; a file to import may be of any kind the adapters read. */
   format: TableFormat;
+  /** The sheet that holds the table; without it, the first sheet holding the mapping's headers. */
+  sheet?: string;
   encoding?: CsvEncoding;
   delimiter?: string;
   /** Array in the body the rows go to (rows for lists, lines for price lists and invoices). */
@@ -86,8 +89,10 @@ export function parseMapping(text: string, source = 'mapping'): TableMapping {
     throw new AdapterError('MAPPING_INVALID', `${source}: must be a YAML mapping`);
   if (!isDocumentType(m.type))
     errors.push({ pointer: '/type', code: 'ENUM', message: 'type must be a dmsnet document type' });
-  if (m.format !== 'csv' && m.format !== 'xlsx')
-    errors.push({ pointer: '/format', code: 'ENUM', message: 'format must be csv or xlsx' });
+  if (!['csv', 'xlsx', 'xls', 'ods'].includes(m.format as string))
+    errors.push({ pointer: '/format', code: 'ENUM', message: 'format must be csv, xlsx, xls or ods' });
+  if (m.sheet !== undefined && (typeof m.sheet !== 'string' || m.sheet === ''))
+    errors.push({ pointer: '/sheet', code: 'TYPE', message: 'sheet must be the name of a sheet' });
   if (m.encoding !== undefined && !['utf-8', 'windows-1251', 'auto'].includes(m.encoding)) {
     errors.push({
       pointer: '/encoding',

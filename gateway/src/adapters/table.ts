@@ -1,6 +1,9 @@
-import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { DmsnetError } from '../../../formats/src/index.js';
+import { detectFileKind } from './detect.js';
+import { AdapterError } from './errors.js';
+import { readSpreadsheet, writeSpreadsheet, type Sheet } from './spreadsheet.js';
+
+export { AdapterError } from './errors.js';
 
 /** One cell as read from a file: text, a number, or a date (Excel dates arrive as Date). */
 export type CellValue = string | number | Date | null;
@@ -11,16 +14,16 @@ export interface SourceRow {
   cells: CellValue[];
 }
 
-export type TableFormat = 'csv' | 'xlsx';
+/** The kind a mapping exports to; on import the kind is read from the file's bytes. */
+export type TableFormat = 'csv' | 'xlsx' | 'xls' | 'ods';
 export type CsvEncoding = 'utf-8' | 'windows-1251' | 'auto';
 
 export interface ReadTableOptions {
-  format: TableFormat;
+  /** Kept for callers' clarity; the file's bytes decide how it is read. */
+  format?: TableFormat;
   encoding?: CsvEncoding;
   delimiter?: string;
 }
-
-export class AdapterError extends DmsnetError {}
 
 /**
  * Clinics save CSV from Excel in Windows-1251 far more often than in UTF-8; bytes that are not valid UTF-8
@@ -104,59 +107,26 @@ export function writeCsv(rows: ReadonlyArray<ReadonlyArray<string>>, delimiter =
   return rows.map((r) => r.map(quote).join(delimiter)).join('\r\n') + '\r\n';
 }
 
-function cellOf(value: ExcelJS.CellValue): CellValue {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string' || typeof value === 'number' || value instanceof Date) return value;
-  if (typeof value === 'boolean') return String(value);
-  if (typeof value === 'object') {
-    if ('richText' in value) return value.richText.map((r) => r.text).join('');
-    if ('result' in value) return cellOf(value.result as ExcelJS.CellValue);
-    if ('text' in value) return String(value.text);
-  }
-  return String(value as unknown as string);
-}
-
-const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
-
-export async function readXlsx(bytes: Uint8Array): Promise<SourceRow[]> {
-  // exceljs on a non-zip file throws an obscure zip error; say plainly what is wrong instead.
-  if (bytes.length < 4 || ZIP_MAGIC.some((b, i) => bytes[i] !== b)) {
-    throw new AdapterError('XLSX_NOT_A_WORKBOOK', 'the file is not an XLSX workbook (no ZIP signature)');
-  }
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
-  } catch (e) {
-    throw new AdapterError(
-      'XLSX_NOT_A_WORKBOOK',
-      `the XLSX workbook cannot be read: ${(e as Error).message}`,
-    );
-  }
-  const ws = wb.worksheets[0];
-  if (!ws) throw new AdapterError('XLSX_NO_SHEET', 'the XLSX workbook has no worksheet');
-  const rows: SourceRow[] = [];
-  ws.eachRow({ includeEmpty: true }, (row, rowNumber) => {
-    const cells: CellValue[] = [];
-    for (let c = 1; c <= row.cellCount; c++) cells.push(cellOf(row.getCell(c).value));
-    rows.push({ rowNumber, cells });
-  });
-  return rows;
-}
-
 export async function writeXlsx(
   rows: ReadonlyArray<ReadonlyArray<CellValue>>,
   sheetName = 'dmsnet',
 ): Promise<Uint8Array> {
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet(sheetName);
-  for (const r of rows) ws.addRow([...r]);
-  return new Uint8Array(await wb.xlsx.writeBuffer());
+  return writeSpreadsheet(rows, 'xlsx', sheetName);
 }
 
-export async function readTable(bytes: Uint8Array, options: ReadTableOptions): Promise<SourceRow[]> {
-  if (bytes.length === 0) throw new AdapterError('FILE_EMPTY', 'the file is empty (0 bytes)');
-  if (options.format === 'xlsx') return readXlsx(bytes);
-  return parseCsv(decodeCsv(bytes, options.encoding), options.delimiter ?? ';');
+/**
+ * Every sheet of a file. The kind comes from the bytes (a ZIP holding xl/ is XLSX, one whose mimetype is an
+ * OpenDocument spreadsheet is ODS, an OLE file with a Workbook stream is XLS, text is CSV), never the extension.
+ */
+export async function readSheets(bytes: Uint8Array, options: ReadTableOptions = {}): Promise<Sheet[]> {
+  const kind = detectFileKind(bytes);
+  if (kind !== 'csv') return readSpreadsheet(bytes, kind);
+  return [{ name: 'CSV', rows: parseCsv(decodeCsv(bytes, options.encoding), options.delimiter ?? ';') }];
+}
+
+/** The first sheet's rows. */
+export async function readTable(bytes: Uint8Array, options: ReadTableOptions = {}): Promise<SourceRow[]> {
+  return (await readSheets(bytes, options))[0]!.rows;
 }
 
 /** Spreadsheet column letter of a 0-based index: 0 → A, 26 → AA. */

@@ -1,3 +1,11 @@
+export interface ObservedResponse {
+  method: string;
+  path: string;
+  status: number;
+  contentType: string;
+  body: unknown;
+}
+
 /** A small HTTP client for one gateway: what a back office or clinic MIS would call. */
 export class GatewayClient {
   constructor(
@@ -5,6 +13,8 @@ export class GatewayClient {
     readonly token: string,
     /** Sees every request and response body (the privacy scan collects the personal data the story used). */
     private readonly observe?: (body: unknown) => void,
+    /** Sees every exchange whole (the HTTP tests check each response against the API contract). */
+    private readonly onResponse?: (r: ObservedResponse) => void,
   ) {}
 
   async call<T = unknown>(
@@ -21,7 +31,9 @@ export class GatewayClient {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    const parsed = (text ? JSON.parse(text) : undefined) as T;
+    const contentType = res.headers.get('content-type') ?? '';
+    const parsed = (text && contentType.includes('json') ? JSON.parse(text) : text || undefined) as T;
+    this.onResponse?.({ method, path, status: res.status, contentType, body: parsed });
     if (this.observe) {
       if (body !== undefined) this.observe(body);
       if (parsed !== undefined) this.observe(parsed);

@@ -148,7 +148,7 @@ describe('adapters: folder drop on a real embedded network', function () {
       const codeOf = async (f: string): Promise<string> =>
         JSON.parse(await readFile(path.join(dir, 'failed', `${f}.errors.json`), 'utf8')).errors[0].code;
       expect(await codeOf('attach-empty.csv')).to.equal('FILE_EMPTY');
-      expect(await codeOf('detach-fake.xlsx')).to.equal('XLSX_NOT_A_WORKBOOK');
+      expect(await codeOf('detach-fake.xlsx')).to.equal('FILE_KIND_UNSUPPORTED');
       expect(await codeOf('attach-header.csv')).to.equal('HEADER_NOT_FOUND');
     } finally {
       await fd.stop();

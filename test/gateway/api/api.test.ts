@@ -9,6 +9,7 @@ import {
   sealDocument,
   sha256Hex,
 } from '../../../gateway/src/crypto/index.js';
+import { checkedFetch } from '../fixtures/contract.js';
 import { startTestNetwork, type TestNetwork } from '../fixtures/network.js';
 
 type Json = Record<string, unknown>;
@@ -36,19 +37,19 @@ describe('gateway REST API (real nodes, real HTTP, embedded ledger)', function (
   }
 
   it('serves its OpenAPI 3.1 document and a health check without a token', async () => {
-    const spec = await fetch(t.servers.get('insurer')!.url + '/v1/openapi.json');
+    const spec = await checkedFetch(t.servers.get('insurer')!.url + '/v1/openapi.json');
     expect(spec.status).to.equal(200);
-    const body = (await spec.json()) as { openapi: string; paths: Json };
+    const body = spec.body as { openapi: string; paths: Json };
     expect(body.openapi).to.equal('3.1.0');
     expect(body.paths).to.have.property('/v1/documents');
-    const health = await fetch(t.servers.get('insurer')!.url + '/v1/health');
+    const health = await checkedFetch(t.servers.get('insurer')!.url + '/v1/health');
     expect(health.status).to.equal(200);
   });
 
   it('refuses a missing or wrong token with 401 UNAUTHORIZED', async () => {
-    const none = await fetch(t.servers.get('insurer')!.url + '/v1/outbox');
+    const none = await checkedFetch(t.servers.get('insurer')!.url + '/v1/outbox');
     expect(none.status).to.equal(401);
-    expect(((await none.json()) as Json).code).to.equal('UNAUTHORIZED');
+    expect((none.body as Json).code).to.equal('UNAUTHORIZED');
     const wrong = await t.client('insurer', 'token-clinic').call<Json>('GET', '/v1/outbox');
     expect(wrong.status).to.equal(401);
   });
@@ -109,20 +110,20 @@ describe('gateway REST API (real nodes, real HTTP, embedded ledger)', function (
   });
 
   it('rejects a malformed request with 400 and pointers into the request', async () => {
-    const notJson = await fetch(t.servers.get('insurer')!.url + '/v1/documents', {
+    const notJson = await checkedFetch(t.servers.get('insurer')!.url + '/v1/documents', {
       method: 'POST',
       headers: { Authorization: 'Bearer token-insurer', 'Content-Type': 'application/json' },
       body: '{"header":',
     });
     expect(notJson.status).to.equal(400);
-    expect(((await notJson.json()) as Json).code).to.equal('BODY_NOT_JSON');
+    expect((notJson.body as Json).code).to.equal('BODY_NOT_JSON');
     const shape = await t.client('insurer').call<{ errors: Json[] }>('POST', '/v1/documents', { header: {} });
     expect(shape.status).to.equal(400);
     expect(shape.body.errors.map((e) => e.pointer)).to.include('/body/body');
     const limit = await t.client('insurer').call<{ errors: Json[] }>('GET', '/v1/outbox?limit=100000');
     expect(limit.status).to.equal(400);
     expect(limit.body.errors[0].pointer).to.equal('/query/limit');
-    const text = await fetch(t.servers.get('insurer')!.url + '/v1/documents', {
+    const text = await checkedFetch(t.servers.get('insurer')!.url + '/v1/documents', {
       method: 'POST',
       headers: { Authorization: 'Bearer token-insurer', 'Content-Type': 'text/plain' },
       body: 'hello',
@@ -147,13 +148,13 @@ describe('gateway REST API (real nodes, real HTTP, embedded ledger)', function (
 
   it('refuses an oversized payload with 413 PAYLOAD_TOO_LARGE', async () => {
     const big = 'x'.repeat(33 * 1024 * 1024);
-    const r = await fetch(t.servers.get('insurer')!.url + '/v1/documents', {
+    const r = await checkedFetch(t.servers.get('insurer')!.url + '/v1/documents', {
       method: 'POST',
       headers: { Authorization: 'Bearer token-insurer', 'Content-Type': 'application/json' },
       body: JSON.stringify({ header: {}, body: { big } }),
     });
     expect(r.status).to.equal(413);
-    expect(((await r.json()) as Json).code).to.equal('PAYLOAD_TOO_LARGE');
+    expect((r.body as Json).code).to.equal('PAYLOAD_TOO_LARGE');
   });
 
   it('carries a multi-megabyte insured list end to end (sealed and opened off the main thread)', async () => {

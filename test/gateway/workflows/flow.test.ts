@@ -6,6 +6,7 @@ import { generateDocument, type DmsDocument } from '../../../formats/src/index.j
 import { startGatewayServer, type RunningServer } from '../../../gateway/src/api/server.js';
 import { closeCryptoWorkers } from '../../../gateway/src/crypto/index.js';
 import { GatewayClient } from '../../../gateway/src/demo/client.js';
+import { checkResponse } from '../fixtures/contract.js';
 import { startLocalNetwork, type LocalNetwork } from '../../../gateway/src/local-network/network.js';
 import { workflowRouter } from '../../../gateway/src/workflows/index.js';
 import { SMALL_NETWORK } from '../fixtures/network.js';
@@ -55,7 +56,7 @@ describe('edge workflows through the gateways (real nodes, HTTP, embedded ledger
         routers: p.workflows ? [workflowRouter(p.workflows)] : [],
       });
       servers.push(s);
-      clients.set(p.key, new GatewayClient(s.url, `t-${p.key}`));
+      clients.set(p.key, new GatewayClient(s.url, `t-${p.key}`, undefined, checkResponse));
     }
     const list = structuredClone(
       generateDocument('insured-list', {

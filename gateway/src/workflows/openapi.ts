@@ -1,0 +1,349 @@
+// The edge workflows' part of the contract (workflows/http.ts): coverage, guarantee letters, price lists and
+// expertise acts. Assembled into the gateway's document by api/openapi.ts; this module imports nothing back.
+import { idParam } from '../api/openapi-core.js';
+import { DATE, OGRN, errors, items, json, jsonBody, ref, type OpenApiFragment } from '../api/openapi-kit.js';
+
+const programme = {
+  type: 'object',
+  required: ['code', 'name'],
+  properties: { code: { type: 'string' }, name: { type: 'string' } },
+};
+
+const coverageAnswer = {
+  type: 'object',
+  description: 'Whether the person is covered on the date, and the roster entries that cover them.',
+  required: ['date', 'covered', 'coverage'],
+  properties: {
+    date: DATE,
+    covered: { type: 'boolean' },
+    coverage: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['insurer', 'policyNumber', 'programme', 'from', 'to'],
+        properties: {
+          insurer: OGRN,
+          policyNumber: { type: 'string' },
+          programme,
+          from: DATE,
+          to: DATE,
+        },
+        additionalProperties: false,
+      },
+    },
+  },
+  additionalProperties: false,
+};
+
+const letterBody = {
+  type: 'object',
+  description:
+    'The body of a guarantee letter in the shared format (letterNumber, status, patient, lines, …).',
+  required: ['letterNumber', 'status', 'patient', 'validity', 'amountLimit', 'lines'],
+  properties: {
+    letterNumber: { type: 'string' },
+    status: { enum: ['issued', 'amended', 'revoked'] },
+    patient: { type: 'object' },
+    validity: { type: 'object' },
+    amountLimit: { type: 'integer', minimum: 0 },
+    lines: { type: 'array', items: { type: 'object' } },
+  },
+};
+
+const letterState = {
+  type: 'object',
+  description: 'The current state of a guarantee letter at this node.',
+  required: ['documentId', 'insurer', 'clinic', 'letter'],
+  properties: {
+    documentId: { type: 'string' },
+    createdAt: { type: 'string' },
+    insurer: OGRN,
+    clinic: OGRN,
+    letter: ref('GuaranteeLetterBody'),
+  },
+  additionalProperties: false,
+};
+
+const letterSent = {
+  type: 'object',
+  description: 'The outbox record of the letter sent, and the letter as priced from the price list.',
+  required: ['record', 'letter'],
+  properties: { record: ref('OutboxRecord'), letter: ref('GuaranteeLetterBody') },
+  additionalProperties: false,
+};
+
+const priceListState = {
+  type: 'object',
+  description: 'A received price list and what this node decided on it.',
+  required: ['documentId', 'clinic', 'state', 'priceList'],
+  properties: {
+    documentId: { type: 'string' },
+    clinic: OGRN,
+    state: { enum: ['RECEIVED', 'ACCEPTED', 'CONTESTED'] },
+    priceList: {
+      type: 'object',
+      description: 'The body of the price list in the shared format',
+      required: ['priceListNumber', 'version', 'validity', 'lines'],
+    },
+  },
+  additionalProperties: false,
+};
+
+const actBody = {
+  type: 'object',
+  description:
+    'The body of an expertise act in the shared format (lines with decisions and defect codes, totals).',
+  required: ['actNumber', 'lines'],
+  properties: { actNumber: { type: 'string' }, lines: { type: 'array', items: { type: 'object' } } },
+};
+
+const actDraft = {
+  type: 'object',
+  description: 'The act of an invoice: the automatic check’s draft, as the expert edited it, or as sent.',
+  required: ['invoiceId', 'clinic', 'state', 'act'],
+  properties: {
+    invoiceId: { type: 'string' },
+    clinic: OGRN,
+    state: { enum: ['DRAFT', 'SENT'] },
+    act: ref('ExpertiseActBody'),
+    actDocumentId: { type: 'string' },
+  },
+  additionalProperties: false,
+};
+
+const issueLetter = {
+  type: 'object',
+  required: ['clinic', 'letterNumber', 'patient', 'validity', 'amountLimit', 'services'],
+  properties: {
+    clinic: OGRN,
+    letterNumber: { type: 'string', minLength: 1, maxLength: 64 },
+    patient: {
+      type: 'object',
+      required: ['lastName', 'firstName', 'birthDate', 'sex', 'policyNumber'],
+      properties: { birthDate: DATE },
+    },
+    programme,
+    validity: {
+      type: 'object',
+      required: ['from', 'to'],
+      properties: { from: DATE, to: DATE },
+    },
+    amountLimit: { type: 'integer', minimum: 0 },
+    services: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 200,
+      items: {
+        type: 'object',
+        required: ['serviceCode', 'quantity'],
+        properties: {
+          serviceCode: { type: 'string', maxLength: 32 },
+          quantity: { type: 'integer', minimum: 1 },
+        },
+        additionalProperties: false,
+      },
+    },
+    diagnosis: { type: 'string', maxLength: 16 },
+    reason: { type: 'string', maxLength: 2000 },
+  },
+  additionalProperties: false,
+};
+
+const actEdit = {
+  type: 'object',
+  required: ['lines'],
+  properties: {
+    lines: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['invoiceLineId', 'decision'],
+        properties: {
+          invoiceLineId: { type: 'string', maxLength: 64 },
+          decision: { enum: ['PAID', 'WITHHELD'] },
+          paidAmount: { type: 'integer', minimum: 0 },
+          defectCode: { type: 'string', pattern: '^[0-9]{1,2}(\\.[0-9]{1,2}){1,2}$' },
+          reason: { type: 'string', maxLength: 2000 },
+        },
+        additionalProperties: false,
+      },
+    },
+  },
+  additionalProperties: false,
+};
+
+const numberParam = {
+  name: 'number',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', maxLength: 64 },
+} as const;
+
+export const workflowsApi = {
+  tags: [
+    { name: 'coverage', description: 'Who is covered, from the local roster' },
+    { name: 'guarantee-letters', description: 'Guarantee letters priced from the accepted price list' },
+    { name: 'price-lists', description: 'Received price lists and the decisions on them' },
+    { name: 'expertise-acts', description: 'The automatic invoice check and the expert’s act' },
+  ],
+  schemas: {
+    CoverageAnswer: coverageAnswer,
+    GuaranteeLetterBody: letterBody,
+    LetterState: letterState,
+    LetterList: items(ref('LetterState'), 'The letters of a patient, current state each'),
+    LetterSent: letterSent,
+    PriceListState: priceListState,
+    PriceListList: items(ref('PriceListState'), 'Price lists received from a clinic'),
+    ExpertiseActBody: actBody,
+    ActDraft: actDraft,
+    ActSent: {
+      type: 'object',
+      description: 'The outbox record of the act sent, and the act as sent.',
+      required: ['record', 'act'],
+      properties: { record: ref('OutboxRecord'), act: ref('ExpertiseActBody') },
+      additionalProperties: false,
+    },
+    IssueLetter: issueLetter,
+    ActEdit: actEdit,
+  },
+  paths: {
+    '/v1/coverage': {
+      get: {
+        operationId: 'checkCoverage',
+        tags: ['coverage'],
+        summary:
+          'Is this person covered on this date, by whom and under which programme (from the local roster)',
+        parameters: [
+          { name: 'policy', in: 'query', schema: { type: 'string', minLength: 1, maxLength: 64 } },
+          { name: 'lastName', in: 'query', schema: { type: 'string', maxLength: 100 } },
+          { name: 'firstName', in: 'query', schema: { type: 'string', maxLength: 100 } },
+          { name: 'middleName', in: 'query', schema: { type: 'string', maxLength: 100 } },
+          { name: 'birthDate', in: 'query', schema: DATE },
+          { name: 'date', in: 'query', schema: DATE },
+        ],
+        responses: {
+          '200': json('covered or not, with the covering entries', ref('CoverageAnswer')),
+          ...errors(400, 401),
+        },
+      },
+    },
+    '/v1/guarantee-letters': {
+      get: {
+        operationId: 'listGuaranteeLetters',
+        tags: ['guarantee-letters'],
+        summary: 'Current state of the guarantee letters of a patient',
+        parameters: [
+          {
+            name: 'policy',
+            in: 'query',
+            required: true,
+            schema: { type: 'string', minLength: 1, maxLength: 64 },
+          },
+        ],
+        responses: { '200': json('letters', ref('LetterList')), ...errors(400, 401) },
+      },
+      post: {
+        operationId: 'issueGuaranteeLetter',
+        tags: ['guarantee-letters'],
+        summary: 'Issue a guarantee letter priced from the clinic’s accepted price list',
+        requestBody: jsonBody(ref('IssueLetter')),
+        responses: { '202': json('sent', ref('LetterSent')), ...errors(400, 401, 422) },
+      },
+    },
+    '/v1/guarantee-letters/{number}/amend': {
+      post: {
+        operationId: 'amendGuaranteeLetter',
+        tags: ['guarantee-letters'],
+        summary: 'Send an amended version of a letter issued here',
+        parameters: [numberParam],
+        requestBody: jsonBody(ref('IssueLetter')),
+        responses: { '202': json('amendment sent', ref('LetterSent')), ...errors(400, 401, 404, 422) },
+      },
+    },
+    '/v1/guarantee-letters/{number}/revoke': {
+      post: {
+        operationId: 'revokeGuaranteeLetter',
+        tags: ['guarantee-letters'],
+        summary: 'Revoke a letter issued here',
+        parameters: [numberParam],
+        responses: { '202': json('revocation sent', ref('LetterSent')), ...errors(400, 401, 404, 422) },
+      },
+    },
+    '/v1/price-lists': {
+      get: {
+        operationId: 'listPriceLists',
+        tags: ['price-lists'],
+        summary: 'Price lists received from a clinic and their state',
+        parameters: [{ name: 'clinic', in: 'query', required: true, schema: OGRN }],
+        responses: {
+          '200': json('received price lists and their state', ref('PriceListList')),
+          ...errors(400, 401),
+        },
+      },
+    },
+    '/v1/price-lists/{id}/accept': {
+      post: {
+        operationId: 'acceptPriceList',
+        tags: ['price-lists'],
+        summary: 'Accept a price list: it prices letters and invoice lines of its dates',
+        parameters: [idParam],
+        requestBody: jsonBody(ref('Decision'), false),
+        responses: { '200': json('accepted', ref('PriceListState')), ...errors(400, 401, 404, 409) },
+      },
+    },
+    '/v1/price-lists/{id}/contest': {
+      post: {
+        operationId: 'contestPriceList',
+        tags: ['price-lists'],
+        summary: 'Contest a price list with row errors',
+        parameters: [idParam],
+        requestBody: jsonBody(ref('Rejection')),
+        responses: { '200': json('contested', ref('PriceListState')), ...errors(400, 401, 404, 409) },
+      },
+    },
+    '/v1/expertise-acts/{id}': {
+      get: {
+        operationId: 'getExpertiseAct',
+        tags: ['expertise-acts'],
+        summary: 'The act (draft or sent) of an invoice',
+        parameters: [idParam],
+        responses: { '200': json('the act', ref('ActDraft')), ...errors(400, 401, 404) },
+      },
+      patch: {
+        operationId: 'editExpertiseAct',
+        tags: ['expertise-acts'],
+        summary: 'The expert’s changes to the draft, line by line',
+        parameters: [idParam],
+        requestBody: jsonBody(ref('ActEdit')),
+        responses: { '200': json('the edited draft', ref('ActDraft')), ...errors(400, 401, 404, 409, 422) },
+      },
+    },
+    '/v1/expertise-acts/{id}/send': {
+      post: {
+        operationId: 'sendExpertiseAct',
+        tags: ['expertise-acts'],
+        summary: 'Confirm the act: the invoice is accepted as the act says and the act goes to the clinic',
+        parameters: [idParam],
+        requestBody: jsonBody(
+          {
+            type: 'object',
+            properties: {
+              expert: {
+                type: 'object',
+                required: ['name'],
+                properties: { name: { type: 'string' }, snils: { type: 'string' } },
+              },
+            },
+            additionalProperties: false,
+          },
+          false,
+        ),
+        responses: {
+          '202': json('confirmed and sent to the clinic', ref('ActSent')),
+          ...errors(400, 401, 404, 409, 422),
+        },
+      },
+    },
+  },
+} as const satisfies OpenApiFragment;
