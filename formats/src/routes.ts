@@ -46,8 +46,8 @@ const ROLE_NAMES = new Set<string>(['insurer', 'clinic', 'assistance', 'associat
 
 /** Checks a routes list given with a format proposal; answers the pointer-and-rule of the first fault. */
 export function routesFault(value: unknown): { pointer: string; rule: string } | undefined {
-  if (!Array.isArray(value) || value.length === 0 || value.length > 16)
-    return { pointer: '/routes', rule: 'must be a list of 1 to 16 [fromRole, toRole] pairs' };
+  if (!Array.isArray(value) || value.length === 0 || value.length > 64)
+    return { pointer: '/routes', rule: 'must be a list of 1 to 64 [fromRole, toRole] pairs' };
   for (const [i, r] of value.entries()) {
     if (!Array.isArray(r) || r.length !== 2)
       return { pointer: `/routes/${i}`, rule: 'must be a [fromRole, toRole] pair' };

@@ -7,6 +7,7 @@ import { pino, type Logger } from 'pino';
 import {
   bundledSchemaText,
   createRng,
+  defaultRoutes,
   DOCUMENT_TYPES,
   generateOgrn,
   type FieldError,
@@ -287,8 +288,14 @@ async function bootstrap(
   for (const type of DOCUMENT_TYPES) {
     const schemaText = bundledSchemaText(type, '1');
     const schemaHash = createHash('sha256').update(schemaText).digest('hex');
+    // A lone node has nobody of the other role to send to: the sandbox's formats also route every document of this
+    // node's role to the sandbox association, so each send can be tried (routes are voted with a version).
+    const routes =
+      type === 'reply'
+        ? defaultRoutes(type)
+        : [...defaultRoutes(type), [config.participant.role, 'association']];
     await association.submit('formats:propose', [
-      JSON.stringify({ type, version: '1', schemaText, schemaHash, effectiveFrom: today }),
+      JSON.stringify({ type, version: '1', schemaText, schemaHash, effectiveFrom: today, routes }),
     ]);
     await association.submit('formats:vote', [type, '1', 'yes']);
   }
