@@ -176,6 +176,7 @@ function faultSuite(consensus: 'raft' | 'bft'): void {
       it('resumes inside a block of many transactions after exactly the checkpointed one', async () => {
         const insurer = net.get('insurer1');
         const insurer2 = net.get('insurer2');
+        const clinic = net.get('clinic1');
         const ct = new Uint8Array(Buffer.alloc(512, 7));
         const hash = createHash('sha256').update(ct).digest('hex');
         const from = await (insurer.ledger as FabricLedger).height();
@@ -191,7 +192,7 @@ function faultSuite(consensus: 'raft' | 'bft'): void {
                 JSON.stringify({
                   messageId,
                   sender: insurer.id,
-                  addressee: insurer2.id,
+                  addressee: clinic.id,
                   documentType: 'insured-list',
                   formatVersion: '1',
                   ciphertextHash: hash,
@@ -200,7 +201,7 @@ function faultSuite(consensus: 'raft' | 'bft'): void {
                 }),
               ],
               { ciphertext: ct },
-              { endorsingOrganizations: ['Insurer1MSP', 'Insurer2MSP'] },
+              { endorsingOrganizations: ['Insurer1MSP', 'ClinicHostMSP'] },
             ),
           ),
         );
