@@ -45,7 +45,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Refusals that a peer lagging a block behind gives for state just committed elsewhere. */
 const STALE_READ =
-  /_NOT_FOUND$|^ENDORSEMENT_FAILED$|^IDENTITY_UNKNOWN$|^ADDRESSEE_UNKNOWN$|^FORMAT_NOT_ACTIVE$|^VOTE_NO_RULES$/;
+  /_NOT_FOUND$|^ENDORSEMENT_FAILED$|^IDENTITY_UNKNOWN$|^ADDRESSEE_UNKNOWN$|^FORMAT_NOT_ACTIVE$|^VOTE_NO_RULES$|^PURGE_NOT_FINAL$/;
 const STALE_READ_RETRIES = [150, 400];
 
 export class FabricLedger implements LedgerClient {
