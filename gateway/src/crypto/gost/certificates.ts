@@ -1,0 +1,254 @@
+// X.509 certificates with GOST R 34.10-2012 256-bit keys, built and checked with @peculiar/asn1-x509 (the DER) and
+// the GOST primitives (the signatures): @peculiar/x509 itself signs only through WebCrypto, which has no GOST.
+// @peculiar/x509 resolves its services through tsyringe, which needs the reflect polyfill loaded first.
+import 'reflect-metadata';
+import { createHash, randomBytes } from 'node:crypto';
+import { AsnConvert, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes, OctetString } from '@peculiar/asn1-schema';
+import {
+  AlgorithmIdentifier,
+  AuthorityKeyIdentifier,
+  BasicConstraints,
+  Certificate,
+  Extension,
+  Extensions,
+  KeyIdentifier,
+  KeyUsage,
+  KeyUsageFlags,
+  Name,
+  SubjectKeyIdentifier,
+  SubjectPublicKeyInfo,
+  TBSCertificate,
+  Validity,
+  Version,
+} from '@peculiar/asn1-x509';
+import { Name as NameText } from '@peculiar/x509';
+import { gostSign, gostVerify } from './primitives.js';
+import { OID } from './oids.js';
+
+/** GOST key parameters as RFC 9215 writes them: the curve, then the digest. */
+@AsnType({ type: AsnTypeTypes.Sequence })
+class GostKeyParameters {
+  @AsnProp({ type: AsnPropTypes.ObjectIdentifier }) publicKeyParamSet = '';
+  @AsnProp({ type: AsnPropTypes.ObjectIdentifier, optional: true }) digestParamSet?: string;
+}
+
+export interface GostCertificate {
+  der: Uint8Array;
+  subject: string;
+  issuer: string;
+  subjectDer: Uint8Array;
+  issuerDer: Uint8Array;
+  serialHex: string;
+  notBefore: Date;
+  notAfter: Date;
+  isCA: boolean;
+  /** 64 bytes x ‖ y little-endian. */
+  publicKey: Uint8Array;
+  tbs: Uint8Array;
+  signature: Uint8Array;
+  /** SHA-256 hex of the DER: how the directory names a certificate. */
+  fingerprint: string;
+  parsed: Certificate;
+}
+
+export class CertificateFormatError extends Error {}
+
+const buf = (x: ArrayBuffer | Uint8Array) => new Uint8Array(x instanceof Uint8Array ? x : new Uint8Array(x));
+
+export function fingerprintOf(der: Uint8Array): string {
+  return createHash('sha256').update(der).digest('hex');
+}
+
+export function toPem(der: Uint8Array, label = 'CERTIFICATE'): string {
+  const b64 = Buffer.from(der)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
+  return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
+}
+
+/** DER from PEM or from base64 of the DER (the directory's form). */
+export function derOf(text: string): Uint8Array {
+  const b64 = text.replace(/-----(BEGIN|END) [A-Z0-9 ]+-----/g, '').replace(/\s+/g, '');
+  return new Uint8Array(Buffer.from(b64, 'base64'));
+}
+
+function gostSpki(publicKey: Uint8Array): SubjectPublicKeyInfo {
+  const params = new GostKeyParameters();
+  params.publicKeyParamSet = OID.cryptoProA;
+  params.digestParamSet = OID.streebog256;
+  return new SubjectPublicKeyInfo({
+    algorithm: new AlgorithmIdentifier({
+      algorithm: OID.gost2012_256Key,
+      parameters: AsnConvert.serialize(params),
+    }),
+    subjectPublicKey: AsnConvert.serialize(new OctetString(publicKey)),
+  });
+}
+
+/** The key identifier of RFC 5280 §4.2.1.2 method 1 (SHA-1 of the key bits): only a name, never trusted. */
+function keyIdOf(publicKey: Uint8Array): Uint8Array {
+  return createHash('sha1').update(publicKey).digest();
+}
+
+export interface IssueParams {
+  subject: string;
+  publicKey: Uint8Array;
+  /** The issuer's certificate; omitted for a self-signed root. */
+  issuer?: GostCertificate;
+  issuerPrivateKey: Uint8Array;
+  notBefore: Date;
+  notAfter: Date;
+  ca: boolean;
+}
+
+export function issueCertificate(p: IssueParams): GostCertificate {
+  const subjectName = AsnConvert.parse(new NameText(p.subject).toArrayBuffer(), Name);
+  const issuerName = p.issuer ? AsnConvert.parse(p.issuer.subjectDer, Name) : subjectName;
+  const issuerKey = p.issuer ? p.issuer.publicKey : p.publicKey;
+  const serial = randomBytes(16);
+  serial[0] &= 0x7f;
+  const ext = (extnID: string, critical: boolean, value: unknown) =>
+    new Extension({ extnID, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
+  const tbs = new TBSCertificate({
+    version: Version.v3,
+    serialNumber: serial.buffer.slice(
+      serial.byteOffset,
+      serial.byteOffset + serial.byteLength,
+    ) as ArrayBuffer,
+    signature: new AlgorithmIdentifier({ algorithm: OID.gost2012_256Signature }),
+    issuer: issuerName,
+    validity: new Validity({ notBefore: p.notBefore, notAfter: p.notAfter }),
+    subject: subjectName,
+    subjectPublicKeyInfo: gostSpki(p.publicKey),
+    extensions: new Extensions([
+      ext(OID.basicConstraints, true, new BasicConstraints({ cA: p.ca })),
+      ext(
+        OID.keyUsage,
+        true,
+        new KeyUsage(
+          p.ca
+            ? KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign
+            : KeyUsageFlags.digitalSignature | KeyUsageFlags.nonRepudiation,
+        ),
+      ),
+      ext(OID.subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyIdOf(p.publicKey))),
+      ext(
+        OID.authorityKeyIdentifier,
+        false,
+        new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(keyIdOf(issuerKey)) }),
+      ),
+    ]),
+  });
+  const tbsDer = buf(AsnConvert.serialize(tbs));
+  const signature = gostSign(p.issuerPrivateKey, tbsDer);
+  const cert = new Certificate({
+    tbsCertificate: tbs,
+    signatureAlgorithm: new AlgorithmIdentifier({ algorithm: OID.gost2012_256Signature }),
+    signatureValue: signature.buffer.slice(
+      signature.byteOffset,
+      signature.byteOffset + signature.byteLength,
+    ) as ArrayBuffer,
+  });
+  return parseCertificate(buf(AsnConvert.serialize(cert)));
+}
+
+/** Parses a certificate and insists on a GOST R 34.10-2012 256-bit key on the CryptoPro-A curve. */
+export function parseCertificate(der: Uint8Array): GostCertificate {
+  let c: Certificate;
+  try {
+    c = AsnConvert.parse(der, Certificate);
+  } catch {
+    throw new CertificateFormatError('is not a DER X.509 certificate');
+  }
+  const tbs = c.tbsCertificate;
+  const spki = tbs.subjectPublicKeyInfo;
+  if (spki.algorithm.algorithm !== OID.gost2012_256Key) {
+    throw new CertificateFormatError(
+      `has a ${spki.algorithm.algorithm} key, not GOST R 34.10-2012 256-bit (${OID.gost2012_256Key})`,
+    );
+  }
+  let curve = '';
+  try {
+    curve = AsnConvert.parse(
+      spki.algorithm.parameters ?? new ArrayBuffer(0),
+      GostKeyParameters,
+    ).publicKeyParamSet;
+  } catch {
+    throw new CertificateFormatError('has no readable GOST key parameters');
+  }
+  if (curve !== OID.cryptoProA) {
+    throw new CertificateFormatError(`uses curve ${curve}; dmsnet accepts CryptoPro-A (${OID.cryptoProA})`);
+  }
+  let publicKey: Uint8Array;
+  try {
+    publicKey = buf(AsnConvert.parse(spki.subjectPublicKey, OctetString).buffer);
+  } catch {
+    throw new CertificateFormatError('has an unreadable public key');
+  }
+  if (publicKey.length !== 64) throw new CertificateFormatError('has a public key that is not 64 bytes');
+  if (c.signatureAlgorithm.algorithm !== OID.gost2012_256Signature) {
+    throw new CertificateFormatError(
+      `is signed with ${c.signatureAlgorithm.algorithm}, not GOST R 34.10-2012`,
+    );
+  }
+  const bc = tbs.extensions?.find((e) => e.extnID === OID.basicConstraints);
+  const isCA = bc ? AsnConvert.parse(bc.extnValue.buffer, BasicConstraints).cA : false;
+  const subjectDer = buf(AsnConvert.serialize(tbs.subject));
+  const issuerDer = buf(AsnConvert.serialize(tbs.issuer));
+  return {
+    der,
+    subject: new NameText(subjectDer).toString(),
+    issuer: new NameText(issuerDer).toString(),
+    subjectDer,
+    issuerDer,
+    serialHex: Buffer.from(tbs.serialNumber).toString('hex'),
+    notBefore: tbs.validity.notBefore.getTime(),
+    notAfter: tbs.validity.notAfter.getTime(),
+    isCA,
+    publicKey,
+    tbs: buf(c.tbsCertificateRaw ?? AsnConvert.serialize(tbs)),
+    signature: buf(c.signatureValue),
+    fingerprint: fingerprintOf(der),
+    parsed: c,
+  };
+}
+
+export function isSignedBy(cert: GostCertificate, issuer: GostCertificate): boolean {
+  return (
+    Buffer.compare(cert.issuerDer, issuer.subjectDer) === 0 &&
+    gostVerify(issuer.publicKey, cert.signature, cert.tbs)
+  );
+}
+
+/** PKCS#8 of a GOST private key (32 bytes little-endian in an OCTET STRING), the form OpenSSL's engine reads. */
+export function privateKeyPkcs8Pem(privateKey: Uint8Array): string {
+  const params = new GostKeyParameters();
+  params.publicKeyParamSet = OID.cryptoProA;
+  params.digestParamSet = OID.streebog256;
+  const alg = buf(
+    AsnConvert.serialize(
+      new AlgorithmIdentifier({ algorithm: OID.gost2012_256Key, parameters: AsnConvert.serialize(params) }),
+    ),
+  );
+  const inner = buf(AsnConvert.serialize(new OctetString(privateKey)));
+  const der = derSequence([Uint8Array.from([0x02, 0x01, 0x00]), alg, derTlv(0x04, inner)]);
+  return toPem(der, 'PRIVATE KEY');
+}
+
+export function derTlv(tag: number, content: Uint8Array): Uint8Array {
+  const n = content.length;
+  const len =
+    n < 0x80
+      ? [n]
+      : n < 0x100
+        ? [0x81, n]
+        : n < 0x10000
+          ? [0x82, n >> 8, n & 0xff]
+          : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
+  return Uint8Array.from([tag, ...len, ...content]);
+}
+
+export function derSequence(parts: Uint8Array[]): Uint8Array {
+  return derTlv(0x30, Buffer.concat(parts));
+}
