@@ -3,7 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { pino, type Logger } from 'pino';
 import { DmsnetError, type FieldError } from '../../../formats/src/errors.js';
-import { storeKeyOf, type ParticipantKeys } from '../crypto/index.js';
+import { GostKeyFileSigner, storeKeyOf, type ParticipantKeys, type Signer } from '../crypto/index.js';
 import type { LedgerClient } from '../ledger/types.js';
 import { GatewayStore } from '../store/store.js';
 import type { NodeContext } from './context.js';
@@ -34,6 +34,11 @@ export interface GatewayNodeOptions {
   ledger: LedgerClient;
   keys: ParticipantKeys;
   keyVersion: number;
+  /**
+   * Signs for the gost2012-256 profile; by default the GOST key of the key file. A PKCS#11 token or a certified crypto
+   * provider plugs in here (decision record 0014).
+   */
+  gostSigner?: Signer;
   logger?: Logger;
   /** Lets whenIdle() know how far the follower must get; the embedded ledger provides it. */
   ledgerHeight?: () => bigint | Promise<bigint>;
@@ -77,6 +82,15 @@ export class GatewayNode {
       ledger: options.ledger,
       keys: options.keys,
       keyVersion: options.keyVersion,
+      gostSigner:
+        options.gostSigner ??
+        (options.keys.gost
+          ? new GostKeyFileSigner(
+              options.keys.gost.privateKey,
+              options.keys.gost.certificate,
+              options.keys.gost.chain,
+            )
+          : undefined),
       store,
       log,
       directory: this.directory,

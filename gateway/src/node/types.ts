@@ -92,6 +92,16 @@ export interface DocumentView {
   trail: TrailEntry[];
 }
 
+/** A participant's signature profile as the directory records it (chaincode/src/model.ts). */
+export interface SignatureProfileView {
+  profile: 'ed25519' | 'gost2012-256';
+  certificate?: string;
+  fingerprint?: string;
+  notAfter?: string;
+  validFrom: string;
+  txId: string;
+}
+
 export interface Participant {
   id: string;
   role: string;
@@ -99,6 +109,8 @@ export interface Participant {
   status: string;
   inn?: string;
   keys: Array<{ version: number; x25519: string; ed25519: string; validFrom?: string }>;
+  signature?: SignatureProfileView;
+  signatureTrail?: SignatureProfileView[];
   /** Fabric identities; the first names the participant's home organisation. */
   identities?: Array<{ mspId: string; kind: string }>;
   [k: string]: unknown;

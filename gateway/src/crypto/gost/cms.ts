@@ -158,15 +158,15 @@ export interface CmsVerified {
 
 const fail = (code: string, message: string) => new CryptoError(code, message);
 
-/**
- * Verifies a detached GOST signature over `content`: the signed attributes and their signature, the certificate chain
- * to a trusted root, every certificate's validity at the signing time. Codes: CMS_MALFORMED, SIGNATURE_INVALID,
- * CERT_UNTRUSTED, CERT_EXPIRED.
- */
-export function verifyCms(p: CmsVerifyParams): CmsVerified {
+/** The one SignerInfo of a detached SignedData and the signer's certificate carried in it. */
+function readSignedData(signature: Uint8Array): {
+  si: SignerInfo;
+  signer: GostCertificate;
+  carried: GostCertificate[];
+} {
   let signed: SignedData;
   try {
-    const ci = AsnConvert.parse(p.signature, ContentInfo);
+    const ci = AsnConvert.parse(signature, ContentInfo);
     if (ci.contentType !== OID.signedData) throw new Error('not SignedData');
     signed = AsnConvert.parse(ci.content, SignedData);
   } catch {
@@ -193,6 +193,21 @@ export function verifyCms(p: CmsVerifyParams): CmsVerified {
       : si.sid.subjectKeyIdentifier !== undefined,
   );
   if (!signer) throw fail('CMS_MALFORMED', "the signature does not carry its signer's GOST certificate");
+  return { si, signer, carried };
+}
+
+/** The SHA-256 fingerprint of the certificate a CMS signature names as its signer (nothing verified). */
+export function signerFingerprintOf(signature: Uint8Array): string {
+  return readSignedData(signature).signer.fingerprint;
+}
+
+/**
+ * Verifies a detached GOST signature over `content`: the signed attributes and their signature, the certificate chain
+ * to a trusted root, every certificate's validity at the signing time. Codes: CMS_MALFORMED, SIGNATURE_INVALID,
+ * CERT_UNTRUSTED, CERT_EXPIRED.
+ */
+export function verifyCms(p: CmsVerifyParams): CmsVerified {
+  const { si, signer, carried } = readSignedData(p.signature);
   if (si.digestAlgorithm.algorithm !== OID.streebog256) {
     throw fail('CMS_MALFORMED', `digest ${si.digestAlgorithm.algorithm} is not Streebog-256`);
   }

@@ -18,5 +18,12 @@ export {
   type GostCertificate,
   type IssueParams,
 } from './certificates.js';
-export { signCms, verifyCms, type CmsSignParams, type CmsVerifyParams, type CmsVerified } from './cms.js';
+export {
+  signCms,
+  verifyCms,
+  signerFingerprintOf,
+  type CmsSignParams,
+  type CmsVerifyParams,
+  type CmsVerified,
+} from './cms.js';
 export { OID } from './oids.js';
