@@ -4,6 +4,8 @@ import { mkdir } from 'node:fs/promises';
 import { pino, type Logger } from 'pino';
 import { DmsnetError, type FieldError } from '../../../formats/src/errors.js';
 import { GostKeyFileSigner, storeKeyOf, type ParticipantKeys, type Signer } from '../crypto/index.js';
+import { carriedCertificates, verifyCms } from '../crypto/gost/index.js';
+import { canonicalJson } from '../../../formats/src/canonical.js';
 import type { LedgerClient } from '../ledger/types.js';
 import { GatewayStore } from '../store/store.js';
 import type { NodeContext } from './context.js';
@@ -23,6 +25,7 @@ import type {
   OutboxRecord,
   Page,
   Participant,
+  SignatureExport,
   TrailEntry,
 } from './types.js';
 
@@ -268,6 +271,38 @@ export class GatewayNode {
       }
     }
     return { direction: out ? 'out' : 'in', document, record, envelope, status: record.status, trail };
+  }
+
+  /**
+   * A GOST-signed document as other e-document tools take it: the canonical bytes that were signed, the detached
+   * CMS, and the signer's certificate chain (signer first, the trusted root last). An Ed25519-signed document has
+   * no CMS to export (NO_CMS_SIGNATURE).
+   */
+  async exportSignature(id: string): Promise<SignatureExport> {
+    const view = await this.getDocument(id);
+    const sig = await this.store.get<{ profile: string; bytes: string }>(
+      view.direction === 'out' ? S.outboxSig : S.inboxSig,
+      id,
+    );
+    if (!sig || sig.profile !== 'gost2012-256' || !view.document) {
+      throw new DmsnetError(
+        'NO_CMS_SIGNATURE',
+        `document ${id} is signed with Ed25519 (its sender's profile), which has no CMS signature to export`,
+      );
+    }
+    const doc = view.document as { header: unknown; body: unknown };
+    const canonical = Buffer.from(canonicalJson({ header: doc.header, body: doc.body }), 'utf8');
+    const signature = new Uint8Array(Buffer.from(sig.bytes, 'base64'));
+    let chain: Uint8Array[];
+    try {
+      chain = verifyCms({ signature, content: canonical, trustedRoots: await this.directory.trustedRoots() }).chain.map(
+        (c) => c.der,
+      );
+    } catch {
+      // No longer verifiable here (a root withdrawn since): the certificates the signature carries still go out.
+      chain = carriedCertificates(signature);
+    }
+    return { messageId: id, profile: 'gost2012-256', canonical, signature, chain };
   }
 
   async participants(q: { limit?: number; cursor?: string }): Promise<Page<Participant>> {

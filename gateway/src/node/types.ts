@@ -92,6 +92,17 @@ export interface DocumentView {
   trail: TrailEntry[];
 }
 
+export interface SignatureExport {
+  messageId: string;
+  profile: 'gost2012-256';
+  /** The exact bytes that were signed (RFC 8785 canonical JSON of {header, body}, UTF-8). */
+  canonical: Uint8Array;
+  /** DER CMS SignedData, detached. */
+  signature: Uint8Array;
+  /** DER certificates: the signer's first, the trusted root last. */
+  chain: Uint8Array[];
+}
+
 /** A participant's signature profile as the directory records it (chaincode/src/model.ts). */
 export interface SignatureProfileView {
   profile: 'ed25519' | 'gost2012-256';

@@ -196,6 +196,12 @@ function readSignedData(signature: Uint8Array): {
   return { si, signer, carried };
 }
 
+/** The GOST certificates a CMS signature carries, signer first (nothing verified). */
+export function carriedCertificates(signature: Uint8Array): Uint8Array[] {
+  const { signer, carried } = readSignedData(signature);
+  return [signer, ...carried.filter((c) => c !== signer)].map((c) => c.der);
+}
+
 /** The SHA-256 fingerprint of the certificate a CMS signature names as its signer (nothing verified). */
 export function signerFingerprintOf(signature: Uint8Array): string {
   return readSignedData(signature).signer.fingerprint;

@@ -22,6 +22,7 @@ export {
   signCms,
   verifyCms,
   signerFingerprintOf,
+  carriedCertificates,
   type CmsSignParams,
   type CmsVerifyParams,
   type CmsVerified,
