@@ -5,6 +5,7 @@ import type { NodeRole } from './config.js';
 import { initNode } from './init.js';
 import { checkNode, startNode } from './node.js';
 import { checkImport, findMapping, listMappings } from './import-file.js';
+import { exportDocument } from './export.js';
 import { reportText } from '../../gateway/src/adapters/index.js';
 
 const program = new Command('dmsnet-node').description('Set up, check and run a dmsnet gateway node');
@@ -51,6 +52,19 @@ program.command('start <dir>').action(async (dir: string) => {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 });
+
+program
+  .command('export <id>')
+  .description(
+    'write a GOST-signed document as e-document tools check it: the canonical bytes, the detached .sig and the ' +
+      "signer's certificate chain (asks the running node)",
+  )
+  .requiredOption('--dir <dir>', 'where to write the files')
+  .option('--node <dir>', 'the node directory (its config names the API port and token)', '.')
+  .action(async (id: string, o: { dir: string; node: string }) => {
+    const files = await exportDocument({ id, out: o.dir, node: o.node });
+    for (const [what, file] of Object.entries(files)) process.stdout.write(`${what}\t${file}\n`);
+  });
 
 program
   .command('mappings')

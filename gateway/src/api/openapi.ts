@@ -193,6 +193,31 @@ export const openApiDocument = {
         },
       },
     },
+    '/v1/documents/{id}/signature': {
+      get: {
+        summary:
+          'The detached CMS signature (DER, GOST R 34.10-2012, CAdES-BES) over the document’s canonical bytes, for ' +
+          'any e-document tool; an Ed25519-signed document has none (409 NO_CMS_SIGNATURE)',
+        parameters: [idParam],
+        responses: {
+          '200': {
+            description: 'the .sig file',
+            content: { 'application/pkcs7-signature': { schema: { type: 'string', format: 'binary' } } },
+          },
+          '410': ok('purged'),
+          ...errors(401, 404, 409),
+        },
+      },
+    },
+    '/v1/documents/{id}/signature/export': {
+      get: {
+        summary:
+          'Everything an e-document tool needs to check the signature: the canonical bytes, the .sig and the ' +
+          'signer’s certificate chain (PEM, signer first, trusted root last), as JSON with base64 bytes',
+        parameters: [idParam],
+        responses: { '200': ok('the export'), '410': ok('purged'), ...errors(401, 404, 409) },
+      },
+    },
     '/v1/documents/{id}/purge': {
       post: {
         summary: 'Destroy this node’s copies of a document (and, as its addressee, the ledger’s ciphertext)',

@@ -295,9 +295,11 @@ export class GatewayNode {
     const signature = new Uint8Array(Buffer.from(sig.bytes, 'base64'));
     let chain: Uint8Array[];
     try {
-      chain = verifyCms({ signature, content: canonical, trustedRoots: await this.directory.trustedRoots() }).chain.map(
-        (c) => c.der,
-      );
+      chain = verifyCms({
+        signature,
+        content: canonical,
+        trustedRoots: await this.directory.trustedRoots(),
+      }).chain.map((c) => c.der);
     } catch {
       // No longer verifiable here (a root withdrawn since): the certificates the signature carries still go out.
       chain = carriedCertificates(signature);
