@@ -63,9 +63,14 @@ describe('GOST CMS signatures', () => {
         expect(r.status, r.stderr).to.equal(0);
         expect(r.stderr).to.match(/Verification successful/);
       }
-      expect(verifyCms({ signature: sig, content, trustedRoots: [ca.cert] }).signer.fingerprint).to.equal(
-        clinic.cert.fingerprint,
-      );
+      // Twice on the same bytes: verification must leave the caller's buffer as it was.
+      const copy = Buffer.from(sig);
+      for (let n = 0; n < 2; n++) {
+        expect(verifyCms({ signature: sig, content, trustedRoots: [ca.cert] }).signer.fingerprint).to.equal(
+          clinic.cert.fingerprint,
+        );
+      }
+      expect(copy.equals(Buffer.from(sig))).to.be.true;
     }
   });
 

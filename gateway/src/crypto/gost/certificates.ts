@@ -153,8 +153,22 @@ export function issueCertificate(p: IssueParams): GostCertificate {
   return parseCertificate(buf(AsnConvert.serialize(cert)));
 }
 
+/** Parsed certificates by fingerprint: a certificate never changes, and parsing one costs milliseconds. */
+const parsedCache = new Map<string, GostCertificate>();
+const PARSED_CACHE_MAX = 1000;
+
 /** Parses a certificate and insists on a GOST R 34.10-2012 256-bit key on the CryptoPro-A curve. */
 export function parseCertificate(der: Uint8Array): GostCertificate {
+  const fp = fingerprintOf(der);
+  const hit = parsedCache.get(fp);
+  if (hit) return hit;
+  const parsed = parseUncached(Uint8Array.from(der), fp);
+  if (parsedCache.size >= PARSED_CACHE_MAX) parsedCache.delete(parsedCache.keys().next().value as string);
+  parsedCache.set(fp, parsed);
+  return parsed;
+}
+
+function parseUncached(der: Uint8Array, fingerprint: string): GostCertificate {
   let c: Certificate;
   try {
     c = AsnConvert.parse(der, Certificate);
@@ -209,16 +223,24 @@ export function parseCertificate(der: Uint8Array): GostCertificate {
     publicKey,
     tbs: buf(c.tbsCertificateRaw ?? AsnConvert.serialize(tbs)),
     signature: buf(c.signatureValue),
-    fingerprint: fingerprintOf(der),
+    fingerprint,
     parsed: c,
   };
 }
 
+/** Links already verified (certificate > issuer fingerprints): a signature on a certificate never changes. */
+const verifiedLinks = new Set<string>();
+
 export function isSignedBy(cert: GostCertificate, issuer: GostCertificate): boolean {
-  return (
-    Buffer.compare(cert.issuerDer, issuer.subjectDer) === 0 &&
-    gostVerify(issuer.publicKey, cert.signature, cert.tbs)
-  );
+  if (Buffer.compare(cert.issuerDer, issuer.subjectDer) !== 0) return false;
+  const link = `${cert.fingerprint}>${issuer.fingerprint}`;
+  if (verifiedLinks.has(link)) return true;
+  const ok = gostVerify(issuer.publicKey, cert.signature, cert.tbs);
+  if (ok) {
+    if (verifiedLinks.size >= PARSED_CACHE_MAX) verifiedLinks.clear();
+    verifiedLinks.add(link);
+  }
+  return ok;
 }
 
 /** PKCS#8 of a GOST private key (32 bytes little-endian in an OCTET STRING), the form OpenSSL's engine reads. */
@@ -246,7 +268,7 @@ export function derTlv(tag: number, content: Uint8Array): Uint8Array {
         : n < 0x10000
           ? [0x82, n >> 8, n & 0xff]
           : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
-  return Uint8Array.from([tag, ...len, ...content]);
+  return Buffer.concat([Uint8Array.from([tag, ...len]), content]);
 }
 
 export function derSequence(parts: Uint8Array[]): Uint8Array {

@@ -10,23 +10,11 @@ import {
   AsnTypeTypes,
   OctetString,
 } from '@peculiar/asn1-schema';
-import {
-  Attribute,
-  CertificateChoices,
-  CertificateSet,
-  ContentInfo,
-  DigestAlgorithmIdentifiers,
-  EncapsulatedContentInfo,
-  IssuerAndSerialNumber,
-  SignedData,
-  SignerIdentifier,
-  SignerInfo,
-  SignerInfos,
-} from '@peculiar/asn1-cms';
+import { Attribute, IssuerAndSerialNumber, SignerInfo } from '@peculiar/asn1-cms';
 import { AlgorithmIdentifier, GeneralName, GeneralNames, Name, Time } from '@peculiar/asn1-x509';
 import { CryptoError } from '../errors.js';
-import { isSignedBy, parseCertificate, type GostCertificate } from './certificates.js';
-import { signedAttributesOf } from './der.js';
+import { derSequence, derTlv, isSignedBy, parseCertificate, type GostCertificate } from './certificates.js';
+import { childrenOf, readTlv } from './der.js';
 import { OID } from './oids.js';
 import { gostSign, gostVerify, streebog256 } from './primitives.js';
 
@@ -76,70 +64,110 @@ export interface CmsSignParams {
   signingTime?: Date;
 }
 
-export function signCms(p: CmsSignParams): Uint8Array {
-  const cert = p.certificate;
-  const streebog = new AlgorithmIdentifier({ algorithm: OID.streebog256 });
+const SIGNED_DATA_OID = u8(oidValue(OID.signedData));
+
+/** What never changes for one signer: its identifier, its signing-certificate-v2 attribute and the certificates. */
+interface SignerConstants {
+  sid: Uint8Array;
+  signingCertificate: Uint8Array;
+  certificates: Uint8Array;
+}
+const constants = new WeakMap<GostCertificate, SignerConstants>();
+
+const STREEBOG_ALG = u8(AsnConvert.serialize(new AlgorithmIdentifier({ algorithm: OID.streebog256 })));
+const GOST_KEY_ALG = u8(AsnConvert.serialize(new AlgorithmIdentifier({ algorithm: OID.gost2012_256Key })));
+const CONTENT_TYPE_ATTR = u8(
+  AsnConvert.serialize(new Attribute({ attrType: OID.contentType, attrValues: [oidValue(OID.data)] })),
+);
+const oidDer = (oid: string) => u8(oidValue(oid));
+const MESSAGE_DIGEST_OID = oidDer(OID.messageDigest);
+const SIGNING_TIME_OID = oidDer(OID.signingTime);
+const ENCAP_DATA = derSequence([oidDer(OID.data)]);
+
+function signerConstants(cert: GostCertificate, chain: GostCertificate[]): SignerConstants {
+  const hit = chain.length === 0 ? constants.get(cert) : undefined;
+  if (hit) return hit;
   const issuerSerial = new IssuerSerial();
   issuerSerial.issuer = new GeneralNames([
     new GeneralName({ directoryName: AsnConvert.parse(cert.issuerDer, Name) }),
   ]);
   issuerSerial.serialNumber = ab(Buffer.from(cert.serialHex, 'hex'));
   const essId = new EssCertIdV2();
-  essId.hashAlgorithm = streebog;
+  essId.hashAlgorithm = new AlgorithmIdentifier({ algorithm: OID.streebog256 });
   essId.certHash = new OctetString(streebog256(cert.der));
   essId.issuerSerial = issuerSerial;
   const signingCert = new SigningCertificateV2();
   signingCert.certs = new EssCertIdV2s([essId]);
-  const attrs = [
-    new Attribute({ attrType: OID.contentType, attrValues: [oidValue(OID.data)] }),
-    new Attribute({
-      attrType: OID.signingTime,
-      attrValues: [AsnConvert.serialize(new Time(p.signingTime ?? new Date()))],
-    }),
-    new Attribute({
-      attrType: OID.messageDigest,
-      attrValues: [AsnConvert.serialize(new OctetString(streebog256(p.content)))],
-    }),
-    new Attribute({ attrType: OID.signingCertificateV2, attrValues: [AsnConvert.serialize(signingCert)] }),
-  ];
-  // The signature covers the DER SET OF the attributes (RFC 5652 §5.4), sorted as DER wants a SET.
-  const encoded = attrs.map((a) => u8(AsnConvert.serialize(a))).sort((a, b) => Buffer.compare(a, b));
-  const sorted = encoded.map((e) => AsnConvert.parse(e, Attribute));
-  const signedSet = derSet(encoded);
-  const signerInfo = new SignerInfo({
-    version: 1,
-    sid: new SignerIdentifier({
-      issuerAndSerialNumber: new IssuerAndSerialNumber({
-        issuer: AsnConvert.parse(cert.issuerDer, Name),
-        serialNumber: ab(Buffer.from(cert.serialHex, 'hex')),
-      }),
-    }),
-    digestAlgorithm: streebog,
-    signedAttrs: sorted,
-    signatureAlgorithm: new AlgorithmIdentifier({ algorithm: OID.gost2012_256Key }),
-    signature: new OctetString(gostSign(p.privateKey, signedSet)),
-  });
-  const signed = new SignedData({
-    version: 1,
-    digestAlgorithms: new DigestAlgorithmIdentifiers([streebog]),
-    encapContentInfo: new EncapsulatedContentInfo({ eContentType: OID.data }),
-    certificates: new CertificateSet(
-      [cert, ...(p.chain ?? [])].map((c) => new CertificateChoices({ certificate: c.parsed })),
+  const c: SignerConstants = {
+    sid: u8(
+      AsnConvert.serialize(
+        new IssuerAndSerialNumber({
+          issuer: AsnConvert.parse(cert.issuerDer, Name),
+          serialNumber: ab(Buffer.from(cert.serialHex, 'hex')),
+        }),
+      ),
     ),
-    signerInfos: new SignerInfos([signerInfo]),
-  });
-  return u8(
-    AsnConvert.serialize(
-      new ContentInfo({ contentType: OID.signedData, content: AsnConvert.serialize(signed) }),
+    signingCertificate: u8(
+      AsnConvert.serialize(
+        new Attribute({
+          attrType: OID.signingCertificateV2,
+          attrValues: [AsnConvert.serialize(signingCert)],
+        }),
+      ),
     ),
-  );
+    // The certificates as issued, not re-encoded: their signatures cover exactly these bytes.
+    certificates: derTlv(0xa0, Buffer.concat([cert.der, ...chain.map((x) => x.der)])),
+  };
+  if (chain.length === 0) constants.set(cert, c);
+  return c;
 }
 
-function derSet(items: Uint8Array[]): Uint8Array {
-  const body = Buffer.concat(items);
-  const n = body.length;
-  const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff];
-  return Buffer.concat([Uint8Array.from([0x31, ...len]), body]);
+/** UTCTime (RFC 5652 §11.3: UTCTime for dates from 1950 to 2049), whole seconds. */
+function utcTime(d: Date): Uint8Array {
+  const iso = d.toISOString();
+  const text =
+    iso.slice(2, 4) +
+    iso.slice(5, 7) +
+    iso.slice(8, 10) +
+    iso.slice(11, 13) +
+    iso.slice(14, 16) +
+    iso.slice(17, 19) +
+    'Z';
+  return derTlv(0x17, Buffer.from(text, 'ascii'));
+}
+
+/**
+ * A detached SignedData over `content`, encoded directly as DER: the parts that never change for a signer are
+ * encoded once, so a signature costs little beyond its GOST arithmetic.
+ */
+export function signCms(p: CmsSignParams): Uint8Array {
+  const k = signerConstants(p.certificate, p.chain ?? []);
+  const attrs = [
+    CONTENT_TYPE_ATTR,
+    derSequence([SIGNING_TIME_OID, derTlv(0x31, utcTime(p.signingTime ?? new Date()))]),
+    derSequence([MESSAGE_DIGEST_OID, derTlv(0x31, derTlv(0x04, streebog256(p.content)))]),
+    k.signingCertificate,
+  ];
+  // The signature covers the DER SET OF the attributes (RFC 5652 §5.4), sorted as DER wants a SET; the SignerInfo
+  // carries the same bytes under [0] IMPLICIT.
+  const body = Buffer.concat(attrs.sort((a, b) => Buffer.compare(a, b)));
+  const signature = gostSign(p.privateKey, derTlv(0x31, body));
+  const signerInfo = derSequence([
+    Uint8Array.from([0x02, 0x01, 0x01]),
+    k.sid,
+    STREEBOG_ALG,
+    derTlv(0xa0, body),
+    GOST_KEY_ALG,
+    derTlv(0x04, signature),
+  ]);
+  const signedData = derSequence([
+    Uint8Array.from([0x02, 0x01, 0x01]),
+    derTlv(0x31, STREEBOG_ALG),
+    ENCAP_DATA,
+    k.certificates,
+    derTlv(0x31, signerInfo),
+  ]);
+  return derSequence([SIGNED_DATA_OID, derTlv(0xa0, signedData)]);
 }
 
 export interface CmsVerifyParams {
@@ -159,41 +187,69 @@ export interface CmsVerified {
 const fail = (code: string, message: string) => new CryptoError(code, message);
 
 /** The one SignerInfo of a detached SignedData and the signer's certificate carried in it. */
-function readSignedData(signature: Uint8Array): {
+function readSignedData(received: Uint8Array): {
   si: SignerInfo;
+  signedAttrs?: Uint8Array;
   signer: GostCertificate;
   carried: GostCertificate[];
 } {
-  let signed: SignedData;
+  // Walked over the received bytes rather than parsed whole: certificates are taken as sent (their signatures cover
+  // those bytes) and parsed once each (parseCertificate caches), which is most of the cost of a verification.
+  // A plain copy: its slices are copies too (a Buffer's are views), so nothing done to a part reaches the caller's bytes.
+  const signature = Uint8Array.from(received);
+  let si: SignerInfo;
+  let signedAttrs: Uint8Array | undefined;
+  let certDers: Uint8Array[];
   try {
-    const ci = AsnConvert.parse(signature, ContentInfo);
-    if (ci.contentType !== OID.signedData) throw new Error('not SignedData');
-    signed = AsnConvert.parse(ci.content, SignedData);
-  } catch {
+    const ci = readTlv(signature, 0);
+    const [oid, explicit] = childrenOf(signature, ci);
+    if (ci.tag !== 0x30 || ci.end !== signature.length || oid?.tag !== 0x06 || explicit?.tag !== 0xa0) {
+      throw new Error('not a ContentInfo');
+    }
+    if (Buffer.compare(signature.slice(oid.start, oid.end), SIGNED_DATA_OID) !== 0) {
+      throw new Error('not SignedData');
+    }
+    const sd = childrenOf(signature, explicit)[0];
+    const parts = childrenOf(signature, sd);
+    const encap = parts[2];
+    if (encap?.tag !== 0x30) throw new Error('no encapsulated content info');
+    if (childrenOf(signature, encap).length !== 1) {
+      throw fail('CMS_MALFORMED', 'the signature is not detached');
+    }
+    const certs = parts.find((t) => t.tag === 0xa0);
+    certDers = certs
+      ? childrenOf(signature, certs)
+          .filter((t) => t.tag === 0x30)
+          .map((t) => signature.slice(t.start, t.end))
+      : [];
+    const infos = parts[parts.length - 1];
+    const list = infos.tag === 0x31 ? childrenOf(signature, infos) : [];
+    if (list.length !== 1) throw fail('CMS_MALFORMED', 'the signature must have exactly one signer');
+    si = AsnConvert.parse(signature.slice(list[0].start, list[0].end), SignerInfo);
+    const attrs = childrenOf(signature, list[0]).find((t) => t.tag === 0xa0);
+    signedAttrs = attrs ? signature.slice(attrs.start, attrs.end) : undefined;
+  } catch (err) {
+    if (err instanceof CryptoError) throw err;
     throw fail('CMS_MALFORMED', 'the signature is not a DER CMS SignedData');
   }
-  if (signed.encapContentInfo.eContent) throw fail('CMS_MALFORMED', 'the signature is not detached');
-  if (signed.signerInfos.length !== 1)
-    throw fail('CMS_MALFORMED', 'the signature must have exactly one signer');
-  const si = signed.signerInfos[0];
   const carried: GostCertificate[] = [];
-  for (const choice of signed.certificates ?? []) {
-    if (!choice.certificate) continue;
+  for (const der of certDers) {
     try {
-      carried.push(parseCertificate(u8(AsnConvert.serialize(choice.certificate))));
+      carried.push(parseCertificate(der));
     } catch {
       // A certificate that is not GOST cannot be on a GOST chain; it is ignored, not trusted.
     }
   }
   const ias = si.sid.issuerAndSerialNumber;
-  const signer = carried.find((c) =>
-    ias
-      ? Buffer.compare(c.issuerDer, u8(AsnConvert.serialize(ias.issuer))) === 0 &&
-        c.serialHex === Buffer.from(ias.serialNumber).toString('hex')
-      : si.sid.subjectKeyIdentifier !== undefined,
-  );
+  const signer = ias
+    ? carried.find(
+        (c) =>
+          Buffer.compare(c.issuerDer, u8(AsnConvert.serialize(ias.issuer))) === 0 &&
+          c.serialHex === Buffer.from(ias.serialNumber).toString('hex'),
+      )
+    : undefined;
   if (!signer) throw fail('CMS_MALFORMED', "the signature does not carry its signer's GOST certificate");
-  return { si, signer, carried };
+  return { si, signedAttrs, signer, carried };
 }
 
 /** The GOST certificates a CMS signature carries, signer first (nothing verified). */
@@ -213,19 +269,13 @@ export function signerFingerprintOf(signature: Uint8Array): string {
  * CERT_UNTRUSTED, CERT_EXPIRED.
  */
 export function verifyCms(p: CmsVerifyParams): CmsVerified {
-  const { si, signer, carried } = readSignedData(p.signature);
+  const { si, signedAttrs: raw, signer, carried } = readSignedData(p.signature);
   if (si.digestAlgorithm.algorithm !== OID.streebog256) {
     throw fail('CMS_MALFORMED', `digest ${si.digestAlgorithm.algorithm} is not Streebog-256`);
   }
   const sigAlg = si.signatureAlgorithm.algorithm;
   if (sigAlg !== OID.gost2012_256Key && sigAlg !== OID.gost2012_256Signature) {
     throw fail('CMS_MALFORMED', `signature algorithm ${sigAlg} is not GOST R 34.10-2012 256-bit`);
-  }
-  let raw: Uint8Array | undefined;
-  try {
-    raw = signedAttributesOf(p.signature);
-  } catch {
-    raw = undefined;
   }
   if (!si.signedAttrs || !raw) throw fail('CMS_MALFORMED', 'the signature has no signed attributes');
   const attr = (oid: string): ArrayBuffer => {

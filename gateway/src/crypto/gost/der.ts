@@ -1,5 +1,5 @@
 // A minimal DER walker: a signature covers bytes exactly as they were sent, and re-encoding a parsed structure is not
-// guaranteed to reproduce them, so the signed attributes are cut out of the original encoding.
+// guaranteed to reproduce them, so signed attributes and certificates are cut out of the original encoding.
 
 export interface Tlv {
   tag: number;
@@ -34,19 +34,4 @@ export function childrenOf(der: Uint8Array, parent: Tlv): Tlv[] {
     p = t.end;
   }
   return out;
-}
-
-/** The encoded signed attributes ([0] IMPLICIT SET OF) of the first SignerInfo of a CMS SignedData. */
-export function signedAttributesOf(cms: Uint8Array): Uint8Array | undefined {
-  const contentInfo = readTlv(cms, 0);
-  const explicit = childrenOf(cms, contentInfo)[1];
-  if (!explicit || explicit.tag !== 0xa0) return undefined;
-  const signedData = childrenOf(cms, explicit)[0];
-  const parts = childrenOf(cms, signedData);
-  const signerInfos = parts[parts.length - 1];
-  if (signerInfos.tag !== 0x31) return undefined;
-  const first = childrenOf(cms, signerInfos)[0];
-  if (!first) return undefined;
-  const attrs = childrenOf(cms, first).find((t) => t.tag === 0xa0);
-  return attrs ? cms.slice(attrs.start, attrs.end) : undefined;
 }
