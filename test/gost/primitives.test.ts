@@ -10,6 +10,7 @@ import {
   gostVerify,
   streebog256,
 } from '../../gateway/src/crypto/gost/index.js';
+import { GostCurve, TEST_CURVE } from '../../gateway/src/crypto/gost/gost3410.js';
 import { openssl, requireGostEngine } from './openssl.js';
 
 const hex = (u: Uint8Array | ArrayBuffer) =>
@@ -89,6 +90,47 @@ describe('GOST primitives', () => {
       const other = Uint8Array.from(e);
       other[0] ^= 1;
       expect(verifier.verify(pub, sig, other)).to.be.false;
+    });
+
+    it('dmsnet’s own arithmetic reproduces the same Appendix A example (public key, r, s) and verifies it', () => {
+      const c = new GostCurve(TEST_CURVE);
+      const d = 0x7a929ade789bb9be10ed359dd39a72c11b60961f49397eee1d19ce9891ec3b28n;
+      const k = 0x77105c9b20bcd3122823c8cf6fcc7b956de33814e95b7fe64fed924594dceab3n;
+      const e = 0x2dfbc1b372d89a1188c09c52e0eec61fce52032ab1022e8e67ece6672b043ee5n;
+      const Q = c.publicKey(d);
+      expect(Q.x.toString(16)).to.equal('7f2b49e270db6d90d8595bec458b50c58585ba1d4e9b788f6689dbd8e56fd80b');
+      expect(Q.y.toString(16)).to.equal('26f1b489d6701dd185c8413a977b3cbbaf64d1c593d26627dffb101a87ff77da');
+      const { r, s } = c.sign(d, e, k);
+      expect(r.toString(16)).to.equal('41aa28d2f1ab148280cd9ed56feda41974053554a42767b83ad043fd39dc0493');
+      expect(s.toString(16)).to.equal('1456c64ba4642a1653c235a98a60249bcd6d3f746b631df928014f6c5bf9c40');
+      expect(c.verify(Q, e, r, s)).to.be.true;
+      expect(c.verify(Q, e + 1n, r, s)).to.be.false;
+    });
+
+    it('agrees with node-gost-crypto’s GOST R 34.10 both ways on CryptoPro-A', () => {
+      const lib = new GostSign({
+        name: 'GOST R 34.10',
+        version: 2012,
+        namedCurve: 'S-256-A',
+        hash: { name: 'GOST R 34.11', version: 2012, length: 256 },
+        procreator: 'CP',
+      });
+      for (let i = 0; i < 5; i++) {
+        const { privateKey, publicKey } = generateGostKeyPair();
+        const libPub = new Uint8Array(
+          new GostSign({
+            name: 'GOST R 34.10',
+            version: 2012,
+            namedCurve: 'S-256-A',
+            ukm: privateKey,
+          }).generateKey().publicKey,
+        );
+        expect(hex(publicKey)).to.equal(hex(libPub));
+        const data = randomBytes(100 + i * 500);
+        expect(lib.verify(publicKey, gostSign(privateKey, data), data), 'ours → library').to.be.true;
+        expect(gostVerify(publicKey, new Uint8Array(lib.sign(privateKey, data)), data), 'library → ours').to
+          .be.true;
+      }
     });
 
     it('signs and verifies on CryptoPro-A; a changed byte, key or signature fails', () => {
