@@ -323,6 +323,18 @@ export function verifyCms(p: CmsVerifyParams): CmsVerified {
   return { signer, chain, signingTime };
 }
 
+/** Streebog-256 of certificates already seen (a certificate never changes; verifications repeat for a signer). */
+const certHashes = new WeakMap<GostCertificate, Uint8Array>();
+
+function certificateHash(c: GostCertificate): Uint8Array {
+  let h = certHashes.get(c);
+  if (!h) {
+    h = streebog256(c.der);
+    certHashes.set(c, h);
+  }
+  return h;
+}
+
 /** signing-certificate-v2 must name the signer's certificate by its Streebog-256 hash (no substitution). */
 function checkSigningCertificate(value: ArrayBuffer, signer: GostCertificate): void {
   let ids: EssCertIdV2s;
@@ -335,7 +347,7 @@ function checkSigningCertificate(value: ArrayBuffer, signer: GostCertificate): v
   if (!first || first.hashAlgorithm.algorithm !== OID.streebog256) {
     throw fail('CMS_MALFORMED', 'signing-certificate-v2 must hash the certificate with Streebog-256');
   }
-  if (Buffer.compare(u8(first.certHash.buffer), streebog256(signer.der)) !== 0) {
+  if (Buffer.compare(u8(first.certHash.buffer), certificateHash(signer)) !== 0) {
     throw fail('SIGNATURE_INVALID', "signing-certificate-v2 does not name the signer's certificate");
   }
 }

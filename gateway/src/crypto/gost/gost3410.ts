@@ -37,15 +37,23 @@ type Jac = { x: bigint; y: bigint; z: bigint };
 type Aff = { x: bigint; y: bigint };
 const INF: Jac = { x: 1n, y: 1n, z: 0n };
 
-function modPow(b: bigint, e: bigint, m: bigint): bigint {
-  let r = 1n;
-  b %= m;
-  while (e > 0n) {
-    if (e & 1n) r = (r * b) % m;
-    b = (b * b) % m;
-    e >>= 1n;
+/** a⁻¹ mod m by the extended Euclidean algorithm (an order of magnitude faster than Fermat with BigInt). */
+function modInverse(a: bigint, m: bigint): bigint {
+  let r0 = ((a % m) + m) % m;
+  let r1 = m;
+  let s0 = 1n;
+  let s1 = 0n;
+  while (r1 !== 0n) {
+    const quotient = r0 / r1;
+    const r = r0 - quotient * r1;
+    r0 = r1;
+    r1 = r;
+    const t = s0 - quotient * s1;
+    s0 = s1;
+    s1 = t;
   }
-  return r;
+  if (r0 !== 1n) throw new Error('not invertible');
+  return ((s0 % m) + m) % m;
 }
 
 export class GostCurve {
@@ -75,7 +83,7 @@ export class GostCurve {
   }
 
   private inv(x: bigint): bigint {
-    return modPow(x, this.c.p - 2n, this.c.p);
+    return modInverse(x, this.c.p);
   }
 
   private dbl(P: Jac): Jac {
@@ -236,7 +244,7 @@ export class GostCurve {
     if (r <= 0n || r >= q || s <= 0n || s >= q || !this.isOnCurve(Q)) return false;
     e %= q;
     if (e === 0n) e = 1n;
-    const v = modPow(e, q - 2n, q);
+    const v = modInverse(e, q);
     const z1 = (s * v) % q;
     const z2 = q - ((r * v) % q);
     const C = this.toAffine(this.add(this.mulBase(z1), this.mulPoint(z2, Q)));
