@@ -6,6 +6,7 @@ import { initNode } from './init.js';
 import { checkNode, startNode } from './node.js';
 import { checkImport, findMapping, listMappings } from './import-file.js';
 import { exportDocument } from './export.js';
+import { importGostKey } from './gost-key.js';
 import { reportText } from '../../gateway/src/adapters/index.js';
 
 const program = new Command('dmsnet-node').description('Set up, check and run a dmsnet gateway node');
@@ -52,6 +53,22 @@ program.command('start <dir>').action(async (dir: string) => {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 });
+
+program
+  .command('gost-key <dir>')
+  .description(
+    "put a GOST R 34.10-2012 signing key and its certificate into the node's encrypted key file " +
+      '(then register it: PUT /v1/signature-profile on the running node)',
+  )
+  .requiredOption('--key <file>', 'the private key, PKCS#8 PEM')
+  .requiredOption('--cert <file>', 'its signing certificate, PEM')
+  .option('--chain <file>', 'intermediate CA certificates, PEM')
+  .action(async (dir: string, o: { key: string; cert: string; chain?: string }) => {
+    const r = await importGostKey({ node: dir, ...o });
+    process.stdout.write(
+      `GOST key stored: ${r.subject}, valid until ${r.notAfter}, SHA-256 ${r.fingerprint}\n`,
+    );
+  });
 
 program
   .command('export <id>')

@@ -218,6 +218,27 @@ export const openApiDocument = {
         responses: { '200': ok('the export'), '410': ok('purged'), ...errors(401, 404, 409) },
       },
     },
+    '/v1/signature-profile': {
+      put: {
+        summary:
+          'Register how this participant signs: ed25519, or gost2012-256 with the certificate of the node’s GOST key ' +
+          '(a directory transaction, kept in the participant’s signature trail)',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['profile'],
+                properties: { profile: { enum: ['ed25519', 'gost2012-256'] } },
+              },
+            },
+          },
+        },
+        responses: { '200': ok('the registered profile'), ...errors(400, 401, 409, 422) },
+      },
+    },
     '/v1/documents/{id}/purge': {
       post: {
         summary: 'Destroy this node’s copies of a document (and, as its addressee, the ledger’s ciphertext)',

@@ -101,6 +101,13 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
       res.json(await node.purge(String(req.params.id)));
     }),
   );
+  app.put(
+    '/v1/signature-profile',
+    v('/v1/signature-profile', 'put'),
+    wrap(async (req, res) => {
+      res.json(await node.setSignatureProfile((req.body as { profile: 'ed25519' | 'gost2012-256' }).profile));
+    }),
+  );
   app.get(
     '/v1/outbox',
     v('/v1/outbox', 'get'),

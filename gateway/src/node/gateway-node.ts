@@ -307,6 +307,34 @@ export class GatewayNode {
     return { messageId: id, profile: 'gost2012-256', canonical, signature, chain };
   }
 
+  /**
+   * Registers how this participant signs (a directory transaction by its own identity, kept in its signature trail):
+   * `gost2012-256` registers the certificate of the node's GOST signer.
+   */
+  async setSignatureProfile(profile: 'ed25519' | 'gost2012-256'): Promise<unknown> {
+    const body: { profile: string; certificate?: string } = { profile };
+    if (profile === 'gost2012-256') {
+      const cert = this.options.keys.gost?.certificate ?? this.gostSignerCertificate();
+      if (!cert) {
+        throw new DmsnetError(
+          'SIGNER_UNAVAILABLE',
+          'this node has no GOST key: put one in its key file first (dmsnet-node gost-key)',
+        );
+      }
+      body.certificate = Buffer.from(cert).toString('base64');
+    }
+    const res = await this.options.ledger.submit('directory:setSignatureProfile', [
+      this.participantId,
+      JSON.stringify(body),
+    ]);
+    return json(res.result);
+  }
+
+  private gostSignerCertificate(): Uint8Array | undefined {
+    const signer = this.options.gostSigner as { certificate?: { der: Uint8Array } } | undefined;
+    return signer?.certificate?.der;
+  }
+
   async participants(q: { limit?: number; cursor?: string }): Promise<Page<Participant>> {
     const page = await this.directory.list(Math.min(Math.max(q.limit ?? 100, 1), 500), q.cursor);
     return { items: page.items, nextCursor: page.bookmark || undefined };

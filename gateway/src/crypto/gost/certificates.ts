@@ -22,6 +22,7 @@ import {
   Version,
 } from '@peculiar/asn1-x509';
 import { Name as NameText } from '@peculiar/x509';
+import { childrenOf, readTlv } from './der.js';
 import { gostSign, gostVerify } from './primitives.js';
 import { OID } from './oids.js';
 
@@ -256,6 +257,43 @@ export function privateKeyPkcs8Pem(privateKey: Uint8Array): string {
   const inner = buf(AsnConvert.serialize(new OctetString(privateKey)));
   const der = derSequence([Uint8Array.from([0x02, 0x01, 0x00]), alg, derTlv(0x04, inner)]);
   return toPem(der, 'PRIVATE KEY');
+}
+
+/**
+ * The 32-byte little-endian GOST private key of a PKCS#8 PEM or DER (as OpenSSL's GOST engine writes it: the key
+ * as an OCTET STRING, or as an INTEGER, inside the PrivateKeyInfo's OCTET STRING), on CryptoPro-A only.
+ */
+export function privateKeyFromPkcs8(text: string | Uint8Array): Uint8Array {
+  const der = typeof text === 'string' ? derOf(text) : text;
+  try {
+    const top = readTlv(der, 0);
+    const [version, alg, key] = childrenOf(der, top);
+    if (top.tag !== 0x30 || version?.tag !== 0x02 || alg?.tag !== 0x30 || key?.tag !== 0x04)
+      throw new Error();
+    const algorithm = AsnConvert.parse(der.slice(alg.start, alg.end), AlgorithmIdentifier);
+    const params = AsnConvert.parse(algorithm.parameters ?? new ArrayBuffer(0), GostKeyParameters);
+    if (algorithm.algorithm !== OID.gost2012_256Key || params.publicKeyParamSet !== OID.cryptoProA) {
+      throw new CertificateFormatError('is not a GOST R 34.10-2012 256-bit key on CryptoPro-A');
+    }
+    // OpenSSL's engine writes the 32 key bytes straight into the PrivateKeyInfo's OCTET STRING; others wrap them.
+    if (key.end - key.contentStart === 32) return Uint8Array.from(der.slice(key.contentStart, key.end));
+    const inner = readTlv(der, key.contentStart);
+    const body = der.slice(inner.contentStart, inner.end);
+    if (inner.tag === 0x04 && body.length === 32) return Uint8Array.from(body);
+    if (inner.tag === 0x02) {
+      // An INTEGER is big-endian (with a sign byte when the top bit is set).
+      const be = body[0] === 0 ? body.slice(1) : body;
+      if (be.length > 32) throw new Error();
+      const le = Uint8Array.from(be).reverse();
+      const out = new Uint8Array(32);
+      out.set(le);
+      return out;
+    }
+    throw new Error();
+  } catch (err) {
+    if (err instanceof CertificateFormatError) throw err;
+    throw new CertificateFormatError('is not a PKCS#8 GOST private key');
+  }
 }
 
 export function derTlv(tag: number, content: Uint8Array): Uint8Array {

@@ -14,6 +14,7 @@ export {
   toPem,
   derOf,
   privateKeyPkcs8Pem,
+  privateKeyFromPkcs8,
   CertificateFormatError,
   type GostCertificate,
   type IssueParams,
