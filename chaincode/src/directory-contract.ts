@@ -248,6 +248,20 @@ export class DirectoryContract extends Contract {
       status: 'ACTIVE',
       addedAt: at,
       addedTxId: ctx.stub.getTxID(),
+      // Trusted again after a removal: the earlier period stays on the record.
+      ...(existing
+        ? {
+            earlier: [
+              ...(existing.earlier ?? []),
+              {
+                addedAt: existing.addedAt,
+                addedTxId: existing.addedTxId,
+                removedAt: existing.removedAt,
+                removedTxId: existing.removedTxId,
+              },
+            ],
+          }
+        : {}),
     };
     await putJson(ctx, key, root);
     return JSON.stringify(root);

@@ -38,6 +38,8 @@ export interface TrustedRoot {
   addedTxId: string;
   removedAt?: string;
   removedTxId?: string;
+  /** Earlier periods of trust, when a root was removed and added again. */
+  earlier?: Array<{ addedAt: string; addedTxId: string; removedAt?: string; removedTxId?: string }>;
 }
 
 export interface Participant {

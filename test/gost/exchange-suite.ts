@@ -330,6 +330,27 @@ export function gostExchangeSuite(
       }
     });
 
+    it('refuses a GOST signature once the association stops trusting its root (CERT_UNTRUSTED), and accepts again once trusted', async () => {
+      const association = net.get('association');
+      const roots = JSON.parse(
+        Buffer.from(await association.ledger.evaluate('directory:listTrustedRoots', [])).toString('utf8'),
+      ) as Array<{ fingerprint: string; status: string }>;
+      expect(roots.map((r) => r.status)).to.deep.equal(['ACTIVE']);
+      await association.ledger.submit('directory:removeTrustedRoot', [roots[0].fingerprint]);
+      const before = await clinic.node.send(docFrom('invoice', 90, clinic, insurer));
+      await settle();
+      expect(await ledgerStatus(insurer, before.messageId)).to.include({
+        status: 'REJECTED',
+        reason: 'CERT_UNTRUSTED',
+      });
+      await association.ledger.submit('directory:addTrustedRoot', [
+        JSON.stringify({ certificate: b64(ca.certificate.der) }),
+      ]);
+      const after = await clinic.node.send(docFrom('invoice', 91, clinic, insurer));
+      await settle();
+      expect((await insurer.node.getDocument(after.messageId)).record.status).to.equal('RECEIVED');
+    });
+
     it('refuses a document signed after the registered certificate expired (CERT_EXPIRED)', async () => {
       const short = ca.issue('CN=Clinic short-lived, C=RU', 2_500, Date.now() - 1_000);
       await clinic.ledger.submit('directory:setSignatureProfile', [
