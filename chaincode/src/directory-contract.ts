@@ -8,7 +8,17 @@ import {
   certificateFingerprint,
   PARTICIPANT_ATTRIBUTE,
 } from './identity.js';
-import { K, ROLES, type IdentityRef, type Participant, type Role } from './model.js';
+import { gostCertificateFacts } from './gost-certificates.js';
+import {
+  K,
+  ROLES,
+  SIGNATURE_PROFILES,
+  type IdentityRef,
+  type Participant,
+  type Role,
+  type SignatureProfile,
+  type TrustedRoot,
+} from './model.js';
 import { drain, getJson, parseJsonArg, parsePageSize, putJson, txTime } from './state.js';
 
 interface Registration {
@@ -140,6 +150,149 @@ export class DirectoryContract extends Contract {
     return JSON.stringify({ version, ...keys, validFrom: at });
   }
 
+  /**
+   * The participant's own identity sets how it signs: `ed25519` or `gost2012-256` with its signing certificate, which
+   * must be a GOST R 34.10-2012 256-bit end-entity certificate issued by a trusted root and valid now. Each change
+   * is appended to the participant's signature trail.
+   */
+  @Transaction()
+  @Returns('string')
+  async setSignatureProfile(ctx: Context, participantId: string, profileJson: string): Promise<string> {
+    const me = await actingParticipant(ctx);
+    if (me.id !== participantId)
+      throw new ChaincodeError(
+        'NOT_AUTHORIZED',
+        'only the participant’s own identity changes its signature profile',
+      );
+    const input = parseJsonArg<{ profile?: unknown; certificate?: unknown }>(profileJson, 'profile');
+    if (!SIGNATURE_PROFILES.includes(input.profile as never)) {
+      throw invalid('/profile', `must be one of ${SIGNATURE_PROFILES.join(', ')}`);
+    }
+    const at = txTime(ctx);
+    const record: SignatureProfile = {
+      profile: input.profile as SignatureProfile['profile'],
+      validFrom: at,
+      txId: ctx.stub.getTxID(),
+    };
+    if (record.profile === 'ed25519') {
+      if (input.certificate !== undefined) throw invalid('/certificate', 'must be absent for ed25519');
+    } else {
+      if (input.certificate === undefined) throw invalid('/certificate', 'is required for gost2012-256');
+      const facts = gostCertificateFacts(input.certificate, '/certificate');
+      if (facts.isCA) throw invalid('/certificate', 'must be an end-entity certificate, not a CA');
+      if (facts.notAfter <= at || facts.notBefore > at) {
+        throw new ChaincodeError(
+          'CERT_EXPIRED',
+          `/certificate is valid ${facts.notBefore} – ${facts.notAfter}, not now (${at})`,
+          [{ pointer: '/certificate', code: 'CERT_EXPIRED', message: 'not valid at the transaction time' }],
+        );
+      }
+      const roots = await activeRoots(ctx);
+      if (!roots.some((r) => r.subjectDer === facts.issuerDer && r.notAfter > at)) {
+        throw new ChaincodeError(
+          'CERT_ISSUER_UNTRUSTED',
+          '/certificate is not issued by a root the directory trusts',
+          [
+            {
+              pointer: '/certificate',
+              code: 'CERT_ISSUER_UNTRUSTED',
+              message: 'issuer is not a trusted root',
+            },
+          ],
+        );
+      }
+      Object.assign(record, {
+        certificate: input.certificate as string,
+        fingerprint: facts.fingerprint,
+        notAfter: facts.notAfter,
+      });
+    }
+    const updated: Participant = {
+      ...me,
+      signature: record,
+      signatureTrail: [...(me.signatureTrail ?? []), record],
+      updatedAt: at,
+    };
+    await putJson(ctx, ctx.stub.createCompositeKey(K.participant, [me.id]), updated);
+    return JSON.stringify(record);
+  }
+
+  /** The association adds a root CA for GOST signing certificates: a self-issued GOST CA certificate. */
+  @Transaction()
+  @Returns('string')
+  async addTrustedRoot(ctx: Context, rootJson: string): Promise<string> {
+    await actingAssociation(ctx);
+    const input = parseJsonArg<{ certificate?: unknown }>(rootJson, 'root');
+    const facts = gostCertificateFacts(input.certificate, '/certificate');
+    if (!facts.isCA || facts.subjectDer !== facts.issuerDer) {
+      throw invalid(
+        '/certificate',
+        'must be a self-issued CA certificate (basicConstraints cA, subject = issuer)',
+      );
+    }
+    const at = txTime(ctx);
+    if (facts.notAfter <= at) {
+      throw new ChaincodeError('CERT_EXPIRED', `/certificate expired ${facts.notAfter}`, [
+        { pointer: '/certificate', code: 'CERT_EXPIRED', message: 'expired' },
+      ]);
+    }
+    const key = ctx.stub.createCompositeKey(K.trustedRoot, [facts.fingerprint]);
+    const existing = await getJson<TrustedRoot>(ctx, key);
+    if (existing?.status === 'ACTIVE') return JSON.stringify(existing);
+    const root: TrustedRoot = {
+      fingerprint: facts.fingerprint,
+      certificate: input.certificate as string,
+      subjectDer: facts.subjectDer,
+      notBefore: facts.notBefore,
+      notAfter: facts.notAfter,
+      status: 'ACTIVE',
+      addedAt: at,
+      addedTxId: ctx.stub.getTxID(),
+      // Trusted again after a removal: the earlier period stays on the record.
+      ...(existing
+        ? {
+            earlier: [
+              ...(existing.earlier ?? []),
+              {
+                addedAt: existing.addedAt,
+                addedTxId: existing.addedTxId,
+                removedAt: existing.removedAt,
+                removedTxId: existing.removedTxId,
+              },
+            ],
+          }
+        : {}),
+    };
+    await putJson(ctx, key, root);
+    return JSON.stringify(root);
+  }
+
+  /** Stops trusting a root; the record stays (with when and by which transaction) for the trail. */
+  @Transaction()
+  @Returns('string')
+  async removeTrustedRoot(ctx: Context, fingerprint: string): Promise<string> {
+    await actingAssociation(ctx);
+    const key = ctx.stub.createCompositeKey(K.trustedRoot, [String(fingerprint)]);
+    const root = await getJson<TrustedRoot>(ctx, key);
+    if (!root) throw new ChaincodeError('ROOT_NOT_FOUND', `no trusted root ${fingerprint}`);
+    if (root.status === 'REMOVED') return JSON.stringify(root);
+    const updated: TrustedRoot = {
+      ...root,
+      status: 'REMOVED',
+      removedAt: txTime(ctx),
+      removedTxId: ctx.stub.getTxID(),
+    };
+    await putJson(ctx, key, updated);
+    return JSON.stringify(updated);
+  }
+
+  /** Every root ever added, removed ones included (status says which). */
+  @Transaction(false)
+  @Returns('string')
+  async listTrustedRoots(ctx: Context): Promise<string> {
+    return JSON.stringify(await allRoots(ctx));
+  }
+
   @Transaction()
   @Returns('string')
   async suspend(ctx: Context, participantId: string): Promise<string> {
@@ -200,6 +353,20 @@ export class DirectoryContract extends Contract {
   async whoAmI(ctx: Context): Promise<string> {
     return JSON.stringify(await actingParticipant(ctx));
   }
+}
+
+async function allRoots(ctx: Context): Promise<TrustedRoot[]> {
+  const roots: TrustedRoot[] = [];
+  const iterator = await ctx.stub.getStateByPartialCompositeKey(K.trustedRoot, []);
+  await drain(
+    iterator,
+    (kv) => void roots.push(JSON.parse(Buffer.from(kv.value).toString('utf8')) as TrustedRoot),
+  );
+  return roots;
+}
+
+async function activeRoots(ctx: Context): Promise<TrustedRoot[]> {
+  return (await allRoots(ctx)).filter((r) => r.status === 'ACTIVE');
 }
 
 export async function getParticipant(ctx: Context, id: string): Promise<Participant> {

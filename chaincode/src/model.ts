@@ -11,6 +11,37 @@ export interface KeyVersion {
   validFrom: string;
 }
 
+export const SIGNATURE_PROFILES = ['ed25519', 'gost2012-256'] as const;
+export type SignatureProfileName = (typeof SIGNATURE_PROFILES)[number];
+
+/** How a participant signs: Ed25519 with its directory key, or GOST with the registered X.509 certificate. */
+export interface SignatureProfile {
+  profile: SignatureProfileName;
+  /** gost2012-256: the signing certificate, base64 DER. */
+  certificate?: string;
+  /** SHA-256 hex of the certificate's DER. */
+  fingerprint?: string;
+  notAfter?: string;
+  validFrom: string;
+  txId: string;
+}
+
+/** A root CA whose GOST certificates the network accepts (in production: the accredited CAs' roots). */
+export interface TrustedRoot {
+  fingerprint: string;
+  certificate: string;
+  subjectDer: string;
+  notBefore: string;
+  notAfter: string;
+  status: 'ACTIVE' | 'REMOVED';
+  addedAt: string;
+  addedTxId: string;
+  removedAt?: string;
+  removedTxId?: string;
+  /** Earlier periods of trust, when a root was removed and added again. */
+  earlier?: Array<{ addedAt: string; addedTxId: string; removedAt?: string; removedTxId?: string }>;
+}
+
 export interface Participant {
   id: string;
   role: Role;
@@ -19,6 +50,10 @@ export interface Participant {
   status: 'ACTIVE' | 'SUSPENDED';
   identities: IdentityRef[];
   keys: KeyVersion[];
+  /** Absent: Ed25519, the default. */
+  signature?: SignatureProfile;
+  /** Every profile or certificate the participant has had, oldest first; the last is the current one. */
+  signatureTrail?: SignatureProfile[];
   registeredAt: string;
   updatedAt: string;
 }
@@ -90,4 +125,5 @@ export const K = {
   schema: 'fmtschema',
   rules: 'fmtrules',
   association: 'assoc',
+  trustedRoot: 'gostroot',
 } as const;

@@ -7,6 +7,8 @@ import { passphraseForInit } from './passphrase.js';
 import { dmsnetVersion } from '../../formats/src/paths.js';
 import { checkNode, startNode } from './node.js';
 import { checkImport, findMapping, listMappings } from './import-file.js';
+import { exportDocument } from './export.js';
+import { importGostKey } from './gost-key.js';
 import { reportText } from '../../gateway/src/adapters/index.js';
 
 const program = new Command('dmsnet-node')
@@ -57,6 +59,35 @@ program.command('start <dir>').action(async (dir: string) => {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 });
+
+program
+  .command('gost-key <dir>')
+  .description(
+    "put a GOST R 34.10-2012 signing key and its certificate into the node's encrypted key file " +
+      '(then register it: PUT /v1/signature-profile on the running node)',
+  )
+  .requiredOption('--key <file>', 'the private key, PKCS#8 PEM')
+  .requiredOption('--cert <file>', 'its signing certificate, PEM')
+  .option('--chain <file>', 'intermediate CA certificates, PEM')
+  .action(async (dir: string, o: { key: string; cert: string; chain?: string }) => {
+    const r = await importGostKey({ node: dir, ...o });
+    process.stdout.write(
+      `GOST key stored: ${r.subject}, valid until ${r.notAfter}, SHA-256 ${r.fingerprint}\n`,
+    );
+  });
+
+program
+  .command('export <id>')
+  .description(
+    'write a GOST-signed document as e-document tools check it: the canonical bytes, the detached .sig and the ' +
+      "signer's certificate chain (asks the running node)",
+  )
+  .requiredOption('--dir <dir>', 'where to write the files')
+  .option('--node <dir>', 'the node directory (its config names the API port and token)', '.')
+  .action(async (id: string, o: { dir: string; node: string }) => {
+    const files = await exportDocument({ id, out: o.dir, node: o.node });
+    for (const [what, file] of Object.entries(files)) process.stdout.write(`${what}\t${file}\n`);
+  });
 
 program
   .command('mappings')

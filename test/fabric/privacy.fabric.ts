@@ -42,6 +42,8 @@ describe('privacy on a real Fabric network', function () {
     await closeCryptoWorkers();
     if (dir) await networkDown({ dir });
     if (demoDir) await rm(demoDir, { recursive: true, force: true });
+    // The story's GOST export, written beside the demo's folder.
+    if (demoDir) await rm(`${demoDir}-export`, { recursive: true, force: true });
   });
 
   it('keeps the ciphertext on the addressee organisation’s peer only; a purge leaves envelope, hash and trail and a 410', async () => {

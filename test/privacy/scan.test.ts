@@ -15,7 +15,10 @@ describe('privacy scan after the story on the embedded network', function () {
     const dir = await mkdtemp(path.join(tmpdir(), 'dmsnet-scan-'));
     const bodies: unknown[] = [];
     try {
-      await runDemo({ once: true, dir, portBase: 7601, observe: (b) => bodies.push(b) });
+      // The story's GOST export is the invoice in clear by the operator's choice: written apart, not scanned.
+      const exportDir = path.join(tmpdir(), `${path.basename(dir)}-export`);
+      await runDemo({ once: true, dir, portBase: 7601, observe: (b) => bodies.push(b), exportDir });
+      await rm(exportDir, { recursive: true, force: true });
       await closeCryptoWorkers();
       const needles = personalData(bodies);
       expect(needles.size, 'the story used personal data').to.be.greaterThan(20);

@@ -443,6 +443,74 @@ export const coreApi = {
         },
       },
     },
+    '/v1/documents/{id}/signature': {
+      get: {
+        operationId: 'getDocumentSignature',
+        tags: ['documents'],
+        summary:
+          'The detached CMS signature (DER, GOST R 34.10-2012, CAdES-BES) over the document’s canonical bytes, for ' +
+          'any e-document tool; an Ed25519-signed document has none (409 NO_CMS_SIGNATURE)',
+        parameters: [idParam],
+        responses: {
+          '200': {
+            description: 'the .sig file',
+            content: { 'application/pkcs7-signature': { schema: { type: 'string', format: 'binary' } } },
+          },
+          ...errors(401, 404, 409, 410),
+        },
+      },
+    },
+    '/v1/documents/{id}/signature/export': {
+      get: {
+        operationId: 'exportDocumentSignature',
+        tags: ['documents'],
+        summary:
+          'Everything an e-document tool needs to check the signature: the canonical bytes, the .sig and the ' +
+          'signer’s certificate chain (PEM, signer first, trusted root last), as JSON with base64 bytes',
+        parameters: [idParam],
+        responses: {
+          '200': json('the export', {
+            type: 'object',
+            required: ['messageId', 'profile', 'canonical', 'signature', 'chain'],
+            properties: {
+              messageId: { type: 'string' },
+              profile: { const: 'gost2012-256' },
+              canonical: { type: 'string', contentEncoding: 'base64' },
+              signature: { type: 'string', contentEncoding: 'base64' },
+              chain: { type: 'array', items: { type: 'string' } },
+            },
+            additionalProperties: false,
+          }),
+          ...errors(401, 404, 409, 410),
+        },
+      },
+    },
+    '/v1/signature-profile': {
+      put: {
+        operationId: 'setSignatureProfile',
+        tags: ['directory'],
+        summary:
+          'Register how this participant signs: ed25519, or gost2012-256 with the certificate of the node’s GOST key ' +
+          '(a directory transaction, kept in the participant’s signature trail)',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['profile'],
+                properties: { profile: { enum: ['ed25519', 'gost2012-256'] } },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': json('the participant’s registered profile', { type: 'object' }),
+          ...errors(400, 401, 409, 422),
+        },
+      },
+    },
     '/v1/documents/{id}/purge': {
       post: {
         operationId: 'purgeDocument',

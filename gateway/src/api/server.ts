@@ -4,6 +4,7 @@ import express, { type RequestHandler, type Router } from 'express';
 import { pino, type Logger } from 'pino';
 import { DmsnetError } from '../../../formats/src/errors.js';
 import type { GatewayNode, ListQuery } from '../node/index.js';
+import { exportToJson } from '../node/signature-export.js';
 import { WebhookDispatcher, type DispatcherOptions } from '../webhooks/dispatcher.js';
 import { requireToken } from './auth.js';
 import { ApiError, errorHandler, notFound } from './errors.js';
@@ -71,11 +72,40 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
       res.json(await node.getDocument(String(req.params.id)));
     }),
   );
+  app.get(
+    '/v1/documents/:id/signature',
+    v('/v1/documents/{id}/signature', 'get'),
+    wrap(async (req, res) => {
+      const x = await node.exportSignature(String(req.params.id));
+      res
+        .status(200)
+        .type('application/pkcs7-signature')
+        .set(
+          'Content-Disposition',
+          `attachment; filename="${x.messageId.replace(/[^A-Za-z0-9._-]/g, '_')}.sig"`,
+        )
+        .send(Buffer.from(x.signature));
+    }),
+  );
+  app.get(
+    '/v1/documents/:id/signature/export',
+    v('/v1/documents/{id}/signature/export', 'get'),
+    wrap(async (req, res) => {
+      res.json(exportToJson(await node.exportSignature(String(req.params.id))));
+    }),
+  );
   app.post(
     '/v1/documents/:id/purge',
     v('/v1/documents/{id}/purge', 'post'),
     wrap(async (req, res) => {
       res.json(await node.purge(String(req.params.id)));
+    }),
+  );
+  app.put(
+    '/v1/signature-profile',
+    v('/v1/signature-profile', 'put'),
+    wrap(async (req, res) => {
+      res.json(await node.setSignatureProfile((req.body as { profile: 'ed25519' | 'gost2012-256' }).profile));
     }),
   );
   app.get(

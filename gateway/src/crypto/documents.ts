@@ -1,6 +1,7 @@
 import { sodium } from './sodium.js';
 import { cryptoWorker } from './pool.js';
 import { CryptoError } from './errors.js';
+import { verifyCms, type GostCertificate } from './gost/index.js';
 import {
   DEFAULT_MAX_PLAINTEXT_BYTES,
   sealSync,
@@ -19,14 +20,28 @@ export interface OpenInput {
   boxSecretKey: Uint8Array;
   /** The signer's Ed25519 public key of that version, from the directory. */
   resolveSignKey: (participant: string, keyVersion: number) => Promise<Uint8Array>;
+  /** How the directory says the signer signs; without it, ed25519. */
+  resolveSignature?: (participant: string) => Promise<ExpectedSignature>;
   /** What the ledger says about the sender; a payload claiming another signer is refused. */
   expectedSender?: { participant: string; keyVersion: number };
   maxPlaintextBytes?: number;
 }
 
+/** What the directory registered for a signer. */
+export type ExpectedSignature =
+  | { profile: 'ed25519' }
+  | {
+      profile: 'gost2012-256';
+      /** SHA-256 fingerprints of the certificates registered for the signer (at the time that matters). */
+      fingerprints: string[];
+      trustedRoots: GostCertificate[];
+    };
+
 export interface OpenedDocument {
   document: { header: unknown; body: unknown };
   signer: { participant: string; keyVersion: number };
+  /** The signature as received: its profile and base64 bytes (a DER CMS for gost2012-256). */
+  signature: { profile: 'ed25519' | 'gost2012-256'; bytes: string };
   canonical: string;
   /** SHA-256 hex of the canonical text: the digest that was signed. */
   digest: string;
@@ -80,15 +95,47 @@ export async function openDocument(
         `but the ledger names ${expected.participant} key v${expected.keyVersion} as its sender`,
     );
   }
-  const key = await input.resolveSignKey(inner.signer.participant, inner.signer.keyVersion);
-  verifySync(na, inner, key);
+  const profile = inner.profile ?? 'ed25519';
+  const expectedSig: ExpectedSignature = input.resolveSignature
+    ? await input.resolveSignature(inner.signer.participant)
+    : { profile: 'ed25519' };
+  if (profile !== expectedSig.profile) {
+    throw new CryptoError(
+      'SIGNATURE_PROFILE_MISMATCH',
+      `the payload is signed with ${profile}, but the directory registers ${expectedSig.profile} for ` +
+        inner.signer.participant,
+    );
+  }
+  if (expectedSig.profile === 'gost2012-256') {
+    const verified = verifyCms({
+      signature: Buffer.from(inner.signature, 'base64'),
+      content: Buffer.from(inner.document, 'utf8'),
+      trustedRoots: expectedSig.trustedRoots,
+    });
+    if (!expectedSig.fingerprints.includes(verified.signer.fingerprint)) {
+      throw new CryptoError(
+        'CERT_NOT_REGISTERED',
+        `the document is signed with certificate ${verified.signer.subject} (${verified.signer.fingerprint.slice(0, 16)}…), ` +
+          `not the one the directory registers for ${inner.signer.participant}`,
+      );
+    }
+  } else {
+    const key = await input.resolveSignKey(inner.signer.participant, inner.signer.keyVersion);
+    verifySync(na, inner, key);
+  }
   let document: { header: unknown; body: unknown };
   try {
     document = JSON.parse(inner.document) as { header: unknown; body: unknown };
   } catch {
     throw new CryptoError('PAYLOAD_MALFORMED', 'the signed document is not JSON');
   }
-  return { document, signer: inner.signer, canonical: inner.document, digest: sha256Hex(inner.document) };
+  return {
+    document,
+    signer: inner.signer,
+    signature: { profile, bytes: inner.signature },
+    canonical: inner.document,
+    digest: sha256Hex(inner.document),
+  };
 }
 
 /**

@@ -10,7 +10,12 @@ import { ed25519Sign, ed25519Verify } from './ed25519.js';
 export interface InnerPayload {
   v: 1;
   signer: { participant: string; keyVersion: number };
-  /** Base64 detached Ed25519 signature over the UTF-8 bytes of `document`. */
+  /** Absent: ed25519. */
+  profile?: 'gost2012-256';
+  /**
+   * Base64 of the detached signature over the UTF-8 bytes of `document`: 64 bytes of Ed25519, or for gost2012-256 a
+   * DER CMS SignedData.
+   */
   signature: string;
   /** RFC 8785 canonical JSON of {header, body}: the exact signed bytes. */
   document: string;
@@ -24,6 +29,8 @@ export interface SealParams {
    */
   canonical?: string;
   signSecretKey: Uint8Array;
+  /** A signature made beforehand by a Signer of another profile (GOST); then signSecretKey is not used. */
+  signature?: { profile: 'gost2012-256'; bytes: Uint8Array };
   senderId: string;
   keyVersion: number;
   recipientBoxPublicKey: Uint8Array;
@@ -38,10 +45,11 @@ export function sha256Hex(bytes: Uint8Array | string): string {
 
 export function sealSync(na: Sodium, p: SealParams): Uint8Array {
   const canonical = p.canonical ?? canonicalJson({ header: p.document.header, body: p.document.body });
-  const signature = ed25519Sign(Buffer.from(canonical, 'utf8'), p.signSecretKey);
+  const signature = p.signature?.bytes ?? ed25519Sign(Buffer.from(canonical, 'utf8'), p.signSecretKey);
   const inner: InnerPayload = {
     v: 1,
     signer: { participant: p.senderId, keyVersion: p.keyVersion },
+    ...(p.signature ? { profile: p.signature.profile } : {}),
     signature: Buffer.from(signature).toString('base64'),
     document: canonical,
   };
@@ -96,7 +104,8 @@ function checkInner(x: unknown): InnerPayload {
     typeof o.document !== 'string' ||
     !o.signer ||
     typeof o.signer.participant !== 'string' ||
-    !Number.isInteger(o.signer.keyVersion)
+    !Number.isInteger(o.signer.keyVersion) ||
+    (o.profile !== undefined && o.profile !== 'gost2012-256')
   ) {
     throw new CryptoError('PAYLOAD_MALFORMED', 'the opened payload lacks v=1, signer, signature or document');
   }

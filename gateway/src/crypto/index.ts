@@ -8,6 +8,7 @@ export {
   passphraseFromEnv,
   defaultKdfLimits,
   type ParticipantKeys,
+  type GostKeyMaterial,
   type KdfLimits,
 } from './keys.js';
 export {
@@ -17,7 +18,9 @@ export {
   type SealInput,
   type OpenInput,
   type OpenedDocument,
+  type ExpectedSignature,
 } from './documents.js';
+export { Ed25519Signer, GostKeyFileSigner, type Signer, type SignatureProfileName } from './signer.js';
 export { sha256Hex, DEFAULT_MAX_PLAINTEXT_BYTES } from './envelope.js';
 export { closeCryptoWorkers } from './pool.js';
 export { sodium } from './sodium.js';

@@ -2,6 +2,14 @@ import { readFile, rename, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { sodium } from './sodium.js';
 import { CryptoError } from './errors.js';
+import { gostPublicKeyOf, parseCertificate } from './gost/index.js';
+
+interface SecretPart {
+  box: string;
+  sign: string;
+  store?: string;
+  gost?: { key: string; cert: string; chain?: string[] };
+}
 
 export interface ParticipantKeys {
   boxPublicKey: Uint8Array;
@@ -13,6 +21,16 @@ export interface ParticipantKeys {
    * it unlocks with the same passphrase and survives a rotation of the participant keys.
    */
   storeKey?: Uint8Array;
+  /** A GOST R 34.10-2012 signing key with its certificate (and any intermediate CA certificates), when it has one. */
+  gost?: GostKeyMaterial;
+}
+
+export interface GostKeyMaterial {
+  /** 32 bytes, little-endian. */
+  privateKey: Uint8Array;
+  /** DER. */
+  certificate: Uint8Array;
+  chain?: Uint8Array[];
 }
 
 export interface KdfLimits {
@@ -26,7 +44,7 @@ interface KeyFile {
   nonce: string;
   ciphertext: string;
   /** Public halves in clear so an operator can read them without the passphrase. */
-  public: { x25519: string; ed25519: string };
+  public: { x25519: string; ed25519: string; gostCertificate?: string };
 }
 
 const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
@@ -93,6 +111,15 @@ export async function saveKeyFile(
     box: b64(keys.boxSecretKey),
     sign: b64(keys.signSecretKey),
     ...(keys.storeKey ? { store: b64(keys.storeKey) } : {}),
+    ...(keys.gost
+      ? {
+          gost: {
+            key: b64(keys.gost.privateKey),
+            cert: b64(keys.gost.certificate),
+            chain: (keys.gost.chain ?? []).map(b64),
+          },
+        }
+      : {}),
   });
   const ciphertext = na.crypto_secretbox_easy(Buffer.from(secret, 'utf8'), nonce, key);
   na.memzero(key);
@@ -101,7 +128,10 @@ export async function saveKeyFile(
     kdf: { alg: 'argon2id13', opslimit, memlimit, salt: b64(salt) },
     nonce: b64(nonce),
     ciphertext: b64(ciphertext),
-    public: publicKeysBase64(keys),
+    public: {
+      ...publicKeysBase64(keys),
+      ...(keys.gost ? { gostCertificate: b64(keys.gost.certificate) } : {}),
+    },
   };
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
@@ -125,7 +155,7 @@ export async function loadKeyFile(file: string, passphrase: string): Promise<Par
     throw new CryptoError('KEYFILE_CORRUPT', `key file ${file} is not a dmsnet key file (v1, argon2id13)`);
   }
   const na = await sodium();
-  let secret: { box: string; sign: string; store?: string };
+  let secret: SecretPart;
   try {
     const key = na.crypto_pwhash(
       na.crypto_secretbox_KEYBYTES,
@@ -143,7 +173,7 @@ export async function loadKeyFile(file: string, passphrase: string): Promise<Par
     } finally {
       na.memzero(key);
     }
-    secret = JSON.parse(Buffer.from(plain).toString('utf8')) as { box: string; sign: string; store?: string };
+    secret = JSON.parse(Buffer.from(plain).toString('utf8')) as SecretPart;
   } catch (err) {
     if (err instanceof CryptoError) throw err;
     throw new CryptoError('KEYFILE_CORRUPT', `key file ${file} is damaged`);
@@ -154,6 +184,15 @@ export async function loadKeyFile(file: string, passphrase: string): Promise<Par
     signPublicKey: unb64(kf.public.ed25519),
     signSecretKey: unb64(secret.sign),
     ...(secret.store ? { storeKey: unb64(secret.store) } : {}),
+    ...(secret.gost
+      ? {
+          gost: {
+            privateKey: unb64(secret.gost.key),
+            certificate: unb64(secret.gost.cert),
+            chain: (secret.gost.chain ?? []).map(unb64),
+          },
+        }
+      : {}),
   };
   // A file whose clear public halves were swapped would make us publish keys we cannot use.
   if (
@@ -161,6 +200,23 @@ export async function loadKeyFile(file: string, passphrase: string): Promise<Par
     b64(na.crypto_sign_ed25519_sk_to_pk(keys.signSecretKey)) !== kf.public.ed25519
   ) {
     throw new CryptoError('KEYFILE_CORRUPT', `key file ${file}: public keys do not match the secret keys`);
+  }
+  if (keys.gost) {
+    let matches = false;
+    try {
+      matches =
+        Buffer.compare(
+          gostPublicKeyOf(keys.gost.privateKey),
+          parseCertificate(keys.gost.certificate).publicKey,
+        ) === 0;
+    } catch {
+      matches = false;
+    }
+    if (!matches)
+      throw new CryptoError(
+        'KEYFILE_CORRUPT',
+        `key file ${file}: the GOST key does not match its certificate`,
+      );
   }
   return keys;
 }

@@ -12,6 +12,7 @@ import {
   type LocalParticipant,
 } from '../local-network/network.js';
 import { GatewayClient } from './client.js';
+import { exportFromJson, writeSignatureExport, type SignatureExportJson } from '../node/signature-export.js';
 
 interface DocView {
   status: string;
@@ -30,6 +31,11 @@ export interface DemoOptions {
   label?: string;
   /** Sees every body the story sends to or receives from a gateway. */
   observe?: (body: unknown) => void;
+  /**
+   * Where the GOST-signed invoice is exported (default: beside the network's folder, `<dir>-export`): an export is the
+   * document in clear by the operator's choice, so it is kept apart from the network's state.
+   */
+  exportDir?: string;
 }
 
 const portBaseArg = process.argv.indexOf('--port-base');
@@ -65,7 +71,10 @@ export async function runDemo(o: DemoOptions = {}): Promise<void> {
 
   say('\nParticipants (each a gateway on its own port, own keys, own store):');
   for (const p of net.participants.values()) {
-    say(`  ${p.key.padEnd(12)} ${p.role.padEnd(12)} ОГРН ${p.id}  ${p.name}  ${clients.get(p.key)?.url}`);
+    const signs = p.signatureProfile === 'gost2012-256' ? '  [signs with GOST R 34.10-2012]' : '';
+    say(
+      `  ${p.key.padEnd(12)} ${p.role.padEnd(12)} ОГРН ${p.id}  ${p.name}  ${clients.get(p.key)?.url}${signs}`,
+    );
   }
 
   const insurer = net.get('insurer1');
@@ -271,6 +280,27 @@ export async function runDemo(o: DemoOptions = {}): Promise<void> {
     },
   } as unknown as DmsDocument;
   const invoiceId = await deliver(clinic, insurer, invoice);
+  if (clinic.signatureProfile === 'gost2012-256') {
+    const exported = await c(insurer).call<SignatureExportJson>(
+      'GET',
+      `/v1/documents/${invoiceId}/signature/export`,
+    );
+    if (exported.status !== 200) throw new Error(`export refused: ${JSON.stringify(exported.body)}`);
+    const files = await writeSignatureExport(
+      exportFromJson(exported.body),
+      await freshDir(o.exportDir ?? `${dir}-export`),
+    );
+    say(
+      `  ${clinic.key} signs with GOST R 34.10-2012; the insurer’s gateway verified the chain to the directory’s`,
+    );
+    say('  GOST root and exported the invoice for any e-document tool (CAdES-BES, detached, DER):');
+    say(`    .sig   ${files.signature}`);
+    say(`    bytes  ${files.document}   chain ${files.chain}`);
+    say(
+      `    check: openssl cms -verify -engine gost -binary -inform DER -in ${files.signature} ` +
+        `-content ${files.document} -CAfile ${files.chain} -purpose any -out /dev/null`,
+    );
+  }
   const draft = await c(insurer).waitFor<{
     act: {
       lines: Array<{

@@ -22,6 +22,7 @@ import {
   type ParticipantKeys,
 } from '../crypto/index.js';
 import { EmbeddedLedger, LocalCA } from '../ledger/embedded/index.js';
+import { SandboxGostCa } from './gost-ca.js';
 import type { LedgerClient } from '../ledger/types.js';
 import { GatewayNode, type DocumentHandler } from '../node/index.js';
 import { Workflows, type Contract } from '../workflows/index.js';
@@ -39,6 +40,8 @@ export interface ParticipantSpec {
    */
   mspId: string;
   viaAttribute?: boolean;
+  /** Sign with GOST R 34.10-2012 (a certificate from the sandbox GOST CA) instead of Ed25519. */
+  signatureProfile?: 'gost2012-256';
 }
 
 export interface LocalParticipant extends ParticipantSpec {
@@ -104,6 +107,7 @@ export const DEMO_PARTICIPANTS: readonly ParticipantSpec[] = [
     name: 'ООО «Клиника Здоровье»',
     mspId: 'ClinicHostMSP',
     viaAttribute: true,
+    signatureProfile: 'gost2012-256',
   },
   {
     key: 'clinic2',
@@ -186,6 +190,9 @@ export async function startLocalNetwork(o: StartOptions): Promise<LocalNetwork> 
       });
     }
   } else {
+    const gostCa = specs.some((s) => s.signatureProfile === 'gost2012-256')
+      ? await SandboxGostCa.open(path.join(o.dir, 'gost-ca'))
+      : undefined;
     for (const spec of specs) {
       const id = generateOgrn(rng);
       const inn = generateInn10(rng);
@@ -196,6 +203,9 @@ export async function startLocalNetwork(o: StartOptions): Promise<LocalNetwork> 
       });
       const identity = { mspId: spec.mspId, certificate: cert.certificate, privateKey: cert.privateKey };
       const keys = await generateParticipantKeys();
+      if (spec.signatureProfile === 'gost2012-256' && gostCa) {
+        keys.gost = gostCa.issue(`CN=${spec.name.replace(/[,+"\\<>;=]/g, ' ')}, 1.2.643.100.1=${id}, C=RU`);
+      }
       await saveKeyFile(keyFile(spec.key), keys, passphrase, kdf);
       partial.push({
         ...spec,
@@ -208,8 +218,16 @@ export async function startLocalNetwork(o: StartOptions): Promise<LocalNetwork> 
       });
     }
     await registerAll(partial, say);
+    if (gostCa) await registerGostProfiles(partial, gostCa, say);
     const saved: SavedParticipant[] = partial.map((p) => ({
-      spec: { key: p.key, role: p.role, name: p.name, mspId: p.mspId, viaAttribute: p.viaAttribute },
+      spec: {
+        key: p.key,
+        role: p.role,
+        name: p.name,
+        mspId: p.mspId,
+        viaAttribute: p.viaAttribute,
+        signatureProfile: p.signatureProfile,
+      },
       id: p.id,
       inn: p.inn,
       identity: p.identity,
@@ -293,6 +311,30 @@ async function registerAll(
       JSON.stringify({ type, version: '1', schemaText, schemaHash, effectiveFrom: today }),
     ]);
     await association.ledger.submit('formats:vote', [type, '1', 'yes']);
+  }
+}
+
+/** The association trusts the sandbox GOST CA; each GOST participant registers its signing certificate. */
+async function registerGostProfiles(
+  partial: Array<Omit<LocalParticipant, 'node'>>,
+  ca: SandboxGostCa,
+  say: (m: string) => void,
+): Promise<void> {
+  const association = partial.find((p) => p.role === 'association');
+  if (!association) throw new Error('a local network needs an association');
+  say('trusting the sandbox GOST CA; registering GOST signing certificates');
+  await association.ledger.submit('directory:addTrustedRoot', [
+    JSON.stringify({ certificate: Buffer.from(ca.certificate.der).toString('base64') }),
+  ]);
+  for (const p of partial) {
+    if (p.signatureProfile !== 'gost2012-256' || !p.keys.gost) continue;
+    await p.ledger.submit('directory:setSignatureProfile', [
+      p.id,
+      JSON.stringify({
+        profile: 'gost2012-256',
+        certificate: Buffer.from(p.keys.gost.certificate).toString('base64'),
+      }),
+    ]);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ParticipantKeys } from '../crypto/index.js';
+import type { ParticipantKeys, Signer } from '../crypto/index.js';
 import type { LedgerClient } from '../ledger/types.js';
 import type { GatewayStore } from '../store/store.js';
 import type { DirectoryView } from './directory.js';
@@ -12,6 +12,8 @@ export interface NodeContext {
   readonly ledger: LedgerClient;
   readonly keys: ParticipantKeys;
   readonly keyVersion: number;
+  /** The GOST signer, when the node has one (a key in its key file, or a token or crypto provider plugged in). */
+  readonly gostSigner?: Signer;
   readonly store: GatewayStore;
   readonly log: Logger;
   readonly directory: DirectoryView;

@@ -1,4 +1,6 @@
 import type { LedgerClient } from '../ledger/types.js';
+import type { ExpectedSignature } from '../crypto/index.js';
+import { parseCertificate, type GostCertificate } from '../crypto/gost/index.js';
 import { DmsnetError } from '../../../formats/src/errors.js';
 import { defaultRoutes } from '../../../formats/src/routes.js';
 import type { Participant } from './types.js';
@@ -10,6 +12,8 @@ export class DirectoryView {
   private readonly keys = new Map<string, Uint8Array>();
   private readonly schemas = new Map<string, string>();
   private readonly routesCache = new Map<string, ReadonlyArray<readonly [string, string]>>();
+  /** Parsed root certificates by fingerprint (a certificate never changes; whether it is trusted is read each time). */
+  private readonly roots = new Map<string, GostCertificate>();
   /** Last answers read, served only while the ledger cannot be reached (the outbox then waits for it). */
   private readonly lastKnown = new Map<string, unknown>();
 
@@ -66,6 +70,42 @@ export class DirectoryView {
     const key = new Uint8Array(Buffer.from(k.ed25519, 'base64'));
     this.keys.set(cacheKey, key);
     return key;
+  }
+
+  /**
+   * How `id` signs, as the directory registered it at `at` (the ledger time a message was sent; now when omitted):
+   * for gost2012-256 the certificate registered then and the roots trusted now.
+   */
+  async expectedSignature(id: string, at?: string): Promise<ExpectedSignature> {
+    const p = await this.participant(id);
+    const trail = p.signatureTrail ?? (p.signature ? [p.signature] : []);
+    const then = at ? trail.filter((t) => t.validFrom <= at) : trail;
+    const current = then.length ? then[then.length - 1] : undefined;
+    if (!current || current.profile !== 'gost2012-256' || !current.fingerprint) return { profile: 'ed25519' };
+    return {
+      profile: 'gost2012-256',
+      fingerprints: [current.fingerprint],
+      trustedRoots: await this.trustedRoots(),
+    };
+  }
+
+  /** The GOST roots the directory trusts now. */
+  async trustedRoots(): Promise<GostCertificate[]> {
+    const all = await this.read<Array<{ fingerprint: string; certificate: string; status: string }>>(
+      'directory:listTrustedRoots',
+      [],
+    );
+    const out: GostCertificate[] = [];
+    for (const r of all) {
+      if (r.status !== 'ACTIVE') continue;
+      let cert = this.roots.get(r.fingerprint);
+      if (!cert) {
+        cert = parseCertificate(new Uint8Array(Buffer.from(r.certificate, 'base64')));
+        this.roots.set(r.fingerprint, cert);
+      }
+      out.push(cert);
+    }
+    return out;
   }
 
   /** The schema text the registry holds for a version (immutable once proposed, so cached). */

@@ -3,7 +3,9 @@
 import { mkdir } from 'node:fs/promises';
 import { pino, type Logger } from 'pino';
 import { DmsnetError, type FieldError } from '../../../formats/src/errors.js';
-import { storeKeyOf, type ParticipantKeys } from '../crypto/index.js';
+import { GostKeyFileSigner, storeKeyOf, type ParticipantKeys, type Signer } from '../crypto/index.js';
+import { carriedCertificates, verifyCms } from '../crypto/gost/index.js';
+import { canonicalJson } from '../../../formats/src/canonical.js';
 import type { LedgerClient } from '../ledger/types.js';
 import { GatewayStore } from '../store/store.js';
 import type { NodeContext } from './context.js';
@@ -24,6 +26,7 @@ import type {
   OutboxRecord,
   Page,
   Participant,
+  SignatureExport,
   TrailEntry,
 } from './types.js';
 
@@ -35,6 +38,11 @@ export interface GatewayNodeOptions {
   ledger: LedgerClient;
   keys: ParticipantKeys;
   keyVersion: number;
+  /**
+   * Signs for the gost2012-256 profile; by default the GOST key of the key file. A PKCS#11 token or a certified crypto
+   * provider plugs in here (decision record 0014).
+   */
+  gostSigner?: Signer;
   logger?: Logger;
   /** Lets whenIdle() know how far the follower must get; the embedded ledger provides it. */
   ledgerHeight?: () => bigint | Promise<bigint>;
@@ -79,6 +87,15 @@ export class GatewayNode {
       ledger: options.ledger,
       keys: options.keys,
       keyVersion: options.keyVersion,
+      gostSigner:
+        options.gostSigner ??
+        (options.keys.gost
+          ? new GostKeyFileSigner(
+              options.keys.gost.privateKey,
+              options.keys.gost.certificate,
+              options.keys.gost.chain,
+            )
+          : undefined),
       store,
       log,
       directory: this.directory,
@@ -264,6 +281,68 @@ export class GatewayNode {
   /** This node's record of a received document (its local decision state), without opening it. */
   received(id: string): Promise<InboxRecord | undefined> {
     return this.store.get<InboxRecord>(S.inbox, id);
+  }
+
+  /**
+   * A GOST-signed document as other e-document tools take it: the canonical bytes that were signed, the detached
+   * CMS, and the signer's certificate chain (signer first, the trusted root last). An Ed25519-signed document has
+   * no CMS to export (NO_CMS_SIGNATURE).
+   */
+  async exportSignature(id: string): Promise<SignatureExport> {
+    const view = await this.getDocument(id);
+    const sig = await this.store.get<{ profile: string; bytes: string }>(
+      view.direction === 'out' ? S.outboxSig : S.inboxSig,
+      id,
+    );
+    if (!sig || sig.profile !== 'gost2012-256' || !view.document) {
+      throw new DmsnetError(
+        'NO_CMS_SIGNATURE',
+        `document ${id} is signed with Ed25519 (its sender's profile), which has no CMS signature to export`,
+      );
+    }
+    const doc = view.document as { header: unknown; body: unknown };
+    const canonical = Buffer.from(canonicalJson({ header: doc.header, body: doc.body }), 'utf8');
+    const signature = new Uint8Array(Buffer.from(sig.bytes, 'base64'));
+    let chain: Uint8Array[];
+    try {
+      chain = verifyCms({
+        signature,
+        content: canonical,
+        trustedRoots: await this.directory.trustedRoots(),
+      }).chain.map((c) => c.der);
+    } catch {
+      // No longer verifiable here (a root withdrawn since): the certificates the signature carries still go out.
+      chain = carriedCertificates(signature);
+    }
+    return { messageId: id, profile: 'gost2012-256', canonical, signature, chain };
+  }
+
+  /**
+   * Registers how this participant signs (a directory transaction by its own identity, kept in its signature trail):
+   * `gost2012-256` registers the certificate of the node's GOST signer.
+   */
+  async setSignatureProfile(profile: 'ed25519' | 'gost2012-256'): Promise<unknown> {
+    const body: { profile: string; certificate?: string } = { profile };
+    if (profile === 'gost2012-256') {
+      const cert = this.options.keys.gost?.certificate ?? this.gostSignerCertificate();
+      if (!cert) {
+        throw new DmsnetError(
+          'SIGNER_UNAVAILABLE',
+          'this node has no GOST key: put one in its key file first (dmsnet-node gost-key)',
+        );
+      }
+      body.certificate = Buffer.from(cert).toString('base64');
+    }
+    const res = await this.options.ledger.submit('directory:setSignatureProfile', [
+      this.participantId,
+      JSON.stringify(body),
+    ]);
+    return json(res.result);
+  }
+
+  private gostSignerCertificate(): Uint8Array | undefined {
+    const signer = this.options.gostSigner as { certificate?: { der: Uint8Array } } | undefined;
+    return signer?.certificate?.der;
   }
 
   async participants(q: { limit?: number; cursor?: string }): Promise<Page<Participant>> {

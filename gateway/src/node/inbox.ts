@@ -137,6 +137,7 @@ export class Inbox {
       ciphertextHash: envelope.ciphertextHash,
     };
     let document: Doc | undefined;
+    let signature: { profile: string; bytes: string } | undefined;
     let rejection: InboxRecord['rejection'];
     try {
       const b64 = json(await this.ctx.ledger.evaluate('exchange:getPayload', [p.messageId]));
@@ -152,9 +153,11 @@ export class Inbox {
         boxPublicKey: this.ctx.keys.boxPublicKey,
         boxSecretKey: this.ctx.keys.boxSecretKey,
         resolveSignKey: (who, v) => this.ctx.directory.signKey(who, v),
+        resolveSignature: (who) => this.ctx.directory.expectedSignature(who, envelope.sentAt),
         expectedSender: { participant: envelope.sender, keyVersion: envelope.senderKeyVersion },
       });
       document = opened.document as Doc;
+      signature = opened.signature;
       base.digest = opened.digest;
       const errors = await this.validateReceived(document, envelope);
       if (errors.length === 0 && envelope.documentType === 'reply')
@@ -204,6 +207,7 @@ export class Inbox {
         !(rejection && rejection.code !== 'DOCUMENT_INVALID' && rejection.code !== 'REJECTED_BY_WORKFLOW')
       ) {
         ops.push({ type: 'put', sublevel: S.inboxDoc, key: p.messageId, value: document });
+        if (signature) ops.push({ type: 'put', sublevel: S.inboxSig, key: p.messageId, value: signature });
       }
       if (record.status !== 'RECEIVED')
         ops.push(...this.outbox.intentOps(p.messageId, record.status, rejection?.code));

@@ -14,6 +14,9 @@ export const S = {
   inbox: 'inbox',
   inboxDoc: 'inbox-doc',
   inboxTime: 'inbox-t',
+  /** The signature as made or received ({profile, bytes} base64), for export to other e-document tools. */
+  outboxSig: 'outbox-sig',
+  inboxSig: 'inbox-sig',
   intents: 'intents',
   notifications: 'notifications',
   meta: 'meta',

@@ -5,6 +5,7 @@ import { DmsnetError } from '../../../formats/src/errors.js';
 import { validateDocument } from '../../../formats/src/index.js';
 import { routeAllowed } from '../../../formats/src/routes.js';
 import { sealDocument, sha256Hex } from '../crypto/index.js';
+import { signerFingerprintOf } from '../crypto/gost/index.js';
 import type { BatchOp } from '../store/store.js';
 import type { NodeContext } from './context.js';
 import { assertParties } from './parties.js';
@@ -76,6 +77,34 @@ export class Outbox {
   }
 
   /** Validates, seals and queues a document; answers the stored record (the same one for a resend). */
+  /**
+   * The signature the directory's profile for this node asks for: undefined for ed25519 (made while sealing), a CMS
+   * from the GOST signer for gost2012-256, whose certificate must be the one registered.
+   */
+  private async signatureByProfile(
+    canonical: string,
+  ): Promise<{ profile: 'gost2012-256'; bytes: Uint8Array } | undefined> {
+    const me = await this.ctx.directory.participant(this.ctx.participantId);
+    const registered = me.signature;
+    if (!registered || registered.profile !== 'gost2012-256') return undefined;
+    const signer = this.ctx.gostSigner;
+    if (!signer) {
+      throw new DmsnetError(
+        'SIGNER_UNAVAILABLE',
+        'the directory registers gost2012-256 for this participant, but this node has no GOST key or signer',
+      );
+    }
+    const bytes = await signer.sign(Buffer.from(canonical, 'utf8'));
+    const cert = signerFingerprintOf(bytes);
+    if (cert !== registered.fingerprint) {
+      throw new DmsnetError(
+        'CERT_NOT_REGISTERED',
+        "this node's GOST certificate is not the one the directory registers for it: register it first",
+      );
+    }
+    return { profile: 'gost2012-256', bytes };
+  }
+
   async enqueue(input: unknown): Promise<OutboxRecord> {
     const errors = validateDocument(input);
     if (errors.length > 0) {
@@ -148,11 +177,13 @@ export class Outbox {
     }
     if (h.type !== 'reply') await this.checkRoute(h.type, h.formatVersion, addressee);
     const key = currentKeyOf(addressee);
+    const signature = await this.signatureByProfile(canonical);
     // Sealed once and stored: a resend after a crash must carry the very same bytes and hash.
     const ciphertext = await sealDocument({
       document: doc,
       canonical,
       signSecretKey: this.ctx.keys.signSecretKey,
+      signature,
       senderId: this.ctx.participantId,
       keyVersion: this.ctx.keyVersion,
       recipientBoxPublicKey: key.x25519,
@@ -181,6 +212,16 @@ export class Outbox {
       await this.ctx.store.batch([
         { type: 'put', sublevel: S.outbox, key: record.messageId, value: record },
         { type: 'put', sublevel: S.outboxDoc, key: record.messageId, value: doc },
+        ...(signature
+          ? [
+              {
+                type: 'put' as const,
+                sublevel: S.outboxSig,
+                key: record.messageId,
+                value: { profile: signature.profile, bytes: Buffer.from(signature.bytes).toString('base64') },
+              },
+            ]
+          : []),
         {
           type: 'put',
           sublevel: S.outboxCt,

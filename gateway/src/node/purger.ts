@@ -78,10 +78,12 @@ export class Purger {
             { type: 'put', sublevel: S.outbox, key: id, value: updated },
             { type: 'del', sublevel: S.outboxDoc, key: id },
             { type: 'del', sublevel: S.outboxCt, key: id },
+            { type: 'del', sublevel: S.outboxSig, key: id },
           ]
         : [
             { type: 'put', sublevel: S.inbox, key: id, value: updated },
             { type: 'del', sublevel: S.inboxDoc, key: id },
+            { type: 'del', sublevel: S.inboxSig, key: id },
           ];
       await this.ctx.store.batch(ops);
       this.ctx.log.info({ messageId: id, type: rec.documentType }, 'purged');

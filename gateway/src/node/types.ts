@@ -94,6 +94,27 @@ export interface DocumentView {
   trail: TrailEntry[];
 }
 
+export interface SignatureExport {
+  messageId: string;
+  profile: 'gost2012-256';
+  /** The exact bytes that were signed (RFC 8785 canonical JSON of {header, body}, UTF-8). */
+  canonical: Uint8Array;
+  /** DER CMS SignedData, detached. */
+  signature: Uint8Array;
+  /** DER certificates: the signer's first, the trusted root last. */
+  chain: Uint8Array[];
+}
+
+/** A participant's signature profile as the directory records it (chaincode/src/model.ts). */
+export interface SignatureProfileView {
+  profile: 'ed25519' | 'gost2012-256';
+  certificate?: string;
+  fingerprint?: string;
+  notAfter?: string;
+  validFrom: string;
+  txId: string;
+}
+
 export interface Participant {
   id: string;
   role: string;
@@ -101,6 +122,8 @@ export interface Participant {
   status: string;
   inn?: string;
   keys: Array<{ version: number; x25519: string; ed25519: string; validFrom?: string }>;
+  signature?: SignatureProfileView;
+  signatureTrail?: SignatureProfileView[];
   /** Fabric identities; the first names the participant's home organisation. */
   identities?: Array<{ mspId: string; kind: string }>;
   [k: string]: unknown;

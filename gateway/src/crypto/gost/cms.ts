@@ -1,0 +1,380 @@
+// Detached CMS SignedData (RFC 5652) with GOST R 34.10-2012 and Streebog-256 (RFC 9215), carrying the signed
+// attributes of CAdES-BES: content type, message digest, signing time and signing-certificate-v2 (RFC 5035).
+import {
+  AsnArray,
+  AsnIntegerArrayBufferConverter,
+  AsnConvert,
+  AsnProp,
+  AsnPropTypes,
+  AsnType,
+  AsnTypeTypes,
+  OctetString,
+} from '@peculiar/asn1-schema';
+import { Attribute, IssuerAndSerialNumber, SignerInfo } from '@peculiar/asn1-cms';
+import { AlgorithmIdentifier, GeneralName, GeneralNames, Name, Time } from '@peculiar/asn1-x509';
+import { CryptoError } from '../errors.js';
+import { derSequence, derTlv, isSignedBy, parseCertificate, type GostCertificate } from './certificates.js';
+import { childrenOf, readTlv } from './der.js';
+import { OID } from './oids.js';
+import { gostSign, gostVerify, streebog256 } from './primitives.js';
+
+@AsnType({ type: AsnTypeTypes.Choice })
+class ObjectIdentifierValue {
+  @AsnProp({ type: AsnPropTypes.ObjectIdentifier }) value = '';
+}
+
+@AsnType({ type: AsnTypeTypes.Sequence })
+class IssuerSerial {
+  @AsnProp({ type: GeneralNames }) issuer = new GeneralNames();
+  @AsnProp({ type: AsnPropTypes.Integer, converter: AsnIntegerArrayBufferConverter }) serialNumber =
+    new ArrayBuffer(0);
+}
+
+@AsnType({ type: AsnTypeTypes.Sequence })
+class EssCertIdV2 {
+  @AsnProp({ type: AlgorithmIdentifier }) hashAlgorithm = new AlgorithmIdentifier();
+  @AsnProp({ type: OctetString }) certHash = new OctetString();
+  @AsnProp({ type: IssuerSerial, optional: true }) issuerSerial?: IssuerSerial;
+}
+
+@AsnType({ type: AsnTypeTypes.Sequence, itemType: EssCertIdV2 })
+class EssCertIdV2s extends AsnArray<EssCertIdV2> {}
+
+@AsnType({ type: AsnTypeTypes.Sequence })
+class SigningCertificateV2 {
+  @AsnProp({ type: EssCertIdV2s }) certs = new EssCertIdV2s();
+}
+
+const ab = (u: Uint8Array): ArrayBuffer =>
+  u.buffer.slice(u.byteOffset, u.byteOffset + u.byteLength) as ArrayBuffer;
+const u8 = (x: ArrayBuffer | Uint8Array) => (x instanceof Uint8Array ? x : new Uint8Array(x));
+const oidValue = (oid: string) => {
+  const v = new ObjectIdentifierValue();
+  v.value = oid;
+  return AsnConvert.serialize(v);
+};
+
+/** What a signature rests on: the canonical bytes, and the signer's certificate and key. */
+export interface CmsSignParams {
+  content: Uint8Array;
+  certificate: GostCertificate;
+  privateKey: Uint8Array;
+  /** Certificates to carry beside the signer's (its intermediate CAs). */
+  chain?: GostCertificate[];
+  signingTime?: Date;
+}
+
+const SIGNED_DATA_OID = u8(oidValue(OID.signedData));
+
+/** What never changes for one signer: its identifier, its signing-certificate-v2 attribute and the certificates. */
+interface SignerConstants {
+  sid: Uint8Array;
+  signingCertificate: Uint8Array;
+  certificates: Uint8Array;
+}
+const constants = new WeakMap<GostCertificate, SignerConstants>();
+
+const STREEBOG_ALG = u8(AsnConvert.serialize(new AlgorithmIdentifier({ algorithm: OID.streebog256 })));
+const GOST_KEY_ALG = u8(AsnConvert.serialize(new AlgorithmIdentifier({ algorithm: OID.gost2012_256Key })));
+const CONTENT_TYPE_ATTR = u8(
+  AsnConvert.serialize(new Attribute({ attrType: OID.contentType, attrValues: [oidValue(OID.data)] })),
+);
+const oidDer = (oid: string) => u8(oidValue(oid));
+const MESSAGE_DIGEST_OID = oidDer(OID.messageDigest);
+const SIGNING_TIME_OID = oidDer(OID.signingTime);
+const ENCAP_DATA = derSequence([oidDer(OID.data)]);
+
+function signerConstants(cert: GostCertificate, chain: GostCertificate[]): SignerConstants {
+  const hit = chain.length === 0 ? constants.get(cert) : undefined;
+  if (hit) return hit;
+  const issuerSerial = new IssuerSerial();
+  issuerSerial.issuer = new GeneralNames([
+    new GeneralName({ directoryName: AsnConvert.parse(cert.issuerDer, Name) }),
+  ]);
+  issuerSerial.serialNumber = ab(Buffer.from(cert.serialHex, 'hex'));
+  const essId = new EssCertIdV2();
+  essId.hashAlgorithm = new AlgorithmIdentifier({ algorithm: OID.streebog256 });
+  essId.certHash = new OctetString(streebog256(cert.der));
+  essId.issuerSerial = issuerSerial;
+  const signingCert = new SigningCertificateV2();
+  signingCert.certs = new EssCertIdV2s([essId]);
+  const c: SignerConstants = {
+    sid: u8(
+      AsnConvert.serialize(
+        new IssuerAndSerialNumber({
+          issuer: AsnConvert.parse(cert.issuerDer, Name),
+          serialNumber: ab(Buffer.from(cert.serialHex, 'hex')),
+        }),
+      ),
+    ),
+    signingCertificate: u8(
+      AsnConvert.serialize(
+        new Attribute({
+          attrType: OID.signingCertificateV2,
+          attrValues: [AsnConvert.serialize(signingCert)],
+        }),
+      ),
+    ),
+    // The certificates as issued, not re-encoded: their signatures cover exactly these bytes.
+    certificates: derTlv(0xa0, Buffer.concat([cert.der, ...chain.map((x) => x.der)])),
+  };
+  if (chain.length === 0) constants.set(cert, c);
+  return c;
+}
+
+/** UTCTime (RFC 5652 §11.3: UTCTime for dates from 1950 to 2049), whole seconds. */
+function utcTime(d: Date): Uint8Array {
+  const iso = d.toISOString();
+  const text =
+    iso.slice(2, 4) +
+    iso.slice(5, 7) +
+    iso.slice(8, 10) +
+    iso.slice(11, 13) +
+    iso.slice(14, 16) +
+    iso.slice(17, 19) +
+    'Z';
+  return derTlv(0x17, Buffer.from(text, 'ascii'));
+}
+
+/**
+ * A detached SignedData over `content`, encoded directly as DER: the parts that never change for a signer are
+ * encoded once, so a signature costs little beyond its GOST arithmetic.
+ */
+export function signCms(p: CmsSignParams): Uint8Array {
+  const k = signerConstants(p.certificate, p.chain ?? []);
+  const attrs = [
+    CONTENT_TYPE_ATTR,
+    derSequence([SIGNING_TIME_OID, derTlv(0x31, utcTime(p.signingTime ?? new Date()))]),
+    derSequence([MESSAGE_DIGEST_OID, derTlv(0x31, derTlv(0x04, streebog256(p.content)))]),
+    k.signingCertificate,
+  ];
+  // The signature covers the DER SET OF the attributes (RFC 5652 §5.4), sorted as DER wants a SET; the SignerInfo
+  // carries the same bytes under [0] IMPLICIT.
+  const body = Buffer.concat(attrs.sort((a, b) => Buffer.compare(a, b)));
+  const signature = gostSign(p.privateKey, derTlv(0x31, body));
+  const signerInfo = derSequence([
+    Uint8Array.from([0x02, 0x01, 0x01]),
+    k.sid,
+    STREEBOG_ALG,
+    derTlv(0xa0, body),
+    GOST_KEY_ALG,
+    derTlv(0x04, signature),
+  ]);
+  const signedData = derSequence([
+    Uint8Array.from([0x02, 0x01, 0x01]),
+    derTlv(0x31, STREEBOG_ALG),
+    ENCAP_DATA,
+    k.certificates,
+    derTlv(0x31, signerInfo),
+  ]);
+  return derSequence([SIGNED_DATA_OID, derTlv(0xa0, signedData)]);
+}
+
+export interface CmsVerifyParams {
+  signature: Uint8Array;
+  content: Uint8Array;
+  /** Trusted roots (self-signed CA certificates) from the directory. */
+  trustedRoots: GostCertificate[];
+}
+
+export interface CmsVerified {
+  signer: GostCertificate;
+  /** Signer first, root last. */
+  chain: GostCertificate[];
+  signingTime: Date;
+}
+
+const fail = (code: string, message: string) => new CryptoError(code, message);
+
+/** The one SignerInfo of a detached SignedData and the signer's certificate carried in it. */
+function readSignedData(received: Uint8Array): {
+  si: SignerInfo;
+  signedAttrs?: Uint8Array;
+  signer: GostCertificate;
+  carried: GostCertificate[];
+} {
+  // Walked over the received bytes rather than parsed whole: certificates are taken as sent (their signatures cover
+  // those bytes) and parsed once each (parseCertificate caches), which is most of the cost of a verification.
+  // A plain copy: its slices are copies too (a Buffer's are views), so nothing done to a part reaches the caller's bytes.
+  const signature = Uint8Array.from(received);
+  let si: SignerInfo;
+  let signedAttrs: Uint8Array | undefined;
+  let certDers: Uint8Array[];
+  try {
+    const ci = readTlv(signature, 0);
+    const [oid, explicit] = childrenOf(signature, ci);
+    if (ci.tag !== 0x30 || ci.end !== signature.length || oid?.tag !== 0x06 || explicit?.tag !== 0xa0) {
+      throw new Error('not a ContentInfo');
+    }
+    if (Buffer.compare(signature.slice(oid.start, oid.end), SIGNED_DATA_OID) !== 0) {
+      throw new Error('not SignedData');
+    }
+    const sd = childrenOf(signature, explicit)[0];
+    const parts = childrenOf(signature, sd);
+    const encap = parts[2];
+    if (encap?.tag !== 0x30) throw new Error('no encapsulated content info');
+    if (childrenOf(signature, encap).length !== 1) {
+      throw fail('CMS_MALFORMED', 'the signature is not detached');
+    }
+    const certs = parts.find((t) => t.tag === 0xa0);
+    certDers = certs
+      ? childrenOf(signature, certs)
+          .filter((t) => t.tag === 0x30)
+          .map((t) => signature.slice(t.start, t.end))
+      : [];
+    const infos = parts[parts.length - 1];
+    const list = infos.tag === 0x31 ? childrenOf(signature, infos) : [];
+    if (list.length !== 1) throw fail('CMS_MALFORMED', 'the signature must have exactly one signer');
+    si = AsnConvert.parse(signature.slice(list[0].start, list[0].end), SignerInfo);
+    const attrs = childrenOf(signature, list[0]).find((t) => t.tag === 0xa0);
+    signedAttrs = attrs ? signature.slice(attrs.start, attrs.end) : undefined;
+  } catch (err) {
+    if (err instanceof CryptoError) throw err;
+    throw fail('CMS_MALFORMED', 'the signature is not a DER CMS SignedData');
+  }
+  const carried: GostCertificate[] = [];
+  for (const der of certDers) {
+    try {
+      carried.push(parseCertificate(der));
+    } catch {
+      // A certificate that is not GOST cannot be on a GOST chain; it is ignored, not trusted.
+    }
+  }
+  const ias = si.sid.issuerAndSerialNumber;
+  const signer = ias
+    ? carried.find(
+        (c) =>
+          Buffer.compare(c.issuerDer, u8(AsnConvert.serialize(ias.issuer))) === 0 &&
+          c.serialHex === Buffer.from(ias.serialNumber).toString('hex'),
+      )
+    : undefined;
+  if (!signer) throw fail('CMS_MALFORMED', "the signature does not carry its signer's GOST certificate");
+  return { si, signedAttrs, signer, carried };
+}
+
+/** The GOST certificates a CMS signature carries, signer first (nothing verified). */
+export function carriedCertificates(signature: Uint8Array): Uint8Array[] {
+  const { signer, carried } = readSignedData(signature);
+  return [signer, ...carried.filter((c) => c !== signer)].map((c) => c.der);
+}
+
+/** The SHA-256 fingerprint of the certificate a CMS signature names as its signer (nothing verified). */
+export function signerFingerprintOf(signature: Uint8Array): string {
+  return readSignedData(signature).signer.fingerprint;
+}
+
+/**
+ * Verifies a detached GOST signature over `content`: the signed attributes and their signature, the certificate chain
+ * to a trusted root, every certificate's validity at the signing time. Codes: CMS_MALFORMED, SIGNATURE_INVALID,
+ * CERT_UNTRUSTED, CERT_EXPIRED.
+ */
+export function verifyCms(p: CmsVerifyParams): CmsVerified {
+  const { si, signedAttrs: raw, signer, carried } = readSignedData(p.signature);
+  if (si.digestAlgorithm.algorithm !== OID.streebog256) {
+    throw fail('CMS_MALFORMED', `digest ${si.digestAlgorithm.algorithm} is not Streebog-256`);
+  }
+  const sigAlg = si.signatureAlgorithm.algorithm;
+  if (sigAlg !== OID.gost2012_256Key && sigAlg !== OID.gost2012_256Signature) {
+    throw fail('CMS_MALFORMED', `signature algorithm ${sigAlg} is not GOST R 34.10-2012 256-bit`);
+  }
+  if (!si.signedAttrs || !raw) throw fail('CMS_MALFORMED', 'the signature has no signed attributes');
+  const attr = (oid: string): ArrayBuffer => {
+    const found = si.signedAttrs?.filter((a) => a.attrType === oid) ?? [];
+    if (found.length !== 1 || found[0].attrValues.length !== 1) {
+      throw fail('CMS_MALFORMED', `signed attribute ${oid} must be present once`);
+    }
+    return found[0].attrValues[0];
+  };
+  let digest: Uint8Array;
+  let signingTime: Date;
+  try {
+    if (AsnConvert.parse(attr(OID.contentType), ObjectIdentifierValue).value !== OID.data) {
+      throw fail('CMS_MALFORMED', 'the content type is not id-data');
+    }
+    digest = u8(AsnConvert.parse(attr(OID.messageDigest), OctetString).buffer);
+    signingTime = AsnConvert.parse(attr(OID.signingTime), Time).getTime();
+  } catch (err) {
+    if (err instanceof CryptoError) throw err;
+    throw fail('CMS_MALFORMED', 'a signed attribute cannot be read');
+  }
+  // The raw attributes keep their [0] IMPLICIT tag; the signature covers them as a SET (0x31).
+  const signedSet = raw;
+  signedSet[0] = 0x31;
+  if (
+    Buffer.compare(digest, streebog256(p.content)) !== 0 ||
+    !gostVerify(signer.publicKey, u8(si.signature.buffer), signedSet)
+  ) {
+    throw fail(
+      'SIGNATURE_INVALID',
+      `the GOST signature of ${signer.subject} does not verify over these bytes`,
+    );
+  }
+  checkSigningCertificate(attr(OID.signingCertificateV2), signer);
+  const chain = buildChain(signer, carried, p.trustedRoots);
+  for (const c of chain) {
+    if (signingTime < c.notBefore || signingTime > c.notAfter) {
+      throw fail(
+        'CERT_EXPIRED',
+        `certificate ${c.subject} is valid ${c.notBefore.toISOString()} – ${c.notAfter.toISOString()}, ` +
+          `not at the signing time ${signingTime.toISOString()}`,
+      );
+    }
+  }
+  return { signer, chain, signingTime };
+}
+
+/** Streebog-256 of certificates already seen (a certificate never changes; verifications repeat for a signer). */
+const certHashes = new WeakMap<GostCertificate, Uint8Array>();
+
+function certificateHash(c: GostCertificate): Uint8Array {
+  let h = certHashes.get(c);
+  if (!h) {
+    h = streebog256(c.der);
+    certHashes.set(c, h);
+  }
+  return h;
+}
+
+/** signing-certificate-v2 must name the signer's certificate by its Streebog-256 hash (no substitution). */
+function checkSigningCertificate(value: ArrayBuffer, signer: GostCertificate): void {
+  let ids: EssCertIdV2s;
+  try {
+    ids = AsnConvert.parse(value, SigningCertificateV2).certs;
+  } catch {
+    throw fail('CMS_MALFORMED', 'signing-certificate-v2 cannot be read');
+  }
+  const first = ids[0];
+  if (!first || first.hashAlgorithm.algorithm !== OID.streebog256) {
+    throw fail('CMS_MALFORMED', 'signing-certificate-v2 must hash the certificate with Streebog-256');
+  }
+  if (Buffer.compare(u8(first.certHash.buffer), certificateHash(signer)) !== 0) {
+    throw fail('SIGNATURE_INVALID', "signing-certificate-v2 does not name the signer's certificate");
+  }
+}
+
+/** From the signer up through carried CA certificates to a trusted root; at most four links. */
+function buildChain(
+  signer: GostCertificate,
+  carried: GostCertificate[],
+  roots: GostCertificate[],
+): GostCertificate[] {
+  const chain = [signer];
+  let current = signer;
+  for (let depth = 0; depth < 4; depth++) {
+    const root = roots.find((r) => isSignedBy(current, r));
+    if (root) {
+      if (root.fingerprint !== current.fingerprint) chain.push(root);
+      return chain;
+    }
+    const next = carried.find(
+      (c) => c.isCA && c.fingerprint !== current.fingerprint && isSignedBy(current, c),
+    );
+    if (!next) break;
+    chain.push(next);
+    current = next;
+  }
+  throw fail(
+    'CERT_UNTRUSTED',
+    `certificate ${signer.subject} (issued by ${signer.issuer}) does not chain to a root the directory trusts`,
+  );
+}

@@ -1,0 +1,266 @@
+// GOST R 34.10-2012 (256-bit) signature arithmetic with Node's BigInt: Jacobian coordinates, a fixed-base table for
+// the curve's generator (sign, and half of verify) and a small window table per public key. Written here because the
+// registry's pure-JS implementation spends most of its time in its own big-number code; that one stays as the
+// independent check in the tests, beside the standard's worked example and OpenSSL's GOST engine.
+import { randomBytes } from 'node:crypto';
+
+export interface CurveParams {
+  p: bigint;
+  a: bigint;
+  b: bigint;
+  q: bigint;
+  x: bigint;
+  y: bigint;
+}
+
+/** id-GostR3410-2001-CryptoPro-A-ParamSet (RFC 4357 §11.4), a = p − 3. */
+export const CRYPTOPRO_A: CurveParams = {
+  p: 0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffd97n,
+  a: 0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffd94n,
+  b: 166n,
+  q: 0xffffffffffffffffffffffffffffffff6c611070995ad10045841b09b761b893n,
+  x: 1n,
+  y: 0x8d91e471e0989cda27df505a453f2b7635294f2ddf23e3b122acc99c9e9f1e14n,
+};
+
+/** The test curve of GOST R 34.10-2012 Appendix A.1 (its worked example). */
+export const TEST_CURVE: CurveParams = {
+  p: 0x8000000000000000000000000000000000000000000000000000000000000431n,
+  a: 7n,
+  b: 0x5fbff498aa938ce739b8e022fbafef40563f6e6a3472fc2a514c0ce9dae23b7en,
+  q: 0x8000000000000000000000000000000150fe8a1892976154c59cfc193accf5b3n,
+  x: 2n,
+  y: 0x08e2a8a0e65147d4bd6316030e16d19c85c97f0a9ca267122b96abbcea7e8fc8n,
+};
+
+type Jac = { x: bigint; y: bigint; z: bigint };
+type Aff = { x: bigint; y: bigint };
+const INF: Jac = { x: 1n, y: 1n, z: 0n };
+
+/** a⁻¹ mod m by the extended Euclidean algorithm (an order of magnitude faster than Fermat with BigInt). */
+function modInverse(a: bigint, m: bigint): bigint {
+  let r0 = ((a % m) + m) % m;
+  let r1 = m;
+  let s0 = 1n;
+  let s1 = 0n;
+  while (r1 !== 0n) {
+    const quotient = r0 / r1;
+    const r = r0 - quotient * r1;
+    r0 = r1;
+    r1 = r;
+    const t = s0 - quotient * s1;
+    s0 = s1;
+    s1 = t;
+  }
+  if (r0 !== 1n) throw new Error('not invertible');
+  return ((s0 % m) + m) % m;
+}
+
+export class GostCurve {
+  private readonly m: (x: bigint) => bigint;
+  private readonly aIsMinus3: boolean;
+  private baseTable?: Aff[][];
+  private readonly keyTables = new Map<string, Aff[][]>();
+
+  constructor(readonly c: CurveParams) {
+    const { p } = c;
+    const small = (1n << 256n) - p;
+    // p = 2^256 − c with a small c (CryptoPro-A): reduce by folding the high half, much cheaper than %.
+    if (small > 0n && small < 1n << 32n) {
+      const mask = (1n << 256n) - 1n;
+      this.m = (x) => {
+        if (x < 0n) x = (x % p) + p;
+        while (x >> 256n) x = (x & mask) + (x >> 256n) * small;
+        return x >= p ? x - p : x;
+      };
+    } else {
+      this.m = (x) => {
+        const r = x % p;
+        return r < 0n ? r + p : r;
+      };
+    }
+    this.aIsMinus3 = c.a === p - 3n;
+  }
+
+  private inv(x: bigint): bigint {
+    return modInverse(x, this.c.p);
+  }
+
+  private dbl(P: Jac): Jac {
+    if (P.z === 0n || P.y === 0n) return INF;
+    const m = this.m;
+    const yy = m(P.y * P.y);
+    const zz = m(P.z * P.z);
+    const s = m(4n * P.x * yy);
+    const mm = this.aIsMinus3 ? m(3n * (P.x - zz) * (P.x + zz)) : m(3n * P.x * P.x + this.c.a * m(zz * zz));
+    const x3 = m(mm * mm - 2n * s);
+    const y3 = m(mm * (s - x3) - 8n * m(yy * yy));
+    const z3 = m(2n * P.y * P.z);
+    return { x: x3, y: y3, z: z3 };
+  }
+
+  /** Jacobian + affine. */
+  private addMixed(P: Jac, Q: Aff): Jac {
+    if (P.z === 0n) return { x: Q.x, y: Q.y, z: 1n };
+    const m = this.m;
+    const z1z1 = m(P.z * P.z);
+    const u2 = m(Q.x * z1z1);
+    const s2 = m(Q.y * m(P.z * z1z1));
+    const h = m(u2 - P.x);
+    const r = m(s2 - P.y);
+    if (h === 0n) return r === 0n ? this.dbl(P) : INF;
+    const hh = m(h * h);
+    const hhh = m(h * hh);
+    const v = m(P.x * hh);
+    const x3 = m(r * r - hhh - 2n * v);
+    const y3 = m(r * (v - x3) - P.y * hhh);
+    return { x: x3, y: y3, z: m(P.z * h) };
+  }
+
+  /** Jacobian + Jacobian (table building only). */
+  private add(P: Jac, Q: Jac): Jac {
+    if (P.z === 0n) return Q;
+    if (Q.z === 0n) return P;
+    const m = this.m;
+    const z1z1 = m(P.z * P.z);
+    const z2z2 = m(Q.z * Q.z);
+    const u1 = m(P.x * z2z2);
+    const u2 = m(Q.x * z1z1);
+    const s1 = m(P.y * Q.z * z2z2);
+    const s2 = m(Q.y * P.z * z1z1);
+    const h = m(u2 - u1);
+    const r = m(s2 - s1);
+    if (h === 0n) return r === 0n ? this.dbl(P) : INF;
+    const hh = m(h * h);
+    const hhh = m(h * hh);
+    const v = m(u1 * hh);
+    const x3 = m(r * r - hhh - 2n * v);
+    const y3 = m(r * (v - x3) - s1 * hhh);
+    return { x: x3, y: y3, z: m(P.z * Q.z * h) };
+  }
+
+  /** Affine forms of many points with one inversion (Montgomery's trick); none may be at infinity. */
+  private normalizeAll(points: Jac[]): Aff[] {
+    const m = this.m;
+    const prefix: bigint[] = [];
+    let acc = 1n;
+    for (const P of points) {
+      prefix.push(acc);
+      acc = m(acc * P.z);
+    }
+    let inv = this.inv(acc);
+    const out: Aff[] = new Array<Aff>(points.length);
+    for (let i = points.length - 1; i >= 0; i--) {
+      const zi = m(inv * prefix[i]);
+      inv = m(inv * points[i].z);
+      const zi2 = m(zi * zi);
+      out[i] = { x: m(points[i].x * zi2), y: m(points[i].y * m(zi2 * zi)) };
+    }
+    return out;
+  }
+
+  private toAffine(P: Jac): Aff | undefined {
+    if (P.z === 0n) return undefined;
+    const zi = this.inv(P.z);
+    const zi2 = this.m(zi * zi);
+    return { x: this.m(P.x * zi2), y: this.m(P.y * this.m(zi2 * zi)) };
+  }
+
+  /** rows[i][j] = (j+1)·16^i·P, affine: k·P is then at most 64 additions and no doubling. */
+  private combTable(P: Aff): Aff[][] {
+    const rows: Jac[][] = [];
+    let base: Jac = { x: P.x, y: P.y, z: 1n };
+    for (let i = 0; i < 64; i++) {
+      const row: Jac[] = [base];
+      for (let j = 1; j < 15; j++) row.push(this.add(row[j - 1], base));
+      rows.push(row);
+      base = this.dbl(this.dbl(this.dbl(this.dbl(base))));
+    }
+    const flat = this.normalizeAll(rows.flat());
+    return rows.map((_, i) => flat.slice(i * 15, i * 15 + 15));
+  }
+
+  private mulComb(k: bigint, t: Aff[][]): Jac {
+    let R: Jac = INF;
+    for (let i = 0; i < 64; i++) {
+      const nib = Number((k >> BigInt(4 * i)) & 15n);
+      if (nib) R = this.addMixed(R, t[i][nib - 1]);
+    }
+    return R;
+  }
+
+  private mulBase(k: bigint): Jac {
+    this.baseTable ??= this.combTable({ x: this.c.x, y: this.c.y });
+    return this.mulComb(k, this.baseTable);
+  }
+
+  /**
+   * k·Q with a comb table per public key, kept for the 64 keys seen most recently: building one costs about as much as
+   * ten verifications, and a network verifies the same few hundred signers' keys again and again.
+   */
+  private mulPoint(k: bigint, Q: Aff): Jac {
+    const id = `${Q.x.toString(16)}:${Q.y.toString(16)}`;
+    let t = this.keyTables.get(id);
+    if (!t) {
+      t = this.combTable(Q);
+      if (this.keyTables.size >= 64) this.keyTables.delete(this.keyTables.keys().next().value as string);
+      this.keyTables.set(id, t);
+    }
+    return this.mulComb(k, t);
+  }
+
+  isOnCurve(P: Aff): boolean {
+    const { p, a, b } = this.c;
+    if (P.x < 0n || P.x >= p || P.y < 0n || P.y >= p) return false;
+    return this.m(P.y * P.y - (P.x * P.x * P.x + a * P.x + b)) === 0n;
+  }
+
+  publicKey(d: bigint): Aff {
+    const P = this.toAffine(this.mulBase(d));
+    if (!P) throw new Error('the private key is a multiple of q');
+    return P;
+  }
+
+  /** §6.1: e from the digest, (r, s) with a fresh k unless one is given (the standard's example only). */
+  sign(d: bigint, e: bigint, fixedK?: bigint): { r: bigint; s: bigint } {
+    const { q } = this.c;
+    e %= q;
+    if (e === 0n) e = 1n;
+    for (;;) {
+      const k = fixedK ?? BigInt('0x' + randomBytes(40).toString('hex')) % q;
+      if (k === 0n) continue;
+      const C = this.toAffine(this.mulBase(k));
+      const r = C ? C.x % q : 0n;
+      if (r === 0n) continue;
+      const s = (r * d + k * e) % q;
+      if (s === 0n) continue;
+      return { r, s };
+    }
+  }
+
+  /** §6.2. */
+  verify(Q: Aff, e: bigint, r: bigint, s: bigint): boolean {
+    const { q } = this.c;
+    if (r <= 0n || r >= q || s <= 0n || s >= q || !this.isOnCurve(Q)) return false;
+    e %= q;
+    if (e === 0n) e = 1n;
+    const v = modInverse(e, q);
+    const z1 = (s * v) % q;
+    const z2 = q - ((r * v) % q);
+    const C = this.toAffine(this.add(this.mulBase(z1), this.mulPoint(z2, Q)));
+    return C !== undefined && C.x % q === r;
+  }
+}
+
+/** Little-endian bytes ↔ integers: how GOST keys and digests are read (RFC 4491 / RFC 9215). */
+export function leToBig(bytes: Uint8Array): bigint {
+  return bytes.length ? BigInt('0x' + Buffer.from(bytes).reverse().toString('hex')) : 0n;
+}
+
+export function bigToLe(n: bigint, length = 32): Uint8Array {
+  return new Uint8Array(Buffer.from(n.toString(16).padStart(length * 2, '0'), 'hex').reverse());
+}
+
+export function bigToBe(n: bigint, length = 32): Uint8Array {
+  return new Uint8Array(Buffer.from(n.toString(16).padStart(length * 2, '0'), 'hex'));
+}

@@ -1,0 +1,62 @@
+// GOST R 34.11-2012 (Streebog-256, node-gost-crypto) and GOST R 34.10-2012 (256-bit, gost3410.ts), checked against
+// the standards' examples, node-gost-crypto's own GOST R 34.10 and OpenSSL's GOST engine by the tests (decision
+// record 0014). Byte orders follow RFC 4491 /
+// RFC 9215, the forms X.509 and CMS carry: a private key is 32 bytes little-endian, a public key x ‖ y each 32 bytes
+// little-endian, a signature s ‖ r each 32 bytes big-endian.
+import { randomBytes } from 'node:crypto';
+import GostDigest from 'node-gost-crypto/lib/gostDigest.js';
+import { bigToBe, bigToLe, CRYPTOPRO_A, GostCurve, leToBig } from './gost3410.js';
+
+/** The curve: CryptoPro-A (id-GostR3410-2001-CryptoPro-A-ParamSet), the one every certified provider accepts. */
+const curve = new GostCurve(CRYPTOPRO_A);
+const Q = CRYPTOPRO_A.q;
+
+const digest256 = new GostDigest({ name: 'GOST R 34.11', version: 2012, length: 256 });
+
+export function streebog256(data: Uint8Array): Uint8Array {
+  return new Uint8Array(digest256.digest(data));
+}
+
+export interface GostKeyPair {
+  /** 32 bytes, little-endian. */
+  privateKey: Uint8Array;
+  /** 64 bytes: x ‖ y, each little-endian. */
+  publicKey: Uint8Array;
+}
+
+/** A key pair from Node's CSPRNG. */
+export function generateGostKeyPair(): GostKeyPair {
+  let d = 0n;
+  let bytes = new Uint8Array(32);
+  while (d === 0n || d >= Q) {
+    bytes = new Uint8Array(randomBytes(32));
+    d = leToBig(bytes);
+  }
+  return { privateKey: bytes, publicKey: gostPublicKeyOf(bytes) };
+}
+
+function privateScalar(privateKey: Uint8Array): bigint {
+  if (privateKey.length !== 32) throw new Error('a GOST R 34.10-2012 256-bit private key has 32 bytes');
+  const d = leToBig(privateKey);
+  if (d === 0n || d >= Q) throw new Error('a GOST R 34.10-2012 private key is 0 < d < q');
+  return d;
+}
+
+export function gostPublicKeyOf(privateKey: Uint8Array): Uint8Array {
+  const P = curve.publicKey(privateScalar(privateKey));
+  return Buffer.concat([bigToLe(P.x), bigToLe(P.y)]);
+}
+
+/** Signs Streebog-256(data): 64 bytes s ‖ r. */
+export function gostSign(privateKey: Uint8Array, data: Uint8Array): Uint8Array {
+  const { r, s } = curve.sign(privateScalar(privateKey), leToBig(streebog256(data)));
+  return Buffer.concat([bigToBe(s), bigToBe(r)]);
+}
+
+export function gostVerify(publicKey: Uint8Array, signature: Uint8Array, data: Uint8Array): boolean {
+  if (publicKey.length !== 64 || signature.length !== 64) return false;
+  const Qpt = { x: leToBig(publicKey.subarray(0, 32)), y: leToBig(publicKey.subarray(32)) };
+  const s = BigInt('0x' + Buffer.from(signature.subarray(0, 32)).toString('hex'));
+  const r = BigInt('0x' + Buffer.from(signature.subarray(32)).toString('hex'));
+  return curve.verify(Qpt, leToBig(streebog256(data)), r, s);
+}

@@ -1,0 +1,6 @@
+import { startLocalNetwork } from '../../gateway/src/local-network/network.js';
+import { GOST_SPECS, gostExchangeSuite } from './exchange-suite.js';
+
+gostExchangeSuite('embedded ledger', (dir) =>
+  startLocalNetwork({ dir, participants: GOST_SPECS, workflows: false }),
+);
