@@ -138,6 +138,16 @@ export class Outbox {
     // Canonical text once: its hash tells a resend from a conflict, and the seal signs the very same text.
     const canonical = canonicalJson({ header: doc.header, body: doc.body });
     const digest = sha256Hex(canonical);
+    // An id this node received a document under stays that document's: a send under it would hide it.
+    if (await this.ctx.store.get(S.inbox, h.documentId)) {
+      throw new DmsnetError('MESSAGE_ID_CONFLICT', `a document received here is ${h.documentId}`, [
+        {
+          pointer: '/header/documentId',
+          code: 'MESSAGE_ID_CONFLICT',
+          message: 'a received document has this id',
+        },
+      ]);
+    }
     const existing = await this.ctx.store.get<OutboxRecord>(S.outbox, h.documentId);
     if (existing) {
       if (existing.digest === digest) return existing;

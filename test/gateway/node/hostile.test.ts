@@ -138,6 +138,26 @@ describe('a hostile participant against the gateways and the ledger (embedded)',
     }
   });
 
+  it('squatted ids: a send under the id of a received document is refused, so it never hides that document', async () => {
+    const doc = list(507);
+    await sendAndDeliver(doc);
+    const price = generateDocument('price-list', {
+      seed: 507,
+      sender: party('clinic'),
+      addressee: party('insurer'),
+    });
+    (price.header as { documentId: string }).documentId = doc.header.documentId;
+    const r = await t.client('clinic').call<Json>('POST', '/v1/documents', price);
+    attack('a clinic sends under the id of a list it received', r.status, r.body);
+    expect(r.status).to.equal(409);
+    expect((r.body.errors as Json[])[0]).to.include({
+      pointer: '/header/documentId',
+      code: 'MESSAGE_ID_CONFLICT',
+    });
+    const view = await t.client('clinic').call<Json>('GET', `/v1/documents/${doc.header.documentId}`);
+    expect(view.body.direction).to.equal('in');
+  });
+
   it('any type to anyone: a document goes only along the routes of its format (role × type)', async () => {
     const invoice = generateDocument('invoice', {
       seed: 503,
