@@ -6,7 +6,7 @@ import { ApiError } from '../api/errors.js';
 import { wrap } from '../api/wrap.js';
 import type { GatewayStore } from '../store/store.js';
 import { AuditLog, type AuditEntry } from './audit.js';
-import { may, routeOf, type ParticipantRole } from './roles.js';
+import { may, operationsOf, routeOf, type ParticipantRole } from './roles.js';
 import {
   LoginThrottle,
   sameToken,
@@ -19,6 +19,8 @@ import { UserStore, type PasswordLimits } from './users.js';
 
 export interface AccessOptions {
   participantRole: ParticipantRole;
+  /** The node's participant id (ОГРН), told to the console after login. */
+  participantId?: string;
   token: string;
   /** Names the node answers to besides loopback (its DNS names behind a reverse proxy); compared without port. */
   hostNames?: string[];
@@ -136,6 +138,8 @@ export class Access {
       fullName: session.fullName,
       role: session.role,
       participantRole: this.o.participantRole,
+      participantId: this.o.participantId,
+      operations: operationsOf(this.o.participantRole, session.role),
       csrfToken: session.csrfToken,
     };
   }

@@ -131,7 +131,7 @@ const ROUTES: readonly Route[] = [
   r('GET', `/expertise-acts/${ID}`, 'acts.read'),
   r('PATCH', `/expertise-acts/${ID}`, 'acts.edit', 'act.edit'),
   r('POST', `/expertise-acts/${ID}/send`, 'acts.edit', 'act.confirm'),
-  r('GET', '/imports/mappings', 'read'),
+  r('GET', '/imports/mappings', 'import'),
   r('POST', '/imports/preview', 'import'),
   r('GET', '/governance/.+', 'read'),
   r(/^(POST|PUT|DELETE)$/, '/governance/.+', 'governance', 'governance'),

@@ -3,3 +3,4 @@ export * from './mapping.js';
 export * from './convert.js';
 export * from './report.js';
 export * from './folder-drop.js';
+export * from './bundled.js';

@@ -23,6 +23,8 @@ const error = {
 const listParams = [
   { name: 'type', in: 'query', schema: { type: 'string', maxLength: 64 } },
   { name: 'status', in: 'query', schema: { type: 'string', pattern: '^[A-Z]{1,20}$' } },
+  { name: 'order', in: 'query', schema: { enum: ['asc', 'desc'] } },
+  { name: 'counterparty', in: 'query', schema: { type: 'string', pattern: '^[0-9]{13}([0-9]{2})?$' } },
   { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } },
   { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },
   { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500 } },
@@ -58,9 +60,12 @@ export const openApiDocument = {
       'A participant’s node: send shared-format documents, read what arrived, answer it, follow notifications.',
   },
   servers: [{ url: 'http://127.0.0.1' }],
-  security: [{ bearer: [] }],
+  security: [{ bearer: [] }, { session: [] }],
   components: {
-    securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+    securitySchemes: {
+      bearer: { type: 'http', scheme: 'bearer' },
+      session: { type: 'apiKey', in: 'cookie', name: 'dmsnet_session' },
+    },
     schemas: {
       FieldError: fieldError,
       Error: error,
@@ -378,11 +383,78 @@ export const openApiDocument = {
         responses: { '202': ok('confirmed and sent to the clinic'), ...errors(400, 401, 404, 409, 422) },
       },
     },
+    '/v1/session': {
+      post: {
+        summary:
+          'Log a person in: sets the HttpOnly SameSite=Strict session cookie and answers the CSRF token to send as X-CSRF-Token on every state-changing request',
+        security: [],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['username', 'password'],
+                properties: { username: { type: 'string' }, password: { type: 'string' } },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': ok('the person, role, allowed operations and CSRF token'),
+          ...errors(400, 401, 429),
+        },
+      },
+      get: {
+        summary: 'The logged-in person and the CSRF token',
+        responses: { '200': ok('me'), ...errors(401) },
+      },
+      delete: {
+        summary: 'Log out (needs X-CSRF-Token)',
+        responses: { '204': { description: 'logged out' } },
+      },
+    },
+    '/v1/users': {
+      get: {
+        summary: 'The node’s accounts (role admin)',
+        responses: { '200': ok('users'), ...errors(401, 403) },
+      },
+      post: {
+        summary: 'Add an account: username, fullName, role, password',
+        responses: { '201': ok('the user, without its hash'), ...errors(401, 403, 409, 422) },
+      },
+    },
+    '/v1/users/{username}/disable': {
+      post: {
+        summary: 'Disable an account; its sessions end',
+        responses: { '200': ok('the user'), ...errors(404) },
+      },
+    },
+    '/v1/users/{username}/password': {
+      post: {
+        summary: 'Set a new password; the sessions end',
+        responses: { '200': ok('the user'), ...errors(404) },
+      },
+    },
+    '/v1/imports/mappings': {
+      get: { summary: 'The bundled CSV/XLSX mappings', responses: { '200': ok('mappings'), ...errors(401) } },
+    },
+    '/v1/imports/preview': {
+      post: {
+        summary:
+          'Convert a file (base64 `content`) with a bundled `mapping` for an `addressee` and validate it; sends nothing',
+        responses: {
+          '200': ok('the document and every error at its row and column'),
+          ...errors(400, 401, 403),
+        },
+      },
+    },
     '/v1/events': {
       get: {
         summary: 'Server-sent events of the notifications; Last-Event-ID replays from the durable log',
         parameters: [
           { name: 'Last-Event-ID', in: 'header', schema: { type: 'string', pattern: '^[0-9]{1,12}$' } },
+          { name: 'since', in: 'query', schema: { enum: ['now'] } },
         ],
         responses: { '200': { description: 'text/event-stream' }, ...errors(401) },
       },

@@ -8,6 +8,7 @@ import { WebhookDispatcher, type DispatcherOptions } from '../webhooks/dispatche
 import { existsSync } from 'node:fs';
 import { Access, type AccessOptions } from '../access/http.js';
 import type { ParticipantRole } from '../access/roles.js';
+import { importRouter } from '../adapters/http.js';
 import { consoleStatic, securityHeaders } from './console.js';
 import { ApiError, errorHandler, notFound } from './errors.js';
 import { openApiDocument } from './openapi.js';
@@ -53,7 +54,12 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
   const hooks = options.webhooks ?? new WebhookDispatcher(node);
   const access = new Access(
     node.store,
-    { ...options.access, token: options.token, participantRole: options.participantRole ?? 'clinic' },
+    {
+      ...options.access,
+      token: options.token,
+      participantRole: options.participantRole ?? 'clinic',
+      participantId: node.participantId,
+    },
     options.host,
   );
   access.onAuditError = (err) =>
@@ -192,6 +198,7 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
   );
   app.get('/v1/events', v('/v1/events', 'get'), eventStream(node));
   app.use('/v1', access.usersRouter());
+  app.use('/v1', importRouter(node));
   for (const r of options.routers ?? []) app.use('/v1', r);
 
   app.use(notFound);

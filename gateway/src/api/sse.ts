@@ -4,7 +4,9 @@ import type { GatewayNode, Notification } from '../node/index.js';
 /** Server-sent events: replays from the durable log after Last-Event-ID, then streams live, without gaps. */
 export function eventStream(node: GatewayNode): RequestHandler {
   return async (req, res) => {
-    const last = Number(req.headers['last-event-id'] ?? 0) || 0;
+    // `?since=now` (the console): only what happens from now on; otherwise replay after Last-Event-ID.
+    const header = Number(req.headers['last-event-id'] ?? 0) || 0;
+    const last = req.query.since === 'now' && !header ? await node.notifications.latestSeq() : header;
     res.writeHead(200, {
       'Content-Type': 'text/event-stream',
       'Cache-Control': 'no-cache',

@@ -206,10 +206,18 @@ export class GatewayNode {
     q: ListQuery,
   ): Promise<Page<T>> {
     const limit = Math.min(Math.max(q.limit ?? 50, 1), 500);
-    const range: { gt?: string; gte?: string; lt?: string } = {};
-    if (q.cursor) range.gt = dec(q.cursor);
-    else if (q.from) range.gte = q.from;
-    if (q.to) range.lt = q.to + '\uffff';
+    const range: { gt?: string; gte?: string; lt?: string; reverse?: boolean } = {};
+    if (q.order === 'desc') {
+      // Newest first: the cursor is then an upper bound.
+      range.reverse = true;
+      if (q.cursor) range.lt = dec(q.cursor);
+      else if (q.to) range.lt = q.to + '\uffff';
+      if (q.from) range.gte = q.from;
+    } else {
+      if (q.cursor) range.gt = dec(q.cursor);
+      else if (q.from) range.gte = q.from;
+      if (q.to) range.lt = q.to + '\uffff';
+    }
     const items: T[] = [];
     let lastKey: string | undefined;
     let more = false;
@@ -223,6 +231,10 @@ export class GatewayNode {
       if (!rec) continue;
       if (q.type && rec.documentType !== q.type) continue;
       if (q.status && rec.status !== q.status) continue;
+      if (q.counterparty) {
+        const r = rec as unknown as { sender?: string; addressee?: string };
+        if ((r.sender ?? r.addressee) !== q.counterparty) continue;
+      }
       items.push(rec);
     }
     return { items, nextCursor: more && lastKey ? enc(lastKey) : undefined };
@@ -272,6 +284,7 @@ export class GatewayNode {
   readonly notifications = {
     list: (afterSeq: number, limit: number): Promise<Notification[]> => this.notifier.list(afterSeq, limit),
     subscribe: (listener: (n: Notification) => void): (() => void) => this.notifier.subscribe(listener),
+    latestSeq: async (): Promise<number> => this.notifier.latest(),
   };
 
   /** Read-modify-write steps run one at a time so a notification sequence number is never reused. */

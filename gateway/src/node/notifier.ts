@@ -50,6 +50,11 @@ export class Notifier {
     return out;
   }
 
+  /** The sequence number of the last notification written. */
+  latest(): number {
+    return this.nextSeq - 1;
+  }
+
   subscribe(listener: (n: Notification) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
