@@ -10,6 +10,7 @@ import { DocumentView } from './screens/DocumentView';
 import { Documents } from './screens/Documents';
 import { Formats } from './screens/Formats';
 import { Import } from './screens/Import';
+import { Letters } from './screens/Letters';
 import { PriceLists } from './screens/PriceLists';
 
 interface Item {
@@ -26,6 +27,7 @@ const MENU: Item[] = [
   { path: 'coverage', key: 'coverage', show: has('coverage') },
   { path: 'acts', key: 'acts', show: has('acts.read') },
   { path: 'price-lists', key: 'priceLists', show: has('pricelists.decide') },
+  { path: 'letters', key: 'letters', show: has('letters.write') },
   { path: 'import', key: 'import', show: has('import') },
   { path: 'formats', key: 'formats', show: (me) => me.participantRole === 'association' },
 ];
@@ -61,6 +63,9 @@ export function Shell({ me, route, onLogout }: { me: Me; route: string[]; onLogo
       break;
     case 'price-lists':
       body = <PriceLists me={me} />;
+      break;
+    case 'letters':
+      body = <Letters me={me} />;
       break;
     case 'import':
       body = <Import me={me} />;

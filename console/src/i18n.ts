@@ -114,6 +114,13 @@ const en = {
   quantity: 'Qty',
   price: 'Price',
   lines: 'Lines',
+  sex: 'Sex',
+  letterNumber: 'Letter number',
+  services: 'Services from the accepted price list',
+  noPriceList: 'No accepted price list of this clinic is in force on the first day.',
+  amountLimit: 'Amount limit',
+  issue: 'Issue the letter',
+  revoke: 'Revoke',
 };
 
 type Dict = typeof en;
@@ -229,6 +236,13 @@ const ru: Dict = {
   quantity: 'Кол-во',
   price: 'Цена',
   lines: 'Строки',
+  sex: 'Пол',
+  letterNumber: 'Номер письма',
+  services: 'Услуги из принятого прейскуранта',
+  noPriceList: 'Нет принятого прейскуранта клиники, действующего с первого дня.',
+  amountLimit: 'Лимит',
+  issue: 'Выдать письмо',
+  revoke: 'Отозвать',
 };
 
 export type Key = keyof Dict;
@@ -274,6 +288,15 @@ const LABELS: Record<Lang, Record<string, string>> = {
     purge: 'удалил копии',
     'api-token': 'внешняя система (токен)',
     CONTESTED: 'оспорен',
+    attach: 'прикрепление',
+    detach: 'открепление',
+    change: 'изменение',
+    issued: 'выдано',
+    amended: 'изменено',
+    revoked: 'отозвано',
+    technical: 'медико-экономический контроль (МЭК)',
+    'medico-economic': 'медико-экономическая экспертиза (МЭЭ)',
+    quality: 'экспертиза качества (ЭКМП)',
     DRAFT: 'черновик',
   },
   en: {

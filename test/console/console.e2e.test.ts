@@ -246,6 +246,43 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
     await page.context().close();
   });
 
+  it('insurer operator: issues a guarantee letter priced from the accepted price list; the registrar sees it; revokes it', async () => {
+    const page = await login('insurer', 'op');
+    await page.getByRole('navigation').getByRole('link', { name: 'Гарантийные письма' }).click();
+    const ru = (iso: string) => iso.split('-').reverse().join('.');
+    const p = t.story.person;
+    await page.getByLabel('Номер письма').fill('ГП-E2E-1');
+    await page.getByLabel('С', { exact: true }).fill(ru(t.story.serviceDate));
+    await page.getByLabel('Фамилия').fill(p.lastName);
+    await page.getByLabel('Имя', { exact: true }).fill(p.firstName);
+    if (p.middleName) await page.getByLabel('Отчество').fill(p.middleName);
+    await page.getByLabel('Дата рождения').fill(ru(p.birthDate));
+    await page.locator('select[name="sex"]').selectOption(p.sex);
+    await page.getByLabel('Номер полиса').first().fill(t.story.policy);
+    await page
+      .getByLabel(/^Кол-во, /)
+      .first()
+      .fill('2');
+    await check(page, '11-letter-issue');
+    await page.getByRole('button', { name: 'Выдать письмо' }).click();
+    await page.locator('[data-letter="ГП-E2E-1"]').waitFor();
+    expect(await page.locator('[data-letter="ГП-E2E-1"]').innerText()).to.contain('выдано');
+    const reg = await login('clinic', 'reg');
+    await reg.getByLabel('Номер полиса').fill(t.story.policy);
+    await reg.getByLabel('На дату').fill(ru(t.story.serviceDate));
+    const find = async () => {
+      await reg.getByRole('button', { name: 'Проверить' }).click();
+      await reg.locator('.verdict').waitFor();
+      return reg.locator('tr', { hasText: 'ГП-E2E-1' }).count();
+    };
+    for (let i = 0; i < 100 && !(await find()); i++) await reg.waitForTimeout(100);
+    expect(await reg.locator('tr', { hasText: 'ГП-E2E-1' }).innerText()).to.contain('выдано');
+    await reg.context().close();
+    await page.locator('[data-letter="ГП-E2E-1"]').getByRole('button', { name: 'Отозвать' }).click();
+    await page.locator('[data-letter="ГП-E2E-1"]', { hasText: 'отозвано' }).waitFor();
+    await page.context().close();
+  });
+
   it('association secretary: follows the format proposals and the participants; switches to English', async () => {
     const page = await login('association', 'sec');
     await page.getByRole('navigation').getByRole('link', { name: 'Форматы' }).click();

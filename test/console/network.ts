@@ -39,7 +39,7 @@ export interface ConsoleNetwork {
   url(key: string): string;
   story: {
     policy: string;
-    lastName: string;
+    person: { lastName: string; firstName: string; middleName?: string; birthDate: string; sex: string };
     invoiceId: string;
     openPriceListId: string;
     serviceDate: string;
@@ -155,7 +155,7 @@ export async function startConsoleNetwork(): Promise<ConsoleNetwork> {
     url: (k) => (servers.get(k) as RunningServer).url,
     story: {
       policy: String(p1.person.policyNumber),
-      lastName: String(p1.person.lastName),
+      person: p1.person as ConsoleNetwork['story']['person'],
       invoiceId,
       openPriceListId,
       serviceDate: d0,

@@ -109,6 +109,9 @@ const FIELD_RU: Record<string, string> = {
   guaranteeLetter: 'Гарантийное письмо',
   ogrn: 'ОГРН',
   expertiseType: 'Вид экспертизы',
+  phone: 'Телефон',
+  email: 'Эл. почта',
+  address: 'Адрес',
   listNumber: 'Номер списка',
   listDate: 'Дата списка',
   policyholder: 'Страхователь',
@@ -141,6 +144,7 @@ function Value({ k, v, participants }: { k: string; v: unknown; participants: Pa
     const o = v as Record<string, unknown>;
     if ('from' in o || 'to' in o) return `${formatDate(o.from as string)} — ${formatDate(o.to as string)}`;
     if ('code' in o && 'name' in o) return `${String(o.code)} ${String(o.name)}`;
+    if ('name' in o && 'inn' in o) return `${String(o.name)} (ИНН ${String(o.inn)})`;
     if ('number' in o && 'date' in o) return `№ ${String(o.number)} от ${formatDate(o.date as string)}`;
     const keys = Object.keys(o);
     if (keys.length === 1 && keys[0] === 'name') return String(o.name);
