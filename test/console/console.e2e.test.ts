@@ -123,6 +123,38 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
     await page.context().close();
   });
 
+  it('works from the keyboard alone: log in, skip to content, move through the menu, open a document', async () => {
+    const page = await open('clinic');
+    const focused = () =>
+      page.evaluate(
+        'document.activeElement?.textContent || document.activeElement?.getAttribute("name") || ""',
+      ) as Promise<string>;
+    const tabTo = async (text: string) => {
+      for (let i = 0; i < 40; i++) {
+        await page.keyboard.press('Tab');
+        if ((await focused()).trim() === text) return;
+      }
+      throw new Error(`Tab never reached ${text}`);
+    };
+    await tabTo('username');
+    await page.keyboard.type('acc');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Входящие' }).waitFor();
+    await page.keyboard.press('Tab');
+    expect((await focused()).trim()).to.equal('К содержимому');
+    await tabTo('Исходящие');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Исходящие' }).waitFor();
+    await page.locator('tbody a').first().waitFor();
+    const first = (await page.locator('tbody a').first().innerText()).trim();
+    await tabTo(first);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: new RegExp(first) }).waitFor();
+    await page.context().close();
+  });
+
   it('refuses a state-changing request from the logged-in page without the CSRF token', async () => {
     const page = await login('clinic', 'acc');
     await page.getByRole('heading', { name: 'Входящие' }).waitFor();

@@ -6,7 +6,7 @@ export function eventStream(node: GatewayNode): RequestHandler {
   return async (req, res) => {
     // `?since=now` (the console): only what happens from now on; otherwise replay after Last-Event-ID.
     const header = Number(req.headers['last-event-id'] ?? 0) || 0;
-    const last = req.query.since === 'now' && !header ? await node.notifications.latestSeq() : header;
+    const last = req.query.since === 'now' && !header ? node.notifications.latestSeq() : header;
     res.writeHead(200, {
       'Content-Type': 'text/event-stream',
       'Cache-Control': 'no-cache',
@@ -24,10 +24,13 @@ export function eventStream(node: GatewayNode): RequestHandler {
     let live = false;
     const unsubscribe = node.notifications.subscribe((n) => (live ? write(n) : buffered.push(n)));
     const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
-    req.on('close', () => {
+    // Nothing above awaits, so a client that already left still gets here and is cleaned up at once.
+    const stop = () => {
       clearInterval(ping);
       unsubscribe();
-    });
+    };
+    res.on('close', stop);
+    if (res.destroyed || req.socket.destroyed) stop();
     for (;;) {
       const page = await node.notifications.list(sent, 500);
       page.forEach(write);

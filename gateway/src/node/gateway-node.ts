@@ -284,7 +284,7 @@ export class GatewayNode {
   readonly notifications = {
     list: (afterSeq: number, limit: number): Promise<Notification[]> => this.notifier.list(afterSeq, limit),
     subscribe: (listener: (n: Notification) => void): (() => void) => this.notifier.subscribe(listener),
-    latestSeq: async (): Promise<number> => this.notifier.latest(),
+    latestSeq: (): number => this.notifier.latest(),
   };
 
   /** Read-modify-write steps run one at a time so a notification sequence number is never reused. */
