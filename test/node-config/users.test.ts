@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { parse, stringify } from 'yaml';
+import { CONFIG_FILE } from '../../node-config/src/config.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRng, generateOgrn } from '../../formats/src/index.js';
@@ -22,6 +25,21 @@ function cli(args: string[], o: { stdin?: string; env?: Record<string, string> }
     p.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
     p.stdin.end(o.stdin ?? '');
+  });
+}
+
+function hostStatus(url: string, host: string): Promise<number> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: u.hostname, port: u.port, path: '/v1/health', headers: { Host: host } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('error', reject);
+    req.end();
   });
 }
 
@@ -87,11 +105,18 @@ describe('node-config: dmsnet-node user add|list|disable|passwd', function () {
     const pw = await cli(['user', 'passwd', nodeDir, 'anna'], { stdin: 'a brand new password\n' });
     expect(pw.code, pw.stderr).to.equal(0);
     expect((await cli(['user', 'disable', nodeDir, 'oleg'])).code).to.equal(0);
+    // The console is reached by a configured name too; any other Host is refused.
+    const file = path.join(nodeDir, CONFIG_FILE);
+    const config = parse(await readFile(file, 'utf8')) as { api: Record<string, unknown> };
+    config.api.hostNames = ['dms.clinic.example'];
+    await writeFile(file, stringify(config));
     const running = await startNode(nodeDir, { passphrase: 'pw' });
     try {
       expect((await login(running.url, 'anna', 'first password 1')).status).to.equal(401);
       expect((await login(running.url, 'anna', 'a brand new password')).status).to.equal(200);
       expect((await login(running.url, 'oleg', 'second password')).status).to.equal(401);
+      expect(await hostStatus(running.url, 'dms.clinic.example')).to.equal(200);
+      expect(await hostStatus(running.url, 'evil.example')).to.equal(421);
       const busy = await cli(['user', 'list', nodeDir]);
       expect(busy.code).to.equal(1);
       expect(busy.stderr).to.contain('NODE_RUNNING');
