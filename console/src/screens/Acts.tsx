@@ -2,8 +2,8 @@
 // (decision, amount, defect code, explanation), sees the totals follow, and confirms; the clinic answers the act
 // from its inbox.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api, qs, type FieldError, type Me } from '../api';
-import { ErrorBox, FieldErrors, nameOf, useParticipants } from '../common';
+import { api, qs, type Me } from '../api';
+import { ErrorBox, nameOf, useParticipants } from '../common';
 import { formatDate, formatDateTime, formatMoney, fullName, parseMoney } from '../format';
 import { useI18n } from '../i18n';
 
@@ -120,7 +120,6 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
   const [invoice, setInvoice] = useState<Map<string, InvoiceLine>>(new Map());
   const [edits, setEdits] = useState<Record<string, Edit>>({});
   const [error, setError] = useState<unknown>();
-  const [fieldErrors, setFieldErrors] = useState<FieldError[]>([]);
   const [done, setDone] = useState('');
   const canEdit = me.operations.includes('acts.edit');
 
@@ -174,7 +173,6 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
 
   const save = async (): Promise<boolean> => {
     setError(undefined);
-    setFieldErrors([]);
     const lines = draft.act.lines.map((x) => {
       const e = edits[x.invoiceLineId] as Edit;
       const paid = e.decision === 'PAID' ? x.claimedAmount : (parseMoney(e.paid) ?? 0);
@@ -341,7 +339,6 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
           </tfoot>
         </table>
       </div>
-      <FieldErrors errors={fieldErrors} />
       <ErrorBox error={error} />
       {done && (
         <p role="status" className="alert ok">
