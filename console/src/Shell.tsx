@@ -12,6 +12,7 @@ import { Formats } from './screens/Formats';
 import { Import } from './screens/Import';
 import { Letters } from './screens/Letters';
 import { PriceLists } from './screens/PriceLists';
+import { Users } from './screens/Users';
 
 interface Item {
   path: string;
@@ -26,10 +27,20 @@ const MENU: Item[] = [
   { path: 'outbox', key: 'outbox', show: has('read') },
   { path: 'coverage', key: 'coverage', show: has('coverage') },
   { path: 'acts', key: 'acts', show: has('acts.read') },
-  { path: 'price-lists', key: 'priceLists', show: has('pricelists.decide') },
-  { path: 'letters', key: 'letters', show: has('letters.write') },
+  // The insurer's side of price lists and letters; a clinic sees its letters in the coverage check.
+  {
+    path: 'price-lists',
+    key: 'priceLists',
+    show: (me) => me.participantRole !== 'clinic' && has('pricelists.decide')(me),
+  },
+  {
+    path: 'letters',
+    key: 'letters',
+    show: (me) => me.participantRole !== 'clinic' && has('letters.write')(me),
+  },
   { path: 'import', key: 'import', show: has('import') },
   { path: 'formats', key: 'formats', show: (me) => me.participantRole === 'association' },
+  { path: 'users', key: 'users', show: has('users') },
 ];
 
 export function Shell({ me, route, onLogout }: { me: Me; route: string[]; onLogout: () => void }) {
@@ -69,6 +80,9 @@ export function Shell({ me, route, onLogout }: { me: Me; route: string[]; onLogo
       break;
     case 'import':
       body = <Import me={me} />;
+      break;
+    case 'users':
+      body = <Users me={me} />;
       break;
     case 'formats':
       body = <Formats />;

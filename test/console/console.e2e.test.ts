@@ -315,6 +315,31 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
     await page.context().close();
   });
 
+  it('clinic admin: adds a registrar and disables them; the new account logs in only until disabled', async () => {
+    const page = await login('clinic', 'adm');
+    await page.getByRole('navigation').getByRole('link', { name: 'Пользователи' }).click();
+    await page.locator('[data-user="adm"]').waitFor();
+    await page.getByLabel('Имя пользователя').fill('newreg');
+    await page.getByLabel('ФИО').fill('Новикова Ольга Сергеевна');
+    await page.locator('select[name="role"]').selectOption('registrar');
+    await page.getByLabel('Пароль').fill('a new registrar password');
+    await page.getByRole('button', { name: 'Добавить пользователя' }).click();
+    await page.locator('[data-user="newreg"]').waitFor();
+    await check(page, '12-users');
+    const fresh = await login('clinic', 'newreg', 'a new registrar password');
+    await fresh.getByRole('heading', { name: 'Проверка полиса' }).waitFor();
+    await fresh.context().close();
+    await page
+      .locator('[data-user="newreg"]')
+      .getByRole('button', { name: /Отключить/ })
+      .click();
+    await page.locator('[data-user="newreg"]', { hasText: 'отключён' }).waitFor();
+    const refused = await login('clinic', 'newreg', 'a new registrar password');
+    await refused.getByRole('alert').waitFor();
+    await refused.context().close();
+    await page.context().close();
+  });
+
   it('association secretary: follows the format proposals and the participants; switches to English', async () => {
     const page = await login('association', 'sec');
     await page.getByRole('navigation').getByRole('link', { name: 'Форматы' }).click();

@@ -30,6 +30,7 @@ export const PEOPLE: Record<string, [string, string, string]> = {
   op: ['insurer', 'operator', 'Кузнецов Дмитрий Сергеевич'],
   exp: ['insurer', 'expert', 'Петрова Ирина Андреевна'],
   sec: ['association', 'secretary', 'Соколова Мария Викторовна'],
+  adm: ['clinic', 'admin', 'Орлов Павел Николаевич'],
 };
 
 export interface ConsoleNetwork {
