@@ -30,4 +30,9 @@ export default tseslint.config(
   { files: ['chaincode/**/*.ts'], rules: forbid('gateway', 'node-config', 'network', 'test') },
   { files: ['gateway/**/*.ts'], rules: forbid('node-config', 'network', 'test') },
   { files: ['node-config/**/*.ts'], rules: forbid('network', 'test') },
+  // The console runs in a browser and knows the gateway only through its REST API.
+  {
+    files: ['console/**/*.{ts,tsx}'],
+    rules: forbid('formats', 'chaincode', 'gateway', 'node-config', 'network', 'test'),
+  },
 );

@@ -10,6 +10,7 @@ import { checkImport, findMapping, listMappings } from './import-file.js';
 import { exportDocument } from './export.js';
 import { importGostKey } from './gost-key.js';
 import { reportText } from '../../gateway/src/adapters/index.js';
+import { readPassword, withUsers } from './users.js';
 
 const program = new Command('dmsnet-node')
   .version(dmsnetVersion())
@@ -118,6 +119,53 @@ program
     else process.stdout.write(`${file}: ${check.rows} строк / rows, ошибок нет / no errors\n`);
     process.exitCode = check.report.errors.length ? 1 : 0;
   });
+
+const user = program
+  .command('user')
+  .description(
+    'people’s accounts for the web console (the node must be stopped); passwords from stdin or DMSNET_USER_PASSWORD',
+  );
+
+user
+  .command('add <dir> <username>')
+  .requiredOption(
+    '--role <role>',
+    'clinic: registrar|accountant|expert|admin; insurer: operator|expert|admin; association: secretary|admin',
+  )
+  .requiredOption(
+    '--name <fullName>',
+    'full name, as the audit log shows it (e.g. "Петрова Ирина Андреевна")',
+  )
+  .action(async (dir: string, username: string, o: { role: string; name: string }) => {
+    const password = await readPassword();
+    const u = await withUsers(dir, (users) =>
+      users.add({ username, fullName: o.name, role: o.role, password }),
+    );
+    process.stdout.write(`added ${u.username} (${u.role})\n`);
+  });
+
+user
+  .command('list <dir>')
+  .option('--json', 'print JSON')
+  .action(async (dir: string, o: { json?: boolean }) => {
+    const all = await withUsers(dir, (users) => users.list());
+    if (o.json) return void process.stdout.write(JSON.stringify(all, null, 2) + '\n');
+    for (const u of all)
+      process.stdout.write(
+        `${u.username}\t${u.role}\t${u.disabled ? 'disabled' : 'active'}\t${u.fullName}\n`,
+      );
+  });
+
+user.command('disable <dir> <username>').action(async (dir: string, username: string) => {
+  await withUsers(dir, (users) => users.disable(username));
+  process.stdout.write(`disabled ${username}\n`);
+});
+
+user.command('passwd <dir> <username>').action(async (dir: string, username: string) => {
+  const password = await readPassword();
+  await withUsers(dir, (users) => users.setPassword(username, password));
+  process.stdout.write(`password changed for ${username}\n`);
+});
 
 program.parseAsync().catch((err: unknown) => {
   if (err instanceof DmsnetError) {

@@ -27,7 +27,15 @@ export interface NodeConfig {
       tls: { caCert: string; clientCert?: string; clientKey?: string };
     };
   };
-  api: { host: string; port: number; tokenFile?: string; tokenEnv?: string; maxBodyBytes?: number };
+  api: {
+    host: string;
+    port: number;
+    tokenFile?: string;
+    tokenEnv?: string;
+    maxBodyBytes?: number;
+    hostNames?: string[];
+    secureCookies?: boolean;
+  };
   keys: { file: string; version: number };
   dataDir?: string;
   webhooks?: string[];

@@ -1,64 +1,22 @@
 // `dmsnet-node import` and `dmsnet-node mappings`: a clinic's or an insurer's IT person checks a file against a mapping
 // without a node, a network or a send — every error at its row and column, in Russian and English.
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DmsnetError } from '../../formats/src/errors.js';
 import { SAMPLE_PARTIES, type PartyRef } from '../../formats/src/index.js';
-import { repoPath } from '../../formats/src/paths.js';
 import {
   buildReport,
   importTable,
-  loadMapping,
   type ErrorReport,
   type TableMapping,
 } from '../../gateway/src/adapters/index.js';
 
-/** The mappings shipped with dmsnet (gateway/mappings/*.yaml). */
-export const BUNDLED_MAPPINGS_DIR = repoPath('gateway', 'mappings');
-
-export interface MappingInfo {
-  name: string;
-  file: string;
-  type: string;
-  format: string;
-  headers: Array<{ header: string; optional: boolean }>;
-}
-
-export async function listMappings(dir = BUNDLED_MAPPINGS_DIR): Promise<MappingInfo[]> {
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')).sort();
-  return files.map((f) => {
-    const m = loadMapping(path.join(dir, f));
-    return {
-      name: f.replace(/\.ya?ml$/, ''),
-      file: path.join(dir, f),
-      type: m.type,
-      format: m.format,
-      headers: m.columns.map((c) => ({ header: c.headers[0] as string, optional: !!c.optional })),
-    };
-  });
-}
-
-/** A mapping by bundled name, or a mapping file's path. */
-export async function findMapping(nameOrPath: string, dir = BUNDLED_MAPPINGS_DIR): Promise<TableMapping> {
-  if (nameOrPath.endsWith('.yaml') || nameOrPath.endsWith('.yml') || nameOrPath.includes('/'))
-    return loadMapping(nameOrPath);
-  const all = await listMappings(dir);
-  const hit = all.find((m) => m.name === nameOrPath);
-  if (!hit) {
-    throw new DmsnetError(
-      'MAPPING_UNKNOWN',
-      `no mapping ${nameOrPath}; known: ${all.map((m) => m.name).join(', ')}`,
-      [
-        {
-          pointer: '/mapping',
-          code: 'MAPPING_UNKNOWN',
-          message: `known: ${all.map((m) => m.name).join(', ')}`,
-        },
-      ],
-    );
-  }
-  return loadMapping(hit.file);
-}
+export {
+  BUNDLED_MAPPINGS_DIR,
+  findMapping,
+  listMappings,
+  type MappingInfo,
+} from '../../gateway/src/adapters/index.js';
 
 export interface ImportCheck {
   report: ErrorReport;

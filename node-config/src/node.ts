@@ -18,6 +18,7 @@ import { FabricLedger } from '../../gateway/src/ledger/fabric/fabric-ledger.js';
 import type { LedgerClient } from '../../gateway/src/ledger/types.js';
 import { GatewayNode } from '../../gateway/src/node/index.js';
 import { startGatewayServer } from '../../gateway/src/api/server.js';
+import { CONSOLE_DIR } from '../../gateway/src/api/console.js';
 import { governanceRouter } from '../../gateway/src/governance/http.js';
 import { TargetPolicy } from '../../gateway/src/webhooks/targets.js';
 import {
@@ -229,6 +230,9 @@ async function serveNode(
     token,
     logger,
     maxBodyBytes: config.api.maxBodyBytes,
+    participantRole: config.participant.role,
+    access: { hostNames: config.api.hostNames, secureCookies: config.api.secureCookies },
+    consoleDir: CONSOLE_DIR,
     routers: [governanceRouter(client)],
     webhooks: { targets: new TargetPolicy(config.webhookAllow ?? []) },
   });

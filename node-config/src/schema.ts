@@ -75,6 +75,14 @@ export const NODE_CONFIG_SCHEMA = {
         tokenFile: { type: 'string', minLength: 1 },
         tokenEnv: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
         maxBodyBytes: { type: 'integer', minimum: 1024 },
+        // Names the console is reached by besides loopback (behind a reverse proxy); any other Host is refused.
+        hostNames: {
+          type: 'array',
+          items: { type: 'string', pattern: '^[A-Za-z0-9.-]{1,253}$' },
+          uniqueItems: true,
+        },
+        // Set when people reach the console over HTTPS (a TLS proxy in front): the session cookie gets Secure.
+        secureCookies: { type: 'boolean' },
       },
       oneOf: [{ required: ['tokenFile'] }, { required: ['tokenEnv'] }],
     },

@@ -5,3 +5,4 @@ export * from './report.js';
 export * from './folder-drop.js';
 export * from './detect.js';
 export * from './spreadsheet.js';
+export * from './bundled.js';

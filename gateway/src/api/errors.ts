@@ -37,6 +37,8 @@ const STATUS: Record<string, number> = {
   FORMAT_NOT_ACTIVE: 422,
   PARTICIPANT_NOT_FOUND: 404,
   LEDGER_UNAVAILABLE: 503,
+  USER_NOT_FOUND: 404,
+  USER_EXISTS: 409,
 };
 
 export function statusOf(err: DmsnetError): number {

@@ -305,6 +305,8 @@ const delivery = {
 const listParams = [
   { name: 'type', in: 'query', schema: { type: 'string', maxLength: 64 } },
   { name: 'status', in: 'query', schema: { type: 'string', pattern: '^[A-Z]{1,20}$' } },
+  { name: 'order', in: 'query', schema: { enum: ['asc', 'desc'] } },
+  { name: 'counterparty', in: 'query', schema: { type: 'string', pattern: '^[0-9]{13}([0-9]{2})?$' } },
   { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } },
   { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },
   { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500 } },
@@ -332,6 +334,8 @@ export const coreApi = {
     { name: 'webhooks', description: 'Signed notifications to the local system' },
     { name: 'events', description: 'Server-sent events of the same notifications' },
     { name: 'node', description: 'Health and this contract' },
+    { name: 'people', description: 'Sessions and accounts of the people who use the web console' },
+    { name: 'imports', description: 'Spreadsheets converted and checked through the bundled mappings' },
   ],
   schemas: {
     FieldError: fieldError,
@@ -626,6 +630,98 @@ export const coreApi = {
         responses: { '200': json('the delivery log', ref('DeliveryList')), ...errors(400, 401, 404) },
       },
     },
+    '/v1/session': {
+      post: {
+        operationId: 'logIn',
+        tags: ['people'],
+        summary:
+          'Log a person in: sets the HttpOnly SameSite=Strict session cookie and answers the CSRF token to send as X-CSRF-Token on every state-changing request',
+        security: [],
+        requestBody: jsonBody({
+          type: 'object',
+          required: ['username', 'password'],
+          properties: {
+            username: { type: 'string', maxLength: 64 },
+            password: { type: 'string', maxLength: 1024 },
+          },
+        }),
+        responses: {
+          '200': json('the person, role, allowed operations and CSRF token', { type: 'object' }),
+          ...errors(400, 401, 429),
+        },
+      },
+      get: {
+        operationId: 'whoAmI',
+        tags: ['people'],
+        summary: 'The logged-in person and the CSRF token',
+        responses: { '200': json('me', { type: 'object' }), ...errors(401) },
+      },
+      delete: {
+        operationId: 'logOut',
+        tags: ['people'],
+        summary: 'Log out (needs X-CSRF-Token)',
+        responses: { '204': { description: 'logged out' }, ...errors(401, 403) },
+      },
+    },
+    '/v1/users': {
+      get: {
+        operationId: 'listUsers',
+        tags: ['people'],
+        summary: 'The node’s accounts (role admin)',
+        responses: { '200': json('users', { type: 'object' }), ...errors(401, 403) },
+      },
+      post: {
+        operationId: 'addUser',
+        tags: ['people'],
+        summary: 'Add an account: username, fullName, role, password',
+        responses: {
+          '201': json('the user, without its hash', { type: 'object' }),
+          ...errors(401, 403, 409, 422),
+        },
+      },
+    },
+    '/v1/users/{username}/disable': {
+      post: {
+        operationId: 'disableUser',
+        tags: ['people'],
+        summary: 'Disable an account; its sessions end',
+        parameters: [
+          { name: 'username', in: 'path', required: true, schema: { type: 'string', maxLength: 64 } },
+        ],
+        responses: { '200': json('the user', { type: 'object' }), ...errors(401, 403, 404) },
+      },
+    },
+    '/v1/users/{username}/password': {
+      post: {
+        operationId: 'setUserPassword',
+        tags: ['people'],
+        summary: 'Set a new password; the sessions end',
+        parameters: [
+          { name: 'username', in: 'path', required: true, schema: { type: 'string', maxLength: 64 } },
+        ],
+        responses: { '200': json('the user', { type: 'object' }), ...errors(401, 403, 404) },
+      },
+    },
+    '/v1/imports/mappings': {
+      get: {
+        operationId: 'listImportMappings',
+        tags: ['imports'],
+        summary: 'The bundled CSV/XLSX mappings',
+        responses: { '200': json('mappings', { type: 'object' }), ...errors(401) },
+      },
+    },
+    '/v1/imports/preview': {
+      post: {
+        operationId: 'previewImport',
+        tags: ['imports'],
+        summary:
+          'Convert a file (base64 `content`) with a bundled `mapping` for an `addressee` and validate it; sends nothing',
+        responses: {
+          '200': json('the document and every error at its row and column', { type: 'object' }),
+          ...errors(400, 401, 403),
+        },
+      },
+    },
     '/v1/events': {
       get: {
         operationId: 'streamEvents',
@@ -634,6 +730,7 @@ export const coreApi = {
           'Server-sent events of the notifications; Last-Event-ID replays from the durable log (an id beyond the log is 400 EVENT_ID_BEYOND_LOG)',
         parameters: [
           { name: 'Last-Event-ID', in: 'header', schema: { type: 'string', pattern: '^[0-9]{1,12}$' } },
+          { name: 'since', in: 'query', schema: { enum: ['now'] } },
         ],
         responses: {
           '200': {

@@ -16,10 +16,13 @@ export const openApiDocument = {
     contact: { name: 'dmsnet' },
   },
   servers: [{ url: 'http://127.0.0.1:7101', description: 'a gateway on its default loopback port' }],
-  security: [{ bearer: [] }],
+  security: [{ bearer: [] }, { session: [] }],
   tags: [...coreApi.tags, ...workflowsApi.tags, ...governanceApi.tags],
   components: {
-    securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+    securitySchemes: {
+      bearer: { type: 'http', scheme: 'bearer' },
+      session: { type: 'apiKey', in: 'cookie', name: 'dmsnet_session' },
+    },
     schemas: { ...coreApi.schemas, ...workflowsApi.schemas, ...governanceApi.schemas },
   },
   paths: { ...coreApi.paths, ...workflowsApi.paths, ...governanceApi.paths },

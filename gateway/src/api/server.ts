@@ -6,7 +6,11 @@ import { DmsnetError } from '../../../formats/src/errors.js';
 import type { GatewayNode, ListQuery } from '../node/index.js';
 import { exportToJson } from '../node/signature-export.js';
 import { WebhookDispatcher, type DispatcherOptions } from '../webhooks/dispatcher.js';
-import { requireToken } from './auth.js';
+import { existsSync } from 'node:fs';
+import { Access, type AccessOptions } from '../access/http.js';
+import type { ParticipantRole } from '../access/roles.js';
+import { importRouter } from '../adapters/http.js';
+import { consoleStatic, securityHeaders } from './console.js';
 import { ApiError, errorHandler, notFound } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { eventStream } from './sse.js';
@@ -21,6 +25,14 @@ export interface AppOptions {
   webhooks?: WebhookDispatcher;
   /** Extra routers (edge workflows, governance), mounted under /v1 behind the same token. */
   routers?: Router[];
+  /** What kind of participant this node is: it decides which people's roles exist (default: a clinic's). */
+  participantRole?: ParticipantRole;
+  /** People's accounts and sessions: host names, cookie flags, session and throttle limits. */
+  access?: Omit<AccessOptions, 'token' | 'participantRole'>;
+  /** The interface the server binds, which the Host check accepts besides loopback names. */
+  host?: string;
+  /** The built web console (dist/console); served at / when the folder exists. */
+  consoleDir?: string;
 }
 
 const onlyJson: RequestHandler = (req, _res, next) => {
@@ -41,9 +53,24 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
   if (!options.token) throw new DmsnetError('CONFIG_INVALID', 'the gateway refuses to serve without a token');
   const log = options.logger ?? pino({ level: process.env.DMSNET_LOG_LEVEL ?? 'info' });
   const hooks = options.webhooks ?? new WebhookDispatcher(node);
+  const access = new Access(
+    node.store,
+    {
+      ...options.access,
+      token: options.token,
+      participantRole: options.participantRole ?? 'clinic',
+      participantId: node.participantId,
+    },
+    options.host,
+  );
+  access.onAuditError = (err) =>
+    log.error({ err: err instanceof Error ? err.message : String(err) }, 'audit write failed');
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.locals.access = access;
+  app.use(securityHeaders);
+  app.use(access.hostCheck());
 
   app.get('/v1/health', (_req, res) => {
     res.json({ status: 'ok', participant: node.participantId });
@@ -52,7 +79,9 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
     res.json(openApiDocument);
   });
 
-  app.use(requireToken(options.token));
+  if (options.consoleDir && existsSync(options.consoleDir)) app.use(consoleStatic(options.consoleDir));
+  app.use('/v1/session', onlyJson, access.sessionRouter());
+  app.use(access.authenticate());
   app.use(onlyJson);
   app.use(express.json({ limit: options.maxBodyBytes ?? 32 * 1024 * 1024 }));
 
@@ -69,7 +98,10 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
     '/v1/documents/:id',
     v('/v1/documents/{id}', 'get'),
     wrap(async (req, res) => {
-      res.json(await node.getDocument(String(req.params.id)));
+      const id = String(req.params.id);
+      const view = await node.getDocument(id);
+      // Who did what at this node (people and the machine token), beside the ledger's status trail.
+      res.json({ ...view, audit: await access.audit.forDocument(id) });
     }),
   );
   app.get(
@@ -195,6 +227,8 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
     }),
   );
   app.get('/v1/events', v('/v1/events', 'get'), eventStream(node));
+  app.use('/v1', access.usersRouter());
+  app.use('/v1', importRouter(node));
   for (const r of options.routers ?? []) app.use('/v1', r);
 
   app.use(notFound);
@@ -204,6 +238,8 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
 
 export interface RunningServer {
   url: string;
+  /** People's accounts, sessions and the audit log of this gateway. */
+  access: Access;
   port: number;
   webhooks: WebhookDispatcher;
   close(): Promise<void>;
@@ -219,11 +255,16 @@ export async function startGatewayServer(
     logger?: Logger;
     routers?: Router[];
     webhooks?: DispatcherOptions;
+    participantRole?: ParticipantRole;
+    access?: AppOptions['access'];
+    consoleDir?: string;
   },
 ): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const webhooks = new WebhookDispatcher(node, { logger: options.logger, ...options.webhooks });
-  const app = createApp(node, { ...options, webhooks });
+  const participantRole =
+    options.participantRole ?? ((await node.participant(node.participantId)).role as ParticipantRole);
+  const app = createApp(node, { ...options, host, participantRole, webhooks });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(options.port, host, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
@@ -231,6 +272,7 @@ export async function startGatewayServer(
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://${host}:${port}`,
+    access: app.locals.access as Access,
     port,
     webhooks,
     async close() {

@@ -5,18 +5,19 @@ import { ApiError } from './errors.js';
 /**
  * Server-sent events: replays from the durable log after Last-Event-ID, then streams live, without gaps. An id
  * beyond the log is refused (400 EVENT_ID_BEYOND_LOG): the client holds ids of another node, or of this node
- * before its store was replaced, and resuming silently would skip every event up to that id.
+ * before its store was replaced, and resuming silently would skip every event up to that id. `?since=now` (the
+ * console) streams only what happens from now on.
  */
 export function eventStream(node: GatewayNode): RequestHandler {
   return (req, res, next) => {
-    const last = Number(req.headers['last-event-id'] ?? 0) || 0;
+    const header = Number(req.headers['last-event-id'] ?? 0) || 0;
     const newest = node.notifications.lastSeq();
-    if (last > newest) {
+    if (header > newest) {
       next(
         new ApiError(
           400,
           'EVENT_ID_BEYOND_LOG',
-          `event ${last} is beyond this node's log (newest ${newest})`,
+          `event ${header} is beyond this node's log (newest ${newest})`,
           [
             {
               pointer: '/headers/last-event-id',
@@ -28,6 +29,7 @@ export function eventStream(node: GatewayNode): RequestHandler {
       );
       return;
     }
+    const last = req.query.since === 'now' && !header ? newest : header;
     // Once the stream has started, a failure can only end it; the client reconnects with its Last-Event-ID.
     stream(node, last, req, res).catch((err: unknown) => (res.headersSent ? res.end() : next(err)));
   };
@@ -56,10 +58,16 @@ async function stream(
   let live = false;
   const unsubscribe = node.notifications.subscribe((n) => (live ? write(n) : buffered.push(n)));
   const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
-  req.on('close', () => {
+  // Nothing above awaits, so a client that already left is cleaned up at once rather than leaking its timer.
+  const stop = () => {
     clearInterval(ping);
     unsubscribe();
-  });
+  };
+  res.on('close', stop);
+  if (res.destroyed || req.socket.destroyed) {
+    stop();
+    return;
+  }
   for (;;) {
     const page = await node.notifications.list(sent, 500);
     page.forEach(write);

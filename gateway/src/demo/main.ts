@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { repoPath, generateDocument, type DmsDocument } from '../../../formats/src/index.js';
 import type { FieldError } from '../../../formats/src/errors.js';
 import { startGatewayServer, type RunningServer } from '../api/server.js';
+import { CONSOLE_DIR } from '../api/console.js';
+import { rolesOf } from '../access/roles.js';
 import { closeCryptoWorkers } from '../crypto/index.js';
 import { workflowRouter } from '../workflows/index.js';
 import {
@@ -55,12 +57,20 @@ export async function runDemo(o: DemoOptions = {}): Promise<void> {
   const net = await startLocalNetwork({ dir, provider, progress: (m) => say(`  · ${m}`) });
   const servers: RunningServer[] = [];
   const clients = new Map<string, GatewayClient>();
+  const consoles = new Map<string, RunningServer>();
   let port = portBase;
   for (const p of net.participants.values()) {
     const token = randomBytes(24).toString('base64url');
     const routers = p.workflows ? [workflowRouter(p.workflows)] : [];
-    const server = await startGatewayServer(p.node, { port: port++, token, routers });
+    const server = await startGatewayServer(p.node, {
+      port: port++,
+      token,
+      routers,
+      participantRole: p.role,
+      consoleDir: CONSOLE_DIR,
+    });
     servers.push(server);
+    consoles.set(p.key, server);
     clients.set(p.key, new GatewayClient(server.url, token, o.observe));
   }
   const shutdown = async () => {
@@ -358,12 +368,36 @@ export async function runDemo(o: DemoOptions = {}): Promise<void> {
   say(`  curl -s ${ic.url}/v1/openapi.json`);
   const cc = c(clinic);
   say(`  curl -s -H 'Authorization: Bearer ${cc.token}' ${cc.url}/v1/inbox`);
+  // One person per role at each gateway, with one password for the run (a loopback sandbox, printed on purpose).
+  const password = `demo-${randomBytes(6).toString('base64url')}`;
+  say(`\nThe web console of each gateway (log in as any user below, password ${password}):`);
+  for (const p of net.participants.values()) {
+    const server = consoles.get(p.key) as RunningServer;
+    const names: string[] = [];
+    for (const role of rolesOf(p.role)) {
+      const username = `${role}`;
+      await server.access.users.add({ username, fullName: DEMO_NAMES[role] ?? role, role, password });
+      names.push(username);
+    }
+    say(
+      `  ${p.key.padEnd(12)} ${server.url.replace('127.0.0.1', 'localhost')}/   users: ${names.join(', ')}`,
+    );
+  }
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   await shutdown();
 }
+
+const DEMO_NAMES: Record<string, string> = {
+  registrar: 'Иванова Анна Петровна',
+  accountant: 'Смирнов Олег Ильич',
+  expert: 'Петрова Ирина Андреевна',
+  operator: 'Кузнецов Дмитрий Сергеевич',
+  secretary: 'Соколова Мария Викторовна',
+  admin: 'Администратор узла',
+};
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   runDemo().catch((err: unknown) => {

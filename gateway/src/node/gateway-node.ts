@@ -228,10 +228,18 @@ export class GatewayNode {
     q: ListQuery,
   ): Promise<Page<T>> {
     const limit = Math.min(Math.max(q.limit ?? 50, 1), 500);
-    const range: { gt?: string; gte?: string; lt?: string } = {};
-    if (q.cursor) range.gt = this.cursors.read(name, q.cursor);
-    else if (q.from) range.gte = q.from;
-    if (q.to) range.lt = q.to + '\uffff';
+    const range: { gt?: string; gte?: string; lt?: string; reverse?: boolean } = {};
+    if (q.order === 'desc') {
+      // Newest first: the cursor is then an upper bound.
+      range.reverse = true;
+      if (q.cursor) range.lt = this.cursors.read(name, q.cursor);
+      else if (q.to) range.lt = q.to + '\uffff';
+      if (q.from) range.gte = q.from;
+    } else {
+      if (q.cursor) range.gt = this.cursors.read(name, q.cursor);
+      else if (q.from) range.gte = q.from;
+      if (q.to) range.lt = q.to + '\uffff';
+    }
     const items: T[] = [];
     let lastKey: string | undefined;
     let more = false;
@@ -245,6 +253,10 @@ export class GatewayNode {
       if (!rec) continue;
       if (q.type && rec.documentType !== q.type) continue;
       if (q.status && rec.status !== q.status) continue;
+      if (q.counterparty) {
+        const r = rec as unknown as { sender?: string; addressee?: string };
+        if ((r.sender ?? r.addressee) !== q.counterparty) continue;
+      }
       items.push(rec);
     }
     return { items, nextCursor: more && lastKey ? this.cursors.issue(name, lastKey) : undefined };

@@ -3,6 +3,10 @@ import type { FieldError } from '../../../formats/src/errors.js';
 export interface ListQuery {
   type?: string;
   status?: string;
+  /** The sender (inbox) or addressee (outbox) ОГРН. */
+  counterparty?: string;
+  /** `desc`: newest first (default `asc`, arrival order). */
+  order?: 'asc' | 'desc';
   from?: string;
   to?: string;
   limit?: number;

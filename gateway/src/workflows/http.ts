@@ -93,7 +93,10 @@ export function workflowRouter(w: Workflows): Router {
     '/expertise-acts/:id/send',
     v('/v1/expertise-acts/{id}/send', 'post'),
     wrap(async (req, res) => {
-      res.status(202).json(await w.sendAct(String(req.params.id), req.body?.expert));
+      // A person confirming in the console signs the act with the name of their account.
+      const p = res.locals.principal as { kind: string; session?: { fullName: string } } | undefined;
+      const expert = req.body?.expert ?? (p?.session ? { name: p.session.fullName } : undefined);
+      res.status(202).json(await w.sendAct(String(req.params.id), expert));
     }),
   );
   return r;

@@ -1,0 +1,139 @@
+// The frame around every screen: who is logged in, the language, and the menu of the screens their role may use
+// (the gateway refuses the others anyway).
+import { useEffect, type ReactNode } from 'react';
+import { api, type Me } from './api';
+import { nameOf, useParticipants } from './common';
+import { useI18n, type Key } from './i18n';
+import { Acts, ActEditor } from './screens/Acts';
+import { Coverage } from './screens/Coverage';
+import { DocumentView } from './screens/DocumentView';
+import { Documents } from './screens/Documents';
+import { Formats } from './screens/Formats';
+import { Import } from './screens/Import';
+import { Letters } from './screens/Letters';
+import { PriceLists } from './screens/PriceLists';
+import { Users } from './screens/Users';
+
+interface Item {
+  path: string;
+  key: Key;
+  show: (me: Me) => boolean;
+}
+
+const has = (op: string) => (me: Me) => me.operations.includes(op);
+
+const MENU: Item[] = [
+  { path: 'inbox', key: 'inbox', show: has('read') },
+  { path: 'outbox', key: 'outbox', show: has('read') },
+  { path: 'coverage', key: 'coverage', show: has('coverage') },
+  { path: 'acts', key: 'acts', show: has('acts.read') },
+  // The insurer's side of price lists and letters; a clinic sees its letters in the coverage check.
+  {
+    path: 'price-lists',
+    key: 'priceLists',
+    show: (me) => me.participantRole !== 'clinic' && has('pricelists.decide')(me),
+  },
+  {
+    path: 'letters',
+    key: 'letters',
+    show: (me) => me.participantRole !== 'clinic' && has('letters.write')(me),
+  },
+  { path: 'import', key: 'import', show: has('import') },
+  { path: 'formats', key: 'formats', show: (me) => me.participantRole === 'association' },
+  { path: 'users', key: 'users', show: has('users') },
+];
+
+export function Shell({ me, route, onLogout }: { me: Me; route: string[]; onLogout: () => void }) {
+  const { t, l, lang, setLang } = useI18n();
+  const participants = useParticipants();
+  const [screen, ...args] = route;
+  const current =
+    screen || (me.operations.includes('coverage') && me.role === 'registrar' ? 'coverage' : 'inbox');
+  useEffect(() => {
+    const item = MENU.find((m) => m.path === current);
+    document.title = `${item ? t(item.key) : t('documents')} — ${t('appTitle')}`;
+  }, [current, t]);
+  const logout = async () => {
+    await api('DELETE', '/v1/session').catch(() => undefined);
+    onLogout();
+  };
+  let body: ReactNode;
+  switch (current) {
+    case 'inbox':
+    case 'outbox':
+      body = <Documents box={current} me={me} />;
+      break;
+    case 'doc':
+      body = <DocumentView id={args[0] ?? ''} me={me} />;
+      break;
+    case 'coverage':
+      body = <Coverage />;
+      break;
+    case 'acts':
+      body = args[0] ? <ActEditor invoiceId={args[0]} me={me} /> : <Acts me={me} />;
+      break;
+    case 'price-lists':
+      body = <PriceLists me={me} />;
+      break;
+    case 'letters':
+      body = <Letters me={me} />;
+      break;
+    case 'import':
+      body = <Import me={me} />;
+      break;
+    case 'users':
+      body = <Users me={me} />;
+      break;
+    case 'formats':
+      body = <Formats />;
+      break;
+    default:
+      body = <Documents box="inbox" me={me} />;
+  }
+  return (
+    <>
+      <a
+        className="skip"
+        href="#main"
+        onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}
+      >
+        {t('skip')}
+      </a>
+      <header className="top">
+        <div className="org">
+          <span className="brand">dmsnet</span>
+          <span>{nameOf(participants, me.participantId)}</span>
+        </div>
+        <div className="who">
+          <span>
+            {me.fullName} ({l(me.role)})
+          </span>
+          <label>
+            <span className="sr-only">{t('language')}</span>
+            <select value={lang} onChange={(e) => setLang(e.target.value as 'ru' | 'en')}>
+              <option value="ru">Русский</option>
+              <option value="en">English</option>
+            </select>
+          </label>
+          <button type="button" onClick={() => void logout()}>
+            {t('logout')}
+          </button>
+        </div>
+      </header>
+      <nav aria-label={t('mainMenu')} className="menu">
+        <ul>
+          {MENU.filter((m) => m.show(me)).map((m) => (
+            <li key={m.path}>
+              <a href={`#/${m.path}`} aria-current={current === m.path ? 'page' : undefined}>
+                {t(m.key)}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" tabIndex={-1}>
+        {body}
+      </main>
+    </>
+  );
+}

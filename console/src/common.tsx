@@ -1,0 +1,120 @@
+// Small shared pieces: the error box, the participant names, the hash route.
+import { useEffect, useState } from 'react';
+import { api, ApiFailure, type FieldError } from './api';
+import { useI18n } from './i18n';
+
+export function ErrorBox({ error }: { error: unknown }) {
+  const { t } = useI18n();
+  if (!error) return null;
+  const e = error instanceof ApiFailure ? error : undefined;
+  const forbidden = e?.status === 403 && e.code === 'FORBIDDEN_ROLE';
+  return (
+    <div role="alert" className="alert error">
+      <strong>{forbidden ? t('forbidden') : t('error')}</strong>{' '}
+      {e ? (
+        <span>
+          {e.code}: {e.message}
+        </span>
+      ) : (
+        String(error)
+      )}
+      {e && e.errors.length > 0 && <FieldErrors errors={e.errors} />}
+    </div>
+  );
+}
+
+export function FieldErrors({ errors }: { errors: FieldError[] }) {
+  return (
+    <ul className="field-errors">
+      {errors.slice(0, 50).map((x, i) => (
+        <li key={i}>
+          <code>{x.pointer}</code> {x.code} — {x.message}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export interface Participant {
+  id: string;
+  role: string;
+  name: string;
+}
+
+let directory: Promise<Participant[]> | undefined;
+
+/** The directory, read once per page load (participants change rarely). */
+export function useParticipants(): Participant[] {
+  const [list, setList] = useState<Participant[]>([]);
+  useEffect(() => {
+    directory ??= api<{ items: Participant[] }>('GET', '/v1/participants?limit=500').then((r) => r.items);
+    directory.then(setList).catch(() => (directory = undefined));
+  }, []);
+  return list;
+}
+
+export function nameOf(list: Participant[], id: string | undefined): string {
+  if (!id) return '';
+  return list.find((p) => p.id === id)?.name ?? id;
+}
+
+export function useRoute(): string[] {
+  const read = () => window.location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  const [route, setRoute] = useState(read);
+  useEffect(() => {
+    const on = () => setRoute(read());
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+  return route;
+}
+
+export const go = (...parts: string[]) => {
+  window.location.hash = '#/' + parts.map(encodeURIComponent).join('/');
+};
+
+/** A date typed as Russians write it (дд.мм.гггг), whatever the browser's own locale; the value is ISO. */
+export function DateInput({
+  label,
+  value,
+  onChange,
+  name,
+}: {
+  label: string;
+  value: string;
+  onChange: (iso: string) => void;
+  name?: string;
+}) {
+  const show = (iso: string) => (/^\d{4}-\d{2}-\d{2}$/.test(iso) ? iso.split('-').reverse().join('.') : '');
+  const [text, setText] = useState(show(value));
+  useEffect(() => {
+    setText((t) => (toIso(t) === value ? t : show(value)));
+  }, [value]);
+  const bad = text !== '' && toIso(text) === undefined;
+  return (
+    <label>
+      {label}
+      <input
+        name={name}
+        inputMode="numeric"
+        placeholder="дд.мм.гггг"
+        size={10}
+        aria-invalid={bad}
+        value={text}
+        onChange={(e) => {
+          setText(e.target.value);
+          const iso = toIso(e.target.value);
+          if (iso !== undefined || e.target.value === '') onChange(iso ?? '');
+        }}
+      />
+    </label>
+  );
+}
+
+function toIso(text: string): string | undefined {
+  const m = /^(\d{2})\.(\d{2})\.(\d{4})$/.exec(text.trim());
+  if (!m) return undefined;
+  const iso = `${m[3]}-${m[2]}-${m[1]}`;
+  const d = new Date(iso + 'T00:00:00Z');
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso ? iso : undefined;
+}

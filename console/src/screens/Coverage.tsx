@@ -1,0 +1,166 @@
+// The registrar's question at the front desk: is this patient covered today, under which programme, with which
+// guarantee letters.
+import { useState, type FormEvent } from 'react';
+import { api, qs } from '../api';
+import { DateInput, ErrorBox, nameOf, useParticipants } from '../common';
+import { formatDate, formatMoney } from '../format';
+import { useI18n } from '../i18n';
+
+interface Answer {
+  date: string;
+  covered: boolean;
+  coverage: Array<{
+    insurer: string;
+    policyNumber: string;
+    programme: { code: string; name: string };
+    from: string;
+    to: string;
+  }>;
+}
+interface Letter {
+  insurer: string;
+  letter: {
+    letterNumber: string;
+    status: string;
+    amountLimit: number;
+    validity: { from: string; to: string };
+  };
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+export function Coverage() {
+  const { t, l } = useI18n();
+  const participants = useParticipants();
+  const [q, setQ] = useState({
+    policy: '',
+    lastName: '',
+    firstName: '',
+    middleName: '',
+    birthDate: '',
+    date: today(),
+  });
+  const [answer, setAnswer] = useState<Answer | undefined>();
+  const [letters, setLetters] = useState<Letter[]>([]);
+  const [error, setError] = useState<unknown>();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(undefined);
+    try {
+      const params = q.policy
+        ? { policy: q.policy.trim(), date: q.date }
+        : {
+            lastName: q.lastName.trim(),
+            firstName: q.firstName.trim(),
+            middleName: q.middleName.trim(),
+            birthDate: q.birthDate,
+            date: q.date,
+          };
+      const a = await api<Answer>('GET', `/v1/coverage${qs(params)}`);
+      setAnswer(a);
+      const policy = q.policy.trim() || a.coverage[0]?.policyNumber;
+      setLetters(
+        policy ? (await api<{ items: Letter[] }>('GET', `/v1/guarantee-letters${qs({ policy })}`)).items : [],
+      );
+    } catch (err) {
+      setAnswer(undefined);
+      setError(err);
+    }
+  };
+  const field = (k: keyof typeof q, type = 'text') =>
+    type === 'date' ? (
+      <DateInput
+        name={k}
+        label={t(k === 'date' ? 'onDate' : 'birthDate')}
+        value={q[k]}
+        onChange={(v) => setQ({ ...q, [k]: v })}
+      />
+    ) : (
+      <label>
+        {t(k === 'policy' ? 'policy' : k === 'date' ? 'onDate' : k)}
+        <input name={k} value={q[k]} onChange={(e) => setQ({ ...q, [k]: e.target.value })} />
+      </label>
+    );
+  return (
+    <section aria-labelledby="cov-title">
+      <h1 id="cov-title">{t('coverage')}</h1>
+      <form className="filters" onSubmit={(e) => void submit(e)}>
+        <p className="hint">{t('byPolicyOr')}</p>
+        {field('policy')}
+        {field('lastName')}
+        {field('firstName')}
+        {field('middleName')}
+        {field('birthDate', 'date')}
+        {field('date', 'date')}
+        <button type="submit" className="primary">
+          {t('check')}
+        </button>
+      </form>
+      <ErrorBox error={error} />
+      {answer && (
+        <div aria-live="polite">
+          <p className={answer.covered ? 'verdict yes' : 'verdict no'} data-covered={answer.covered}>
+            {answer.covered ? t('covered') : t('notCovered')} — {formatDate(answer.date)}
+          </p>
+          {answer.coverage.length > 0 && (
+            <table className="grid">
+              <caption>{t('programme')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('insurer')}</th>
+                  <th scope="col">{t('policy')}</th>
+                  <th scope="col">{t('programme')}</th>
+                  <th scope="col">{t('period')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {answer.coverage.map((c, i) => (
+                  <tr key={i}>
+                    <td>{nameOf(participants, c.insurer)}</td>
+                    <td>{c.policyNumber}</td>
+                    <td>
+                      {c.programme.code} {c.programme.name}
+                    </td>
+                    <td>
+                      {formatDate(c.from)} — {formatDate(c.to)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <h2>{t('patientLetters')}</h2>
+          {letters.length === 0 ? (
+            <p>{t('nothing')}</p>
+          ) : (
+            <table className="grid">
+              <caption className="sr-only">{t('patientLetters')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('number')}</th>
+                  <th scope="col">{t('insurer')}</th>
+                  <th scope="col">{t('period')}</th>
+                  <th scope="col">{t('amount')}</th>
+                  <th scope="col">{t('status')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {letters.map((x) => (
+                  <tr key={x.letter.letterNumber}>
+                    <td>{x.letter.letterNumber}</td>
+                    <td>{nameOf(participants, x.insurer)}</td>
+                    <td>
+                      {formatDate(x.letter.validity.from)} — {formatDate(x.letter.validity.to)}
+                    </td>
+                    <td className="num">{formatMoney(x.letter.amountLimit)}</td>
+                    <td>{l(x.letter.status)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

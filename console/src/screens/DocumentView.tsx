@@ -1,0 +1,355 @@
+// One document as a person reads it: the header as a form, each list of rows as a table, the ledger's status trail
+// and this node's audit log; the addressee decides here.
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { api, type Me } from '../api';
+import { ErrorBox, nameOf, useParticipants, type Participant } from '../common';
+import { formatDate, formatDateTime, formatMoney, fullName, isPerson } from '../format';
+import { useI18n } from '../i18n';
+
+interface View {
+  direction: 'in' | 'out';
+  document?: { header: Record<string, unknown>; body: Record<string, unknown> };
+  record: {
+    messageId: string;
+    documentType: string;
+    status: string;
+    reply?: { decision: string; comment?: string };
+  };
+  status: string;
+  trail: Array<{ status: string; at: string; by?: string }>;
+  audit: Array<{
+    at: string;
+    action: string;
+    user: string;
+    fullName?: string;
+    role?: string;
+    detail?: Record<string, unknown>;
+  }>;
+}
+
+const MONEY = /(amount|price|total|limit|claimed|paid|withheld|sum)$/i;
+const DATE = /(date|from|to|At)$/;
+
+const FIRST = [
+  'documentId',
+  'type',
+  'sender',
+  'addressee',
+  'createdAt',
+  'replyToId',
+  'correctsId',
+  'rowId',
+  'invoiceLineId',
+];
+const byFirst = (a: string, b: string) => {
+  const x = FIRST.indexOf(a);
+  const y = FIRST.indexOf(b);
+  return (x < 0 ? 99 : x) - (y < 0 ? 99 : y);
+};
+
+const FIELD_RU: Record<string, string> = {
+  documentId: 'Номер документа',
+  type: 'Тип',
+  formatVersion: 'Версия формата',
+  sender: 'Отправитель',
+  addressee: 'Получатель',
+  createdAt: 'Создан',
+  replyToId: 'Ответ на',
+  correctsId: 'Исправляет',
+  contract: 'Договор',
+  number: 'Номер',
+  date: 'Дата',
+  rows: 'Строки',
+  lines: 'Строки',
+  rowId: '№',
+  action: 'Действие',
+  person: 'Застрахованный',
+  patient: 'Пациент',
+  policyNumber: 'Полис',
+  birthDate: 'Дата рождения',
+  sex: 'Пол',
+  snils: 'СНИЛС',
+  period: 'Период',
+  programme: 'Программа',
+  code: 'Код',
+  name: 'Наименование',
+  serviceCode: 'Код услуги',
+  serviceName: 'Услуга',
+  serviceDate: 'Дата услуги',
+  quantity: 'Кол-во',
+  unitPrice: 'Цена',
+  price: 'Цена',
+  amount: 'Сумма',
+  total: 'Итого',
+  totals: 'Итоги',
+  claimed: 'Предъявлено',
+  paid: 'К оплате',
+  withheld: 'Снято',
+  claimedAmount: 'Предъявлено',
+  paidAmount: 'К оплате',
+  withheldAmount: 'Снято',
+  decision: 'Решение',
+  defectCode: 'Код дефекта',
+  reason: 'Пояснение',
+  invoiceNumber: 'Номер счёта',
+  invoiceDate: 'Дата счёта',
+  invoiceLineId: 'Строка счёта',
+  billingPeriod: 'Отчётный период',
+  currency: 'Валюта',
+  validity: 'Срок действия',
+  letterNumber: 'Номер письма',
+  amountLimit: 'Лимит',
+  services: 'Услуги',
+  status: 'Статус',
+  actNumber: 'Номер акта',
+  actDate: 'Дата акта',
+  expert: 'Эксперт',
+  invoiceId: 'Счёт',
+  diagnosis: 'Диагноз (МКБ-10)',
+  guaranteeLetter: 'Гарантийное письмо',
+  ogrn: 'ОГРН',
+  expertiseType: 'Вид экспертизы',
+  phone: 'Телефон',
+  email: 'Эл. почта',
+  address: 'Адрес',
+  listNumber: 'Номер списка',
+  listDate: 'Дата списка',
+  policyholder: 'Страхователь',
+  priceListNumber: 'Номер прейскуранта',
+  issueDate: 'Дата выдачи',
+  inn: 'ИНН',
+};
+
+function Value({ k, v, participants }: { k: string; v: unknown; participants: Participant[] }): ReactNode {
+  const { l } = useI18n();
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return MONEY.test(k) ? formatMoney(v) : String(v);
+  if (typeof v === 'string') {
+    if (DATE.test(k) || /^\d{4}-\d{2}-\d{2}$/.test(v))
+      return k === 'createdAt' ? formatDateTime(v) : formatDate(v);
+    return l(v);
+  }
+  if (typeof v === 'boolean') return v ? '✓' : '—';
+  if (isPerson(v)) {
+    const p = v as { policyNumber?: string; birthDate?: string };
+    return `${fullName(v)}${p.birthDate ? `, ${formatDate(p.birthDate)}` : ''}${p.policyNumber ? `, ${p.policyNumber}` : ''}`;
+  }
+  if (typeof v === 'object' && 'ogrn' in (v as object)) {
+    const o = v as { ogrn: string; name?: string };
+    return o.name ?? nameOf(participants, o.ogrn);
+  }
+  if (Array.isArray(v))
+    return v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(', ');
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if ('from' in o || 'to' in o) return `${formatDate(o.from as string)} — ${formatDate(o.to as string)}`;
+    if ('code' in o && 'name' in o) return `${String(o.code)} ${String(o.name)}`;
+    if ('name' in o && 'inn' in o) return `${String(o.name)} (ИНН ${String(o.inn)})`;
+    if ('number' in o && 'date' in o) return `№ ${String(o.number)} от ${formatDate(o.date as string)}`;
+    const keys = Object.keys(o);
+    if (keys.length === 1 && keys[0] === 'name') return String(o.name);
+    // Anything else nested: its fields, each formatted by its own name (money, dates, people).
+    return (
+      <>
+        {keys.map((kk, i) => (
+          <span key={kk}>
+            {i > 0 && '; '}
+            {FIELD_RU[kk] ?? kk}: <Value k={kk} v={o[kk]} participants={participants} />
+          </span>
+        ))}
+      </>
+    );
+  }
+  return String(v);
+}
+
+function Fields({ obj, participants }: { obj: Record<string, unknown>; participants: Participant[] }) {
+  const { lang } = useI18n();
+  const entries = Object.entries(obj)
+    .filter(([, v]) => !(Array.isArray(v) && v.length && typeof v[0] === 'object'))
+    .sort(([a], [b]) => byFirst(a, b));
+  return (
+    <dl className="fields">
+      {entries.map(([k, v]) => (
+        <div key={k}>
+          <dt>{lang === 'ru' ? (FIELD_RU[k] ?? k) : k}</dt>
+          <dd>
+            <Value k={k} v={v} participants={participants} />
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function Rows({
+  name,
+  rows,
+  participants,
+}: {
+  name: string;
+  rows: Array<Record<string, unknown>>;
+  participants: Participant[];
+}) {
+  const { lang } = useI18n();
+  const cols = [...new Set(rows.slice(0, 200).flatMap((r) => Object.keys(r)))].sort(byFirst);
+  const head = (k: string) => (lang === 'ru' ? (FIELD_RU[k] ?? k) : k);
+  return (
+    <div className="table-wrap">
+      <table className="grid">
+        <caption>
+          {head(name)} ({rows.length})
+        </caption>
+        <thead>
+          <tr>
+            {cols.map((c) => (
+              <th key={c} scope="col">
+                {head(c)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.slice(0, 500).map((r, i) => (
+            <tr key={i}>
+              {cols.map((c) => (
+                <td key={c} className={typeof r[c] === 'number' && MONEY.test(c) ? 'num' : undefined}>
+                  <Value k={c} v={r[c]} participants={participants} />
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function DocumentView({ id, me }: { id: string; me: Me }) {
+  const { t, l } = useI18n();
+  const participants = useParticipants();
+  const [view, setView] = useState<View | undefined>();
+  const [error, setError] = useState<unknown>();
+  const [comment, setComment] = useState('');
+  const [done, setDone] = useState('');
+  const load = useCallback(async () => {
+    try {
+      setView(await api<View>('GET', `/v1/documents/${encodeURIComponent(id)}`));
+    } catch (e) {
+      setError(e);
+    }
+  }, [id]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  if (!view) return error ? <ErrorBox error={error} /> : <p>{t('loading')}</p>;
+  const doc = view.document;
+  const type = view.record.documentType;
+  const canDecide =
+    view.direction === 'in' &&
+    view.status === 'RECEIVED' &&
+    me.operations.includes('decide') &&
+    type !== 'reply';
+  const decide = async (accept: boolean) => {
+    setError(undefined);
+    try {
+      const path = `/v1/inbox/${encodeURIComponent(id)}/${accept ? 'accept' : 'reject'}`;
+      const decision =
+        type === 'expertise-act' ? 'DISPUTED' : type === 'price-list' ? 'CONTESTED' : 'REJECTED';
+      await api(
+        'POST',
+        path,
+        accept
+          ? comment
+            ? { comment }
+            : {}
+          : {
+              decision,
+              comment,
+              errors: [{ pointer: '/body', code: decision, message: comment || decision }],
+            },
+      );
+      setDone(t('done'));
+      await load();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const body = doc?.body ?? {};
+  const tables = Object.entries(body).filter(
+    ([, v]) => Array.isArray(v) && v.length && typeof v[0] === 'object',
+  );
+  return (
+    <article aria-labelledby="doc-title">
+      <p>
+        <a href={view.direction === 'in' ? '#/inbox' : '#/outbox'}>← {t('back')}</a>
+      </p>
+      <h1 id="doc-title">
+        {l(type)} {id}{' '}
+        <span className={`status s-${view.status}`} data-status={view.status}>
+          {l(view.status)}
+        </span>
+      </h1>
+      {doc && (
+        <section aria-label={t('documents')}>
+          <Fields obj={doc.header} participants={participants} />
+          <Fields obj={body} participants={participants} />
+          {tables.map(([k, v]) => (
+            <Rows key={k} name={k} rows={v as Array<Record<string, unknown>>} participants={participants} />
+          ))}
+        </section>
+      )}
+      {canDecide && (
+        <section className="decide" aria-label={t('decision')}>
+          <label>
+            {type === 'expertise-act' || type === 'price-list' ? t('reason') : t('comment')}
+            <textarea value={comment} onChange={(e) => setComment(e.target.value)} rows={2} />
+          </label>
+          <button type="button" className="primary" onClick={() => void decide(true)}>
+            {t('accept')}
+          </button>
+          <button type="button" className="danger" onClick={() => void decide(false)}>
+            {type === 'expertise-act' ? t('dispute') : t('reject')}
+          </button>
+        </section>
+      )}
+      {done && (
+        <p role="status" className="alert ok">
+          {done}
+        </p>
+      )}
+      <ErrorBox error={error} />
+      <section aria-labelledby="trail-title">
+        <h2 id="trail-title">{t('trail')}</h2>
+        <ol className="trail">
+          {view.trail.map((x, i) => (
+            <li key={i}>
+              <span className={`status s-${x.status}`}>{l(x.status)}</span> {formatDateTime(x.at)}
+            </li>
+          ))}
+        </ol>
+        {view.record.reply && (
+          <p>
+            {l(view.record.reply.decision)}: {view.record.reply.comment}
+          </p>
+        )}
+      </section>
+      <section aria-labelledby="audit-title">
+        <h2 id="audit-title">{t('history')}</h2>
+        {view.audit.length === 0 ? (
+          <p>{t('nothing')}</p>
+        ) : (
+          <ul className="audit">
+            {view.audit.map((a, i) => (
+              <li key={i}>
+                {formatDateTime(a.at)} — {a.fullName ?? l(a.user)}
+                {a.role ? ` (${l(a.role)})` : ''}: {l(a.action)}
+                {typeof a.detail?.comment === 'string' && a.detail.comment ? ` «${a.detail.comment}»` : ''}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </article>
+  );
+}

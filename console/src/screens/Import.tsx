@@ -1,0 +1,182 @@
+// Upload a CSV/XLSX file through one of the gateway's mappings; every error is shown at its row and column before
+// anything is sent, and a clean file is sent as the previewed document.
+import { useEffect, useState, type FormEvent } from 'react';
+import { api, type Me } from '../api';
+import { ErrorBox, useParticipants } from '../common';
+import { useI18n } from '../i18n';
+
+interface Mapping {
+  name: string;
+  type: string;
+  format: string;
+}
+interface Preview {
+  type: string;
+  rows: number;
+  report: {
+    errors: Array<{
+      row?: number;
+      column?: string;
+      header?: string;
+      pointer: string;
+      code: string;
+      messageRu: string;
+      messageEn: string;
+    }>;
+  };
+  document: { header: { documentId: string } };
+}
+
+const TARGET: Record<string, string> = {
+  'insured-list': 'clinic',
+  'guarantee-letter': 'clinic',
+  invoice: 'insurer',
+  'price-list': 'insurer',
+};
+
+function base64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(String(r.result).replace(/^data:[^,]*,/, ''));
+    r.onerror = () => reject(r.error);
+    r.readAsDataURL(file);
+  });
+}
+
+export function Import({ me }: { me: Me }) {
+  const { t, l, lang } = useI18n();
+  const participants = useParticipants();
+  const [mappings, setMappings] = useState<Mapping[]>([]);
+  const [mapping, setMapping] = useState('');
+  const [addressee, setAddressee] = useState('');
+  const [file, setFile] = useState<File | undefined>();
+  const [preview, setPreview] = useState<Preview | undefined>();
+  const [error, setError] = useState<unknown>();
+  const [sent, setSent] = useState('');
+  useEffect(() => {
+    api<{ items: Mapping[] }>('GET', '/v1/imports/mappings')
+      .then((r) => {
+        // Only what this kind of participant sends: an insurer's lists, a clinic's invoices and price lists.
+        const mine = r.items.filter(
+          (m) => (TARGET[m.type] === 'clinic') === (me.participantRole !== 'clinic'),
+        );
+        setMappings(mine);
+        setMapping(mine[0]?.name ?? '');
+      })
+      .catch(setError);
+  }, [me.participantRole]);
+  const type = mappings.find((m) => m.name === mapping)?.type ?? '';
+  const targets = participants.filter((p) => p.role === TARGET[type]);
+  const to = addressee || targets[0]?.id || '';
+  const check = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!file) return;
+    setError(undefined);
+    setSent('');
+    setPreview(undefined);
+    try {
+      setPreview(
+        await api<Preview>('POST', '/v1/imports/preview', {
+          mapping,
+          addressee: to,
+          fileName: file.name,
+          content: await base64(file),
+        }),
+      );
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const send = async () => {
+    if (!preview) return;
+    try {
+      await api('POST', '/v1/documents', preview.document);
+      setSent(`${t('sentOk')} ${preview.document.header.documentId}`);
+      setPreview(undefined);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <section aria-labelledby="imp-title">
+      <h1 id="imp-title">{t('import')}</h1>
+      <form className="filters" onSubmit={(e) => void check(e)}>
+        <label>
+          {t('mapping')}
+          <select value={mapping} onChange={(e) => (setMapping(e.target.value), setPreview(undefined))}>
+            {mappings.map((m) => (
+              <option key={m.name} value={m.name}>
+                {l(m.type)} — {m.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('addressee')}
+          <select value={to} onChange={(e) => setAddressee(e.target.value)}>
+            {targets.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('file')}
+          <input
+            type="file"
+            name="file"
+            accept=".csv,.xlsx"
+            onChange={(e) => (setFile(e.target.files?.[0]), setPreview(undefined))}
+          />
+        </label>
+        <button type="submit" className="primary" disabled={!file}>
+          {t('preview')}
+        </button>
+      </form>
+      <ErrorBox error={error} />
+      {sent && (
+        <p role="status" className="alert ok">
+          {sent}
+        </p>
+      )}
+      {preview &&
+        (preview.report.errors.length ? (
+          <table className="grid">
+            <caption>
+              {t('rowErrors')} ({preview.report.errors.length})
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('row')}</th>
+                <th scope="col">{t('column')}</th>
+                <th scope="col">{t('message')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {preview.report.errors.map((x, i) => (
+                <tr key={i} data-code={x.code}>
+                  <td className="num">{x.row ?? ''}</td>
+                  <td>
+                    {x.column ?? ''} {x.header ? `«${x.header}»` : ''}
+                  </td>
+                  <td>
+                    {lang === 'ru' ? x.messageRu : x.messageEn} <code>{x.code}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <div className="alert ok" role="status">
+            <p>
+              {t('noErrors')}: {preview.rows}. {l(preview.type)} {preview.document.header.documentId}
+            </p>
+            <button type="button" className="primary" onClick={() => void send()}>
+              {t('send')}
+            </button>
+          </div>
+        ))}
+    </section>
+  );
+}

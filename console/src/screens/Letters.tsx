@@ -1,0 +1,288 @@
+// Guarantee letters at the insurer: issue one for a patient with services picked from the clinic's accepted price
+// list (amount limit defaulting to their sum), and see or revoke the patient's letters.
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { api, qs, type Me } from '../api';
+import { DateInput, ErrorBox, nameOf, useParticipants } from '../common';
+import { formatDate, formatMoney, parseMoney } from '../format';
+import { useI18n } from '../i18n';
+
+interface PriceLine {
+  serviceCode: string;
+  name: string;
+  price: number;
+}
+interface PriceListState {
+  documentId: string;
+  state: string;
+  priceList: { validity: { from: string }; lines: PriceLine[] };
+}
+interface Letter {
+  clinic: string;
+  letter: {
+    letterNumber: string;
+    status: string;
+    amountLimit: number;
+    validity: { from: string; to: string };
+  };
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+const plus = (d: string, days: number) =>
+  new Date(Date.parse(d) + days * 86_400_000).toISOString().slice(0, 10);
+
+export function Letters({ me }: { me: Me }) {
+  const { t, l } = useI18n();
+  const participants = useParticipants();
+  const clinics = participants.filter((p) => p.role === 'clinic');
+  const [clinic, setClinic] = useState('');
+  const chosenClinic = clinic || clinics[0]?.id || '';
+  const [lists, setLists] = useState<PriceListState[]>([]);
+  const [patient, setPatient] = useState({
+    lastName: '',
+    firstName: '',
+    middleName: '',
+    birthDate: '',
+    sex: 'F',
+    policyNumber: '',
+  });
+  const [letterNumber, setLetterNumber] = useState('');
+  const [from, setFrom] = useState(today());
+  const [to, setTo] = useState(plus(today(), 30));
+  const [qty, setQty] = useState<Record<string, number>>({});
+  const [limit, setLimit] = useState('');
+  const [letters, setLetters] = useState<Letter[] | undefined>();
+  const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState('');
+  const canIssue = me.operations.includes('letters.write');
+
+  useEffect(() => {
+    if (!chosenClinic) return;
+    api<{ items: PriceListState[] }>('GET', `/v1/price-lists${qs({ clinic: chosenClinic })}`)
+      .then((r) => setLists(r.items.filter((x) => x.state === 'ACCEPTED')))
+      .catch(setError);
+  }, [chosenClinic]);
+  // The price list in force on the first day of validity, as the gateway will price it.
+  const inForce = useMemo(
+    () =>
+      lists
+        .filter((x) => x.priceList.validity.from <= from)
+        .sort((a, b) => b.priceList.validity.from.localeCompare(a.priceList.validity.from))[0],
+    [lists, from],
+  );
+  const picked = (inForce?.priceList.lines ?? []).filter((x) => (qty[x.serviceCode] ?? 0) > 0);
+  const sum = picked.reduce((s, x) => s + x.price * (qty[x.serviceCode] ?? 0), 0);
+
+  const findLetters = async (policy: string) => {
+    if (!policy) return;
+    setLetters((await api<{ items: Letter[] }>('GET', `/v1/guarantee-letters${qs({ policy })}`)).items);
+  };
+  const issue = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(undefined);
+    setDone('');
+    try {
+      const r = await api<{ record: { messageId: string } }>('POST', '/v1/guarantee-letters', {
+        clinic: chosenClinic,
+        letterNumber: letterNumber.trim(),
+        patient: { ...patient, middleName: patient.middleName || undefined },
+        validity: { from, to },
+        amountLimit: parseMoney(limit) ?? sum,
+        services: picked.map((x) => ({ serviceCode: x.serviceCode, quantity: qty[x.serviceCode] })),
+      });
+      setDone(`${t('sentOk')} ${r.record.messageId}`);
+      await findLetters(patient.policyNumber);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const revoke = async (n: string) => {
+    try {
+      await api('POST', `/v1/guarantee-letters/${encodeURIComponent(n)}/revoke`);
+      await findLetters(patient.policyNumber);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const person = (k: keyof typeof patient, key: 'lastName' | 'firstName' | 'middleName' | 'policy') => (
+    <label>
+      {t(key)}
+      <input
+        name={k}
+        required={k !== 'middleName'}
+        value={patient[k]}
+        onChange={(e) => setPatient({ ...patient, [k]: e.target.value })}
+      />
+    </label>
+  );
+  return (
+    <section aria-labelledby="gl-title">
+      <h1 id="gl-title">{t('letters')}</h1>
+      {canIssue && (
+        <form onSubmit={(e) => void issue(e)} aria-label={t('letters')}>
+          <div className="filters">
+            <label>
+              {t('clinic')}
+              <select value={chosenClinic} onChange={(e) => setClinic(e.target.value)}>
+                {clinics.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              {t('letterNumber')}
+              <input
+                name="letterNumber"
+                required
+                value={letterNumber}
+                onChange={(e) => setLetterNumber(e.target.value)}
+              />
+            </label>
+            <DateInput label={t('dateFrom')} value={from} onChange={setFrom} />
+            <DateInput label={t('dateTo')} value={to} onChange={setTo} />
+          </div>
+          <fieldset className="filters">
+            <legend>{t('patient')}</legend>
+            {person('lastName', 'lastName')}
+            {person('firstName', 'firstName')}
+            {person('middleName', 'middleName')}
+            <DateInput
+              label={t('birthDate')}
+              value={patient.birthDate}
+              onChange={(v) => setPatient({ ...patient, birthDate: v })}
+            />
+            <label>
+              {t('sex')}
+              <select
+                name="sex"
+                value={patient.sex}
+                onChange={(e) => setPatient({ ...patient, sex: e.target.value })}
+              >
+                <option value="F">Ж</option>
+                <option value="M">М</option>
+              </select>
+            </label>
+            {person('policyNumber', 'policy')}
+          </fieldset>
+          <table className="grid">
+            <caption>
+              {t('services')}
+              {inForce
+                ? ` — ${t('validFrom').toLowerCase()} ${formatDate(inForce.priceList.validity.from)}`
+                : ''}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('service')}</th>
+                <th scope="col">{t('name')}</th>
+                <th scope="col" className="num">
+                  {t('price')}
+                </th>
+                <th scope="col">{t('quantity')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(inForce?.priceList.lines ?? []).map((x) => (
+                <tr key={x.serviceCode}>
+                  <td>{x.serviceCode}</td>
+                  <td>{x.name}</td>
+                  <td className="num">{formatMoney(x.price)}</td>
+                  <td>
+                    <input
+                      type="number"
+                      min={0}
+                      max={99}
+                      aria-label={`${t('quantity')}, ${x.serviceCode}`}
+                      value={qty[x.serviceCode] ?? 0}
+                      onChange={(e) => setQty({ ...qty, [x.serviceCode]: Number(e.target.value) })}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {!inForce && <p>{t('noPriceList')}</p>}
+          <div className="actions">
+            <label>
+              {t('amountLimit')}
+              <input
+                name="amountLimit"
+                inputMode="decimal"
+                placeholder={formatMoney(sum)}
+                value={limit}
+                onChange={(e) => setLimit(e.target.value)}
+              />
+            </label>
+            <button type="submit" className="primary" disabled={!inForce || picked.length === 0}>
+              {t('issue')}
+            </button>
+          </div>
+        </form>
+      )}
+      <ErrorBox error={error} />
+      {done && (
+        <p role="status" className="alert ok">
+          {done}
+        </p>
+      )}
+      <form
+        className="filters"
+        onSubmit={(e) => (e.preventDefault(), void findLetters(patient.policyNumber))}
+      >
+        <label>
+          {t('policy')}
+          <input
+            name="findPolicy"
+            value={patient.policyNumber}
+            onChange={(e) => setPatient({ ...patient, policyNumber: e.target.value })}
+          />
+        </label>
+        <button type="submit">{t('patientLetters')}</button>
+      </form>
+      {letters && (
+        <table className="grid">
+          <caption>{t('patientLetters')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('number')}</th>
+              <th scope="col">{t('clinic')}</th>
+              <th scope="col">{t('period')}</th>
+              <th scope="col" className="num">
+                {t('amountLimit')}
+              </th>
+              <th scope="col">{t('status')}</th>
+              {canIssue && <th scope="col">{t('decision')}</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {letters.map((x) => (
+              <tr key={x.letter.letterNumber} data-letter={x.letter.letterNumber}>
+                <td>{x.letter.letterNumber}</td>
+                <td>{nameOf(participants, x.clinic)}</td>
+                <td>
+                  {formatDate(x.letter.validity.from)} — {formatDate(x.letter.validity.to)}
+                </td>
+                <td className="num">{formatMoney(x.letter.amountLimit)}</td>
+                <td>{l(x.letter.status)}</td>
+                {canIssue && (
+                  <td>
+                    {x.letter.status !== 'revoked' && (
+                      <button
+                        type="button"
+                        className="danger"
+                        onClick={() => void revoke(x.letter.letterNumber)}
+                      >
+                        {t('revoke')}
+                      </button>
+                    )}
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,133 @@
+// The insurer's side of price lists: each clinic's versions, accepted or contested with a reason.
+import { useCallback, useEffect, useState } from 'react';
+import { api, qs, type Me } from '../api';
+import { ErrorBox, useParticipants } from '../common';
+import { formatDate } from '../format';
+import { useI18n } from '../i18n';
+
+interface PriceListState {
+  documentId: string;
+  clinic: string;
+  state: 'RECEIVED' | 'ACCEPTED' | 'CONTESTED';
+  priceList: { validity: { from: string; to?: string }; lines: unknown[] };
+}
+
+export function PriceLists({ me }: { me: Me }) {
+  const { t, l } = useI18n();
+  const clinics = useParticipants().filter((p) => p.role === 'clinic');
+  const [clinic, setClinic] = useState('');
+  const [items, setItems] = useState<PriceListState[] | undefined>();
+  const [reason, setReason] = useState<Record<string, string>>({});
+  const [error, setError] = useState<unknown>();
+  const chosen = clinic || clinics[0]?.id || '';
+  const load = useCallback(async () => {
+    if (!chosen) return;
+    try {
+      setItems(
+        (await api<{ items: PriceListState[] }>('GET', `/v1/price-lists${qs({ clinic: chosen })}`)).items,
+      );
+    } catch (e) {
+      setError(e);
+    }
+  }, [chosen]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const decide = async (id: string, accept: boolean) => {
+    setError(undefined);
+    try {
+      const why = reason[id] || t('contest');
+      await api(
+        'POST',
+        `/v1/price-lists/${encodeURIComponent(id)}/${accept ? 'accept' : 'contest'}`,
+        accept ? {} : { comment: why, errors: [{ pointer: '/body/lines', code: 'CONTESTED', message: why }] },
+      );
+      await load();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const can = me.operations.includes('pricelists.decide');
+  return (
+    <section aria-labelledby="pl-title">
+      <h1 id="pl-title">{t('priceLists')}</h1>
+      <form className="filters" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          {t('clinic')}
+          <select value={chosen} onChange={(e) => setClinic(e.target.value)}>
+            {clinics.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      </form>
+      <ErrorBox error={error} />
+      {items === undefined ? (
+        <p>{t('loading')}</p>
+      ) : items.length === 0 ? (
+        <p>{t('nothing')}</p>
+      ) : (
+        <table className="grid">
+          <caption className="sr-only">{t('priceLists')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('number')}</th>
+              <th scope="col">{t('validFrom')}</th>
+              <th scope="col">{t('lines')}</th>
+              <th scope="col">{t('state')}</th>
+              {can && <th scope="col">{t('decision')}</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((p) => (
+              <tr key={p.documentId}>
+                <td>
+                  <a href={`#/doc/${encodeURIComponent(p.documentId)}`}>{p.documentId}</a>
+                </td>
+                <td>{formatDate(p.priceList.validity.from)}</td>
+                <td className="num">{p.priceList.lines.length}</td>
+                <td>
+                  <span className={`status s-${p.state}`}>{l(p.state)}</span>
+                </td>
+                {can && (
+                  <td>
+                    {p.state === 'RECEIVED' && (
+                      <div className="inline">
+                        <button
+                          type="button"
+                          className="primary"
+                          onClick={() => void decide(p.documentId, true)}
+                        >
+                          {t('accept')}
+                        </button>
+                        <label>
+                          <span className="sr-only">
+                            {t('reason')} {p.documentId}
+                          </span>
+                          <input
+                            placeholder={t('reason')}
+                            value={reason[p.documentId] ?? ''}
+                            onChange={(e) => setReason({ ...reason, [p.documentId]: e.target.value })}
+                          />
+                        </label>
+                        <button
+                          type="button"
+                          className="danger"
+                          onClick={() => void decide(p.documentId, false)}
+                        >
+                          {t('contest')}
+                        </button>
+                      </div>
+                    )}
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,148 @@
+// Who may do what at a node: people's roles per kind of participant, the operations of the API, and which route is
+// which operation. The API enforces this table; the console only hides what the API would refuse anyway.
+
+export type ParticipantRole = 'clinic' | 'insurer' | 'assistance' | 'association';
+
+export type Operation =
+  | 'read'
+  | 'send'
+  | 'decide'
+  | 'purge'
+  | 'coverage'
+  | 'letters.read'
+  | 'letters.write'
+  | 'pricelists.decide'
+  | 'acts.read'
+  | 'acts.edit'
+  | 'import'
+  | 'governance'
+  | 'webhooks'
+  | 'users';
+
+const ALL: readonly Operation[] = [
+  'read',
+  'send',
+  'decide',
+  'purge',
+  'coverage',
+  'letters.read',
+  'letters.write',
+  'pricelists.decide',
+  'acts.read',
+  'acts.edit',
+  'import',
+  'governance',
+  'webhooks',
+  'users',
+];
+
+/** The people's roles at each kind of participant and what each may do; `admin` may do everything. */
+export const ROLES: Record<ParticipantRole, Record<string, readonly Operation[]>> = {
+  clinic: {
+    registrar: ['read', 'coverage', 'letters.read'],
+    accountant: ['read', 'send', 'decide', 'coverage', 'letters.read', 'acts.read', 'import'],
+    expert: ['read', 'decide', 'coverage', 'letters.read', 'acts.read'],
+    admin: ALL,
+  },
+  insurer: {
+    operator: [
+      'read',
+      'send',
+      'decide',
+      'coverage',
+      'letters.read',
+      'letters.write',
+      'pricelists.decide',
+      'import',
+    ],
+    expert: ['read', 'coverage', 'letters.read', 'acts.read', 'acts.edit'],
+    admin: ALL,
+  },
+  assistance: {
+    operator: ['read', 'send', 'decide', 'coverage', 'letters.read', 'letters.write', 'import'],
+    admin: ALL,
+  },
+  association: {
+    secretary: ['read', 'send', 'decide', 'governance'],
+    admin: ALL,
+  },
+};
+
+export function rolesOf(participantRole: ParticipantRole): string[] {
+  return Object.keys(ROLES[participantRole]);
+}
+
+export function operationsOf(participantRole: ParticipantRole, role: string): readonly Operation[] {
+  return ROLES[participantRole]?.[role] ?? [];
+}
+
+export function may(participantRole: ParticipantRole, role: string, op: Operation): boolean {
+  return operationsOf(participantRole, role).includes(op);
+}
+
+/** What an operation leaves in the audit log (state-changing operations only). */
+export type AuditAction =
+  | 'send'
+  | 'accept'
+  | 'reject'
+  | 'purge'
+  | 'act.edit'
+  | 'act.confirm'
+  | 'letter.issue'
+  | 'letter.amend'
+  | 'letter.revoke'
+  | 'pricelist.accept'
+  | 'pricelist.contest'
+  | 'governance'
+  | 'webhooks'
+  | 'users';
+
+interface Route {
+  method: string | RegExp;
+  path: RegExp;
+  op: Operation;
+  audit?: AuditAction;
+}
+
+const ID = '[^/]+';
+const r = (method: string | RegExp, path: string, op: Operation, audit?: AuditAction): Route => ({
+  method,
+  path: new RegExp(`^/v1${path}$`),
+  op,
+  audit,
+});
+
+/** Every route a person may reach; anything else is refused to a session (deny by default). */
+const ROUTES: readonly Route[] = [
+  r('GET', '/(inbox|outbox|formats|events|participants|participants/' + ID + ')', 'read'),
+  r('GET', `/documents/${ID}`, 'read'),
+  r('POST', '/documents', 'send', 'send'),
+  r('POST', `/documents/${ID}/purge`, 'purge', 'purge'),
+  r('POST', `/inbox/${ID}/accept`, 'decide', 'accept'),
+  r('POST', `/inbox/${ID}/reject`, 'decide', 'reject'),
+  r('GET', '/coverage', 'coverage'),
+  r('GET', '/guarantee-letters', 'letters.read'),
+  r('POST', '/guarantee-letters', 'letters.write', 'letter.issue'),
+  r('POST', `/guarantee-letters/${ID}/amend`, 'letters.write', 'letter.amend'),
+  r('POST', `/guarantee-letters/${ID}/revoke`, 'letters.write', 'letter.revoke'),
+  r('GET', '/price-lists', 'read'),
+  r('POST', `/price-lists/${ID}/accept`, 'pricelists.decide', 'pricelist.accept'),
+  r('POST', `/price-lists/${ID}/contest`, 'pricelists.decide', 'pricelist.contest'),
+  r('GET', `/expertise-acts/${ID}`, 'acts.read'),
+  r('PATCH', `/expertise-acts/${ID}`, 'acts.edit', 'act.edit'),
+  r('POST', `/expertise-acts/${ID}/send`, 'acts.edit', 'act.confirm'),
+  r('GET', '/imports/mappings', 'import'),
+  r('POST', '/imports/preview', 'import'),
+  r('GET', '/governance/.+', 'read'),
+  r(/^(POST|PUT|DELETE)$/, '/governance/.+', 'governance', 'governance'),
+  r('GET', '/webhooks(/.+)?', 'webhooks'),
+  r(/^(POST|DELETE)$/, '/webhooks(/.+)?', 'webhooks', 'webhooks'),
+  r('GET', '/users', 'users'),
+  r('POST', '/users(/.+)?', 'users', 'users'),
+];
+
+export function routeOf(method: string, path: string): Route | undefined {
+  return ROUTES.find(
+    (x) => (typeof x.method === 'string' ? x.method === method : x.method.test(method)) && x.path.test(path),
+  );
+}

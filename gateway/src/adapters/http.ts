@@ -1,0 +1,76 @@
+// The import preview over HTTP: a person uploads a CSV/XLSX file in the console, the gateway converts it with a
+// bundled mapping and validates the document, and answers every error at its row and column. Nothing is sent: the
+// console sends the previewed document with POST /v1/documents once the person has seen it is clean.
+import { Router } from 'express';
+import { DmsnetError } from '../../../formats/src/errors.js';
+import type { PartyRef } from '../../../formats/src/index.js';
+import { wrap } from '../api/wrap.js';
+import type { GatewayNode } from '../node/index.js';
+import { findMapping, listMappings } from './bundled.js';
+import { importTable } from './convert.js';
+import { buildReport } from './report.js';
+
+const MAX_FILE_BYTES = 20 * 1024 * 1024;
+
+export function importRouter(node: GatewayNode): Router {
+  const r = Router();
+  const party = async (ogrn: string, pointer: string): Promise<PartyRef> => {
+    try {
+      const p = await node.participant(ogrn);
+      return { ogrn: p.id, ...(p.inn ? { inn: p.inn } : {}), name: p.name };
+    } catch {
+      throw new DmsnetError('ADDRESSEE_UNKNOWN', `no participant ${ogrn} in the directory`, [
+        { pointer, code: 'ADDRESSEE_UNKNOWN', message: 'not in the directory' },
+      ]);
+    }
+  };
+  r.get(
+    '/imports/mappings',
+    wrap(async (_req, res) => {
+      res.json({ items: (await listMappings()).map(({ file: _f, ...m }) => m) });
+    }),
+  );
+  r.post(
+    '/imports/preview',
+    wrap(async (req, res) => {
+      const b = (req.body ?? {}) as {
+        mapping?: unknown;
+        fileName?: unknown;
+        content?: unknown;
+        addressee?: unknown;
+      };
+      const errors = [];
+      if (typeof b.mapping !== 'string' || !/^[a-z0-9.-]{1,100}$/.test(b.mapping))
+        errors.push({
+          pointer: '/body/mapping',
+          code: 'REQUEST_REQUIRED',
+          message: 'a bundled mapping name',
+        });
+      if (typeof b.content !== 'string' || !b.content)
+        errors.push({ pointer: '/body/content', code: 'REQUEST_REQUIRED', message: 'the file, base64' });
+      if (typeof b.addressee !== 'string' || !/^[0-9]{13}([0-9]{2})?$/.test(b.addressee))
+        errors.push({ pointer: '/body/addressee', code: 'REQUEST_PATTERN', message: 'the addressee’s ОГРН' });
+      if (errors.length)
+        throw new DmsnetError('REQUEST_INVALID', 'the preview needs mapping, content, addressee', errors);
+      const bytes = new Uint8Array(Buffer.from(b.content as string, 'base64'));
+      if (bytes.length > MAX_FILE_BYTES) {
+        throw new DmsnetError('REQUEST_INVALID', 'the file is larger than 20 MB', [
+          { pointer: '/body/content', code: 'REQUEST_MAX_LENGTH', message: 'at most 20 MB' },
+        ]);
+      }
+      const mapping = await findMapping(b.mapping as string);
+      const sender = await party(node.participantId, '/header/sender');
+      const addressee = await party(b.addressee as string, '/body/addressee');
+      const result = await importTable(bytes, mapping, { sender, addressee });
+      const rows = (result.document.body as Record<string, unknown>)[mapping.rowsField];
+      const fileName = typeof b.fileName === 'string' ? b.fileName.slice(0, 200) : 'file';
+      res.json({
+        type: mapping.type,
+        rows: Array.isArray(rows) ? rows.length : 0,
+        report: buildReport(fileName, [...result.errors]),
+        document: result.document,
+      });
+    }),
+  );
+  return r;
+}

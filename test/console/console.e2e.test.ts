@@ -1,0 +1,354 @@
+// The web console end to end: Debian's Chromium (headless, playwright-core) against a real embedded network, each
+// role's main path through the UI only, the refusals (login, CSRF, a role's forbidden screen refused by the API),
+// a screenshot of every main screen and an axe-core scan of each (0 serious or critical violations).
+import { expect } from 'chai';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import axe from 'axe-core';
+import iconv from 'iconv-lite';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { repoPath } from '../../formats/src/index.js';
+import { CONSOLE_DIR } from '../../gateway/src/api/console.js';
+import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
+import { PASSWORD, startConsoleNetwork, type ConsoleNetwork } from './network.js';
+
+export const CHROMIUM = process.env.DMSNET_CHROMIUM ?? '/usr/bin/chromium';
+const OUT = repoPath('test-output', 'console');
+
+interface AxeViolation {
+  id: string;
+  impact?: string;
+  help: string;
+  nodes: Array<{ target: string[] }>;
+}
+
+describe('web console in Chromium (playwright-core, real embedded network)', function () {
+  this.timeout(120_000);
+  let t: ConsoleNetwork;
+  let browser: Browser;
+
+  before(async () => {
+    // No Chromium, no console tests passing: they fail here, loudly.
+    if (!existsSync(CHROMIUM))
+      throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
+    if (!existsSync(path.join(CONSOLE_DIR, 'index.html')))
+      throw new Error('the console is not built: npm run build');
+    await mkdir(OUT, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-dev-shm-usage', '--lang=ru-RU'],
+    });
+    t = await startConsoleNetwork();
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.close();
+    await closeCryptoWorkers();
+  });
+
+  async function open(gateway: string): Promise<Page> {
+    const ctx = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1360, height: 900 } });
+    const page = await ctx.newPage();
+    await page.goto(t.url(gateway).replace('127.0.0.1', 'localhost') + '/');
+    return page;
+  }
+
+  async function login(gateway: string, username: string, password = PASSWORD): Promise<Page> {
+    const page = await open(gateway);
+    await page.getByLabel('Имя пользователя').fill(username);
+    await page.getByLabel('Пароль').fill(password);
+    await page.getByRole('button', { name: 'Войти' }).click();
+    return page;
+  }
+
+  /** A screenshot for people to look at, and axe-core's verdict: no serious or critical violation. */
+  async function check(page: Page, name: string): Promise<void> {
+    await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
+    // Runtime evaluation is not subject to the page's CSP, which (rightly) forbids injected script tags.
+    await page.evaluate(axe.source);
+    const violations = (await page.evaluate(async () => {
+      const w = globalThis as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } };
+      return (await w.axe.run()).violations;
+    })) as AxeViolation[];
+    const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(
+      bad.map(
+        (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+      ),
+      name,
+    ).to.deep.equal([]);
+  }
+
+  it('refuses a wrong password on the login page', async () => {
+    const page = await login('clinic', 'reg', 'not the password');
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').innerText()).to.contain('Неверное имя пользователя или пароль');
+    await check(page, '01-login-failed');
+    await page.context().close();
+  });
+
+  it('registrar: checks a patient’s coverage by policy and by name (answer and letters on one screen)', async () => {
+    const page = await login('clinic', 'reg');
+    // A registrar starts on the coverage check.
+    await page.getByRole('heading', { name: 'Проверка полиса' }).waitFor();
+    await page.getByLabel('Номер полиса').fill(t.story.policy);
+    await page.getByLabel('На дату').fill(t.story.serviceDate.split('-').reverse().join('.'));
+    await page.getByRole('button', { name: 'Проверить' }).click();
+    const verdict = page.locator('.verdict');
+    await verdict.waitFor();
+    expect(await verdict.getAttribute('data-covered')).to.equal('true');
+    expect(await verdict.innerText()).to.match(/Обслуживается — \d{2}\.\d{2}\.\d{4}/);
+    await check(page, '02-coverage');
+    await page.getByLabel('Номер полиса').fill('NOBODY-1');
+    await page.getByRole('button', { name: 'Проверить' }).click();
+    await page.locator('.verdict[data-covered="false"]').waitFor();
+    await page.context().close();
+  });
+
+  it('registrar: a screen outside the role is refused by the API, not only hidden from the menu', async () => {
+    const page = await login('clinic', 'reg');
+    await page.getByRole('heading', { name: 'Проверка полиса' }).waitFor();
+    expect(await page.getByRole('navigation').getByRole('link', { name: 'Загрузка файла' }).count()).to.equal(
+      0,
+    );
+    const refused = page.waitForResponse((r) => r.url().includes('/v1/imports/mappings'));
+    await page.goto(page.url().replace(/#.*$/, '') + '#/import');
+    const rr = await refused;
+    expect(rr.status(), `${rr.url()} ${await rr.text()}`).to.equal(403);
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').innerText()).to.contain('Вашей роли это не разрешено');
+    await check(page, '03-forbidden');
+    await page.context().close();
+  });
+
+  it('works from the keyboard alone: log in, skip to content, move through the menu, open a document', async () => {
+    const page = await open('clinic');
+    const focused = () =>
+      page.evaluate(
+        'document.activeElement?.textContent || document.activeElement?.getAttribute("name") || ""',
+      ) as Promise<string>;
+    const tabTo = async (text: string) => {
+      for (let i = 0; i < 40; i++) {
+        await page.keyboard.press('Tab');
+        if ((await focused()).trim() === text) return;
+      }
+      throw new Error(`Tab never reached ${text}`);
+    };
+    await tabTo('username');
+    await page.keyboard.type('acc');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Входящие' }).waitFor();
+    await page.keyboard.press('Tab');
+    expect((await focused()).trim()).to.equal('К содержимому');
+    await tabTo('Исходящие');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Исходящие' }).waitFor();
+    await page.locator('tbody a').first().waitFor();
+    const first = (await page.locator('tbody a').first().innerText()).trim();
+    await tabTo(first);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: new RegExp(first) }).waitFor();
+    await page.context().close();
+  });
+
+  it('refuses a state-changing request from the logged-in page without the CSRF token', async () => {
+    const page = await login('clinic', 'acc');
+    await page.getByRole('heading', { name: 'Входящие' }).waitFor();
+    const r = await page.evaluate(async () => {
+      const res = await fetch('/v1/inbox/ANY-1/accept', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      });
+      return { status: res.status, body: (await res.json()) as { code: string } };
+    });
+    expect(r.status).to.equal(403);
+    expect(r.body.code).to.equal('CSRF_TOKEN_INVALID');
+    await page.context().close();
+  });
+
+  it('insurer expert: edits the drafted act (a line withheld with its defect code), totals follow, confirms and sends', async () => {
+    const page = await login('insurer', 'exp');
+    await page.getByRole('navigation').getByRole('link', { name: 'Акты экспертизы' }).click();
+    await page.getByRole('link', { name: t.story.invoiceId }).click();
+    await page.locator('[data-line="1"]').waitFor();
+    const paidBefore = await page.locator('[data-total="paid"]').innerText();
+    expect(paidBefore).to.match(/^\d[\d\u00a0]*,\d{2}\u00a0₽$/);
+    await page.getByLabel('Решение, Строка 2').selectOption('WITHHELD');
+    await page.getByLabel('Код дефекта, Строка 2').fill('3.2.1');
+    await page.getByLabel('Пояснение, Строка 2').fill('Услуга не подтверждена медицинской документацией');
+    expect(await page.locator('[data-total="paid"]').innerText()).not.to.equal(paidBefore);
+    await check(page, '04-act-editor');
+    await page.getByRole('button', { name: 'Утвердить и отправить в клинику' }).click();
+    await page.getByText('Акт отправлен в клинику.').waitFor();
+    await page.locator('h1 .status', { hasText: 'отправлен' }).waitFor();
+    const act = await t.client('insurer').call<{
+      state: string;
+      act: {
+        expert?: { name: string };
+        lines: Array<{ invoiceLineId: string; decision: string; defectCode?: string }>;
+      };
+    }>('GET', `/v1/expertise-acts/${t.story.invoiceId}`);
+    expect(act.body.state).to.equal('SENT');
+    expect(act.body.act.expert?.name).to.equal('Петрова Ирина Андреевна');
+    expect(act.body.act.lines.find((l) => l.invoiceLineId === '2')).to.include({
+      decision: 'WITHHELD',
+      defectCode: '3.2.1',
+    });
+    await page.context().close();
+  });
+
+  it('clinic accountant: sees the act arrive, reads it as a form and table, disputes it; history says who', async () => {
+    const page = await login('clinic', 'acc');
+    await page.getByRole('heading', { name: 'Входящие' }).waitFor();
+    const actId = `ACT-${t.story.invoiceId}`;
+    await page.getByRole('link', { name: actId }).waitFor({ timeout: 30_000 });
+    await check(page, '05-inbox');
+    await page.getByRole('link', { name: actId }).click();
+    await page.getByRole('heading', { name: new RegExp(`Акт экспертизы ${actId}`) }).waitFor();
+    expect(await page.locator('table.grid').first().innerText()).to.contain('3.2.1');
+    await check(page, '06-document');
+    await page.getByLabel('Причина').fill('Документация будет представлена');
+    await page.getByRole('button', { name: 'Оспорить' }).click();
+    await page.getByText('Готово.').waitFor();
+    await page.locator('h1 .status[data-status="REJECTED"]').waitFor();
+    const history = page.locator('ul.audit');
+    await history.waitFor();
+    expect(await history.innerText()).to.contain(
+      'Смирнов Олег Ильич (бухгалтер): отклонил «Документация будет представлена»',
+    );
+    // The insurer's outbox shows the dispute live, over SSE.
+    const insurer = await login('insurer', 'exp');
+    await insurer.getByRole('navigation').getByRole('link', { name: 'Исходящие' }).click();
+    await insurer.locator('.badge.live').waitFor();
+    await insurer.locator(`tr:has(a:text("${actId}")) [data-status="REJECTED"]`).waitFor({ timeout: 30_000 });
+    await check(insurer, '07-outbox');
+    await insurer.context().close();
+    await page.context().close();
+  });
+
+  it('insurer operator: uploads an insured list, sees every row error before sending, sends the clean file', async () => {
+    const page = await login('insurer', 'op');
+    await page.getByRole('navigation').getByRole('link', { name: 'Загрузка файла' }).click();
+    const sample = await readFile(repoPath('gateway', 'mappings', 'samples', 'insured-list-attach.csv'));
+    const text = iconv.decode(sample, 'win1251');
+    const snils = /\d{3}-\d{3}-\d{3} \d{2}/.exec(text)?.[0] as string;
+    const broken = iconv.encode(
+      text.replace(snils, snils.slice(0, -2) + String((Number(snils.slice(-2)) + 1) % 100).padStart(2, '0')),
+      'win1251',
+    );
+    await page.getByLabel('Сопоставление').selectOption('insurer-insured-list-attach.csv');
+    await page
+      .getByLabel('Файл', { exact: true })
+      .setInputFiles({ name: 'list-broken.csv', mimeType: 'text/csv', buffer: broken });
+    await page.getByRole('button', { name: 'Проверить файл' }).click();
+    await page.locator('tr[data-code="SNILS_CHECKSUM"]').waitFor();
+    expect(await page.locator('tr[data-code="SNILS_CHECKSUM"]').innerText()).to.match(/\d+\s+[A-Z]+ «СНИЛС»/);
+    await check(page, '08-import-errors');
+    await page
+      .getByLabel('Файл', { exact: true })
+      .setInputFiles({ name: 'list.csv', mimeType: 'text/csv', buffer: sample });
+    await page.getByRole('button', { name: 'Проверить файл' }).click();
+    await page.getByRole('button', { name: 'Отправить' }).click();
+    await page.getByText('Отправлено.').waitFor();
+    await page.getByRole('navigation').getByRole('link', { name: 'Исходящие' }).click();
+    await page.locator('tbody tr', { hasText: 'Список застрахованных' }).first().waitFor();
+    await page.context().close();
+  });
+
+  it('insurer operator: contests a clinic’s price list with a reason', async () => {
+    const page = await login('insurer', 'op');
+    await page.getByRole('navigation').getByRole('link', { name: 'Прейскуранты' }).click();
+    const row = page.locator('tr', { hasText: t.story.openPriceListId });
+    await row.waitFor();
+    await check(page, '09-price-lists');
+    await row.getByRole('textbox').fill('Цены выше согласованных');
+    await row.getByRole('button', { name: 'Оспорить' }).click();
+    await row.locator('.status', { hasText: 'оспорен' }).waitFor();
+    await t
+      .client('clinic')
+      .waitFor<{ status: string }>(
+        `/v1/documents/${t.story.openPriceListId}`,
+        (s, b) => s === 200 && b.status === 'REJECTED',
+      );
+    await page.context().close();
+  });
+
+  it('insurer operator: issues a guarantee letter priced from the accepted price list; the registrar sees it; revokes it', async () => {
+    const page = await login('insurer', 'op');
+    await page.getByRole('navigation').getByRole('link', { name: 'Гарантийные письма' }).click();
+    const ru = (iso: string) => iso.split('-').reverse().join('.');
+    const p = t.story.person;
+    await page.getByLabel('Номер письма').fill('ГП-E2E-1');
+    await page.getByLabel('С', { exact: true }).fill(ru(t.story.serviceDate));
+    await page.getByLabel('Фамилия').fill(p.lastName);
+    await page.getByLabel('Имя', { exact: true }).fill(p.firstName);
+    if (p.middleName) await page.getByLabel('Отчество').fill(p.middleName);
+    await page.getByLabel('Дата рождения').fill(ru(p.birthDate));
+    await page.locator('select[name="sex"]').selectOption(p.sex);
+    await page.getByLabel('Номер полиса').first().fill(t.story.policy);
+    await page
+      .getByLabel(/^Кол-во, /)
+      .first()
+      .fill('2');
+    await check(page, '11-letter-issue');
+    await page.getByRole('button', { name: 'Выдать письмо' }).click();
+    await page.locator('[data-letter="ГП-E2E-1"]').waitFor();
+    expect(await page.locator('[data-letter="ГП-E2E-1"]').innerText()).to.contain('выдано');
+    const reg = await login('clinic', 'reg');
+    await reg.getByLabel('Номер полиса').fill(t.story.policy);
+    await reg.getByLabel('На дату').fill(ru(t.story.serviceDate));
+    const find = async () => {
+      await reg.getByRole('button', { name: 'Проверить' }).click();
+      await reg.locator('.verdict').waitFor();
+      return reg.locator('tr', { hasText: 'ГП-E2E-1' }).count();
+    };
+    for (let i = 0; i < 100 && !(await find()); i++) await reg.waitForTimeout(100);
+    expect(await reg.locator('tr', { hasText: 'ГП-E2E-1' }).innerText()).to.contain('выдано');
+    await reg.context().close();
+    await page.locator('[data-letter="ГП-E2E-1"]').getByRole('button', { name: 'Отозвать' }).click();
+    await page.locator('[data-letter="ГП-E2E-1"]', { hasText: 'отозвано' }).waitFor();
+    await page.context().close();
+  });
+
+  it('clinic admin: adds a registrar and disables them; the new account logs in only until disabled', async () => {
+    const page = await login('clinic', 'adm');
+    await page.getByRole('navigation').getByRole('link', { name: 'Пользователи' }).click();
+    await page.locator('[data-user="adm"]').waitFor();
+    await page.getByLabel('Имя пользователя').fill('newreg');
+    await page.getByLabel('ФИО').fill('Новикова Ольга Сергеевна');
+    await page.locator('select[name="role"]').selectOption('registrar');
+    await page.getByLabel('Пароль').fill('a new registrar password');
+    await page.getByRole('button', { name: 'Добавить пользователя' }).click();
+    await page.locator('[data-user="newreg"]').waitFor();
+    await check(page, '12-users');
+    const fresh = await login('clinic', 'newreg', 'a new registrar password');
+    await fresh.getByRole('heading', { name: 'Проверка полиса' }).waitFor();
+    await fresh.context().close();
+    await page
+      .locator('[data-user="newreg"]')
+      .getByRole('button', { name: /Отключить/ })
+      .click();
+    await page.locator('[data-user="newreg"]', { hasText: 'отключён' }).waitFor();
+    const refused = await login('clinic', 'newreg', 'a new registrar password');
+    await refused.getByRole('alert').waitFor();
+    await refused.context().close();
+    await page.context().close();
+  });
+
+  it('association secretary: follows the format proposals and the participants; switches to English', async () => {
+    const page = await login('association', 'sec');
+    await page.getByRole('navigation').getByRole('link', { name: 'Форматы' }).click();
+    await page.getByRole('heading', { name: 'Форматы' }).waitFor();
+    await page.locator('tbody tr', { hasText: 'Счёт с реестром' }).first().waitFor();
+    await check(page, '10-formats');
+    await page.getByLabel('Язык').selectOption('en');
+    await page.getByRole('heading', { name: 'Formats' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).to.equal('en');
+    await page.context().close();
+  });
+});

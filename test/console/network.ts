@@ -1,0 +1,170 @@
+// A real embedded network for the console's end-to-end tests: every gateway serves the built console and the API on
+// its own port, with people of each role, and the documents of the story sent between them through the API.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { generateDocument, type DmsDocument } from '../../formats/src/index.js';
+import { CONSOLE_DIR } from '../../gateway/src/api/console.js';
+import { startGatewayServer, type RunningServer } from '../../gateway/src/api/server.js';
+import { GatewayClient } from '../../gateway/src/demo/client.js';
+import { governanceRouter } from '../../gateway/src/governance/http.js';
+import {
+  startLocalNetwork,
+  type LocalNetwork,
+  type ParticipantSpec,
+} from '../../gateway/src/local-network/network.js';
+import { workflowRouter } from '../../gateway/src/workflows/index.js';
+
+export const PASSWORD = 'console test password';
+
+const SPECS: ParticipantSpec[] = [
+  { key: 'association', role: 'association', name: 'Союз страховщиков ДМС (тест)', mspId: 'AssociationMSP' },
+  { key: 'insurer', role: 'insurer', name: 'АО «СК «Северная»', mspId: 'InsurerMSP' },
+  { key: 'clinic', role: 'clinic', name: 'ООО «Клиника Здоровье»', mspId: 'HostMSP', viaAttribute: true },
+];
+
+/** username → [gateway, role, full name] */
+export const PEOPLE: Record<string, [string, string, string]> = {
+  reg: ['clinic', 'registrar', 'Иванова Анна Петровна'],
+  acc: ['clinic', 'accountant', 'Смирнов Олег Ильич'],
+  op: ['insurer', 'operator', 'Кузнецов Дмитрий Сергеевич'],
+  exp: ['insurer', 'expert', 'Петрова Ирина Андреевна'],
+  sec: ['association', 'secretary', 'Соколова Мария Викторовна'],
+  adm: ['clinic', 'admin', 'Орлов Павел Николаевич'],
+};
+
+export interface ConsoleNetwork {
+  net: LocalNetwork;
+  servers: Map<string, RunningServer>;
+  client(key: string): GatewayClient;
+  url(key: string): string;
+  story: {
+    policy: string;
+    person: { lastName: string; firstName: string; middleName?: string; birthDate: string; sex: string };
+    invoiceId: string;
+    openPriceListId: string;
+    serviceDate: string;
+  };
+  close(): Promise<void>;
+}
+
+type Row = { action: string; person: Record<string, unknown>; period: { from?: string; to: string } };
+
+export async function startConsoleNetwork(): Promise<ConsoleNetwork> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'dmsnet-console-'));
+  const net = await startLocalNetwork({ dir, participants: SPECS });
+  const servers = new Map<string, RunningServer>();
+  const clients = new Map<string, GatewayClient>();
+  for (const p of net.participants.values()) {
+    const routers = [...(p.workflows ? [workflowRouter(p.workflows)] : []), governanceRouter(p.ledger)];
+    const s = await startGatewayServer(p.node, {
+      port: 0,
+      token: `token-${p.key}`,
+      routers,
+      participantRole: p.role,
+      consoleDir: CONSOLE_DIR,
+    });
+    servers.set(p.key, s);
+    clients.set(p.key, new GatewayClient(s.url, `token-${p.key}`));
+  }
+  for (const [username, [key, role, fullName]] of Object.entries(PEOPLE)) {
+    await servers.get(key)!.access.users.add({ username, role, fullName, password: PASSWORD });
+  }
+  const c = (k: string) => clients.get(k) as GatewayClient;
+  const insurer = net.get('insurer');
+  const clinic = net.get('clinic');
+  const deliver = async (from: string, to: string, doc: DmsDocument) => {
+    const r = await c(from).call('POST', '/v1/documents', doc);
+    if (r.status !== 202) throw new Error(`seed refused: ${JSON.stringify(r.body)}`);
+    await c(to).waitFor(`/v1/documents/${doc.header.documentId}`, (s) => s === 200);
+    return doc.header.documentId;
+  };
+  const waitStatus = (from: string, id: string, status: string) =>
+    c(from).waitFor<{ status: string }>(`/v1/documents/${id}`, (s, b) => s === 200 && b.status === status);
+
+  // The roster: an insured list the clinic's gateway accepts.
+  const list = structuredClone(
+    generateDocument('insured-list', { seed: 501, rows: 3, sender: insurer.party, addressee: clinic.party }),
+  );
+  const rows = (list.body as { rows: Row[] }).rows;
+  for (const r of rows) {
+    r.action = 'attach';
+    r.person.sex ??= 'F';
+  }
+  await waitStatus('insurer', await deliver('insurer', 'clinic', list), 'ACCEPTED');
+  const p1 = rows[0] as Row;
+  const from = p1.period.from as string;
+  const day = (d: string, n: number) => new Date(Date.parse(d) + n * 86_400_000).toISOString().slice(0, 10);
+  const d0 = day(from, 3);
+
+  // A price list the insurer accepted (it prices the invoice), then the invoice the expert will review.
+  const prices = structuredClone(
+    generateDocument('price-list', { seed: 502, rows: 4, sender: clinic.party, addressee: insurer.party }),
+  );
+  (prices.body as { validity: { from: string } }).validity = { from };
+  const pl = (prices.body as { lines: Array<{ serviceCode: string; price: number }> }).lines;
+  const pricesId = await deliver('clinic', 'insurer', prices);
+  await c('insurer').call('POST', `/v1/price-lists/${pricesId}/accept`, {});
+  await waitStatus('clinic', pricesId, 'ACCEPTED');
+  const line = (rowId: string, code: string, price: number, date: string) => ({
+    rowId,
+    patient: p1.person,
+    serviceCode: code,
+    serviceDate: date,
+    quantity: 1,
+    unitPrice: price,
+    amount: price,
+  });
+  const lines = [
+    line('1', pl[0]!.serviceCode, pl[0]!.price, d0),
+    line('2', pl[1]!.serviceCode, pl[1]!.price, d0),
+    line('3', pl[2]!.serviceCode, pl[2]!.price + 15000, day(d0, 1)),
+  ];
+  const invoice = {
+    header: {
+      documentId: 'INV-E2E-1',
+      type: 'invoice',
+      formatVersion: '1',
+      sender: clinic.party,
+      addressee: insurer.party,
+      createdAt: new Date().toISOString(),
+    },
+    body: {
+      invoiceNumber: 'E2E-1',
+      invoiceDate: day(d0, 5),
+      billingPeriod: { from: d0, to: day(d0, 4) },
+      contract: (list.body as { contract: unknown }).contract,
+      currency: 'RUB',
+      total: lines.reduce((t, l) => t + l.amount, 0),
+      lines,
+    },
+  } as unknown as DmsDocument;
+  const invoiceId = await deliver('clinic', 'insurer', invoice);
+  await c('insurer').waitFor(`/v1/expertise-acts/${invoiceId}`, (s) => s === 200);
+
+  // A second price list, left for the insurer's operator to decide in the console.
+  const next = structuredClone(
+    generateDocument('price-list', { seed: 503, rows: 3, sender: clinic.party, addressee: insurer.party }),
+  );
+  (next.body as { validity: { from: string } }).validity = { from: day(from, 60) };
+  const openPriceListId = await deliver('clinic', 'insurer', next);
+
+  return {
+    net,
+    servers,
+    client: c,
+    url: (k) => (servers.get(k) as RunningServer).url,
+    story: {
+      policy: String(p1.person.policyNumber),
+      person: p1.person as ConsoleNetwork['story']['person'],
+      invoiceId,
+      openPriceListId,
+      serviceDate: d0,
+    },
+    async close() {
+      for (const s of servers.values()) await s.close();
+      await net.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
