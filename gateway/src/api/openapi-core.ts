@@ -173,6 +173,24 @@ const documentView = {
     },
     status: { type: 'string' },
     trail: { type: 'array', items: ref('TrailEntry') },
+    audit: {
+      type: 'array',
+      description: 'Who at this node did what with the document (the node’s audit log), oldest first',
+      items: {
+        type: 'object',
+        required: ['at', 'action', 'user', 'documentIds'],
+        properties: {
+          at: DATE_TIME,
+          action: { type: 'string' },
+          user: { type: 'string', description: 'a user name, or "api-token" for a machine client' },
+          fullName: { type: 'string' },
+          role: { type: 'string' },
+          documentIds: { type: 'array', items: { type: 'string' } },
+          detail: { type: 'object' },
+        },
+        additionalProperties: false,
+      },
+    },
   },
   additionalProperties: false,
 };
