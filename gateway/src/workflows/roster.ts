@@ -34,6 +34,8 @@ export const ROSTER_CODES = {
 
 const SEP = '\u0000';
 const SUB = 'roster';
+/** How many swept keys are read together while the sweep goes on. */
+const READ_CHUNK = 1000;
 export const normPolicy = (p: string) => p.trim().toUpperCase();
 export const normName = (last: string, first: string, middle?: string) =>
   [last, first, middle && middle.toUpperCase() !== 'НЕТ' ? middle : '']
@@ -103,20 +105,24 @@ export class Roster {
       for (const p of wanted) out.set(p, await this.byPolicy(p));
       return out;
     }
-    // Keys carry the policy: sweep keys only, then decode just the entries an invoice names.
+    // Keys carry the policy: sweep keys only, then read just the entries an invoice names. The reads of one
+    // stretch of the sweep start while the sweep goes on (LevelDB runs both on its own threads), in key order.
     const prefix = `p${SEP}${this.scope}${SEP}`;
-    const keys: string[] = [];
-    for await (const k of this.store
-      .sublevel<RosterEntry>(SUB)
-      .keys({ gte: prefix, lt: prefix + '\uffff' })) {
-      const p = k.slice(prefix.length, k.indexOf(SEP, prefix.length));
-      if (blinded.has(p)) keys.push(k);
+    const reads: Promise<Array<RosterEntry | undefined>>[] = [];
+    let keys: string[] = [];
+    for await (const batch of this.store.keyBatches(SUB, { gte: prefix, lt: prefix + '\uffff' })) {
+      for (const k of batch) {
+        const p = k.slice(prefix.length, k.indexOf(SEP, prefix.length));
+        if (blinded.has(p)) keys.push(k);
+      }
+      if (keys.length >= READ_CHUNK) {
+        reads.push(this.store.getMany<RosterEntry>(SUB, keys));
+        keys = [];
+      }
     }
-    const sub = this.store.sublevel<RosterEntry>(SUB) as unknown as {
-      getMany(k: string[]): Promise<Array<RosterEntry | undefined>>;
-    };
-    for (const e of await sub.getMany(keys)) {
-      if (e) out.get(normPolicy(e.policyNumber))?.push(e);
+    reads.push(this.store.getMany<RosterEntry>(SUB, keys));
+    for (const entries of await Promise.all(reads)) {
+      for (const e of entries) if (e) out.get(normPolicy(e.policyNumber))?.push(e);
     }
     return out;
   }
