@@ -105,10 +105,16 @@ export class Roster {
       for (const p of wanted) out.set(p, await this.byPolicy(p));
       return out;
     }
-    // Keys carry the policy: sweep keys only, then read just the entries an invoice names. The reads of one
-    // stretch of the sweep start while the sweep goes on (LevelDB runs both on its own threads), in key order.
+    // Keys carry the policy: sweep keys only, then read just the entries an invoice names. The reads of each
+    // stretch of the sweep start while the sweep goes on (LevelDB does both on its own threads), in key order.
     const prefix = `p${SEP}${this.scope}${SEP}`;
     const reads: Promise<Array<RosterEntry | undefined>>[] = [];
+    const read = (keys: string[]) => {
+      const r = this.store.getMany<RosterEntry>(SUB, keys);
+      // Awaited after the sweep: until then a failed read must not count as an unhandled rejection.
+      r.catch(() => undefined);
+      reads.push(r);
+    };
     let keys: string[] = [];
     for await (const batch of this.store.keyBatches(SUB, { gte: prefix, lt: prefix + '\uffff' })) {
       for (const k of batch) {
@@ -116,11 +122,11 @@ export class Roster {
         if (blinded.has(p)) keys.push(k);
       }
       if (keys.length >= READ_CHUNK) {
-        reads.push(this.store.getMany<RosterEntry>(SUB, keys));
+        read(keys);
         keys = [];
       }
     }
-    reads.push(this.store.getMany<RosterEntry>(SUB, keys));
+    read(keys);
     for (const entries of await Promise.all(reads)) {
       for (const e of entries) if (e) out.get(normPolicy(e.policyNumber))?.push(e);
     }
