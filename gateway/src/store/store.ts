@@ -158,14 +158,21 @@ export class GatewayStore {
 
   /**
    * The keys of a range, a batch at a time: a sweep of 100,000 keys spent most of its time handing them over one
-   * promise each through `for await` (profiled), a batch of a thousand costs one.
+   * promise each through `for await`, a batch of a thousand costs one. The sweep runs on the root database over the
+   * sublevel's prefixed range, the prefix cut here: the sublevel's own iterator took twice as long (measured).
    */
-  async *keyBatches(sublevel: string, range: RangeOptions, size = 1000): AsyncIterable<string[]> {
-    const it = this.raw(sublevel).keys(range);
+  async *keyBatches(
+    sublevel: string,
+    range: { gte: string; lt: string },
+    size = 1000,
+  ): AsyncIterable<string[]> {
+    const prefix = (this.raw(sublevel) as unknown as { prefix: string }).prefix;
+    const it = this.db.keys({ gte: prefix + range.gte, lt: prefix + range.lt });
     try {
       for (;;) {
-        const batch = (await it.nextv(size)) as string[];
+        const batch = await it.nextv(size);
         if (batch.length === 0) return;
+        for (let i = 0; i < batch.length; i++) batch[i] = batch[i]!.slice(prefix.length);
         yield batch;
       }
     } finally {
