@@ -82,7 +82,10 @@ function suffix(path: string): string {
 }
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const parts = split(path);
+  setParts(target, split(path), value);
+}
+
+function setParts(target: Record<string, unknown>, parts: readonly string[], value: unknown): void {
   let o = target;
   for (let i = 0; i < parts.length - 1; i++) {
     const p = parts[i]!;
@@ -300,16 +303,37 @@ function lookup(table: Record<string, unknown> | undefined, t: string): [string,
 const NOTHING: { set: Array<[string, unknown]> } = { set: [] };
 
 /**
+ * What a cell text reads as, remembered for the next few thousand distinct texts: a list repeats its dates (every
+ * row's period), employers and programmes row after row.
+ */
+const MEMO_MAX = 8192;
+const dateMemo = new Map<string, string | null>();
+const partyMemo = new Map<string, [string, string | undefined]>();
+function memo<T>(table: Map<string, T>, key: string, read: (key: string) => T): T {
+  let v = table.get(key);
+  if (v === undefined && !table.has(key)) {
+    if (table.size >= MEMO_MAX) table.clear();
+    table.set(key, (v = read(key)));
+  }
+  return v as T;
+}
+
+function readParty(t: string): [string, string | undefined] {
+  const m = /^(.*?)\s*\(\s*ИНН\s*(\d+)\s*\)$/i.exec(t);
+  return m ? [m[1]!, m[2]!] : [t, undefined];
+}
+
+/**
  * Converts one cell; returns the value of the column's field, or the fields to set (relative path → value), or an
  * error code. One value is the common case and is returned without building a list.
  */
 function convertCell(
   spec: ColumnMapping,
   cell: CellValue,
+  none: readonly string[] = normalizedNone(spec),
 ): { value: unknown } | { set: Array<[string, unknown]> } | { error: string; message: string } {
   const t = text(cell);
   const field = spec.field ?? '';
-  const none = normalizedNone(spec);
   if (t === '' || (none.length > 0 && none.includes(norm(t)))) return NOTHING;
   switch (spec.kind) {
     case 'text':
@@ -317,7 +341,7 @@ function convertCell(
     case 'snils':
       return { value: normalizeDigits(t) };
     case 'date': {
-      const d = parseRuDate(cell);
+      const d = typeof cell === 'string' ? memo(dateMemo, cell, parseRuDate) : parseRuDate(cell);
       return d
         ? { value: d }
         : { error: ERR.date, message: 'a date must be dd.mm.yyyy and exist in the calendar' };
@@ -349,8 +373,9 @@ function convertCell(
       return { set };
     }
     case 'partyWithInn': {
-      const m = /^(.*?)\s*\(\s*ИНН\s*(\d+)\s*\)$/i.exec(t);
-      return m ? { value: { name: m[1], inn: m[2] } } : { value: { name: t } };
+      // A fresh object per row (rows are the caller's to change), from the text's parts read once.
+      const [name, inn] = memo(partyMemo, t, readParty);
+      return { value: inn === undefined ? { name } : { name, inn } };
     }
     case 'programme': {
       const entry = lookup(spec.codes, t);
@@ -435,13 +460,24 @@ export async function importTable(
     columnsOf[index] = { column: columnLetter(index), header: headerCells[index] ?? spec.headers[0]! };
   }
   const sourceMap = new SourceMap(rowsPtr, columnsOf);
+  // What every row repeats for a column, worked out once.
+  const plans = header.columns.map(({ index: col, spec }) => {
+    const field = spec.field ?? '';
+    return {
+      col,
+      spec,
+      none: normalizedNone(spec),
+      parts: split(field),
+      fieldId: sourceMap.idOf(suffix(field)),
+    };
+  });
   const errors: RowError[] = [];
   const out: Record<string, unknown>[] = [];
   const rowDefaults = mapping.rowDefaults ?? {};
   let section: string | undefined;
   for (let r = header.at + 1; r < rows.length; r++) {
     const row = rows[r]!;
-    // The non-empty cells: how many, the first, and whether they all say the same.
+    // The first non-empty cell; how many there are and whether they all say the same only matter for sections.
     let filled = 0;
     let first = '';
     let oneText = true;
@@ -450,6 +486,7 @@ export async function importTable(
       if (t === '') continue;
       if (filled++ === 0) first = t;
       else if (t !== first) oneText = false;
+      if (!mapping.sectionField) break;
     }
     if (filled === 0) continue;
     if (stops.some((re) => re.test(first))) break;
@@ -466,19 +503,18 @@ export async function importTable(
     const index = sourceMap.addRow(row.rowNumber);
     const target = cloneJson(rowDefaults) as Record<string, unknown>;
     let rowId: string | undefined;
-    for (const { index: col, spec } of header.columns) {
+    for (const { col, spec, none, parts, fieldId } of plans) {
       const cell = row.cells[col] ?? null;
       if (spec.kind === 'rowId') {
         rowId = text(cell) || undefined;
         sourceMap.set(index, '/rowId', col);
         continue;
       }
-      const r = convertCell(spec, cell);
+      const r = convertCell(spec, cell, none);
       if ('value' in r) {
         // The field's own pointer: set once, as the list form below would set it twice.
-        const field = spec.field ?? '';
-        setPath(target, field, r.value);
-        sourceMap.set(index, suffix(field), col);
+        setParts(target, parts, r.value);
+        sourceMap.setId(index, fieldId, col);
         continue;
       }
       if ('error' in r) {

@@ -36,12 +36,21 @@ export class SourceMap {
 
   /** The value at rows/`index` + `suffix` (a pointer suffix such as /person/lastName) came from column `column`. */
   set(index: number, suffix: string, column: number): void {
+    this.setId(index, this.idOf(suffix), column);
+  }
+
+  /** The number a pointer suffix is kept under (for setId: a column's suffix looked up once, not per row). */
+  idOf(suffix: string): number {
     let id = this.suffixIds.get(suffix);
     if (id === undefined) {
       id = this.suffixes.length;
       this.suffixIds.set(suffix, id);
       this.suffixes.push(suffix);
     }
+    return id;
+  }
+
+  setId(index: number, id: number, column: number): void {
     this.cells[index]![id] = column;
   }
 
