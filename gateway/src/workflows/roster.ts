@@ -100,7 +100,6 @@ export class Roster {
   async byPolicies(policies: readonly string[]): Promise<Map<string, RosterEntry[]>> {
     const wanted = new Set(policies.map(normPolicy));
     const out = new Map<string, RosterEntry[]>([...wanted].map((p) => [p, []]));
-    const blinded = new Set([...wanted].map((p) => this.store.blind(p)));
     if (wanted.size <= 500) {
       for (const p of wanted) out.set(p, await this.byPolicy(p));
       return out;
@@ -116,7 +115,14 @@ export class Roster {
       reads.push(r);
     };
     let keys: string[] = [];
-    for await (const batch of this.store.keyBatches(SUB, { gte: prefix, lt: prefix + '\uffff' })) {
+    // The first batch is asked for before the policies are hashed, so LevelDB reads while they are.
+    const sweep = this.store.keyBatches(SUB, { gte: prefix, lt: prefix + '\uffff' });
+    const batches = sweep[Symbol.asyncIterator]();
+    const firstBatch = batches.next();
+    firstBatch.catch(() => undefined);
+    const blinded = new Set([...wanted].map((p) => this.store.blind(p)));
+    for (let next = await firstBatch; !next.done; next = await batches.next()) {
+      const batch = next.value;
       for (const k of batch) {
         const p = k.slice(prefix.length, k.indexOf(SEP, prefix.length));
         if (blinded.has(p)) keys.push(k);
