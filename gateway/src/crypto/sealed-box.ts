@@ -2,7 +2,8 @@
 // libsodium-wrappers draws randomness from WebAssembly through a JavaScript callback four bytes at a time, and does
 // both scalar multiplications in WebAssembly: together about two thirds of sealing a 2 KB document (measured with
 // --cpu-prof). Here the ephemeral key pair comes from OpenSSL (its CSPRNG) and the shared secret from OpenSSL's X25519;
-// HSalsa20, BLAKE2b and XSalsa20-Poly1305 stay in libsodium. Either side opens what the other sealed.
+// HSalsa20, BLAKE2b and XSalsa20-Poly1305 stay in libsodium. Either side opens what the other sealed (decision
+// record 0017).
 import {
   createPrivateKey,
   createPublicKey,

@@ -34,7 +34,8 @@ export interface BatchOp {
  * OpenSSL cipher context costs more to set up than libsodium's WebAssembly takes for a few hundred bytes (a 10,000-line
  * invoice check opens and seals thousands of them; profiled). Large values run in Node's native ChaCha20-Poly1305 (five
  * times faster than libsodium's WebAssembly on a 24 MB document) under the HChaCha20 subkey libsodium derives from the
- * first 16 nonce bytes. Both give the same bytes for the same nonce; a test holds them to libsodium's on either side.
+ * first 16 nonce bytes. Both give the same bytes for the same nonce; a test holds them to libsodium's on either side
+ * (decision record 0017).
  */
 export function sealedJson(na: Sodium, key: Uint8Array) {
   const NONCE = 24;
