@@ -273,7 +273,8 @@ function normalizedNone(spec: ColumnMapping): string[] {
 
 /**
  * A mapping's table (programme codes, enum values, own service codes) by normalised key, the first entry winning
- * as a search in file order would: normalising every key again for every cell was a tenth of an import.
+ * as a search in file order would: normalising every key again for every cell was a tenth of an import. Kept per
+ * table object: a loaded mapping is not changed afterwards.
  */
 interface Lookup {
   byNorm: Map<string, [string, unknown]>;
