@@ -196,19 +196,30 @@ async function invoiceBench(progress: BenchOptions['progress']) {
         letter,
       });
     await w.savePriceList({ documentId: 'PL', clinic: 'CLINIC', state: 'ACCEPTED', priceList: pl });
-    const draftRounds = 3;
-    t = performance.now();
-    for (let r = 0; r < draftRounds; r++) await w.draftAct(`I-${r}`, 'CLINIC', invoice);
-    const stored = (performance.now() - t) / draftRounds;
+    // A node's roster was loaded long before an invoice arrives: let LevelDB finish compacting the bulk load, as it
+    // would have, instead of timing its background work; then one warm-up run (JIT), as for the in-memory check.
+    await (node.store.db as unknown as { compactRange(a: string, b: string): Promise<void> }).compactRange(
+      '\u0000',
+      '\uffff',
+    );
+    await w.draftAct('I-warm-up', 'CLINIC', invoice);
+    const draftRounds = 5;
+    const times: number[] = [];
+    for (let r = 0; r < draftRounds; r++) {
+      t = performance.now();
+      await w.draftAct(`I-${r}`, 'CLINIC', invoice);
+      times.push(performance.now() - t);
+    }
+    const stored = times.sort((x, y) => x - y)[Math.floor(draftRounds / 2)]!;
     return [
       result('invoice check, 10,000 lines, in memory', pure, 'ms', 'loop summing the invoice amounts', base),
       result(
-        'invoice check + lookups in LevelDB (roster 100,000, 5,000 letters)',
+        'invoice check + lookups in LevelDB (roster 100,000, 5,000 letters; median of 5)',
         stored,
         'ms',
         'loop summing the invoice amounts',
         base,
-        '< 1000 ms',
+        '<= 400 ms',
       ),
     ];
   } finally {

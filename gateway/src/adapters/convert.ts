@@ -9,6 +9,7 @@ import {
   type PartyRef,
 } from '../../../formats/src/index.js';
 import type { ColumnMapping, TableMapping } from './mapping.js';
+import { SourceMap, type SourceLocation } from './source-map.js';
 import { writeSpreadsheet } from './spreadsheet.js';
 import {
   AdapterError,
@@ -19,13 +20,6 @@ import {
   type SourceRow,
   type TableFormat,
 } from './table.js';
-
-/** Where a value of the document came from in the source file. */
-export interface SourceLocation {
-  row: number;
-  column: string;
-  header: string;
-}
 
 /** A row error as the local system needs it: the file's row and column beside the JSON Pointer. */
 export interface RowError extends FieldError {
@@ -50,11 +44,21 @@ export interface ImportOptions {
 export interface ImportResult {
   document: DmsDocument;
   /** JSON Pointer → source cell. */
-  sourceMap: Map<string, SourceLocation>;
+  sourceMap: SourceMap;
   errors: RowError[];
 }
 
-const norm = (s: string): string => s.toLowerCase().replace(/ё/g, 'е').replace(/\s+/g, ' ').trim();
+const normalize = (s: string): string => s.toLowerCase().replace(/ё/g, 'е').replace(/\s+/g, ' ').trim();
+/** Cells repeat (sex, patronymics, programmes): each distinct text is normalised once per few thousand. */
+const normMemo = new Map<string, string>();
+function norm(s: string): string {
+  let n = normMemo.get(s);
+  if (n === undefined) {
+    if (normMemo.size >= 4096) normMemo.clear();
+    normMemo.set(s, (n = normalize(s)));
+  }
+  return n;
+}
 
 function text(cell: CellValue): string {
   if (cell === null) return '';
@@ -78,9 +82,13 @@ function suffix(path: string): string {
 }
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const parts = split(path);
+  setParts(target, split(path), value);
+}
+
+function setParts(target: Record<string, unknown>, parts: readonly string[], value: unknown): void {
   let o = target;
-  for (const p of parts.slice(0, -1)) {
+  for (let i = 0; i < parts.length - 1; i++) {
+    const p = parts[i]!;
     if (typeof o[p] !== 'object' || o[p] === null) o[p] = {};
     o = o[p] as Record<string, unknown>;
   }
@@ -119,12 +127,23 @@ export function calendarDayOf(ms: number): string | null {
 const SERIAL_MIN = 61;
 const SERIAL_MAX = 2_958_465;
 
+/** y (four digits), month and day as written → YYYY-MM-DD when that day exists in the (proleptic Gregorian) calendar. */
 function isRealDate(y: string, mo: string, d: string): string | null {
-  const iso = `${y}-${mo.padStart(2, '0')}-${d.padStart(2, '0')}`;
-  const check = new Date(`${iso}T00:00:00Z`);
-  return !Number.isNaN(check.getTime()) && check.toISOString().slice(0, 10) === iso ? iso : null;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  if (month < 1 || month > 12 || day < 1) return null;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days =
+    month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return day <= days ? `${y}-${mo.padStart(2, '0')}-${d.padStart(2, '0')}` : null;
 }
 
+const DIGITS_AT = [0, 1, 3, 4, 6, 7, 8, 9];
+const isDigit = (t: string, i: number): boolean => {
+  const c = t.charCodeAt(i);
+  return c >= 0x30 && c <= 0x39;
+};
 const RU_DATE = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T]+\d{1,2}:\d{2}(?::\d{2})?)?$/;
 const ISO_DATE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -141,6 +160,14 @@ export function parseRuDate(cell: CellValue): string | null {
     return calendarDayOf(Math.round((cell - 25_569) * DAY_MS));
   }
   const t = text(cell);
+  // dd.mm.yyyy, by far the commonest form, without the regular expression.
+  if (
+    t.length === 10 &&
+    t.charCodeAt(2) === 0x2e &&
+    t.charCodeAt(5) === 0x2e &&
+    DIGITS_AT.every((i) => isDigit(t, i))
+  )
+    return isRealDate(t.slice(6), t.slice(3, 5), t.slice(0, 2));
   const ru = RU_DATE.exec(t);
   if (ru) return isRealDate(ru[3]!, ru[2]!, ru[1]!);
   const iso = ISO_DATE.exec(t);
@@ -244,40 +271,97 @@ function normalizedNone(spec: ColumnMapping): string[] {
   return none;
 }
 
-/** Converts one cell; returns the fields to set (relative path → value) or an error code. */
+/**
+ * A mapping's table (programme codes, enum values, own service codes) by normalised key, the first entry winning
+ * as a search in file order would: normalising every key again for every cell was a tenth of an import. Kept per
+ * table object: a loaded mapping is not changed afterwards.
+ */
+interface Lookup {
+  byNorm: Map<string, [string, unknown]>;
+  /** The answer for a cell text as written: a column repeats a handful of texts thousands of times. */
+  byText: Map<string, [string, unknown] | undefined>;
+}
+const lookupCache = new WeakMap<object, Lookup>();
+const BY_TEXT_MAX = 4096;
+function lookup(table: Record<string, unknown> | undefined, t: string): [string, unknown] | undefined {
+  if (!table) return undefined;
+  let l = lookupCache.get(table);
+  if (!l) {
+    l = { byNorm: new Map(), byText: new Map() };
+    for (const [k, v] of Object.entries(table)) {
+      const n = norm(k);
+      if (!l.byNorm.has(n)) l.byNorm.set(n, [k, v]);
+    }
+    lookupCache.set(table, l);
+  }
+  if (l.byText.has(t)) return l.byText.get(t);
+  const hit = l.byNorm.get(norm(t));
+  if (l.byText.size >= BY_TEXT_MAX) l.byText.clear();
+  l.byText.set(t, hit);
+  return hit;
+}
+
+const NOTHING: { set: Array<[string, unknown]> } = { set: [] };
+
+/**
+ * What a cell text reads as, remembered for the next few thousand distinct texts: a list repeats its dates (every
+ * row's period), employers and programmes row after row.
+ */
+const MEMO_MAX = 8192;
+const dateMemo = new Map<string, string | null>();
+const partyMemo = new Map<string, [string, string | undefined]>();
+function memo<T>(table: Map<string, T>, key: string, read: (key: string) => T): T {
+  let v = table.get(key);
+  if (v === undefined && !table.has(key)) {
+    if (table.size >= MEMO_MAX) table.clear();
+    table.set(key, (v = read(key)));
+  }
+  return v as T;
+}
+
+function readParty(t: string): [string, string | undefined] {
+  // The closing "(ИНН digits)" is found by position, not by a pattern over the whole cell: `^(.*?)\s*\(` took
+  // quadratic time on a cell of many spaces.
+  const open = t.lastIndexOf('(');
+  const m = open >= 0 ? /^\(\s*ИНН\s*(\d+)\s*\)$/i.exec(t.slice(open)) : null;
+  return m ? [t.slice(0, open).trimEnd(), m[1]!] : [t, undefined];
+}
+
+/**
+ * Converts one cell; returns the value of the column's field, or the fields to set (relative path → value), or an
+ * error code. One value is the common case and is returned without building a list.
+ */
 function convertCell(
   spec: ColumnMapping,
   cell: CellValue,
-): { set: Array<[string, unknown]> } | { error: string; message: string } {
+  none: readonly string[] = normalizedNone(spec),
+): { value: unknown } | { set: Array<[string, unknown]> } | { error: string; message: string } {
   const t = text(cell);
   const field = spec.field ?? '';
-  const none = normalizedNone(spec);
-  if (t === '' || none.includes(norm(t))) return { set: [] };
+  if (t === '' || (none.length > 0 && none.includes(norm(t)))) return NOTHING;
   switch (spec.kind) {
     case 'text':
-      return { set: [[field, t]] };
+      return { value: t };
     case 'snils':
-      return { set: [[field, normalizeDigits(t)]] };
+      return { value: normalizeDigits(t) };
     case 'date': {
-      const d = parseRuDate(cell);
+      const d = typeof cell === 'string' ? memo(dateMemo, cell, parseRuDate) : parseRuDate(cell);
       return d
-        ? { set: [[field, d]] }
+        ? { value: d }
         : { error: ERR.date, message: 'a date must be dd.mm.yyyy and exist in the calendar' };
     }
     case 'money': {
       const m = readMoney(cell);
-      return 'kopecks' in m ? { set: [[field, m.kopecks]] } : m;
+      return 'kopecks' in m ? { value: m.kopecks } : m;
     }
     case 'integer': {
       const n = typeof cell === 'number' ? cell : Number(t.replace(',', '.'));
-      return Number.isInteger(n)
-        ? { set: [[field, n]] }
-        : { error: ERR.integer, message: 'must be a whole number' };
+      return Number.isInteger(n) ? { value: n } : { error: ERR.integer, message: 'must be a whole number' };
     }
     case 'sex': {
       const s = norm(t);
-      if (['м', 'm', 'муж', 'мужской', '1'].includes(s)) return { set: [[field, 'M']] };
-      if (['ж', 'f', 'жен', 'женский', '2'].includes(s)) return { set: [[field, 'F']] };
+      if (['м', 'm', 'муж', 'мужской', '1'].includes(s)) return { value: 'M' };
+      if (['ж', 'f', 'жен', 'женский', '2'].includes(s)) return { value: 'F' };
       return { error: ERR.sex, message: 'sex must be М or Ж' };
     }
     case 'fullName': {
@@ -293,33 +377,29 @@ function convertCell(
       return { set };
     }
     case 'partyWithInn': {
-      // The closing "(ИНН digits)" is found by position, not by a pattern over the whole cell: `^(.*?)\s*\(` took
-      // quadratic time on a cell of many spaces.
-      const open = t.lastIndexOf('(');
-      const m = open >= 0 ? /^\(\s*ИНН\s*(\d+)\s*\)$/i.exec(t.slice(open)) : null;
-      return m
-        ? { set: [[field, { name: t.slice(0, open).trimEnd(), inn: m[1] }]] }
-        : { set: [[field, { name: t }]] };
+      // A fresh object per row (rows are the caller's to change), from the text's parts read once.
+      const [name, inn] = memo(partyMemo, t, readParty);
+      return { value: inn === undefined ? { name } : { name, inn } };
     }
     case 'programme': {
-      const entry = Object.entries(spec.codes ?? {}).find(([name]) => norm(name) === norm(t));
+      const entry = lookup(spec.codes, t);
       return entry
-        ? { set: [[field, { code: entry[1], name: t }]] }
+        ? { value: { code: entry[1], name: t } }
         : { error: ERR.programme, message: 'the programme is not in the mapping file' };
     }
     case 'enum': {
-      const entry = Object.entries(spec.values ?? {}).find(([k]) => norm(k) === norm(t));
+      const entry = lookup(spec.values, t);
       return entry
-        ? { set: [[field, entry[1]]] }
+        ? { value: entry[1] }
         : { error: 'VALUE_UNKNOWN', message: `must be one of ${Object.keys(spec.values ?? {}).join(', ')}` };
     }
     case 'serviceCode': {
       if (spec.via) {
-        const hit = Object.entries(spec.via).find(([own]) => norm(own) === norm(t));
+        const hit = lookup(spec.via, t);
         if (!hit) return { error: ERR.serviceCode, message: 'the clinic code is not in the price list' };
-        return { set: [[field, normalizeServiceCode(hit[1])]] };
+        return { value: normalizeServiceCode(hit[1] as string) };
       }
-      return { set: [[field, normalizeServiceCode(t)]] };
+      return { value: normalizeServiceCode(t) };
     }
     case 'rowId':
     case 'ignore':
@@ -378,56 +458,85 @@ export async function importTable(
   const { rows, header } = await locateTable(bytes, mapping);
   const headerCells = rows[header.at]!.cells.map(text);
   const stops = (mapping.stopAt ?? []).map((s) => new RegExp(s, 'iu'));
-  const sourceMap = new Map<string, SourceLocation>();
+  const rowsPtr = pointer('body', mapping.rowsField);
+  const columnsOf: { column: string; header: string }[] = [];
+  for (const { index, spec } of header.columns) {
+    columnsOf[index] = { column: columnLetter(index), header: headerCells[index] ?? spec.headers[0]! };
+  }
+  const sourceMap = new SourceMap(rowsPtr, columnsOf);
+  // What every row repeats for a column, worked out once.
+  const plans = header.columns.map(({ index: col, spec }) => {
+    const field = spec.field ?? '';
+    return {
+      col,
+      spec,
+      none: normalizedNone(spec),
+      parts: split(field),
+      fieldId: sourceMap.idOf(suffix(field)),
+    };
+  });
   const errors: RowError[] = [];
   const out: Record<string, unknown>[] = [];
+  const rowDefaults = mapping.rowDefaults ?? {};
   let section: string | undefined;
-  const rowsPtr = pointer('body', mapping.rowsField);
-  for (const row of rows.slice(header.at + 1)) {
-    const filled = row.cells.map(text).filter((c) => c !== '');
-    if (filled.length === 0) continue;
-    if (stops.some((re) => re.test(filled[0]!))) break;
-    // A section heading («1. Консультации») is one text, merged across the row or alone in it.
-    const oneText = new Set(filled).size === 1;
-    const missesRequired = header.columns.some(
-      (c) => !c.spec.optional && text(row.cells[c.index] ?? null) === '',
-    );
-    if (mapping.sectionField && oneText && (filled.length > 1 || missesRequired)) {
-      section = filled[0];
-      continue;
+  for (let r = header.at + 1; r < rows.length; r++) {
+    const row = rows[r]!;
+    // The first non-empty cell; how many there are and whether they all say the same only matter for sections.
+    let filled = 0;
+    let first = '';
+    let oneText = true;
+    for (const c of row.cells) {
+      const t = text(c);
+      if (t === '') continue;
+      if (filled++ === 0) first = t;
+      else if (t !== first) oneText = false;
+      if (!mapping.sectionField) break;
     }
-    const index = out.length;
-    const target: Record<string, unknown> = structuredClone(mapping.rowDefaults ?? {});
-    const rowBase = `${rowsPtr}/${index}`;
-    let rowId: string | undefined;
-    for (const { index: col, spec } of header.columns) {
-      const cell = row.cells[col] ?? null;
-      const loc: SourceLocation = {
-        row: row.rowNumber,
-        column: columnLetter(col),
-        header: headerCells[col] ?? spec.headers[0]!,
-      };
-      if (spec.kind === 'rowId') {
-        rowId = text(cell) || undefined;
-        sourceMap.set(`${rowBase}/rowId`, loc);
+    if (filled === 0) continue;
+    if (stops.some((re) => re.test(first))) break;
+    // A section heading («1. Консультации») is one text, merged across the row or alone in it.
+    if (mapping.sectionField && oneText) {
+      const missesRequired = header.columns.some(
+        (c) => !c.spec.optional && text(row.cells[c.index] ?? null) === '',
+      );
+      if (filled > 1 || missesRequired) {
+        section = first;
         continue;
       }
-      const r = convertCell(spec, cell);
+    }
+    const index = sourceMap.addRow(row.rowNumber);
+    const target = cloneJson(rowDefaults) as Record<string, unknown>;
+    let rowId: string | undefined;
+    for (const { col, spec, none, parts, fieldId } of plans) {
+      const cell = row.cells[col] ?? null;
+      if (spec.kind === 'rowId') {
+        rowId = text(cell) || undefined;
+        sourceMap.set(index, '/rowId', col);
+        continue;
+      }
+      const r = convertCell(spec, cell, none);
+      if ('value' in r) {
+        // The field's own pointer: set once, as the list form below would set it twice.
+        setParts(target, parts, r.value);
+        sourceMap.setId(index, fieldId, col);
+        continue;
+      }
       if ('error' in r) {
-        const p = rowBase + suffix(spec.field ?? '');
-        sourceMap.set(p, loc);
-        errors.push({ pointer: p, code: r.error, message: r.message, ...loc });
+        const s = suffix(spec.field ?? '');
+        sourceMap.set(index, s, col);
+        const loc: SourceLocation = { row: row.rowNumber, ...columnsOf[col]! };
+        errors.push({ pointer: `${rowsPtr}/${index}${s}`, code: r.error, message: r.message, ...loc });
         continue;
       }
       for (const [path, value] of r.set) {
         setPath(target, path, value);
-        sourceMap.set(rowBase + suffix(path), loc);
+        sourceMap.set(index, suffix(path), col);
       }
       // An object-valued column (a programme, a full name) also answers for its own pointer.
-      if (spec.field) sourceMap.set(rowBase + suffix(spec.field), loc);
+      if (spec.field) sourceMap.set(index, suffix(spec.field), col);
     }
     target.rowId = rowId ?? String(index + 1);
-    await options.completeRow?.(target);
+    if (options.completeRow) await options.completeRow(target);
     if (section !== undefined && mapping.sectionField) target[mapping.sectionField] = section;
     out.push(target);
   }
@@ -470,7 +579,7 @@ export async function importTable(
 }
 
 /** The source of a pointer, or of its nearest ancestor that came from one cell (a missing field names its row). */
-export function locate(error: FieldError, sourceMap: Map<string, SourceLocation>): RowError {
+export function locate(error: FieldError, sourceMap: SourceMap): RowError {
   let p = error.pointer;
   while (p !== '') {
     const loc = sourceMap.get(p);
@@ -478,11 +587,29 @@ export function locate(error: FieldError, sourceMap: Map<string, SourceLocation>
     p = p.slice(0, p.lastIndexOf('/'));
   }
   // A row-level pointer (/body/rows/3/...) with no mapped cell still names the file row.
-  const m = /^\/body\/[^/]+\/(\d+)/.exec(error.pointer);
-  if (m) {
-    for (const [k, v] of sourceMap) if (k.startsWith(m[0] + '/')) return { ...error, row: v.row };
+  const row = sourceMap.fileRowOf(error.pointer);
+  return row === undefined ? { ...error } : { ...error, row };
+}
+
+/** A copy of a mapping's defaults (plain YAML data), for each row to own. */
+function cloneJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(cloneJson);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      // A "__proto__" key stays an own property, as structuredClone kept it.
+      if (k === '__proto__')
+        Object.defineProperty(out, k, {
+          value: cloneJson(v),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      else out[k] = cloneJson(v);
+    }
+    return out;
   }
-  return { ...error };
+  return value;
 }
 
 function cellFor(

@@ -5,6 +5,7 @@ import { canonicalJson } from '../../../formats/src/canonical.js';
 import type { Sodium } from './sodium.js';
 import { CryptoError } from './errors.js';
 import { ed25519Sign, ed25519Verify } from './ed25519.js';
+import { boxSeal, boxSealOpen } from './sealed-box.js';
 
 /** What a sealed box holds once opened and decompressed. */
 export interface InnerPayload {
@@ -39,6 +40,13 @@ export interface SealParams {
 /** Large enough for a 50,000-row list many times over, small enough that a compression bomb cannot exhaust memory. */
 export const DEFAULT_MAX_PLAINTEXT_BYTES = 64 * 1024 * 1024;
 
+/**
+ * A payload this small fits a 4 KB window whole, so a small window and hash table compress it just as well while
+ * zlib sets up a quarter of the memory (most of deflate's cost on a 2 KB letter). Any raw inflater reads it.
+ */
+const SMALL_PAYLOAD_BYTES = 4096;
+const SMALL_DEFLATE = { level: 6, windowBits: 12, memLevel: 5 };
+
 export function sha256Hex(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
@@ -55,8 +63,12 @@ export function sealSync(na: Sodium, p: SealParams): Uint8Array {
   };
   // Raw deflate: registers of thousands of similar rows shrink several-fold, and deflate is fast at both ends,
   // which matters more here than brotli's extra few percent (every peer stores every ciphertext).
-  const compressed = deflateRawSync(Buffer.from(JSON.stringify(inner), 'utf8'), { level: 6 });
-  return na.crypto_box_seal(compressed, p.recipientBoxPublicKey);
+  const plain = Buffer.from(JSON.stringify(inner), 'utf8');
+  const compressed = deflateRawSync(
+    plain,
+    plain.length <= SMALL_PAYLOAD_BYTES ? SMALL_DEFLATE : { level: 6 },
+  );
+  return boxSeal(na, compressed, p.recipientBoxPublicKey);
 }
 
 /** Opens and decompresses; the signature is checked separately, once the signer's key is known. */
@@ -69,7 +81,7 @@ export function unsealSync(
 ): InnerPayload {
   let compressed: Uint8Array;
   try {
-    compressed = na.crypto_box_seal_open(ciphertext, boxPublicKey, boxSecretKey);
+    compressed = boxSealOpen(na, ciphertext, boxPublicKey, boxSecretKey);
   } catch {
     throw new CryptoError(
       'SEAL_OPEN_FAILED',

@@ -34,6 +34,8 @@ export const ROSTER_CODES = {
 
 const SEP = '\u0000';
 const SUB = 'roster';
+/** How many swept keys are read together while the sweep goes on. */
+const READ_CHUNK = 1000;
 export const normPolicy = (p: string) => p.trim().toUpperCase();
 export const normName = (last: string, first: string, middle?: string) =>
   [last, first, middle && middle.toUpperCase() !== 'НЕТ' ? middle : '']
@@ -98,25 +100,41 @@ export class Roster {
   async byPolicies(policies: readonly string[]): Promise<Map<string, RosterEntry[]>> {
     const wanted = new Set(policies.map(normPolicy));
     const out = new Map<string, RosterEntry[]>([...wanted].map((p) => [p, []]));
-    const blinded = new Set([...wanted].map((p) => this.store.blind(p)));
     if (wanted.size <= 500) {
       for (const p of wanted) out.set(p, await this.byPolicy(p));
       return out;
     }
-    // Keys carry the policy: sweep keys only, then decode just the entries an invoice names.
+    // Keys carry the policy: sweep keys only, then read just the entries an invoice names. The reads of each
+    // stretch of the sweep start while the sweep goes on (LevelDB does both on its own threads), in key order.
     const prefix = `p${SEP}${this.scope}${SEP}`;
-    const keys: string[] = [];
-    for await (const k of this.store
-      .sublevel<RosterEntry>(SUB)
-      .keys({ gte: prefix, lt: prefix + '\uffff' })) {
-      const p = k.slice(prefix.length, k.indexOf(SEP, prefix.length));
-      if (blinded.has(p)) keys.push(k);
-    }
-    const sub = this.store.sublevel<RosterEntry>(SUB) as unknown as {
-      getMany(k: string[]): Promise<Array<RosterEntry | undefined>>;
+    const reads: Promise<Array<RosterEntry | undefined>>[] = [];
+    const read = (keys: string[]) => {
+      const r = this.store.getMany<RosterEntry>(SUB, keys);
+      // Awaited after the sweep: until then a failed read must not count as an unhandled rejection.
+      r.catch(() => undefined);
+      reads.push(r);
     };
-    for (const e of await sub.getMany(keys)) {
-      if (e) out.get(normPolicy(e.policyNumber))?.push(e);
+    let keys: string[] = [];
+    // The first batch is asked for before the policies are hashed, so LevelDB reads while they are.
+    const sweep = this.store.keyBatches(SUB, { gte: prefix, lt: prefix + '\uffff' });
+    const batches = sweep[Symbol.asyncIterator]();
+    const firstBatch = batches.next();
+    firstBatch.catch(() => undefined);
+    const blinded = new Set([...wanted].map((p) => this.store.blind(p)));
+    for (let next = await firstBatch; !next.done; next = await batches.next()) {
+      const batch = next.value;
+      for (const k of batch) {
+        const p = k.slice(prefix.length, k.indexOf(SEP, prefix.length));
+        if (blinded.has(p)) keys.push(k);
+      }
+      if (keys.length >= READ_CHUNK) {
+        read(keys);
+        keys = [];
+      }
+    }
+    read(keys);
+    for (const entries of await Promise.all(reads)) {
+      for (const e of entries) if (e) out.get(normPolicy(e.policyNumber))?.push(e);
     }
     return out;
   }

@@ -393,33 +393,43 @@ export class Workflows {
 
   /** Runs the automatic check with every lookup done in bulk, and stores the draft act for the expert. */
   async draftAct(invoiceId: string, clinic: string, invoice: InvoiceBody): Promise<ActDraft> {
-    const clinicRoster = new Roster(this.node.store, clinic);
-    const found = await clinicRoster.byPolicies(invoice.lines.map((l) => l.patient.policyNumber));
-    const roster = new Map(
-      [...found].map(([p, es]) => [p, es.filter((e) => e.insurer === this.node.participantId)]),
+    const store = this.node.store;
+    // The roster sweep waits on LevelDB's threads: start it first, and do the other lookups (and the hashing
+    // of the billed keys) meanwhile rather than after it.
+    const rosterFound = new Roster(store, clinic).byPolicies(
+      invoice.lines.map((l) => l.patient.policyNumber),
     );
     const numbers = [
       ...new Set(invoice.lines.flatMap((l) => (l.guaranteeLetter ? [l.guaranteeLetter.letterNumber] : []))),
     ];
-    const letters = new Map<string, GuaranteeLetterBody>();
-    const usage = await this.node.store.get<{ q: Record<string, number>; a: Record<string, number> }>(
+    const usageFound = store.get<{ q: Record<string, number>; a: Record<string, number> }>(
       SUB,
       `glu${S}${clinic}`,
     );
-    const states = await this.getMany<LetterState>(numbers.map((n) => `gl${S}${n}`));
-    states.forEach((st) => {
-      if (st && st.clinic === clinic) letters.set(st.letter.letterNumber, st.letter);
-    });
+    const statesFound = store.getMany<LetterState>(
+      SUB,
+      numbers.map((n) => `gl${S}${n}`),
+    );
+    const listsFound = this.priceLists(clinic);
     // The stored key blinds the policy number it carries; the check compares the plain form.
     const plainBilled = invoice.lines.map((l) =>
       billedKey(l.patient.policyNumber, l.serviceCode, l.serviceDate),
     );
-    const billedKeys = plainBilled.map((k) => `bl${S}${clinic}${S}${this.node.store.blind(k)}`);
-    const billedValues = await (
-      this.node.store.sublevel<string>(SUB) as unknown as {
-        getMany(k: string[]): Promise<Array<string | undefined>>;
-      }
-    ).getMany(billedKeys);
+    const billedKeys = plainBilled.map((k) => `bl${S}${clinic}${S}${store.blind(k)}`);
+    const [found, usage, states, lists, billedValues] = await Promise.all([
+      rosterFound,
+      usageFound,
+      statesFound,
+      listsFound,
+      store.getMany<string>(SUB, billedKeys),
+    ]);
+    const roster = new Map(
+      [...found].map(([p, es]) => [p, es.filter((e) => e.insurer === this.node.participantId)]),
+    );
+    const letters = new Map<string, GuaranteeLetterBody>();
+    states.forEach((st) => {
+      if (st && st.clinic === clinic) letters.set(st.letter.letterNumber, st.letter);
+    });
     const billedBefore = new Set<string>();
     billedValues.forEach((v, i) => {
       if (v && v !== invoiceId) billedBefore.add(plainBilled[i]);
@@ -431,7 +441,7 @@ export class Workflows {
       letters,
       letterQuantityUsed: new Map(Object.entries(usage?.q ?? {})),
       letterAmountUsed: new Map(Object.entries(usage?.a ?? {})),
-      priceListAt: this.priceListAtFrom(await this.priceLists(clinic)),
+      priceListAt: this.priceListAtFrom(lists),
       billedBefore,
       actDate: today(),
     });
@@ -451,12 +461,6 @@ export class Workflows {
       ...billedKeys.map((key) => ({ type: 'put' as const, sublevel: SUB, key, value: invoiceId })),
     ]);
     return draft;
-  }
-
-  private getMany<V>(keys: string[]): Promise<Array<V | undefined>> {
-    return (
-      this.node.store.sublevel<V>(SUB) as unknown as { getMany(k: string[]): Promise<Array<V | undefined>> }
-    ).getMany(keys);
   }
 
   async act(invoiceId: string): Promise<ActDraft> {
