@@ -133,6 +133,7 @@ export function gostExchangeSuite(
     });
     after(async () => {
       await net?.close();
+      await o.cleanup?.();
       await rm(dir, { recursive: true, force: true });
     });
 
