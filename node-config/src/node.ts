@@ -20,6 +20,7 @@ import { GatewayNode } from '../../gateway/src/node/index.js';
 import { startGatewayServer } from '../../gateway/src/api/server.js';
 import { CONSOLE_DIR } from '../../gateway/src/api/console.js';
 import { governanceRouter } from '../../gateway/src/governance/http.js';
+import { workflowRouter, Workflows } from '../../gateway/src/workflows/index.js';
 import { TargetPolicy } from '../../gateway/src/webhooks/targets.js';
 import {
   FolderDrop,
@@ -222,6 +223,11 @@ async function serveNode(
     logger,
     ledgerHeight: o.ledgerHeight,
   });
+  // The edge workflows (roster and coverage, letters, price lists, the invoice check) run on every node as in the
+  // demo, so the console's screens and their API answer on a node started from its directory too.
+  const workflows = new Workflows(node, { role: config.participant.role });
+  node.setHandlers(workflows.handlers());
+  await workflows.start();
   await node.start();
   const token = await readToken(dir, config);
   const server = await startGatewayServer(node, {
@@ -233,7 +239,7 @@ async function serveNode(
     participantRole: config.participant.role,
     access: { hostNames: config.api.hostNames, secureCookies: config.api.secureCookies },
     consoleDir: CONSOLE_DIR,
-    routers: [governanceRouter(client)],
+    routers: [workflowRouter(workflows), governanceRouter(client)],
     webhooks: { targets: new TargetPolicy(config.webhookAllow ?? []) },
   });
   // Config webhooks are registered once; a restart finds them in the store (their cursors and secrets survive).

@@ -70,6 +70,12 @@ describe('node-config: init → check → start', () => {
         headers: { authorization: `Bearer ${running.token}` },
       });
       expect(JSON.stringify(hooks.body)).to.contain('http://127.0.0.1:9/hook');
+      // The edge workflows run on a node started from its directory: the clinic answers a coverage check.
+      const coverage = await checkedFetch(`${running.url}/v1/coverage?policy=NONE-1&date=2026-01-15`, {
+        headers: { authorization: `Bearer ${running.token}` },
+      });
+      expect(coverage.status).to.equal(200);
+      expect((coverage.body as { covered?: boolean }).covered).to.equal(false);
     } finally {
       await running.close();
     }
