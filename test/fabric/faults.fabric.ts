@@ -121,13 +121,23 @@ function faultSuite(consensus: 'raft' | 'bft'): void {
       const committed = new Set(
         (await ledgerIds(net, 'insurer1', 'exchange:outbox')).filter((id) => want.has(id)),
       );
-      const inbox: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await clinic.node.listInbox({ limit: 500, cursor });
-        inbox.push(...page.items.map((r) => r.messageId).filter((id) => want.has(id)));
-        cursor = page.nextCursor;
-      } while (cursor);
+      const received = async () => {
+        const out: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await clinic.node.listInbox({ limit: 500, cursor });
+          out.push(...page.items.map((r) => r.messageId).filter((id) => want.has(id)));
+          cursor = page.nextCursor;
+        } while (cursor);
+        return out;
+      };
+      // Without a ledger height to compare with, "idle" is a quiet half second at the addressee, which a loaded
+      // machine can show between two events; what has not arrived within two minutes counts as lost.
+      let inbox = await received();
+      for (const deadline = Date.now() + 120_000; new Set(inbox).size < want.size && Date.now() < deadline;) {
+        await new Promise((r) => setTimeout(r, 250));
+        inbox = await received();
+      }
       const distinct = new Set(inbox);
       const tally = {
         sent: ids.length,
