@@ -10,8 +10,9 @@ export const GOST_2012_256_KEY = '1.2.643.7.1.1.1.1';
 export const GOST_2012_256_SIGNATURE = '1.2.643.7.1.1.3.2';
 export const CRYPTOPRO_A = '1.2.643.2.2.35.1';
 
+/** GOST key parameters as RFC 9215 writes them: the curve, then the digest (the gateway reads them with this too). */
 @AsnType({ type: AsnTypeTypes.Sequence })
-class GostKeyParameters {
+export class GostKeyParameters {
   @AsnProp({ type: AsnPropTypes.ObjectIdentifier }) publicKeyParamSet = '';
   @AsnProp({ type: AsnPropTypes.ObjectIdentifier, optional: true }) digestParamSet?: string;
 }

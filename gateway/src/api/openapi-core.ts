@@ -336,6 +336,13 @@ const listParams = [
   },
 ] as const;
 
+const usernameParam = {
+  name: 'username',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', maxLength: 64 },
+};
+
 export const idParam = {
   name: 'id',
   in: 'path',
@@ -703,9 +710,7 @@ export const coreApi = {
         operationId: 'disableUser',
         tags: ['people'],
         summary: 'Disable an account; its sessions end',
-        parameters: [
-          { name: 'username', in: 'path', required: true, schema: { type: 'string', maxLength: 64 } },
-        ],
+        parameters: [usernameParam],
         responses: { '200': json('the user', { type: 'object' }), ...errors(401, 403, 404) },
       },
     },
@@ -714,9 +719,7 @@ export const coreApi = {
         operationId: 'setUserPassword',
         tags: ['people'],
         summary: 'Set a new password; the sessions end',
-        parameters: [
-          { name: 'username', in: 'path', required: true, schema: { type: 'string', maxLength: 64 } },
-        ],
+        parameters: [usernameParam],
         responses: { '200': json('the user', { type: 'object' }), ...errors(401, 403, 404) },
       },
     },

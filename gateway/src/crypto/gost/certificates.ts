@@ -3,7 +3,7 @@
 // @peculiar/x509 resolves its services through tsyringe, which needs the reflect polyfill loaded first.
 import 'reflect-metadata';
 import { createHash, randomBytes } from 'node:crypto';
-import { AsnConvert, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes, OctetString } from '@peculiar/asn1-schema';
+import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import {
   AlgorithmIdentifier,
   AuthorityKeyIdentifier,
@@ -22,16 +22,10 @@ import {
   Version,
 } from '@peculiar/asn1-x509';
 import { Name as NameText } from '@peculiar/x509';
+import { GostKeyParameters } from '../../../../chaincode/src/gost-certificates.js';
 import { childrenOf, readTlv } from './der.js';
 import { gostSign, gostVerify } from './primitives.js';
 import { OID } from './oids.js';
-
-/** GOST key parameters as RFC 9215 writes them: the curve, then the digest. */
-@AsnType({ type: AsnTypeTypes.Sequence })
-class GostKeyParameters {
-  @AsnProp({ type: AsnPropTypes.ObjectIdentifier }) publicKeyParamSet = '';
-  @AsnProp({ type: AsnPropTypes.ObjectIdentifier, optional: true }) digestParamSet?: string;
-}
 
 export interface GostCertificate {
   der: Uint8Array;
