@@ -157,7 +157,7 @@ export const benches: Bench[] = [
           t.channel,
         );
         const before = await dirBytes(chains);
-        const id = big.header.documentId;
+        const id = `${insurer.id}:${big.header.documentId}`;
         // Watched through notifications and record lists: reading the 24 MB document back would be timed too.
         let deliveredAt = 0;
         const delivered = new Promise<void>((resolve) => {
@@ -228,7 +228,7 @@ export const benches: Bench[] = [
                 'exchange:send',
                 [
                   JSON.stringify({
-                    messageId: `ours${round}-${i}`,
+                    messageId: `${insurer.id}:ours${round}-${i}`,
                     sender: insurer.id,
                     addressee: clinic.id,
                     documentType: 'insured-list',
@@ -243,7 +243,10 @@ export const benches: Bench[] = [
                 { endorsingOrganizations: [insurer.identity.mspId, clinic.identity.mspId] },
               ),
             keysOf(clinic.ledger, from, abort.signal, (p) =>
-              String((JSON.parse(Buffer.from(p).toString()) as { messageId: string }).messageId),
+              // The ledger id is `<sender>:<id>`; the rounds count by the id.
+              String((JSON.parse(Buffer.from(p).toString()) as { messageId: string }).messageId).slice(
+                insurer.id.length + 1,
+              ),
             ),
             abort,
           );

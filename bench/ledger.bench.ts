@@ -56,7 +56,7 @@ export const benches: Bench[] = [
         const records = Array.from({ length: COUNT }, (_, i) => {
           const ct = new Uint8Array(randomBytes(2048));
           const env = {
-            messageId: `b-${i}`,
+            messageId: `${a}:b-${i}`,
             sender: a,
             addressee: b,
             documentType: 'insured-list',

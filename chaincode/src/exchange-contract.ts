@@ -8,10 +8,10 @@ import { K, type Envelope, type MessageStatus } from './model.js';
 import { implicitCollection, privatePayloadStore, type PayloadStore } from './payload-store.js';
 import { defaultRetentionDays } from '../../formats/src/retention.js';
 import { defaultRoutes, routeAllowed } from '../../formats/src/routes.js';
+import { MESSAGE_ID_PATTERN, parseMessageId } from '../../formats/src/message-id.js';
 import {
   drain,
   getJson,
-  ID_PATTERN,
   PARTICIPANT_PATTERN,
   parseJsonArg,
   parsePageSize,
@@ -44,9 +44,26 @@ export function canMove(from: MessageStatus, to: MessageStatus): boolean {
 
 function checkSend(r: SendRequest): void {
   const str = (v: unknown, p: RegExp) => typeof v === 'string' && p.test(v);
-  if (!str(r.messageId, ID_PATTERN))
-    throw invalid('/messageId', 'must match ^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$');
+  if (!str(r.messageId, MESSAGE_ID_PATTERN))
+    throw invalid(
+      '/messageId',
+      'must be <sender ОГРН>:<document id> (the id after the colon as ^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$)',
+    );
   if (!str(r.sender, PARTICIPANT_PATTERN)) throw invalid('/sender', 'must be a participant id (ОГРН)');
+  // The id carries its sender, so an id is only ever taken by the one who may send under it.
+  if (parseMessageId(r.messageId)?.sender !== r.sender) {
+    throw new ChaincodeError(
+      'MESSAGE_ID_FOREIGN',
+      `/messageId must begin with the sender ${r.sender} and a colon`,
+      [
+        {
+          pointer: '/messageId',
+          code: 'MESSAGE_ID_FOREIGN',
+          message: 'must begin with the sender’s ОГРН and a colon',
+        },
+      ],
+    );
+  }
   if (!str(r.addressee, PARTICIPANT_PATTERN)) throw invalid('/addressee', 'must be a participant id (ОГРН)');
   if (!str(r.documentType, /^[a-z][a-z0-9-]{0,63}$/))
     throw invalid('/documentType', 'must be a document type name');
@@ -57,7 +74,22 @@ function checkSend(r: SendRequest): void {
   if (!Number.isInteger(r.senderKeyVersion) || r.senderKeyVersion < 1)
     throw invalid('/senderKeyVersion', 'must be a positive integer');
   for (const f of ['replyTo', 'corrects'] as const) {
-    if (r[f] !== undefined && !str(r[f], ID_PATTERN)) throw invalid(`/${f}`, 'must be a message id');
+    if (r[f] !== undefined && !str(r[f], MESSAGE_ID_PATTERN))
+      throw invalid(`/${f}`, 'must be a message id (<sender ОГРН>:<document id>)');
+  }
+  // A correction replaces a document of the same sender's; nobody corrects another participant's document.
+  if (r.corrects !== undefined && parseMessageId(r.corrects)?.sender !== r.sender) {
+    throw new ChaincodeError(
+      'CORRECTS_FOREIGN',
+      `/corrects names a message of another sender than ${r.sender}`,
+      [
+        {
+          pointer: '/corrects',
+          code: 'CORRECTS_FOREIGN',
+          message: 'a correction replaces a message of its own sender',
+        },
+      ],
+    );
   }
   if (r.documentType === 'reply') {
     if (r.replyTo === undefined) throw invalid('/replyTo', 'a reply names the message it answers');

@@ -60,5 +60,4 @@ export function parsePageSize(text: string): number {
   return n;
 }
 
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 export const PARTICIPANT_PATTERN = /^(\d{13}|\d{15})$/;

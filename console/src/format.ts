@@ -57,3 +57,12 @@ export function fullName(p: PersonName | undefined): string {
 export function isPerson(v: unknown): v is PersonName {
   return !!v && typeof v === 'object' && 'lastName' in v && 'firstName' in v;
 }
+
+/**
+ * The number a document's sender gave it, from its ledger id `<sender ОГРН>:<number>`: people know a document by
+ * its number, and the counterparty beside it says whose number it is.
+ */
+export function documentNumber(messageId: string): string {
+  const m = /^(?:\d{13}|\d{15}):(.+)$/.exec(messageId);
+  return m ? m[1] : messageId;
+}

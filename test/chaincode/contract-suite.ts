@@ -91,7 +91,7 @@ export function contractSuite(backend: LedgerBackend): void {
     });
     let seq = 0;
     const envelope = (from: Party, to: Party, ct: Uint8Array, extra: Json = {}) => ({
-      messageId: `m-${++seq}`,
+      messageId: `${from.id}:m-${++seq}`,
       sender: from.id,
       addressee: to.id,
       documentType: 'insured-list',
@@ -435,14 +435,14 @@ export function contractSuite(backend: LedgerBackend): void {
                 insurer2,
                 envelope(insurer2, clinic, c, {
                   formatVersion: '1.1',
-                  messageId: `page-${String(wave + j).padStart(4, '0')}`,
+                  messageId: `${insurer2.id}:page-${String(wave + j).padStart(4, '0')}`,
                 }),
                 c,
               ),
             ),
           );
         }
-        await submit(clinic.who.client, 'exchange:setStatus', ['page-0007', 'ACCEPTED', '']);
+        await submit(clinic.who.client, 'exchange:setStatus', [`${insurer2.id}:page-0007`, 'ACCEPTED', '']);
         const seen: string[] = [];
         let bookmark = '';
         let pages = 0;
@@ -470,7 +470,7 @@ export function contractSuite(backend: LedgerBackend): void {
           '50',
           '',
         ])) as { items: Json[] };
-        expect(accepted.items.map((x) => x.messageId)).to.deep.equal(['page-0007']);
+        expect(accepted.items.map((x) => x.messageId)).to.deep.equal([`${insurer2.id}:page-0007`]);
         const none = (await evaluate(clinic.who.client, 'exchange:inbox', [
           clinic.id,
           { to: '2000-01-01' },
@@ -563,7 +563,7 @@ export function contractSuite(backend: LedgerBackend): void {
             'REPLY_NOT_ADDRESSEE',
           );
           await refused(
-            send(clinic, reply(clinic, insurer, c, 'm-none', 'REJECTED'), c),
+            send(clinic, reply(clinic, insurer, c, `${insurer.id}:m-none`, 'REJECTED'), c),
             'REPLY_TARGET_UNKNOWN',
           );
           await refused(
@@ -607,6 +607,42 @@ export function contractSuite(backend: LedgerBackend): void {
             'REPLY_STATUS_MISMATCH',
           );
           await send(clinic, reply(clinic, insurer, c, m.messageId, 'ACCEPTED'), c);
+        });
+
+        it('keeps every message id its sender’s: nobody squats another’s id or corrects another’s message', async () => {
+          const c = ct();
+          // insurer2 tries the id insurer will send its next list under, and an id with no sender at all.
+          const next = `${insurer.id}:LIST-2027-0001`;
+          await refused(
+            send(insurer2, envelope(insurer2, clinic, c, { formatVersion: '1.1', messageId: next }), c),
+            'MESSAGE_ID_FOREIGN',
+          );
+          await refused(
+            send(
+              insurer2,
+              envelope(insurer2, clinic, c, { formatVersion: '1.1', messageId: 'LIST-2027-0001' }),
+              c,
+            ),
+            'INVALID_ARGUMENT',
+          );
+          // The same document id under each sender is two messages, and insurer's send is not pre-empted.
+          const mine = envelope(insurer2, clinic, c, {
+            formatVersion: '1.1',
+            messageId: `${insurer2.id}:LIST-2027-0001`,
+          });
+          await send(insurer2, mine, c);
+          const theirs = envelope(insurer, clinic, c, { formatVersion: '1.1', messageId: next });
+          await send(insurer, theirs, c);
+          expect(await evaluate(clinic.who.client, 'exchange:get', [next])).to.include({
+            sender: insurer.id,
+          });
+          expect(await evaluate(clinic.who.client, 'exchange:get', [mine.messageId])).to.include({
+            sender: insurer2.id,
+          });
+          await refused(
+            send(insurer2, envelope(insurer2, clinic, c, { formatVersion: '1.1', corrects: next }), c),
+            'CORRECTS_FOREIGN',
+          );
         });
       });
 

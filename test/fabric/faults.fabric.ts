@@ -109,7 +109,7 @@ function faultSuite(consensus: 'raft' | 'bft'): void {
           const doc = structuredClone(template);
           doc.header.documentId = `${label}-${++seq}`;
           await insurer.node.send(doc);
-          ids.push(doc.header.documentId);
+          ids.push(`${insurer.id}:${doc.header.documentId}`);
         }
       } finally {
         // A failed burst must not leave the node down for the next test.
@@ -171,10 +171,10 @@ function faultSuite(consensus: 'raft' | 'bft'): void {
         // may still read public envelope metadata.
         const stdout = await chaincodeQuery(state.topology, fabric, peer, [
           'exchange:get',
-          doc.header.documentId,
+          `${insurer.id}:${doc.header.documentId}`,
         ]);
         const envelope = JSON.parse(stdout) as Record<string, unknown>;
-        expect(envelope.messageId).to.equal(doc.header.documentId);
+        expect(envelope.messageId).to.equal(`${insurer.id}:${doc.header.documentId}`);
         expect(envelope.sender).to.equal(insurer.id);
         expect(envelope.addressee).to.equal(clinic.id);
         expect(envelope.ciphertextHash).to.match(/^[0-9a-f]{64}$/);
@@ -190,7 +190,7 @@ function faultSuite(consensus: 'raft' | 'bft'): void {
         const ct = new Uint8Array(Buffer.alloc(512, 7));
         const hash = createHash('sha256').update(ct).digest('hex');
         const from = await (insurer.ledger as FabricLedger).height();
-        const ids = Array.from({ length: 20 }, (_, i) => `multi-${i}`);
+        const ids = Array.from({ length: 20 }, (_, i) => `${insurer.id}:multi-${i}`);
         // Endorsed first, then submitted together: the orderer receives them within milliseconds, so one block
         // (cut after 100 ms) holds many of them.
         const ledger = insurer.ledger as FabricLedger;
@@ -252,7 +252,7 @@ function faultSuite(consensus: 'raft' | 'bft'): void {
             addressee: clinic.party,
           });
           await insurer.node.send(doc);
-          ids.push(doc.header.documentId);
+          ids.push(`${insurer.id}:${doc.header.documentId}`);
         }
         await insurer.node.whenIdle(120_000);
         const before = (clinic.ledger as FabricLedger).retries.newProposal;
@@ -293,7 +293,7 @@ function faultSuite(consensus: 'raft' | 'bft'): void {
         await insurer.node.send(doc);
         await insurer.node.whenIdle(120_000);
         const ledger = clinic.ledger as FabricLedger;
-        const id = doc.header.documentId;
+        const id = `${insurer.id}:${doc.header.documentId}`;
         // Once the clinic's node has written DELIVERED, nothing else touches the message.
         const statusOf = async () =>
           (

@@ -140,7 +140,9 @@ describe('dmsnet-node on a real Fabric network', function () {
         await new Promise((r) => setTimeout(r, 200));
       }
       const env = JSON.parse(
-        Buffer.from(await clinic.ledger.evaluate('exchange:get', [doc.header.documentId])).toString(),
+        Buffer.from(
+          await clinic.ledger.evaluate('exchange:get', [`${ogrn}:${doc.header.documentId}`]),
+        ).toString(),
       ) as { sender: string; collection: string };
       expect(env.sender).to.equal(ogrn);
       expect(env.collection).to.equal('_implicit_org_ClinicHostMSP');

@@ -89,7 +89,7 @@ describe('a hostile participant against the gateway API and workflows (real node
     const next = list(102);
     await send('insurer', 'clinic', next);
     let text = '';
-    while (!text.includes(`"messageId":"${next.header.documentId}"`)) {
+    while (!text.includes(`"messageId":"${net.get('insurer').id}:${next.header.documentId}"`)) {
       const { value, done } = await reader.read();
       if (done) break;
       text += Buffer.from(value).toString('utf8');
@@ -206,7 +206,7 @@ describe('a hostile participant against the gateway API and workflows (real node
       'exchange:send',
       [
         JSON.stringify({
-          messageId: doc.header.documentId,
+          messageId: `${insurer.id}:${doc.header.documentId}`,
           sender: insurer.id,
           addressee: net.get('clinic').id,
           documentType: doc.header.type,

@@ -62,7 +62,7 @@ export async function sendRaw(
     keyVersion: 1,
     recipientBoxPublicKey: currentKeyOf(addressee).x25519,
   });
-  const id = String(doc.header.documentId);
+  const id = `${from.id}:${String(doc.header.documentId)}`;
   const envelope = {
     messageId: id,
     sender: from.id,

@@ -141,7 +141,8 @@ describe('GOST signature export (REST and dmsnet-node export)', function () {
         .split('\n')
         .map((l) => l.split('\t')),
     ) as Record<string, string>;
-    expect(files.signature).to.equal(path.join(out, `${invoiceId}.json.sig`));
+    // Named by the ledger id (sender and document id), which no other document here shares.
+    expect(files.signature).to.equal(path.join(out, `${t.net.get('clinic').id}_${invoiceId}.json.sig`));
     const canonical = await readFile(files.document);
     expect(JSON.parse(canonical.toString('utf8')).header.documentId).to.equal(invoiceId);
     const r = openssl([

@@ -65,7 +65,7 @@ describe('governance through the dmsnet-format CLI', function () {
       'exchange:send',
       [
         JSON.stringify({
-          messageId: randomUUID(),
+          messageId: `${from.id}:${randomUUID()}`,
           sender: from.id,
           addressee: net.get('clinic').id,
           documentType: type,

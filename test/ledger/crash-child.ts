@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < 1000; i++) {
       const ct = new Uint8Array(randomBytes(2048));
       const env = {
-        messageId: `crash-${String(i).padStart(4, '0')}`,
+        messageId: `${ids.sender}:crash-${String(i).padStart(4, '0')}`,
         sender: ids.sender,
         addressee: ids.addressee,
         documentType: 'insured-list',

@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, qs, type Me } from '../api';
 import { ErrorBox, nameOf, useParticipants } from '../common';
-import { formatDate, formatDateTime, formatMoney, fullName, parseMoney } from '../format';
+import { formatDate, formatDateTime, formatMoney, fullName, parseMoney, documentNumber } from '../format';
 import { useI18n } from '../i18n';
 
 interface Row {
@@ -60,7 +60,7 @@ export function Acts({ me }: { me: Me }) {
                         : `#/doc/${encodeURIComponent(r.messageId)}`
                     }
                   >
-                    {r.messageId}
+                    {documentNumber(r.messageId)}
                   </a>
                 </td>
                 <td>{nameOf(participants, r.sender)}</td>

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { api, type Me } from '../api';
 import { ErrorBox, nameOf, useParticipants, type Participant } from '../common';
-import { formatDate, formatDateTime, formatMoney, fullName, isPerson } from '../format';
+import { formatDate, formatDateTime, formatMoney, fullName, isPerson, documentNumber } from '../format';
 import { useI18n } from '../i18n';
 
 interface View {
@@ -285,7 +285,7 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
         <a href={view.direction === 'in' ? '#/inbox' : '#/outbox'}>← {t('back')}</a>
       </p>
       <h1 id="doc-title">
-        {l(type)} {id}{' '}
+        {l(type)} {documentNumber(id)}{' '}
         <span className={`status s-${view.status}`} data-status={view.status}>
           {l(view.status)}
         </span>

@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, qs, subscribe, type Me } from '../api';
 import { DateInput, ErrorBox, nameOf, useParticipants } from '../common';
-import { formatDateTime } from '../format';
+import { formatDateTime, documentNumber } from '../format';
 import { useI18n } from '../i18n';
 
 interface Row {
@@ -176,7 +176,7 @@ export function Documents({ box }: { box: 'inbox' | 'outbox'; me: Me }) {
                 <td>{formatDateTime(r.receivedAt ?? r.createdAt)}</td>
                 <td>{l(r.documentType)}</td>
                 <td>
-                  <a href={`#/doc/${encodeURIComponent(r.messageId)}`}>{r.messageId}</a>
+                  <a href={`#/doc/${encodeURIComponent(r.messageId)}`}>{documentNumber(r.messageId)}</a>
                 </td>
                 <td>{nameOf(participants, r.sender ?? r.addressee)}</td>
                 <td>

@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { api, qs, type Me } from '../api';
 import { DateInput, ErrorBox, nameOf, useParticipants } from '../common';
-import { formatDate, formatMoney, parseMoney } from '../format';
+import { formatDate, formatMoney, parseMoney, documentNumber } from '../format';
 import { useI18n } from '../i18n';
 
 interface PriceLine {
@@ -89,7 +89,7 @@ export function Letters({ me }: { me: Me }) {
         amountLimit: parseMoney(limit) ?? sum,
         services: picked.map((x) => ({ serviceCode: x.serviceCode, quantity: qty[x.serviceCode] })),
       });
-      setDone(`${t('sentOk')} ${r.record.messageId}`);
+      setDone(`${t('sentOk')} ${documentNumber(r.record.messageId)}`);
       await findLetters(patient.policyNumber);
     } catch (err) {
       setError(err);

@@ -282,7 +282,8 @@ export class FolderDrop {
   private async writeReceived(messageId: string, documentType: string): Promise<void> {
     const mapping = this.options.outMappings?.[documentType as DocumentType];
     const ext = mapping ? mapping.format : 'json';
-    const target = path.join(this.dirs.out, `${documentType}-${messageId}.${ext}`);
+    // Named by sender and document id (the ledger id without its colon, which Windows shares refuse in a name).
+    const target = path.join(this.dirs.out, `${documentType}-${messageId.replace(':', '-')}.${ext}`);
     if (existsSync(target)) return; // once per message id
     const view = await this.options.node.getDocument(messageId);
     const document = view.document as DmsDocument | undefined;

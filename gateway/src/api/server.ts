@@ -98,10 +98,9 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
     '/v1/documents/:id',
     v('/v1/documents/{id}', 'get'),
     wrap(async (req, res) => {
-      const id = String(req.params.id);
-      const view = await node.getDocument(id);
+      const view = await node.getDocument(String(req.params.id));
       // Who did what at this node (people and the machine token), beside the ledger's status trail.
-      res.json({ ...view, audit: await access.audit.forDocument(id) });
+      res.json({ ...view, audit: await access.audit.forDocument(view.record.messageId) });
     }),
   );
   app.get(

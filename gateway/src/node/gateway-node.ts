@@ -182,7 +182,7 @@ export class GatewayNode {
   }
 
   async accept(id: string, o: { comment?: string } = {}): Promise<InboxRecord> {
-    return this.inbox.decide(id, 'ACCEPTED', [], o.comment);
+    return this.inbox.decide(await this.resolveId(id), 'ACCEPTED', [], o.comment);
   }
 
   /** The reply says why: REJECTED (default), DISPUTED (an expertise act) or CONTESTED (a price list). */
@@ -190,15 +190,15 @@ export class GatewayNode {
     id: string,
     o: { errors: FieldError[]; comment?: string; decision?: ReplyDecision },
   ): Promise<InboxRecord> {
-    return this.inbox.decide(id, 'REJECTED', o.errors, o.comment, o.decision);
+    return this.inbox.decide(await this.resolveId(id), 'REJECTED', o.errors, o.comment, o.decision);
   }
 
   /**
    * Destroys this node's copies of a document now (and the ledger's ciphertext when this node is its addressee);
    * envelope, hash and trail stay on the ledger.
    */
-  purge(id: string): Promise<OutboxRecord | InboxRecord> {
-    return this.purger.purge(id);
+  async purge(id: string): Promise<OutboxRecord | InboxRecord> {
+    return this.purger.purge(await this.resolveId(id));
   }
 
   /** Purges what has outlived its retention; the node also does it on its own every `retentionCheckMs`. */
@@ -262,7 +262,29 @@ export class GatewayNode {
     return { items, nextCursor: more && lastKey ? this.cursors.issue(name, lastKey) : undefined };
   }
 
-  async getDocument(id: string): Promise<DocumentView> {
+  /**
+   * The ledger id (`<sender ОГРН>:<documentId>`) of a document known here by `id`: a ledger id stands for itself; the
+   * id a sender gave its document stands for it while no other document here has that id (two senders may pick the
+   * same id, and then only the ledger id tells which one is meant: ID_AMBIGUOUS, never a silent pick).
+   */
+  async resolveId(id: string): Promise<string> {
+    if ((await this.store.get(S.outbox, id)) || (await this.store.get(S.inbox, id))) return id;
+    const found: string[] = [];
+    const range = { gte: `${id}\u0000`, lt: `${id}\u0001`, limit: 20 };
+    for await (const [, messageId] of this.store.sublevel<string>(S.byDocumentId).iterator(range))
+      found.push(messageId);
+    if (found.length > 1) {
+      throw new DmsnetError(
+        'ID_AMBIGUOUS',
+        `${found.length} documents here have the id ${id}: name one by its ledger id (${found.join(', ')})`,
+        found.map((messageId) => ({ pointer: '/path/id', code: 'ID_AMBIGUOUS', message: messageId })),
+      );
+    }
+    return found[0] ?? id;
+  }
+
+  async getDocument(ref: string): Promise<DocumentView> {
+    const id = await this.resolveId(ref);
     const out = await this.store.get<OutboxRecord>(S.outbox, id);
     const inc = out ? undefined : await this.store.get<InboxRecord>(S.inbox, id);
     const record = out ?? inc;
@@ -291,8 +313,8 @@ export class GatewayNode {
   }
 
   /** This node's record of a received document (its local decision state), without opening it. */
-  received(id: string): Promise<InboxRecord | undefined> {
-    return this.store.get<InboxRecord>(S.inbox, id);
+  async received(id: string): Promise<InboxRecord | undefined> {
+    return this.store.get<InboxRecord>(S.inbox, await this.resolveId(id));
   }
 
   /**
@@ -300,8 +322,9 @@ export class GatewayNode {
    * CMS, and the signer's certificate chain (signer first, the trusted root last). An Ed25519-signed document has
    * no CMS to export (NO_CMS_SIGNATURE).
    */
-  async exportSignature(id: string): Promise<SignatureExport> {
-    const view = await this.getDocument(id);
+  async exportSignature(ref: string): Promise<SignatureExport> {
+    const view = await this.getDocument(ref);
+    const id = view.record.messageId;
     const sig = await this.store.get<{ profile: string; bytes: string }>(
       view.direction === 'out' ? S.outboxSig : S.inboxSig,
       id,

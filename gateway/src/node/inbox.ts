@@ -3,12 +3,12 @@
 // addressee's decision goes to the ledger as a status intent and to the sender as a signed reply.
 import { createHash } from 'node:crypto';
 import { DmsnetError, type FieldError } from '../../../formats/src/errors.js';
-import { validateDocument } from '../../../formats/src/index.js';
+import { messageIdOf, parseMessageId, validateDocument } from '../../../formats/src/index.js';
 import { openDocument, sha256Hex } from '../crypto/index.js';
 import type { ChaincodeEvent } from '../ledger/types.js';
 import type { BatchOp } from '../store/store.js';
 import type { NodeContext } from './context.js';
-import { checkpointOp, codeOf, json, messageOf, now, rank, S, type Doc } from './layout.js';
+import { checkpointOp, codeOf, documentIdOp, json, messageOf, now, rank, S, type Doc } from './layout.js';
 import { replyStatusOf, type Outbox } from './outbox.js';
 import { checkParties } from './parties.js';
 import type { DocumentHandler, InboxRecord, OutboxRecord } from './types.js';
@@ -89,11 +89,14 @@ export class Inbox {
         sender: { ogrn: this.ctx.participantId },
         addressee: { ogrn: rec.sender },
         createdAt: now(),
-        replyToId: rec.messageId,
+        replyToId: parseMessageId(rec.messageId)?.documentId ?? rec.messageId,
       },
       body,
     };
-    const existing = await this.ctx.store.get<OutboxRecord>(S.outbox, replyId);
+    const existing = await this.ctx.store.get<OutboxRecord>(
+      S.outbox,
+      messageIdOf(this.ctx.participantId, replyId),
+    );
     if (existing) return;
     try {
       await this.outbox.enqueue(reply);
@@ -159,7 +162,7 @@ export class Inbox {
       document = opened.document as Doc;
       signature = opened.signature;
       base.digest = opened.digest;
-      const errors = await this.validateReceived(document, envelope);
+      const errors = await this.validateReceived(document, envelope, p.messageId);
       if (errors.length === 0 && envelope.documentType === 'reply')
         errors.push(...(await this.checkReplyReceived(document, envelope)));
       if (errors.length > 0) {
@@ -198,6 +201,7 @@ export class Inbox {
       const ops: BatchOp[] = [
         { type: 'put', sublevel: S.inbox, key: p.messageId, value: record },
         { type: 'put', sublevel: S.inboxTime, key: `${at}\u0000${p.messageId}`, value: p.messageId },
+        documentIdOp(p.messageId),
         checkpointOp(ev),
         ...this.outbox.intentOps(p.messageId, 'DELIVERED'),
       ];
@@ -237,7 +241,8 @@ export class Inbox {
           : [];
       await this.sendReply(record, record.status, errors, record.comment);
     }
-    if (record.documentType === 'reply' && document && !rejection) await this.noteReply(document);
+    if (record.documentType === 'reply' && document && !rejection)
+      await this.noteReply(document, p.messageId);
     this.ctx.kick();
   }
 
@@ -245,17 +250,17 @@ export class Inbox {
    * Keeps the addressee's answer beside the original outbox record, so the sender sees the row errors, and takes
    * the status the reply set on the ledger (one transaction set both, so no separate status event comes).
    */
-  private async noteReply(reply: Doc): Promise<void> {
-    const h = reply.header as { documentId: string; replyToId?: string };
+  private async noteReply(reply: Doc, replyMessageId: string): Promise<void> {
+    const h = reply.header as { replyToId?: string };
     const b = reply.body as { decision: string; errors?: FieldError[]; comment?: string };
     if (!h.replyToId) return;
     const status = replyStatusOf(b.decision);
     await this.outbox.update(
-      h.replyToId,
+      messageIdOf(this.ctx.participantId, h.replyToId),
       (r) => ({
         ...r,
         ...(rank(status) > rank(r.status) ? { status } : {}),
-        reply: { messageId: h.documentId, decision: b.decision, errors: b.errors, comment: b.comment },
+        reply: { messageId: replyMessageId, decision: b.decision, errors: b.errors, comment: b.comment },
       }),
       { kind: 'status.changed' },
     );
@@ -274,15 +279,17 @@ export class Inbox {
     const forged = (pointer: string, message: string): FieldError[] => [
       { pointer, code: 'REPLY_FORGED', message },
     ];
-    if (!h.replyToId || h.replyToId !== envelope.replyTo)
+    // A reply answers a document of this node's, so its ledger id is this node's id and the answered document id.
+    const answered = h.replyToId ? messageIdOf(this.ctx.participantId, h.replyToId) : undefined;
+    if (!answered || answered !== envelope.replyTo)
       return forged('/header/replyToId', 'differs from the ledger envelope');
-    const original = await this.ctx.store.get<OutboxRecord>(S.outbox, h.replyToId);
+    const original = await this.ctx.store.get<OutboxRecord>(S.outbox, answered);
     if (!original || original.documentType === 'reply' || original.addressee !== envelope.sender)
       return forged('/header/replyToId', 'names no document this node sent to the reply’s sender');
     const status = replyStatusOf(decision);
     if (status !== envelope.replyStatus)
       return forged('/body/decision', 'differs from the status the ledger envelope carries');
-    const onLedger = json(await this.ctx.ledger.evaluate('exchange:get', [h.replyToId])) as {
+    const onLedger = json(await this.ctx.ledger.evaluate('exchange:get', [answered])) as {
       status: string;
     };
     if (onLedger.status !== status)
@@ -293,8 +300,10 @@ export class Inbox {
   private async validateReceived(
     document: Doc,
     envelope: { sender: string; formatVersion: string; documentType: string },
+    messageId: string,
   ): Promise<FieldError[]> {
     const h = document.header as {
+      documentId?: string;
       type?: string;
       formatVersion?: string;
       sender?: { ogrn?: string };
@@ -302,6 +311,13 @@ export class Inbox {
     };
     const errors: FieldError[] = [];
     // The header inside the signature must agree with the envelope the ledger accepted.
+    if (typeof h.documentId !== 'string' || messageIdOf(envelope.sender, h.documentId) !== messageId) {
+      errors.push({
+        pointer: '/header/documentId',
+        code: 'ENVELOPE_MISMATCH',
+        message: 'differs from the ledger message id',
+      });
+    }
     if (h.type !== envelope.documentType) {
       errors.push({
         pointer: '/header/type',

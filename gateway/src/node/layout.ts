@@ -18,6 +18,8 @@ export const S = {
   outboxSig: 'outbox-sig',
   inboxSig: 'inbox-sig',
   intents: 'intents',
+  /** `<documentId>\0<ledger id>`: finds a document by the id its sender gave it (ids are per sender). */
+  byDocumentId: 'doc-id',
   notifications: 'notifications',
   meta: 'meta',
 } as const;
@@ -57,4 +59,10 @@ export function checkpointOp(ev: ChaincodeEvent): BatchOp {
 
 export function rank(status: string): number {
   return { PENDING: 0, SENT: 1, DELIVERED: 2, ACCEPTED: 3, REJECTED: 3, FAILED: 4 }[status] ?? 0;
+}
+
+/** The index entry that finds the document `messageId` (a ledger id, `<sender>:<documentId>`) by its document id. */
+export function documentIdOp(messageId: string): BatchOp {
+  const documentId = messageId.slice(messageId.indexOf(':') + 1);
+  return { type: 'put', sublevel: S.byDocumentId, key: `${documentId}\u0000${messageId}`, value: messageId };
 }

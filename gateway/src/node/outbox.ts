@@ -2,7 +2,7 @@
 // with retries; and the status intents (DELIVERED, ACCEPTED, REJECTED) the node owes the ledger as an addressee.
 import { canonicalJson } from '../../../formats/src/canonical.js';
 import { DmsnetError } from '../../../formats/src/errors.js';
-import { validateDocument } from '../../../formats/src/index.js';
+import { messageIdOf, validateDocument } from '../../../formats/src/index.js';
 import { routeAllowed } from '../../../formats/src/routes.js';
 import { sealDocument, sha256Hex } from '../crypto/index.js';
 import { signerFingerprintOf } from '../crypto/gost/index.js';
@@ -11,7 +11,7 @@ import type { NodeContext } from './context.js';
 import { assertParties } from './parties.js';
 import { currentKeyOf } from './directory.js';
 import { sendEndorsers } from './endorsers.js';
-import { codeOf, messageOf, now, pendingKey, S, type Doc, type Intent } from './layout.js';
+import { codeOf, documentIdOp, messageOf, now, pendingKey, S, type Doc, type Intent } from './layout.js';
 import type { InboxRecord, Notification, OutboxRecord, Participant } from './types.js';
 
 /** The ledger status a reply's decision gives the document it answers (a dispute or a contest is a refusal). */
@@ -138,17 +138,9 @@ export class Outbox {
     // Canonical text once: its hash tells a resend from a conflict, and the seal signs the very same text.
     const canonical = canonicalJson({ header: doc.header, body: doc.body });
     const digest = sha256Hex(canonical);
-    // An id this node received a document under stays that document's: a send under it would hide it.
-    if (await this.ctx.store.get(S.inbox, h.documentId)) {
-      throw new DmsnetError('MESSAGE_ID_CONFLICT', `a document received here is ${h.documentId}`, [
-        {
-          pointer: '/header/documentId',
-          code: 'MESSAGE_ID_CONFLICT',
-          message: 'a received document has this id',
-        },
-      ]);
-    }
-    const existing = await this.ctx.store.get<OutboxRecord>(S.outbox, h.documentId);
+    // The ledger id carries the sender, so a document another participant sent here never shares an id with ours.
+    const messageId = messageIdOf(this.ctx.participantId, h.documentId);
+    const existing = await this.ctx.store.get<OutboxRecord>(S.outbox, messageId);
     if (existing) {
       if (existing.digest === digest) return existing;
       throw new DmsnetError(
@@ -200,7 +192,7 @@ export class Outbox {
     });
     const at = now();
     const record: OutboxRecord = {
-      messageId: h.documentId,
+      messageId,
       documentType: h.type,
       formatVersion: h.formatVersion,
       addressee: h.addressee.ogrn,
@@ -210,14 +202,15 @@ export class Outbox {
       digest,
       ciphertextHash: sha256Hex(ciphertext),
       size: ciphertext.byteLength,
-      replyTo: h.replyToId,
+      // A document answers one its addressee sent; a correction replaces one of this node's own.
+      replyTo: h.replyToId ? messageIdOf(h.addressee.ogrn, h.replyToId) : undefined,
       ...(replyStatus ? { replyStatus } : {}),
-      corrects: h.correctsId,
+      corrects: h.correctsId ? messageIdOf(this.ctx.participantId, h.correctsId) : undefined,
       attempts: 0,
     };
     await this.ctx.serial(async () => {
       // Re-check inside the write lock: two concurrent sends of one id must not both be stored.
-      const again = await this.ctx.store.get<OutboxRecord>(S.outbox, h.documentId);
+      const again = await this.ctx.store.get<OutboxRecord>(S.outbox, messageId);
       if (again) return;
       await this.ctx.store.batch([
         { type: 'put', sublevel: S.outbox, key: record.messageId, value: record },
@@ -245,9 +238,10 @@ export class Outbox {
           value: record.messageId,
         },
         { type: 'put', sublevel: S.pending, key: pendingKey(record), value: record.messageId },
+        documentIdOp(record.messageId),
       ]);
     });
-    const stored = (await this.ctx.store.get<OutboxRecord>(S.outbox, h.documentId)) as OutboxRecord;
+    const stored = (await this.ctx.store.get<OutboxRecord>(S.outbox, messageId)) as OutboxRecord;
     if (stored.digest !== digest) {
       throw new DmsnetError(
         'MESSAGE_ID_CONFLICT',
@@ -291,7 +285,9 @@ export class Outbox {
     const status = replyStatusOf(decision);
     const refuse = (code: string, pointer: string, message: string) =>
       new DmsnetError(code, message, [{ pointer, code, message }]);
-    const original = h.replyToId ? await this.ctx.store.get<InboxRecord>(S.inbox, h.replyToId) : undefined;
+    const original = h.replyToId
+      ? await this.ctx.store.get<InboxRecord>(S.inbox, messageIdOf(h.addressee.ogrn, h.replyToId))
+      : undefined;
     if (!original || original.sender !== h.addressee.ogrn) {
       throw refuse(
         'REPLY_NOT_ADDRESSEE',

@@ -1,5 +1,5 @@
 import { DmsnetError, type FieldError } from '../../../formats/src/errors.js';
-import { validateDocument } from '../../../formats/src/index.js';
+import { messageIdOf, parseMessageId, validateDocument } from '../../../formats/src/index.js';
 import type {
   ExpertiseActBody,
   GuaranteeLetterBody,
@@ -35,6 +35,7 @@ export interface PriceListState {
 }
 
 export interface ActDraft {
+  /** The invoice's ledger id (`<clinic ОГРН>:<documentId>`): two clinics may number their invoices alike. */
   invoiceId: string;
   clinic: string;
   state: 'DRAFT' | 'SENT';
@@ -127,7 +128,7 @@ export class Workflows {
       const doc = view.document as Doc;
       const plan = await new Roster(this.node.store, n.addressee).plan(
         {
-          documentId: n.messageId,
+          documentId: parseMessageId(n.messageId)?.documentId ?? n.messageId,
           insurer: this.node.participantId,
           body: doc.body as unknown as InsuredListBody,
         },
@@ -261,7 +262,7 @@ export class Workflows {
 
   /** A list imported with savePriceList has no inbox record: its saved state stands. */
   private async withDecision(s: PriceListState): Promise<PriceListState> {
-    const rec = await this.node.received(s.documentId);
+    const rec = await this.node.received(messageIdOf(s.clinic, s.documentId));
     if (!rec || rec.sender !== s.clinic) return s;
     const state = PRICE_LIST_STATE[rec.status];
     return state === s.state ? s : { ...s, state };
@@ -273,12 +274,12 @@ export class Workflows {
     o: { errors?: FieldError[]; comment?: string } = {},
   ) {
     const rec = await this.node.received(documentId);
-    const key = `pl${S}${rec?.sender}${S}${documentId}`;
-    const s = rec && (await this.node.store.get<PriceListState>(SUB, key));
-    if (!s) throw new DmsnetError('NOT_FOUND', `no received price list ${documentId}`);
-    if (decision === 'ACCEPTED') await this.node.accept(documentId, { comment: o.comment });
+    const key = rec && `pl${S}${rec.sender}${S}${parseMessageId(rec.messageId)?.documentId}`;
+    const s = key && (await this.node.store.get<PriceListState>(SUB, key));
+    if (!rec || !s) throw new DmsnetError('NOT_FOUND', `no received price list ${documentId}`);
+    if (decision === 'ACCEPTED') await this.node.accept(rec.messageId, { comment: o.comment });
     else
-      await this.node.reject(documentId, {
+      await this.node.reject(rec.messageId, {
         errors: o.errors ?? [],
         comment: o.comment,
         decision: 'CONTESTED',
@@ -387,7 +388,11 @@ export class Workflows {
   private async onInvoice(doc: Doc): Promise<Awaited<ReturnType<DocumentHandler>>> {
     if (this.options.role !== 'insurer' && this.options.role !== 'assistance') return { action: 'none' };
     const h = doc.header as { documentId: string; sender: { ogrn: string } };
-    await this.draftAct(h.documentId, h.sender.ogrn, doc.body as unknown as InvoiceBody);
+    await this.draftAct(
+      messageIdOf(h.sender.ogrn, h.documentId),
+      h.sender.ogrn,
+      doc.body as unknown as InvoiceBody,
+    );
     return { action: 'none' };
   }
 
@@ -435,7 +440,8 @@ export class Workflows {
       if (v && v !== invoiceId) billedBefore.add(plainBilled[i]);
     });
     const act = checkInvoice({
-      invoiceId,
+      // The act names the invoice as its clinic numbered it.
+      invoiceId: parseMessageId(invoiceId)?.documentId ?? invoiceId,
       invoice,
       roster,
       letters,
@@ -463,8 +469,9 @@ export class Workflows {
     return draft;
   }
 
+  /** The act of an invoice named by its ledger id, or by the clinic's invoice number while only one has it. */
   async act(invoiceId: string): Promise<ActDraft> {
-    const d = await this.node.store.get<ActDraft>(SUB, `act${S}${invoiceId}`);
+    const d = await this.node.store.get<ActDraft>(SUB, `act${S}${await this.node.resolveId(invoiceId)}`);
     if (!d) throw new DmsnetError('NOT_FOUND', `no expertise act for invoice ${invoiceId}`);
     return d;
   }
@@ -526,16 +533,18 @@ export class Workflows {
       }),
       { claimed: 0, paid: 0, withheld: 0 },
     );
-    await this.node.store.batch([{ type: 'put', sublevel: SUB, key: `act${S}${invoiceId}`, value: d }]);
+    await this.node.store.batch([{ type: 'put', sublevel: SUB, key: `act${S}${d.invoiceId}`, value: d }]);
     return d;
   }
 
   /** The expert confirms: the invoice is accepted for payment as the act says, and the act goes to the clinic. */
-  async sendAct(invoiceId: string, expert?: { name: string; snils?: string }) {
-    const d = await this.act(invoiceId);
+  async sendAct(ref: string, expert?: { name: string; snils?: string }) {
+    const d = await this.act(ref);
+    const invoiceId = d.invoiceId;
+    const invoiceNumber = parseMessageId(invoiceId)?.documentId ?? invoiceId;
     const invoice = (await this.node.getDocument(invoiceId)).document;
     const act = { ...d.act, ...(expert ? { expert } : {}) };
-    const actDocumentId = d.actDocumentId ?? `ACT-${invoiceId}`.slice(0, 128);
+    const actDocumentId = d.actDocumentId ?? `ACT-${invoiceNumber}`.slice(0, 128);
     const document = {
       header: {
         documentId: actDocumentId,
@@ -544,7 +553,7 @@ export class Workflows {
         sender: { ogrn: this.node.participantId },
         addressee: { ogrn: d.clinic },
         createdAt: new Date().toISOString(),
-        replyToId: invoiceId,
+        replyToId: invoiceNumber,
       },
       body: act,
     };

@@ -73,7 +73,7 @@ describe('adapters: folder drop on a real embedded network', function () {
         return names.length > 0 ? names : undefined;
       });
       expect(outName).to.have.length(1);
-      expect(outName[0]).to.match(/^insured-list-insured-list-[0-9a-f]{32}\.csv$/);
+      expect(outName[0]).to.match(/^insured-list-\d{13}-insured-list-[0-9a-f]{32}\.csv$/);
       // The clinic's out/ file reads back to the rows the insurer dropped.
       const m = mapping('insurer-insured-list-attach.csv');
       const parties = { sender: net.net.get('insurer').party, addressee: net.net.get('clinic').party };

@@ -64,7 +64,9 @@ describe('gateway REST API (real nodes, real HTTP, embedded ledger)', function (
     expect(received.direction).to.equal('in');
     expect(received.document).to.deep.equal(doc);
     const inbox = await t.client('clinic').call<{ items: Json[] }>('GET', '/v1/inbox?type=insured-list');
-    expect(inbox.body.items.map((i) => i.messageId)).to.include(doc.header.documentId);
+    expect(inbox.body.items.map((i) => i.messageId)).to.include(
+      `${t.net.get('insurer').id}:${doc.header.documentId}`,
+    );
     const acc = await t
       .client('clinic')
       .call<Json>('POST', `/v1/inbox/${doc.header.documentId}/accept`, { comment: 'ok' });
@@ -77,7 +79,9 @@ describe('gateway REST API (real nodes, real HTTP, embedded ledger)', function (
       );
     expect(view.trail.map((x) => x.status)).to.deep.equal(['SENT', 'DELIVERED', 'ACCEPTED']);
     const outbox = await t.client('insurer').call<{ items: Json[] }>('GET', '/v1/outbox?status=ACCEPTED');
-    expect(outbox.body.items.map((i) => i.messageId)).to.include(doc.header.documentId);
+    expect(outbox.body.items.map((i) => i.messageId)).to.include(
+      `${t.net.get('insurer').id}:${doc.header.documentId}`,
+    );
   });
 
   it('resending the same document is idempotent; another document under the same id is a 409', async () => {
@@ -175,7 +179,9 @@ describe('gateway REST API (real nodes, real HTTP, embedded ledger)', function (
     const peek = await t.client('other').call<Json>('GET', `/v1/documents/${doc.header.documentId}`);
     expect(peek.status).to.equal(404);
     const inbox = await t.client('other').call<{ items: Json[] }>('GET', '/v1/inbox');
-    expect(inbox.body.items.map((i) => i.messageId)).not.to.include(doc.header.documentId);
+    expect(inbox.body.items.map((i) => i.messageId)).not.to.include(
+      `${t.net.get('insurer').id}:${doc.header.documentId}`,
+    );
   });
 
   async function submitRaw(doc: DmsDocument, ciphertext: Uint8Array, hashOf: Uint8Array = ciphertext) {
@@ -184,7 +190,7 @@ describe('gateway REST API (real nodes, real HTTP, embedded ledger)', function (
       'exchange:send',
       [
         JSON.stringify({
-          messageId: doc.header.documentId,
+          messageId: `${insurer.id}:${doc.header.documentId}`,
           sender: insurer.id,
           addressee: t.net.get('clinic').id,
           documentType: doc.header.type,
@@ -225,7 +231,11 @@ describe('gateway REST API (real nodes, real HTTP, embedded ledger)', function (
       404,
     );
     const env = JSON.parse(
-      Buffer.from(await insurer.ledger.evaluate('exchange:get', [doc.header.documentId])).toString(),
+      Buffer.from(
+        await insurer.ledger.evaluate('exchange:get', [
+          `${t.net.get('insurer').id}:${doc.header.documentId}`,
+        ]),
+      ).toString(),
     ) as Json;
     expect(env.status).to.equal('REJECTED');
   });

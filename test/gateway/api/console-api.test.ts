@@ -32,7 +32,7 @@ describe('gateway REST API for the console: newest first, by counterparty, live-
         addressee: t.net.get(to).party,
       });
       await t.client('insurer').call('POST', '/v1/documents', doc);
-      ids.push(doc.header.documentId);
+      ids.push(`${t.net.get('insurer').id}:${doc.header.documentId}`);
       await new Promise((r) => setTimeout(r, 5));
     }
     const all = await t.client('insurer').call<{ items: Json[] }>('GET', '/v1/outbox?order=desc');
@@ -76,7 +76,7 @@ describe('gateway REST API for the console: newest first, by counterparty, live-
       text += new TextDecoder().decode((await reader.read()).value);
     ctrl.abort();
     const ids = [...text.matchAll(/"messageId":"([^"]+)"/g)].map((m) => m[1]);
-    expect(new Set(ids)).to.deep.equal(new Set([doc.header.documentId]));
+    expect(new Set(ids)).to.deep.equal(new Set([`${t.net.get('insurer').id}:${doc.header.documentId}`]));
   });
 
   it('previews a CSV through a bundled mapping: every error at its row and column, nothing sent', async () => {

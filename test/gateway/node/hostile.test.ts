@@ -67,7 +67,7 @@ describe('a hostile participant against the gateways and the ledger (embedded)',
         'exchange:send',
         [
           JSON.stringify({
-            messageId: 'forged-raw-1',
+            messageId: `${other.id}:forged-raw-1`,
             sender: other.id,
             addressee: t.net.get('insurer').id,
             documentType: 'reply',
@@ -77,7 +77,7 @@ describe('a hostile participant against the gateways and the ledger (embedded)',
               .digest('hex'),
             size: 1,
             senderKeyVersion: 1,
-            replyTo: id,
+            replyTo: `${t.net.get('insurer').id}:${id}`,
             replyStatus: 'REJECTED',
           }),
         ],
@@ -109,7 +109,9 @@ describe('a hostile participant against the gateways and the ledger (embedded)',
     expect(out.status).to.equal('REJECTED');
     expect((out.record.reply as Json).decision).to.equal('REJECTED');
     const onLedger = JSON.parse(
-      Buffer.from(await t.net.get('insurer').ledger.evaluate('exchange:get', [id])).toString(),
+      Buffer.from(
+        await t.net.get('insurer').ledger.evaluate('exchange:get', [`${t.net.get('insurer').id}:${id}`]),
+      ).toString(),
     ) as Json;
     expect(onLedger.status).to.equal('REJECTED');
   });
@@ -138,24 +140,82 @@ describe('a hostile participant against the gateways and the ledger (embedded)',
     }
   });
 
-  it('squatted ids: a send under the id of a received document is refused, so it never hides that document', async () => {
+  it('squatted ids: an id is its sender’s, so nobody takes another’s next id and nothing received is hidden', async () => {
+    const clinic = t.net.get('clinic');
+    const other = t.net.get('other');
+    const insurer = t.net.get('insurer');
+    const priceList = (seed: number, from: string, documentId: string) => {
+      const d = generateDocument('price-list', { seed, sender: party(from), addressee: party('insurer') });
+      (d.header as { documentId: string }).documentId = documentId;
+      return d;
+    };
+    // The clinic's next price list will be PL-2027-01; another clinic tries to take that id on the ledger first.
+    const ct = new Uint8Array([7, 7, 7]);
+    let code = '';
+    try {
+      await other.ledger.submit(
+        'exchange:send',
+        [
+          JSON.stringify({
+            messageId: `${clinic.id}:PL-2027-01`,
+            sender: other.id,
+            addressee: insurer.id,
+            documentType: 'price-list',
+            formatVersion: '1',
+            ciphertextHash: createHash('sha256').update(ct).digest('hex'),
+            size: ct.length,
+            senderKeyVersion: 1,
+          }),
+        ],
+        { ciphertext: ct },
+      );
+    } catch (err) {
+      code = (err as { code?: string }).code ?? '';
+    }
+    attack('a clinic takes another clinic’s next id straight on the ledger', 0, { code });
+    expect(code).to.equal('MESSAGE_ID_FOREIGN');
+    // Through its gateway the same document id is simply its own: both sends go, and neither hides the other.
+    await sendAndDeliver(priceList(508, 'other', 'PL-2027-01'), 'other', 'insurer');
+    const mine = await t
+      .client('clinic')
+      .call<Json>('POST', '/v1/documents', priceList(509, 'clinic', 'PL-2027-01'));
+    attack('a clinic sends under a document id another clinic used first', mine.status, mine.body);
+    expect(mine.status).to.equal(202);
+    expect((mine.body as { messageId: string }).messageId).to.equal(`${clinic.id}:PL-2027-01`);
+    await t
+      .client('insurer')
+      .waitFor(`/v1/documents/${encodeURIComponent(`${clinic.id}:PL-2027-01`)}`, (st) => st === 200);
+    const both = await t.client('insurer').call<Json>('GET', '/v1/documents/PL-2027-01');
+    attack('the insurer asks for PL-2027-01, which two clinics sent', both.status, both.body);
+    expect(both.status).to.equal(409);
+    expect(both.body.code).to.equal('ID_AMBIGUOUS');
+    expect((both.body.errors as Json[]).map((e) => e.message)).to.have.members([
+      `${clinic.id}:PL-2027-01`,
+      `${other.id}:PL-2027-01`,
+    ]);
+    for (const who of [clinic, other]) {
+      const v = await t
+        .client('insurer')
+        .call<{ record: Json }>('GET', `/v1/documents/${encodeURIComponent(`${who.id}:PL-2027-01`)}`);
+      expect(v.status).to.equal(200);
+      expect(v.body.record.sender).to.equal(who.id);
+    }
+
+    // A send under the id of a document received here stays apart from it.
     const doc = list(507);
     await sendAndDeliver(doc);
-    const price = generateDocument('price-list', {
-      seed: 507,
-      sender: party('clinic'),
-      addressee: party('insurer'),
-    });
-    (price.header as { documentId: string }).documentId = doc.header.documentId;
-    const r = await t.client('clinic').call<Json>('POST', '/v1/documents', price);
+    const d = doc.header.documentId;
+    const r = await t.client('clinic').call<Json>('POST', '/v1/documents', priceList(507, 'clinic', d));
     attack('a clinic sends under the id of a list it received', r.status, r.body);
-    expect(r.status).to.equal(409);
-    expect((r.body.errors as Json[])[0]).to.include({
-      pointer: '/header/documentId',
-      code: 'MESSAGE_ID_CONFLICT',
-    });
-    const view = await t.client('clinic').call<Json>('GET', `/v1/documents/${doc.header.documentId}`);
-    expect(view.body.direction).to.equal('in');
+    expect(r.status).to.equal(202);
+    const received = await t
+      .client('clinic')
+      .call<Json>('GET', `/v1/documents/${encodeURIComponent(`${insurer.id}:${d}`)}`);
+    expect(received.body.direction).to.equal('in');
+    const sent = await t
+      .client('clinic')
+      .call<Json>('GET', `/v1/documents/${encodeURIComponent(`${clinic.id}:${d}`)}`);
+    expect(sent.body.direction).to.equal('out');
   });
 
   it('any type to anyone: a document goes only along the routes of its format (role × type)', async () => {
@@ -193,7 +253,7 @@ describe('a hostile participant against the gateways and the ledger (embedded)',
     }
     const outcomes = await Promise.all(
       docs.map(async (d) => {
-        const id = d.header.documentId;
+        const id = `${t.net.get('insurer').id}:${d.header.documentId}`;
         const [a, r] = await Promise.all([
           t.client('clinic').call<Json>('POST', `/v1/inbox/${id}/accept`, {}),
           t.client('clinic').call<Json>('POST', `/v1/inbox/${id}/reject`, {

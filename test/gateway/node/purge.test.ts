@@ -28,7 +28,8 @@ describe('gateway purge under 152-ФЗ (real nodes, real HTTP, embedded ledger)'
     const r = await t.client('insurer').call<Json>('POST', '/v1/documents', doc);
     expect(r.status, JSON.stringify(r.body)).to.equal(202);
     await t.client('clinic').waitFor(`/v1/documents/${doc.header.documentId}`, (s) => s === 200);
-    return doc.header.documentId;
+    // The ledger id: the insurer's ОГРН and the document id.
+    return `${t.net.get('insurer').id}:${doc.header.documentId}`;
   }
 
   it('the addressee purges at once: its copy and the ledger’s go, GET answers 410 PURGED with hash and trail', async () => {
