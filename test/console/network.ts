@@ -63,6 +63,7 @@ export async function startConsoleNetwork(): Promise<ConsoleNetwork> {
       routers,
       participantRole: p.role,
       consoleDir: CONSOLE_DIR,
+      ...(p.workflows ? { importCompletion: p.workflows.importCompletion() } : {}),
     });
     servers.set(p.key, s);
     clients.set(p.key, new GatewayClient(s.url, `token-${p.key}`));
