@@ -36,7 +36,9 @@ export function Formats({ me }: { me: Me }) {
   const canVote = me.operations.includes('governance');
   const reload = useCallback(async () => {
     const all = await api<Proposal[]>('GET', '/v1/governance/proposals');
-    all.sort((a, b) => a.type.localeCompare(b.type) || a.version.localeCompare(b.version, 'en', { numeric: true }));
+    all.sort(
+      (a, b) => a.type.localeCompare(b.type) || a.version.localeCompare(b.version, 'en', { numeric: true }),
+    );
     setProposals(all);
     return all;
   }, []);

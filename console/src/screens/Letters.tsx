@@ -155,11 +155,7 @@ export function Letters({ me }: { me: Me }) {
           <div className="filters">
             <label>
               {t('clinic')}
-              <select
-                value={chosenClinic}
-                disabled={!!amending}
-                onChange={(e) => setClinic(e.target.value)}
-              >
+              <select value={chosenClinic} disabled={!!amending} onChange={(e) => setClinic(e.target.value)}>
                 {clinics.map((c) => (
                   <option key={c.id} value={c.id}>
                     {c.name}
