@@ -151,6 +151,7 @@ const en = {
   rowsToSend: 'Rows of the document',
   voted: 'Vote recorded',
   field: 'Where',
+  kind: 'Kind',
   newLetter: 'A new guarantee letter',
 };
 
@@ -304,6 +305,7 @@ const ru: Dict = {
   rowsToSend: 'Строки документа',
   voted: 'Голос учтён',
   field: 'Где',
+  kind: 'Характер',
   newLetter: 'Новое гарантийное письмо',
 };
 

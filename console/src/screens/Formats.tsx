@@ -22,11 +22,30 @@ interface Diff {
   changes: Array<{ pointer: string; kind: 'breaking' | 'compatible'; rule: string; message: string }>;
 }
 
+/** The diff's rules in Russian; the gateway's message (in English) stays beside, it names the field or values. */
+const RULE_RU: Record<string, string> = {
+  REQUIRED_ADDED: 'поле стало обязательным',
+  REQUIRED_REMOVED: 'поле стало необязательным',
+  PROPERTY_ADDED: 'добавлено необязательное поле',
+  PROPERTY_REMOVED: 'поле удалено',
+  TYPE_NARROWED: 'тип значения сужен',
+  TYPE_WIDENED: 'тип значения расширен',
+  ENUM_ADDED: 'значения ограничены списком',
+  ENUM_SHRUNK: 'из списка значений удалены',
+  ENUM_WIDENED: 'в список значений добавлены',
+  PATTERN_CHANGED: 'изменён шаблон значения',
+  PATTERN_REMOVED: 'шаблон значения снят',
+  BOUND_TIGHTENED: 'ограничение ужесточено',
+  BOUND_RELAXED: 'ограничение ослаблено',
+  CLOSED: 'неизвестные поля теперь запрещены',
+  DEFINITION_REMOVED: 'определение удалено',
+};
+
 const path = (p: { type: string; version: string }) =>
   `/v1/governance/proposals/${encodeURIComponent(p.type)}/${encodeURIComponent(p.version)}`;
 
 export function Formats({ me }: { me: Me }) {
-  const { t, l } = useI18n();
+  const { t, l, lang } = useI18n();
   const participants = useParticipants();
   const [proposals, setProposals] = useState<Proposal[] | undefined>();
   const [chosen, setChosen] = useState<Proposal | undefined>();
@@ -108,9 +127,11 @@ export function Formats({ me }: { me: Me }) {
                 <tr key={`${p.type}/${p.version}`} data-proposal={`${p.type}/${p.version}`}>
                   <td>{l(p.type)}</td>
                   <td>{p.version}</td>
-                  <td className="status" data-state={p.state}>
-                    {l(p.state ?? '')}
-                    {p.active ? ` (${t('active')})` : ''}
+                  <td>
+                    <span className={`status s-${p.state ?? ''}`} data-state={p.state}>
+                      {l(p.state ?? '')}
+                      {p.active ? ` (${t('active')})` : ''}
+                    </span>
                   </td>
                   <td>{formatDate(p.effectiveFrom)}</td>
                   <td className="num">
@@ -174,7 +195,7 @@ export function Formats({ me }: { me: Me }) {
               <caption className="sr-only">{t('changes')}</caption>
               <thead>
                 <tr>
-                  <th scope="col">{t('type')}</th>
+                  <th scope="col">{t('kind')}</th>
                   <th scope="col">{t('field')}</th>
                   <th scope="col">{t('message')}</th>
                 </tr>
@@ -189,7 +210,14 @@ export function Formats({ me }: { me: Me }) {
                       <code>{c.pointer}</code>
                     </td>
                     <td>
-                      {c.message} <code>{c.rule}</code>
+                      {lang === 'ru' && RULE_RU[c.rule] ? (
+                        <>
+                          {RULE_RU[c.rule]} <span className="muted">({c.message})</span>
+                        </>
+                      ) : (
+                        c.message
+                      )}{' '}
+                      <code>{c.rule}</code>
                     </td>
                   </tr>
                 ))}

@@ -27,7 +27,13 @@ interface Preview {
   };
   /** Not format errors: e.g. a register's policy that the clinic's roster does not know. */
   notes?: Array<{ index: number; pointer: string; code: string; message: string }>;
-  document: { header: { documentId: string }; body: { lines?: InvoiceLine[] } };
+  document: { header: { documentId: string }; body: { lines?: Array<InvoiceLine & PriceLine> } };
+}
+interface PriceLine {
+  clinicServiceCode?: string;
+  name?: string;
+  price: number;
+  section?: string;
 }
 interface InvoiceLine {
   rowId: string;
@@ -203,6 +209,7 @@ export function Import({ me }: { me: Me }) {
           </div>
         ))}
       {preview?.type === 'invoice' && <RegisterRows preview={preview} />}
+      {preview?.type === 'price-list' && <PriceRows preview={preview} />}
     </section>
   );
 }
@@ -251,6 +258,43 @@ function RegisterRows({ preview }: { preview: Preview }) {
             </tr>
           );
         })}
+      </tbody>
+    </table>
+  );
+}
+
+/** A price list's services as they will be sent: the clinic's code beside the Nomenclature's, the price. */
+function PriceRows({ preview }: { preview: Preview }) {
+  const { t } = useI18n();
+  const lines = preview.document.body.lines ?? [];
+  return (
+    <table className="grid">
+      <caption>
+        {t('rowsToSend')} ({lines.length})
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('service')}</th>
+          <th scope="col">{t('name')}</th>
+          <th scope="col" className="num">
+            {t('price')}
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {lines.slice(0, SHOWN_ROWS).map((x, i) => (
+          <tr key={i} data-row={i}>
+            <td className="nowrap">
+              {x.serviceCode}
+              {x.clinicServiceCode ? <span className="muted"> ({x.clinicServiceCode})</span> : null}
+            </td>
+            <td>
+              {x.name}
+              {x.section ? <div className="muted">{x.section}</div> : null}
+            </td>
+            <td className="num nowrap">{formatMoney(x.price)}</td>
+          </tr>
+        ))}
       </tbody>
     </table>
   );

@@ -132,14 +132,14 @@ export function Roster() {
                 data-policy={e.policyNumber}
               >
                 <td>{fullName(e.person)}</td>
-                <td>{formatDate(e.person.birthDate)}</td>
+                <td className="nowrap">{formatDate(e.person.birthDate)}</td>
                 <td>{e.person.sex ? l(e.person.sex) : ''}</td>
-                <td>{e.policyNumber}</td>
+                <td className="nowrap">{e.policyNumber}</td>
                 <td>{nameOf(participants, e.insurer)}</td>
                 <td>
                   {e.programme.name} <span className="muted">({e.programme.code})</span>
                 </td>
-                <td>
+                <td className="nowrap">
                   {formatDate(e.from)} — {formatDate(e.to)}
                 </td>
               </tr>
