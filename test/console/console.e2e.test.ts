@@ -435,6 +435,10 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
       'Итого;;;;;;;;;4400,00',
     ].join('\r\n');
     await page.getByLabel('Сопоставление').selectOption('clinic-invoice-register.csv');
+    // The picker is reached from the keyboard: Tab from the addressee lands on the (visually hidden) file input.
+    await page.getByLabel('Получатель').focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement?.getAttribute("name")')).to.equal('file');
     // The visible, localised picker; the input itself still takes the file.
     await page.getByText('Выбрать файл…').waitFor();
     await page.getByText('файл не выбран').waitFor();
