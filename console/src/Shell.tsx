@@ -12,6 +12,7 @@ import { Formats } from './screens/Formats';
 import { Import } from './screens/Import';
 import { Letters } from './screens/Letters';
 import { PriceLists } from './screens/PriceLists';
+import { Roster } from './screens/Roster';
 import { Users } from './screens/Users';
 
 interface Item {
@@ -26,6 +27,8 @@ const MENU: Item[] = [
   { path: 'inbox', key: 'inbox', show: has('read') },
   { path: 'outbox', key: 'outbox', show: has('read') },
   { path: 'coverage', key: 'coverage', show: has('coverage') },
+  // A clinic's own roster; an insurer keeps copies per clinic, which this screen does not show.
+  { path: 'roster', key: 'roster', show: (me) => me.participantRole === 'clinic' && has('roster')(me) },
   { path: 'acts', key: 'acts', show: has('acts.read') },
   // The insurer's side of price lists and letters; a clinic sees its letters in the coverage check.
   {
@@ -39,7 +42,12 @@ const MENU: Item[] = [
     show: (me) => me.participantRole !== 'clinic' && has('letters.write')(me),
   },
   { path: 'import', key: 'import', show: has('import') },
-  { path: 'formats', key: 'formats', show: (me) => me.participantRole === 'association' },
+  // Members follow the registry too; those whose role votes (an admin) cast votes there.
+  {
+    path: 'formats',
+    key: 'formats',
+    show: (me) => me.participantRole === 'association' || has('governance')(me),
+  },
   { path: 'users', key: 'users', show: has('users') },
 ];
 
@@ -69,6 +77,9 @@ export function Shell({ me, route, onLogout }: { me: Me; route: string[]; onLogo
     case 'coverage':
       body = <Coverage />;
       break;
+    case 'roster':
+      body = <Roster />;
+      break;
     case 'acts':
       body = args[0] ? <ActEditor invoiceId={args[0]} me={me} /> : <Acts me={me} />;
       break;
@@ -85,7 +96,7 @@ export function Shell({ me, route, onLogout }: { me: Me; route: string[]; onLogo
       body = <Users me={me} />;
       break;
     case 'formats':
-      body = <Formats />;
+      body = <Formats me={me} />;
       break;
     default:
       body = <Documents box="inbox" me={me} />;

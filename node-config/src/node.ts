@@ -240,6 +240,7 @@ async function serveNode(
     access: { hostNames: config.api.hostNames, secureCookies: config.api.secureCookies },
     consoleDir: CONSOLE_DIR,
     routers: [workflowRouter(workflows), governanceRouter(client)],
+    importCompletion: workflows.importCompletion(),
     webhooks: { targets: new TargetPolicy(config.webhookAllow ?? []) },
   });
   // Config webhooks are registered once; a restart finds them in the store (their cursors and secrets survive).

@@ -315,6 +315,217 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
     await page.context().close();
   });
 
+  it('clinic registrar: pages through the roster, finds people by name or policy, filters by date', async () => {
+    const page = await login('clinic', 'reg');
+    await page.getByRole('navigation').getByRole('link', { name: 'Застрахованные' }).click();
+    await page.getByRole('heading', { name: 'Застрахованные' }).waitFor();
+    const rows = page.locator('tbody tr[data-policy]');
+    // The page's CSP forbids eval: the predicates are functions run in the page, not strings.
+    const policies = () =>
+      page.evaluate(() =>
+        [
+          ...(
+            globalThis as unknown as {
+              document: { querySelectorAll(s: string): Iterable<{ textContent: string | null }> };
+            }
+          ).document.querySelectorAll('tbody tr[data-policy]'),
+        ].map((r) => (r.textContent ?? '').toLowerCase().replace(/ё/g, 'е')),
+      );
+    const until = async (ok: (rows: string[]) => boolean) => {
+      for (let i = 0; i < 200; i++) {
+        if (ok(await policies())) return;
+        await page.waitForTimeout(50);
+      }
+      throw new Error(`the roster never showed what was expected: ${(await policies()).length} rows`);
+    };
+    const countIs = (n: number) => until((rows) => rows.length === n);
+    await countIs(25);
+    // Other tests attach people too (an uploaded list): the whole roster is what the API holds now.
+    const total = (await t.client('clinic').call<{ items: unknown[] }>('GET', '/v1/roster?limit=500')).body
+      .items.length;
+    expect(total).to.be.at.least(t.story.rosterSize);
+    for (let shown = 25; shown < total; shown = Math.min(shown + 25, total)) {
+      await page.getByRole('button', { name: 'Показать ещё' }).click();
+      await countIs(Math.min(shown + 25, total));
+    }
+    expect(await page.getByRole('button', { name: 'Показать ещё' }).count()).to.equal(0);
+    const p = t.story.person;
+    const mine = page.locator(`tr[data-policy="${t.story.policy}"]`);
+    expect(await mine.innerText()).to.contain(p.birthDate.split('-').reverse().join('.'));
+    await check(page, '13-roster');
+    // By a part of the last name, in lower case: only rows that carry it.
+    const part = p.lastName.slice(0, 4).toLowerCase();
+    await page.getByLabel('ФИО или номер полиса').fill(part);
+    await page.getByRole('button', { name: 'Применить' }).click();
+    const needle = part.replace(/ё/g, 'е');
+    await until((rows) => rows.length > 0 && rows.every((r) => r.includes(needle)));
+    await mine.waitFor();
+    expect(await rows.count()).to.be.lessThan(t.story.rosterSize);
+    await page.getByLabel('ФИО или номер полиса').fill(t.story.policy.slice(-6));
+    await page.getByRole('button', { name: 'Применить' }).click();
+    await countIs(1);
+    await mine.waitFor();
+    await page.getByLabel('ФИО или номер полиса').fill('');
+    await page.getByLabel('Действует на дату').fill('01.01.1990');
+    await page.getByRole('button', { name: 'Применить' }).click();
+    await page.getByText('Пока ничего нет.').waitFor();
+    await page.getByRole('button', { name: 'Сбросить' }).click();
+    await countIs(25);
+    await page.context().close();
+  });
+
+  it('insurer operator: amends a guarantee letter (services from the accepted price list); the registrar sees the amended version', async () => {
+    const page = await login('insurer', 'op');
+    await page.getByRole('navigation').getByRole('link', { name: 'Гарантийные письма' }).click();
+    const ru = (iso: string) => iso.split('-').reverse().join('.');
+    const p = t.story.person;
+    await page.getByLabel('Номер письма').fill('ГП-E2E-2');
+    await page.getByLabel('С', { exact: true }).fill(ru(t.story.serviceDate));
+    await page.getByLabel('Фамилия').fill(p.lastName);
+    await page.getByLabel('Имя', { exact: true }).fill(p.firstName);
+    if (p.middleName) await page.getByLabel('Отчество').fill(p.middleName);
+    await page.getByLabel('Дата рождения').fill(ru(p.birthDate));
+    await page.locator('select[name="sex"]').selectOption(p.sex);
+    await page.getByLabel('Номер полиса').first().fill(t.story.policy);
+    await page
+      .getByLabel(/^Кол-во, /)
+      .first()
+      .fill('1');
+    await page.getByRole('button', { name: 'Выдать письмо' }).click();
+    const letter = page.locator('[data-letter="ГП-E2E-2"]');
+    await letter.waitFor();
+    const limitBefore = await letter.locator('td.num').innerText();
+    await letter.getByRole('button', { name: 'Изменить: ГП-E2E-2' }).click();
+    await page.getByRole('heading', { name: 'Изменение письма ГП-E2E-2' }).waitFor();
+    expect(await page.getByLabel('Номер письма').inputValue()).to.equal('ГП-E2E-2');
+    const second = page.getByLabel(/^Кол-во, /).nth(1);
+    const code = ((await second.getAttribute('aria-label')) ?? '').replace(/^Кол-во, /, '');
+    await second.fill('3');
+    // The limit follows the services again when the person clears it.
+    await page.getByLabel('Лимит').fill('');
+    await check(page, '14-letter-amend');
+    await page.getByRole('button', { name: 'Отправить изменённое письмо' }).click();
+    await page.locator('[data-letter="ГП-E2E-2"]', { hasText: 'изменено' }).waitFor();
+    expect(await letter.locator('td.num').innerText()).not.to.equal(limitBefore);
+    const reg = await login('clinic', 'reg');
+    await reg.getByLabel('Номер полиса').fill(t.story.policy);
+    await reg.getByLabel('На дату').fill(ru(t.story.serviceDate));
+    const amended = reg.locator('tr[data-letter="ГП-E2E-2"]', { hasText: 'изменено' });
+    for (let i = 0; i < 100; i++) {
+      await reg.getByRole('button', { name: 'Проверить' }).click();
+      await reg.locator('.verdict').waitFor();
+      if (await amended.count()) break;
+      await reg.waitForTimeout(100);
+    }
+    expect(await amended.innerText()).to.contain(`${code} × 3`);
+    await reg.context().close();
+    await page.context().close();
+  });
+
+  it('clinic accountant: an invoice register without birth dates is completed from the roster; an unknown policy is marked', async () => {
+    const page = await login('clinic', 'acc');
+    await page.getByRole('navigation').getByRole('link', { name: 'Загрузка файла' }).click();
+    const p = t.story.person;
+    const ru = (iso: string) => iso.split('-').reverse().join('.');
+    const csv = [
+      'Реестр оказанных медицинских услуг;;;;;;;;;',
+      '№;ФИО пациента;№ полиса;№ гарантийного письма;Дата оказания;Код услуги;Наименование;Кол-во;Цена;Сумма',
+      `1;${[p.lastName, p.firstName, p.middleName].filter(Boolean).join(' ')};${t.story.policy};;10.12.2026;К-001;Прием терапевта;1;2200,00;2200,00`,
+      '2;Неизвестная Ольга Игоревна;ДМС-00-0000001;;11.12.2026;К-001;Прием терапевта;1;2200,00;2200,00',
+      'Итого;;;;;;;;;4400,00',
+    ].join('\r\n');
+    await page.getByLabel('Сопоставление').selectOption('clinic-invoice-register.csv');
+    // The picker is reached from the keyboard: Tab from the addressee lands on the (visually hidden) file input.
+    await page.getByLabel('Получатель').focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement?.getAttribute("name")')).to.equal('file');
+    // The visible, localised picker; the input itself still takes the file.
+    await page.getByText('Выбрать файл…').waitFor();
+    await page.getByText('файл не выбран').waitFor();
+    await page
+      .getByLabel('Файл', { exact: true })
+      .setInputFiles({ name: 'register.csv', mimeType: 'text/csv', buffer: iconv.encode(csv, 'win1251') });
+    await page.locator('#file-name', { hasText: 'register.csv' }).waitFor();
+    await page.getByRole('button', { name: 'Проверить файл' }).click();
+    const known = page.locator('tr[data-row="0"]');
+    await known.waitFor();
+    expect(await known.innerText()).to.contain(ru(p.birthDate));
+    expect(await known.innerText()).to.contain(p.sex === 'F' ? 'Ж' : 'М');
+    expect(await known.getAttribute('data-note')).to.equal(null);
+    const unknown = page.locator('tr[data-row="1"]');
+    expect(await unknown.getAttribute('data-note')).to.equal('ROSTER_POLICY_UNKNOWN');
+    expect(await unknown.innerText()).to.contain('нет в списке застрахованных');
+    // What the roster could not fill is named in Russian at the file's row.
+    expect(await page.locator('tr[data-code="SCHEMA_REQUIRED"]').first().innerText()).to.contain(
+      'обязательное поле не заполнено: дата рождения',
+    );
+    await check(page, '15-register-preview');
+    await page.context().close();
+  });
+
+  it('clinic accountant: uploads a price list (preview, send); the insurer’s operator sees it to decide', async () => {
+    const page = await login('clinic', 'acc');
+    await page.getByRole('navigation').getByRole('link', { name: 'Загрузка файла' }).click();
+    await page.getByLabel('Сопоставление').selectOption('clinic-price-list.xlsx');
+    await page.getByLabel('Файл', { exact: true }).setInputFiles({
+      name: 'pricelist.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: await readFile(repoPath('gateway', 'mappings', 'samples', 'pricelist.xlsx')),
+    });
+    await page.getByRole('button', { name: 'Проверить файл' }).click();
+    await page.getByText('Ошибок нет').waitFor();
+    // The services as they will be sent, priced the Russian way.
+    expect(await page.locator('tr[data-row="0"] td.num').innerText()).to.match(
+      /^\d[\d\u00a0]*,\d{2}\u00a0₽$/,
+    );
+    await check(page, '16-price-list-upload');
+    const sent = page.waitForResponse(
+      (r) => r.url().endsWith('/v1/documents') && r.request().method() === 'POST',
+    );
+    await page.getByRole('button', { name: 'Отправить' }).click();
+    const record = (await (await sent).json()) as { messageId: string };
+    await page.getByText('Отправлено.').waitFor();
+    const op = await login('insurer', 'op');
+    await op.getByRole('navigation').getByRole('link', { name: 'Прейскуранты' }).click();
+    const row = op.locator('tr', { hasText: record.messageId });
+    for (let i = 0; i < 100 && !(await row.count()); i++) {
+      await op.reload();
+      await op.waitForTimeout(200);
+    }
+    await row.locator('.status', { hasText: 'получен' }).waitFor();
+    await row.getByRole('button', { name: 'Принять' }).waitFor();
+    await op.context().close();
+    await page.context().close();
+  });
+
+  it('association secretary: sees what a proposal breaks against the active version and votes for it', async () => {
+    const page = await login('association', 'sec');
+    await page.getByRole('navigation').getByRole('link', { name: 'Форматы' }).click();
+    const { type, version } = t.story.proposal;
+    await page
+      .getByRole('heading', {
+        name: `Изменения относительно действующей версии: Список застрахованных ${version} (сравнение с версией 1)`,
+      })
+      .waitFor();
+    await page.locator('tr[data-kind="breaking"][data-rule="REQUIRED_ADDED"]').waitFor();
+    expect(
+      await page.locator('tr[data-kind="compatible"][data-rule="PROPERTY_ADDED"]').innerText(),
+    ).to.contain('совместимое');
+    await check(page, '17-formats-vote');
+    await page.getByRole('button', { name: `Голосовать «за»: Список застрахованных ${version}` }).click();
+    await page.locator(`tr[data-proposal="${type}/${version}"] [data-state="APPROVED"]`).waitFor();
+    await page.getByRole('status').waitFor();
+    const v = await t
+      .client('association')
+      .call<{ state: string; votes: Record<string, string> }>(
+        'GET',
+        `/v1/governance/proposals/${type}/${version}`,
+      );
+    expect(v.body.state).to.equal('APPROVED');
+    expect(Object.values(v.body.votes)).to.deep.equal(['yes']);
+    await page.context().close();
+  });
+
   it('clinic admin: adds a registrar and disables them; the new account logs in only until disabled', async () => {
     const page = await login('clinic', 'adm');
     await page.getByRole('navigation').getByRole('link', { name: 'Пользователи' }).click();

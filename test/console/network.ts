@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generateDocument, type DmsDocument } from '../../formats/src/index.js';
+import { bundledSchemaText, generateDocument, type DmsDocument } from '../../formats/src/index.js';
 import { CONSOLE_DIR } from '../../gateway/src/api/console.js';
 import { startGatewayServer, type RunningServer } from '../../gateway/src/api/server.js';
 import { GatewayClient } from '../../gateway/src/demo/client.js';
@@ -44,6 +44,10 @@ export interface ConsoleNetwork {
     invoiceId: string;
     openPriceListId: string;
     serviceDate: string;
+    /** How many people the clinic's roster holds (more than one page of the roster screen). */
+    rosterSize: number;
+    /** An insured-list version open for a vote: a new required property (breaking), a new optional one. */
+    proposal: { type: string; version: string };
   };
   close(): Promise<void>;
 }
@@ -63,6 +67,7 @@ export async function startConsoleNetwork(): Promise<ConsoleNetwork> {
       routers,
       participantRole: p.role,
       consoleDir: CONSOLE_DIR,
+      ...(p.workflows ? { importCompletion: p.workflows.importCompletion() } : {}),
     });
     servers.set(p.key, s);
     clients.set(p.key, new GatewayClient(s.url, `token-${p.key}`));
@@ -84,7 +89,7 @@ export async function startConsoleNetwork(): Promise<ConsoleNetwork> {
 
   // The roster: an insured list the clinic's gateway accepts.
   const list = structuredClone(
-    generateDocument('insured-list', { seed: 501, rows: 3, sender: insurer.party, addressee: clinic.party }),
+    generateDocument('insured-list', { seed: 501, rows: 30, sender: insurer.party, addressee: clinic.party }),
   );
   const rows = (list.body as { rows: Row[] }).rows;
   for (const r of rows) {
@@ -149,6 +154,23 @@ export async function startConsoleNetwork(): Promise<ConsoleNetwork> {
   (next.body as { validity: { from: string } }).validity = { from: day(from, 60) };
   const openPriceListId = await deliver('clinic', 'insurer', next);
 
+  // A format proposal for the association's secretary to weigh and vote on.
+  const v1 = JSON.parse(bundledSchemaText('insured-list', '1')) as {
+    required: string[];
+    properties: Record<string, unknown>;
+  };
+  const proposal = { type: 'insured-list', version: '2' };
+  const proposed = await c('association').call('POST', '/v1/governance/proposals', {
+    ...proposal,
+    effectiveFrom: '2099-01-01',
+    schemaText: JSON.stringify({
+      ...v1,
+      required: [...v1.required, 'approvedBy'],
+      properties: { ...v1.properties, approvedBy: { type: 'string' }, note: { type: 'string' } },
+    }),
+  });
+  if (proposed.status !== 201) throw new Error(`proposal refused: ${JSON.stringify(proposed.body)}`);
+
   return {
     net,
     servers,
@@ -160,6 +182,8 @@ export async function startConsoleNetwork(): Promise<ConsoleNetwork> {
       invoiceId,
       openPriceListId,
       serviceDate: d0,
+      rosterSize: rows.length,
+      proposal,
     },
     async close() {
       for (const s of servers.values()) await s.close();

@@ -8,7 +8,9 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { bundledSchemaText } from '../../formats/src/index.js';
 import { startGatewayServer, type RunningServer } from '../../gateway/src/api/server.js';
+import { GatewayClient } from '../../gateway/src/demo/client.js';
 import { governanceRouter } from '../../gateway/src/governance/http.js';
+import { checkResponse } from '../gateway/fixtures/contract.js';
 import { startLocalNetwork, type LocalNetwork } from '../../gateway/src/local-network/network.js';
 
 const run = promisify(execFile);
@@ -130,5 +132,41 @@ describe('governance through the dmsnet-format CLI', function () {
       state: string;
     }>;
     expect(list.find((f) => f.type === 'insured-list' && f.version === '2')?.state).to.equal('RETIRED');
+  });
+
+  it('answers a proposal’s changes against the active version of its type over HTTP (breaking or compatible)', async () => {
+    const v1 = JSON.parse(bundledSchemaText('insured-list', '1')) as {
+      required: string[];
+      properties: Record<string, unknown>;
+    };
+    const v4 = {
+      ...v1,
+      required: [...v1.required, 'approvedBy'],
+      properties: { ...v1.properties, approvedBy: { type: 'string' }, note: { type: 'string' } },
+    };
+    const file = path.join(dir, 'v4.json');
+    await writeFile(file, JSON.stringify(v4));
+    await fmt('association', 'propose', 'insured-list', '4', file, '--effective', '2099-01-01');
+    const client = new GatewayClient(servers.insurer1!.url, token, undefined, checkResponse);
+    const r = await client.call<{
+      against?: string;
+      breaking: boolean;
+      changes: Array<{ kind: string; rule: string; pointer: string }>;
+    }>('GET', '/v1/governance/proposals/insured-list/4/diff');
+    expect(r.status).to.equal(200);
+    // v2 was retired and v3 is not in force yet: v1 is what documents are checked with today.
+    expect(r.body.against).to.equal('1');
+    expect(r.body.breaking).to.equal(true);
+    expect(r.body.changes.map((c) => `${c.kind} ${c.rule} ${c.pointer}`)).to.include.members([
+      'breaking REQUIRED_ADDED /required',
+      'compatible PROPERTY_ADDED /properties/note',
+    ]);
+    const v1diff = await client.call<{ against?: string; changes: unknown[] }>(
+      'GET',
+      '/v1/governance/proposals/insured-list/1/diff',
+    );
+    expect(v1diff.body).to.include({ breaking: false });
+    expect(v1diff.body.against).to.equal(undefined);
+    expect((await client.call('GET', '/v1/governance/proposals/insured-list/77/diff')).status).to.equal(404);
   });
 });

@@ -24,6 +24,7 @@ interface Letter {
     status: string;
     amountLimit: number;
     validity: { from: string; to: string };
+    lines?: Array<{ serviceCode: string; name?: string; quantity: number }>;
   };
 }
 
@@ -141,18 +142,26 @@ export function Coverage() {
                   <th scope="col">{t('insurer')}</th>
                   <th scope="col">{t('period')}</th>
                   <th scope="col">{t('amount')}</th>
+                  <th scope="col">{t('service')}</th>
                   <th scope="col">{t('status')}</th>
                 </tr>
               </thead>
               <tbody>
                 {letters.map((x) => (
-                  <tr key={x.letter.letterNumber}>
+                  <tr key={x.letter.letterNumber} data-letter={x.letter.letterNumber}>
                     <td>{x.letter.letterNumber}</td>
                     <td>{nameOf(participants, x.insurer)}</td>
                     <td>
                       {formatDate(x.letter.validity.from)} — {formatDate(x.letter.validity.to)}
                     </td>
                     <td className="num">{formatMoney(x.letter.amountLimit)}</td>
+                    <td>
+                      {(x.letter.lines ?? []).map((ln) => (
+                        <div key={ln.serviceCode} title={ln.name}>
+                          {ln.serviceCode} × {ln.quantity}
+                        </div>
+                      ))}
+                    </td>
                     <td>{l(x.letter.status)}</td>
                   </tr>
                 ))}

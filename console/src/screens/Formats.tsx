@@ -1,6 +1,7 @@
-// The association's view of the format registry: proposals with their votes and effective dates, and what is active.
-import { useEffect, useState } from 'react';
-import { api } from '../api';
+// The format registry: proposals with their votes and effective dates, what a proposal changes against the active
+// version (breaking or compatible), and the vote of a member whose role votes.
+import { useCallback, useEffect, useState } from 'react';
+import { api, type Me } from '../api';
 import { ErrorBox, useParticipants } from '../common';
 import { formatDate } from '../format';
 import { useI18n } from '../i18n';
@@ -8,25 +9,98 @@ import { useI18n } from '../i18n';
 interface Proposal {
   type: string;
   version: string;
-  status?: string;
+  state?: string;
+  active?: boolean;
   effectiveFrom?: string;
-  votes?: Record<string, string> | unknown[];
-  retentionDays?: number;
+  votes?: Record<string, string>;
+}
+interface Diff {
+  type: string;
+  version: string;
+  against?: string;
+  breaking: boolean;
+  changes: Array<{ pointer: string; kind: 'breaking' | 'compatible'; rule: string; message: string }>;
 }
 
-export function Formats() {
-  const { t, l } = useI18n();
+/** The diff's rules in Russian; the gateway's message (in English) stays beside, it names the field or values. */
+const RULE_RU: Record<string, string> = {
+  REQUIRED_ADDED: 'поле стало обязательным',
+  REQUIRED_REMOVED: 'поле стало необязательным',
+  PROPERTY_ADDED: 'добавлено необязательное поле',
+  PROPERTY_REMOVED: 'поле удалено',
+  TYPE_NARROWED: 'тип значения сужен',
+  TYPE_WIDENED: 'тип значения расширен',
+  ENUM_ADDED: 'значения ограничены списком',
+  ENUM_SHRUNK: 'из списка значений удалены',
+  ENUM_WIDENED: 'в список значений добавлены',
+  PATTERN_CHANGED: 'изменён шаблон значения',
+  PATTERN_REMOVED: 'шаблон значения снят',
+  BOUND_TIGHTENED: 'ограничение ужесточено',
+  BOUND_RELAXED: 'ограничение ослаблено',
+  CLOSED: 'неизвестные поля теперь запрещены',
+  DEFINITION_REMOVED: 'определение удалено',
+};
+
+const path = (p: { type: string; version: string }) =>
+  `/v1/governance/proposals/${encodeURIComponent(p.type)}/${encodeURIComponent(p.version)}`;
+
+export function Formats({ me }: { me: Me }) {
+  const { t, l, lang } = useI18n();
   const participants = useParticipants();
   const [proposals, setProposals] = useState<Proposal[] | undefined>();
+  const [chosen, setChosen] = useState<Proposal | undefined>();
+  const [diff, setDiff] = useState<Diff | undefined>();
   const [error, setError] = useState<unknown>();
-  useEffect(() => {
-    api<Proposal[]>('GET', '/v1/governance/proposals').then(setProposals).catch(setError);
+  const [done, setDone] = useState('');
+  const canVote = me.operations.includes('governance');
+  const reload = useCallback(async () => {
+    const all = await api<Proposal[]>('GET', '/v1/governance/proposals');
+    all.sort(
+      (a, b) => a.type.localeCompare(b.type) || a.version.localeCompare(b.version, 'en', { numeric: true }),
+    );
+    setProposals(all);
+    return all;
   }, []);
-  const votes = (v: Proposal['votes']) => (Array.isArray(v) ? v.length : v ? Object.keys(v).length : 0);
+  const show = useCallback(async (p: Proposal) => {
+    setChosen(p);
+    setDiff(undefined);
+    try {
+      setDiff(await api<Diff>('GET', `${path(p)}/diff`));
+    } catch (err) {
+      setError(err);
+    }
+  }, []);
+  useEffect(() => {
+    reload()
+      .then((all) => {
+        // What is open for a vote is what a member comes here for: its changes are shown first.
+        const open = all.find((p) => p.state === 'PROPOSED');
+        if (open) void show(open);
+      })
+      .catch(setError);
+  }, [reload, show]);
+  const vote = async (p: Proposal, choice: 'yes' | 'no') => {
+    setError(undefined);
+    setDone('');
+    try {
+      await api('POST', `${path(p)}/votes`, { choice });
+      setDone(`${t('voted')}: ${l(p.type)} ${p.version} — ${choice === 'yes' ? t('yes') : t('no')}`);
+      await reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const count = (v: Proposal['votes'], choice: string) =>
+    Object.values(v ?? {}).filter((c) => c === choice).length;
   return (
     <section aria-labelledby="fmt-title">
       <h1 id="fmt-title">{t('formats')}</h1>
       <ErrorBox error={error} />
+      {done && (
+        <p role="status" className="alert ok">
+          {done}
+        </p>
+      )}
       <h2>{t('proposals')}</h2>
       {proposals === undefined ? (
         <p>{t('loading')}</p>
@@ -39,21 +113,118 @@ export function Formats() {
               <th scope="col">{t('version')}</th>
               <th scope="col">{t('status')}</th>
               <th scope="col">{t('effectiveFrom')}</th>
-              <th scope="col">{t('votes')}</th>
+              <th scope="col" className="num">
+                {t('votes')} ({t('yes')} / {t('no')})
+              </th>
+              <th scope="col">{t('decision')}</th>
             </tr>
           </thead>
           <tbody>
-            {proposals.map((p) => (
-              <tr key={`${p.type}/${p.version}`}>
-                <td>{l(p.type)}</td>
-                <td>{p.version}</td>
-                <td>{l(p.status ?? '')}</td>
-                <td>{formatDate(p.effectiveFrom)}</td>
-                <td className="num">{votes(p.votes)}</td>
-              </tr>
-            ))}
+            {proposals.map((p) => {
+              const name = `${l(p.type)} ${p.version}`;
+              const mine = p.votes?.[me.participantId];
+              return (
+                <tr key={`${p.type}/${p.version}`} data-proposal={`${p.type}/${p.version}`}>
+                  <td>{l(p.type)}</td>
+                  <td>{p.version}</td>
+                  <td>
+                    <span className={`status s-${p.state ?? ''}`} data-state={p.state}>
+                      {l(p.state ?? '')}
+                      {p.active ? ` (${t('active')})` : ''}
+                    </span>
+                  </td>
+                  <td>{formatDate(p.effectiveFrom)}</td>
+                  <td className="num">
+                    {count(p.votes, 'yes')} / {count(p.votes, 'no')}
+                  </td>
+                  <td>
+                    <div className="inline">
+                      <button
+                        type="button"
+                        aria-label={`${t('showChanges')}: ${name}`}
+                        aria-pressed={chosen?.type === p.type && chosen.version === p.version}
+                        onClick={() => void show(p)}
+                      >
+                        {t('showChanges')}
+                      </button>
+                      {canVote && p.state === 'PROPOSED' && !mine && (
+                        <>
+                          <button
+                            type="button"
+                            className="primary"
+                            aria-label={`${t('voteYes')}: ${name}`}
+                            onClick={() => void vote(p, 'yes')}
+                          >
+                            {t('voteYes')}
+                          </button>
+                          <button
+                            type="button"
+                            className="danger"
+                            aria-label={`${t('voteNo')}: ${name}`}
+                            onClick={() => void vote(p, 'no')}
+                          >
+                            {t('voteNo')}
+                          </button>
+                        </>
+                      )}
+                      {mine && (
+                        <span className="muted">
+                          {t('voted')}: {mine === 'yes' ? t('yes') : t('no')}
+                        </span>
+                      )}
+                    </div>
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
+      )}
+      {chosen && (
+        <section aria-labelledby="diff-title">
+          <h2 id="diff-title">
+            {t('changes')}: {l(chosen.type)} {chosen.version}
+            {diff?.against ? ` (${t('againstVersion')} ${diff.against})` : ''}
+          </h2>
+          {diff === undefined ? (
+            <p>{t('loading')}</p>
+          ) : diff.changes.length === 0 ? (
+            <p>{t('noChanges')}</p>
+          ) : (
+            <table className="grid" data-breaking={diff.breaking}>
+              <caption className="sr-only">{t('changes')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('kind')}</th>
+                  <th scope="col">{t('field')}</th>
+                  <th scope="col">{t('message')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {diff.changes.map((c, i) => (
+                  <tr key={i} data-kind={c.kind} data-rule={c.rule}>
+                    <td>
+                      <span className={`kind ${c.kind}`}>{t(c.kind)}</span>
+                    </td>
+                    <td>
+                      <code>{c.pointer}</code>
+                    </td>
+                    <td>
+                      {lang === 'ru' && RULE_RU[c.rule] ? (
+                        <>
+                          {RULE_RU[c.rule]} <span className="muted">({c.message})</span>
+                        </>
+                      ) : (
+                        c.message
+                      )}{' '}
+                      <code>{c.rule}</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
       )}
       <h2>{t('participants')}</h2>
       <table className="grid">

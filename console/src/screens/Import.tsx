@@ -3,6 +3,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, type Me } from '../api';
 import { ErrorBox, useParticipants } from '../common';
+import { formatDate, formatMoney, fullName, type PersonName } from '../format';
 import { useI18n } from '../i18n';
 
 interface Mapping {
@@ -24,8 +25,27 @@ interface Preview {
       messageEn: string;
     }>;
   };
-  document: { header: { documentId: string } };
+  /** Not format errors: e.g. a register's policy that the clinic's roster does not know. */
+  notes?: Array<{ index: number; pointer: string; code: string; message: string }>;
+  document: { header: { documentId: string }; body: { lines?: Array<InvoiceLine & PriceLine> } };
 }
+interface PriceLine {
+  clinicServiceCode?: string;
+  name?: string;
+  price: number;
+  section?: string;
+}
+interface InvoiceLine {
+  rowId: string;
+  patient: PersonName & { birthDate?: string; sex?: string; policyNumber?: string };
+  serviceCode: string;
+  serviceDate: string;
+  quantity: number;
+  amount: number;
+}
+
+/** How many rows of a previewed register are shown; the errors and notes name every row anyway. */
+const SHOWN_ROWS = 200;
 
 const TARGET: Record<string, string> = {
   'insured-list': 'clinic',
@@ -121,14 +141,25 @@ export function Import({ me }: { me: Me }) {
             ))}
           </select>
         </label>
-        <label>
+        {/* The browser's own picker says "Choose File" in its own language: the label is the visible button. */}
+        <label className="file-picker">
           {t('file')}
           <input
             type="file"
             name="file"
             accept=".csv,.xlsx"
+            aria-label={t('file')}
+            aria-describedby="file-name"
             onChange={(e) => (setFile(e.target.files?.[0]), setPreview(undefined))}
           />
+          <span className="pick">
+            <span className="button" aria-hidden="true">
+              {t('chooseFile')}
+            </span>
+            <span id="file-name" className="name">
+              {file ? file.name : t('noFile')}
+            </span>
+          </span>
         </label>
         <button type="submit" className="primary" disabled={!file}>
           {t('preview')}
@@ -177,6 +208,94 @@ export function Import({ me }: { me: Me }) {
             </button>
           </div>
         ))}
+      {preview?.type === 'invoice' && <RegisterRows preview={preview} />}
+      {preview?.type === 'price-list' && <PriceRows preview={preview} />}
     </section>
+  );
+}
+
+/** A register's rows as the document will carry them, a policy the roster does not know marked at its row. */
+function RegisterRows({ preview }: { preview: Preview }) {
+  const { t, l } = useI18n();
+  const lines = preview.document.body.lines ?? [];
+  const notes = new Map((preview.notes ?? []).map((n) => [n.index, n]));
+  return (
+    <table className="grid">
+      <caption>
+        {t('rowsToSend')} ({lines.length}
+        {notes.size ? `; ${t('notInRoster')}: ${notes.size}` : ''})
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">№</th>
+          <th scope="col">{t('patient')}</th>
+          <th scope="col">{t('birthDate')}</th>
+          <th scope="col">{t('sex')}</th>
+          <th scope="col">{t('policy')}</th>
+          <th scope="col">{t('service')}</th>
+          <th scope="col">{t('date')}</th>
+          <th scope="col" className="num">
+            {t('amount')}
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {lines.slice(0, SHOWN_ROWS).map((x, i) => {
+          const note = notes.get(i);
+          return (
+            <tr key={i} className={note ? 'warn' : undefined} data-row={i} data-note={note?.code}>
+              <td>{x.rowId}</td>
+              <td>{fullName(x.patient)}</td>
+              <td>{formatDate(x.patient.birthDate)}</td>
+              <td>{x.patient.sex ? l(x.patient.sex) : ''}</td>
+              <td>
+                {x.patient.policyNumber}
+                {note && <div className="note">⚠ {t('notInRoster')}</div>}
+              </td>
+              <td>{x.serviceCode}</td>
+              <td>{formatDate(x.serviceDate)}</td>
+              <td className="num">{formatMoney(x.amount)}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+/** A price list's services as they will be sent: the clinic's code beside the Nomenclature's, the price. */
+function PriceRows({ preview }: { preview: Preview }) {
+  const { t } = useI18n();
+  const lines = preview.document.body.lines ?? [];
+  return (
+    <table className="grid">
+      <caption>
+        {t('rowsToSend')} ({lines.length})
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('service')}</th>
+          <th scope="col">{t('name')}</th>
+          <th scope="col" className="num">
+            {t('price')}
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {lines.slice(0, SHOWN_ROWS).map((x, i) => (
+          <tr key={i} data-row={i}>
+            <td className="nowrap">
+              {x.serviceCode}
+              {x.clinicServiceCode ? <span className="muted"> ({x.clinicServiceCode})</span> : null}
+            </td>
+            <td>
+              {x.name}
+              {x.section ? <div className="muted">{x.section}</div> : null}
+            </td>
+            <td className="num nowrap">{formatMoney(x.price)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

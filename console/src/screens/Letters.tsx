@@ -1,5 +1,6 @@
 // Guarantee letters at the insurer: issue one for a patient with services picked from the clinic's accepted price
-// list (amount limit defaulting to their sum), and see or revoke the patient's letters.
+// list (amount limit defaulting to their sum), and see, amend (the same form, loaded with the letter) or revoke the
+// patient's letters.
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { api, qs, type Me } from '../api';
 import { DateInput, ErrorBox, nameOf, useParticipants } from '../common';
@@ -23,6 +24,15 @@ interface Letter {
     status: string;
     amountLimit: number;
     validity: { from: string; to: string };
+    patient: {
+      lastName: string;
+      firstName: string;
+      middleName?: string;
+      birthDate: string;
+      sex: string;
+      policyNumber: string;
+    };
+    lines: Array<{ serviceCode: string; quantity: number }>;
   };
 }
 
@@ -53,6 +63,8 @@ export function Letters({ me }: { me: Me }) {
   const [letters, setLetters] = useState<Letter[] | undefined>();
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState('');
+  /** The number of the letter being amended; the form then sends an amendment instead of a new letter. */
+  const [amending, setAmending] = useState<string | undefined>();
   const canIssue = me.operations.includes('letters.write');
 
   useEffect(() => {
@@ -81,19 +93,37 @@ export function Letters({ me }: { me: Me }) {
     setError(undefined);
     setDone('');
     try {
-      const r = await api<{ record: { messageId: string } }>('POST', '/v1/guarantee-letters', {
+      const url = amending
+        ? `/v1/guarantee-letters/${encodeURIComponent(amending)}/amend`
+        : '/v1/guarantee-letters';
+      const r = await api<{ record: { messageId: string } }>('POST', url, {
         clinic: chosenClinic,
-        letterNumber: letterNumber.trim(),
+        letterNumber: (amending ?? letterNumber).trim(),
         patient: { ...patient, middleName: patient.middleName || undefined },
         validity: { from, to },
         amountLimit: parseMoney(limit) ?? sum,
         services: picked.map((x) => ({ serviceCode: x.serviceCode, quantity: qty[x.serviceCode] })),
       });
       setDone(`${t('sentOk')} ${documentNumber(r.record.messageId)}`);
+      setAmending(undefined);
       await findLetters(patient.policyNumber);
     } catch (err) {
       setError(err);
     }
+  };
+  /** Loads a letter into the form: the person changes services, dates or the limit and sends the amendment. */
+  const amend = (x: Letter) => {
+    const p = x.letter.patient;
+    setAmending(x.letter.letterNumber);
+    setLetterNumber(x.letter.letterNumber);
+    setClinic(x.clinic);
+    setFrom(x.letter.validity.from);
+    setTo(x.letter.validity.to);
+    setPatient({ ...p, middleName: p.middleName ?? '' });
+    setQty(Object.fromEntries(x.letter.lines.map((ln) => [ln.serviceCode, ln.quantity])));
+    setLimit(formatMoney(x.letter.amountLimit));
+    setDone('');
+    document.getElementById('gl-form-title')?.focus();
   };
   const revoke = async (n: string) => {
     try {
@@ -118,11 +148,14 @@ export function Letters({ me }: { me: Me }) {
     <section aria-labelledby="gl-title">
       <h1 id="gl-title">{t('letters')}</h1>
       {canIssue && (
-        <form onSubmit={(e) => void issue(e)} aria-label={t('letters')}>
+        <form onSubmit={(e) => void issue(e)} aria-labelledby="gl-form-title">
+          <h2 id="gl-form-title" tabIndex={-1}>
+            {amending ? `${t('amending')} ${amending}` : t('newLetter')}
+          </h2>
           <div className="filters">
             <label>
               {t('clinic')}
-              <select value={chosenClinic} onChange={(e) => setClinic(e.target.value)}>
+              <select value={chosenClinic} disabled={!!amending} onChange={(e) => setClinic(e.target.value)}>
                 {clinics.map((c) => (
                   <option key={c.id} value={c.id}>
                     {c.name}
@@ -135,6 +168,7 @@ export function Letters({ me }: { me: Me }) {
               <input
                 name="letterNumber"
                 required
+                readOnly={!!amending}
                 value={letterNumber}
                 onChange={(e) => setLetterNumber(e.target.value)}
               />
@@ -215,8 +249,13 @@ export function Letters({ me }: { me: Me }) {
               />
             </label>
             <button type="submit" className="primary" disabled={!inForce || picked.length === 0}>
-              {t('issue')}
+              {amending ? t('sendAmendment') : t('issue')}
             </button>
+            {amending && (
+              <button type="button" onClick={() => setAmending(undefined)}>
+                {t('cancel')}
+              </button>
+            )}
           </div>
         </form>
       )}
@@ -268,13 +307,23 @@ export function Letters({ me }: { me: Me }) {
                 {canIssue && (
                   <td>
                     {x.letter.status !== 'revoked' && (
-                      <button
-                        type="button"
-                        className="danger"
-                        onClick={() => void revoke(x.letter.letterNumber)}
-                      >
-                        {t('revoke')}
-                      </button>
+                      <div className="inline">
+                        <button
+                          type="button"
+                          aria-label={`${t('amend')}: ${x.letter.letterNumber}`}
+                          onClick={() => amend(x)}
+                        >
+                          {t('amend')}
+                        </button>
+                        <button
+                          type="button"
+                          className="danger"
+                          aria-label={`${t('revoke')}: ${x.letter.letterNumber}`}
+                          onClick={() => void revoke(x.letter.letterNumber)}
+                        >
+                          {t('revoke')}
+                        </button>
+                      </div>
                     )}
                   </td>
                 )}

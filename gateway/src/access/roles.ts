@@ -9,6 +9,7 @@ export type Operation =
   | 'decide'
   | 'purge'
   | 'coverage'
+  | 'roster'
   | 'letters.read'
   | 'letters.write'
   | 'pricelists.decide'
@@ -25,6 +26,7 @@ const ALL: readonly Operation[] = [
   'decide',
   'purge',
   'coverage',
+  'roster',
   'letters.read',
   'letters.write',
   'pricelists.decide',
@@ -39,8 +41,8 @@ const ALL: readonly Operation[] = [
 /** The people's roles at each kind of participant and what each may do; `admin` may do everything. */
 export const ROLES: Record<ParticipantRole, Record<string, readonly Operation[]>> = {
   clinic: {
-    registrar: ['read', 'coverage', 'letters.read'],
-    accountant: ['read', 'send', 'decide', 'coverage', 'letters.read', 'acts.read', 'import'],
+    registrar: ['read', 'coverage', 'roster', 'letters.read'],
+    accountant: ['read', 'send', 'decide', 'coverage', 'roster', 'letters.read', 'acts.read', 'import'],
     expert: ['read', 'decide', 'coverage', 'letters.read', 'acts.read'],
     admin: ALL,
   },
@@ -121,6 +123,7 @@ const ROUTES: readonly Route[] = [
   r('POST', `/inbox/${ID}/accept`, 'decide', 'accept'),
   r('POST', `/inbox/${ID}/reject`, 'decide', 'reject'),
   r('GET', '/coverage', 'coverage'),
+  r('GET', '/roster', 'roster'),
   r('GET', '/guarantee-letters', 'letters.read'),
   r('POST', '/guarantee-letters', 'letters.write', 'letter.issue'),
   r('POST', `/guarantee-letters/${ID}/amend`, 'letters.write', 'letter.amend'),

@@ -12,7 +12,24 @@ import { buildReport } from './report.js';
 
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
-export function importRouter(node: GatewayNode): Router {
+/** Something worth showing at a previewed row that is not a format error (e.g. a policy not in the roster). */
+export interface RowNote {
+  /** Relative to the row, e.g. `/patient/policyNumber`. */
+  field: string;
+  code: string;
+  message: string;
+}
+
+/**
+ * Local data that completes a previewed file before validation, by document type: a clinic's register that names a
+ * patient by name and policy only gets birth date and sex from the clinic's roster. Undefined: nothing to complete.
+ */
+export type ImportCompletion = (
+  type: string,
+  addressee: string,
+) => ((row: Record<string, unknown>) => Promise<RowNote | undefined>) | undefined;
+
+export function importRouter(node: GatewayNode, completion?: ImportCompletion): Router {
   const r = Router();
   const party = async (ogrn: string, pointer: string): Promise<PartyRef> => {
     try {
@@ -61,13 +78,36 @@ export function importRouter(node: GatewayNode): Router {
       const mapping = await findMapping(b.mapping as string);
       const sender = await party(node.participantId, '/header/sender');
       const addressee = await party(b.addressee as string, '/body/addressee');
-      const result = await importTable(bytes, mapping, { sender, addressee });
+      const complete = completion?.(mapping.type, addressee.ogrn);
+      const notes: Array<RowNote & { index: number }> = [];
+      let index = 0;
+      const result = await importTable(bytes, mapping, {
+        sender,
+        addressee,
+        // Called once per data row, in order: the count is the row's index in the document.
+        ...(complete
+          ? {
+              completeRow: async (row: Record<string, unknown>) => {
+                const note = await complete(row);
+                if (note) notes.push({ ...note, index });
+                index++;
+              },
+            }
+          : {}),
+      });
       const rows = (result.document.body as Record<string, unknown>)[mapping.rowsField];
+      const rowsPtr = `/body/${mapping.rowsField}`;
       const fileName = typeof b.fileName === 'string' ? b.fileName.slice(0, 200) : 'file';
       res.json({
         type: mapping.type,
         rows: Array.isArray(rows) ? rows.length : 0,
         report: buildReport(fileName, [...result.errors]),
+        notes: notes.map((n) => ({
+          index: n.index,
+          pointer: `${rowsPtr}/${n.index}${n.field}`,
+          code: n.code,
+          message: n.message,
+        })),
         document: result.document,
       });
     }),

@@ -47,6 +47,29 @@ const RU: Record<string, string> = {
   additionalProperties: 'лишнее поле',
   minLength: 'значение слишком короткое',
   maxLength: 'значение слишком длинное',
+  SCHEMA_REQUIRED: 'обязательное поле не заполнено',
+  SCHEMA_PATTERN: 'значение не соответствует формату',
+  SCHEMA_FORMAT: 'значение не соответствует формату',
+  SCHEMA_TYPE: 'неверный тип значения',
+  SCHEMA_ENUM: 'недопустимое значение',
+  SCHEMA_ADDITIONAL_PROPERTIES: 'лишнее поле',
+  SCHEMA_MIN_LENGTH: 'значение слишком короткое',
+  SCHEMA_MAX_LENGTH: 'значение слишком длинное',
+};
+
+/** The fields a schema error most often names, as staff call them (the cell alone may hold several: «ФИО»). */
+const FIELD_RU: Record<string, string> = {
+  birthDate: 'дата рождения',
+  sex: 'пол',
+  policyNumber: 'номер полиса',
+  lastName: 'фамилия',
+  firstName: 'имя',
+  middleName: 'отчество',
+  serviceDate: 'дата оказания',
+  serviceCode: 'код услуги',
+  quantity: 'количество',
+  unitPrice: 'цена',
+  amount: 'сумма',
 };
 
 export interface ReportEntry {
@@ -65,8 +88,12 @@ export interface ErrorReport {
   errors: ReportEntry[];
 }
 
-export function russianMessage(code: string, english: string): string {
-  return RU[code] ?? RU[code.toLowerCase()] ?? english;
+export function russianMessage(code: string, english: string, pointer?: string): string {
+  const ru = RU[code] ?? RU[code.toLowerCase()];
+  if (!ru) return english;
+  // A schema error says which field: «обязательное поле не заполнено: дата рождения».
+  const field = code.startsWith('SCHEMA_') ? pointer?.split('/').pop() : undefined;
+  return field ? `${ru}: ${FIELD_RU[field] ?? field}` : ru;
 }
 
 export function buildReport(
@@ -83,7 +110,7 @@ export function buildReport(
       ...(e.header !== undefined ? { header: e.header } : {}),
       pointer: e.pointer,
       code: e.code,
-      messageRu: russianMessage(e.code, e.message),
+      messageRu: russianMessage(e.code, e.message, e.pointer),
       messageEn: e.message,
     })),
   };

@@ -738,7 +738,10 @@ export const coreApi = {
         summary:
           'Convert a file (base64 `content`) with a bundled `mapping` for an `addressee` and validate it; sends nothing',
         responses: {
-          '200': json('the document and every error at its row and column', { type: 'object' }),
+          '200': json(
+            'the document, every error at its row and column, and notes (e.g. a policy not in the roster) by row index',
+            { type: 'object' },
+          ),
           ...errors(400, 401, 403),
         },
       },

@@ -9,7 +9,7 @@ import { WebhookDispatcher, type DispatcherOptions } from '../webhooks/dispatche
 import { existsSync } from 'node:fs';
 import { Access, type AccessOptions } from '../access/http.js';
 import type { ParticipantRole } from '../access/roles.js';
-import { importRouter } from '../adapters/http.js';
+import { importRouter, type ImportCompletion } from '../adapters/http.js';
 import { consoleStatic, securityHeaders } from './console.js';
 import { ApiError, errorHandler, notFound } from './errors.js';
 import { openApiDocument } from './openapi.js';
@@ -33,6 +33,8 @@ export interface AppOptions {
   host?: string;
   /** The built web console (dist/console); served at / when the folder exists. */
   consoleDir?: string;
+  /** Completes an uploaded file's rows from local data before the preview validates it (the edge workflows'). */
+  importCompletion?: ImportCompletion;
 }
 
 const onlyJson: RequestHandler = (req, _res, next) => {
@@ -227,7 +229,7 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
   );
   app.get('/v1/events', v('/v1/events', 'get'), eventStream(node));
   app.use('/v1', access.usersRouter());
-  app.use('/v1', importRouter(node));
+  app.use('/v1', importRouter(node, options.importCompletion));
   for (const r of options.routers ?? []) app.use('/v1', r);
 
   app.use(notFound);
@@ -257,6 +259,7 @@ export async function startGatewayServer(
     participantRole?: ParticipantRole;
     access?: AppOptions['access'];
     consoleDir?: string;
+    importCompletion?: ImportCompletion;
   },
 ): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';

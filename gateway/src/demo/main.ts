@@ -68,6 +68,7 @@ export async function runDemo(o: DemoOptions = {}): Promise<void> {
       routers,
       participantRole: p.role,
       consoleDir: CONSOLE_DIR,
+      ...(p.workflows ? { importCompletion: p.workflows.importCompletion() } : {}),
     });
     servers.push(server);
     consoles.set(p.key, server);

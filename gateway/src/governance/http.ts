@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { DmsnetError } from '../../../formats/src/errors.js';
+import { diffSchemas, isBreaking } from '../../../formats/src/governance/diff.js';
 import type { LedgerClient } from '../ledger/types.js';
 
 const STATUS_BY_CODE: Record<string, number> = {
@@ -92,6 +93,28 @@ export function governanceRouter(ledger: LedgerClient): Router {
     '/governance/proposals/:type/:version/retire',
     run(async (req, res) => {
       res.json(decode(await submit('formats:retire', [String(req.params.type), String(req.params.version)])));
+    }),
+  );
+  r.get(
+    '/governance/proposals/:type/:version/diff',
+    run(async (req, res) => {
+      const type = String(req.params.type);
+      const version = String(req.params.version);
+      const schema = async (v: string) =>
+        JSON.parse(
+          Buffer.from(await ledger.evaluate('formats:getSchema', [type, v])).toString('utf8'),
+        ) as unknown;
+      const proposed = await schema(version);
+      // Against the version documents are checked with today; a proposal that is itself active has nothing to
+      // compare with but an older active one.
+      const active = (
+        decode(await ledger.evaluate('formats:active', [])) as Array<{ type: string; version: string }>
+      )
+        .filter((a) => a.type === type && a.version !== version)
+        .sort((a, b) => b.version.localeCompare(a.version, 'en', { numeric: true }))[0];
+      if (!active) return void res.json({ type, version, breaking: false, changes: [] });
+      const changes = diffSchemas(await schema(active.version), proposed);
+      res.json({ type, version, against: active.version, breaking: isBreaking(changes), changes });
     }),
   );
   r.get(

@@ -31,6 +31,36 @@ export const governanceApi = {
         effectiveFrom: { type: 'string', format: 'date' },
       },
     },
+    SchemaDiff: {
+      type: 'object',
+      description:
+        'How a proposed version changes the schema of the version active now: breaking if a document valid today could be refused',
+      required: ['type', 'version', 'breaking', 'changes'],
+      properties: {
+        type: { type: 'string' },
+        version: { type: 'string' },
+        against: {
+          type: 'string',
+          description: 'the active version compared with; absent when there is none',
+        },
+        breaking: { type: 'boolean' },
+        changes: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['pointer', 'kind', 'rule', 'message'],
+            properties: {
+              pointer: { type: 'string', description: 'JSON Pointer into the schema' },
+              kind: { enum: ['breaking', 'compatible'] },
+              rule: { type: 'string' },
+              message: { type: 'string' },
+            },
+            additionalProperties: false,
+          },
+        },
+      },
+      additionalProperties: false,
+    },
     Vote: {
       type: 'object',
       required: ['choice'],
@@ -66,6 +96,15 @@ export const governanceApi = {
         summary: 'A version’s state and votes',
         parameters: pv,
         responses: { '200': json('the version', ref('FormatVersion')), ...errors(401, 404) },
+      },
+    },
+    '/v1/governance/proposals/{type}/{version}/diff': {
+      get: {
+        operationId: 'diffProposal',
+        tags: ['governance'],
+        summary: 'Breaking and compatible changes of a version against the active version of its type',
+        parameters: pv,
+        responses: { '200': json('the changes', ref('SchemaDiff')), ...errors(401, 404) },
       },
     },
     '/v1/governance/proposals/{type}/{version}/votes': {

@@ -27,6 +27,13 @@ export function workflowRouter(w: Workflows): Router {
     }),
   );
   r.get(
+    '/roster',
+    v('/v1/roster', 'get'),
+    wrap(async (req, res) => {
+      res.json(await w.rosterPage(q(req)));
+    }),
+  );
+  r.get(
     '/guarantee-letters',
     v('/v1/guarantee-letters', 'get'),
     wrap(async (req, res) => {

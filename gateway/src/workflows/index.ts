@@ -7,5 +7,5 @@ export {
 } from './workflows.js';
 export { workflowRouter } from './http.js';
 export { Roster, ROSTER_CODES, type Contract, type RosterEntry } from './roster.js';
-export { checkInvoice, billedKey, type CheckInputs } from './invoice-check.js';
+export { checkInvoice, billedKey, rubles, type CheckInputs } from './invoice-check.js';
 export { defectDictionary, defect, type DefectCode } from './defects.js';

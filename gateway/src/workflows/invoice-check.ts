@@ -27,6 +27,14 @@ export interface CheckInputs {
   actDate: string;
 }
 
+/** Kopecks as a Russian reader writes roubles in an explanation the clinic reads: "2 350,00 ₽" (no-break spaces). */
+export function rubles(kopecks: number): string {
+  const sign = kopecks < 0 ? '−' : '';
+  const abs = Math.abs(Math.round(kopecks));
+  const whole = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
+  return `${sign}${whole},${String(abs % 100).padStart(2, '0')}\u00a0₽`;
+}
+
 export const billedKey = (policy: string, serviceCode: string, date: string) =>
   `${normPolicy(policy)}\u0000${serviceCode}\u0000${date}`;
 
@@ -85,7 +93,7 @@ export function checkInvoice(x: CheckInputs): ExpertiseActBody {
       else if (line.unitPrice > price) {
         code = '1.3.2';
         paid = price * line.quantity;
-        reason = `${defect('1.3.2').title_ru}: ${(price / 100).toFixed(2)} ₽ вместо ${(line.unitPrice / 100).toFixed(2)} ₽`;
+        reason = `${defect('1.3.2').title_ru}: ${rubles(price)} вместо ${rubles(line.unitPrice)}`;
       }
     }
     seen.add(key);

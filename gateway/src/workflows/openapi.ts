@@ -1,7 +1,17 @@
 // The edge workflows' part of the contract (workflows/http.ts): coverage, guarantee letters, price lists and
 // expertise acts. Assembled into the gateway's document by api/openapi.ts; this module imports nothing back.
 import { idParam } from '../api/openapi-core.js';
-import { DATE, OGRN, errors, items, json, jsonBody, ref, type OpenApiFragment } from '../api/openapi-kit.js';
+import {
+  DATE,
+  OGRN,
+  errors,
+  items,
+  json,
+  jsonBody,
+  page,
+  ref,
+  type OpenApiFragment,
+} from '../api/openapi-kit.js';
 
 const programme = {
   type: 'object',
@@ -31,6 +41,35 @@ const coverageAnswer = {
         additionalProperties: false,
       },
     },
+  },
+  additionalProperties: false,
+};
+
+const rosterEntry = {
+  type: 'object',
+  description:
+    'One roster entry: a person attached under an insurer’s programme for a period, and the list it came from.',
+  required: ['insurer', 'policyNumber', 'programme', 'person', 'from', 'to', 'listId', 'rowId'],
+  properties: {
+    insurer: OGRN,
+    policyNumber: { type: 'string' },
+    programme,
+    person: {
+      type: 'object',
+      required: ['lastName', 'firstName', 'birthDate'],
+      properties: {
+        lastName: { type: 'string' },
+        firstName: { type: 'string' },
+        middleName: { type: 'string' },
+        birthDate: DATE,
+        sex: { enum: ['M', 'F'] },
+      },
+      additionalProperties: false,
+    },
+    from: DATE,
+    to: DATE,
+    listId: { type: 'string' },
+    rowId: { type: 'string' },
   },
   additionalProperties: false,
 };
@@ -183,12 +222,15 @@ const numberParam = {
 export const workflowsApi = {
   tags: [
     { name: 'coverage', description: 'Who is covered, from the local roster' },
+    { name: 'roster', description: 'The clinic’s roster of insured people, from the lists it accepted' },
     { name: 'guarantee-letters', description: 'Guarantee letters priced from the accepted price list' },
     { name: 'price-lists', description: 'Received price lists and the decisions on them' },
     { name: 'expertise-acts', description: 'The automatic invoice check and the expert’s act' },
   ],
   schemas: {
     CoverageAnswer: coverageAnswer,
+    RosterEntry: rosterEntry,
+    RosterPage: page(ref('RosterEntry'), 'A page of the roster, in its storage order'),
     GuaranteeLetterBody: letterBody,
     LetterState: letterState,
     LetterList: items(ref('LetterState'), 'The letters of a patient, current state each'),
@@ -226,6 +268,33 @@ export const workflowsApi = {
           '200': json('covered or not, with the covering entries', ref('CoverageAnswer')),
           ...errors(400, 401),
         },
+      },
+    },
+    '/v1/roster': {
+      get: {
+        operationId: 'listRoster',
+        tags: ['roster'],
+        summary:
+          'The insured people in this clinic’s roster: search by name or policy, filter by insurer, programme, date',
+        parameters: [
+          {
+            name: 'q',
+            in: 'query',
+            description: 'part of the full name or of the policy number, any case',
+            schema: { type: 'string', minLength: 1, maxLength: 100 },
+          },
+          { name: 'insurer', in: 'query', schema: OGRN },
+          { name: 'programme', in: 'query', schema: { type: 'string', minLength: 1, maxLength: 64 } },
+          { name: 'date', in: 'query', description: 'only entries in force on this date', schema: DATE },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500 } },
+          {
+            name: 'cursor',
+            in: 'query',
+            description: 'a nextCursor exactly as answered; anything else is 400 CURSOR_INVALID',
+            schema: { type: 'string', maxLength: 1024 },
+          },
+        ],
+        responses: { '200': json('a page of the roster', ref('RosterPage')), ...errors(400, 401, 403) },
       },
     },
     '/v1/guarantee-letters': {

@@ -8,7 +8,8 @@ export interface RosterEntry {
   insurer: string;
   policyNumber: string;
   programme: { code: string; name: string };
-  person: { lastName: string; firstName: string; middleName?: string; birthDate: string };
+  /** Sex is kept since lists carry it (entries attached earlier have none): it completes a clinic's register. */
+  person: { lastName: string; firstName: string; middleName?: string; birthDate: string; sex?: 'M' | 'F' };
   from: string;
   to: string;
   listId: string;
@@ -58,6 +59,27 @@ const namePrefix = (
 ) => `n${SEP}${scope}${SEP}${store.blind(`${normName(last, first, middle)}${SEP}${birthDate}`)}${SEP}`;
 const nameKey = (store: GatewayStore, scope: string, e: RosterEntry) =>
   `${namePrefix(store, scope, e.person.lastName, e.person.firstName, e.person.middleName, e.person.birthDate)}${entryKey(store, scope, e)}`;
+
+export interface RosterQuery {
+  /** Part of the full name or of the policy number, in any case (Ё as Е). */
+  q?: string;
+  insurer?: string;
+  programme?: string;
+  /** Only entries in force on this date. */
+  date?: string;
+  limit: number;
+  /** The key after which this page starts (a key carries blinded values only). */
+  after?: string;
+}
+
+/** The person's fields an insured-list row carries into the roster. */
+const personOf = (p: InsuredListRow['person']): RosterEntry['person'] => ({
+  lastName: p.lastName,
+  firstName: p.firstName,
+  middleName: p.middleName,
+  birthDate: p.birthDate,
+  ...(p.sex ? { sex: p.sex } : {}),
+});
 
 const overlaps = (a: { from: string; to: string }, b: { from: string; to: string }) =>
   a.from <= b.to && b.from <= a.to;
@@ -157,6 +179,40 @@ export class Roster {
     return out;
   }
 
+  /** Where this scope's entries lie: the range a page of the roster walks. */
+  get range(): { gte: string; lt: string } {
+    const prefix = `p${SEP}${this.scope}${SEP}`;
+    return { gte: prefix, lt: prefix + '\uffff' };
+  }
+
+  /**
+   * A page of the roster in key order (policy numbers are blinded in keys, so the order is stable but not
+   * alphabetical). Filters are applied while walking: a search by name reads entries until the page is full, at
+   * worst the whole roster (one sequential sweep, no index of name fragments that would keep names readable).
+   */
+  async page(o: RosterQuery): Promise<{ items: RosterEntry[]; next?: string }> {
+    const { gte, lt } = this.range;
+    const needle = o.q ? o.q.trim().toUpperCase().replace(/Ё/g, 'Е').replace(/\s+/g, ' ') : '';
+    const matches = (e: RosterEntry) =>
+      (!o.insurer || e.insurer === o.insurer) &&
+      (!o.programme || e.programme.code === o.programme) &&
+      (!o.date || (e.from <= o.date && o.date <= e.to)) &&
+      (!needle ||
+        normPolicy(e.policyNumber).includes(needle) ||
+        normName(e.person.lastName, e.person.firstName, e.person.middleName).includes(needle));
+    const items: RosterEntry[] = [];
+    let last: string | undefined;
+    const range = o.after && o.after >= gte && o.after < lt ? { gt: o.after, lt } : { gte, lt };
+    for await (const [k, e] of this.store.sublevel<RosterEntry>(SUB).iterator(range)) {
+      if (!matches(e)) continue;
+      // One match beyond the page says there is a next page; the cursor is the last key served.
+      if (items.length === o.limit) return { items, next: last };
+      items.push(e);
+      last = k;
+    }
+    return { items };
+  }
+
   /** Who covers this person on this date, answered from the local roster. */
   async coverage(entries: RosterEntry[], date: string): Promise<RosterEntry[]> {
     return entries.filter((e) => e.from <= date && date <= e.to);
@@ -234,12 +290,7 @@ export class Roster {
           insurer: list.insurer,
           policyNumber: policy,
           programme: row.programme,
-          person: {
-            lastName: row.person.lastName,
-            firstName: row.person.firstName,
-            middleName: row.person.middleName,
-            birthDate: row.person.birthDate,
-          },
+          person: personOf(row.person),
           from: period.from,
           to: period.to,
           listId: list.documentId,
@@ -278,12 +329,7 @@ export class Roster {
         }
         const updated: RosterEntry = {
           ...latest,
-          person: {
-            lastName: row.person.lastName,
-            firstName: row.person.firstName,
-            middleName: row.person.middleName,
-            birthDate: row.person.birthDate,
-          },
+          person: personOf(row.person),
           to: row.period.to,
           listId: list.documentId,
           rowId: row.rowId,

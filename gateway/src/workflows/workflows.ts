@@ -9,9 +9,11 @@ import type {
   PriceListBody,
   Programme,
 } from '../../../formats/src/types.js';
+import type { ImportCompletion, RowNote } from '../adapters/http.js';
 import type { GatewayNode, DocumentHandler, InboxRecord, Notification } from '../node/index.js';
 import { billedKey, checkInvoice } from './invoice-check.js';
-import { normPolicy, Roster, type Contract } from './roster.js';
+import { CursorInvalidError } from '../node/cursors.js';
+import { normPolicy, Roster, type Contract, type RosterEntry } from './roster.js';
 
 type Doc = { header: Record<string, unknown>; body: Record<string, unknown> };
 const SUB = 'workflows';
@@ -181,6 +183,64 @@ export class Workflows {
         from: e.from,
         to: e.to,
       })),
+    };
+  }
+
+  /** A page of this node's own roster (a clinic's), filtered; the cursor is the last key served, base64url. */
+  async rosterPage(q: {
+    q?: string;
+    insurer?: string;
+    programme?: string;
+    date?: string;
+    limit?: string;
+    cursor?: string;
+  }): Promise<{ items: RosterEntry[]; nextCursor?: string }> {
+    let after: string | undefined;
+    if (q.cursor) {
+      after = Buffer.from(q.cursor, 'base64url').toString('utf8');
+      const { gte, lt } = this.roster.range;
+      if (!(after > gte && after < lt)) throw new CursorInvalidError('not a position in the roster');
+    }
+    const page = await this.roster.page({
+      q: q.q,
+      insurer: q.insurer,
+      programme: q.programme,
+      date: q.date,
+      limit: q.limit ? Number(q.limit) : 50,
+      after,
+    });
+    return {
+      items: page.items,
+      ...(page.next ? { nextCursor: Buffer.from(page.next, 'utf8').toString('base64url') } : {}),
+    };
+  }
+
+  /**
+   * A clinic's invoice register names patients by name and policy; the preview fills birth date and sex from the
+   * roster (the addressee insurer's entry first) and notes a policy the roster does not know.
+   */
+  importCompletion(): ImportCompletion {
+    return (type, addressee) => {
+      if (type !== 'invoice' || this.options.role !== 'clinic') return undefined;
+      return async (row): Promise<RowNote | undefined> => {
+        const patient = row.patient as Record<string, unknown> | undefined;
+        const policy = patient?.policyNumber;
+        if (!patient || typeof policy !== 'string' || !policy.trim()) return undefined;
+        const entries = (await this.roster.byPolicy(policy)).sort(
+          (a, b) =>
+            Number(b.insurer === addressee) - Number(a.insurer === addressee) || b.from.localeCompare(a.from),
+        );
+        const e = entries[0];
+        if (!e)
+          return {
+            field: '/patient/policyNumber',
+            code: 'ROSTER_POLICY_UNKNOWN',
+            message: 'the policy number is not in the clinic’s roster',
+          };
+        patient.birthDate ??= e.person.birthDate;
+        if (e.person.sex) patient.sex ??= e.person.sex;
+        return undefined;
+      };
     };
   }
 

@@ -158,6 +158,54 @@ describe('edge workflows through the gateways (real nodes, HTTP, embedded ledger
     expect((await c('clinic').call('GET', '/v1/coverage')).status).to.equal(400);
   });
 
+  it('lists the clinic roster a page at a time, searched by name or policy, filtered by insurer, programme, date', async () => {
+    type Page = {
+      items: Array<{ policyNumber: string; person: Json; insurer: string }>;
+      nextCursor?: string;
+    };
+    const get = (query: Record<string, string>) =>
+      c('clinic').call<Page>('GET', `/v1/roster?${new URLSearchParams(query)}`);
+    const all = await get({ limit: '500' });
+    expect(all.status).to.equal(200);
+    const policies = rows.map((r) => String(r.person.policyNumber));
+    expect(all.body.items.map((e) => e.policyNumber)).to.include.members(policies);
+    expect(all.body.nextCursor).to.equal(undefined);
+    // Sex travels from the list into the roster (it completes the clinic's invoice register).
+    expect(all.body.items.find((e) => e.policyNumber === policies[0])!.person.sex).to.equal(
+      rows[0].person.sex,
+    );
+    // Pages of one: every entry once, in the same order, and the last page has no cursor.
+    const walked: string[] = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < 50; i++) {
+      const p = await get({ limit: '1', ...(cursor ? { cursor } : {}) });
+      walked.push(...p.body.items.map((e) => e.policyNumber));
+      cursor = p.body.nextCursor;
+      if (!cursor) break;
+    }
+    expect(walked).to.deep.equal(all.body.items.map((e) => e.policyNumber));
+    const last = String(rows[1].person.lastName);
+    const byName = await get({ q: last.slice(1, 5).toLowerCase() });
+    expect(byName.body.items.map((e) => e.person.lastName)).to.include(last);
+    for (const e of byName.body.items)
+      expect(JSON.stringify(e.person).toUpperCase()).to.contain(last.slice(1, 5).toUpperCase());
+    const byPolicy = await get({ q: policies[2]!.slice(-5) });
+    expect(byPolicy.body.items.map((e) => e.policyNumber)).to.include(policies[2]);
+    expect((await get({ insurer: net.get('insurer').id })).body.items.length).to.equal(all.body.items.length);
+    expect((await get({ insurer: net.get('association').id })).body.items).to.deep.equal([]);
+    expect((await get({ programme: String(rows[0].programme.code) })).body.items.length).to.be.greaterThan(0);
+    expect((await get({ programme: 'NO-SUCH-PROGRAMME' })).body.items).to.deep.equal([]);
+    expect((await get({ date: '1990-01-01' })).body.items).to.deep.equal([]);
+    expect((await get({ date: rows[0].period.from })).body.items.map((e) => e.policyNumber)).to.include(
+      policies[0],
+    );
+    const forged = await c('clinic').call<{ code: string }>('GET', '/v1/roster?cursor=bm90LWEta2V5');
+    expect([forged.status, forged.body.code]).to.deep.equal([400, 'CURSOR_INVALID']);
+    const badDate = await c('clinic').call<{ errors: Json[] }>('GET', '/v1/roster?date=2026-02-31x');
+    expect(badDate.status).to.equal(400);
+    expect(badDate.body.errors[0]!.pointer).to.equal('/query/date');
+  });
+
   it('refuses a letter before the price list is accepted; contest sends CONTESTED; accept makes it price letters', async () => {
     const letter = (n: string, services: Json[]) => ({
       clinic: net.get('clinic').id,

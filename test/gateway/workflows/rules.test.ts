@@ -14,6 +14,7 @@ import { GatewayStore } from '../../../gateway/src/store/store.js';
 import {
   checkInvoice,
   billedKey,
+  rubles,
   defectDictionary,
   Roster,
   type RosterEntry,
@@ -330,7 +331,16 @@ describe('invoice check (defect codes)', () => {
       paidAmount: 90000,
       withheldAmount: 10000,
     });
+    // Roubles in the explanation as the clinic's staff write them: grouped thousands, a decimal comma.
+    expect(act.lines[0]!.reason).to.match(/: 900,00\u00a0₽ вместо 1\u00a0000,00\u00a0₽$/);
     expect(act.lines[1]).to.include({ decision: 'PAID', paidAmount: 150000 });
     expect(act.totals).to.deep.equal({ claimed: 250000, paid: 240000, withheld: 10000 });
+  });
+
+  it('writes kopecks as roubles the Russian way', () => {
+    expect(rubles(235000)).to.equal('2\u00a0350,00\u00a0₽');
+    expect(rubles(5)).to.equal('0,05\u00a0₽');
+    expect(rubles(123456789)).to.equal('1\u00a0234\u00a0567,89\u00a0₽');
+    expect(rubles(-1050)).to.equal('−10,50\u00a0₽');
   });
 });
