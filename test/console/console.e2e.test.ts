@@ -487,7 +487,9 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
     await page.getByText('Отправлено.').waitFor();
     const op = await login('insurer', 'op');
     await op.getByRole('navigation').getByRole('link', { name: 'Прейскуранты' }).click();
-    const row = op.locator('tr', { hasText: record.messageId });
+    // The screen shows the clinic's number for the list: the ledger id without the clinic's ОГРН.
+    const number = record.messageId.slice(record.messageId.indexOf(':') + 1);
+    const row = op.locator('tr', { hasText: number });
     for (let i = 0; i < 100 && !(await row.count()); i++) {
       await op.reload();
       await op.waitForTimeout(200);
