@@ -17,7 +17,7 @@ describe('privacy scan after the story on the embedded network', function () {
     try {
       // The story's GOST export is the invoice in clear by the operator's choice: written apart, not scanned.
       const exportDir = path.join(tmpdir(), `${path.basename(dir)}-export`);
-      await runDemo({ once: true, dir, portBase: 7601, observe: (b) => bodies.push(b), exportDir });
+      await runDemo({ once: true, dir, portBase: 0, observe: (b) => bodies.push(b), exportDir });
       await rm(exportDir, { recursive: true, force: true });
       await closeCryptoWorkers();
       const needles = personalData(bodies);

@@ -347,7 +347,10 @@ export const idParam = {
   name: 'id',
   in: 'path',
   required: true,
-  schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$' },
+  description:
+    'The ledger id `<sender ОГРН>:<documentId>` (as lists and send results give it), or the documentId alone while ' +
+    'no other document at this node has it (otherwise 409 ID_AMBIGUOUS lists the ledger ids)',
+  schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,143}$' },
 } as const;
 
 export const coreApi = {
@@ -468,7 +471,7 @@ export const coreApi = {
         responses: {
           '200': json('the document', ref('DocumentView')),
           '410': json('purged: the hash and the status trail remain, the content is gone', ref('Purged')),
-          ...errors(400, 401, 404),
+          ...errors(400, 401, 404, 409),
         },
       },
     },

@@ -25,6 +25,7 @@ interface DocView {
 export interface DemoOptions {
   /** Exit after the story instead of keeping the gateways up. */
   once?: boolean;
+  /** The first gateway's port (7101 by default); 0 lets the system pick each one. */
   portBase?: number;
   dir?: string;
   /** Where the ledger comes from (default: the embedded ledger); e.g. a Fabric network brought up by network/. */
@@ -62,8 +63,9 @@ export async function runDemo(o: DemoOptions = {}): Promise<void> {
   for (const p of net.participants.values()) {
     const token = randomBytes(24).toString('base64url');
     const routers = p.workflows ? [workflowRouter(p.workflows)] : [];
+    // Port base 0: each gateway on a port the system picks (tests that run beside others).
     const server = await startGatewayServer(p.node, {
-      port: port++,
+      port: portBase === 0 ? 0 : port++,
       token,
       routers,
       participantRole: p.role,
