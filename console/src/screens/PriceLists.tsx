@@ -9,7 +9,7 @@ interface PriceListState {
   documentId: string;
   clinic: string;
   state: 'RECEIVED' | 'ACCEPTED' | 'CONTESTED';
-  priceList: { validity: { from: string; to?: string }; lines: unknown[] };
+  priceList: { version?: number; validity: { from: string; to?: string }; lines: unknown[] };
 }
 
 export function PriceLists({ me }: { me: Me }) {
@@ -24,7 +24,14 @@ export function PriceLists({ me }: { me: Me }) {
     if (!chosen) return;
     try {
       setItems(
-        (await api<{ items: PriceListState[] }>('GET', `/v1/price-lists${qs({ clinic: chosen })}`)).items,
+        // The version history, newest first: what is in force and what came before it.
+        (
+          await api<{ items: PriceListState[] }>('GET', `/v1/price-lists${qs({ clinic: chosen })}`)
+        ).items.sort(
+          (a, b) =>
+            b.priceList.validity.from.localeCompare(a.priceList.validity.from) ||
+            (b.priceList.version ?? 0) - (a.priceList.version ?? 0),
+        ),
       );
     } catch (e) {
       setError(e);
@@ -74,7 +81,8 @@ export function PriceLists({ me }: { me: Me }) {
           <thead>
             <tr>
               <th scope="col">{t('number')}</th>
-              <th scope="col">{t('validFrom')}</th>
+              <th scope="col">{t('version')}</th>
+              <th scope="col">{t('period')}</th>
               <th scope="col">{t('lines')}</th>
               <th scope="col">{t('state')}</th>
               {can && <th scope="col">{t('decision')}</th>}
@@ -84,9 +92,14 @@ export function PriceLists({ me }: { me: Me }) {
             {items.map((p) => (
               <tr key={p.documentId}>
                 <td>
-                  <a href={`#/doc/${encodeURIComponent(p.documentId)}`}>{p.documentId}</a>
+                  {/* The ledger id: another clinic may number its lists alike. */}
+                  <a href={`#/doc/${encodeURIComponent(`${p.clinic}:${p.documentId}`)}`}>{p.documentId}</a>
                 </td>
-                <td>{formatDate(p.priceList.validity.from)}</td>
+                <td className="num">{p.priceList.version ?? ''}</td>
+                <td>
+                  {formatDate(p.priceList.validity.from)}
+                  {p.priceList.validity.to ? ` — ${formatDate(p.priceList.validity.to)}` : ''}
+                </td>
                 <td className="num">{p.priceList.lines.length}</td>
                 <td>
                   <span className={`status s-${p.state}`}>{l(p.state)}</span>
