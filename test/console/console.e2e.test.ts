@@ -63,6 +63,26 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
     return page;
   }
 
+  /** An ISO date as people type it: dd.mm.yyyy. */
+  const ru = (iso: string) => iso.split('-').reverse().join('.');
+
+  /** Fills the letter form for the story's patient: number, start date, person, policy, the first service's quantity. */
+  async function fillLetter(page: Page, number: string, quantity: number): Promise<void> {
+    const p = t.story.person;
+    await page.getByLabel('Номер письма').fill(number);
+    await page.getByLabel('С', { exact: true }).fill(ru(t.story.serviceDate));
+    await page.getByLabel('Фамилия').fill(p.lastName);
+    await page.getByLabel('Имя', { exact: true }).fill(p.firstName);
+    if (p.middleName) await page.getByLabel('Отчество').fill(p.middleName);
+    await page.getByLabel('Дата рождения').fill(ru(p.birthDate));
+    await page.locator('select[name="sex"]').selectOption(p.sex);
+    await page.getByLabel('Номер полиса').first().fill(t.story.policy);
+    await page
+      .getByLabel(/^Кол-во, /)
+      .first()
+      .fill(String(quantity));
+  }
+
   /** A screenshot for people to look at, and axe-core's verdict: no serious or critical violation. */
   async function check(page: Page, name: string): Promise<void> {
     await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
@@ -281,20 +301,7 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
   it('insurer operator: issues a guarantee letter priced from the accepted price list; the registrar sees it; revokes it', async () => {
     const page = await login('insurer', 'op');
     await page.getByRole('navigation').getByRole('link', { name: 'Гарантийные письма' }).click();
-    const ru = (iso: string) => iso.split('-').reverse().join('.');
-    const p = t.story.person;
-    await page.getByLabel('Номер письма').fill('ГП-E2E-1');
-    await page.getByLabel('С', { exact: true }).fill(ru(t.story.serviceDate));
-    await page.getByLabel('Фамилия').fill(p.lastName);
-    await page.getByLabel('Имя', { exact: true }).fill(p.firstName);
-    if (p.middleName) await page.getByLabel('Отчество').fill(p.middleName);
-    await page.getByLabel('Дата рождения').fill(ru(p.birthDate));
-    await page.locator('select[name="sex"]').selectOption(p.sex);
-    await page.getByLabel('Номер полиса').first().fill(t.story.policy);
-    await page
-      .getByLabel(/^Кол-во, /)
-      .first()
-      .fill('2');
+    await fillLetter(page, 'ГП-E2E-1', 2);
     await check(page, '11-letter-issue');
     await page.getByRole('button', { name: 'Выдать письмо' }).click();
     await page.locator('[data-letter="ГП-E2E-1"]').waitFor();
@@ -377,20 +384,7 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
   it('insurer operator: amends a guarantee letter (services from the accepted price list); the registrar sees the amended version', async () => {
     const page = await login('insurer', 'op');
     await page.getByRole('navigation').getByRole('link', { name: 'Гарантийные письма' }).click();
-    const ru = (iso: string) => iso.split('-').reverse().join('.');
-    const p = t.story.person;
-    await page.getByLabel('Номер письма').fill('ГП-E2E-2');
-    await page.getByLabel('С', { exact: true }).fill(ru(t.story.serviceDate));
-    await page.getByLabel('Фамилия').fill(p.lastName);
-    await page.getByLabel('Имя', { exact: true }).fill(p.firstName);
-    if (p.middleName) await page.getByLabel('Отчество').fill(p.middleName);
-    await page.getByLabel('Дата рождения').fill(ru(p.birthDate));
-    await page.locator('select[name="sex"]').selectOption(p.sex);
-    await page.getByLabel('Номер полиса').first().fill(t.story.policy);
-    await page
-      .getByLabel(/^Кол-во, /)
-      .first()
-      .fill('1');
+    await fillLetter(page, 'ГП-E2E-2', 1);
     await page.getByRole('button', { name: 'Выдать письмо' }).click();
     const letter = page.locator('[data-letter="ГП-E2E-2"]');
     await letter.waitFor();
@@ -426,7 +420,6 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
     const page = await login('clinic', 'acc');
     await page.getByRole('navigation').getByRole('link', { name: 'Загрузка файла' }).click();
     const p = t.story.person;
-    const ru = (iso: string) => iso.split('-').reverse().join('.');
     const csv = [
       'Реестр оказанных медицинских услуг;;;;;;;;;',
       '№;ФИО пациента;№ полиса;№ гарантийного письма;Дата оказания;Код услуги;Наименование;Кол-во;Цена;Сумма',
