@@ -169,4 +169,32 @@ describe('governance through the dmsnet-format CLI', function () {
     expect(v1diff.body.against).to.equal(undefined);
     expect((await client.call('GET', '/v1/governance/proposals/insured-list/77/diff')).status).to.equal(404);
   });
+
+  it('refuses malformed governance requests against the contract, naming the field (400 REQUEST_INVALID)', async () => {
+    const client = new GatewayClient(servers.insurer1!.url, token, undefined, checkResponse);
+    const cases: Array<[string, string, unknown, string]> = [
+      ['POST', '/v1/governance/proposals/insured-list/1/votes', { choice: 'maybe' }, '/body/choice'],
+      ['POST', '/v1/governance/proposals/insured-list/1/votes', {}, '/body/choice'],
+      [
+        'POST',
+        '/v1/governance/proposals',
+        { type: 'Insured List', version: '9', schemaText: '{}', effectiveFrom: '2099-01-01' },
+        '/body/type',
+      ],
+      [
+        'POST',
+        '/v1/governance/proposals',
+        { type: 'insured-list', version: '9', schemaText: '{}', effectiveFrom: '1 января' },
+        '/body/effectiveFrom',
+      ],
+      ['GET', '/v1/governance/proposals/INSURED/1/diff', undefined, '/params/type'],
+      ['GET', '/v1/governance/schemas/insured-list/1%20or%201', undefined, '/params/version'],
+    ];
+    for (const [method, url, body, pointer] of cases) {
+      const r = await client.call<{ code: string; errors: Array<{ pointer: string }> }>(method, url, body);
+      expect(r.status, `${method} ${url}`).to.equal(400);
+      expect(r.body.code).to.equal('REQUEST_INVALID');
+      expect(r.body.errors.map((e) => e.pointer)).to.include(pointer);
+    }
+  });
 });

@@ -5,6 +5,7 @@ import { Router, type Request, type Response } from 'express';
 import { DmsnetError } from '../../../formats/src/errors.js';
 import { diffSchemas, isBreaking } from '../../../formats/src/governance/diff.js';
 import type { LedgerClient } from '../ledger/types.js';
+import { validateRequest as v } from '../api/validate.js';
 
 const STATUS_BY_CODE: Record<string, number> = {
   PROPOSAL_NOT_FOUND: 404,
@@ -35,13 +36,6 @@ function fail(res: Response, err: unknown): void {
   res.status(500).json({ code: 'INTERNAL', message: 'internal error', errors: [] });
 }
 
-const bad = (res: Response, pointer: string, message: string) =>
-  res.status(400).json({
-    code: 'REQUEST_INVALID',
-    message: `${pointer}: ${message}`,
-    errors: [{ pointer, code: 'REQUEST_INVALID', message }],
-  });
-
 /** Pass to startGatewayServer({routers: [governanceRouter(ledger)]}): mounted under /v1 behind the token. */
 export function governanceRouter(ledger: LedgerClient): Router {
   const r = Router();
@@ -50,20 +44,13 @@ export function governanceRouter(ledger: LedgerClient): Router {
   const run = (h: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response) =>
     h(req, res).catch((err: unknown) => fail(res, err));
 
+  // Requests are checked against the contract (governance/openapi.ts) before a handler runs: 400 REQUEST_INVALID
+  // with the field's pointer, as on every other route.
   r.post(
     '/governance/proposals',
+    v('/v1/governance/proposals', 'post'),
     run(async (req, res) => {
-      const b = (req.body ?? {}) as {
-        type?: unknown;
-        version?: unknown;
-        schemaText?: unknown;
-        effectiveFrom?: unknown;
-      };
-      if (typeof b.type !== 'string') return void bad(res, '/type', 'must be a document type');
-      if (typeof b.version !== 'string') return void bad(res, '/version', 'must be a version string');
-      if (typeof b.schemaText !== 'string') return void bad(res, '/schemaText', 'must be the schema text');
-      if (typeof b.effectiveFrom !== 'string')
-        return void bad(res, '/effectiveFrom', 'must be a date YYYY-MM-DD');
+      const b = req.body as { type: string; version: string; schemaText: string; effectiveFrom: string };
       const schemaHash = createHash('sha256').update(b.schemaText).digest('hex');
       const out = decode(
         await submit('formats:propose', [
@@ -81,9 +68,9 @@ export function governanceRouter(ledger: LedgerClient): Router {
   );
   r.post(
     '/governance/proposals/:type/:version/votes',
+    v('/v1/governance/proposals/{type}/{version}/votes', 'post'),
     run(async (req, res) => {
-      const choice = (req.body as { choice?: unknown } | undefined)?.choice;
-      if (choice !== 'yes' && choice !== 'no') return void bad(res, '/choice', 'must be yes or no');
+      const choice = (req.body as { choice: 'yes' | 'no' }).choice;
       res.json(
         decode(await submit('formats:vote', [String(req.params.type), String(req.params.version), choice])),
       );
@@ -91,12 +78,14 @@ export function governanceRouter(ledger: LedgerClient): Router {
   );
   r.post(
     '/governance/proposals/:type/:version/retire',
+    v('/v1/governance/proposals/{type}/{version}/retire', 'post'),
     run(async (req, res) => {
       res.json(decode(await submit('formats:retire', [String(req.params.type), String(req.params.version)])));
     }),
   );
   r.get(
     '/governance/proposals/:type/:version/diff',
+    v('/v1/governance/proposals/{type}/{version}/diff', 'get'),
     run(async (req, res) => {
       const type = String(req.params.type);
       const version = String(req.params.version);
@@ -119,6 +108,7 @@ export function governanceRouter(ledger: LedgerClient): Router {
   );
   r.get(
     '/governance/proposals/:type/:version',
+    v('/v1/governance/proposals/{type}/{version}', 'get'),
     run(async (req, res) => {
       res.json(
         decode(
@@ -137,6 +127,7 @@ export function governanceRouter(ledger: LedgerClient): Router {
   );
   r.get(
     '/governance/schemas/:type/:version',
+    v('/v1/governance/schemas/{type}/{version}', 'get'),
     run(async (req, res) => {
       const text = Buffer.from(
         await ledger.evaluate('formats:getSchema', [String(req.params.type), String(req.params.version)]),

@@ -25,8 +25,8 @@ export const governanceApi = {
       type: 'object',
       required: ['type', 'version', 'schemaText', 'effectiveFrom'],
       properties: {
-        type: { type: 'string' },
-        version: { type: 'string' },
+        type: { type: 'string', pattern: '^[a-z][a-z-]{0,63}$' },
+        version: { type: 'string', pattern: '^[0-9A-Za-z.-]{1,32}$' },
         schemaText: { type: 'string', description: 'the JSON Schema text; its SHA-256 is what is voted' },
         effectiveFrom: { type: 'string', format: 'date' },
       },
@@ -95,7 +95,7 @@ export const governanceApi = {
         tags: ['governance'],
         summary: 'A version’s state and votes',
         parameters: pv,
-        responses: { '200': json('the version', ref('FormatVersion')), ...errors(401, 404) },
+        responses: { '200': json('the version', ref('FormatVersion')), ...errors(400, 401, 404) },
       },
     },
     '/v1/governance/proposals/{type}/{version}/diff': {
@@ -104,7 +104,7 @@ export const governanceApi = {
         tags: ['governance'],
         summary: 'Breaking and compatible changes of a version against the active version of its type',
         parameters: pv,
-        responses: { '200': json('the changes', ref('SchemaDiff')), ...errors(401, 404) },
+        responses: { '200': json('the changes', ref('SchemaDiff')), ...errors(400, 401, 404) },
       },
     },
     '/v1/governance/proposals/{type}/{version}/votes': {
@@ -126,7 +126,7 @@ export const governanceApi = {
         tags: ['governance'],
         summary: 'Retire a version (association only)',
         parameters: pv,
-        responses: { '200': json('retired', ref('FormatVersion')), ...errors(401, 403, 404) },
+        responses: { '200': json('retired', ref('FormatVersion')), ...errors(400, 401, 403, 404) },
       },
     },
     '/v1/governance/schemas/{type}/{version}': {
@@ -140,7 +140,7 @@ export const governanceApi = {
             description: 'the JSON Schema, byte for byte as proposed',
             content: { 'application/schema+json': { schema: { type: 'object' } } },
           },
-          ...errors(401, 404),
+          ...errors(400, 401, 404),
         },
       },
     },
