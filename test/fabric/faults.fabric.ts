@@ -315,6 +315,31 @@ function faultSuite(consensus: 'raft' | 'bft'): void {
           expect((err as { code?: string }).code).to.equal('MVCC_READ_CONFLICT');
           expect((err as { retry?: string }).retry).to.equal('new-proposal');
         }
+        // The newest block holds only that invalid transaction, no event of ours: the sender's node still settles,
+        // and only once it has handled the ACCEPTED before it.
+        await insurer.node.whenIdle(60_000);
+        expect((await insurer.node.getDocument(id)).record.status).to.equal('ACCEPTED');
+      });
+
+    if (consensus === 'raft')
+      it('whenIdle means every event handled: twelve sends are all in the inbox the moment both nodes settle', async () => {
+        const insurer = net.get('insurer1');
+        const clinic = net.get('clinic1');
+        const ids: string[] = [];
+        for (let i = 0; i < 12; i++) {
+          const doc = generateDocument('insured-list', {
+            seed: 980 + i,
+            rows: 1,
+            sender: insurer.party,
+            addressee: clinic.party,
+          });
+          await insurer.node.send(doc);
+          ids.push(`${insurer.id}:${doc.header.documentId}`);
+        }
+        // Settled by walking the blocks after each follower's position, not by a quiet period: no further wait.
+        await insurer.node.whenIdle(120_000);
+        await clinic.node.whenIdle(120_000);
+        for (const id of ids) expect(await clinic.node.received(id), id).to.not.equal(undefined);
       });
 
     if (consensus === 'raft')

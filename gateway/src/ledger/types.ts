@@ -72,5 +72,11 @@ export interface LedgerClient {
   commitPrepared?(bytes: Uint8Array): Promise<SubmitResult>;
   /** Number of blocks committed (the next block's number). */
   height?(): Promise<bigint>;
+  /**
+   * Whether a valid transaction of this chaincode with an event was committed after `after` (a block, and the
+   * transaction in it already handled), up to the current height — so a follower knows it has seen everything even
+   * when the last blocks hold no event of ours (Fabric).
+   */
+  eventsAfter?(after: EventCheckpoint): Promise<boolean>;
   close?(): Promise<void>;
 }

@@ -8,8 +8,9 @@ import type { Outbox } from './outbox.js';
 import type { OutboxRecord } from './types.js';
 
 export class EventFollower {
-  /** The block of the last event handled (for whenIdle). */
+  /** The block and transaction of the last event handled (for whenIdle). */
   block = -1n;
+  transactionId?: string;
   lastActivity = Date.now();
 
   constructor(
@@ -31,6 +32,7 @@ export class EventFollower {
           if (signal.aborted) break;
           await this.handleEvent(ev);
           this.block = ev.blockNumber;
+          this.transactionId = ev.transactionId;
           this.lastActivity = Date.now();
         }
       } catch (err) {

@@ -157,20 +157,34 @@ export class GatewayNode {
     await this.store.close();
   }
 
-  /** Resolves once nothing is queued and the follower has seen the whole ledger (or has been quiet a while). */
+  /**
+   * Resolves once nothing is queued and the follower has handled every event on the ledger: by the height where the
+   * ledger tells it (embedded), by walking the blocks after the follower's position (Fabric), else after a quiet
+   * half second.
+   */
   async whenIdle(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const queued = (await this.firstKey(S.pending)) ?? (await this.firstKey(S.intents));
       let caughtUp: boolean;
+      const ledger = this.options.ledger;
       if (this.options.ledgerHeight) {
         caughtUp = this.follower.block >= (await this.options.ledgerHeight()) - 1n;
+      } else if (ledger.eventsAfter) {
+        // Asked only when nothing is queued here: it walks the blocks after the follower's position.
+        caughtUp =
+          queued === undefined &&
+          !(await ledger.eventsAfter(
+            this.follower.block < 0n
+              ? { blockNumber: 0n }
+              : { blockNumber: this.follower.block, transactionId: this.follower.transactionId },
+          ));
       } else {
         caughtUp = Date.now() - this.follower.lastActivity > 500;
       }
       if (queued === undefined && caughtUp) return;
       if (Date.now() > deadline) throw new DmsnetError('IDLE_TIMEOUT', 'the node did not settle in time');
-      await new Promise((r) => setTimeout(r, 25));
+      await new Promise((r) => setTimeout(r, ledger.eventsAfter && !this.options.ledgerHeight ? 100 : 25));
     }
   }
 

@@ -11,7 +11,7 @@ import {
   type Network,
   type Transaction,
 } from '@hyperledger/fabric-gateway';
-import { common } from '@hyperledger/fabric-protos';
+import { common, peer } from '@hyperledger/fabric-protos';
 import type {
   ChaincodeEvent,
   EventCheckpoint,
@@ -241,6 +241,49 @@ export class FabricLedger implements LedgerClient {
       signal?.removeEventListener('abort', onAbort);
       stream.close();
     }
+  }
+
+  /**
+   * Walks the filtered blocks (every block, with or without our events; payloads stripped) from `after` to the
+   * height: chaincode events alone never tell a block holding nothing of ours from one not delivered yet.
+   */
+  async eventsAfter(after: EventCheckpoint): Promise<boolean> {
+    const last = (await this.height()) - 1n;
+    if (after.blockNumber > last) return false;
+    let stream;
+    try {
+      stream = await this.network.getFilteredBlockEvents({ startBlock: after.blockNumber });
+    } catch (err) {
+      throw mapGatewayError(err);
+    }
+    try {
+      for await (const block of stream) {
+        const n = BigInt(block.getNumber());
+        // In the checkpoint's own block, only what comes after the transaction already handled counts.
+        let past = n > after.blockNumber || after.transactionId === undefined;
+        for (const tx of block.getFilteredTransactionsList()) {
+          if (!past) {
+            past = tx.getTxid() === after.transactionId;
+            continue;
+          }
+          if (tx.getTxValidationCode() !== peer.TxValidationCode.VALID) continue;
+          const actions = tx.getTransactionActions()?.getChaincodeActionsList() ?? [];
+          if (
+            actions.some((a) => {
+              const ev = a.getChaincodeEvent();
+              return ev !== undefined && ev.getChaincodeId() === this.o.chaincode && ev.getEventName() !== '';
+            })
+          )
+            return true;
+        }
+        if (n >= last) return false;
+      }
+    } catch (err) {
+      throw mapGatewayError(err);
+    } finally {
+      stream.close();
+    }
+    return false;
   }
 
   /** The channel's height, from the query system chaincode. */
