@@ -77,7 +77,8 @@ export class GatewayNode {
     readonly store: GatewayStore,
     private readonly notifier: Notifier,
     log: Logger,
-    private readonly cursors: Cursors,
+    /** Issues and checks the opaque cursors of every paged list here (workflows' lists too). */
+    readonly cursors: Cursors,
   ) {
     this.participantId = options.participantId;
     this.directory = new DirectoryView(options.ledger);

@@ -12,7 +12,6 @@ import type {
 import type { ImportCompletion, RowNote } from '../adapters/http.js';
 import type { GatewayNode, DocumentHandler, InboxRecord, Notification } from '../node/index.js';
 import { billedKey, checkInvoice } from './invoice-check.js';
-import { CursorInvalidError } from '../node/cursors.js';
 import { normPolicy, Roster, type Contract, type RosterEntry } from './roster.js';
 
 type Doc = { header: Record<string, unknown>; body: Record<string, unknown> };
@@ -195,12 +194,8 @@ export class Workflows {
     limit?: string;
     cursor?: string;
   }): Promise<{ items: RosterEntry[]; nextCursor?: string }> {
-    let after: string | undefined;
-    if (q.cursor) {
-      after = Buffer.from(q.cursor, 'base64url').toString('utf8');
-      const { gte, lt } = this.roster.range;
-      if (!(after > gte && after < lt)) throw new CursorInvalidError('not a position in the roster');
-    }
+    // Cursors are the node's (HMAC-tagged, bound to this list), as on every other paged list.
+    const after = q.cursor ? this.node.cursors.read('roster', q.cursor) : undefined;
     const page = await this.roster.page({
       q: q.q,
       insurer: q.insurer,
@@ -211,7 +206,7 @@ export class Workflows {
     });
     return {
       items: page.items,
-      ...(page.next ? { nextCursor: Buffer.from(page.next, 'utf8').toString('base64url') } : {}),
+      ...(page.next ? { nextCursor: this.node.cursors.issue('roster', page.next) } : {}),
     };
   }
 

@@ -201,6 +201,14 @@ describe('edge workflows through the gateways (real nodes, HTTP, embedded ledger
     );
     const forged = await c('clinic').call<{ code: string }>('GET', '/v1/roster?cursor=bm90LWEta2V5');
     expect([forged.status, forged.body.code]).to.deep.equal([400, 'CURSOR_INVALID']);
+    // A real cursor of this node, but of another list, does not page the roster either.
+    const inbox = await c('clinic').call<{ nextCursor?: string }>('GET', '/v1/inbox?limit=1');
+    expect(inbox.body.nextCursor).to.be.a('string');
+    const crossed = await c('clinic').call<{ code: string }>(
+      'GET',
+      `/v1/roster?cursor=${encodeURIComponent(inbox.body.nextCursor!)}`,
+    );
+    expect([crossed.status, crossed.body.code]).to.deep.equal([400, 'CURSOR_INVALID']);
     const badDate = await c('clinic').call<{ errors: Json[] }>('GET', '/v1/roster?date=2026-02-31x');
     expect(badDate.status).to.equal(400);
     expect(badDate.body.errors[0]!.pointer).to.equal('/query/date');
