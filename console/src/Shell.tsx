@@ -27,8 +27,8 @@ const MENU: Item[] = [
   { path: 'inbox', key: 'inbox', show: has('read') },
   { path: 'outbox', key: 'outbox', show: has('read') },
   { path: 'coverage', key: 'coverage', show: has('coverage') },
-  // A clinic's own roster; an insurer keeps copies per clinic, which this screen does not show.
-  { path: 'roster', key: 'roster', show: (me) => me.participantRole === 'clinic' && has('roster')(me) },
+  // A clinic's own roster; at an insurer, its copy of each clinic's.
+  { path: 'roster', key: 'roster', show: has('roster') },
   { path: 'acts', key: 'acts', show: has('acts.read') },
   // The insurer's side of price lists and letters; a clinic sees its letters in the coverage check.
   {
@@ -78,7 +78,7 @@ export function Shell({ me, route, onLogout }: { me: Me; route: string[]; onLogo
       body = <Coverage />;
       break;
     case 'roster':
-      body = <Roster />;
+      body = <Roster me={me} />;
       break;
     case 'acts':
       body = args[0] ? <ActEditor invoiceId={args[0]} me={me} /> : <Acts me={me} />;

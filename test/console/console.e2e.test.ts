@@ -381,6 +381,26 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
     await page.context().close();
   });
 
+  it('insurer expert: reads its copy of the clinic’s roster (its own people the clinic accepted)', async () => {
+    const page = await login('insurer', 'exp');
+    await page.getByRole('navigation').getByRole('link', { name: 'Застрахованные' }).click();
+    await page.getByRole('heading', { name: 'Застрахованные' }).waitFor();
+    // The clinic is chosen (the only one); no insurer filter: the copy holds this insurer's people only.
+    expect(await page.getByLabel('Клиника').inputValue()).to.equal(t.net.get('clinic').id);
+    expect(await page.getByLabel('Страховщик').count()).to.equal(0);
+    const mine = page.locator(`tr[data-policy="${t.story.policy}"]`);
+    await mine.waitFor();
+    await page.getByLabel('ФИО или номер полиса').fill(t.story.policy.slice(-6));
+    await page.getByRole('button', { name: 'Применить' }).click();
+    for (let i = 0; (await page.locator('tbody tr').count()) !== 1; i++) {
+      if (i > 100) throw new Error('the search never narrowed to one row');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await mine.waitFor();
+    await check(page, '18-insurer-roster');
+    await page.context().close();
+  });
+
   it('insurer operator: amends a guarantee letter (services from the accepted price list); the registrar sees the amended version', async () => {
     const page = await login('insurer', 'op');
     await page.getByRole('navigation').getByRole('link', { name: 'Гарантийные письма' }).click();

@@ -1,7 +1,8 @@
 // The clinic's roster: who it may treat, from the insured lists it accepted. Searched by name or policy, filtered by
-// insurer, programme and date, a page at a time as the API answers it.
+// insurer, programme and date, a page at a time as the API answers it. At an insurer: its copy of a chosen clinic's
+// roster (its own people that clinic accepted).
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { api, qs } from '../api';
+import { api, qs, type Me } from '../api';
 import { DateInput, ErrorBox, nameOf, useParticipants } from '../common';
 import { formatDate, fullName } from '../format';
 import { useI18n } from '../i18n';
@@ -20,33 +21,47 @@ interface Page {
   items: Entry[];
   nextCursor?: string;
 }
-type Filters = { q: string; insurer: string; programme: string; date: string };
+type Filters = { q: string; insurer: string; programme: string; date: string; clinic: string };
 
-const EMPTY: Filters = { q: '', insurer: '', programme: '', date: '' };
+const EMPTY: Filters = { q: '', insurer: '', programme: '', date: '', clinic: '' };
 const PAGE = 25;
 
-export function Roster() {
+export function Roster({ me }: { me: Me }) {
   const { t, l } = useI18n();
   const participants = useParticipants();
   const insurers = participants.filter((p) => p.role === 'insurer' || p.role === 'assistance');
+  const clinics = participants.filter((p) => p.role === 'clinic');
+  // An insurer keeps a copy per clinic: the screen reads the chosen one (the first until another is chosen).
+  const payer = me.participantRole !== 'clinic';
   const [form, setForm] = useState<Filters>(EMPTY);
   const [applied, setApplied] = useState<Filters>(EMPTY);
   const [items, setItems] = useState<Entry[] | undefined>();
   const [next, setNext] = useState<string | undefined>();
   const [error, setError] = useState<unknown>();
-  const load = useCallback(async (f: Filters, cursor?: string) => {
-    setError(undefined);
-    try {
-      const page = await api<Page>(
-        'GET',
-        `/v1/roster${qs({ q: f.q.trim(), insurer: f.insurer, programme: f.programme.trim(), date: f.date, limit: PAGE, cursor })}`,
-      );
-      setItems((old) => (cursor ? [...(old ?? []), ...page.items] : page.items));
-      setNext(page.nextCursor);
-    } catch (err) {
-      setError(err);
+  const load = useCallback(
+    async (f: Filters, cursor?: string) => {
+      if (payer && !f.clinic) return;
+      setError(undefined);
+      try {
+        const page = await api<Page>(
+          'GET',
+          `/v1/roster${qs({ clinic: f.clinic, q: f.q.trim(), insurer: f.insurer, programme: f.programme.trim(), date: f.date, limit: PAGE, cursor })}`,
+        );
+        setItems((old) => (cursor ? [...(old ?? []), ...page.items] : page.items));
+        setNext(page.nextCursor);
+      } catch (err) {
+        setError(err);
+      }
+    },
+    [payer],
+  );
+  const firstClinic = clinics[0]?.id ?? '';
+  useEffect(() => {
+    if (payer && !applied.clinic && firstClinic) {
+      setForm((f) => ({ ...f, clinic: f.clinic || firstClinic }));
+      setApplied((a) => ({ ...a, clinic: firstClinic }));
     }
-  }, []);
+  }, [payer, applied.clinic, firstClinic]);
   useEffect(() => {
     void load(applied);
   }, [applied, load]);
@@ -68,21 +83,38 @@ export function Roster() {
             onChange={(e) => setForm({ ...form, q: e.target.value })}
           />
         </label>
-        <label>
-          {t('insurer')}
-          <select
-            name="insurer"
-            value={form.insurer}
-            onChange={(e) => setForm({ ...form, insurer: e.target.value })}
-          >
-            <option value="">{t('any')}</option>
-            {insurers.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        {payer ? (
+          <label>
+            {t('clinic')}
+            <select
+              name="clinic"
+              value={form.clinic}
+              onChange={(e) => setForm({ ...form, clinic: e.target.value })}
+            >
+              {clinics.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : (
+          <label>
+            {t('insurer')}
+            <select
+              name="insurer"
+              value={form.insurer}
+              onChange={(e) => setForm({ ...form, insurer: e.target.value })}
+            >
+              <option value="">{t('any')}</option>
+              {insurers.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <label>
           {t('programmeCode')}
           <input
@@ -102,7 +134,14 @@ export function Roster() {
         <button type="submit" className="primary">
           {t('apply')}
         </button>
-        <button type="button" onClick={() => (setForm(EMPTY), setApplied(EMPTY))}>
+        <button
+          type="button"
+          onClick={() => {
+            const cleared = { ...EMPTY, clinic: payer ? form.clinic : '' };
+            setForm(cleared);
+            setApplied(cleared);
+          }}
+        >
           {t('reset')}
         </button>
       </form>

@@ -56,12 +56,13 @@ export const ROLES: Record<ParticipantRole, Record<string, readonly Operation[]>
       'letters.write',
       'pricelists.decide',
       'import',
+      'roster',
     ],
-    expert: ['read', 'coverage', 'letters.read', 'acts.read', 'acts.edit'],
+    expert: ['read', 'coverage', 'roster', 'letters.read', 'acts.read', 'acts.edit'],
     admin: ALL,
   },
   assistance: {
-    operator: ['read', 'send', 'decide', 'coverage', 'letters.read', 'letters.write', 'import'],
+    operator: ['read', 'send', 'decide', 'coverage', 'roster', 'letters.read', 'letters.write', 'import'],
     admin: ALL,
   },
   association: {

@@ -275,8 +275,15 @@ export const workflowsApi = {
         operationId: 'listRoster',
         tags: ['roster'],
         summary:
-          'The insured people in this clinic’s roster: search by name or policy, filter by insurer, programme, date',
+          'The insured people in a clinic’s roster (at an insurer: its copy per clinic): search by name or policy, filter by insurer, programme, date',
         parameters: [
+          {
+            name: 'clinic',
+            in: 'query',
+            description:
+              'at an insurer or assistance company, required: the clinic whose roster copy to read; at a clinic, its own ОГРН or nothing',
+            schema: OGRN,
+          },
           {
             name: 'q',
             in: 'query',

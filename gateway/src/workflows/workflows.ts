@@ -11,6 +11,7 @@ import type {
 } from '../../../formats/src/types.js';
 import type { ImportCompletion, RowNote } from '../adapters/http.js';
 import type { GatewayNode, DocumentHandler, InboxRecord, Notification } from '../node/index.js';
+import { CursorInvalidError } from '../node/cursors.js';
 import { billedKey, checkInvoice } from './invoice-check.js';
 import { normPolicy, Roster, type Contract, type RosterEntry } from './roster.js';
 
@@ -187,6 +188,7 @@ export class Workflows {
 
   /** A page of this node's own roster (a clinic's), filtered; the cursor is the last key served, base64url. */
   async rosterPage(q: {
+    clinic?: string;
     q?: string;
     insurer?: string;
     programme?: string;
@@ -194,9 +196,12 @@ export class Workflows {
     limit?: string;
     cursor?: string;
   }): Promise<{ items: RosterEntry[]; nextCursor?: string }> {
-    // Cursors are the node's (HMAC-tagged, bound to this list), as on every other paged list.
+    const roster = this.rosterOf(q.clinic);
+    // Cursors are the node's (HMAC-tagged, bound to this list), as on every other paged list, and to one roster.
     const after = q.cursor ? this.node.cursors.read('roster', q.cursor) : undefined;
-    const page = await this.roster.page({
+    if (after !== undefined && !(after > roster.range.gte && after < roster.range.lt))
+      throw new CursorInvalidError('it pages another roster');
+    const page = await roster.page({
       q: q.q,
       insurer: q.insurer,
       programme: q.programme,
@@ -208,6 +213,25 @@ export class Workflows {
       items: page.items,
       ...(page.next ? { nextCursor: this.node.cursors.issue('roster', page.next) } : {}),
     };
+  }
+
+  /**
+   * A clinic reads its own roster; an insurer (or assistance company) the copy it keeps of each clinic's, holding the
+   * people of its own lists that clinic accepted.
+   */
+  private rosterOf(clinic: string | undefined): Roster {
+    const payer = this.options.role === 'insurer' || this.options.role === 'assistance';
+    if (payer && !clinic) {
+      throw new DmsnetError('REQUEST_INVALID', 'an insurer keeps a roster copy per clinic: name the clinic', [
+        { pointer: '/query/clinic', code: 'REQUEST_REQUIRED', message: 'the clinic’s ОГРН' },
+      ]);
+    }
+    if (!payer && clinic && clinic !== this.node.participantId) {
+      throw new DmsnetError('REQUEST_INVALID', 'a clinic reads its own roster only', [
+        { pointer: '/query/clinic', code: 'REQUEST_INVALID', message: 'only this clinic’s own ОГРН, or none' },
+      ]);
+    }
+    return payer ? new Roster(this.node.store, clinic) : this.roster;
   }
 
   /**

@@ -214,6 +214,37 @@ describe('edge workflows through the gateways (real nodes, HTTP, embedded ledger
     expect(badDate.body.errors[0]!.pointer).to.equal('/query/date');
   });
 
+  it('shows an insurer its roster copy of each clinic (its own people the clinic accepted), and only per clinic', async () => {
+    const clinic = net.get('clinic').id;
+    const copy = await c('insurer').call<{ items: Array<{ policyNumber: string; insurer: string }> }>(
+      'GET',
+      `/v1/roster?clinic=${clinic}&limit=500`,
+    );
+    expect(copy.status).to.equal(200);
+    expect(copy.body.items.map((e) => e.policyNumber)).to.include.members(
+      rows.map((r) => String(r.person.policyNumber)),
+    );
+    expect(new Set(copy.body.items.map((e) => e.insurer))).to.deep.equal(new Set([net.get('insurer').id]));
+    const unnamed = await c('insurer').call<{ errors: Json[] }>('GET', '/v1/roster');
+    expect([unnamed.status, unnamed.body.errors[0]!.pointer]).to.deep.equal([400, '/query/clinic']);
+    const foreign = await c('clinic').call<{ errors: Json[] }>(
+      'GET',
+      `/v1/roster?clinic=${net.get('insurer').id}`,
+    );
+    expect([foreign.status, foreign.body.errors[0]!.pointer]).to.deep.equal([400, '/query/clinic']);
+    // A cursor of the clinic's own roster pages nothing at the insurer: cursors are the node's, per roster.
+    const first = await c('insurer').call<{ nextCursor?: string }>(
+      'GET',
+      `/v1/roster?clinic=${clinic}&limit=1`,
+    );
+    expect(first.body.nextCursor).to.be.a('string');
+    const other = await c('insurer').call<{ code: string }>(
+      'GET',
+      `/v1/roster?clinic=${net.get('insurer').id}&cursor=${encodeURIComponent(first.body.nextCursor!)}`,
+    );
+    expect([other.status, other.body.code]).to.deep.equal([400, 'CURSOR_INVALID']);
+  });
+
   it('refuses a letter before the price list is accepted; contest sends CONTESTED; accept makes it price letters', async () => {
     const letter = (n: string, services: Json[]) => ({
       clinic: net.get('clinic').id,
