@@ -1,4 +1,4 @@
-// `npm start`: an embedded dmsnet network on one machine and the document story of design.md §3, over HTTP.
+// `npm start`: an embedded dmsnet network on one machine and the document story of docs/architecture.md (its flows), over HTTP.
 import { randomBytes } from 'node:crypto';
 import { repoPath, generateDocument, type DmsDocument } from '../../../formats/src/index.js';
 import type { FieldError } from '../../../formats/src/errors.js';

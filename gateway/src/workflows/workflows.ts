@@ -68,7 +68,7 @@ const invalid = (code: string, message: string, errors: FieldError[] = []) =>
   new DmsnetError(code, message, errors);
 
 /**
- * The edge workflows of one participant (design.md §3): what its gateway does with documents beyond carrying them.
+ * The edge workflows of one participant (the flows of docs/architecture.md): what its gateway does with documents beyond carrying them.
  * Clinic: applies insured lists to its roster (accepting or rejecting with row errors), answers coverage, keeps the
  * state of guarantee letters. Insurer: keeps each clinic's roster from the lists it accepted, the price lists, the
  * letters it issued, and drafts the expertise act of every invoice.
@@ -228,7 +228,11 @@ export class Workflows {
     }
     if (!payer && clinic && clinic !== this.node.participantId) {
       throw new DmsnetError('REQUEST_INVALID', 'a clinic reads its own roster only', [
-        { pointer: '/query/clinic', code: 'REQUEST_INVALID', message: 'only this clinic’s own ОГРН, or none' },
+        {
+          pointer: '/query/clinic',
+          code: 'REQUEST_INVALID',
+          message: 'only this clinic’s own ОГРН, or none',
+        },
       ]);
     }
     return payer ? new Roster(this.node.store, clinic) : this.roster;
