@@ -388,8 +388,9 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
     // The clinic is chosen (the only one); no insurer filter: the copy holds this insurer's people only.
     expect(await page.getByLabel('Клиника').inputValue()).to.equal(t.net.get('clinic').id);
     expect(await page.getByLabel('Страховщик').count()).to.equal(0);
+    // A first page of the copy, then the story's patient found by policy (pages go in blinded-key order).
+    await page.locator('tbody tr').first().waitFor();
     const mine = page.locator(`tr[data-policy="${t.story.policy}"]`);
-    await mine.waitFor();
     await page.getByLabel('ФИО или номер полиса').fill(t.story.policy.slice(-6));
     await page.getByRole('button', { name: 'Применить' }).click();
     for (let i = 0; (await page.locator('tbody tr').count()) !== 1; i++) {
@@ -445,7 +446,8 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
       '№;ФИО пациента;№ полиса;№ гарантийного письма;Дата оказания;Код услуги;Наименование;Кол-во;Цена;Сумма',
       `1;${[p.lastName, p.firstName, p.middleName].filter(Boolean).join(' ')};${t.story.policy};;10.12.2026;К-001;Прием терапевта;1;2200,00;2200,00`,
       '2;Неизвестная Ольга Игоревна;ДМС-00-0000001;;11.12.2026;К-001;Прием терапевта;1;2200,00;2200,00',
-      'Итого;;;;;;;;;4400,00',
+      `3;Подставной Пётр Ильич;${t.story.policy};;12.12.2026;К-001;Прием терапевта;1;2200,00;2200,00`,
+      'Итого;;;;;;;;;6600,00',
     ].join('\r\n');
     await page.getByLabel('Сопоставление').selectOption('clinic-invoice-register.csv');
     // The picker is reached from the keyboard: Tab from the addressee lands on the (visually hidden) file input.
@@ -468,6 +470,10 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
     const unknown = page.locator('tr[data-row="1"]');
     expect(await unknown.getAttribute('data-note')).to.equal('ROSTER_POLICY_UNKNOWN');
     expect(await unknown.innerText()).to.contain('нет в списке застрахованных');
+    // A known policy under another person's name is marked too: the insurer's check would withhold it.
+    const stranger = page.locator('tr[data-row="2"]');
+    expect(await stranger.getAttribute('data-note')).to.equal('ROSTER_NAME_DIFFERS');
+    expect(await stranger.innerText()).to.contain('по этому полису другое ФИО');
     // What the roster could not fill is named in Russian at the file's row.
     expect(await page.locator('tr[data-code="SCHEMA_REQUIRED"]').first().innerText()).to.contain(
       'обязательное поле не заполнено: дата рождения',

@@ -223,7 +223,7 @@ function RegisterRows({ preview }: { preview: Preview }) {
     <table className="grid">
       <caption>
         {t('rowsToSend')} ({lines.length}
-        {notes.size ? `; ${t('notInRoster')}: ${notes.size}` : ''})
+        {notes.size ? `; ${t('rosterNotes')}: ${notes.size}` : ''})
       </caption>
       <thead>
         <tr>
@@ -250,7 +250,11 @@ function RegisterRows({ preview }: { preview: Preview }) {
               <td>{x.patient.sex ? l(x.patient.sex) : ''}</td>
               <td>
                 {x.patient.policyNumber}
-                {note && <div className="note">⚠ {t('notInRoster')}</div>}
+                {note && (
+                  <div className="note">
+                    ⚠ {t(note.code === 'ROSTER_NAME_DIFFERS' ? 'nameDiffersInRoster' : 'notInRoster')}
+                  </div>
+                )}
               </td>
               <td>{x.serviceCode}</td>
               <td>{formatDate(x.serviceDate)}</td>

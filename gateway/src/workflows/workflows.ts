@@ -73,6 +73,9 @@ const invalid = (code: string, message: string, errors: FieldError[] = []) =>
  * state of guarantee letters. Insurer: keeps each clinic's roster from the lists it accepted, the price lists, the
  * letters it issued, and drafts the expertise act of every invoice.
  */
+/** A name as the roster compares it: case, ё/е and spacing aside. */
+const personName = (s: string) => s.trim().toLowerCase().replace(/ё/g, 'е').replace(/\s+/g, ' ');
+
 export class Workflows {
   readonly roster: Roster;
   private cursor = 0;
@@ -262,6 +265,20 @@ export class Workflows {
           };
         patient.birthDate ??= e.person.birthDate;
         if (e.person.sex) patient.sex ??= e.person.sex;
+        // A wrong name under a known policy is what the insurer's check withholds as a stranger: say so before sending.
+        const same = (a: unknown, b: string | undefined) =>
+          typeof a !== 'string' || b === undefined || personName(a) === personName(b);
+        if (
+          !same(patient.lastName, e.person.lastName) ||
+          !same(patient.firstName, e.person.firstName) ||
+          (patient.middleName !== undefined && !same(patient.middleName, e.person.middleName))
+        ) {
+          return {
+            field: '/patient/lastName',
+            code: 'ROSTER_NAME_DIFFERS',
+            message: 'the roster names another person under this policy number',
+          };
+        }
         return undefined;
       };
     };
