@@ -1,21 +1,17 @@
-// GOST R 34.11-2012 (Streebog-256, node-gost-crypto) and GOST R 34.10-2012 (256-bit, gost3410.ts), checked against
-// the standards' examples, node-gost-crypto's own GOST R 34.10 and OpenSSL's GOST engine by the tests (decision
-// record 0014). Byte orders follow RFC 4491 /
+// GOST R 34.11-2012 (Streebog-256, streebog.ts) and GOST R 34.10-2012 (256-bit, gost3410.ts), checked against the
+// standards' examples, node-gost-crypto's own Streebog and GOST R 34.10 and OpenSSL's GOST engine by the tests
+// (decision records 0014 and 0022). Byte orders follow RFC 4491 /
 // RFC 9215, the forms X.509 and CMS carry: a private key is 32 bytes little-endian, a public key x ‖ y each 32 bytes
 // little-endian, a signature s ‖ r each 32 bytes big-endian.
 import { randomBytes } from 'node:crypto';
-import GostDigest from 'node-gost-crypto/lib/gostDigest.js';
 import { bigToBe, bigToLe, CRYPTOPRO_A, GostCurve, leToBig } from './gost3410.js';
+import { streebog256 } from './streebog.js';
 
 /** The curve: CryptoPro-A (id-GostR3410-2001-CryptoPro-A-ParamSet), the one every certified provider accepts. */
 const curve = new GostCurve(CRYPTOPRO_A);
 const Q = CRYPTOPRO_A.q;
 
-const digest256 = new GostDigest({ name: 'GOST R 34.11', version: 2012, length: 256 });
-
-export function streebog256(data: Uint8Array): Uint8Array {
-  return new Uint8Array(digest256.digest(data));
-}
+export { streebog256 };
 
 export interface GostKeyPair {
   /** 32 bytes, little-endian. */

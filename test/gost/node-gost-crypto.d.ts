@@ -1,4 +1,4 @@
-// The two modules of node-gost-crypto that dmsnet uses; the package ships no types.
+// The two modules of node-gost-crypto the GOST tests check dmsnet against (a dev dependency); it ships no types.
 declare module 'node-gost-crypto/lib/gostDigest.js' {
   interface GostDigestAlgorithm {
     name: 'GOST R 34.11';
