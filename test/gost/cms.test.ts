@@ -4,7 +4,19 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CryptoError } from '../../gateway/src/crypto/errors.js';
-import { privateKeyPkcs8Pem, signCms, toPem, verifyCms } from '../../gateway/src/crypto/gost/index.js';
+import {
+  privateKeyPkcs8Pem,
+  signCms,
+  streebog256,
+  toPem,
+  verifyCms,
+} from '../../gateway/src/crypto/gost/index.js';
+import {
+  GostKeyFileSigner,
+  WORKER_THRESHOLD_BYTES,
+  closeCryptoWorkers,
+} from '../../gateway/src/crypto/index.js';
+import { streebog256OffThread } from '../../gateway/src/crypto/gost-digest.js';
 import { openssl, requireGostEngine, scratchDir, writeIn } from './openssl.js';
 import { DAY, testCa, testSigner } from './pki.js';
 
@@ -25,6 +37,7 @@ describe('GOST CMS signatures', () => {
   let dir: string;
   let rootPem: string;
 
+  after(() => closeCryptoWorkers());
   before(() => {
     requireGostEngine();
     dir = scratchDir();
@@ -72,6 +85,55 @@ describe('GOST CMS signatures', () => {
       }
       expect(copy.equals(Buffer.from(sig))).to.be.true;
     }
+  });
+
+  it('signs and verifies a large document with its digest taken off the main thread, as OpenSSL verifies it', async () => {
+    // 3 MB: above the worker threshold, so the signer and openDocument's check hash it in the crypto worker.
+    const content = Buffer.from(JSON.stringify({ rows: 'р'.repeat(1_500_000) }));
+    expect(content.byteLength).to.be.greaterThan(WORKER_THRESHOLD_BYTES);
+    const signer = new GostKeyFileSigner(clinic.key.privateKey, clinic.cert.der);
+    const sig = await signer.sign(content);
+    expect(
+      verifyCms({
+        signature: sig,
+        content,
+        contentDigest: await streebog256OffThread(content),
+        trustedRoots: [ca.cert],
+      }).signer.fingerprint,
+    ).to.equal(clinic.cert.fingerprint);
+    // A digest of other bytes is refused as the bytes themselves would be.
+    refused(
+      () =>
+        verifyCms({
+          signature: sig,
+          content,
+          contentDigest: streebog256(Buffer.concat([content, Buffer.from(' ')])),
+          trustedRoots: [ca.cert],
+        }),
+      'SIGNATURE_INVALID',
+    );
+    const doc = writeIn(dir, 'large.json', content);
+    const sigFile = writeIn(dir, 'large.sig', sig);
+    const r = openssl([
+      'cms',
+      '-verify',
+      '-engine',
+      'gost',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      sigFile,
+      '-content',
+      doc,
+      '-CAfile',
+      rootPem,
+      '-purpose',
+      'any',
+      '-out',
+      '/dev/null',
+    ]);
+    expect(r.status, r.stderr).to.equal(0);
   });
 
   it('verifies what OpenSSL signs with a GOST key (CAdES, detached, DER)', () => {

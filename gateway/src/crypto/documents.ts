@@ -1,5 +1,6 @@
 import { sodium } from './sodium.js';
-import { cryptoWorker } from './pool.js';
+import { cryptoWorker, WORKER_THRESHOLD_BYTES } from './pool.js';
+import { streebog256OffThread } from './gost-digest.js';
 import { CryptoError } from './errors.js';
 import { verifyCms, type GostCertificate } from './gost/index.js';
 import {
@@ -47,8 +48,7 @@ export interface OpenedDocument {
   digest: string;
 }
 
-/** Above this size the work moves to the worker thread so that the API keeps answering. */
-export const WORKER_THRESHOLD_BYTES = 256 * 1024;
+export { WORKER_THRESHOLD_BYTES };
 
 export async function sealDocument(
   input: SealInput,
@@ -107,9 +107,11 @@ export async function openDocument(
     );
   }
   if (expectedSig.profile === 'gost2012-256') {
+    const content = Buffer.from(inner.document, 'utf8');
     const verified = verifyCms({
       signature: Buffer.from(inner.signature, 'base64'),
-      content: Buffer.from(inner.document, 'utf8'),
+      content,
+      contentDigest: options.inline ? undefined : await streebog256OffThread(content),
       trustedRoots: expectedSig.trustedRoots,
     });
     if (!expectedSig.fingerprints.includes(verified.signer.fingerprint)) {

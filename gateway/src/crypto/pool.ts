@@ -55,6 +55,9 @@ class CryptoWorker {
   }
 }
 
+/** Above this size the work moves to the worker thread so that the API keeps answering. */
+export const WORKER_THRESHOLD_BYTES = 256 * 1024;
+
 export const cryptoWorker = new CryptoWorker();
 
 export function closeCryptoWorkers(): Promise<void> {

@@ -1,6 +1,7 @@
 // The one place a document signature is made. A certified deployment replaces GostKeyFileSigner with a Signer whose
 // signCms talks to CryptoPro CSP or a PKCS#11 token (decision record 0014): nothing else changes.
 import { ed25519Sign } from './ed25519.js';
+import { streebog256OffThread } from './gost-digest.js';
 import { parseCertificate, signCms, type GostCertificate } from './gost/index.js';
 
 export type SignatureProfileName = 'ed25519' | 'gost2012-256';
@@ -38,6 +39,7 @@ export class GostKeyFileSigner implements Signer {
   async sign(canonical: Uint8Array): Promise<Uint8Array> {
     return signCms({
       content: canonical,
+      contentDigest: await streebog256OffThread(canonical),
       certificate: this.certificate,
       privateKey: this.privateKey,
       chain: this.chain,

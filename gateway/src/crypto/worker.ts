@@ -1,8 +1,9 @@
-// Runs seal/unseal off the main thread for large payloads; libsodium's calls are synchronous.
+// Runs seal/unseal and the GOST content digest off the main thread for large payloads (all synchronous calls).
 import { parentPort } from 'node:worker_threads';
 import { sodium } from './sodium.js';
 import { sealSync, unsealSync, type SealParams } from './envelope.js';
 import { DmsnetError } from '../../../formats/src/errors.js';
+import { streebog256 } from './gost/streebog.js';
 
 export type WorkerRequest =
   | { id: number; op: 'seal'; params: SealParams }
@@ -13,7 +14,8 @@ export type WorkerRequest =
       boxPublicKey: Uint8Array;
       boxSecretKey: Uint8Array;
       maxPlaintextBytes: number;
-    };
+    }
+  | { id: number; op: 'streebog256'; data: Uint8Array };
 
 export type WorkerResponse =
   { id: number; ok: true; value: unknown } | { id: number; ok: false; code: string; message: string };
@@ -24,7 +26,9 @@ parentPort?.on('message', (req: WorkerRequest) => {
       const value =
         req.op === 'seal'
           ? sealSync(na, req.params)
-          : unsealSync(na, req.ciphertext, req.boxPublicKey, req.boxSecretKey, req.maxPlaintextBytes);
+          : req.op === 'streebog256'
+            ? streebog256(req.data)
+            : unsealSync(na, req.ciphertext, req.boxPublicKey, req.boxSecretKey, req.maxPlaintextBytes);
       parentPort?.postMessage({ id: req.id, ok: true, value } satisfies WorkerResponse);
     } catch (err) {
       const code = err instanceof DmsnetError ? err.code : 'CRYPTO_INTERNAL';

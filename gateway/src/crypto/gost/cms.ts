@@ -57,6 +57,8 @@ const oidValue = (oid: string) => {
 /** What a signature rests on: the canonical bytes, and the signer's certificate and key. */
 export interface CmsSignParams {
   content: Uint8Array;
+  /** Streebog-256 of `content` when already computed (off the main thread for a large document). */
+  contentDigest?: Uint8Array;
   certificate: GostCertificate;
   privateKey: Uint8Array;
   /** Certificates to carry beside the signer's (its intermediate CAs). */
@@ -145,7 +147,7 @@ export function signCms(p: CmsSignParams): Uint8Array {
   const attrs = [
     CONTENT_TYPE_ATTR,
     derSequence([SIGNING_TIME_OID, derTlv(0x31, utcTime(p.signingTime ?? new Date()))]),
-    derSequence([MESSAGE_DIGEST_OID, derTlv(0x31, derTlv(0x04, streebog256(p.content)))]),
+    derSequence([MESSAGE_DIGEST_OID, derTlv(0x31, derTlv(0x04, p.contentDigest ?? streebog256(p.content)))]),
     k.signingCertificate,
   ];
   // The signature covers the DER SET OF the attributes (RFC 5652 §5.4), sorted as DER wants a SET; the SignerInfo
@@ -173,6 +175,8 @@ export function signCms(p: CmsSignParams): Uint8Array {
 export interface CmsVerifyParams {
   signature: Uint8Array;
   content: Uint8Array;
+  /** Streebog-256 of `content` when already computed (off the main thread for a large document). */
+  contentDigest?: Uint8Array;
   /** Trusted roots (self-signed CA certificates) from the directory. */
   trustedRoots: GostCertificate[];
 }
@@ -301,7 +305,7 @@ export function verifyCms(p: CmsVerifyParams): CmsVerified {
   const signedSet = raw;
   signedSet[0] = 0x31;
   if (
-    Buffer.compare(digest, streebog256(p.content)) !== 0 ||
+    Buffer.compare(digest, p.contentDigest ?? streebog256(p.content)) !== 0 ||
     !gostVerify(signer.publicKey, u8(si.signature.buffer), signedSet)
   ) {
     throw fail(
