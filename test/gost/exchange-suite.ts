@@ -18,7 +18,7 @@ import {
 } from '../../gateway/src/local-network/network.js';
 import { currentKeyOf } from '../../gateway/src/node/directory.js';
 import { sendEndorsers } from '../../gateway/src/node/endorsers.js';
-import { openssl, requireGostEngine, scratchDir, writeIn } from './openssl.js';
+import { openssl, opensslVerifyCms, requireGostEngine, scratchDir, writeIn } from './openssl.js';
 
 export const GOST_SPECS: ParticipantSpec[] = [
   { key: 'association', role: 'association', name: 'Союз (ГОСТ)', mspId: 'AssociationMSP' },
@@ -211,26 +211,12 @@ export function gostExchangeSuite(
         for (const side of [clinic, insurer]) {
           const x = await side.node.exportSignature(id);
           expect(x.chain).to.have.length(2);
-          const r = openssl([
-            'cms',
-            '-verify',
-            '-engine',
-            'gost',
-            '-binary',
-            '-inform',
-            'DER',
-            '-cades',
-            '-purpose',
-            'any',
-            '-in',
-            writeIn(scratch, `${side.key}-${id}.sig`, x.signature),
-            '-content',
-            writeIn(scratch, `${side.key}-${id}.json`, x.canonical),
-            '-CAfile',
-            rootPem,
-            '-out',
-            '/dev/null',
-          ]);
+          const r = opensslVerifyCms({
+            signature: writeIn(scratch, `${side.key}-${id}.sig`, x.signature),
+            content: writeIn(scratch, `${side.key}-${id}.json`, x.canonical),
+            caFile: rootPem,
+            cades: true,
+          });
           expect(r.status, r.stderr).to.equal(0);
           expect(r.stderr).to.match(/Verification successful/);
         }

@@ -13,7 +13,7 @@ import { initNode } from '../../node-config/src/init.js';
 import { PACKAGE_ROOT } from '../../network/src/nodes.js';
 import { startTestNetwork, type TestNetwork } from '../gateway/fixtures/network.js';
 import { GOST_SPECS } from './exchange-suite.js';
-import { openssl, requireGostEngine, scratchDir, writeIn } from './openssl.js';
+import { openssl, opensslVerifyCms, requireGostEngine, scratchDir, writeIn } from './openssl.js';
 
 const exec = promisify(execFile);
 
@@ -34,26 +34,12 @@ describe('GOST signature export (REST and dmsnet-node export)', function () {
     return d;
   };
   const opensslVerify = (sig: Uint8Array, content: Uint8Array, ca: string) =>
-    openssl([
-      'cms',
-      '-verify',
-      '-engine',
-      'gost',
-      '-binary',
-      '-inform',
-      'DER',
-      '-cades',
-      '-purpose',
-      'any',
-      '-in',
-      writeIn(scratch, `v-${Math.random()}.sig`, sig),
-      '-content',
-      writeIn(scratch, `v-${Math.random()}.bin`, content),
-      '-CAfile',
-      ca,
-      '-out',
-      '/dev/null',
-    ]);
+    opensslVerifyCms({
+      signature: writeIn(scratch, `v-${Math.random()}.sig`, sig),
+      content: writeIn(scratch, `v-${Math.random()}.bin`, content),
+      caFile: ca,
+      cades: true,
+    });
 
   before(async () => {
     requireGostEngine();
@@ -145,26 +131,12 @@ describe('GOST signature export (REST and dmsnet-node export)', function () {
     expect(files.signature).to.equal(path.join(out, `${t.net.get('clinic').id}_${invoiceId}.json.sig`));
     const canonical = await readFile(files.document);
     expect(JSON.parse(canonical.toString('utf8')).header.documentId).to.equal(invoiceId);
-    const r = openssl([
-      'cms',
-      '-verify',
-      '-engine',
-      'gost',
-      '-binary',
-      '-inform',
-      'DER',
-      '-cades',
-      '-purpose',
-      'any',
-      '-in',
-      files.signature,
-      '-content',
-      files.document,
-      '-CAfile',
-      files.chain,
-      '-out',
-      '/dev/null',
-    ]);
+    const r = opensslVerifyCms({
+      signature: files.signature,
+      content: files.document,
+      caFile: files.chain,
+      cades: true,
+    });
     expect(r.status, r.stderr).to.equal(0);
     const x509 = openssl([
       'x509',

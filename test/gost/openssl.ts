@@ -40,6 +40,38 @@ export function openssl(args: string[], input?: Uint8Array): OpensslResult {
   return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * `openssl cms -verify` of a detached DER signature over a content file against a CA file, with the GOST engine;
+ * `purpose: 'any'` unless told otherwise, `cades` to check the CAdES-BES attributes too.
+ */
+export function opensslVerifyCms(o: {
+  signature: string;
+  content: string;
+  caFile: string;
+  cades?: boolean;
+  anyPurpose?: boolean;
+}): OpensslResult {
+  return openssl([
+    'cms',
+    '-verify',
+    '-engine',
+    'gost',
+    '-binary',
+    '-inform',
+    'DER',
+    ...(o.cades ? ['-cades'] : []),
+    ...(o.anyPurpose === false ? [] : ['-purpose', 'any']),
+    '-in',
+    o.signature,
+    '-content',
+    o.content,
+    '-CAfile',
+    o.caFile,
+    '-out',
+    '/dev/null',
+  ]);
+}
+
 export function scratchDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'dmsnet-gost-'));
 }
