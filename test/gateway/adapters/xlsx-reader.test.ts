@@ -346,6 +346,15 @@ describe('adapters: the XLSX table reader on parts writers rarely produce', () =
     await same(workbook([{ name: 'Даты', body }]));
   });
 
+  it('missing parts: shared-string cells without a shared-strings part, a sheet whose part is absent', async () => {
+    const parts = workbook([
+      { name: 'Лист1', body: '<sheetData><row r="1"><c r="A1" t="s"><v>3</v></c></row></sheetData>' },
+      { name: 'Лист2', body: '<sheetData/>' },
+    ]);
+    await same(parts);
+    await same(parts.filter((p) => !p.name.endsWith('sheet2.xml')));
+  });
+
   it('merged titles, comments and CDATA, sheet names with entities, several sheets in the workbook order', async () => {
     const body =
       '<dimension ref="A1:D5"/><sheetViews><sheetView workbookViewId="0"/></sheetViews>' +
