@@ -84,10 +84,11 @@ class Archive {
     readonly entries: Map<string, ZipEntry>,
   ) {}
 
-  text(name: string): string | undefined {
+  /** A part's text; counted against the ceiling unless it is a second look at a part already counted. */
+  text(name: string, counted = true): string | undefined {
     const entry = this.entries.get(name);
     if (!entry) return undefined;
-    this.total += entry.size;
+    if (counted) this.total += entry.size;
     if (this.total > MAX_TOTAL_BYTES) throw tooLarge(`its parts exceed ${MAX_TOTAL_BYTES} bytes`);
     return new TextDecoder().decode(readEntry(this.bytes, entry));
   }
@@ -536,6 +537,29 @@ function acceptableName(name: string): boolean {
 
 const WORKSHEET_PART = /xl\/worksheets\/sheet(\d+)[.]xml/;
 
+/** Row numbers and merged areas of every worksheet part, by a plain pattern scan (the fallback's guard). */
+function checkSheetBounds(archive: Archive): void {
+  let merged = 0;
+  for (const name of archive.entries.keys()) {
+    if (!WORKSHEET_PART.test(name)) continue;
+    const xml = archive.text(name, false)!;
+    for (const m of xml.matchAll(/<row\b[^>]*?\sr\s*=\s*["']\s*([0-9]+)/g)) {
+      if (parseInt(m[1]!, 10) > MAX_ROW) throw bad(`row ${m[1]} is beyond the sheet's ${MAX_ROW} rows`);
+    }
+    for (const m of xml.matchAll(/<mergeCell\b[^>]*?\sref\s*=\s*["']([^"']*)["']/g)) {
+      let range: Merge;
+      try {
+        range = decodeRange(m[1]!);
+      } catch (e) {
+        if (e instanceof Unsupported) continue; // exceljs refuses it or reads it its way: bounded either way
+        throw e;
+      }
+      merged += (range.bottom - range.top + 1) * (range.right - range.left + 1);
+      if (merged > MAX_MERGED_CELLS) throw tooLarge(`more than ${MAX_MERGED_CELLS} merged cells`);
+    }
+  }
+}
+
 /**
  * Every worksheet of an XLSX file with its rows. Throws AdapterError for a file that is not a readable,
  * bounded workbook, and Unsupported for one this reader does not match exceljs on (the caller falls back).
@@ -546,8 +570,10 @@ export function readXlsxSheets(bytes: Uint8Array): XlsxSheet[] {
     return readSheets(archive);
   } catch (e) {
     if (e instanceof AdapterError) throw e;
-    // Before exceljs reads it all, every entry must inflate within bounds; an unforeseen error is its call too.
+    // Before exceljs reads it all, every entry must inflate within bounds and every sheet stay within the limits
+    // exceljs itself does not keep (it makes an object per row up to the last row number, per merged cell).
     archive.checkAll();
+    checkSheetBounds(archive);
     throw e instanceof Unsupported ? e : new Unsupported(String(e));
   }
 }

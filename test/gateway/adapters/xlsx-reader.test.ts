@@ -435,6 +435,52 @@ describe('adapters: hostile or broken XLSX files are refused with a typed error'
     }
   });
 
+  it('a workbook handed to exceljs is held to the same limits first (no row objects up to row 99,999,999)', async () => {
+    const body =
+      '<sheetData><row r="0"/><row r="99999999"><c r="A99999999"><v>1</v></c></row></sheetData>' +
+      '<hyperlinks><hyperlink ref="A1" location="A2"/></hyperlinks>';
+    const e = await rejects(readSheets(zip(minimal(body))));
+    expect(e.code).to.equal('XLSX_NOT_A_WORKBOOK');
+    const merges =
+      '<sheetData><row r="0"/></sheetData><mergeCells><mergeCell ref="A1:Z1"/><mergeCell ref="A2:XFD200"/></mergeCells>';
+    expect((await rejects(readSheets(zip(minimal(merges))))).code).to.equal('SPREADSHEET_TOO_LARGE');
+  });
+
+  it('any byte of a stored workbook changed: an answer or a typed error, never a crash (fast-check)', async () => {
+    const sst = '<si><t>Ким</t></si><si><r><t>Ива</t></r><r><t>нов</t></r></si>';
+    const body =
+      '<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" s="1"><v>31121</v></c></row>' +
+      '<row r="2"><c r="A2" t="s"><v>1</v></c><c r="B2"><f>1+1</f><v>2</v></c><c r="C2" t="inlineStr"><is><t>x</t></is></c></row>' +
+      '</sheetData><mergeCells><mergeCell ref="C1:D1"/></mergeCells>';
+    const good = zip(
+      workbook([{ name: 'Лист1', body }], { sst, styles: STYLES }).map((p) => ({ ...p, deflate: false })),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.tuple(
+            fc.nat({ max: good.length - 1 }),
+            fc.constantFrom(0x3c, 0x3e, 0x22, 0x26, 0x2f, 0x39, 0x41, 0x00, 0xff),
+          ),
+          {
+            minLength: 1,
+            maxLength: 4,
+          },
+        ),
+        async (changes) => {
+          const bytes = good.slice();
+          for (const [at, byte] of changes) bytes[at] = byte;
+          try {
+            await readSheets(bytes);
+          } catch (e) {
+            expect((e as DmsnetError).code, String(e)).to.be.a('string');
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
   it('malformed XML in a part is an error or exceljs’s answer, never a crash', async () => {
     for (const body of [
       '<sheetData><row r="1"><c r="A1"><v>1</c></row>',
