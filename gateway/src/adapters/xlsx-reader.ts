@@ -10,9 +10,9 @@ import { readEntry, tooLarge, zipEntries, type ZipEntry } from './zip.js';
  *
  * It hands the import exactly what the exceljs reader did, quirks included, so the mapping and everything after it
  * is unchanged; the tests hold it to exceljs on random workbooks. Where exceljs's answer depends on a feature read
- * here only partly (hyperlinks, unusual sheet ids or names, inline text mixed with runs…) the reader throws
- * Unsupported and the caller reads that workbook with exceljs instead, once the archive has been checked to inflate
- * within bounds.
+ * here only partly (overlapping merges, unusual sheet ids or names, inline text mixed with runs, rows numbered 0…)
+ * the reader throws Unsupported and the caller reads that workbook with exceljs instead, once the archive has been
+ * checked to inflate within bounds and its sheets to stay within the row and merge limits.
  */
 export interface XlsxSheet {
   name: string;
@@ -256,6 +256,8 @@ interface Context {
   attrs: { r: string | undefined; s: string | undefined; t: string | undefined };
   /** The column of the cell readCell last returned a value for. */
   col: number;
+  /** The cell references of the current sheet's external hyperlinks (those exceljs resolves), if any. */
+  links: Set<string> | undefined;
 }
 
 /** A column from a cell reference as exceljs reads it (the letters; the row part is not used): [$]A-ZZZ[$]digits. */
@@ -315,8 +317,10 @@ function readCell(scan: XmlScanner, ctx: Context, previousCol: number): CellValu
   const styleId = a.s ? parseInt(a.s, 10) : undefined;
   const isFormula = !!formula || !!shareType;
   const hasValue = value !== undefined || runs !== undefined;
-  if (!isFormula && !hasValue && !styleId) return NO_CELL;
   const ref = a.r;
+  // exceljs turns a cell under an external hyperlink into {text, hyperlink}, empty cells included.
+  const linked = ctx.links !== undefined && ref !== undefined && ctx.links.has(ref);
+  if (!isFormula && !hasValue && !styleId && !linked) return NO_CELL;
   let col: number;
   if (ref !== undefined) col = columnOf(ref);
   else if (previousCol > 0) col = previousCol + 1;
@@ -339,10 +343,12 @@ function readCell(scan: XmlScanner, ctx: Context, previousCol: number): CellValu
       else result = parseFloat(value);
     }
     if (result !== undefined && isDate) result = excelToDate(result, ctx.date1904);
+    if (linked) return String(result);
     // exceljs keeps a formula's result only when it is truthy: 0, FALSE and no cached value leave an object.
     if (!result) return OBJECT_TEXT;
     return plain(result);
   }
+  if (linked) return linkedText(t, value, runs, isDate, ctx);
   if (!hasValue) return null;
   if (runs !== undefined) return runs.join('');
   switch (t) {
@@ -365,6 +371,39 @@ function readCell(scan: XmlScanner, ctx: Context, previousCol: number): CellValu
     default: {
       const n = parseFloat(value!);
       return isDate ? excelToDate(n, ctx.date1904) : n;
+    }
+  }
+}
+
+/** A hyperlinked cell's value as exceljs hands it over: String() of what it held as the link's text. */
+function linkedText(
+  t: string | undefined,
+  value: string | undefined,
+  runs: string[] | undefined,
+  isDate: boolean,
+  ctx: Context,
+): string {
+  if (runs !== undefined) return OBJECT_TEXT;
+  if (value === undefined) return String(undefined);
+  switch (t) {
+    case 's': {
+      const index = parseInt(value, 10);
+      if (ctx.shared === undefined) return String(index);
+      const s = ctx.shared[index];
+      if (s === undefined) throw bad(`a cell refers to shared string ${value} of ${ctx.shared.length}`);
+      return typeof s === 'string' ? s : OBJECT_TEXT;
+    }
+    case 'str':
+      return xmlDecodeAgain(value);
+    case 'inlineStr':
+      return value;
+    case 'b':
+      return String(parseInt(value, 10) !== 0);
+    case 'e':
+      return OBJECT_TEXT;
+    default: {
+      const n = parseFloat(value);
+      return String(isDate ? excelToDate(n, ctx.date1904) : n);
     }
   }
 }
@@ -411,6 +450,38 @@ function decodeRange(ref: string): Merge {
   return merge;
 }
 
+/**
+ * The references of a sheet's hyperlinks that exceljs resolves (those with an r:id, through the sheet's rels), or
+ * undefined when it has none. The <hyperlinks> list follows the cells, so it is found first, by a scan of its own.
+ */
+function readLinks(xml: string, archive: Archive, path: string): Set<string> | undefined {
+  if (!xml.includes('<hyperlink')) return undefined;
+  const scan = new XmlScanner(xml);
+  root(scan, 'worksheet');
+  const links = new Set<string>();
+  let rels: Map<string, string | undefined> | undefined;
+  for (let kind = scan.next(); kind !== END; kind = scan.next()) {
+    if (kind === CLOSE) continue;
+    const name = scan.tag();
+    if (name === 'sheetData' || name === 'mergeCells' || name === 'extLst') scan.skip();
+    else if (name === 'hyperlinks' && kind === OPEN) {
+      for (let k = scan.next(); !scan.closes('hyperlinks'); k = scan.next()) {
+        if (k === END) throw new Unsupported('an unclosed <hyperlinks>');
+        if (k === CLOSE || scan.tag() !== 'hyperlink') continue;
+        const a = scan.attrs();
+        if (!a['r:id']) continue; // an internal link (location only): exceljs leaves the cell as it is
+        if (a.ref === undefined) throw new Unsupported('a hyperlink without a reference');
+        const n = WORKSHEET_PART.exec(path)![1];
+        rels ??= readRels(archive.text(`xl/worksheets/_rels/sheet${n}.xml.rels`, false));
+        if (!rels.has(a['r:id'])) throw new Unsupported('a hyperlink without its relationship');
+        // A range (A1:B2) names no single cell, and a link without a target links nothing: as in exceljs.
+        if (rels.get(a['r:id'])) links.add(a.ref);
+      }
+    }
+  }
+  return links;
+}
+
 /** A worksheet part → its rows, numbered from 1 to the last, as exceljs's eachRow({ includeEmpty }) gives them. */
 function readWorksheet(xml: string, ctx: Context, budget: { cells: number }): SourceRow[] {
   const scan = new XmlScanner(xml);
@@ -443,9 +514,9 @@ function readWorksheet(xml: string, ctx: Context, budget: { cells: number }): So
     if (kind === CLOSE) continue;
     const name = scan.tag();
     if (skipped.has(name)) scan.skip();
-    else if (name === 'hyperlinks') {
-      if (kind === OPEN) throw new Unsupported('hyperlinks');
-    } else if (name === 'mergeCells' && kind === OPEN) {
+    else if (name === 'hyperlinks')
+      scan.skip(); // read beforehand (readLinks)
+    else if (name === 'mergeCells' && kind === OPEN) {
       for (let k = scan.next(); !scan.closes('mergeCells'); k = scan.next()) {
         if (k === END) throw new Unsupported('an unclosed <mergeCells>');
         if (k !== CLOSE && scan.tag() === 'mergeCell') {
@@ -612,7 +683,12 @@ function readSheets(archive: Archive): XlsxSheet[] {
     date1904,
     attrs: { r: undefined, s: undefined, t: undefined },
     col: 0,
+    links: undefined,
   };
   const budget = { cells: 0 };
-  return chosen.map(({ name, path }) => ({ name, rows: readWorksheet(archive.text(path)!, ctx, budget) }));
+  return chosen.map(({ name, path }) => {
+    const xml = archive.text(path)!;
+    ctx.links = readLinks(xml, archive, path);
+    return { name, rows: readWorksheet(xml, ctx, budget) };
+  });
 }

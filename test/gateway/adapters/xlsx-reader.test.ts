@@ -24,6 +24,7 @@ type RandomCell =
   | { kind: 'bool'; v: boolean }
   | { kind: 'formula'; v: number | string }
   | { kind: 'rich'; v: string[] }
+  | { kind: 'link'; v: string }
   | null;
 
 const pieces = [
@@ -83,6 +84,7 @@ const cell: fc.Arbitrary<RandomCell> = fc.oneof(
     weight: 1,
     arbitrary: fc.array(text, { minLength: 1, maxLength: 3 }).map((v) => ({ kind: 'rich' as const, v })),
   },
+  { weight: 1, arbitrary: text.map((v) => ({ kind: 'link' as const, v })) },
 );
 
 const SHEET_NAMES = ['Список', 'Лист1', 'Инструкция', 'Data', 'Прейскурант & цены', 'Sheet <2>'];
@@ -121,6 +123,9 @@ async function writeWithExcelJs(spec: {
             return;
           case 'formula':
             target.value = { formula: 'A1', result: c.v } as ExcelJS.CellFormulaValue;
+            return;
+          case 'link':
+            target.value = { text: c.v, hyperlink: `https://example.org/${encodeURIComponent(c.v)}` };
             return;
           case 'rich':
             target.value = {
@@ -371,13 +376,51 @@ describe('adapters: the XLSX table reader on parts writers rarely produce', () =
     );
   });
 
-  it('falls back to exceljs where it does not match it (hyperlinks), and the import still reads the workbook', async () => {
+  it('hyperlinks: a cell under an external link reads as exceljs gives it, whatever it holds', async () => {
+    const cells = [
+      '<c r="A1" t="s"><v>0</v></c>',
+      '<c r="B1" t="s"><v>1</v></c>',
+      '<c r="C1"><v>42.5</v></c>',
+      '<c r="D1" s="1"><v>31121</v></c>',
+      '<c r="E1"><f>1-1</f><v>0</v></c>',
+      '<c r="F1" t="b"><v>1</v></c>',
+      '<c r="G1" t="e"><v>#REF!</v></c>',
+      '<c r="H1"/>',
+      '<c r="I1" t="inlineStr"><is><t>внутренняя</t></is></c>',
+    ];
+    const links = ['A1', 'B1', 'C1', 'D1', 'E1', 'F1', 'G1', 'H1', 'J1', 'A1:B2']
+      .map((ref, i) => `<hyperlink ref="${ref}" r:id="rId${i + 1}"/>`)
+      .join('');
+    const parts = workbook(
+      [
+        {
+          name: 'Ссылки',
+          body:
+            `<sheetData><row r="1">${cells.join('')}</row></sheetData>` +
+            `<hyperlinks ${RNS}>${links}<hyperlink ref="I1" location="Ссылки!A1"/></hyperlinks>`,
+        },
+      ],
+      { sst: '<si><t>почта</t></si><si><r><t>ri</t></r><r><t>ch</t></r></si>', styles: STYLES },
+    );
+    parts.push({
+      name: 'xl/worksheets/_rels/sheet1.xml.rels',
+      data:
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
+        Array.from(
+          { length: 10 },
+          (_, i) =>
+            `<Relationship Id="rId${i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="mailto:a${i}@example.org" TargetMode="External"/>`,
+        ).join('') +
+        '</Relationships>',
+    });
+    await same(parts);
+  });
+
+  it('falls back to exceljs where it does not match it (a row numbered 0), and the import still reads the workbook', async () => {
     const parts = workbook([
       {
         name: 'Лист1',
-        body:
-          '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>почта</t></is></c></row></sheetData>' +
-          '<hyperlinks><hyperlink ref="A1" location="Лист1!A1" display="почта"/></hyperlinks>',
+        body: '<sheetData><row r="0"/><row r="1"><c r="A1" t="inlineStr"><is><t>почта</t></is></c></row></sheetData>',
       },
     ]);
     const bytes = zip(parts);
