@@ -509,13 +509,12 @@ function readWorksheet(xml: string, ctx: Context, budget: { cells: number }): So
     'tableParts',
     'conditionalFormatting',
     'extLst',
+    'hyperlinks', // read beforehand (readLinks)
   ]);
   for (let kind = scan.next(); kind !== END; kind = scan.next()) {
     if (kind === CLOSE) continue;
     const name = scan.tag();
     if (skipped.has(name)) scan.skip();
-    else if (name === 'hyperlinks')
-      scan.skip(); // read beforehand (readLinks)
     else if (name === 'mergeCells' && kind === OPEN) {
       for (let k = scan.next(); !scan.closes('mergeCells'); k = scan.next()) {
         if (k === END) throw new Unsupported('an unclosed <mergeCells>');

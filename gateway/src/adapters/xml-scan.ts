@@ -63,6 +63,11 @@ function decodeAttribute(raw: string): string {
   return raw.includes('&') ? decodeEntities(raw) : raw;
 }
 
+/** One-character strings, so the commonest names and values (c, v, t="s", s="1") cost no allocation. */
+const ASCII: string[] = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
+const isWordChar = (c: number): boolean =>
+  (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+
 export class XmlScanner {
   /** What the last next() found: OPEN, CLOSE, EMPTY or END. */
   kind = END;
@@ -77,6 +82,18 @@ export class XmlScanner {
     from = 0,
   ) {
     this.pos = from;
+  }
+
+  /** A name from the text, without a fresh string for the names a worksheet repeats per cell. */
+  private intern(from: number, to: number): string {
+    const xml = this.xml;
+    const length = to - from;
+    if (length === 1) {
+      const c = xml.charCodeAt(from);
+      if (c < 128) return ASCII[c]!;
+    } else if (length === 3 && xml.startsWith('row', from)) return 'row';
+    else if (length === 2 && xml.startsWith('is', from)) return 'is';
+    return xml.slice(from, to);
   }
 
   /** The current element's name (a method, so that comparisons do not narrow it across next()). */
@@ -107,7 +124,9 @@ export class XmlScanner {
       if (c === SLASH) {
         const gt = xml.indexOf('>', lt + 2);
         if (gt < 0) throw new Unsupported('an unterminated tag');
-        this.name = xml.slice(lt + 2, gt).trimEnd();
+        let to = gt;
+        while (to > lt + 2 && xml.charCodeAt(to - 1) <= 0x20) to--;
+        this.name = this.intern(lt + 2, to);
         this.kind = CLOSE;
         this.pos = gt + 1;
         return CLOSE;
@@ -118,7 +137,7 @@ export class XmlScanner {
         const ch = xml.charCodeAt(i);
         if (ch <= 0x20 || ch === GT || ch === SLASH) break;
       }
-      this.name = xml.slice(lt + 1, i);
+      this.name = this.intern(lt + 1, i);
       if (this.name === '') throw new Unsupported('a «<» that opens no element');
       this.attrFrom = i;
       // The tag ends at the first «>» outside quotes (an attribute value may hold «>»).
@@ -211,7 +230,10 @@ export class XmlScanner {
       if (to - from === 1) {
         const c = xml.charCodeAt(from);
         if (c === 0x72 || c === 0x73 || c === 0x74) {
-          const value = decodeAttribute(xml.slice(q + 1, close));
+          const value =
+            close === q + 2 && isWordChar(xml.charCodeAt(q + 1))
+              ? ASCII[xml.charCodeAt(q + 1)]!
+              : decodeAttribute(xml.slice(q + 1, close));
           if (c === 0x72) out.r = value;
           else if (c === 0x73) out.s = value;
           else out.t = value;
