@@ -294,7 +294,9 @@ function readCell(scan: XmlScanner, ctx: Context, previousCol: number): CellValu
   let runs: string[] | undefined;
   let formula: string | undefined;
   let shareType: string | undefined;
-  if (scan.kind === OPEN) {
+  const quick = scan.kind === OPEN ? scan.cellValue() : null;
+  if (quick !== null) value = quick;
+  else if (scan.kind === OPEN) {
     for (let k = scan.next(); !scan.closes('c'); k = scan.next()) {
       if (k === END) throw new Unsupported('an unclosed <c>');
       if (k === CLOSE) continue;

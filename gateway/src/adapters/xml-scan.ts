@@ -300,6 +300,23 @@ export class XmlScanner {
     }
   }
 
+  /**
+   * The commonest cell, <c …><v>text</v></c>, read in one step: its value text (decoded), the cell's closing tag
+   * consumed (undefined for <v></v>, which has no text). Null, and nothing consumed, for any other shape: the caller
+   * then reads it tag by tag.
+   */
+  cellValue(): string | undefined | null {
+    const xml = this.xml;
+    const from = this.pos;
+    if (!xml.startsWith('<v>', from)) return null;
+    const lt = xml.indexOf('<', from + 3);
+    if (lt < 0 || !xml.startsWith('</v></c>', lt)) return null;
+    this.pos = lt + 8;
+    this.kind = CLOSE;
+    this.name = 'c';
+    return lt === from + 3 ? undefined : decodeText(xml.slice(from + 3, lt));
+  }
+
   /** Skip to the end of the element just opened (nested elements included). */
   skip(): void {
     if (this.kind === EMPTY) return;
