@@ -70,7 +70,8 @@ function zipEntries(bytes: Uint8Array): ZipEntry[] {
         const data = bytes.subarray(start, start + size);
         try {
           if (method === 0) return new TextDecoder().decode(data);
-          if (method === 8) return new TextDecoder().decode(inflateRawSync(data));
+          // A mimetype is one short line: a bomb posing as one stops at 4 KB.
+          if (method === 8) return new TextDecoder().decode(inflateRawSync(data, { maxOutputLength: 4096 }));
         } catch {
           return null;
         }

@@ -6,6 +6,8 @@ const RU: Record<string, string> = {
   XLSX_NOT_A_WORKBOOK: 'файл не является книгой Excel (XLSX)',
   SPREADSHEET_UNREADABLE: 'книгу XLS/ODS не удаётся прочитать',
   SPREADSHEET_NO_SHEET: 'в книге нет ни одного листа',
+  SPREADSHEET_TOO_LARGE:
+    'книга слишком велика для чтения (или повреждена: архив распаковывается больше заявленного)',
   FILE_KIND_UNSUPPORTED: 'файл такого вида не читается: принимаются CSV, XLSX, XLS (Excel 97–2003) и ODS',
   SHEET_NOT_FOUND: 'в книге нет листа, указанного в сопоставлении',
   CSV_UNTERMINATED_QUOTE: 'в CSV не закрыта кавычка',
