@@ -29,6 +29,8 @@ function exceljsCell(value: ExcelJS.CellValue): CellValue {
   if (typeof value === 'object') {
     if ('richText' in value) return value.richText.map((r) => r.text).join('');
     if ('result' in value) return exceljsCell(value.result as ExcelJS.CellValue);
+    // exceljs keeps no falsy result (0, FALSE): all it leaves is the formula, so the cell reads as empty.
+    if ('formula' in value || 'sharedFormula' in value) return null;
     if ('text' in value) return String(value.text);
     if ('error' in value) return null;
   }

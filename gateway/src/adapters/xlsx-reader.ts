@@ -346,8 +346,9 @@ function readCell(scan: XmlScanner, ctx: Context, previousCol: number): CellValu
     }
     if (result !== undefined && isDate) result = excelToDate(result, ctx.date1904);
     if (linked) return String(result);
-    // exceljs keeps a formula's result only when it is truthy: 0, FALSE and no cached value leave an object.
-    if (!result) return OBJECT_TEXT;
+    // A cached 0 or FALSE is the formula's value (exceljs drops falsy results, and once read them as the text
+    // "[object Object]"; its fallback path now reads them as empty); no cached value is an empty cell.
+    if (result === undefined) return null;
     return plain(result);
   }
   if (linked) return linkedText(t, value, runs, isDate, ctx);
