@@ -31,7 +31,11 @@ function exceljsCell(value: ExcelJS.CellValue): CellValue {
     if ('result' in value) return exceljsCell(value.result as ExcelJS.CellValue);
     // exceljs keeps no falsy result (0, FALSE): all it leaves is the formula, so the cell reads as empty.
     if ('formula' in value || 'sharedFormula' in value) return null;
-    if ('text' in value) return String(value.text);
+    // A hyperlinked cell ({text, hyperlink}): its text read as a cell's own (rich text joined; nothing is empty).
+    if ('text' in value) {
+      const text = value.text as unknown;
+      return text === undefined || text === null ? null : exceljsCell(text as ExcelJS.CellValue);
+    }
     if ('error' in value) return null;
   }
   return String(value as unknown as string);

@@ -345,7 +345,7 @@ function readCell(scan: XmlScanner, ctx: Context, previousCol: number): CellValu
       else result = parseFloat(value);
     }
     if (result !== undefined && isDate) result = excelToDate(result, ctx.date1904);
-    if (linked) return String(result);
+    if (linked) return result === undefined ? null : plain(result);
     // A cached 0 or FALSE is the formula's value (exceljs drops falsy results, and once read them as the text
     // "[object Object]"; its fallback path now reads them as empty); no cached value is an empty cell.
     if (result === undefined) return null;
@@ -378,23 +378,26 @@ function readCell(scan: XmlScanner, ctx: Context, previousCol: number): CellValu
   }
 }
 
-/** A hyperlinked cell's value as exceljs hands it over: String() of what it held as the link's text. */
+/**
+ * A hyperlinked cell's value: the text of what it holds (exceljs hands over {text, hyperlink}; spreadsheet.ts reads
+ * that text as a plain cell's, so rich text is its runs, an error or nothing is empty).
+ */
 function linkedText(
   t: string | undefined,
   value: string | undefined,
   runs: string[] | undefined,
   isDate: boolean,
   ctx: Context,
-): string {
-  if (runs !== undefined) return OBJECT_TEXT;
-  if (value === undefined) return String(undefined);
+): CellValue {
+  if (runs !== undefined) return runs.join('');
+  if (value === undefined) return null;
   switch (t) {
     case 's': {
       const index = parseInt(value, 10);
       if (ctx.shared === undefined) return String(index);
       const s = ctx.shared[index];
       if (s === undefined) throw bad(`a cell refers to shared string ${value} of ${ctx.shared.length}`);
-      return typeof s === 'string' ? s : OBJECT_TEXT;
+      return sharedText(s);
     }
     case 'str':
       return xmlDecodeAgain(value);
@@ -403,10 +406,10 @@ function linkedText(
     case 'b':
       return String(parseInt(value, 10) !== 0);
     case 'e':
-      return OBJECT_TEXT;
+      return null;
     default: {
       const n = parseFloat(value);
-      return String(isDate ? excelToDate(n, ctx.date1904) : n);
+      return isDate ? excelToDate(n, ctx.date1904) : n;
     }
   }
 }

@@ -452,6 +452,19 @@ describe('adapters: the XLSX table reader on parts writers rarely produce', () =
         '</Relationships>',
     });
     await same(parts);
+    // A linked cell reads as the same cell without its link: rich text joined, numbers and dates as such, an error
+    // or nothing as empty (exceljs's own reading once gave "[object Object]" and "undefined" there).
+    const [sheet] = readXlsxSheets(zip(parts));
+    expect(sheet!.rows[0]!.cells.slice(0, 8)).to.deep.equal([
+      'почта',
+      'rich',
+      42.5,
+      new Date(Date.UTC(1985, 2, 15)),
+      0,
+      'true',
+      null,
+      null,
+    ]);
   });
 
   it('falls back to exceljs where it does not match it (a row numbered 0), and the import still reads the workbook', async () => {
