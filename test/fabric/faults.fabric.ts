@@ -12,6 +12,7 @@ import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
 import {
   startLocalNetwork,
   type LocalNetwork,
+  type LocalParticipant,
   type ParticipantSpec,
 } from '../../gateway/src/local-network/network.js';
 import { findFabric } from '../../network/src/binaries.js';
@@ -53,6 +54,27 @@ async function ledgerIds(
     ids.push(...page.items.map((i) => i.messageId));
     bookmark = page.items.length ? (page.bookmark ?? '') : '';
   } while (bookmark);
+  return ids;
+}
+
+/** Sends `count` one-row lists from `from` to `to` (seeds from `seed` on); their ledger ids. */
+async function sendLists(
+  from: LocalParticipant,
+  to: LocalParticipant,
+  count: number,
+  seed: number,
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const doc = generateDocument('insured-list', {
+      seed: seed + i,
+      rows: 1,
+      sender: from.party,
+      addressee: to.party,
+    });
+    await from.node.send(doc);
+    ids.push(`${from.id}:${doc.header.documentId}`);
+  }
   return ids;
 }
 
@@ -243,17 +265,7 @@ function faultSuite(consensus: 'raft' | 'bft'): void {
       it('retries a status change that lost an MVCC conflict: concurrent DELIVERED and ACCEPTED end ACCEPTED', async () => {
         const insurer = net.get('insurer1');
         const clinic = net.get('clinic1');
-        const ids: string[] = [];
-        for (let i = 0; i < 5; i++) {
-          const doc = generateDocument('insured-list', {
-            seed: 900 + i,
-            rows: 1,
-            sender: insurer.party,
-            addressee: clinic.party,
-          });
-          await insurer.node.send(doc);
-          ids.push(`${insurer.id}:${doc.header.documentId}`);
-        }
+        const ids = await sendLists(insurer, clinic, 5, 900);
         await insurer.node.whenIdle(120_000);
         const before = (clinic.ledger as FabricLedger).retries.newProposal;
         const outcomes = await Promise.all(
@@ -325,17 +337,7 @@ function faultSuite(consensus: 'raft' | 'bft'): void {
       it('whenIdle means every event handled: twelve sends are all in the inbox the moment both nodes settle', async () => {
         const insurer = net.get('insurer1');
         const clinic = net.get('clinic1');
-        const ids: string[] = [];
-        for (let i = 0; i < 12; i++) {
-          const doc = generateDocument('insured-list', {
-            seed: 980 + i,
-            rows: 1,
-            sender: insurer.party,
-            addressee: clinic.party,
-          });
-          await insurer.node.send(doc);
-          ids.push(`${insurer.id}:${doc.header.documentId}`);
-        }
+        const ids = await sendLists(insurer, clinic, 12, 980);
         // Settled by walking the blocks after each follower's position, not by a quiet period: no further wait.
         await insurer.node.whenIdle(120_000);
         await clinic.node.whenIdle(120_000);
