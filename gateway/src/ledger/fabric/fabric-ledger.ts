@@ -43,10 +43,14 @@ export interface FabricConnection {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Refusals that a peer lagging a block behind gives for state just committed elsewhere. */
+/**
+ * Refusals that a peer lagging a block behind gives for state just committed elsewhere (a participant reinstated a
+ * moment ago still reads as suspended there).
+ */
 const STALE_READ =
-  /_NOT_FOUND$|^ENDORSEMENT_FAILED$|^IDENTITY_UNKNOWN$|^ADDRESSEE_UNKNOWN$|^FORMAT_NOT_ACTIVE$|^VOTE_NO_RULES$|^PURGE_NOT_FINAL$/;
-const STALE_READ_RETRIES = [150, 400];
+  /_NOT_FOUND$|^ENDORSEMENT_FAILED$|^IDENTITY_UNKNOWN$|^ADDRESSEE_UNKNOWN$|^FORMAT_NOT_ACTIVE$|^VOTE_NO_RULES$|^PURGE_NOT_FINAL$|^SENDER_INACTIVE$|^ADDRESSEE_INACTIVE$/;
+// A loaded machine shows peers more than half a second apart: the last wait covers that.
+const STALE_READ_RETRIES = [150, 400, 1000];
 
 export class FabricLedger implements LedgerClient {
   /** How often submit() proposed again (e.g. after an MVCC conflict) or resubmitted the same transaction. */
