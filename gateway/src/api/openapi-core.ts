@@ -166,6 +166,12 @@ const documentView = {
   properties: {
     direction: { enum: ['in', 'out'] },
     document: ref('Document'),
+    signedText: {
+      type: 'string',
+      description:
+        'The signed canonical text of a received document kept only as text: it broke a size or nesting limit, ' +
+        'so the node never keeps it as a structure that later code would walk',
+    },
     record: { anyOf: [ref('OutboxRecord'), ref('InboxRecord')] },
     envelope: {
       type: 'object',

@@ -3,7 +3,7 @@
 import type { ChaincodeEvent } from '../ledger/types.js';
 import type { NodeContext } from './context.js';
 import type { Inbox } from './inbox.js';
-import { checkpointOp, codeOf, json, messageOf, rank, S, type Checkpoint } from './layout.js';
+import { checkpointOp, codeOf, isTransient, json, messageOf, rank, S, type Checkpoint } from './layout.js';
 import type { Outbox } from './outbox.js';
 import type { OutboxRecord } from './types.js';
 
@@ -30,7 +30,7 @@ export class EventFollower {
       try {
         for await (const ev of this.ctx.ledger.events(from, signal)) {
           if (signal.aborted) break;
-          await this.handleEvent(ev);
+          await this.handleOrPass(ev);
           this.block = ev.blockNumber;
           this.transactionId = ev.transactionId;
           this.lastActivity = Date.now();
@@ -41,6 +41,58 @@ export class EventFollower {
         await new Promise((r) => setTimeout(r, this.retryMs));
       }
     }
+  }
+
+  /**
+   * No single event may stop the follower: a failure that would repeat on every retry (a hostile payload, a bug on
+   * one shape of input) is recorded — a received document ends REJECTED with its code — and the checkpoint moves
+   * on. Transient failures (ledger, store, system) propagate, and the event is tried again from the checkpoint.
+   */
+  private async handleOrPass(ev: ChaincodeEvent): Promise<void> {
+    try {
+      await this.handleEvent(ev);
+    } catch (err) {
+      if (isTransient(err)) throw err;
+      this.ctx.log.error(
+        {
+          block: ev.blockNumber.toString(),
+          transactionId: ev.transactionId,
+          event: ev.eventName,
+          code: codeOf(err),
+          err: messageOf(err).slice(0, 500),
+        },
+        'event cannot be handled: recorded and passed',
+      );
+      await this.passOver(ev, err);
+    }
+  }
+
+  private async passOver(ev: ChaincodeEvent, cause: unknown): Promise<void> {
+    let p: { messageId?: unknown; sender?: unknown; addressee?: unknown; documentType?: unknown } | undefined;
+    try {
+      p = json(ev.payload) as typeof p;
+    } catch {
+      p = undefined;
+    }
+    if (
+      ev.eventName === 'MessageSent' &&
+      p?.addressee === this.ctx.participantId &&
+      typeof p.messageId === 'string' &&
+      typeof p.sender === 'string'
+    ) {
+      try {
+        await this.inbox.receiveFailed(
+          ev,
+          { messageId: p.messageId, sender: p.sender, documentType: String(p.documentType ?? '') },
+          cause,
+        );
+        return;
+      } catch (err) {
+        if (isTransient(err)) throw err;
+        this.ctx.log.error({ code: codeOf(err), err: messageOf(err).slice(0, 500) }, 'failure not recorded');
+      }
+    }
+    await this.ctx.serial(() => this.ctx.store.batch([checkpointOp(ev)]));
   }
 
   private async handleEvent(ev: ChaincodeEvent): Promise<void> {

@@ -314,6 +314,8 @@ export class GatewayNode {
       throw new PurgedError(id, record.purgedAt, record.ciphertextHash, trail);
     }
     const document = await this.store.get(out ? S.outboxDoc : S.inboxDoc, id);
+    const signedText =
+      out || document !== undefined ? undefined : await this.store.get<string>(S.inboxText, id);
     let trail: TrailEntry[] = [];
     let envelope: unknown;
     if (record.status !== 'PENDING' && record.status !== 'FAILED') {
@@ -324,7 +326,15 @@ export class GatewayNode {
         if (codeOf(err) !== 'MESSAGE_NOT_FOUND') throw err;
       }
     }
-    return { direction: out ? 'out' : 'in', document, record, envelope, status: record.status, trail };
+    return {
+      direction: out ? 'out' : 'in',
+      document,
+      ...(signedText !== undefined ? { signedText } : {}),
+      record,
+      envelope,
+      status: record.status,
+      trail,
+    };
   }
 
   /** This node's record of a received document (its local decision state), without opening it. */

@@ -4,11 +4,23 @@
 import { createHash } from 'node:crypto';
 import { DmsnetError, type FieldError } from '../../../formats/src/errors.js';
 import { messageIdOf, parseMessageId, validateDocument } from '../../../formats/src/index.js';
+import { checkLimits } from '../../../formats/src/limits.js';
 import { openDocument, sha256Hex } from '../crypto/index.js';
 import type { ChaincodeEvent } from '../ledger/types.js';
 import type { BatchOp } from '../store/store.js';
 import type { NodeContext } from './context.js';
-import { checkpointOp, codeOf, documentIdOp, json, messageOf, now, rank, S, type Doc } from './layout.js';
+import {
+  checkpointOp,
+  codeOf,
+  documentIdOp,
+  isTransient,
+  json,
+  messageOf,
+  now,
+  rank,
+  S,
+  type Doc,
+} from './layout.js';
 import { replyStatusOf, type Outbox } from './outbox.js';
 import { checkParties } from './parties.js';
 import type { DocumentHandler, InboxRecord, OutboxRecord } from './types.js';
@@ -140,6 +152,8 @@ export class Inbox {
       ciphertextHash: envelope.ciphertextHash,
     };
     let document: Doc | undefined;
+    /** Set instead of `document` when the signed text breaks a limits rule: kept as text, never as a structure. */
+    let signedText: string | undefined;
     let signature: { profile: string; bytes: string } | undefined;
     let rejection: InboxRecord['rejection'];
     try {
@@ -159,16 +173,39 @@ export class Inbox {
         resolveSignature: (who) => this.ctx.directory.expectedSignature(who, envelope.sentAt),
         expectedSender: { participant: envelope.sender, keyVersion: envelope.senderKeyVersion },
       });
-      document = opened.document as Doc;
       signature = opened.signature;
       base.digest = opened.digest;
-      const errors = await this.validateReceived(document, envelope, p.messageId);
-      if (errors.length === 0 && envelope.documentType === 'reply')
-        errors.push(...(await this.checkReplyReceived(document, envelope)));
-      if (errors.length > 0) {
-        rejection = { code: 'DOCUMENT_INVALID', message: `breaks ${errors.length} format rule(s)`, errors };
+      // Limits first, before anything walks the structure: a document nested 10,000 deep overflows the stack of
+      // every recursive walk after this one (the store's JSON.stringify among them), on every retry.
+      const limits = checkLimits(opened.document);
+      if (limits.length > 0) {
+        signedText = opened.canonical;
+        rejection = {
+          code: 'DOCUMENT_INVALID',
+          message: `breaks ${limits.length} size or nesting limit(s)`,
+          errors: limits,
+        };
+      } else if (!isDocumentShape(opened.document)) {
+        signedText = opened.canonical;
+        rejection = {
+          code: 'DOCUMENT_INVALID',
+          message: 'the signed text is not a document (an object with header and body objects)',
+          errors: [
+            { pointer: '', code: 'DOCUMENT_SHAPE', message: 'an object with header and body objects' },
+          ],
+        };
+      } else {
+        document = opened.document;
+        const errors = await this.validateReceived(document, envelope, p.messageId);
+        if (errors.length === 0 && envelope.documentType === 'reply')
+          errors.push(...(await this.checkReplyReceived(document, envelope)));
+        if (errors.length > 0) {
+          rejection = { code: 'DOCUMENT_INVALID', message: `breaks ${errors.length} format rule(s)`, errors };
+        }
       }
     } catch (err) {
+      // The ledger or the store failing is no verdict on the document: the follower retries the event.
+      if (isTransient(err)) throw err;
       rejection = { code: codeOf(err), message: messageOf(err), errors: [] };
     }
     let decision: Awaited<ReturnType<DocumentHandler>> = { action: 'none' };
@@ -212,6 +249,9 @@ export class Inbox {
       ) {
         ops.push({ type: 'put', sublevel: S.inboxDoc, key: p.messageId, value: document });
         if (signature) ops.push({ type: 'put', sublevel: S.inboxSig, key: p.messageId, value: signature });
+      } else if (signedText !== undefined) {
+        ops.push({ type: 'put', sublevel: S.inboxText, key: p.messageId, value: signedText });
+        if (signature) ops.push({ type: 'put', sublevel: S.inboxSig, key: p.messageId, value: signature });
       }
       if (record.status !== 'RECEIVED')
         ops.push(...this.outbox.intentOps(p.messageId, record.status, rejection?.code));
@@ -243,6 +283,67 @@ export class Inbox {
     }
     if (record.documentType === 'reply' && document && !rejection)
       await this.noteReply(document, p.messageId);
+    this.ctx.kick();
+  }
+
+  /**
+   * What the follower records when receiving an event failed in a way no retry mends: the document is REJECTED here
+   * and on the ledger with the failure's code, nothing of it is kept, and the sender gets the refusal as a reply.
+   */
+  async receiveFailed(
+    ev: ChaincodeEvent,
+    p: { messageId: string; sender: string; documentType: string },
+    cause: unknown,
+  ): Promise<void> {
+    const at = now();
+    const rejection = {
+      code: 'RECEIVE_FAILED',
+      message: `${codeOf(cause)}: ${messageOf(cause)}`.slice(0, 500),
+      errors: [] as FieldError[],
+    };
+    const record: InboxRecord = {
+      messageId: p.messageId,
+      documentType: p.documentType,
+      formatVersion: '',
+      sender: p.sender,
+      status: 'REJECTED',
+      receivedAt: at,
+      updatedAt: at,
+      rejection,
+    };
+    const fresh = await this.ctx.serial(async () => {
+      // Failing after its record was written (in a reply, say) leaves the record as it is.
+      if (await this.ctx.store.get(S.inbox, p.messageId)) {
+        await this.ctx.store.batch([checkpointOp(ev)]);
+        return false;
+      }
+      const ops: BatchOp[] = [
+        { type: 'put', sublevel: S.inbox, key: p.messageId, value: record },
+        { type: 'put', sublevel: S.inboxTime, key: `${at}\u0000${p.messageId}`, value: p.messageId },
+        documentIdOp(p.messageId),
+        checkpointOp(ev),
+        ...this.outbox.intentOps(p.messageId, 'DELIVERED'),
+        ...this.outbox.intentOps(p.messageId, 'REJECTED', rejection.code),
+      ];
+      const n = this.ctx.notifier.op(ops, {
+        kind: 'document.rejected',
+        messageId: p.messageId,
+        documentType: p.documentType,
+        sender: p.sender,
+        addressee: this.ctx.participantId,
+        status: 'REJECTED',
+        reason: rejection.code,
+      });
+      await this.ctx.store.batch(ops);
+      this.ctx.notifier.emit(n);
+      return true;
+    });
+    if (!fresh) return;
+    if (p.documentType !== 'reply') {
+      await this.sendReply(record, 'REJECTED', [
+        { pointer: '', code: rejection.code, message: rejection.message },
+      ]);
+    }
     this.ctx.kick();
   }
 
@@ -350,4 +451,9 @@ export class Inbox {
     const schemaText = await this.ctx.directory.schemaText(envelope.documentType, envelope.formatVersion);
     return [...validateDocument(document, { schemaText }), ...(await checkParties(this.ctx.directory, h))];
   }
+}
+
+function isDocumentShape(value: unknown): value is Doc {
+  const isObject = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
+  return isObject(value) && isObject((value as Doc).header) && isObject((value as Doc).body);
 }

@@ -83,6 +83,7 @@ export class Purger {
         : [
             { type: 'put', sublevel: S.inbox, key: id, value: updated },
             { type: 'del', sublevel: S.inboxDoc, key: id },
+            { type: 'del', sublevel: S.inboxText, key: id },
             { type: 'del', sublevel: S.inboxSig, key: id },
           ];
       await this.ctx.store.batch(ops);

@@ -92,6 +92,8 @@ export interface TrailEntry {
 export interface DocumentView {
   direction: 'in' | 'out';
   document?: unknown;
+  /** A received document that broke a limits rule is kept as the text that was signed, never as a structure. */
+  signedText?: string;
   record: OutboxRecord | InboxRecord;
   envelope?: unknown;
   status: string;
