@@ -8,7 +8,7 @@ import {
   certificateFingerprint,
   PARTICIPANT_ATTRIBUTE,
 } from './identity.js';
-import { gostCertificateFacts } from './gost-certificates.js';
+import { gostCertificateFacts, SUBJECT_OID, type CertificateFacts } from './gost-certificates.js';
 import {
   K,
   ROLES,
@@ -152,8 +152,9 @@ export class DirectoryContract extends Contract {
 
   /**
    * The participant's own identity sets how it signs: `ed25519` or `gost2012-256` with its signing certificate, which
-   * must be a GOST R 34.10-2012 256-bit end-entity certificate issued by a trusted root and valid now. Each change
-   * is appended to the participant's signature trail.
+   * must be a GOST R 34.10-2012 256-bit end-entity certificate issued by a trusted root and valid now, whose subject
+   * names the participant (ОГРН, and ИНН where the certificate has one) and which no other participant has ever
+   * registered. Each change is appended to the participant's signature trail.
    */
   @Transaction()
   @Returns('string')
@@ -201,6 +202,24 @@ export class DirectoryContract extends Contract {
           ],
         );
       }
+      // Checked before the subject so that someone else's certificate is named as such, not as a bad subject.
+      const owner = ctx.stub.createCompositeKey(K.signingCert, [facts.fingerprint]);
+      const holder = Buffer.from((await ctx.stub.getState(owner)) ?? []).toString('utf8');
+      if (holder && holder !== me.id) {
+        throw new ChaincodeError(
+          'CERT_ALREADY_REGISTERED',
+          `/certificate ${facts.fingerprint} is already registered by participant ${holder}`,
+          [
+            {
+              pointer: '/certificate',
+              code: 'CERT_ALREADY_REGISTERED',
+              message: 'registered by another participant',
+            },
+          ],
+        );
+      }
+      checkSubject(me, facts);
+      if (!holder) await ctx.stub.putState(owner, Buffer.from(me.id));
       Object.assign(record, {
         certificate: input.certificate as string,
         fingerprint: facts.fingerprint,
@@ -352,6 +371,44 @@ export class DirectoryContract extends Contract {
   @Returns('string')
   async whoAmI(ctx: Context): Promise<string> {
     return JSON.stringify(await actingParticipant(ctx));
+  }
+}
+
+const subjectMismatch = (message: string): ChaincodeError =>
+  new ChaincodeError('CERT_SUBJECT_MISMATCH', `/certificate ${message}`, [
+    { pointer: '/certificate', code: 'CERT_SUBJECT_MISMATCH', message },
+  ]);
+
+/**
+ * A signing certificate must be the participant's own: its subject's ОГРН (ОГРНИП for an entrepreneur) is the
+ * participant's id, and any ИНН it carries is the one the directory holds. A certificate naming no ИНН, or a
+ * participant registered without one, is judged by the ОГРН alone (decision 0025).
+ */
+function checkSubject(me: Participant, facts: CertificateFacts): void {
+  const { ogrn, ogrnip, innLe, inn } = facts.subjectIds;
+  const ids = [
+    ...ogrn.map((v) => [SUBJECT_OID.ogrn, 'ОГРН', v] as const),
+    ...ogrnip.map((v) => [SUBJECT_OID.ogrnip, 'ОГРНИП', v] as const),
+  ];
+  if (ids.length === 0) {
+    throw subjectMismatch(
+      `subject has no ОГРН (${SUBJECT_OID.ogrn}) or ОГРНИП (${SUBJECT_OID.ogrnip}); participant ${me.id} cannot be told from it`,
+    );
+  }
+  for (const [oid, name, value] of ids) {
+    if (value !== me.id)
+      throw subjectMismatch(`subject ${name} (${oid}) is ${value}, not participant ${me.id}`);
+  }
+  if (!me.inn) return;
+  // The 12-digit ИНН attribute writes a legal entity's 10-digit ИНН after "00".
+  const own = (v: string) => v === me.inn || (me.inn!.length === 10 && v === `00${me.inn}`);
+  const inns = [
+    ...innLe.map((v) => [SUBJECT_OID.innLe, 'ИННЮЛ', v] as const),
+    ...inn.map((v) => [SUBJECT_OID.inn, 'ИНН', v] as const),
+  ];
+  for (const [oid, name, value] of inns) {
+    if (!own(value))
+      throw subjectMismatch(`subject ${name} (${oid}) is ${value}, not participant ${me.id}’s ИНН ${me.inn}`);
   }
 }
 

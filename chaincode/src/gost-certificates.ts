@@ -1,9 +1,9 @@
 // What the directory checks of a GOST certificate before recording it: the structure, the key algorithm and curve,
-// CA or not, and the validity period. Signatures and chains are checked by the gateways that rely on them (they hold
+// CA or not, the validity period and whose the subject's ОГРН/ИНН say it is. Signatures and chains are checked by the gateways that rely on them (they hold
 // the GOST primitives); the directory only refuses what no gateway could ever accept.
 import { createHash } from 'node:crypto';
 import { AsnConvert, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes } from '@peculiar/asn1-schema';
-import { BasicConstraints, Certificate } from '@peculiar/asn1-x509';
+import { BasicConstraints, Certificate, type Name } from '@peculiar/asn1-x509';
 import { ChaincodeError, invalid } from './errors.js';
 
 export const GOST_2012_256_KEY = '1.2.643.7.1.1.1.1';
@@ -17,6 +17,49 @@ export class GostKeyParameters {
   @AsnProp({ type: AsnPropTypes.ObjectIdentifier, optional: true }) digestParamSet?: string;
 }
 
+/**
+ * Subject attributes of qualified certificates (приказ ФСБ России № 795): ОГРН, ОГРНИП, ИННЮЛ (10 digits) and the
+ * older ИНН (12 digits; a legal entity's is its 10 digits after "00").
+ */
+export const SUBJECT_OID = {
+  ogrn: '1.2.643.100.1',
+  ogrnip: '1.2.643.100.5',
+  innLe: '1.2.643.100.4',
+  inn: '1.2.643.3.131.1.1',
+} as const;
+export type SubjectIdentifier = keyof typeof SUBJECT_OID;
+
+/** The string types CAs put identifiers in: NumericString as 795 says, PrintableString or UTF8String as many do. */
+@AsnType({ type: AsnTypeTypes.Choice })
+class IdentifierString {
+  @AsnProp({ type: AsnPropTypes.NumericString }) numeric?: string;
+  @AsnProp({ type: AsnPropTypes.PrintableString }) printable?: string;
+  @AsnProp({ type: AsnPropTypes.Utf8String }) utf8?: string;
+  @AsnProp({ type: AsnPropTypes.IA5String }) ia5?: string;
+}
+
+/** Every value of each identifier attribute in a subject (a name may repeat one; each is checked). */
+function subjectIdentifiers(subject: Name, at: string): Record<SubjectIdentifier, string[]> {
+  const found: Record<SubjectIdentifier, string[]> = { ogrn: [], ogrnip: [], innLe: [], inn: [] };
+  const names = Object.entries(SUBJECT_OID) as Array<[SubjectIdentifier, string]>;
+  for (const rdn of subject) {
+    for (const atv of rdn) {
+      const name = names.find(([, oid]) => oid === atv.type)?.[0];
+      if (!name) continue;
+      let text: string | undefined;
+      try {
+        const s = AsnConvert.parse(AsnConvert.serialize(atv.value), IdentifierString);
+        text = s.numeric ?? s.printable ?? s.utf8 ?? s.ia5;
+      } catch {
+        text = undefined;
+      }
+      if (text === undefined) throw invalid(at, `has an unreadable subject ${atv.type}`);
+      found[name].push(text.trim());
+    }
+  }
+  return found;
+}
+
 export interface CertificateFacts {
   /** SHA-256 hex of the DER. */
   fingerprint: string;
@@ -25,6 +68,8 @@ export interface CertificateFacts {
   notBefore: string;
   notAfter: string;
   isCA: boolean;
+  /** Values of the subject's ОГРН, ОГРНИП, ИННЮЛ and ИНН attributes, as written. */
+  subjectIds: Record<SubjectIdentifier, string[]>;
 }
 
 /** Parses base64 DER and insists on a GOST R 34.10-2012 256-bit key on CryptoPro-A; `at` is the field's pointer. */
@@ -81,5 +126,6 @@ export function gostCertificateFacts(base64: unknown, at: string): CertificateFa
     notBefore: c.tbsCertificate.validity.notBefore.getTime().toISOString(),
     notAfter: c.tbsCertificate.validity.notAfter.getTime().toISOString(),
     isCA,
+    subjectIds: subjectIdentifiers(c.tbsCertificate.subject, at),
   };
 }

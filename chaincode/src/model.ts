@@ -126,4 +126,6 @@ export const K = {
   rules: 'fmtrules',
   association: 'assoc',
   trustedRoot: 'gostroot',
+  /** A GOST signing certificate's fingerprint → the participant that registered it; never removed. */
+  signingCert: 'gostcert',
 } as const;

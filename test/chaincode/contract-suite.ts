@@ -1,11 +1,14 @@
 import { expect } from 'chai';
 import { createHash, randomBytes } from 'node:crypto';
-import { bundledSchemaText, createRng, generateOgrn } from '../../formats/src/index.js';
+import { bundledSchemaText, createRng, generateInn10, generateOgrn } from '../../formats/src/index.js';
 import type { LedgerClient, SubmitOptions } from '../../gateway/src/ledger/types.js';
+import { testCa, testSigner, type SubjectIds } from '../gost/pki.js';
 import type { BackendInstance, LedgerBackend, TestIdentity } from './backend.js';
 
 type Json = Record<string, unknown>;
 const rng = createRng(4242);
+// A stream of its own, so that the ОГРНs drawn from `rng` stay what they were before participants had an ИНН.
+const innRng = createRng(2424);
 const key32 = () => randomBytes(32).toString('base64');
 const keys = () => ({ x25519: key32(), ed25519: key32() });
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
@@ -36,6 +39,8 @@ export function contractSuite(backend: LedgerBackend): void {
     let clinic: Party;
     let outsider: TestIdentity;
     const today = new Date().toISOString().slice(0, 10);
+    /** The ИНН the directory holds, for the participants registered with one. */
+    const inns = new Map<string, string>();
 
     const submit = async (
       c: LedgerClient,
@@ -82,6 +87,7 @@ export function contractSuite(backend: LedgerBackend): void {
       id,
       role,
       name: `${role} ${id}`,
+      ...(inns.has(id) ? { inn: inns.get(id) } : {}),
       identities: [
         kind === 'certificate'
           ? { mspId: who.mspId, kind, certificate: who.certificate }
@@ -121,6 +127,7 @@ export function contractSuite(backend: LedgerBackend): void {
         who: await b.identity('Insurer1MSP', 'clinic', { 'dmsnet.participant': ids[3] }),
       };
       outsider = await b.identity('Insurer1MSP', 'nobody');
+      for (const p of [insurer2, clinic]) inns.set(p.id, generateInn10(innRng));
     });
     after(() => b?.close());
 
@@ -216,6 +223,107 @@ export function contractSuite(backend: LedgerBackend): void {
         };
         expect(p2.items).to.have.length(2);
         expect(p2.items.map((x) => x.id)).to.not.include.members(p1.items.map((x) => x.id));
+      });
+      describe('GOST signing certificates', () => {
+        const ca = testCa('contract suite root');
+        const b64 = (der: Uint8Array) => Buffer.from(der).toString('base64');
+        const certOf = (name: string, ids: SubjectIds) =>
+          b64(testSigner(ca, name, undefined, 30, ids).cert.der);
+        const setGost = (p: Party, certificate: string) =>
+          submit(p.who.client, 'directory:setSignatureProfile', [
+            p.id,
+            { profile: 'gost2012-256', certificate },
+          ]);
+        const refusal = async (p: Promise<unknown>, code: string, ...inMessage: string[]) => {
+          try {
+            await p;
+          } catch (err) {
+            const e = err as { code?: string; message: string };
+            expect(e.code, e.message).to.equal(code);
+            // A Fabric client sees only the message, so the pointer and the attribute must be in it.
+            for (const s of ['/certificate', ...inMessage]) expect(e.message).to.include(s);
+            return;
+          }
+          expect.fail(`expected ${code}`);
+        };
+        let clinicCert: string;
+
+        before(async () => {
+          await submit(assoc.who.client, 'directory:addTrustedRoot', [{ certificate: b64(ca.cert.der) }]);
+          clinicCert = certOf('Клиника Здоровье', { ogrn: clinic.id, innLe: inns.get(clinic.id)! });
+        });
+
+        it('registers a certificate whose subject names the participant by ОГРН and ИНН, in either ИНН attribute', async () => {
+          const r = await setGost(clinic, clinicCert);
+          expect(r).to.include({
+            profile: 'gost2012-256',
+            fingerprint: sha(Buffer.from(clinicCert, 'base64')),
+          });
+          // The 12-digit ИНН attribute writes a legal entity's ИНН after "00"; no ИНН at all leaves the ОГРН to decide.
+          const inn = inns.get(insurer2.id)!;
+          await setGost(insurer2, certOf('Insurer two', { ogrn: insurer2.id, inn: `00${inn}`, innLe: inn }));
+          await setGost(insurer2, certOf('Insurer two', { ogrn: insurer2.id }));
+          // The insurer's directory entry holds no ИНН: the certificate's is not held against it.
+          await setGost(insurer, certOf('Insurer one', { ogrn: insurer.id, innLe: generateInn10(innRng) }));
+        });
+
+        it('refuses a certificate whose subject is another participant’s (CERT_SUBJECT_MISMATCH)', async () => {
+          const theirs = inns.get(clinic.id)!;
+          const mine = inns.get(insurer2.id)!;
+          // The clinic's own name and ОГРН on a fresh certificate, registered by somebody else.
+          await refusal(
+            setGost(insurer2, certOf('Клиника Здоровье', { ogrn: clinic.id, innLe: theirs })),
+            'CERT_SUBJECT_MISMATCH',
+            '1.2.643.100.1',
+            clinic.id,
+          );
+          await refusal(
+            setGost(insurer2, certOf('Insurer two', {})),
+            'CERT_SUBJECT_MISMATCH',
+            '1.2.643.100.1',
+          );
+          await refusal(
+            setGost(insurer2, certOf('Insurer two', { innLe: mine })),
+            'CERT_SUBJECT_MISMATCH',
+            '1.2.643.100.1',
+          );
+          await refusal(
+            setGost(insurer2, certOf('Insurer two', { ogrn: insurer2.id, innLe: theirs })),
+            'CERT_SUBJECT_MISMATCH',
+            '1.2.643.100.4',
+          );
+          await refusal(
+            setGost(insurer2, certOf('Insurer two', { ogrn: insurer2.id, inn: `00${theirs}` })),
+            'CERT_SUBJECT_MISMATCH',
+            '1.2.643.3.131.1.1',
+          );
+          await refusal(
+            setGost(insurer2, certOf('Insurer two', { ogrnip: `3${insurer2.id}0` })),
+            'CERT_SUBJECT_MISMATCH',
+            '1.2.643.100.5',
+          );
+        });
+
+        it('refuses a certificate another participant registered, now or before (CERT_ALREADY_REGISTERED)', async () => {
+          await refusal(setGost(insurer2, clinicCert), 'CERT_ALREADY_REGISTERED', clinic.id);
+          // The clinic moves on to a new certificate and to Ed25519: its old certificate stays its own.
+          await setGost(clinic, certOf('Клиника Здоровье', { ogrn: clinic.id }));
+          await submit(clinic.who.client, 'directory:setSignatureProfile', [
+            clinic.id,
+            { profile: 'ed25519' },
+          ]);
+          await refusal(setGost(insurer2, clinicCert), 'CERT_ALREADY_REGISTERED', clinic.id);
+          expect(await setGost(clinic, clinicCert)).to.include({ profile: 'gost2012-256' });
+          const me = (await evaluate(clinic.who.client, 'directory:get', [clinic.id])) as {
+            signatureTrail: Array<{ profile: string }>;
+          };
+          expect(me.signatureTrail.map((x) => x.profile)).to.deep.equal([
+            'gost2012-256',
+            'gost2012-256',
+            'ed25519',
+            'gost2012-256',
+          ]);
+        });
       });
     });
 

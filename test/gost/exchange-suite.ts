@@ -339,7 +339,11 @@ export function gostExchangeSuite(
     });
 
     it('refuses a document signed after the registered certificate expired (CERT_EXPIRED)', async () => {
-      const short = ca.issue('CN=Clinic short-lived, C=RU', 2_500, Date.now() - 1_000);
+      const short = ca.issue(
+        `CN=Clinic short-lived, 1.2.643.100.1=${clinic.id}, C=RU`,
+        2_500,
+        Date.now() - 1_000,
+      );
       await clinic.ledger.submit('directory:setSignatureProfile', [
         clinic.id,
         JSON.stringify({ profile: 'gost2012-256', certificate: b64(short.certificate) }),

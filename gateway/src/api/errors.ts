@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { DmsnetError, type FieldError } from '../../../formats/src/errors.js';
+import { errorCodeEntry } from '../../../formats/src/error-codes.js';
 
 export class ApiError extends DmsnetError {
   constructor(
@@ -12,39 +13,11 @@ export class ApiError extends DmsnetError {
   }
 }
 
-const STATUS: Record<string, number> = {
-  UNAUTHORIZED: 401,
-  CURSOR_INVALID: 400,
-  EVENT_ID_BEYOND_LOG: 400,
-  NOT_FOUND: 404,
-  MESSAGE_ID_CONFLICT: 409,
-  ID_AMBIGUOUS: 409,
-  STATUS_FINAL: 409,
-  REPLY_IS_FINAL: 409,
-  NO_CMS_SIGNATURE: 409,
-  SIGNER_UNAVAILABLE: 409,
-  CERT_ISSUER_UNTRUSTED: 422,
-  CERT_KEY_UNSUPPORTED: 422,
-  CERT_EXPIRED: 422,
-  CERT_NOT_REGISTERED: 409,
-  PAYLOAD_TOO_LARGE: 413,
-  PURGED: 410,
-  PURGE_NOT_FINAL: 409,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  DOCUMENT_INVALID: 422,
-  SENDER_NOT_SELF: 422,
-  ADDRESSEE_UNKNOWN: 422,
-  ADDRESSEE_INACTIVE: 422,
-  FORMAT_NOT_ACTIVE: 422,
-  PARTICIPANT_NOT_FOUND: 404,
-  LEDGER_UNAVAILABLE: 503,
-  USER_NOT_FOUND: 404,
-  USER_EXISTS: 409,
-};
-
 export function statusOf(err: DmsnetError): number {
   if (err instanceof ApiError) return err.status;
-  if (STATUS[err.code]) return STATUS[err.code];
+  const entry = errorCodeEntry(err.code);
+  if (entry) return entry.status;
+  // Codes the registry cannot know: another gateway's or a newer chaincode's, passed through as they came.
   if (err.code.startsWith('REQUEST_')) return 400;
   return 422;
 }

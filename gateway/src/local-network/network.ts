@@ -204,7 +204,10 @@ export async function startLocalNetwork(o: StartOptions): Promise<LocalNetwork> 
       const identity = { mspId: spec.mspId, certificate: cert.certificate, privateKey: cert.privateKey };
       const keys = await generateParticipantKeys();
       if (spec.signatureProfile === 'gost2012-256' && gostCa) {
-        keys.gost = gostCa.issue(`CN=${spec.name.replace(/[,+"\\<>;=]/g, ' ')}, 1.2.643.100.1=${id}, C=RU`);
+        // The directory holds a certificate to the ОГРН and ИНН (ИННЮЛ) its subject names.
+        keys.gost = gostCa.issue(
+          `CN=${spec.name.replace(/[,+"\\<>;=]/g, ' ')}, 1.2.643.100.1=${id}, 1.2.643.100.4=${inn}, C=RU`,
+        );
       }
       await saveKeyFile(keyFile(spec.key), keys, passphrase, kdf);
       partial.push({

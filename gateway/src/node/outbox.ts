@@ -2,6 +2,7 @@
 // with retries; and the status intents (DELIVERED, ACCEPTED, REJECTED) the node owes the ledger as an addressee.
 import { canonicalJson } from '../../../formats/src/canonical.js';
 import { DmsnetError } from '../../../formats/src/errors.js';
+import { isFinalCode } from '../../../formats/src/error-codes.js';
 import { messageIdOf, validateDocument } from '../../../formats/src/index.js';
 import { routeAllowed } from '../../../formats/src/routes.js';
 import { sealDocument, sha256Hex } from '../crypto/index.js';
@@ -19,39 +20,13 @@ export function replyStatusOf(decision: string | undefined): 'ACCEPTED' | 'REJEC
   return decision === 'ACCEPTED' ? 'ACCEPTED' : 'REJECTED';
 }
 
-/** Ledger refusals that no retry can fix: the record ends FAILED with the code. */
-export const PERMANENT = new Set([
-  'INVALID_ARGUMENT',
-  'IDENTITY_UNKNOWN',
-  'IMPERSONATION',
-  'NOT_AUTHORIZED',
-  'ADDRESSEE_UNKNOWN',
-  'ADDRESSEE_INACTIVE',
-  'SENDER_INACTIVE',
-  'FORMAT_NOT_ACTIVE',
-  'MESSAGE_ID_CONFLICT',
-  'PAYLOAD_MISSING',
-  'PAYLOAD_HASH_MISMATCH',
-  'STATUS_NOT_ADDRESSEE',
-  'STATUS_NOT_FORWARD',
-  'MESSAGE_NOT_FOUND',
-  'ROUTE_NOT_ALLOWED',
-  'REPLY_TARGET_UNKNOWN',
-  'REPLY_TO_REPLY',
-  'REPLY_NOT_ADDRESSEE',
-  'REPLY_EXISTS',
-  'REPLY_STATUS_MISMATCH',
-  // Fabric commit outcomes that a new proposal cannot change.
-  'ENDORSEMENT_POLICY_FAILURE',
-  'BAD_CREATOR_SIGNATURE',
-  'INVALID_ENDORSER_TRANSACTION',
-  'INVALID_CHAINCODE',
-  'EXPIRED_CHAINCODE',
-]);
-
-/** A backend's word on what a retry may do (the Fabric backend sets it), beside the codes above. */
+/**
+ * A refusal that no retry can fix ends the record FAILED with its code. The registry's retry class decides, the same
+ * on every ledger: the embedded one throws the contract's codes as they are, while Fabric also says `retry: 'none'`
+ * of every contract refusal and of commit outcomes a new proposal cannot change (`retryOf`).
+ */
 const retryOf = (err: unknown): string | undefined => (err as { retry?: string } | null)?.retry;
-const isPermanent = (err: unknown) => PERMANENT.has(codeOf(err)) || retryOf(err) === 'none';
+const isPermanent = (err: unknown) => isFinalCode(codeOf(err)) || retryOf(err) === 'none';
 
 /** An endorsed transaction kept until its commit status is known, so a restart submits the very same bytes. */
 interface PreparedSend {
