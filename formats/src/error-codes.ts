@@ -981,6 +981,27 @@ export const ERROR_CODES = {
     en: 'The chaincode definition has expired.',
     ru: 'Определение чейнкода устарело.',
   },
+  RECEIVE_FAILED: {
+    status: 422,
+    retry: 'final',
+    doc: 'docs/architecture.md#no-single-event-stops-a-node',
+    en: 'Receiving the document failed in a way that repeats on every try; it is rejected and the node moves on.',
+    ru: 'Приём документа не удаётся при каждой попытке; документ отклонён, узел продолжает работу.',
+  },
+  DOCUMENT_SHAPE: {
+    status: 422,
+    retry: 'final',
+    doc: 'docs/architecture.md#no-single-event-stops-a-node',
+    en: 'The signed text is not a document: an object with header and body objects.',
+    ru: 'Подписанный текст — не документ: нужен объект с объектами header и body.',
+  },
+  TOO_MANY_ERRORS: {
+    status: 422,
+    retry: 'final',
+    doc: 'formats/RULES.md#entry-before-a-schema-can-be-chosen-and-in-the-cli',
+    en: 'More than 1,000 schema errors: the first 1,000 are listed.',
+    ru: 'Больше 1000 ошибок схемы: перечислены первые 1000.',
+  },
   INTERNAL: {
     status: 500,
     retry: 'transient',

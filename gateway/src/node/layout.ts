@@ -1,6 +1,6 @@
 // The node store's layout and the small helpers every part of the node shares.
 import { DmsnetError } from '../../../formats/src/errors.js';
-import { LedgerError } from '../ledger/errors.js';
+import { errorCodeEntry } from '../../../formats/src/error-codes.js';
 import type { ChaincodeEvent } from '../ledger/types.js';
 import type { BatchOp } from '../store/store.js';
 
@@ -50,24 +50,19 @@ export const json = (b: Uint8Array): unknown => JSON.parse(Buffer.from(b).toStri
 export const codeOf = (err: unknown) => (err instanceof DmsnetError ? err.code : 'INTERNAL');
 export const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-/** Ledger answers that say nothing about the request: the peer, the orderer or the connection failed this time. */
-const TRANSIENT_LEDGER_CODES = new Set([
-  'LEDGER_UNAVAILABLE',
-  'LEDGER_ERROR',
-  'ENDORSEMENT_FAILED',
-  'MVCC_READ_CONFLICT',
-]);
-
 /**
- * Whether a failure may pass when the same step is tried again: the ledger or its connection, the store (LevelDB's
- * LEVEL_* codes), the operating system (EIO, ENOSPC, ECONNRESET…) or a crypto worker that died. Everything else — a
- * contract's refusal, a malformed payload, a stack overflow on a hostile structure — repeats on every retry, so the
- * follower must record it and move on rather than retry it forever.
+ * Whether a failure may pass when the same step is tried again: the ledger or its connection and a crypto worker that
+ * died (the registry's transient codes), the store (LevelDB's LEVEL_* codes) or the operating system (EIO, ENOSPC,
+ * ECONNRESET…). Everything else — a contract's refusal, a malformed payload, a stack overflow on a hostile structure —
+ * repeats on every retry, so the follower records it and moves on rather than retry it forever.
  */
 export function isTransient(err: unknown): boolean {
-  if (err instanceof LedgerError)
-    return TRANSIENT_LEDGER_CODES.has(err.code) || (err as { retry?: string }).retry === 'new-proposal';
-  if (err instanceof DmsnetError) return err.code === 'CRYPTO_WORKER_EXITED';
+  // A typed error is as transient as the registry says, except INTERNAL: an untyped failure repeats with its input.
+  if (err instanceof DmsnetError)
+    return (
+      (err as { retry?: string }).retry === 'new-proposal' ||
+      (err.code !== 'INTERNAL' && errorCodeEntry(err.code)?.retry === 'transient')
+    );
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && (code.startsWith('LEVEL_') || /^E[A-Z]{2,}$/.test(code));
 }
