@@ -18,7 +18,8 @@ export type Operation =
   | 'import'
   | 'governance'
   | 'webhooks'
-  | 'users';
+  | 'users'
+  | 'signature';
 
 const ALL: readonly Operation[] = [
   'read',
@@ -36,6 +37,7 @@ const ALL: readonly Operation[] = [
   'governance',
   'webhooks',
   'users',
+  'signature',
 ];
 
 /** The people's roles at each kind of participant and what each may do; `admin` may do everything. */
@@ -98,7 +100,8 @@ export type AuditAction =
   | 'pricelist.contest'
   | 'governance'
   | 'webhooks'
-  | 'users';
+  | 'users'
+  | 'signature-profile';
 
 interface Route {
   method: string | RegExp;
@@ -119,6 +122,9 @@ const r = (method: string | RegExp, path: string, op: Operation, audit?: AuditAc
 const ROUTES: readonly Route[] = [
   r('GET', '/(inbox|outbox|formats|events|participants|participants/' + ID + ')', 'read'),
   r('GET', `/documents/${ID}`, 'read'),
+  r('GET', `/documents/${ID}/signature(/export)?`, 'read'),
+  // Which key the node signs with is the organisation's legal signature: its admin's alone.
+  r('PUT', '/signature-profile', 'signature', 'signature-profile'),
   r('POST', '/documents', 'send', 'send'),
   r('POST', `/documents/${ID}/purge`, 'purge', 'purge'),
   r('POST', `/inbox/${ID}/accept`, 'decide', 'accept'),

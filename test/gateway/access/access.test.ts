@@ -3,6 +3,8 @@ import { request } from 'node:http';
 import { generateDocument } from '../../../formats/src/index.js';
 import { startGatewayServer, type RunningServer } from '../../../gateway/src/api/server.js';
 import { closeCryptoWorkers } from '../../../gateway/src/crypto/index.js';
+import { may, routeOf } from '../../../gateway/src/access/roles.js';
+import { openApiDocument } from '../../../gateway/src/api/openapi.js';
 import { startTestNetwork, type TestNetwork } from '../fixtures/network.js';
 
 type Json = Record<string, unknown>;
@@ -279,5 +281,35 @@ describe('people at a gateway: accounts, sessions, CSRF, Host and Origin, roles,
       .client('insurer')
       .waitFor<{ audit: Json[] }>(`/v1/documents/${id}`, (s, b) => s === 200 && b.audit.length > 0);
     expect(sent.audit[0]).to.include({ action: 'send', user: 'api-token' });
+  });
+});
+
+describe('the role table covers the API', () => {
+  // Paths a person reaches before or without a role: health, the contract itself, logging in and out.
+  const PUBLIC = new Set(['/v1/health', '/v1/openapi.json', '/v1/session']);
+
+  it('gives every operation of the OpenAPI contract a role rule, so no console session meets a missing one', () => {
+    const missing: string[] = [];
+    let checked = 0;
+    for (const [template, item] of Object.entries(openApiDocument.paths)) {
+      if (PUBLIC.has(template)) continue;
+      const path = template.replace(/\{[^}]+\}/g, 'X-1');
+      for (const method of Object.keys(item)) {
+        if (!['get', 'put', 'post', 'patch', 'delete'].includes(method)) continue;
+        checked++;
+        if (!routeOf(method.toUpperCase(), path)) missing.push(`${method.toUpperCase()} ${template}`);
+      }
+    }
+    expect(checked).to.be.above(40);
+    expect(missing, 'routes without a role rule').to.deep.equal([]);
+  });
+
+  it('lets only an admin set the signature profile and any reader export a signature', () => {
+    for (const kind of ['clinic', 'insurer', 'assistance', 'association'] as const) {
+      expect(may(kind, 'admin', routeOf('PUT', '/v1/signature-profile')!.op)).to.equal(true);
+      expect(routeOf('GET', '/v1/documents/a:b/signature')?.op).to.equal('read');
+      expect(routeOf('GET', '/v1/documents/a:b/signature/export')?.op).to.equal('read');
+    }
+    expect(may('clinic', 'accountant', routeOf('PUT', '/v1/signature-profile')!.op)).to.equal(false);
   });
 });
