@@ -283,6 +283,8 @@ export class Inbox {
     }
     if (record.documentType === 'reply' && document && !rejection)
       await this.noteReply(document, p.messageId);
+    else if (record.documentType === 'reply' && envelope.replyTo)
+      await this.followLedgerStatus(envelope.replyTo);
     this.ctx.kick();
   }
 
@@ -365,6 +367,29 @@ export class Inbox {
       }),
       { kind: 'status.changed' },
     );
+  }
+
+  /**
+   * A reply refused here still set its answered document's status on the ledger (one transaction does both), and no
+   * separate status event follows: the outbox record takes the ledger's word, not the refused reply's.
+   */
+  private async followLedgerStatus(answered: string): Promise<void> {
+    if (!(await this.ctx.store.get<OutboxRecord>(S.outbox, answered))) return;
+    try {
+      const { status } = json(await this.ctx.ledger.evaluate('exchange:get', [answered])) as {
+        status: string;
+      };
+      await this.outbox.update(
+        answered,
+        (r) => (rank(status) > rank(r.status) ? { ...r, status: status as OutboxRecord['status'] } : r),
+        { kind: 'status.changed' },
+      );
+    } catch (err) {
+      this.ctx.log.warn(
+        { messageId: answered, code: codeOf(err) },
+        'ledger status of a replied document not read',
+      );
+    }
   }
 
   /**

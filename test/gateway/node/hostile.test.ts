@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { generateDocument, type DmsDocument } from '../../../formats/src/index.js';
-import { closeCryptoWorkers } from '../../../gateway/src/crypto/index.js';
+import { closeCryptoWorkers, sealDocument, sha256Hex } from '../../../gateway/src/crypto/index.js';
 import { startTestNetwork, type TestNetwork } from '../fixtures/network.js';
 
 type Json = Record<string, unknown>;
@@ -114,6 +114,59 @@ describe('a hostile participant against the gateways and the ledger (embedded)',
       ).toString(),
     ) as Json;
     expect(onLedger.status).to.equal('REJECTED');
+  });
+
+  it('a reply whose decision differs from the ledger is refused on arrival; the outbox follows the ledger', async () => {
+    const doc = list(503);
+    await sendAndDeliver(doc);
+    const id = doc.header.documentId;
+    const insurer = t.net.get('insurer');
+    const clinic = t.net.get('clinic');
+    // The addressee's own software says ACCEPTED in the signed reply while the ledger envelope says REJECTED.
+    const reply = forgedReply('clinic', 'insurer', id, 'ACCEPTED');
+    const ciphertext = await sealDocument({
+      document: reply,
+      signSecretKey: clinic.keys.signSecretKey,
+      senderId: clinic.id,
+      keyVersion: 1,
+      recipientBoxPublicKey: insurer.keys.boxPublicKey,
+    });
+    await clinic.ledger.submit(
+      'exchange:send',
+      [
+        JSON.stringify({
+          messageId: `${clinic.id}:${reply.header.documentId}`,
+          sender: clinic.id,
+          addressee: insurer.id,
+          documentType: 'reply',
+          formatVersion: '1',
+          ciphertextHash: sha256Hex(ciphertext),
+          size: ciphertext.byteLength,
+          senderKeyVersion: 1,
+          replyTo: `${insurer.id}:${id}`,
+          replyStatus: 'REJECTED',
+        }),
+      ],
+      { ciphertext },
+    );
+    const arrived = await t
+      .client('insurer')
+      .waitFor<{ record: { rejection?: { errors: Array<{ code: string }> } }; status: string }>(
+        `/v1/documents/${clinic.id}:${reply.header.documentId}`,
+        (s) => s === 200,
+      );
+    attack('a reply saying ACCEPTED under a REJECTED envelope', 0, {
+      code: arrived.record.rejection?.errors[0]?.code,
+    });
+    expect(arrived.status).to.equal('REJECTED');
+    expect(arrived.record.rejection?.errors.map((e) => e.code)).to.include('REPLY_FORGED');
+    const out = await t
+      .client('insurer')
+      .waitFor<{ status: string }>(
+        `/v1/documents/${insurer.id}:${id}`,
+        (s, b) => s === 200 && b.status !== 'DELIVERED',
+      );
+    expect(out.status).to.equal('REJECTED');
   });
 
   it('a reply is final on arrival: it cannot be accepted or rejected, so nobody replies to a reply', async () => {
