@@ -219,7 +219,10 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
         {draft.actDocumentId && draft.state === 'SENT' && (
           <>
             {' '}
-            — <a href={`#/doc/${encodeURIComponent(draft.actDocumentId)}`}>{draft.actDocumentId}</a>
+            — {/* The ledger id: a bare number may also be another sender's (409 ID_AMBIGUOUS). */}
+            <a href={`#/doc/${encodeURIComponent(`${me.participantId}:${draft.actDocumentId}`)}`}>
+              {draft.actDocumentId}
+            </a>
           </>
         )}
       </p>
