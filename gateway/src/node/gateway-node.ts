@@ -159,9 +159,9 @@ export class GatewayNode {
   }
 
   /**
-   * Resolves once nothing is queued and the follower has handled every event on the ledger: by the height where the
-   * ledger tells it (embedded), by walking the blocks after the follower's position (Fabric), else after a quiet
-   * half second.
+   * Resolves once nothing is queued and the follower has handled every event on the ledger: by walking the blocks
+   * after the follower's position where the ledger can (embedded and Fabric: a newest block without an event of the
+   * chaincode holds nothing up), by the height where it only tells that, else after a quiet half second.
    */
   async whenIdle(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -169,9 +169,7 @@ export class GatewayNode {
       const queued = (await this.firstKey(S.pending)) ?? (await this.firstKey(S.intents));
       let caughtUp: boolean;
       const ledger = this.options.ledger;
-      if (this.options.ledgerHeight) {
-        caughtUp = this.follower.block >= (await this.options.ledgerHeight()) - 1n;
-      } else if (ledger.eventsAfter) {
+      if (ledger.eventsAfter) {
         // Asked only when nothing is queued here: it walks the blocks after the follower's position.
         caughtUp =
           queued === undefined &&
@@ -180,6 +178,9 @@ export class GatewayNode {
               ? { blockNumber: 0n }
               : { blockNumber: this.follower.block, transactionId: this.follower.transactionId },
           ));
+      } else if (this.options.ledgerHeight) {
+        // Only a ledger whose every block carries an event settles this way.
+        caughtUp = this.follower.block >= (await this.options.ledgerHeight()) - 1n;
       } else {
         caughtUp = Date.now() - this.follower.lastActivity > 500;
       }

@@ -136,6 +136,7 @@ export class EmbeddedLedger {
       evaluate: async (fn, args, transient) =>
         (await this.execute(this.propose(identity, key, fn, args, transient))).payload,
       events: (from, signal) => this.events(from, signal),
+      eventsAfter: (after) => this.eventsAfter(after),
       height: async () => this.height(),
     };
   }
@@ -352,6 +353,17 @@ export class EmbeddedLedger {
   }
 
   /** Committed blocks from `from` on, then live ones; ends when the signal aborts or the ledger closes. */
+  /**
+   * Whether a block after the checkpoint carries a chaincode event: a follower that handled the last event is idle
+   * even when newer blocks (a directory change, a vote) carry none, which a comparison with the height cannot see.
+   */
+  async eventsAfter(after: EventCheckpoint): Promise<boolean> {
+    for (let n = Number(after.blockNumber) + (after.transactionId ? 1 : 0); n < this.heightN; n++) {
+      if ((await this.blocks.get(pad(n)))?.event) return true;
+    }
+    return false;
+  }
+
   async *events(from: EventCheckpoint, signal?: AbortSignal): AsyncGenerator<ChaincodeEvent> {
     // One transaction per block here: a checkpointed transaction means its whole block was processed.
     let n = Number(from.blockNumber) + (from.transactionId ? 1 : 0);
