@@ -1,9 +1,11 @@
-// GOST R 34.10-2012 (256-bit) signature arithmetic with Node's BigInt: Jacobian coordinates, a fixed-base comb table
-// of signed 8-bit digits for the curve's generator (sign, and half of verify: 32 additions, no doubling) and a signed
-// 4-bit one per public key (decision records 0014 and 0022). Written here because the
-// registry's pure-JS implementation spends most of its time in its own big-number code; that one stays as the
-// independent check in the tests, beside the standard's worked example and OpenSSL's GOST engine.
+// GOST R 34.10-2012 (256-bit) signature arithmetic. Anything that multiplies by a secret (the nonce k of a signature,
+// the private key d of a public key) goes through @noble/curves' short-Weierstrass points: audited, and its multiply
+// does the same additions and table reads whatever the scalar (decision record 0023). Verification, which handles
+// public values only, keeps our own faster Jacobian comb tables (decision records 0014 and 0022). node-gost-crypto's
+// independent implementation stays the check in the tests, beside the standard's worked example and OpenSSL's engine.
 import { randomBytes } from 'node:crypto';
+import { Field, type IField } from '@noble/curves/abstract/modular.js';
+import { weierstrassN, type WeierstrassPointCons } from '@noble/curves/abstract/weierstrass.js';
 
 export interface CurveParams {
   p: bigint;
@@ -38,7 +40,10 @@ type Jac = { x: bigint; y: bigint; z: bigint };
 type Aff = { x: bigint; y: bigint };
 const INF: Jac = { x: 1n, y: 1n, z: 0n };
 
-/** a⁻¹ mod m by the extended Euclidean algorithm (an order of magnitude faster than Fermat with BigInt). */
+/**
+ * a⁻¹ mod m by the extended Euclidean algorithm (an order of magnitude faster than Fermat with BigInt), whose time
+ * follows a: used on public values only (verification and its tables).
+ */
 function modInverse(a: bigint, m: bigint): bigint {
   let r0 = ((a % m) + m) % m;
   let r1 = m;
@@ -61,6 +66,10 @@ function modInverse(a: bigint, m: bigint): bigint {
 const BASE_WINDOW = 8;
 const KEY_WINDOW = 4;
 
+/**
+ * A curve's verification over comb tables (public values only: timing may follow them), and signing and public keys
+ * through noble's constant-time multiplication.
+ */
 export class GostCurve {
   /** x mod p for any x. */
   private readonly m: (x: bigint) => bigint;
@@ -259,26 +268,20 @@ export class GostCurve {
     return this.m(P.y * P.y - (P.x * P.x * P.x + a * P.x + b)) === 0n;
   }
 
+  /** d·G for a private key d (0 < d < q), by the constant-time multiplication. */
   publicKey(d: bigint): Aff {
-    const P = this.toAffine(this.mulBase(d));
-    if (!P) throw new Error('the private key is a multiple of q');
-    return P;
+    return mulSecret(this.c, d);
   }
 
-  /** §6.1: e from the digest, (r, s) with a fresh k unless one is given (the standard's example only). */
-  sign(d: bigint, e: bigint, fixedK?: bigint): { r: bigint; s: bigint } {
+  /** §6.1 with the standard's random k (decision record 0023): a fresh one for each signature, never a given one. */
+  sign(d: bigint, e: bigint): { r: bigint; s: bigint } {
     const { q } = this.c;
-    e %= q;
-    if (e === 0n) e = 1n;
     for (;;) {
-      const k = fixedK ?? BigInt('0x' + randomBytes(40).toString('hex')) % q;
+      // 64 bits beyond q's 256 leave k's bias from the reduction below 2^−64.
+      const k = BigInt('0x' + randomBytes(40).toString('hex')) % q;
       if (k === 0n) continue;
-      const C = this.toAffine(this.mulBase(k));
-      const r = C ? C.x % q : 0n;
-      if (r === 0n) continue;
-      const s = (r * d + k * e) % q;
-      if (s === 0n) continue;
-      return { r, s };
+      const signature = signWithNonce(this.c, d, e, k);
+      if (signature) return signature;
     }
   }
 
@@ -294,6 +297,80 @@ export class GostCurve {
     const C = this.toAffine(this.add(this.mulBase(z1), this.mulPoint(z2, Q)));
     return C !== undefined && C.x % q === r;
   }
+}
+
+/** noble's point constructor per curve, built once (its generator's window-8 table is built on first use). */
+const secretArithmetic = new WeakMap<CurveParams, WeierstrassPointCons<bigint>>();
+
+function secretPoints(c: CurveParams): WeierstrassPointCons<bigint> {
+  let points = secretArithmetic.get(c);
+  if (!points) {
+    const field = Field(c.p);
+    // noble inverts with the extended Euclidean algorithm, whose running time follows its input: here the Z of k·G,
+    // from which a few bits of k can be learned (Naccache et al., "Projective coordinates leak", 2004). Inverting
+    // x·β for a fresh random β and multiplying by β again makes that time independent of x, at the cost of two
+    // multiplications; Fermat's x^(p−2) with noble's pow was three times slower here (decision record 0023).
+    const blinded: IField<bigint> = Object.freeze({
+      ...field,
+      inv: (x: bigint) => {
+        const beta = randomNonZero(c.p);
+        return field.mul(field.inv(field.mul(x, beta)), beta);
+      },
+    });
+    points = weierstrassN(
+      { p: c.p, n: c.q, h: 1n, a: c.a, b: c.b, Gx: c.x, Gy: c.y },
+      { Fp: blinded, Fn: Field(c.q) },
+    );
+    secretArithmetic.set(c, points);
+  }
+  return points;
+}
+
+function randomNonZero(m: bigint): bigint {
+  for (;;) {
+    const x = BigInt('0x' + randomBytes(40).toString('hex')) % m;
+    if (x !== 0n) return x;
+  }
+}
+
+/**
+ * k·G for a secret k (0 < k < q) as k₁·G + k₂·G with k₁ uniformly random and k₂ = k − k₁ mod q. noble's multiply adds
+ * a decoy point for each zero 8-bit window of the scalar; when there is none (most full-length scalars) the decoy
+ * stays the generator with Z = 1, and multiplying by that 1 during normalisation is faster: about 1 % of its time
+ * followed whether k had zero bytes, leading ones included (Welch's t ≈ 15 over 4,000 runs, decision record 0023).
+ * Each share alone is uniform whatever k is, so neither multiplication's time says anything about k.
+ */
+function mulSecret(c: CurveParams, k: bigint): Aff {
+  const { q } = c;
+  const G = secretPoints(c).BASE;
+  for (;;) {
+    const k1 = randomNonZero(q);
+    const k2 = (k + q - k1) % q;
+    if (k2 !== 0n) return G.multiply(k1).add(G.multiply(k2)).toAffine();
+  }
+}
+
+/**
+ * §6.1 steps 4–6 for a given nonce k (0 < k < q): undefined when r or s comes out 0 (draw another k). Not part of the
+ * package's API (index.ts does not export it, no Signer reaches it): `GostCurve.sign` draws k itself, and only the
+ * tests pass one, to reproduce the standard's worked example and node-gost-crypto's signatures.
+ */
+export function signWithNonce(
+  c: CurveParams,
+  d: bigint,
+  e: bigint,
+  k: bigint,
+): { r: bigint; s: bigint } | undefined {
+  const { q } = c;
+  if (k <= 0n || k >= q) throw new RangeError('a GOST R 34.10-2012 nonce is 0 < k < q');
+  e %= q;
+  if (e === 0n) e = 1n;
+  const r = mulSecret(c, k).x % q;
+  if (r === 0n) return undefined;
+  // BigInt multiplication takes time by the operands' lengths; k + q has q's bit length plus one for every k, so a
+  // nonce with leading zero bits does not make this product faster.
+  const s = (r * d + (k + q) * e) % q;
+  return s === 0n ? undefined : { r, s };
 }
 
 /** Little-endian bytes ↔ integers: how GOST keys and digests are read (RFC 4491 / RFC 9215). */
