@@ -226,11 +226,16 @@ function parseUncached(der: Uint8Array, fingerprint: string): GostCertificate {
 /** Links already verified (certificate > issuer fingerprints): a signature on a certificate never changes. */
 const verifiedLinks = new Set<string>();
 
-export function isSignedBy(cert: GostCertificate, issuer: GostCertificate): boolean {
+/** `keepTable` false when the issuer's key is a sender's choice (a carried CA), not a trusted root's. */
+export function isSignedBy(
+  cert: GostCertificate,
+  issuer: GostCertificate,
+  options: { keepTable?: boolean } = {},
+): boolean {
   if (Buffer.compare(cert.issuerDer, issuer.subjectDer) !== 0) return false;
   const link = `${cert.fingerprint}>${issuer.fingerprint}`;
   if (verifiedLinks.has(link)) return true;
-  const ok = gostVerify(issuer.publicKey, cert.signature, cert.tbs);
+  const ok = gostVerify(issuer.publicKey, cert.signature, cert.tbs, options);
   if (ok) {
     if (verifiedLinks.size >= PARSED_CACHE_MAX) verifiedLinks.clear();
     verifiedLinks.add(link);

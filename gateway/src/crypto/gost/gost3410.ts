@@ -247,19 +247,57 @@ export class GostCurve {
     return this.mulComb(k, this.baseTable, BASE_WINDOW);
   }
 
+  /** How many public-key tables this curve has built (each costs about ten verifications). */
+  keyTablesBuilt = 0;
+
   /**
    * k·Q with a comb table per public key, kept for the 64 keys seen most recently: building one costs about as much as
-   * ten verifications, and a network verifies the same few hundred signers' keys again and again.
+   * ten verifications, and a network verifies the same few hundred signers' keys again and again. A key that is not
+   * worth a table (`keepTable` false: one a sender chose, not one the directory registers or trusts) is multiplied
+   * once by signed 4-bit windows instead, so a sender cannot make the gateway build tables for keys of its choosing.
    */
-  private mulPoint(k: bigint, Q: Aff): Jac {
+  private mulPoint(k: bigint, Q: Aff, keepTable: boolean): Jac {
     const id = `${Q.x.toString(16)}:${Q.y.toString(16)}`;
     let t = this.keyTables.get(id);
     if (!t) {
+      if (!keepTable) return this.mulWindowed(k, Q);
       t = this.combTable(Q, KEY_WINDOW);
+      this.keyTablesBuilt++;
       if (this.keyTables.size >= 64) this.keyTables.delete(this.keyTables.keys().next().value as string);
       this.keyTables.set(id, t);
     }
     return this.mulComb(k, t, KEY_WINDOW);
+  }
+
+  /** k·Q by signed 4-bit windows from the top, over the eight multiples of Q (public values only). */
+  private mulWindowed(k: bigint, Q: Aff): Jac {
+    const base: Jac = { x: Q.x, y: Q.y, z: 1n };
+    const multiples: Jac[] = [base, this.dbl(base)];
+    for (let j = 2; j < 8; j++) multiples.push(this.add(multiples[j - 1], base));
+    const digits: number[] = [];
+    let carry = 0;
+    for (let i = 0; i < 65; i++) {
+      let d = Number(k & 15n) + carry;
+      k >>= 4n;
+      carry = 0;
+      if (d > 8) {
+        d -= 16;
+        carry = 1;
+      }
+      digits.push(d);
+    }
+    const p = this.c.p;
+    let R: Jac = INF;
+    for (let i = digits.length - 1; i >= 0; i--) {
+      R = this.dbl(this.dbl(this.dbl(this.dbl(R))));
+      const d = digits[i];
+      if (d > 0) R = this.add(R, multiples[d - 1]);
+      else if (d < 0) {
+        const M = multiples[-d - 1];
+        R = this.add(R, { x: M.x, y: p - M.y, z: M.z });
+      }
+    }
+    return R;
   }
 
   isOnCurve(P: Aff): boolean {
@@ -285,8 +323,8 @@ export class GostCurve {
     }
   }
 
-  /** §6.2. */
-  verify(Q: Aff, e: bigint, r: bigint, s: bigint): boolean {
+  /** §6.2; `keepTable` false for a key not worth a table (see mulPoint). */
+  verify(Q: Aff, e: bigint, r: bigint, s: bigint, keepTable = true): boolean {
     const { q } = this.c;
     if (r <= 0n || r >= q || s <= 0n || s >= q || !this.isOnCurve(Q)) return false;
     e %= q;
@@ -294,7 +332,7 @@ export class GostCurve {
     const v = modInverse(e, q);
     const z1 = (s * v) % q;
     const z2 = q - ((r * v) % q);
-    const C = this.toAffine(this.add(this.mulBase(z1), this.mulPoint(z2, Q)));
+    const C = this.toAffine(this.add(this.mulBase(z1), this.mulPoint(z2, Q, keepTable)));
     return C !== undefined && C.x % q === r;
   }
 }
