@@ -1,67 +1,55 @@
 // A dudect-style timing check (Reparaz, Balasch, Verbauwhede, "Dude, is my code constant time?", 2017): run one
-// operation on inputs of two classes in a random order, crop the slowest samples (other processes, GC) and compare
-// the two classes' mean times with Welch's t. |t| above ~4.5 means the time depends on the class: interleaving
+// operation on inputs of two classes in a random order, drop the noisiest measurements (other processes, GC) and
+// compare the two classes' times with a t-test. |t| above ~4.5 means the time depends on the class: interleaving
 // spreads the machine's noise over both classes alike, so only a dependence on the input itself moves t that far.
 import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 
 export interface TimingVerdict {
-  /** Welch's t of class 0 against class 1 over the cropped samples. */
+  /** Paired t of class 0 against class 1 over the pairs kept (positive when class 0 is slower). */
   t: number;
-  /** Mean microseconds per class after cropping. */
+  /** Mean microseconds per class over the pairs kept. */
   meanUs: [number, number];
-  /** Samples per class after cropping. */
-  n: [number, number];
-}
-
-/** Welch's t of two samples (positive when the first is slower). */
-export function welchT(a: number[], b: number[]): number {
-  const stats = (xs: number[]) => {
-    const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
-    const variance = xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1);
-    return { mean, variance, n: xs.length };
-  };
-  const x = stats(a);
-  const y = stats(b);
-  return (x.mean - y.mean) / Math.sqrt(x.variance / x.n + y.variance / y.n);
+  /** Pairs kept. */
+  n: number;
 }
 
 /**
- * Times `run` on `samples` inputs, each drawn from `classes[0]` or `classes[1]` by a fair coin, after a warm-up. A
- * sample is the fastest of `repeat` runs on its input, and each class keeps its fastest `cropAt` share before the
- * t-test: on a machine shared with other builds the slow runs are mostly other processes. Cropping each class at its
- * own quantile (not at a pooled one, as dudect does) keeps a class that is much slower from being cropped away.
+ * Times `run` on `pairs` pairs of inputs, one of each class, after a warm-up. Within a pair the two run back to back in
+ * a random order, `repeat` times, and each keeps its fastest time; the `keep` share of pairs measured in the quietest
+ * moments (the smallest sums) is compared by a paired t-test on the differences. Pairing matters on a machine shared
+ * with other builds: their load comes in bursts longer than one run, which made an unpaired Welch's t on independent
+ * samples read 8 about one run in eight with no dependence at all; inside a pair a burst slows both classes alike.
  */
 export function timingDifference<T>(
   run: (input: T) => unknown,
   classes: [() => T, () => T],
-  samples: number,
-  cropAt = 0.5,
+  pairs: number,
+  keep = 0.5,
   repeat = 3,
 ): TimingVerdict {
-  const labels = Array.from({ length: samples }, () => randomInt(2));
-  const inputs = labels.map((c) => classes[c]());
-  for (let i = 0; i < Math.min(50, samples); i++) run(inputs[i]);
-  const times = new Array<number>(samples);
-  for (let i = 0; i < samples; i++) {
-    let best = Infinity;
+  const inputs = Array.from({ length: pairs }, () => [classes[0](), classes[1]()]);
+  for (let i = 0; i < Math.min(25, pairs); i++) inputs[i].forEach((x) => run(x));
+  const measured = inputs.map((pair) => {
+    const best = [Infinity, Infinity];
     for (let r = 0; r < repeat; r++) {
-      const start = performance.now();
-      run(inputs[i]);
-      best = Math.min(best, performance.now() - start);
+      const first = randomInt(2);
+      for (const c of [first, 1 - first]) {
+        const start = performance.now();
+        run(pair[c]);
+        best[c] = Math.min(best[c], performance.now() - start);
+      }
     }
-    times[i] = best;
-  }
-  const byClass: [number[], number[]] = [[], []];
-  times.forEach((t, i) => byClass[labels[i]].push(t * 1000));
-  const cropped = byClass.map((xs) => xs.sort((x, y) => x - y).slice(0, Math.ceil(cropAt * xs.length))) as [
-    number[],
-    number[],
-  ];
+    return best.map((ms) => ms * 1000);
+  });
+  const kept = measured.sort((x, y) => x[0] + x[1] - (y[0] + y[1])).slice(0, Math.ceil(keep * pairs));
+  const diffs = kept.map(([a, b]) => a - b);
   const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  const m = mean(diffs);
+  const sd = Math.sqrt(diffs.reduce((s, x) => s + (x - m) ** 2, 0) / (diffs.length - 1));
   return {
-    t: welchT(cropped[0], cropped[1]),
-    meanUs: [mean(cropped[0]), mean(cropped[1])],
-    n: [cropped[0].length, cropped[1].length],
+    t: m / (sd / Math.sqrt(diffs.length)),
+    meanUs: [mean(kept.map((x) => x[0])), mean(kept.map((x) => x[1]))],
+    n: kept.length,
   };
 }

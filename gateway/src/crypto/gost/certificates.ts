@@ -102,7 +102,9 @@ export function issueCertificate(p: IssueParams): GostCertificate {
   const issuerName = p.issuer ? AsnConvert.parse(p.issuer.subjectDer, Name) : subjectName;
   const issuerKey = p.issuer ? p.issuer.publicKey : p.publicKey;
   const serial = randomBytes(16);
-  serial[0] &= 0x7f;
+  // A positive INTEGER in minimal DER: top bit clear, and a first byte of 0 would be padding that OpenSSL refuses
+  // ("illegal padding"; one certificate in 512 before).
+  serial[0] = serial[0] & 0x7f || 1;
   const ext = (extnID: string, critical: boolean, value: unknown) =>
     new Extension({ extnID, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
   const tbs = new TBSCertificate({
