@@ -3,6 +3,7 @@ import { cryptoWorker, WORKER_THRESHOLD_BYTES } from './pool.js';
 import { streebog256OffThread } from './gost-digest.js';
 import { CryptoError } from './errors.js';
 import { verifyCms, type GostCertificate } from './gost/index.js';
+import { verifyCmsOffThread } from './gost-verify.js';
 import {
   DEFAULT_MAX_PLAINTEXT_BYTES,
   sealSync,
@@ -108,17 +109,21 @@ export async function openDocument(
   }
   if (expectedSig.profile === 'gost2012-256') {
     const content = Buffer.from(inner.document, 'utf8');
-    const verified = verifyCms({
+    const params = {
       signature: Buffer.from(inner.signature, 'base64'),
       content,
-      contentDigest: options.inline ? undefined : await streebog256OffThread(content),
       trustedRoots: expectedSig.trustedRoots,
-    });
-    if (!expectedSig.fingerprints.includes(verified.signer.fingerprint)) {
+      // Checked first, before any certificate the sender chose is parsed or verified.
+      registered: expectedSig.fingerprints,
+    };
+    try {
+      if (options.inline) verifyCms(params);
+      else await verifyCmsOffThread({ ...params, contentDigest: await streebog256OffThread(content) });
+    } catch (err) {
+      if (!(err instanceof CryptoError) || err.code !== 'CERT_NOT_REGISTERED') throw err;
       throw new CryptoError(
         'CERT_NOT_REGISTERED',
-        `the document is signed with certificate ${verified.signer.subject} (${verified.signer.fingerprint.slice(0, 16)}…), ` +
-          `not the one the directory registers for ${inner.signer.participant}`,
+        `the document is not signed with the certificate the directory registers for ${inner.signer.participant}`,
       );
     }
   } else {

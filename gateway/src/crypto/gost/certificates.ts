@@ -102,7 +102,9 @@ export function issueCertificate(p: IssueParams): GostCertificate {
   const issuerName = p.issuer ? AsnConvert.parse(p.issuer.subjectDer, Name) : subjectName;
   const issuerKey = p.issuer ? p.issuer.publicKey : p.publicKey;
   const serial = randomBytes(16);
-  serial[0] &= 0x7f;
+  // A positive INTEGER in minimal DER: top bit clear, and a first byte of 0 would be padding that OpenSSL refuses
+  // ("illegal padding"; one certificate in 512 before).
+  serial[0] = serial[0] & 0x7f || 1;
   const ext = (extnID: string, critical: boolean, value: unknown) =>
     new Extension({ extnID, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
   const tbs = new TBSCertificate({
@@ -226,11 +228,16 @@ function parseUncached(der: Uint8Array, fingerprint: string): GostCertificate {
 /** Links already verified (certificate > issuer fingerprints): a signature on a certificate never changes. */
 const verifiedLinks = new Set<string>();
 
-export function isSignedBy(cert: GostCertificate, issuer: GostCertificate): boolean {
+/** `keepTable` false when the issuer's key is a sender's choice (a carried CA), not a trusted root's. */
+export function isSignedBy(
+  cert: GostCertificate,
+  issuer: GostCertificate,
+  options: { keepTable?: boolean } = {},
+): boolean {
   if (Buffer.compare(cert.issuerDer, issuer.subjectDer) !== 0) return false;
   const link = `${cert.fingerprint}>${issuer.fingerprint}`;
   if (verifiedLinks.has(link)) return true;
-  const ok = gostVerify(issuer.publicKey, cert.signature, cert.tbs);
+  const ok = gostVerify(issuer.publicKey, cert.signature, cert.tbs, options);
   if (ok) {
     if (verifiedLinks.size >= PARSED_CACHE_MAX) verifiedLinks.clear();
     verifiedLinks.add(link);

@@ -13,7 +13,14 @@ import {
 import { Attribute, IssuerAndSerialNumber, SignerInfo } from '@peculiar/asn1-cms';
 import { AlgorithmIdentifier, GeneralName, GeneralNames, Name, Time } from '@peculiar/asn1-x509';
 import { CryptoError } from '../errors.js';
-import { derSequence, derTlv, isSignedBy, parseCertificate, type GostCertificate } from './certificates.js';
+import {
+  derSequence,
+  derTlv,
+  fingerprintOf,
+  isSignedBy,
+  parseCertificate,
+  type GostCertificate,
+} from './certificates.js';
 import { childrenOf, readTlv } from './der.js';
 import { OID } from './oids.js';
 import { gostSign, gostVerify, streebog256 } from './primitives.js';
@@ -179,7 +186,16 @@ export interface CmsVerifyParams {
   contentDigest?: Uint8Array;
   /** Trusted roots (self-signed CA certificates) from the directory. */
   trustedRoots: GostCertificate[];
+  /**
+   * SHA-256 fingerprints of the certificates the directory registers for the signer: checked before anything else is
+   * parsed or verified (CERT_NOT_REGISTERED), and only then is the signer's key worth a lookup table. Without it the
+   * signer's key is the sender's choice and is used once, without a table.
+   */
+  registered?: string[];
 }
+
+/** Certificates a signature may carry (the signer's and its intermediate CAs): more is refused unread. */
+export const MAX_CARRIED_CERTIFICATES = 8;
 
 export interface CmsVerified {
   signer: GostCertificate;
@@ -190,20 +206,16 @@ export interface CmsVerified {
 
 const fail = (code: string, message: string) => new CryptoError(code, message);
 
-/** The one SignerInfo of a detached SignedData and the signer's certificate carried in it. */
+/** The one SignerInfo of a detached SignedData and the certificates carried in it, as bytes (nothing parsed). */
 function readSignedData(received: Uint8Array): {
   si: SignerInfo;
   signedAttrs?: Uint8Array;
-  signer: GostCertificate;
-  carried: GostCertificate[];
+  certDers: Uint8Array[];
 } {
   // Walked over the received bytes rather than parsed whole: certificates are taken as sent (their signatures cover
-  // those bytes) and parsed once each (parseCertificate caches), which is most of the cost of a verification.
+  // those bytes) and parsed only when needed (parseCertificate caches), which is most of the cost of a verification.
   // A plain copy: its slices are copies too (a Buffer's are views), so nothing done to a part reaches the caller's bytes.
   const signature = Uint8Array.from(received);
-  let si: SignerInfo;
-  let signedAttrs: Uint8Array | undefined;
-  let certDers: Uint8Array[];
   try {
     const ci = readTlv(signature, 0);
     const [oid, explicit] = childrenOf(signature, ci);
@@ -221,59 +233,109 @@ function readSignedData(received: Uint8Array): {
       throw fail('CMS_MALFORMED', 'the signature is not detached');
     }
     const certs = parts.find((t) => t.tag === 0xa0);
-    certDers = certs
-      ? childrenOf(signature, certs)
-          .filter((t) => t.tag === 0x30)
-          .map((t) => signature.slice(t.start, t.end))
-      : [];
+    const certTlvs = certs ? childrenOf(signature, certs).filter((t) => t.tag === 0x30) : [];
+    // Counted before any is parsed: each costs milliseconds, and a sender chooses how many to send.
+    if (certTlvs.length > MAX_CARRIED_CERTIFICATES) {
+      throw fail(
+        'CMS_TOO_MANY_CERTIFICATES',
+        `SignedData.certificates carries ${certTlvs.length} certificates; at most ${MAX_CARRIED_CERTIFICATES} are read`,
+      );
+    }
     const infos = parts[parts.length - 1];
     const list = infos.tag === 0x31 ? childrenOf(signature, infos) : [];
     if (list.length !== 1) throw fail('CMS_MALFORMED', 'the signature must have exactly one signer');
-    si = AsnConvert.parse(signature.slice(list[0].start, list[0].end), SignerInfo);
+    const si = AsnConvert.parse(signature.slice(list[0].start, list[0].end), SignerInfo);
     const attrs = childrenOf(signature, list[0]).find((t) => t.tag === 0xa0);
-    signedAttrs = attrs ? signature.slice(attrs.start, attrs.end) : undefined;
+    return {
+      si,
+      signedAttrs: attrs ? signature.slice(attrs.start, attrs.end) : undefined,
+      certDers: certTlvs.map((t) => signature.slice(t.start, t.end)),
+    };
   } catch (err) {
     if (err instanceof CryptoError) throw err;
     throw fail('CMS_MALFORMED', 'the signature is not a DER CMS SignedData');
   }
-  const carried: GostCertificate[] = [];
-  for (const der of certDers) {
+}
+
+/** The parsed GOST certificates among `ders`; one that is not GOST cannot be on a GOST chain and is left out. */
+function parseGost(ders: Uint8Array[]): GostCertificate[] {
+  const out: GostCertificate[] = [];
+  for (const der of ders) {
     try {
-      carried.push(parseCertificate(der));
+      out.push(parseCertificate(der));
     } catch {
-      // A certificate that is not GOST cannot be on a GOST chain; it is ignored, not trusted.
+      // Ignored, not trusted.
     }
   }
+  return out;
+}
+
+/** Whether `c` is the certificate the SignerInfo names by issuer and serial number. */
+function namedBy(si: SignerInfo, c: GostCertificate): boolean {
   const ias = si.sid.issuerAndSerialNumber;
-  const signer = ias
-    ? carried.find(
-        (c) =>
-          Buffer.compare(c.issuerDer, u8(AsnConvert.serialize(ias.issuer))) === 0 &&
-          c.serialHex === Buffer.from(ias.serialNumber).toString('hex'),
-      )
-    : undefined;
-  if (!signer) throw fail('CMS_MALFORMED', "the signature does not carry its signer's GOST certificate");
-  return { si, signedAttrs, signer, carried };
+  return (
+    ias !== undefined &&
+    Buffer.compare(c.issuerDer, u8(AsnConvert.serialize(ias.issuer))) === 0 &&
+    c.serialHex === Buffer.from(ias.serialNumber).toString('hex')
+  );
+}
+
+const NO_SIGNER = "the signature does not carry its signer's GOST certificate";
+
+/** The signer's certificate among all carried ones (each parsed). */
+function signerAmong(
+  si: SignerInfo,
+  certDers: Uint8Array[],
+): { signer: GostCertificate; carried: GostCertificate[] } {
+  const carried = parseGost(certDers);
+  const signer = carried.find((c) => namedBy(si, c));
+  if (!signer) throw fail('CMS_MALFORMED', NO_SIGNER);
+  return { signer, carried };
 }
 
 /** The GOST certificates a CMS signature carries, signer first (nothing verified). */
 export function carriedCertificates(signature: Uint8Array): Uint8Array[] {
-  const { signer, carried } = readSignedData(signature);
+  const { si, certDers } = readSignedData(signature);
+  const { signer, carried } = signerAmong(si, certDers);
   return [signer, ...carried.filter((c) => c !== signer)].map((c) => c.der);
 }
 
 /** The SHA-256 fingerprint of the certificate a CMS signature names as its signer (nothing verified). */
 export function signerFingerprintOf(signature: Uint8Array): string {
-  return readSignedData(signature).signer.fingerprint;
+  const { si, certDers } = readSignedData(signature);
+  return signerAmong(si, certDers).signer.fingerprint;
 }
 
 /**
  * Verifies a detached GOST signature over `content`: the signed attributes and their signature, the certificate chain
- * to a trusted root, every certificate's validity at the signing time. Codes: CMS_MALFORMED, SIGNATURE_INVALID,
- * CERT_UNTRUSTED, CERT_EXPIRED.
+ * to a trusted root, every certificate's validity at the signing time. Codes: CMS_MALFORMED,
+ * CMS_TOO_MANY_CERTIFICATES, CERT_NOT_REGISTERED, SIGNATURE_INVALID, CERT_UNTRUSTED, CERT_EXPIRED.
+ *
+ * The order bounds what a sender can make it cost: the certificates are counted before any is parsed, the registered
+ * one is found by fingerprint before anything is verified, the signature is checked before the other carried
+ * certificates are parsed, and a key that is neither registered nor a trusted root's gets no lookup table.
  */
 export function verifyCms(p: CmsVerifyParams): CmsVerified {
-  const { si, signedAttrs: raw, signer, carried } = readSignedData(p.signature);
+  const { si, signedAttrs: raw, certDers } = readSignedData(p.signature);
+  let signer: GostCertificate;
+  let others: () => GostCertificate[];
+  if (p.registered) {
+    const registered = p.registered;
+    const candidates = parseGost(certDers.filter((der) => registered.includes(fingerprintOf(der))));
+    const found = candidates.find((c) => namedBy(si, c));
+    if (!found) {
+      throw fail(
+        'CERT_NOT_REGISTERED',
+        'the signature is not made with a certificate the directory registers for its signer',
+      );
+    }
+    signer = found;
+    others = () => parseGost(certDers.filter((der) => fingerprintOf(der) !== found.fingerprint));
+  } else {
+    const all = signerAmong(si, certDers);
+    signer = all.signer;
+    others = () => all.carried.filter((c) => c !== all.signer);
+  }
   if (si.digestAlgorithm.algorithm !== OID.streebog256) {
     throw fail('CMS_MALFORMED', `digest ${si.digestAlgorithm.algorithm} is not Streebog-256`);
   }
@@ -306,7 +368,9 @@ export function verifyCms(p: CmsVerifyParams): CmsVerified {
   signedSet[0] = 0x31;
   if (
     Buffer.compare(digest, p.contentDigest ?? streebog256(p.content)) !== 0 ||
-    !gostVerify(signer.publicKey, u8(si.signature.buffer), signedSet)
+    !gostVerify(signer.publicKey, u8(si.signature.buffer), signedSet, {
+      keepTable: p.registered !== undefined,
+    })
   ) {
     throw fail(
       'SIGNATURE_INVALID',
@@ -314,7 +378,7 @@ export function verifyCms(p: CmsVerifyParams): CmsVerified {
     );
   }
   checkSigningCertificate(attr(OID.signingCertificateV2), signer);
-  const chain = buildChain(signer, carried, p.trustedRoots);
+  const chain = buildChain(signer, others(), p.trustedRoots);
   for (const c of chain) {
     if (signingTime < c.notBefore || signingTime > c.notAfter) {
       throw fail(
@@ -356,23 +420,34 @@ function checkSigningCertificate(value: ArrayBuffer, signer: GostCertificate): v
   }
 }
 
-/** From the signer up through carried CA certificates to a trusted root; at most four links. */
+/** Links from a certificate up to its issuer a chain may have: the signer, two intermediates, the root. */
+const MAX_CHAIN_STEPS = 4;
+
+/**
+ * From the signer up through carried CA certificates to a trusted root. Each carried certificate is tried once at most
+ * (a sender may name several as the same issuer) and verifies without a lookup table for its key; a root's key gets one.
+ */
 function buildChain(
   signer: GostCertificate,
   carried: GostCertificate[],
   roots: GostCertificate[],
 ): GostCertificate[] {
   const chain = [signer];
+  const untried = carried.filter((c) => c.isCA && c.fingerprint !== signer.fingerprint);
   let current = signer;
-  for (let depth = 0; depth < 4; depth++) {
+  for (let step = 0; step < MAX_CHAIN_STEPS; step++) {
     const root = roots.find((r) => isSignedBy(current, r));
     if (root) {
       if (root.fingerprint !== current.fingerprint) chain.push(root);
       return chain;
     }
-    const next = carried.find(
-      (c) => c.isCA && c.fingerprint !== current.fingerprint && isSignedBy(current, c),
-    );
+    let next: GostCertificate | undefined;
+    while (!next && untried.length > 0) {
+      const i = untried.findIndex((c) => Buffer.compare(c.subjectDer, current.issuerDer) === 0);
+      if (i < 0) break;
+      const [candidate] = untried.splice(i, 1);
+      if (isSignedBy(current, candidate, { keepTable: false })) next = candidate;
+    }
     if (!next) break;
     chain.push(next);
     current = next;

@@ -1,9 +1,11 @@
-// GOST R 34.10-2012 (256-bit) signature arithmetic with Node's BigInt: Jacobian coordinates, a fixed-base comb table
-// of signed 8-bit digits for the curve's generator (sign, and half of verify: 32 additions, no doubling) and a signed
-// 4-bit one per public key (decision records 0014 and 0022). Written here because the
-// registry's pure-JS implementation spends most of its time in its own big-number code; that one stays as the
-// independent check in the tests, beside the standard's worked example and OpenSSL's GOST engine.
+// GOST R 34.10-2012 (256-bit) signature arithmetic. Anything that multiplies by a secret (the nonce k of a signature,
+// the private key d of a public key) goes through @noble/curves' short-Weierstrass points: audited, and its multiply
+// does the same additions and table reads whatever the scalar (decision record 0023). Verification, which handles
+// public values only, keeps our own faster Jacobian comb tables (decision records 0014 and 0022). node-gost-crypto's
+// independent implementation stays the check in the tests, beside the standard's worked example and OpenSSL's engine.
 import { randomBytes } from 'node:crypto';
+import { Field, type IField } from '@noble/curves/abstract/modular.js';
+import { weierstrassN, type WeierstrassPoint } from '@noble/curves/abstract/weierstrass.js';
 
 export interface CurveParams {
   p: bigint;
@@ -38,7 +40,10 @@ type Jac = { x: bigint; y: bigint; z: bigint };
 type Aff = { x: bigint; y: bigint };
 const INF: Jac = { x: 1n, y: 1n, z: 0n };
 
-/** a⁻¹ mod m by the extended Euclidean algorithm (an order of magnitude faster than Fermat with BigInt). */
+/**
+ * a⁻¹ mod m by the extended Euclidean algorithm (an order of magnitude faster than Fermat with BigInt), whose time
+ * follows a: used on public values only (verification and its tables).
+ */
 function modInverse(a: bigint, m: bigint): bigint {
   let r0 = ((a % m) + m) % m;
   let r1 = m;
@@ -61,6 +66,10 @@ function modInverse(a: bigint, m: bigint): bigint {
 const BASE_WINDOW = 8;
 const KEY_WINDOW = 4;
 
+/**
+ * A curve's verification over comb tables (public values only: timing may follow them), and signing and public keys
+ * through noble's constant-time multiplication.
+ */
 export class GostCurve {
   /** x mod p for any x. */
   private readonly m: (x: bigint) => bigint;
@@ -238,19 +247,57 @@ export class GostCurve {
     return this.mulComb(k, this.baseTable, BASE_WINDOW);
   }
 
+  /** How many public-key tables this curve has built (each costs about ten verifications). */
+  keyTablesBuilt = 0;
+
   /**
    * k·Q with a comb table per public key, kept for the 64 keys seen most recently: building one costs about as much as
-   * ten verifications, and a network verifies the same few hundred signers' keys again and again.
+   * ten verifications, and a network verifies the same few hundred signers' keys again and again. A key that is not
+   * worth a table (`keepTable` false: one a sender chose, not one the directory registers or trusts) is multiplied
+   * once by signed 4-bit windows instead, so a sender cannot make the gateway build tables for keys of its choosing.
    */
-  private mulPoint(k: bigint, Q: Aff): Jac {
+  private mulPoint(k: bigint, Q: Aff, keepTable: boolean): Jac {
     const id = `${Q.x.toString(16)}:${Q.y.toString(16)}`;
     let t = this.keyTables.get(id);
     if (!t) {
+      if (!keepTable) return this.mulWindowed(k, Q);
       t = this.combTable(Q, KEY_WINDOW);
+      this.keyTablesBuilt++;
       if (this.keyTables.size >= 64) this.keyTables.delete(this.keyTables.keys().next().value as string);
       this.keyTables.set(id, t);
     }
     return this.mulComb(k, t, KEY_WINDOW);
+  }
+
+  /** k·Q by signed 4-bit windows from the top, over the eight multiples of Q (public values only). */
+  private mulWindowed(k: bigint, Q: Aff): Jac {
+    const base: Jac = { x: Q.x, y: Q.y, z: 1n };
+    const multiples: Jac[] = [base, this.dbl(base)];
+    for (let j = 2; j < 8; j++) multiples.push(this.add(multiples[j - 1], base));
+    const digits: number[] = [];
+    let carry = 0;
+    for (let i = 0; i < 65; i++) {
+      let d = Number(k & 15n) + carry;
+      k >>= 4n;
+      carry = 0;
+      if (d > 8) {
+        d -= 16;
+        carry = 1;
+      }
+      digits.push(d);
+    }
+    const p = this.c.p;
+    let R: Jac = INF;
+    for (let i = digits.length - 1; i >= 0; i--) {
+      R = this.dbl(this.dbl(this.dbl(this.dbl(R))));
+      const d = digits[i];
+      if (d > 0) R = this.add(R, multiples[d - 1]);
+      else if (d < 0) {
+        const M = multiples[-d - 1];
+        R = this.add(R, { x: M.x, y: p - M.y, z: M.z });
+      }
+    }
+    return R;
   }
 
   isOnCurve(P: Aff): boolean {
@@ -259,31 +306,22 @@ export class GostCurve {
     return this.m(P.y * P.y - (P.x * P.x * P.x + a * P.x + b)) === 0n;
   }
 
+  /** d·G for a private key d (0 < d < q), by the constant-time multiplication. */
   publicKey(d: bigint): Aff {
-    const P = this.toAffine(this.mulBase(d));
-    if (!P) throw new Error('the private key is a multiple of q');
-    return P;
+    return mulSecret(this.c, d);
   }
 
-  /** §6.1: e from the digest, (r, s) with a fresh k unless one is given (the standard's example only). */
-  sign(d: bigint, e: bigint, fixedK?: bigint): { r: bigint; s: bigint } {
-    const { q } = this.c;
-    e %= q;
-    if (e === 0n) e = 1n;
+  /** §6.1 with the standard's random k (decision record 0023): a fresh one for each signature, never a given one. */
+  sign(d: bigint, e: bigint): { r: bigint; s: bigint } {
     for (;;) {
-      const k = fixedK ?? BigInt('0x' + randomBytes(40).toString('hex')) % q;
-      if (k === 0n) continue;
-      const C = this.toAffine(this.mulBase(k));
-      const r = C ? C.x % q : 0n;
-      if (r === 0n) continue;
-      const s = (r * d + k * e) % q;
-      if (s === 0n) continue;
-      return { r, s };
+      const k = randomNonZero(this.c.q);
+      const signature = signWithNonce(this.c, d, e, k);
+      if (signature) return signature;
     }
   }
 
-  /** §6.2. */
-  verify(Q: Aff, e: bigint, r: bigint, s: bigint): boolean {
+  /** §6.2; `keepTable` false for a key not worth a table (see mulPoint). */
+  verify(Q: Aff, e: bigint, r: bigint, s: bigint, keepTable = true): boolean {
     const { q } = this.c;
     if (r <= 0n || r >= q || s <= 0n || s >= q || !this.isOnCurve(Q)) return false;
     e %= q;
@@ -291,9 +329,114 @@ export class GostCurve {
     const v = modInverse(e, q);
     const z1 = (s * v) % q;
     const z2 = q - ((r * v) % q);
-    const C = this.toAffine(this.add(this.mulBase(z1), this.mulPoint(z2, Q)));
+    const C = this.toAffine(this.add(this.mulBase(z1), this.mulPoint(z2, Q, keepTable)));
     return C !== undefined && C.x % q === r;
   }
+}
+
+/** noble's points for signing on one curve: the generator G, and H = h·G for a random h drawn once (see mulSecret). */
+interface SecretArithmetic {
+  G: WeierstrassPoint<bigint>;
+  H: WeierstrassPoint<bigint>;
+  hInverse: bigint;
+}
+
+const secretArithmetic = new WeakMap<CurveParams, SecretArithmetic>();
+
+function secretPoints(c: CurveParams): SecretArithmetic {
+  let found = secretArithmetic.get(c);
+  if (!found) {
+    const field = Field(c.p);
+    // noble inverts with the extended Euclidean algorithm, whose running time follows its input: here the Z of k·G,
+    // from which a few bits of k can be learned (Naccache et al., "Projective coordinates leak", 2004). Inverting
+    // x·β for a fresh random β and multiplying by β again makes that time independent of x, at the cost of two
+    // multiplications; Fermat's x^(p−2) with noble's pow was three times slower here (decision record 0023).
+    const blinded: IField<bigint> = Object.freeze({
+      ...field,
+      inv: (x: bigint) => {
+        const beta = randomNonZero(c.p);
+        return field.mul(field.inv(field.mul(x, beta)), beta);
+      },
+    });
+    const Fn = Field(c.q);
+    const points = weierstrassN(
+      { p: c.p, n: c.q, h: 1n, a: c.a, b: c.b, Gx: c.x, Gy: c.y },
+      { Fp: blinded, Fn },
+    );
+    const h = randomNonZero(c.q);
+    // Window 10 instead of noble's 8: 27 additions a multiplication instead of 33, for tables built once (about 0.5 s
+    // and 13,824 points each); each addition is the same whatever the digit, so only speed changes.
+    found = {
+      G: points.BASE.precompute(10),
+      H: points.BASE.multiply(h).precompute(10),
+      hInverse: Fn.inv(h),
+    };
+    secretArithmetic.set(c, found);
+  }
+  return found;
+}
+
+/**
+ * Random bytes drawn 4 KB at a time: a signature takes five draws (k, a share of it, three blinding factors), and a
+ * call into the CSPRNG cost more than its bytes (5 % of a signature). Bytes are zeroed as they are taken, so the pool
+ * never holds one that was used.
+ */
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+
+/** Uniform in [1, m): 64 bits beyond m's 256 leave the bias of the reduction below 2^−64. */
+function randomNonZero(m: bigint): bigint {
+  for (;;) {
+    if (poolAt + 40 > pool.length) {
+      pool = randomBytes(4096);
+      poolAt = 0;
+    }
+    const x = BigInt('0x' + pool.toString('hex', poolAt, poolAt + 40)) % m;
+    pool.fill(0, poolAt, poolAt + 40);
+    poolAt += 40;
+    if (x !== 0n) return x;
+  }
+}
+
+/**
+ * k·G for a secret k (0 < k < q) as k₁·G + k₂·H, with k₁ uniformly random and k₂ = (k − k₁)·h⁻¹ mod q. One
+ * multiplication of k itself took about 1 % longer when k had no zero byte (noble's decoy accumulator then stays the
+ * generator, Z = 1, and multiplying by that 1 is faster), so k is split into shares that are each uniform whatever k
+ * is. Two shares over the same table still leaked: for a short k, k − k₁ ≈ −k₁ reads the table entries k₁ just
+ * read, warm in the CPU's cache (about 0.6 %, t ≈ 4–5 over 300 pairs); the second share therefore multiplies H,
+ * whose table is other memory. Measured in decision record 0023.
+ */
+function mulSecret(c: CurveParams, k: bigint): Aff {
+  const { q } = c;
+  const { G, H, hInverse } = secretPoints(c);
+  for (;;) {
+    const k1 = randomNonZero(q);
+    const k2 = ((k + q - k1) * hInverse) % q;
+    if (k2 !== 0n) return G.multiply(k1).add(H.multiply(k2)).toAffine();
+  }
+}
+
+/**
+ * §6.1 steps 4–6 for a given nonce k (0 < k < q): undefined when r or s comes out 0 (draw another k). Not part of the
+ * package's API (index.ts does not export it, no Signer reaches it): `GostCurve.sign` draws k itself, and only the
+ * tests pass one, to reproduce the standard's worked example and node-gost-crypto's signatures.
+ */
+export function signWithNonce(
+  c: CurveParams,
+  d: bigint,
+  e: bigint,
+  k: bigint,
+): { r: bigint; s: bigint } | undefined {
+  const { q } = c;
+  if (k <= 0n || k >= q) throw new RangeError('a GOST R 34.10-2012 nonce is 0 < k < q');
+  e %= q;
+  if (e === 0n) e = 1n;
+  const r = mulSecret(c, k).x % q;
+  if (r === 0n) return undefined;
+  // BigInt multiplication takes time by the operands' lengths; k + q has q's bit length plus one for every k, so a
+  // nonce with leading zero bits does not make this product faster.
+  const s = (r * d + (k + q) * e) % q;
+  return s === 0n ? undefined : { r, s };
 }
 
 /** Little-endian bytes ↔ integers: how GOST keys and digests are read (RFC 4491 / RFC 9215). */

@@ -49,10 +49,24 @@ export function gostSign(privateKey: Uint8Array, data: Uint8Array): Uint8Array {
   return Buffer.concat([bigToBe(s), bigToBe(r)]);
 }
 
-export function gostVerify(publicKey: Uint8Array, signature: Uint8Array, data: Uint8Array): boolean {
+/** How many public-key lookup tables verification has built in this thread (see GostCurve.mulPoint). */
+export function gostKeyTablesBuilt(): number {
+  return curve.keyTablesBuilt;
+}
+
+/**
+ * `keepTable` false for a key a sender chose (neither registered nor trusted): verified without building the lookup
+ * table that makes later verifications with the same key fast.
+ */
+export function gostVerify(
+  publicKey: Uint8Array,
+  signature: Uint8Array,
+  data: Uint8Array,
+  options: { keepTable?: boolean } = {},
+): boolean {
   if (publicKey.length !== 64 || signature.length !== 64) return false;
   const Qpt = { x: leToBig(publicKey.subarray(0, 32)), y: leToBig(publicKey.subarray(32)) };
   const s = BigInt('0x' + Buffer.from(signature.subarray(0, 32)).toString('hex'));
   const r = BigInt('0x' + Buffer.from(signature.subarray(32)).toString('hex'));
-  return curve.verify(Qpt, leToBig(streebog256(data)), r, s);
+  return curve.verify(Qpt, leToBig(streebog256(data)), r, s, options.keepTable ?? true);
 }
