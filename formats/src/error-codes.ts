@@ -128,6 +128,13 @@ export const ERROR_CODES = {
     en: "The signature's certificate chain does not lead to a root the directory trusts.",
     ru: 'Цепочка сертификатов подписи не ведёт к доверенному корневому сертификату.',
   },
+  CMS_TOO_MANY_CERTIFICATES: {
+    status: 422,
+    retry: 'final',
+    doc: 'docs/decisions/0023-gost-signing-constant-time-and-bounded-cms-verification.md#verification',
+    en: 'A CMS signature carries more than 8 certificates; refused before any is parsed.',
+    ru: 'Подпись CMS несёт больше 8 сертификатов; отклонена до разбора сертификатов.',
+  },
   CMS_MALFORMED: {
     status: 422,
     retry: 'final',
