@@ -24,6 +24,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // Operator scripts run under Node.
+  { files: ['scripts/**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
   // chai's property assertions (`.to.be.true`) are expressions by design.
   { files: ['test/**/*.ts'], rules: { '@typescript-eslint/no-unused-expressions': 'off' } },
   { files: ['formats/**/*.ts'], rules: forbid('chaincode', 'gateway', 'node-config', 'network', 'test') },
