@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../../formats/src/error-codes.js';
 import { DmsnetError, type FieldError } from '../../formats/src/errors.js';
 
 /**
@@ -5,7 +6,7 @@ import { DmsnetError, type FieldError } from '../../formats/src/errors.js';
  * string of an endorsement error; clients parse the code back from it (see parseChaincodeError).
  */
 export class ChaincodeError extends DmsnetError {
-  constructor(code: string, message: string, errors: readonly FieldError[] = []) {
+  constructor(code: ErrorCode, message: string, errors: readonly FieldError[] = []) {
     super(code, `${code}: ${message}`, errors);
   }
 }

@@ -1,7 +1,8 @@
 // The one registry of dmsnet's error codes (formats is the leaf, so the chaincode, the gateway, node-config and the
 // network tools all read it). What a code means for a caller is decided here once: the HTTP status the API answers
 // with, whether retrying the same request can ever succeed, where its rule is written down, and what it says in
-// English and Russian. docs/error-codes.md is generated from it (`node scripts/error-codes-doc.mjs`), and
+// English and Russian. docs/error-codes.md is generated from it (`node scripts/error-codes-doc.mjs`);
+// DmsnetError's constructor takes only its keys (or a WireCode read from outside);
 // test/formats/error-codes.test.ts fails when a code thrown anywhere in the sources is missing here.
 
 /** `final`: the same request will be refused again, so nobody retries it; `transient`: it may succeed later. */
@@ -1009,6 +1010,18 @@ export const ERROR_CODES = {
     en: 'More than 1,000 schema errors: the first 1,000 are listed.',
     ru: 'Больше 1000 ошибок схемы: перечислены первые 1000.',
   },
+  CHAINCODE_ERROR: {
+    status: 422,
+    retry: 'final',
+    en: 'The chaincode refused without a code of its own (its message is passed on as it came).',
+    ru: 'Чейнкод отказал без собственного кода (его сообщение передано как есть).',
+  },
+  EXPORT_FAILED: {
+    status: 502,
+    retry: 'final',
+    en: 'The node refused the signature export without a code of its own.',
+    ru: 'Узел отказал в выгрузке подписи без собственного кода.',
+  },
   INTERNAL: {
     status: 500,
     retry: 'transient',
@@ -1018,6 +1031,15 @@ export const ERROR_CODES = {
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * A code read from outside this process — a peer's endorsement message, an HTTP answer, a crypto worker's reply — kept
+ * as it came even where this build does not know it. Everything thrown here names a registered ErrorCode; only
+ * wireCode() makes one of these.
+ */
+export type WireCode = string & { readonly wire: unique symbol };
+
+export const wireCode = (code: string): WireCode => code as WireCode;
 
 export function isErrorCode(code: string): code is ErrorCode {
   return Object.prototype.hasOwnProperty.call(ERROR_CODES, code);

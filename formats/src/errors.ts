@@ -1,3 +1,4 @@
+import type { ErrorCode, WireCode } from './error-codes.js';
 /**
  * The one error model of dmsnet (formats is the leaf, so every component can use it):
  * a list of field errors, each naming the field by RFC 6901 JSON Pointer, a stable code and a message.
@@ -15,7 +16,7 @@ export class DmsnetError extends Error {
   readonly code: string;
   readonly errors: readonly FieldError[];
 
-  constructor(code: string, message: string, errors: readonly FieldError[] = []) {
+  constructor(code: ErrorCode | WireCode, message: string, errors: readonly FieldError[] = []) {
     super(message);
     this.name = new.target.name;
     this.code = code;

@@ -1,6 +1,7 @@
 // `dmsnet-node export ID --dir D`: asks the running node (its API, with the node's own token) for a GOST-signed
 // document's export and writes the files e-document tools check. The node keeps its store open, so the export goes
 // through its API rather than the store.
+import { wireCode } from '../../formats/src/error-codes.js';
 import { DmsnetError } from '../../formats/src/errors.js';
 import {
   exportFromJson,
@@ -31,7 +32,10 @@ export async function exportDocument(o: { id: string; out: string; node: string 
   }
   const body = (await res.json()) as SignatureExportJson & { code?: string; message?: string };
   if (res.status !== 200) {
-    throw new DmsnetError(body.code ?? 'EXPORT_FAILED', body.message ?? `the node answered ${res.status}`);
+    throw new DmsnetError(
+      body.code ? wireCode(body.code) : 'EXPORT_FAILED',
+      body.message ?? `the node answered ${res.status}`,
+    );
   }
   return writeSignatureExport(exportFromJson(body), o.out);
 }

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ERROR_CODES, type ErrorCodeEntry, isFinalCode } from '../../formats/src/error-codes.js';
+import { ERROR_CODES, type ErrorCodeEntry, isFinalCode, wireCode } from '../../formats/src/error-codes.js';
 import { statusOf } from '../../gateway/src/api/errors.js';
 import { DmsnetError } from '../../formats/src/errors.js';
 import { PACKAGE_ROOT } from '../../network/src/nodes.js';
@@ -79,8 +79,8 @@ describe('error code registry (formats/src/error-codes.ts)', () => {
     expect(statusOf(new DmsnetError('PARTICIPANT_NOT_FOUND', 'x'))).to.equal(404);
     expect(statusOf(new DmsnetError('LEDGER_UNAVAILABLE', 'x'))).to.equal(503);
     // A code from elsewhere that the registry cannot know keeps the old fallbacks.
-    expect(statusOf(new DmsnetError('REQUEST_SOMETHING_NEW', 'x'))).to.equal(400);
-    expect(statusOf(new DmsnetError('SOMETHING_NEW', 'x'))).to.equal(422);
+    expect(statusOf(new DmsnetError(wireCode('REQUEST_SOMETHING_NEW'), 'x'))).to.equal(400);
+    expect(statusOf(new DmsnetError(wireCode('SOMETHING_NEW'), 'x'))).to.equal(422);
     for (const code of ['MESSAGE_ID_FOREIGN', 'CORRECTS_FOREIGN', 'PAYLOAD_PURGED', 'SENDER_INACTIVE']) {
       expect(isFinalCode(code), code).to.be.true;
     }

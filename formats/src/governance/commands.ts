@@ -1,5 +1,6 @@
 // dmsnet-format's governance subcommands. HTTP only: formats/ must not import gateway code, and an operator's
 // workstation should need nothing but the gateway URL and its token.
+import { wireCode } from '../error-codes.js';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { DmsnetError } from '../errors.js';
@@ -29,7 +30,11 @@ async function call(c: Conn, method: string, path: string, body?: unknown): Prom
   const value: unknown = text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;
   if (!res.ok) {
     const e = value as { code?: string; message?: string; errors?: [] };
-    throw new DmsnetError(e.code ?? `HTTP_${res.status}`, e.message ?? `HTTP ${res.status}`, e.errors ?? []);
+    throw new DmsnetError(
+      wireCode(e.code ?? `HTTP_${res.status}`),
+      e.message ?? `HTTP ${res.status}`,
+      e.errors ?? [],
+    );
   }
   return value;
 }

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../../../formats/src/error-codes.js';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { DmsnetError, type FieldError } from '../../../formats/src/errors.js';
 import { errorCodeEntry } from '../../../formats/src/error-codes.js';
@@ -5,7 +6,7 @@ import { errorCodeEntry } from '../../../formats/src/error-codes.js';
 export class ApiError extends DmsnetError {
   constructor(
     readonly status: number,
-    code: string,
+    code: ErrorCode,
     message: string,
     errors: readonly FieldError[] = [],
   ) {

@@ -1,3 +1,4 @@
+import { wireCode } from '../../../formats/src/error-codes.js';
 import { Worker } from 'node:worker_threads';
 import { CryptoError } from './errors.js';
 import type { WorkerRequest, WorkerResponse } from './worker.js';
@@ -38,7 +39,7 @@ class CryptoWorker {
       // Idle workers must never keep the process alive.
       if (this.pending.size === 0) worker.unref();
       if (res.ok) p.resolve(res.value);
-      else p.reject(new CryptoError(res.code, res.message));
+      else p.reject(new CryptoError(wireCode(res.code), res.message));
     });
     worker.on('error', (err) => this.failAll(err));
     worker.on('exit', () => {

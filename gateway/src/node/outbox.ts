@@ -1,5 +1,6 @@
 // The outbox: documents validated, sealed once and queued durably in arrival order, then committed to the ledger
 // with retries; and the status intents (DELIVERED, ACCEPTED, REJECTED) the node owes the ledger as an addressee.
+import type { ErrorCode } from '../../../formats/src/error-codes.js';
 import { canonicalJson } from '../../../formats/src/canonical.js';
 import { DmsnetError } from '../../../formats/src/errors.js';
 import { isFinalCode } from '../../../formats/src/error-codes.js';
@@ -258,7 +259,7 @@ export class Outbox {
     const h = doc.header as { replyToId?: string; addressee: { ogrn: string } };
     const decision = (doc.body as { decision?: string }).decision;
     const status = replyStatusOf(decision);
-    const refuse = (code: string, pointer: string, message: string) =>
+    const refuse = (code: ErrorCode, pointer: string, message: string) =>
       new DmsnetError(code, message, [{ pointer, code, message }]);
     const original = h.replyToId
       ? await this.ctx.store.get<InboxRecord>(S.inbox, messageIdOf(h.addressee.ogrn, h.replyToId))

@@ -1,6 +1,7 @@
 // Where a webhook may post: checked at registration and again at every connection, after DNS resolution, on the very
 // address the socket then uses (so a name that resolves elsewhere later, DNS rebinding, gains nothing). By default
 // only loopback (a back office on the same host); anything else must be allowed by the node's configuration.
+import type { ErrorCode } from '../../../formats/src/error-codes.js';
 import dns from 'node:dns';
 import net from 'node:net';
 import { DmsnetError, type FieldError } from '../../../formats/src/errors.js';
@@ -9,7 +10,7 @@ export type Lookup = (host: string) => Promise<Array<{ address: string; family: 
 
 export const systemLookup: Lookup = (host) => dns.promises.lookup(host, { all: true, verbatim: true });
 
-const refuse = (code: string, message: string): DmsnetError =>
+const refuse = (code: ErrorCode, message: string): DmsnetError =>
   new DmsnetError(code, message, [{ pointer: '/body/url', code, message } satisfies FieldError]);
 
 /** An IPv4-mapped IPv6 address (::ffff:10.0.0.1) is its IPv4 address. */

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../../../formats/src/error-codes.js';
 import { DmsnetError, type FieldError } from '../../../formats/src/errors.js';
 import { messageIdOf, parseMessageId, validateDocument } from '../../../formats/src/index.js';
 import type {
@@ -64,7 +65,7 @@ const PRICE_LIST_STATE: Record<InboxRecord['status'], PriceListState['state']> =
   REJECTED: 'CONTESTED',
 };
 
-const invalid = (code: string, message: string, errors: FieldError[] = []) =>
+const invalid = (code: ErrorCode, message: string, errors: FieldError[] = []) =>
   new DmsnetError(code, message, errors);
 
 /**

@@ -1,5 +1,6 @@
 // Detached CMS SignedData (RFC 5652) with GOST R 34.10-2012 and Streebog-256 (RFC 9215), carrying the signed
 // attributes of CAdES-BES: content type, message digest, signing time and signing-certificate-v2 (RFC 5035).
+import type { ErrorCode } from '../../../../formats/src/error-codes.js';
 import {
   AsnArray,
   AsnIntegerArrayBufferConverter,
@@ -204,7 +205,7 @@ export interface CmsVerified {
   signingTime: Date;
 }
 
-const fail = (code: string, message: string) => new CryptoError(code, message);
+const fail = (code: ErrorCode, message: string) => new CryptoError(code, message);
 
 /** The one SignerInfo of a detached SignedData and the certificates carried in it, as bytes (nothing parsed). */
 function readSignedData(received: Uint8Array): {

@@ -1,3 +1,4 @@
+import { wireCode } from '../../../../formats/src/error-codes.js';
 import './quiet-chaincode-log.js';
 import '../../../../chaincode/src/log-level.js';
 import {
@@ -244,7 +245,7 @@ export class EmbeddedLedger {
     if (res.status !== 200) {
       const message = res.message ?? 'chaincode error';
       const parsed = parseChaincodeError(message);
-      throw new LedgerError(parsed?.code ?? 'CHAINCODE_ERROR', parsed?.message ?? message);
+      throw new LedgerError(parsed ? wireCode(parsed.code) : 'CHAINCODE_ERROR', parsed?.message ?? message);
     }
     return { payload: res.payload ? new Uint8Array(res.payload) : new Uint8Array(0), stub, tx };
   }

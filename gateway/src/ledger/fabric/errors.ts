@@ -1,5 +1,6 @@
 // Fabric Gateway client errors mapped to the codes the rest of the gateway already speaks, so the API's codes stay
 // the same whichever ledger runs underneath.
+import { wireCode, type ErrorCode, type WireCode } from '../../../../formats/src/error-codes.js';
 import { parseChaincodeError } from '../../../../chaincode/src/errors.js';
 import { LedgerError } from '../errors.js';
 
@@ -63,7 +64,7 @@ export type RetryKind = 'new-proposal' | 'same-transaction' | 'none';
 
 export class FabricLedgerError extends LedgerError {
   constructor(
-    code: string,
+    code: ErrorCode | WireCode,
     message: string,
     readonly retry: RetryKind,
     readonly transactionId?: string,
@@ -85,7 +86,7 @@ export function commitFailure(code: number, transactionId: string): FabricLedger
   const name = VALIDATION_NAMES.get(code) ?? `TX_INVALID_${code}`;
   const retry: RetryKind = RETRY_AS_NEW_PROPOSAL.has(code) ? 'new-proposal' : 'none';
   return new FabricLedgerError(
-    name,
+    wireCode(name),
     `${name}: transaction ${transactionId} was committed invalid (${code})`,
     retry,
     transactionId,
@@ -104,7 +105,7 @@ export function mapGatewayError(err: unknown): FabricLedgerError {
     const parsed = d.message
       ? parseChaincodeError(d.message.replace(/^chaincode response \d+, /, ''))
       : undefined;
-    if (parsed) return new FabricLedgerError(parsed.code, parsed.message, 'none', txId);
+    if (parsed) return new FabricLedgerError(wireCode(parsed.code), parsed.message, 'none', txId);
   }
   const fromMessage = e.message ? parseChaincodeError(e.message) : undefined;
   // "10 ABORTED: failed to collect enough transaction endorsements" is the gRPC status, not a contract's code.
@@ -142,7 +143,7 @@ export function mapGatewayError(err: unknown): FabricLedgerError {
   if (e.code === GRPC.ABORTED && /MVCC|conflict/i.test(detail)) {
     return new FabricLedgerError('MVCC_READ_CONFLICT', `MVCC_READ_CONFLICT: ${detail}`, 'new-proposal', txId);
   }
-  if (parsed) return new FabricLedgerError(parsed.code, parsed.message, 'none', txId);
+  if (parsed) return new FabricLedgerError(wireCode(parsed.code), parsed.message, 'none', txId);
   if (e.code === GRPC.ABORTED) {
     // Endorsements that differ or do not satisfy the policy: proposing again can succeed once peers agree.
     return new FabricLedgerError('ENDORSEMENT_FAILED', `ENDORSEMENT_FAILED: ${detail}`, 'new-proposal', txId);
