@@ -3,12 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateDocument, type DmsDocument } from '../../../formats/src/index.js';
-import { startGatewayServer, type RunningServer } from '../../../gateway/src/api/server.js';
+import type { RunningServer } from '../../../gateway/src/api/server.js';
+import { startNodeApi } from '../../../gateway/src/api/node-api.js';
 import { closeCryptoWorkers } from '../../../gateway/src/crypto/index.js';
 import { GatewayClient } from '../../../gateway/src/demo/client.js';
 import { checkResponse } from '../fixtures/contract.js';
 import { startLocalNetwork, type LocalNetwork } from '../../../gateway/src/local-network/network.js';
-import { workflowRouter } from '../../../gateway/src/workflows/index.js';
 import { SMALL_NETWORK } from '../fixtures/network.js';
 
 type Json = Record<string, unknown>;
@@ -50,11 +50,7 @@ describe('edge workflows through the gateways (real nodes, HTTP, embedded ledger
           : [],
     });
     for (const p of net.participants.values()) {
-      const s = await startGatewayServer(p.node, {
-        port: 0,
-        token: `t-${p.key}`,
-        routers: p.workflows ? [workflowRouter(p.workflows)] : [],
-      });
+      const s = await startNodeApi(p, { port: 0, token: `t-${p.key}` });
       servers.push(s);
       clients.set(p.key, new GatewayClient(s.url, `t-${p.key}`, undefined, checkResponse));
     }
