@@ -317,6 +317,70 @@ describe('edge workflows through the gateways (real nodes, HTTP, embedded ledger
     expect((await c('insurer').call('POST', '/v1/guarantee-letters/NOPE/revoke')).status).to.equal(404);
   });
 
+  it('issues one letter for two concurrent requests with one Idempotency-Key, both answered alike, even after a restart', async () => {
+    const insurer = net.get('insurer');
+    const body = {
+      clinic: net.get('clinic').id,
+      letterNumber: 'GL-IDEM',
+      patient: rows[1].person,
+      validity: { from: rows[1].period.from, to: rows[1].period.to },
+      amountLimit: 3_000_00,
+      services: [{ serviceCode: prices[0].serviceCode, quantity: 1 }],
+    };
+    type Sent = { record: { messageId: string } };
+    const outbox = async () =>
+      (
+        await c('insurer').call<{ items: Array<{ documentType?: string; type?: string }> }>(
+          'GET',
+          '/v1/outbox?limit=500',
+        )
+      ).body.items.length;
+    const before = await outbox();
+    const key = { 'Idempotency-Key': 'c0ffee00-0000-4000-8000-000000000001' };
+    const [a, b] = await Promise.all([
+      c('insurer').call<Sent>('POST', '/v1/guarantee-letters', body, key),
+      c('insurer').call<Sent>('POST', '/v1/guarantee-letters', body, key),
+    ]);
+    expect(a.status, JSON.stringify(a.body)).to.equal(202);
+    expect(b.status).to.equal(202);
+    expect(b.body).to.deep.equal(a.body);
+    // One ran, the other waited for it and got its answer replayed.
+    const replayed = [a, b].map((r) => r.headers.get('idempotent-replayed'));
+    expect(replayed.filter((h) => h === 'true')).to.have.length(1);
+    expect(replayed.filter((h) => h === null)).to.have.length(1);
+    expect(await outbox()).to.equal(before + 1);
+    // The answer is in the node's store, not only in the server's memory: a new server on the node replays it.
+    const old = servers.find((s) => clients.get('insurer')!.url === s.url)!;
+    await old.close();
+    const fresh = await startNodeApi(insurer, { port: 0, token: 't-insurer' });
+    servers.push(fresh);
+    clients.set('insurer', new GatewayClient(fresh.url, 't-insurer', undefined, checkResponse));
+    const again = await c('insurer').call<Sent>('POST', '/v1/guarantee-letters', body, key);
+    expect(again.status).to.equal(202);
+    expect(again.headers.get('idempotent-replayed')).to.equal('true');
+    expect(again.body).to.deep.equal(a.body);
+    expect(await outbox()).to.equal(before + 1);
+    // The same key on another request is a client's mistake, not a replay.
+    const other = await c('insurer').call<{ code: string; errors: Json[] }>(
+      'POST',
+      '/v1/guarantee-letters',
+      { ...body, amountLimit: 4_000_00 },
+      key,
+    );
+    expect(other.status).to.equal(422);
+    expect(other.body.code).to.equal('IDEMPOTENCY_KEY_REUSED');
+    expect(other.body.errors[0].pointer).to.equal('/headers/idempotency-key');
+    const malformed = await c('insurer').call<{ code: string }>('POST', '/v1/guarantee-letters', body, {
+      'Idempotency-Key': 'has spaces',
+    });
+    expect(malformed.status).to.equal(400);
+    expect(await outbox()).to.equal(before + 1);
+    // Without a key every request is its own: the second issue of the same number is the gateway's own rule's to judge.
+    const plain = await c('insurer').call<Sent>('POST', '/v1/guarantee-letters', body);
+    expect(plain.status).to.equal(202);
+    expect(plain.body.record.messageId).to.not.equal(a.body.record.messageId);
+  });
+
   it('drafts an act from the invoice, lets the expert edit it, sends it; the clinic disputes it', async () => {
     const p = rows[1].person;
     const d = rows[1].period.from;
