@@ -1,5 +1,5 @@
 // Small shared pieces: the error box, the participant names, the hash route.
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiFailure, type FieldError } from './api';
 import { useI18n } from './i18n';
 
@@ -21,6 +21,27 @@ export function ErrorBox({ error }: { error: unknown }) {
       {e && e.errors.length > 0 && <FieldErrors errors={e.errors} />}
     </div>
   );
+}
+
+/**
+ * One user action at a time: `run` ignores a call while the previous one is still running (a double click arrives
+ * before React has re-rendered the button disabled), and `busy` disables the buttons meanwhile.
+ */
+export function useAction(): { busy: boolean; run: (fn: () => Promise<unknown>) => Promise<void> } {
+  const running = useRef(false);
+  const [busy, setBusy] = useState(false);
+  const run = useCallback(async (fn: () => Promise<unknown>) => {
+    if (running.current) return;
+    running.current = true;
+    setBusy(true);
+    try {
+      await fn();
+    } finally {
+      running.current = false;
+      setBusy(false);
+    }
+  }, []);
+  return { busy, run };
 }
 
 export function FieldErrors({ errors }: { errors: FieldError[] }) {

@@ -322,6 +322,30 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
     await page.context().close();
   });
 
+  it('insurer operator: a double click on «Выдать письмо» issues one letter', async () => {
+    const letters = async () =>
+      (
+        await t
+          .client('insurer')
+          .call<{ items: unknown[] }>('GET', '/v1/outbox?type=guarantee-letter&limit=500')
+      ).body.items.length;
+    const before = await letters();
+    const page = await login('insurer', 'op');
+    await page.getByRole('navigation').getByRole('link', { name: 'Гарантийные письма' }).click();
+    await fillLetter(page, 'ГП-E2E-DBL', 1);
+    const answers: Array<Promise<unknown>> = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/v1/guarantee-letters')) answers.push(r.response());
+    });
+    await page.getByRole('button', { name: 'Выдать письмо' }).dblclick();
+    await page.locator('[data-letter="ГП-E2E-DBL"]').waitFor();
+    // Every request the page made has been answered before the outbox is counted.
+    await Promise.all(answers);
+    expect(answers.length).to.be.greaterThan(0);
+    expect(await letters()).to.equal(before + 1);
+    await page.context().close();
+  });
+
   it('clinic registrar: pages through the roster, finds people by name or policy, filters by date', async () => {
     const page = await login('clinic', 'reg');
     await page.getByRole('navigation').getByRole('link', { name: 'Застрахованные' }).click();
