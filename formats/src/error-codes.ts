@@ -497,6 +497,13 @@ export const ERROR_CODES = {
     en: 'A request with this Idempotency-Key is still being processed; repeat it later to get its answer.',
     ru: 'Запрос с этим ключом идемпотентности ещё выполняется; повторите его позже, чтобы получить ответ.',
   },
+  COVERAGE_AMBIGUOUS: {
+    status: 422,
+    retry: 'final',
+    doc: 'docs/decisions/0027-coverage-by-name-without-the-middle-name.md#decision',
+    en: 'Several people in the roster share this last name, first name and birth date; give the middle name or the policy.',
+    ru: 'В списке прикреплённых несколько человек с такими фамилией, именем и датой рождения; укажите отчество или полис.',
+  },
   ID_AMBIGUOUS: {
     status: 409,
     retry: 'final',

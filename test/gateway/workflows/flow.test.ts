@@ -154,6 +154,72 @@ describe('edge workflows through the gateways (real nodes, HTTP, embedded ledger
     expect((await c('clinic').call('GET', '/v1/coverage')).status).to.equal(400);
   });
 
+  it('answers coverage by name without the middle name, says when namesakes make it ambiguous, refuses an unreadable birth date', async () => {
+    const list = structuredClone(
+      generateDocument('insured-list', {
+        seed: 12,
+        rows: 3,
+        sender: net.get('insurer').party,
+        addressee: net.get('clinic').party,
+      }),
+    );
+    const listed = (list.body as { rows: Row[] }).rows;
+    for (const r of listed) {
+      r.action = 'attach';
+      r.person.sex ??= 'M';
+      r.period = { from: rows[0].period.from, to: rows[0].period.to };
+    }
+    (list.body as { contract: Json }).contract = { number: '12-ДМС/2026', date: '2026-01-15' };
+    // Two namesakes: the same last name, first name and birth date, told apart only by the отчество.
+    const [a, b, single] = listed.map((r) => r.person);
+    Object.assign(a, {
+      lastName: 'Тёзкин',
+      firstName: 'Олег',
+      middleName: 'Иванович',
+      birthDate: '1984-08-30',
+    });
+    Object.assign(b, {
+      lastName: 'Тезкин',
+      firstName: 'Олег',
+      middleName: 'Петрович',
+      birthDate: '1984-08-30',
+    });
+    single.middleName = 'Сергеевич';
+    await send('insurer', 'clinic', list);
+    await c('insurer').waitFor<{ status: string }>(
+      `/v1/documents/${list.header.documentId}`,
+      (_s, x) => x.status === 'ACCEPTED',
+    );
+    const on = rows[0].period.from;
+    const ask = (p: Json, o: { middle?: boolean; birthDate?: string } = {}) => {
+      const q = new URLSearchParams({
+        lastName: String(p.lastName),
+        firstName: String(p.firstName),
+        birthDate: o.birthDate ?? String(p.birthDate),
+        date: on,
+      });
+      if (o.middle) q.set('middleName', String(p.middleName));
+      return c('clinic').call<{ covered: boolean; coverage: Json[]; code: string; errors: Json[] }>(
+        'GET',
+        `/v1/coverage?${q}`,
+      );
+    };
+    const plain = await ask(single);
+    expect(plain.status, JSON.stringify(plain.body)).to.equal(200);
+    expect(plain.body.covered).to.equal(true);
+    expect(plain.body.coverage.map((x) => x.policyNumber)).to.deep.equal([single.policyNumber]);
+    const ambiguous = await ask(a);
+    expect(ambiguous.status).to.equal(422);
+    expect(ambiguous.body.code).to.equal('COVERAGE_AMBIGUOUS');
+    expect(ambiguous.body.errors[0].pointer).to.equal('/query/middleName');
+    const exact = await ask(b, { middle: true });
+    expect(exact.body.covered).to.equal(true);
+    expect(exact.body.coverage.map((x) => x.policyNumber)).to.deep.equal([b.policyNumber]);
+    const unreadable = await ask(single, { birthDate: '30.08.84' });
+    expect(unreadable.status).to.equal(400);
+    expect(unreadable.body.errors.map((e) => e.pointer)).to.deep.equal(['/query/birthDate']);
+  });
+
   it('lists the clinic roster a page at a time, searched by name or policy, filtered by insurer, programme, date', async () => {
     type Page = {
       items: Array<{ policyNumber: string; person: Json; insurer: string }>;
