@@ -100,18 +100,28 @@ export function DateInput({
   value,
   onChange,
   name,
+  passUnreadable,
+  error,
 }: {
   label: string;
   value: string;
   onChange: (iso: string) => void;
   name?: string;
+  /**
+   * Hand up what was typed when it is not a date, for the API to refuse at the field (a query that dropped it
+   * silently answered about someone else's question); otherwise the last readable date stays.
+   */
+  passUnreadable?: boolean;
+  /** The API's word on this field, shown under it. */
+  error?: string;
 }) {
   const show = (iso: string) => (/^\d{4}-\d{2}-\d{2}$/.test(iso) ? iso.split('-').reverse().join('.') : '');
   const [text, setText] = useState(show(value));
   useEffect(() => {
-    setText((t) => (toIso(t) === value ? t : show(value)));
-  }, [value]);
+    setText((t) => (toIso(t) === value || (passUnreadable && t.trim() === value) ? t : show(value)));
+  }, [value, passUnreadable]);
   const bad = text !== '' && toIso(text) === undefined;
+  const errorId = name ? `${name}-error` : undefined;
   return (
     <label>
       {label}
@@ -120,14 +130,21 @@ export function DateInput({
         inputMode="numeric"
         placeholder="дд.мм.гггг"
         size={10}
-        aria-invalid={bad}
+        aria-invalid={bad || !!error}
+        aria-describedby={error ? errorId : undefined}
         value={text}
         onChange={(e) => {
           setText(e.target.value);
           const iso = toIso(e.target.value);
           if (iso !== undefined || e.target.value === '') onChange(iso ?? '');
+          else if (passUnreadable) onChange(e.target.value.trim());
         }}
       />
+      {error && (
+        <span className="field-error" id={errorId}>
+          {error}
+        </span>
+      )}
     </label>
   );
 }
