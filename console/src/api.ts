@@ -40,16 +40,57 @@ export const whenLoggedOut = (fn: () => void) => {
   onLoggedOut = fn;
 };
 
+/**
+ * A fresh Idempotency-Key: 128 random bits. getRandomValues, not randomUUID, which browsers offer only on https and
+ * localhost, and a gateway may be reached by its host name over plain http inside a clinic's network.
+ */
+export function newIdempotencyKey(): string {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+/** Waits before the retries of one request: a lost connection or the gateway still finishing the first try. */
+const RETRY_DELAYS_MS = [500, 1500];
+
+/**
+ * One call of the API. A state-changing call carries an Idempotency-Key made here, once per call, so each click's
+ * request has its own; the call's own retries (the connection dropped, or 409 IDEMPOTENCY_IN_FLIGHT) send the same
+ * key, and the gateway answers them with the first try's answer instead of acting twice.
+ */
 export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET') headers['X-CSRF-Token'] = csrfToken;
-  const res = await fetch(path, {
-    method,
-    headers,
-    credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  // Logging in and out take no key (the gateway has no principal to scope it by yet).
+  const keyed = method !== 'GET' && path !== '/v1/session';
+  if (keyed) headers['Idempotency-Key'] = newIdempotencyKey();
+  const attempt = () =>
+    fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const stillRunning = async (r: Response) =>
+    r.status === 409 &&
+    (
+      (await r
+        .clone()
+        .json()
+        .catch(() => ({}))) as { code?: string }
+    ).code === 'IDEMPOTENCY_IN_FLIGHT';
+  let res: Response | undefined;
+  for (let i = 0; !res; i++) {
+    const canRetry = keyed && i < RETRY_DELAYS_MS.length;
+    try {
+      const r = await attempt();
+      if (!canRetry || !(await stillRunning(r))) res = r;
+    } catch (err) {
+      // The connection failed: the gateway may or may not have acted; only a keyed request is safe to repeat.
+      if (!canRetry) throw err;
+    }
+    if (!res) await new Promise((r) => setTimeout(r, RETRY_DELAYS_MS[i]));
+  }
   const text = await res.text();
   const parsed = text ? (JSON.parse(text) as unknown) : undefined;
   if (!res.ok) {

@@ -1,5 +1,5 @@
 // Small shared pieces: the error box, the participant names, the hash route.
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiFailure, type FieldError } from './api';
 import { useI18n } from './i18n';
 
@@ -21,6 +21,27 @@ export function ErrorBox({ error }: { error: unknown }) {
       {e && e.errors.length > 0 && <FieldErrors errors={e.errors} />}
     </div>
   );
+}
+
+/**
+ * One user action at a time: `run` ignores a call while the previous one is still running (a double click arrives
+ * before React has re-rendered the button disabled), and `busy` disables the buttons meanwhile.
+ */
+export function useAction(): { busy: boolean; run: (fn: () => Promise<unknown>) => Promise<void> } {
+  const running = useRef(false);
+  const [busy, setBusy] = useState(false);
+  const run = useCallback(async (fn: () => Promise<unknown>) => {
+    if (running.current) return;
+    running.current = true;
+    setBusy(true);
+    try {
+      await fn();
+    } finally {
+      running.current = false;
+      setBusy(false);
+    }
+  }, []);
+  return { busy, run };
 }
 
 export function FieldErrors({ errors }: { errors: FieldError[] }) {
@@ -79,18 +100,28 @@ export function DateInput({
   value,
   onChange,
   name,
+  passUnreadable,
+  error,
 }: {
   label: string;
   value: string;
   onChange: (iso: string) => void;
   name?: string;
+  /**
+   * Hand up what was typed when it is not a date, for the API to refuse at the field (a query that dropped it
+   * silently answered about someone else's question); otherwise the last readable date stays.
+   */
+  passUnreadable?: boolean;
+  /** The API's word on this field, shown under it. */
+  error?: string;
 }) {
   const show = (iso: string) => (/^\d{4}-\d{2}-\d{2}$/.test(iso) ? iso.split('-').reverse().join('.') : '');
   const [text, setText] = useState(show(value));
   useEffect(() => {
-    setText((t) => (toIso(t) === value ? t : show(value)));
-  }, [value]);
+    setText((t) => (toIso(t) === value || (passUnreadable && t.trim() === value) ? t : show(value)));
+  }, [value, passUnreadable]);
   const bad = text !== '' && toIso(text) === undefined;
+  const errorId = name ? `${name}-error` : undefined;
   return (
     <label>
       {label}
@@ -99,14 +130,21 @@ export function DateInput({
         inputMode="numeric"
         placeholder="дд.мм.гггг"
         size={10}
-        aria-invalid={bad}
+        aria-invalid={bad || !!error}
+        aria-describedby={error ? errorId : undefined}
         value={text}
         onChange={(e) => {
           setText(e.target.value);
           const iso = toIso(e.target.value);
           if (iso !== undefined || e.target.value === '') onChange(iso ?? '');
+          else if (passUnreadable) onChange(e.target.value.trim());
         }}
       />
+      {error && (
+        <span className="field-error" id={errorId}>
+          {error}
+        </span>
+      )}
     </label>
   );
 }

@@ -484,6 +484,27 @@ export const ERROR_CODES = {
     en: 'Nothing with this id or route.',
     ru: 'Объекта с таким идентификатором или маршрута нет.',
   },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    retry: 'final',
+    doc: 'docs/decisions/0026-idempotency-keys-on-state-changing-requests.md#decision',
+    en: 'This Idempotency-Key was used for a different request; a new action needs a new key.',
+    ru: 'Этот ключ идемпотентности (Idempotency-Key) уже использован для другого запроса; новому действию нужен новый ключ.',
+  },
+  IDEMPOTENCY_IN_FLIGHT: {
+    status: 409,
+    retry: 'transient',
+    doc: 'docs/decisions/0026-idempotency-keys-on-state-changing-requests.md#decision',
+    en: 'A request with this Idempotency-Key is still being processed; repeat it later to get its answer.',
+    ru: 'Запрос с этим ключом идемпотентности ещё выполняется; повторите его позже, чтобы получить ответ.',
+  },
+  COVERAGE_AMBIGUOUS: {
+    status: 422,
+    retry: 'final',
+    doc: 'docs/decisions/0027-coverage-by-name-without-the-middle-name.md#decision',
+    en: 'Several people in the roster share this last name, first name and birth date; give the middle name or the policy.',
+    ru: 'В списке прикреплённых несколько человек с такими фамилией, именем и датой рождения; укажите отчество или полис.',
+  },
   ID_AMBIGUOUS: {
     status: 409,
     retry: 'final',

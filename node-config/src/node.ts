@@ -17,10 +17,9 @@ import { EmbeddedLedger, LocalCA } from '../../gateway/src/ledger/embedded/index
 import { FabricLedger } from '../../gateway/src/ledger/fabric/fabric-ledger.js';
 import type { LedgerClient } from '../../gateway/src/ledger/types.js';
 import { GatewayNode } from '../../gateway/src/node/index.js';
-import { startGatewayServer } from '../../gateway/src/api/server.js';
+import { startNodeApi } from '../../gateway/src/api/node-api.js';
 import { CONSOLE_DIR } from '../../gateway/src/api/console.js';
-import { governanceRouter } from '../../gateway/src/governance/http.js';
-import { workflowRouter, Workflows } from '../../gateway/src/workflows/index.js';
+import { Workflows } from '../../gateway/src/workflows/index.js';
 import { TargetPolicy } from '../../gateway/src/webhooks/targets.js';
 import {
   FolderDrop,
@@ -230,19 +229,20 @@ async function serveNode(
   await workflows.start();
   await node.start();
   const token = await readToken(dir, config);
-  const server = await startGatewayServer(node, {
-    host: config.api.host,
-    port: o.port ?? config.api.port,
-    token,
-    logger,
-    maxBodyBytes: config.api.maxBodyBytes,
-    participantRole: config.participant.role,
-    access: { hostNames: config.api.hostNames, secureCookies: config.api.secureCookies },
-    consoleDir: CONSOLE_DIR,
-    routers: [workflowRouter(workflows), governanceRouter(client)],
-    importCompletion: workflows.importCompletion(),
-    webhooks: { targets: new TargetPolicy(config.webhookAllow ?? []) },
-  });
+  const server = await startNodeApi(
+    { node, ledger: client, workflows },
+    {
+      host: config.api.host,
+      port: o.port ?? config.api.port,
+      token,
+      logger,
+      maxBodyBytes: config.api.maxBodyBytes,
+      participantRole: config.participant.role,
+      access: { hostNames: config.api.hostNames, secureCookies: config.api.secureCookies },
+      consoleDir: CONSOLE_DIR,
+      webhooks: { targets: new TargetPolicy(config.webhookAllow ?? []) },
+    },
+  );
   // Config webhooks are registered once; a restart finds them in the store (their cursors and secrets survive).
   const known = new Set((await server.webhooks.list()).map((h) => h.url));
   for (const url of config.webhooks ?? []) {

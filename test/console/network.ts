@@ -5,15 +5,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bundledSchemaText, generateDocument, type DmsDocument } from '../../formats/src/index.js';
 import { CONSOLE_DIR } from '../../gateway/src/api/console.js';
-import { startGatewayServer, type RunningServer } from '../../gateway/src/api/server.js';
+import type { RunningServer } from '../../gateway/src/api/server.js';
+import { startNodeApi } from '../../gateway/src/api/node-api.js';
 import { GatewayClient } from '../../gateway/src/demo/client.js';
-import { governanceRouter } from '../../gateway/src/governance/http.js';
 import {
   startLocalNetwork,
   type LocalNetwork,
   type ParticipantSpec,
 } from '../../gateway/src/local-network/network.js';
-import { workflowRouter } from '../../gateway/src/workflows/index.js';
 
 export const PASSWORD = 'console test password';
 
@@ -60,14 +59,11 @@ export async function startConsoleNetwork(): Promise<ConsoleNetwork> {
   const servers = new Map<string, RunningServer>();
   const clients = new Map<string, GatewayClient>();
   for (const p of net.participants.values()) {
-    const routers = [...(p.workflows ? [workflowRouter(p.workflows)] : []), governanceRouter(p.ledger)];
-    const s = await startGatewayServer(p.node, {
+    const s = await startNodeApi(p, {
       port: 0,
       token: `token-${p.key}`,
-      routers,
       participantRole: p.role,
       consoleDir: CONSOLE_DIR,
-      ...(p.workflows ? { importCompletion: p.workflows.importCompletion() } : {}),
     });
     servers.set(p.key, s);
     clients.set(p.key, new GatewayClient(s.url, `token-${p.key}`));

@@ -5,11 +5,11 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateDocument, type DmsDocument } from '../../formats/src/index.js';
-import { startGatewayServer, type RunningServer } from '../../gateway/src/api/server.js';
+import type { RunningServer } from '../../gateway/src/api/server.js';
+import { startNodeApi } from '../../gateway/src/api/node-api.js';
 import { closeCryptoWorkers, sealDocument, sha256Hex } from '../../gateway/src/crypto/index.js';
 import { GatewayClient } from '../../gateway/src/demo/client.js';
 import { startLocalNetwork, type LocalNetwork } from '../../gateway/src/local-network/network.js';
-import { workflowRouter } from '../../gateway/src/workflows/index.js';
 import { repoPath } from '../../formats/src/paths.js';
 import { SMALL_NETWORK } from './fixtures/network.js';
 
@@ -35,11 +35,7 @@ describe('a hostile participant against the gateway API and workflows (real node
     dir = await mkdtemp(path.join(tmpdir(), 'dmsnet-hostile-'));
     net = await startLocalNetwork({ dir, participants: SMALL_NETWORK });
     for (const p of net.participants.values()) {
-      const s = await startGatewayServer(p.node, {
-        port: 0,
-        token: `t-${p.key}`,
-        routers: p.workflows ? [workflowRouter(p.workflows)] : [],
-      });
+      const s = await startNodeApi(p, { port: 0, token: `t-${p.key}` });
       servers.set(p.key, s);
       clients.set(p.key, new GatewayClient(s.url, `t-${p.key}`));
     }

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { bundledSchemaText } from '../../formats/src/index.js';
-import { startGatewayServer, type RunningServer } from '../../gateway/src/api/server.js';
+import type { RunningServer } from '../../gateway/src/api/server.js';
+import { startNodeApi } from '../../gateway/src/api/node-api.js';
 import { GatewayClient } from '../../gateway/src/demo/client.js';
-import { governanceRouter } from '../../gateway/src/governance/http.js';
 import { checkResponse } from '../gateway/fixtures/contract.js';
 import { startLocalNetwork, type LocalNetwork } from '../../gateway/src/local-network/network.js';
 
@@ -43,11 +43,7 @@ describe('governance through the dmsnet-format CLI', function () {
     });
     for (const key of ['association', 'insurer1', 'insurer2']) {
       const p = net.get(key);
-      servers[key] = await startGatewayServer(p.node, {
-        port: 0,
-        token,
-        routers: [governanceRouter(p.ledger)],
-      });
+      servers[key] = await startNodeApi(p, { port: 0, token });
     }
     // Insurers vote on formats from here on; both must agree.
     await net

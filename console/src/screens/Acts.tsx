@@ -3,7 +3,7 @@
 // from its inbox.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, qs, type Me } from '../api';
-import { ErrorBox, nameOf, useParticipants } from '../common';
+import { ErrorBox, nameOf, useParticipants, useAction } from '../common';
 import { formatDate, formatDateTime, formatMoney, fullName, parseMoney, documentNumber } from '../format';
 import { useI18n } from '../i18n';
 
@@ -121,6 +121,7 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
   const [edits, setEdits] = useState<Record<string, Edit>>({});
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState('');
+  const { busy, run } = useAction();
   const canEdit = me.operations.includes('acts.edit');
 
   const load = useCallback(async () => {
@@ -350,10 +351,10 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
       )}
       {editable && (
         <div className="actions">
-          <button type="button" onClick={() => void save()}>
+          <button type="button" disabled={busy} onClick={() => void run(save)}>
             {t('save')}
           </button>
-          <button type="button" className="primary" onClick={() => void confirm()}>
+          <button type="button" className="primary" disabled={busy} onClick={() => void run(confirm)}>
             {t('confirmSend')}
           </button>
         </div>

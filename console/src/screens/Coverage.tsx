@@ -1,7 +1,7 @@
 // The registrar's question at the front desk: is this patient covered today, under which programme, with which
 // guarantee letters.
 import { useState, type FormEvent } from 'react';
-import { api, qs } from '../api';
+import { api, ApiFailure, qs } from '../api';
 import { DateInput, ErrorBox, nameOf, useParticipants } from '../common';
 import { formatDate, formatMoney } from '../format';
 import { useI18n } from '../i18n';
@@ -68,18 +68,45 @@ export function Coverage() {
       setError(err);
     }
   };
+  // The API's field errors (/query/<name>) are shown at their fields, in the console's language where it knows them.
+  const atField: Record<string, string> = {};
+  if (error instanceof ApiFailure) {
+    for (const x of error.errors) {
+      const k = /^\/query\/(\w+)$/.exec(x.pointer)?.[1];
+      if (!k || atField[k]) continue;
+      atField[k] =
+        x.code === 'COVERAGE_AMBIGUOUS'
+          ? t('personAmbiguous')
+          : k === 'birthDate' || k === 'date'
+            ? t('dateUnreadable')
+            : x.message;
+    }
+  }
   const field = (k: keyof typeof q, type = 'text') =>
     type === 'date' ? (
       <DateInput
         name={k}
         label={t(k === 'date' ? 'onDate' : 'birthDate')}
         value={q[k]}
+        passUnreadable
+        error={atField[k]}
         onChange={(v) => setQ({ ...q, [k]: v })}
       />
     ) : (
       <label>
         {t(k === 'policy' ? 'policy' : k === 'date' ? 'onDate' : k)}
-        <input name={k} value={q[k]} onChange={(e) => setQ({ ...q, [k]: e.target.value })} />
+        <input
+          name={k}
+          value={q[k]}
+          aria-invalid={!!atField[k]}
+          aria-describedby={atField[k] ? `${k}-error` : undefined}
+          onChange={(e) => setQ({ ...q, [k]: e.target.value })}
+        />
+        {atField[k] && (
+          <span className="field-error" id={`${k}-error`}>
+            {atField[k]}
+          </span>
+        )}
       </label>
     );
   return (

@@ -2,7 +2,7 @@
 // and this node's audit log; the addressee decides here.
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { api, type Me } from '../api';
-import { ErrorBox, nameOf, useParticipants, type Participant } from '../common';
+import { ErrorBox, nameOf, useParticipants, type Participant, useAction } from '../common';
 import { formatDate, formatDateTime, formatMoney, fullName, isPerson, documentNumber } from '../format';
 import { useI18n } from '../i18n';
 
@@ -230,6 +230,7 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
   const participants = useParticipants();
   const [view, setView] = useState<View | undefined>();
   const [error, setError] = useState<unknown>();
+  const { busy, run } = useAction();
   const [comment, setComment] = useState('');
   const [done, setDone] = useState('');
   const load = useCallback(async () => {
@@ -305,10 +306,20 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
             {type === 'expertise-act' || type === 'price-list' ? t('reason') : t('comment')}
             <textarea value={comment} onChange={(e) => setComment(e.target.value)} rows={2} />
           </label>
-          <button type="button" className="primary" onClick={() => void decide(true)}>
+          <button
+            type="button"
+            className="primary"
+            disabled={busy}
+            onClick={() => void run(() => decide(true))}
+          >
             {t('accept')}
           </button>
-          <button type="button" className="danger" onClick={() => void decide(false)}>
+          <button
+            type="button"
+            className="danger"
+            disabled={busy}
+            onClick={() => void run(() => decide(false))}
+          >
             {type === 'expertise-act' ? t('dispute') : t('reject')}
           </button>
         </section>

@@ -2,7 +2,7 @@
 // version (breaking or compatible), and the vote of a member whose role votes.
 import { useCallback, useEffect, useState } from 'react';
 import { api, type Me } from '../api';
-import { ErrorBox, useParticipants } from '../common';
+import { ErrorBox, useParticipants, useAction } from '../common';
 import { formatDate } from '../format';
 import { useI18n } from '../i18n';
 
@@ -51,6 +51,7 @@ export function Formats({ me }: { me: Me }) {
   const [chosen, setChosen] = useState<Proposal | undefined>();
   const [diff, setDiff] = useState<Diff | undefined>();
   const [error, setError] = useState<unknown>();
+  const { busy, run } = useAction();
   const [done, setDone] = useState('');
   const canVote = me.operations.includes('governance');
   const reload = useCallback(async () => {
@@ -153,7 +154,8 @@ export function Formats({ me }: { me: Me }) {
                             type="button"
                             className="primary"
                             aria-label={`${t('voteYes')}: ${name}`}
-                            onClick={() => void vote(p, 'yes')}
+                            disabled={busy}
+                            onClick={() => void run(() => vote(p, 'yes'))}
                           >
                             {t('voteYes')}
                           </button>
@@ -161,7 +163,8 @@ export function Formats({ me }: { me: Me }) {
                             type="button"
                             className="danger"
                             aria-label={`${t('voteNo')}: ${name}`}
-                            onClick={() => void vote(p, 'no')}
+                            disabled={busy}
+                            onClick={() => void run(() => vote(p, 'no'))}
                           >
                             {t('voteNo')}
                           </button>

@@ -2,7 +2,7 @@
 // anything is sent, and a clean file is sent as the previewed document.
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, type Me } from '../api';
-import { ErrorBox, useParticipants } from '../common';
+import { ErrorBox, useParticipants, useAction } from '../common';
 import { formatDate, formatMoney, fullName, type PersonName } from '../format';
 import { useI18n } from '../i18n';
 
@@ -72,6 +72,7 @@ export function Import({ me }: { me: Me }) {
   const [file, setFile] = useState<File | undefined>();
   const [preview, setPreview] = useState<Preview | undefined>();
   const [error, setError] = useState<unknown>();
+  const { busy, run } = useAction();
   const [sent, setSent] = useState('');
   useEffect(() => {
     api<{ items: Mapping[] }>('GET', '/v1/imports/mappings')
@@ -203,7 +204,7 @@ export function Import({ me }: { me: Me }) {
             <p>
               {t('noErrors')}: {preview.rows}. {l(preview.type)} {preview.document.header.documentId}
             </p>
-            <button type="button" className="primary" onClick={() => void send()}>
+            <button type="button" className="primary" disabled={busy} onClick={() => void run(send)}>
               {t('send')}
             </button>
           </div>

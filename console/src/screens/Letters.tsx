@@ -1,9 +1,9 @@
 // Guarantee letters at the insurer: issue one for a patient with services picked from the clinic's accepted price
 // list (amount limit defaulting to their sum), and see, amend (the same form, loaded with the letter) or revoke the
 // patient's letters.
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { api, qs, type Me } from '../api';
-import { DateInput, ErrorBox, nameOf, useParticipants } from '../common';
+import { DateInput, ErrorBox, nameOf, useParticipants, useAction } from '../common';
 import { formatDate, formatMoney, parseMoney, documentNumber } from '../format';
 import { useI18n } from '../i18n';
 
@@ -62,6 +62,7 @@ export function Letters({ me }: { me: Me }) {
   const [limit, setLimit] = useState('');
   const [letters, setLetters] = useState<Letter[] | undefined>();
   const [error, setError] = useState<unknown>();
+  const { busy, run } = useAction();
   const [done, setDone] = useState('');
   /** The number of the letter being amended; the form then sends an amendment instead of a new letter. */
   const [amending, setAmending] = useState<string | undefined>();
@@ -88,8 +89,7 @@ export function Letters({ me }: { me: Me }) {
     if (!policy) return;
     setLetters((await api<{ items: Letter[] }>('GET', `/v1/guarantee-letters${qs({ policy })}`)).items);
   };
-  const issue = async (e: FormEvent) => {
-    e.preventDefault();
+  const issue = async () => {
     setError(undefined);
     setDone('');
     try {
@@ -148,7 +148,14 @@ export function Letters({ me }: { me: Me }) {
     <section aria-labelledby="gl-title">
       <h1 id="gl-title">{t('letters')}</h1>
       {canIssue && (
-        <form onSubmit={(e) => void issue(e)} aria-labelledby="gl-form-title">
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void run(() => issue());
+          }}
+          aria-labelledby="gl-form-title"
+          aria-busy={busy}
+        >
           <h2 id="gl-form-title" tabIndex={-1}>
             {amending ? `${t('amending')} ${amending}` : t('newLetter')}
           </h2>
@@ -248,7 +255,7 @@ export function Letters({ me }: { me: Me }) {
                 onChange={(e) => setLimit(e.target.value)}
               />
             </label>
-            <button type="submit" className="primary" disabled={!inForce || picked.length === 0}>
+            <button type="submit" className="primary" disabled={busy || !inForce || picked.length === 0}>
               {amending ? t('sendAmendment') : t('issue')}
             </button>
             {amending && (
@@ -319,7 +326,8 @@ export function Letters({ me }: { me: Me }) {
                           type="button"
                           className="danger"
                           aria-label={`${t('revoke')}: ${x.letter.letterNumber}`}
-                          onClick={() => void revoke(x.letter.letterNumber)}
+                          disabled={busy}
+                          onClick={() => void run(() => revoke(x.letter.letterNumber))}
                         >
                           {t('revoke')}
                         </button>

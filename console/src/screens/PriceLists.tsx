@@ -1,7 +1,7 @@
 // The insurer's side of price lists: each clinic's versions, accepted or contested with a reason.
 import { useCallback, useEffect, useState } from 'react';
 import { api, qs, type Me } from '../api';
-import { ErrorBox, useParticipants } from '../common';
+import { ErrorBox, useParticipants, useAction } from '../common';
 import { formatDate } from '../format';
 import { useI18n } from '../i18n';
 
@@ -19,6 +19,7 @@ export function PriceLists({ me }: { me: Me }) {
   const [items, setItems] = useState<PriceListState[] | undefined>();
   const [reason, setReason] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>();
+  const { busy, run } = useAction();
   const chosen = clinic || clinics[0]?.id || '';
   const load = useCallback(async () => {
     if (!chosen) return;
@@ -111,7 +112,8 @@ export function PriceLists({ me }: { me: Me }) {
                         <button
                           type="button"
                           className="primary"
-                          onClick={() => void decide(p.documentId, true)}
+                          disabled={busy}
+                          onClick={() => void run(() => decide(p.documentId, true))}
                         >
                           {t('accept')}
                         </button>
@@ -128,7 +130,8 @@ export function PriceLists({ me }: { me: Me }) {
                         <button
                           type="button"
                           className="danger"
-                          onClick={() => void decide(p.documentId, false)}
+                          disabled={busy}
+                          onClick={() => void run(() => decide(p.documentId, false))}
                         >
                           {t('contest')}
                         </button>

@@ -1,7 +1,7 @@
 // The node's people, for its admin: add an account, disable one. The same as `dmsnet-node user`, on a running node.
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { api, type Me } from '../api';
-import { ErrorBox } from '../common';
+import { ErrorBox, useAction } from '../common';
 import { formatDateTime } from '../format';
 import { useI18n } from '../i18n';
 
@@ -26,6 +26,7 @@ export function Users({ me }: { me: Me }) {
   const [users, setUsers] = useState<User[] | undefined>();
   const [draft, setDraft] = useState({ username: '', fullName: '', role: roles[0] ?? '', password: '' });
   const [error, setError] = useState<unknown>();
+  const { busy, run } = useAction();
   const load = useCallback(async () => {
     try {
       setUsers((await api<{ items: User[] }>('GET', '/v1/users')).items);
@@ -36,8 +37,7 @@ export function Users({ me }: { me: Me }) {
   useEffect(() => {
     void load();
   }, [load]);
-  const add = async (e: FormEvent) => {
-    e.preventDefault();
+  const add = async () => {
     setError(undefined);
     try {
       await api('POST', '/v1/users', draft);
@@ -58,7 +58,14 @@ export function Users({ me }: { me: Me }) {
   return (
     <section aria-labelledby="users-title">
       <h1 id="users-title">{t('users')}</h1>
-      <form className="filters" onSubmit={(e) => void add(e)} aria-label={t('addUser')}>
+      <form
+        className="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(add);
+        }}
+        aria-label={t('addUser')}
+      >
         <label>
           {t('username')}
           <input
@@ -103,7 +110,7 @@ export function Users({ me }: { me: Me }) {
             onChange={(e) => setDraft({ ...draft, password: e.target.value })}
           />
         </label>
-        <button type="submit" className="primary">
+        <button type="submit" className="primary" disabled={busy}>
           {t('addUser')}
         </button>
       </form>
@@ -133,7 +140,12 @@ export function Users({ me }: { me: Me }) {
                   ) : u.username === me.username ? (
                     t('active')
                   ) : (
-                    <button type="button" className="danger" onClick={() => void disable(u.username)}>
+                    <button
+                      type="button"
+                      className="danger"
+                      disabled={busy}
+                      onClick={() => void run(() => disable(u.username))}
+                    >
                       {t('disable')} <span className="sr-only">{u.username}</span>
                     </button>
                   )}

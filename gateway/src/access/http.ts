@@ -263,7 +263,7 @@ export class Access {
       return json(b);
     };
     res.on('finish', () => {
-      if (res.statusCode >= 300) return;
+      if (res.statusCode >= 300 || res.locals.idempotentReplay) return;
       const b = (body ?? {}) as { messageId?: string; record?: { messageId?: string } };
       const pathId = /^\/v1\/(?:documents|inbox|price-lists|expertise-acts)\/([^/]+)/.exec(req.path)?.[1];
       const detail: Record<string, unknown> = {};

@@ -90,6 +90,10 @@ const outboxRecord = {
     ciphertextHash: SHA256_HEX,
     size: { type: 'integer', minimum: 0 },
     replyTo: { type: 'string' },
+    replyStatus: {
+      enum: ['ACCEPTED', 'REJECTED'],
+      description: 'For a reply this node sent: the status it gives the answered document on the ledger.',
+    },
     corrects: { type: 'string' },
     txId: { type: 'string' },
     attempts: { type: 'integer', minimum: 0 },

@@ -3,6 +3,53 @@
 import { governanceApi } from '../governance/openapi.js';
 import { workflowsApi } from '../workflows/openapi.js';
 import { coreApi } from './openapi-core.js';
+import { errors } from './openapi-kit.js';
+
+const STATE_CHANGING = ['post', 'put', 'patch', 'delete'];
+/** Logging in and out happen before a principal exists to scope a key by (api/server.ts mounts them first). */
+const WITHOUT_KEYS = new Set(['/v1/session']);
+
+const idempotencyKey = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'One fresh value per user action (a UUID), the same on every retry of that action: the first answer to ' +
+    '(caller, key) is kept 24 hours and replayed (with `Idempotent-Replayed: true`) for the same request; the same ' +
+    'key with another request answers 422 IDEMPOTENCY_KEY_REUSED, and a repeat while the first still runs waits ' +
+    'for it, or answers 409 IDEMPOTENCY_IN_FLIGHT after 30 s.',
+  schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
+} as const;
+
+/**
+ * Every state-changing operation takes the header, added here rather than in each fragment so that no operation can
+ * be written without it; the 409 and 422 it can answer are added where an operation did not list them already.
+ */
+function withIdempotencyKeys<P extends Record<string, object>>(paths: P): P {
+  const out: Record<string, object> = {};
+  for (const [template, item] of Object.entries(paths)) {
+    if (WITHOUT_KEYS.has(template)) {
+      out[template] = item;
+      continue;
+    }
+    out[template] = Object.fromEntries(
+      Object.entries(item as Record<string, { parameters?: object[]; responses: object }>).map(
+        ([method, op]) =>
+          STATE_CHANGING.includes(method)
+            ? [
+                method,
+                {
+                  ...op,
+                  parameters: [...(op.parameters ?? []), { $ref: '#/components/parameters/IdempotencyKey' }],
+                  responses: { ...errors(409, 422), ...op.responses },
+                },
+              ]
+            : [method, op],
+      ),
+    );
+  }
+  return out as P;
+}
 
 export const openApiDocument = {
   openapi: '3.1.0',
@@ -24,8 +71,9 @@ export const openApiDocument = {
       session: { type: 'apiKey', in: 'cookie', name: 'dmsnet_session' },
     },
     schemas: { ...coreApi.schemas, ...workflowsApi.schemas, ...governanceApi.schemas },
+    parameters: { IdempotencyKey: idempotencyKey },
   },
-  paths: { ...coreApi.paths, ...workflowsApi.paths, ...governanceApi.paths },
+  paths: withIdempotencyKeys({ ...coreApi.paths, ...workflowsApi.paths, ...governanceApi.paths }),
 } as const;
 
 export type OpenApiDocument = typeof openApiDocument;

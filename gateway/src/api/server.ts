@@ -14,6 +14,7 @@ import { consoleStatic, securityHeaders } from './console.js';
 import { ApiError, errorHandler, notFound } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { eventStream } from './sse.js';
+import { idempotency, type IdempotencyOptions } from './idempotency.js';
 import { validateRequest as v } from './validate.js';
 import { wrap } from './wrap.js';
 
@@ -35,6 +36,8 @@ export interface AppOptions {
   consoleDir?: string;
   /** Completes an uploaded file's rows from local data before the preview validates it (the edge workflows'). */
   importCompletion?: ImportCompletion;
+  /** Idempotency-Key answers: how long they are replayed, how long a repeat waits for the first. */
+  idempotency?: IdempotencyOptions;
 }
 
 const onlyJson: RequestHandler = (req, _res, next) => {
@@ -86,6 +89,7 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
   app.use(access.authenticate());
   app.use(onlyJson);
   app.use(express.json({ limit: options.maxBodyBytes ?? 32 * 1024 * 1024 }));
+  app.use(idempotency(node.store, options.idempotency));
 
   const listQuery = (req: express.Request) => req.query as unknown as ListQuery;
 
@@ -260,6 +264,7 @@ export async function startGatewayServer(
     access?: AppOptions['access'];
     consoleDir?: string;
     importCompletion?: ImportCompletion;
+    idempotency?: IdempotencyOptions;
   },
 ): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';

@@ -18,7 +18,7 @@ interface Parameter {
 }
 
 interface Operation {
-  parameters?: readonly Parameter[];
+  parameters?: ReadonlyArray<Parameter | { $ref: string }>;
   requestBody?: { required?: boolean; content: Record<string, { schema: object }> };
 }
 
@@ -56,11 +56,20 @@ function objectSchema(params: readonly Parameter[]): object {
   };
 }
 
+/** A shared parameter (`#/components/parameters/...`, the Idempotency-Key header) in place of its reference. */
+function resolveParameter(p: Parameter | { $ref: string }): Parameter {
+  if (!('$ref' in p)) return p;
+  const name = p.$ref.replace('#/components/parameters/', '');
+  const found = (openApiDocument.components.parameters as Record<string, Parameter>)[name];
+  if (!found) throw new Error(`no OpenAPI parameter ${p.$ref}`);
+  return found;
+}
+
 /** A middleware checking params, query, headers and body against the OpenAPI operation for this route. */
 export function validateRequest(path: keyof typeof openApiDocument.paths, method: string): RequestHandler {
   const op = (openApiDocument.paths[path] as Record<string, Operation>)[method];
   if (!op) throw new Error(`no OpenAPI operation ${method} ${path}`);
-  const params = op.parameters ?? [];
+  const params = (op.parameters ?? []).map(resolveParameter);
   const checks: Array<{ where: 'params' | 'query' | 'headers'; fn: ValidateFunction }> = [];
   for (const where of ['path', 'query', 'header'] as const) {
     const list = params.filter((p) => p.in === where);

@@ -21,12 +21,14 @@ export class GatewayClient {
     method: string,
     path: string,
     body?: unknown,
-  ): Promise<{ status: number; body: T }> {
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: T; headers: Headers }> {
     const res = await fetch(this.url + path, {
       method,
       headers: {
         Authorization: `Bearer ${this.token}`,
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...headers,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
@@ -38,7 +40,7 @@ export class GatewayClient {
       if (body !== undefined) this.observe(body);
       if (parsed !== undefined) this.observe(parsed);
     }
-    return { status: res.status, body: parsed };
+    return { status: res.status, body: parsed, headers: res.headers };
   }
 
   /** Polls until `check` is satisfied; long steps must not hang silently. */

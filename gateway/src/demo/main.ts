@@ -2,11 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import { repoPath, generateDocument, type DmsDocument } from '../../../formats/src/index.js';
 import type { FieldError } from '../../../formats/src/errors.js';
-import { startGatewayServer, type RunningServer } from '../api/server.js';
+import type { RunningServer } from '../api/server.js';
+import { startNodeApi } from '../api/node-api.js';
 import { CONSOLE_DIR } from '../api/console.js';
 import { rolesOf } from '../access/roles.js';
 import { closeCryptoWorkers } from '../crypto/index.js';
-import { workflowRouter } from '../workflows/index.js';
 import {
   freshDir,
   startLocalNetwork,
@@ -62,15 +62,12 @@ export async function runDemo(o: DemoOptions = {}): Promise<void> {
   let port = portBase;
   for (const p of net.participants.values()) {
     const token = randomBytes(24).toString('base64url');
-    const routers = p.workflows ? [workflowRouter(p.workflows)] : [];
     // Port base 0: each gateway on a port the system picks (tests that run beside others).
-    const server = await startGatewayServer(p.node, {
+    const server = await startNodeApi(p, {
       port: portBase === 0 ? 0 : port++,
       token,
-      routers,
       participantRole: p.role,
       consoleDir: CONSOLE_DIR,
-      ...(p.workflows ? { importCompletion: p.workflows.importCompletion() } : {}),
     });
     servers.push(server);
     consoles.set(p.key, server);

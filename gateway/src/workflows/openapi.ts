@@ -260,13 +260,24 @@ export const workflowsApi = {
           { name: 'policy', in: 'query', schema: { type: 'string', minLength: 1, maxLength: 64 } },
           { name: 'lastName', in: 'query', schema: { type: 'string', maxLength: 100 } },
           { name: 'firstName', in: 'query', schema: { type: 'string', maxLength: 100 } },
-          { name: 'middleName', in: 'query', schema: { type: 'string', maxLength: 100 } },
-          { name: 'birthDate', in: 'query', schema: DATE },
+          {
+            name: 'middleName',
+            in: 'query',
+            description:
+              'optional: without it a person matches on last name, first name and birth date; 422 COVERAGE_AMBIGUOUS when several people do',
+            schema: { type: 'string', maxLength: 100 },
+          },
+          {
+            name: 'birthDate',
+            in: 'query',
+            description: 'YYYY-MM-DD; any other form is 400 with the pointer /query/birthDate',
+            schema: DATE,
+          },
           { name: 'date', in: 'query', schema: DATE },
         ],
         responses: {
           '200': json('covered or not, with the covering entries', ref('CoverageAnswer')),
-          ...errors(400, 401),
+          ...errors(400, 401, 422),
         },
       },
     },

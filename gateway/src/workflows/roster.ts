@@ -59,6 +59,52 @@ const namePrefix = (
 ) => `n${SEP}${scope}${SEP}${store.blind(`${normName(last, first, middle)}${SEP}${birthDate}`)}${SEP}`;
 const nameKey = (store: GatewayStore, scope: string, e: RosterEntry) =>
   `${namePrefix(store, scope, e.person.lastName, e.person.firstName, e.person.middleName, e.person.birthDate)}${entryKey(store, scope, e)}`;
+/**
+ * The same without the отчество: a registrar often leaves it out (or the person has none), and the name index blinds
+ * the full name whole, so a search without it needs a key of its own. Prefix `m`, same layout (decision record 0027).
+ */
+const shortNamePrefix = (
+  store: GatewayStore,
+  scope: string,
+  last: string,
+  first: string,
+  birthDate: string,
+) => `m${SEP}${scope}${SEP}${store.blind(`${normName(last, first)}${SEP}${birthDate}`)}${SEP}`;
+const shortNameKey = (store: GatewayStore, scope: string, e: RosterEntry) =>
+  `${shortNamePrefix(store, scope, e.person.lastName, e.person.firstName, e.person.birthDate)}${entryKey(store, scope, e)}`;
+/** Which index layout the roster's keys follow; 2 added the short name index. */
+const INDEX_VERSION_KEY = `v${SEP}index`;
+const INDEX_VERSION = 2;
+
+/** Whether two entries are the same person: full name and birth date (one person may hold several policies). */
+export const personKey = (e: RosterEntry) =>
+  `${normName(e.person.lastName, e.person.firstName, e.person.middleName)}${SEP}${e.person.birthDate}`;
+
+/**
+ * Brings a store written before the short name index up to it: one sweep of every scope's entries, writing the
+ * missing keys in batches, then the version, so a restart mid-way only repeats puts of the same keys.
+ */
+export async function migrateRosterIndex(store: GatewayStore): Promise<{ written: number }> {
+  if (((await store.get<number>(SUB, INDEX_VERSION_KEY)) ?? 1) >= INDEX_VERSION) return { written: 0 };
+  let ops: BatchOp[] = [];
+  let written = 0;
+  const prefix = `p${SEP}`;
+  for await (const [key, e] of store
+    .sublevel<RosterEntry>(SUB)
+    .iterator({ gte: prefix, lt: prefix + '\uffff' })) {
+    const scope = key.slice(prefix.length, key.indexOf(SEP, prefix.length));
+    ops.push({ type: 'put', sublevel: SUB, key: shortNameKey(store, scope, e), value: key });
+    if (ops.length >= READ_CHUNK) {
+      written += ops.length;
+      await store.batch(ops);
+      ops = [];
+    }
+  }
+  written += ops.length;
+  ops.push({ type: 'put', sublevel: SUB, key: INDEX_VERSION_KEY, value: INDEX_VERSION });
+  await store.batch(ops);
+  return { written };
+}
 
 export interface RosterQuery {
   /** Part of the full name or of the policy number, in any case (Ё as Е). */
@@ -99,6 +145,12 @@ export class Roster {
         type: 'put',
         sublevel: SUB,
         key: nameKey(this.store, this.scope, e),
+        value: entryKey(this.store, this.scope, e),
+      },
+      {
+        type: 'put',
+        sublevel: SUB,
+        key: shortNameKey(this.store, this.scope, e),
         value: entryKey(this.store, this.scope, e),
       },
     ];
@@ -161,13 +213,19 @@ export class Roster {
     return out;
   }
 
+  /**
+   * Entries by name and birth date. Without a middle name every person of that last name, first name and birth date
+   * matches, whatever their отчество: the caller tells them apart (personKey).
+   */
   async byName(
     lastName: string,
     firstName: string,
     middleName: string | undefined,
     birthDate: string,
   ): Promise<RosterEntry[]> {
-    const prefix = namePrefix(this.store, this.scope, lastName, firstName, middleName, birthDate);
+    const prefix = middleName?.trim()
+      ? namePrefix(this.store, this.scope, lastName, firstName, middleName, birthDate)
+      : shortNamePrefix(this.store, this.scope, lastName, firstName, birthDate);
     const keys: string[] = [];
     for await (const v of this.store.sublevel<string>(SUB).values({ gte: prefix, lt: prefix + '\uffff' }))
       keys.push(v);
@@ -337,6 +395,9 @@ export class Roster {
         if (nameKey(this.store, this.scope, latest) !== nameKey(this.store, this.scope, updated)) {
           ops.push({ type: 'del', sublevel: SUB, key: nameKey(this.store, this.scope, latest) });
         }
+        if (shortNameKey(this.store, this.scope, latest) !== shortNameKey(this.store, this.scope, updated)) {
+          ops.push({ type: 'del', sublevel: SUB, key: shortNameKey(this.store, this.scope, latest) });
+        }
         Object.assign(latest, updated);
         ops.push({
           type: 'put',
@@ -348,6 +409,12 @@ export class Roster {
           type: 'put',
           sublevel: SUB,
           key: nameKey(this.store, this.scope, updated),
+          value: entryKey(this.store, this.scope, updated),
+        });
+        ops.push({
+          type: 'put',
+          sublevel: SUB,
+          key: shortNameKey(this.store, this.scope, updated),
           value: entryKey(this.store, this.scope, updated),
         });
       }

@@ -14,7 +14,14 @@ import type { ImportCompletion, RowNote } from '../adapters/http.js';
 import type { GatewayNode, DocumentHandler, InboxRecord, Notification } from '../node/index.js';
 import { CursorInvalidError } from '../node/cursors.js';
 import { billedKey, checkInvoice } from './invoice-check.js';
-import { normPolicy, Roster, type Contract, type RosterEntry } from './roster.js';
+import {
+  migrateRosterIndex,
+  normPolicy,
+  personKey,
+  Roster,
+  type Contract,
+  type RosterEntry,
+} from './roster.js';
 
 type Doc = { header: Record<string, unknown>; body: Record<string, unknown> };
 const SUB = 'workflows';
@@ -101,6 +108,9 @@ export class Workflows {
 
   /** Follows the node's durable notifications (from a stored cursor) for what the insurer learns from answers. */
   async start(): Promise<void> {
+    // Before any coverage question: a roster stored by an older gateway gets the index a search without the
+    // отчество reads.
+    await migrateRosterIndex(this.node.store);
     this.cursor = (await this.node.store.get<number>(SUB, 'cursor')) ?? 0;
     this.node.notifications.subscribe(() => this.pump());
     await this.pump();
@@ -176,6 +186,21 @@ export class Workflows {
     const entries = q.policy
       ? await this.roster.byPolicy(q.policy)
       : await this.roster.byName(q.lastName ?? '', q.firstName ?? '', q.middleName, q.birthDate ?? '');
+    // Without the отчество two people may share the rest; an answer about one of them would be a guess.
+    const people = new Set(entries.map(personKey));
+    if (!q.policy && people.size > 1) {
+      throw new DmsnetError(
+        'COVERAGE_AMBIGUOUS',
+        `${people.size} people in the roster have this name and birth date: give the middle name or the policy`,
+        [
+          {
+            pointer: '/query/middleName',
+            code: 'COVERAGE_AMBIGUOUS',
+            message: `${people.size} people match without the middle name`,
+          },
+        ],
+      );
+    }
     const covering = await this.roster.coverage(entries, date);
     return {
       date,

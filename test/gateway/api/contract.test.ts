@@ -13,9 +13,9 @@ import spectralRulesets from '@stoplight/spectral-rulesets';
 import openapiTS, { astToString } from 'openapi-typescript';
 import ts from 'typescript';
 import { bundledSchemaText } from '../../../formats/src/index.js';
-import { startGatewayServer, type RunningServer } from '../../../gateway/src/api/server.js';
+import type { RunningServer } from '../../../gateway/src/api/server.js';
+import { startNodeApi } from '../../../gateway/src/api/node-api.js';
 import { GatewayClient } from '../../../gateway/src/demo/client.js';
-import { governanceRouter } from '../../../gateway/src/governance/http.js';
 import { startLocalNetwork, type LocalNetwork } from '../../../gateway/src/local-network/network.js';
 import { checkResponse, ContractViolation } from '../fixtures/contract.js';
 
@@ -41,7 +41,7 @@ describe('the API contract (live document, generated client, Spectral, governanc
       ],
     });
     const p = net.get('association');
-    server = await startGatewayServer(p.node, { port: 0, token, routers: [governanceRouter(p.ledger)] });
+    server = await startNodeApi(p, { port: 0, token });
     live = (await (await fetch(server.url + '/v1/openapi.json')).json()) as Record<string, unknown>;
   });
   after(async () => {

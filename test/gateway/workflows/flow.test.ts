@@ -3,12 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateDocument, type DmsDocument } from '../../../formats/src/index.js';
-import { startGatewayServer, type RunningServer } from '../../../gateway/src/api/server.js';
+import type { RunningServer } from '../../../gateway/src/api/server.js';
+import { startNodeApi } from '../../../gateway/src/api/node-api.js';
 import { closeCryptoWorkers } from '../../../gateway/src/crypto/index.js';
 import { GatewayClient } from '../../../gateway/src/demo/client.js';
 import { checkResponse } from '../fixtures/contract.js';
 import { startLocalNetwork, type LocalNetwork } from '../../../gateway/src/local-network/network.js';
-import { workflowRouter } from '../../../gateway/src/workflows/index.js';
 import { SMALL_NETWORK } from '../fixtures/network.js';
 
 type Json = Record<string, unknown>;
@@ -50,11 +50,7 @@ describe('edge workflows through the gateways (real nodes, HTTP, embedded ledger
           : [],
     });
     for (const p of net.participants.values()) {
-      const s = await startGatewayServer(p.node, {
-        port: 0,
-        token: `t-${p.key}`,
-        routers: p.workflows ? [workflowRouter(p.workflows)] : [],
-      });
+      const s = await startNodeApi(p, { port: 0, token: `t-${p.key}` });
       servers.push(s);
       clients.set(p.key, new GatewayClient(s.url, `t-${p.key}`, undefined, checkResponse));
     }
@@ -156,6 +152,72 @@ describe('edge workflows through the gateways (real nodes, HTTP, embedded ledger
     expect(bad.status).to.equal(400);
     expect(bad.body.errors[0].pointer).to.equal('/query/date');
     expect((await c('clinic').call('GET', '/v1/coverage')).status).to.equal(400);
+  });
+
+  it('answers coverage by name without the middle name, says when namesakes make it ambiguous, refuses an unreadable birth date', async () => {
+    const list = structuredClone(
+      generateDocument('insured-list', {
+        seed: 12,
+        rows: 3,
+        sender: net.get('insurer').party,
+        addressee: net.get('clinic').party,
+      }),
+    );
+    const listed = (list.body as { rows: Row[] }).rows;
+    for (const r of listed) {
+      r.action = 'attach';
+      r.person.sex ??= 'M';
+      r.period = { from: rows[0].period.from, to: rows[0].period.to };
+    }
+    (list.body as { contract: Json }).contract = { number: '12-ДМС/2026', date: '2026-01-15' };
+    // Two namesakes: the same last name, first name and birth date, told apart only by the отчество.
+    const [a, b, single] = listed.map((r) => r.person);
+    Object.assign(a, {
+      lastName: 'Тёзкин',
+      firstName: 'Олег',
+      middleName: 'Иванович',
+      birthDate: '1984-08-30',
+    });
+    Object.assign(b, {
+      lastName: 'Тезкин',
+      firstName: 'Олег',
+      middleName: 'Петрович',
+      birthDate: '1984-08-30',
+    });
+    single.middleName = 'Сергеевич';
+    await send('insurer', 'clinic', list);
+    await c('insurer').waitFor<{ status: string }>(
+      `/v1/documents/${list.header.documentId}`,
+      (_s, x) => x.status === 'ACCEPTED',
+    );
+    const on = rows[0].period.from;
+    const ask = (p: Json, o: { middle?: boolean; birthDate?: string } = {}) => {
+      const q = new URLSearchParams({
+        lastName: String(p.lastName),
+        firstName: String(p.firstName),
+        birthDate: o.birthDate ?? String(p.birthDate),
+        date: on,
+      });
+      if (o.middle) q.set('middleName', String(p.middleName));
+      return c('clinic').call<{ covered: boolean; coverage: Json[]; code: string; errors: Json[] }>(
+        'GET',
+        `/v1/coverage?${q}`,
+      );
+    };
+    const plain = await ask(single);
+    expect(plain.status, JSON.stringify(plain.body)).to.equal(200);
+    expect(plain.body.covered).to.equal(true);
+    expect(plain.body.coverage.map((x) => x.policyNumber)).to.deep.equal([single.policyNumber]);
+    const ambiguous = await ask(a);
+    expect(ambiguous.status).to.equal(422);
+    expect(ambiguous.body.code).to.equal('COVERAGE_AMBIGUOUS');
+    expect(ambiguous.body.errors[0].pointer).to.equal('/query/middleName');
+    const exact = await ask(b, { middle: true });
+    expect(exact.body.covered).to.equal(true);
+    expect(exact.body.coverage.map((x) => x.policyNumber)).to.deep.equal([b.policyNumber]);
+    const unreadable = await ask(single, { birthDate: '30.08.84' });
+    expect(unreadable.status).to.equal(400);
+    expect(unreadable.body.errors.map((e) => e.pointer)).to.deep.equal(['/query/birthDate']);
   });
 
   it('lists the clinic roster a page at a time, searched by name or policy, filtered by insurer, programme, date', async () => {
@@ -319,6 +381,70 @@ describe('edge workflows through the gateways (real nodes, HTTP, embedded ledger
     );
     expect(st.items).to.have.length(1);
     expect((await c('insurer').call('POST', '/v1/guarantee-letters/NOPE/revoke')).status).to.equal(404);
+  });
+
+  it('issues one letter for two concurrent requests with one Idempotency-Key, both answered alike, even after a restart', async () => {
+    const insurer = net.get('insurer');
+    const body = {
+      clinic: net.get('clinic').id,
+      letterNumber: 'GL-IDEM',
+      patient: rows[1].person,
+      validity: { from: rows[1].period.from, to: rows[1].period.to },
+      amountLimit: 3_000_00,
+      services: [{ serviceCode: prices[0].serviceCode, quantity: 1 }],
+    };
+    type Sent = { record: { messageId: string } };
+    const outbox = async () =>
+      (
+        await c('insurer').call<{ items: Array<{ documentType?: string; type?: string }> }>(
+          'GET',
+          '/v1/outbox?limit=500',
+        )
+      ).body.items.length;
+    const before = await outbox();
+    const key = { 'Idempotency-Key': 'c0ffee00-0000-4000-8000-000000000001' };
+    const [a, b] = await Promise.all([
+      c('insurer').call<Sent>('POST', '/v1/guarantee-letters', body, key),
+      c('insurer').call<Sent>('POST', '/v1/guarantee-letters', body, key),
+    ]);
+    expect(a.status, JSON.stringify(a.body)).to.equal(202);
+    expect(b.status).to.equal(202);
+    expect(b.body).to.deep.equal(a.body);
+    // One ran, the other waited for it and got its answer replayed.
+    const replayed = [a, b].map((r) => r.headers.get('idempotent-replayed'));
+    expect(replayed.filter((h) => h === 'true')).to.have.length(1);
+    expect(replayed.filter((h) => h === null)).to.have.length(1);
+    expect(await outbox()).to.equal(before + 1);
+    // The answer is in the node's store, not only in the server's memory: a new server on the node replays it.
+    const old = servers.find((s) => clients.get('insurer')!.url === s.url)!;
+    await old.close();
+    const fresh = await startNodeApi(insurer, { port: 0, token: 't-insurer' });
+    servers.push(fresh);
+    clients.set('insurer', new GatewayClient(fresh.url, 't-insurer', undefined, checkResponse));
+    const again = await c('insurer').call<Sent>('POST', '/v1/guarantee-letters', body, key);
+    expect(again.status).to.equal(202);
+    expect(again.headers.get('idempotent-replayed')).to.equal('true');
+    expect(again.body).to.deep.equal(a.body);
+    expect(await outbox()).to.equal(before + 1);
+    // The same key on another request is a client's mistake, not a replay.
+    const other = await c('insurer').call<{ code: string; errors: Json[] }>(
+      'POST',
+      '/v1/guarantee-letters',
+      { ...body, amountLimit: 4_000_00 },
+      key,
+    );
+    expect(other.status).to.equal(422);
+    expect(other.body.code).to.equal('IDEMPOTENCY_KEY_REUSED');
+    expect(other.body.errors[0].pointer).to.equal('/headers/idempotency-key');
+    const malformed = await c('insurer').call<{ code: string }>('POST', '/v1/guarantee-letters', body, {
+      'Idempotency-Key': 'has spaces',
+    });
+    expect(malformed.status).to.equal(400);
+    expect(await outbox()).to.equal(before + 1);
+    // Without a key every request is its own: the second issue of the same number is the gateway's own rule's to judge.
+    const plain = await c('insurer').call<Sent>('POST', '/v1/guarantee-letters', body);
+    expect(plain.status).to.equal(202);
+    expect(plain.body.record.messageId).to.not.equal(a.body.record.messageId);
   });
 
   it('drafts an act from the invoice, lets the expert edit it, sends it; the clinic disputes it', async () => {

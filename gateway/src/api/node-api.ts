@@ -1,0 +1,44 @@
+// The one place that decides which routers a node's API mounts. The demo (`npm start`), `dmsnet-node start` and the
+// console's end-to-end network each assembled it by hand and drifted apart (the demo's association answered
+// "no route" on the format registry its console screen needs); they all start a node's API here now.
+import type { Router } from 'express';
+import type { GatewayNode } from '../node/index.js';
+import type { LedgerClient } from '../ledger/types.js';
+import { governanceRouter } from '../governance/http.js';
+import { workflowRouter, type Workflows } from '../workflows/index.js';
+import type { ImportCompletion } from '../adapters/http.js';
+import { startGatewayServer, type RunningServer } from './server.js';
+
+/** What a running node is made of, as far as its API is concerned. */
+export interface NodeApiParts {
+  node: GatewayNode;
+  /** The node's own ledger identity: the format registry's endpoints submit proposals and votes with it. */
+  ledger: LedgerClient;
+  /** The edge workflows, when the node runs them (a network started without them has only the core API). */
+  workflows?: Workflows;
+}
+
+/**
+ * The routers beside the core API. Every role mounts the format registry: any participant reads the proposals and
+ * the chaincode decides who may propose or vote, so the gateway does not second-guess roles here. The edge workflows
+ * hold their own role checks (a clinic's roster, an insurer's letters).
+ */
+export function nodeApiRouters(parts: NodeApiParts): {
+  routers: Router[];
+  importCompletion?: ImportCompletion;
+} {
+  return {
+    routers: [...(parts.workflows ? [workflowRouter(parts.workflows)] : []), governanceRouter(parts.ledger)],
+    ...(parts.workflows ? { importCompletion: parts.workflows.importCompletion() } : {}),
+  };
+}
+
+export type NodeServerOptions = Omit<
+  Parameters<typeof startGatewayServer>[1],
+  'routers' | 'importCompletion'
+>;
+
+/** Serves a node's whole API (core, edge workflows, format registry) and, when given, its web console. */
+export function startNodeApi(parts: NodeApiParts, options: NodeServerOptions): Promise<RunningServer> {
+  return startGatewayServer(parts.node, { ...options, ...nodeApiRouters(parts) });
+}
