@@ -202,7 +202,12 @@ function parseUncached(der: Uint8Array, fingerprint: string): GostCertificate {
     );
   }
   const bc = tbs.extensions?.find((e) => e.extnID === OID.basicConstraints);
-  const isCA = bc ? AsnConvert.parse(bc.extnValue.buffer, BasicConstraints).cA : false;
+  let isCA = false;
+  try {
+    isCA = bc ? AsnConvert.parse(bc.extnValue.buffer, BasicConstraints).cA : false;
+  } catch {
+    throw new CertificateFormatError('has an unreadable basic-constraints extension');
+  }
   const subjectDer = buf(AsnConvert.serialize(tbs.subject));
   const issuerDer = buf(AsnConvert.serialize(tbs.issuer));
   return {
