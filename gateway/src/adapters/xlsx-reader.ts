@@ -19,15 +19,25 @@ export interface XlsxSheet {
   rows: SourceRow[];
 }
 
-/** Every part read counts against this, so a workbook of many huge sheets is bounded too. */
-const MAX_TOTAL_BYTES = 512 * 1024 * 1024;
+/**
+ * Every part read counts against this, so a workbook of many huge sheets is bounded too (decision 0021,
+ * «Ceilings»). A 20 MB upload of a real register inflates to about 215 MB (the bench's generated 50,000-row list:
+ * 2.5 MB → 27 MB, 10.7×; the same row repeated 50,000 times: 11.7×); the largest importable list (200,000 rows of
+ * 20 columns) to about 165 MB. 320 MB is 1.5× the former and 16× a full upload: only filler repeated far beyond a
+ * real sheet's ratio, or a bomb, reaches it.
+ */
+export const MAX_TOTAL_BYTES = 320 * 1024 * 1024;
 /** Excel's own limits: a reference beyond them is not a spreadsheet's. */
 const MAX_ROW = 1_048_576;
 const MAX_COL = 16_384;
-/** Cells materialised across a workbook (holes between sparse cells included). */
-const MAX_CELLS = 50_000_000;
-/** Merged cells (exceljs makes an object of each): far above a form's titles and headers. */
-const MAX_MERGED_CELLS = 2_000_000;
+/**
+ * Cells materialised across a workbook (holes between sparse cells included). The schemas cap a list at 200,000
+ * rows: 4 million cells at 20 columns; a 20 MB upload of real rows holds about 5.3 million (3.9 compressed bytes a
+ * cell measured). 10 million is twice that, and costs at most a few hundred MB of heap (a slot and a value each).
+ */
+export const MAX_CELLS = 10_000_000;
+/** Merged cells (exceljs makes an object of each): far above a form's titles and headers, a fifth of MAX_CELLS. */
+export const MAX_MERGED_CELLS = 2_000_000;
 
 /** What exceljs hands over for a cell it holds as an object without a value it knows (String of an object). */
 const OBJECT_TEXT = '[object Object]';
