@@ -245,13 +245,22 @@ function readSignedData(received: Uint8Array): {
     }
   }
   const ias = si.sid.issuerAndSerialNumber;
-  const signer = ias
-    ? carried.find(
-        (c) =>
-          Buffer.compare(c.issuerDer, u8(AsnConvert.serialize(ias.issuer))) === 0 &&
-          c.serialHex === Buffer.from(ias.serialNumber).toString('hex'),
-      )
-    : undefined;
+  let issuerDer: Uint8Array | undefined;
+  try {
+    // The name is written back as DER to compare it with each certificate's: a value the library parsed under a
+    // tag it cannot write (a UTCTime that is no time) fails there, and so does the signature.
+    issuerDer = ias ? u8(AsnConvert.serialize(ias.issuer)) : undefined;
+  } catch {
+    throw fail('CMS_MALFORMED', "the signer's issuer name cannot be read");
+  }
+  const signer =
+    ias && issuerDer
+      ? carried.find(
+          (c) =>
+            Buffer.compare(c.issuerDer, issuerDer) === 0 &&
+            c.serialHex === Buffer.from(ias.serialNumber).toString('hex'),
+        )
+      : undefined;
   if (!signer) throw fail('CMS_MALFORMED', "the signature does not carry its signer's GOST certificate");
   return { si, signedAttrs, signer, carried };
 }
