@@ -112,6 +112,11 @@ export function parseMapping(text: string, source = 'mapping'): TableMapping {
     errors.push({ pointer: '/columns', code: 'REQUIRED', message: 'columns must be a non-empty list' });
   } else {
     m.columns.forEach((c, i) => {
+      // A list item left empty («- ») is null, and a scalar item is no column either.
+      if (typeof c !== 'object' || c === null || Array.isArray(c)) {
+        errors.push({ pointer: `/columns/${i}`, code: 'TYPE', message: 'a column must be a mapping' });
+        return;
+      }
       if (
         !Array.isArray(c.headers) ||
         c.headers.length === 0 ||

@@ -288,6 +288,20 @@ describe('adapters: broken files are refused with the file row and column', () =
     expect(err?.errors.map((e) => e.pointer)).to.deep.equal(['/columns/0/kind']);
   });
 
+  it('a column left empty or not a mapping is refused naming it (found by fuzzing: a TypeError escaped)', async () => {
+    const { parseMapping } = await import('../../../gateway/src/adapters/index.js');
+    let err: DmsnetError | undefined;
+    try {
+      parseMapping(
+        'type: insured-list\nformat: csv\nrowsField: rows\ncolumns:\n  - {headers: [A], field: x, kind: text}\n  -\n  - 7\n',
+      );
+    } catch (e) {
+      err = e as DmsnetError;
+    }
+    expect(err?.code).to.equal('MAPPING_INVALID');
+    expect(err?.errors.map((e) => e.pointer)).to.deep.equal(['/columns/1', '/columns/2']);
+  });
+
   it('a mapping file the YAML parser warns about is refused with the warning, printing nothing', async () => {
     const { parseMapping } = await import('../../../gateway/src/adapters/index.js');
     const warned: unknown[] = [];
