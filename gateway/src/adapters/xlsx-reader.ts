@@ -511,7 +511,6 @@ function readWorksheet(xml: string, ctx: Context, budget: { cells: number }): So
     'dimension',
     'sheetViews',
     'sheetFormatPr',
-    'cols',
     'autoFilter',
     'rowBreaks',
     'pageMargins',
@@ -531,7 +530,14 @@ function readWorksheet(xml: string, ctx: Context, budget: { cells: number }): So
     if (kind === CLOSE) continue;
     const name = scan.tag();
     if (skipped.has(name)) scan.skip();
-    else if (name === 'mergeCells' && kind === OPEN) {
+    else if (name === 'cols' && kind === OPEN) {
+      // Column widths are no table's business, but exceljs makes an object for each column up to <col max>: one
+      // beyond XFD is refused here, as the fallback's guard refuses it (found by fuzzing: max="9999999999").
+      for (let k = scan.next(); !scan.closes('cols'); k = scan.next()) {
+        if (k === END) throw new Unsupported('an unclosed <cols>');
+        if (k !== CLOSE && scan.tag() === 'col') checkColRange(scan.attr('min'), scan.attr('max'));
+      }
+    } else if (name === 'mergeCells' && kind === OPEN) {
       for (let k = scan.next(); !scan.closes('mergeCells'); k = scan.next()) {
         if (k === END) throw new Unsupported('an unclosed <mergeCells>');
         if (k !== CLOSE && scan.tag() === 'mergeCell') {
@@ -623,6 +629,14 @@ function acceptableName(name: string): boolean {
 
 const WORKSHEET_PART = /xl\/worksheets\/sheet(\d+)[.]xml/;
 
+/** A <col> range must stay within column XFD: exceljs loops up to its max (a column object each). */
+function checkColRange(min: string | undefined, max: string | undefined): void {
+  for (const v of [min, max]) {
+    if (v !== undefined && parseInt(v, 10) > MAX_COL)
+      throw bad(`a column range up to «${v}», beyond column XFD`);
+  }
+}
+
 /** Row numbers and merged areas of every worksheet part, by a plain pattern scan (the fallback's guard). */
 function checkSheetBounds(archive: Archive): void {
   let merged = 0;
@@ -631,6 +645,11 @@ function checkSheetBounds(archive: Archive): void {
     const xml = archive.text(name, false)!;
     for (const m of xml.matchAll(/<row\b[^>]*?\sr\s*=\s*["']\s*([0-9]+)/g)) {
       if (parseInt(m[1]!, 10) > MAX_ROW) throw bad(`row ${m[1]} is beyond the sheet's ${MAX_ROW} rows`);
+    }
+    for (const m of xml.matchAll(/<col\b([^>]*)>/g)) {
+      const attr = (name: string): string | undefined =>
+        new RegExp(`\\s${name}\\s*=\\s*["']([^"']*)["']`).exec(m[1]!)?.[1];
+      checkColRange(attr('min'), attr('max'));
     }
     for (const m of xml.matchAll(/<mergeCell\b[^>]*?\sref\s*=\s*["']([^"']*)["']/g)) {
       let range: Merge;

@@ -546,6 +546,21 @@ describe('adapters: hostile or broken XLSX files are refused with a typed error'
     expect((await rejects(readSheets(zip(minimal(merges))))).code).to.equal('SPREADSHEET_TOO_LARGE');
   });
 
+  it('a column range beyond XFD is refused before exceljs loops to it (found by fuzzing: max="9999999999")', async () => {
+    const data = '<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>';
+    const cols = (max: string): string => `<cols><col min="3" max="${max}" width="9"/></cols>`;
+    await same(minimal(cols('16384') + data));
+    expect(() => readXlsxSheets(zip(minimal(cols('9999999999') + data))))
+      .to.throw()
+      .with.property('code', 'XLSX_NOT_A_WORKBOOK');
+    // The same range after a row numbered 0, which sends the workbook to exceljs: the fallback's guard refuses it.
+    const fallback = '<sheetData><row r="0"/><row r="1"><c r="A1"><v>1</v></c></row></sheetData>';
+    expect(() => readXlsxSheets(zip(minimal(fallback + cols('16384'))))).to.throw(Unsupported);
+    expect((await rejects(readSheets(zip(minimal(fallback + cols('9999999999')))))).code).to.equal(
+      'XLSX_NOT_A_WORKBOOK',
+    );
+  });
+
   it('any byte of a stored workbook changed: an answer or a typed error, never a crash (fast-check)', async () => {
     const sst = '<si><t>Ким</t></si><si><r><t>Ива</t></r><r><t>нов</t></r></si>';
     const body =
