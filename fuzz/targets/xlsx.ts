@@ -135,6 +135,9 @@ const target: FuzzTarget = {
       allowTyped(e, Unsupported);
       return;
     }
+    // No sheet: the import refuses it (SPREADSHEET_NO_SHEET) without asking exceljs, which would parse every
+    // worksheet part, even one no sheet names, unguarded (found by fuzzing: a hang on <col max="9999999999">).
+    if (ours.length === 0) return;
     let theirs: Sheet[];
     try {
       theirs = await readXlsxWithExcelJs(bytes);

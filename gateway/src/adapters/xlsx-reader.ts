@@ -540,7 +540,10 @@ function readWorksheet(xml: string, ctx: Context, budget: { cells: number }): So
     } else if (name === 'mergeCells' && kind === OPEN) {
       for (let k = scan.next(); !scan.closes('mergeCells'); k = scan.next()) {
         if (k === END) throw new Unsupported('an unclosed <mergeCells>');
-        if (k !== CLOSE && scan.tag() === 'mergeCell') {
+        // exceljs stops taking merges at any other element in the list (found by fuzzing: «<mergeC\ufffdll>»).
+        if (k !== CLOSE && scan.tag() !== 'mergeCell')
+          throw new Unsupported(`<${scan.tag()}> in <mergeCells>`);
+        if (k !== CLOSE) {
           const ref = scan.attr('ref');
           if (ref === undefined) throw new Unsupported('a merge without a range');
           merges.push(decodeRange(ref));

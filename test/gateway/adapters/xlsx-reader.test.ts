@@ -546,6 +546,15 @@ describe('adapters: hostile or broken XLSX files are refused with a typed error'
     expect((await rejects(readSheets(zip(minimal(merges))))).code).to.equal('SPREADSHEET_TOO_LARGE');
   });
 
+  it('another element among the merges sends the workbook to exceljs, which stops taking merges there (fuzzing)', async () => {
+    const body =
+      '<sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row></sheetData>' +
+      '<mergeCells><mergeCell ref="A1:B1"/><mergeC\ufffdll ref="A3:B3"/><mergeCell ref="A2:B2"/></mergeCells>';
+    const bytes = zip(minimal(body));
+    expect(() => readXlsxSheets(bytes)).to.throw(Unsupported);
+    expect(await readSheets(bytes)).to.deep.equal(await readXlsxWithExcelJs(bytes));
+  });
+
   it('a column range beyond XFD is refused before exceljs loops to it (found by fuzzing: max="9999999999")', async () => {
     const data = '<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>';
     const cols = (max: string): string => `<cols><col min="3" max="${max}" width="9"/></cols>`;
