@@ -297,6 +297,12 @@ function columnOf(ref: string): number {
 const NO_CELL = Symbol('no cell');
 
 /** One <c>: the value exceljs would hand over (its column into ctx.col), or NO_CELL. */
+/**
+ * What a cell may hold besides v, t, f and r: exceljs reads a cell with any other element in it its own way (found by
+ * fuzzing: <workbookPr/> after a shared string's <v> left the cell empty there), so such a cell is its call.
+ */
+const CELL_CHILDREN = new Set(['is', 'rPh', 'phoneticPr', 'extLst', 'ext']);
+
 function readCell(scan: XmlScanner, ctx: Context, previousCol: number): CellValue | typeof NO_CELL {
   const a = ctx.attrs;
   scan.cellAttrs(a);
@@ -322,7 +328,7 @@ function readCell(scan: XmlScanner, ctx: Context, previousCol: number): CellValu
         if (value !== undefined) throw new Unsupported('a run after the text of an inline string');
         const run = k === EMPTY ? '' : readRun(scan);
         (runs ??= []).push(run);
-      } else if (name === 'c') throw new Unsupported('a cell inside a cell');
+      } else if (!CELL_CHILDREN.has(name)) throw new Unsupported(`<${name}> in a cell`);
     }
   }
   const t = a.t;

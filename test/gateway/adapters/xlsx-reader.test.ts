@@ -555,6 +555,16 @@ describe('adapters: hostile or broken XLSX files are refused with a typed error'
     expect(await readSheets(bytes)).to.deep.equal(await readXlsxWithExcelJs(bytes));
   });
 
+  it('an unknown element in a cell sends the workbook to exceljs, which reads that cell its way (fuzzing)', async () => {
+    const sst = '<si><t>a</t></si><si><t>b</t></si>';
+    const body =
+      '<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row>' +
+      '<row r="2"><c r="A2" t="s"><v>1</v><workbookPr date1904="1"/></c></row></sheetData>';
+    const bytes = zip(workbook([{ name: 'Лист1', body }], { sst }));
+    expect(() => readXlsxSheets(bytes)).to.throw(Unsupported);
+    expect(await readSheets(bytes)).to.deep.equal(await readXlsxWithExcelJs(bytes));
+  });
+
   it('a column range beyond XFD is refused before exceljs loops to it (found by fuzzing: max="9999999999")', async () => {
     const data = '<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>';
     const cols = (max: string): string => `<cols><col min="3" max="${max}" width="9"/></cols>`;
