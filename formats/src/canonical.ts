@@ -6,15 +6,28 @@ import { DmsnetError } from './errors.js';
 const INDEX_LIKE = /^(?:0|[1-9][0-9]*)$/;
 class NeedsReference extends Error {}
 
+/** RFC 8785 serialises I-JSON only: a lone surrogate has no UTF-8 form to sign, and the reference refuses it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function wellFormed(text: string): void {
+  if (LONE_SURROGATE.test(text))
+    throw new DmsnetError(
+      'CANONICAL_UNSUPPORTED',
+      'value cannot be represented as canonical JSON: a lone surrogate',
+    );
+}
+
 function sortedKeys(_key: string, value: unknown): unknown {
   if (typeof value === 'number' && !Number.isFinite(value)) {
     throw new DmsnetError('CANONICAL_UNSUPPORTED', `value cannot be represented as canonical JSON: ${value}`);
   }
+  if (typeof value === 'string') wellFormed(value);
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     // No prototype: a "__proto__" key from JSON.parse must stay an own property, not set a prototype.
     const out = Object.create(null) as Record<string, unknown>;
     // Array.prototype.sort compares UTF-16 code units, which is the order RFC 8785 prescribes.
     for (const k of Object.keys(value).sort()) {
+      wellFormed(k);
       if (INDEX_LIKE.test(k)) throw new NeedsReference();
       out[k] = (value as Record<string, unknown>)[k];
     }

@@ -72,6 +72,15 @@ describe('formats: canonical JSON (RFC 8785)', () => {
         .with.property('code', 'CANONICAL_UNSUPPORTED');
     }
   });
+
+  it('refuses a lone surrogate in a value or a key, as the reference does (found by fuzzing)', () => {
+    for (const v of [{ a: '\ud800' }, { ['x\udc00']: 1 }, ['ok', 'a\udbffb'], { 1: '\udfff' }]) {
+      expect(() => canonicalJson(v), JSON.stringify(v))
+        .to.throw(DmsnetError)
+        .with.property('code', 'CANONICAL_UNSUPPORTED');
+    }
+    expect(canonicalJson({ a: '\ud83d\ude00' })).to.equal('{"a":"\ud83d\ude00"}');
+  });
 });
 
 describe('formats: the fast canonical JSON path agrees with the reference implementation', () => {

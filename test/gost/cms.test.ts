@@ -5,8 +5,11 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CryptoError } from '../../gateway/src/crypto/errors.js';
 import {
+  CertificateFormatError,
+  parseCertificate,
   privateKeyPkcs8Pem,
   signCms,
+  signerFingerprintOf,
   streebog256,
   toPem,
   verifyCms,
@@ -182,5 +185,46 @@ describe('GOST CMS signatures', () => {
       anyPurpose: false,
     });
     expect(r.status).to.not.equal(0);
+  });
+});
+
+describe('GOST CMS and certificates: a name value the ASN.1 library reads but cannot write back', () => {
+  const ca = testCa('dmsnet test root', Date.now() - 1000 * DAY);
+  const clinic = testSigner(ca, 'Clinic one');
+  /** The n-th string value «text» (from the end if negative), retagged as a UTCTime (0x17) that is no time. */
+  const retag = (der: Uint8Array, text: string, n: number): Uint8Array => {
+    const out = Uint8Array.from(der);
+    const value = Buffer.from(text, 'utf8');
+    const hex = Buffer.from(out).toString('hex');
+    const starts: number[] = [];
+    for (const tag of ['0c', '13']) {
+      const needle = tag + value.length.toString(16).padStart(2, '0') + value.toString('hex');
+      for (let i = hex.indexOf(needle); i >= 0; i = hex.indexOf(needle, i + 1))
+        if (i % 2 === 0) starts.push(i / 2);
+    }
+    expect(starts, text).to.not.be.empty;
+    starts.sort((a, b) => a - b);
+    out[starts.at(n)!] = 0x17;
+    return out;
+  };
+
+  it("a signer's issuer name is CMS_MALFORMED, not the library's plain Error", () => {
+    const sig = signCms({
+      content: Buffer.from('{}'),
+      certificate: clinic.cert,
+      privateKey: clinic.key.privateKey,
+    });
+    expect(signerFingerprintOf(sig)).to.equal(clinic.cert.fingerprint);
+    // The signer's issuer and serial (SignerInfo.sid), then the same name in its signing-certificate-v2 attribute.
+    const bad = retag(sig, 'dmsnet test root', -2);
+    refused(() => signerFingerprintOf(bad), 'CMS_MALFORMED');
+    expect(() => signerFingerprintOf(bad)).to.throw("the signer's issuer name cannot be read");
+  });
+
+  it("a certificate's subject is a CertificateFormatError", () => {
+    expect(() => parseCertificate(retag(clinic.cert.der, 'Clinic one', 0))).to.throw(
+      CertificateFormatError,
+      'unreadable subject or issuer name',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { parseDocument } from 'yaml';
 import { isDocumentType, type DocumentType, type FieldError } from '../../../formats/src/index.js';
 import { AdapterError, type CsvEncoding, type TableFormat } from './table.js';
 
@@ -79,7 +79,13 @@ const KINDS: readonly ColumnKind[] = [
 export function parseMapping(text: string, source = 'mapping'): TableMapping {
   let raw: unknown;
   try {
-    raw = parse(text);
+    // parse() would print each warning (an unresolved tag, a collection as a key…) to stderr through
+    // process.emitWarning, away from the operator who wrote the file and slowly; a file the parser is unsure of is
+    // refused with the warning as its reason instead, as an error is.
+    const doc = parseDocument(text, { logLevel: 'error' });
+    const problem = doc.errors[0] ?? doc.warnings[0];
+    if (problem) throw problem;
+    raw = doc.toJS();
   } catch (e) {
     throw new AdapterError('MAPPING_YAML_INVALID', `${source}: not valid YAML: ${(e as Error).message}`);
   }
@@ -106,6 +112,11 @@ export function parseMapping(text: string, source = 'mapping'): TableMapping {
     errors.push({ pointer: '/columns', code: 'REQUIRED', message: 'columns must be a non-empty list' });
   } else {
     m.columns.forEach((c, i) => {
+      // A list item left empty («- ») is null, and a scalar item is no column either.
+      if (typeof c !== 'object' || c === null || Array.isArray(c)) {
+        errors.push({ pointer: `/columns/${i}`, code: 'TYPE', message: 'a column must be a mapping' });
+        return;
+      }
       if (
         !Array.isArray(c.headers) ||
         c.headers.length === 0 ||

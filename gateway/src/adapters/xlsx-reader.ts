@@ -19,15 +19,25 @@ export interface XlsxSheet {
   rows: SourceRow[];
 }
 
-/** Every part read counts against this, so a workbook of many huge sheets is bounded too. */
-const MAX_TOTAL_BYTES = 512 * 1024 * 1024;
+/**
+ * Every part read counts against this, so a workbook of many huge sheets is bounded too (decision 0021,
+ * «Ceilings»). A 20 MB upload of a real register inflates to about 215 MB (the bench's generated 50,000-row list:
+ * 2.5 MB → 27 MB, 10.7×; the same row repeated 50,000 times: 11.7×); the largest importable list (200,000 rows of
+ * 20 columns) to about 165 MB. 320 MB is 1.5× the former and 16× a full upload: only filler repeated far beyond a
+ * real sheet's ratio, or a bomb, reaches it.
+ */
+export const MAX_TOTAL_BYTES = 320 * 1024 * 1024;
 /** Excel's own limits: a reference beyond them is not a spreadsheet's. */
 const MAX_ROW = 1_048_576;
 const MAX_COL = 16_384;
-/** Cells materialised across a workbook (holes between sparse cells included). */
-const MAX_CELLS = 50_000_000;
-/** Merged cells (exceljs makes an object of each): far above a form's titles and headers. */
-const MAX_MERGED_CELLS = 2_000_000;
+/**
+ * Cells materialised across a workbook (holes between sparse cells included). The schemas cap a list at 200,000
+ * rows: 4 million cells at 20 columns; a 20 MB upload of real rows holds about 5.3 million (3.9 compressed bytes a
+ * cell measured). 10 million is twice that, and costs at most a few hundred MB of heap (a slot and a value each).
+ */
+export const MAX_CELLS = 10_000_000;
+/** Merged cells (exceljs makes an object of each): far above a form's titles and headers, a fifth of MAX_CELLS. */
+export const MAX_MERGED_CELLS = 2_000_000;
 
 /** What exceljs hands over for a cell it holds as an object without a value it knows (String of an object). */
 const OBJECT_TEXT = '[object Object]';
@@ -287,6 +297,12 @@ function columnOf(ref: string): number {
 const NO_CELL = Symbol('no cell');
 
 /** One <c>: the value exceljs would hand over (its column into ctx.col), or NO_CELL. */
+/**
+ * What a cell may hold besides v, t, f and r: exceljs reads a cell with any other element in it its own way (found by
+ * fuzzing: <workbookPr/> after a shared string's <v> left the cell empty there), so such a cell is its call.
+ */
+const CELL_CHILDREN = new Set(['is', 'rPh', 'phoneticPr', 'extLst', 'ext']);
+
 function readCell(scan: XmlScanner, ctx: Context, previousCol: number): CellValue | typeof NO_CELL {
   const a = ctx.attrs;
   scan.cellAttrs(a);
@@ -312,7 +328,7 @@ function readCell(scan: XmlScanner, ctx: Context, previousCol: number): CellValu
         if (value !== undefined) throw new Unsupported('a run after the text of an inline string');
         const run = k === EMPTY ? '' : readRun(scan);
         (runs ??= []).push(run);
-      } else if (name === 'c') throw new Unsupported('a cell inside a cell');
+      } else if (!CELL_CHILDREN.has(name)) throw new Unsupported(`<${name}> in a cell`);
     }
   }
   const t = a.t;
@@ -501,7 +517,6 @@ function readWorksheet(xml: string, ctx: Context, budget: { cells: number }): So
     'dimension',
     'sheetViews',
     'sheetFormatPr',
-    'cols',
     'autoFilter',
     'rowBreaks',
     'pageMargins',
@@ -521,10 +536,20 @@ function readWorksheet(xml: string, ctx: Context, budget: { cells: number }): So
     if (kind === CLOSE) continue;
     const name = scan.tag();
     if (skipped.has(name)) scan.skip();
-    else if (name === 'mergeCells' && kind === OPEN) {
+    else if (name === 'cols' && kind === OPEN) {
+      // Column widths are no table's business, but exceljs makes an object for each column up to <col max>: one
+      // beyond XFD is refused here, as the fallback's guard refuses it (found by fuzzing: max="9999999999").
+      for (let k = scan.next(); !scan.closes('cols'); k = scan.next()) {
+        if (k === END) throw new Unsupported('an unclosed <cols>');
+        if (k !== CLOSE && scan.tag() === 'col') checkColRange(scan.attr('min'), scan.attr('max'));
+      }
+    } else if (name === 'mergeCells' && kind === OPEN) {
       for (let k = scan.next(); !scan.closes('mergeCells'); k = scan.next()) {
         if (k === END) throw new Unsupported('an unclosed <mergeCells>');
-        if (k !== CLOSE && scan.tag() === 'mergeCell') {
+        // exceljs stops taking merges at any other element in the list (found by fuzzing: «<mergeC\ufffdll>»).
+        if (k !== CLOSE && scan.tag() !== 'mergeCell')
+          throw new Unsupported(`<${scan.tag()}> in <mergeCells>`);
+        if (k !== CLOSE) {
           const ref = scan.attr('ref');
           if (ref === undefined) throw new Unsupported('a merge without a range');
           merges.push(decodeRange(ref));
@@ -613,6 +638,14 @@ function acceptableName(name: string): boolean {
 
 const WORKSHEET_PART = /xl\/worksheets\/sheet(\d+)[.]xml/;
 
+/** A <col> range must stay within column XFD: exceljs loops up to its max (a column object each). */
+function checkColRange(min: string | undefined, max: string | undefined): void {
+  for (const v of [min, max]) {
+    if (v !== undefined && parseInt(v, 10) > MAX_COL)
+      throw bad(`a column range up to «${v}», beyond column XFD`);
+  }
+}
+
 /** Row numbers and merged areas of every worksheet part, by a plain pattern scan (the fallback's guard). */
 function checkSheetBounds(archive: Archive): void {
   let merged = 0;
@@ -621,6 +654,11 @@ function checkSheetBounds(archive: Archive): void {
     const xml = archive.text(name, false)!;
     for (const m of xml.matchAll(/<row\b[^>]*?\sr\s*=\s*["']\s*([0-9]+)/g)) {
       if (parseInt(m[1]!, 10) > MAX_ROW) throw bad(`row ${m[1]} is beyond the sheet's ${MAX_ROW} rows`);
+    }
+    for (const m of xml.matchAll(/<col\b([^>]*)>/g)) {
+      const attr = (name: string): string | undefined =>
+        new RegExp(`\\s${name}\\s*=\\s*["']([^"']*)["']`).exec(m[1]!)?.[1];
+      checkColRange(attr('min'), attr('max'));
     }
     for (const m of xml.matchAll(/<mergeCell\b[^>]*?\sref\s*=\s*["']([^"']*)["']/g)) {
       let range: Merge;

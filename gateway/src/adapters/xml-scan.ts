@@ -127,6 +127,8 @@ export class XmlScanner {
         let to = gt;
         while (to > lt + 2 && xml.charCodeAt(to - 1) <= 0x20) to--;
         this.name = this.intern(lt + 2, to);
+        // «</>» closes nothing a parser would accept; as a close of no name it would unbalance skip()'s count.
+        if (this.name === '') throw new Unsupported('a «</» that closes no element');
         this.kind = CLOSE;
         this.pos = gt + 1;
         return CLOSE;

@@ -288,6 +288,47 @@ describe('adapters: broken files are refused with the file row and column', () =
     expect(err?.errors.map((e) => e.pointer)).to.deep.equal(['/columns/0/kind']);
   });
 
+  it('a column left empty or not a mapping is refused naming it (found by fuzzing: a TypeError escaped)', async () => {
+    const { parseMapping } = await import('../../../gateway/src/adapters/index.js');
+    let err: DmsnetError | undefined;
+    try {
+      parseMapping(
+        'type: insured-list\nformat: csv\nrowsField: rows\ncolumns:\n  - {headers: [A], field: x, kind: text}\n  -\n  - 7\n',
+      );
+    } catch (e) {
+      err = e as DmsnetError;
+    }
+    expect(err?.code).to.equal('MAPPING_INVALID');
+    expect(err?.errors.map((e) => e.pointer)).to.deep.equal(['/columns/1', '/columns/2']);
+  });
+
+  it('a mapping file the YAML parser warns about is refused with the warning, printing nothing', async () => {
+    const { parseMapping } = await import('../../../gateway/src/adapters/index.js');
+    const warned: unknown[] = [];
+    const onWarning = (w: unknown): number => warned.push(w);
+    process.on('warning', onWarning);
+    try {
+      for (const [text, reason] of [
+        ['type: !foo insured-list\nformat: csv\n', 'Unresolved tag: !foo'],
+        ['%FOO x\n---\ntype: insured-list\n', 'Unknown directive %FOO'],
+        ['type: insured-list\n---\nformat: csv\n', 'multiple documents'],
+      ] as const) {
+        let err: DmsnetError | undefined;
+        try {
+          parseMapping(text, 'm.yaml');
+        } catch (e) {
+          err = e as DmsnetError;
+        }
+        expect(err?.code, text).to.equal('MAPPING_YAML_INVALID');
+        expect(err?.message, text).to.include(reason);
+      }
+      await new Promise((resolve) => setImmediate(resolve)); // process.emitWarning emits on the next tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warned).to.deep.equal([]);
+  });
+
   it('exports in the mapping encoding: a Windows-1251 mapping writes 1251', async () => {
     const m1251: TableMapping = { ...m, encoding: 'windows-1251' };
     const doc = (await importTable(sample('insured-list-attach.csv'), m, fromInsurer)).document;

@@ -6,9 +6,15 @@ import XLSX from '@e965/xlsx';
 import ExcelJS from 'exceljs';
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { readSheets } from '../../../gateway/src/adapters/table.js';
 import { readXlsxWithExcelJs, type Sheet } from '../../../gateway/src/adapters/spreadsheet.js';
-import { readXlsxSheets } from '../../../gateway/src/adapters/xlsx-reader.js';
+import { columnLetter, readSheets } from '../../../gateway/src/adapters/table.js';
+import {
+  MAX_CELLS,
+  MAX_MERGED_CELLS,
+  MAX_TOTAL_BYTES,
+  readXlsxSheets,
+} from '../../../gateway/src/adapters/xlsx-reader.js';
+import { MAX_ENTRY_BYTES } from '../../../gateway/src/adapters/zip.js';
 import { Unsupported } from '../../../gateway/src/adapters/xml-scan.js';
 import type { DmsnetError } from '../../../formats/src/index.js';
 import { sample } from './helpers.js';
@@ -540,6 +546,40 @@ describe('adapters: hostile or broken XLSX files are refused with a typed error'
     expect((await rejects(readSheets(zip(minimal(merges))))).code).to.equal('SPREADSHEET_TOO_LARGE');
   });
 
+  it('another element among the merges sends the workbook to exceljs, which stops taking merges there (fuzzing)', async () => {
+    const body =
+      '<sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row></sheetData>' +
+      '<mergeCells><mergeCell ref="A1:B1"/><mergeC\ufffdll ref="A3:B3"/><mergeCell ref="A2:B2"/></mergeCells>';
+    const bytes = zip(minimal(body));
+    expect(() => readXlsxSheets(bytes)).to.throw(Unsupported);
+    expect(await readSheets(bytes)).to.deep.equal(await readXlsxWithExcelJs(bytes));
+  });
+
+  it('an unknown element in a cell sends the workbook to exceljs, which reads that cell its way (fuzzing)', async () => {
+    const sst = '<si><t>a</t></si><si><t>b</t></si>';
+    const body =
+      '<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row>' +
+      '<row r="2"><c r="A2" t="s"><v>1</v><workbookPr date1904="1"/></c></row></sheetData>';
+    const bytes = zip(workbook([{ name: 'Лист1', body }], { sst }));
+    expect(() => readXlsxSheets(bytes)).to.throw(Unsupported);
+    expect(await readSheets(bytes)).to.deep.equal(await readXlsxWithExcelJs(bytes));
+  });
+
+  it('a column range beyond XFD is refused before exceljs loops to it (found by fuzzing: max="9999999999")', async () => {
+    const data = '<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>';
+    const cols = (max: string): string => `<cols><col min="3" max="${max}" width="9"/></cols>`;
+    await same(minimal(cols('16384') + data));
+    expect(() => readXlsxSheets(zip(minimal(cols('9999999999') + data))))
+      .to.throw()
+      .with.property('code', 'XLSX_NOT_A_WORKBOOK');
+    // The same range after a row numbered 0, which sends the workbook to exceljs: the fallback's guard refuses it.
+    const fallback = '<sheetData><row r="0"/><row r="1"><c r="A1"><v>1</v></c></row></sheetData>';
+    expect(() => readXlsxSheets(zip(minimal(fallback + cols('16384'))))).to.throw(Unsupported);
+    expect((await rejects(readSheets(zip(minimal(fallback + cols('9999999999')))))).code).to.equal(
+      'XLSX_NOT_A_WORKBOOK',
+    );
+  });
+
   it('any byte of a stored workbook changed: an answer or a typed error, never a crash (fast-check)', async () => {
     const sst = '<si><t>Ким</t></si><si><r><t>Ива</t></r><r><t>нов</t></r></si>';
     const body =
@@ -588,5 +628,78 @@ describe('adapters: hostile or broken XLSX files are refused with a typed error'
         expect((e as DmsnetError).code, body).to.be.a('string');
       }
     }
+  });
+});
+
+describe('adapters: the XLSX ceilings at their edge (just under reads, just over is SPREADSHEET_TOO_LARGE)', () => {
+  const minimal = (body: string): Part[] => workbook([{ name: 'Лист1', body }]);
+  const sizeOf = (p: Part): number => p.declared ?? Buffer.byteLength(p.data);
+  const tooLarge = (read: () => unknown): DmsnetError => {
+    try {
+      read();
+    } catch (e) {
+      expect((e as DmsnetError).code, String(e)).to.equal('SPREADSHEET_TOO_LARGE');
+      return e as DmsnetError;
+    }
+    throw new Error('expected SPREADSHEET_TOO_LARGE');
+  };
+
+  it(`a part: ${MAX_ENTRY_BYTES} bytes declared are read, one more is refused before inflating`, async () => {
+    const parts = minimal('<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>');
+    const sheet = parts.find((p) => p.name.endsWith('sheet1.xml'))!;
+    sheet.declared = MAX_ENTRY_BYTES;
+    expect(readXlsxSheets(zip(parts))[0]!.rows[0]!.cells).to.deep.equal([1]);
+    sheet.declared = MAX_ENTRY_BYTES + 1;
+    expect(tooLarge(() => readXlsxSheets(zip(parts))).message).to.include(`at most ${MAX_ENTRY_BYTES}`);
+    expect((await rejects(readSheets(zip(parts)))).code).to.equal('SPREADSHEET_TOO_LARGE');
+  });
+
+  it(`all parts: ${MAX_TOTAL_BYTES} bytes in all are read, one more is refused`, async () => {
+    const body = '<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>';
+    const parts = workbook([
+      { name: 'Лист1', body },
+      { name: 'Лист2', body },
+    ]);
+    const [one, two] = parts.filter((p) => p.name.includes('worksheets/sheet'));
+    one!.declared = MAX_ENTRY_BYTES;
+    two!.declared = 0;
+    two!.declared = MAX_TOTAL_BYTES - parts.reduce((sum, p) => sum + sizeOf(p), 0);
+    expect(readXlsxSheets(zip(parts))).to.have.length(2);
+    two!.declared += 1;
+    expect(tooLarge(() => readXlsxSheets(zip(parts))).message).to.include(`exceed ${MAX_TOTAL_BYTES} bytes`);
+    expect((await rejects(readSheets(zip(parts)))).code).to.equal('SPREADSHEET_TOO_LARGE');
+  });
+
+  it(`cells: ${MAX_CELLS} materialised cells are read, one more is refused`, async () => {
+    // Sparse rows (one cell at the last column XFD) materialise a whole row each from a few bytes of XML.
+    const full = Math.floor(MAX_CELLS / 16_384);
+    const rest = MAX_CELLS - full * 16_384;
+    const rows: string[] = [];
+    for (let r = 1; r <= full; r++) rows.push(`<row r="${r}"><c r="XFD${r}"><v>1</v></c></row>`);
+    if (rest > 0)
+      rows.push(`<row r="${full + 1}"><c r="${columnLetter(rest - 1)}${full + 1}"><v>2</v></c></row>`);
+    const at = (extra: string): Uint8Array => zip(minimal(`<sheetData>${rows.join('')}${extra}</sheetData>`));
+    const [sheet] = readXlsxSheets(at(''));
+    expect(sheet!.rows.reduce((n, row) => n + row.cells.length, 0)).to.equal(MAX_CELLS);
+    const over = `<row r="${full + 2}"><c r="A${full + 2}"><v>3</v></c></row>`;
+    expect(tooLarge(() => readXlsxSheets(at(over))).message).to.include(`more than ${MAX_CELLS} cells`);
+    expect((await rejects(readSheets(at(over)))).code).to.equal('SPREADSHEET_TOO_LARGE');
+  });
+
+  it(`merged cells: ${MAX_MERGED_CELLS} are read, one more is refused`, () => {
+    const half = MAX_MERGED_CELLS / 2;
+    const body = (extra: string): Uint8Array =>
+      zip(
+        minimal(
+          `<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>` +
+            `<mergeCells><mergeCell ref="A1:B${half}"/>${extra}</mergeCells>`,
+        ),
+      );
+    const [sheet] = readXlsxSheets(body(''));
+    expect(sheet!.rows).to.have.length(half);
+    expect(sheet!.rows[half - 1]!.cells).to.deep.equal([1, 1]);
+    expect(tooLarge(() => readXlsxSheets(body('<mergeCell ref="D1:D1"/>'))).message).to.include(
+      `more than ${MAX_MERGED_CELLS} merged cells`,
+    );
   });
 });

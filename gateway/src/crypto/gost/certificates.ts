@@ -204,13 +204,30 @@ function parseUncached(der: Uint8Array, fingerprint: string): GostCertificate {
     );
   }
   const bc = tbs.extensions?.find((e) => e.extnID === OID.basicConstraints);
-  const isCA = bc ? AsnConvert.parse(bc.extnValue.buffer, BasicConstraints).cA : false;
-  const subjectDer = buf(AsnConvert.serialize(tbs.subject));
-  const issuerDer = buf(AsnConvert.serialize(tbs.issuer));
+  let isCA = false;
+  try {
+    isCA = bc ? AsnConvert.parse(bc.extnValue.buffer, BasicConstraints).cA : false;
+  } catch {
+    throw new CertificateFormatError('has an unreadable basic-constraints extension');
+  }
+  let subjectDer: Uint8Array;
+  let issuerDer: Uint8Array;
+  let subject: string;
+  let issuer: string;
+  try {
+    // Written back as DER: a name value parsed under a tag the library cannot write (a UTCTime that is no time)
+    // fails here with its plain Error.
+    subjectDer = buf(AsnConvert.serialize(tbs.subject));
+    issuerDer = buf(AsnConvert.serialize(tbs.issuer));
+    subject = new NameText(subjectDer).toString();
+    issuer = new NameText(issuerDer).toString();
+  } catch {
+    throw new CertificateFormatError('has an unreadable subject or issuer name');
+  }
   return {
     der,
-    subject: new NameText(subjectDer).toString(),
-    issuer: new NameText(issuerDer).toString(),
+    subject,
+    issuer,
     subjectDer,
     issuerDer,
     serialHex: Buffer.from(tbs.serialNumber).toString('hex'),

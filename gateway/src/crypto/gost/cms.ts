@@ -274,9 +274,17 @@ function parseGost(ders: Uint8Array[]): GostCertificate[] {
 /** Whether `c` is the certificate the SignerInfo names by issuer and serial number. */
 function namedBy(si: SignerInfo, c: GostCertificate): boolean {
   const ias = si.sid.issuerAndSerialNumber;
+  if (ias === undefined) return false;
+  let issuerDer: Uint8Array;
+  try {
+    // The name is written back as DER to compare it with each certificate's: a value the library parsed under a
+    // tag it cannot write (a UTCTime that is no time) fails there, and so does the signature.
+    issuerDer = u8(AsnConvert.serialize(ias.issuer));
+  } catch {
+    throw fail('CMS_MALFORMED', "the signer's issuer name cannot be read");
+  }
   return (
-    ias !== undefined &&
-    Buffer.compare(c.issuerDer, u8(AsnConvert.serialize(ias.issuer))) === 0 &&
+    Buffer.compare(c.issuerDer, issuerDer) === 0 &&
     c.serialHex === Buffer.from(ias.serialNumber).toString('hex')
   );
 }

@@ -10,26 +10,30 @@ export interface Tlv {
   end: number;
 }
 
-export function readTlv(der: Uint8Array, at: number): Tlv {
-  if (at + 2 > der.length) throw new Error('truncated DER');
+/** DER that cannot be walked: the parsers above turn it into their own typed refusal. */
+export class DerError extends Error {}
+
+/** The value at `at`, which must end by `limit` (its parent's end: a child never runs past its parent). */
+export function readTlv(der: Uint8Array, at: number, limit = der.length): Tlv {
+  if (at + 2 > limit) throw new DerError('truncated DER');
   const tag = der[at];
   let len = der[at + 1];
   let p = at + 2;
   if (len & 0x80) {
     const n = len & 0x7f;
-    if (n === 0 || n > 4 || p + n > der.length) throw new Error('bad DER length');
+    if (n === 0 || n > 4 || p + n > limit) throw new DerError('bad DER length');
     len = 0;
     for (let i = 0; i < n; i++) len = len * 256 + der[p + i];
     p += n;
   }
-  if (p + len > der.length) throw new Error('truncated DER');
+  if (p + len > limit) throw new DerError('truncated DER');
   return { tag, start: at, contentStart: p, end: p + len };
 }
 
 export function childrenOf(der: Uint8Array, parent: Tlv): Tlv[] {
   const out: Tlv[] = [];
   for (let p = parent.contentStart; p < parent.end;) {
-    const t = readTlv(der, p);
+    const t = readTlv(der, p, parent.end);
     out.push(t);
     p = t.end;
   }
