@@ -235,13 +235,7 @@ export class Inbox {
           ? { ...base, status: 'ACCEPTED' }
           : base;
     await this.ctx.serial(async () => {
-      const ops: BatchOp[] = [
-        { type: 'put', sublevel: S.inbox, key: p.messageId, value: record },
-        { type: 'put', sublevel: S.inboxTime, key: `${at}\u0000${p.messageId}`, value: p.messageId },
-        documentIdOp(p.messageId),
-        checkpointOp(ev),
-        ...this.outbox.intentOps(p.messageId, 'DELIVERED'),
-      ];
+      const ops = this.arrivalOps(ev, record);
       // Only verified documents are kept: a payload that failed to open or verify is evidence only on the ledger.
       if (
         document &&
@@ -253,19 +247,7 @@ export class Inbox {
         ops.push({ type: 'put', sublevel: S.inboxText, key: p.messageId, value: signedText });
         if (signature) ops.push({ type: 'put', sublevel: S.inboxSig, key: p.messageId, value: signature });
       }
-      if (record.status !== 'RECEIVED')
-        ops.push(...this.outbox.intentOps(p.messageId, record.status, rejection?.code));
-      const n = this.ctx.notifier.op(ops, {
-        kind: rejection ? 'document.rejected' : 'document.received',
-        messageId: p.messageId,
-        documentType: record.documentType,
-        sender: record.sender,
-        addressee: this.ctx.participantId,
-        status: record.status,
-        reason: rejection?.code,
-      });
-      await this.ctx.store.batch(ops);
-      this.ctx.notifier.emit(n);
+      await this.commitArrival(ops, record);
     });
     this.ctx.log.info(
       { messageId: p.messageId, type: record.documentType, status: record.status, code: rejection?.code },
@@ -286,6 +268,36 @@ export class Inbox {
     else if (record.documentType === 'reply' && envelope.replyTo)
       await this.followLedgerStatus(envelope.replyTo);
     this.ctx.kick();
+  }
+
+  /** What every arrival writes in one batch with the checkpoint: the record, its indexes and the ledger intents. */
+  private arrivalOps(ev: ChaincodeEvent, record: InboxRecord): BatchOp[] {
+    const id = record.messageId;
+    const ops: BatchOp[] = [
+      { type: 'put', sublevel: S.inbox, key: id, value: record },
+      { type: 'put', sublevel: S.inboxTime, key: `${record.receivedAt}\u0000${id}`, value: id },
+      documentIdOp(id),
+      checkpointOp(ev),
+      ...this.outbox.intentOps(id, 'DELIVERED'),
+    ];
+    if (record.status !== 'RECEIVED')
+      ops.push(...this.outbox.intentOps(id, record.status, record.rejection?.code));
+    return ops;
+  }
+
+  /** Writes an arrival's batch with its notification (called under the node's write lock). */
+  private async commitArrival(ops: BatchOp[], record: InboxRecord): Promise<void> {
+    const n = this.ctx.notifier.op(ops, {
+      kind: record.rejection ? 'document.rejected' : 'document.received',
+      messageId: record.messageId,
+      documentType: record.documentType,
+      sender: record.sender,
+      addressee: this.ctx.participantId,
+      status: record.status,
+      reason: record.rejection?.code,
+    });
+    await this.ctx.store.batch(ops);
+    this.ctx.notifier.emit(n);
   }
 
   /**
@@ -319,25 +331,7 @@ export class Inbox {
         await this.ctx.store.batch([checkpointOp(ev)]);
         return false;
       }
-      const ops: BatchOp[] = [
-        { type: 'put', sublevel: S.inbox, key: p.messageId, value: record },
-        { type: 'put', sublevel: S.inboxTime, key: `${at}\u0000${p.messageId}`, value: p.messageId },
-        documentIdOp(p.messageId),
-        checkpointOp(ev),
-        ...this.outbox.intentOps(p.messageId, 'DELIVERED'),
-        ...this.outbox.intentOps(p.messageId, 'REJECTED', rejection.code),
-      ];
-      const n = this.ctx.notifier.op(ops, {
-        kind: 'document.rejected',
-        messageId: p.messageId,
-        documentType: p.documentType,
-        sender: p.sender,
-        addressee: this.ctx.participantId,
-        status: 'REJECTED',
-        reason: rejection.code,
-      });
-      await this.ctx.store.batch(ops);
-      this.ctx.notifier.emit(n);
+      await this.commitArrival(this.arrivalOps(ev, record), record);
       return true;
     });
     if (!fresh) return;
