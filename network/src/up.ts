@@ -20,6 +20,8 @@ export interface UpOptions {
   consensus?: Consensus;
   portBase?: number;
   batchTimeout?: string;
+  /** Founding organisations by key (default: all four); others join later (network/src/membership.ts). */
+  orgs?: readonly string[];
   progress?: Progress;
   env?: NodeJS.ProcessEnv;
 }
@@ -60,6 +62,7 @@ export async function networkUp(o: UpOptions): Promise<NetworkState> {
     consensus: o.consensus,
     portBase: o.portBase,
     batchTimeout: o.batchTimeout,
+    orgs: o.orgs,
   });
   // A half-started or stale network is cleaned up, never reused.
   await stopAll(path.join(t.dir, 'pids'));
@@ -306,8 +309,14 @@ export async function deployChaincode(
   return packageIds;
 }
 
-async function waitCommitted(t: Topology, fabric: FabricInstall, name: string): Promise<void> {
-  for (const n of t.peers) {
+export async function waitCommitted(
+  t: Topology,
+  fabric: FabricInstall,
+  name: string,
+  sequence = Number(CHAINCODE_SEQUENCE),
+  peers = t.peers,
+): Promise<void> {
+  for (const n of peers) {
     const until = Date.now() + 30_000;
     for (;;) {
       const out = await peerCli(
@@ -317,7 +326,8 @@ async function waitCommitted(t: Topology, fabric: FabricInstall, name: string): 
         ['lifecycle', 'chaincode', 'querycommitted', '--channelID', t.channel, '--name', name],
         `querycommitted on ${n.name}`,
       ).catch((e: Error) => e.message);
-      if (/Version: 1\.0, Sequence: 1/.test(out)) break;
+      if (new RegExp(`Version: ${CHAINCODE_VERSION.replace('.', '\\.')}, Sequence: ${sequence},`).test(out))
+        break;
       if (Date.now() > until)
         throw new NetworkError('NODE_NOT_READY', `${n.name} does not see the committed chaincode: ${out}`);
       await sleep(300);
