@@ -26,6 +26,8 @@ export interface ConfigGroup {
 export interface ChannelConfig {
   channel_group: ConfigGroup;
   sequence?: string;
+  /** The number of the config block it came from (not part of Fabric's Config). */
+  blockNumber?: number;
 }
 
 interface Signer {
@@ -93,9 +95,10 @@ export async function fetchConfig(ctx: OrgContext, fabric: FabricInstall): Promi
       `fetch the config block of ${ctx.t.channel} as ${ctx.org.mspId}`,
     );
     const block = (await decode(fabric, file, 'common.Block')) as {
+      header: { number: string };
       data: { data: Array<{ payload: { data: { config: ChannelConfig } } }> };
     };
-    return block.data.data[0]!.payload.data.config;
+    return { ...block.data.data[0]!.payload.data.config, blockNumber: Number(block.header.number) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -117,7 +120,8 @@ export async function proposeAddOrg(
   const current = await fetchConfig(ctx, fabric);
   if (applicationOrgs(current).includes(def.mspId))
     throw new NetworkError('ORG_ALREADY_MEMBER', `${def.mspId} is already in channel ${ctx.t.channel}`);
-  const updated = structuredClone(current);
+  const { blockNumber: _, ...original } = current;
+  const updated = structuredClone(original);
   const app = updated.channel_group.groups?.Application;
   if (!app?.groups) throw new NetworkError('FABRIC_CONFIG_MISSING', 'the channel has no Application group');
   app.groups[def.mspId] = def.group as ConfigGroup;
@@ -126,7 +130,7 @@ export async function proposeAddOrg(
     const a = path.join(dir, 'current.pb');
     const b = path.join(dir, 'updated.pb');
     const u = path.join(dir, 'update.pb');
-    await encode(fabric, current, 'common.Config', a);
+    await encode(fabric, original, 'common.Config', a);
     await encode(fabric, updated, 'common.Config', b);
     await tool(
       fabric,

@@ -92,6 +92,28 @@ export async function joinChannel(
       `peer channel join ${ctx.peer.name}`,
     );
   }
+  // Joined from the genesis block, the peer replays the channel; until it holds the config block that names its
+  // organisation, it can neither endorse nor answer lifecycle queries the way the others do.
+  const want = (config.blockNumber ?? 0) + 1;
+  say(`waiting for ${ctx.peer.name} to catch up to block ${want}`);
+  const until = Date.now() + 120_000;
+  for (;;) {
+    const info = await peerCli(
+      ctx.t,
+      fabric,
+      ctx.peer,
+      ['channel', 'getinfo', '-c', ctx.t.channel],
+      'getinfo',
+    ).catch((e: Error) => e.message);
+    const height = Number(/"height":(\d+)/.exec(info)?.[1] ?? 0);
+    if (height >= want) return;
+    if (Date.now() > until)
+      throw new NetworkError(
+        'NODE_NOT_READY',
+        `${ctx.peer.name} is at block ${height} of ${want} after two minutes`,
+      );
+    await sleep(300);
+  }
 }
 
 /** The organisation's chaincode package: deterministic bytes, so the same package id on every run and machine. */
