@@ -30,8 +30,9 @@ export interface ChannelConfig {
   blockNumber?: number;
 }
 
-interface Signer {
+export interface Signer {
   mspId: string;
+  /** PEM of the signing identity's certificate. */
   certificate: string;
 }
 
@@ -258,7 +259,7 @@ function collectModified(
   }
 }
 
-interface Evaluation {
+export interface Evaluation {
   ok: boolean;
   describe: string;
   missing: string;
@@ -272,7 +273,8 @@ const ROLES: Record<string, string | undefined> = {
   ORDERER: 'orderer',
 };
 
-function evaluate(root: ConfigGroup, abs: string[], signers: Signer[]): Evaluation {
+/** Evaluates the policy at `abs` (e.g. ['Channel', 'Application', 'Admins']) of a decoded config for these signers. */
+export function evaluate(root: ConfigGroup, abs: string[], signers: Signer[]): Evaluation {
   const groupNames = abs.slice(0, -1);
   const name = abs[abs.length - 1] as string;
   const group = groupAt(root, groupNames);
