@@ -9,10 +9,10 @@ import { applicationOrgs, fetchConfig, type ConfigGroup } from './channel-update
 import { peerCli, type OrdererAccess } from './cli-tools.js';
 import { NetworkError } from './errors.js';
 import { CHAINCODE_SERVER, chaincodeServerEnv, peerEnv } from './nodes.js';
-import { writeHome, type OrgContext, type OrgDefinition, type OrgHome } from './org.js';
+import { HOME_FILE, writeHome, type OrgContext, type OrgDefinition, type OrgHome } from './org.js';
 import { isAlive, portInUse, readPid, startProcess, waitForPort, waitHealthy } from './processes.js';
 import { silentProgress, type Progress } from './progress.js';
-import { CHAINCODE_VERSION, waitCommitted } from './up.js';
+import { CHAINCODE_VERSION, waitCommitted } from './lifecycle.js';
 import { paths } from './topology.js';
 
 /** Starts the organisation's peer from its own folder (a no-op when it runs). */
@@ -48,8 +48,6 @@ export async function joinChannel(
   ordering: OrgDefinition,
   say: Progress = silentProgress,
 ): Promise<void> {
-  if (ctx.source !== 'home')
-    throw new NetworkError('ORG_DEFINITION_INVALID', 'only an organisation of its own folder joins');
   const o = ordering.orderers[0];
   if (!o) throw new NetworkError('ORG_DEFINITION_INVALID', `${ordering.mspId}'s definition names no orderer`);
   const p = paths(ctx.t);
@@ -57,9 +55,11 @@ export async function joinChannel(
   await mkdir(path.dirname(caFile), { recursive: true });
   await writeFile(caFile, ordering.tlsRootCertificate);
   const access: OrdererAccess = { address: `${o.host}:${o.port}`, caFile };
-  const home = JSON.parse(await readFile(path.join(ctx.t.dir, 'org.json'), 'utf8')) as OrgHome;
-  home.orderer = access;
-  await writeHome(home);
+  if (ctx.source === 'home') {
+    const home = JSON.parse(await readFile(path.join(ctx.t.dir, HOME_FILE), 'utf8')) as OrgHome;
+    home.orderer = access;
+    await writeHome(home);
+  }
   ctx.orderer = access;
   const config = await fetchConfig(ctx, fabric).catch((err: Error) => {
     throw new NetworkError(
