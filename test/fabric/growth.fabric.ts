@@ -344,6 +344,13 @@ describe('a consortium grows: an organisation from its own folder joins a runnin
       }
     }
     expect((await privateKeys(handover)).size, 'handed-over files hold no private key').to.equal(0);
+    // What the local network's founders share on this one machine (config, update files, logs, ledger data) holds none.
+    for (const e of await readdir(netDir)) {
+      if (e === 'orgs') continue;
+      const full = path.join(netDir, e);
+      if ((await stat(full)).isDirectory())
+        expect((await privateKeys(full)).size, `${e}/ of the network's folder`).to.equal(0);
+    }
     console.log(
       `      ${checked} foreign private keys looked for in ${Object.keys(folders).length} folders: none found`,
     );
