@@ -962,6 +962,12 @@ export const ERROR_CODES = {
     en: 'The channel update lacks signatures its modification policy requires.',
     ru: 'Под изменением канала не хватает подписей, которых требует его политика изменения.',
   },
+  UPDATE_FILES_DIFFER: {
+    status: 422,
+    retry: 'final',
+    en: 'The files are not copies of one channel update, so their signatures cannot be merged.',
+    ru: 'Файлы не являются копиями одного изменения канала, их подписи нельзя объединить.',
+  },
   CHANNEL_POLICY_UNSUPPORTED: {
     status: 422,
     retry: 'final',

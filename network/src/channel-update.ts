@@ -371,3 +371,110 @@ export async function submitUpdate(
   );
   return check;
 }
+
+// ---- merging signatures collected in parallel ---------------------------------------------------------------------
+// Signatures cover the ConfigUpdate's bytes, so copies signed in parallel are merged on the wire, byte for byte:
+// decoding to JSON and encoding again need not give the same bytes. Only three messages are touched: Envelope
+// {1 payload}, Payload {1 header, 2 data}, ConfigUpdateEnvelope {1 config_update, 2 signatures (repeated)}.
+
+interface WireField {
+  no: number;
+  /** The whole field as it was on the wire: tag, length, value. */
+  raw: Buffer;
+  /** The value of a length-delimited field. */
+  value?: Buffer;
+}
+
+function varint(buf: Buffer, at: number): [number, number] {
+  let n = 0;
+  let shift = 0;
+  for (let i = at; i < buf.length; i++) {
+    const b = buf[i] as number;
+    n += (b & 0x7f) * 2 ** shift;
+    shift += 7;
+    if (!(b & 0x80)) return [n, i + 1];
+  }
+  throw new NetworkError('UPDATE_FILES_DIFFER', 'not a channel update file (truncated protobuf)');
+}
+
+function wireFields(buf: Buffer): WireField[] {
+  const out: WireField[] = [];
+  for (let at = 0; at < buf.length;) {
+    const start = at;
+    const [tag, next] = varint(buf, at);
+    at = next;
+    const wt = tag & 7;
+    let value: Buffer | undefined;
+    if (wt === 0) at = varint(buf, at)[1];
+    else if (wt === 1) at += 8;
+    else if (wt === 5) at += 4;
+    else if (wt === 2) {
+      const [len, from] = varint(buf, at);
+      value = buf.subarray(from, from + len);
+      at = from + len;
+    } else throw new NetworkError('UPDATE_FILES_DIFFER', `not a channel update file (wire type ${wt})`);
+    if (at > buf.length)
+      throw new NetworkError('UPDATE_FILES_DIFFER', 'not a channel update file (truncated)');
+    out.push({ no: Math.floor(tag / 8), raw: buf.subarray(start, at), value });
+  }
+  return out;
+}
+
+const encodeVarint = (n: number): Buffer => {
+  const bytes: number[] = [];
+  do {
+    let b = n % 128;
+    n = Math.floor(n / 128);
+    if (n > 0) b |= 0x80;
+    bytes.push(b);
+  } while (n > 0);
+  return Buffer.from(bytes);
+};
+
+/** A length-delimited protobuf field. */
+export const wireField = (no: number, value: Buffer): Buffer =>
+  Buffer.concat([encodeVarint(no * 8 + 2), encodeVarint(value.length), value]);
+
+function field(fields: WireField[], no: number, what: string): Buffer {
+  const f = fields.find((x) => x.no === no);
+  if (!f?.value) throw new NetworkError('UPDATE_FILES_DIFFER', `not a channel update file (no ${what})`);
+  return f.value;
+}
+
+/** The update file with every signature of all the given copies, each signature once; refuses copies of another update. */
+export function mergeSignatures(copies: Buffer[]): { bytes: Buffer; signatures: number } {
+  const parts = copies.map((bytes) => {
+    const payload = wireFields(field(wireFields(bytes), 1, 'payload'));
+    const envelope = wireFields(field(payload, 2, 'config update envelope'));
+    return {
+      header: field(payload, 1, 'header'),
+      update: field(envelope, 1, 'config update'),
+      signatures: envelope.filter((f) => f.no === 2).map((f) => f.raw),
+    };
+  });
+  const [first] = parts;
+  if (!first) throw new NetworkError('UPDATE_FILES_DIFFER', 'no update file to merge');
+  const other = parts.findIndex((p) => !p.update.equals(first.update));
+  if (other >= 0)
+    throw new NetworkError(
+      'UPDATE_FILES_DIFFER',
+      `copy ${other + 1} holds another update than copy 1: signatures of different updates cannot be merged`,
+    );
+  const seen = new Set<string>();
+  const signatures = parts
+    .flatMap((p) => p.signatures)
+    .filter((s) => {
+      const k = s.toString('base64');
+      return seen.has(k) ? false : (seen.add(k), true);
+    });
+  const envelope = Buffer.concat([wireField(1, first.update), ...signatures]);
+  const payload = Buffer.concat([wireField(1, first.header), wireField(2, envelope)]);
+  return { bytes: wireField(1, payload), signatures: signatures.length };
+}
+
+/** Merges copies of an update signed in parallel into `into` (which is one of them or a new file). */
+export async function mergeUpdateFiles(into: string, copies: string[]): Promise<number> {
+  const merged = mergeSignatures(await Promise.all(copies.map((f) => readFile(path.resolve(f)))));
+  await writeFile(path.resolve(into), merged.bytes);
+  return merged.signatures;
+}

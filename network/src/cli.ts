@@ -9,7 +9,14 @@ import { PACKAGE_ROOT } from './nodes.js';
 import { consoleProgress } from './progress.js';
 import { networkStatus } from './status.js';
 import { networkUp } from './up.js';
-import { checkUpdate, proposeAddOrg, signUpdate, submitUpdate, type PolicyCheck } from './channel-update.js';
+import {
+  checkUpdate,
+  mergeUpdateFiles,
+  proposeAddOrg,
+  signUpdate,
+  submitUpdate,
+  type PolicyCheck,
+} from './channel-update.js';
 import {
   approveChaincode,
   commitChaincode,
@@ -276,6 +283,26 @@ actingOptions(
   const fabric = await findFabric();
   await signUpdate(ctx, fabric, o.file);
   printCheck(await checkUpdate(ctx, fabric, o.file));
+});
+
+actingOptions(
+  channel
+    .command('merge-signatures')
+    .description(
+      both(
+        'merge copies of one update signed in parallel into --file (each signature once; copies of another update refused)',
+        'объединить в --file копии одного изменения, подписанные параллельно (каждая подпись один раз; копии другого изменения отвергаются)',
+      ),
+    )
+    .requiredOption(
+      '--file <file>',
+      both('the update file to merge into', 'файл изменения, в который объединять'),
+    )
+    .requiredOption('--with <files...>', both('signed copies', 'подписанные копии')),
+).action(async (o: Acting & { file: string; with: string[] }) => {
+  const n = await mergeUpdateFiles(o.file, [o.file, ...o.with]);
+  console.log(`${n} signatures in ${o.file}`);
+  printCheck(await checkUpdate(await acting(o), await findFabric(), o.file));
 });
 
 actingOptions(

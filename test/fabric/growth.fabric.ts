@@ -4,7 +4,7 @@
 // the chaincode definition moves to a sequence whose endorsement policy names the newcomer, the association registers
 // it, and it exchanges documents with the clinic. Then no organisation's folder holds another's private key.
 import { expect } from 'chai';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
@@ -20,7 +20,13 @@ import {
 } from '../../gateway/src/local-network/network.js';
 import { GatewayNode } from '../../gateway/src/node/index.js';
 import { findFabric, type FabricInstall } from '../../network/src/binaries.js';
-import { checkUpdate, proposeAddOrg, signUpdate, submitUpdate } from '../../network/src/channel-update.js';
+import {
+  checkUpdate,
+  mergeUpdateFiles,
+  proposeAddOrg,
+  signUpdate,
+  submitUpdate,
+} from '../../network/src/channel-update.js';
 import { networkDown } from '../../network/src/down.js';
 import { fabricProvider } from '../../network/src/fabric-provider.js';
 import {
@@ -168,6 +174,9 @@ describe('a consortium grows: an organisation from its own folder joins a runnin
     const proposed = await proposeAddOrg(association, fabric, def, update);
     expect(proposed.signedBy).to.deep.equal([]);
     expect(proposed.policies.join(' ')).to.include('/Channel/Application/Admins (MAJORITY Admins: 2 of 3');
+    // Handed out to two admins at once: the association signs the file, insurer1 a copy of it.
+    const copy = path.join(handover, 'add-insurer3.insurer1.pb');
+    await copyFile(update, copy);
     await signUpdate(association, fabric, update);
 
     // One admin of three: this tool refuses and names who is missing …
@@ -191,8 +200,9 @@ describe('a consortium grows: an organisation from its own folder joins a runnin
       expect(e.message).to.match(/policy|signature/i);
     }
 
-    say('insurer1: signing the update in its own folder');
-    await signUpdate(insurer1, fabric, update);
+    say('insurer1: signing its copy in its own folder; the association merges the signatures');
+    await signUpdate(insurer1, fabric, copy);
+    expect(await mergeUpdateFiles(update, [update, copy])).to.equal(2);
     const check = await checkUpdate(clinichost, fabric, update);
     expect(check.signedBy).to.deep.equal(['AssociationMSP', 'Insurer1MSP']);
     expect(check.satisfied).to.equal(true);

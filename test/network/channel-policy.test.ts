@@ -5,7 +5,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LocalCA } from '../../gateway/src/ledger/embedded/local-ca.js';
-import { evaluate, type ConfigGroup, type Signer } from '../../network/src/channel-update.js';
+import {
+  evaluate,
+  mergeSignatures,
+  wireField,
+  type ConfigGroup,
+  type Signer,
+} from '../../network/src/channel-update.js';
 import { checkDefinition, type OrgDefinition } from '../../network/src/org.js';
 
 const orgGroup = (mspId: string): ConfigGroup => ({
@@ -107,5 +113,28 @@ describe('network: the channel modification policy, checked before an update is 
       group: { values: { MSP: { value: { config: { keys: [key.toString('base64')] } } } } },
     };
     expect(() => checkDefinition(leaky)).to.throw(/holds a private key/);
+  });
+
+  it('merges the signatures of parallel-signed copies byte for byte, each once, and refuses a copy of another update', () => {
+    // Envelope{1: Payload{1: header, 2: ConfigUpdateEnvelope{1: update, 2: signature…}}}
+    const file = (header: string, update: string, ...sigs: string[]) =>
+      wireField(
+        1,
+        Buffer.concat([
+          wireField(1, Buffer.from(header)),
+          wireField(
+            2,
+            Buffer.concat([
+              wireField(1, Buffer.from(update)),
+              ...sigs.map((x) => wireField(2, Buffer.from(x))),
+            ]),
+          ),
+        ]),
+      );
+    const merged = mergeSignatures([file('h1', 'U', 'sigA'), file('h2', 'U', 'sigB', 'sigA')]);
+    expect(merged.signatures).to.equal(2);
+    expect(merged.bytes.equals(file('h1', 'U', 'sigA', 'sigB'))).to.equal(true);
+    expect(() => mergeSignatures([file('h', 'U', 'a'), file('h', 'V', 'b')])).to.throw(/another update/);
+    expect(() => mergeSignatures([Buffer.from('not protobuf at all')])).to.throw(/not a channel update/);
   });
 });
