@@ -932,6 +932,48 @@ export const ERROR_CODES = {
     en: 'The Fabric identity is missing.',
     ru: 'Идентификатор Fabric отсутствует.',
   },
+  ORG_EXISTS: {
+    status: 422,
+    retry: 'final',
+    en: "The folder already holds an organisation's material.",
+    ru: 'В папке уже есть материалы организации.',
+  },
+  ORG_DEFINITION_INVALID: {
+    status: 422,
+    retry: 'final',
+    en: 'The organisation definition file is unreadable or holds more than public parts.',
+    ru: 'Файл определения организации не читается или содержит не только открытые части.',
+  },
+  ORG_ALREADY_MEMBER: {
+    status: 422,
+    retry: 'final',
+    en: 'The organisation is already a member of the channel.',
+    ru: 'Организация уже входит в канал.',
+  },
+  ORG_NOT_MEMBER: {
+    status: 422,
+    retry: 'transient',
+    en: 'The organisation is not a member of the channel yet.',
+    ru: 'Организация ещё не входит в канал.',
+  },
+  UPDATE_SIGNATURES_MISSING: {
+    status: 422,
+    retry: 'final',
+    en: 'The channel update lacks signatures its modification policy requires.',
+    ru: 'Под изменением канала не хватает подписей, которых требует его политика изменения.',
+  },
+  UPDATE_FILES_DIFFER: {
+    status: 422,
+    retry: 'final',
+    en: 'The files are not copies of one channel update, so their signatures cannot be merged.',
+    ru: 'Файлы не являются копиями одного изменения канала, их подписи нельзя объединить.',
+  },
+  CHANNEL_POLICY_UNSUPPORTED: {
+    status: 422,
+    retry: 'final',
+    en: 'The channel policy has a shape this tool cannot evaluate.',
+    ru: 'Политика канала имеет вид, который этот инструмент не умеет проверить.',
+  },
   STUB_INVALID_CALL: {
     status: 422,
     retry: 'final',

@@ -7,7 +7,7 @@ import { NetworkError } from './errors.js';
 
 const run = promisify(execFile);
 
-export const REQUIRED_BINARIES = ['peer', 'orderer', 'configtxgen', 'osnadmin'] as const;
+export const REQUIRED_BINARIES = ['peer', 'orderer', 'configtxgen', 'osnadmin', 'configtxlator'] as const;
 export const EXPECTED_VERSION = /^3\.1\./;
 
 export interface FabricInstall {
@@ -20,7 +20,7 @@ export interface FabricInstall {
 
 const HOW_TO_GET =
   'Install Hyperledger Fabric 3.1.x: unpack the release archive for your platform (bin/ and config/) and set ' +
-  'FABRIC_BIN to its bin/ folder, or put peer, orderer, configtxgen and osnadmin on PATH ' +
+  'FABRIC_BIN to its bin/ folder, or put peer, orderer, configtxgen, osnadmin and configtxlator on PATH ' +
   '(a build of your own from the v3.1.x tag works the same; put its sampleconfig/ in a config/ folder beside bin/ ' +
   'or set FABRIC_CFG_PATH).';
 

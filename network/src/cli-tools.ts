@@ -67,8 +67,15 @@ export function peerCli(
   return runTool(fabric.bin.peer, args, adminEnv(t, fabric, n), what);
 }
 
+/** An ordering node and the TLS root that vouches for it, wherever the root came from. */
+export interface OrdererAccess {
+  address: string;
+  caFile: string;
+}
+
 /** Arguments that point the peer CLI at the ordering service over TLS. */
-export function ordererArgs(t: Topology): string[] {
+export function ordererArgs(t: Topology | OrdererAccess): string[] {
+  if ('address' in t) return ['-o', t.address, '--tls', '--cafile', t.caFile];
   const o = t.orderers[0];
   return ['-o', `${o.host}:${o.port}`, '--tls', '--cafile', ordererTlsCa(t, o)];
 }

@@ -9,6 +9,24 @@ import { PACKAGE_ROOT } from './nodes.js';
 import { consoleProgress } from './progress.js';
 import { networkStatus } from './status.js';
 import { networkUp } from './up.js';
+import {
+  checkUpdate,
+  mergeUpdateFiles,
+  proposeAddOrg,
+  signUpdate,
+  submitUpdate,
+  type PolicyCheck,
+} from './channel-update.js';
+import {
+  approveChaincode,
+  commitChaincode,
+  installChaincode,
+  joinChannel,
+  nextChaincodeDefinition,
+  startOrgPeer,
+  type ChaincodeDefinition,
+} from './membership.js';
+import { createOrg, openOrg, orgDefinition, readDefinition, writeDefinition } from './org.js';
 
 const portBase = (v: string) => {
   const n = Number(v);
@@ -17,6 +35,9 @@ const portBase = (v: string) => {
     throw new InvalidArgumentError('a port number from 1024 to 65000');
   return n;
 };
+
+/** Help in both languages an operator may read: English first, then Russian. */
+const both = (en: string, ru: string) => `${en}\n${ru}`;
 
 export const DEFAULT_DIR = process.env.DMSNET_FABRIC_DIR ?? path.join(PACKAGE_ROOT, '.run', 'fabric');
 
@@ -37,13 +58,21 @@ program
       .argParser(portBase),
   )
   .option('--batch-timeout <d>', 'ordering batch timeout', '100ms')
-  .action(async (o: { bft?: boolean; portBase: number; batchTimeout: string }) => {
+  .option(
+    '--orgs <keys>',
+    both(
+      'founding organisations, comma-separated (association,insurer1,insurer2,clinichost); others join later',
+      'организации-учредители через запятую; остальные вступают позже',
+    ),
+  )
+  .action(async (o: { bft?: boolean; portBase: number; batchTimeout: string; orgs?: string }) => {
     const t0 = Date.now();
     await networkUp({
       dir: program.opts<{ dir: string }>().dir,
       consensus: o.bft ? 'bft' : 'raft',
       portBase: o.portBase,
       batchTimeout: o.batchTimeout,
+      orgs: o.orgs?.split(',').map((k) => k.trim()),
       progress: consoleProgress(),
     });
     console.log(
@@ -85,6 +114,271 @@ program
       );
     console.log(`  chaincode: ${s.chaincode}`);
   });
+
+interface Acting {
+  home?: string;
+  org?: string;
+}
+const actingOptions = (c: Command) =>
+  c
+    .option('--home <dir>', both('your organisation’s own folder', 'папка вашей организации'))
+    .option(
+      '--org <key>',
+      both(
+        'a founding organisation of the local network in --dir',
+        'организация-учредитель локальной сети в --dir',
+      ),
+    );
+/** The organisation this admin acts for: its own folder, or a founder of the local network's folder. */
+const acting = (o: Acting) => openOrg(o.home ?? program.opts<{ dir: string }>().dir, o.org);
+
+const printCheck = (c: PolicyCheck) => {
+  console.log(`policy: ${c.policies.join('; ')}`);
+  console.log(`signed by: ${c.signedBy.join(', ') || '-'}`);
+  console.log(c.satisfied ? 'enough signatures to submit' : `missing: ${c.missing.join('; ')}`);
+};
+
+const org = program
+  .command('org')
+  .description(
+    both(
+      'your own organisation: material, definition, joining',
+      'своя организация: ключи, определение, вступление',
+    ),
+  );
+
+org
+  .command('create')
+  .description(
+    both(
+      'make your organisation’s CA, TLS CA, peer and admin in a folder of its own; private keys never leave it',
+      'создать УЦ, TLS-УЦ, пир и администратора организации в её собственной папке; закрытые ключи её не покидают',
+    ),
+  )
+  .requiredOption('--home <dir>', both('the folder to create', 'создаваемая папка'))
+  .requiredOption('--key <key>', both('short name, e.g. insurer3', 'краткое имя, например insurer3'))
+  .requiredOption('--msp <id>', both('MSP id, e.g. Insurer3MSP', 'идентификатор MSP, например Insurer3MSP'))
+  .option('--kind <kind>', 'insurer | clinic-host', 'insurer')
+  .option('--host <ip>', both('address of your nodes', 'адрес ваших узлов'), '127.0.0.1')
+  .addOption(
+    new Option('--port-base <n>', both('your peer’s first port', 'первый порт вашего пира'))
+      .default(29700)
+      .argParser(portBase),
+  )
+  .action(
+    async (o: {
+      home: string;
+      key: string;
+      msp: string;
+      kind: 'insurer' | 'clinic-host';
+      host: string;
+      portBase: number;
+    }) => {
+      await createOrg({
+        dir: o.home,
+        key: o.key,
+        mspId: o.msp,
+        kind: o.kind,
+        host: o.host,
+        portBase: o.portBase,
+      });
+      console.log(`${o.msp} created in ${o.home}; next: org start, org definition`);
+    },
+  );
+
+org
+  .command('start')
+  .description(both('start your organisation’s peer', 'запустить пир организации'))
+  .requiredOption('--home <dir>', both('your organisation’s own folder', 'папка вашей организации'))
+  .action(async (o: { home: string }) => {
+    await startOrgPeer(await openOrg(o.home), await findFabric(), consoleProgress());
+  });
+
+actingOptions(
+  org
+    .command('definition')
+    .description(
+      both(
+        'write the definition file others need: MSP certificates, TLS roots, node addresses, anchor peers (no private key)',
+        'записать файл определения для других: сертификаты MSP, корни TLS, адреса узлов, якорные пиры (без закрытых ключей)',
+      ),
+    )
+    .requiredOption('--out <file>', both('the definition file', 'файл определения')),
+).action(async (o: Acting & { out: string }) => {
+  await writeDefinition(await orgDefinition(await acting(o), await findFabric()), o.out);
+  console.log(`definition written to ${o.out}`);
+});
+
+org
+  .command('join')
+  .description(
+    both(
+      'once the channel names you: join your peer, start your chaincode server and install the package',
+      'после включения в канал: подключить пир, запустить сервер чейнкода и установить пакет',
+    ),
+  )
+  .requiredOption('--home <dir>', both('your organisation’s own folder', 'папка вашей организации'))
+  .requiredOption(
+    '--ordering <file>',
+    both(
+      'the ordering organisation’s definition file',
+      'файл определения организации, ведущей упорядочивание',
+    ),
+  )
+  .action(async (o: { home: string; ordering: string }) => {
+    const fabric = await findFabric();
+    const ctx = await openOrg(o.home);
+    const say = consoleProgress();
+    await joinChannel(ctx, fabric, await readDefinition(o.ordering), say);
+    const id = await installChaincode(ctx, fabric, say);
+    console.log(`joined; package ${id}; next: chaincode approve-next in every organisation`);
+  });
+
+const channel = program
+  .command('channel')
+  .description(
+    both('change the running channel’s configuration', 'изменить конфигурацию работающего канала'),
+  );
+
+actingOptions(
+  channel
+    .command('propose-add-org')
+    .description(
+      both(
+        'compute the update adding an organisation from its definition and the current config block',
+        'вычислить изменение, добавляющее организацию, по её определению и текущему блоку конфигурации',
+      ),
+    )
+    .requiredOption(
+      '--definition <file>',
+      both('the newcomer’s definition file', 'файл определения новой организации'),
+    )
+    .requiredOption(
+      '--out <file>',
+      both('the update file to hand around', 'файл изменения для передачи на подпись'),
+    ),
+).action(async (o: Acting & { definition: string; out: string }) => {
+  const c = await proposeAddOrg(
+    await acting(o),
+    await findFabric(),
+    await readDefinition(o.definition),
+    o.out,
+  );
+  console.log(`update written to ${o.out}`);
+  printCheck(c);
+});
+
+actingOptions(
+  channel
+    .command('sign-update')
+    .description(
+      both(
+        'add your admin’s signature to the update file, in place',
+        'добавить подпись вашего администратора в файл изменения',
+      ),
+    )
+    .requiredOption('--file <file>', both('the update file', 'файл изменения')),
+).action(async (o: Acting & { file: string }) => {
+  const ctx = await acting(o);
+  const fabric = await findFabric();
+  await signUpdate(ctx, fabric, o.file);
+  printCheck(await checkUpdate(ctx, fabric, o.file));
+});
+
+actingOptions(
+  channel
+    .command('merge-signatures')
+    .description(
+      both(
+        'merge copies of one update signed in parallel into --file (each signature once; copies of another update refused)',
+        'объединить в --file копии одного изменения, подписанные параллельно (каждая подпись один раз; копии другого изменения отвергаются)',
+      ),
+    )
+    .requiredOption(
+      '--file <file>',
+      both('the update file to merge into', 'файл изменения, в который объединять'),
+    )
+    .requiredOption('--with <files...>', both('signed copies', 'подписанные копии')),
+).action(async (o: Acting & { file: string; with: string[] }) => {
+  const n = await mergeUpdateFiles(o.file, [o.file, ...o.with]);
+  console.log(`${n} signatures in ${o.file}`);
+  printCheck(await checkUpdate(await acting(o), await findFabric(), o.file));
+});
+
+actingOptions(
+  channel
+    .command('check-update')
+    .description(
+      both(
+        'who signed the update, which policy applies, whose signatures are missing',
+        'кто подписал изменение, какая политика действует, чьих подписей не хватает',
+      ),
+    )
+    .requiredOption('--file <file>', both('the update file', 'файл изменения')),
+).action(async (o: Acting & { file: string }) => {
+  printCheck(await checkUpdate(await acting(o), await findFabric(), o.file));
+});
+
+actingOptions(
+  channel
+    .command('submit-update')
+    .description(
+      both(
+        'submit the update once its modification policy is met; refused before, naming who is missing',
+        'отправить изменение, когда политика изменения выполнена; до того — отказ с перечнем недостающих подписей',
+      ),
+    )
+    .requiredOption('--file <file>', both('the update file', 'файл изменения')),
+).action(async (o: Acting & { file: string }) => {
+  printCheck(await submitUpdate(await acting(o), await findFabric(), o.file));
+  console.log('submitted');
+});
+
+const chaincode = program
+  .command('chaincode')
+  .description(
+    both('the chaincode definition after the channel changed', 'определение чейнкода после изменения канала'),
+  );
+
+const definitionOf = async (
+  o: Acting & { sequence?: string; policy?: string },
+): Promise<ChaincodeDefinition> => {
+  const next = await nextChaincodeDefinition(await acting(o), await findFabric());
+  return { sequence: o.sequence ? Number(o.sequence) : next.sequence, policy: o.policy ?? next.policy };
+};
+
+for (const [verb, en, ru] of [
+  [
+    'approve-next',
+    'approve the next definition for your organisation (endorsement by any two of the channel’s organisations)',
+    'одобрить следующее определение от вашей организации (одобрение любыми двумя организациями канала)',
+  ],
+  [
+    'commit-next',
+    'commit the next definition once a majority of organisations approved it',
+    'зафиксировать следующее определение, когда его одобрило большинство организаций',
+  ],
+] as const) {
+  actingOptions(
+    chaincode
+      .command(verb)
+      .description(both(en, ru))
+      .option(
+        '--sequence <n>',
+        both(
+          'the agreed sequence (default: committed + 1)',
+          'согласованный номер (по умолчанию: текущий + 1)',
+        ),
+      )
+      .option('--policy <p>', both('the agreed endorsement policy', 'согласованная политика одобрения')),
+  ).action(async (o: Acting & { sequence?: string; policy?: string }) => {
+    const d = await definitionOf(o);
+    const ctx = await acting(o);
+    if (verb === 'approve-next') await approveChaincode(ctx, await findFabric(), d);
+    else await commitChaincode(ctx, await findFabric(), d);
+    console.log(`${verb === 'approve-next' ? 'approved' : 'committed'}: sequence ${d.sequence}, ${d.policy}`);
+  });
+}
 
 program.parseAsync().catch((err: unknown) => {
   const e = err as { code?: string; message?: string };

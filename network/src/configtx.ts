@@ -21,28 +21,32 @@ export function endorsementPolicy(t: Topology): string {
   return `OutOf(2,${t.orgs.map((o) => `'${o.mspId}.peer'`).join(',')})`;
 }
 
+/** One organisation's section of configtx.yaml: its MSP folder, own policies, anchor peers, orderer endpoints. */
+export function orgSection(t: Topology, key: string): Record<string, unknown> {
+  const p = paths(t);
+  const spec = t.orgs.find((o) => o.key === key);
+  if (!spec) throw new Error(`no org ${key}`);
+  const m = spec.mspId;
+  const peers = t.peers.filter((n) => n.org === key);
+  const orderers = t.orderers.filter((n) => n.org === key);
+  return {
+    Name: m,
+    ID: m,
+    MSPDir: p.orgMsp(key),
+    Policies: {
+      Readers: sig(`OR('${m}.member')`),
+      Writers: sig(`OR('${m}.member')`),
+      Admins: sig(`OR('${m}.admin')`),
+      Endorsement: sig(`OR('${m}.peer')`),
+    },
+    ...(orderers.length ? { OrdererEndpoints: orderers.map((o) => `${o.host}:${o.port}`) } : {}),
+    ...(peers.length ? { AnchorPeers: peers.map((n) => ({ Host: n.host, Port: n.port })) } : {}),
+  };
+}
+
 export function configtx(t: Topology): unknown {
   const p = paths(t);
-  const org = (key: string) => {
-    const spec = t.orgs.find((o) => o.key === key);
-    if (!spec) throw new Error(`no org ${key}`);
-    const m = spec.mspId;
-    const peers = t.peers.filter((n) => n.org === key);
-    const orderers = t.orderers.filter((n) => n.org === key);
-    return {
-      Name: m,
-      ID: m,
-      MSPDir: p.orgMsp(key),
-      Policies: {
-        Readers: sig(`OR('${m}.member')`),
-        Writers: sig(`OR('${m}.member')`),
-        Admins: sig(`OR('${m}.admin')`),
-        Endorsement: sig(`OR('${m}.peer')`),
-      },
-      ...(orderers.length ? { OrdererEndpoints: orderers.map((o) => `${o.host}:${o.port}`) } : {}),
-      ...(peers.length ? { AnchorPeers: peers.map((n) => ({ Host: n.host, Port: n.port })) } : {}),
-    };
-  };
+  const org = (key: string) => orgSection(t, key);
   const ordererOrgs = t.orgs.filter((o) => o.orderers > 0).map((o) => org(o.key));
   const tls = (o: (typeof t.orderers)[number]) => path.join(p.node(o.org, o.name), 'tls', 'server.crt');
   const consensus =

@@ -56,31 +56,41 @@ export async function orgCAs(
 
 /** Writes every organisation's MSP, admin and node material under the network's folder. */
 export async function generateCryptoMaterial(t: Topology): Promise<void> {
+  for (const org of t.orgs) await generateOrgMaterial(t, org.key);
+}
+
+/**
+ * One organisation's CAs, MSP, admin and nodes, all under its own folder (`paths(t).org(key)`): what an operator
+ * makes on their own machine. Nothing of another organisation is read or written.
+ */
+export async function generateOrgMaterial(t: Topology, key: string): Promise<void> {
   const p = paths(t);
-  const hosts = ['127.0.0.1', 'localhost'];
-  for (const org of t.orgs) {
-    const { ca, tlsCa } = await orgCAs(t, org.key, org.mspId);
-    await writeMsp(p.orgMsp(org.key), ca, tlsCa);
-    const admin = await ca.issue({ commonName: `admin.${org.key}`, ou: 'admin' });
-    await writeMsp(p.adminMsp(org.key), ca, tlsCa, admin);
-    // osnadmin and the peer CLI talk mutual TLS with this pair.
+  const org = t.orgs.find((o) => o.key === key);
+  if (!org) throw new Error(`no organisation ${key} in the topology`);
+  const hosts = [
+    ...new Set(['127.0.0.1', 'localhost', ...t.peers.filter((n) => n.org === key).map((n) => n.host)]),
+  ];
+  const { ca, tlsCa } = await orgCAs(t, org.key, org.mspId);
+  await writeMsp(p.orgMsp(org.key), ca, tlsCa);
+  const admin = await ca.issue({ commonName: `admin.${org.key}`, ou: 'admin' });
+  await writeMsp(p.adminMsp(org.key), ca, tlsCa, admin);
+  // osnadmin and the peer CLI talk mutual TLS with this pair.
+  await writeTls(
+    path.join(path.dirname(p.adminMsp(org.key)), 'tls'),
+    tlsCa,
+    await tlsCa.issue({ commonName: `admin.${org.key}`, hosts }),
+  );
+  const nodes = [
+    ...t.peers.filter((n) => n.org === org.key).map((n) => ({ name: n.name, ou: 'peer' as const })),
+    ...t.orderers.filter((n) => n.org === org.key).map((n) => ({ name: n.name, ou: 'orderer' as const })),
+  ];
+  for (const n of nodes) {
+    const dir = p.node(org.key, n.name);
+    await writeMsp(path.join(dir, 'msp'), ca, tlsCa, await ca.issue({ commonName: n.name, ou: n.ou }));
     await writeTls(
-      path.join(path.dirname(p.adminMsp(org.key)), 'tls'),
+      path.join(dir, 'tls'),
       tlsCa,
-      await tlsCa.issue({ commonName: `admin.${org.key}`, hosts }),
+      await tlsCa.issue({ commonName: n.name, hosts: [n.name, ...hosts] }),
     );
-    const nodes = [
-      ...t.peers.filter((n) => n.org === org.key).map((n) => ({ name: n.name, ou: 'peer' as const })),
-      ...t.orderers.filter((n) => n.org === org.key).map((n) => ({ name: n.name, ou: 'orderer' as const })),
-    ];
-    for (const n of nodes) {
-      const dir = p.node(org.key, n.name);
-      await writeMsp(path.join(dir, 'msp'), ca, tlsCa, await ca.issue({ commonName: n.name, ou: n.ou }));
-      await writeTls(
-        path.join(dir, 'tls'),
-        tlsCa,
-        await tlsCa.issue({ commonName: n.name, hosts: [n.name, ...hosts] }),
-      );
-    }
   }
 }

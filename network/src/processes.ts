@@ -129,12 +129,13 @@ export async function waitHealthy(
   timeoutMs: number,
   what: string,
   logFile: string,
+  host = '127.0.0.1',
 ): Promise<void> {
   const until = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < until) {
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      const res = await fetch(`http://${host}:${port}/healthz`);
       if (res.ok) return;
       last = await res.text();
     } catch (err) {

@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { findFabric } from './binaries.js';
 import { peerCli } from './cli-tools.js';
 import { isAlive, readPid } from './processes.js';
+import { HOME_FILE, type OrgHome } from './org.js';
 import { readState } from './state.js';
 import { buildTopology, paths } from './topology.js';
 
@@ -17,8 +20,12 @@ export interface NetworkStatus {
 /** Processes, channel heights and the committed chaincode of the network at `dir`. */
 export async function networkStatus(dir: string): Promise<NetworkStatus> {
   const state = await readState(paths(buildTopology({ dir })).state);
-  if (!state) return { dir: path.resolve(dir), exists: false, processes: [], heights: [] };
-  const t = state.topology;
+  // An organisation's own folder has its peer and chaincode server only, no orderers.
+  const homeFile = path.join(path.resolve(dir), HOME_FILE);
+  const home =
+    !state && existsSync(homeFile) ? (JSON.parse(await readFile(homeFile, 'utf8')) as OrgHome) : undefined;
+  const t = state?.topology ?? home?.topology;
+  if (!t) return { dir: path.resolve(dir), exists: false, processes: [], heights: [] };
   const p = paths(t);
   const names = [
     ...t.orderers.map((o) => o.name),
@@ -56,5 +63,12 @@ export async function networkStatus(dir: string): Promise<NetworkStatus> {
       .then((s) => s.trim().split('\n').slice(-1)[0])
       .catch((e: Error) => `not readable: ${e.message}`);
   }
-  return { dir: t.dir, exists: true, processes, heights, chaincode, consensus: t.consensus };
+  return {
+    dir: t.dir,
+    exists: true,
+    processes,
+    heights,
+    chaincode,
+    consensus: home ? `the folder of ${t.orgs[0]?.mspId}` : t.consensus,
+  };
 }

@@ -75,10 +75,16 @@ export function buildTopology(o: {
   consensus?: Consensus;
   portBase?: number;
   batchTimeout?: string;
+  /** Founding organisations by key (default: all four); each keeps its ports whatever the others are. */
+  orgs?: readonly string[];
 }): Topology {
   const consensus = o.consensus ?? 'raft';
   const base = o.portBase ?? 27000;
-  const orgs = defaultOrgs(consensus);
+  const all = defaultOrgs(consensus);
+  const unknown = (o.orgs ?? []).filter((k) => !all.some((a) => a.key === k));
+  if (unknown.length) throw new Error(`no founding organisation ${unknown.join(', ')}`);
+  if (o.orgs && !o.orgs.includes('association')) throw new Error('the association runs the ordering service');
+  const orgs = o.orgs ? all.filter((a) => o.orgs?.includes(a.key)) : all;
   const orderers: OrdererNode[] = [];
   const peers: PeerNode[] = [];
   let id = 1;
@@ -96,8 +102,8 @@ export function buildTopology(o: {
       });
     }
   }
-  orgs.forEach((org, i) => {
-    const p = base + 100 + i * 10;
+  orgs.forEach((org) => {
+    const p = base + 100 + all.findIndex((a) => a.key === org.key) * 10;
     peers.push({
       org: org.key,
       mspId: org.mspId,

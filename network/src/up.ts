@@ -9,23 +9,35 @@ import { ordererArgs, osnadmin, peerCli, peerTlsCa } from './cli-tools.js';
 import { endorsementPolicy, makeGenesisBlock } from './configtx.js';
 import { NetworkError } from './errors.js';
 import { CHAINCODE_SERVER, chaincodeServerEnv, ordererEnv, peerEnv } from './nodes.js';
-import { generateCryptoMaterial } from './pki.js';
+import { generateOrgMaterial } from './pki.js';
+import { checkUpdate, fetchConfig, proposeAddOrg, signUpdate, submitUpdate } from './channel-update.js';
+import { joinChannel } from './membership.js';
+import { orgDefinition, type OrgContext } from './org.js';
 import { isAlive, portInUse, readPid, startProcess, stopAll, waitForPort, waitHealthy } from './processes.js';
 import { silentProgress, type Progress } from './progress.js';
+import { CHAINCODE_SEQUENCE, CHAINCODE_VERSION, waitCommitted } from './lifecycle.js';
 import { readState, writeState, type NetworkState } from './state.js';
-import { buildTopology, paths, type Consensus, type PeerNode, type Topology } from './topology.js';
+import {
+  buildTopology,
+  paths,
+  type Consensus,
+  type OrgSpec,
+  type PeerNode,
+  type Topology,
+} from './topology.js';
 
 export interface UpOptions {
   dir: string;
   consensus?: Consensus;
   portBase?: number;
   batchTimeout?: string;
+  /** Founding organisations by key (default: all four); others join later (network/src/membership.ts). */
+  orgs?: readonly string[];
   progress?: Progress;
   env?: NodeJS.ProcessEnv;
 }
 
-export const CHAINCODE_VERSION = '1.0';
-export const CHAINCODE_SEQUENCE = '1';
+export { CHAINCODE_SEQUENCE, CHAINCODE_VERSION, waitCommitted } from './lifecycle.js';
 
 /** The running network at `dir`, if every process it started is alive. */
 export async function runningNetwork(dir: string): Promise<NetworkState | undefined> {
@@ -60,6 +72,7 @@ export async function networkUp(o: UpOptions): Promise<NetworkState> {
     consensus: o.consensus,
     portBase: o.portBase,
     batchTimeout: o.batchTimeout,
+    orgs: o.orgs,
   });
   // A half-started or stale network is cleaned up, never reused.
   await stopAll(path.join(t.dir, 'pids'));
@@ -90,12 +103,17 @@ export async function networkUp(o: UpOptions): Promise<NetworkState> {
 
 async function bringUp(t: Topology, fabric: FabricInstall, say: Progress): Promise<NetworkState> {
   const p = paths(t);
-  say(`crypto material for ${t.orgs.length} organisations (${t.orgs.map((o) => o.mspId).join(', ')})`);
-  await generateCryptoMaterial(t);
   say(
-    `channel '${t.channel}' genesis block (${t.consensus === 'bft' ? 'SmartBFT' : 'Raft'}, ${t.orderers.length} orderers, batch timeout ${t.batchTimeout})`,
+    `crypto material, each organisation in its own folder (${t.orgs.map((o) => `orgs/${o.key}`).join(', ')})`,
   );
-  await makeGenesisBlock(t, fabric);
+  for (const org of t.orgs) await generateOrgMaterial(t, org.key);
+  // The genesis block names the ordering organisation only; every other founder joins as any organisation joins a
+  // running channel later (decision 0028), so the steps an operator runs are the ones the suite runs every time.
+  const ordering = t.orgs.filter((o) => o.orderers > 0);
+  say(
+    `channel '${t.channel}' genesis block with ${ordering.map((o) => o.mspId).join(', ')} (${t.consensus === 'bft' ? 'SmartBFT' : 'Raft'}, ${t.orderers.length} orderers, batch timeout ${t.batchTimeout})`,
+  );
+  await makeGenesisBlock({ ...t, orgs: ordering }, fabric);
 
   say(`starting ${t.orderers.length} orderers`);
   for (const n of t.orderers) {
@@ -134,10 +152,7 @@ async function bringUp(t: Topology, fabric: FabricInstall, say: Progress): Promi
   await Promise.all(t.peers.map((n) => waitHealthy(n.operationsPort, 60_000, n.name, p.log(n.name))));
   say('waiting for the ordering service to elect a leader');
   await waitForChannelActive(t, fabric);
-  say('joining the peers to the channel');
-  for (const n of t.peers) {
-    await peerCli(t, fabric, n, ['channel', 'join', '-b', p.channelBlock], `peer channel join ${n.name}`);
-  }
+  await addFounders(t, fabric, say);
 
   const policy = endorsementPolicy(t);
   const packageIds = await deployChaincode(t, fabric, say, {
@@ -161,6 +176,40 @@ async function bringUp(t: Topology, fabric: FabricInstall, say: Progress): Promi
     `network up: ${t.orderers.length} orderers, ${t.peers.length} peers, chaincode '${t.chaincode}' committed on channel '${t.channel}'`,
   );
   return state;
+}
+
+/**
+ * Each founder after the ordering organisation: its definition, an update adding it signed by members' admins until
+ * the channel's modification policy is met, submitted, and its peer joined from the genesis block it fetches itself.
+ */
+async function addFounders(t: Topology, fabric: FabricInstall, say: Progress): Promise<void> {
+  const ctxOf = (key: string): OrgContext => ({
+    t,
+    org: t.orgs.find((o) => o.key === key) as OrgSpec,
+    peer: t.peers.find((n) => n.org === key) as PeerNode,
+    source: 'network',
+  });
+  const [first, ...others] = [...t.orgs].sort((a, b) => b.orderers - a.orderers);
+  const ordering = ctxOf((first as OrgSpec).key);
+  const orderingDef = await orgDefinition(ordering, fabric);
+  await joinChannel(ordering, fabric, orderingDef, say);
+  const members = [ordering];
+  for (const org of others) {
+    const ctx = ctxOf(org.key);
+    const file = path.join(paths(t).config, `add-${org.key}.pb`);
+    const current = await fetchConfig(ordering, fabric);
+    await proposeAddOrg(ordering, fabric, await orgDefinition(ctx, fabric), file);
+    const signed: string[] = [];
+    for (const m of members) {
+      await signUpdate(m, fabric, file);
+      signed.push(m.org.mspId);
+      if ((await checkUpdate(ordering, fabric, file, { current, submitter: true })).satisfied) break;
+    }
+    say(`adding ${org.mspId} to '${t.channel}': update signed by ${signed.join(', ')}; joining its peer`);
+    await submitUpdate(ordering, fabric, file);
+    await joinChannel(ctx, fabric, orderingDef);
+    members.push(ctx);
+  }
 }
 
 async function waitForChannelActive(t: Topology, fabric: FabricInstall): Promise<void> {
@@ -304,23 +353,4 @@ export async function deployChaincode(
   );
   await waitCommitted(t, fabric, d.name);
   return packageIds;
-}
-
-async function waitCommitted(t: Topology, fabric: FabricInstall, name: string): Promise<void> {
-  for (const n of t.peers) {
-    const until = Date.now() + 30_000;
-    for (;;) {
-      const out = await peerCli(
-        t,
-        fabric,
-        n,
-        ['lifecycle', 'chaincode', 'querycommitted', '--channelID', t.channel, '--name', name],
-        `querycommitted on ${n.name}`,
-      ).catch((e: Error) => e.message);
-      if (/Version: 1\.0, Sequence: 1/.test(out)) break;
-      if (Date.now() > until)
-        throw new NetworkError('NODE_NOT_READY', `${n.name} does not see the committed chaincode: ${out}`);
-      await sleep(300);
-    }
-  }
 }

@@ -276,6 +276,24 @@ export async function startLocalNetwork(o: StartOptions): Promise<LocalNetwork> 
   };
 }
 
+/** The directory:register argument for a participant: who it is, how its identity is known, its public keys. */
+export function participantRegistration(
+  p: Pick<LocalParticipant, 'id' | 'role' | 'name' | 'inn' | 'viaAttribute' | 'identity' | 'keys'>,
+): string {
+  return JSON.stringify({
+    id: p.id,
+    role: p.role,
+    name: p.name,
+    inn: p.inn,
+    identities: [
+      p.viaAttribute
+        ? { mspId: p.identity.mspId, kind: 'attribute' }
+        : { mspId: p.identity.mspId, kind: 'certificate', certificate: p.identity.certificate },
+    ],
+    keys: publicKeysBase64(p.keys),
+  });
+}
+
 async function registerAll(
   partial: Array<Omit<LocalParticipant, 'node'>>,
   say: (m: string) => void,
@@ -283,19 +301,7 @@ async function registerAll(
   say('registering the participants in the directory');
   const association = partial.find((p) => p.role === 'association');
   if (!association) throw new Error('a local network needs an association');
-  const registration = (p: Omit<LocalParticipant, 'node'>) =>
-    JSON.stringify({
-      id: p.id,
-      role: p.role,
-      name: p.name,
-      inn: p.inn,
-      identities: [
-        p.viaAttribute
-          ? { mspId: p.identity.mspId, kind: 'attribute' }
-          : { mspId: p.identity.mspId, kind: 'certificate', certificate: p.identity.certificate },
-      ],
-      keys: publicKeysBase64(p.keys),
-    });
+  const registration = participantRegistration;
   for (const p of [association, ...partial.filter((x) => x !== association)]) {
     await association.ledger.submit('directory:register', [registration(p)]);
   }

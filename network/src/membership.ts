@@ -1,0 +1,304 @@
+// An organisation joining a running channel from its own folder, and the chaincode definition moved to a new sequence
+// so its endorsement policy covers every organisation now in the channel.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FabricInstall } from './binaries.js';
+import { ccaasPackage } from './chaincode-package.js';
+import { applicationOrgs, fetchConfig, type ConfigGroup } from './channel-update.js';
+import { peerCli, type OrdererAccess } from './cli-tools.js';
+import { NetworkError } from './errors.js';
+import { CHAINCODE_SERVER, chaincodeServerEnv, peerEnv } from './nodes.js';
+import { HOME_FILE, writeHome, type OrgContext, type OrgDefinition, type OrgHome } from './org.js';
+import { isAlive, portInUse, readPid, startProcess, waitForPort, waitHealthy } from './processes.js';
+import { silentProgress, type Progress } from './progress.js';
+import { CHAINCODE_VERSION, waitCommitted } from './lifecycle.js';
+import { paths } from './topology.js';
+
+/** Starts the organisation's peer from its own folder (a no-op when it runs). */
+export async function startOrgPeer(ctx: OrgContext, fabric: FabricInstall, say: Progress = silentProgress) {
+  const p = paths(ctx.t);
+  const n = ctx.peer;
+  const pid = await readPid(p.pid(n.name));
+  if (pid && isAlive(pid)) return;
+  const busy = [];
+  for (const port of [n.port, n.chaincodePort, n.operationsPort])
+    if (await portInUse(port, n.host)) busy.push(port);
+  if (busy.length) throw new NetworkError('PORT_IN_USE', `ports in use on ${n.host}: ${busy.join(', ')}`);
+  say(`starting ${n.name} on ${n.host}:${n.port}`);
+  await startProcess({
+    name: n.name,
+    command: fabric.bin.peer,
+    args: ['node', 'start'],
+    env: peerEnv(ctx.t, fabric, n),
+    logFile: p.log(n.name),
+    pidFile: p.pid(n.name),
+  });
+  await waitHealthy(n.operationsPort, 60_000, n.name, p.log(n.name), n.host);
+}
+
+/**
+ * Joins the organisation's peer to the channel. The ordering organisation's definition says where the orderers are and
+ * which TLS root vouches for them; the channel's genesis block is fetched as this organisation's admin, which the
+ * orderer allows only once the channel config names the organisation.
+ */
+export async function joinChannel(
+  ctx: OrgContext,
+  fabric: FabricInstall,
+  ordering: OrgDefinition,
+  say: Progress = silentProgress,
+): Promise<void> {
+  const o = ordering.orderers[0];
+  if (!o) throw new NetworkError('ORG_DEFINITION_INVALID', `${ordering.mspId}'s definition names no orderer`);
+  const p = paths(ctx.t);
+  const caFile = path.join(p.org(ctx.org.key), 'channel', `${ordering.mspId}-tlsca.pem`);
+  await mkdir(path.dirname(caFile), { recursive: true });
+  await writeFile(caFile, ordering.tlsRootCertificate);
+  const access: OrdererAccess = { address: `${o.host}:${o.port}`, caFile };
+  if (ctx.source === 'home') {
+    const home = JSON.parse(await readFile(path.join(ctx.t.dir, HOME_FILE), 'utf8')) as OrgHome;
+    home.orderer = access;
+    await writeHome(home);
+  }
+  ctx.orderer = access;
+  const config = await fetchConfig(ctx, fabric).catch((err: Error) => {
+    throw new NetworkError(
+      'ORG_NOT_MEMBER',
+      `the orderer does not serve ${ctx.org.mspId} the channel yet (is the update submitted?): ${err.message}`,
+    );
+  });
+  if (!applicationOrgs(config).includes(ctx.org.mspId))
+    throw new NetworkError(
+      'ORG_NOT_MEMBER',
+      `${ctx.org.mspId} is not in channel ${ctx.t.channel}'s config yet`,
+    );
+  const block = path.join(p.org(ctx.org.key), 'channel', `${ctx.t.channel}.genesis.block`);
+  say(`fetching the genesis block of '${ctx.t.channel}' from ${access.address}`);
+  await peerCli(
+    ctx.t,
+    fabric,
+    ctx.peer,
+    ['channel', 'fetch', '0', block, '-c', ctx.t.channel, '-o', access.address, '--tls', '--cafile', caFile],
+    'fetch the genesis block',
+  );
+  const joined = await peerCli(ctx.t, fabric, ctx.peer, ['channel', 'list'], 'peer channel list');
+  if (!joined.split('\n').includes(ctx.t.channel)) {
+    say(`joining ${ctx.peer.name} to '${ctx.t.channel}'`);
+    await peerCli(
+      ctx.t,
+      fabric,
+      ctx.peer,
+      ['channel', 'join', '-b', block],
+      `peer channel join ${ctx.peer.name}`,
+    );
+  }
+  // Joined from the genesis block, the peer replays the channel; until it holds the config block that names its
+  // organisation, it can neither endorse nor answer lifecycle queries the way the others do.
+  const want = (config.blockNumber ?? 0) + 1;
+  say(`waiting for ${ctx.peer.name} to catch up to block ${want}`);
+  const until = Date.now() + 120_000;
+  for (;;) {
+    const info = await peerCli(
+      ctx.t,
+      fabric,
+      ctx.peer,
+      ['channel', 'getinfo', '-c', ctx.t.channel],
+      'getinfo',
+    ).catch((e: Error) => e.message);
+    const height = Number(/"height":(\d+)/.exec(info)?.[1] ?? 0);
+    if (height >= want) return;
+    if (Date.now() > until)
+      throw new NetworkError(
+        'NODE_NOT_READY',
+        `${ctx.peer.name} is at block ${height} of ${want} after two minutes`,
+      );
+    await sleep(300);
+  }
+}
+
+/** The organisation's chaincode package: deterministic bytes, so the same package id on every run and machine. */
+export function orgPackage(ctx: OrgContext) {
+  return ccaasPackage(`${ctx.t.chaincode}_${ctx.org.key}`, {
+    address: `${ctx.peer.host}:${ctx.peer.ccServerPort}`,
+    dial_timeout: '10s',
+    tls_required: false,
+  });
+}
+
+/** Packages, starts the organisation's chaincode server and installs the package on its peer. */
+export async function installChaincode(
+  ctx: OrgContext,
+  fabric: FabricInstall,
+  say: Progress = silentProgress,
+): Promise<string> {
+  const p = paths(ctx.t);
+  const pkg = await orgPackage(ctx);
+  const file = path.join(p.chaincode, `${ctx.t.chaincode}.${ctx.org.key}.tgz`);
+  await mkdir(p.chaincode, { recursive: true });
+  await writeFile(file, pkg.bytes);
+  const name = `cc.${ctx.org.key}`;
+  const pid = await readPid(p.pid(name));
+  if (!pid || !isAlive(pid)) {
+    say(`starting ${ctx.org.mspId}'s chaincode server on ${ctx.peer.host}:${ctx.peer.ccServerPort}`);
+    await startProcess({
+      name,
+      command: process.execPath,
+      args: [CHAINCODE_SERVER],
+      env: chaincodeServerEnv(ctx.peer, pkg.packageId),
+      logFile: p.log(name),
+      pidFile: p.pid(name),
+    });
+    await waitForPort(ctx.peer.ccServerPort, 30_000, `chaincode server ${name}`, ctx.peer.host);
+  }
+  say(`installing ${pkg.packageId.slice(0, 24)}… on ${ctx.peer.name}`);
+  await peerCli(
+    ctx.t,
+    fabric,
+    ctx.peer,
+    ['lifecycle', 'chaincode', 'install', file],
+    'install the chaincode',
+  ).catch((err: Error) => {
+    if (!/already successfully installed/.test(err.message)) throw err;
+  });
+  return pkg.packageId;
+}
+
+export interface ChaincodeDefinition {
+  sequence: number;
+  policy: string;
+}
+
+/**
+ * The next chaincode definition: one sequence on, endorsement by any two of the organisations the channel config
+ * names now (sorted, so every organisation computes the same text on its own).
+ */
+export async function nextChaincodeDefinition(
+  ctx: OrgContext,
+  fabric: FabricInstall,
+): Promise<ChaincodeDefinition> {
+  const config = await fetchConfig(ctx, fabric);
+  const committed = await committedSequence(ctx, fabric);
+  return {
+    sequence: committed + 1,
+    policy: `OutOf(2,${applicationOrgs(config)
+      .map((m) => `'${m}.peer'`)
+      .join(',')})`,
+  };
+}
+
+export async function committedSequence(ctx: OrgContext, fabric: FabricInstall): Promise<number> {
+  const out = await peerCli(
+    ctx.t,
+    fabric,
+    ctx.peer,
+    [
+      'lifecycle',
+      'chaincode',
+      'querycommitted',
+      '--channelID',
+      ctx.t.channel,
+      '--name',
+      ctx.t.chaincode,
+      '-O',
+      'json',
+    ],
+    'querycommitted',
+  );
+  return Number((JSON.parse(out) as { sequence: number }).sequence);
+}
+
+const definitionArgs = (ctx: OrgContext, d: ChaincodeDefinition) => [
+  '--channelID',
+  ctx.t.channel,
+  '--name',
+  ctx.t.chaincode,
+  '--version',
+  CHAINCODE_VERSION,
+  '--sequence',
+  String(d.sequence),
+  '--signature-policy',
+  d.policy,
+];
+
+function ordererOf(ctx: OrgContext): string[] {
+  if (!ctx.orderer) throw new NetworkError('ORG_NOT_MEMBER', `${ctx.org.mspId} has not joined the channel`);
+  return ['-o', ctx.orderer.address, '--tls', '--cafile', ctx.orderer.caFile];
+}
+
+/** The organisation's approval of the definition, with its own package. */
+export async function approveChaincode(
+  ctx: OrgContext,
+  fabric: FabricInstall,
+  d: ChaincodeDefinition,
+): Promise<void> {
+  const { packageId } = await orgPackage(ctx);
+  await peerCli(
+    ctx.t,
+    fabric,
+    ctx.peer,
+    [
+      'lifecycle',
+      'chaincode',
+      'approveformyorg',
+      ...ordererOf(ctx),
+      ...definitionArgs(ctx, d),
+      '--package-id',
+      packageId,
+    ],
+    `approve sequence ${d.sequence} for ${ctx.org.mspId}`,
+  );
+}
+
+/**
+ * Commits the definition, endorsed by every organisation's anchor peer; their addresses and TLS roots are read from the
+ * channel config, so the committing admin needs no other organisation's files.
+ */
+export async function commitChaincode(
+  ctx: OrgContext,
+  fabric: FabricInstall,
+  d: ChaincodeDefinition,
+): Promise<void> {
+  const config = await fetchConfig(ctx, fabric);
+  const dir = path.join(paths(ctx.t).org(ctx.org.key), 'channel', 'peers');
+  await mkdir(dir, { recursive: true });
+  const peerArgs: string[] = [];
+  for (const [mspId, g] of Object.entries(config.channel_group.groups?.Application?.groups ?? {})) {
+    const anchors = (g.values?.AnchorPeers?.value as { anchor_peers?: Array<{ host: string; port: number }> })
+      ?.anchor_peers;
+    const msp = (g as ConfigGroup).values?.MSP?.value as
+      { config?: { tls_root_certs?: string[] } } | undefined;
+    const root = msp?.config?.tls_root_certs?.[0];
+    if (!anchors?.length || !root) continue;
+    const file = path.join(dir, `${mspId}-tlsca.pem`);
+    await writeFile(file, Buffer.from(root, 'base64'));
+    peerArgs.push('--peerAddresses', `${anchors[0]!.host}:${anchors[0]!.port}`, '--tlsRootCertFiles', file);
+  }
+  await peerCli(
+    ctx.t,
+    fabric,
+    ctx.peer,
+    ['lifecycle', 'chaincode', 'commit', ...ordererOf(ctx), ...definitionArgs(ctx, d), ...peerArgs],
+    `commit sequence ${d.sequence}`,
+  );
+  await waitCommitted(ctx.t, fabric, ctx.t.chaincode, d.sequence, [ctx.peer]);
+}
+
+/** Waits until the organisation's own peer has the definition (a newly joined peer catches up block by block). */
+export async function waitDefinition(
+  ctx: OrgContext,
+  fabric: FabricInstall,
+  sequence: number,
+  timeoutMs = 120_000,
+) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const seq = await committedSequence(ctx, fabric).catch(() => 0);
+    if (seq >= sequence) return;
+    if (Date.now() > until)
+      throw new NetworkError(
+        'NODE_NOT_READY',
+        `${ctx.peer.name} does not see sequence ${sequence} (at ${seq})`,
+      );
+    await sleep(500);
+  }
+}
