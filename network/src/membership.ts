@@ -61,17 +61,27 @@ export async function joinChannel(
     await writeHome(home);
   }
   ctx.orderer = access;
-  const config = await fetchConfig(ctx, fabric).catch((err: Error) => {
-    throw new NetworkError(
-      'ORG_NOT_MEMBER',
-      `the orderer does not serve ${ctx.org.mspId} the channel yet (is the update submitted?): ${err.message}`,
-    );
-  });
-  if (!applicationOrgs(config).includes(ctx.org.mspId))
-    throw new NetworkError(
-      'ORG_NOT_MEMBER',
-      `${ctx.org.mspId} is not in channel ${ctx.t.channel}'s config yet`,
-    );
+  // A config update just submitted takes a block to order (longer with SmartBFT): until the orderers have it, they
+  // refuse this organisation (FORBIDDEN) or serve a config without it.
+  say(`waiting for the orderers to serve '${ctx.t.channel}' to ${ctx.org.mspId}`);
+  const servedBy = Date.now() + 60_000;
+  let config: Awaited<ReturnType<typeof fetchConfig>>;
+  for (;;) {
+    let why: string;
+    try {
+      config = await fetchConfig(ctx, fabric);
+      if (applicationOrgs(config).includes(ctx.org.mspId)) break;
+      why = `${ctx.org.mspId} is not in channel ${ctx.t.channel}'s config yet`;
+    } catch (err) {
+      why = (err as Error).message;
+    }
+    if (Date.now() > servedBy)
+      throw new NetworkError(
+        'ORG_NOT_MEMBER',
+        `the orderer does not serve ${ctx.org.mspId} the channel after 60 s (is the update submitted?): ${why}`,
+      );
+    await sleep(500);
+  }
   const block = path.join(p.org(ctx.org.key), 'channel', `${ctx.t.channel}.genesis.block`);
   say(`fetching the genesis block of '${ctx.t.channel}' from ${access.address}`);
   await peerCli(
