@@ -82,6 +82,11 @@ export function Coverage() {
             : x.message;
     }
   }
+  // Said once, where the person looks: a failure made only of field errors needs no second box in the API's words.
+  const allAtFields =
+    error instanceof ApiFailure &&
+    error.errors.length > 0 &&
+    error.errors.every((x) => /^\/query\/\w+$/.test(x.pointer));
   const field = (k: keyof typeof q, type = 'text') =>
     type === 'date' ? (
       <DateInput
@@ -124,7 +129,7 @@ export function Coverage() {
           {t('check')}
         </button>
       </form>
-      <ErrorBox error={error} />
+      {!allAtFields && <ErrorBox error={error} />}
       {answer && (
         <div aria-live="polite">
           <p className={answer.covered ? 'verdict yes' : 'verdict no'} data-covered={answer.covered}>
