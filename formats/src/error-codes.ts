@@ -968,6 +968,18 @@ export const ERROR_CODES = {
     en: 'The files are not copies of one channel update, so their signatures cannot be merged.',
     ru: 'Файлы не являются копиями одного изменения канала, их подписи нельзя объединить.',
   },
+  COUNCIL_CHANGE_INVALID: {
+    status: 422,
+    retry: 'final',
+    en: 'The council change would name an organisation outside the channel, a seat twice, or leave no elected member.',
+    ru: 'Изменение совета назвало бы организацию вне канала, одно место дважды или не оставило бы выбранных членов.',
+  },
+  ORG_REMOVAL_REFUSED: {
+    status: 422,
+    retry: 'final',
+    en: 'The organisation cannot be removed this way: it is not in the channel, sits on the council, or is one of the last two.',
+    ru: 'Организацию нельзя исключить так: её нет в канале, она входит в совет или она одна из двух последних.',
+  },
   CHANNEL_POLICY_UNSUPPORTED: {
     status: 422,
     retry: 'final',

@@ -5,6 +5,7 @@
 import { X509Certificate } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FabricInstall } from './binaries.js';
 import { ordererArgs, peerCli, runTool } from './cli-tools.js';
 import { NetworkError } from './errors.js';
@@ -118,14 +119,29 @@ export async function proposeAddOrg(
   def: OrgDefinition,
   out: string,
 ): Promise<PolicyCheck> {
+  return proposeChange(ctx, fabric, out, (config) => {
+    if (applicationOrgs(config).includes(def.mspId))
+      throw new NetworkError('ORG_ALREADY_MEMBER', `${def.mspId} is already in channel ${ctx.t.channel}`);
+    const app = config.channel_group.groups?.Application;
+    if (!app?.groups) throw new NetworkError('FABRIC_CONFIG_MISSING', 'the channel has no Application group');
+    app.groups[def.mspId] = def.group as ConfigGroup;
+  });
+}
+
+/**
+ * Writes the update file for whatever `change` does to a copy of the current config (configtxlator compute_update),
+ * and checks it against the current modification policies so the proposer sees at once whose signatures it needs.
+ */
+export async function proposeChange(
+  ctx: OrgContext,
+  fabric: FabricInstall,
+  out: string,
+  change: (config: ChannelConfig) => void,
+): Promise<PolicyCheck> {
   const current = await fetchConfig(ctx, fabric);
-  if (applicationOrgs(current).includes(def.mspId))
-    throw new NetworkError('ORG_ALREADY_MEMBER', `${def.mspId} is already in channel ${ctx.t.channel}`);
   const { blockNumber: _, ...original } = current;
   const updated = structuredClone(original);
-  const app = updated.channel_group.groups?.Application;
-  if (!app?.groups) throw new NetworkError('FABRIC_CONFIG_MISSING', 'the channel has no Application group');
-  app.groups[def.mspId] = def.group as ConfigGroup;
+  change(updated);
   const dir = await workDir(ctx);
   try {
     const a = path.join(dir, 'current.pb');
@@ -299,32 +315,12 @@ export function evaluate(root: ConfigGroup, abs: string[], signers: Signer[]): E
     };
   }
   if (policy.type === 1) {
-    const sp = policy.value as {
-      identities: Array<{
-        principal_classification: string;
-        principal: { msp_identifier: string; role: string };
-      }>;
-      rule: SigRule;
-    };
-    const matches = sp.identities.map((id) => {
-      if (id.principal_classification !== 'ROLE' || !(id.principal.role in ROLES))
-        throw new NetworkError(
-          'CHANNEL_POLICY_UNSUPPORTED',
-          `/${abs.join('/')} names a ${id.principal_classification} principal; only MSP roles are evaluated here`,
-        );
-      const ou = ROLES[id.principal.role];
-      return signers.some(
-        (s) =>
-          s.mspId === id.principal.msp_identifier &&
-          (!ou || new X509Certificate(s.certificate).subject.split('\n').includes(`OU=${ou}`)),
-      );
-    });
-    const ok = rule(sp.rule, matches);
-    const who = sp.identities.map((i) => `${i.principal.msp_identifier}.${i.principal.role.toLowerCase()}`);
+    const sp = policy.value as SignaturePolicy;
+    const r = evaluateSignaturePolicy(sp, signers, `/${abs.join('/')}`);
     return {
-      ok,
-      describe: `signature policy of ${who.join(', ')}`,
-      missing: ok ? '' : `a signature of ${who.join(' or ')}`,
+      ok: r.ok,
+      describe: `signature policy ${describeRule(sp.rule, sp.identities)}`,
+      missing: r.ok ? '' : `${r.missing} for /${abs.join('/')}`,
     };
   }
   throw new NetworkError(
@@ -333,16 +329,94 @@ export function evaluate(root: ConfigGroup, abs: string[], signers: Signer[]): E
   );
 }
 
-interface SigRule {
-  signed_by?: number;
-  n_out_of?: { n: number; rules: SigRule[] };
+/** A cauthdsl SignaturePolicyEnvelope as configtxlator decodes it. */
+export interface SignaturePolicy {
+  identities: Principal[];
+  rule: SigRule;
+  version?: number;
 }
 
-// Each identity may satisfy only one principal in Fabric's evaluation; with one admin signature per organisation
-// and OR('X.admin') policies, counting matches is the same thing.
-function rule(r: SigRule, matches: boolean[]): boolean {
-  if (r.n_out_of) return r.n_out_of.rules.filter((x) => rule(x, matches)).length >= r.n_out_of.n;
-  return matches[r.signed_by ?? 0] === true;
+export interface Principal {
+  principal_classification: string;
+  principal: { msp_identifier: string; role: string };
+}
+
+export interface SigRule {
+  signed_by?: number;
+  n_out_of?: { n?: number; rules: SigRule[] };
+}
+
+/** "Insurer1MSP.admin", as Fabric's policy language writes a principal. */
+export const principalName = (p: Principal) =>
+  `${p.principal.msp_identifier}.${p.principal.role.toLowerCase()}`;
+
+/** The rule in words: AND(a, b), OR(a, b), 2 of (a, b, c). */
+export function describeRule(r: SigRule, ids: Principal[]): string {
+  if (!r.n_out_of) return principalName(ids[r.signed_by ?? 0] as Principal);
+  const parts = r.n_out_of.rules.map((x) => describeRule(x, ids));
+  const n = r.n_out_of.n ?? 0;
+  if (parts.length === 1 && n === 1) return parts[0] as string;
+  if (n === parts.length) return `AND(${parts.join(', ')})`;
+  if (n === 1) return `OR(${parts.join(', ')})`;
+  return `${n} of (${parts.join(', ')})`;
+}
+
+/**
+ * Fabric's evaluation of a signature policy (common/cauthdsl): each distinct signing identity satisfies at most one
+ * principal, the sub-rules of an n-out-of are tried in order and keep the identities they used only when they are
+ * met. Short of it, `missing` says whose signatures would complete it ("AssociationMSP.admin and 1 more of …").
+ */
+export function evaluateSignaturePolicy(
+  sp: SignaturePolicy,
+  signers: Signer[],
+  where = 'the policy',
+): { ok: boolean; missing: string } {
+  for (const id of sp.identities)
+    if (id.principal_classification !== 'ROLE' || !(id.principal.role in ROLES))
+      throw new NetworkError(
+        'CHANNEL_POLICY_UNSUPPORTED',
+        `${where} names a ${id.principal_classification} principal; only MSP roles are evaluated here`,
+      );
+  const distinct = [...new Map(signers.map((s) => [`${s.mspId}\n${s.certificate}`, s])).values()];
+  const subjects = distinct.map((s) => new X509Certificate(s.certificate).subject.split('\n'));
+  const satisfies = (i: number, p: Principal) => {
+    const ou = ROLES[p.principal.role];
+    return distinct[i]!.mspId === p.principal.msp_identifier && (!ou || subjects[i]!.includes(`OU=${ou}`));
+  };
+  const run = (r: SigRule, used: boolean[]): { ok: boolean; missing: string; leaf: boolean } => {
+    if (!r.n_out_of) {
+      const p = sp.identities[r.signed_by ?? 0];
+      if (!p)
+        throw new NetworkError(
+          'CHANNEL_POLICY_UNSUPPORTED',
+          `${where} refers to an identity it does not list`,
+        );
+      const i = distinct.findIndex((_, k) => !used[k] && satisfies(k, p));
+      if (i >= 0) used[i] = true;
+      return { ok: i >= 0, missing: principalName(p), leaf: true };
+    }
+    const n = r.n_out_of.n ?? 0;
+    const failed: Array<{ missing: string; leaf: boolean }> = [];
+    let verified = 0;
+    for (const sub of r.n_out_of.rules) {
+      const trial = [...used];
+      const x = run(sub, trial);
+      if (x.ok) {
+        verified++;
+        trial.forEach((u, k) => (used[k] = u));
+      } else failed.push(x);
+    }
+    const short = n - verified;
+    if (short <= 0) return { ok: true, missing: '', leaf: false };
+    const names = failed.map((f) => (f.leaf || failed.length === 1 ? f.missing : `(${f.missing})`));
+    const missing = short >= failed.length ? names.join(' and ') : `${short} more of ${names.join(', ')}`;
+    return { ok: false, missing, leaf: false };
+  };
+  const r = run(
+    sp.rule,
+    distinct.map(() => false),
+  );
+  return { ok: r.ok, missing: r.missing };
 }
 
 /**
@@ -355,7 +429,8 @@ export async function submitUpdate(
   file: string,
   o: { unchecked?: boolean } = {},
 ): Promise<PolicyCheck> {
-  const check = await checkUpdate(ctx, fabric, file, { submitter: true });
+  const before = await fetchConfig(ctx, fabric);
+  const check = await checkUpdate(ctx, fabric, file, { submitter: true, current: before });
   if (!check.satisfied && !o.unchecked)
     throw new NetworkError(
       'UPDATE_SIGNATURES_MISSING',
@@ -369,6 +444,17 @@ export async function submitUpdate(
     ['channel', 'update', '-f', path.resolve(file), '-c', ctx.t.channel, ...orderer(ctx)],
     `submit the channel update as ${ctx.org.mspId}`,
   );
+  // The orderer has accepted the update, not yet cut its block: until it serves the new config, an update proposed
+  // next would be computed from the old one and refused.
+  const until = Date.now() + 60_000;
+  while (Number((await fetchConfig(ctx, fabric)).sequence ?? 0) <= Number(before.sequence ?? 0)) {
+    if (Date.now() > until)
+      throw new NetworkError(
+        'NODE_NOT_READY',
+        'the orderers took the update but serve no new config after 60 s',
+      );
+    await sleep(300);
+  }
   return check;
 }
 

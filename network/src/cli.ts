@@ -10,7 +10,9 @@ import { consoleProgress } from './progress.js';
 import { networkStatus } from './status.js';
 import { networkUp } from './up.js';
 import {
+  applicationOrgs,
   checkUpdate,
+  fetchConfig,
   mergeUpdateFiles,
   proposeAddOrg,
   signUpdate,
@@ -27,6 +29,8 @@ import {
   type ChaincodeDefinition,
 } from './membership.js';
 import { createOrg, openOrg, orgDefinition, readDefinition, writeDefinition } from './org.js';
+import { describeCouncil, proposeCouncilChange, readCouncil, type CouncilChange } from './council.js';
+import { proposeRemoveOrg } from './leave.js';
 
 const portBase = (v: string) => {
   const n = Number(v);
@@ -333,6 +337,99 @@ actingOptions(
   printCheck(await submitUpdate(await acting(o), await findFabric(), o.file));
   console.log('submitted');
 });
+
+actingOptions(
+  channel
+    .command('propose-remove-org')
+    .description(
+      both(
+        'compute the update removing an organisation (suspend its participants in the directory first): its peers stop endorsing and receiving blocks; what it sent and received stays readable',
+        'вычислить изменение, исключающее организацию (сначала приостановите её участников в справочнике): её пиры перестают одобрять и получать блоки; отправленное и полученное ею остаётся читаемым',
+      ),
+    )
+    .requiredOption('--msp <id>', both('the organisation’s MSP id', 'идентификатор MSP организации'))
+    .requiredOption(
+      '--out <file>',
+      both('the update file to hand around', 'файл изменения для передачи на подпись'),
+    ),
+).action(async (o: Acting & { msp: string; out: string }) => {
+  const c = await proposeRemoveOrg(await acting(o), await findFabric(), o.msp, o.out);
+  console.log(`update written to ${o.out}; once submitted: chaincode approve-next / commit-next`);
+  printCheck(c);
+});
+
+const council = program
+  .command('council')
+  .description(
+    both(
+      'who signs channel changes: the association and an elected council (decision 0029)',
+      'кто подписывает изменения канала: ассоциация и выбранный совет (решение 0029)',
+    ),
+  );
+
+actingOptions(
+  council
+    .command('show')
+    .description(both('the council and who must sign what', 'состав совета и кто что должен подписывать')),
+).action(async (o: Acting) => {
+  const config = await fetchConfig(await acting(o), await findFabric());
+  for (const line of describeCouncil(readCouncil(config), applicationOrgs(config))) console.log(line);
+});
+
+const councilVerb = (
+  name: string,
+  en: string,
+  ru: string,
+  change: (o: { member?: string; members?: string; chair?: string }) => CouncilChange,
+  extra: (c: Command) => Command,
+) =>
+  actingOptions(
+    extra(council.command(name).description(both(en, ru))).requiredOption(
+      '--out <file>',
+      both('the update file to hand around', 'файл изменения для передачи на подпись'),
+    ),
+  ).action(async (o: Acting & { out: string; member?: string; members?: string; chair?: string }) => {
+    const c = await proposeCouncilChange(await acting(o), await findFabric(), change(o), o.out);
+    console.log(`update written to ${o.out}`);
+    printCheck(c);
+  });
+
+councilVerb(
+  'propose-elect',
+  'compute the update electing an organisation of the channel to the council',
+  'вычислить изменение, избирающее организацию канала в совет',
+  (o) => ({ kind: 'elect', member: o.member as string }),
+  (c) => c.requiredOption('--member <msp>', both('its MSP id', 'её идентификатор MSP')),
+);
+councilVerb(
+  'propose-remove',
+  'compute the update removing a member from the council (its own signature is not needed)',
+  'вычислить изменение, выводящее члена из совета (его подпись не нужна)',
+  (o) => ({ kind: 'remove', member: o.member as string }),
+  (c) => c.requiredOption('--member <msp>', both('its MSP id', 'её идентификатор MSP')),
+);
+councilVerb(
+  'propose-found',
+  'replace MAJORITY Admins with a council on a channel made before councils: the chair and the elected members',
+  'заменить MAJORITY Admins советом в канале, созданном до появления советов: председатель и выбранные члены',
+  (o) => ({
+    kind: 'found',
+    council: {
+      chair: o.chair as string,
+      members: (o.members ?? '')
+        .split(',')
+        .map((m) => m.trim())
+        .filter(Boolean),
+    },
+  }),
+  (c) =>
+    c
+      .requiredOption('--chair <msp>', both('the association’s MSP id', 'идентификатор MSP ассоциации'))
+      .requiredOption(
+        '--members <msps>',
+        both('elected MSP ids, comma-separated', 'выбранные идентификаторы MSP через запятую'),
+      ),
+);
 
 const chaincode = program
   .command('chaincode')

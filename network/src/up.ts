@@ -12,6 +12,7 @@ import { CHAINCODE_SERVER, chaincodeServerEnv, ordererEnv, peerEnv } from './nod
 import { generateOrgMaterial } from './pki.js';
 import { checkUpdate, fetchConfig, proposeAddOrg, signUpdate, submitUpdate } from './channel-update.js';
 import { joinChannel } from './membership.js';
+import { describeCouncil, proposeCouncilChange, thresholds } from './council.js';
 import { orgDefinition, type OrgContext } from './org.js';
 import { isAlive, portInUse, readPid, startProcess, stopAll, waitForPort, waitHealthy } from './processes.js';
 import { silentProgress, type Progress } from './progress.js';
@@ -153,6 +154,7 @@ async function bringUp(t: Topology, fabric: FabricInstall, say: Progress): Promi
   say('waiting for the ordering service to elect a leader');
   await waitForChannelActive(t, fabric);
   await addFounders(t, fabric, say);
+  await foundCouncil(t, fabric, say);
 
   const policy = endorsementPolicy(t);
   const packageIds = await deployChaincode(t, fabric, say, {
@@ -210,6 +212,43 @@ async function addFounders(t: Topology, fabric: FabricInstall, say: Progress): P
     await joinChannel(ctx, fabric, orderingDef);
     members.push(ctx);
   }
+}
+
+/**
+ * Replaces Fabric's MAJORITY Admins with the council (decision 0029): the ordering organisation chairs it and every
+ * other founder is elected to it. Signed, like any update, until the check says the policy in force is met.
+ */
+async function foundCouncil(t: Topology, fabric: FabricInstall, say: Progress): Promise<void> {
+  const [chair, ...others] = [...t.orgs].sort((a, b) => b.orderers - a.orderers);
+  if (!chair || !others.length) {
+    say('one founder: no council to elect yet (MAJORITY Admins of one organisation)');
+    return;
+  }
+  const ctxOf = (o: OrgSpec): OrgContext => ({
+    t,
+    org: o,
+    peer: t.peers.find((n) => n.org === o.key) as PeerNode,
+    source: 'network',
+  });
+  const council = { chair: chair.mspId, members: others.map((o) => o.mspId).sort() };
+  const th = thresholds(council.members.length);
+  say(
+    `founding the council: ${council.chair} chairs, ${council.members.join(', ')} elected ` +
+      `(admission: the chair and ${th.admit} of ${council.members.length}; council changes: ${th.change} of ${th.seats} seats)`,
+  );
+  const file = path.join(paths(t).config, 'found-council.pb');
+  const current = await fetchConfig(ctxOf(chair), fabric);
+  await proposeCouncilChange(ctxOf(chair), fabric, { kind: 'found', council }, file);
+  for (const o of [chair, ...others]) {
+    await signUpdate(ctxOf(o), fabric, file);
+    if ((await checkUpdate(ctxOf(chair), fabric, file, { current, submitter: true })).satisfied) break;
+  }
+  await submitUpdate(ctxOf(chair), fabric, file);
+  for (const line of describeCouncil(
+    council,
+    [chair, ...others].map((o) => o.mspId),
+  ))
+    say(`  ${line}`);
 }
 
 async function waitForChannelActive(t: Topology, fabric: FabricInstall): Promise<void> {

@@ -11,6 +11,7 @@ import { exportDocument } from './export.js';
 import { importGostKey } from './gost-key.js';
 import { reportText } from '../../gateway/src/adapters/index.js';
 import { readPassword, withUsers } from './users.js';
+import { suspendFromNode } from './suspend-org.js';
 
 const program = new Command('dmsnet-node')
   .version(dmsnetVersion())
@@ -88,6 +89,24 @@ program
   .action(async (id: string, o: { dir: string; node: string }) => {
     const files = await exportDocument({ id, out: o.dir, node: o.node });
     for (const [what, file] of Object.entries(files)) process.stdout.write(`${what}\t${file}\n`);
+  });
+
+program
+  .command('suspend-org <dir>')
+  .description(
+    "suspend in the directory every participant of an organisation being removed from the channel (run on the association's node)\n" +
+      'приостановить в справочнике всех участников организации, исключаемой из канала (на узле ассоциации)',
+  )
+  .requiredOption('--msp <id>', "the organisation's MSP id / идентификатор MSP организации")
+  .action(async (dir: string, o: { msp: string }) => {
+    const r = await suspendFromNode(dir, o.msp, say);
+    process.stdout.write(
+      `suspended: ${r.suspended.join(', ') || '-'}; already suspended: ${r.alreadySuspended.join(', ') || '-'}\n`,
+    );
+    if (r.alsoElsewhere.length)
+      process.stdout.write(
+        `left active (identities in other organisations too): ${r.alsoElsewhere.join(', ')}\n`,
+      );
   });
 
 program

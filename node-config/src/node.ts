@@ -178,7 +178,7 @@ export async function startNode(
 }
 
 /** The Fabric identity the operator's CA issued for this node's CSR, and a client of the organisation's peer. */
-async function connectFabric(dir: string, config: NodeConfig): Promise<FabricLedger> {
+export async function connectFabric(dir: string, config: NodeConfig): Promise<FabricLedger> {
   const f = config.ledger.fabric!;
   const certFile = path.join(dir, 'msp', 'signcerts', 'cert.pem');
   if (!existsSync(certFile)) {
