@@ -5,7 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findFabric, type FabricInstall } from './binaries.js';
 import { ccaasPackage } from './chaincode-package.js';
-import { ordererArgs, osnadmin, peerCli, peerTlsCa } from './cli-tools.js';
+import { ordererArgs, ordererTlsCa, osnadmin, peerCli, peerTlsCa } from './cli-tools.js';
 import { endorsementPolicy, makeGenesisBlock } from './configtx.js';
 import { NetworkError } from './errors.js';
 import { CHAINCODE_SERVER, chaincodeServerEnv, ordererEnv, peerEnv } from './nodes.js';
@@ -22,6 +22,7 @@ import {
   buildTopology,
   paths,
   type Consensus,
+  type OrdererNode,
   type OrgSpec,
   type PeerNode,
   type Topology,
@@ -224,10 +225,12 @@ async function foundCouncil(t: Topology, fabric: FabricInstall, say: Progress): 
     say('one founder: no council to elect yet (MAJORITY Admins of one organisation)');
     return;
   }
+  const orderer = t.orderers[0] as OrdererNode;
   const ctxOf = (o: OrgSpec): OrgContext => ({
     t,
     org: o,
     peer: t.peers.find((n) => n.org === o.key) as PeerNode,
+    orderer: { address: `${orderer.host}:${orderer.port}`, caFile: ordererTlsCa(t, orderer) },
     source: 'network',
   });
   const council = { chair: chair.mspId, members: others.map((o) => o.mspId).sort() };

@@ -11,7 +11,7 @@ import { exportDocument } from './export.js';
 import { importGostKey } from './gost-key.js';
 import { reportText } from '../../gateway/src/adapters/index.js';
 import { readPassword, withUsers } from './users.js';
-import { suspendFromNode } from './suspend-org.js';
+import { setStatusFromNode } from './suspend-org.js';
 
 const program = new Command('dmsnet-node')
   .version(dmsnetVersion())
@@ -91,23 +91,36 @@ program
     for (const [what, file] of Object.entries(files)) process.stdout.write(`${what}\t${file}\n`);
   });
 
-program
-  .command('suspend-org <dir>')
-  .description(
-    "suspend in the directory every participant of an organisation being removed from the channel (run on the association's node)\n" +
-      'приостановить в справочнике всех участников организации, исключаемой из канала (на узле ассоциации)',
-  )
-  .requiredOption('--msp <id>', "the organisation's MSP id / идентификатор MSP организации")
-  .action(async (dir: string, o: { msp: string }) => {
-    const r = await suspendFromNode(dir, o.msp, say);
-    process.stdout.write(
-      `suspended: ${r.suspended.join(', ') || '-'}; already suspended: ${r.alreadySuspended.join(', ') || '-'}\n`,
-    );
-    if (r.alsoElsewhere.length)
+for (const [verb, status, en, ru] of [
+  [
+    'suspend-org',
+    'SUSPENDED',
+    "suspend in the directory every participant of an organisation leaving the channel (on the association's node)",
+    'приостановить в справочнике всех участников организации, покидающей канал (на узле ассоциации)',
+  ],
+  [
+    'reinstate-org',
+    'ACTIVE',
+    "reinstate the participants of a suspended organisation still in the channel (on the association's node)",
+    'восстановить участников приостановленной организации, ещё состоящей в канале (на узле ассоциации)',
+  ],
+] as const) {
+  program
+    .command(`${verb} <dir>`)
+    .description(`${en}\n${ru}`)
+    .requiredOption('--msp <id>', "the organisation's MSP id / идентификатор MSP организации")
+    .action(async (dir: string, o: { msp: string }) => {
+      const r = await setStatusFromNode(dir, o.msp, status, say);
       process.stdout.write(
-        `left active (identities in other organisations too): ${r.alsoElsewhere.join(', ')}\n`,
+        `${status === 'SUSPENDED' ? 'suspended' : 'reinstated'}: ${r.changed.join(', ') || '-'}; ` +
+          `unchanged: ${r.unchanged.join(', ') || '-'}\n`,
       );
-  });
+      if (r.alsoElsewhere.length)
+        process.stdout.write(
+          `left as they are (identities in other organisations too): ${r.alsoElsewhere.join(', ')}\n`,
+        );
+    });
+}
 
 program
   .command('mappings')

@@ -6,7 +6,7 @@ import type { LedgerClient } from '../../gateway/src/ledger/types.js';
 import { loadConfig, NodeConfigError } from './config.js';
 import { connectFabric } from './node.js';
 
-interface DirectoryEntry {
+export interface DirectoryEntry {
   id: string;
   name: string;
   role: string;
@@ -14,18 +14,30 @@ interface DirectoryEntry {
   identities: Array<{ mspId: string }>;
 }
 
-export interface Suspension {
-  suspended: string[];
-  alreadySuspended: string[];
+export interface StatusChange {
+  /** Participants whose status this call changed. */
+  changed: string[];
+  /** Participants already in the wanted status. */
+  unchanged: string[];
   /** Participants with identities in this and other organisations: left active, named for the operator. */
   alsoElsewhere: string[];
 }
 
-export async function suspendOrganisation(
+export function suspendOrganisation(
   ledger: LedgerClient,
   mspId: string,
   say: (m: string) => void = () => undefined,
-): Promise<Suspension> {
+): Promise<StatusChange> {
+  return setOrganisationStatus(ledger, mspId, 'SUSPENDED', say);
+}
+
+/** Suspends, or reinstates (while the organisation is still in the channel), every participant of `mspId`. */
+export async function setOrganisationStatus(
+  ledger: LedgerClient,
+  mspId: string,
+  status: DirectoryEntry['status'],
+  say: (m: string) => void = () => undefined,
+): Promise<StatusChange> {
   const entries: DirectoryEntry[] = [];
   let bookmark = '';
   do {
@@ -35,27 +47,28 @@ export async function suspendOrganisation(
     entries.push(...page.items);
     bookmark = page.items.length ? (page.bookmark ?? '') : '';
   } while (bookmark);
-  const out: Suspension = { suspended: [], alreadySuspended: [], alsoElsewhere: [] };
+  const out: StatusChange = { changed: [], unchanged: [], alsoElsewhere: [] };
   const of = entries.filter((p) => p.identities.some((i) => i.mspId === mspId));
   say(`${of.length} participant(s) of ${mspId} in a directory of ${entries.length}`);
   for (const p of of) {
     if (p.identities.some((i) => i.mspId !== mspId)) out.alsoElsewhere.push(p.id);
-    else if (p.status === 'SUSPENDED') out.alreadySuspended.push(p.id);
+    else if (p.status === status) out.unchanged.push(p.id);
     else {
-      say(`suspending ${p.id} (${p.name})`);
-      await ledger.submit('directory:suspend', [p.id]);
-      out.suspended.push(p.id);
+      say(`${status === 'SUSPENDED' ? 'suspending' : 'reinstating'} ${p.id} (${p.name})`);
+      await ledger.submit(status === 'SUSPENDED' ? 'directory:suspend' : 'directory:reinstate', [p.id]);
+      out.changed.push(p.id);
     }
   }
   return out;
 }
 
-/** `dmsnet-node suspend-org`: run on the association's own node directory, with the association's identity. */
-export async function suspendFromNode(
+/** `dmsnet-node suspend-org|reinstate-org`: run on the association's own node directory, as the association. */
+export async function setStatusFromNode(
   dir: string,
   mspId: string,
+  status: DirectoryEntry['status'],
   say: (m: string) => void,
-): Promise<Suspension> {
+): Promise<StatusChange> {
   const config = await loadConfig(dir);
   if (config.ledger.mode !== 'fabric')
     throw new NodeConfigError(
@@ -71,7 +84,7 @@ export async function suspendFromNode(
     );
   const ledger = await connectFabric(dir, config);
   try {
-    return await suspendOrganisation(ledger, mspId, say);
+    return await setOrganisationStatus(ledger, mspId, status, say);
   } finally {
     await ledger.close();
   }

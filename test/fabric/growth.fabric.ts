@@ -1,8 +1,12 @@
-// A consortium grows on a running Fabric network: a second insurer made in its own folder (its own loopback address)
-// is added to the channel while insurer1 keeps sending to the clinic. The update is refused while it lacks a majority
-// of admin signatures (by this tool, naming who is missing, and by the orderer), accepted after; the new peer joins,
-// the chaincode definition moves to a sequence whose endorsement policy names the newcomer, the association registers
-// it, and it exchanges documents with the clinic. Then no organisation's folder holds another's private key.
+// A consortium grows and shrinks on a running Fabric network while insurer1 keeps sending to the clinic. network:up
+// founds the council (decision 0029): the association chairs, insurer1 and the clinic host are elected. A second
+// insurer made in its own folder (its own loopback address) is added: refused while the update lacks the council's
+// signatures (by this tool, naming who is missing, and by the orderer), accepted after; the new peer joins, the
+// chaincode definition moves to a sequence whose endorsement policy names it, and it exchanges documents with the
+// clinic. It is elected to the council and removed from it without its own signature, its participants are
+// suspended, its organisation is removed from the channel and the definition re-sequenced without it: its peer no
+// longer endorses, the orderers no longer serve it blocks, and the clinic still verifies what it sent and received.
+// Each step prints the load's tally: nothing lost, nothing twice. Then no folder holds another's private key.
 import { expect } from 'chai';
 import { copyFile, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -51,6 +55,14 @@ import { consoleProgress } from '../../network/src/progress.js';
 import type { NetworkState } from '../../network/src/state.js';
 import { paths } from '../../network/src/topology.js';
 import { networkUp } from '../../network/src/up.js';
+import { proposeCouncilChange, readCouncil } from '../../network/src/council.js';
+import { proposeRemoveOrg } from '../../network/src/leave.js';
+import { fetchConfig } from '../../network/src/channel-update.js';
+import { peerCli } from '../../network/src/cli-tools.js';
+import { suspendOrganisation } from '../../node-config/src/suspend-org.js';
+import { ed25519Verify } from '../../gateway/src/crypto/ed25519.js';
+import { S } from '../../gateway/src/node/layout.js';
+import { canonicalJson } from '../../formats/src/canonical.js';
 
 const PORT_BASE = Number(process.env.DMSNET_TEST_GROWTH_PORT_BASE ?? 29400);
 /** The newcomer's "machine": its own loopback address and ports. */
@@ -171,15 +183,22 @@ describe('a consortium grows: an organisation from its own folder joins a runnin
 
     say('association: computing the update that adds Insurer3MSP');
     const update = path.join(handover, 'add-insurer3.pb');
+    // network:up founded the council: the association chairs, the other two founders sit on it.
+    expect(readCouncil(await fetchConfig(association, fabric))).to.deep.equal({
+      chair: 'AssociationMSP',
+      members: ['ClinicHostMSP', 'Insurer1MSP'],
+    });
     const proposed = await proposeAddOrg(association, fabric, def, update);
     expect(proposed.signedBy).to.deep.equal([]);
-    expect(proposed.policies.join(' ')).to.include('/Channel/Application/Admins (MAJORITY Admins: 2 of 3');
+    expect(proposed.policies.join(' ')).to.include(
+      '/Channel/Application/Admins (signature policy AND(AssociationMSP.admin, AND(ClinicHostMSP.admin, Insurer1MSP.admin)))',
+    );
     // Handed out to two admins at once: the association signs the file, insurer1 a copy of it.
     const copy = path.join(handover, 'add-insurer3.insurer1.pb');
     await copyFile(update, copy);
     await signUpdate(association, fabric, update);
 
-    // One admin of three: this tool refuses and names who is missing …
+    // The chair alone: this tool refuses and names who is missing …
     try {
       await submitUpdate(association, fabric, update);
       expect.fail('an update signed by one organisation of three was submitted');
@@ -187,7 +206,9 @@ describe('a consortium grows: an organisation from its own folder joins a runnin
       const e = err as { code?: string; message: string };
       expect(e.code, e.message).to.equal('UPDATE_SIGNATURES_MISSING');
       expect(e.message).to.include('signed by AssociationMSP');
-      expect(e.message).to.include('missing 1 more Admins signature of ClinicHostMSP, Insurer1MSP');
+      expect(e.message).to.include(
+        'missing ClinicHostMSP.admin and Insurer1MSP.admin for /Channel/Application/Admins',
+      );
       say(`refused as expected: ${e.message}`);
     }
     // … and so does the orderer when it is sent anyway: the check says what Fabric would.
@@ -203,8 +224,12 @@ describe('a consortium grows: an organisation from its own folder joins a runnin
     say('insurer1: signing its copy in its own folder; the association merges the signatures');
     await signUpdate(insurer1, fabric, copy);
     expect(await mergeUpdateFiles(update, [update, copy])).to.equal(2);
+    const short = await checkUpdate(clinichost, fabric, update);
+    expect(short.signedBy).to.deep.equal(['AssociationMSP', 'Insurer1MSP']);
+    expect(short.missing).to.deep.equal(['ClinicHostMSP.admin for /Channel/Application/Admins']);
+    await signUpdate(clinichost, fabric, update);
     const check = await checkUpdate(clinichost, fabric, update);
-    expect(check.signedBy).to.deep.equal(['AssociationMSP', 'Insurer1MSP']);
+    expect(check.signedBy).to.deep.equal(['AssociationMSP', 'ClinicHostMSP', 'Insurer1MSP']);
     expect(check.satisfied).to.equal(true);
     await submitUpdate(association, fabric, update);
     say('update submitted: Insurer3MSP is in the channel config');
@@ -283,13 +308,10 @@ describe('a consortium grows: an organisation from its own folder joins a runnin
     }
     say('insurer3 and the clinic exchanged an insured list and an invoice');
 
-    loading = false;
-    await load;
-    if (loadError) throw loadError;
-    await insurer.node.whenIdle(600_000);
-    await clinic.node.whenIdle(600_000);
-    const want = new Set(ids);
-    const received = async () => {
+    // The load's tally at a step: every document sent so far committed and delivered once (waiting for the ones in
+    // flight), none lost, none twice.
+    const committedIds = new Set<string>();
+    const received = async (want: Set<string>) => {
       const got: string[] = [];
       let cursor: string | undefined;
       do {
@@ -299,30 +321,200 @@ describe('a consortium grows: an organisation from its own folder joins a runnin
       } while (cursor);
       return got;
     };
-    let inbox = await received();
-    for (const deadline = Date.now() + 120_000; new Set(inbox).size < want.size && Date.now() < deadline;) {
-      await new Promise((r) => setTimeout(r, 250));
-      inbox = await received();
-    }
-    let committed = 0;
-    for (const m of ids) {
-      const env = await insurer.ledger.evaluate('exchange:get', [m]).then(
-        () => true,
-        () => false,
-      );
-      if (env) committed++;
-    }
-    const distinct = new Set(inbox);
-    const tally = {
-      sent: ids.length,
-      committed,
-      delivered: inbox.length,
-      duplicates: inbox.length - distinct.size,
-      lost: ids.filter((m) => !distinct.has(m)).length,
+    const checkpoint = async (step: string) => {
+      if (loadError) throw loadError;
+      const sent = ids.slice();
+      const want = new Set(sent);
+      let inbox = await received(want);
+      for (const deadline = Date.now() + 120_000; new Set(inbox).size < want.size && Date.now() < deadline;) {
+        await new Promise((r) => setTimeout(r, 250));
+        inbox = await received(want);
+      }
+      for (const m of sent) {
+        if (committedIds.has(m)) continue;
+        const ok = await insurer.ledger.evaluate('exchange:get', [m]).then(
+          () => true,
+          () => false,
+        );
+        if (ok) committedIds.add(m);
+      }
+      const distinct = new Set(inbox);
+      const tally = {
+        sent: sent.length,
+        committed: sent.filter((m) => committedIds.has(m)).length,
+        delivered: inbox.length,
+        duplicates: inbox.length - distinct.size,
+        lost: sent.filter((m) => !distinct.has(m)).length,
+      };
+      console.log(`      ${step}: ${JSON.stringify(tally)}`);
+      expect(tally, step).to.deep.include({
+        committed: tally.sent,
+        delivered: tally.sent,
+        duplicates: 0,
+        lost: 0,
+      });
+      return tally;
     };
-    console.log(`      growth load: ${JSON.stringify(tally)}`);
+    await checkpoint('insurer3 joined and exchanging');
+
+    // Before it leaves: its peer endorses (the gateway asked to take Insurer3MSP's endorsement gets it).
+    const viaInsurer3 = { endorsingOrganizations: ['Insurer3MSP', 'Insurer1MSP'] };
+    await insurer.ledger.submit('directory:get', [id], undefined, viaInsurer3);
+
+    // The council grows: electing Insurer3MSP is a council change, so all three seats sign (3 of 3).
+    say('council: electing Insurer3MSP (two thirds of the seats, never fewer than an admission)');
+    const elect = path.join(handover, 'elect-insurer3.pb');
+    const electCheck = await proposeCouncilChange(
+      association,
+      fabric,
+      { kind: 'elect', member: 'Insurer3MSP' },
+      elect,
+    );
+    expect(electCheck.policies.join(' ')).to.include(
+      '/Channel/Application/Council (signature policy AND(AssociationMSP.admin, ClinicHostMSP.admin, Insurer1MSP.admin))',
+    );
+    for (const ctx of [association, insurer1]) await signUpdate(ctx, fabric, elect);
+    await submitUpdate(clinichost, fabric, elect);
+    expect(readCouncil(await fetchConfig(association, fabric))?.members).to.deep.equal([
+      'ClinicHostMSP',
+      'Insurer1MSP',
+      'Insurer3MSP',
+    ]);
+    await checkpoint('Insurer3MSP elected to the council');
+
+    // A sitting member is not removed from the channel behind the council's back …
+    try {
+      await proposeRemoveOrg(association, fabric, 'Insurer3MSP', path.join(handover, 'too-early.pb'));
+      expect.fail('a council member was proposed for removal');
+    } catch (err) {
+      expect((err as { code?: string }).code).to.equal('ORG_REMOVAL_REFUSED');
+      expect((err as Error).message).to.include('sits on the council');
+    }
+    // … it leaves the council first, by 3 of its 4 seats, without its own signature.
+    say('council: removing Insurer3MSP from the council without its signature (3 of 4 seats)');
+    const unseat = path.join(handover, 'unseat-insurer3.pb');
+    await proposeCouncilChange(association, fabric, { kind: 'remove', member: 'Insurer3MSP' }, unseat);
+    await signUpdate(association, fabric, unseat);
+    const two = await checkUpdate(association, fabric, unseat);
+    expect(two.missing).to.deep.equal([
+      '2 more of ClinicHostMSP.admin, Insurer1MSP.admin, Insurer3MSP.admin for /Channel/Application/Council',
+    ]);
+    await signUpdate(insurer1, fabric, unseat);
+    await submitUpdate(clinichost, fabric, unseat);
+    expect(readCouncil(await fetchConfig(association, fabric))?.members).to.deep.equal([
+      'ClinicHostMSP',
+      'Insurer1MSP',
+    ]);
+    await checkpoint('Insurer3MSP off the council');
+
+    // Suspension in the directory: nobody sends to it or accepts from it any more; its entry and keys stay.
+    say('association: suspending the participants of Insurer3MSP in the directory');
+    const suspension = await suspendOrganisation(net.get('association').ledger, 'Insurer3MSP', say);
+    expect(suspension.changed).to.deep.equal([id]);
+    await checkpoint('Insurer3MSP suspended in the directory');
+
+    // Its gateway stops; the organisation is removed from the channel by the chair and the council's majority.
+    await newcomer.stop();
+    newcomer = undefined;
+    say('association: removing Insurer3MSP from the channel');
+    const remove = path.join(handover, 'remove-insurer3.pb');
+    const removal = await proposeRemoveOrg(association, fabric, 'Insurer3MSP', remove);
+    expect(removal.policies.join(' ')).to.include('/Channel/Application/Admins');
+    for (const ctx of [association, insurer1]) await signUpdate(ctx, fabric, remove);
+    await submitUpdate(clinichost, fabric, remove);
+    const after = await fetchConfig(association, fabric);
+    expect(Object.keys(after.channel_group.groups?.Application?.groups ?? {}).sort()).to.deep.equal([
+      'AssociationMSP',
+      'ClinicHostMSP',
+      'Insurer1MSP',
+    ]);
+    await checkpoint('Insurer3MSP removed from the channel');
+
+    const resequenced = await nextChaincodeDefinition(association, fabric);
+    expect(resequenced).to.deep.equal({
+      sequence: 3,
+      policy: "OutOf(2,'AssociationMSP.peer','ClinicHostMSP.peer','Insurer1MSP.peer')",
+    });
+    for (const ctx of [association, insurer1, clinichost]) await approveChaincode(ctx, fabric, resequenced);
+    await commitChaincode(association, fabric, resequenced);
+    say(`chaincode definition at sequence ${resequenced.sequence}: ${resequenced.policy}`);
+    await checkpoint('chaincode re-sequenced without Insurer3MSP');
+
+    // Its peer no longer endorses: the gateway finds no Insurer3MSP peer to ask …
+    const refusedEndorsement = await insurer.ledger
+      .submit('directory:get', [id], undefined, viaInsurer3)
+      .then(
+        () => undefined,
+        (err: Error) => err.message,
+      );
+    expect(refusedEndorsement, 'a removed organisation endorsed').to.be.a('string');
+    say(`endorsement by Insurer3MSP refused: ${refusedEndorsement!.slice(0, 160)}`);
+    await insurer.ledger.submit('directory:get', [id], undefined, {
+      endorsingOrganizations: ['ClinicHostMSP', 'Insurer1MSP'],
+    });
+    // … nor does its own identity get anything written …
+    const refusedWrite = await newLedger!.submit('directory:get', [id]).then(
+      () => undefined,
+      (err: Error) => err.message,
+    );
+    expect(refusedWrite, "a removed organisation's transaction was committed").to.be.a('string');
+    // … and the orderers serve it no block: fetching the newest one as its admin is forbidden.
+    const fetched = await peerCli(
+      home.t,
+      fabric,
+      home.peer,
+      [
+        'channel',
+        'fetch',
+        'newest',
+        path.join(homeDir, 'after-removal.block'),
+        '-c',
+        home.t.channel,
+        '-o',
+        home.orderer!.address,
+        '--tls',
+        '--cafile',
+        home.orderer!.caFile,
+      ],
+      'fetch the newest block as the removed organisation',
+    ).then(
+      () => 'served',
+      (err: Error) => err.message,
+    );
+    expect(fetched).to.match(/FORBIDDEN/);
+    say('the orderers refuse Insurer3MSP blocks (FORBIDDEN)');
+
+    // What it sent and received stays verifiable by the others: the envelope, hash and trail on the ledger, its
+    // directory entry (suspended, keys kept), and its signature over the document the clinic holds.
+    const sentByIt = await clinic.node.getDocument(outId);
+    expect(sentByIt.envelope).to.deep.include({ sender: id, addressee: clinic.id });
+    expect(sentByIt.trail.length).to.be.greaterThan(0);
+    const receivedByIt = await clinic.node.getDocument(backId);
+    expect(receivedByIt.envelope).to.deep.include({ sender: clinic.id, addressee: id });
+    expect((receivedByIt.envelope as { ciphertextHash: string }).ciphertextHash).to.equal(
+      receivedByIt.record.ciphertextHash,
+    );
+    expect(receivedByIt.trail.length).to.be.greaterThan(0);
+    const entry = JSON.parse(
+      Buffer.from(await clinic.ledger.evaluate('directory:get', [id])).toString('utf8'),
+    ) as { status: string; keys: Array<{ version: number; ed25519: string }> };
+    expect(entry.status).to.equal('SUSPENDED');
+    const sig = await clinic.node.store.get<{ profile: string; bytes: string }>(S.inboxSig, outId);
+    const doc = sentByIt.document as { header: unknown; body: unknown };
+    const canonical = Buffer.from(canonicalJson({ header: doc.header, body: doc.body }), 'utf8');
+    const publicKey = Buffer.from(entry.keys[0]!.ed25519, 'base64');
+    expect(ed25519Verify(Buffer.from(sig!.bytes, 'base64'), canonical, publicKey)).to.equal(true);
+    canonical[canonical.length - 2] ^= 1;
+    expect(ed25519Verify(Buffer.from(sig!.bytes, 'base64'), canonical, publicKey)).to.equal(false);
+    say("the clinic still verifies Insurer3MSP's documents: envelopes, hashes, trails, its signature");
+
+    loading = false;
+    await load;
+    if (loadError) throw loadError;
+    await insurer.node.whenIdle(600_000);
+    await clinic.node.whenIdle(600_000);
+    const tally = await checkpoint('growth load, all steps');
     expect(tally.sent).to.be.greaterThan(20);
-    expect(tally).to.deep.include({ committed: tally.sent, delivered: tally.sent, duplicates: 0, lost: 0 });
   });
 
   it("finds no organisation's private key in any other organisation's folder, nor any in the handed-over files", async () => {
