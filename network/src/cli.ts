@@ -452,8 +452,8 @@ for (const [verb, en, ru] of [
   ],
   [
     'commit-next',
-    'commit the next definition once a majority of organisations approved it',
-    'зафиксировать следующее определение, когда его одобрило большинство организаций',
+    'commit the next definition once the association and a majority of the council approved it',
+    'зафиксировать следующее определение, когда его одобрили ассоциация и большинство совета',
   ],
 ] as const) {
   actingOptions(
