@@ -980,6 +980,12 @@ export const ERROR_CODES = {
     en: 'The organisation cannot be removed this way: it is not in the channel, sits on the council, or is one of the last two.',
     ru: 'Организацию нельзя исключить так: её нет в канале, она входит в совет или она одна из двух последних.',
   },
+  CHAINCODE_APPROVALS_MISSING: {
+    status: 422,
+    retry: 'transient',
+    en: 'Too few organisations have approved the chaincode definition to commit it.',
+    ru: 'Определение чейнкода одобрило слишком мало организаций, чтобы его зафиксировать.',
+  },
   CHANNEL_POLICY_UNSUPPORTED: {
     status: 422,
     retry: 'final',

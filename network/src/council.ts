@@ -176,3 +176,30 @@ export function describeCouncil(c: Council | undefined, inChannel: string[]): st
     `organisations in the channel: ${inChannel.length}`,
   ];
 }
+
+/**
+ * What the organisations that approved a chaincode definition still lack to commit it, in words, or undefined when
+ * they suffice: the council's lifecycle rule, or Fabric's MAJORITY on a channel without a council. The commit asks
+ * only those organisations' peers to endorse it, so nobody waits for the whole market to approve.
+ */
+export function approvalsShort(config: ChannelConfig, approved: string[]): string | undefined {
+  const c = readCouncil(config);
+  if (!c) {
+    const orgs = applicationOrgs(config);
+    const need = Math.floor(orgs.length / 2) + 1;
+    const got = orgs.filter((m) => approved.includes(m));
+    return got.length >= need
+      ? undefined
+      : `${need - got.length} more of ${orgs.filter((m) => !got.includes(m)).join(', ')} (a majority of ${orgs.length})`;
+  }
+  const t = thresholds(c.members.length);
+  const chair = approved.includes(c.chair);
+  const members = c.members.filter((m) => approved.includes(m));
+  const missing: string[] = [];
+  if (!chair) missing.push(c.chair);
+  if (members.length < t.admit)
+    missing.push(
+      `${t.admit - members.length} more of ${c.members.filter((m) => !members.includes(m)).join(', ')}`,
+    );
+  return missing.length ? missing.join(' and ') : undefined;
+}

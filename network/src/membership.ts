@@ -7,6 +7,7 @@ import type { FabricInstall } from './binaries.js';
 import { ccaasPackage } from './chaincode-package.js';
 import { applicationOrgs, fetchConfig, type ConfigGroup } from './channel-update.js';
 import { peerCli, type OrdererAccess } from './cli-tools.js';
+import { approvalsShort } from './council.js';
 import { NetworkError } from './errors.js';
 import { CHAINCODE_SERVER, chaincodeServerEnv, peerEnv } from './nodes.js';
 import { HOME_FILE, writeHome, type OrgContext, type OrgDefinition, type OrgHome } from './org.js';
@@ -260,8 +261,9 @@ export async function approveChaincode(
 }
 
 /**
- * Commits the definition, endorsed by every organisation's anchor peer; their addresses and TLS roots are read from the
- * channel config, so the committing admin needs no other organisation's files.
+ * Commits the definition once the organisations that approved it meet the lifecycle policy (refused before, naming
+ * who still has to approve), endorsed by those organisations' anchor peers; their addresses and TLS roots are read
+ * from the channel config, so the committing admin needs no other organisation's files.
  */
 export async function commitChaincode(
   ctx: OrgContext,
@@ -269,10 +271,31 @@ export async function commitChaincode(
   d: ChaincodeDefinition,
 ): Promise<void> {
   const config = await fetchConfig(ctx, fabric);
+  const readiness = JSON.parse(
+    await peerCli(
+      ctx.t,
+      fabric,
+      ctx.peer,
+      ['lifecycle', 'chaincode', 'checkcommitreadiness', ...definitionArgs(ctx, d), '-O', 'json'],
+      `check which organisations approved sequence ${d.sequence}`,
+    ),
+  ) as { approvals: Record<string, boolean> };
+  const approved = Object.keys(readiness.approvals)
+    .filter((m) => readiness.approvals[m])
+    .sort();
+  const short = approvalsShort(config, approved);
+  if (short)
+    throw new NetworkError(
+      'CHAINCODE_APPROVALS_MISSING',
+      `sequence ${d.sequence} (${d.policy}) is approved by ${approved.join(', ') || 'nobody'}; ` +
+        `committing it needs ${short} to run "chaincode approve-next"`,
+    );
   const dir = path.join(paths(ctx.t).org(ctx.org.key), 'channel', 'peers');
   await mkdir(dir, { recursive: true });
   const peerArgs: string[] = [];
   for (const [mspId, g] of Object.entries(config.channel_group.groups?.Application?.groups ?? {})) {
+    // Only organisations that approved: their peers endorse the commit; the others' would refuse to.
+    if (!approved.includes(mspId)) continue;
     const anchors = (g.values?.AnchorPeers?.value as { anchor_peers?: Array<{ host: string; port: number }> })
       ?.anchor_peers;
     const msp = (g as ConfigGroup).values?.MSP?.value as

@@ -435,7 +435,17 @@ describe('a consortium grows and shrinks: an organisation from its own folder jo
       sequence: 3,
       policy: "OutOf(2,'AssociationMSP.peer','ClinicHostMSP.peer','Insurer1MSP.peer')",
     });
-    for (const ctx of [association, insurer1, clinichost]) await approveChaincode(ctx, fabric, resequenced);
+    for (const ctx of [association, insurer1]) await approveChaincode(ctx, fabric, resequenced);
+    // Committing asks only the approving organisations' peers, so it is refused while the council's rule is short.
+    try {
+      await commitChaincode(association, fabric, resequenced);
+      expect.fail('a definition short of the council was committed');
+    } catch (err) {
+      expect((err as { code?: string }).code, (err as Error).message).to.equal('CHAINCODE_APPROVALS_MISSING');
+      expect((err as Error).message).to.include('approved by AssociationMSP, Insurer1MSP');
+      expect((err as Error).message).to.include('needs 1 more of ClinicHostMSP');
+    }
+    await approveChaincode(clinichost, fabric, resequenced);
     await commitChaincode(association, fabric, resequenced);
     say(`chaincode definition at sequence ${resequenced.sequence}: ${resequenced.policy}`);
     await checkpoint('chaincode re-sequenced without Insurer3MSP');

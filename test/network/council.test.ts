@@ -13,6 +13,7 @@ import {
   type Signer,
 } from '../../network/src/channel-update.js';
 import {
+  approvalsShort,
   changedCouncil,
   checkCouncil,
   councilPolicies,
@@ -254,6 +255,24 @@ describe('network: the council decides who joins and leaves a channel of hundred
       () => checkCouncil({ chair: 'AssociationMSP', members: ['AssociationMSP'] }, market),
       /cannot also be elected/,
     );
+  });
+
+  it('a chaincode definition is committed once the chair and a majority of the council approved, not the market', () => {
+    const c = with7();
+    expect(approvalsShort(c, ['AssociationMSP', 'Org001MSP', 'Org002MSP', 'Org003MSP'])).to.equal(
+      '1 more of Org004MSP, Org005MSP, Org006MSP, Org007MSP',
+    );
+    expect(approvalsShort(c, ['Org001MSP', 'Org002MSP', 'Org003MSP', 'Org004MSP', 'Org300MSP'])).to.equal(
+      'AssociationMSP',
+    );
+    expect(
+      approvalsShort(c, ['AssociationMSP', 'Org001MSP', 'Org002MSP', 'Org003MSP', 'Org007MSP']),
+    ).to.equal(undefined);
+    // Without a council, Fabric's MAJORITY: 151 of 301.
+    expect(approvalsShort(channelOf(market), market.slice(0, 150))).to.match(
+      /^1 more of .* \(a majority of 301\)$/,
+    );
+    expect(approvalsShort(channelOf(market), market.slice(0, 151))).to.equal(undefined);
   });
 
   it('says who signs what, for council show', () => {
