@@ -40,6 +40,14 @@ const portBase = (v: string) => {
   return n;
 };
 
+/** An MSP id as `org create` accepts one, checked before anything is fetched. */
+const mspArg = (v: string) => {
+  if (!/^[A-Za-z][A-Za-z0-9]{1,40}MSP$/.test(v))
+    throw new InvalidArgumentError('an MSP id: letters and digits ending in MSP, e.g. Insurer3MSP');
+  return v;
+};
+const mspListArg = (v: string) => v.split(',').map((m) => mspArg(m.trim()));
+
 /** Help in both languages an operator may read: English first, then Russian. */
 const both = (en: string, ru: string) => `${en}\n${ru}`;
 
@@ -347,7 +355,7 @@ actingOptions(
         'вычислить изменение, исключающее организацию (сначала приостановите её участников в справочнике): её пиры перестают одобрять и получать блоки; отправленное и полученное ею остаётся читаемым',
       ),
     )
-    .requiredOption('--msp <id>', both('the organisation’s MSP id', 'идентификатор MSP организации'))
+    .requiredOption('--msp <id>', both('the organisation’s MSP id', 'идентификатор MSP организации'), mspArg)
     .requiredOption(
       '--out <file>',
       both('the update file to hand around', 'файл изменения для передачи на подпись'),
@@ -380,7 +388,7 @@ const councilVerb = (
   name: string,
   en: string,
   ru: string,
-  change: (o: { member?: string; members?: string; chair?: string }) => CouncilChange,
+  change: (o: { member?: string; members?: string[]; chair?: string }) => CouncilChange,
   extra: (c: Command) => Command,
 ) =>
   actingOptions(
@@ -388,7 +396,7 @@ const councilVerb = (
       '--out <file>',
       both('the update file to hand around', 'файл изменения для передачи на подпись'),
     ),
-  ).action(async (o: Acting & { out: string; member?: string; members?: string; chair?: string }) => {
+  ).action(async (o: Acting & { out: string; member?: string; members?: string[]; chair?: string }) => {
     const c = await proposeCouncilChange(await acting(o), await findFabric(), change(o), o.out);
     console.log(`update written to ${o.out}`);
     printCheck(c);
@@ -399,14 +407,14 @@ councilVerb(
   'compute the update electing an organisation of the channel to the council',
   'вычислить изменение, избирающее организацию канала в совет',
   (o) => ({ kind: 'elect', member: o.member as string }),
-  (c) => c.requiredOption('--member <msp>', both('its MSP id', 'её идентификатор MSP')),
+  (c) => c.requiredOption('--member <msp>', both('its MSP id', 'её идентификатор MSP'), mspArg),
 );
 councilVerb(
   'propose-remove',
   'compute the update removing a member from the council (its own signature is not needed)',
   'вычислить изменение, выводящее члена из совета (его подпись не нужна)',
   (o) => ({ kind: 'remove', member: o.member as string }),
-  (c) => c.requiredOption('--member <msp>', both('its MSP id', 'её идентификатор MSP')),
+  (c) => c.requiredOption('--member <msp>', both('its MSP id', 'её идентификатор MSP'), mspArg),
 );
 councilVerb(
   'propose-found',
@@ -416,18 +424,20 @@ councilVerb(
     kind: 'found',
     council: {
       chair: o.chair as string,
-      members: (o.members ?? '')
-        .split(',')
-        .map((m) => m.trim())
-        .filter(Boolean),
+      members: o.members ?? [],
     },
   }),
   (c) =>
     c
-      .requiredOption('--chair <msp>', both('the association’s MSP id', 'идентификатор MSP ассоциации'))
+      .requiredOption(
+        '--chair <msp>',
+        both('the association’s MSP id', 'идентификатор MSP ассоциации'),
+        mspArg,
+      )
       .requiredOption(
         '--members <msps>',
         both('elected MSP ids, comma-separated', 'выбранные идентификаторы MSP через запятую'),
+        mspListArg,
       ),
 );
 

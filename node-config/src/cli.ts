@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { DmsnetError } from '../../formats/src/errors.js';
 import type { NodeRole } from './config.js';
 import { initNode } from './init.js';
@@ -108,7 +108,15 @@ for (const [verb, status, en, ru] of [
   program
     .command(`${verb} <dir>`)
     .description(`${en}\n${ru}`)
-    .requiredOption('--msp <id>', "the organisation's MSP id / идентификатор MSP организации")
+    .requiredOption(
+      '--msp <id>',
+      "the organisation's MSP id / идентификатор MSP организации",
+      (v: string) => {
+        if (!/^[A-Za-z][A-Za-z0-9]{1,40}MSP$/.test(v))
+          throw new InvalidArgumentError('an MSP id: letters and digits ending in MSP, e.g. Insurer3MSP');
+        return v;
+      },
+    )
     .action(async (dir: string, o: { msp: string }) => {
       const r = await setStatusFromNode(dir, o.msp, status, say);
       process.stdout.write(

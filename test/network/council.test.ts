@@ -1,6 +1,7 @@
 // The council (decision 0029): which signatures admit an organisation to a channel of hundreds, which change the
 // council, evaluated the way Fabric's cauthdsl does, with the names of whoever is still missing.
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,6 +23,7 @@ import {
   setCouncil,
   thresholds,
 } from '../../network/src/council.js';
+import { PACKAGE_ROOT } from '../../network/src/nodes.js';
 
 const ADMINS = ['Channel', 'Application', 'Admins'];
 const LIFECYCLE = ['Channel', 'Application', 'LifecycleEndorsement'];
@@ -273,6 +275,32 @@ describe('network: the council decides who joins and leaves a channel of hundred
       /^1 more of .* \(a majority of 301\)$/,
     );
     expect(approvalsShort(channelOf(market), market.slice(0, 151))).to.equal(undefined);
+  });
+
+  it('the council and removal verbs refuse a malformed MSP id naming the option, before reaching any network', () => {
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, [path.join(PACKAGE_ROOT, 'dist', 'network', 'src', 'cli.js'), ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, DMSNET_FABRIC_DIR: dir },
+      });
+    const elect = cli('council', 'propose-elect', '--member', 'insurer3', '--out', path.join(dir, 'x.pb'));
+    expect(elect.status).to.equal(1);
+    expect(elect.stderr).to.include("option '--member <msp>' argument 'insurer3' is invalid");
+    const found = cli(
+      'council',
+      'propose-found',
+      '--chair',
+      'AssociationMSP',
+      '--members',
+      'AMSP,b c',
+      '--out',
+      'x',
+    );
+    expect(found.status).to.equal(1);
+    expect(found.stderr).to.include("option '--members <msps>' argument 'AMSP,b c' is invalid");
+    const remove = cli('channel', 'propose-remove-org', '--msp', '', '--out', 'x');
+    expect(remove.status).to.equal(1);
+    expect(remove.stderr).to.include('an MSP id');
   });
 
   it('says who signs what, for council show', () => {
