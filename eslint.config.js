@@ -2,6 +2,60 @@
 // imports gateway or node-config, and nothing imports the tests.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+
+// The gateway's rooms and what each may import besides itself, formats and chaincode. `http` is the leaf every router
+// uses; `api` assembles the node's API from the routers; the sandbox (`local-network`, `demo`) sits on top and the
+// production rooms never import it.
+const GATEWAY_ROOMS = {
+  http: [],
+  crypto: [],
+  ledger: [],
+  store: ['crypto'],
+  node: ['crypto', 'ledger', 'store'],
+  webhooks: ['node', 'http'],
+  adapters: ['node', 'http'],
+  access: ['crypto', 'store', 'http'],
+  governance: ['ledger', 'http'],
+  workflows: ['adapters', 'node', 'store', 'crypto', 'http'],
+  api: [
+    'access',
+    'adapters',
+    'crypto',
+    'governance',
+    'http',
+    'ledger',
+    'node',
+    'store',
+    'webhooks',
+    'workflows',
+  ],
+  'local-network': [
+    'access',
+    'adapters',
+    'crypto',
+    'http',
+    'ledger',
+    'node',
+    'store',
+    'webhooks',
+    'workflows',
+  ],
+  demo: [
+    'access',
+    'adapters',
+    'api',
+    'crypto',
+    'http',
+    'ledger',
+    'local-network',
+    'node',
+    'store',
+    'webhooks',
+    'workflows',
+  ],
+};
 
 const forbid = (...folders) => ({
   'no-restricted-imports': [
@@ -28,9 +82,36 @@ export default tseslint.config(
   { files: ['scripts/**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
   // chai's property assertions (`.to.be.true`) are expressions by design.
   { files: ['test/**/*.ts'], rules: { '@typescript-eslint/no-unused-expressions': 'off' } },
+  // No file cycle anywhere: a cycle makes two modules one in all but name, and ES modules load it half-initialised.
+  {
+    files: ['**/*.{ts,tsx}'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.tsx', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({
+          project: ['tsconfig.json', 'console/tsconfig.json'],
+          noWarnOnMultipleProjects: true,
+        }),
+      ],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
   { files: ['formats/**/*.ts'], rules: forbid('chaincode', 'gateway', 'node-config', 'network', 'test') },
   { files: ['chaincode/**/*.ts'], rules: forbid('gateway', 'node-config', 'network', 'test') },
   { files: ['gateway/**/*.ts'], rules: forbid('node-config', 'network', 'test') },
+  // Rooms inside the gateway, each with the rooms it may import (docs/architecture.md, "Rooms of the gateway"). Later
+  // entries replace the rule above for their files, so each keeps the top-level folders forbidden too.
+  ...Object.entries(GATEWAY_ROOMS).map(([room, allowed]) => ({
+    files: [`gateway/src/${room}/**/*.ts`],
+    rules: forbid(
+      'node-config',
+      'network',
+      'test',
+      ...Object.keys(GATEWAY_ROOMS).filter((r) => r !== room && !allowed.includes(r)),
+    ),
+  })),
   { files: ['node-config/**/*.ts'], rules: forbid('network', 'test') },
   // The console runs in a browser and knows the gateway only through its REST API.
   {

@@ -1,7 +1,7 @@
 // REST request validation against the OpenAPI contract: for every operation of the contract, a request whose
 // path params, query, headers and body come from the input must be passed on or refused with REQUEST_INVALID.
 import type { Request, Response } from 'express';
-import { ApiError } from '../../gateway/src/api/errors.js';
+import { ApiError } from '../../gateway/src/http/errors.js';
 import { openApiDocument } from '../../gateway/src/api/openapi.js';
 import { validateRequest } from '../../gateway/src/api/validate.js';
 import { check, InvariantBroken, type FuzzTarget } from './target.js';

@@ -2,8 +2,8 @@
 // requests), login sessions with a CSRF token, the bearer token of machine clients, the role table, and the audit
 // log of every state-changing action.
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
-import { ApiError } from '../api/errors.js';
-import { wrap } from '../api/wrap.js';
+import { ApiError } from '../http/errors.js';
+import { wrap } from '../http/wrap.js';
 import type { GatewayStore } from '../store/store.js';
 import { AuditLog, type AuditEntry } from './audit.js';
 import { may, operationsOf, routeOf, type ParticipantRole } from './roles.js';

@@ -4,31 +4,16 @@
 import { Router } from 'express';
 import { DmsnetError } from '../../../formats/src/errors.js';
 import type { PartyRef } from '../../../formats/src/index.js';
-import { wrap } from '../api/wrap.js';
+import { wrap } from '../http/wrap.js';
 import type { GatewayNode } from '../node/index.js';
 import { findMapping, listMappings } from './bundled.js';
 import { importTable } from './convert.js';
 import { buildReport } from './report.js';
+import type { ImportCompletion, RowNote } from './completion.js';
 
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
 /** Something worth showing at a previewed row that is not a format error (e.g. a policy not in the roster). */
-export interface RowNote {
-  /** Relative to the row, e.g. `/patient/policyNumber`. */
-  field: string;
-  code: string;
-  message: string;
-}
-
-/**
- * Local data that completes a previewed file before validation, by document type: a clinic's register that names a
- * patient by name and policy only gets birth date and sex from the clinic's roster. Undefined: nothing to complete.
- */
-export type ImportCompletion = (
-  type: string,
-  addressee: string,
-) => ((row: Record<string, unknown>) => Promise<RowNote | undefined>) | undefined;
-
 export function importRouter(node: GatewayNode, completion?: ImportCompletion): Router {
   const r = Router();
   const party = async (ogrn: string, pointer: string): Promise<PartyRef> => {

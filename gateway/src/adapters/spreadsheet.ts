@@ -1,7 +1,7 @@
 import XLSX from '@e965/xlsx';
 import ExcelJS from 'exceljs';
 import { AdapterError } from './errors.js';
-import type { CellValue, SourceRow } from './table.js';
+import type { CellValue, SourceRow } from './cells.js';
 import { readXlsxSheets } from './xlsx-reader.js';
 import { Unsupported } from './xml-scan.js';
 

@@ -2,17 +2,11 @@ import iconv from 'iconv-lite';
 import { detectFileKind } from './detect.js';
 import { AdapterError } from './errors.js';
 import { readSpreadsheet, writeSpreadsheet, type Sheet } from './spreadsheet.js';
+import type { CellValue, SourceRow } from './cells.js';
+
+export type { CellValue, SourceRow } from './cells.js';
 
 export { AdapterError } from './errors.js';
-
-/** One cell as read from a file: text, a number, or a date (Excel dates arrive as Date). */
-export type CellValue = string | number | Date | null;
-
-/** A row of a source file with its 1-based row number in that file, so errors can name it. */
-export interface SourceRow {
-  rowNumber: number;
-  cells: CellValue[];
-}
 
 /** The kind a mapping exports to; on import the kind is read from the file's bytes. */
 export type TableFormat = 'csv' | 'xlsx' | 'xls' | 'ods';

@@ -1,5 +1,5 @@
 import { AdapterError } from './errors.js';
-import type { CellValue, SourceRow } from './table.js';
+import type { CellValue, SourceRow } from './cells.js';
 import { CLOSE, EMPTY, END, OPEN, Unsupported, XmlScanner } from './xml-scan.js';
 import { readEntry, tooLarge, zipEntries, type ZipEntry } from './zip.js';
 

@@ -7,7 +7,7 @@ import { canonicalJson } from '../../../formats/src/canonical.js';
 import { errorCodeEntry } from '../../../formats/src/error-codes.js';
 import type { GatewayStore } from '../store/store.js';
 import type { Principal } from '../access/http.js';
-import { ApiError } from './errors.js';
+import { ApiError } from '../http/errors.js';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY_SYNTAX = /^[\x21-\x7e]{1,255}$/;

@@ -6,8 +6,9 @@ import type { GatewayNode } from '../node/index.js';
 import type { LedgerClient } from '../ledger/types.js';
 import { governanceRouter } from '../governance/http.js';
 import { workflowRouter, type Workflows } from '../workflows/index.js';
-import type { ImportCompletion } from '../adapters/http.js';
+import type { ImportCompletion } from '../adapters/completion.js';
 import { startGatewayServer, type RunningServer } from './server.js';
+import { validateRequest } from './validate.js';
 
 /** What a running node is made of, as far as its API is concerned. */
 export interface NodeApiParts {
@@ -28,7 +29,10 @@ export function nodeApiRouters(parts: NodeApiParts): {
   importCompletion?: ImportCompletion;
 } {
   return {
-    routers: [...(parts.workflows ? [workflowRouter(parts.workflows)] : []), governanceRouter(parts.ledger)],
+    routers: [
+      ...(parts.workflows ? [workflowRouter(parts.workflows, validateRequest)] : []),
+      governanceRouter(parts.ledger, validateRequest),
+    ],
     ...(parts.workflows ? { importCompletion: parts.workflows.importCompletion() } : {}),
   };
 }

@@ -3,6 +3,7 @@
 // every response against them.
 import {
   DATE_TIME,
+  idParam,
   OGRN,
   SHA256_HEX,
   errors,
@@ -12,7 +13,7 @@ import {
   page,
   ref,
   type OpenApiFragment,
-} from './openapi-kit.js';
+} from '../http/openapi-kit.js';
 
 /** A row error a caller sends (a rejection's errors): stable upper-case codes. */
 const fieldError = {
@@ -352,16 +353,6 @@ const usernameParam = {
   required: true,
   schema: { type: 'string', maxLength: 64 },
 };
-
-export const idParam = {
-  name: 'id',
-  in: 'path',
-  required: true,
-  description:
-    'The ledger id `<sender ОГРН>:<documentId>` (as lists and send results give it), or the documentId alone while ' +
-    'no other document at this node has it (otherwise 409 ID_AMBIGUOUS lists the ledger ids)',
-  schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,143}$' },
-} as const;
 
 export const coreApi = {
   tags: [

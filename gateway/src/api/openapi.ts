@@ -3,7 +3,7 @@
 import { governanceApi } from '../governance/openapi.js';
 import { workflowsApi } from '../workflows/openapi.js';
 import { coreApi } from './openapi-core.js';
-import { errors } from './openapi-kit.js';
+import { errors } from '../http/openapi-kit.js';
 
 const STATE_CHANGING = ['post', 'put', 'patch', 'delete'];
 /** Logging in and out happen before a principal exists to scope a key by (api/server.ts mounts them first). */

@@ -9,14 +9,15 @@ import { WebhookDispatcher, type DispatcherOptions } from '../webhooks/dispatche
 import { existsSync } from 'node:fs';
 import { Access, type AccessOptions } from '../access/http.js';
 import type { ParticipantRole } from '../access/roles.js';
-import { importRouter, type ImportCompletion } from '../adapters/http.js';
+import { importRouter } from '../adapters/http.js';
+import type { ImportCompletion } from '../adapters/completion.js';
 import { consoleStatic, securityHeaders } from './console.js';
-import { ApiError, errorHandler, notFound } from './errors.js';
+import { ApiError, errorHandler, notFound } from '../http/errors.js';
 import { openApiDocument } from './openapi.js';
 import { eventStream } from './sse.js';
 import { idempotency, type IdempotencyOptions } from './idempotency.js';
 import { validateRequest as v } from './validate.js';
-import { wrap } from './wrap.js';
+import { wrap } from '../http/wrap.js';
 
 export interface AppOptions {
   token: string;

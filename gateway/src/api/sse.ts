@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { GatewayNode, Notification } from '../node/index.js';
-import { ApiError } from './errors.js';
+import { ApiError } from '../http/errors.js';
 
 /**
  * Server-sent events: replays from the durable log after Last-Event-ID, then streams live, without gaps. An id

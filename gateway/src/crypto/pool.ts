@@ -1,7 +1,7 @@
 import { wireCode } from '../../../formats/src/error-codes.js';
 import { Worker } from 'node:worker_threads';
 import { CryptoError } from './errors.js';
-import type { WorkerRequest, WorkerResponse } from './worker.js';
+import type { WorkerRequest, WorkerResponse } from './worker-protocol.js';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;

@@ -2,33 +2,11 @@
 // payloads (all synchronous calls).
 import { parentPort } from 'node:worker_threads';
 import { sodium } from './sodium.js';
-import { sealSync, unsealSync, type SealParams } from './envelope.js';
+import { sealSync, unsealSync } from './envelope.js';
+import type { WorkerRequest, WorkerResponse } from './worker-protocol.js';
 import { DmsnetError } from '../../../formats/src/errors.js';
 import { streebog256 } from './gost/streebog.js';
 import { verifyCmsForWorker } from './gost-verify.js';
-
-export type WorkerRequest =
-  | { id: number; op: 'seal'; params: SealParams }
-  | {
-      id: number;
-      op: 'unseal';
-      ciphertext: Uint8Array;
-      boxPublicKey: Uint8Array;
-      boxSecretKey: Uint8Array;
-      maxPlaintextBytes: number;
-    }
-  | { id: number; op: 'streebog256'; data: Uint8Array }
-  | {
-      id: number;
-      op: 'verifyCms';
-      signature: Uint8Array;
-      contentDigest: Uint8Array;
-      trustedRoots: Uint8Array[];
-      registered?: string[];
-    };
-
-export type WorkerResponse =
-  { id: number; ok: true; value: unknown } | { id: number; ok: false; code: string; message: string };
 
 parentPort?.on('message', (req: WorkerRequest) => {
   void sodium().then((na) => {

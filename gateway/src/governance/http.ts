@@ -5,7 +5,7 @@ import { Router, type Request, type Response } from 'express';
 import { DmsnetError } from '../../../formats/src/errors.js';
 import { diffSchemas, isBreaking } from '../../../formats/src/governance/diff.js';
 import type { LedgerClient } from '../ledger/types.js';
-import { validateRequest as v } from '../api/validate.js';
+import type { RouteValidator } from '../http/request-validation.js';
 
 const STATUS_BY_CODE: Record<string, number> = {
   PROPOSAL_NOT_FOUND: 404,
@@ -36,8 +36,8 @@ function fail(res: Response, err: unknown): void {
   res.status(500).json({ code: 'INTERNAL', message: 'internal error', errors: [] });
 }
 
-/** Pass to startGatewayServer({routers: [governanceRouter(ledger)]}): mounted under /v1 behind the token. */
-export function governanceRouter(ledger: LedgerClient): Router {
+/** Mounted under /v1 behind the token by the node's API assembly (api/node-api.ts). */
+export function governanceRouter(ledger: LedgerClient, validate: RouteValidator): Router {
   const r = Router();
   const submit = async (fn: string, args: string[]) => (await ledger.submit(fn, args)).result;
   // Mounted under /v1 by startGatewayServer, after its JSON body parser.
@@ -48,7 +48,7 @@ export function governanceRouter(ledger: LedgerClient): Router {
   // with the field's pointer, as on every other route.
   r.post(
     '/governance/proposals',
-    v('/v1/governance/proposals', 'post'),
+    validate('/v1/governance/proposals', 'post'),
     run(async (req, res) => {
       const b = req.body as { type: string; version: string; schemaText: string; effectiveFrom: string };
       const schemaHash = createHash('sha256').update(b.schemaText).digest('hex');
@@ -68,7 +68,7 @@ export function governanceRouter(ledger: LedgerClient): Router {
   );
   r.post(
     '/governance/proposals/:type/:version/votes',
-    v('/v1/governance/proposals/{type}/{version}/votes', 'post'),
+    validate('/v1/governance/proposals/{type}/{version}/votes', 'post'),
     run(async (req, res) => {
       const choice = (req.body as { choice: 'yes' | 'no' }).choice;
       res.json(
@@ -78,14 +78,14 @@ export function governanceRouter(ledger: LedgerClient): Router {
   );
   r.post(
     '/governance/proposals/:type/:version/retire',
-    v('/v1/governance/proposals/{type}/{version}/retire', 'post'),
+    validate('/v1/governance/proposals/{type}/{version}/retire', 'post'),
     run(async (req, res) => {
       res.json(decode(await submit('formats:retire', [String(req.params.type), String(req.params.version)])));
     }),
   );
   r.get(
     '/governance/proposals/:type/:version/diff',
-    v('/v1/governance/proposals/{type}/{version}/diff', 'get'),
+    validate('/v1/governance/proposals/{type}/{version}/diff', 'get'),
     run(async (req, res) => {
       const type = String(req.params.type);
       const version = String(req.params.version);
@@ -108,7 +108,7 @@ export function governanceRouter(ledger: LedgerClient): Router {
   );
   r.get(
     '/governance/proposals/:type/:version',
-    v('/v1/governance/proposals/{type}/{version}', 'get'),
+    validate('/v1/governance/proposals/{type}/{version}', 'get'),
     run(async (req, res) => {
       res.json(
         decode(
@@ -127,7 +127,7 @@ export function governanceRouter(ledger: LedgerClient): Router {
   );
   r.get(
     '/governance/schemas/:type/:version',
-    v('/v1/governance/schemas/{type}/{version}', 'get'),
+    validate('/v1/governance/schemas/{type}/{version}', 'get'),
     run(async (req, res) => {
       const text = Buffer.from(
         await ledger.evaluate('formats:getSchema', [String(req.params.type), String(req.params.version)]),

@@ -1,6 +1,6 @@
 // The governance router's part of the contract (governance/http.ts): the format registry over HTTP, as
 // `dmsnet-format propose|vote|retire|status|list` use it. Assembled into the gateway's document by api/openapi.ts.
-import { errors, json, jsonBody, ref, type OpenApiFragment } from '../api/openapi-kit.js';
+import { errors, json, jsonBody, ref, type OpenApiFragment } from '../http/openapi-kit.js';
 
 const pv = [
   {

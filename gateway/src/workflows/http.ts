@@ -1,17 +1,17 @@
 import { Router, type Request } from 'express';
 import { DmsnetError } from '../../../formats/src/errors.js';
-import { validateRequest as v } from '../api/validate.js';
+import type { RouteValidator } from '../http/request-validation.js';
 import type { Workflows } from './workflows.js';
-import { wrap } from '../api/wrap.js';
+import { wrap } from '../http/wrap.js';
 
 /** The edge workflows' endpoints, mounted under /v1 behind the gateway's token. */
-export function workflowRouter(w: Workflows): Router {
+export function workflowRouter(w: Workflows, validate: RouteValidator): Router {
   const r = Router();
   const q = (req: Request) => req.query as Record<string, string | undefined>;
 
   r.get(
     '/coverage',
-    v('/v1/coverage', 'get'),
+    validate('/v1/coverage', 'get'),
     wrap(async (req, res) => {
       const x = q(req);
       if (!x.policy && !(x.lastName && x.firstName && x.birthDate)) {
@@ -28,77 +28,77 @@ export function workflowRouter(w: Workflows): Router {
   );
   r.get(
     '/roster',
-    v('/v1/roster', 'get'),
+    validate('/v1/roster', 'get'),
     wrap(async (req, res) => {
       res.json(await w.rosterPage(q(req)));
     }),
   );
   r.get(
     '/guarantee-letters',
-    v('/v1/guarantee-letters', 'get'),
+    validate('/v1/guarantee-letters', 'get'),
     wrap(async (req, res) => {
       res.json({ items: await w.letters(String(q(req).policy)) });
     }),
   );
   r.post(
     '/guarantee-letters',
-    v('/v1/guarantee-letters', 'post'),
+    validate('/v1/guarantee-letters', 'post'),
     wrap(async (req, res) => {
       res.status(202).json(await w.issueLetter(req.body));
     }),
   );
   r.post(
     '/guarantee-letters/:number/amend',
-    v('/v1/guarantee-letters/{number}/amend', 'post'),
+    validate('/v1/guarantee-letters/{number}/amend', 'post'),
     wrap(async (req, res) => {
       res.status(202).json(await w.changeLetter(String(req.params.number), 'amended', req.body));
     }),
   );
   r.post(
     '/guarantee-letters/:number/revoke',
-    v('/v1/guarantee-letters/{number}/revoke', 'post'),
+    validate('/v1/guarantee-letters/{number}/revoke', 'post'),
     wrap(async (req, res) => {
       res.status(202).json(await w.changeLetter(String(req.params.number), 'revoked'));
     }),
   );
   r.get(
     '/price-lists',
-    v('/v1/price-lists', 'get'),
+    validate('/v1/price-lists', 'get'),
     wrap(async (req, res) => {
       res.json({ items: await w.priceLists(String(q(req).clinic)) });
     }),
   );
   r.post(
     '/price-lists/:id/accept',
-    v('/v1/price-lists/{id}/accept', 'post'),
+    validate('/v1/price-lists/{id}/accept', 'post'),
     wrap(async (req, res) => {
       res.json(await w.decidePriceList(String(req.params.id), 'ACCEPTED', { comment: req.body?.comment }));
     }),
   );
   r.post(
     '/price-lists/:id/contest',
-    v('/v1/price-lists/{id}/contest', 'post'),
+    validate('/v1/price-lists/{id}/contest', 'post'),
     wrap(async (req, res) => {
       res.json(await w.decidePriceList(String(req.params.id), 'CONTESTED', req.body));
     }),
   );
   r.get(
     '/expertise-acts/:id',
-    v('/v1/expertise-acts/{id}', 'get'),
+    validate('/v1/expertise-acts/{id}', 'get'),
     wrap(async (req, res) => {
       res.json(await w.act(String(req.params.id)));
     }),
   );
   r.patch(
     '/expertise-acts/:id',
-    v('/v1/expertise-acts/{id}', 'patch'),
+    validate('/v1/expertise-acts/{id}', 'patch'),
     wrap(async (req, res) => {
       res.json(await w.editAct(String(req.params.id), req.body.lines));
     }),
   );
   r.post(
     '/expertise-acts/:id/send',
-    v('/v1/expertise-acts/{id}/send', 'post'),
+    validate('/v1/expertise-acts/{id}/send', 'post'),
     wrap(async (req, res) => {
       // A person confirming in the console signs the act with the name of their account.
       const p = res.locals.principal as { kind: string; session?: { fullName: string } } | undefined;

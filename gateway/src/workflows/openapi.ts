@@ -1,8 +1,8 @@
 // The edge workflows' part of the contract (workflows/http.ts): coverage, guarantee letters, price lists and
 // expertise acts. Assembled into the gateway's document by api/openapi.ts; this module imports nothing back.
-import { idParam } from '../api/openapi-core.js';
 import {
   DATE,
+  idParam,
   OGRN,
   errors,
   items,
@@ -11,7 +11,7 @@ import {
   page,
   ref,
   type OpenApiFragment,
-} from '../api/openapi-kit.js';
+} from '../http/openapi-kit.js';
 
 const programme = {
   type: 'object',

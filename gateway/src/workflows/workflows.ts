@@ -10,7 +10,7 @@ import type {
   PriceListBody,
   Programme,
 } from '../../../formats/src/types.js';
-import type { ImportCompletion, RowNote } from '../adapters/http.js';
+import type { ImportCompletion, RowNote } from '../adapters/completion.js';
 import type { GatewayNode, DocumentHandler, InboxRecord, Notification } from '../node/index.js';
 import { CursorInvalidError } from '../node/cursors.js';
 import { billedKey, checkInvoice } from './invoice-check.js';

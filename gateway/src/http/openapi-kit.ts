@@ -61,3 +61,14 @@ export const OGRN = {
 export const DATE = { type: 'string', format: 'date' };
 export const DATE_TIME = { type: 'string', format: 'date-time' };
 export const SHA256_HEX = { type: 'string', pattern: '^[0-9a-f]{64}$' };
+
+/** The path parameter of every route about one document. */
+export const idParam = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  description:
+    'The ledger id `<sender ОГРН>:<documentId>` (as lists and send results give it), or the documentId alone while ' +
+    'no other document at this node has it (otherwise 409 ID_AMBIGUOUS lists the ledger ids)',
+  schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,143}$' },
+} as const;

@@ -1,0 +1,64 @@
+import { expect } from 'chai';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ESLint } from 'eslint';
+
+// The lint configuration is what keeps the rooms pointing one way; these wrong imports prove it still bites.
+const ROOT = resolve(import.meta.dirname, '../../..');
+
+async function ruleIds(code: string, file: string): Promise<string[]> {
+  const eslint = new ESLint({ cwd: ROOT });
+  const [result] = await eslint.lintText(code, { filePath: join(ROOT, file) });
+  return (result?.messages ?? []).map((m) => m.ruleId ?? m.message);
+}
+
+describe('structure: the lint rules for direction and cycles', function () {
+  this.timeout(120_000);
+
+  it('refuses an import from the http leaf into a router or the assembly', async () => {
+    expect(await ruleIds(`import '../api/server.js';\n`, 'gateway/src/http/probe.ts')).to.include(
+      'no-restricted-imports',
+    );
+    expect(await ruleIds(`import '../workflows/index.js';\n`, 'gateway/src/http/probe.ts')).to.include(
+      'no-restricted-imports',
+    );
+  });
+
+  it('refuses an import against the rooms (node → workflows, adapters → workflows, production → sandbox)', async () => {
+    for (const [code, file] of [
+      [`import '../workflows/index.js';\n`, 'gateway/src/node/probe.ts'],
+      [`import '../workflows/index.js';\n`, 'gateway/src/adapters/probe.ts'],
+      [`import '../api/node-api.js';\n`, 'gateway/src/workflows/probe.ts'],
+      [`import '../local-network/network.js';\n`, 'gateway/src/api/probe.ts'],
+      [`import '../../../gateway/src/node/index.js';\n`, 'chaincode/src/probe.ts'],
+    ]) {
+      expect(await ruleIds(code!, file!), `${file} ${code}`).to.include('no-restricted-imports');
+    }
+  });
+
+  it('lets an import run with the direction (the assembly imports the routers, routers the http leaf)', async () => {
+    expect(
+      await ruleIds(
+        `import '../workflows/index.js';\nimport '../http/wrap.js';\n`,
+        'gateway/src/api/probe.ts',
+      ),
+    ).to.not.include('no-restricted-imports');
+    expect(await ruleIds(`import '../http/wrap.js';\n`, 'gateway/src/workflows/probe.ts')).to.not.include(
+      'no-restricted-imports',
+    );
+  });
+
+  it('refuses a file cycle', async () => {
+    // The cycle check reads the imported file from disk, so the probe is two real files, removed afterwards.
+    const dir = join(ROOT, 'gateway/src/http', `cycle-probe-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    try {
+      writeFileSync(join(dir, 'a.ts'), `import { b } from './b.js';\nexport const a = (): unknown => b;\n`);
+      writeFileSync(join(dir, 'b.ts'), `import { a } from './a.js';\nexport const b = (): unknown => a;\n`);
+      const [result] = await new ESLint({ cwd: ROOT }).lintFiles([join(dir, 'a.ts')]);
+      expect((result?.messages ?? []).map((m) => m.ruleId)).to.include('import-x/no-cycle');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
