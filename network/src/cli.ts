@@ -27,6 +27,7 @@ import {
   type ChaincodeDefinition,
 } from './membership.js';
 import { createOrg, openOrg, orgDefinition, readDefinition, writeDefinition } from './org.js';
+import { orderer } from './consenters-cli.js';
 
 const portBase = (v: string) => {
   const n = Number(v);
@@ -379,6 +380,8 @@ for (const [verb, en, ru] of [
     console.log(`${verb === 'approve-next' ? 'approved' : 'committed'}: sequence ${d.sequence}, ${d.policy}`);
   });
 }
+
+orderer(program, { both, acting, actingOptions, printCheck });
 
 program.parseAsync().catch((err: unknown) => {
   const e = err as { code?: string; message?: string };
