@@ -234,6 +234,85 @@ function setConsenters(group: ConfigGroup, consenters: Consenter[]): void {
   setBlockValidation(group, consenters);
 }
 
+type Config = Omit<ChannelConfig, 'blockNumber'>;
+
+const address = (c: { host: string; port: number }) => `${c.host}:${c.port}`;
+
+/**
+ * `config` with `consenter` added to the consenters, its address to its organisation's orderer endpoints and the
+ * block validation policy recomputed. `definition` is the organisation's application-group definition, needed when
+ * it runs no orderer yet: it becomes its orderer-group organisation, without anchor peers.
+ */
+export function withConsenter(config: Config, consenter: Consenter, definition?: ConfigGroup): Config {
+  const consenters = consentersOf(config);
+  const clash = consenters.find(
+    (c) => address(c) === address(consenter) || c.identity === consenter.identity,
+  );
+  if (clash)
+    throw new NetworkError(
+      'CONSENTER_EXISTS',
+      `consenter ${clash.id} (${clash.msp_id}, ${address(clash)}) is already this orderer`,
+    );
+  if (consenters.some((c) => c.id >= consenter.id))
+    throw new NetworkError(
+      'CONSENTER_CHANGE_REFUSED',
+      `/id: ${consenter.id} is not above every consenter id of the channel (ids are never reused)`,
+    );
+  const updated = structuredClone(config);
+  const group = ordererGroup(updated);
+  group.groups ??= {};
+  let org = group.groups[consenter.msp_id];
+  if (!org) {
+    if (!definition)
+      throw new NetworkError(
+        'ORG_DEFINITION_INVALID',
+        `${consenter.msp_id} runs no orderer yet: its definition is needed to add it to the orderer group`,
+      );
+    org = structuredClone(definition);
+    delete org.values?.AnchorPeers;
+    group.groups[consenter.msp_id] = org;
+  }
+  org.values ??= {};
+  const endpoints = (org.values.Endpoints ??= { mod_policy: 'Admins', value: { addresses: [] } });
+  const addresses = (endpoints.value as { addresses?: string[] } | undefined)?.addresses ?? [];
+  endpoints.value = { addresses: [...addresses.filter((a) => a !== address(consenter)), address(consenter)] };
+  setConsenters(group, [...consenters, consenter]);
+  return updated;
+}
+
+/** `config` without the consenter named by id or host:port; refused if fewer than MIN_BFT_CONSENTERS would remain. */
+export function withoutConsenter(config: Config, which: string): { updated: Config; gone: Consenter } {
+  const consenters = consentersOf(config);
+  const gone = consenters.find((c) => String(c.id) === which || address(c) === which);
+  if (!gone)
+    throw new NetworkError(
+      'CONSENTER_UNKNOWN',
+      `no consenter ${which} (consenters: ${consenters.map((c) => `${c.id} ${c.msp_id} ${address(c)}`).join('; ')})`,
+    );
+  const left = consenters.filter((c) => c !== gone);
+  if (left.length < MIN_BFT_CONSENTERS)
+    throw new NetworkError(
+      'CONSENTER_CHANGE_REFUSED',
+      `removing consenter ${gone.id} would leave ${left.length}; SmartBFT needs at least ${MIN_BFT_CONSENTERS} to tolerate one faulty orderer (add another first)`,
+    );
+  const updated = structuredClone(config);
+  const group = ordererGroup(updated);
+  if (!left.some((c) => c.msp_id === gone.msp_id)) {
+    // The organisation's last orderer: it leaves the orderer group altogether, which the orderer group's Admins decide
+    // alone, so a majority of the ordering organisations can take out a member's orderer without that member.
+    delete group.groups?.[gone.msp_id];
+  } else {
+    // One of several: its endpoint is the organisation's own value, changed with its own admin's signature.
+    const endpoints = group.groups?.[gone.msp_id]?.values?.Endpoints;
+    if (endpoints) {
+      const addresses = (endpoints.value as { addresses?: string[] }).addresses ?? [];
+      endpoints.value = { addresses: addresses.filter((a) => a !== address(gone)) };
+    }
+  }
+  setConsenters(group, left);
+  return { updated, gone };
+}
+
 /** Writes the CONFIG_UPDATE envelope taking `original` to `updated` (configtxlator compute_update). */
 async function writeUpdate(
   ctx: OrgContext,
@@ -267,8 +346,6 @@ async function writeUpdate(
   }
 }
 
-const address = (c: { host: string; port: number }) => `${c.host}:${c.port}`;
-
 /**
  * The update adding the organisation's own orderer `name` to the consenters and to its organisation's orderer
  * endpoints (adding the organisation to the orderer group first if it runs no orderer yet). Returns the policy check:
@@ -283,12 +360,6 @@ export async function proposeAddConsenter(
   const node = ownOrderer(ctx, name);
   const current = await fetchConfig(ctx, fabric);
   const consenters = consentersOf(current);
-  const clash = consenters.find((c) => address(c) === address(node));
-  if (clash)
-    throw new NetworkError(
-      'CONSENTER_EXISTS',
-      `consenter ${clash.id} (${clash.msp_id}) already orders at ${address(node)}`,
-    );
   // Ids are never reused: a consenter's id is how SmartBFT's messages and view state name it.
   const id = Math.max(node.id, ...consenters.map((c) => c.id + 1));
   if (id !== node.id) {
@@ -296,22 +367,12 @@ export async function proposeAddConsenter(
     await saveTopology(ctx);
   }
   const { blockNumber: _, ...original } = current;
-  const updated = structuredClone(original);
-  const group = ordererGroup(updated);
-  group.groups ??= {};
-  let org = group.groups[ctx.org.mspId];
-  if (!org) {
-    // The application group's definition of the organisation, as an orderer-group organisation: no anchor peers.
-    org = structuredClone((await orgDefinition(ctx, fabric)).group) as ConfigGroup;
-    delete org.values?.AnchorPeers;
-    org.values = { ...org.values, Endpoints: { mod_policy: 'Admins', value: { addresses: [] } } };
-    group.groups[ctx.org.mspId] = org;
-  }
-  org.values ??= {};
-  const endpoints = (org.values.Endpoints ??= { mod_policy: 'Admins', value: { addresses: [] } });
-  const addresses = (endpoints.value as { addresses?: string[] }).addresses ?? [];
-  endpoints.value = { addresses: [...addresses.filter((a) => a !== address(node)), address(node)] };
-  setConsenters(group, [...consenters, await consenterOf(ctx, node, id)]);
+  const hasGroup = !!ordererGroup(original).groups?.[ctx.org.mspId];
+  const updated = withConsenter(
+    original,
+    await consenterOf(ctx, node, id),
+    hasGroup ? undefined : ((await orgDefinition(ctx, fabric)).group as ConfigGroup),
+  );
   await writeUpdate(ctx, fabric, original, updated, out);
   return { ...(await checkUpdate(ctx, fabric, out, { current })), id };
 }
@@ -328,38 +389,9 @@ export async function proposeRemoveConsenter(
   out: string,
 ): Promise<PolicyCheck & { id: number }> {
   const current = await fetchConfig(ctx, fabric);
-  const consenters = consentersOf(current);
   const own = ctx.t.orderers.find((o) => o.name === which);
-  const gone = consenters.find(
-    (c) => String(c.id) === which || address(c) === which || (own && address(c) === address(own)),
-  );
-  if (!gone)
-    throw new NetworkError(
-      'CONSENTER_UNKNOWN',
-      `no consenter ${which} in ${ctx.t.channel} (consenters: ${consenters.map((c) => `${c.id} ${c.msp_id} ${address(c)}`).join('; ')})`,
-    );
-  const left = consenters.filter((c) => c !== gone);
-  if (left.length < MIN_BFT_CONSENTERS)
-    throw new NetworkError(
-      'CONSENTER_CHANGE_REFUSED',
-      `removing consenter ${gone.id} would leave ${left.length}; SmartBFT needs at least ${MIN_BFT_CONSENTERS} to tolerate one faulty orderer (add another first)`,
-    );
   const { blockNumber: _, ...original } = current;
-  const updated = structuredClone(original);
-  const group = ordererGroup(updated);
-  if (!left.some((c) => c.msp_id === gone.msp_id)) {
-    // The organisation's last orderer: it leaves the orderer group altogether, which the orderer group's Admins decide
-    // alone, so a majority of the ordering organisations can take out a member's orderer without that member.
-    delete group.groups?.[gone.msp_id];
-  } else {
-    // One of several: its endpoint is the organisation's own value, changed with its own admin's signature.
-    const endpoints = group.groups?.[gone.msp_id]?.values?.Endpoints;
-    if (endpoints) {
-      const addresses = (endpoints.value as { addresses?: string[] }).addresses ?? [];
-      endpoints.value = { addresses: addresses.filter((a) => a !== address(gone)) };
-    }
-  }
-  setConsenters(group, left);
+  const { updated, gone } = withoutConsenter(original, own ? address(own) : which);
   await writeUpdate(ctx, fabric, original, updated, out);
   return { ...(await checkUpdate(ctx, fabric, out, { current })), id: gone.id };
 }

@@ -147,6 +147,30 @@ describe('the SmartBFT ordering service run by several members', function () {
     return t;
   }
 
+  /** Waits until the load has sent `n` more lists and the ledger holds each of them; returns `n`. */
+  async function committedNext(ids: string[], n: number): Promise<number> {
+    const ledger = net.get('insurer1').ledger;
+    const from = ids.length;
+    const deadline = Date.now() + 180_000;
+    while (ids.length < from + n) {
+      if (Date.now() > deadline)
+        throw new Error(`the load sent ${ids.length - from} of ${n} lists in 3 minutes`);
+      await sleep(250);
+    }
+    for (const id of ids.slice(from, from + n)) {
+      while (
+        !(await ledger.evaluate('exchange:get', [id]).then(
+          () => true,
+          () => false,
+        ))
+      ) {
+        if (Date.now() > deadline) throw new Error(`${id} was not committed in 3 minutes`);
+        await sleep(250);
+      }
+    }
+    return n;
+  }
+
   const height = async () => {
     const peer = state.topology.peers.find((n) => n.org === 'insurer1')!;
     const info = await peerCli(
@@ -251,11 +275,7 @@ describe('the SmartBFT ordering service run by several members', function () {
         quorum: 4,
       });
       // Blocks are signed by a quorum of five now: the load keeps committing through the new view.
-      const before = ids.length;
-      for (const until = Date.now() + 120_000; ids.length < before + 8 && Date.now() < until;)
-        await sleep(500);
-      await net.get('insurer1').node.whenIdle(300_000);
-      say(`${ids.length} sent so far, all ordered with five consenters`);
+      say(`${await committedNext(ids, 8)} more lists committed with five consenters`);
 
       say('insurer2 proposes removing consenter 5; insurer2 and insurer1 sign, the association submits');
       const remove = path.join(handover, 'remove-orderer5.pb');
@@ -282,8 +302,7 @@ describe('the SmartBFT ordering service run by several members', function () {
       } catch (err) {
         expect((err as { code?: string }).code).to.equal('CONSENTER_CHANGE_REFUSED');
       }
-      const after = ids.length;
-      for (const until = Date.now() + 60_000; ids.length < after + 4 && Date.now() < until;) await sleep(500);
+      say(`${await committedNext(ids, 8)} more lists committed with four consenters again`);
     } finally {
       loading = false;
       await load;
