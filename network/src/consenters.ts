@@ -75,14 +75,6 @@ export function consentersOf(c: ChannelConfig | { channel_group: ConfigGroup }):
   return (v?.consenter_mapping ?? []).map((x) => ({ ...x, id: Number(x.id), port: Number(x.port) }));
 }
 
-/** The orderer endpoints each ordering organisation publishes (Endpoints of its orderer-group organisation). */
-export function ordererEndpoints(c: ChannelConfig): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const [msp, g] of Object.entries(ordererGroup(c).groups ?? {}))
-    out[msp] = (g.values?.Endpoints?.value as { addresses?: string[] } | undefined)?.addresses ?? [];
-  return out;
-}
-
 export interface ConsenterView {
   id: number;
   mspId: string;
@@ -157,12 +149,18 @@ export async function createOrderer(ctx: OrgContext, o: NewOrderer): Promise<Ord
   const id = Math.max(0, ...ctx.t.orderers.map((n) => n.id)) + 1;
   const name = o.name ?? `orderer${id}.${ctx.org.key}`;
   if (!/^[a-z][a-z0-9.-]{1,60}$/.test(name))
-    throw new NetworkError('CONSENTER_CHANGE_REFUSED', `/name: ${name}: lower-case letters, digits, dots`);
+    throw new NetworkError(
+      'CONSENTER_CHANGE_REFUSED',
+      `/name: ${name}: lower-case letters, digits, dots and hyphens`,
+    );
   const host = o.host ?? ctx.peer.host;
+  const wanted = [o.port, o.adminPort, o.operationsPort];
+  const portsOf = (n: (typeof ctx.t.orderers)[number] | (typeof ctx.t.peers)[number]) =>
+    'adminPort' in n
+      ? [n.port, n.adminPort, n.operationsPort]
+      : [n.port, n.chaincodePort, n.operationsPort, n.ccServerPort];
   const taken = [...ctx.t.orderers, ...ctx.t.peers].find(
-    (n) =>
-      n.name === name ||
-      (n.host === host && [o.port, o.adminPort, o.operationsPort].some((p) => Object.values(n).includes(p))),
+    (n) => n.name === name || (n.host === host && portsOf(n).some((p) => wanted.includes(p))),
   );
   if (taken)
     throw new NetworkError(
