@@ -3,10 +3,12 @@
 // config updates while insurer1 keeps sending; the association alone is refused. Then the limit: with 2 of 4 orderers
 // stopped nothing commits and the sends wait in the gateway's outbox; once they return every send arrives exactly once.
 import { expect } from 'chai';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { generateDocument } from '../../formats/src/index.js';
 import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
 import {
@@ -17,15 +19,7 @@ import {
 import { findFabric, type FabricInstall } from '../../network/src/binaries.js';
 import { signUpdate, submitUpdate } from '../../network/src/channel-update.js';
 import { peerCli } from '../../network/src/cli-tools.js';
-import {
-  createOrderer,
-  joinOrderer,
-  leaveOrderer,
-  listConsenters,
-  proposeAddConsenter,
-  proposeRemoveConsenter,
-  startOrderer,
-} from '../../network/src/consenters.js';
+import { leaveOrderer, listConsenters, proposeRemoveConsenter } from '../../network/src/consenters.js';
 import { startNode, stopNode } from '../../network/src/control.js';
 import { networkDown } from '../../network/src/down.js';
 import { fabricProvider } from '../../network/src/fabric-provider.js';
@@ -34,6 +28,9 @@ import { consoleProgress } from '../../network/src/progress.js';
 import { readState, type NetworkState } from '../../network/src/state.js';
 import { paths } from '../../network/src/topology.js';
 import { networkUp } from '../../network/src/up.js';
+import { PACKAGE_ROOT } from '../../network/src/nodes.js';
+
+const execFileAsync = promisify(execFile);
 
 const PORT_BASE = Number(process.env.DMSNET_TEST_CONSENTERS_PORT_BASE ?? 30600);
 
@@ -147,6 +144,26 @@ describe('the SmartBFT ordering service run by several members', function () {
     return t;
   }
 
+  /**
+   * The operator's CLI against this network, run as a child without blocking this process (its gateways keep
+   * sending meanwhile). Rejects with the command's stderr when it exits non-zero.
+   */
+  async function cli(...args: string[]): Promise<{ stdout: string; stderr: string }> {
+    try {
+      return await execFileAsync(
+        process.execPath,
+        [path.join(PACKAGE_ROOT, 'dist', 'network', 'src', 'cli.js'), '--dir', dir, ...args],
+        {
+          encoding: 'utf8',
+          maxBuffer: 16 * 1024 * 1024,
+        },
+      );
+    } catch (err) {
+      const e = err as { stderr?: string; stdout?: string; message: string };
+      throw new Error(`${args.slice(0, 2).join(' ')}: ${e.stderr || e.stdout || e.message}`);
+    }
+  }
+
   /** Waits until the load has sent `n` more lists and the ledger holds each of them; returns `n`. */
   async function committedNext(ids: string[], n: number): Promise<number> {
     const ledger = net.get('insurer1').ledger;
@@ -229,24 +246,36 @@ describe('the SmartBFT ordering service run by several members', function () {
     const association = await openOrg(dir, 'association');
     const insurer1 = await openOrg(dir, 'insurer1');
     const insurer2 = await openOrg(dir, 'insurer2');
-    const clinichost = await openOrg(dir, 'clinichost');
     const handover = await mkdtemp(path.join(tmpdir(), 'dmsnet-consenters-handover-'));
     try {
-      say('clinichost: a fifth orderer, its keys in its own folder');
-      const node = await createOrderer(clinichost, {
-        port: PORT_BASE + 55,
-        adminPort: PORT_BASE + 65,
-        operationsPort: PORT_BASE + 75,
-      });
-      expect(node.name).to.equal('orderer5.clinichost');
-      await startOrderer(clinichost, fabric, node.name, say);
+      // The clinic host's admin works with the operator's commands (as the operator guide shows them).
+      say(
+        'clinichost: a fifth orderer, its keys in its own folder (dmsnet-network orderer create|start|propose-add)',
+      );
+      const created = await cli(
+        ...['orderer', 'create', '--org', 'clinichost', '--port', String(PORT_BASE + 55)],
+        ...['--admin-port', String(PORT_BASE + 65), '--operations-port', String(PORT_BASE + 75)],
+      );
+      expect(created.stdout).to.include('orderer5.clinichost created');
+      const name = 'orderer5.clinichost';
+      await cli('orderer', 'start', '--org', 'clinichost', '--name', name);
       const add = path.join(handover, 'add-orderer5.pb');
-      const proposed = await proposeAddConsenter(clinichost, fabric, node.name, add);
-      expect(proposed.id).to.equal(5);
-      expect(proposed.policies.join(' ')).to.include(
+      const proposed = await cli(
+        'orderer',
+        'propose-add',
+        '--org',
+        'clinichost',
+        '--name',
+        name,
+        '--out',
+        add,
+      );
+      expect(proposed.stdout).to.include('update adding consenter 5');
+      expect(proposed.stdout).to.include(
         '/Channel/Orderer/Admins (MAJORITY Admins: 2 of 3 (AssociationMSP, Insurer1MSP, Insurer2MSP))',
       );
-      expect(proposed.satisfied).to.equal(false);
+      expect(proposed.stdout).to.include('missing: 2 more Admins signatures');
+      const clinichost = await openOrg(dir, 'clinichost');
 
       // The association alone (its signature and its submission) cannot change who orders.
       await signUpdate(association, fabric, add);
@@ -266,7 +295,10 @@ describe('the SmartBFT ordering service run by several members', function () {
       }
       await signUpdate(insurer1, fabric, add);
       await submitUpdate(association, fabric, add);
-      await joinOrderer(clinichost, fabric, node.name, say);
+      await cli('orderer', 'join', '--org', 'clinichost', '--name', name);
+      expect((await cli('orderer', 'list', '--org', 'insurer2')).stdout).to.include(
+        '5 consenters: tolerate 1 faulty, 4 sign each block',
+      );
       const five = await listConsenters(association, fabric);
       expect(five.consenters.map((c) => `${c.id}:${c.mspId}`)).to.include('5:ClinicHostMSP');
       expect({ n: five.consenters.length, faults: five.faults, quorum: five.quorum }).to.deep.equal({
@@ -289,12 +321,12 @@ describe('the SmartBFT ordering service run by several members', function () {
       await signUpdate(insurer2, fabric, remove);
       await signUpdate(insurer1, fabric, remove);
       await submitUpdate(association, fabric, remove);
-      await leaveOrderer(clinichost, fabric, node.name, say);
+      await leaveOrderer(clinichost, fabric, name, say);
       const four = await listConsenters(insurer1, fabric);
       expect(four.consenters.map((c) => c.id)).to.deep.equal([1, 2, 3, 4]);
       expect(
         (await readState(paths(state.topology).state))!.topology.orderers.map((o) => o.name),
-      ).to.not.include(node.name);
+      ).to.not.include(name);
       // Below four consenters SmartBFT tolerates no fault: refused before anything is written.
       try {
         await proposeRemoveConsenter(insurer2, fabric, '4', path.join(handover, 'remove-4.pb'));

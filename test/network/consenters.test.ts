@@ -2,17 +2,22 @@
 // 0030). The Fabric test consenters.fabric.ts submits such updates to real orderers; this one pins the rules.
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ConfigGroup } from '../../network/src/channel-update.js';
 import { configtx } from '../../network/src/configtx.js';
 import {
   bftTolerance,
   consentersOf,
+  createOrderer,
   withConsenter,
   withoutConsenter,
   type Consenter,
 } from '../../network/src/consenters.js';
 import { PACKAGE_ROOT } from '../../network/src/nodes.js';
+import { createOrg, HOME_FILE, openOrg, type OrgHome } from '../../network/src/org.js';
 import { buildTopology } from '../../network/src/topology.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -229,5 +234,51 @@ describe('network: the ordering service shared by several members (decision 0030
     );
     expect(bad.status).to.equal(1);
     expect(bad.stderr).to.include("option '--port <n>' argument '80' is invalid");
+  });
+
+  it('an organisation makes an orderer in its own folder: keys issued by its CAs there, recorded in org.json; taken ports and bad names refused', async () => {
+    const home = await mkdtemp(path.join(tmpdir(), 'dmsnet-orderer-home-'));
+    try {
+      await createOrg({
+        dir: home,
+        key: 'vendor1',
+        mspId: 'Vendor1MSP',
+        kind: 'clinic-host',
+        portBase: 41000,
+      });
+      const node = await createOrderer(await openOrg(home), {
+        port: 41050,
+        adminPort: 41051,
+        operationsPort: 41052,
+      });
+      expect(node).to.deep.include({ name: 'orderer1.vendor1', mspId: 'Vendor1MSP', host: '127.0.0.1' });
+      const dir = path.join(home, 'orgs', 'vendor1', 'nodes', 'orderer1.vendor1');
+      for (const f of ['msp/keystore/priv_sk', 'msp/signcerts/cert.pem', 'tls/server.key', 'tls/server.crt'])
+        expect(existsSync(path.join(dir, f)), f).to.equal(true);
+      const saved = JSON.parse(await readFile(path.join(home, HOME_FILE), 'utf8')) as OrgHome;
+      expect(saved.topology.orderers.map((o) => o.name)).to.deep.equal(['orderer1.vendor1']);
+      expect(saved.topology.orgs[0]!.orderers).to.equal(1);
+
+      const code = async (o: Parameters<typeof createOrderer>[1]) =>
+        createOrderer(await openOrg(home), o).then(
+          () => 'created',
+          (e: { code?: string; message: string }) => `${e.code}: ${e.message}`,
+        );
+      // 41000 is the organisation's own peer.
+      expect(await code({ port: 41000, adminPort: 41060, operationsPort: 41061 })).to.match(
+        /^NODE_EXISTS: peer0\.vendor1/,
+      );
+      expect(await code({ port: 41051, adminPort: 41060, operationsPort: 41061 })).to.match(
+        /^NODE_EXISTS: orderer1\.vendor1/,
+      );
+      expect(
+        await code({ name: 'Orderer 2', port: 41070, adminPort: 41071, operationsPort: 41072 }),
+      ).to.match(/^CONSENTER_CHANGE_REFUSED: \/name: /);
+      expect(await code({ port: 80, adminPort: 41071, operationsPort: 41072 })).to.match(
+        /^CONSENTER_CHANGE_REFUSED: \/port: a port number/,
+      );
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
   });
 });
