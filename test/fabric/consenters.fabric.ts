@@ -3,12 +3,11 @@
 // config updates while insurer1 keeps sending; the association alone is refused. Then the limit: with 2 of 4 orderers
 // stopped nothing commits and the sends wait in the gateway's outbox; once they return every send arrives exactly once.
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import { generateDocument } from '../../formats/src/index.js';
 import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
 import {
@@ -29,8 +28,6 @@ import { readState, type NetworkState } from '../../network/src/state.js';
 import { paths } from '../../network/src/topology.js';
 import { networkUp } from '../../network/src/up.js';
 import { PACKAGE_ROOT } from '../../network/src/nodes.js';
-
-const execFileAsync = promisify(execFile);
 
 const PORT_BASE = Number(process.env.DMSNET_TEST_CONSENTERS_PORT_BASE ?? 30600);
 
@@ -146,22 +143,23 @@ describe('the SmartBFT ordering service run by several members', function () {
 
   /**
    * The operator's CLI against this network, run as a child without blocking this process (its gateways keep
-   * sending meanwhile). Rejects with the command's stderr when it exits non-zero.
+   * sending meanwhile); its progress and errors (stderr) show live, its stdout is returned. Rejects on a non-zero exit.
    */
-  async function cli(...args: string[]): Promise<{ stdout: string; stderr: string }> {
-    try {
-      return await execFileAsync(
-        process.execPath,
-        [path.join(PACKAGE_ROOT, 'dist', 'network', 'src', 'cli.js'), '--dir', dir, ...args],
-        {
-          encoding: 'utf8',
-          maxBuffer: 16 * 1024 * 1024,
-        },
+  function cli(...args: string[]): Promise<{ stdout: string }> {
+    const script = path.join(PACKAGE_ROOT, 'dist', 'network', 'src', 'cli.js');
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [script, '--dir', dir, ...args], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.on('error', reject);
+      child.on('close', (code) =>
+        code === 0
+          ? resolve({ stdout })
+          : reject(new Error(`${args.slice(0, 2).join(' ')} exited with ${code}: ${stdout}`)),
       );
-    } catch (err) {
-      const e = err as { stderr?: string; stdout?: string; message: string };
-      throw new Error(`${args.slice(0, 2).join(' ')}: ${e.stderr || e.stdout || e.message}`);
-    }
+    });
   }
 
   /** Waits until the load has sent `n` more lists and the ledger holds each of them; returns `n`. */
