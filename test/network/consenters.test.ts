@@ -207,11 +207,11 @@ describe('network: the ordering service shared by several members (decision 0030
 
   it('the orderer verbs explain themselves in English and Russian and refuse a bad port naming the option', function () {
     // Two node processes, each loading the whole CLI: seconds on a loaded machine.
-    this.timeout(60_000);
+    this.timeout(120_000);
     const cli = (...args: string[]) =>
       spawnSync(process.execPath, [path.join(PACKAGE_ROOT, 'dist', 'network', 'src', 'cli.js'), ...args], {
         encoding: 'utf8',
-        timeout: 20_000,
+        timeout: 50_000,
       });
     const help = cli('orderer', '--help');
     expect(help.status).to.equal(0);
