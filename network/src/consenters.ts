@@ -254,7 +254,7 @@ export function withConsenter(config: Config, consenter: Consenter, definition?:
   if (consenters.some((c) => c.id >= consenter.id))
     throw new NetworkError(
       'CONSENTER_CHANGE_REFUSED',
-      `/id: ${consenter.id} is not above every consenter id of the channel (ids are never reused)`,
+      `/id: ${consenter.id} is not above every current consenter id of the channel`,
     );
   const updated = structuredClone(config);
   const group = ordererGroup(updated);
@@ -358,7 +358,8 @@ export async function proposeAddConsenter(
   const node = ownOrderer(ctx, name);
   const current = await fetchConfig(ctx, fabric);
   const consenters = consentersOf(current);
-  // Ids are never reused: a consenter's id is how SmartBFT's messages and view state name it.
+  // Above every current id: a consenter's id is how SmartBFT's messages and view state name it. The config does not
+  // remember removed consenters, so an id freed by the newest removal can come back (decision 0030).
   const id = Math.max(node.id, ...consenters.map((c) => c.id + 1));
   if (id !== node.id) {
     node.id = id;
