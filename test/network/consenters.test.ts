@@ -157,7 +157,7 @@ describe('network: the ordering service shared by several members (decision 0030
     expect(endpoints(updated, 'Insurer1MSP')).to.deep.equal(['127.0.0.1:7053', '127.0.0.1:7056']);
   });
 
-  it('refuses an orderer already there, a reused id, a newcomer without its definition, a Raft channel', () => {
+  it('refuses an orderer already there, an id not above the current ones, a newcomer without its definition, a Raft channel', () => {
     const refused = (f: () => unknown) => {
       try {
         f();
