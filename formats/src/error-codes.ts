@@ -992,6 +992,24 @@ export const ERROR_CODES = {
     en: 'The channel policy has a shape this tool cannot evaluate.',
     ru: 'Политика канала имеет вид, который этот инструмент не умеет проверить.',
   },
+  CONSENTER_EXISTS: {
+    status: 422,
+    retry: 'final',
+    en: 'The orderer is already a consenter of the channel.',
+    ru: 'Этот узел упорядочивания уже входит в число участников консенсуса канала.',
+  },
+  CONSENTER_UNKNOWN: {
+    status: 422,
+    retry: 'final',
+    en: 'No such orderer: neither a consenter of the channel nor a node of this organisation.',
+    ru: 'Такого узла упорядочивания нет ни среди участников консенсуса канала, ни среди узлов организации.',
+  },
+  CONSENTER_CHANGE_REFUSED: {
+    status: 422,
+    retry: 'final',
+    en: 'The change of the ordering service is refused: it is not a SmartBFT channel, a field is invalid, or too few consenters would remain.',
+    ru: 'Изменение службы упорядочивания отклонено: канал не на SmartBFT, поле задано неверно или участников консенсуса осталось бы слишком мало.',
+  },
   STUB_INVALID_CALL: {
     status: 422,
     retry: 'final',

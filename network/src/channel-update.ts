@@ -55,17 +55,17 @@ function orderer(ctx: OrgContext) {
   return ordererArgs(ctx.orderer);
 }
 
-const workDir = async (ctx: OrgContext) => {
+export const workDir = async (ctx: OrgContext) => {
   const base = path.join(paths(ctx.t).org(ctx.org.key), 'channel-work');
   await mkdir(base, { recursive: true });
   return mkdtemp(path.join(base, 'w-'));
 };
 
-const tool = (fabric: FabricInstall, args: string[], what: string) =>
+export const tool = (fabric: FabricInstall, args: string[], what: string) =>
   runTool(fabric.bin.configtxlator, args, { PATH: process.env.PATH }, what);
 
 // configtxlator's default output is /dev/stdout, which a pipe without a terminal may not open: always a file.
-async function decode(fabric: FabricInstall, file: string, type: string): Promise<unknown> {
+export async function decode(fabric: FabricInstall, file: string, type: string): Promise<unknown> {
   const out = `${file}.decoded.json`;
   try {
     await tool(fabric, ['proto_decode', '--input', file, '--type', type, '--output', out], `decode ${type}`);
@@ -75,7 +75,12 @@ async function decode(fabric: FabricInstall, file: string, type: string): Promis
   }
 }
 
-async function encode(fabric: FabricInstall, json: unknown, type: string, file: string): Promise<void> {
+export async function encode(
+  fabric: FabricInstall,
+  json: unknown,
+  type: string,
+  file: string,
+): Promise<void> {
   await writeFile(`${file}.json`, JSON.stringify(json));
   await tool(
     fabric,

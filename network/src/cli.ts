@@ -31,6 +31,7 @@ import {
 import { createOrg, openOrg, orgDefinition, readDefinition, writeDefinition } from './org.js';
 import { describeCouncil, proposeCouncilChange, readCouncil, type CouncilChange } from './council.js';
 import { proposeRemoveOrg } from './leave.js';
+import { orderer } from './consenters-cli.js';
 
 const portBase = (v: string) => {
   const n = Number(v);
@@ -486,6 +487,8 @@ for (const [verb, en, ru] of [
     console.log(`${verb === 'approve-next' ? 'approved' : 'committed'}: sequence ${d.sequence}, ${d.policy}`);
   });
 }
+
+orderer(program, { both, acting, actingOptions, printCheck });
 
 program.parseAsync().catch((err: unknown) => {
   const e = err as { code?: string; message?: string };

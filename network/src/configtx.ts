@@ -44,7 +44,11 @@ export function orgSection(t: Topology, key: string): Record<string, unknown> {
   };
 }
 
-export function configtx(t: Topology): unknown {
+/**
+ * `applicationOrgs` (keys) limits the genesis block's application organisations: members that run orderers are in
+ * the orderer group from the start but join the application group by a signed update, as every other member does.
+ */
+export function configtx(t: Topology, applicationOrgs?: readonly string[]): unknown {
   const p = paths(t);
   const org = (key: string) => orgSection(t, key);
   const ordererOrgs = t.orgs.filter((o) => o.orderers > 0).map((o) => org(o.key));
@@ -118,7 +122,9 @@ export function configtx(t: Topology): unknown {
           Capabilities: { V2_0: true },
         },
         Application: {
-          Organizations: t.orgs.map((o) => org(o.key)),
+          Organizations: t.orgs
+            .filter((o) => !applicationOrgs || applicationOrgs.includes(o.key))
+            .map((o) => org(o.key)),
           Policies: {
             Readers: meta('ANY Readers'),
             Writers: meta('ANY Writers'),
@@ -134,10 +140,14 @@ export function configtx(t: Topology): unknown {
 }
 
 /** Writes configtx.yaml and makes the channel's genesis block with configtxgen. */
-export async function makeGenesisBlock(t: Topology, fabric: FabricInstall): Promise<string> {
+export async function makeGenesisBlock(
+  t: Topology,
+  fabric: FabricInstall,
+  applicationOrgs?: readonly string[],
+): Promise<string> {
   const p = paths(t);
   await mkdir(p.config, { recursive: true });
-  await writeFile(path.join(p.config, 'configtx.yaml'), stringify(configtx(t)));
+  await writeFile(path.join(p.config, 'configtx.yaml'), stringify(configtx(t, applicationOrgs)));
   await run(
     fabric.bin.configtxgen,
     ['-profile', 'Dmsnet', '-outputBlock', p.channelBlock, '-channelID', t.channel, '-configPath', p.config],

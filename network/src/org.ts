@@ -157,7 +157,9 @@ export async function orgDefinition(ctx: OrgContext, fabric: FabricInstall): Pro
   await mkdir(work, { recursive: true });
   await writeFile(
     path.join(work, 'configtx.yaml'),
-    stringify({ Organizations: [orgSection(ctx.t, ctx.org.key)] }),
+    // Without its orderer endpoints: configtxgen -printOrg would encode an orderer-organisation group, which the
+    // application group refuses; the orderer group gets its own (consenters.ts).
+    stringify({ Organizations: [orgSection({ ...ctx.t, orderers: [] }, ctx.org.key)] }),
   );
   const out = await runTool(
     fabric.bin.configtxgen,

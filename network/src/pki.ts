@@ -84,13 +84,38 @@ export async function generateOrgMaterial(t: Topology, key: string): Promise<voi
     ...t.peers.filter((n) => n.org === org.key).map((n) => ({ name: n.name, ou: 'peer' as const })),
     ...t.orderers.filter((n) => n.org === org.key).map((n) => ({ name: n.name, ou: 'orderer' as const })),
   ];
-  for (const n of nodes) {
-    const dir = p.node(org.key, n.name);
-    await writeMsp(path.join(dir, 'msp'), ca, tlsCa, await ca.issue({ commonName: n.name, ou: n.ou }));
-    await writeTls(
-      path.join(dir, 'tls'),
-      tlsCa,
-      await tlsCa.issue({ commonName: n.name, hosts: [n.name, ...hosts] }),
-    );
-  }
+  for (const n of nodes) await writeNode(t, org.key, n, { ca, tlsCa }, hosts);
+}
+
+async function writeNode(
+  t: Topology,
+  key: string,
+  n: { name: string; ou: 'peer' | 'orderer' },
+  cas: { ca: LocalCA; tlsCa: LocalCA },
+  hosts: readonly string[],
+): Promise<void> {
+  const dir = paths(t).node(key, n.name);
+  await writeMsp(
+    path.join(dir, 'msp'),
+    cas.ca,
+    cas.tlsCa,
+    await cas.ca.issue({ commonName: n.name, ou: n.ou }),
+  );
+  await writeTls(
+    path.join(dir, 'tls'),
+    cas.tlsCa,
+    await cas.tlsCa.issue({ commonName: n.name, hosts: [n.name, ...hosts] }),
+  );
+}
+
+/** One more node of an organisation that exists (an orderer added later), issued by its own CAs in its own folder. */
+export async function generateNodeMaterial(
+  t: Topology,
+  key: string,
+  n: { name: string; ou: 'peer' | 'orderer'; host: string },
+): Promise<void> {
+  const org = t.orgs.find((o) => o.key === key);
+  if (!org) throw new Error(`no organisation ${key} in the topology`);
+  const hosts = [...new Set(['127.0.0.1', 'localhost', n.host])];
+  await writeNode(t, key, n, await orgCAs(t, org.key, org.mspId), hosts);
 }

@@ -53,19 +53,18 @@ export const CHAINCODE = 'dmsnet';
 export const HOST = '127.0.0.1';
 
 /**
- * The association runs the ordering service and a peer; each insurer a peer; clinics are client identities of a
- * neutral host organisation (run by the association or a MIS vendor, never by an insurer) that has its own CA and peer.
+ * The association runs a peer and orderers; each insurer a peer; clinics are client identities of a neutral host
+ * organisation (run by the association or a MIS vendor, never by an insurer) that has its own CA and peer. With
+ * SmartBFT the ordering service is shared (decision 0030): the association runs 2 of the 4 orderers and each insurer
+ * one, so the one fault SmartBFT tolerates may be the association's own misbehaving node and the association alone
+ * can neither order nor change the orderers. Raft tolerates crashes only, so it stays with the association.
  */
 export function defaultOrgs(consensus: Consensus): OrgSpec[] {
+  const bft = consensus === 'bft';
   return [
-    {
-      key: 'association',
-      mspId: 'AssociationMSP',
-      kind: 'association',
-      orderers: consensus === 'bft' ? 4 : 3,
-    },
-    { key: 'insurer1', mspId: 'Insurer1MSP', kind: 'insurer', orderers: 0 },
-    { key: 'insurer2', mspId: 'Insurer2MSP', kind: 'insurer', orderers: 0 },
+    { key: 'association', mspId: 'AssociationMSP', kind: 'association', orderers: bft ? 2 : 3 },
+    { key: 'insurer1', mspId: 'Insurer1MSP', kind: 'insurer', orderers: bft ? 1 : 0 },
+    { key: 'insurer2', mspId: 'Insurer2MSP', kind: 'insurer', orderers: bft ? 1 : 0 },
     { key: 'clinichost', mspId: 'ClinicHostMSP', kind: 'clinic-host', orderers: 0 },
   ];
 }

@@ -109,13 +109,15 @@ async function bringUp(t: Topology, fabric: FabricInstall, say: Progress): Promi
     `crypto material, each organisation in its own folder (${t.orgs.map((o) => `orgs/${o.key}`).join(', ')})`,
   );
   for (const org of t.orgs) await generateOrgMaterial(t, org.key);
-  // The genesis block names the ordering organisation only; every other founder joins as any organisation joins a
-  // running channel later (decision 0028), so the steps an operator runs are the ones the suite runs every time.
+  // The genesis block names the ordering organisations (decision 0030) and, as an application organisation, the
+  // association only; every other founder joins as any organisation joins a running channel later (decision 0028),
+  // so the steps an operator runs are the ones the suite runs every time.
   const ordering = t.orgs.filter((o) => o.orderers > 0);
   say(
-    `channel '${t.channel}' genesis block with ${ordering.map((o) => o.mspId).join(', ')} (${t.consensus === 'bft' ? 'SmartBFT' : 'Raft'}, ${t.orderers.length} orderers, batch timeout ${t.batchTimeout})`,
+    `channel '${t.channel}' genesis block: orderers of ${ordering.map((o) => `${o.mspId} (${o.orderers})`).join(', ')} (${t.consensus === 'bft' ? 'SmartBFT' : 'Raft'}, ${t.orderers.length} orderers, batch timeout ${t.batchTimeout})`,
   );
-  await makeGenesisBlock({ ...t, orgs: ordering }, fabric);
+  const first = [...ordering].sort((a, b) => b.orderers - a.orderers)[0] as OrgSpec;
+  await makeGenesisBlock({ ...t, orgs: ordering }, fabric, [first.key]);
 
   say(`starting ${t.orderers.length} orderers`);
   for (const n of t.orderers) {
