@@ -320,6 +320,27 @@ export const ERROR_CODES = {
     en: 'The document already has its final status.',
     ru: 'У документа уже окончательный статус.',
   },
+  WITHDRAW_NOT_SENDER: {
+    status: 403,
+    retry: 'final',
+    doc: 'docs/decisions/0032-withdrawal-by-the-sender-before-a-decision.md#decision',
+    en: 'Only the sender withdraws a message.',
+    ru: 'Отозвать сообщение может только его отправитель.',
+  },
+  WITHDRAW_DECIDED: {
+    status: 409,
+    retry: 'final',
+    doc: 'docs/decisions/0032-withdrawal-by-the-sender-before-a-decision.md#decision',
+    en: 'The addressee has decided on the message; it is corrected, not withdrawn.',
+    ru: 'Адресат уже принял решение по документу: его можно исправить, но не отозвать.',
+  },
+  MESSAGE_WITHDRAWN: {
+    status: 409,
+    retry: 'final',
+    doc: 'docs/decisions/0032-withdrawal-by-the-sender-before-a-decision.md#decision',
+    en: 'The sender withdrew the message; nobody decides or answers it.',
+    ru: 'Отправитель отозвал документ: по нему не принимают решений и не отвечают.',
+  },
   REPLY_TARGET_UNKNOWN: {
     status: 422,
     retry: 'final',
