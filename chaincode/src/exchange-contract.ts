@@ -359,7 +359,7 @@ export class ExchangeContract extends Contract {
   async history(ctx: Context, messageId: string): Promise<string> {
     await this.mustGet(ctx, messageId);
     const it = await ctx.stub.getHistoryForKey(ctx.stub.createCompositeKey(K.message, [messageId]));
-    const trail: Array<{ status: string; at: string; txId: string; by: string }> = [];
+    const trail: Array<{ status: string; at: string; txId: string; by: string; reason?: string }> = [];
     const h = it as unknown as {
       next(): Promise<{ value?: { value: Uint8Array; isDelete: boolean }; done?: boolean }>;
       close(): Promise<void>;
@@ -370,7 +370,14 @@ export class ExchangeContract extends Contract {
         const e = JSON.parse(Buffer.from(r.value.value).toString('utf8')) as Envelope;
         // A purge rewrites the envelope without a new status: one trail entry per status transaction.
         if (trail.some((t) => t.txId === e.statusTxId)) continue;
-        trail.push({ status: e.status, at: e.statusAt, txId: e.statusTxId, by: e.statusBy });
+        trail.push({
+          status: e.status,
+          at: e.statusAt,
+          txId: e.statusTxId,
+          by: e.statusBy,
+          // A withdrawal says why on the ledger: both sides' trails show the sender's reason.
+          ...(e.status === 'WITHDRAWN' && e.reason ? { reason: e.reason } : {}),
+        });
       }
     } finally {
       await h.close();

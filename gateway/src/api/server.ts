@@ -38,6 +38,8 @@ export interface AppOptions {
   importCompletion?: ImportCompletion;
   /** Idempotency-Key answers: how long they are replayed, how long a repeat waits for the first. */
   idempotency?: IdempotencyOptions;
+  /** Each configured adapter (the folder drop) and its state, for /v1/health. */
+  adapters?: () => Array<Record<string, unknown>>;
 }
 
 const onlyJson: RequestHandler = (req, _res, next) => {
@@ -78,7 +80,11 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
   app.use(access.hostCheck());
 
   app.get('/v1/health', (_req, res) => {
-    res.json({ status: 'ok', participant: node.participantId });
+    res.json({
+      status: 'ok',
+      participant: node.participantId,
+      ...(options.adapters ? { adapters: options.adapters() } : {}),
+    });
   });
   app.get('/v1/openapi.json', (_req, res) => {
     res.json(openApiDocument);
@@ -129,6 +135,13 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
     v('/v1/documents/{id}/signature/export', 'get'),
     wrap(async (req, res) => {
       res.json(exportToJson(await node.exportSignature(String(req.params.id))));
+    }),
+  );
+  app.post(
+    '/v1/documents/:id/withdraw',
+    v('/v1/documents/{id}/withdraw', 'post'),
+    wrap(async (req, res) => {
+      res.json(await node.withdraw(String(req.params.id), (req.body as { reason: string }).reason.trim()));
     }),
   );
   app.post(
@@ -265,6 +278,7 @@ export async function startGatewayServer(
     consoleDir?: string;
     importCompletion?: ImportCompletion;
     idempotency?: IdempotencyOptions;
+    adapters?: AppOptions['adapters'];
   },
 ): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
