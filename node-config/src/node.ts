@@ -137,6 +137,9 @@ export async function startNode(
 ): Promise<RunningNode> {
   const say = o.progress ?? (() => undefined);
   const config = await loadConfig(dir);
+  // Before anything opens: a configured adapter that cannot start stops the node at its setting's pointer.
+  const broken = loadAdapters(dir, config).errors;
+  if (broken.length) throw new NodeConfigError('CONFIG_INVALID', 'a configured adapter cannot start', broken);
   const passphrase = o.passphrase ?? (await passphraseFromEnv());
   const logger = pino({ level: process.env.DMSNET_LOG_LEVEL ?? 'warn' });
   if (config.ledger.mode === 'fabric') {
@@ -216,8 +219,6 @@ async function serveNode(
 ): Promise<RunningNode> {
   const { client, keys, logger, say } = o;
   const adapters = loadAdapters(dir, config);
-  if (adapters.errors.length)
-    throw new NodeConfigError('CONFIG_INVALID', 'a configured adapter cannot start', adapters.errors);
   const node = await GatewayNode.open({
     participantId: config.participant.id,
     dataDir: resolveIn(dir, config.dataDir ?? 'data'),
@@ -376,6 +377,7 @@ function loadAdapters(dir: string, config: NodeConfig): LoadedAdapters {
         match: new RegExp(m.match ?? '.', 'i'),
         mapping,
         ...(m.addressee ? { addressee: m.addressee } : {}),
+        ...(m.body ? { body: m.body } : {}),
       });
     out.outMappings[mapping.type] ??= mapping;
     out.entries.push({ file: m.file, type: mapping.type, addressee: m.addressee, match: m.match });

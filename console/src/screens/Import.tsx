@@ -231,7 +231,13 @@ export function Import({ me }: { me: Me }) {
                 onChange={(e) => setFields({ ...fields, [h.field]: e.target.value })}
               />
               <span className="muted">
-                {h.source === 'file' ? s('fromFile') : h.source === 'form' ? s('fromForm') : ''}
+                {h.source === 'file'
+                  ? s('fromFile')
+                  : h.source === 'form'
+                    ? s('fromForm')
+                    : h.source === 'local'
+                      ? s('fromLocal')
+                      : s('missing')}
               </span>
             </label>
           ))}

@@ -24,6 +24,8 @@ const ru = {
   headerFields: 'Реквизиты документа',
   fromFile: 'из файла',
   fromForm: 'введено вручную',
+  fromLocal: 'из списка застрахованных',
+  missing: 'в файле нет — введите',
 } as const;
 
 type Text = Record<keyof typeof ru, string>;
@@ -50,6 +52,8 @@ const en: Text = {
   headerFields: 'Document details',
   fromFile: 'from the file',
   fromForm: 'entered by hand',
+  fromLocal: 'from the insured list',
+  missing: 'not in the file: type it',
 };
 
 export function useSendText(): (k: keyof typeof ru) => string {

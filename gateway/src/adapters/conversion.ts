@@ -40,10 +40,7 @@ export interface ConversionNode {
   participant(
     ogrn: string,
   ): Promise<{ id: string; name: string; role: string; inn?: string; status: string }>;
-  participants(q: {
-    limit?: number;
-    cursor?: string;
-  }): Promise<{
+  participants(q: { limit?: number; cursor?: string }): Promise<{
     items: Array<{ id: string; name: string; role: string; inn?: string; status: string }>;
     nextCursor?: string;
   }>;

@@ -464,7 +464,19 @@ export const coreApi = {
           '200': json('the node is up', {
             type: 'object',
             required: ['status', 'participant'],
-            properties: { status: { const: 'ok' }, participant: OGRN },
+            properties: {
+              status: { const: 'ok' },
+              participant: OGRN,
+              adapters: {
+                type: 'array',
+                description: 'Each configured adapter (the folder drop): its kind, state and mappings.',
+                items: {
+                  type: 'object',
+                  required: ['kind', 'status'],
+                  properties: { kind: { type: 'string' }, status: { enum: ['starting', 'running'] } },
+                },
+              },
+            },
             additionalProperties: false,
           }),
           ...errors(),

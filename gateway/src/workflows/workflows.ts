@@ -683,7 +683,11 @@ export class Workflows {
     const d = await this.act(ref);
     const invoiceId = d.invoiceId;
     const invoiceNumber = parseMessageId(invoiceId)?.documentId ?? invoiceId;
-    const invoice = (await this.node.getDocument(invoiceId)).document;
+    const view = await this.node.getDocument(invoiceId);
+    // The clinic took the invoice back (sent to the wrong insurer): no act answers it.
+    if (view.status === 'WITHDRAWN')
+      throw new DmsnetError('MESSAGE_WITHDRAWN', `invoice ${invoiceId} was withdrawn by the clinic`);
+    const invoice = view.document;
     const act = { ...d.act, ...(expert ? { expert } : {}) };
     const actDocumentId = d.actDocumentId ?? `ACT-${invoiceNumber}`.slice(0, 128);
     const document = {
