@@ -497,7 +497,7 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
     await page.getByRole('navigation').getByRole('link', { name: 'Загрузка файла' }).click();
     const p = t.story.person;
     const csv = [
-      'Реестр оказанных медицинских услуг;;;;;;;;;',
+      'Реестр оказанных медицинских услуг к счету № E2E-2 от 05.01.2027 за декабрь 2026;;;;;;;;;',
       '№;ФИО пациента;№ полиса;№ гарантийного письма;Дата оказания;Код услуги;Наименование;Кол-во;Цена;Сумма',
       `1;${[p.lastName, p.firstName, p.middleName].filter(Boolean).join(' ')};${t.story.policy};;10.12.2026;К-001;Прием терапевта;1;2200,00;2200,00`,
       '2;Неизвестная Ольга Игоревна;ДМС-00-0000001;;11.12.2026;К-001;Прием терапевта;1;2200,00;2200,00',

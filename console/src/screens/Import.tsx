@@ -202,7 +202,8 @@ export function Import({ me }: { me: Me }) {
             accept=".csv,.xlsx"
             aria-label={t('file')}
             aria-describedby="file-name"
-            onChange={(e) => (setFile(e.target.files?.[0]), setFields({}), setAddressee(''), reset())}
+            // A chosen addressee stays: people pick the insurer first as often as the file.
+            onChange={(e) => (setFile(e.target.files?.[0]), setFields({}), reset())}
           />
           <span className="pick">
             <span className="button" aria-hidden="true">
