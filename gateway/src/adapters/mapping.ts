@@ -206,8 +206,9 @@ function checkPattern(p: unknown, at: string, errors: FieldError[]): void {
 }
 
 function checkHeader(m: Partial<TableMapping>, errors: FieldError[]): void {
+  const defaults = typeof m.bodyDefaults === 'object' && m.bodyDefaults !== null ? m.bodyDefaults : {};
   for (const f of HEADER_FIELDS) {
-    if (m.bodyDefaults && f in m.bodyDefaults)
+    if (Object.hasOwn(defaults, f))
       errors.push({
         pointer: `/bodyDefaults/${f}`,
         code: 'HEADER_CONSTANT',
