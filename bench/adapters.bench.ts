@@ -46,7 +46,12 @@ export const benches: Bench[] = [
         out.push(cells.join(';'));
       }
       const bytes = new Uint8Array(iconv.encode(out.join('\r\n') + '\r\n', 'win1251'));
-      const parties = { sender: { ogrn: '1027739820921' }, addressee: { ogrn: '1027700132195' } };
+      const parties = {
+        sender: { ogrn: '1027739820921' },
+        addressee: { ogrn: '1027700132195' },
+        // The list's own number and date are not in the sample: a sender types them.
+        fields: { listNumber: 'B-1', listDate: '15.11.2026' },
+      };
       const first = await importTable(bytes, mapping, parties);
       if (first.errors.length !== 0)
         throw new Error(`the generated list should be valid, got ${first.errors.length} errors`);

@@ -34,8 +34,16 @@ type SendRequest = Pick<
   | 'corrects'
 >;
 
-const RANK: Record<MessageStatus, number> = { SENT: 0, DELIVERED: 1, ACCEPTED: 2, REJECTED: 2 };
-const FINAL = new Set<MessageStatus>(['ACCEPTED', 'REJECTED']);
+const RANK: Record<MessageStatus, number> = {
+  SENT: 0,
+  DELIVERED: 1,
+  ACCEPTED: 2,
+  REJECTED: 2,
+  WITHDRAWN: 2,
+};
+const FINAL = new Set<MessageStatus>(['ACCEPTED', 'REJECTED', 'WITHDRAWN']);
+/** The addressee's decisions: once one is on the ledger the sender can no longer withdraw, only correct. */
+const DECIDED = new Set<MessageStatus>(['ACCEPTED', 'REJECTED']);
 
 /** Pure: may a message move from `from` to `to`? Forward only, and nothing after a final status. */
 export function canMove(from: MessageStatus, to: MessageStatus): boolean {
@@ -249,6 +257,45 @@ export class ExchangeContract extends Contract {
     return JSON.stringify(updated);
   }
 
+  /**
+   * The sender takes a message back (sent to the wrong addressee, or with a mistake) while its addressee has not
+   * decided: the status becomes WITHDRAWN with the sender's reason, final, and the addressee can no longer accept,
+   * reject or answer it. After a decision only a correction (`corrects`) changes anything. The id stays taken: a
+   * ledger id is never reused, so the sender sends again under a new one (decision record 0032).
+   */
+  @Transaction()
+  @Returns('string')
+  async withdraw(ctx: Context, messageId: string, reason: string): Promise<string> {
+    if (typeof reason !== 'string' || reason.trim() === '')
+      throw invalid('/reason', 'a withdrawal says why (1 to 500 characters)');
+    if (reason.length > 500) throw invalid('/reason', 'must be at most 500 characters');
+    const env = await this.mustGet(ctx, messageId);
+    const me = await actingParticipant(ctx);
+    if (me.id !== env.sender)
+      throw new ChaincodeError('WITHDRAW_NOT_SENDER', `only the sender ${env.sender} withdraws ${messageId}`);
+    if (env.status === 'WITHDRAWN') return JSON.stringify(env);
+    if (env.documentType === 'reply')
+      throw new ChaincodeError('REPLY_IS_FINAL', `${messageId} is a reply; a decision is not withdrawn`);
+    if (DECIDED.has(env.status)) {
+      throw new ChaincodeError(
+        'WITHDRAW_DECIDED',
+        `${messageId} is ${env.status} by its addressee; send a correction (corrects) instead`,
+      );
+    }
+    const at = txTime(ctx);
+    const updated: Envelope = {
+      ...env,
+      status: 'WITHDRAWN',
+      statusAt: at,
+      statusBy: me.id,
+      statusTxId: ctx.stub.getTxID(),
+      reason: reason.trim(),
+    };
+    await putJson(ctx, ctx.stub.createCompositeKey(K.message, [messageId]), updated);
+    this.event(ctx, 'StatusChanged', updated);
+    return JSON.stringify(updated);
+  }
+
   @Transaction(false)
   @Returns('string')
   async get(ctx: Context, messageId: string): Promise<string> {
@@ -312,7 +359,7 @@ export class ExchangeContract extends Contract {
   async history(ctx: Context, messageId: string): Promise<string> {
     await this.mustGet(ctx, messageId);
     const it = await ctx.stub.getHistoryForKey(ctx.stub.createCompositeKey(K.message, [messageId]));
-    const trail: Array<{ status: string; at: string; txId: string; by: string }> = [];
+    const trail: Array<{ status: string; at: string; txId: string; by: string; reason?: string }> = [];
     const h = it as unknown as {
       next(): Promise<{ value?: { value: Uint8Array; isDelete: boolean }; done?: boolean }>;
       close(): Promise<void>;
@@ -323,7 +370,14 @@ export class ExchangeContract extends Contract {
         const e = JSON.parse(Buffer.from(r.value.value).toString('utf8')) as Envelope;
         // A purge rewrites the envelope without a new status: one trail entry per status transaction.
         if (trail.some((t) => t.txId === e.statusTxId)) continue;
-        trail.push({ status: e.status, at: e.statusAt, txId: e.statusTxId, by: e.statusBy });
+        trail.push({
+          status: e.status,
+          at: e.statusAt,
+          txId: e.statusTxId,
+          by: e.statusBy,
+          // A withdrawal says why on the ledger: both sides' trails show the sender's reason.
+          ...(e.status === 'WITHDRAWN' && e.reason ? { reason: e.reason } : {}),
+        });
       }
     } finally {
       await h.close();
@@ -445,6 +499,8 @@ export class ExchangeContract extends Contract {
     if (!original) throw new ChaincodeError('REPLY_TARGET_UNKNOWN', `no message ${replyTo} to answer`);
     if (original.documentType === 'reply')
       throw new ChaincodeError('REPLY_TO_REPLY', `${replyTo} is a reply; a reply is final on arrival`);
+    if (original.status === 'WITHDRAWN')
+      throw new ChaincodeError('MESSAGE_WITHDRAWN', `${replyTo} was withdrawn by its sender`);
     if (original.addressee !== r.sender || original.sender !== r.addressee) {
       throw new ChaincodeError(
         'REPLY_NOT_ADDRESSEE',

@@ -58,7 +58,8 @@ export interface Participant {
   updatedAt: string;
 }
 
-export type MessageStatus = 'SENT' | 'DELIVERED' | 'ACCEPTED' | 'REJECTED';
+/** WITHDRAWN: the sender took the message back before its addressee decided (decision record 0032). */
+export type MessageStatus = 'SENT' | 'DELIVERED' | 'ACCEPTED' | 'REJECTED' | 'WITHDRAWN';
 
 export interface Envelope {
   messageId: string;

@@ -6,7 +6,7 @@ import { initNode } from './init.js';
 import { passphraseForInit } from './passphrase.js';
 import { dmsnetVersion } from '../../formats/src/paths.js';
 import { checkNode, startNode } from './node.js';
-import { checkImport, findMapping, listMappings } from './import-file.js';
+import { checkImport, checkImportAtNode, findMapping, listMappings } from './import-file.js';
 import { exportDocument } from './export.js';
 import { importGostKey } from './gost-key.js';
 import { reportText } from '../../gateway/src/adapters/index.js';
@@ -150,15 +150,40 @@ program
     'convert and validate a file with a mapping; print every error at its row and column; send nothing',
   )
   .requiredOption('--mapping <name>', 'a mapping name (see `dmsnet-node mappings`) or a mapping file')
-  .option('--to <ogrn>', 'the addressee ОГРН to put in the document')
+  .option(
+    '--to <ogrn>',
+    'получатель (ОГРН), если файл его не называет / the addressee ОГРН when the file names none',
+  )
+  .option(
+    '--node <dir>',
+    'проверить на работающем узле: получатель из файла, реквизиты, данные из реестра прикреплённых / convert at the running node of DIR, as its console and folder drop do (addressee from the file, roster data)',
+  )
+  .option(
+    '--set <field=value>',
+    'реквизит документа, которого нет в файле (invoiceNumber=512, contract/number=12-ДМС/2026) / a header field the file lacks',
+    (v: string, all: string[] = []) => [...all, v],
+  )
   .option('--json', 'print the report as JSON')
-  .action(async (file: string, o: { mapping: string; to?: string; json?: boolean }) => {
-    const check = await checkImport(file, await findMapping(o.mapping), { addresseeOgrn: o.to });
-    if (o.json) process.stdout.write(JSON.stringify({ rows: check.rows, ...check.report }, null, 2) + '\n');
-    else if (check.report.errors.length) process.stdout.write(reportText(check.report));
-    else process.stdout.write(`${file}: ${check.rows} строк / rows, ошибок нет / no errors\n`);
-    process.exitCode = check.report.errors.length ? 1 : 0;
-  });
+  .action(
+    async (
+      file: string,
+      o: { mapping: string; to?: string; node?: string; set?: string[]; json?: boolean },
+    ) => {
+      const fields: Record<string, string> = {};
+      for (const s of o.set ?? []) {
+        const eq = s.indexOf('=');
+        if (eq < 1) throw new Error(`--set ${s}: write field=value`);
+        fields[s.slice(0, eq)] = s.slice(eq + 1);
+      }
+      const check = o.node
+        ? await checkImportAtNode(file, { mapping: o.mapping, node: o.node, to: o.to, fields })
+        : await checkImport(file, await findMapping(o.mapping), { addresseeOgrn: o.to, fields });
+      if (o.json) process.stdout.write(JSON.stringify({ rows: check.rows, ...check.report }, null, 2) + '\n');
+      else if (check.report.errors.length) process.stdout.write(reportText(check.report));
+      else process.stdout.write(`${file}: ${check.rows} строк / rows, ошибок нет / no errors\n`);
+      process.exitCode = check.report.errors.length ? 1 : 0;
+    },
+  );
 
 const user = program
   .command('user')

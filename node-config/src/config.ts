@@ -46,7 +46,10 @@ export interface NodeConfig {
    * expression, default any) are converted with it and sent to its addressee; received documents of a mapped type
    * are written to out/ in that mapping's format.
    */
-  adapters?: { dropDir?: string; mappings?: Array<{ file: string; addressee?: string; match?: string }> };
+  adapters?: {
+    dropDir?: string;
+    mappings?: Array<{ file: string; addressee?: string; match?: string; body?: Record<string, unknown> }>;
+  };
 }
 
 export class NodeConfigError extends DmsnetError {}

@@ -25,6 +25,7 @@ import {
   FolderDrop,
   loadMapping,
   type DropRoute,
+  type ImportCompletion,
   type TableMapping,
 } from '../../gateway/src/adapters/index.js';
 import { loadConfig, NodeConfigError, readToken, resolveIn, type NodeConfig } from './config.js';
@@ -57,6 +58,7 @@ export async function checkNode(dir: string): Promise<CheckReport> {
   };
   need('/keys/file', config.keys.file);
   if (config.api.tokenFile) need('/api/tokenFile', config.api.tokenFile);
+  errors.push(...loadAdapters(dir, config).errors);
   if (config.ledger.mode === 'fabric') {
     const f = config.ledger.fabric!;
     need('/ledger/fabric/tls/caCert', f.tls.caCert);
@@ -135,6 +137,9 @@ export async function startNode(
 ): Promise<RunningNode> {
   const say = o.progress ?? (() => undefined);
   const config = await loadConfig(dir);
+  // Before anything opens: a configured adapter that cannot start stops the node at its setting's pointer.
+  const broken = loadAdapters(dir, config).errors;
+  if (broken.length) throw new NodeConfigError('CONFIG_INVALID', 'a configured adapter cannot start', broken);
   const passphrase = o.passphrase ?? (await passphraseFromEnv());
   const logger = pino({ level: process.env.DMSNET_LOG_LEVEL ?? 'warn' });
   if (config.ledger.mode === 'fabric') {
@@ -213,6 +218,7 @@ async function serveNode(
   },
 ): Promise<RunningNode> {
   const { client, keys, logger, say } = o;
+  const adapters = loadAdapters(dir, config);
   const node = await GatewayNode.open({
     participantId: config.participant.id,
     dataDir: resolveIn(dir, config.dataDir ?? 'data'),
@@ -229,6 +235,8 @@ async function serveNode(
   await workflows.start();
   await node.start();
   const token = await readToken(dir, config);
+  // The health answer is served before the drop starts, and reads it once it has.
+  const adapterState: { drop?: FolderDrop } = {};
   const server = await startNodeApi(
     { node, ledger: client, workflows },
     {
@@ -241,6 +249,17 @@ async function serveNode(
       access: { hostNames: config.api.hostNames, secureCookies: config.api.secureCookies },
       consoleDir: CONSOLE_DIR,
       webhooks: { targets: new TargetPolicy(config.webhookAllow ?? []) },
+      adapters: () =>
+        adapters.entries.length
+          ? [
+              {
+                kind: 'folder-drop',
+                status: adapterState.drop ? 'running' : 'starting',
+                dir: config.adapters?.dropDir ?? 'exchange',
+                mappings: adapters.entries,
+              },
+            ]
+          : [],
     },
   );
   // Config webhooks are registered once; a restart finds them in the store (their cursors and secrets survive).
@@ -249,7 +268,8 @@ async function serveNode(
     if (!known.has(new URL(url).toString())) await server.webhooks.register({ url });
   }
   say(`gateway listening on ${server.url}`);
-  const drop = await startFolderDrop(dir, config, node, say);
+  const drop = await startFolderDrop(dir, config, node, adapters, workflows.importCompletion(), say);
+  adapterState.drop = drop;
   return {
     url: server.url,
     token,
@@ -315,30 +335,73 @@ async function bootstrap(
 // A fixed seed gives every sandbox the same valid association ОГРН.
 export const SANDBOX_ASSOCIATION_OGRN = generateOgrn(createRng(7700));
 
+interface LoadedAdapters {
+  routes: DropRoute[];
+  outMappings: Partial<Record<TableMapping['type'], TableMapping>>;
+  /** Each configured mapping, for the health answer. */
+  entries: Array<{ file: string; type: string; addressee?: string; match?: string }>;
+  /** A mapping that cannot be used, at its setting's JSON pointer. */
+  errors: FieldError[];
+}
+
+/**
+ * The folder drop's mappings, each read now: `check` and `start` refuse a mapping file that is missing or invalid at
+ * its setting's pointer, rather than a node starting with an adapter that never converts a file.
+ */
+function loadAdapters(dir: string, config: NodeConfig): LoadedAdapters {
+  const out: LoadedAdapters = { routes: [], outMappings: {}, entries: [], errors: [] };
+  (config.adapters?.mappings ?? []).forEach((m, i) => {
+    const at = `/adapters/mappings/${i}/file`;
+    const file = resolveIn(dir, m.file);
+    if (!existsSync(file)) {
+      out.errors.push({ pointer: at, code: 'FILE_MISSING', message: `${at}: ${m.file} does not exist` });
+      return;
+    }
+    let mapping: TableMapping;
+    try {
+      mapping = loadMapping(file);
+    } catch (err) {
+      const inner = (err as { errors?: FieldError[] }).errors ?? [];
+      const detail = inner.map((e) => `${e.pointer} ${e.message}`).join('; ');
+      out.errors.push({
+        pointer: at,
+        code: (err as { code?: string }).code ?? 'MAPPING_INVALID',
+        message: `${at}: ${m.file}: ${detail || (err as Error).message}`,
+      });
+      return;
+    }
+    // A mapping with an addressee, a file-name pattern, or one the file names its addressee by takes files from in/;
+    // the first mapping of each type also writes received documents of that type to out/.
+    if (m.addressee || m.match || mapping.addressee)
+      out.routes.push({
+        match: new RegExp(m.match ?? '.', 'i'),
+        mapping,
+        ...(m.addressee ? { addressee: m.addressee } : {}),
+        ...(m.body ? { body: m.body } : {}),
+      });
+    out.outMappings[mapping.type] ??= mapping;
+    out.entries.push({ file: m.file, type: mapping.type, addressee: m.addressee, match: m.match });
+  });
+  return out;
+}
+
 /** The configured folder drop, if any mapping is configured: the clinic MIS's or back office's file interface. */
 async function startFolderDrop(
   dir: string,
   config: NodeConfig,
   node: GatewayNode,
+  adapters: LoadedAdapters,
+  completion: ImportCompletion,
   say: (message: string) => void,
 ): Promise<FolderDrop | undefined> {
-  const mappings = config.adapters?.mappings ?? [];
-  if (!mappings.length) return undefined;
-  const routes: DropRoute[] = [];
-  const outMappings: Partial<Record<TableMapping['type'], TableMapping>> = {};
-  for (const m of mappings) {
-    const mapping = loadMapping(resolveIn(dir, m.file));
-    if (m.addressee)
-      routes.push({ match: new RegExp(m.match ?? '.', 'i'), mapping, addressee: { ogrn: m.addressee } });
-    outMappings[mapping.type] ??= mapping;
-  }
+  if (!adapters.entries.length) return undefined;
   const root = resolveIn(dir, config.adapters?.dropDir ?? 'exchange');
   const drop = new FolderDrop({
     root,
     node,
-    sender: { ogrn: config.participant.id, name: config.participant.name },
-    routes,
-    outMappings,
+    routes: adapters.routes,
+    outMappings: adapters.outMappings,
+    completion,
     log: say,
   });
   await drop.start();

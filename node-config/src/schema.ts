@@ -120,6 +120,8 @@ export const NODE_CONFIG_SCHEMA = {
               file: { type: 'string', minLength: 1 },
               addressee: { type: 'string', pattern: '^[0-9]{13}([0-9]{2})?$' },
               match: { type: 'string', minLength: 1, maxLength: 200 },
+              // Body fields every file of this route gets (a list's number scheme, a contract), where files lack them.
+              body: { type: 'object' },
             },
           },
         },

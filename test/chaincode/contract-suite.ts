@@ -159,6 +159,7 @@ export function contractSuite(backend: LedgerBackend): void {
       expect(meta.contracts.exchange.transactions.map((t) => t.name)).to.include.members([
         'send',
         'setStatus',
+        'withdraw',
       ]);
     });
 
@@ -499,6 +500,54 @@ export function contractSuite(backend: LedgerBackend): void {
         expect(trail[2].by).to.equal(clinic.id);
       });
 
+      it('lets only the sender withdraw, with a reason, before the addressee decides; then nobody decides it', async () => {
+        const c = ct();
+        const env = envelope(insurer, clinic, c);
+        await send(insurer, env, c);
+        await submit(clinic.who.client, 'exchange:setStatus', [env.messageId, 'DELIVERED', '']);
+        await expectCode(
+          submit(clinic.who.client, 'exchange:withdraw', [env.messageId, 'sent to the wrong clinic']),
+          'WITHDRAW_NOT_SENDER',
+        );
+        await expectCode(
+          submit(insurer.who.client, 'exchange:withdraw', [env.messageId, ' ']),
+          'INVALID_ARGUMENT',
+        );
+        const w = await submit(insurer.who.client, 'exchange:withdraw', [
+          env.messageId,
+          'sent to the wrong clinic',
+        ]);
+        expect(w).to.include({
+          status: 'WITHDRAWN',
+          statusBy: insurer.id,
+          reason: 'sent to the wrong clinic',
+        });
+        // Idempotent: a retried withdrawal answers the same envelope.
+        const again = await submit(insurer.who.client, 'exchange:withdraw', [env.messageId, 'retry']);
+        expect(again).to.include({ status: 'WITHDRAWN', reason: 'sent to the wrong clinic' });
+        // The addressee decides nothing on it any more, neither by status nor by a reply.
+        await expectCodeSoon(
+          () => submit(clinic.who.client, 'exchange:setStatus', [env.messageId, 'ACCEPTED', '']),
+          'STATUS_NOT_FORWARD',
+        );
+        const trail = (await evaluate(clinic.who.client, 'exchange:history', [env.messageId])) as Json[];
+        expect(trail.map((t) => t.status)).to.deep.equal(['SENT', 'DELIVERED', 'WITHDRAWN']);
+        expect(trail[2].by).to.equal(insurer.id);
+        // After a decision the sender corrects, it does not withdraw.
+        const d = ct();
+        const decided = envelope(insurer, clinic, d);
+        await send(insurer, decided, d);
+        await submit(clinic.who.client, 'exchange:setStatus', [decided.messageId, 'ACCEPTED', '']);
+        await expectCodeSoon(
+          () => submit(insurer.who.client, 'exchange:withdraw', [decided.messageId, 'too late']),
+          'WITHDRAW_DECIDED',
+        );
+        await expectCode(
+          submit(insurer.who.client, 'exchange:withdraw', [`${insurer.id}:no-such-message`, 'x']),
+          'MESSAGE_NOT_FOUND',
+        );
+      });
+
       it('lets only the addressee read a payload, and each participant list only its own messages', async () => {
         const c = ct();
         const env = envelope(insurer, clinic, c);
@@ -723,6 +772,25 @@ export function contractSuite(backend: LedgerBackend): void {
           await refused(
             send(insurer, reply(insurer, clinic, c, r.messageId, 'ACCEPTED'), c),
             'REPLY_TO_REPLY',
+          );
+        });
+
+        it('refuses a reply to a withdrawn message and a withdrawal of a reply', async () => {
+          const c = ct();
+          const m = list(insurer, clinic, c);
+          await send(insurer, m, c);
+          await submit(insurer.who.client, 'exchange:withdraw', [m.messageId, 'wrong clinic']);
+          await refused(
+            send(clinic, reply(clinic, insurer, c, m.messageId, 'REJECTED'), c),
+            'MESSAGE_WITHDRAWN',
+          );
+          const m2 = list(insurer, clinic, c);
+          await send(insurer, m2, c);
+          const r = reply(clinic, insurer, c, m2.messageId, 'ACCEPTED');
+          await send(clinic, r, c);
+          await refused(
+            submit(clinic.who.client, 'exchange:withdraw', [r.messageId, 'changed my mind']),
+            'REPLY_IS_FINAL',
           );
         });
 

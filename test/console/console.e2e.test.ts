@@ -299,7 +299,12 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
       .getByLabel('Файл', { exact: true })
       .setInputFiles({ name: 'list.csv', mimeType: 'text/csv', buffer: sample });
     await page.getByRole('button', { name: 'Проверить файл' }).click();
-    await page.getByRole('button', { name: 'Отправить' }).click();
+    // The list's own number and date are not in the file: typed into the header fields, then checked again.
+    const header = page.locator('fieldset.header-fields');
+    await header.getByLabel('Номер списка').fill('12-ДМС/2026-П');
+    await header.getByLabel('Дата списка').fill('15.11.2026');
+    await header.getByRole('button', { name: 'Проверить файл' }).click();
+    await page.getByRole('button', { name: 'Подписать и отправить' }).click();
     await page.getByText('Отправлено.').waitFor();
     await page.getByRole('navigation').getByRole('link', { name: 'Исходящие' }).click();
     await page.locator('tbody tr', { hasText: 'Список застрахованных' }).first().waitFor();
@@ -492,7 +497,7 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
     await page.getByRole('navigation').getByRole('link', { name: 'Загрузка файла' }).click();
     const p = t.story.person;
     const csv = [
-      'Реестр оказанных медицинских услуг;;;;;;;;;',
+      'Реестр оказанных медицинских услуг к счету № E2E-2 от 05.01.2027 за декабрь 2026;;;;;;;;;',
       '№;ФИО пациента;№ полиса;№ гарантийного письма;Дата оказания;Код услуги;Наименование;Кол-во;Цена;Сумма',
       `1;${[p.lastName, p.firstName, p.middleName].filter(Boolean).join(' ')};${t.story.policy};;10.12.2026;К-001;Прием терапевта;1;2200,00;2200,00`,
       '2;Неизвестная Ольга Игоревна;ДМС-00-0000001;;11.12.2026;К-001;Прием терапевта;1;2200,00;2200,00',
@@ -500,6 +505,8 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
       'Итого;;;;;;;;;6600,00',
     ].join('\r\n');
     await page.getByLabel('Сопоставление').selectOption('clinic-invoice-register.csv');
+    // This register does not name its payer: the accountant chooses the insurer.
+    await page.getByLabel('Получатель').selectOption(t.net.get('insurer').id);
     // The picker is reached from the keyboard: Tab from the addressee lands on the (visually hidden) file input.
     await page.getByLabel('Получатель').focus();
     await page.keyboard.press('Tab');
@@ -536,13 +543,18 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
     const page = await login('clinic', 'acc');
     await page.getByRole('navigation').getByRole('link', { name: 'Загрузка файла' }).click();
     await page.getByLabel('Сопоставление').selectOption('clinic-price-list.xlsx');
+    // A price list names no insurer: the accountant chooses the one it goes to.
+    await page.getByLabel('Получатель').selectOption(t.net.get('insurer').id);
     await page.getByLabel('Файл', { exact: true }).setInputFiles({
       name: 'pricelist.xlsx',
       mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       buffer: await readFile(repoPath('gateway', 'mappings', 'samples', 'pricelist.xlsx')),
     });
     await page.getByRole('button', { name: 'Проверить файл' }).click();
-    await page.getByText('Ошибок нет').waitFor();
+    // The start date is the file's («Действует с 01.01.2027»); the list's number is typed.
+    await page.locator('fieldset.header-fields').getByLabel('Номер прейскуранта').fill('ПР-2027');
+    await page.locator('fieldset.header-fields').getByRole('button', { name: 'Проверить файл' }).click();
+    await page.locator('[data-summary]').waitFor();
     // The services as they will be sent, priced the Russian way.
     expect(await page.locator('tr[data-row="0"] td.num').innerText()).to.match(
       /^\d[\d\u00a0]*,\d{2}\u00a0₽$/,
@@ -551,7 +563,7 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
     const sent = page.waitForResponse(
       (r) => r.url().endsWith('/v1/documents') && r.request().method() === 'POST',
     );
-    await page.getByRole('button', { name: 'Отправить' }).click();
+    await page.getByRole('button', { name: 'Подписать и отправить' }).click();
     const record = (await (await sent).json()) as { messageId: string };
     await page.getByText('Отправлено.').waitFor();
     const op = await login('insurer', 'op');

@@ -53,9 +53,15 @@ export interface ConsoleNetwork {
 
 type Row = { action: string; person: Record<string, unknown>; period: { from?: string; to: string } };
 
-export async function startConsoleNetwork(): Promise<ConsoleNetwork> {
+/** More participants and their people, for a test that needs them (a second insurer to send to by mistake). */
+export interface ConsoleNetworkExtras {
+  participants?: ParticipantSpec[];
+  people?: Record<string, [string, string, string]>;
+}
+
+export async function startConsoleNetwork(extras: ConsoleNetworkExtras = {}): Promise<ConsoleNetwork> {
   const dir = await mkdtemp(path.join(tmpdir(), 'dmsnet-console-'));
-  const net = await startLocalNetwork({ dir, participants: SPECS });
+  const net = await startLocalNetwork({ dir, participants: [...SPECS, ...(extras.participants ?? [])] });
   const servers = new Map<string, RunningServer>();
   const clients = new Map<string, GatewayClient>();
   for (const p of net.participants.values()) {
@@ -68,7 +74,7 @@ export async function startConsoleNetwork(): Promise<ConsoleNetwork> {
     servers.set(p.key, s);
     clients.set(p.key, new GatewayClient(s.url, `token-${p.key}`));
   }
-  for (const [username, [key, role, fullName]] of Object.entries(PEOPLE)) {
+  for (const [username, [key, role, fullName]] of Object.entries({ ...PEOPLE, ...extras.people })) {
     await servers.get(key)!.access.users.add({ username, role, fullName, password: PASSWORD });
   }
   const c = (k: string) => clients.get(k) as GatewayClient;

@@ -22,11 +22,24 @@ describe('dmsnet-node mappings and import: a file checked without a node', () =>
   });
 
   it('reads a good file as it is (20 rows, no errors, exit 0) and sends nothing', () => {
+    const file = repoPath('gateway', 'mappings', 'samples', 'insured-list-attach.csv');
+    // The contract is in the file's title; the list's own number and date are not, and are given with --set.
+    const missing = cli('import', file, '--mapping', 'insurer-insured-list-attach.csv', '--json');
+    expect(missing.status).to.equal(1);
+    const report = JSON.parse(missing.stdout) as { errors: Array<{ pointer: string; code: string }> };
+    expect(report.errors.map((e) => `${e.pointer} ${e.code}`)).to.deep.equal([
+      '/body/listNumber SCHEMA_REQUIRED',
+      '/body/listDate SCHEMA_REQUIRED',
+    ]);
     const r = cli(
       'import',
-      repoPath('gateway', 'mappings', 'samples', 'insured-list-attach.csv'),
+      file,
       '--mapping',
       'insurer-insured-list-attach.csv',
+      '--set',
+      'listNumber=12-ДМС/2026-П',
+      '--set',
+      'listDate=15.11.2026',
     );
     expect(r.status, r.stdout + r.stderr).to.equal(0);
     expect(r.stdout).to.include('20 строк / rows');
@@ -45,7 +58,19 @@ describe('dmsnet-node mappings and import: a file checked without a node', () =>
       XLSX.utils.book_append_sheet(wb, list, 'Список');
       const file = path.join(dir, 'list.xlsx');
       await writeFile(file, XLSX.write(wb, { type: 'buffer', bookType: 'biff8' }) as Buffer);
-      const r = cli('import', file, '--mapping', 'insurer-insured-list-detach.xlsx', '--json');
+      const r = cli(
+        'import',
+        file,
+        '--mapping',
+        'insurer-insured-list-detach.xlsx',
+        '--json',
+        ...[
+          'listNumber=О-1',
+          'listDate=01.12.2026',
+          'contract/number=12-ДМС/2026',
+          'contract/date=15.11.2026',
+        ].flatMap((s) => ['--set', s]),
+      );
       expect(r.status, r.stdout + r.stderr).to.equal(0);
       const pdf = path.join(dir, 'list.csv');
       await writeFile(pdf, '%PDF-1.4\n');

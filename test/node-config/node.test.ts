@@ -106,11 +106,42 @@ describe('node-config: init → check → start', () => {
     const directory = await first.node.participants({});
     await first.close();
     const association = directory.items.find((p) => p.role === 'association')!.id;
-    config.adapters = { mappings: [{ file: mappingFile, addressee: association, match: 'attach.*\\.csv$' }] };
+    // A mapping path that does not exist: check and start name the setting; nothing starts.
+    config.adapters = { mappings: [{ file: 'no/such/mapping.yaml', addressee: association }] };
+    await writeFile(configPath, stringify(config));
+    expect((await checkNode(nodeDir)).errors).to.deep.equal([
+      {
+        pointer: '/adapters/mappings/0/file',
+        code: 'FILE_MISSING',
+        message: '/adapters/mappings/0/file: no/such/mapping.yaml does not exist',
+      },
+    ]);
+    const refused = await startNode(nodeDir, { passphrase: 'pw' }).then(
+      (n) => n.close().then(() => undefined),
+      (err: { errors?: Array<{ pointer: string }> }) => err,
+    );
+    expect(refused?.errors?.map((e) => e.pointer)).to.deep.equal(['/adapters/mappings/0/file']);
+    // The list's own number and date are not in the file: the route's configuration gives them.
+    config.adapters = {
+      mappings: [
+        {
+          file: mappingFile,
+          addressee: association,
+          match: 'attach.*\\.csv$',
+          body: { listNumber: 'DROP-1', listDate: '2026-11-15' },
+        },
+      ],
+    };
     await writeFile(configPath, stringify(config));
     expect((await checkNode(nodeDir)).errors).to.deep.equal([]);
     const running = await startNode(nodeDir, { passphrase: 'pw' });
     try {
+      const health = (await (await fetch(`${running.url}/v1/health`)).json()) as {
+        adapters: Array<{ kind: string; status: string; mappings: Array<{ type: string }> }>;
+      };
+      expect(health.adapters).to.have.length(1);
+      expect(health.adapters[0]).to.include({ kind: 'folder-drop', status: 'running' });
+      expect(health.adapters[0]!.mappings[0]).to.include({ type: 'insured-list' });
       const sample = await readFile(repoPath('gateway', 'mappings', 'samples', 'insured-list-attach.csv'));
       await writeFile(path.join(nodeDir, 'exchange', 'in', 'attach-december.csv'), sample);
       const deadline = Date.now() + 30_000;

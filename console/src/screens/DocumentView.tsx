@@ -5,6 +5,7 @@ import { api, type Me } from '../api';
 import { ErrorBox, nameOf, useParticipants, type Participant, useAction } from '../common';
 import { formatDate, formatDateTime, formatMoney, fullName, isPerson, documentNumber } from '../format';
 import { useI18n } from '../i18n';
+import { useSendText } from './send-text';
 
 interface View {
   direction: 'in' | 'out';
@@ -14,9 +15,10 @@ interface View {
     documentType: string;
     status: string;
     reply?: { decision: string; comment?: string };
+    withdrawal?: { reason: string; at: string };
   };
   status: string;
-  trail: Array<{ status: string; at: string; by?: string }>;
+  trail: Array<{ status: string; at: string; by?: string; reason?: string }>;
   audit: Array<{
     at: string;
     action: string;
@@ -233,6 +235,9 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
   const { busy, run } = useAction();
   const [comment, setComment] = useState('');
   const [done, setDone] = useState('');
+  const s = useSendText();
+  const [withdrawing, setWithdrawing] = useState(false);
+  const [why, setWhy] = useState('');
   const load = useCallback(async () => {
     try {
       setView(await api<View>('GET', `/v1/documents/${encodeURIComponent(id)}`));
@@ -276,6 +281,23 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
       setError(e);
     }
   };
+  // A sent document not yet decided by its addressee may be taken back (decision record 0032).
+  const canWithdraw =
+    view.direction === 'out' &&
+    (view.status === 'SENT' || view.status === 'DELIVERED') &&
+    me.operations.includes('send') &&
+    type !== 'reply';
+  const withdraw = async () => {
+    setError(undefined);
+    try {
+      await api('POST', `/v1/documents/${encodeURIComponent(id)}/withdraw`, { reason: why.trim() });
+      setWithdrawing(false);
+      setDone(s('withdrawnOk'));
+      await load();
+    } catch (e) {
+      setError(e);
+    }
+  };
   const body = doc?.body ?? {};
   const tables = Object.entries(body).filter(
     ([, v]) => Array.isArray(v) && v.length && typeof v[0] === 'object',
@@ -291,6 +313,12 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
           {l(view.status)}
         </span>
       </h1>
+      {view.record.withdrawal && (
+        <p role="note" className="alert error" data-withdrawal>
+          {view.direction === 'in' ? s('withdrawnBySender') : s('withdrawnByUs')}{' '}
+          {formatDateTime(view.record.withdrawal.at)}: «{view.record.withdrawal.reason}»
+        </p>
+      )}
       {doc && (
         <section aria-label={t('documents')}>
           <Fields obj={doc.header} participants={participants} />
@@ -324,9 +352,43 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
           </button>
         </section>
       )}
+      {canWithdraw && (
+        <section className="decide" aria-label={s('withdraw')}>
+          {!withdrawing ? (
+            <button type="button" className="danger" onClick={() => setWithdrawing(true)}>
+              {s('withdraw')}
+            </button>
+          ) : (
+            <>
+              <p>{s('withdrawHint')}</p>
+              <label>
+                {s('withdrawWhy')}
+                <textarea value={why} onChange={(e) => setWhy(e.target.value)} rows={2} maxLength={500} />
+              </label>
+              <button
+                type="button"
+                className="danger"
+                disabled={busy || !why.trim()}
+                onClick={() => void run(withdraw)}
+              >
+                {s('withdrawConfirm')}
+              </button>
+              <button type="button" onClick={() => setWithdrawing(false)}>
+                {s('withdrawCancel')}
+              </button>
+            </>
+          )}
+        </section>
+      )}
       {done && (
         <p role="status" className="alert ok">
           {done}
+          {view.status === 'WITHDRAWN' && view.direction === 'out' && (
+            <>
+              {' '}
+              <a href="#/import">{s('sendAgain')}</a>
+            </>
+          )}
         </p>
       )}
       <ErrorBox error={error} />
@@ -336,6 +398,7 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
           {view.trail.map((x, i) => (
             <li key={i}>
               <span className={`status s-${x.status}`}>{l(x.status)}</span> {formatDateTime(x.at)}
+              {x.reason && x.status === 'WITHDRAWN' ? ` — «${x.reason}»` : ''}
             </li>
           ))}
         </ol>

@@ -1,10 +1,12 @@
 // Upload a CSV/XLSX file through one of the gateway's mappings; every error is shown at its row and column before
-// anything is sent, and a clean file is sent as the previewed document.
+// anything is sent. The addressee is the one the file names (never simply the first in the list), the header fields
+// come from the file or are typed here, and a clean file is sent only after a summary the person confirms.
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, type Me } from '../api';
 import { ErrorBox, useParticipants, useAction } from '../common';
 import { formatDate, formatMoney, fullName, type PersonName } from '../format';
 import { useI18n } from '../i18n';
+import { useSendText } from './send-text';
 
 interface Mapping {
   name: string;
@@ -27,7 +29,40 @@ interface Preview {
   };
   /** Not format errors: e.g. a register's policy that the clinic's roster does not know. */
   notes?: Array<{ index: number; pointer: string; code: string; message: string }>;
-  document: { header: { documentId: string }; body: { lines?: Array<InvoiceLine & PriceLine> } };
+  header: HeaderValue[];
+  addressee: { ogrn: string; name: string; source: 'file' | 'form' };
+  addresseeInFile?: string;
+  document: {
+    header: { documentId: string };
+    body: { lines?: Array<InvoiceLine & PriceLine>; rows?: unknown[] } & Record<string, unknown>;
+  };
+}
+interface HeaderValue {
+  field: string;
+  pointer: string;
+  kind: 'text' | 'date' | 'month';
+  label: string;
+  value?: unknown;
+  text?: string;
+  source?: 'file' | 'form' | 'local';
+}
+
+/** A header value as the form shows it: what the file wrote, or the value in the console's own way of writing it. */
+function shown(h: HeaderValue): string {
+  if (h.text !== undefined) return h.text;
+  if (typeof h.value === 'string') return h.kind === 'date' ? formatDate(h.value) : h.value;
+  const p = h.value as { from?: string; to?: string } | undefined;
+  return p?.from ? `${formatDate(p.from)} — ${formatDate(p.to)}` : '';
+}
+
+/** The document's own number and date, whichever type it is. */
+function numberAndDate(body: Record<string, unknown>): string {
+  const pick = (...keys: string[]) =>
+    keys.map((k) => body[k]).find((v) => typeof v === 'string') as string | undefined;
+  const number = pick('invoiceNumber', 'listNumber', 'priceListNumber', 'letterNumber', 'actNumber');
+  const validity = body.validity as { from?: string } | undefined;
+  const date = pick('invoiceDate', 'listDate', 'issueDate', 'actDate') ?? validity?.from;
+  return [number ? `№ ${number}` : '', date ? `от ${formatDate(date)}` : ''].filter(Boolean).join(' ');
 }
 interface PriceLine {
   clinicServiceCode?: string;
@@ -65,6 +100,9 @@ function base64(file: File): Promise<string> {
 
 export function Import({ me }: { me: Me }) {
   const { t, l, lang } = useI18n();
+  const s = useSendText();
+  /** Header fields typed by the person, by field path; sent with the preview, so the document carries them. */
+  const [fields, setFields] = useState<Record<string, string>>({});
   const participants = useParticipants();
   const [mappings, setMappings] = useState<Mapping[]>([]);
   const [mapping, setMapping] = useState('');
@@ -88,18 +126,23 @@ export function Import({ me }: { me: Me }) {
   }, [me.participantRole]);
   const type = mappings.find((m) => m.name === mapping)?.type ?? '';
   const targets = participants.filter((p) => p.role === TARGET[type]);
-  const to = addressee || targets[0]?.id || '';
-  const check = async (e: FormEvent) => {
-    e.preventDefault();
+  // No addressee is preselected: the file names it (the preview answers which), or the person chooses one.
+  const to = addressee || preview?.addressee.ogrn || '';
+  const [sendError, setSendError] = useState<unknown>();
+  const check = async (e?: FormEvent) => {
+    e?.preventDefault();
     if (!file) return;
     setError(undefined);
+    setSendError(undefined);
     setSent('');
     setPreview(undefined);
     try {
+      const typed = Object.fromEntries(Object.entries(fields).filter(([, v]) => v.trim() !== ''));
       setPreview(
         await api<Preview>('POST', '/v1/imports/preview', {
           mapping,
-          addressee: to,
+          ...(addressee ? { addressee } : {}),
+          ...(Object.keys(typed).length ? { fields: typed } : {}),
           fileName: file.name,
           content: await base64(file),
         }),
@@ -110,21 +153,28 @@ export function Import({ me }: { me: Me }) {
   };
   const send = async () => {
     if (!preview) return;
+    setSendError(undefined);
     try {
       await api('POST', '/v1/documents', preview.document);
-      setSent(`${t('sentOk')} ${preview.document.header.documentId}`);
+      setSent(
+        `${t('sentOk')} ${preview.addressee.name}: ${l(preview.type)} ${numberAndDate(preview.document.body)}`,
+      );
       setPreview(undefined);
     } catch (err) {
-      setError(err);
+      setSendError(err);
     }
   };
+  const reset = () => (setPreview(undefined), setSent(''));
   return (
     <section aria-labelledby="imp-title">
       <h1 id="imp-title">{t('import')}</h1>
       <form className="filters" onSubmit={(e) => void check(e)}>
         <label>
           {t('mapping')}
-          <select value={mapping} onChange={(e) => (setMapping(e.target.value), setPreview(undefined))}>
+          <select
+            value={mapping}
+            onChange={(e) => (setMapping(e.target.value), setFields({}), setAddressee(''), reset())}
+          >
             {mappings.map((m) => (
               <option key={m.name} value={m.name}>
                 {l(m.type)} — {m.name}
@@ -134,7 +184,8 @@ export function Import({ me }: { me: Me }) {
         </label>
         <label>
           {t('addressee')}
-          <select value={to} onChange={(e) => setAddressee(e.target.value)}>
+          <select value={to} onChange={(e) => (setAddressee(e.target.value), reset())}>
+            <option value="">{preview ? '' : `— ${s('summaryFromFile')} —`}</option>
             {targets.map((p) => (
               <option key={p.id} value={p.id}>
                 {p.name}
@@ -151,7 +202,8 @@ export function Import({ me }: { me: Me }) {
             accept=".csv,.xlsx"
             aria-label={t('file')}
             aria-describedby="file-name"
-            onChange={(e) => (setFile(e.target.files?.[0]), setPreview(undefined))}
+            // A chosen addressee stays: people pick the insurer first as often as the file.
+            onChange={(e) => (setFile(e.target.files?.[0]), setFields({}), reset())}
           />
           <span className="pick">
             <span className="button" aria-hidden="true">
@@ -167,6 +219,34 @@ export function Import({ me }: { me: Me }) {
         </button>
       </form>
       <ErrorBox error={error} />
+      {preview && preview.header.length > 0 && (
+        <fieldset className="filters header-fields">
+          <legend>{s('headerFields')}</legend>
+          {preview.header.map((h) => (
+            <label key={h.field} data-field={h.field} data-source={h.source ?? 'missing'}>
+              {h.label}
+              <input
+                value={fields[h.field] ?? shown(h)}
+                aria-invalid={h.value === undefined}
+                placeholder={h.kind === 'date' ? 'дд.мм.гггг' : h.kind === 'month' ? 'декабрь 2026' : ''}
+                onChange={(e) => setFields({ ...fields, [h.field]: e.target.value })}
+              />
+              <span className="muted">
+                {h.source === 'file'
+                  ? s('fromFile')
+                  : h.source === 'form'
+                    ? s('fromForm')
+                    : h.source === 'local'
+                      ? s('fromLocal')
+                      : s('missing')}
+              </span>
+            </label>
+          ))}
+          <button type="button" onClick={() => void run(() => check())}>
+            {t('preview')}
+          </button>
+        </fieldset>
+      )}
       {sent && (
         <p role="status" className="alert ok">
           {sent}
@@ -200,14 +280,42 @@ export function Import({ me }: { me: Me }) {
             </tbody>
           </table>
         ) : (
-          <div className="alert ok" role="status">
-            <p>
-              {t('noErrors')}: {preview.rows}. {l(preview.type)} {preview.document.header.documentId}
-            </p>
+          <section className="alert ok summary" aria-labelledby="summary-title" data-summary>
+            <h2 id="summary-title">{s('summary')}</h2>
+            <dl className="fields">
+              <div>
+                <dt>{s('summaryAddressee')}</dt>
+                <dd data-addressee={preview.addressee.ogrn}>
+                  <strong>{preview.addressee.name}</strong>{' '}
+                  <span className="muted">
+                    {preview.addressee.source === 'file'
+                      ? `(${s('summaryFromFile')}: «${preview.addresseeInFile ?? ''}»)`
+                      : ''}
+                  </span>
+                </dd>
+              </div>
+              <div>
+                <dt>{s('summaryNumber')}</dt>
+                <dd data-number>
+                  {l(preview.type)} {numberAndDate(preview.document.body)}
+                </dd>
+              </div>
+              <div>
+                <dt>{s('summaryRows')}</dt>
+                <dd data-rows>{preview.rows}</dd>
+              </div>
+              {typeof preview.document.body.total === 'number' && (
+                <div>
+                  <dt>{s('summaryTotal')}</dt>
+                  <dd data-total>{formatMoney(preview.document.body.total)}</dd>
+                </div>
+              )}
+            </dl>
+            <ErrorBox error={sendError} />
             <button type="button" className="primary" disabled={busy} onClick={() => void run(send)}>
-              {t('send')}
+              {s('signAndSend')}
             </button>
-          </div>
+          </section>
         ))}
       {preview?.type === 'invoice' && <RegisterRows preview={preview} />}
       {preview?.type === 'price-list' && <PriceRows preview={preview} />}

@@ -91,6 +91,7 @@ export type AuditAction =
   | 'accept'
   | 'reject'
   | 'purge'
+  | 'withdraw'
   | 'act.edit'
   | 'act.confirm'
   | 'letter.issue'
@@ -127,6 +128,8 @@ const ROUTES: readonly Route[] = [
   r('PUT', '/signature-profile', 'signature', 'signature-profile'),
   r('POST', '/documents', 'send', 'send'),
   r('POST', `/documents/${ID}/purge`, 'purge', 'purge'),
+  // Taking a document back is part of sending it: whoever may send may withdraw what was sent wrongly.
+  r('POST', `/documents/${ID}/withdraw`, 'send', 'withdraw'),
   r('POST', `/inbox/${ID}/accept`, 'decide', 'accept'),
   r('POST', `/inbox/${ID}/reject`, 'decide', 'reject'),
   r('GET', '/coverage', 'coverage'),

@@ -8,6 +8,7 @@ import {
   type FieldError,
   type PartyRef,
 } from '../../../formats/src/index.js';
+import { readAddresseeName, readHeaderFields, type HeaderValue } from './header-block.js';
 import type { ColumnMapping, TableMapping } from './mapping.js';
 import { SourceMap, type SourceLocation } from './source-map.js';
 import { writeSpreadsheet } from './spreadsheet.js';
@@ -30,19 +31,31 @@ export interface RowError extends FieldError {
 
 export interface ImportOptions {
   sender: PartyRef;
-  addressee: PartyRef;
+  /**
+   * The addressee, or how to find it from the name the file gives (undefined when the mapping names no place for
+   * it or the file leaves it empty); a resolver throws a typed error naming the field when it cannot.
+   */
+  addressee: PartyRef | ((nameInFile: string | undefined) => Promise<PartyRef>);
   /** Overrides of the mapping's bodyDefaults (e.g. contract per addressee). */
   body?: Record<string, unknown>;
+  /** Header field values the sender typed, by field path (contract/number): they win over the file's. */
+  fields?: Record<string, unknown>;
   createdAt?: string;
   /**
    * Completes a row from local data before validation, e.g. a clinic register that names a patient only by
    * name and policy gets birth date and sex from the roster. Fields it adds have no source cell.
    */
   completeRow?: (row: Record<string, unknown>) => void | Promise<void>;
+  /** Completes body fields the file does not hold from local data, after the rows and before validation. */
+  completeBody?: (body: Record<string, unknown>) => void | Promise<void>;
 }
 
 export interface ImportResult {
   document: DmsDocument;
+  /** The mapping's header fields: each value and whether it came from the file or the form. */
+  header: HeaderValue[];
+  /** The addressee's name as the file writes it, where the mapping says where. */
+  addresseeInFile?: string;
   /** JSON Pointer → source cell. */
   sourceMap: SourceMap;
   errors: RowError[];
@@ -407,8 +420,21 @@ function convertCell(
   }
 }
 
-function contentId(type: string, bytes: Uint8Array): string {
-  return `${type}-${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}`;
+/**
+ * The document id: the file's bytes, its addressee and what the sender typed. The same file to the same addressee is
+ * the same document (a resend is idempotent); the same file to another addressee — sent again after a withdrawal
+ * from the wrong one — is another document (decision record 0032).
+ */
+function contentId(
+  type: string,
+  bytes: Uint8Array,
+  addressee: string,
+  fields: Record<string, unknown> | undefined,
+): string {
+  const h = createHash('sha256').update(bytes).update(`\u0000${addressee}`);
+  if (fields && Object.keys(fields).length)
+    h.update(`\u0000${JSON.stringify(Object.entries(fields).sort(([a], [b]) => a.localeCompare(b)))}`);
+  return `${type}-${h.digest('hex').slice(0, 32)}`;
 }
 
 /**
@@ -456,6 +482,10 @@ export async function importTable(
   options: ImportOptions,
 ): Promise<ImportResult> {
   const { rows, header } = await locateTable(bytes, mapping);
+  const addresseeInFile = readAddresseeName(rows, header.at, mapping.addressee);
+  const addressee =
+    typeof options.addressee === 'function' ? await options.addressee(addresseeInFile) : options.addressee;
+  const head = readHeaderFields(rows, header.at, mapping.header ?? [], options.fields ?? {}, parseRuDate);
   const headerCells = rows[header.at]!.cells.map(text);
   const stops = (mapping.stopAt ?? []).map((s) => new RegExp(s, 'iu'));
   const rowsPtr = pointer('body', mapping.rowsField);
@@ -544,6 +574,7 @@ export async function importTable(
     ...structuredClone(mapping.bodyDefaults ?? {}),
     ...(options.body ?? {}),
   };
+  for (const h of head.values) if (h.value !== undefined) setPath(body, h.field, h.value);
   body[mapping.rowsField] = out;
   if (mapping.sum) {
     const { into, of } = mapping.sum;
@@ -552,13 +583,20 @@ export async function importTable(
       0,
     );
   }
+  if (options.completeBody) {
+    await options.completeBody(body);
+    for (const h of head.values) {
+      const v = h.value === undefined ? getPath(body, h.field) : undefined;
+      if (v !== undefined) Object.assign(h, { value: v, source: 'local' });
+    }
+  }
   const document: DmsDocument = {
     header: {
-      documentId: contentId(mapping.type, bytes),
+      documentId: contentId(mapping.type, bytes, addressee.ogrn, options.fields),
       type: mapping.type,
       formatVersion: '1',
       sender: options.sender,
-      addressee: options.addressee,
+      addressee,
       createdAt: options.createdAt ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
     },
     body,
@@ -570,12 +608,19 @@ export async function importTable(
       message: 'the file holds no data rows under its header',
     });
   }
+  errors.push(...head.errors);
   const known = new Set(errors.map((e) => e.pointer));
   for (const e of validateDocument(document)) {
     if (known.has(e.pointer)) continue; // already reported with the conversion's own reason
     errors.push(locate(e, sourceMap));
   }
-  return { document, sourceMap, errors };
+  return {
+    document,
+    sourceMap,
+    errors,
+    header: head.values,
+    ...(addresseeInFile !== undefined ? { addresseeInFile } : {}),
+  };
 }
 
 /** The source of a pointer, or of its nearest ancestor that came from one cell (a missing field names its row). */
@@ -657,7 +702,11 @@ function cellFor(
 }
 
 /** Document → file bytes in the participant's local format: one header row, one row per document row. */
-export async function exportTable(document: DmsDocument, mapping: TableMapping): Promise<Uint8Array> {
+export async function exportTable(
+  document: DmsDocument,
+  mapping: TableMapping,
+  options: { encoding?: 'utf-8' | 'windows-1251' } = {},
+): Promise<Uint8Array> {
   const rows = (document.body[mapping.rowsField] ?? []) as Record<string, unknown>[];
   if (!Array.isArray(rows))
     throw new AdapterError('EXPORT_NO_ROWS', `body.${mapping.rowsField} is not an array`);
@@ -680,7 +729,7 @@ export async function exportTable(document: DmsDocument, mapping: TableMapping):
     table.map((r) => r.map((c) => (c === null ? '' : String(c)))),
     mapping.delimiter ?? ';',
   );
-  return mapping.encoding === 'windows-1251'
+  return (options.encoding ?? mapping.encoding) === 'windows-1251'
     ? new Uint8Array((await import('iconv-lite')).default.encode(csv, 'win1251'))
     : new TextEncoder().encode(csv);
 }

@@ -2,18 +2,15 @@ import { createHash } from 'node:crypto';
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  DmsnetError,
-  type DmsDocument,
-  type DocumentType,
-  type PartyRef,
-} from '../../../formats/src/index.js';
-import { exportTable, importTable, type RowError } from './convert.js';
+import { DmsnetError, type DmsDocument, type DocumentType } from '../../../formats/src/index.js';
+import { convertFile, type ConversionNode, type ImportCompletion } from './conversion.js';
+import { exportTable, type RowError } from './convert.js';
 import type { TableMapping } from './mapping.js';
+import { detectEncoding } from './table.js';
 import { buildReport, reportText } from './report.js';
 
 /** What the folder drop needs of the gateway node (GatewayNode satisfies it). */
-export interface DropNode {
+export interface DropNode extends ConversionNode {
   readonly participantId: string;
   send(document: unknown): Promise<unknown>;
   getDocument(id: string): Promise<{ document?: unknown }>;
@@ -31,17 +28,18 @@ export interface DropRoute {
   /** Tested against the file name, e.g. /\.csv$/i. */
   match: RegExp;
   mapping: TableMapping;
-  addressee: PartyRef;
+  /** The addressee's ОГРН; without it, the one the file names (the mapping says where). */
+  addressee?: string;
+  /** Body fields the configuration gives every file of this route. */
   body?: Record<string, unknown>;
-  /** Fills what the file lacks from local data (see ImportOptions.completeRow). */
-  completeRow?: (row: Record<string, unknown>) => void | Promise<void>;
 }
 
 export interface FolderDropOptions {
   root: string;
   node: DropNode;
-  sender: PartyRef;
   routes: DropRoute[];
+  /** Local data that completes a file (a register's birth dates from the roster), as in the console's preview. */
+  completion?: ImportCompletion;
   /** Local format of received documents per type; JSON for the others. */
   outMappings?: Partial<Record<DocumentType, TableMapping>>;
   scanIntervalMs?: number;
@@ -214,12 +212,18 @@ export class FolderDrop {
       return { ...entry, state: 'failed' };
     }
     try {
-      const r = await importTable(bytes, route.mapping, {
-        sender: this.options.sender,
-        addressee: route.addressee,
-        completeRow: route.completeRow,
-        body: route.body,
-      });
+      // The same conversion as the console's preview and `dmsnet-node import` (roster completion included).
+      const r = await convertFile(
+        this.options.node,
+        {
+          bytes,
+          mapping: route.mapping,
+          ...(route.addressee ? { addressee: route.addressee } : {}),
+          ...(route.body ? { body: route.body } : {}),
+        },
+        this.options.completion,
+      );
+      if (route.mapping.format === 'csv') await this.noteEncoding(route.mapping.type, detectEncoding(bytes));
       if (r.errors.length > 0) {
         await this.writeReport(entry.name, entry.hash, r.errors);
         return { ...entry, state: 'failed', documentId: r.document.header.documentId };
@@ -234,6 +238,23 @@ export class FolderDrop {
       );
       return { ...entry, state: 'failed' };
     }
+  }
+
+  /**
+   * The encoding the local system writes its CSV files in, as its last file showed: documents received for it are
+   * written back in the same one (a Windows-1251 system reads a UTF-8 file as mojibake).
+   */
+  private async noteEncoding(type: string, encoding: 'utf-8' | 'windows-1251'): Promise<void> {
+    await atomicWrite(path.join(this.dirs.journal, `encoding-${type}`), encoding);
+  }
+
+  private async localEncoding(mapping: TableMapping): Promise<'utf-8' | 'windows-1251'> {
+    if (mapping.encoding === 'utf-8' || mapping.encoding === 'windows-1251') return mapping.encoding;
+    // Without a file seen yet: Windows-1251, what Excel writes and reads as «CSV» on a Russian Windows.
+    const seen = await readFile(path.join(this.dirs.journal, `encoding-${mapping.type}`), 'utf8').catch(
+      () => '',
+    );
+    return seen === 'utf-8' ? 'utf-8' : 'windows-1251';
   }
 
   private async writeReport(name: string, hash: string, errors: RowError[]): Promise<void> {
@@ -289,7 +310,7 @@ export class FolderDrop {
     const document = view.document as DmsDocument | undefined;
     if (!document) return;
     const bytes = mapping
-      ? await exportTable(document, mapping)
+      ? await exportTable(document, mapping, { encoding: await this.localEncoding(mapping) })
       : new TextEncoder().encode(JSON.stringify(document, null, 2));
     await atomicWrite(target, bytes);
     this.say(`folder drop: received ${documentType} ${messageId} → out/${path.basename(target)}`);

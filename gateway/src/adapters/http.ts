@@ -1,35 +1,27 @@
 // The import preview over HTTP: a person uploads a CSV/XLSX file in the console, the gateway converts it with a
-// bundled mapping and validates the document, and answers every error at its row and column. Nothing is sent: the
-// console sends the previewed document with POST /v1/documents once the person has seen it is clean.
+// bundled mapping (convertFile, as the folder drop and the CLI do) and validates the document, and answers every
+// error at its row and column, the header fields it read and the addressee the file names. Nothing is sent: the
+// console shows a summary and sends the previewed document with POST /v1/documents once the person confirmed it.
 import { Router } from 'express';
 import { DmsnetError } from '../../../formats/src/errors.js';
-import type { PartyRef } from '../../../formats/src/index.js';
 import { wrap } from '../http/wrap.js';
 import type { GatewayNode } from '../node/index.js';
 import { findMapping, listMappings } from './bundled.js';
-import { importTable } from './convert.js';
+import { convertFile, type ImportCompletion } from './conversion.js';
 import { buildReport } from './report.js';
-import type { ImportCompletion, RowNote } from './completion.js';
+
+export type { ImportCompletion, RowNote } from './conversion.js';
 
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
-/** Something worth showing at a previewed row that is not a format error (e.g. a policy not in the roster). */
 export function importRouter(node: GatewayNode, completion?: ImportCompletion): Router {
   const r = Router();
-  const party = async (ogrn: string, pointer: string): Promise<PartyRef> => {
-    try {
-      const p = await node.participant(ogrn);
-      return { ogrn: p.id, ...(p.inn ? { inn: p.inn } : {}), name: p.name };
-    } catch {
-      throw new DmsnetError('ADDRESSEE_UNKNOWN', `no participant ${ogrn} in the directory`, [
-        { pointer, code: 'ADDRESSEE_UNKNOWN', message: 'not in the directory' },
-      ]);
-    }
-  };
   r.get(
     '/imports/mappings',
     wrap(async (_req, res) => {
-      res.json({ items: (await listMappings()).map(({ file: _f, ...m }) => m) });
+      res.json({
+        items: (await listMappings()).map(({ file: _f, ...m }) => m),
+      });
     }),
   );
   r.post(
@@ -40,6 +32,7 @@ export function importRouter(node: GatewayNode, completion?: ImportCompletion): 
         fileName?: unknown;
         content?: unknown;
         addressee?: unknown;
+        fields?: unknown;
       };
       const errors = [];
       if (typeof b.mapping !== 'string' || !/^[a-z0-9.-]{1,100}$/.test(b.mapping))
@@ -50,10 +43,32 @@ export function importRouter(node: GatewayNode, completion?: ImportCompletion): 
         });
       if (typeof b.content !== 'string' || !b.content)
         errors.push({ pointer: '/body/content', code: 'REQUEST_REQUIRED', message: 'the file, base64' });
-      if (typeof b.addressee !== 'string' || !/^[0-9]{13}([0-9]{2})?$/.test(b.addressee))
+      if (
+        b.addressee !== undefined &&
+        (typeof b.addressee !== 'string' || !/^[0-9]{13}([0-9]{2})?$/.test(b.addressee))
+      )
         errors.push({ pointer: '/body/addressee', code: 'REQUEST_PATTERN', message: 'the addressee’s ОГРН' });
+      const fields = b.fields ?? {};
+      if (typeof fields !== 'object' || fields === null || Array.isArray(fields))
+        errors.push({
+          pointer: '/body/fields',
+          code: 'REQUEST_TYPE',
+          message: 'an object: field path → value',
+        });
+      else
+        for (const [k, v] of Object.entries(fields)) {
+          const ok =
+            typeof v === 'string' ||
+            (typeof v === 'object' && v !== null && typeof (v as { from?: unknown }).from === 'string');
+          if (!ok || (typeof v === 'string' && v.length > 200))
+            errors.push({
+              pointer: `/body/fields/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+              code: 'REQUEST_TYPE',
+              message: 'a text of at most 200 characters (or a period {from, to})',
+            });
+        }
       if (errors.length)
-        throw new DmsnetError('REQUEST_INVALID', 'the preview needs mapping, content, addressee', errors);
+        throw new DmsnetError('REQUEST_INVALID', 'the preview needs mapping and content', errors);
       const bytes = new Uint8Array(Buffer.from(b.content as string, 'base64'));
       if (bytes.length > MAX_FILE_BYTES) {
         throw new DmsnetError('REQUEST_INVALID', 'the file is larger than 20 MB', [
@@ -61,39 +76,29 @@ export function importRouter(node: GatewayNode, completion?: ImportCompletion): 
         ]);
       }
       const mapping = await findMapping(b.mapping as string);
-      const sender = await party(node.participantId, '/header/sender');
-      const addressee = await party(b.addressee as string, '/body/addressee');
-      const complete = completion?.(mapping.type, addressee.ogrn);
-      const notes: Array<RowNote & { index: number }> = [];
-      let index = 0;
-      const result = await importTable(bytes, mapping, {
-        sender,
-        addressee,
-        // Called once per data row, in order: the count is the row's index in the document.
-        ...(complete
-          ? {
-              completeRow: async (row: Record<string, unknown>) => {
-                const note = await complete(row);
-                if (note) notes.push({ ...note, index });
-                index++;
-              },
-            }
-          : {}),
-      });
-      const rows = (result.document.body as Record<string, unknown>)[mapping.rowsField];
-      const rowsPtr = `/body/${mapping.rowsField}`;
+      const given = Object.fromEntries(
+        Object.entries(fields as Record<string, unknown>).filter(([, v]) => v !== ''),
+      );
+      const c = await convertFile(
+        node,
+        {
+          bytes,
+          mapping,
+          ...(typeof b.addressee === 'string' ? { addressee: b.addressee } : {}),
+          ...(Object.keys(given).length ? { fields: given } : {}),
+        },
+        completion,
+      );
       const fileName = typeof b.fileName === 'string' ? b.fileName.slice(0, 200) : 'file';
       res.json({
-        type: mapping.type,
-        rows: Array.isArray(rows) ? rows.length : 0,
-        report: buildReport(fileName, [...result.errors]),
-        notes: notes.map((n) => ({
-          index: n.index,
-          pointer: `${rowsPtr}/${n.index}${n.field}`,
-          code: n.code,
-          message: n.message,
-        })),
-        document: result.document,
+        type: c.type,
+        rows: c.rows,
+        report: buildReport(fileName, [...c.errors]),
+        notes: c.notes,
+        header: c.header,
+        addressee: c.addressee,
+        ...(c.addresseeInFile !== undefined ? { addresseeInFile: c.addresseeInFile } : {}),
+        document: c.document,
       });
     }),
   );

@@ -7,3 +7,5 @@ export * from './folder-drop.js';
 export * from './detect.js';
 export * from './spreadsheet.js';
 export * from './bundled.js';
+export * from './header-block.js';
+export * from './conversion.js';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { isDocumentType, type DocumentType, type FieldError } from '../../../formats/src/index.js';
+import type { AddresseeMapping, HeaderFieldMapping } from './header-block.js';
 import { AdapterError, type CsvEncoding, type TableFormat } from './table.js';
 
 /** How a cell's text becomes a value of the shared format, and back. */
@@ -46,8 +47,15 @@ export interface TableMapping {
   delimiter?: string;
   /** Array in the body the rows go to (rows for lists, lines for price lists and invoices). */
   rowsField: string;
-  /** Body fields a row cannot carry (list number, contract, …); the adapter's options may override them. */
+  /**
+   * Body fields that are the same in every file of this kind (currency, VAT exemption). A document's own header
+   * fields — its number, date, period, contract — are never here: they are `header` fields.
+   */
   bodyDefaults?: Record<string, unknown>;
+  /** The document's header fields: read from the file's title lines or a cell, or asked of the sender. */
+  header?: HeaderFieldMapping[];
+  /** Where the file names its addressee (an invoice's «Плательщик: …»). */
+  addressee?: AddresseeMapping;
   /** Fields every row gets (e.g. action: attach). */
   rowDefaults?: Record<string, unknown>;
   /** Rows whose first non-empty cell matches end the table (totals, signatures). */
@@ -157,9 +165,104 @@ export function parseMapping(text: string, source = 'mapping'): TableMapping {
       }
     });
   }
+  checkHeader(m, errors);
   if (errors.length > 0)
     throw new AdapterError('MAPPING_INVALID', `${source}: the mapping file is invalid`, errors);
   return m as TableMapping;
+}
+
+const HEADER_KINDS = ['text', 'date', 'month'];
+/** The header fields that a document's identity depends on may not hide in bodyDefaults as constants. */
+const HEADER_FIELDS = [
+  'invoiceNumber',
+  'invoiceDate',
+  'billingPeriod',
+  'contract',
+  'listNumber',
+  'listDate',
+  'priceListNumber',
+  'validity',
+  'letterNumber',
+  'actNumber',
+  'actDate',
+];
+
+function checkPattern(p: unknown, at: string, errors: FieldError[]): void {
+  if (p === undefined) return;
+  if (typeof p !== 'string') {
+    errors.push({ pointer: at, code: 'TYPE', message: 'a pattern is a regular expression text' });
+    return;
+  }
+  try {
+    if (new RegExp(`${p}|`, 'u').exec('')!.length < 2)
+      errors.push({
+        pointer: at,
+        code: 'PATTERN_GROUP',
+        message: 'the pattern needs a group ( … ) for the value',
+      });
+  } catch (e) {
+    errors.push({ pointer: at, code: 'PATTERN_INVALID', message: (e as Error).message });
+  }
+}
+
+function checkHeader(m: Partial<TableMapping>, errors: FieldError[]): void {
+  const defaults = typeof m.bodyDefaults === 'object' && m.bodyDefaults !== null ? m.bodyDefaults : {};
+  for (const f of HEADER_FIELDS) {
+    if (Object.hasOwn(defaults, f))
+      errors.push({
+        pointer: `/bodyDefaults/${f}`,
+        code: 'HEADER_CONSTANT',
+        message: `${f} differs from file to file: declare it under header (read from the file or asked of the sender)`,
+      });
+  }
+  if (m.header !== undefined && !Array.isArray(m.header)) {
+    errors.push({ pointer: '/header', code: 'TYPE', message: 'header must be a list of fields' });
+    return;
+  }
+  (m.header ?? []).forEach((h, i) => {
+    if (typeof h !== 'object' || h === null) {
+      errors.push({ pointer: `/header/${i}`, code: 'TYPE', message: 'a header field must be a mapping' });
+      return;
+    }
+    if (typeof h.field !== 'string' || !/^[A-Za-z][A-Za-z0-9]*(\/[A-Za-z][A-Za-z0-9]*)*$/.test(h.field))
+      errors.push({
+        pointer: `/header/${i}/field`,
+        code: 'REQUIRED',
+        message: 'field is a body path (contract/number)',
+      });
+    if (!HEADER_KINDS.includes(h.kind))
+      errors.push({
+        pointer: `/header/${i}/kind`,
+        code: 'ENUM',
+        message: `kind must be one of ${HEADER_KINDS.join(', ')}`,
+      });
+    if (typeof h.label !== 'string' || !h.label)
+      errors.push({
+        pointer: `/header/${i}/label`,
+        code: 'REQUIRED',
+        message: 'label (Russian) names the field in the form',
+      });
+    checkPattern(h.pattern, `/header/${i}/pattern`, errors);
+    if (h.cell !== undefined && (typeof h.cell !== 'string' || !/^[A-Z]{1,3}[1-9][0-9]{0,6}$/i.test(h.cell)))
+      errors.push({ pointer: `/header/${i}/cell`, code: 'PATTERN', message: 'cell is an A1 reference (B2)' });
+  });
+  if (m.addressee !== undefined) {
+    if (typeof m.addressee !== 'object' || m.addressee === null)
+      errors.push({
+        pointer: '/addressee',
+        code: 'TYPE',
+        message: 'addressee is a mapping with pattern or cell',
+      });
+    else {
+      checkPattern(m.addressee.pattern, '/addressee/pattern', errors);
+      if (m.addressee.pattern === undefined && m.addressee.cell === undefined)
+        errors.push({
+          pointer: '/addressee',
+          code: 'REQUIRED',
+          message: 'addressee needs a pattern or a cell',
+        });
+    }
+  }
 }
 
 export function loadMapping(path: string): TableMapping {

@@ -6,7 +6,7 @@ import type { GatewayNode } from '../node/index.js';
 import type { LedgerClient } from '../ledger/types.js';
 import { governanceRouter } from '../governance/http.js';
 import { workflowRouter, type Workflows } from '../workflows/index.js';
-import type { ImportCompletion } from '../adapters/completion.js';
+import type { ImportCompletion } from '../adapters/conversion.js';
 import { startGatewayServer, type RunningServer } from './server.js';
 import { validateRequest } from './validate.js';
 

@@ -52,7 +52,21 @@ const trailEntry = {
   type: 'object',
   description: 'One status of a message on the ledger, with the transaction that set it.',
   required: ['status', 'at'],
-  properties: { status: { type: 'string' }, at: DATE_TIME, txId: { type: 'string' }, by: { type: 'string' } },
+  properties: {
+    status: { type: 'string' },
+    at: DATE_TIME,
+    txId: { type: 'string' },
+    by: { type: 'string' },
+    reason: { type: 'string', description: 'A withdrawal’s reason, as the sender gave it.' },
+  },
+  additionalProperties: false,
+};
+
+const withdrawal = {
+  type: 'object',
+  description: 'The sender took the document back before its addressee decided (decision record 0032).',
+  required: ['reason', 'at'],
+  properties: { reason: { type: 'string' }, at: DATE_TIME },
   additionalProperties: false,
 };
 
@@ -84,7 +98,7 @@ const outboxRecord = {
     documentType: { type: 'string' },
     formatVersion: { type: 'string' },
     addressee: OGRN,
-    status: { enum: ['PENDING', 'SENT', 'DELIVERED', 'ACCEPTED', 'REJECTED', 'FAILED'] },
+    status: { enum: ['PENDING', 'SENT', 'DELIVERED', 'ACCEPTED', 'REJECTED', 'WITHDRAWN', 'FAILED'] },
     createdAt: DATE_TIME,
     updatedAt: DATE_TIME,
     digest: SHA256_HEX,
@@ -113,6 +127,7 @@ const outboxRecord = {
       additionalProperties: false,
     },
     purgedAt: DATE_TIME,
+    withdrawal,
   },
   additionalProperties: false,
 };
@@ -126,7 +141,7 @@ const inboxRecord = {
     documentType: { type: 'string' },
     formatVersion: { type: 'string' },
     sender: OGRN,
-    status: { enum: ['RECEIVED', 'ACCEPTED', 'REJECTED'] },
+    status: { enum: ['RECEIVED', 'ACCEPTED', 'REJECTED', 'WITHDRAWN'] },
     receivedAt: DATE_TIME,
     updatedAt: DATE_TIME,
     sentAt: DATE_TIME,
@@ -146,6 +161,7 @@ const inboxRecord = {
     comment: { type: 'string' },
     ciphertextHash: SHA256_HEX,
     purgedAt: DATE_TIME,
+    withdrawal,
   },
   additionalProperties: false,
 };
@@ -393,6 +409,20 @@ export const coreApi = {
       properties: { comment: { type: 'string', maxLength: 2000 } },
       additionalProperties: false,
     },
+    Withdrawal: {
+      type: 'object',
+      required: ['reason'],
+      properties: {
+        reason: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 500,
+          pattern: '\\S',
+          description: 'Why, for the addressee and the trail (e.g. «отправлен не тому страховщику»).',
+        },
+      },
+      additionalProperties: false,
+    },
     Rejection: {
       type: 'object',
       required: ['errors'],
@@ -425,7 +455,19 @@ export const coreApi = {
           '200': json('the node is up', {
             type: 'object',
             required: ['status', 'participant'],
-            properties: { status: { const: 'ok' }, participant: OGRN },
+            properties: {
+              status: { const: 'ok' },
+              participant: OGRN,
+              adapters: {
+                type: 'array',
+                description: 'Each configured adapter (the folder drop): its kind, state and mappings.',
+                items: {
+                  type: 'object',
+                  required: ['kind', 'status'],
+                  properties: { kind: { type: 'string' }, status: { enum: ['starting', 'running'] } },
+                },
+              },
+            },
             additionalProperties: false,
           }),
           ...errors(),
@@ -541,6 +583,24 @@ export const coreApi = {
         responses: {
           '200': json('the participant’s registered profile', { type: 'object' }),
           ...errors(400, 401, 409, 422),
+        },
+      },
+    },
+    '/v1/documents/{id}/withdraw': {
+      post: {
+        operationId: 'withdrawDocument',
+        tags: ['documents'],
+        summary:
+          'Take back a sent document before its addressee decides (then send it again, to the right addressee)',
+        description:
+          'Only the sender, only while the addressee has not accepted or rejected it (409 WITHDRAW_DECIDED: send a ' +
+          'correction instead). The ledger records WITHDRAWN with the reason; the addressee’s gateway marks it and ' +
+          'refuses any decision on it (409 MESSAGE_WITHDRAWN). Role: whoever may send (operation `send`).',
+        parameters: [idParam],
+        requestBody: jsonBody(ref('Withdrawal')),
+        responses: {
+          '200': json('withdrawn', ref('OutboxRecord')),
+          ...errors(400, 401, 403, 404, 409, 422),
         },
       },
     },

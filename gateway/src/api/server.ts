@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { Access, type AccessOptions } from '../access/http.js';
 import type { ParticipantRole } from '../access/roles.js';
 import { importRouter } from '../adapters/http.js';
-import type { ImportCompletion } from '../adapters/completion.js';
+import type { ImportCompletion } from '../adapters/conversion.js';
 import { consoleStatic, securityHeaders } from './console.js';
 import { ApiError, errorHandler, notFound } from '../http/errors.js';
 import { openApiDocument } from './openapi.js';
@@ -39,6 +39,8 @@ export interface AppOptions {
   importCompletion?: ImportCompletion;
   /** Idempotency-Key answers: how long they are replayed, how long a repeat waits for the first. */
   idempotency?: IdempotencyOptions;
+  /** Each configured adapter (the folder drop) and its state, for /v1/health. */
+  adapters?: () => Array<Record<string, unknown>>;
 }
 
 const onlyJson: RequestHandler = (req, _res, next) => {
@@ -79,7 +81,11 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
   app.use(access.hostCheck());
 
   app.get('/v1/health', (_req, res) => {
-    res.json({ status: 'ok', participant: node.participantId });
+    res.json({
+      status: 'ok',
+      participant: node.participantId,
+      ...(options.adapters ? { adapters: options.adapters() } : {}),
+    });
   });
   app.get('/v1/openapi.json', (_req, res) => {
     res.json(openApiDocument);
@@ -130,6 +136,13 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
     v('/v1/documents/{id}/signature/export', 'get'),
     wrap(async (req, res) => {
       res.json(exportToJson(await node.exportSignature(String(req.params.id))));
+    }),
+  );
+  app.post(
+    '/v1/documents/:id/withdraw',
+    v('/v1/documents/{id}/withdraw', 'post'),
+    wrap(async (req, res) => {
+      res.json(await node.withdraw(String(req.params.id), (req.body as { reason: string }).reason.trim()));
     }),
   );
   app.post(
@@ -266,6 +279,7 @@ export async function startGatewayServer(
     consoleDir?: string;
     importCompletion?: ImportCompletion;
     idempotency?: IdempotencyOptions;
+    adapters?: AppOptions['adapters'];
   },
 ): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';

@@ -116,6 +116,14 @@ export class EventFollower {
       );
       return;
     }
+    if (
+      ev.eventName === 'StatusChanged' &&
+      p.status === 'WITHDRAWN' &&
+      p.addressee === this.ctx.participantId
+    ) {
+      await this.inbox.withdrawn(ev, p.messageId);
+      return;
+    }
     if (ev.eventName === 'MessageSent' && p.sender === this.ctx.participantId) {
       // Our own send, committed: a record still PENDING here was committed before a crash lost the answer.
       await this.outbox.update(

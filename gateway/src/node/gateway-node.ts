@@ -210,6 +210,31 @@ export class GatewayNode {
   }
 
   /**
+   * Takes back a document this node sent, before its addressee decided (decision record 0032): the ledger records
+   * WITHDRAWN with the reason and refuses any later decision; the addressee's gateway marks it and stops acting on
+   * it. A decided document is corrected instead (WITHDRAW_DECIDED).
+   */
+  async withdraw(id: string, reason: string): Promise<OutboxRecord> {
+    const messageId = await this.resolveId(id);
+    const rec = await this.store.get<OutboxRecord>(S.outbox, messageId);
+    if (!rec) throw new DmsnetError('NOT_FOUND', `no sent document ${id}`);
+    if (rec.documentType === 'reply')
+      throw new DmsnetError('REPLY_IS_FINAL', `${id} is a reply; a decision is not withdrawn`);
+    if (rec.status === 'WITHDRAWN') return rec;
+    if (rec.status === 'PENDING' || rec.status === 'FAILED')
+      throw new DmsnetError('NOT_ON_LEDGER', `${id} is ${rec.status}: it is not on the ledger yet`);
+    const env = json((await this.options.ledger.submit('exchange:withdraw', [messageId, reason])).result) as {
+      statusAt: string;
+      reason?: string;
+    };
+    const withdrawal = { reason: env.reason ?? reason, at: env.statusAt };
+    return (await this.outbox.update(messageId, (r) => ({ ...r, status: 'WITHDRAWN', withdrawal }), {
+      kind: 'status.changed',
+      reason: withdrawal.reason.slice(0, 200),
+    })) as OutboxRecord;
+  }
+
+  /**
    * Destroys this node's copies of a document now (and the ledger's ciphertext when this node is its addressee);
    * envelope, hash and trail stay on the ledger.
    */

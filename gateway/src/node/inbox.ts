@@ -51,6 +51,12 @@ export class Inbox {
           `${id} is a reply: it is final on arrival and is not answered`,
         );
       }
+      if (rec.status === 'WITHDRAWN') {
+        throw new DmsnetError(
+          'MESSAGE_WITHDRAWN',
+          `${id} was withdrawn by its sender: ${rec.withdrawal?.reason ?? ''}`,
+        );
+      }
       if (rec.status === status) return { rec, updated: rec, fresh: false };
       if (rec.status !== 'RECEIVED') {
         throw new DmsnetError('STATUS_FINAL', `document ${id} is already ${rec.status}`);
@@ -261,13 +267,54 @@ export class Inbox {
         : rejection
           ? [{ pointer: '', code: rejection.code, message: rejection.message.slice(0, 500) }]
           : [];
-      await this.sendReply(record, record.status, errors, record.comment);
+      // Decided on arrival (a new record is never WITHDRAWN: the sender's withdrawal comes as a later event).
+      await this.sendReply(record, record.status as 'ACCEPTED' | 'REJECTED', errors, record.comment);
     }
     if (record.documentType === 'reply' && document && !rejection)
       await this.noteReply(document, p.messageId);
     else if (record.documentType === 'reply' && envelope.replyTo)
       await this.followLedgerStatus(envelope.replyTo);
     this.ctx.kick();
+  }
+
+  /**
+   * The sender withdrew a document addressed here: the ledger's word wins over anything decided locally (a decision
+   * that raced the withdrawal was refused on the ledger), so the record becomes WITHDRAWN with the sender's reason
+   * and accept, reject and the workflows that end in them refuse it from now on.
+   */
+  async withdrawn(ev: ChaincodeEvent, messageId: string): Promise<void> {
+    const envelope = json(await this.ctx.ledger.evaluate('exchange:get', [messageId])) as {
+      status: string;
+      statusAt: string;
+      reason?: string;
+    };
+    await this.ctx.serial(async () => {
+      const rec = await this.ctx.store.get<InboxRecord>(S.inbox, messageId);
+      const ops: BatchOp[] = [checkpointOp(ev)];
+      if (!rec || rec.status === 'WITHDRAWN' || envelope.status !== 'WITHDRAWN') {
+        await this.ctx.store.batch(ops);
+        return;
+      }
+      const updated: InboxRecord = {
+        ...rec,
+        status: 'WITHDRAWN',
+        updatedAt: now(),
+        withdrawal: { reason: envelope.reason ?? '', at: envelope.statusAt },
+      };
+      ops.push({ type: 'put', sublevel: S.inbox, key: messageId, value: updated });
+      const n = this.ctx.notifier.op(ops, {
+        kind: 'status.changed',
+        messageId,
+        documentType: rec.documentType,
+        sender: rec.sender,
+        addressee: this.ctx.participantId,
+        status: 'WITHDRAWN',
+        reason: envelope.reason?.slice(0, 200),
+      });
+      await this.ctx.store.batch(ops);
+      this.ctx.notifier.emit(n);
+    });
+    this.ctx.log.info({ messageId, status: 'WITHDRAWN' }, 'withdrawn by its sender');
   }
 
   /** What every arrival writes in one batch with the checkpoint: the record, its indexes and the ledger intents. */
@@ -281,7 +328,9 @@ export class Inbox {
       ...this.outbox.intentOps(id, 'DELIVERED'),
     ];
     if (record.status !== 'RECEIVED')
-      ops.push(...this.outbox.intentOps(id, record.status, record.rejection?.code));
+      ops.push(
+        ...this.outbox.intentOps(id, record.status as 'ACCEPTED' | 'REJECTED', record.rejection?.code),
+      );
     return ops;
   }
 

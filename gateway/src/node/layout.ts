@@ -78,7 +78,9 @@ export function checkpointOp(ev: ChaincodeEvent): BatchOp {
 }
 
 export function rank(status: string): number {
-  return { PENDING: 0, SENT: 1, DELIVERED: 2, ACCEPTED: 3, REJECTED: 3, FAILED: 4 }[status] ?? 0;
+  return (
+    { PENDING: 0, SENT: 1, DELIVERED: 2, ACCEPTED: 3, REJECTED: 3, WITHDRAWN: 3, FAILED: 4 }[status] ?? 0
+  );
 }
 
 /** The index entry that finds the document `messageId` (a ledger id, `<sender>:<documentId>`) by its document id. */

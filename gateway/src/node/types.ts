@@ -32,8 +32,16 @@ export interface Notification {
   reason?: string;
 }
 
-export type OutboxStatus = 'PENDING' | 'SENT' | 'DELIVERED' | 'ACCEPTED' | 'REJECTED' | 'FAILED';
-export type InboxStatus = 'RECEIVED' | 'ACCEPTED' | 'REJECTED';
+export type OutboxStatus =
+  'PENDING' | 'SENT' | 'DELIVERED' | 'ACCEPTED' | 'REJECTED' | 'WITHDRAWN' | 'FAILED';
+/** WITHDRAWN: the sender took the document back before this node decided; nobody acts on it any more. */
+export type InboxStatus = 'RECEIVED' | 'ACCEPTED' | 'REJECTED' | 'WITHDRAWN';
+
+/** The sender's withdrawal as the ledger holds it (decision record 0032). */
+export interface Withdrawal {
+  reason: string;
+  at: string;
+}
 
 export interface OutboxRecord {
   messageId: string;
@@ -59,6 +67,7 @@ export interface OutboxRecord {
   reply?: { messageId: string; decision: string; errors?: FieldError[]; comment?: string };
   /** When this node destroyed its copies of the document (retention passed, or on request). */
   purgedAt?: string;
+  withdrawal?: Withdrawal;
 }
 
 export interface InboxRecord {
@@ -80,6 +89,7 @@ export interface InboxRecord {
   ciphertextHash?: string;
   /** When this node destroyed its copy (and, as addressee, the ledger's) of the document. */
   purgedAt?: string;
+  withdrawal?: Withdrawal;
 }
 
 export interface TrailEntry {
@@ -87,6 +97,8 @@ export interface TrailEntry {
   at: string;
   txId?: string;
   by?: string;
+  /** Why, where the ledger keeps a reason (a withdrawal's, a rejection's code). */
+  reason?: string;
 }
 
 export interface DocumentView {

@@ -118,7 +118,7 @@ const priceListState = {
   properties: {
     documentId: { type: 'string' },
     clinic: OGRN,
-    state: { enum: ['RECEIVED', 'ACCEPTED', 'CONTESTED'] },
+    state: { enum: ['RECEIVED', 'ACCEPTED', 'CONTESTED', 'WITHDRAWN'] },
     priceList: {
       type: 'object',
       description: 'The body of the price list in the shared format',

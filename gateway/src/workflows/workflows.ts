@@ -10,7 +10,7 @@ import type {
   PriceListBody,
   Programme,
 } from '../../../formats/src/types.js';
-import type { ImportCompletion, RowNote } from '../adapters/completion.js';
+import type { ImportCompletion, RowNote } from '../adapters/conversion.js';
 import type { GatewayNode, DocumentHandler, InboxRecord, Notification } from '../node/index.js';
 import { CursorInvalidError } from '../node/cursors.js';
 import { billedKey, checkInvoice } from './invoice-check.js';
@@ -40,7 +40,7 @@ export interface LetterState {
 export interface PriceListState {
   documentId: string;
   clinic: string;
-  state: 'RECEIVED' | 'ACCEPTED' | 'CONTESTED';
+  state: 'RECEIVED' | 'ACCEPTED' | 'CONTESTED' | 'WITHDRAWN';
   priceList: PriceListBody;
 }
 
@@ -70,6 +70,8 @@ const PRICE_LIST_STATE: Record<InboxRecord['status'], PriceListState['state']> =
   RECEIVED: 'RECEIVED',
   ACCEPTED: 'ACCEPTED',
   REJECTED: 'CONTESTED',
+  // The clinic took it back before the insurer decided: it prices nothing.
+  WITHDRAWN: 'WITHDRAWN',
 };
 
 const invalid = (code: ErrorCode, message: string, errors: FieldError[] = []) =>
@@ -274,7 +276,9 @@ export class Workflows {
   importCompletion(): ImportCompletion {
     return (type, addressee) => {
       if (type !== 'invoice' || this.options.role !== 'clinic') return undefined;
-      return async (row): Promise<RowNote | undefined> => {
+      /** The lists of this insurer that attached the register's patients, by how many rows each attached. */
+      const lists = new Map<string, number>();
+      const row = async (row: Record<string, unknown>): Promise<RowNote | undefined> => {
         const patient = row.patient as Record<string, unknown> | undefined;
         const policy = patient?.policyNumber;
         if (!patient || typeof policy !== 'string' || !policy.trim()) return undefined;
@@ -289,6 +293,7 @@ export class Workflows {
             code: 'ROSTER_POLICY_UNKNOWN',
             message: 'the policy number is not in the clinic’s roster',
           };
+        if (e.insurer === addressee) lists.set(e.listId, (lists.get(e.listId) ?? 0) + 1);
         patient.birthDate ??= e.person.birthDate;
         if (e.person.sex) patient.sex ??= e.person.sex;
         // A wrong name under a known policy is what the insurer's check withholds as a stranger: say so before sending.
@@ -307,6 +312,16 @@ export class Workflows {
         }
         return undefined;
       };
+      // A register names no contract: it is the one of the insured list that attached most of its patients.
+      const body = async (b: Record<string, unknown>): Promise<void> => {
+        if (b.contract !== undefined) return;
+        const [listId] = [...lists].sort((x, y) => y[1] - x[1])[0] ?? [];
+        if (!listId) return;
+        const list = (await this.node.getDocument(`${addressee}:${listId}`).catch(() => undefined))
+          ?.document as { body?: { contract?: unknown } } | undefined;
+        if (list?.body?.contract) b.contract = structuredClone(list.body.contract);
+      };
+      return { row, body };
     };
   }
 
@@ -668,7 +683,11 @@ export class Workflows {
     const d = await this.act(ref);
     const invoiceId = d.invoiceId;
     const invoiceNumber = parseMessageId(invoiceId)?.documentId ?? invoiceId;
-    const invoice = (await this.node.getDocument(invoiceId)).document;
+    const view = await this.node.getDocument(invoiceId);
+    // The clinic took the invoice back (sent to the wrong insurer): no act answers it.
+    if (view.status === 'WITHDRAWN')
+      throw new DmsnetError('MESSAGE_WITHDRAWN', `invoice ${invoiceId} was withdrawn by the clinic`);
+    const invoice = view.document;
     const act = { ...d.act, ...(expert ? { expert } : {}) };
     const actDocumentId = d.actDocumentId ?? `ACT-${invoiceNumber}`.slice(0, 128);
     const document = {

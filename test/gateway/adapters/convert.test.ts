@@ -1,17 +1,20 @@
 import { expect } from 'chai';
 import iconv from 'iconv-lite';
+import { readFileSync } from 'node:fs';
 import {
   columnLetter,
   detectEncoding,
   exportTable,
   importTable,
   parseCsv,
+  parseMapping,
   parseMoney,
   parseRuDate,
   readTable,
   type TableMapping,
 } from '../../../gateway/src/adapters/index.js';
 import {
+  repoPath,
   validateDocument,
   type DmsnetError,
   type InsuredListRow,
@@ -20,8 +23,35 @@ import {
 } from '../../../formats/src/index.js';
 import { CLINIC, CREATED_AT, INSURER, mapping, sample } from './helpers.js';
 
-const fromInsurer = { sender: INSURER, addressee: CLINIC, createdAt: CREATED_AT };
-const fromClinic = { sender: CLINIC, addressee: INSURER, createdAt: CREATED_AT };
+const MAPPING_FILE = (name: string) => repoPath('gateway', 'mappings', `${name}.yaml`);
+
+// What the sample files do not say about themselves is typed by the sender (the console's form, `--set`); what they
+// do say — a contract, an invoice's number, date and month, a price list's start — is read from their title lines.
+const contractFields = { 'contract/number': '12-ДМС/2026', 'contract/date': '15.11.2026' };
+interface Opts {
+  sender: typeof INSURER;
+  addressee: typeof CLINIC;
+  createdAt: string;
+  fields: Record<string, string>;
+}
+const fromInsurer: Opts = {
+  sender: INSURER,
+  addressee: CLINIC,
+  createdAt: CREATED_AT,
+  fields: { listNumber: '12-ДМС/2026-П', listDate: '15.11.2026' },
+};
+const fromClinic: Opts = {
+  sender: CLINIC,
+  addressee: INSURER,
+  createdAt: CREATED_AT,
+  fields: { priceListNumber: 'ПР-2027' },
+};
+/** For files with no title at all (MIS exports), and those whose title has no contract date. */
+const withContract = (o: Opts, more: Record<string, string> = {}): Opts => ({
+  ...o,
+  fields: { ...o.fields, ...contractFields, ...more },
+});
+const invoiceFields = { invoiceNumber: '345', invoiceDate: '05.01.2027', billingPeriod: 'декабрь 2026' };
 
 function csv1251(lines: string[]): Uint8Array {
   return new Uint8Array(iconv.encode(lines.join('\r\n') + '\r\n', 'win1251'));
@@ -93,6 +123,12 @@ describe('adapters: the real sample files', () => {
       snils: '22459268684',
     });
     expect(rows[0]!.policyholder).to.deep.equal({ name: 'ООО «Ромашка»', inn: '5024123459' });
+    // The contract and the clinic are the title's; the list's number and date, as typed.
+    expect(r.document.body.contract).to.deep.equal({ number: '12-ДМС/2026', date: '2026-11-15' });
+    expect(r.document.body).to.include({ listNumber: '12-ДМС/2026-П', listDate: '2026-11-15' });
+    expect(r.addresseeInFile).to.equal('ООО «Клиника Здоровье»');
+    expect(r.header.find((h) => h.field === 'contract/number')).to.include({ source: 'file' });
+    expect(r.header.find((h) => h.field === 'listNumber')).to.include({ source: 'form' });
     expect(rows[16]!.person.middleName, 'empty Отчество is none').to.equal(undefined);
     expect(r.sourceMap.get('/body/rows/0/person/snils')).to.deep.equal({
       row: 5,
@@ -105,9 +141,13 @@ describe('adapters: the real sample files', () => {
     const r = await importTable(
       sample('insured-list-detach.xlsx'),
       mapping('insurer-insured-list-detach.xlsx'),
-      fromInsurer,
+      { ...fromInsurer, fields: { ...fromInsurer.fields, 'contract/date': '15.11.2026' } },
     );
     expect(r.errors).to.deep.equal([]);
+    expect(r.document.body.contract, 'the number from the merged title').to.deep.equal({
+      number: '12-ДМС/2026',
+      date: '2026-11-15',
+    });
     const rows = r.document.body.rows as InsuredListRow[];
     expect(rows).to.have.length(5);
     expect(rows[1]).to.deep.equal({
@@ -128,6 +168,7 @@ describe('adapters: the real sample files', () => {
   it('reads the XLSX price list: sections, a Cyrillic «А» in a code, prices as numbers and as «2 450,00»', async () => {
     const r = await importTable(sample('pricelist.xlsx'), mapping('clinic-price-list.xlsx'), fromClinic);
     expect(r.errors).to.deep.equal([]);
+    expect(r.document.body.validity, '«Действует с 01.01.2027»').to.deep.equal({ from: '2027-01-01' });
     const lines = r.document.body.lines as PriceListLine[];
     expect(lines).to.have.length(12);
     expect(lines.find((l) => l.clinicServiceCode === 'Л-101')).to.deep.include({
@@ -142,7 +183,7 @@ describe('adapters: the real sample files', () => {
     const list = await importTable(
       sample('mis-oms-attach.csv'),
       mapping('oms-style-insured-list.csv'),
-      fromInsurer,
+      withContract(fromInsurer),
     );
     expect(list.errors).to.deep.equal([]);
     const rows = list.document.body.rows as InsuredListRow[];
@@ -151,9 +192,10 @@ describe('adapters: the real sample files', () => {
     const inv = await importTable(
       sample('mis-oms-invoice-register.csv'),
       mapping('oms-style-invoice-register.csv'),
-      fromClinic,
+      withContract(fromClinic, invoiceFields),
     );
     expect(inv.errors).to.deep.equal([]);
+    expect(inv.document.body.billingPeriod).to.deep.equal({ from: '2026-12-01', to: '2026-12-31' });
     const lines = inv.document.body.lines as InvoiceLine[];
     expect(lines.map((l) => l.serviceCode)).to.deep.equal(['B01.047.001', 'B01.065.001']);
     expect(inv.document.body.total).to.equal(590000);
@@ -173,16 +215,86 @@ describe('adapters: the real sample files', () => {
       fromInsurer,
     );
     expect(other.document.header.documentId).to.not.equal(a.document.header.documentId);
+    // The same file to another addressee (sent again after a withdrawal from the wrong one) is another document.
+    const elsewhere = await importTable(sample('insured-list-attach.csv'), m, {
+      ...fromInsurer,
+      addressee: { ...CLINIC, ogrn: '1027700000018' },
+    });
+    expect(elsewhere.document.header.documentId).to.not.equal(a.document.header.documentId);
+  });
+
+  it('reads header fields from the title, lets typed ones win, and refuses constants in a mapping', async () => {
+    const m = mapping('clinic-invoice-register.csv');
+    const r = await importTable(sample('invoice-register.csv'), m, fromClinic);
+    expect(r.document.body).to.deep.include({
+      invoiceNumber: '345',
+      invoiceDate: '2027-01-05',
+      billingPeriod: { from: '2026-12-01', to: '2026-12-31' },
+    });
+    expect(r.addresseeInFile).to.equal('АО «СОГАЗ»');
+    // The register names no contract: without the roster nor a typed one, it is the document's missing field.
+    expect(r.errors.filter((e) => e.pointer === '/body/contract').map((e) => e.code)).to.deep.equal([
+      'SCHEMA_REQUIRED',
+    ]);
+    const typed = await importTable(sample('invoice-register.csv'), m, {
+      ...fromClinic,
+      fields: { invoiceNumber: '512', invoiceDate: '01.12.2026', billingPeriod: 'ноябрь 2026' },
+    });
+    expect(typed.document.body).to.deep.include({
+      invoiceNumber: '512',
+      invoiceDate: '2026-12-01',
+      billingPeriod: { from: '2026-11-01', to: '2026-11-30' },
+    });
+    const bad = await importTable(sample('invoice-register.csv'), m, {
+      ...fromClinic,
+      fields: { invoiceDate: '31.02.2026', billingPeriod: 'смарт 2026' },
+    });
+    expect(
+      bad.errors.filter((e) => !e.pointer.startsWith('/body/lines') && e.pointer !== '/body/contract'),
+    ).to.deep.equal([
+      {
+        pointer: '/body/invoiceDate',
+        code: 'DATE_INVALID',
+        message: '«31.02.2026» as typed is not a date dd.mm.yyyy',
+      },
+      {
+        pointer: '/body/billingPeriod',
+        code: 'MONTH_INVALID',
+        message: '«смарт 2026» as typed is not a month («декабрь 2026»)',
+      },
+    ]);
+    const withConstant = `${readFileSync(MAPPING_FILE('clinic-invoice-register.csv'), 'utf8')}\n`.replace(
+      'bodyDefaults:\n  currency: RUB',
+      'bodyDefaults:\n  currency: RUB\n  invoiceNumber: "345"',
+    );
+    const err = (() => {
+      try {
+        parseMapping(withConstant, 'x');
+      } catch (e) {
+        return e as DmsnetError;
+      }
+      return undefined;
+    })();
+    expect(err?.errors).to.deep.include({
+      pointer: '/bodyDefaults/invoiceNumber',
+      code: 'HEADER_CONSTANT',
+      message:
+        'invoiceNumber differs from file to file: declare it under header (read from the file or asked of the sender)',
+    });
   });
 });
 
 describe('adapters: round trip file → shared format → file', () => {
-  const cases: Array<[string, string, typeof fromInsurer]> = [
+  const cases: Array<[string, string, Opts]> = [
     ['insured-list-attach.csv', 'insurer-insured-list-attach.csv', fromInsurer],
-    ['insured-list-detach.xlsx', 'insurer-insured-list-detach.xlsx', fromInsurer],
+    ['insured-list-detach.xlsx', 'insurer-insured-list-detach.xlsx', withContract(fromInsurer)],
     ['pricelist.xlsx', 'clinic-price-list.xlsx', fromClinic],
-    ['mis-oms-attach.csv', 'oms-style-insured-list.csv', fromInsurer],
-    ['mis-oms-invoice-register.csv', 'oms-style-invoice-register.csv', fromClinic],
+    ['mis-oms-attach.csv', 'oms-style-insured-list.csv', withContract(fromInsurer)],
+    [
+      'mis-oms-invoice-register.csv',
+      'oms-style-invoice-register.csv',
+      withContract(fromClinic, invoiceFields),
+    ],
   ];
   for (const [file, map, opts] of cases) {
     it(`${file}: the exported file reads back to the same document, field for field`, async () => {
@@ -190,7 +302,9 @@ describe('adapters: round trip file → shared format → file', () => {
       const first = await importTable(sample(file), m, opts);
       expect(first.errors).to.deep.equal([]);
       const bytes = await exportTable(first.document, m);
-      const again = await importTable(bytes, m, opts);
+      // An exported file is the table without its title: the header fields go with it as the values read.
+      const fields = Object.fromEntries(first.header.map((h) => [h.field, h.value]));
+      const again = await importTable(bytes, m, { ...opts, fields });
       expect(again.errors).to.deep.equal([]);
       expect(again.document.body).to.deep.equal(first.document.body);
       expect(validateDocument(again.document)).to.deep.equal([]);
@@ -199,7 +313,9 @@ describe('adapters: round trip file → shared format → file', () => {
 
   it('writes the source cells back as the clinic wrote them (dates dd.mm.yyyy, decimal commas, own codes)', async () => {
     const m = mapping('oms-style-invoice-register.csv');
-    const doc = (await importTable(sample('mis-oms-invoice-register.csv'), m, fromClinic)).document;
+    const doc = (
+      await importTable(sample('mis-oms-invoice-register.csv'), m, withContract(fromClinic, invoiceFields))
+    ).document;
     const source = (await readTable(sample('mis-oms-invoice-register.csv'), { format: 'csv' })).map(
       (r) => r.cells,
     );
@@ -350,7 +466,7 @@ describe('adapters: the clinic invoice register, completed from the roster', () 
     );
     const m = mapping('clinic-invoice-register.csv');
     const r = await importTable(sample('invoice-register.csv'), m, {
-      ...fromClinic,
+      ...withContract(fromClinic),
       completeRow: (row) => {
         const patient = row.patient as { policyNumber: string; birthDate?: string; sex?: string };
         const known = byPolicy.get(patient.policyNumber);
@@ -369,7 +485,11 @@ describe('adapters: the clinic invoice register, completed from the roster', () 
     expect(lines[0]!.guaranteeLetter).to.deep.equal({ letterNumber: 'ГП-2026-1000' });
     expect(lines[3]!.guaranteeLetter).to.equal(undefined);
     expect(r.document.body.total).to.equal(2915000);
-    const again = await importTable(await exportTable(r.document, m), m, fromClinic);
+    const again = await importTable(
+      await exportTable(r.document, m),
+      m,
+      withContract(fromClinic, invoiceFields),
+    );
     expect((again.document.body.lines as InvoiceLine[]).map((l) => l.serviceCode)).to.deep.equal(
       lines.map((l) => l.serviceCode),
     );

@@ -40,17 +40,21 @@ describe('adapters: folder drop on a real embedded network', function () {
     await rm(root, { recursive: true, force: true });
   });
 
-  function dropFor(dir: string, node: DropNode, senderKey: string, addresseeKey: string): FolderDrop {
-    const sender = net.net.get(senderKey).party;
-    const addressee = net.net.get(addresseeKey).party;
+  function dropFor(dir: string, node: DropNode, _senderKey: string, addresseeKey: string): FolderDrop {
+    const addressee = net.net.get(addresseeKey).party.ogrn;
+    // A list's own number and date are not in these files: the route's configuration gives them.
+    const body = {
+      listNumber: 'DROP-1',
+      listDate: '2026-11-15',
+      contract: { number: '12-ДМС/2026', date: '2026-11-15' },
+    };
     return new FolderDrop({
       root: dir,
       node,
-      sender,
       scanIntervalMs: 200,
       routes: [
-        { match: /attach.*\.csv$/i, mapping: mapping('insurer-insured-list-attach.csv'), addressee },
-        { match: /detach.*\.xlsx$/i, mapping: mapping('insurer-insured-list-detach.xlsx'), addressee },
+        { match: /attach.*\.csv$/i, mapping: mapping('insurer-insured-list-attach.csv'), addressee, body },
+        { match: /detach.*\.xlsx$/i, mapping: mapping('insurer-insured-list-detach.xlsx'), addressee, body },
       ],
       outMappings: { 'insured-list': mapping('insurer-insured-list-attach.csv') },
     });
@@ -168,6 +172,8 @@ describe('adapters: folder drop on a real embedded network', function () {
       },
       getDocument: (id) => node.getDocument(id),
       notifications: node.notifications,
+      participant: (id) => node.participant(id),
+      participants: (q) => node.participants(q),
     };
     const bytes = sample('insured-list-detach.xlsx');
     const hash = createHash('sha256').update(bytes).digest('hex');
@@ -177,6 +183,11 @@ describe('adapters: folder drop on a real embedded network', function () {
       await importTable(bytes, m, {
         sender: net.net.get('insurer').party,
         addressee: net.net.get('clinic').party,
+        body: {
+          listNumber: 'DROP-1',
+          listDate: '2026-11-15',
+          contract: { number: '12-ДМС/2026', date: '2026-11-15' },
+        },
       })
     ).document;
     for (const d of ['in', 'work', '.journal']) await mkdir(path.join(dir, d), { recursive: true });

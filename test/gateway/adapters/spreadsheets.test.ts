@@ -16,8 +16,24 @@ import {
 import type { DmsnetError, InsuredListRow, PriceListLine } from '../../../formats/src/index.js';
 import { CLINIC, CREATED_AT, INSURER, mapping } from './helpers.js';
 
-const fromInsurer = { sender: INSURER, addressee: CLINIC, createdAt: CREATED_AT };
-const fromClinic = { sender: CLINIC, addressee: INSURER, createdAt: CREATED_AT };
+// These workbooks have no title: their header fields are the ones a sender types.
+const fromInsurer = {
+  sender: INSURER,
+  addressee: CLINIC,
+  createdAt: CREATED_AT,
+  fields: {
+    listNumber: '12-ДМС/2026-О',
+    listDate: '01.12.2026',
+    'contract/number': '12-ДМС/2026',
+    'contract/date': '15.11.2026',
+  },
+};
+const fromClinic = {
+  sender: CLINIC,
+  addressee: INSURER,
+  createdAt: CREATED_AT,
+  fields: { priceListNumber: 'ПР-2027', 'validity/from': '01.01.2027' },
+};
 
 /** A cell written as a number with a number format (a date is a serial day number with a date format). */
 interface Num {

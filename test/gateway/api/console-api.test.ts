@@ -95,6 +95,8 @@ describe('gateway REST API for the console: newest first, by counterparty, live-
       mapping: 'insurer-insured-list-attach.csv',
       fileName: 'list.csv',
       addressee: t.net.get('clinic').id,
+      // The list's own number and date are not in the file: the sender types them.
+      fields: { listNumber: '12-ДМС/2026-П', listDate: '15.11.2026' },
       content: content.toString('base64'),
     });
     const ok = await t
@@ -120,6 +122,17 @@ describe('gateway REST API for the console: newest first, by counterparty, live-
       .client('insurer')
       .call<{ errors: Json[] }>('POST', '/v1/imports/preview', { mapping: 'x' });
     expect(missing.status).to.equal(400);
-    expect(missing.body.errors.map((e) => e.pointer)).to.deep.equal(['/body/content', '/body/addressee']);
+    expect(missing.body.errors.map((e) => e.pointer)).to.deep.equal(['/body/content']);
+    // The file names «ООО «Клиника Здоровье»», which is nobody here: the addressee must be chosen.
+    const { addressee: _a, ...unaddressed } = body(sample);
+    const unknown = await t
+      .client('insurer')
+      .call<{ code: string; errors: Json[] }>('POST', '/v1/imports/preview', unaddressed);
+    expect(unknown.status).to.equal(422);
+    expect(unknown.body.code).to.equal('ADDRESSEE_NAME_UNKNOWN');
+    expect(unknown.body.errors[0]).to.include({
+      pointer: '/header/addressee',
+      code: 'ADDRESSEE_NAME_UNKNOWN',
+    });
   });
 });
