@@ -90,6 +90,7 @@ export type AuditAction =
   | 'send'
   | 'accept'
   | 'reject'
+  | 'clarify'
   | 'purge'
   | 'act.edit'
   | 'act.confirm'
@@ -129,6 +130,7 @@ const ROUTES: readonly Route[] = [
   r('POST', `/documents/${ID}/purge`, 'purge', 'purge'),
   r('POST', `/inbox/${ID}/accept`, 'decide', 'accept'),
   r('POST', `/inbox/${ID}/reject`, 'decide', 'reject'),
+  r('POST', `/inbox/${ID}/clarify`, 'decide', 'clarify'),
   r('GET', '/coverage', 'coverage'),
   r('GET', '/roster', 'roster'),
   r('GET', '/guarantee-letters', 'letters.read'),

@@ -179,6 +179,13 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
       );
     }),
   );
+  app.post(
+    '/v1/inbox/:id/clarify',
+    v('/v1/inbox/{id}/clarify', 'post'),
+    wrap(async (req, res) => {
+      res.json(await node.clarify(String(req.params.id), { comment: req.body.comment }));
+    }),
+  );
   app.get(
     '/v1/participants',
     v('/v1/participants', 'get'),

@@ -17,6 +17,7 @@ import { codeOf, json, S, type Checkpoint } from './layout.js';
 import { Notifier } from './notifier.js';
 import { Outbox } from './outbox.js';
 import { Purger, PurgedError } from './purger.js';
+import { NodeReceipts } from '../receipts/node-receipts.js';
 import type {
   DocumentHandler,
   DocumentView,
@@ -70,6 +71,7 @@ export class GatewayNode {
   private readonly inbox: Inbox;
   private readonly follower: EventFollower;
   private readonly purger: Purger;
+  private readonly receipts: NodeReceipts;
   private retentionTimer?: NodeJS.Timeout;
 
   private constructor(
@@ -109,6 +111,7 @@ export class GatewayNode {
     this.inbox = new Inbox(ctx, this.outbox);
     this.follower = new EventFollower(ctx, this.inbox, this.outbox, options.retry?.initialMs ?? 200);
     this.purger = new Purger(ctx);
+    this.receipts = new NodeReceipts(ctx);
   }
 
   static async open(options: GatewayNodeOptions): Promise<GatewayNode> {
@@ -207,6 +210,29 @@ export class GatewayNode {
     o: { errors: FieldError[]; comment?: string; decision?: ReplyDecision },
   ): Promise<InboxRecord> {
     return this.inbox.decide(await this.resolveId(id), 'REJECTED', o.errors, o.comment, o.decision);
+  }
+
+  /**
+   * A clarification request (уведомление об уточнении): a business answer apart from the receipt signed on arrival.
+   * The document ends REJECTED (the status intent's reason names the request), and the sender gets the comment in the reply
+   * as an error of that code at the document root, so a gateway of any version reads it; it answers with a correction.
+   */
+  async clarify(id: string, o: { comment: string }): Promise<InboxRecord> {
+    const comment = typeof o.comment === 'string' ? o.comment.trim() : '';
+    if (!comment) {
+      throw new DmsnetError('INVALID_ARGUMENT', 'a clarification request says what to clarify', [
+        { pointer: '/comment', code: 'INVALID_ARGUMENT', message: 'must be a non-empty text' },
+      ]);
+    }
+    const errors = [{ pointer: '', code: 'CLARIFICATION_REQUESTED', message: comment }];
+    return this.inbox.decide(
+      await this.resolveId(id),
+      'REJECTED',
+      errors,
+      comment,
+      'REJECTED',
+      'CLARIFICATION_REQUESTED',
+    );
   }
 
   /**
@@ -317,6 +343,7 @@ export class GatewayNode {
     const document = await this.store.get(out ? S.outboxDoc : S.inboxDoc, id);
     const signedText =
       out || document !== undefined ? undefined : await this.store.get<string>(S.inboxText, id);
+    const receipts = await this.receipts.kept(id);
     let trail: TrailEntry[] = [];
     let envelope: unknown;
     if (record.status !== 'PENDING' && record.status !== 'FAILED') {
@@ -335,6 +362,7 @@ export class GatewayNode {
       envelope,
       status: record.status,
       trail,
+      ...(Object.keys(receipts).length ? { receipts } : {}),
     };
   }
 
