@@ -581,6 +581,24 @@ export const coreApi = {
         },
       },
     },
+    '/v1/documents/{id}/evidence': {
+      get: {
+        operationId: 'getDocumentEvidence',
+        tags: ['documents'],
+        summary:
+          'The evidence bundle (zip): canonical bytes, the sender’s signature, the signed receipts, the ledger’s ' +
+          'envelope and trail, the directory entries and, on Fabric, the blocks and the channel config that prove ' +
+          'them; `dmsnet-verify` checks it offline (decision record 0034)',
+        parameters: [idParam],
+        responses: {
+          '200': {
+            description: 'the bundle',
+            content: { 'application/zip': { schema: { type: 'string', format: 'binary' } } },
+          },
+          ...errors(401, 404, 409, 410, 422),
+        },
+      },
+    },
     '/v1/documents/{id}/signature/export': {
       get: {
         operationId: 'exportDocumentSignature',

@@ -1,3 +1,4 @@
+import { bundleFileName } from '../evidence/bundle.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type RequestHandler, type Router } from 'express';
@@ -122,6 +123,18 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
           `attachment; filename="${x.messageId.replace(/[^A-Za-z0-9._-]/g, '_')}.sig"`,
         )
         .send(Buffer.from(x.signature));
+    }),
+  );
+  app.get(
+    '/v1/documents/:id/evidence',
+    v('/v1/documents/{id}/evidence', 'get'),
+    wrap(async (req, res) => {
+      const x = await node.evidence(String(req.params.id));
+      res
+        .status(200)
+        .type('application/zip')
+        .set('Content-Disposition', `attachment; filename="${bundleFileName(x.messageId)}"`)
+        .send(Buffer.from(x.zip));
     }),
   );
   app.get(
