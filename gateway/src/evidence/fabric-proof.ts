@@ -6,6 +6,7 @@
 import { createHash, X509Certificate, verify as verifySignature } from 'node:crypto';
 import { common, ledger, msp, orderer, peer } from '@hyperledger/fabric-protos';
 import { DmsnetError } from '../../../formats/src/errors.js';
+import { readConsenters, readIdentifier, readSignatureMetadata } from './proto-fields.js';
 
 export interface OrgMsp {
   mspId: string;
@@ -128,14 +129,8 @@ export function readConfigBlock(bytes: Uint8Array, pointer = '/ledger/config.blo
   const consenters = new Map<number, { mspId: string; identity: string }>();
   const orderersValue = root.getValuesMap().get('Orderers') ?? ordererGroup?.getValuesMap().get('Orderers');
   if (orderersValue) {
-    const list = decode(pointer, 'consenter list', () =>
-      common.Orderers.deserializeBinary(orderersValue.getValue_asU8()),
-    );
-    for (const c of list.getConsenterMappingList())
-      consenters.set(c.getId(), {
-        mspId: c.getMspId(),
-        identity: Buffer.from(c.getIdentity_asU8()).toString('utf8'),
-      });
+    for (const c of decode(pointer, 'consenter list', () => readConsenters(orderersValue.getValue_asU8())))
+      consenters.set(c.id, { mspId: c.mspId, identity: c.identity });
   }
   return {
     blockNumber: Number(block.getHeader()?.getNumber() ?? 0),
@@ -219,35 +214,33 @@ export function verifyOrderers(
   // The orderers' signatures over the header (metadata slot 0, SIGNATURES).
   const metadata = block.getMetadata()?.getMetadataList_asU8() ?? [];
   const sigs = decode(pointer, 'signature metadata', () =>
-    common.Metadata.deserializeBinary(metadata[0] ?? new Uint8Array()),
+    readSignatureMetadata(metadata[0] ?? new Uint8Array()),
   );
   const headerBytes = blockHeaderBytes(header);
   const orderers: BlockProof['orderers'] = [];
-  sigs.getSignaturesList().forEach((s, i) => {
+  sigs.signatures.forEach((s, i) => {
     const p = `${pointer}/metadata/signatures/${i}`;
     let who: { mspId: string; cert: X509Certificate };
     let signedHeader: Uint8Array;
-    if (s.getIdentifierHeader_asU8().length > 0) {
-      const ih = decode(p, 'identifier header', () =>
-        common.IdentifierHeader.deserializeBinary(s.getIdentifierHeader_asU8()),
-      );
-      const c = config.consenters.get(ih.getIdentifier());
-      if (!c) throw fail(p, `consenter ${ih.getIdentifier()} is not in the channel config`);
+    if (s.identifierHeader.length > 0) {
+      const id = decode(p, 'identifier header', () => readIdentifier(s.identifierHeader));
+      const c = config.consenters.get(id);
+      if (!c) throw fail(p, `consenter ${id} is not in the channel config`);
       who = { mspId: c.mspId, cert: decode(p, 'X.509 certificate', () => new X509Certificate(c.identity)) };
-      signedHeader = s.getIdentifierHeader_asU8();
+      signedHeader = s.identifierHeader;
     } else {
       const sh = decode(p, 'signature header', () =>
-        common.SignatureHeader.deserializeBinary(s.getSignatureHeader_asU8()),
+        common.SignatureHeader.deserializeBinary(s.signatureHeader),
       );
       who = identityOf(sh.getCreator_asU8(), p);
-      signedHeader = s.getSignatureHeader_asU8();
+      signedHeader = s.signatureHeader;
     }
     checkSigned(
       p,
       who,
       config.orderer,
-      Buffer.concat([Buffer.from(sigs.getValue_asU8()), Buffer.from(signedHeader), headerBytes]),
-      s.getSignature_asU8(),
+      Buffer.concat([Buffer.from(sigs.value), Buffer.from(signedHeader), headerBytes]),
+      s.signature,
     );
     orderers.push({ mspId: who.mspId, subject: who.cert.subject.replace(/\n/g, ', ') });
   });

@@ -69,10 +69,8 @@ export function verifyEvidence(bundle: Uint8Array): VerifyReport {
       else {
         const e = err as DmsnetError;
         const pointer = e.errors?.[0]?.pointer;
-        const where =
-          pointer !== undefined && pointer !== '' && !pointer.startsWith('/ledger')
-            ? `${part}#${pointer}`
-            : pointer || part;
+        // A pointer into the part's JSON goes after its file name; a block's own parts already start with it.
+        const where = !pointer ? part : pointer.startsWith('/') ? `${part}#${pointer}` : pointer;
         fail(where, `${ru}: ${e.message}`, `${en}: ${e.message}`);
       }
       return false;

@@ -5,10 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import JSZip from 'jszip';
 import { generateDocument } from '../../../formats/src/index.js';
-import { sha256Hex } from '../../../gateway/src/crypto/index.js';
 import { F } from '../../../gateway/src/evidence/bundle.js';
+import { filesOf, tampered } from './bundle-files.js';
 import { verifyEvidence, type VerifyReport } from '../../../gateway/src/evidence/verify.js';
 import {
   startLocalNetwork,
@@ -33,39 +32,6 @@ const SPECS: ParticipantSpec[] = [
 
 async function settle(...ps: LocalParticipant[]): Promise<void> {
   for (let round = 0; round < 4; round++) for (const p of ps) await p.node.whenIdle();
-}
-
-async function filesOf(zip: Uint8Array): Promise<Map<string, Uint8Array>> {
-  const z = await JSZip.loadAsync(zip);
-  const out = new Map<string, Uint8Array>();
-  for (const name of Object.keys(z.files)) out.set(name, await z.files[name]!.async('uint8array'));
-  return out;
-}
-
-/** The bundle with some files changed (null: removed); the manifest follows unless `keepManifest`. */
-async function tampered(
-  zip: Uint8Array,
-  changes: Record<string, Uint8Array | string | null>,
-  keepManifest = false,
-): Promise<Uint8Array> {
-  const files = await filesOf(zip);
-  const manifest = JSON.parse(Buffer.from(files.get(F.manifest)!).toString('utf8')) as {
-    files: Record<string, string>;
-  };
-  for (const [name, value] of Object.entries(changes)) {
-    if (value === null) {
-      files.delete(name);
-      delete manifest.files[name];
-    } else {
-      const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
-      files.set(name, bytes);
-      manifest.files[name] = sha256Hex(bytes);
-    }
-  }
-  if (!keepManifest) files.set(F.manifest, Buffer.from(JSON.stringify(manifest)));
-  const z = new JSZip();
-  for (const [name, bytes] of files) z.file(name, bytes);
-  return z.generateAsync({ type: 'uint8array', compression: 'DEFLATE' });
 }
 
 const failed = (r: VerifyReport) => r.checks.filter((c) => !c.ok).map((c) => c.part);
