@@ -84,7 +84,8 @@ function mspOf(group: common.ConfigGroup, name: string, pointer: string): OrgMsp
   const fab = decode(pointer, 'Fabric MSP config', () =>
     msp.FabricMSPConfig.deserializeBinary(conf.getConfig_asU8()),
   );
-  const certs = (list: Uint8Array[]) => list.map((c) => new X509Certificate(Buffer.from(c)));
+  const certs = (list: Uint8Array[]) =>
+    list.map((c) => decode(pointer, 'X.509 certificate', () => new X509Certificate(Buffer.from(c))));
   return {
     mspId: fab.getName(),
     roots: certs(fab.getRootCertsList_asU8()),
