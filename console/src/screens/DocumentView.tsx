@@ -5,6 +5,7 @@ import { api, type Me } from '../api';
 import { ErrorBox, nameOf, useParticipants, type Participant, useAction } from '../common';
 import { formatDate, formatDateTime, formatMoney, fullName, isPerson, documentNumber } from '../format';
 import { useI18n } from '../i18n';
+import { Receipts, type KeptReceipt } from './Receipts';
 
 interface View {
   direction: 'in' | 'out';
@@ -17,6 +18,7 @@ interface View {
   };
   status: string;
   trail: Array<{ status: string; at: string; by?: string }>;
+  receipts?: Partial<Record<KeptReceipt['kind'], KeptReceipt>>;
   audit: Array<{
     at: string;
     action: string;
@@ -345,6 +347,7 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
           </p>
         )}
       </section>
+      <Receipts receipts={view.receipts} />
       <section aria-labelledby="audit-title">
         <h2 id="audit-title">{t('history')}</h2>
         {view.audit.length === 0 ? (
