@@ -2,10 +2,11 @@ import 'reflect-metadata';
 import { DirectoryContract } from './directory-contract.js';
 import { ExchangeContract } from './exchange-contract.js';
 import { FormatRegistryContract } from './format-registry-contract.js';
+import { ReceiptContract } from './receipt-contract.js';
 
-export { DirectoryContract, ExchangeContract, FormatRegistryContract };
+export { DirectoryContract, ExchangeContract, FormatRegistryContract, ReceiptContract };
 export { ChaincodeError, parseChaincodeError } from './errors.js';
 export type * from './model.js';
 
 /** What fabric-chaincode-node loads: one contract per concern. */
-export const contracts = [DirectoryContract, ExchangeContract, FormatRegistryContract];
+export const contracts = [DirectoryContract, ExchangeContract, FormatRegistryContract, ReceiptContract];

@@ -122,6 +122,8 @@ export const K = {
   outbox: 'outbox',
   payload: 'payload',
   reply: 'reply',
+  /** A message's signed receipt (sealed) by kind: delivery, acknowledgement (receipt-contract.ts). */
+  receipt: 'rcpt',
   format: 'fmt',
   schema: 'fmtschema',
   rules: 'fmtrules',

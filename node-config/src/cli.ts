@@ -8,6 +8,7 @@ import { dmsnetVersion } from '../../formats/src/paths.js';
 import { checkNode, startNode } from './node.js';
 import { checkImport, checkImportAtNode, findMapping, listMappings } from './import-file.js';
 import { exportDocument } from './export.js';
+import { writeEvidence } from './evidence.js';
 import { importGostKey } from './gost-key.js';
 import { reportText } from '../../gateway/src/adapters/index.js';
 import { readPassword, withUsers } from './users.js';
@@ -129,6 +130,19 @@ for (const [verb, status, en, ru] of [
         );
     });
 }
+
+program
+  .command('evidence <id>')
+  .description(
+    'записать пакет доказательств документа (zip для юриста; проверяется `dmsnet-verify` без сети) / write the ' +
+      "document's evidence bundle (asks the running node)",
+  )
+  .option('--out <file>', 'куда записать / where to write the zip (default: evidence-<id>.zip here)')
+  .option('--node <dir>', 'каталог узла / the node directory (its config names the API port and token)', '.')
+  .action(async (id: string, o: { out?: string; node: string }) => {
+    const r = await writeEvidence({ id, node: o.node, out: o.out, say });
+    process.stdout.write(`${r.file}\t${r.bytes} bytes\n`);
+  });
 
 program
   .command('mappings')

@@ -4,7 +4,12 @@ import { createChaincode, startServer } from '../../chaincode/src/server.js';
 
 describe('chaincode entry points (what fabric-chaincode-node and a CCaaS peer load)', () => {
   it('exports one contract per concern and builds Fabric metadata for every transaction', () => {
-    expect(contracts.map((c) => new c().getName())).to.deep.equal(['directory', 'exchange', 'formats']);
+    expect(contracts.map((c) => new c().getName())).to.deep.equal([
+      'directory',
+      'exchange',
+      'formats',
+      'receipts',
+    ]);
     const cc = createChaincode() as {
       metadata: { contracts: Record<string, { transactions: Array<{ name: string }> }> };
     };
@@ -17,7 +22,16 @@ describe('chaincode entry points (what fabric-chaincode-node and a CCaaS peer lo
       'inbox',
       'outbox',
     ]);
-    expect(Object.keys(cc.metadata.contracts)).to.include.members(['directory', 'exchange', 'formats']);
+    expect(cc.metadata.contracts.receipts.transactions.map((t) => t.name)).to.include.members([
+      'record',
+      'get',
+    ]);
+    expect(Object.keys(cc.metadata.contracts)).to.include.members([
+      'directory',
+      'exchange',
+      'formats',
+      'receipts',
+    ]);
   });
 
   it('refuses to start a CCaaS server without its package id and address', async () => {

@@ -257,6 +257,10 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
     await page.getByRole('link', { name: actId }).click();
     await page.getByRole('heading', { name: new RegExp(`Акт экспертизы ${actId}`) }).waitFor();
     expect(await page.locator('table.grid').first().innerText()).to.contain('3.2.1');
+    // The receipt this gateway signed on arrival, and (once the insurer's acknowledgement lands) its verification.
+    const receipts = page.locator('ul.receipts');
+    await receipts.waitFor();
+    expect(await receipts.innerText()).to.contain('Квитанция адресата о получении: подписана этим узлом');
     await check(page, '06-document');
     await page.getByLabel('Причина').fill('Документация будет представлена');
     await page.getByRole('button', { name: 'Оспорить' }).click();

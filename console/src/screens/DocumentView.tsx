@@ -6,6 +6,7 @@ import { ErrorBox, nameOf, useParticipants, type Participant, useAction } from '
 import { formatDate, formatDateTime, formatMoney, fullName, isPerson, documentNumber } from '../format';
 import { useI18n } from '../i18n';
 import { useSendText } from './send-text';
+import { Receipts, type KeptReceipt } from './Receipts';
 
 interface View {
   direction: 'in' | 'out';
@@ -19,6 +20,7 @@ interface View {
   };
   status: string;
   trail: Array<{ status: string; at: string; by?: string; reason?: string }>;
+  receipts?: Partial<Record<KeptReceipt['kind'], KeptReceipt>>;
   audit: Array<{
     at: string;
     action: string;
@@ -408,6 +410,7 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
           </p>
         )}
       </section>
+      <Receipts receipts={view.receipts} />
       <section aria-labelledby="audit-title">
         <h2 id="audit-title">{t('history')}</h2>
         {view.audit.length === 0 ? (

@@ -90,6 +90,7 @@ export type AuditAction =
   | 'send'
   | 'accept'
   | 'reject'
+  | 'clarify'
   | 'purge'
   | 'withdraw'
   | 'act.edit'
@@ -124,6 +125,7 @@ const ROUTES: readonly Route[] = [
   r('GET', '/(inbox|outbox|formats|events|participants|participants/' + ID + ')', 'read'),
   r('GET', `/documents/${ID}`, 'read'),
   r('GET', `/documents/${ID}/signature(/export)?`, 'read'),
+  r('GET', `/documents/${ID}/evidence`, 'read'),
   // Which key the node signs with is the organisation's legal signature: its admin's alone.
   r('PUT', '/signature-profile', 'signature', 'signature-profile'),
   r('POST', '/documents', 'send', 'send'),
@@ -132,6 +134,7 @@ const ROUTES: readonly Route[] = [
   r('POST', `/documents/${ID}/withdraw`, 'send', 'withdraw'),
   r('POST', `/inbox/${ID}/accept`, 'decide', 'accept'),
   r('POST', `/inbox/${ID}/reject`, 'decide', 'reject'),
+  r('POST', `/inbox/${ID}/clarify`, 'decide', 'clarify'),
   r('GET', '/coverage', 'coverage'),
   r('GET', '/roster', 'roster'),
   r('GET', '/guarantee-letters', 'letters.read'),

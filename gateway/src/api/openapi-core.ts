@@ -128,6 +128,34 @@ const outboxRecord = {
     },
     purgedAt: DATE_TIME,
     withdrawal,
+    receipt: {
+      type: 'object',
+      description:
+        'The addressee’s signed delivery receipt as this node verified it against the directory and the bytes it ' +
+        'sent (INVALID: with the code of what failed); acknowledgementHash: this node’s acknowledgement of it',
+      required: ['state', 'hash'],
+      properties: {
+        state: { enum: ['VERIFIED', 'INVALID'] },
+        hash: SHA256_HEX,
+        at: DATE_TIME,
+        code: { type: 'string' },
+        openFailure: { type: 'string', description: 'the addressee could not open or verify the document' },
+        acknowledgementHash: SHA256_HEX,
+      },
+      additionalProperties: false,
+    },
+  },
+  additionalProperties: false,
+};
+
+const receiptSummary = {
+  type: 'object',
+  required: ['state', 'hash'],
+  properties: {
+    state: { enum: ['VERIFIED', 'INVALID'] },
+    hash: SHA256_HEX,
+    at: DATE_TIME,
+    code: { type: 'string' },
   },
   additionalProperties: false,
 };
@@ -162,6 +190,15 @@ const inboxRecord = {
     ciphertextHash: SHA256_HEX,
     purgedAt: DATE_TIME,
     withdrawal,
+    receipt: {
+      type: 'object',
+      description:
+        'The delivery receipt this node signed on arrival (its hash is on the ledger with DELIVERED) and the ' +
+        'sender’s acknowledgement of it as verified here',
+      required: ['hash', 'issuedAt'],
+      properties: { hash: SHA256_HEX, issuedAt: DATE_TIME, acknowledgement: receiptSummary },
+      additionalProperties: false,
+    },
   },
   additionalProperties: false,
 };
@@ -200,6 +237,14 @@ const documentView = {
     },
     status: { type: 'string' },
     trail: { type: 'array', items: ref('TrailEntry') },
+    receipts: {
+      type: 'object',
+      description:
+        'The signed receipts kept here: delivery (the addressee’s) and acknowledgement (the sender’s). state ISSUED: ' +
+        'signed by this node; VERIFIED or INVALID: the other party’s, checked against the directory (decision 0034)',
+      properties: { delivery: ref('KeptReceipt'), acknowledgement: ref('KeptReceipt') },
+      additionalProperties: false,
+    },
     audit: {
       type: 'array',
       description: 'Who at this node did what with the document (the node’s audit log), oldest first',
@@ -389,6 +434,27 @@ export const coreApi = {
     Purged: purged,
     Document: document,
     DocumentView: documentView,
+    KeptReceipt: {
+      type: 'object',
+      required: ['kind', 'state', 'receiptHash'],
+      properties: {
+        kind: { enum: ['delivery', 'acknowledgement'] },
+        state: { enum: ['ISSUED', 'VERIFIED', 'INVALID'] },
+        receiptHash: SHA256_HEX,
+        signed: {
+          type: 'object',
+          description: 'The receipt (RFC 8785 canonical JSON is what is signed) and its base64 signature',
+          required: ['receipt', 'signature'],
+          properties: { receipt: { type: 'object' }, signature: { type: 'string' } },
+          additionalProperties: false,
+        },
+        code: { type: 'string' },
+        message: { type: 'string' },
+        ledgerAt: DATE_TIME,
+        ledgerTxId: { type: 'string' },
+      },
+      additionalProperties: false,
+    },
     TrailEntry: trailEntry,
     OutboxRecord: outboxRecord,
     InboxRecord: inboxRecord,
@@ -430,6 +496,19 @@ export const coreApi = {
         errors: { type: 'array', minItems: 1, maxItems: 10000, items: ref('FieldError') },
         comment: { type: 'string', maxLength: 2000 },
         decision: { enum: ['REJECTED', 'DISPUTED', 'CONTESTED'] },
+      },
+      additionalProperties: false,
+    },
+    Clarification: {
+      type: 'object',
+      required: ['comment'],
+      properties: {
+        comment: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 2000,
+          description: 'What the sender must clarify (it reaches the sender as written)',
+        },
       },
       additionalProperties: false,
     },
@@ -532,6 +611,24 @@ export const coreApi = {
             content: { 'application/pkcs7-signature': { schema: { type: 'string', format: 'binary' } } },
           },
           ...errors(401, 404, 409, 410),
+        },
+      },
+    },
+    '/v1/documents/{id}/evidence': {
+      get: {
+        operationId: 'getDocumentEvidence',
+        tags: ['documents'],
+        summary:
+          'The evidence bundle (zip): canonical bytes, the sender’s signature, the signed receipts, the ledger’s ' +
+          'envelope and trail, the directory entries and, on Fabric, the blocks and the channel config that prove ' +
+          'them; `dmsnet-verify` checks it offline (decision record 0034)',
+        parameters: [idParam],
+        responses: {
+          '200': {
+            description: 'the bundle',
+            content: { 'application/zip': { schema: { type: 'string', format: 'binary' } } },
+          },
+          ...errors(401, 404, 409, 410, 422),
         },
       },
     },
@@ -653,6 +750,23 @@ export const coreApi = {
         requestBody: jsonBody(ref('Rejection')),
         responses: {
           '200': json('rejected; the errors go back to the sender as an encrypted reply', ref('InboxRecord')),
+          ...errors(400, 401, 404, 409),
+        },
+      },
+    },
+    '/v1/inbox/{id}/clarify': {
+      post: {
+        operationId: 'requestClarification',
+        tags: ['inbox'],
+        summary: 'Ask the sender to clarify a received document (уведомление об уточнении)',
+        description:
+          'A business answer beside accept and reject, apart from the technical receipt the node signed on arrival: ' +
+          'the document ends REJECTED on the ledger, and the comment goes to the sender in a signed, encrypted reply (an error CLARIFICATION_REQUESTED at the document root), who ' +
+          'answers with a correction (correctsId).',
+        parameters: [idParam],
+        requestBody: jsonBody(ref('Clarification')),
+        responses: {
+          '200': json('clarification requested; the comment goes to the sender', ref('InboxRecord')),
           ...errors(400, 401, 404, 409),
         },
       },

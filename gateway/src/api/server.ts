@@ -1,3 +1,4 @@
+import { bundleFileName } from '../evidence/bundle.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type RequestHandler, type Router } from 'express';
@@ -132,6 +133,18 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
     }),
   );
   app.get(
+    '/v1/documents/:id/evidence',
+    v('/v1/documents/{id}/evidence', 'get'),
+    wrap(async (req, res) => {
+      const x = await node.evidence(String(req.params.id));
+      res
+        .status(200)
+        .type('application/zip')
+        .set('Content-Disposition', `attachment; filename="${bundleFileName(x.messageId)}"`)
+        .send(Buffer.from(x.zip));
+    }),
+  );
+  app.get(
     '/v1/documents/:id/signature/export',
     v('/v1/documents/{id}/signature/export', 'get'),
     wrap(async (req, res) => {
@@ -191,6 +204,13 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
           decision: req.body.decision,
         }),
       );
+    }),
+  );
+  app.post(
+    '/v1/inbox/:id/clarify',
+    v('/v1/inbox/{id}/clarify', 'post'),
+    wrap(async (req, res) => {
+      res.json(await node.clarify(String(req.params.id), { comment: req.body.comment }));
     }),
   );
   app.get(

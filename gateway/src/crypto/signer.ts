@@ -19,6 +19,9 @@ export class Ed25519Signer implements Signer {
   readonly profile = 'ed25519' as const;
   constructor(private readonly secretKey: Uint8Array) {}
   async sign(canonical: Uint8Array): Promise<Uint8Array> {
+    return this.signSync(canonical);
+  }
+  signSync(canonical: Uint8Array): Uint8Array {
     return ed25519Sign(canonical, this.secretKey);
   }
 }

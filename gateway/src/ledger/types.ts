@@ -10,6 +10,12 @@ export interface ChaincodeEvent {
   payload: Uint8Array;
 }
 
+export interface LedgerProof {
+  channel: string;
+  blocks: Array<{ txId: string; number: bigint; bytes: Uint8Array }>;
+  config: { number: bigint; bytes: Uint8Array };
+}
+
 export interface SubmitResult {
   transactionId: string;
   blockNumber: bigint;
@@ -72,6 +78,11 @@ export interface LedgerClient {
   commitPrepared?(bytes: Uint8Array): Promise<SubmitResult>;
   /** Number of blocks committed (the next block's number). */
   height?(): Promise<bigint>;
+  /**
+   * What proves transactions offline, where the backend has signers of its own (Fabric): the blocks that hold them,
+   * as the peer serves them, and the channel config block those blocks name as their last config (decision 0034).
+   */
+  proof?(txIds: readonly string[]): Promise<LedgerProof>;
   /**
    * Whether a valid transaction of this chaincode with an event was committed after `after` (a block, and the
    * transaction in it already handled), up to the current height — so a follower knows it has seen everything even

@@ -5,7 +5,8 @@ import type { NodeContext } from './context.js';
 import type { Inbox } from './inbox.js';
 import { checkpointOp, codeOf, isTransient, json, messageOf, rank, S, type Checkpoint } from './layout.js';
 import type { Outbox } from './outbox.js';
-import type { OutboxRecord } from './types.js';
+import type { InboxRecord, OutboxRecord } from './types.js';
+import { NodeReceipts } from '../receipts/node-receipts.js';
 
 export class EventFollower {
   /** The block and transaction of the last event handled (for whenIdle). */
@@ -18,7 +19,11 @@ export class EventFollower {
     private readonly inbox: Inbox,
     private readonly outbox: Outbox,
     private readonly retryMs: number,
-  ) {}
+  ) {
+    this.receipts = new NodeReceipts(ctx);
+  }
+
+  private readonly receipts: NodeReceipts;
 
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
@@ -124,6 +129,13 @@ export class EventFollower {
       await this.inbox.withdrawn(ev, p.messageId);
       return;
     }
+    if (ev.eventName === 'ReceiptRecorded') {
+      const kind = (p as { kind?: string }).kind;
+      if (kind === 'delivery' && p.sender === this.ctx.participantId)
+        return this.takeDelivery(ev, p.messageId);
+      if (kind === 'acknowledgement' && p.addressee === this.ctx.participantId)
+        return this.takeAcknowledgement(ev, p.messageId);
+    }
     if (ev.eventName === 'MessageSent' && p.sender === this.ctx.participantId) {
       // Our own send, committed: a record still PENDING here was committed before a crash lost the answer.
       await this.outbox.update(
@@ -135,5 +147,98 @@ export class EventFollower {
       return;
     }
     await this.ctx.serial(() => this.ctx.store.batch([checkpointOp(ev)]));
+  }
+
+  /**
+   * The addressee's receipt of a document this node sent: held to the directory and to the very bytes sent, kept with
+   * the status it brings (DELIVERED), and acknowledged by a receipt of this node's when it verifies.
+   */
+  private async takeDelivery(ev: ChaincodeEvent, messageId: string): Promise<void> {
+    const rec = await this.ctx.store.get<OutboxRecord>(S.outbox, messageId);
+    if (!rec) return void (await this.ctx.serial(() => this.ctx.store.batch([checkpointOp(ev)])));
+    const kept = await this.receipts.take(messageId, 'delivery', {
+      signer: rec.addressee,
+      sender: this.ctx.participantId,
+      addressee: rec.addressee,
+      ciphertextHash: rec.ciphertextHash,
+      documentDigest: rec.digest,
+    });
+    const ack =
+      kept.state === 'VERIFIED'
+        ? await this.receipts.issue(
+            {
+              kind: 'acknowledgement',
+              messageId,
+              sender: this.ctx.participantId,
+              addressee: rec.addressee,
+              ciphertextHash: rec.ciphertextHash,
+              acknowledges: kept.receiptHash,
+            },
+            rec.addressee,
+          )
+        : undefined;
+    if (kept.state === 'INVALID')
+      this.ctx.log.warn({ messageId, code: kept.code }, 'delivery receipt does not verify: kept as INVALID');
+    const ops = [checkpointOp(ev), this.receipts.keepOp(messageId, kept)];
+    if (ack)
+      ops.push(
+        this.receipts.keepOp(messageId, ack.kept),
+        ...this.outbox.intentOps(messageId, 'DELIVERED', undefined, ack.intent),
+      );
+    // The ledger moved the status with the receipt: the record follows it whatever the receipt's verdict.
+    const { status } = json(await this.ctx.ledger.evaluate('exchange:get', [messageId])) as {
+      status: string;
+    };
+    await this.outbox.update(
+      messageId,
+      (r) => ({
+        ...r,
+        ...(rank(status) > rank(r.status) ? { status: status as OutboxRecord['status'] } : {}),
+        receipt: {
+          state: kept.state === 'VERIFIED' ? 'VERIFIED' : 'INVALID',
+          hash: kept.receiptHash,
+          ...(kept.ledgerAt ? { at: kept.ledgerAt } : {}),
+          ...(kept.code ? { code: kept.code } : {}),
+          ...(kept.signed?.receipt.openFailure ? { openFailure: kept.signed.receipt.openFailure } : {}),
+          ...(ack ? { acknowledgementHash: ack.intent.receiptHash } : {}),
+        },
+      }),
+      { kind: 'status.changed' },
+      ops,
+    );
+    this.ctx.kick();
+  }
+
+  /** The sender's acknowledgement of the receipt this node signed: held to the directory and to that receipt. */
+  private async takeAcknowledgement(ev: ChaincodeEvent, messageId: string): Promise<void> {
+    const rec = await this.ctx.store.get<InboxRecord>(S.inbox, messageId);
+    const issued = rec?.receipt;
+    if (!rec || !issued) return void (await this.ctx.serial(() => this.ctx.store.batch([checkpointOp(ev)])));
+    const kept = await this.receipts.take(messageId, 'acknowledgement', {
+      signer: rec.sender,
+      sender: rec.sender,
+      addressee: this.ctx.participantId,
+      acknowledges: issued.hash,
+      ...(rec.ciphertextHash ? { ciphertextHash: rec.ciphertextHash } : {}),
+    });
+    await this.ctx.serial(async () => {
+      const now = (await this.ctx.store.get<InboxRecord>(S.inbox, messageId)) ?? rec;
+      const acknowledgement = {
+        state: kept.state === 'VERIFIED' ? ('VERIFIED' as const) : ('INVALID' as const),
+        hash: kept.receiptHash,
+        ...(kept.ledgerAt ? { at: kept.ledgerAt } : {}),
+        ...(kept.code ? { code: kept.code } : {}),
+      };
+      await this.ctx.store.batch([
+        {
+          type: 'put',
+          sublevel: S.inbox,
+          key: messageId,
+          value: { ...now, receipt: { ...(now.receipt ?? issued), acknowledgement } },
+        },
+        this.receipts.keepOp(messageId, kept),
+        checkpointOp(ev),
+      ]);
+    });
   }
 }

@@ -3,7 +3,13 @@
 import { mkdir } from 'node:fs/promises';
 import { pino, type Logger } from 'pino';
 import { DmsnetError, type FieldError } from '../../../formats/src/errors.js';
-import { GostKeyFileSigner, storeKeyOf, type ParticipantKeys, type Signer } from '../crypto/index.js';
+import {
+  Ed25519Signer,
+  GostKeyFileSigner,
+  storeKeyOf,
+  type ParticipantKeys,
+  type Signer,
+} from '../crypto/index.js';
 import { carriedCertificates, verifyCms } from '../crypto/gost/index.js';
 import { canonicalJson } from '../../../formats/src/canonical.js';
 import type { LedgerClient } from '../ledger/types.js';
@@ -17,6 +23,8 @@ import { codeOf, json, S, type Checkpoint } from './layout.js';
 import { Notifier } from './notifier.js';
 import { Outbox } from './outbox.js';
 import { Purger, PurgedError } from './purger.js';
+import { NodeReceipts } from '../receipts/node-receipts.js';
+import { buildEvidence, type LedgerEnvelope } from '../evidence/bundle.js';
 import type {
   DocumentHandler,
   DocumentView,
@@ -70,6 +78,7 @@ export class GatewayNode {
   private readonly inbox: Inbox;
   private readonly follower: EventFollower;
   private readonly purger: Purger;
+  private readonly receipts: NodeReceipts;
   private retentionTimer?: NodeJS.Timeout;
 
   private constructor(
@@ -109,6 +118,7 @@ export class GatewayNode {
     this.inbox = new Inbox(ctx, this.outbox);
     this.follower = new EventFollower(ctx, this.inbox, this.outbox, options.retry?.initialMs ?? 200);
     this.purger = new Purger(ctx);
+    this.receipts = new NodeReceipts(ctx);
   }
 
   static async open(options: GatewayNodeOptions): Promise<GatewayNode> {
@@ -235,6 +245,29 @@ export class GatewayNode {
   }
 
   /**
+   * A clarification request (уведомление об уточнении): a business answer apart from the receipt signed on arrival.
+   * The document ends REJECTED (the status intent's reason names the request), and the sender gets the comment in the reply
+   * as an error of that code at the document root, so a gateway of any version reads it; it answers with a correction.
+   */
+  async clarify(id: string, o: { comment: string }): Promise<InboxRecord> {
+    const comment = typeof o.comment === 'string' ? o.comment.trim() : '';
+    if (!comment) {
+      throw new DmsnetError('INVALID_ARGUMENT', 'a clarification request says what to clarify', [
+        { pointer: '/comment', code: 'INVALID_ARGUMENT', message: 'must be a non-empty text' },
+      ]);
+    }
+    const errors = [{ pointer: '', code: 'CLARIFICATION_REQUESTED', message: comment }];
+    return this.inbox.decide(
+      await this.resolveId(id),
+      'REJECTED',
+      errors,
+      comment,
+      'REJECTED',
+      'CLARIFICATION_REQUESTED',
+    );
+  }
+
+  /**
    * Destroys this node's copies of a document now (and the ledger's ciphertext when this node is its addressee);
    * envelope, hash and trail stay on the ledger.
    */
@@ -342,6 +375,7 @@ export class GatewayNode {
     const document = await this.store.get(out ? S.outboxDoc : S.inboxDoc, id);
     const signedText =
       out || document !== undefined ? undefined : await this.store.get<string>(S.inboxText, id);
+    const receipts = await this.receipts.kept(id);
     let trail: TrailEntry[] = [];
     let envelope: unknown;
     if (record.status !== 'PENDING' && record.status !== 'FAILED') {
@@ -360,6 +394,7 @@ export class GatewayNode {
       envelope,
       status: record.status,
       trail,
+      ...(Object.keys(receipts).length ? { receipts } : {}),
     };
   }
 
@@ -401,6 +436,76 @@ export class GatewayNode {
       chain = carriedCertificates(signature);
     }
     return { messageId: id, profile: 'gost2012-256', canonical, signature, chain };
+  }
+
+  /**
+   * The evidence bundle of a document (decision 0034): a zip with the signed bytes, the sender's signature, the
+   * receipts, the ledger's envelope and trail, the directory entries the signatures are held to and, on Fabric, the
+   * blocks and the channel config that prove the ledger's part. `dmsnet-verify` checks it offline.
+   */
+  async evidence(ref: string): Promise<{ messageId: string; zip: Uint8Array }> {
+    const view = await this.getDocument(ref);
+    const id = view.record.messageId;
+    if (!view.envelope)
+      throw new DmsnetError('NOT_FOUND', `document ${id} is not on the ledger yet: no evidence to give`);
+    const envelope = view.envelope as LedgerEnvelope;
+    const doc = view.document as { header: unknown; body: unknown } | undefined;
+    const canonical =
+      doc !== undefined
+        ? Buffer.from(canonicalJson({ header: doc.header, body: doc.body }), 'utf8')
+        : view.signedText !== undefined
+          ? Buffer.from(view.signedText, 'utf8')
+          : undefined;
+    const stored = await this.store.get<{ profile: 'ed25519' | 'gost2012-256'; bytes: string }>(
+      view.direction === 'out' ? S.outboxSig : S.inboxSig,
+      id,
+    );
+    let signature: Uint8Array | undefined = stored ? Buffer.from(stored.bytes, 'base64') : undefined;
+    // An Ed25519 signature of this node's is not stored apart (it travels sealed), but Ed25519 is deterministic: the
+    // same key over the same bytes gives the very signature the addressee received.
+    if (
+      !signature &&
+      canonical &&
+      view.direction === 'out' &&
+      envelope.senderKeyVersion === this.options.keyVersion
+    )
+      signature = new Ed25519Signer(this.options.keys.signSecretKey).signSync(canonical);
+    if (!canonical || !signature) {
+      throw new DmsnetError(
+        'EVIDENCE_INVALID',
+        `document ${id} has no signed bytes or signature kept at this node (refused on arrival, or signed with a key version no longer held)`,
+      );
+    }
+    const roots = json(await this.options.ledger.evaluate('directory:listTrustedRoots', [])) as Array<{
+      certificate: string;
+      status: string;
+    }>;
+    const receipts = await this.receipts.kept(id);
+    const txIds = [envelope.txId, envelope.receiptTxId, envelope.receiptAckTxId].filter(
+      (t): t is string => typeof t === 'string',
+    );
+    const zip = await buildEvidence({
+      createdBy: this.participantId,
+      canonical,
+      signature: {
+        profile: stored?.profile ?? 'ed25519',
+        bytes: signature,
+        participant: envelope.sender,
+        keyVersion: envelope.senderKeyVersion,
+      },
+      envelope,
+      trail: view.trail,
+      directory: {
+        sender: await this.directory.participant(envelope.sender),
+        addressee: await this.directory.participant(envelope.addressee),
+        trustedRoots: roots.filter((r) => r.status === 'ACTIVE').map((r) => r.certificate),
+      },
+      receipt: receipts.delivery?.signed,
+      acknowledgement: receipts.acknowledgement?.signed,
+      proof: this.options.ledger.proof ? await this.options.ledger.proof(txIds) : undefined,
+    });
+    this.log.info({ messageId: id, bytes: zip.byteLength }, 'evidence bundle made');
+    return { messageId: id, zip };
   }
 
   /**

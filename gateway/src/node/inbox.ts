@@ -23,15 +23,19 @@ import {
 } from './layout.js';
 import { replyStatusOf, type Outbox } from './outbox.js';
 import { checkParties } from './parties.js';
+import { NodeReceipts, type ReceiptIntent } from '../receipts/node-receipts.js';
 import type { DocumentHandler, InboxRecord, OutboxRecord } from './types.js';
 
 export type ReplyDecision = 'ACCEPTED' | 'REJECTED' | 'DISPUTED' | 'CONTESTED';
 
 export class Inbox {
+  private readonly receipts: NodeReceipts;
   constructor(
     private readonly ctx: NodeContext,
     private readonly outbox: Outbox,
-  ) {}
+  ) {
+    this.receipts = new NodeReceipts(ctx);
+  }
 
   async decide(
     id: string,
@@ -39,6 +43,7 @@ export class Inbox {
     errors: FieldError[],
     comment?: string,
     replyDecision: ReplyDecision = status,
+    rejectionCode: 'REJECTED_BY_RECIPIENT' | 'CLARIFICATION_REQUESTED' = 'REJECTED_BY_RECIPIENT',
   ): Promise<InboxRecord> {
     // Read and write under the node's write lock: of two decisions on one document the first wins, the other
     // meets its final status (409), and the reply that goes is the decision the ledger gets.
@@ -67,13 +72,14 @@ export class Inbox {
         updatedAt: now(),
         comment,
         rejection:
-          status === 'REJECTED'
-            ? { code: 'REJECTED_BY_RECIPIENT', message: comment ?? '', errors }
-            : undefined,
+          status === 'REJECTED' ? { code: rejectionCode, message: comment ?? '', errors } : undefined,
       };
+      // The ledger's reason names a clarification request, so the trail tells it from a refusal.
+      const reason =
+        rejectionCode === 'CLARIFICATION_REQUESTED' ? `CLARIFICATION_REQUESTED: ${comment}` : comment;
       await this.ctx.store.batch([
         { type: 'put', sublevel: S.inbox, key: id, value: updated },
-        ...this.outbox.intentOps(id, status, comment),
+        ...this.outbox.intentOps(id, status, reason),
       ]);
       return { rec, updated, fresh: true };
     });
@@ -240,8 +246,25 @@ export class Inbox {
         : envelope.documentType === 'reply'
           ? { ...base, status: 'ACCEPTED' }
           : base;
+    // The technical receipt, apart from any business decision: what arrived, and what opened and verified.
+    const receipt = await this.receipts.issue(
+      {
+        kind: 'delivery',
+        messageId: p.messageId,
+        sender: envelope.sender,
+        addressee: this.ctx.participantId,
+        ciphertextHash: envelope.ciphertextHash,
+        ...(base.digest
+          ? { documentDigest: base.digest }
+          : { openFailure: rejection?.code ?? 'RECEIVE_FAILED' }),
+      },
+      envelope.sender,
+    );
+    if (receipt)
+      record.receipt = { hash: receipt.kept.receiptHash, issuedAt: receipt.kept.signed!.receipt.issuedAt };
     await this.ctx.serial(async () => {
-      const ops = this.arrivalOps(ev, record);
+      const ops = this.arrivalOps(ev, record, receipt?.intent);
+      if (receipt) ops.push(this.receipts.keepOp(p.messageId, receipt.kept));
       // Only verified documents are kept: a payload that failed to open or verify is evidence only on the ledger.
       if (
         document &&
@@ -318,14 +341,14 @@ export class Inbox {
   }
 
   /** What every arrival writes in one batch with the checkpoint: the record, its indexes and the ledger intents. */
-  private arrivalOps(ev: ChaincodeEvent, record: InboxRecord): BatchOp[] {
+  private arrivalOps(ev: ChaincodeEvent, record: InboxRecord, receipt?: ReceiptIntent): BatchOp[] {
     const id = record.messageId;
     const ops: BatchOp[] = [
       { type: 'put', sublevel: S.inbox, key: id, value: record },
       { type: 'put', sublevel: S.inboxTime, key: `${record.receivedAt}\u0000${id}`, value: id },
       documentIdOp(id),
       checkpointOp(ev),
-      ...this.outbox.intentOps(id, 'DELIVERED'),
+      ...this.outbox.intentOps(id, 'DELIVERED', undefined, receipt),
     ];
     if (record.status !== 'RECEIVED')
       ops.push(

@@ -3,6 +3,7 @@ import { DmsnetError } from '../../../formats/src/errors.js';
 import { errorCodeEntry } from '../../../formats/src/error-codes.js';
 import type { ChaincodeEvent } from '../ledger/types.js';
 import type { BatchOp } from '../store/store.js';
+import type { ReceiptIntent } from '../receipts/node-receipts.js';
 
 /** Sublevels of the node's LevelDB store. */
 export const S = {
@@ -21,6 +22,8 @@ export const S = {
   outboxSig: 'outbox-sig',
   inboxSig: 'inbox-sig',
   intents: 'intents',
+  /** `<ledger id>\0<kind>`: the receipts of a document, this node's own and the other party's (receipts/). */
+  receipts: 'receipts',
   /** `<documentId>\0<ledger id>`: finds a document by the id its sender gave it (ids are per sender). */
   byDocumentId: 'doc-id',
   notifications: 'notifications',
@@ -31,6 +34,8 @@ export interface Intent {
   messageId: string;
   status: 'DELIVERED' | 'ACCEPTED' | 'REJECTED';
   reason?: string;
+  /** Set when the step goes to the ledger as a signed receipt (receipts:record) rather than a bare status. */
+  receipt?: ReceiptIntent;
   attempts: number;
   nextAttemptAt?: string;
 }

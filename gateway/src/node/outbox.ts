@@ -15,6 +15,7 @@ import { currentKeyOf } from './directory.js';
 import { sendEndorsers } from './endorsers.js';
 import { codeOf, documentIdOp, messageOf, now, pendingKey, S, type Doc, type Intent } from './layout.js';
 import type { InboxRecord, Notification, OutboxRecord, Participant } from './types.js';
+import type { ReceiptIntent } from '../receipts/node-receipts.js';
 
 /** The ledger status a reply's decision gives the document it answers (a dispute or a contest is a refusal). */
 export function replyStatusOf(decision: string | undefined): 'ACCEPTED' | 'REJECTED' {
@@ -442,15 +443,34 @@ export class Outbox {
         continue;
       }
       try {
-        await this.ctx.ledger.submit('exchange:setStatus', [
-          intent.messageId,
-          intent.status,
-          (intent.reason ?? '').slice(0, 500),
-        ]);
+        if (intent.receipt) {
+          const { kind, receiptHash, sealed } = intent.receipt;
+          await this.ctx.ledger.submit('receipts:record', [
+            intent.messageId,
+            JSON.stringify({ kind, receiptHash, sealed }),
+          ]);
+        } else {
+          await this.ctx.ledger.submit('exchange:setStatus', [
+            intent.messageId,
+            intent.status,
+            (intent.reason ?? '').slice(0, 500),
+          ]);
+        }
         await this.ctx.store.batch([{ type: 'del', sublevel: S.intents, key }]);
       } catch (err) {
         const code = codeOf(err);
-        if (isPermanent(err)) {
+        if (isPermanent(err) && intent.receipt?.kind === 'delivery') {
+          // A ledger without the receipts contract (or one refusing this receipt) still gets its DELIVERED: the
+          // status never waits on the receipt, and the receipt stays kept here with its code.
+          this.ctx.log.warn(
+            { messageId: intent.messageId, code },
+            'receipt not recorded; DELIVERED without it',
+          );
+          await this.ctx.store.batch([
+            { type: 'put', sublevel: S.intents, key, value: { ...intent, receipt: undefined, attempts: 0 } },
+          ]);
+          nextDue = Date.now();
+        } else if (isPermanent(err)) {
           // e.g. DELIVERED after ACCEPTED already went through: the later status wins, nothing to do.
           await this.ctx.store.batch([{ type: 'del', sublevel: S.intents, key }]);
           this.ctx.log.warn({ messageId: intent.messageId, status: intent.status, code }, 'status not set');
@@ -475,10 +495,16 @@ export class Outbox {
     return nextDue;
   }
 
-  intentOps(messageId: string, status: Intent['status'], reason?: string): BatchOp[] {
-    // Ordered key: DELIVERED before the final status of the same message.
-    const order = status === 'DELIVERED' ? '1' : '2';
-    const intent: Intent = { messageId, status, reason, attempts: 0 };
+  intentOps(
+    messageId: string,
+    status: Intent['status'],
+    reason?: string,
+    receipt?: ReceiptIntent,
+  ): BatchOp[] {
+    // Ordered key: DELIVERED before the final status of the same message; an acknowledgement of a receipt (kept by
+    // the sender, whose intents never hold a status) after both.
+    const order = receipt?.kind === 'acknowledgement' ? '3' : status === 'DELIVERED' ? '1' : '2';
+    const intent: Intent = { messageId, status, reason, attempts: 0, ...(receipt ? { receipt } : {}) };
     return [{ type: 'put', sublevel: S.intents, key: `${messageId}\u0000${order}`, value: intent }];
   }
 

@@ -1,3 +1,4 @@
+import type { KeptReceipt } from '../receipts/node-receipts.js';
 import type { FieldError } from '../../../formats/src/errors.js';
 
 export interface ListQuery {
@@ -68,6 +69,19 @@ export interface OutboxRecord {
   /** When this node destroyed its copies of the document (retention passed, or on request). */
   purgedAt?: string;
   withdrawal?: Withdrawal;
+  /**
+   * The addressee's signed delivery receipt, read from the ledger and held to the directory and to what was sent
+   * (INVALID keeps the code of what failed); `acknowledged`: this node's acknowledgement of it went to the ledger.
+   */
+  receipt?: ReceiptSummary & { acknowledgementHash?: string; openFailure?: string };
+}
+
+/** A receipt as a record shows it; the receipt itself is in the document view. */
+export interface ReceiptSummary {
+  state: 'VERIFIED' | 'INVALID';
+  hash: string;
+  at?: string;
+  code?: string;
 }
 
 export interface InboxRecord {
@@ -90,6 +104,8 @@ export interface InboxRecord {
   /** When this node destroyed its copy (and, as addressee, the ledger's) of the document. */
   purgedAt?: string;
   withdrawal?: Withdrawal;
+  /** The delivery receipt this node signed on arrival (its hash goes to the ledger with DELIVERED). */
+  receipt?: { hash: string; issuedAt: string; acknowledgement?: ReceiptSummary };
 }
 
 export interface TrailEntry {
@@ -110,6 +126,8 @@ export interface DocumentView {
   envelope?: unknown;
   status: string;
   trail: TrailEntry[];
+  /** The document's signed receipts kept here: the addressee's delivery receipt and the sender's acknowledgement. */
+  receipts?: Partial<Record<'delivery' | 'acknowledgement', KeptReceipt>>;
 }
 
 export interface SignatureExport {

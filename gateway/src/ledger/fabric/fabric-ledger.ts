@@ -16,6 +16,7 @@ import type {
   ChaincodeEvent,
   EventCheckpoint,
   LedgerClient,
+  LedgerProof,
   PreparedTransaction,
   SubmitOptions,
   SubmitResult,
@@ -288,6 +289,34 @@ export class FabricLedger implements LedgerClient {
       stream.close();
     }
     return false;
+  }
+
+  /** The blocks of `txIds` and the config block they name (OrdererBlockMetadata.last_config), through qscc. */
+  async proof(txIds: readonly string[]): Promise<LedgerProof> {
+    try {
+      const qscc = this.network.getContract('qscc');
+      const blocks: LedgerProof['blocks'] = [];
+      let lastConfig = 0n;
+      for (const txId of txIds) {
+        const bytes = await qscc.evaluateTransaction('GetBlockByTxID', this.o.channel, txId);
+        const block = common.Block.deserializeBinary(bytes);
+        const signatures = common.Metadata.deserializeBinary(
+          block.getMetadata()?.getMetadataList_asU8()[0] ?? new Uint8Array(),
+        );
+        const meta = common.OrdererBlockMetadata.deserializeBinary(signatures.getValue_asU8());
+        const index = BigInt(meta.getLastConfig()?.getIndex() ?? 0);
+        if (index > lastConfig) lastConfig = index;
+        blocks.push({ txId, number: BigInt(block.getHeader()?.getNumber() ?? 0), bytes });
+      }
+      const config = await qscc.evaluateTransaction(
+        'GetBlockByNumber',
+        this.o.channel,
+        lastConfig.toString(),
+      );
+      return { channel: this.o.channel, blocks, config: { number: lastConfig, bytes: config } };
+    } catch (err) {
+      throw mapGatewayError(err);
+    }
   }
 
   /** The channel's height, from the query system chaincode. */
