@@ -50,6 +50,14 @@ export class FormatRegistryContract extends Contract {
     return JSON.stringify(rules);
   }
 
+  @Transaction(false)
+  @Returns('string')
+  async getRules(ctx: Context): Promise<string> {
+    const rules = await getJson<FormatRules>(ctx, K.rules);
+    if (!rules) throw new ChaincodeError('RULES_NOT_SET', 'the association has not set the voting rules');
+    return JSON.stringify(rules);
+  }
+
   @Transaction()
   @Returns('string')
   async propose(ctx: Context, proposalJson: string): Promise<string> {

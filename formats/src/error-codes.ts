@@ -74,6 +74,18 @@ export const ERROR_CODES = {
     en: 'The participant has no key of this version.',
     ru: 'У участника нет ключа этой версии.',
   },
+  RULES_NOT_SET: {
+    status: 404,
+    retry: 'final',
+    en: 'The association has not set the voting rules on format versions yet.',
+    ru: 'Ассоциация ещё не установила правила голосования по версиям формата.',
+  },
+  KEY_ROTATION_UNAVAILABLE: {
+    status: 409,
+    retry: 'final',
+    en: 'This node was started without a way to write its key file, so it cannot rotate its keys.',
+    ru: 'Узел запущен без возможности записать файл ключей, поэтому не может сменить ключи.',
+  },
   ROOT_NOT_FOUND: {
     status: 422,
     retry: 'final',

@@ -219,6 +219,13 @@ export function contractSuite(backend: LedgerBackend): void {
         const first = (await evaluate(insurer.who.client, 'directory:getKey', [insurer.id, '1'])) as Json;
         const v2 = await submit(insurer.who.client, 'directory:rotateKeys', [insurer.id, keys()]);
         expect(v2.version).to.equal(2);
+        expect(v2.txId, 'the key trail names the transaction').to.be.a('string').and.not.empty;
+        // A key of an earlier version cannot come back: its old secret half may be in someone's hands.
+        const reused = { x25519: first.x25519, ed25519: keys().ed25519 };
+        await expectCode(
+          submit(insurer.who.client, 'directory:rotateKeys', [insurer.id, reused]),
+          'INVALID_ARGUMENT',
+        );
         expect(await evaluate(insurer.who.client, 'directory:getKey', [insurer.id, '1'])).to.deep.equal(
           first,
         );

@@ -5,6 +5,7 @@ import type { Router } from 'express';
 import type { GatewayNode } from '../node/index.js';
 import type { LedgerClient } from '../ledger/types.js';
 import { governanceRouter } from '../governance/http.js';
+import { directoryRouter } from '../governance/directory-http.js';
 import { workflowRouter, type Workflows } from '../workflows/index.js';
 import type { ImportCompletion } from '../adapters/http.js';
 import { startGatewayServer, type RunningServer } from './server.js';
@@ -28,7 +29,11 @@ export function nodeApiRouters(parts: NodeApiParts): {
   importCompletion?: ImportCompletion;
 } {
   return {
-    routers: [...(parts.workflows ? [workflowRouter(parts.workflows)] : []), governanceRouter(parts.ledger)],
+    routers: [
+      ...(parts.workflows ? [workflowRouter(parts.workflows)] : []),
+      governanceRouter(parts.ledger),
+      directoryRouter(parts.ledger, parts.node),
+    ],
     ...(parts.workflows ? { importCompletion: parts.workflows.importCompletion() } : {}),
   };
 }

@@ -155,15 +155,17 @@ export class Outbox {
     }
     if (h.type !== 'reply') await this.checkRoute(h.type, h.formatVersion, addressee);
     const key = currentKeyOf(addressee);
+    // Read once: a rotation while this document is sealed must not pair one version's key with another's number.
+    const signing = { secretKey: this.ctx.keys.signSecretKey, version: this.ctx.keyVersion };
     const signature = await this.signatureByProfile(canonical);
     // Sealed once and stored: a resend after a crash must carry the very same bytes and hash.
     const ciphertext = await sealDocument({
       document: doc,
       canonical,
-      signSecretKey: this.ctx.keys.signSecretKey,
+      signSecretKey: signing.secretKey,
       signature,
       senderId: this.ctx.participantId,
-      keyVersion: this.ctx.keyVersion,
+      keyVersion: signing.version,
       recipientBoxPublicKey: key.x25519,
     });
     const at = now();
@@ -182,6 +184,8 @@ export class Outbox {
       replyTo: h.replyToId ? messageIdOf(h.addressee.ogrn, h.replyToId) : undefined,
       ...(replyStatus ? { replyStatus } : {}),
       corrects: h.correctsId ? messageIdOf(this.ctx.participantId, h.correctsId) : undefined,
+      // The envelope must name the key the payload was signed with, even if the keys rotate before it is submitted.
+      keyVersion: signing.version,
       attempts: 0,
     };
     await this.ctx.serial(async () => {
@@ -344,7 +348,7 @@ export class Outbox {
         formatVersion: rec.formatVersion,
         ciphertextHash: rec.ciphertextHash,
         size: rec.size,
-        senderKeyVersion: this.ctx.keyVersion,
+        senderKeyVersion: rec.keyVersion ?? this.ctx.keyVersion,
         ...(rec.replyTo ? { replyTo: rec.replyTo } : {}),
         ...(rec.replyStatus ? { replyStatus: rec.replyStatus } : {}),
         ...(rec.corrects ? { corrects: rec.corrects } : {}),
