@@ -884,6 +884,12 @@ export const ERROR_CODES = {
     en: 'The node does not answer.',
     ru: 'Узел не отвечает.',
   },
+  NODE_REFUSED: {
+    status: 422,
+    retry: 'final',
+    en: 'The node refused the request without a code of its own.',
+    ru: 'Узел отклонил запрос, не указав кода.',
+  },
   NETWORK_RUNNING: {
     status: 422,
     retry: 'final',

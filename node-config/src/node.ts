@@ -234,7 +234,7 @@ async function serveNode(
     ledger: client,
     keys,
     keyVersion: config.keys.version,
-    // Rotation writes the key file with the same passphrase (and Argon2id limits chosen afresh, the default ones).
+    // Rotation rewrites the key file with the same passphrase and the Argon2id limits it was written with.
     saveKeys: (k) => saveKeyFile(resolveIn(dir, config.keys.file), k, o.passphrase),
     logger,
     ledgerHeight: o.ledgerHeight,

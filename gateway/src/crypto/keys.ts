@@ -39,6 +39,8 @@ export interface ParticipantKeys {
    * a crash between the two never loses the secret half of a key the directory already publishes.
    */
   next?: Pick<ParticipantKeys, 'boxPublicKey' | 'boxSecretKey' | 'signPublicKey' | 'signSecretKey'>;
+  /** The Argon2id limits the file was written with: a rewrite (a rotation) keeps them unless told otherwise. */
+  kdf?: KdfLimits;
 }
 
 export interface PreviousBoxKey {
@@ -118,7 +120,7 @@ export async function saveKeyFile(
   if (!passphrase)
     throw new CryptoError('PASSPHRASE_MISSING', 'an empty passphrase cannot protect a key file');
   const na = await sodium();
-  const { opslimit, memlimit } = limits ?? (await defaultKdfLimits());
+  const { opslimit, memlimit } = limits ?? keys.kdf ?? (await defaultKdfLimits());
   const salt = na.randombytes_buf(na.crypto_pwhash_SALTBYTES);
   const key = na.crypto_pwhash(
     na.crypto_secretbox_KEYBYTES,
@@ -221,6 +223,7 @@ export async function loadKeyFile(file: string, passphrase: string): Promise<Par
         }
       : {}),
     ...(secret.version !== undefined ? { version: secret.version } : {}),
+    kdf: { opslimit: kf.kdf.opslimit, memlimit: kf.kdf.memlimit },
     ...(secret.previous?.length
       ? {
           previous: secret.previous.map((k) => {
