@@ -11,6 +11,7 @@ import { exportDocument } from './export.js';
 import { importGostKey } from './gost-key.js';
 import { reportText } from '../../gateway/src/adapters/index.js';
 import { readPassword, withUsers } from './users.js';
+import { stopSignals } from '../../gateway/src/demo/stop-signals.js';
 import { callNode, readRegistration, writeRegistration } from './directory-verbs.js';
 
 const program = new Command('dmsnet-node')
@@ -84,9 +85,8 @@ program
   .action(async (dir: string) => {
     const running = await startNode(dir, { progress: say });
     process.stdout.write(`listening ${running.url}\n`);
-    const stop = () => void running.close().then(() => process.exit(0));
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    // Every stop signal is handled (npm forwards Ctrl-C a second time): the first closes the node, later ones wait.
+    void stopSignals(say).requested.then(() => running.close().then(() => process.exit(0)));
   });
 
 program
