@@ -437,6 +437,12 @@ export const ERROR_CODES = {
     en: 'No voting rules are set.',
     ru: 'Правила голосования не заданы.',
   },
+  SCHEMA_REF_UNRESOLVED: {
+    status: 422,
+    retry: 'final',
+    en: 'A $ref of the proposed schema points outside it: a format version must be one self-contained schema text.',
+    ru: 'Ссылка $ref в предложенной схеме ведёт за её пределы: версия формата должна быть одним самодостаточным текстом схемы.',
+  },
   SCHEMA_TEXT_INVALID: {
     status: 422,
     retry: 'final',

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
+  bundledSchemaText,
   createRng,
   generateDocument,
   generateInn10,
@@ -25,6 +26,8 @@ import { startLocalNetwork, type LocalNetwork } from '../../gateway/src/local-ne
 import type { InboxRecord, Participant } from '../../gateway/src/node/types.js';
 import { checkResponse } from '../gateway/fixtures/contract.js';
 
+/** The parts of GET /v1/documents/{id} these tests read: the inbox or outbox record and the status. */
+type View = { status: string; record: InboxRecord };
 type Err = { code: string; errors: Array<{ pointer: string; code: string }> };
 
 describe('the association’s directory verbs and key rotation over REST', function () {
@@ -220,12 +223,12 @@ describe('the association’s directory verbs and key rotation over REST', funct
     expect((await api('insurer').call('POST', '/v1/documents', fresh)).status).to.equal(202);
     const freshId = messageIdOf(insurer.id, fresh.header.documentId);
     for (const id of [lateId, freshId]) {
-      const got = await api('clinic').waitFor<InboxRecord>(
+      const got = await api('clinic').waitFor<View>(
         `/v1/documents/${encodeURIComponent(id)}`,
         (s) => s === 200,
       );
-      expect(got.status, `${id} opened`).to.equal('RECEIVED');
-      expect(got.rejection).to.equal(undefined);
+      expect(got.record.status, `${id} opened`).to.equal('RECEIVED');
+      expect(got.record.rejection, JSON.stringify(got.record)).to.equal(undefined);
     }
     // The new document is sealed to the new key: the old one cannot open it.
     const ct = new Uint8Array(
@@ -263,11 +266,11 @@ describe('the association’s directory verbs and key rotation over REST', funct
       priceList,
     );
     expect(sent.body.keyVersion).to.equal(2);
-    const arrived = await api('insurer').waitFor<InboxRecord>(
+    const arrived = await api('insurer').waitFor<View>(
       `/v1/documents/${encodeURIComponent(sent.body.messageId)}`,
       (s) => s === 200,
     );
-    expect(arrived.rejection).to.equal(undefined);
+    expect(arrived.record.rejection).to.equal(undefined);
 
     // The key file keeps the new keys as current and the old box key among the earlier ones, for the next start.
     const file = await loadKeyFile(path.join(dir, 'keys', 'clinic.json'), 'dmsnet-sandbox');
@@ -277,5 +280,79 @@ describe('the association’s directory verbs and key rotation over REST', funct
     expect(Buffer.from(file.previous![0]!.boxSecretKey).equals(Buffer.from(before.boxSecretKey))).to.equal(
       true,
     );
+  });
+
+  it('shows the addressee’s reason for a refusal in the sender’s outbox', async () => {
+    const clinic = net.get('clinic');
+    const insurer = net.get('insurer');
+    clinic.node.setHandlers({
+      'insured-list': async () => ({
+        action: 'reject',
+        errors: [{ pointer: '/body/rows/0', code: 'ROSTER_UNKNOWN', message: 'not attached' }],
+      }),
+    });
+    const doc = generateDocument('insured-list', {
+      seed: 31,
+      rows: 1,
+      sender: insurer.party,
+      addressee: clinic.party,
+    });
+    expect((await api('insurer').call('POST', '/v1/documents', doc)).status).to.equal(202);
+    const id = messageIdOf(insurer.id, doc.header.documentId);
+    const page = await api('insurer').waitFor<{
+      items: Array<{ messageId: string; status: string; reason?: string }>;
+    }>('/v1/outbox', (_s, b) => b.items.some((r) => r.messageId === id && r.status === 'REJECTED'));
+    expect(page.items.find((r) => r.messageId === id)?.reason).to.equal('REJECTED_BY_WORKFLOW');
+  });
+
+  it('a voted version whose text does not compile is refused at the sender with its reason, and a newer one supersedes it', async () => {
+    const assoc = net.get('association');
+    const insurer = net.get('insurer');
+    const clinic = net.get('clinic');
+    clinic.node.setHandlers({ 'insured-list': async () => ({ action: 'none' }) });
+    await assoc.ledger.submit('formats:setRules', [
+      JSON.stringify({ voterRoles: ['association', 'insurer'], quorum: 0.75 }),
+    ]);
+    const today = new Date().toISOString().slice(0, 10);
+    const activate = async (version: string, schemaText: string) => {
+      await assoc.ledger.submit('formats:propose', [
+        JSON.stringify({
+          type: 'insured-list',
+          version,
+          schemaText,
+          schemaHash: createHash('sha256').update(schemaText).digest('hex'),
+          effectiveFrom: today,
+        }),
+      ]);
+      for (const p of [assoc, insurer])
+        await p.ledger.submit('formats:vote', ['insured-list', version, 'yes']);
+    };
+    // Self-contained (no $ref), so the chaincode takes it, but no JSON Schema engine compiles it.
+    await activate('5', JSON.stringify({ type: 'objekt' }));
+    const doc = generateDocument('insured-list', {
+      seed: 41,
+      rows: 1,
+      sender: insurer.party,
+      addressee: clinic.party,
+    });
+    const broken = { ...doc, header: { ...doc.header, formatVersion: '5' } };
+    const refused = await api('insurer').call<Err>('POST', '/v1/documents', broken);
+    expect(refused.status).to.equal(422);
+    expect(refused.body.code).to.equal('SCHEMA_TEXT_INVALID');
+
+    // Version 1's text with its own number: each version pins header.formatVersion.
+    await activate('6', bundledSchemaText('insured-list', '1').replace('"const": "1"', '"const": "6"'));
+    await assoc.ledger.submit('formats:retire', ['insured-list', '5']);
+    const format = await insurer.node.sendingFormat('insured-list');
+    expect(format?.version, 'adapters send the newest active version').to.equal('6');
+    const fixed = { ...doc, header: { ...doc.header, formatVersion: '6' } };
+    const sentFixed = await api('insurer').call('POST', '/v1/documents', fixed);
+    expect(sentFixed.status, JSON.stringify(sentFixed.body)).to.equal(202);
+    const got = await api('clinic').waitFor<View>(
+      `/v1/documents/${encodeURIComponent(messageIdOf(insurer.id, doc.header.documentId))}`,
+      (st) => st === 200,
+    );
+    expect(got.record.rejection, JSON.stringify(got.record)).to.equal(undefined);
+    expect(got.record.formatVersion).to.equal('6');
   });
 });

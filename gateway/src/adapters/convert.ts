@@ -39,6 +39,11 @@ export interface ImportOptions {
    * name and policy gets birth date and sex from the roster. Fields it adds have no source cell.
    */
   completeRow?: (row: Record<string, unknown>) => void | Promise<void>;
+  /**
+   * The format version to write and its schema text, as the registry holds it: a node sends the version active now
+   * (GatewayNode.sendingFormat). Without it, version 1 and its bundled schema, as a check needing no network does.
+   */
+  format?: { version: string; schemaText?: string };
 }
 
 export interface ImportResult {
@@ -556,7 +561,7 @@ export async function importTable(
     header: {
       documentId: contentId(mapping.type, bytes),
       type: mapping.type,
-      formatVersion: '1',
+      formatVersion: options.format?.version ?? '1',
       sender: options.sender,
       addressee: options.addressee,
       createdAt: options.createdAt ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
@@ -571,7 +576,8 @@ export async function importTable(
     });
   }
   const known = new Set(errors.map((e) => e.pointer));
-  for (const e of validateDocument(document)) {
+  const schemaText = options.format?.schemaText;
+  for (const e of validateDocument(document, schemaText ? { schemaText } : {})) {
     if (known.has(e.pointer)) continue; // already reported with the conversion's own reason
     errors.push(locate(e, sourceMap));
   }

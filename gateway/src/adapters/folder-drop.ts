@@ -17,6 +17,8 @@ export interface DropNode {
   readonly participantId: string;
   send(document: unknown): Promise<unknown>;
   getDocument(id: string): Promise<{ document?: unknown }>;
+  /** The format version active now for a type, with its registry schema text (undefined: version 1, bundled). */
+  sendingFormat?(type: string): Promise<{ version: string; schemaText: string } | undefined>;
   readonly notifications: {
     list(
       afterSeq: number,
@@ -217,6 +219,7 @@ export class FolderDrop {
       const r = await importTable(bytes, route.mapping, {
         sender: this.options.sender,
         addressee: route.addressee,
+        format: await this.options.node.sendingFormat?.(route.mapping.type),
         completeRow: route.completeRow,
         body: route.body,
       });

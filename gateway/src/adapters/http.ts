@@ -84,6 +84,7 @@ export function importRouter(node: GatewayNode, completion?: ImportCompletion): 
       const result = await importTable(bytes, mapping, {
         sender,
         addressee,
+        format: await node.sendingFormat(mapping.type),
         // Called once per data row, in order: the count is the row's index in the document.
         ...(complete
           ? {

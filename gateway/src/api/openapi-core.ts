@@ -100,6 +100,11 @@ const outboxRecord = {
       minimum: 1,
       description: 'The version of this node’s directory keys the document was signed with.',
     },
+    reason: {
+      type: 'string',
+      description:
+        'For REJECTED: the reason the addressee recorded on the ledger, an error code (e.g. SCHEMA_TEXT_INVALID, REJECTED_BY_WORKFLOW)',
+    },
     txId: { type: 'string' },
     attempts: { type: 'integer', minimum: 0 },
     nextAttemptAt: DATE_TIME,

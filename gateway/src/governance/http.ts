@@ -25,14 +25,14 @@ const decode = (b: Uint8Array) => JSON.parse(Buffer.from(b).toString('utf8')) as
 
 /**
  * A Fabric client sees only an endorsement error's message, so the chaincode's field errors arrive as
- * "INVALID_ARGUMENT: /id must be …"; the field is read back from it. The chaincode's argument is the request body.
+ * "INVALID_ARGUMENT: /id must be …" (the code, the field, the rule); the field is read back from it. The chaincode's argument is the request body.
  */
 function pointerOfMessage(
   code: string,
   message: string,
 ): Array<{ pointer: string; code: string; message: string }> {
-  const m = /INVALID_ARGUMENT: (\/[^\s]*) (.+)$/.exec(message);
-  return code === 'INVALID_ARGUMENT' && m ? [{ pointer: `/body${m[1]}`, code, message: m[2]! }] : [];
+  const m = /([A-Z][A-Z0-9_]{2,63}): (\/[^\s]*) (.+)$/.exec(message);
+  return m && m[1] === code ? [{ pointer: `/body${m[2]}`, code, message: m[3]! }] : [];
 }
 
 /** Answers a registry or directory failure with its code, the fields at fault and the status the code has. */

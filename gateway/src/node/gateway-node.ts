@@ -280,6 +280,26 @@ export class GatewayNode {
     this.keys = promoted;
   }
 
+  // ---- formats --------------------------------------------------------------------------------------------
+
+  /**
+   * The version of a type to send now — the newest active one — with the registry's schema text for it; undefined
+   * while the registry cannot be read or has none active (a caller then falls back to the bundled version 1).
+   */
+  async sendingFormat(type: string): Promise<{ version: string; schemaText: string } | undefined> {
+    try {
+      const active = (await this.directory.activeFormats()) as Array<{ type: string; version: string }>;
+      const newest = active
+        .filter((a) => a.type === type)
+        .sort((a, b) => b.version.localeCompare(a.version, 'en', { numeric: true }))[0];
+      if (!newest) return undefined;
+      return { version: newest.version, schemaText: await this.directory.schemaText(type, newest.version) };
+    } catch (err) {
+      this.log.warn({ code: codeOf(err), type }, 'active format version unknown; sending version 1');
+      return undefined;
+    }
+  }
+
   // ---- sending and deciding --------------------------------------------------------------------------------
 
   /** Validates, seals and queues a document for the ledger; a resend of the same content answers the same record. */

@@ -82,7 +82,10 @@ export class Outbox {
   }
 
   async enqueue(input: unknown): Promise<OutboxRecord> {
-    const errors = validateDocument(input);
+    // Checked against the text the registry voted for that version, as every addressee will check it: a version
+    // whose text does not compile is refused here, with its reason, instead of being rejected by each addressee.
+    const schemaText = await this.registrySchemaText(input);
+    const errors = validateDocument(input, schemaText ? { schemaText } : {});
     if (errors.length > 0) {
       throw new DmsnetError(
         'DOCUMENT_INVALID',
@@ -234,6 +237,18 @@ export class Outbox {
     );
     this.kick();
     return stored;
+  }
+
+  /** The registry's schema text for the document's type and version; undefined when it has none or is unreachable. */
+  private async registrySchemaText(input: unknown): Promise<string | undefined> {
+    const h = (input as { header?: { type?: unknown; formatVersion?: unknown } } | null)?.header;
+    if (typeof h?.type !== 'string' || typeof h.formatVersion !== 'string') return undefined;
+    try {
+      return await this.ctx.directory.schemaText(h.type, h.formatVersion);
+    } catch {
+      // Unknown to the registry: the bundled schema judges it, and the ledger refuses a version that is not active.
+      return undefined;
+    }
   }
 
   /** The role × type matrix of the format version, checked here so a refusal is immediate and names the field. */

@@ -53,6 +53,8 @@ export interface OutboxRecord {
   corrects?: string;
   /** The sender's key version the payload was signed with (absent in records written before rotation existed). */
   keyVersion?: number;
+  /** For REJECTED: the reason the addressee recorded on the ledger (an error code). */
+  reason?: string;
   txId?: string;
   attempts: number;
   nextAttemptAt?: string;
