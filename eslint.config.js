@@ -17,7 +17,7 @@ const GATEWAY_ROOMS = {
   webhooks: ['node', 'http'],
   adapters: ['node', 'http'],
   access: ['crypto', 'store', 'http'],
-  governance: ['ledger', 'http'],
+  governance: ['ledger', 'node', 'http'],
   workflows: ['adapters', 'node', 'store', 'crypto', 'http'],
   api: [
     'access',

@@ -123,7 +123,7 @@ export class DirectoryContract extends Contract {
       ...(r.inn ? { inn: r.inn } : {}),
       status: 'ACTIVE',
       identities: r.identities,
-      keys: [{ version: 1, ...checkKeys(r.keys, '/keys'), validFrom: at }],
+      keys: [{ version: 1, ...checkKeys(r.keys, '/keys'), validFrom: at, txId: ctx.stub.getTxID() }],
       registeredAt: at,
       updatedAt: at,
     };
@@ -139,15 +139,17 @@ export class DirectoryContract extends Contract {
     if (me.id !== participantId)
       throw new ChaincodeError('NOT_AUTHORIZED', 'only the participant’s own identity changes its keys');
     const keys = checkKeys(parseJsonArg(keysJson, 'keys'), '/keys');
+    // A key used before would let whoever held its old secret half read new documents again.
+    for (const name of ['x25519', 'ed25519'] as const) {
+      if (me.keys.some((k) => k[name] === keys[name]))
+        throw invalid(`/keys/${name}`, 'must differ from every earlier version');
+    }
     const version = Math.max(...me.keys.map((k) => k.version)) + 1;
     const at = txTime(ctx);
-    const updated: Participant = {
-      ...me,
-      keys: [...me.keys, { version, ...keys, validFrom: at }],
-      updatedAt: at,
-    };
+    const record = { version, ...keys, validFrom: at, txId: ctx.stub.getTxID() };
+    const updated: Participant = { ...me, keys: [...me.keys, record], updatedAt: at };
     await putJson(ctx, ctx.stub.createCompositeKey(K.participant, [me.id]), updated);
-    return JSON.stringify({ version, ...keys, validFrom: at });
+    return JSON.stringify(record);
   }
 
   /**

@@ -526,6 +526,8 @@ export class ExchangeContract extends Contract {
       formatVersion: e.formatVersion,
       status: e.status,
       ...(e.replyTo ? { replyTo: e.replyTo, replyStatus: e.replyStatus } : {}),
+      // Already in public state: the sender learns from the event why its document was refused.
+      ...(e.reason ? { reason: e.reason } : {}),
       txId: ctx.stub.getTxID(),
     };
     ctx.stub.setEvent(name, Buffer.from(JSON.stringify(payload)));

@@ -1,4 +1,5 @@
 import { routesFault, type Route } from '../../formats/src/routes.js';
+import { unresolvedRefs } from '../../formats/src/schema/self-contained.js';
 import { createHash } from 'node:crypto';
 import { Context, Contract, Info, Returns, Transaction } from './fabric.js';
 import { ChaincodeError, invalid } from './errors.js';
@@ -50,6 +51,14 @@ export class FormatRegistryContract extends Contract {
     return JSON.stringify(rules);
   }
 
+  @Transaction(false)
+  @Returns('string')
+  async getRules(ctx: Context): Promise<string> {
+    const rules = await getJson<FormatRules>(ctx, K.rules);
+    if (!rules) throw new ChaincodeError('RULES_NOT_SET', 'the association has not set the voting rules');
+    return JSON.stringify(rules);
+  }
+
   @Transaction()
   @Returns('string')
   async propose(ctx: Context, proposalJson: string): Promise<string> {
@@ -69,10 +78,24 @@ export class FormatRegistryContract extends Contract {
       throw invalid('/version', 'must be a version string');
     if (typeof p.schemaText !== 'string' || p.schemaText.length === 0)
       throw invalid('/schemaText', 'must be the schema text');
+    let schema: unknown;
     try {
-      JSON.parse(p.schemaText);
+      schema = JSON.parse(p.schemaText);
     } catch {
       throw invalid('/schemaText', 'must be JSON');
+    }
+    if (schema === null || typeof schema !== 'object' || Array.isArray(schema))
+      throw invalid('/schemaText', 'must be a JSON Schema object');
+    // Every gateway compiles the voted text on its own: a reference to a file beside it would compile nowhere.
+    // Checked without a schema engine (decision record 0031); whether it compiles is the proposing tool's check.
+    const refs = unresolvedRefs(schema, 20);
+    if (refs.length) {
+      const first = refs[0]!;
+      throw new ChaincodeError(
+        'SCHEMA_REF_UNRESOLVED',
+        `/schemaText${first.pointer} ${first.message}${refs.length > 1 ? ` (and ${refs.length - 1} more)` : ''}`,
+        refs.map((r) => ({ ...r, pointer: `/schemaText${r.pointer}` })),
+      );
     }
     if (createHash('sha256').update(p.schemaText, 'utf8').digest('hex') !== p.schemaHash) {
       throw invalid('/schemaHash', 'must be the SHA-256 hex of schemaText');

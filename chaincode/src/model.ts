@@ -9,6 +9,8 @@ export interface KeyVersion {
   x25519: string;
   ed25519: string;
   validFrom: string;
+  /** The transaction that recorded this version: with validFrom, the key's trail (absent on older records). */
+  txId?: string;
 }
 
 export const SIGNATURE_PROFILES = ['ed25519', 'gost2012-256'] as const;

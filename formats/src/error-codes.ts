@@ -74,6 +74,18 @@ export const ERROR_CODES = {
     en: 'The participant has no key of this version.',
     ru: 'У участника нет ключа этой версии.',
   },
+  RULES_NOT_SET: {
+    status: 404,
+    retry: 'final',
+    en: 'The association has not set the voting rules on format versions yet.',
+    ru: 'Ассоциация ещё не установила правила голосования по версиям формата.',
+  },
+  KEY_ROTATION_UNAVAILABLE: {
+    status: 409,
+    retry: 'final',
+    en: 'This node was started without a way to write its key file, so it cannot rotate its keys.',
+    ru: 'Узел запущен без возможности записать файл ключей, поэтому не может сменить ключи.',
+  },
   ROOT_NOT_FOUND: {
     status: 422,
     retry: 'final',
@@ -515,6 +527,12 @@ export const ERROR_CODES = {
     retry: 'final',
     en: 'No voting rules are set.',
     ru: 'Правила голосования не заданы.',
+  },
+  SCHEMA_REF_UNRESOLVED: {
+    status: 422,
+    retry: 'final',
+    en: 'A $ref of the proposed schema points outside it: a format version must be one self-contained schema text.',
+    ru: 'Ссылка $ref в предложенной схеме ведёт за её пределы: версия формата должна быть одним самодостаточным текстом схемы.',
   },
   SCHEMA_TEXT_INVALID: {
     status: 422,
@@ -962,6 +980,12 @@ export const ERROR_CODES = {
     retry: 'transient',
     en: 'The node does not answer.',
     ru: 'Узел не отвечает.',
+  },
+  NODE_REFUSED: {
+    status: 422,
+    retry: 'final',
+    en: 'The node refused the request without a code of its own.',
+    ru: 'Узел отклонил запрос, не указав кода.',
   },
   NETWORK_RUNNING: {
     status: 422,

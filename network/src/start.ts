@@ -4,6 +4,7 @@ import { dmsnetVersion } from '../../formats/src/paths.js';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { runDemo } from '../../gateway/src/demo/main.js';
+import { signalExitCode, stopSignals } from '../../gateway/src/demo/stop-signals.js';
 import { networkDown } from './down.js';
 import { fabricProvider } from './fabric-provider.js';
 import { PACKAGE_ROOT } from './nodes.js';
@@ -38,15 +39,30 @@ const program = new Command('npm start --')
   .action(async (o: StartOptions) => {
     if (!o.fabric) return runDemo({ once: !!o.once, portBase: o.portBase });
     const dir = path.join(PACKAGE_ROOT, '.run', 'fabric-demo');
+    // Handled from the first moment: a stop while the network comes up waits for the processes started so far to
+    // be recorded, then brings every one of them down; a stop during the story brings it down at once.
+    const stop = stopSignals();
+    let down: Promise<void> | undefined;
+    const bringDown = () =>
+      (down ??= (async () => {
+        console.log('bringing the Fabric network down');
+        await networkDown({ dir });
+      })());
     console.log(
       `bringing up a native Fabric network for the story (${o.bft ? '4 SmartBFT' : '3 Raft'} orderers) in ${dir}`,
     );
-    const state = await networkUp({
+    const up = networkUp({
       dir,
       consensus: o.bft ? 'bft' : 'raft',
       portBase: 29000,
       progress: consoleProgress(process.stdout),
     });
+    void stop.requested.then(async (sig) => {
+      await up.catch(() => undefined);
+      await bringDown();
+      process.exit(signalExitCode(sig));
+    });
+    const state = await up;
     try {
       await runDemo({
         once: !!o.once,
@@ -54,10 +70,10 @@ const program = new Command('npm start --')
         dir: path.join(PACKAGE_ROOT, '.run', 'demo-fabric'),
         label: `gateways on a Fabric ${state.fabricVersion} network (${state.topology.peers.length} peers, ${state.topology.orderers.length} orderers)`,
         provider: () => fabricProvider(state),
+        stop,
       });
     } finally {
-      console.log('bringing the Fabric network down');
-      await networkDown({ dir });
+      await bringDown();
     }
   });
 

@@ -13,6 +13,8 @@ import { importGostKey } from './gost-key.js';
 import { reportText } from '../../gateway/src/adapters/index.js';
 import { readPassword, withUsers } from './users.js';
 import { setStatusFromNode } from './suspend-org.js';
+import { stopSignals } from '../../gateway/src/demo/stop-signals.js';
+import { callNode, readRegistration, writeRegistration } from './directory-verbs.js';
 
 const program = new Command('dmsnet-node')
   .version(dmsnetVersion())
@@ -21,14 +23,27 @@ const say = (m: string) => process.stderr.write(`dmsnet-node: ${m}\n`);
 
 program
   .command('init')
+  .description(
+    'создать папку узла: настройки, токен API, зашифрованные ключи; для Fabric — закрытый ключ и запрос на сертификат\n' +
+      'create a node directory: config, API token, encrypted keys; for Fabric a private key and a CSR',
+  )
   .requiredOption('--role <role>', 'clinic | insurer | assistance | association')
-  .requiredOption('--ogrn <ogrn>', 'the participant ОГРН')
-  .requiredOption('--name <name>', 'organisation name')
-  .requiredOption('--dir <dir>', 'node directory to create')
-  .option('--inn <inn>')
+  .requiredOption('--ogrn <ogrn>', 'ОГРН участника (с верной контрольной цифрой) / the participant ОГРН')
+  .requiredOption('--name <name>', 'название организации / organisation name')
+  .requiredOption('--dir <dir>', 'папка узла / node directory to create')
+  .option('--inn <inn>', 'ИНН')
   .option('--ledger <mode>', 'embedded | fabric', 'embedded')
-  .option('--port <port>', 'API port', (v) => Number(v), 8700)
-  .option('--peer-endpoint <host:port>', 'Fabric peer')
+  .option('--port <port>', 'порт API / API port', (v) => Number(v), 8700)
+  .option('--peer-endpoint <host:port>', 'пир Fabric / Fabric peer')
+  .option(
+    '--msp <mspId>',
+    'MSP организации, чей УЦ выдаёт сертификат узла (для клиники — организация-хост, напр. ClinicHostMSP) / ' +
+      'the MSP of the organisation whose CA issues the node’s certificate (a clinic: its host, e.g. ClinicHostMSP)',
+  )
+  .option(
+    '--peer-host-alias <name>',
+    'имя сервера в сертификате TLS пира / the name in the peer’s TLS certificate',
+  )
   .action(
     async (o: {
       role: NodeRole;
@@ -39,29 +54,42 @@ program
       ledger: 'embedded' | 'fabric';
       port: number;
       peerEndpoint?: string;
+      msp?: string;
+      peerHostAlias?: string;
     }) => {
       // On a terminal with no DMSNET_PASSPHRASE(_FILE), ask for it (twice, not echoed) instead of failing.
       const passphrase = await passphraseForInit({ tty: !!process.stdin.isTTY && !!process.stderr.isTTY });
-      await initNode({ ...o, passphrase, progress: say });
+      await initNode({ ...o, mspId: o.msp, passphrase, progress: say });
       say(`node directory ready: ${o.dir} (see its README.md)`);
     },
   );
 
-program.command('check <dir>').action(async (dir: string) => {
-  const r = await checkNode(dir);
-  for (const e of r.errors) process.stdout.write(`${e.pointer || '/'}\t${e.code}\t${e.message}\n`);
-  if (r.ledger) process.stdout.write(`ledger: ${r.ledger}\n`);
-  process.stdout.write(r.ok ? 'OK\n' : `${r.errors.length} problem(s)\n`);
-  process.exitCode = r.ok ? 0 : 1;
-});
+program
+  .command('check <dir>')
+  .description(
+    'проверить настройки и всё, что нужно для запуска: файлы, реестр, для Fabric — соединение TLS, MSP и сертификат\n' +
+      'check the config and what start needs: files, the ledger; for Fabric the TLS connection, the MSP and the certificate',
+  )
+  .action(async (dir: string) => {
+    const r = await checkNode(dir);
+    for (const e of r.errors) process.stdout.write(`${e.pointer || '/'}\t${e.code}\t${e.message}\n`);
+    if (r.ledger) process.stdout.write(`ledger: ${r.ledger}\n`);
+    process.stdout.write(r.ok ? 'OK\n' : `${r.errors.length} problem(s)\n`);
+    process.exitCode = r.ok ? 0 : 1;
+  });
 
-program.command('start <dir>').action(async (dir: string) => {
-  const running = await startNode(dir, { progress: say });
-  process.stdout.write(`listening ${running.url}\n`);
-  const stop = () => void running.close().then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-});
+program
+  .command('start <dir>')
+  .description(
+    'запустить узел (пароль — DMSNET_PASSPHRASE или DMSNET_PASSPHRASE_FILE); Ctrl-C или SIGTERM останавливает его\n' +
+      'run the node (passphrase from DMSNET_PASSPHRASE or DMSNET_PASSPHRASE_FILE); Ctrl-C or SIGTERM stops it',
+  )
+  .action(async (dir: string) => {
+    const running = await startNode(dir, { progress: say });
+    process.stdout.write(`listening ${running.url}\n`);
+    // Every stop signal is handled (npm forwards Ctrl-C a second time): the first closes the node, later ones wait.
+    void stopSignals(say).requested.then(() => running.close().then(() => process.exit(0)));
+  });
 
 program
   .command('gost-key <dir>')
@@ -198,6 +226,81 @@ program
       process.exitCode = check.report.errors.length ? 1 : 0;
     },
   );
+
+program
+  .command('registration <dir>')
+  .description(
+    'записать заявку на регистрацию узла в справочнике (ОГРН, роль, идентичность Fabric, открытые ключи) для ассоциации\n' +
+      'write the node’s registration request for the association (ОГРН, role, Fabric identity, public keys)',
+  )
+  .requiredOption('--out <file>', 'файл заявки / the request file')
+  .action(async (dir: string, o: { out: string }) => {
+    const r = await writeRegistration(dir, o.out);
+    process.stdout.write(`${o.out}: ${String(r.id)} (${String(r.role)})\n`);
+  });
+
+const participant = program
+  .command('participant')
+  .description(
+    'справочник участников (узел ассоциации должен работать) / the participant directory (the association’s node running)',
+  );
+const nodeOption = ['--node <dir>', 'папка узла ассоциации / the association’s node directory', '.'] as const;
+const printJson = (v: unknown) => process.stdout.write(JSON.stringify(v, null, 2) + '\n');
+
+participant
+  .command('register <file>')
+  .description('зарегистрировать участника по заявке / register a participant from its request file')
+  .option(...nodeOption)
+  .action(async (file: string, o: { node: string }) => {
+    printJson(await callNode(o.node, 'POST', '/v1/governance/participants', await readRegistration(file)));
+  });
+
+for (const [verb, ru, en] of [
+  ['suspend', 'приостановить участника', 'suspend a participant'],
+  ['resume', 'возобновить участника', 'resume a suspended participant'],
+] as const) {
+  participant
+    .command(`${verb} <ogrn>`)
+    .description(`${ru} / ${en}`)
+    .option(...nodeOption)
+    .action(async (ogrn: string, o: { node: string }) => {
+      printJson(
+        await callNode(o.node, 'POST', `/v1/governance/participants/${encodeURIComponent(ogrn)}/${verb}`),
+      );
+    });
+}
+
+program
+  .command('rules')
+  .description(
+    'правила голосования по форматам: кто голосует и какая доля «за» утверждает версию (ассоциация)\n' +
+      'the voting rules on formats: who votes and the share of yes that approves a version (the association)',
+  )
+  .requiredOption(
+    '--voters <roles>',
+    'insurer,clinic,assistance,association (через запятую / comma-separated)',
+  )
+  .requiredOption('--quorum <fraction>', 'доля в (0, 1] / a fraction in (0, 1]', (v) => Number(v))
+  .option(...nodeOption)
+  .action(async (o: { voters: string; quorum: number; node: string }) => {
+    printJson(
+      await callNode(o.node, 'PUT', '/v1/governance/rules', {
+        voterRoles: o.voters.split(',').map((s) => s.trim()),
+        quorum: o.quorum,
+      }),
+    );
+  });
+
+program
+  .command('rotate-keys')
+  .description(
+    'сменить ключи шифрования и подписи узла; документы, зашифрованные на прежние ключи, по-прежнему открываются\n' +
+      'rotate the node’s box and signing keys; documents sealed to earlier keys still open',
+  )
+  .option('--node <dir>', 'папка узла / the node directory', '.')
+  .action(async (o: { node: string }) => {
+    printJson(await callNode(o.node, 'POST', '/v1/keys/rotate'));
+  });
 
 const user = program
   .command('user')

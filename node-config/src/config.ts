@@ -6,6 +6,8 @@ import addFormatsModule from 'ajv-formats';
 import { parseDocument } from 'yaml';
 import { DmsnetError, type FieldError } from '../../formats/src/errors.js';
 import { NODE_CONFIG_SCHEMA } from './schema.js';
+import { isValidInn } from '../../formats/src/identifiers/inn.js';
+import { isValidOgrn } from '../../formats/src/identifiers/ogrn.js';
 
 export const CONFIG_FILE = 'dmsnet-node.yaml';
 
@@ -64,7 +66,7 @@ const escape = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** One error per broken key, its pointer naming the key itself (a missing key is named, not its parent). */
 export function validateConfig(value: unknown): FieldError[] {
-  if (validate(value)) return [];
+  if (validate(value)) return identifierErrors(value as NodeConfig);
   const out: FieldError[] = [];
   const seen = new Set<string>();
   for (const e of validate.errors ?? []) {
@@ -75,6 +77,29 @@ export function validateConfig(value: unknown): FieldError[] {
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(fe);
+  }
+  return out;
+}
+
+/**
+ * The schema checks the shape of the ids; their check digits are the identifiers' own rules (the directory refuses
+ * an ОГРН that fails its checksum, so a node made with one could never be registered).
+ */
+function identifierErrors(c: NodeConfig): FieldError[] {
+  const out: FieldError[] = [];
+  if (!isValidOgrn(c.participant.id)) {
+    out.push({
+      pointer: '/participant/id',
+      code: 'OGRN_CHECKSUM',
+      message: `/participant/id ${c.participant.id}: the last digit is not the ОГРН check digit`,
+    });
+  }
+  if (c.participant.inn !== undefined && !isValidInn(c.participant.inn)) {
+    out.push({
+      pointer: '/participant/inn',
+      code: 'INN_CHECKSUM',
+      message: `/participant/inn ${c.participant.inn}: the check digits do not match`,
+    });
   }
   return out;
 }

@@ -22,6 +22,8 @@ export interface InitOptions {
   host?: string;
   peerEndpoint?: string;
   mspId?: string;
+  /** The name the peer's TLS certificate carries, when the endpoint is reached by another name or an address. */
+  peerHostAlias?: string;
   webhooks?: string[];
   /** Argon2id limits for the key file; tests pass interactive limits. */
   kdf?: { opslimit: number; memlimit: number };
@@ -53,6 +55,7 @@ export async function initNode(o: InitOptions): Promise<NodeConfig> {
             fabric: {
               mspId,
               peerEndpoint: o.peerEndpoint ?? 'peer0.example.org:7051',
+              ...(o.peerHostAlias ? { peerHostAlias: o.peerHostAlias } : {}),
               channel: 'dmsnet',
               chaincode: 'dmsnet',
               connectTimeoutMs: 5000,

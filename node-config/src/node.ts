@@ -12,7 +12,12 @@ import {
   generateOgrn,
   type FieldError,
 } from '../../formats/src/index.js';
-import { loadKeyFile, passphraseFromEnv, publicKeysBase64 } from '../../gateway/src/crypto/index.js';
+import {
+  loadKeyFile,
+  passphraseFromEnv,
+  publicKeysBase64,
+  saveKeyFile,
+} from '../../gateway/src/crypto/index.js';
 import { EmbeddedLedger, LocalCA } from '../../gateway/src/ledger/embedded/index.js';
 import { FabricLedger } from '../../gateway/src/ledger/fabric/fabric-ledger.js';
 import type { LedgerClient } from '../../gateway/src/ledger/types.js';
@@ -147,7 +152,15 @@ export async function startNode(
     const client = await connectFabric(dir, config);
     say('decrypting the participant keys');
     const keys = await loadKeyFile(resolveIn(dir, config.keys.file), passphrase);
-    return serveNode(dir, config, { client, keys, logger, say, port: o.port, close: () => client.close() });
+    return serveNode(dir, config, {
+      client,
+      keys,
+      passphrase,
+      logger,
+      say,
+      port: o.port,
+      close: () => client.close(),
+    });
   }
   say('opening the embedded ledger');
   const ledger = await openEmbedded(dir, config);
@@ -174,6 +187,7 @@ export async function startNode(
   return serveNode(dir, config, {
     client,
     keys,
+    passphrase,
     logger,
     say,
     port: o.port,
@@ -210,6 +224,7 @@ async function serveNode(
   o: {
     client: LedgerClient;
     keys: Awaited<ReturnType<typeof loadKeyFile>>;
+    passphrase: string;
     logger: Logger;
     say: (m: string) => void;
     port?: number;
@@ -225,6 +240,8 @@ async function serveNode(
     ledger: client,
     keys,
     keyVersion: config.keys.version,
+    // Rotation rewrites the key file with the same passphrase and the Argon2id limits it was written with.
+    saveKeys: (k) => saveKeyFile(resolveIn(dir, config.keys.file), k, o.passphrase),
     logger,
     ledgerHeight: o.ledgerHeight,
   });

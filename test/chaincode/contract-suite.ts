@@ -1,6 +1,13 @@
 import { expect } from 'chai';
 import { createHash, randomBytes } from 'node:crypto';
-import { bundledSchemaText, createRng, generateInn10, generateOgrn } from '../../formats/src/index.js';
+import { readFileSync } from 'node:fs';
+import {
+  bundledSchemaText,
+  createRng,
+  generateInn10,
+  generateOgrn,
+  repoPath,
+} from '../../formats/src/index.js';
 import type { LedgerClient, SubmitOptions } from '../../gateway/src/ledger/types.js';
 import { testCa, testSigner, type SubjectIds } from '../gost/pki.js';
 import type { BackendInstance, LedgerBackend, TestIdentity } from './backend.js';
@@ -220,6 +227,13 @@ export function contractSuite(backend: LedgerBackend): void {
         const first = (await evaluate(insurer.who.client, 'directory:getKey', [insurer.id, '1'])) as Json;
         const v2 = await submit(insurer.who.client, 'directory:rotateKeys', [insurer.id, keys()]);
         expect(v2.version).to.equal(2);
+        expect(v2.txId, 'the key trail names the transaction').to.be.a('string').and.not.empty;
+        // A key of an earlier version cannot come back: its old secret half may be in someone's hands.
+        const reused = { x25519: first.x25519, ed25519: keys().ed25519 };
+        await expectCode(
+          submit(insurer.who.client, 'directory:rotateKeys', [insurer.id, reused]),
+          'INVALID_ARGUMENT',
+        );
         expect(await evaluate(insurer.who.client, 'directory:getKey', [insurer.id, '1'])).to.deep.equal(
           first,
         );
@@ -408,6 +422,28 @@ export function contractSuite(backend: LedgerBackend): void {
           'INVALID_ARGUMENT',
         );
         await expectCode(propose('insured-list', '1'), 'PROPOSAL_EXISTS');
+        // The schema file beside common.schema.json compiles on its author's disk only: refused at proposal.
+        const beside = readFileSync(repoPath('formats', 'schemas', 'v1', 'price-list.schema.json'), 'utf8');
+        let refusal: Error | undefined;
+        try {
+          await submit(assoc.who.client, 'formats:propose', [
+            {
+              type: 'price-list',
+              version: '9',
+              schemaText: beside,
+              schemaHash: sha(beside),
+              effectiveFrom: today,
+            },
+          ]);
+        } catch (err) {
+          refusal = err as Error;
+        }
+        expect((refusal as { code?: string } | undefined)?.code, refusal?.message).to.equal(
+          'SCHEMA_REF_UNRESOLVED',
+        );
+        expect(refusal?.message, 'the message names the reference').to.match(
+          /\/schemaText\/\S*\$ref common\.schema\.json#/,
+        );
         expect(
           await evaluate(clinic.who.client, 'formats:getSchema', ['insured-list', '1']),
         ).to.have.property('$schema');

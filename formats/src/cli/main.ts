@@ -127,5 +127,8 @@ registerGovernanceCommands(program);
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof DmsnetError ? `${err.code}: ${err.message}` : String(err);
   process.stderr.write(message + '\n');
+  // The fields at fault, one a line, as dmsnet-node prints them.
+  if (err instanceof DmsnetError)
+    for (const e of err.errors) process.stderr.write(`  ${e.pointer || '/'}\t${e.code}\t${e.message}\n`);
   process.exit(1);
 });

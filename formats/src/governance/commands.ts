@@ -5,6 +5,10 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { DmsnetError } from '../errors.js';
 import { diffSchemas, type SchemaChange } from './diff.js';
+import { compileSchema } from '../schema/compile.js';
+import { unresolvedRefs } from '../schema/self-contained.js';
+import { BUNDLED_VERSIONS, bundledSchemaText } from '../schema/registry.js';
+import { DOCUMENT_TYPES, type DocumentType } from '../types.js';
 
 interface Conn {
   gateway: string;
@@ -61,6 +65,7 @@ export function registerGovernanceCommands(program: Command): void {
     .requiredOption('--effective <date>', 'effective date YYYY-MM-DD')
     .action(async (type: string, version: string, schema: string, o: { effective: string }, cmd: Command) => {
       const schemaText = await readFile(schema, 'utf8');
+      checkProposalText(schema, schemaText);
       print(
         await call(conn(cmd), 'POST', '/v1/governance/proposals', {
           type,
@@ -69,6 +74,20 @@ export function registerGovernanceCommands(program: Command): void {
           effectiveFrom: o.effective,
         }),
       );
+    });
+  program
+    .command('bundle <type>')
+    .description(
+      'print the self-contained schema text of a bundled version (common definitions embedded): what to propose',
+    )
+    .option('--format-version <v>', `one of ${BUNDLED_VERSIONS.join(', ')}`, '1')
+    .action((type: string, o: { formatVersion: string }) => {
+      if (!DOCUMENT_TYPES.includes(type as DocumentType)) {
+        throw new DmsnetError('DOCUMENT_TYPE_UNKNOWN', `unknown type ${type}`, [
+          { pointer: '/type', code: 'DOCUMENT_TYPE_UNKNOWN', message: `one of ${DOCUMENT_TYPES.join(', ')}` },
+        ]);
+      }
+      process.stdout.write(bundledSchemaText(type as DocumentType, o.formatVersion));
     });
   program
     .command('vote <id> <choice>')
@@ -111,6 +130,37 @@ export function registerGovernanceCommands(program: Command): void {
       if (o.json) print(changes);
       else process.stdout.write(table(changes));
     });
+}
+
+/**
+ * What every gateway will do with the voted text, done before the vote: it must be one schema that compiles on its
+ * own. The obvious file (formats/schemas/v1/insured-list.schema.json) refers to common.schema.json beside it and is
+ * refused here with the way out, instead of being voted active and then rejecting every document that uses it.
+ */
+function checkProposalText(file: string, text: string): void {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new DmsnetError('SCHEMA_TEXT_INVALID', `${file} is not JSON: ${(err as Error).message}`, [
+      { pointer: '', code: 'SCHEMA_TEXT_INVALID', message: 'not JSON' },
+    ]);
+  }
+  const refs = unresolvedRefs(parsed);
+  if (refs.length) {
+    throw new DmsnetError(
+      'SCHEMA_REF_UNRESOLVED',
+      `${file} refers outside itself; propose a self-contained text (for a bundled type: \`dmsnet-format bundle TYPE > FILE\`)`,
+      refs,
+    );
+  }
+  try {
+    compileSchema(text);
+  } catch (err) {
+    throw new DmsnetError('SCHEMA_TEXT_INVALID', `${file} does not compile: ${(err as Error).message}`, [
+      { pointer: '', code: 'SCHEMA_TEXT_INVALID', message: (err as Error).message },
+    ]);
+  }
 }
 
 function splitId(id: string): [string, string] {

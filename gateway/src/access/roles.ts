@@ -19,7 +19,9 @@ export type Operation =
   | 'governance'
   | 'webhooks'
   | 'users'
-  | 'signature';
+  | 'signature'
+  | 'directory'
+  | 'keys';
 
 const ALL: readonly Operation[] = [
   'read',
@@ -38,6 +40,8 @@ const ALL: readonly Operation[] = [
   'webhooks',
   'users',
   'signature',
+  'directory',
+  'keys',
 ];
 
 /** The people's roles at each kind of participant and what each may do; `admin` may do everything. */
@@ -103,7 +107,9 @@ export type AuditAction =
   | 'governance'
   | 'webhooks'
   | 'users'
-  | 'signature-profile';
+  | 'signature-profile'
+  | 'directory'
+  | 'keys';
 
 interface Route {
   method: string | RegExp;
@@ -149,6 +155,15 @@ const ROUTES: readonly Route[] = [
   r('POST', `/expertise-acts/${ID}/send`, 'acts.edit', 'act.confirm'),
   r('GET', '/imports/mappings', 'import'),
   r('POST', '/imports/preview', 'import'),
+  // Who acts on the ledger, and who votes: the association's admin alone, like a node's own users.
+  r(
+    /^(POST|PUT)$/,
+    `/governance/(participants/${ID}/(suspend|resume)|participants|rules)`,
+    'directory',
+    'directory',
+  ),
+  // New keys are the organisation's, like its signature profile.
+  r('POST', '/keys/rotate', 'keys', 'keys'),
   r('GET', '/governance/.+', 'read'),
   r(/^(POST|PUT|DELETE)$/, '/governance/.+', 'governance', 'governance'),
   r('GET', '/webhooks(/.+)?', 'webhooks'),

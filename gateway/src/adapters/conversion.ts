@@ -44,6 +44,8 @@ export interface ConversionNode {
     items: Array<{ id: string; name: string; role: string; inn?: string; status: string }>;
     nextCursor?: string;
   }>;
+  /** The format version to write, as the registry holds it (the newest active); without it, version 1. */
+  sendingFormat?(type: string): Promise<{ version: string; schemaText: string } | undefined>;
 }
 
 export interface ConvertRequest {
@@ -186,6 +188,7 @@ export async function convertFile(
     },
     ...(req.body ? { body: req.body } : {}),
     ...(req.fields ? { fields: req.fields } : {}),
+    format: await node.sendingFormat?.(req.mapping.type),
     // Called once per data row, in order: the count is the row's index in the document.
     completeRow: async (row) => {
       const note = await complete?.row?.(row);

@@ -48,6 +48,11 @@ export interface ImportOptions {
   completeRow?: (row: Record<string, unknown>) => void | Promise<void>;
   /** Completes body fields the file does not hold from local data, after the rows and before validation. */
   completeBody?: (body: Record<string, unknown>) => void | Promise<void>;
+  /**
+   * The format version to write and its schema text, as the registry holds it: a node sends the version active now
+   * (GatewayNode.sendingFormat). Without it, version 1 and its bundled schema, as a check needing no network does.
+   */
+  format?: { version: string; schemaText?: string };
 }
 
 export interface ImportResult {
@@ -594,7 +599,7 @@ export async function importTable(
     header: {
       documentId: contentId(mapping.type, bytes, addressee.ogrn, options.fields),
       type: mapping.type,
-      formatVersion: '1',
+      formatVersion: options.format?.version ?? '1',
       sender: options.sender,
       addressee,
       createdAt: options.createdAt ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
@@ -610,7 +615,8 @@ export async function importTable(
   }
   errors.push(...head.errors);
   const known = new Set(errors.map((e) => e.pointer));
-  for (const e of validateDocument(document)) {
+  const schemaText = options.format?.schemaText;
+  for (const e of validateDocument(document, schemaText ? { schemaText } : {})) {
     if (known.has(e.pointer)) continue; // already reported with the conversion's own reason
     errors.push(locate(e, sourceMap));
   }

@@ -14,6 +14,8 @@ export interface DropNode extends ConversionNode {
   readonly participantId: string;
   send(document: unknown): Promise<unknown>;
   getDocument(id: string): Promise<{ document?: unknown }>;
+  /** The format version active now for a type, with its registry schema text (undefined: version 1, bundled). */
+  sendingFormat?(type: string): Promise<{ version: string; schemaText: string } | undefined>;
   readonly notifications: {
     list(
       afterSeq: number,

@@ -5,6 +5,7 @@ import type { Router } from 'express';
 import type { GatewayNode } from '../node/index.js';
 import type { LedgerClient } from '../ledger/types.js';
 import { governanceRouter } from '../governance/http.js';
+import { directoryRouter } from '../governance/directory-http.js';
 import { workflowRouter, type Workflows } from '../workflows/index.js';
 import type { ImportCompletion } from '../adapters/conversion.js';
 import { startGatewayServer, type RunningServer } from './server.js';
@@ -32,6 +33,7 @@ export function nodeApiRouters(parts: NodeApiParts): {
     routers: [
       ...(parts.workflows ? [workflowRouter(parts.workflows, validateRequest)] : []),
       governanceRouter(parts.ledger, validateRequest),
+      directoryRouter(parts.ledger, parts.node, validateRequest),
     ],
     ...(parts.workflows ? { importCompletion: parts.workflows.importCompletion() } : {}),
   };

@@ -110,6 +110,16 @@ const outboxRecord = {
       description: 'For a reply this node sent: the status it gives the answered document on the ledger.',
     },
     corrects: { type: 'string' },
+    keyVersion: {
+      type: 'integer',
+      minimum: 1,
+      description: 'The version of this node’s directory keys the document was signed with.',
+    },
+    reason: {
+      type: 'string',
+      description:
+        'For REJECTED: the reason the addressee recorded on the ledger, an error code (e.g. SCHEMA_TEXT_INVALID, REJECTED_BY_WORKFLOW)',
+    },
     txId: { type: 'string' },
     attempts: { type: 'integer', minimum: 0 },
     nextAttemptAt: DATE_TIME,
@@ -304,6 +314,7 @@ const participant = {
           x25519: { type: 'string', description: 'base64' },
           ed25519: { type: 'string', description: 'base64' },
           validFrom: { type: 'string' },
+          txId: { type: 'string', description: 'the directory transaction that recorded this version' },
         },
       },
     },

@@ -1,6 +1,7 @@
 // The API's contract, assembled from the fragments each router owns, so that no router imports another and the
 // document cannot drift: requests are validated against it (validate.ts) and the HTTP tests validate every response.
 import { governanceApi } from '../governance/openapi.js';
+import { directoryApi } from '../governance/directory-openapi.js';
 import { workflowsApi } from '../workflows/openapi.js';
 import { coreApi } from './openapi-core.js';
 import { errors } from '../http/openapi-kit.js';
@@ -64,16 +65,26 @@ export const openApiDocument = {
   },
   servers: [{ url: 'http://127.0.0.1:7101', description: 'a gateway on its default loopback port' }],
   security: [{ bearer: [] }, { session: [] }],
-  tags: [...coreApi.tags, ...workflowsApi.tags, ...governanceApi.tags],
+  tags: [...coreApi.tags, ...workflowsApi.tags, ...governanceApi.tags, ...directoryApi.tags],
   components: {
     securitySchemes: {
       bearer: { type: 'http', scheme: 'bearer' },
       session: { type: 'apiKey', in: 'cookie', name: 'dmsnet_session' },
     },
-    schemas: { ...coreApi.schemas, ...workflowsApi.schemas, ...governanceApi.schemas },
+    schemas: {
+      ...coreApi.schemas,
+      ...workflowsApi.schemas,
+      ...governanceApi.schemas,
+      ...directoryApi.schemas,
+    },
     parameters: { IdempotencyKey: idempotencyKey },
   },
-  paths: withIdempotencyKeys({ ...coreApi.paths, ...workflowsApi.paths, ...governanceApi.paths }),
+  paths: withIdempotencyKeys({
+    ...coreApi.paths,
+    ...workflowsApi.paths,
+    ...governanceApi.paths,
+    ...directoryApi.paths,
+  }),
 } as const;
 
 export type OpenApiDocument = typeof openApiDocument;

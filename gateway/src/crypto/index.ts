@@ -1,6 +1,8 @@
 export { CryptoError } from './errors.js';
 export {
   generateParticipantKeys,
+  generateRotationKeys,
+  promoteRotation,
   storeKeyOf,
   publicKeysBase64,
   saveKeyFile,
@@ -10,6 +12,7 @@ export {
   type ParticipantKeys,
   type GostKeyMaterial,
   type KdfLimits,
+  type PreviousBoxKey,
 } from './keys.js';
 export {
   sealDocument,

@@ -9,6 +9,9 @@ interface SecretPart {
   sign: string;
   store?: string;
   gost?: { key: string; cert: string; chain?: string[] };
+  version?: number;
+  previous?: Array<{ version: number; box: string }>;
+  next?: { box: string; sign: string };
 }
 
 export interface ParticipantKeys {
@@ -23,6 +26,27 @@ export interface ParticipantKeys {
   storeKey?: Uint8Array;
   /** A GOST R 34.10-2012 signing key with its certificate (and any intermediate CA certificates), when it has one. */
   gost?: GostKeyMaterial;
+  /** The directory's version of these keys, once a rotation has recorded it (a file never rotated holds version 1). */
+  version?: number;
+  /**
+   * Box key pairs of earlier versions: documents sealed to them before a rotation (or by a sender that had not yet
+   * read the new key) must still open. Signing keys of earlier versions are not kept: the directory holds their
+   * public halves, which is all a verifier needs.
+   */
+  previous?: PreviousBoxKey[];
+  /**
+   * Keys generated for a rotation whose directory transaction may not have committed yet: kept before submitting, so
+   * a crash between the two never loses the secret half of a key the directory already publishes.
+   */
+  next?: Pick<ParticipantKeys, 'boxPublicKey' | 'boxSecretKey' | 'signPublicKey' | 'signSecretKey'>;
+  /** The Argon2id limits the file was written with: a rewrite (a rotation) keeps them unless told otherwise. */
+  kdf?: KdfLimits;
+}
+
+export interface PreviousBoxKey {
+  version: number;
+  boxPublicKey: Uint8Array;
+  boxSecretKey: Uint8Array;
 }
 
 export interface GostKeyMaterial {
@@ -96,7 +120,7 @@ export async function saveKeyFile(
   if (!passphrase)
     throw new CryptoError('PASSPHRASE_MISSING', 'an empty passphrase cannot protect a key file');
   const na = await sodium();
-  const { opslimit, memlimit } = limits ?? (await defaultKdfLimits());
+  const { opslimit, memlimit } = limits ?? keys.kdf ?? (await defaultKdfLimits());
   const salt = na.randombytes_buf(na.crypto_pwhash_SALTBYTES);
   const key = na.crypto_pwhash(
     na.crypto_secretbox_KEYBYTES,
@@ -120,6 +144,11 @@ export async function saveKeyFile(
           },
         }
       : {}),
+    ...(keys.version !== undefined ? { version: keys.version } : {}),
+    ...(keys.previous?.length
+      ? { previous: keys.previous.map((k) => ({ version: k.version, box: b64(k.boxSecretKey) })) }
+      : {}),
+    ...(keys.next ? { next: { box: b64(keys.next.boxSecretKey), sign: b64(keys.next.signSecretKey) } } : {}),
   });
   const ciphertext = na.crypto_secretbox_easy(Buffer.from(secret, 'utf8'), nonce, key);
   na.memzero(key);
@@ -193,6 +222,30 @@ export async function loadKeyFile(file: string, passphrase: string): Promise<Par
           },
         }
       : {}),
+    ...(secret.version !== undefined ? { version: secret.version } : {}),
+    kdf: { opslimit: kf.kdf.opslimit, memlimit: kf.kdf.memlimit },
+    ...(secret.previous?.length
+      ? {
+          previous: secret.previous.map((k) => {
+            const boxSecretKey = unb64(k.box);
+            return {
+              version: k.version,
+              boxSecretKey,
+              boxPublicKey: na.crypto_scalarmult_base(boxSecretKey),
+            };
+          }),
+        }
+      : {}),
+    ...(secret.next
+      ? {
+          next: {
+            boxSecretKey: unb64(secret.next.box),
+            boxPublicKey: na.crypto_scalarmult_base(unb64(secret.next.box)),
+            signSecretKey: unb64(secret.next.sign),
+            signPublicKey: na.crypto_sign_ed25519_sk_to_pk(unb64(secret.next.sign)),
+          },
+        }
+      : {}),
   };
   // A file whose clear public halves were swapped would make us publish keys we cannot use.
   if (
@@ -239,4 +292,28 @@ export async function passphraseFromEnv(env: NodeJS.ProcessEnv = process.env): P
     'PASSPHRASE_MISSING',
     'set DMSNET_PASSPHRASE or DMSNET_PASSPHRASE_FILE to the passphrase of the key file',
   );
+}
+
+/** Fresh box and signing key pairs for a rotation (the store key and GOST material are the node's, not rotated). */
+export async function generateRotationKeys(): Promise<NonNullable<ParticipantKeys['next']>> {
+  const { boxPublicKey, boxSecretKey, signPublicKey, signSecretKey } = await generateParticipantKeys();
+  return { boxPublicKey, boxSecretKey, signPublicKey, signSecretKey };
+}
+
+/**
+ * The keys once the directory holds `next` as version `version`: `next` becomes current, the current box key joins
+ * the earlier ones. The store key and any GOST material stay as they are.
+ */
+export function promoteRotation(keys: ParticipantKeys, version: number): ParticipantKeys {
+  if (!keys.next) return keys;
+  const { next, ...rest } = keys;
+  return {
+    ...rest,
+    ...next,
+    version,
+    previous: [
+      ...(keys.previous ?? []),
+      { version: keys.version ?? 1, boxPublicKey: keys.boxPublicKey, boxSecretKey: keys.boxSecretKey },
+    ],
+  };
 }

@@ -1,4 +1,5 @@
 // `npm start`: an embedded dmsnet network on one machine and the document story of docs/architecture.md (its flows), over HTTP.
+import { signalExitCode, stopSignals, type StopSignals } from './stop-signals.js';
 import { randomBytes } from 'node:crypto';
 import { repoPath, generateDocument, type DmsDocument } from '../../../formats/src/index.js';
 import type { FieldError } from '../../../formats/src/errors.js';
@@ -39,6 +40,8 @@ export interface DemoOptions {
    * document in clear by the operator's choice, so it is kept apart from the network's state.
    */
   exportDir?: string;
+  /** Stop signals owned by the caller (default: this run installs them and exits at a stop before the wait). */
+  stop?: StopSignals;
 }
 
 const portBaseArg = process.argv.indexOf('--port-base');
@@ -50,6 +53,15 @@ const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 /** The story over HTTP; resolves after it ran (with `once`) or once the person stops it. */
 export async function runDemo(o: DemoOptions = {}): Promise<void> {
   t0 = Date.now();
+  // A stop before the gateways wait for it ends the process at once: everything the embedded story runs lives in this
+  // process. Whoever passes `stop` (the Fabric launcher) owns that decision, since it has a network to bring down.
+  const stop = o.stop ?? stopSignals();
+  let waiting = false;
+  if (!o.stop) {
+    void stop.requested.then((sig) => {
+      if (!waiting) process.exit(signalExitCode(sig));
+    });
+  }
   const once = o.once ?? process.argv.includes('--once');
   const portBase = o.portBase ?? (portBaseArg > 0 ? Number(process.argv[portBaseArg + 1]) : 7101);
   const dir = await freshDir(o.dir ?? repoPath('.run', 'demo'));
@@ -383,10 +395,8 @@ export async function runDemo(o: DemoOptions = {}): Promise<void> {
       `  ${p.key.padEnd(12)} ${server.url.replace('127.0.0.1', 'localhost')}/   users: ${names.join(', ')}`,
     );
   }
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  waiting = true;
+  await stop.requested;
   await shutdown();
 }
 

@@ -9,6 +9,11 @@ import type { RouteValidator } from '../http/request-validation.js';
 
 const STATUS_BY_CODE: Record<string, number> = {
   PROPOSAL_NOT_FOUND: 404,
+  PARTICIPANT_NOT_FOUND: 404,
+  RULES_NOT_SET: 404,
+  PARTICIPANT_EXISTS: 409,
+  IDENTITY_TAKEN: 409,
+  KEY_ROTATION_UNAVAILABLE: 409,
   NOT_FOUND: 404,
   FORBIDDEN: 403,
   NOT_AUTHORIZED: 403,
@@ -18,7 +23,20 @@ const STATUS_BY_CODE: Record<string, number> = {
 
 const decode = (b: Uint8Array) => JSON.parse(Buffer.from(b).toString('utf8')) as unknown;
 
-function fail(res: Response, err: unknown): void {
+/**
+ * A Fabric client sees only an endorsement error's message, so the chaincode's field errors arrive as
+ * "INVALID_ARGUMENT: /id must be …" (the code, the field, the rule); the field is read back from it. The chaincode's argument is the request body.
+ */
+function pointerOfMessage(
+  code: string,
+  message: string,
+): Array<{ pointer: string; code: string; message: string }> {
+  const m = /([A-Z][A-Z0-9_]{2,63}): (\/[^\s]*) (.+)$/.exec(message);
+  return m && m[1] === code ? [{ pointer: `/body${m[2]}`, code, message: m[3]! }] : [];
+}
+
+/** Answers a registry or directory failure with its code, the fields at fault and the status the code has. */
+export function failGovernance(res: Response, err: unknown): void {
   if (err instanceof DmsnetError || (err as { code?: string }).code) {
     const e = err as DmsnetError;
     res
@@ -29,7 +47,7 @@ function fail(res: Response, err: unknown): void {
       .json({
         code: e.code,
         message: e.message,
-        errors: e.errors ?? [],
+        errors: e.errors?.length ? e.errors : pointerOfMessage(e.code, e.message),
       });
     return;
   }
@@ -42,7 +60,7 @@ export function governanceRouter(ledger: LedgerClient, validate: RouteValidator)
   const submit = async (fn: string, args: string[]) => (await ledger.submit(fn, args)).result;
   // Mounted under /v1 by startGatewayServer, after its JSON body parser.
   const run = (h: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response) =>
-    h(req, res).catch((err: unknown) => fail(res, err));
+    h(req, res).catch((err: unknown) => failGovernance(res, err));
 
   // Requests are checked against the contract (governance/openapi.ts) before a handler runs: 400 REQUEST_INVALID
   // with the field's pointer, as on every other route.

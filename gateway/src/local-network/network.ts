@@ -247,6 +247,7 @@ export async function startLocalNetwork(o: StartOptions): Promise<LocalNetwork> 
       ledger: p.ledger,
       keys: p.keys,
       keyVersion: 1,
+      saveKeys: (keys) => saveKeyFile(keyFile(p.key), keys, passphrase, kdf),
       logger,
       ledgerHeight: ledger.height ? () => (ledger.height as () => bigint)() : undefined,
       handlers: o.handlers?.(p),

@@ -107,6 +107,7 @@ export class EventFollower {
       addressee: string;
       documentType: string;
       status: string;
+      reason?: string;
     };
     if (ev.eventName === 'MessageSent' && p.addressee === this.ctx.participantId) {
       await this.inbox.receive(ev, p);
@@ -115,7 +116,16 @@ export class EventFollower {
     if (ev.eventName === 'StatusChanged' && p.sender === this.ctx.participantId) {
       await this.outbox.update(
         p.messageId,
-        (r) => (rank(p.status) > rank(r.status) ? { ...r, status: p.status as OutboxRecord['status'] } : r),
+        // The addressee's reason (a code such as SCHEMA_TEXT_INVALID) is the only account a sender gets of a refusal
+        // that happened before any reply could be written, so it is kept with the status.
+        (r) => {
+          const next =
+            rank(p.status) > rank(r.status) ? { ...r, status: p.status as OutboxRecord['status'] } : r;
+          // The status may have come first with the addressee's reply; the reason is the ledger's either way.
+          return next.status === 'REJECTED' && p.status === 'REJECTED' && p.reason && next.reason !== p.reason
+            ? { ...next, reason: p.reason }
+            : next;
+        },
         { kind: 'status.changed' },
         [checkpointOp(ev)],
       );

@@ -5,7 +5,10 @@ import { pino, type Logger } from 'pino';
 import { DmsnetError, type FieldError } from '../../../formats/src/errors.js';
 import {
   Ed25519Signer,
+  generateRotationKeys,
   GostKeyFileSigner,
+  promoteRotation,
+  publicKeysBase64,
   storeKeyOf,
   type ParticipantKeys,
   type Signer,
@@ -45,7 +48,13 @@ export interface GatewayNodeOptions {
   dataDir: string;
   ledger: LedgerClient;
   keys: ParticipantKeys;
+  /** The directory's version of `keys`, unless the key file records one (it does after a rotation). */
   keyVersion: number;
+  /**
+   * Writes the key file (encrypted with the node's passphrase). A node given it can rotate its keys; without it a
+   * rotation is refused, since keys that exist only in memory would be lost at the next start.
+   */
+  saveKeys?: (keys: ParticipantKeys) => Promise<void>;
   /**
    * Signs for the gost2012-256 profile; by default the GOST key of the key file. A PKCS#11 token or a certified crypto
    * provider plugs in here (decision record 0014).
@@ -80,6 +89,9 @@ export class GatewayNode {
   private readonly purger: Purger;
   private readonly receipts: NodeReceipts;
   private retentionTimer?: NodeJS.Timeout;
+  /** Current keys; replaced by a rotation, so the node's parts read them through the context at each use. */
+  private keys: ParticipantKeys;
+  private rotation?: Promise<unknown>;
 
   private constructor(
     private readonly options: GatewayNodeOptions,
@@ -92,11 +104,17 @@ export class GatewayNode {
     this.participantId = options.participantId;
     this.directory = new DirectoryView(options.ledger);
     this.log = log;
+    this.keys = { ...options.keys, version: options.keys.version ?? options.keyVersion };
+    const current = () => this.keys;
     const ctx: NodeContext = {
       participantId: options.participantId,
       ledger: options.ledger,
-      keys: options.keys,
-      keyVersion: options.keyVersion,
+      get keys() {
+        return current();
+      },
+      get keyVersion() {
+        return current().version ?? options.keyVersion;
+      },
       gostSigner:
         options.gostSigner ??
         (options.keys.gost
@@ -140,6 +158,12 @@ export class GatewayNode {
 
   async start(): Promise<void> {
     if (this.abort) return;
+    if (this.keys.next) {
+      // A rotation was cut short: if its transaction committed, the directory already publishes the new key.
+      await this.settleRotation().catch((err: unknown) =>
+        this.log.warn({ code: codeOf(err) }, 'could not settle an interrupted key rotation'),
+      );
+    }
     this.abort = new AbortController();
     this.workerDone = this.outbox.run(this.abort.signal);
     this.followerDone = this.follower.run(this.abort.signal);
@@ -197,6 +221,87 @@ export class GatewayNode {
       if (queued === undefined && caughtUp) return;
       if (Date.now() > deadline) throw new DmsnetError('IDLE_TIMEOUT', 'the node did not settle in time');
       await new Promise((r) => setTimeout(r, ledger.eventsAfter && !this.options.ledgerHeight ? 100 : 25));
+    }
+  }
+
+  // ---- keys ------------------------------------------------------------------------------------------------
+
+  /**
+   * Replaces the participant's box and signing keys: new key pairs are written to the key file first, then the
+   * directory records them as the next version (`directory:rotateKeys`, by the participant's own identity), then they
+   * become current. Earlier box keys stay in the key file, so documents sealed to them still open here.
+   */
+  rotateKeys(): Promise<{ version: number; x25519: string; ed25519: string; validFrom?: string }> {
+    const run = async () => {
+      const save = this.options.saveKeys;
+      if (!save) {
+        throw new DmsnetError(
+          'KEY_ROTATION_UNAVAILABLE',
+          'this node was started without its key file, so new keys could not be kept',
+        );
+      }
+      const settled = await this.settleRotation();
+      if (settled) return settled;
+      if (!this.keys.next) {
+        const pending = { ...this.keys, next: await generateRotationKeys() };
+        await save(pending);
+        this.keys = pending;
+      }
+      const next = this.keys.next!;
+      const recorded = json(
+        (
+          await this.options.ledger.submit('directory:rotateKeys', [
+            this.participantId,
+            JSON.stringify(publicKeysBase64(next)),
+          ])
+        ).result,
+      ) as { version: number; x25519: string; ed25519: string; validFrom?: string };
+      await this.promote(recorded.version);
+      this.log.info({ keyVersion: recorded.version }, 'participant keys rotated');
+      return recorded;
+    };
+    const p = (this.rotation ?? Promise.resolve()).then(run, run);
+    this.rotation = p.catch(() => undefined);
+    return p;
+  }
+
+  /** If the directory's newest key is the pending one, makes it current; answers that key, or undefined. */
+  private async settleRotation(): Promise<
+    { version: number; x25519: string; ed25519: string; validFrom?: string } | undefined
+  > {
+    const next = this.keys.next;
+    if (!next) return undefined;
+    const me = await this.directory.participant(this.participantId);
+    const newest = me.keys.reduce((a, b) => (b.version > a.version ? b : a));
+    const pub = publicKeysBase64(next);
+    if (newest.x25519 !== pub.x25519 || newest.ed25519 !== pub.ed25519) return undefined;
+    await this.promote(newest.version);
+    return newest;
+  }
+
+  private async promote(version: number): Promise<void> {
+    const promoted = promoteRotation(this.keys, version);
+    await this.options.saveKeys!(promoted);
+    this.keys = promoted;
+  }
+
+  // ---- formats --------------------------------------------------------------------------------------------
+
+  /**
+   * The version of a type to send now — the newest active one — with the registry's schema text for it; undefined
+   * while the registry cannot be read or has none active (a caller then falls back to the bundled version 1).
+   */
+  async sendingFormat(type: string): Promise<{ version: string; schemaText: string } | undefined> {
+    try {
+      const active = (await this.directory.activeFormats()) as Array<{ type: string; version: string }>;
+      const newest = active
+        .filter((a) => a.type === type)
+        .sort((a, b) => b.version.localeCompare(a.version, 'en', { numeric: true }))[0];
+      if (!newest) return undefined;
+      return { version: newest.version, schemaText: await this.directory.schemaText(type, newest.version) };
+    } catch (err) {
+      this.log.warn({ code: codeOf(err), type }, 'active format version unknown; sending version 1');
+      return undefined;
     }
   }
 

@@ -177,14 +177,15 @@ export class Inbox {
           'the stored ciphertext does not match its hash on the ledger',
         );
       }
-      const opened = await openDocument({
-        ciphertext,
-        boxPublicKey: this.ctx.keys.boxPublicKey,
-        boxSecretKey: this.ctx.keys.boxSecretKey,
-        resolveSignKey: (who, v) => this.ctx.directory.signKey(who, v),
-        resolveSignature: (who) => this.ctx.directory.expectedSignature(who, envelope.sentAt),
-        expectedSender: { participant: envelope.sender, keyVersion: envelope.senderKeyVersion },
-      });
+      const opened = await this.openWithOwnKeys((box) =>
+        openDocument({
+          ciphertext,
+          ...box,
+          resolveSignKey: (who, v) => this.ctx.directory.signKey(who, v),
+          resolveSignature: (who) => this.ctx.directory.expectedSignature(who, envelope.sentAt),
+          expectedSender: { participant: envelope.sender, keyVersion: envelope.senderKeyVersion },
+        }),
+      );
       signature = opened.signature;
       base.digest = opened.digest;
       // Limits first, before anything walks the structure: a document nested 10,000 deep overflows the stack of
@@ -341,6 +342,25 @@ export class Inbox {
   }
 
   /** What every arrival writes in one batch with the checkpoint: the record, its indexes and the ledger intents. */
+  /**
+   * Opens with the current box key, then with earlier ones newest first: a sender that sealed before reading a
+   * rotation used an earlier key. A wrong key fails authentication at once, so the extra tries cost next to nothing.
+   */
+  private async openWithOwnKeys<T>(
+    open: (box: { boxPublicKey: Uint8Array; boxSecretKey: Uint8Array }) => Promise<T>,
+  ): Promise<T> {
+    const keys = this.ctx.keys;
+    const candidates = [keys, ...[...(keys.previous ?? [])].sort((a, b) => b.version - a.version)];
+    for (let i = 0; ; i++) {
+      const k = candidates[i]!;
+      try {
+        return await open({ boxPublicKey: k.boxPublicKey, boxSecretKey: k.boxSecretKey });
+      } catch (err) {
+        if (i === candidates.length - 1 || (err as { code?: string }).code !== 'SEAL_OPEN_FAILED') throw err;
+      }
+    }
+  }
+
   private arrivalOps(ev: ChaincodeEvent, record: InboxRecord, receipt?: ReceiptIntent): BatchOp[] {
     const id = record.messageId;
     const ops: BatchOp[] = [

@@ -83,7 +83,10 @@ export class Outbox {
   }
 
   async enqueue(input: unknown): Promise<OutboxRecord> {
-    const errors = validateDocument(input);
+    // Checked against the text the registry voted for that version, as every addressee will check it: a version
+    // whose text does not compile is refused here, with its reason, instead of being rejected by each addressee.
+    const schemaText = await this.registrySchemaText(input);
+    const errors = validateDocument(input, schemaText ? { schemaText } : {});
     if (errors.length > 0) {
       throw new DmsnetError(
         'DOCUMENT_INVALID',
@@ -156,15 +159,17 @@ export class Outbox {
     }
     if (h.type !== 'reply') await this.checkRoute(h.type, h.formatVersion, addressee);
     const key = currentKeyOf(addressee);
+    // Read once: a rotation while this document is sealed must not pair one version's key with another's number.
+    const signing = { secretKey: this.ctx.keys.signSecretKey, version: this.ctx.keyVersion };
     const signature = await this.signatureByProfile(canonical);
     // Sealed once and stored: a resend after a crash must carry the very same bytes and hash.
     const ciphertext = await sealDocument({
       document: doc,
       canonical,
-      signSecretKey: this.ctx.keys.signSecretKey,
+      signSecretKey: signing.secretKey,
       signature,
       senderId: this.ctx.participantId,
-      keyVersion: this.ctx.keyVersion,
+      keyVersion: signing.version,
       recipientBoxPublicKey: key.x25519,
     });
     const at = now();
@@ -183,6 +188,8 @@ export class Outbox {
       replyTo: h.replyToId ? messageIdOf(h.addressee.ogrn, h.replyToId) : undefined,
       ...(replyStatus ? { replyStatus } : {}),
       corrects: h.correctsId ? messageIdOf(this.ctx.participantId, h.correctsId) : undefined,
+      // The envelope must name the key the payload was signed with, even if the keys rotate before it is submitted.
+      keyVersion: signing.version,
       attempts: 0,
     };
     await this.ctx.serial(async () => {
@@ -231,6 +238,18 @@ export class Outbox {
     );
     this.kick();
     return stored;
+  }
+
+  /** The registry's schema text for the document's type and version; undefined when it has none or is unreachable. */
+  private async registrySchemaText(input: unknown): Promise<string | undefined> {
+    const h = (input as { header?: { type?: unknown; formatVersion?: unknown } } | null)?.header;
+    if (typeof h?.type !== 'string' || typeof h.formatVersion !== 'string') return undefined;
+    try {
+      return await this.ctx.directory.schemaText(h.type, h.formatVersion);
+    } catch {
+      // Unknown to the registry: the bundled schema judges it, and the ledger refuses a version that is not active.
+      return undefined;
+    }
   }
 
   /** The role × type matrix of the format version, checked here so a refusal is immediate and names the field. */
@@ -345,7 +364,7 @@ export class Outbox {
         formatVersion: rec.formatVersion,
         ciphertextHash: rec.ciphertextHash,
         size: rec.size,
-        senderKeyVersion: this.ctx.keyVersion,
+        senderKeyVersion: rec.keyVersion ?? this.ctx.keyVersion,
         ...(rec.replyTo ? { replyTo: rec.replyTo } : {}),
         ...(rec.replyStatus ? { replyStatus: rec.replyStatus } : {}),
         ...(rec.corrects ? { corrects: rec.corrects } : {}),

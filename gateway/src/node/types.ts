@@ -60,6 +60,10 @@ export interface OutboxRecord {
   /** For a reply: the status it gives the answered document on the ledger. */
   replyStatus?: 'ACCEPTED' | 'REJECTED';
   corrects?: string;
+  /** The sender's key version the payload was signed with (absent in records written before rotation existed). */
+  keyVersion?: number;
+  /** For REJECTED: the reason the addressee recorded on the ledger (an error code). */
+  reason?: string;
   txId?: string;
   attempts: number;
   nextAttemptAt?: string;
