@@ -157,6 +157,7 @@ const en = {
   field: 'Where',
   kind: 'Kind',
   newLetter: 'A new guarantee letter',
+  unreachable: 'The gateway cannot be reached, or its answer cannot be read.',
 };
 
 type Dict = typeof en;
@@ -315,6 +316,7 @@ const ru: Dict = {
   field: 'Где',
   kind: 'Характер',
   newLetter: 'Новое гарантийное письмо',
+  unreachable: 'Не удалось связаться со шлюзом или прочитать его ответ.',
 };
 
 export type Key = keyof Dict;
