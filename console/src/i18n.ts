@@ -158,6 +158,8 @@ const en = {
   kind: 'Kind',
   newLetter: 'A new guarantee letter',
   unreachable: 'The gateway cannot be reached, or its answer cannot be read.',
+  replyErrors: 'What the answer refuses',
+  saved: 'Changes saved; the act is still a draft.',
 };
 
 type Dict = typeof en;
@@ -317,6 +319,8 @@ const ru: Dict = {
   kind: 'Характер',
   newLetter: 'Новое гарантийное письмо',
   unreachable: 'Не удалось связаться со шлюзом или прочитать его ответ.',
+  replyErrors: 'Что не принято в ответе',
+  saved: 'Изменения сохранены; акт остаётся черновиком.',
 };
 
 export type Key = keyof Dict;
@@ -362,6 +366,8 @@ const LABELS: Record<Lang, Record<string, string>> = {
     purge: 'удалил копии',
     'api-token': 'внешняя система (токен)',
     CONTESTED: 'оспорен',
+    DISPUTED: 'оспорен',
+    RUB: 'российский рубль',
     attach: 'прикрепление',
     detach: 'открепление',
     change: 'изменение',

@@ -536,7 +536,7 @@ export const ERROR_CODES = {
     status: 400,
     retry: 'final',
     en: 'The request cannot be read or breaks the API schema; field errors say where.',
-    ru: 'Запрос не читается или нарушает схему API; ошибки полей указывают место.',
+    ru: 'Запрос составлен неверно; ошибки полей указывают место.',
   },
   BODY_NOT_JSON: {
     status: 400,
@@ -573,7 +573,7 @@ export const ERROR_CODES = {
     status: 403,
     retry: 'final',
     en: 'The CSRF token is missing or wrong.',
-    ru: 'CSRF-токен отсутствует или неверен.',
+    ru: 'Страница устарела: вход выполнен заново (например, в другой вкладке). Обновите страницу.',
   },
   ORIGIN_NOT_ALLOWED: {
     status: 403,

@@ -136,7 +136,7 @@ export function placeOf(pointer: string, lang: PlaceLang = 'ru'): Place {
       if (i > 0 && ROW_LISTS.has(segments[i - 1] as string) && row === undefined) row = Number(s) + 1;
       continue;
     }
-    if (i === 0 && ROOTS.has(s) && segments.length > 1) continue;
+    if (i === 0 && ROOTS.has(s)) continue;
     field = s;
   }
   const name = field === undefined ? undefined : lang === 'ru' ? (FIELD_NAMES_RU[field] ?? field) : field;

@@ -270,6 +270,8 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
                           set(x.invoiceLineId, {
                             decision: ev.target.value as Edit['decision'],
                             paid: ev.target.value === 'WITHHELD' ? '0,00' : e.paid,
+                            // A paid line has no defect: a code left behind would be sent with it.
+                            defectCode: ev.target.value === 'PAID' ? '' : e.defectCode,
                           })
                         }
                       >
@@ -351,7 +353,16 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
       )}
       {editable && (
         <div className="actions">
-          <button type="button" disabled={busy} onClick={() => void run(save)}>
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() =>
+              void run(async () => {
+                setDone('');
+                if (await save()) setDone(t('saved'));
+              })
+            }
+          >
             {t('save')}
           </button>
           <button type="button" className="primary" disabled={busy} onClick={() => void run(confirm)}>

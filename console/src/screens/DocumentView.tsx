@@ -4,7 +4,8 @@ import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { api, type Me } from '../api';
 import { ErrorBox, nameOf, useParticipants, type Participant, useAction } from '../common';
 import { formatDate, formatDateTime, formatMoney, fullName, isPerson, documentNumber } from '../format';
-import { useI18n } from '../i18n';
+import { FIELD_NAMES_RU, fieldErrorText } from '../../../formats/src/field-places.js';
+import { label, useI18n } from '../i18n';
 
 interface View {
   direction: 'in' | 'out';
@@ -120,6 +121,9 @@ const FIELD_RU: Record<string, string> = {
   inn: 'ИНН',
 };
 
+/** This screen's short column names first, then the format's Russian names shared with the error messages. */
+const fieldName = (k: string) => FIELD_RU[k] ?? FIELD_NAMES_RU[k] ?? k;
+
 function Value({ k, v, participants }: { k: string; v: unknown; participants: Participant[] }): ReactNode {
   const { l } = useI18n();
   if (v === null || v === undefined) return '';
@@ -154,7 +158,7 @@ function Value({ k, v, participants }: { k: string; v: unknown; participants: Pa
         {keys.map((kk, i) => (
           <span key={kk}>
             {i > 0 && '; '}
-            {FIELD_RU[kk] ?? kk}: <Value k={kk} v={o[kk]} participants={participants} />
+            {fieldName(kk)}: <Value k={kk} v={o[kk]} participants={participants} />
           </span>
         ))}
       </>
@@ -172,7 +176,7 @@ function Fields({ obj, participants }: { obj: Record<string, unknown>; participa
     <dl className="fields">
       {entries.map(([k, v]) => (
         <div key={k}>
-          <dt>{lang === 'ru' ? (FIELD_RU[k] ?? k) : k}</dt>
+          <dt>{lang === 'ru' ? fieldName(k) : k}</dt>
           <dd>
             <Value k={k} v={v} participants={participants} />
           </dd>
@@ -193,7 +197,7 @@ function Rows({
 }) {
   const { lang } = useI18n();
   const cols = [...new Set(rows.slice(0, 200).flatMap((r) => Object.keys(r)))].sort(byFirst);
-  const head = (k: string) => (lang === 'ru' ? (FIELD_RU[k] ?? k) : k);
+  const head = (k: string) => (lang === 'ru' ? fieldName(k) : k);
   return (
     <div className="table-wrap">
       <table className="grid">
@@ -267,7 +271,8 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
           : {
               decision,
               comment,
-              errors: [{ pointer: '/body', code: decision, message: comment || decision }],
+              // The reply's words are read by the sender's people: the reason typed, or the decision in Russian.
+              errors: [{ pointer: '/body', code: decision, message: comment || label('ru', decision) }],
             },
       );
       setDone(t('done'));
@@ -295,9 +300,13 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
         <section aria-label={t('documents')}>
           <Fields obj={doc.header} participants={participants} />
           <Fields obj={body} participants={participants} />
-          {tables.map(([k, v]) => (
-            <Rows key={k} name={k} rows={v as Array<Record<string, unknown>>} participants={participants} />
-          ))}
+          {tables.map(([k, v]) =>
+            k === 'errors' && type === 'reply' ? (
+              <ReplyErrors key={k} errors={v as Array<{ pointer: string; code: string; message: string }>} />
+            ) : (
+              <Rows key={k} name={k} rows={v as Array<Record<string, unknown>>} participants={participants} />
+            ),
+          )}
         </section>
       )}
       {canDecide && (
@@ -362,5 +371,22 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
         )}
       </section>
     </article>
+  );
+}
+
+/** A reply's errors at the rows and fields of the answered document, in the registry's words. */
+function ReplyErrors({ errors }: { errors: Array<{ pointer: string; code: string; message: string }> }) {
+  const { t, lang } = useI18n();
+  return (
+    <section aria-label={t('rowErrors')}>
+      <h2>{t('replyErrors')}</h2>
+      <ul className="field-errors">
+        {errors.slice(0, 500).map((e, i) => (
+          <li key={i} data-pointer={e.pointer} data-code={e.code}>
+            {fieldErrorText(e, lang)}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

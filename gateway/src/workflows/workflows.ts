@@ -170,7 +170,8 @@ export class Workflows {
     await this.node.store.batch(plan.ops);
     return {
       action: 'accept',
-      comment: `applied ${(doc.body as unknown as InsuredListBody).rows.length} rows`,
+      // Read by the insurer's people in their console: Russian, like the documents themselves.
+      comment: `принято строк: ${(doc.body as unknown as InsuredListBody).rows.length}`,
     };
   }
 
