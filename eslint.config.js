@@ -44,7 +44,7 @@ export default tseslint.config(
     files: ['console/**/*.{ts,tsx}'],
     rules: forbid(
       ['formats', 'chaincode', 'gateway', 'node-config', 'network', 'test'],
-      ['formats/src/error-codes.js', 'formats/src/field-places.js'],
+      ['formats/src/error-codes.js', 'formats/src/field-places.js', 'formats/src/summary.js'],
     ),
   },
 );

@@ -160,6 +160,12 @@ const en = {
   unreachable: 'The gateway cannot be reached, or its answer cannot be read.',
   replyErrors: 'What the answer refuses',
   saved: 'Changes saved; the act is still a draft.',
+  receivedAt: 'Received',
+  sentAt: 'Sent',
+  docNumber: 'Number',
+  docDate: 'Dated',
+  answer: 'Answer',
+  dated: 'of',
 };
 
 type Dict = typeof en;
@@ -321,6 +327,12 @@ const ru: Dict = {
   unreachable: 'Не удалось связаться со шлюзом или прочитать его ответ.',
   replyErrors: 'Что не принято в ответе',
   saved: 'Изменения сохранены; акт остаётся черновиком.',
+  receivedAt: 'Получен',
+  sentAt: 'Отправлен',
+  docNumber: 'Номер',
+  docDate: 'Дата документа',
+  answer: 'Ответ',
+  dated: 'от',
 };
 
 export type Key = keyof Dict;

@@ -129,6 +129,52 @@ describe('web console in Russian (Chromium, real embedded network)', function ()
     expect([...new Set(found)]).to.deep.equal([]);
   });
 
+  it('lists say the document’s own number, date and amount, with each answer under the document it answers', async () => {
+    // The API leaves replies out on request, and only then.
+    const all = await t
+      .client('clinic')
+      .call<{ items: Array<{ documentType: string }> }>('GET', '/v1/inbox?limit=500');
+    const lean = await t
+      .client('clinic')
+      .call<{ items: Array<{ documentType: string }> }>('GET', '/v1/inbox?limit=500&replies=exclude');
+    expect(all.body.items.some((x) => x.documentType === 'reply')).to.be.true;
+    expect(lean.body.items.some((x) => x.documentType === 'reply')).to.be.false;
+    expect(lean.body.items.length).to.equal(all.body.items.filter((x) => x.documentType !== 'reply').length);
+
+    const invoice = await t
+      .client('clinic')
+      .call<{ document: { body: { total: number; invoiceDate: string } } }>(
+        'GET',
+        `/v1/documents/${t.story.invoiceId}`,
+      );
+    const { total, invoiceDate } = invoice.body.document.body;
+    const page = await login('clinic', 'acc');
+    await page.getByRole('navigation').getByRole('link', { name: 'Исходящие' }).click();
+    const row = page.locator('tbody tr', {
+      has: page.getByRole('link', { name: t.story.invoiceNumber, exact: true }),
+    });
+    await row.waitFor();
+    const text = await row.innerText();
+    expect(text).to.contain(invoiceDate.split('-').reverse().join('.'));
+    const rub = `${String(Math.floor(total / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0')},${String(total % 100).padStart(2, '0')}\u00a0₽`;
+    expect(text).to.contain(rub);
+    expect(text).not.to.contain(t.story.invoiceId);
+    // The insurer's answer to the price list it accepted stands under it; no reply has a row of its own.
+    const answered = page.locator('tbody tr', { has: page.locator('[data-status="ACCEPTED"]') }).filter({
+      hasText: 'Прейскурант',
+    });
+    expect(await answered.first().locator('[data-answer]').innerText()).to.match(/^↳ Ответ: принят/);
+    for (const box of ['Исходящие', 'Входящие']) {
+      await page.getByRole('navigation').getByRole('link', { name: box }).click();
+      await page.locator('tbody tr').first().waitFor();
+      const types = await page.locator('tbody tr td:nth-child(2)').allInnerTexts();
+      expect(types, box).not.to.include('Ответ');
+      expect(types.length, box).to.be.greaterThan(0);
+    }
+    await page.screenshot({ path: path.join(OUT, 'ru-inbox-numbers.png'), fullPage: true });
+    await page.context().close();
+  });
+
   it('expert: a withheld line without a defect code is refused at «Строка 2, «Код дефекта»», in Russian', async () => {
     const page = await login('insurer', 'exp');
     await page.getByRole('navigation').getByRole('link', { name: 'Акты экспертизы' }).click();

@@ -5,6 +5,7 @@ import { api, type Me } from '../api';
 import { ErrorBox, nameOf, useParticipants, type Participant, useAction } from '../common';
 import { formatDate, formatDateTime, formatMoney, fullName, isPerson, documentNumber } from '../format';
 import { FIELD_NAMES_RU, fieldErrorText } from '../../../formats/src/field-places.js';
+import { documentSummary } from '../../../formats/src/summary.js';
 import { label, useI18n } from '../i18n';
 
 interface View {
@@ -282,6 +283,7 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
     }
   };
   const body = doc?.body ?? {};
+  const summary = documentSummary(doc);
   const tables = Object.entries(body).filter(
     ([, v]) => Array.isArray(v) && v.length && typeof v[0] === 'object',
   );
@@ -291,7 +293,8 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
         <a href={view.direction === 'in' ? '#/inbox' : '#/outbox'}>← {t('back')}</a>
       </p>
       <h1 id="doc-title">
-        {l(type)} {documentNumber(id)}{' '}
+        {l(type)} № {summary.number ?? documentNumber(id)}
+        {summary.date ? ` ${t('dated')} ${formatDate(summary.date)}` : ''}{' '}
         <span className={`status s-${view.status}`} data-status={view.status}>
           {l(view.status)}
         </span>

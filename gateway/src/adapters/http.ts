@@ -7,7 +7,7 @@ import type { PartyRef } from '../../../formats/src/index.js';
 import { wrap } from '../api/wrap.js';
 import type { GatewayNode } from '../node/index.js';
 import { findMapping, listMappings } from './bundled.js';
-import { importTable } from './convert.js';
+import { importTable, locate, type ImportResult, type RowError } from './convert.js';
 import { buildReport } from './report.js';
 
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -98,10 +98,16 @@ export function importRouter(node: GatewayNode, completion?: ImportCompletion): 
       const rows = (result.document.body as Record<string, unknown>)[mapping.rowsField];
       const rowsPtr = `/body/${mapping.rowsField}`;
       const fileName = typeof b.fileName === 'string' ? b.fileName.slice(0, 200) : 'file';
+      const count = Array.isArray(rows) ? rows.length : 0;
       res.json({
         type: mapping.type,
-        rows: Array.isArray(rows) ? rows.length : 0,
-        report: buildReport(fileName, [...result.errors]),
+        rows: count,
+        // One numbering everywhere: the preview shows each document row by the file row it came from.
+        fileRows: Array.from(
+          { length: count },
+          (_, i) => result.sourceMap.fileRowOf(`${rowsPtr}/${i}`) ?? null,
+        ),
+        report: buildReport(fileName, realCauses(result, rowsPtr, notes)),
         notes: notes.map((n) => ({
           index: n.index,
           pointer: `${rowsPtr}/${n.index}${n.field}`,
@@ -113,4 +119,40 @@ export function importRouter(node: GatewayNode, completion?: ImportCompletion): 
     }),
   );
   return r;
+}
+
+/** What the roster fills in a register row; missing, it only echoes that the roster does not know the policy. */
+const FILLED_FROM_ROSTER = ['/patient/birthDate', '/patient/sex'];
+
+/**
+ * The row errors a person can act on, by file row and column. A register's policy the roster does not know left
+ * birth date and sex empty — columns the file never had — so that row says the real cause, at the policy's cell;
+ * the empty fields' errors are its consequence and are not repeated.
+ */
+function realCauses(
+  result: ImportResult,
+  rowsPtr: string,
+  notes: ReadonlyArray<RowNote & { index: number }>,
+): RowError[] {
+  const unknown = new Map(
+    notes.filter((n) => n.code === 'ROSTER_POLICY_UNKNOWN').map((n) => [`${rowsPtr}/${n.index}`, n]),
+  );
+  const echoes = (pointer: string) =>
+    FILLED_FROM_ROSTER.some(
+      (f) => unknown.has(pointer.slice(0, pointer.length - f.length)) && pointer.endsWith(f),
+    );
+  const errors = result.errors.filter((e) => !echoes(e.pointer));
+  for (const [row, n] of unknown) {
+    const hidden = result.errors.some((e) => echoes(e.pointer) && e.pointer.startsWith(row + '/'));
+    if (hidden)
+      errors.push(
+        locate({ pointer: `${row}${n.field}`, code: n.code, message: n.message }, result.sourceMap),
+      );
+  }
+  // Spreadsheet columns in their order: A … Z, AA, AB …
+  const col = (c?: string) => [...(c ?? '')].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
+  return errors
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => (a.e.row ?? 0) - (b.e.row ?? 0) || col(a.e.column) - col(b.e.column) || a.i - b.i)
+    .map((x) => x.e);
 }

@@ -1,10 +1,13 @@
 import type { FieldError } from '../../../formats/src/errors.js';
+import type { DocumentSummary } from '../../../formats/src/summary.js';
 
 export interface ListQuery {
   type?: string;
   status?: string;
   /** The sender (inbox) or addressee (outbox) ОГРН. */
   counterparty?: string;
+  /** `exclude`: leave replies out (the console shows each under the document it answers). Default `include`. */
+  replies?: 'include' | 'exclude';
   /** `desc`: newest first (default `asc`, arrival order). */
   order?: 'asc' | 'desc';
   from?: string;
@@ -59,6 +62,8 @@ export interface OutboxRecord {
   reply?: { messageId: string; decision: string; errors?: FieldError[]; comment?: string };
   /** When this node destroyed its copies of the document (retention passed, or on request). */
   purgedAt?: string;
+  /** The document's own number, date and amount, for lists (records made before it have none). */
+  summary?: DocumentSummary;
 }
 
 export interface InboxRecord {
@@ -80,6 +85,8 @@ export interface InboxRecord {
   ciphertextHash?: string;
   /** When this node destroyed its copy (and, as addressee, the ledger's) of the document. */
   purgedAt?: string;
+  /** The document's own number, date and amount, for lists (records made before it have none). */
+  summary?: DocumentSummary;
 }
 
 export interface TrailEntry {

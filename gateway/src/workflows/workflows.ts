@@ -690,7 +690,7 @@ export class Workflows {
     await this.node.store.batch([
       { type: 'put', sublevel: SUB, key: `act${S}${invoiceId}`, value: { ...d, act, actDocumentId } },
     ]);
-    await this.node.accept(invoiceId, { comment: `expertise act ${act.actNumber}` });
+    await this.node.accept(invoiceId, { comment: `акт экспертизы ${act.actNumber}` });
     const record = await this.node.send(document);
     await this.node.store.batch([
       {
