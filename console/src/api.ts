@@ -13,6 +13,8 @@ export class ApiFailure extends Error {
     readonly code: string,
     message: string,
     readonly errors: FieldError[] = [],
+    /** Seconds the gateway asks to wait (Retry-After), when it says. */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -142,6 +144,7 @@ async function answer<T>(res: Response, path: string): Promise<T> {
       e.code ?? 'HTTP_' + res.status,
       e.message ?? res.statusText,
       e.errors ?? [],
+      Number(res.headers.get('Retry-After')) || undefined,
     );
   }
   return parsed as T;

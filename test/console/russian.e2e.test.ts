@@ -79,9 +79,10 @@ describe('web console in Russian (Chromium, real embedded network)', function ()
   async function readScreen(page: Page, name: string): Promise<string[]> {
     await settled(page);
     await page.screenshot({ path: path.join(OUT, `ru-${name}.png`), fullPage: true });
-    // What the page marks as an identifier (a programme's code, a user name, a proposal's new field) is not a word.
+    // What the page marks as an identifier (a programme's code, a user name, a proposal's new field) is not a word;
+    // the longest first, so «APP» does not leave the «DENT» of «APP-DENT» behind.
     const text = (await page.evaluate(
-      `[...document.querySelectorAll('[data-identifier]')].reduce((t, e) => t.split(e.innerText).join(' '), document.body.innerText)`,
+      `[...document.querySelectorAll('[data-identifier]')].map((e) => e.innerText).sort((a, b) => b.length - a.length).reduce((t, x) => t.split(x).join(' '), document.body.innerText)`,
     )) as string;
     // The values a select offers are read too: a person opens it.
     const options = (await page.evaluate(
@@ -218,6 +219,22 @@ describe('web console in Russian (Chromium, real embedded network)', function ()
     expect(latinWords(text)).to.deep.equal([]);
     await page.screenshot({ path: path.join(OUT, 'ru-coverage-empty.png'), fullPage: true });
     await page.context().close();
+  });
+
+  it('login: the lockout after failed attempts says how long to wait', async () => {
+    const ctx = await browser.newContext({ locale: 'ru-RU' });
+    const page = await ctx.newPage();
+    await page.goto(t.url('association').replace('127.0.0.1', 'localhost') + '/');
+    // The secretary's account, after every other test here has used it (this one runs last but one).
+    for (let i = 0; i < 7; i++) {
+      await page.getByLabel('Имя пользователя').fill('sec');
+      await page.getByLabel('Пароль').fill('not the password');
+      await page.getByRole('button', { name: 'Войти' }).click();
+      await page.getByRole('alert').waitFor();
+    }
+    await page.getByText(/Слишком много неудачных попыток\. Повторите через (1[0-5]) мин\./).waitFor();
+    await page.screenshot({ path: path.join(OUT, 'ru-login-throttled.png'), fullPage: true });
+    await ctx.close();
   });
 
   it('a second tab that logs in again does not leave the first one refused with a CSRF code', async () => {

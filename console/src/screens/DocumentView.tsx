@@ -148,7 +148,13 @@ function Value({ k, v, participants }: { k: string; v: unknown; participants: Pa
   if (typeof v === 'object') {
     const o = v as Record<string, unknown>;
     if ('from' in o || 'to' in o) return `${formatDate(o.from as string)} — ${formatDate(o.to as string)}`;
-    if ('code' in o && 'name' in o) return `${String(o.code)} ${String(o.name)}`;
+    // A programme's or service's code is an identifier beside its name.
+    if ('code' in o && 'name' in o)
+      return (
+        <>
+          <span data-identifier="">{String(o.code)}</span> {String(o.name)}
+        </>
+      );
     if ('name' in o && 'inn' in o) return `${String(o.name)} (ИНН ${String(o.inn)})`;
     if ('number' in o && 'date' in o) return `№ ${String(o.number)} от ${formatDate(o.date as string)}`;
     const keys = Object.keys(o);
