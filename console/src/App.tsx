@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api, ApiFailure, setCsrf, whenLoggedOut, type Me } from './api';
+import { api, ApiFailure, setSession, whenLoggedOut, type Me } from './api';
 import { useRoute } from './common';
 import { DICTS, I18nContext, label, type Lang } from './i18n';
 import { Login } from './screens/Login';
@@ -27,7 +27,7 @@ export function App() {
     document.documentElement.lang = lang;
   }, [lang]);
   const loggedIn = useCallback((m: Me) => {
-    setCsrf(m.csrfToken);
+    setSession(m);
     setMe(m);
   }, []);
   useEffect(() => {

@@ -13,6 +13,8 @@ export class ApiFailure extends Error {
     readonly code: string,
     message: string,
     readonly errors: FieldError[] = [],
+    /** Seconds the gateway asks to wait (Retry-After), when it says. */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -30,8 +32,11 @@ export interface Me {
 }
 
 let csrfToken = '';
-export const setCsrf = (t: string) => {
-  csrfToken = t;
+let sessionUser = '';
+/** The session this page acts in: its CSRF token, and whose it is. */
+export const setSession = (me: Pick<Me, 'csrfToken' | 'username'>) => {
+  csrfToken = me.csrfToken;
+  sessionUser = me.username;
 };
 
 /** Called when the API says the session is over, so the console shows the login page again. */
@@ -60,10 +65,51 @@ const RETRY_DELAYS_MS = [500, 1500];
 export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET') headers['X-CSRF-Token'] = csrfToken;
   // Logging in and out take no key (the gateway has no principal to scope it by yet).
   const keyed = method !== 'GET' && path !== '/v1/session';
   if (keyed) headers['Idempotency-Key'] = newIdempotencyKey();
+  let res = await send(method, path, headers, body, keyed);
+  if (keyed && (await codeOf(res)) === 'CSRF_TOKEN_INVALID' && (await sameUserFreshToken())) {
+    // The same person logged in again in another tab, which gave the session a new token: this tab takes it and
+    // makes the same request once more. The refusal came before anything was done, so it is a new request with a
+    // new Idempotency-Key. Another person's session is never acted in.
+    headers['Idempotency-Key'] = newIdempotencyKey();
+    res = await send(method, path, headers, body, keyed);
+  }
+  return answer<T>(res, path);
+}
+
+const codeOf = async (r: Response) =>
+  r.status === 403 || r.status === 409
+    ? (
+        (await r
+          .clone()
+          .json()
+          .catch(() => ({}))) as { code?: string }
+      ).code
+    : undefined;
+
+/** Reads the session again; true when it is still this page's user, whose token this page now holds. */
+async function sameUserFreshToken(): Promise<boolean> {
+  const r = await fetch('/v1/session', {
+    headers: { Accept: 'application/json' },
+    credentials: 'same-origin',
+  });
+  if (!r.ok) return false;
+  const me = (await r.json()) as Me;
+  if (me.username !== sessionUser) return false;
+  csrfToken = me.csrfToken;
+  return true;
+}
+
+async function send(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body: unknown,
+  keyed: boolean,
+): Promise<Response> {
+  if (method !== 'GET') headers['X-CSRF-Token'] = csrfToken;
   const attempt = () =>
     fetch(path, {
       method,
@@ -71,14 +117,7 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
       credentials: 'same-origin',
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-  const stillRunning = async (r: Response) =>
-    r.status === 409 &&
-    (
-      (await r
-        .clone()
-        .json()
-        .catch(() => ({}))) as { code?: string }
-    ).code === 'IDEMPOTENCY_IN_FLIGHT';
+  const stillRunning = async (r: Response) => (await codeOf(r)) === 'IDEMPOTENCY_IN_FLIGHT';
   let res: Response | undefined;
   for (let i = 0; !res; i++) {
     const canRetry = keyed && i < RETRY_DELAYS_MS.length;
@@ -91,6 +130,10 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
     }
     if (!res) await new Promise((r) => setTimeout(r, RETRY_DELAYS_MS[i]));
   }
+  return res;
+}
+
+async function answer<T>(res: Response, path: string): Promise<T> {
   const text = await res.text();
   const parsed = text ? (JSON.parse(text) as unknown) : undefined;
   if (!res.ok) {
@@ -101,6 +144,7 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
       e.code ?? 'HTTP_' + res.status,
       e.message ?? res.statusText,
       e.errors ?? [],
+      Number(res.headers.get('Retry-After')) || undefined,
     );
   }
   return parsed as T;

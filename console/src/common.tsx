@@ -2,21 +2,21 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiFailure, type FieldError } from './api';
 import { useI18n } from './i18n';
+import { errorText, fieldText, sortedFieldErrors } from './messages';
 
 export function ErrorBox({ error }: { error: unknown }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   if (!error) return null;
   const e = error instanceof ApiFailure ? error : undefined;
   const forbidden = e?.status === 403 && e.code === 'FORBIDDEN_ROLE';
   return (
-    <div role="alert" className="alert error">
+    <div role="alert" className="alert error" data-code={e?.code}>
       <strong>{forbidden ? t('forbidden') : t('error')}</strong>{' '}
       {e ? (
-        <span>
-          {e.code}: {e.message}
-        </span>
+        !forbidden && <span>{errorText(e.code, e.message, lang)}</span>
       ) : (
-        String(error)
+        // Not the API's answer: the browser could not reach the gateway at all.
+        <span>{t('unreachable')}</span>
       )}
       {e && e.errors.length > 0 && <FieldErrors errors={e.errors} />}
     </div>
@@ -44,14 +44,18 @@ export function useAction(): { busy: boolean; run: (fn: () => Promise<unknown>) 
   return { busy, run };
 }
 
+/** Each field error at its row and field, in row order; the pointer and code stay in the markup for support. */
 export function FieldErrors({ errors }: { errors: FieldError[] }) {
+  const { lang } = useI18n();
   return (
     <ul className="field-errors">
-      {errors.slice(0, 50).map((x, i) => (
-        <li key={i}>
-          <code>{x.pointer}</code> {x.code} — {x.message}
-        </li>
-      ))}
+      {sortedFieldErrors(errors)
+        .slice(0, 50)
+        .map((x, i) => (
+          <li key={i} data-pointer={x.pointer} data-code={x.code}>
+            {fieldText(x, lang)}
+          </li>
+        ))}
     </ul>
   );
 }

@@ -11,6 +11,7 @@ const en = {
   password: 'Password',
   loginFailed: 'Wrong user name or password, or the account is disabled.',
   loginThrottled: 'Too many failed attempts. Try again later.',
+  loginThrottledFor: 'Too many failed attempts. Try again in',
   language: 'Language',
   inbox: 'Inbox',
   outbox: 'Outbox',
@@ -166,6 +167,15 @@ const en = {
   field: 'Where',
   kind: 'Kind',
   newLetter: 'A new guarantee letter',
+  unreachable: 'The gateway cannot be reached, or its answer cannot be read.',
+  replyErrors: 'What the answer refuses',
+  saved: 'Changes saved; the act is still a draft.',
+  receivedAt: 'Received',
+  sentAt: 'Sent',
+  docNumber: 'Number',
+  docDate: 'Dated',
+  answer: 'Answer',
+  dated: 'of',
 };
 
 type Dict = typeof en;
@@ -178,6 +188,7 @@ const ru: Dict = {
   password: 'Пароль',
   loginFailed: 'Неверное имя пользователя или пароль, либо учётная запись отключена.',
   loginThrottled: 'Слишком много неудачных попыток. Повторите позже.',
+  loginThrottledFor: 'Слишком много неудачных попыток. Повторите через',
   language: 'Язык',
   inbox: 'Входящие',
   outbox: 'Исходящие',
@@ -333,6 +344,15 @@ const ru: Dict = {
   field: 'Где',
   kind: 'Характер',
   newLetter: 'Новое гарантийное письмо',
+  unreachable: 'Не удалось связаться со шлюзом или прочитать его ответ.',
+  replyErrors: 'Что не принято в ответе',
+  saved: 'Изменения сохранены; акт остаётся черновиком.',
+  receivedAt: 'Получен',
+  sentAt: 'Отправлен',
+  docNumber: 'Номер',
+  docDate: 'Дата документа',
+  answer: 'Ответ',
+  dated: 'от',
 };
 
 export type Key = keyof Dict;
@@ -380,6 +400,8 @@ const LABELS: Record<Lang, Record<string, string>> = {
     withdraw: 'отозвал документ',
     'api-token': 'внешняя система (токен)',
     CONTESTED: 'оспорен',
+    DISPUTED: 'оспорен',
+    RUB: 'российский рубль',
     attach: 'прикрепление',
     detach: 'открепление',
     change: 'изменение',

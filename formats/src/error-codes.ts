@@ -645,7 +645,7 @@ export const ERROR_CODES = {
     status: 400,
     retry: 'final',
     en: 'The request cannot be read or breaks the API schema; field errors say where.',
-    ru: 'Запрос не читается или нарушает схему API; ошибки полей указывают место.',
+    ru: 'Запрос составлен неверно; ошибки полей указывают место.',
   },
   BODY_NOT_JSON: {
     status: 400,
@@ -682,7 +682,7 @@ export const ERROR_CODES = {
     status: 403,
     retry: 'final',
     en: 'The CSRF token is missing or wrong.',
-    ru: 'CSRF-токен отсутствует или неверен.',
+    ru: 'Страница устарела: вход выполнен заново (например, в другой вкладке). Обновите страницу.',
   },
   ORIGIN_NOT_ALLOWED: {
     status: 403,
@@ -1267,4 +1267,215 @@ export function errorCodeEntry(code: string): ErrorCodeEntry | undefined {
 /** Whether the registry says no retry of the same request can succeed; unknown codes are not known to be final. */
 export function isFinalCode(code: string): boolean {
   return errorCodeEntry(code)?.retry === 'final';
+}
+
+/** What a field error's code says: a rule broken at the field its pointer names, in English and Russian. */
+export interface FieldCodeEntry {
+  en: string;
+  /** Lower-case, to follow the place it names: «Строка 2, «Код дефекта»: код дефекта обязателен…». */
+  ru: string;
+}
+
+/**
+ * The codes of field errors (a document's or request's rules, a file's cells, a workflow's refusals of one row):
+ * the `errors[].code` of an answer rather than its own `code`. They live beside ERROR_CODES so the console, the CLI
+ * and e-mail say them from one place; test/formats/field-codes.test.ts fails on one written in the sources or in a
+ * RULES.md table without its words here.
+ */
+export const FIELD_CODES = {
+  // The format's schema (formats/RULES.md).
+  SCHEMA_REQUIRED: { en: 'A required field is missing.', ru: 'обязательное поле не заполнено' },
+  SCHEMA_ADDITIONAL_PROPERTY: {
+    en: 'A field the format does not define.',
+    ru: 'поле, которого нет в формате',
+  },
+  SCHEMA_TYPE: { en: 'The value has the wrong type.', ru: 'значение не того вида (число, текст, список)' },
+  SCHEMA_ENUM: { en: 'Not one of the allowed values.', ru: 'значение не из допустимых' },
+  SCHEMA_CONST: { en: 'Not the one allowed value.', ru: 'допустимо только одно значение, указано другое' },
+  SCHEMA_PATTERN: {
+    en: 'The text does not have the required form.',
+    ru: 'значение не соответствует формату',
+  },
+  SCHEMA_FORMAT: { en: 'Not a calendar date or date-time.', ru: 'дата не распознана или её нет в календаре' },
+  SCHEMA_RANGE: { en: 'The number is out of range.', ru: 'число вне допустимых пределов' },
+  SCHEMA_LENGTH: {
+    en: 'The text is too short or too long.',
+    ru: 'текст слишком короткий или слишком длинный',
+  },
+  SCHEMA_ITEMS: { en: 'Too few or too many items.', ru: 'слишком мало или слишком много строк' },
+  // The format's business rules (formats/src/rules/codes.ts).
+  INN_FORMAT: { en: 'An ИНН is 10 or 12 digits.', ru: 'ИНН должен содержать 10 или 12 цифр' },
+  INN_CHECKSUM: { en: 'The ИНН check digit does not match.', ru: 'неверное контрольное число ИНН' },
+  OGRN_FORMAT: { en: 'Not an ОГРН (13 digits) or ОГРНИП (15 digits).', ru: 'неверный формат ОГРН' },
+  OGRN_CHECKSUM: { en: 'The ОГРН check digit does not match.', ru: 'неверное контрольное число ОГРН' },
+  KPP_FORMAT: { en: 'A КПП is NNNNPPXXX.', ru: 'КПП должен иметь вид NNNNPPXXX' },
+  SNILS_FORMAT: { en: 'A СНИЛС is 11 digits.', ru: 'СНИЛС должен содержать 11 цифр' },
+  SNILS_CHECKSUM: { en: 'The СНИЛС control number does not match.', ru: 'ошибка в контрольном числе СНИЛС' },
+  ENP_FORMAT: { en: 'An ЕНП ОМС is 16 digits.', ru: 'ЕНП ОМС должен содержать 16 цифр' },
+  ENP_CHECKSUM: { en: 'The ЕНП ОМС check digit does not match.', ru: 'неверное контрольное число ЕНП ОМС' },
+  ICD10_FORMAT: { en: 'Not an МКБ-10 code.', ru: 'неверный код МКБ-10' },
+  SERVICE_CODE_FORMAT: {
+    en: 'Not a code of the Nomenclature of medical services (804н).',
+    ru: 'код услуги не соответствует Номенклатуре (приказ 804н)',
+  },
+  PERIOD_ORDER: { en: 'The period ends before it starts.', ru: 'дата окончания раньше даты начала' },
+  BIRTH_DATE_FUTURE: {
+    en: 'The birth date is after the document was made.',
+    ru: 'дата рождения позже даты документа',
+  },
+  SERVICE_DATE_OUTSIDE_PERIOD: {
+    en: 'The service date is outside the billing period.',
+    ru: 'дата оказания услуги вне отчётного периода',
+  },
+  LINE_AMOUNT_MISMATCH: {
+    en: 'The amount is not quantity × price.',
+    ru: 'сумма строки не равна количеству, умноженному на цену',
+  },
+  TOTAL_MISMATCH: { en: 'The total is not the sum of the lines.', ru: 'итог не равен сумме строк' },
+  GL_LIMIT_EXCEEDED: {
+    en: "The lines add up to more than the letter's limit.",
+    ru: 'сумма услуг больше лимита письма',
+  },
+  ROW_ID_DUPLICATE: { en: 'Two rows have the same number.', ru: 'номер строки повторяется' },
+  SERVICE_DUPLICATE: {
+    en: 'The same service is priced twice from the same date.',
+    ru: 'услуга указана в прейскуранте дважды с одной даты',
+  },
+  SELF_REFERENCE: { en: 'A document cannot answer or correct itself.', ru: 'документ ссылается сам на себя' },
+  ADDRESSEE_IS_SENDER: { en: 'The addressee is the sender.', ru: 'получатель совпадает с отправителем' },
+  TEXT_TOO_LONG: { en: 'The text is longer than 65,536 characters.', ru: 'текст длиннее 65 536 знаков' },
+  NESTING_TOO_DEEP: { en: 'Nested deeper than 32 levels.', ru: 'вложенность глубже 32 уровней' },
+  ACT_AMOUNT_SPLIT: {
+    en: 'Claimed is not paid plus withheld.',
+    ru: 'предъявленная сумма не равна сумме к оплате и снятой',
+  },
+  ACT_DECISION_AMOUNT: {
+    en: 'A paid line withholds nothing; a withheld line withholds something.',
+    ru: 'у строки «оплатить» снятая сумма должна быть нулём, у строки «снять» — больше нуля',
+  },
+  ACT_LINE_DUPLICATE: {
+    en: 'The invoice line is examined twice.',
+    ru: 'строка счёта рассмотрена в акте дважды',
+  },
+  ACT_INVOICE_MISMATCH: { en: 'The act names another invoice.', ru: 'акт ссылается на другой счёт' },
+  ACT_LINE_UNKNOWN: { en: 'The invoice has no such line.', ru: 'в счёте нет такой строки' },
+  ACT_AMOUNT_EXCEEDS_INVOICE: {
+    en: 'More is claimed than the invoice line holds.',
+    ru: 'предъявлено больше, чем в строке счёта',
+  },
+  // A workflow's refusals of one row (gateway/src/workflows/RULES.md).
+  ACT_AMOUNT_RANGE: {
+    en: 'The withheld amount must be between 0 and the claimed amount.',
+    ru: 'снятая сумма должна быть от нуля до предъявленной',
+  },
+  ACT_DEFECT_REQUIRED: {
+    en: 'A withheld line needs a defect code.',
+    ru: 'для снятия укажите код дефекта',
+  },
+  ROSTER_DUPLICATE_ROW: {
+    en: 'The same person, programme and action appear earlier in the list.',
+    ru: 'этот человек с той же программой и действием уже есть выше в списке',
+  },
+  ROSTER_OVERLAP: {
+    en: 'Already attached under this programme for an overlapping period.',
+    ru: 'уже прикреплён по этой программе на пересекающийся период',
+  },
+  ROSTER_NOT_ATTACHED: {
+    en: 'Not attached under this programme on the detachment date.',
+    ru: 'на дату открепления не прикреплён по этой программе',
+  },
+  ROSTER_UNKNOWN_PERSON: {
+    en: 'Nobody with this policy under this programme.',
+    ru: 'по этой программе нет человека с таким полисом',
+  },
+  ROSTER_OUTSIDE_CONTRACT: {
+    en: 'The period is outside the contract.',
+    ru: 'период выходит за срок договора',
+  },
+  ROSTER_CONTRACT_UNKNOWN: {
+    en: 'No contract with this insurer has this number.',
+    ru: 'с этим страховщиком нет договора с таким номером',
+  },
+  ROSTER_POLICY_UNKNOWN: {
+    en: "The clinic's roster does not know this policy.",
+    ru: 'полиса нет в списке застрахованных клиники',
+  },
+  ROSTER_NAME_DIFFERS: {
+    en: 'The roster has another name for this policy.',
+    ru: 'в списке застрахованных по этому полису другое ФИО',
+  },
+  GL_NO_PRICE_LIST: {
+    en: 'No accepted price list of the clinic is in force on the first day.',
+    ru: 'нет принятого прейскуранта клиники, действующего с первого дня',
+  },
+  GL_SERVICE_NOT_IN_PRICE_LIST: {
+    en: 'The service is not in the price list.',
+    ru: 'услуги нет в прейскуранте',
+  },
+  // A file's cells (gateway/src/adapters).
+  DATE_INVALID: {
+    en: 'A date is written as DD.MM.YYYY and exists in the calendar.',
+    ru: 'дата должна быть в виде ДД.ММ.ГГГГ и существовать в календаре',
+  },
+  MONEY_INVALID: {
+    en: 'An amount is a number with at most two decimals.',
+    ru: 'сумма должна быть числом, не более двух знаков после запятой',
+  },
+  MONEY_NOT_KOPECKS: {
+    en: 'More than two decimals: amounts are not rounded.',
+    ru: 'в сумме больше двух знаков после запятой: суммы не округляются',
+  },
+  INTEGER_INVALID: { en: 'A whole number is needed.', ru: 'должно быть целое число' },
+  SEX_INVALID: { en: 'Sex is М or Ж.', ru: 'пол должен быть М или Ж' },
+  FULL_NAME_INVALID: {
+    en: 'A full name has at least a last and a first name.',
+    ru: 'ФИО должно содержать как минимум фамилию и имя',
+  },
+  PROGRAMME_UNKNOWN: {
+    en: 'The programme is not in the mapping.',
+    ru: 'программа не указана в файле сопоставления',
+  },
+  SERVICE_CODE_UNKNOWN: {
+    en: "The clinic's service code is not in the price list.",
+    ru: 'код услуги клиники не найден в прейскуранте',
+  },
+  VALUE_UNKNOWN: { en: 'Not one of the allowed values.', ru: 'недопустимое значение' },
+  PARTY_INVALID: { en: 'The organisation is given wrongly.', ru: 'неверно указана организация' },
+  NO_ROWS: { en: 'The file has no data rows.', ru: 'в файле нет строк с данными' },
+  NO_ROUTE: { en: 'No route for this file.', ru: 'для этого файла не задан маршрут' },
+  // Requests (gateway/src/api).
+  REQUEST_REQUIRED: { en: 'Required.', ru: 'обязательное поле не заполнено' },
+  REQUEST_MAX_LENGTH: { en: 'Too long.', ru: 'слишком длинное значение' },
+  // Received documents (gateway/src/node/inbox.ts).
+  REPLY_FORGED: {
+    en: 'The reply does not come from the addressee of the answered document.',
+    ru: 'ответ пришёл не от получателя документа, на который он отвечает',
+  },
+  ENVELOPE_MISMATCH: {
+    en: "The document's header does not match its envelope.",
+    ru: 'заголовок документа не совпадает с конвертом',
+  },
+  // Mappings and node configuration files.
+  ENUM: { en: 'Not one of the allowed values.', ru: 'значение не из допустимых' },
+  TYPE: { en: 'The value has the wrong type.', ru: 'значение не того вида' },
+  REQUIRED: { en: 'Required.', ru: 'обязательное поле не заполнено' },
+  CONFIG_REQUIRED: { en: 'A required setting is missing.', ru: 'обязательная настройка не задана' },
+  CONFIG_UNKNOWN_KEY: { en: 'An unknown setting.', ru: 'неизвестная настройка' },
+  CONFIG_ONE_OF: { en: 'Not one of the allowed values.', ru: 'значение не из допустимых' },
+  FILE_MISSING: { en: 'The file does not exist.', ru: 'файла нет' },
+  LEDGER_UNREACHABLE: { en: 'The peer cannot be reached.', ru: 'пир реестра недоступен' },
+} as const satisfies Record<string, FieldCodeEntry>;
+
+/**
+ * A field error's code in words: its own entry, else the top-level registry's (some codes are both), else the
+ * schema keyword family's, so a governance-activated schema's new keyword still reads as a schema rule.
+ */
+export function fieldCodeEntry(code: string): FieldCodeEntry | undefined {
+  if (Object.prototype.hasOwnProperty.call(FIELD_CODES, code))
+    return FIELD_CODES[code as keyof typeof FIELD_CODES];
+  const top = errorCodeEntry(code);
+  if (top) return { en: top.en, ru: top.ru.charAt(0).toLowerCase() + top.ru.slice(1).replace(/\.$/, '') };
+  if (code.startsWith('SCHEMA_'))
+    return { en: 'The value breaks a rule of the format.', ru: 'значение нарушает правило формата' };
+  return undefined;
 }

@@ -6,6 +6,7 @@ export * from './random.js';
 export * from './retention.js';
 export * from './routes.js';
 export * from './message-id.js';
+export * from './summary.js';
 export * from './identifiers/index.js';
 export { bundledSchemaText, BUNDLED_VERSIONS } from './schema/registry.js';
 export { compileSchema, type SchemaValidator } from './schema/compile.js';

@@ -220,7 +220,8 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
   it('insurer expert: edits the drafted act (a line withheld with its defect code), totals follow, confirms and sends', async () => {
     const page = await login('insurer', 'exp');
     await page.getByRole('navigation').getByRole('link', { name: 'Акты экспертизы' }).click();
-    await page.getByRole('link', { name: t.story.invoiceId }).click();
+    // The list says the invoice's own number, not its id in the exchange.
+    await page.getByRole('link', { name: t.story.invoiceNumber, exact: true }).click();
     await page.locator('[data-line="1"]').waitFor();
     const paidBefore = await page.locator('[data-total="paid"]').innerText();
     expect(paidBefore).to.match(/^\d[\d\u00a0]*,\d{2}\u00a0₽$/);
@@ -251,11 +252,14 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
   it('clinic accountant: sees the act arrive, reads it as a form and table, disputes it; history says who', async () => {
     const page = await login('clinic', 'acc');
     await page.getByRole('heading', { name: 'Входящие' }).waitFor();
-    const actId = `ACT-${t.story.invoiceId}`;
-    await page.getByRole('link', { name: actId }).waitFor({ timeout: 30_000 });
+    // The act as people know it: the number the insurer wrote on it.
+    const actId = `ЭА-${t.story.invoiceNumber}`;
+    await page.getByRole('link', { name: actId, exact: true }).waitFor({ timeout: 30_000 });
     await check(page, '05-inbox');
-    await page.getByRole('link', { name: actId }).click();
-    await page.getByRole('heading', { name: new RegExp(`Акт экспертизы ${actId}`) }).waitFor();
+    await page.getByRole('link', { name: actId, exact: true }).click();
+    await page
+      .getByRole('heading', { name: new RegExp(`Акт экспертизы № ${actId} от \\d{2}\\.\\d{2}\\.\\d{4}`) })
+      .waitFor();
     expect(await page.locator('table.grid').first().innerText()).to.contain('3.2.1');
     // The receipt this gateway signed on arrival, and (once the insurer's acknowledgement lands) its verification.
     const receipts = page.locator('ul.receipts');
@@ -535,10 +539,16 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
     const stranger = page.locator('tr[data-row="2"]');
     expect(await stranger.getAttribute('data-note')).to.equal('ROSTER_NAME_DIFFERS');
     expect(await stranger.innerText()).to.contain('по этому полису другое ФИО');
-    // What the roster could not fill is named in Russian at the file's row.
-    expect(await page.locator('tr[data-code="SCHEMA_REQUIRED"]').first().innerText()).to.contain(
-      'обязательное поле не заполнено: дата рождения',
-    );
+    // The real cause at the file's row and the policy's column, not the birth date and sex the register never had.
+    expect(await page.locator('tr[data-code="SCHEMA_REQUIRED"]').count()).to.equal(0);
+    const cause = page.locator('tr[data-code="ROSTER_POLICY_UNKNOWN"]');
+    expect(await cause.innerText()).to.contain('полиса нет в списке застрахованных клиники');
+    expect(await cause.innerText()).to.contain('«№ полиса»');
+    // One row number everywhere: the error's is the preview's, and that row is marked.
+    const fileRow = (await cause.locator('td').first().innerText()).trim();
+    expect(await unknown.getAttribute('data-file-row')).to.equal(fileRow);
+    expect(await unknown.getAttribute('data-error')).to.equal('');
+    expect((await unknown.locator('td').first().innerText()).trim()).to.equal(fileRow);
     await check(page, '15-register-preview');
     await page.context().close();
   });

@@ -41,6 +41,8 @@ export interface ConsoleNetwork {
     policy: string;
     person: { lastName: string; firstName: string; middleName?: string; birthDate: string; sex: string };
     invoiceId: string;
+    /** The number the clinic wrote on the invoice (its documentId is another). */
+    invoiceNumber: string;
     openPriceListId: string;
     serviceDate: string;
     /** How many people the clinic's roster holds (more than one page of the roster screen). */
@@ -182,6 +184,7 @@ export async function startConsoleNetwork(extras: ConsoleNetworkExtras = {}): Pr
       policy: String(p1.person.policyNumber),
       person: p1.person as ConsoleNetwork['story']['person'],
       invoiceId,
+      invoiceNumber: 'E2E-1',
       openPriceListId,
       serviceDate: d0,
       rosterSize: rows.length,

@@ -13,6 +13,7 @@ interface Row {
   status: string;
   sender?: string;
   receivedAt?: string;
+  summary?: { number?: string; date?: string; amount?: number };
 }
 
 export function Acts({ me }: { me: Me }) {
@@ -44,6 +45,10 @@ export function Acts({ me }: { me: Me }) {
             <tr>
               <th scope="col">{t('date')}</th>
               <th scope="col">{insurer ? t('invoice') : t('number')}</th>
+              <th scope="col">{t('docDate')}</th>
+              <th scope="col" className="num">
+                {insurer ? t('claimed') : t('paid')}
+              </th>
               <th scope="col">{insurer ? t('clinic') : t('insurer')}</th>
               <th scope="col">{t('status')}</th>
             </tr>
@@ -60,9 +65,11 @@ export function Acts({ me }: { me: Me }) {
                         : `#/doc/${encodeURIComponent(r.messageId)}`
                     }
                   >
-                    {documentNumber(r.messageId)}
+                    {r.summary?.number ?? documentNumber(r.messageId)}
                   </a>
                 </td>
+                <td className="nowrap">{formatDate(r.summary?.date)}</td>
+                <td className="num nowrap">{formatMoney(r.summary?.amount)}</td>
                 <td>{nameOf(participants, r.sender)}</td>
                 <td>
                   <span className={`status s-${r.status}`}>{l(r.status)}</span>
@@ -119,6 +126,7 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
   const [draft, setDraft] = useState<Draft | undefined>();
   const [invoice, setInvoice] = useState<Map<string, InvoiceLine>>(new Map());
   const [edits, setEdits] = useState<Record<string, Edit>>({});
+  const [invoiceNumber, setInvoiceNumber] = useState(documentNumber(invoiceId));
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState('');
   const { busy, run } = useAction();
@@ -141,11 +149,12 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
           ]),
         ),
       );
-      const inv = await api<{ document?: { body: { lines: InvoiceLine[] } } }>(
+      const inv = await api<{ document?: { body: { lines: InvoiceLine[]; invoiceNumber?: string } } }>(
         'GET',
         `/v1/documents/${encodeURIComponent(invoiceId)}`,
       );
       setInvoice(new Map((inv.document?.body.lines ?? []).map((x) => [x.rowId, x])));
+      setInvoiceNumber(inv.document?.body.invoiceNumber ?? documentNumber(invoiceId));
     } catch (e) {
       setError(e);
     }
@@ -211,7 +220,7 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
         <a href="#/acts">← {t('back')}</a>
       </p>
       <h1 id="act-title">
-        {t('acts')}: {t('invoice')} {invoiceId}{' '}
+        {t('acts')}: {t('invoice')} № {invoiceNumber}{' '}
         <span className={`status s-${draft.state}`}>{l(draft.state)}</span>
       </h1>
       <p>
@@ -270,6 +279,8 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
                           set(x.invoiceLineId, {
                             decision: ev.target.value as Edit['decision'],
                             paid: ev.target.value === 'WITHHELD' ? '0,00' : e.paid,
+                            // A paid line has no defect: a code left behind would be sent with it.
+                            defectCode: ev.target.value === 'PAID' ? '' : e.defectCode,
                           })
                         }
                       >
@@ -351,7 +362,16 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
       )}
       {editable && (
         <div className="actions">
-          <button type="button" disabled={busy} onClick={() => void run(save)}>
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() =>
+              void run(async () => {
+                setDone('');
+                if (await save()) setDone(t('saved'));
+              })
+            }
+          >
             {t('save')}
           </button>
           <button type="button" className="primary" disabled={busy} onClick={() => void run(confirm)}>

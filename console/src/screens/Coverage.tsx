@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { api, ApiFailure, qs } from '../api';
 import { DateInput, ErrorBox, nameOf, useParticipants } from '../common';
 import { formatDate, formatMoney } from '../format';
+import { ruleText } from '../../../formats/src/field-places.js';
 import { useI18n } from '../i18n';
 
 interface Answer {
@@ -31,7 +32,7 @@ interface Letter {
 const today = () => new Date().toISOString().slice(0, 10);
 
 export function Coverage() {
-  const { t, l } = useI18n();
+  const { t, l, lang } = useI18n();
   const participants = useParticipants();
   const [q, setQ] = useState({
     policy: '',
@@ -79,7 +80,7 @@ export function Coverage() {
           ? t('personAmbiguous')
           : k === 'birthDate' || k === 'date'
             ? t('dateUnreadable')
-            : x.message;
+            : ruleText(x.code, x.message, lang);
     }
   }
   // Said once, where the person looks: a failure made only of field errors needs no second box in the API's words.

@@ -4,9 +4,11 @@ import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { api, type Me } from '../api';
 import { ErrorBox, nameOf, useParticipants, type Participant, useAction } from '../common';
 import { formatDate, formatDateTime, formatMoney, fullName, isPerson, documentNumber } from '../format';
-import { useI18n } from '../i18n';
+import { label, useI18n } from '../i18n';
 import { useSendText } from './send-text';
 import { Receipts, type KeptReceipt } from './Receipts';
+import { FIELD_NAMES_RU, fieldErrorText } from '../../../formats/src/field-places.js';
+import { documentSummary } from '../../../formats/src/summary.js';
 
 interface View {
   direction: 'in' | 'out';
@@ -124,6 +126,9 @@ const FIELD_RU: Record<string, string> = {
   inn: 'ИНН',
 };
 
+/** This screen's short column names first, then the format's Russian names shared with the error messages. */
+const fieldName = (k: string) => FIELD_RU[k] ?? FIELD_NAMES_RU[k] ?? k;
+
 function Value({ k, v, participants }: { k: string; v: unknown; participants: Participant[] }): ReactNode {
   const { l } = useI18n();
   if (v === null || v === undefined) return '';
@@ -147,7 +152,13 @@ function Value({ k, v, participants }: { k: string; v: unknown; participants: Pa
   if (typeof v === 'object') {
     const o = v as Record<string, unknown>;
     if ('from' in o || 'to' in o) return `${formatDate(o.from as string)} — ${formatDate(o.to as string)}`;
-    if ('code' in o && 'name' in o) return `${String(o.code)} ${String(o.name)}`;
+    // A programme's or service's code is an identifier beside its name.
+    if ('code' in o && 'name' in o)
+      return (
+        <>
+          <span data-identifier="">{String(o.code)}</span> {String(o.name)}
+        </>
+      );
     if ('name' in o && 'inn' in o) return `${String(o.name)} (ИНН ${String(o.inn)})`;
     if ('number' in o && 'date' in o) return `№ ${String(o.number)} от ${formatDate(o.date as string)}`;
     const keys = Object.keys(o);
@@ -158,7 +169,7 @@ function Value({ k, v, participants }: { k: string; v: unknown; participants: Pa
         {keys.map((kk, i) => (
           <span key={kk}>
             {i > 0 && '; '}
-            {FIELD_RU[kk] ?? kk}: <Value k={kk} v={o[kk]} participants={participants} />
+            {fieldName(kk)}: <Value k={kk} v={o[kk]} participants={participants} />
           </span>
         ))}
       </>
@@ -176,7 +187,7 @@ function Fields({ obj, participants }: { obj: Record<string, unknown>; participa
     <dl className="fields">
       {entries.map(([k, v]) => (
         <div key={k}>
-          <dt>{lang === 'ru' ? (FIELD_RU[k] ?? k) : k}</dt>
+          <dt>{lang === 'ru' ? fieldName(k) : k}</dt>
           <dd>
             <Value k={k} v={v} participants={participants} />
           </dd>
@@ -197,7 +208,7 @@ function Rows({
 }) {
   const { lang } = useI18n();
   const cols = [...new Set(rows.slice(0, 200).flatMap((r) => Object.keys(r)))].sort(byFirst);
-  const head = (k: string) => (lang === 'ru' ? (FIELD_RU[k] ?? k) : k);
+  const head = (k: string) => (lang === 'ru' ? fieldName(k) : k);
   return (
     <div className="table-wrap">
       <table className="grid">
@@ -274,7 +285,8 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
           : {
               decision,
               comment,
-              errors: [{ pointer: '/body', code: decision, message: comment || decision }],
+              // The reply's words are read by the sender's people: the reason typed, or the decision in Russian.
+              errors: [{ pointer: '/body', code: decision, message: comment || label('ru', decision) }],
             },
       );
       setDone(t('done'));
@@ -301,6 +313,7 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
     }
   };
   const body = doc?.body ?? {};
+  const summary = documentSummary(doc);
   const tables = Object.entries(body).filter(
     ([, v]) => Array.isArray(v) && v.length && typeof v[0] === 'object',
   );
@@ -310,7 +323,8 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
         <a href={view.direction === 'in' ? '#/inbox' : '#/outbox'}>← {t('back')}</a>
       </p>
       <h1 id="doc-title">
-        {l(type)} {documentNumber(id)}{' '}
+        {l(type)} № {summary.number ?? documentNumber(id)}
+        {summary.date ? ` ${t('dated')} ${formatDate(summary.date)}` : ''}{' '}
         <span className={`status s-${view.status}`} data-status={view.status}>
           {l(view.status)}
         </span>
@@ -325,9 +339,13 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
         <section aria-label={t('documents')}>
           <Fields obj={doc.header} participants={participants} />
           <Fields obj={body} participants={participants} />
-          {tables.map(([k, v]) => (
-            <Rows key={k} name={k} rows={v as Array<Record<string, unknown>>} participants={participants} />
-          ))}
+          {tables.map(([k, v]) =>
+            k === 'errors' && type === 'reply' ? (
+              <ReplyErrors key={k} errors={v as Array<{ pointer: string; code: string; message: string }>} />
+            ) : (
+              <Rows key={k} name={k} rows={v as Array<Record<string, unknown>>} participants={participants} />
+            ),
+          )}
         </section>
       )}
       {canDecide && (
@@ -428,5 +446,22 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
         )}
       </section>
     </article>
+  );
+}
+
+/** A reply's errors at the rows and fields of the answered document, in the registry's words. */
+function ReplyErrors({ errors }: { errors: Array<{ pointer: string; code: string; message: string }> }) {
+  const { t, lang } = useI18n();
+  return (
+    <section aria-label={t('rowErrors')}>
+      <h2>{t('replyErrors')}</h2>
+      <ul className="field-errors">
+        {errors.slice(0, 500).map((e, i) => (
+          <li key={i} data-pointer={e.pointer} data-code={e.code}>
+            {fieldErrorText(e, lang)}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

@@ -2,8 +2,10 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, qs, subscribe, type Me } from '../api';
 import { DateInput, ErrorBox, nameOf, useParticipants } from '../common';
-import { formatDateTime, documentNumber } from '../format';
+import type { DocumentSummary } from '../../../formats/src/summary.js';
+import { formatDate, formatDateTime, formatMoney, documentNumber } from '../format';
 import { useI18n } from '../i18n';
+import { errorText } from '../messages';
 
 interface Row {
   messageId: string;
@@ -13,6 +15,12 @@ interface Row {
   addressee?: string;
   createdAt?: string;
   receivedAt?: string;
+  summary?: DocumentSummary;
+  /** Outbox: the addressee's answer. */
+  reply?: { decision: string; comment?: string };
+  /** Inbox: this node's answer, or why the document was refused. */
+  comment?: string;
+  rejection?: { code: string; message: string };
 }
 
 const TYPES = ['insured-list', 'guarantee-letter', 'invoice', 'price-list', 'expertise-act', 'reply'];
@@ -31,7 +39,7 @@ interface Filter {
 const EMPTY: Filter = { type: '', status: '', counterparty: '', from: '', to: '' };
 
 export function Documents({ box }: { box: 'inbox' | 'outbox'; me: Me }) {
-  const { t, l } = useI18n();
+  const { t, l, lang } = useI18n();
   const participants = useParticipants();
   const [draft, setDraft] = useState<Filter>(EMPTY);
   const [filter, setFilter] = useState<Filter>(EMPTY);
@@ -52,6 +60,8 @@ export function Documents({ box }: { box: 'inbox' | 'outbox'; me: Me }) {
         to: filter.to ? new Date(filter.to + 'T23:59:59').toISOString() : undefined,
         limit: 50,
         order: 'desc',
+        // A reply is shown under the document it answers; asked for by type, replies are listed as they are.
+        replies: filter.type === 'reply' ? undefined : 'exclude',
         cursor: c,
       })}`,
     [box, filter],
@@ -163,29 +173,51 @@ export function Documents({ box }: { box: 'inbox' | 'outbox'; me: Me }) {
           <caption className="sr-only">{t(box)}</caption>
           <thead>
             <tr>
-              <th scope="col">{t('date')}</th>
+              <th scope="col">{box === 'inbox' ? t('receivedAt') : t('sentAt')}</th>
               <th scope="col">{t('type')}</th>
-              <th scope="col">{t('number')}</th>
+              <th scope="col">{t('docNumber')}</th>
+              <th scope="col">{t('docDate')}</th>
+              <th scope="col" className="num">
+                {t('amount')}
+              </th>
               <th scope="col">{who}</th>
               <th scope="col">{t('status')}</th>
             </tr>
           </thead>
           <tbody>
-            {rows.map((r) => (
-              <tr key={r.messageId} className={changed.has(r.messageId) ? 'changed' : undefined}>
-                <td>{formatDateTime(r.receivedAt ?? r.createdAt)}</td>
-                <td>{l(r.documentType)}</td>
-                <td>
-                  <a href={`#/doc/${encodeURIComponent(r.messageId)}`}>{documentNumber(r.messageId)}</a>
-                </td>
-                <td>{nameOf(participants, r.sender ?? r.addressee)}</td>
-                <td>
-                  <span className={`status s-${r.status}`} data-status={r.status}>
-                    {l(r.status)}
-                  </span>
-                </td>
-              </tr>
-            ))}
+            {rows.map((r) => {
+              const answer = r.reply
+                ? `${l(r.reply.decision)}${r.reply.comment ? `: ${r.reply.comment}` : ''}`
+                : r.comment || (r.rejection ? errorText(r.rejection.code, r.rejection.message, lang) : '');
+              return (
+                <tr
+                  key={r.messageId}
+                  className={changed.has(r.messageId) ? 'changed' : undefined}
+                  data-id={r.messageId}
+                >
+                  <td className="nowrap">{formatDateTime(r.receivedAt ?? r.createdAt)}</td>
+                  <td>{l(r.documentType)}</td>
+                  <td>
+                    <a href={`#/doc/${encodeURIComponent(r.messageId)}`}>
+                      {r.summary?.number ?? documentNumber(r.messageId)}
+                    </a>
+                  </td>
+                  <td className="nowrap">{formatDate(r.summary?.date)}</td>
+                  <td className="num nowrap">{formatMoney(r.summary?.amount)}</td>
+                  <td>{nameOf(participants, r.sender ?? r.addressee)}</td>
+                  <td>
+                    <span className={`status s-${r.status}`} data-status={r.status}>
+                      {l(r.status)}
+                    </span>
+                    {answer && (
+                      <div className="answer muted" data-answer="">
+                        ↳ {t('answer')}: {answer}
+                      </div>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       )}

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, type Me } from '../api';
 import { ErrorBox, useParticipants, useAction } from '../common';
 import { formatDate } from '../format';
+import { FIELD_NAMES_RU } from '../../../formats/src/field-places.js';
 import { useI18n } from '../i18n';
 
 interface Proposal {
@@ -210,17 +211,11 @@ export function Formats({ me }: { me: Me }) {
                       <span className={`kind ${c.kind}`}>{t(c.kind)}</span>
                     </td>
                     <td>
-                      <code>{c.pointer}</code>
+                      <SchemaField pointer={c.pointer} />
                     </td>
                     <td>
-                      {lang === 'ru' && RULE_RU[c.rule] ? (
-                        <>
-                          {RULE_RU[c.rule]} <span className="muted">({c.message})</span>
-                        </>
-                      ) : (
-                        c.message
-                      )}{' '}
-                      <code>{c.rule}</code>
+                      {/* The rule's code stays in data-rule: a person reads the words. */}
+                      {lang === 'ru' && RULE_RU[c.rule] ? RULE_RU[c.rule] : c.message}
                     </td>
                   </tr>
                 ))}
@@ -250,5 +245,25 @@ export function Formats({ me }: { me: Me }) {
         </tbody>
       </table>
     </section>
+  );
+}
+
+/**
+ * A schema pointer (`/properties/body/properties/rows/items/properties/note`) as the field it names: its Russian
+ * name where the format has one, else the proposal's own name, marked as an identifier (a field nobody has named
+ * in Russian yet is known by that name).
+ */
+function SchemaField({ pointer }: { pointer: string }) {
+  const { lang } = useI18n();
+  const names = [...pointer.matchAll(/\/properties\/([^/]+)/g)].map((m) => m[1] as string);
+  const last = names[names.length - 1];
+  if (!last) return <span>{lang === 'ru' ? 'вся схема' : 'the whole schema'}</span>;
+  const ru = lang === 'ru' ? FIELD_NAMES_RU[last] : undefined;
+  return ru ? (
+    <span>{ru}</span>
+  ) : (
+    <code data-identifier="" title={pointer}>
+      {last}
+    </code>
   );
 }

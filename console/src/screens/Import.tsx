@@ -16,6 +16,8 @@ interface Mapping {
 interface Preview {
   type: string;
   rows: number;
+  /** The file row of each document row: the one numbering the errors use too. */
+  fileRows?: Array<number | null>;
   report: {
     errors: Array<{
       row?: number;
@@ -273,7 +275,8 @@ export function Import({ me }: { me: Me }) {
                     {x.column ?? ''} {x.header ? `«${x.header}»` : ''}
                   </td>
                   <td>
-                    {lang === 'ru' ? x.messageRu : x.messageEn} <code>{x.code}</code>
+                    {/* The code stays in the row's data-code, for support. */}
+                    {lang === 'ru' ? x.messageRu : x.messageEn}
                   </td>
                 </tr>
               ))}
@@ -328,6 +331,7 @@ function RegisterRows({ preview }: { preview: Preview }) {
   const { t, l } = useI18n();
   const lines = preview.document.body.lines ?? [];
   const notes = new Map((preview.notes ?? []).map((n) => [n.index, n]));
+  const bad = new Set(preview.report.errors.map((e) => e.row));
   return (
     <table className="grid">
       <caption>
@@ -336,7 +340,7 @@ function RegisterRows({ preview }: { preview: Preview }) {
       </caption>
       <thead>
         <tr>
-          <th scope="col">№</th>
+          <th scope="col">{t('row')}</th>
           <th scope="col">{t('patient')}</th>
           <th scope="col">{t('birthDate')}</th>
           <th scope="col">{t('sex')}</th>
@@ -351,9 +355,18 @@ function RegisterRows({ preview }: { preview: Preview }) {
       <tbody>
         {lines.slice(0, SHOWN_ROWS).map((x, i) => {
           const note = notes.get(i);
+          const fileRow = preview.fileRows?.[i] ?? undefined;
+          const broken = fileRow !== undefined && bad.has(fileRow);
           return (
-            <tr key={i} className={note ? 'warn' : undefined} data-row={i} data-note={note?.code}>
-              <td>{x.rowId}</td>
+            <tr
+              key={i}
+              className={broken ? 'bad' : note ? 'warn' : undefined}
+              data-row={i}
+              data-file-row={fileRow}
+              data-error={broken ? '' : undefined}
+              data-note={note?.code}
+            >
+              <td className="num">{fileRow ?? ''}</td>
               <td>{fullName(x.patient)}</td>
               <td>{formatDate(x.patient.birthDate)}</td>
               <td>{x.patient.sex ? l(x.patient.sex) : ''}</td>

@@ -15,7 +15,13 @@ export function Login({ onLogin }: { onLogin: (me: Me) => void }) {
     try {
       onLogin(await api<Me>('POST', '/v1/session', { username, password }));
     } catch (err) {
-      setError(err instanceof ApiFailure && err.status === 429 ? t('loginThrottled') : t('loginFailed'));
+      setError(
+        err instanceof ApiFailure && err.status === 429
+          ? err.retryAfter
+            ? `${t('loginThrottledFor')} ${waitText(err.retryAfter, lang)}.`
+            : t('loginThrottled')
+          : t('loginFailed'),
+      );
     } finally {
       setBusy(false);
     }
@@ -63,4 +69,11 @@ export function Login({ onLogin }: { onLogin: (me: Me) => void }) {
       </label>
     </main>
   );
+}
+
+/** How long to wait, as people say it: «2 мин», «45 с» (abbreviations need no plural forms). */
+function waitText(seconds: number, lang: 'ru' | 'en'): string {
+  if (seconds < 60) return lang === 'ru' ? `${seconds} с` : `${seconds} s`;
+  const minutes = Math.ceil(seconds / 60);
+  return lang === 'ru' ? `${minutes} мин` : `${minutes} min`;
 }

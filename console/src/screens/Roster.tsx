@@ -176,7 +176,10 @@ export function Roster({ me }: { me: Me }) {
                 <td className="nowrap">{e.policyNumber}</td>
                 <td>{nameOf(participants, e.insurer)}</td>
                 <td>
-                  {e.programme.name} <span className="muted">({e.programme.code})</span>
+                  {e.programme.name}{' '}
+                  <span className="muted" data-identifier="">
+                    ({e.programme.code})
+                  </span>
                 </td>
                 <td className="nowrap">
                   {formatDate(e.from)} — {formatDate(e.to)}

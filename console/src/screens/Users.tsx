@@ -130,7 +130,7 @@ export function Users({ me }: { me: Me }) {
           <tbody>
             {users.map((u) => (
               <tr key={u.username} data-user={u.username}>
-                <td>{u.username}</td>
+                <td data-identifier="">{u.username}</td>
                 <td>{u.fullName}</td>
                 <td>{l(u.role)}</td>
                 <td>{formatDateTime(u.createdAt)}</td>

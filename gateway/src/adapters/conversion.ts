@@ -6,7 +6,7 @@ import { DmsnetError } from '../../../formats/src/errors.js';
 import type { DmsDocument, PartyRef } from '../../../formats/src/index.js';
 import { defaultRoutes } from '../../../formats/src/routes.js';
 import { normaliseName, sameName } from '../node/parties.js';
-import { importTable, type RowError } from './convert.js';
+import { importTable, locate, type ImportResult, type RowError } from './convert.js';
 import type { HeaderValue } from './header-block.js';
 import type { TableMapping } from './mapping.js';
 
@@ -65,6 +65,8 @@ export interface Conversion {
   document: DmsDocument;
   errors: RowError[];
   notes: Array<RowNote & { index: number; pointer: string }>;
+  /** One numbering everywhere: the file row each document row came from (null where none). */
+  fileRows: Array<number | null>;
   header: HeaderValue[];
   /** Who the document goes to, and whether the file named it. */
   addressee: { ogrn: string; name: string; source: 'file' | 'form' };
@@ -200,14 +202,52 @@ export async function convertFile(
     },
   });
   const rows = result.document.body[req.mapping.rowsField];
+  const count = Array.isArray(rows) ? rows.length : 0;
   return {
     type: req.mapping.type,
-    rows: Array.isArray(rows) ? rows.length : 0,
+    rows: count,
     document: result.document,
-    errors: result.errors,
+    errors: realCauses(result, rowsPtr, notes),
     notes,
+    fileRows: Array.from({ length: count }, (_, i) => result.sourceMap.fileRowOf(`${rowsPtr}/${i}`) ?? null),
     header: result.header,
     addressee: resolved!,
     ...(result.addresseeInFile !== undefined ? { addresseeInFile: result.addresseeInFile } : {}),
   };
+}
+
+/** What the roster fills in a register row; missing, it only echoes that the roster does not know the policy. */
+const FILLED_FROM_ROSTER = ['/patient/birthDate', '/patient/sex'];
+
+/**
+ * The row errors a person can act on, by file row and column. A register's policy the roster does not know left
+ * birth date and sex empty — columns the file never had — so that row says the real cause, at the policy's cell;
+ * the empty fields' errors are its consequence and are not repeated.
+ */
+function realCauses(
+  result: ImportResult,
+  rowsPtr: string,
+  notes: ReadonlyArray<RowNote & { index: number }>,
+): RowError[] {
+  const unknown = new Map(
+    notes.filter((n) => n.code === 'ROSTER_POLICY_UNKNOWN').map((n) => [`${rowsPtr}/${n.index}`, n]),
+  );
+  const echoes = (pointer: string) =>
+    FILLED_FROM_ROSTER.some(
+      (f) => unknown.has(pointer.slice(0, pointer.length - f.length)) && pointer.endsWith(f),
+    );
+  const errors = result.errors.filter((e) => !echoes(e.pointer));
+  for (const [row, n] of unknown) {
+    const hidden = result.errors.some((e) => echoes(e.pointer) && e.pointer.startsWith(row + '/'));
+    if (hidden)
+      errors.push(
+        locate({ pointer: `${row}${n.field}`, code: n.code, message: n.message }, result.sourceMap),
+      );
+  }
+  // Spreadsheet columns in their order: A … Z, AA, AB …
+  const col = (c?: string) => [...(c ?? '')].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
+  return errors
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => (a.e.row ?? 0) - (b.e.row ?? 0) || col(a.e.column) - col(b.e.column) || a.i - b.i)
+    .map((x) => x.e);
 }

@@ -93,6 +93,7 @@ export function importRouter(node: GatewayNode, completion?: ImportCompletion): 
       res.json({
         type: c.type,
         rows: c.rows,
+        fileRows: c.fileRows,
         report: buildReport(fileName, [...c.errors]),
         notes: c.notes,
         header: c.header,

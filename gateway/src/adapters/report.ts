@@ -1,78 +1,6 @@
+import { fieldCodeEntry } from '../../../formats/src/error-codes.js';
+import { FIELD_NAMES_RU } from '../../../formats/src/field-places.js';
 import type { RowError } from './convert.js';
-
-/** Russian wording of the codes a clinic's or insurer's staff meet most; others fall back to the English message. */
-const RU: Record<string, string> = {
-  FILE_EMPTY: 'файл пустой (0 байт)',
-  XLSX_NOT_A_WORKBOOK: 'файл не является книгой Excel (XLSX)',
-  SPREADSHEET_UNREADABLE: 'книгу XLS/ODS не удаётся прочитать',
-  SPREADSHEET_NO_SHEET: 'в книге нет ни одного листа',
-  SPREADSHEET_TOO_LARGE:
-    'книга слишком велика для чтения (или повреждена: архив распаковывается больше заявленного)',
-  FILE_KIND_UNSUPPORTED: 'файл такого вида не читается: принимаются CSV, XLSX, XLS (Excel 97–2003) и ODS',
-  SHEET_NOT_FOUND: 'в книге нет листа, указанного в сопоставлении',
-  CSV_UNTERMINATED_QUOTE: 'в CSV не закрыта кавычка',
-  HEADER_NOT_FOUND: 'не найдена строка заголовков с нужными столбцами',
-  NO_ROWS: 'в файле нет строк с данными',
-  DATE_INVALID: 'дата должна быть в виде ДД.ММ.ГГГГ и существовать в календаре',
-  MONEY_INVALID: 'сумма должна быть числом, не более двух знаков после запятой',
-  MONEY_NOT_KOPECKS: 'в сумме больше двух знаков после запятой: суммы не округляются',
-  INTEGER_INVALID: 'должно быть целое число',
-  SEX_INVALID: 'пол должен быть М или Ж',
-  FULL_NAME_INVALID: 'ФИО должно содержать как минимум фамилию и имя',
-  PROGRAMME_UNKNOWN: 'программа не указана в файле сопоставления',
-  SERVICE_CODE_UNKNOWN: 'код услуги клиники не найден в прейскуранте',
-  VALUE_UNKNOWN: 'недопустимое значение',
-  PARTY_INVALID: 'неверно указана организация',
-  INN_FORMAT: 'ИНН должен содержать 10 или 12 цифр',
-  INN_CHECKSUM: 'неверное контрольное число ИНН',
-  OGRN_FORMAT: 'неверный формат ОГРН',
-  OGRN_CHECKSUM: 'неверное контрольное число ОГРН',
-  SNILS_FORMAT: 'СНИЛС должен содержать 11 цифр',
-  SNILS_CHECKSUM: 'ошибка в контрольном числе СНИЛС',
-  ENP_FORMAT: 'ЕНП ОМС должен содержать 16 цифр',
-  ENP_CHECKSUM: 'неверное контрольное число ЕНП ОМС',
-  ICD10_FORMAT: 'неверный код МКБ-10',
-  SERVICE_CODE_FORMAT: 'код услуги не соответствует Номенклатуре (804н)',
-  PERIOD_ORDER: 'дата окончания раньше даты начала',
-  BIRTH_DATE_FUTURE: 'дата рождения позже даты документа',
-  SERVICE_DATE_OUTSIDE_PERIOD: 'дата оказания услуги вне отчётного периода',
-  LINE_AMOUNT_MISMATCH: 'сумма строки не равна количеству, умноженному на цену',
-  TOTAL_MISMATCH: 'итог не равен сумме строк',
-  ROW_ID_DUPLICATE: 'номер строки повторяется',
-  SERVICE_DUPLICATE: 'услуга указана в прейскуранте дважды с одной даты',
-  ADDRESSEE_IS_SENDER: 'адресат совпадает с отправителем',
-  required: 'обязательное поле не заполнено',
-  pattern: 'значение не соответствует формату',
-  format: 'значение не соответствует формату',
-  type: 'неверный тип значения',
-  enum: 'недопустимое значение',
-  additionalProperties: 'лишнее поле',
-  minLength: 'значение слишком короткое',
-  maxLength: 'значение слишком длинное',
-  SCHEMA_REQUIRED: 'обязательное поле не заполнено',
-  SCHEMA_PATTERN: 'значение не соответствует формату',
-  SCHEMA_FORMAT: 'значение не соответствует формату',
-  SCHEMA_TYPE: 'неверный тип значения',
-  SCHEMA_ENUM: 'недопустимое значение',
-  SCHEMA_ADDITIONAL_PROPERTIES: 'лишнее поле',
-  SCHEMA_MIN_LENGTH: 'значение слишком короткое',
-  SCHEMA_MAX_LENGTH: 'значение слишком длинное',
-};
-
-/** The fields a schema error most often names, as staff call them (the cell alone may hold several: «ФИО»). */
-const FIELD_RU: Record<string, string> = {
-  birthDate: 'дата рождения',
-  sex: 'пол',
-  policyNumber: 'номер полиса',
-  lastName: 'фамилия',
-  firstName: 'имя',
-  middleName: 'отчество',
-  serviceDate: 'дата оказания',
-  serviceCode: 'код услуги',
-  quantity: 'количество',
-  unitPrice: 'цена',
-  amount: 'сумма',
-};
 
 export interface ReportEntry {
   row?: number;
@@ -90,13 +18,24 @@ export interface ErrorReport {
   errors: ReportEntry[];
 }
 
+/** A raw JSON Schema keyword as some paths still report it (`required`), as the format's code (`SCHEMA_REQUIRED`). */
+const schemaCode = (code: string) =>
+  /^[a-z]/.test(code) ? 'SCHEMA_' + code.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase() : code;
+
+/**
+ * A row error in Russian, from the one registry (formats/src/error-codes.ts); a code it does not know keeps the
+ * English message. A schema error says which field, since a cell may hold several: «… не заполнено: дата рождения».
+ */
 export function russianMessage(code: string, english: string, pointer?: string): string {
-  const ru = RU[code] ?? RU[code.toLowerCase()];
+  const c = schemaCode(code);
+  const ru = fieldCodeEntry(c)?.ru;
   if (!ru) return english;
-  // A schema error says which field: «обязательное поле не заполнено: дата рождения».
-  const field = code.startsWith('SCHEMA_') ? pointer?.split('/').pop() : undefined;
-  return field ? `${ru}: ${FIELD_RU[field] ?? field}` : ru;
+  const field = c.startsWith('SCHEMA_') ? pointer?.split('/').pop() : undefined;
+  return field && !/^\d+$/.test(field) ? `${ru}: ${lowerFirst(FIELD_NAMES_RU[field] ?? field)}` : ru;
 }
+
+/** «Дата рождения» → «дата рождения», but «ФИО» and «ЕНП ОМС» stay as they are written. */
+const lowerFirst = (s: string) => (/^\p{Lu}\p{Ll}/u.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s);
 
 export function buildReport(
   file: string,

@@ -138,6 +138,7 @@ const outboxRecord = {
     },
     purgedAt: DATE_TIME,
     withdrawal,
+    summary: ref('DocumentSummary'),
     receipt: {
       type: 'object',
       description:
@@ -209,6 +210,20 @@ const inboxRecord = {
       properties: { hash: SHA256_HEX, issuedAt: DATE_TIME, acknowledgement: receiptSummary },
       additionalProperties: false,
     },
+    summary: ref('DocumentSummary'),
+  },
+  additionalProperties: false,
+};
+
+const documentSummary = {
+  type: 'object',
+  description:
+    'The number and date the sender wrote on the document and the amount it is about (kopecks: an invoice total, ' +
+    'a letter limit, an act amount to pay), for lists. Records made before summaries were kept have none.',
+  properties: {
+    number: { type: 'string' },
+    date: { type: 'string', format: 'date' },
+    amount: { type: 'integer' },
   },
   additionalProperties: false,
 };
@@ -407,6 +422,12 @@ const listParams = [
   { name: 'type', in: 'query', schema: { type: 'string', maxLength: 64 } },
   { name: 'status', in: 'query', schema: { type: 'string', pattern: '^[A-Z]{1,20}$' } },
   { name: 'order', in: 'query', schema: { enum: ['asc', 'desc'] } },
+  {
+    name: 'replies',
+    in: 'query',
+    description: '`exclude` leaves reply documents out (each is also the answer on the record it answers)',
+    schema: { enum: ['include', 'exclude'] },
+  },
   { name: 'counterparty', in: 'query', schema: { type: 'string', pattern: '^[0-9]{13}([0-9]{2})?$' } },
   { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } },
   { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },
@@ -468,6 +489,7 @@ export const coreApi = {
     },
     TrailEntry: trailEntry,
     OutboxRecord: outboxRecord,
+    DocumentSummary: documentSummary,
     InboxRecord: inboxRecord,
     OutboxPage: page(ref('OutboxRecord'), 'A page of the outbox, newest first'),
     InboxPage: page(ref('InboxRecord'), 'A page of the inbox, newest first'),

@@ -431,6 +431,7 @@ export class GatewayNode {
       const rec = await this.store.get<T>(primary, id);
       if (!rec) continue;
       if (q.type && rec.documentType !== q.type) continue;
+      if (q.replies === 'exclude' && rec.documentType === 'reply') continue;
       if (q.status && rec.status !== q.status) continue;
       if (q.counterparty) {
         const r = rec as unknown as { sender?: string; addressee?: string };

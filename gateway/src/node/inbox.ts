@@ -3,7 +3,12 @@
 // addressee's decision goes to the ledger as a status intent and to the sender as a signed reply.
 import { createHash } from 'node:crypto';
 import { DmsnetError, type FieldError } from '../../../formats/src/errors.js';
-import { messageIdOf, parseMessageId, validateDocument } from '../../../formats/src/index.js';
+import {
+  documentSummary,
+  messageIdOf,
+  parseMessageId,
+  validateDocument,
+} from '../../../formats/src/index.js';
 import { checkLimits } from '../../../formats/src/limits.js';
 import { openDocument, sha256Hex } from '../crypto/index.js';
 import type { ChaincodeEvent } from '../ledger/types.js';
@@ -240,6 +245,8 @@ export class Inbox {
       }
     }
     // A reply is final on arrival: verified, it is taken as it is; nobody answers it.
+    // Only a document read in full has a number, date and amount worth listing.
+    if (document) base.summary = documentSummary(document);
     const record: InboxRecord = rejection
       ? { ...base, status: 'REJECTED', rejection }
       : decision.action === 'accept'

@@ -4,7 +4,7 @@ import type { ErrorCode } from '../../../formats/src/error-codes.js';
 import { canonicalJson } from '../../../formats/src/canonical.js';
 import { DmsnetError } from '../../../formats/src/errors.js';
 import { isFinalCode } from '../../../formats/src/error-codes.js';
-import { messageIdOf, validateDocument } from '../../../formats/src/index.js';
+import { documentSummary, messageIdOf, validateDocument } from '../../../formats/src/index.js';
 import { routeAllowed } from '../../../formats/src/routes.js';
 import { sealDocument, sha256Hex } from '../crypto/index.js';
 import { signerFingerprintOf } from '../crypto/gost/index.js';
@@ -191,6 +191,7 @@ export class Outbox {
       // The envelope must name the key the payload was signed with, even if the keys rotate before it is submitted.
       keyVersion: signing.version,
       attempts: 0,
+      summary: documentSummary(doc),
     };
     await this.ctx.serial(async () => {
       // Re-check inside the write lock: two concurrent sends of one id must not both be stored.

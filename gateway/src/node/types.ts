@@ -1,11 +1,14 @@
 import type { KeptReceipt } from '../receipts/node-receipts.js';
 import type { FieldError } from '../../../formats/src/errors.js';
+import type { DocumentSummary } from '../../../formats/src/summary.js';
 
 export interface ListQuery {
   type?: string;
   status?: string;
   /** The sender (inbox) or addressee (outbox) ОГРН. */
   counterparty?: string;
+  /** `exclude`: leave replies out (the console shows each under the document it answers). Default `include`. */
+  replies?: 'include' | 'exclude';
   /** `desc`: newest first (default `asc`, arrival order). */
   order?: 'asc' | 'desc';
   from?: string;
@@ -78,6 +81,8 @@ export interface OutboxRecord {
    * (INVALID keeps the code of what failed); `acknowledged`: this node's acknowledgement of it went to the ledger.
    */
   receipt?: ReceiptSummary & { acknowledgementHash?: string; openFailure?: string };
+  /** The document's own number, date and amount, for lists (records made before it have none). */
+  summary?: DocumentSummary;
 }
 
 /** A receipt as a record shows it; the receipt itself is in the document view. */
@@ -110,6 +115,8 @@ export interface InboxRecord {
   withdrawal?: Withdrawal;
   /** The delivery receipt this node signed on arrival (its hash goes to the ledger with DELIVERED). */
   receipt?: { hash: string; issuedAt: string; acknowledgement?: ReceiptSummary };
+  /** The document's own number, date and amount, for lists (records made before it have none). */
+  summary?: DocumentSummary;
 }
 
 export interface TrailEntry {

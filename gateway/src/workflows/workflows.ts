@@ -172,7 +172,8 @@ export class Workflows {
     await this.node.store.batch(plan.ops);
     return {
       action: 'accept',
-      comment: `applied ${(doc.body as unknown as InsuredListBody).rows.length} rows`,
+      // Read by the insurer's people in their console: Russian, like the documents themselves.
+      comment: `принято строк: ${(doc.body as unknown as InsuredListBody).rows.length}`,
     };
   }
 
@@ -708,7 +709,7 @@ export class Workflows {
     await this.node.store.batch([
       { type: 'put', sublevel: SUB, key: `act${S}${invoiceId}`, value: { ...d, act, actDocumentId } },
     ]);
-    await this.node.accept(invoiceId, { comment: `expertise act ${act.actNumber}` });
+    await this.node.accept(invoiceId, { comment: `акт экспертизы ${act.actNumber}` });
     const record = await this.node.send(document);
     await this.node.store.batch([
       {
