@@ -344,6 +344,7 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
     expect(await reg.locator('tr', { hasText: 'ГП-E2E-1' }).innerText()).to.contain('выдано');
     await reg.context().close();
     await page.locator('[data-letter="ГП-E2E-1"]').getByRole('button', { name: 'Отозвать' }).click();
+    await page.locator('[data-letter="ГП-E2E-1"]').getByRole('button', { name: 'Да, отозвать' }).click();
     await page.locator('[data-letter="ГП-E2E-1"]', { hasText: 'отозвано' }).waitFor();
     await page.context().close();
   });
