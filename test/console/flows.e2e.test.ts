@@ -7,8 +7,9 @@ import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { repoPath } from '../../formats/src/index.js';
+import { bundledSchemaText, repoPath } from '../../formats/src/index.js';
 import { CONSOLE_DIR } from '../../gateway/src/api/console.js';
 import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
 import { PASSWORD, startConsoleNetwork, type ConsoleNetwork } from './network.js';
@@ -81,6 +82,20 @@ describe('console flows staff expect (Chromium, real embedded network)', functio
       const d = (globalThis as unknown as { document: { scrollingElement: { scrollWidth: number } | null } })
         .document;
       return d.scrollingElement?.scrollWidth ?? 0;
+    });
+
+  /** The elements reaching furthest right, to say what widens a page. */
+  const widest = (page: Page) =>
+    page.evaluate(() => {
+      type El = { tagName: string; className: unknown; getBoundingClientRect(): { right: number } };
+      const d = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<El> } })
+        .document;
+      return Array.from(d.querySelectorAll('body *'))
+        .map((e) => ({ e, right: Math.round(e.getBoundingClientRect().right) }))
+        .sort((a, b) => b.right - a.right)
+        .slice(0, 3)
+        .map((x) => `${x.e.tagName.toLowerCase()}.${String(x.e.className)} → ${x.right}px`)
+        .join('; ');
     });
 
   it('letters: the patient from the roster, the limit follows the quantities, revocation asked and said, all letters filtered', async () => {
@@ -275,9 +290,206 @@ describe('console flows staff expect (Chromium, real embedded network)', functio
     ] as const) {
       await page.goto(page.url().replace(/#.*$/, `#/${screen}`));
       await page.locator(ready).first().waitFor();
-      expect(await sideways(page), screen).to.be.at.most(PHONE.width);
+      expect(await sideways(page), `${screen}: ${await widest(page)}`).to.be.at.most(PHONE.width);
     }
     await shot(page, '39-phone-letters');
     await page.context().close();
+  });
+
+  it('formats: the association proposes a version from a schema file in the console; a vote is asked before it is cast', async () => {
+    const page = await login('association', 'sec');
+    await page.getByRole('navigation').getByRole('link', { name: 'Форматы' }).click();
+    const form = page.getByRole('form', { name: 'Предложить версию' });
+    await form.locator('select[name="type"] option').first().waitFor({ state: 'attached' });
+    await form.locator('select[name="type"]').selectOption('price-list');
+    await form.getByLabel('Версия').fill('2');
+    await form.getByLabel('Действует с').fill('01.01.2099');
+    // A file that is not JSON is said at the field and nothing is proposed.
+    await form.locator('input[name="schemaFile"]').setInputFiles({
+      name: 'schema.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from('{ not json'),
+    });
+    await until('the file read', async () => (await form.locator('textarea').inputValue()) === '{ not json');
+    await form.getByRole('button', { name: 'Предложить версию' }).click();
+    await page.locator('#schemaText-error').waitFor();
+    expect(await page.locator('#schemaText-error').innerText()).to.contain('не является JSON');
+    expect(await page.locator('[data-proposal="price-list/2"]').count()).to.equal(0);
+    // The schema of version 1 with one optional field more: a compatible change.
+    const v1 = JSON.parse(bundledSchemaText('price-list', '1')) as { properties: Record<string, unknown> };
+    const v2 = { ...v1, properties: { ...v1.properties, note: { type: 'string' } } };
+    await form.locator('input[name="schemaFile"]').setInputFiles({
+      name: 'price-list-2.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(v2, null, 2)),
+    });
+    await until('the file read', async () =>
+      (await form.locator('textarea').inputValue()).includes('"note"'),
+    );
+    await form.getByRole('button', { name: 'Предложить версию' }).click();
+    await page.locator('[role="status"]', { hasText: 'Предложено: Прейскурант 2' }).waitFor();
+    const row = page.locator('[data-proposal="price-list/2"]');
+    await row.waitFor();
+    expect(await row.locator('[data-state]').getAttribute('data-state')).to.equal('PROPOSED');
+    await page.getByRole('heading', { name: /Прейскурант 2/ }).waitFor();
+    await page.locator('tr[data-rule="PROPERTY_ADDED"][data-kind="compatible"]').waitFor();
+    await shot(page, '40-format-proposed');
+
+    // A vote is asked first: «Отмена» casts nothing, «Да, голосовать» casts it.
+    const votes = async () =>
+      (
+        await t
+          .client('association')
+          .call<Array<{ type: string; version: string; votes?: Record<string, string> }>>(
+            'GET',
+            '/v1/governance/proposals',
+          )
+      ).body.find((p) => p.type === 'price-list' && p.version === '2')?.votes ?? {};
+    await row.getByRole('button', { name: 'Голосовать «за»: Прейскурант 2' }).click();
+    const ask = row.getByRole('group', { name: 'Подать голос' });
+    expect(await ask.innerText()).to.contain('Голосовать «за»: Прейскурант 2?');
+    await shot(page, '41-format-vote-asks');
+    await ask.getByRole('button', { name: 'Отмена' }).click();
+    expect(Object.keys(await votes())).to.have.length(0);
+    await row.getByRole('button', { name: 'Голосовать «за»: Прейскурант 2' }).click();
+    await row.getByRole('button', { name: 'Да, голосовать' }).click();
+    await page.locator('[role="status"]', { hasText: 'Голос учтён' }).waitFor();
+    expect(Object.values(await votes())).to.deep.equal(['yes']);
+    await page.context().close();
+  });
+
+  /** Chromium's paper: the page as printed (A4), how many sheets, and a screenshot of the print layout to look at. */
+  async function paper(page: Page, name: string): Promise<{ pages: number; width: number; height: number }> {
+    await page.emulateMedia({ media: 'print' });
+    await shot(page, name);
+    const pdf = await page.pdf({
+      path: path.join(OUT, `${name}.pdf`),
+      preferCSSPageSize: true,
+      printBackground: true,
+    });
+    await page.emulateMedia({ media: 'screen' });
+    const text = pdf.toString('latin1');
+    const box = /\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)/.exec(text);
+    return {
+      pages: (text.match(/\/Type\s*\/Page(?!s)/g) ?? []).length,
+      width: Number(box?.[1]),
+      height: Number(box?.[2]),
+    };
+  }
+  /** A4 in PDF points: 210 × 297 mm. */
+  const A4 = (p: { width: number; height: number }) => {
+    expect(p.width).to.be.closeTo(595.3, 1.5);
+    expect(p.height).to.be.closeTo(841.9, 1.5);
+  };
+  async function workbook(page: Page, url: string): Promise<ExcelJS.Worksheet> {
+    const r = await page.request.get(url);
+    expect(r.status(), await r.text().catch(() => '')).to.equal(200);
+    expect(r.headers()['content-type']).to.contain('spreadsheetml');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await r.body()) as unknown as ArrayBuffer);
+    return wb.worksheets[0] as ExcelJS.Worksheet;
+  }
+
+  it('paper and spreadsheets: a letter, an invoice register and an act print on A4 without the screen around them and export to XLSX', async () => {
+    // The letter, laid out as staff file it, one A4 page without menu, filters or buttons.
+    const op = await login('insurer', 'op');
+    await op.getByRole('navigation').getByRole('link', { name: 'Гарантийные письма' }).click();
+    const row = op.locator('[data-letter="ГП-FL-2"]');
+    await row.waitFor();
+    await row.getByRole('button', { name: 'Печать: ГП-FL-2' }).click();
+    const letter = op.getByRole('article', { name: 'Гарантийное письмо № ГП-FL-2' });
+    await letter.waitFor();
+    expect(await letter.innerText()).to.contain('ГАРАНТИЙНОЕ ПИСЬМО № ГП-FL-2');
+    expect(await letter.innerText()).to.contain(t.story.policy);
+    await shot(op, '42-letter-preview');
+    const lp = await paper(op, '43-letter-print');
+    A4(lp);
+    expect(lp.pages).to.equal(1);
+    await op.emulateMedia({ media: 'print' });
+    expect(await op.getByRole('navigation').isVisible()).to.equal(false);
+    expect(await op.locator('form.filters').first().isVisible()).to.equal(false);
+    expect(await letter.isVisible()).to.equal(true);
+    expect(await op.locator('table.letters').isVisible()).to.equal(false);
+    await op.emulateMedia({ media: 'screen' });
+    // Its spreadsheet: the title, the services, the sum.
+    const ls = await workbook(
+      op,
+      await row
+        .getByRole('link', { name: 'Скачать XLSX: ГП-FL-2' })
+        .evaluate((a) => (a as unknown as { href: string }).href),
+    );
+    expect(String(ls.getCell(1, 1).value)).to.contain('Гарантийное письмо № ГП-FL-2');
+
+    // The invoice register as received: printed with its lines, exported with money as numbers.
+    await op.goto(op.url().replace(/#.*$/, `#/doc/${t.story.invoiceId}`));
+    await op.getByRole('heading', { level: 1 }).waitFor();
+    const inv = await paper(op, '44-invoice-print');
+    A4(inv);
+    expect(inv.pages).to.be.at.least(1);
+    const href = await op.getByRole('link', { name: 'Скачать XLSX' }).getAttribute('href');
+    const ws = await workbook(op, new URL(href as string, op.url()).toString());
+    expect(String(ws.getCell(1, 1).value)).to.equal(
+      'Реестр оказанных медицинских услуг к счёту № E2E-1 от ' +
+        ru(
+          (
+            await t
+              .client('insurer')
+              .call<{ document: { body: { invoiceDate: string } } }>(
+                'GET',
+                `/v1/documents/${t.story.invoiceId}`,
+              )
+          ).body.document.body.invoiceDate,
+        ),
+    );
+    const invoice = (
+      await t.client('insurer').call<{
+        document: { body: { total: number; lines: Array<{ amount: number; serviceCode: string }> } };
+      }>('GET', `/v1/documents/${t.story.invoiceId}`)
+    ).body.document.body;
+    let head = 0;
+    ws.eachRow((r, n) => {
+      if (r.getCell(1).value === '№ п/п') head = n;
+    });
+    expect(head).to.be.greaterThan(1);
+    invoice.lines.forEach((l, i) => {
+      expect(ws.getCell(head + 1 + i, 7).value).to.equal(l.serviceCode);
+      expect(ws.getCell(head + 1 + i, 11).value).to.equal(l.amount / 100);
+      expect(ws.getCell(head + 1 + i, 11).numFmt).to.equal('#,##0.00');
+    });
+    const totalRow = head + 1 + invoice.lines.length;
+    expect(ws.getCell(totalRow, 1).value).to.equal('Итого');
+    expect(ws.getCell(totalRow, 11).value).to.equal(invoice.total / 100);
+    await op.context().close();
+
+    // The expertise act: the expert's screen printed, then the act sent and exported.
+    const exp = await login('insurer', 'exp');
+    await exp.goto(exp.url().replace(/#.*$/, `#/acts/${t.story.invoiceId}`));
+    await exp.locator('table.act').waitFor();
+    const act = await paper(exp, '45-act-print');
+    A4(act);
+    await exp.emulateMedia({ media: 'print' });
+    expect(await exp.locator('table.act').isVisible()).to.equal(true);
+    expect(await exp.getByRole('navigation').isVisible()).to.equal(false);
+    await exp.emulateMedia({ media: 'screen' });
+    const sent = await t
+      .client('insurer')
+      .call<{ record: { messageId: string } }>('POST', `/v1/expertise-acts/${t.story.invoiceId}/send`, {});
+    expect(sent.status).to.equal(202);
+    const as = await workbook(
+      exp,
+      new URL(`/v1/documents/${encodeURIComponent(sent.body.record.messageId)}/xlsx`, exp.url()).toString(),
+    );
+    expect(String(as.getCell(1, 1).value)).to.match(/^Акт экспертизы № /);
+    // An insured list is not exported (it is personal data in bulk, and no register): refused with a stable code.
+    const lists = await t
+      .client('insurer')
+      .call<{ items: Array<{ messageId: string }> }>('GET', '/v1/outbox?type=insured-list&limit=1');
+    const listId = (lists.body.items[0] as { messageId: string }).messageId;
+    const refused = await exp.request.get(
+      new URL(`/v1/documents/${encodeURIComponent(listId)}/xlsx`, exp.url()).toString(),
+    );
+    expect(refused.status()).to.equal(422);
+    expect(((await refused.json()) as { code: string }).code).to.equal('EXPORT_NOT_TABULAR');
+    await exp.context().close();
   });
 });

@@ -292,6 +292,18 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
         </span>
       </h1>
       {doc && (
+        <p className="inline no-print">
+          <button type="button" onClick={() => window.print()}>
+            {t('printLetter')}
+          </button>
+          {['invoice', 'expertise-act', 'guarantee-letter', 'price-list'].includes(type) && (
+            <a href={`/v1/documents/${encodeURIComponent(id)}/xlsx`} download>
+              {t('exportXlsx')}
+            </a>
+          )}
+        </p>
+      )}
+      {doc && (
         <section aria-label={t('documents')}>
           <Fields obj={doc.header} participants={participants} />
           <Fields obj={body} participants={participants} />

@@ -19,9 +19,12 @@ interface PriceListState {
   priceList: { validity: { from: string }; lines: PriceLine[] };
 }
 interface Letter {
+  documentId: string;
+  insurer: string;
   clinic: string;
   letter: {
     letterNumber: string;
+    issueDate: string;
     status: string;
     amountLimit: number;
     validity: { from: string; to: string };
@@ -83,6 +86,8 @@ export function Letters({ me }: { me: Me }) {
   const [letters, setLetters] = useState<Letter[] | undefined>();
   const [nextCursor, setNextCursor] = useState<string | undefined>();
   const [confirming, setConfirming] = useState<string | undefined>();
+  /** The letter laid out for paper, shown first; the person opens the print dialog from it. */
+  const [printing, setPrinting] = useState<Letter | undefined>();
   const [rosterQ, setRosterQ] = useState('');
   const [found, setFound] = useState<RosterEntry[] | undefined>();
   const [error, setError] = useState<unknown>();
@@ -242,8 +247,17 @@ export function Letters({ me }: { me: Me }) {
     </label>
   );
   return (
-    <section aria-labelledby="gl-title">
+    <section aria-labelledby="gl-title" className={printing ? 'printing' : undefined}>
       <h1 id="gl-title">{t('letters')}</h1>
+      {printing && (
+        <LetterPaper
+          x={printing}
+          insurer={nameOf(participants, printing.insurer)}
+          clinic={nameOf(participants, printing.clinic)}
+          signer={me.fullName}
+          onClose={() => setPrinting(undefined)}
+        />
+      )}
       {canIssue && (
         <form
           onSubmit={(e) => {
@@ -485,7 +499,7 @@ export function Letters({ me }: { me: Me }) {
         (letters.length === 0 ? (
           <p>{t('nothing')}</p>
         ) : (
-          <table className="grid letters">
+          <table className="grid letters cards">
             <caption>
               {applied.policy.trim() ? `${t('lettersOf')} ${applied.policy.trim()}` : t('allLetters')}
             </caption>
@@ -499,6 +513,9 @@ export function Letters({ me }: { me: Me }) {
                   {t('amountLimit')}
                 </th>
                 <th scope="col">{t('status')}</th>
+                <th scope="col">
+                  <span className="sr-only">{t('printLetter')}</span>
+                </th>
                 {canIssue && <th scope="col">{t('decision')}</th>}
               </tr>
             </thead>
@@ -509,17 +526,39 @@ export function Letters({ me }: { me: Me }) {
                   data-letter={x.letter.letterNumber}
                   data-status={x.letter.status}
                 >
-                  <td>{x.letter.letterNumber}</td>
-                  <td>{nameOf(participants, x.clinic)}</td>
-                  <td>
+                  <td data-label={t('letterNumber')} className="name">
+                    {x.letter.letterNumber}
+                  </td>
+                  <td data-label={t('clinic')}>{nameOf(participants, x.clinic)}</td>
+                  <td data-label={t('patient')}>
                     {fullName(x.letter.patient)}
                     <div className="muted nowrap">{x.letter.patient.policyNumber}</div>
                   </td>
-                  <td className="nowrap">
+                  <td data-label={t('period')} className="nowrap">
                     {formatDate(x.letter.validity.from)} — {formatDate(x.letter.validity.to)}
                   </td>
-                  <td className="num">{formatMoney(x.letter.amountLimit)}</td>
-                  <td>{l(x.letter.status)}</td>
+                  <td data-label={t('amountLimit')} className="num">
+                    {formatMoney(x.letter.amountLimit)}
+                  </td>
+                  <td data-label={t('status')}>{l(x.letter.status)}</td>
+                  <td>
+                    <div className="inline">
+                      <button
+                        type="button"
+                        aria-label={`${t('printLetter')}: ${x.letter.letterNumber}`}
+                        onClick={() => setPrinting(x)}
+                      >
+                        {t('printLetter')}
+                      </button>
+                      <a
+                        href={`/v1/documents/${encodeURIComponent(`${x.insurer}:${x.documentId}`)}/xlsx`}
+                        download
+                        aria-label={`${t('exportXlsx')}: ${x.letter.letterNumber}`}
+                      >
+                        XLSX
+                      </a>
+                    </div>
+                  </td>
                   {canIssue && (
                     <td>
                       {x.letter.status !== 'revoked' &&
@@ -573,5 +612,105 @@ export function Letters({ me }: { me: Me }) {
         </button>
       )}
     </section>
+  );
+}
+
+/**
+ * A guarantee letter as Russian staff file it: the insurer's heading, number and date, the clinic addressed, the
+ * patient, the services with their sums, the limit and the signature lines. The text is Russian whatever the console's
+ * language: it is the document itself.
+ */
+function LetterPaper({
+  x,
+  insurer,
+  clinic,
+  signer,
+  onClose,
+}: {
+  x: Letter;
+  insurer: string;
+  clinic: string;
+  signer: string;
+  onClose: () => void;
+}) {
+  const g = x.letter;
+  const STATUS: Record<string, string> = { amended: 'изменённая редакция', revoked: 'ОТОЗВАНО' };
+  return (
+    <article className="letter-print" aria-label={`Гарантийное письмо № ${g.letterNumber}`}>
+      <p className="letter-from">{insurer}</p>
+      <p className="letter-to">
+        Руководителю
+        <br />
+        {clinic}
+      </p>
+      <h2 className="letter-title">
+        ГАРАНТИЙНОЕ ПИСЬМО № {g.letterNumber}
+        <br />
+        от {formatDate(g.issueDate)}
+        {STATUS[g.status] ? ` (${STATUS[g.status]})` : ''}
+      </h2>
+      <p>
+        {insurer} гарантирует оплату медицинских услуг, оказанных застрахованному лицу по договору
+        добровольного медицинского страхования:
+      </p>
+      <dl className="letter-patient">
+        <dt>Пациент</dt>
+        <dd>{fullName(g.patient)}</dd>
+        <dt>Дата рождения</dt>
+        <dd>{formatDate(g.patient.birthDate)}</dd>
+        <dt>Полис ДМС</dt>
+        <dd>№ {g.patient.policyNumber}</dd>
+        <dt>Срок действия письма</dt>
+        <dd>
+          с {formatDate(g.validity.from)} по {formatDate(g.validity.to)}
+        </dd>
+      </dl>
+      <table className="grid">
+        <caption>Перечень услуг</caption>
+        <thead>
+          <tr>
+            <th scope="col">№</th>
+            <th scope="col">Код услуги</th>
+            <th scope="col">Наименование</th>
+            <th scope="col">Кол-во</th>
+            <th scope="col">Цена, ₽</th>
+            <th scope="col">Сумма, ₽</th>
+          </tr>
+        </thead>
+        <tbody>
+          {g.lines.map((ln, i) => (
+            <tr key={ln.serviceCode}>
+              <td>{i + 1}</td>
+              <td className="nowrap">{ln.serviceCode}</td>
+              <td>{ln.name ?? ''}</td>
+              <td className="num">{ln.quantity}</td>
+              <td className="num">{formatMoney(ln.unitPrice)}</td>
+              <td className="num">{formatMoney(ln.amount)}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row" colSpan={5}>
+              Лимит ответственности
+            </th>
+            <td className="num">{formatMoney(g.amountLimit)}</td>
+          </tr>
+        </tfoot>
+      </table>
+      <p>Счёт за оказанные услуги просим выставлять с указанием номера настоящего письма.</p>
+      <div className="signatures">
+        <span>подпись</span>
+        <span>{signer}</span>
+      </div>
+      <p className="inline no-print">
+        <button type="button" className="primary" onClick={() => window.print()}>
+          Напечатать
+        </button>
+        <button type="button" onClick={onClose}>
+          Закрыть
+        </button>
+      </p>
+    </article>
   );
 }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type RequestHandler, type Router } from 'express';
 import { pino, type Logger } from 'pino';
 import { DmsnetError } from '../../../formats/src/errors.js';
+import type { DmsDocument } from '../../../formats/src/types.js';
 import type { GatewayNode, ListQuery } from '../node/index.js';
 import { exportToJson } from '../node/signature-export.js';
 import { WebhookDispatcher, type DispatcherOptions } from '../webhooks/dispatcher.js';
@@ -11,6 +12,7 @@ import { Access, type AccessOptions } from '../access/http.js';
 import type { ParticipantRole } from '../access/roles.js';
 import { importRouter, type ImportCompletion } from '../adapters/http.js';
 import { consoleStatic, securityHeaders } from './console.js';
+import { documentXlsx, XLSX_TYPE, xlsxFileName } from './document-xlsx.js';
 import { ApiError, errorHandler, notFound } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { eventStream } from './sse.js';
@@ -129,6 +131,22 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
     v('/v1/documents/{id}/signature/export', 'get'),
     wrap(async (req, res) => {
       res.json(exportToJson(await node.exportSignature(String(req.params.id))));
+    }),
+  );
+  app.get(
+    '/v1/documents/:id/xlsx',
+    v('/v1/documents/{id}/xlsx', 'get'),
+    wrap(async (req, res) => {
+      const view = await node.getDocument(String(req.params.id));
+      // A document kept only as the text that was signed (it broke a limits rule) has no structure to lay out.
+      if (!view.document)
+        throw new DmsnetError('EXPORT_NOT_TABULAR', 'the document is kept only as the text that was signed');
+      const doc = view.document as DmsDocument;
+      res
+        .status(200)
+        .type(XLSX_TYPE)
+        .set('Content-Disposition', `attachment; filename="${xlsxFileName(doc)}"`)
+        .send(await documentXlsx(doc));
     }),
   );
   app.post(
