@@ -463,8 +463,9 @@ describe('console flows staff expect (Chromium, real embedded network)', functio
 
     // The expertise act: the expert's screen printed, then the act sent and exported.
     const exp = await login('insurer', 'exp');
-    await exp.goto(exp.url().replace(/#.*$/, `#/acts/${t.story.invoiceId}`));
-    await exp.locator('table.act').waitFor();
+    await exp.getByRole('navigation').getByRole('link', { name: 'Акты экспертизы' }).click();
+    await exp.getByRole('link', { name: t.story.invoiceId }).click();
+    await exp.locator('[data-line="1"]').waitFor();
     const act = await paper(exp, '45-act-print');
     A4(act);
     await exp.emulateMedia({ media: 'print' });

@@ -341,18 +341,29 @@ export function Formats({ me }: { me: Me }) {
             error={draftErrors.effectiveFrom}
             onChange={(v) => setDraft({ ...draft, effectiveFrom: v })}
           />
-          <label>
+          <label className="file-picker">
             {t('schemaText')}
             <input
               name="schemaFile"
               type="file"
               accept=".json,application/json"
+              aria-describedby="schema-file-name"
               onChange={(e) => {
                 const f = e.target.files?.[0];
+                // Cleared at once so that choosing the same file again is noticed.
+                e.target.value = '';
                 if (f)
                   void f.text().then((text) => setDraft((d) => ({ ...d, schemaText: text, file: f.name })));
               }}
             />
+            <span className="pick">
+              <span className="button" aria-hidden="true">
+                {t('chooseFile')}
+              </span>
+              <span id="schema-file-name" className="name">
+                {draft.file || t('noFile')}
+              </span>
+            </span>
           </label>
           <label className="wide">
             {t('schemaText')} ({draft.file || 'JSON'})
