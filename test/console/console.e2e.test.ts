@@ -585,6 +585,8 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
     ).to.contain('совместимое');
     await check(page, '17-formats-vote');
     await page.getByRole('button', { name: `Голосовать «за»: Список застрахованных ${version}` }).click();
+    // A vote cannot be taken back: the console asks once more.
+    await page.getByRole('button', { name: 'Да, голосовать' }).click();
     await page.locator(`tr[data-proposal="${type}/${version}"] [data-state="APPROVED"]`).waitFor();
     await page.getByRole('status').waitFor();
     const v = await t

@@ -383,57 +383,6 @@ describe('edge workflows through the gateways (real nodes, HTTP, embedded ledger
     expect((await c('insurer').call('POST', '/v1/guarantee-letters/NOPE/revoke')).status).to.equal(404);
   });
 
-  it('lists every letter held by status and validity period, a page at a time; an unreadable date or a foreign cursor is refused at its field', async () => {
-    type Page = { items: Array<{ letter: { letterNumber: string; status: string } }>; nextCursor?: string };
-    const all = await c('insurer').call<Page>('GET', '/v1/guarantee-letters');
-    expect(all.status, JSON.stringify(all.body)).to.equal(200);
-    const numbers = all.body.items.map((x) => x.letter.letterNumber);
-    expect(numbers).to.include('GL-B');
-    expect(numbers.length).to.be.greaterThan(1);
-    const revoked = await c('insurer').call<Page>('GET', '/v1/guarantee-letters?status=revoked');
-    expect(revoked.body.items.map((x) => x.letter.letterNumber)).to.include('GL-B');
-    expect(revoked.body.items.every((x) => x.letter.status === 'revoked')).to.equal(true);
-    const issued = await c('insurer').call<Page>('GET', '/v1/guarantee-letters?status=issued');
-    expect(issued.body.items.map((x) => x.letter.letterNumber)).not.to.include('GL-B');
-    expect(issued.body.items.length + revoked.body.items.length).to.be.at.most(numbers.length);
-    // Page by page, the same letters in the same order.
-    const walked: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page: { status: number; body: Page } = await c('insurer').call<Page>(
-        'GET',
-        `/v1/guarantee-letters?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-      );
-      expect(page.body.items.length).to.be.at.most(1);
-      walked.push(...page.body.items.map((x) => x.letter.letterNumber));
-      cursor = page.body.nextCursor;
-    } while (cursor);
-    expect(walked).to.deep.equal(numbers);
-    expect(
-      (await c('insurer').call<Page>('GET', '/v1/guarantee-letters?from=2999-01-01')).body.items,
-    ).to.deep.equal([]);
-    const bad = await c('insurer').call<{ code: string; errors: Array<{ pointer: string }> }>(
-      'GET',
-      '/v1/guarantee-letters?from=31.02.2026',
-    );
-    expect(bad.status).to.equal(400);
-    expect(bad.body.errors.map((e) => e.pointer)).to.include('/query/from');
-    const roster = await c('insurer').call<{ nextCursor?: string }>(
-      'GET',
-      `/v1/roster?clinic=${net.get('clinic').id}&limit=1`,
-    );
-    expect(roster.body.nextCursor).to.be.a('string');
-    const foreign = await c('insurer').call<{ code: string }>(
-      'GET',
-      `/v1/guarantee-letters?cursor=${encodeURIComponent(roster.body.nextCursor as string)}`,
-    );
-    expect(foreign.status).to.equal(400);
-    expect(foreign.body.code).to.equal('CURSOR_INVALID');
-    // The clinic lists the letters it received the same way.
-    const atClinic = await c('clinic').call<Page>('GET', '/v1/guarantee-letters?status=revoked');
-    expect(atClinic.body.items.map((x) => x.letter.letterNumber)).to.include('GL-B');
-  });
-
   it('issues one letter for two concurrent requests with one Idempotency-Key, both answered alike, even after a restart', async () => {
     const insurer = net.get('insurer');
     const body = {
@@ -496,6 +445,57 @@ describe('edge workflows through the gateways (real nodes, HTTP, embedded ledger
     const plain = await c('insurer').call<Sent>('POST', '/v1/guarantee-letters', body);
     expect(plain.status).to.equal(202);
     expect(plain.body.record.messageId).to.not.equal(a.body.record.messageId);
+  });
+
+  it('lists every letter held by status and validity period, a page at a time; an unreadable date or a foreign cursor is refused at its field', async () => {
+    type Page = { items: Array<{ letter: { letterNumber: string; status: string } }>; nextCursor?: string };
+    const all = await c('insurer').call<Page>('GET', '/v1/guarantee-letters');
+    expect(all.status, JSON.stringify(all.body)).to.equal(200);
+    const numbers = all.body.items.map((x) => x.letter.letterNumber);
+    expect(numbers).to.include('GL-B');
+    expect(numbers.length).to.be.greaterThan(1);
+    const revoked = await c('insurer').call<Page>('GET', '/v1/guarantee-letters?status=revoked');
+    expect(revoked.body.items.map((x) => x.letter.letterNumber)).to.include('GL-B');
+    expect(revoked.body.items.every((x) => x.letter.status === 'revoked')).to.equal(true);
+    const issued = await c('insurer').call<Page>('GET', '/v1/guarantee-letters?status=issued');
+    expect(issued.body.items.map((x) => x.letter.letterNumber)).not.to.include('GL-B');
+    expect(issued.body.items.length + revoked.body.items.length).to.be.at.most(numbers.length);
+    // Page by page, the same letters in the same order.
+    const walked: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page: { status: number; body: Page } = await c('insurer').call<Page>(
+        'GET',
+        `/v1/guarantee-letters?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
+      expect(page.body.items.length).to.be.at.most(1);
+      walked.push(...page.body.items.map((x) => x.letter.letterNumber));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(walked).to.deep.equal(numbers);
+    expect(
+      (await c('insurer').call<Page>('GET', '/v1/guarantee-letters?from=2999-01-01')).body.items,
+    ).to.deep.equal([]);
+    const bad = await c('insurer').call<{ code: string; errors: Array<{ pointer: string }> }>(
+      'GET',
+      '/v1/guarantee-letters?from=31.02.2026',
+    );
+    expect(bad.status).to.equal(400);
+    expect(bad.body.errors.map((e) => e.pointer)).to.include('/query/from');
+    const roster = await c('insurer').call<{ nextCursor?: string }>(
+      'GET',
+      `/v1/roster?clinic=${net.get('clinic').id}&limit=1`,
+    );
+    expect(roster.body.nextCursor).to.be.a('string');
+    const foreign = await c('insurer').call<{ code: string }>(
+      'GET',
+      `/v1/guarantee-letters?cursor=${encodeURIComponent(roster.body.nextCursor as string)}`,
+    );
+    expect(foreign.status).to.equal(400);
+    expect(foreign.body.code).to.equal('CURSOR_INVALID');
+    // The clinic lists the letters it received the same way.
+    const atClinic = await c('clinic').call<Page>('GET', '/v1/guarantee-letters?status=revoked');
+    expect(atClinic.body.items.map((x) => x.letter.letterNumber)).to.include('GL-B');
   });
 
   it('drafts an act from the invoice, lets the expert edit it, sends it; the clinic disputes it', async () => {
