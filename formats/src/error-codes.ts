@@ -282,6 +282,12 @@ export const ERROR_CODES = {
     en: 'The ciphertext does not match the hash in the envelope.',
     ru: 'Шифртекст не соответствует хешу в конверте.',
   },
+  EXPORT_NOT_TABULAR: {
+    status: 422,
+    retry: 'final',
+    en: 'This document has no table to export as a spreadsheet.',
+    ru: 'У этого документа нет таблицы для выгрузки в XLSX.',
+  },
   PAYLOAD_PURGED: {
     status: 422,
     retry: 'final',

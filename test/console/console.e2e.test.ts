@@ -357,6 +357,7 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
     expect(await reg.locator('tr', { hasText: 'ГП-E2E-1' }).innerText()).to.contain('выдано');
     await reg.context().close();
     await page.locator('[data-letter="ГП-E2E-1"]').getByRole('button', { name: 'Отозвать' }).click();
+    await page.locator('[data-letter="ГП-E2E-1"]').getByRole('button', { name: 'Да, отозвать' }).click();
     await page.locator('[data-letter="ГП-E2E-1"]', { hasText: 'отозвано' }).waitFor();
     await page.context().close();
   });
@@ -610,6 +611,8 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
     ).to.contain('совместимое');
     await check(page, '17-formats-vote');
     await page.getByRole('button', { name: `Голосовать «за»: Список застрахованных ${version}` }).click();
+    // A vote cannot be taken back: the console asks once more.
+    await page.getByRole('button', { name: 'Да, голосовать' }).click();
     await page.locator(`tr[data-proposal="${type}/${version}"] [data-state="APPROVED"]`).waitFor();
     await page.getByRole('status').waitFor();
     const v = await t

@@ -1,8 +1,8 @@
 // The registrar's question at the front desk: is this patient covered today, under which programme, with which
-// guarantee letters.
-import { useState, type FormEvent } from 'react';
+// guarantee letters. Opened with a policy in the route (a roster row's link), it asks at once.
+import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiFailure, qs } from '../api';
-import { DateInput, ErrorBox, nameOf, useParticipants } from '../common';
+import { DateInput, ErrorBox, nameOf, useParticipants, useRoute } from '../common';
 import { formatDate, formatMoney } from '../format';
 import { ruleText } from '../../../formats/src/field-places.js';
 import { useI18n } from '../i18n';
@@ -34,8 +34,9 @@ const today = () => new Date().toISOString().slice(0, 10);
 export function Coverage() {
   const { t, l, lang } = useI18n();
   const participants = useParticipants();
+  const routedPolicy = useRoute()[1] ?? '';
   const [q, setQ] = useState({
-    policy: '',
+    policy: routedPolicy,
     lastName: '',
     firstName: '',
     middleName: '',
@@ -45,8 +46,8 @@ export function Coverage() {
   const [answer, setAnswer] = useState<Answer | undefined>();
   const [letters, setLetters] = useState<Letter[]>([]);
   const [error, setError] = useState<unknown>();
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const submit = async (e?: FormEvent) => {
+    e?.preventDefault();
     setError(undefined);
     try {
       const params = q.policy
@@ -69,6 +70,10 @@ export function Coverage() {
       setError(err);
     }
   };
+  useEffect(() => {
+    if (routedPolicy) void submit();
+    // Asked once, for the policy the page was opened with; later questions come from the form.
+  }, [routedPolicy]);
   // The API's field errors (/query/<name>) are shown at their fields, in the console's language where it knows them.
   const atField: Record<string, string> = {};
   if (error instanceof ApiFailure) {
@@ -137,7 +142,7 @@ export function Coverage() {
             {answer.covered ? t('covered') : t('notCovered')} — {formatDate(answer.date)}
           </p>
           {answer.coverage.length > 0 && (
-            <table className="grid">
+            <table className="grid cards">
               <caption>{t('programme')}</caption>
               <thead>
                 <tr>
@@ -150,12 +155,12 @@ export function Coverage() {
               <tbody>
                 {answer.coverage.map((c, i) => (
                   <tr key={i}>
-                    <td>{nameOf(participants, c.insurer)}</td>
-                    <td>{c.policyNumber}</td>
-                    <td>
+                    <td data-label={t('insurer')}>{nameOf(participants, c.insurer)}</td>
+                    <td data-label={t('policy')}>{c.policyNumber}</td>
+                    <td data-label={t('programme')}>
                       {c.programme.code} {c.programme.name}
                     </td>
-                    <td>
+                    <td data-label={t('period')}>
                       {formatDate(c.from)} — {formatDate(c.to)}
                     </td>
                   </tr>
@@ -167,7 +172,7 @@ export function Coverage() {
           {letters.length === 0 ? (
             <p>{t('nothing')}</p>
           ) : (
-            <table className="grid">
+            <table className="grid cards">
               <caption className="sr-only">{t('patientLetters')}</caption>
               <thead>
                 <tr>
@@ -182,20 +187,24 @@ export function Coverage() {
               <tbody>
                 {letters.map((x) => (
                   <tr key={x.letter.letterNumber} data-letter={x.letter.letterNumber}>
-                    <td>{x.letter.letterNumber}</td>
-                    <td>{nameOf(participants, x.insurer)}</td>
-                    <td>
+                    <td data-label={t('letterNumber')} className="name">
+                      {x.letter.letterNumber}
+                    </td>
+                    <td data-label={t('insurer')}>{nameOf(participants, x.insurer)}</td>
+                    <td data-label={t('period')}>
                       {formatDate(x.letter.validity.from)} — {formatDate(x.letter.validity.to)}
                     </td>
-                    <td className="num">{formatMoney(x.letter.amountLimit)}</td>
-                    <td>
+                    <td data-label={t('amount')} className="num">
+                      {formatMoney(x.letter.amountLimit)}
+                    </td>
+                    <td data-label={t('service')}>
                       {(x.letter.lines ?? []).map((ln) => (
                         <div key={ln.serviceCode} title={ln.name}>
                           {ln.serviceCode} × {ln.quantity}
                         </div>
                       ))}
                     </td>
-                    <td>{l(x.letter.status)}</td>
+                    <td data-label={t('status')}>{l(x.letter.status)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -336,6 +336,18 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
         </p>
       )}
       {doc && (
+        <p className="inline no-print">
+          <button type="button" onClick={() => window.print()}>
+            {t('printLetter')}
+          </button>
+          {['invoice', 'expertise-act', 'guarantee-letter', 'price-list'].includes(type) && (
+            <a href={`/v1/documents/${encodeURIComponent(id)}/xlsx`} download>
+              {t('exportXlsx')}
+            </a>
+          )}
+        </p>
+      )}
+      {doc && (
         <section aria-label={t('documents')}>
           <Fields obj={doc.header} participants={participants} />
           <Fields obj={body} participants={participants} />

@@ -1,8 +1,9 @@
 // The format registry: proposals with their votes and effective dates, what a proposal changes against the active
-// version (breaking or compatible), and the vote of a member whose role votes.
+// version (breaking or compatible), a new version proposed from a JSON Schema file, and the vote of a member whose
+// role votes, asked once more before it is cast (a vote cannot be taken back).
 import { useCallback, useEffect, useState } from 'react';
-import { api, type Me } from '../api';
-import { ErrorBox, useParticipants, useAction } from '../common';
+import { api, ApiFailure, type Me } from '../api';
+import { DateInput, ErrorBox, useParticipants, useAction } from '../common';
 import { formatDate } from '../format';
 import { FIELD_NAMES_RU } from '../../../formats/src/field-places.js';
 import { useI18n } from '../i18n';
@@ -55,6 +56,9 @@ export function Formats({ me }: { me: Me }) {
   const { busy, run } = useAction();
   const [done, setDone] = useState('');
   const canVote = me.operations.includes('governance');
+  const [asking, setAsking] = useState<{ p: Proposal; choice: 'yes' | 'no' } | undefined>();
+  const [draft, setDraft] = useState({ type: '', version: '', effectiveFrom: '', schemaText: '', file: '' });
+  const [draftErrors, setDraftErrors] = useState<Record<string, string>>({});
   const reload = useCallback(async () => {
     const all = await api<Proposal[]>('GET', '/v1/governance/proposals');
     all.sort(
@@ -81,9 +85,49 @@ export function Formats({ me }: { me: Me }) {
       })
       .catch(setError);
   }, [reload, show]);
+  const types = [...new Set((proposals ?? []).map((p) => p.type))];
+  const propose = async () => {
+    setError(undefined);
+    setDone('');
+    const errs: Record<string, string> = {};
+    const type = draft.type || types[0] || '';
+    if (!draft.version.trim()) errs.version = t('required');
+    if (!draft.effectiveFrom) errs.effectiveFrom = t('dateUnreadable');
+    try {
+      JSON.parse(draft.schemaText);
+    } catch {
+      errs.schemaText = t('fileUnreadable');
+    }
+    setDraftErrors(errs);
+    if (Object.keys(errs).length) return;
+    try {
+      const p = { type, version: draft.version.trim() };
+      await api('POST', '/v1/governance/proposals', {
+        ...p,
+        effectiveFrom: draft.effectiveFrom,
+        schemaText: draft.schemaText,
+      });
+      setDone(`${t('proposed')}: ${l(type)} ${p.version}`);
+      setDraft({ type, version: '', effectiveFrom: '', schemaText: '', file: '' });
+      await reload();
+      await show(p);
+    } catch (err) {
+      // The API's word on a field is shown at that field.
+      if (err instanceof ApiFailure) {
+        const at: Record<string, string> = {};
+        for (const x of err.errors) {
+          const k = /^\/body\/(\w+)$/.exec(x.pointer)?.[1];
+          if (k && !at[k]) at[k] = x.message;
+        }
+        setDraftErrors(at);
+      }
+      setError(err);
+    }
+  };
   const vote = async (p: Proposal, choice: 'yes' | 'no') => {
     setError(undefined);
     setDone('');
+    setAsking(undefined);
     try {
       await api('POST', `${path(p)}/votes`, { choice });
       setDone(`${t('voted')}: ${l(p.type)} ${p.version} — ${choice === 'yes' ? t('yes') : t('no')}`);
@@ -149,28 +193,48 @@ export function Formats({ me }: { me: Me }) {
                       >
                         {t('showChanges')}
                       </button>
-                      {canVote && p.state === 'PROPOSED' && !mine && (
-                        <>
-                          <button
-                            type="button"
-                            className="primary"
-                            aria-label={`${t('voteYes')}: ${name}`}
-                            disabled={busy}
-                            onClick={() => void run(() => vote(p, 'yes'))}
-                          >
-                            {t('voteYes')}
-                          </button>
-                          <button
-                            type="button"
-                            className="danger"
-                            aria-label={`${t('voteNo')}: ${name}`}
-                            disabled={busy}
-                            onClick={() => void run(() => vote(p, 'no'))}
-                          >
-                            {t('voteNo')}
-                          </button>
-                        </>
-                      )}
+                      {canVote &&
+                        p.state === 'PROPOSED' &&
+                        !mine &&
+                        (asking?.p === p ? (
+                          <span className="inline confirm" role="group" aria-label={t('voteAsk')}>
+                            <span>
+                              {asking.choice === 'yes' ? t('voteYes') : t('voteNo')}: {name}?
+                            </span>
+                            <button
+                              type="button"
+                              className={asking.choice === 'yes' ? 'primary' : 'danger'}
+                              disabled={busy}
+                              onClick={() => void run(() => vote(p, asking.choice))}
+                            >
+                              {t('voteConfirm')}
+                            </button>
+                            <button type="button" onClick={() => setAsking(undefined)}>
+                              {t('cancel')}
+                            </button>
+                          </span>
+                        ) : (
+                          <>
+                            <button
+                              type="button"
+                              className="primary"
+                              aria-label={`${t('voteYes')}: ${name}`}
+                              disabled={busy}
+                              onClick={() => setAsking({ p, choice: 'yes' })}
+                            >
+                              {t('voteYes')}
+                            </button>
+                            <button
+                              type="button"
+                              className="danger"
+                              aria-label={`${t('voteNo')}: ${name}`}
+                              disabled={busy}
+                              onClick={() => setAsking({ p, choice: 'no' })}
+                            >
+                              {t('voteNo')}
+                            </button>
+                          </>
+                        ))}
                       {mine && (
                         <span className="muted">
                           {t('voted')}: {mine === 'yes' ? t('yes') : t('no')}
@@ -223,6 +287,100 @@ export function Formats({ me }: { me: Me }) {
             </table>
           )}
         </section>
+      )}
+      {canVote && (
+        <form
+          className="filters propose"
+          aria-labelledby="propose-title"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void run(() => propose());
+          }}
+        >
+          <h2 id="propose-title">{t('propose')}</h2>
+          <label>
+            {t('type')}
+            <select
+              name="type"
+              value={draft.type || types[0] || ''}
+              onChange={(e) => setDraft({ ...draft, type: e.target.value })}
+            >
+              {types.map((x) => (
+                <option key={x} value={x}>
+                  {l(x)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('version')}
+            <input
+              name="version"
+              size={6}
+              maxLength={32}
+              value={draft.version}
+              aria-invalid={!!draftErrors.version}
+              aria-describedby={draftErrors.version ? 'version-error' : undefined}
+              onChange={(e) => setDraft({ ...draft, version: e.target.value })}
+            />
+            {draftErrors.version && (
+              <span className="field-error" id="version-error">
+                {draftErrors.version}
+              </span>
+            )}
+          </label>
+          <DateInput
+            name="effectiveFrom"
+            label={t('effectiveFrom')}
+            value={draft.effectiveFrom}
+            error={draftErrors.effectiveFrom}
+            onChange={(v) => setDraft({ ...draft, effectiveFrom: v })}
+          />
+          <label className="file-picker">
+            {t('schemaText')}
+            <input
+              name="schemaFile"
+              type="file"
+              accept=".json,application/json"
+              aria-describedby="schema-file-name"
+              onChange={(e) => {
+                const f = e.target.files?.[0];
+                // Cleared at once so that choosing the same file again is noticed.
+                e.target.value = '';
+                if (f)
+                  void f.text().then((text) => setDraft((d) => ({ ...d, schemaText: text, file: f.name })));
+              }}
+            />
+            <span className="pick">
+              <span className="button" aria-hidden="true">
+                {t('chooseFile')}
+              </span>
+              <span id="schema-file-name" className="name">
+                {draft.file || t('noFile')}
+              </span>
+            </span>
+          </label>
+          <label className="wide">
+            {t('schemaText')} ({draft.file || 'JSON'})
+            <textarea
+              name="schemaText"
+              rows={6}
+              spellCheck={false}
+              value={draft.schemaText}
+              aria-invalid={!!draftErrors.schemaText}
+              aria-describedby={draftErrors.schemaText ? 'schemaText-error' : undefined}
+              onChange={(e) => setDraft({ ...draft, schemaText: e.target.value })}
+            />
+            {draftErrors.schemaText && (
+              <span className="field-error" id="schemaText-error">
+                {draftErrors.schemaText}
+              </span>
+            )}
+          </label>
+          <button type="submit" className="primary" disabled={busy}>
+            {t('propose')}
+          </button>
+        </form>
       )}
       <h2>{t('participants')}</h2>
       <table className="grid">

@@ -1,8 +1,9 @@
 // The clinic's roster: who it may treat, from the insured lists it accepted. Searched by name or policy, filtered by
 // insurer, programme and date, a page at a time as the API answers it. At an insurer: its copy of a chosen clinic's
-// roster (its own people that clinic accepted).
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { api, qs, type Me } from '../api';
+// roster (its own people that clinic accepted). The people shown are sorted by name (the store pages in blinded-key
+// order, decision 0036); each row leads to the person's coverage check and letters.
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import { api, ApiFailure, qs, type Me } from '../api';
 import { DateInput, ErrorBox, nameOf, useParticipants } from '../common';
 import { formatDate, fullName } from '../format';
 import { useI18n } from '../i18n';
@@ -22,6 +23,11 @@ interface Page {
   nextCursor?: string;
 }
 type Filters = { q: string; insurer: string; programme: string; date: string; clinic: string };
+
+/** Russian alphabetical order, Ё beside Е, case ignored: how a paper list of people is read. */
+const byName = new Intl.Collator('ru', { sensitivity: 'base' });
+const nameKey = (e: Entry) =>
+  [e.person.lastName, e.person.firstName, e.person.middleName ?? '', e.person.birthDate].join('\u0001');
 
 const EMPTY: Filters = { q: '', insurer: '', programme: '', date: '', clinic: '' };
 const PAGE = 25;
@@ -55,6 +61,15 @@ export function Roster({ me }: { me: Me }) {
     },
     [payer],
   );
+  // The roster answers pages in its storage order; the people loaded so far are shown in alphabetical order.
+  const sorted = useMemo(
+    () => items && [...items].sort((a, b) => byName.compare(nameKey(a), nameKey(b))),
+    [items],
+  );
+  const dateError =
+    error instanceof ApiFailure && error.errors.some((x) => x.pointer === '/query/date')
+      ? t('dateUnreadable')
+      : undefined;
   const firstClinic = clinics[0]?.id ?? '';
   useEffect(() => {
     if (payer && !applied.clinic && firstClinic) {
@@ -129,6 +144,8 @@ export function Roster({ me }: { me: Me }) {
           name="date"
           label={t('inForceOn')}
           value={form.date}
+          passUnreadable
+          error={dateError}
           onChange={(date) => setForm({ ...form, date })}
         />
         <button type="submit" className="primary">
@@ -145,13 +162,13 @@ export function Roster({ me }: { me: Me }) {
           {t('reset')}
         </button>
       </form>
-      <ErrorBox error={error} />
-      {items === undefined ? (
+      {!dateError && <ErrorBox error={error} />}
+      {sorted === undefined ? (
         <p>{t('loading')}</p>
-      ) : items.length === 0 ? (
+      ) : sorted.length === 0 ? (
         <p>{t('nothing')}</p>
       ) : (
-        <table className="grid" aria-describedby="roster-count">
+        <table className="grid cards" aria-describedby="roster-count">
           <caption className="sr-only">{t('roster')}</caption>
           <thead>
             <tr>
@@ -162,27 +179,53 @@ export function Roster({ me }: { me: Me }) {
               <th scope="col">{t('insurer')}</th>
               <th scope="col">{t('programme')}</th>
               <th scope="col">{t('period')}</th>
+              <th scope="col">
+                <span className="sr-only">{t('decision')}</span>
+              </th>
             </tr>
           </thead>
           <tbody>
-            {items.map((e) => (
+            {sorted.map((e) => (
               <tr
                 key={`${e.insurer}/${e.policyNumber}/${e.programme.code}/${e.from}`}
                 data-policy={e.policyNumber}
               >
-                <td>{fullName(e.person)}</td>
-                <td className="nowrap">{formatDate(e.person.birthDate)}</td>
-                <td>{e.person.sex ? l(e.person.sex) : ''}</td>
-                <td className="nowrap">{e.policyNumber}</td>
-                <td>{nameOf(participants, e.insurer)}</td>
-                <td>
+                <td data-label={t('fullName')} className="name">
+                  {fullName(e.person)}
+                </td>
+                <td data-label={t('birthDate')} className="nowrap">
+                  {formatDate(e.person.birthDate)}
+                </td>
+                <td data-label={t('sex')}>{e.person.sex ? l(e.person.sex) : ''}</td>
+                <td data-label={t('policy')} className="nowrap">
+                  {e.policyNumber}
+                </td>
+                <td data-label={t('insurer')}>{nameOf(participants, e.insurer)}</td>
+                <td data-label={t('programme')}>
                   {e.programme.name}{' '}
                   <span className="muted" data-identifier="">
                     ({e.programme.code})
                   </span>
                 </td>
-                <td className="nowrap">
+                <td data-label={t('period')} className="nowrap">
                   {formatDate(e.from)} — {formatDate(e.to)}
+                </td>
+                <td className="links">
+                  {/* The payer reads another clinic's copy: the coverage check there is the clinic's own. */}
+                  {!payer && (
+                    <a
+                      href={`#/coverage/${encodeURIComponent(e.policyNumber)}`}
+                      aria-label={`${t('toCoverage')}: ${fullName(e.person)}`}
+                    >
+                      {t('toCoverage')}
+                    </a>
+                  )}{' '}
+                  <a
+                    href={`#/letters/${encodeURIComponent(e.policyNumber)}`}
+                    aria-label={`${t('toLetters')}: ${fullName(e.person)}`}
+                  >
+                    {t('toLetters')}
+                  </a>
                 </td>
               </tr>
             ))}
@@ -191,7 +234,7 @@ export function Roster({ me }: { me: Me }) {
       )}
       {items !== undefined && items.length > 0 && (
         <p id="roster-count" className="muted">
-          {t('found')}: {items.length}
+          {t('found')}: {items.length}. {t('sortedByName')}.
         </p>
       )}
       {next && (

@@ -132,6 +132,7 @@ const ROUTES: readonly Route[] = [
   r('GET', `/documents/${ID}`, 'read'),
   r('GET', `/documents/${ID}/signature(/export)?`, 'read'),
   r('GET', `/documents/${ID}/evidence`, 'read'),
+  r('GET', `/documents/${ID}/xlsx`, 'read'),
   // Which key the node signs with is the organisation's legal signature: its admin's alone.
   r('PUT', '/signature-profile', 'signature', 'signature-profile'),
   r('POST', '/documents', 'send', 'send'),

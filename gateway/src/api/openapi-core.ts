@@ -665,6 +665,27 @@ export const coreApi = {
         },
       },
     },
+    '/v1/documents/{id}/xlsx': {
+      get: {
+        operationId: 'exportDocumentXlsx',
+        tags: ['documents'],
+        summary:
+          'The document’s table as an XLSX workbook (an invoice register, an expertise act, a guarantee letter, a ' +
+          'price list): a title block, then the lines with money in roubles and dates as dates (role: read)',
+        parameters: [idParam],
+        responses: {
+          '200': {
+            description: 'the workbook',
+            content: {
+              'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+                schema: { type: 'string', format: 'binary' },
+              },
+            },
+          },
+          ...errors(401, 404, 410, 422),
+        },
+      },
+    },
     '/v1/documents/{id}/signature/export': {
       get: {
         operationId: 'exportDocumentSignature',

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type RequestHandler, type Router } from 'express';
 import { pino, type Logger } from 'pino';
 import { DmsnetError } from '../../../formats/src/errors.js';
+import type { DmsDocument } from '../../../formats/src/types.js';
 import type { GatewayNode, ListQuery } from '../node/index.js';
 import { exportToJson } from '../node/signature-export.js';
 import { WebhookDispatcher, type DispatcherOptions } from '../webhooks/dispatcher.js';
@@ -14,6 +15,7 @@ import { importRouter } from '../adapters/http.js';
 import type { ImportCompletion } from '../adapters/conversion.js';
 import { consoleStatic, securityHeaders } from './console.js';
 import { ApiError, errorHandler, notFound } from '../http/errors.js';
+import { documentXlsx, XLSX_TYPE, xlsxFileName } from './document-xlsx.js';
 import { openApiDocument } from './openapi.js';
 import { eventStream } from './sse.js';
 import { idempotency, type IdempotencyOptions } from './idempotency.js';
@@ -149,6 +151,22 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
     v('/v1/documents/{id}/signature/export', 'get'),
     wrap(async (req, res) => {
       res.json(exportToJson(await node.exportSignature(String(req.params.id))));
+    }),
+  );
+  app.get(
+    '/v1/documents/:id/xlsx',
+    v('/v1/documents/{id}/xlsx', 'get'),
+    wrap(async (req, res) => {
+      const view = await node.getDocument(String(req.params.id));
+      // A document kept only as the text that was signed (it broke a limits rule) has no structure to lay out.
+      if (!view.document)
+        throw new DmsnetError('EXPORT_NOT_TABULAR', 'the document is kept only as the text that was signed');
+      const doc = view.document as DmsDocument;
+      res
+        .status(200)
+        .type(XLSX_TYPE)
+        .set('Content-Disposition', `attachment; filename="${xlsxFileName(doc)}"`)
+        .send(await documentXlsx(doc));
     }),
   );
   app.post(

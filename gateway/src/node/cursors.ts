@@ -4,7 +4,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { DmsnetError } from '../../../formats/src/errors.js';
 
 /** The lists that page with a cursor; a cursor of one list is refused by another. */
-export type CursorList = 'inbox' | 'outbox' | 'participants' | 'roster';
+export type CursorList = 'inbox' | 'outbox' | 'participants' | 'roster' | 'letters';
 
 const VERSION = 1;
 const TAG_BYTES = 16;

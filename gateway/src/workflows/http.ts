@@ -37,7 +37,13 @@ export function workflowRouter(w: Workflows, validate: RouteValidator): Router {
     '/guarantee-letters',
     validate('/v1/guarantee-letters', 'get'),
     wrap(async (req, res) => {
-      res.json({ items: await w.letters(String(q(req).policy)) });
+      const query = q(req);
+      // A patient's letters by policy (the coverage check's question), or the whole list paged and filtered.
+      res.json(
+        query.policy !== undefined
+          ? { items: await w.letters(String(query.policy)) }
+          : await w.letterPage(query),
+      );
     }),
   );
   r.post(

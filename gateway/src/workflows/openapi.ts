@@ -233,7 +233,7 @@ export const workflowsApi = {
     RosterPage: page(ref('RosterEntry'), 'A page of the roster, in its storage order'),
     GuaranteeLetterBody: letterBody,
     LetterState: letterState,
-    LetterList: items(ref('LetterState'), 'The letters of a patient, current state each'),
+    LetterList: page(ref('LetterState'), 'Letters, current state each: a patient’s, or a page of all'),
     LetterSent: letterSent,
     PriceListState: priceListState,
     PriceListList: items(ref('PriceListState'), 'Price lists received from a clinic'),
@@ -319,13 +319,22 @@ export const workflowsApi = {
       get: {
         operationId: 'listGuaranteeLetters',
         tags: ['guarantee-letters'],
-        summary: 'Current state of the guarantee letters of a patient',
+        summary: 'Current state of the guarantee letters: a patient’s (by policy) or all, filtered and paged',
+        description:
+          'With `policy`, every letter of that patient. Without it, all letters held here in letter-number order, ' +
+          'filtered by clinic, status and a period their validity overlaps, a page at a time.',
         parameters: [
+          { name: 'policy', in: 'query', schema: { type: 'string', minLength: 1, maxLength: 64 } },
+          { name: 'clinic', in: 'query', schema: OGRN },
+          { name: 'status', in: 'query', schema: { type: 'string', enum: ['issued', 'amended', 'revoked'] } },
+          { name: 'from', in: 'query', description: 'valid on or after this date', schema: DATE },
+          { name: 'to', in: 'query', description: 'valid on or before this date', schema: DATE },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500 } },
           {
-            name: 'policy',
+            name: 'cursor',
             in: 'query',
-            required: true,
-            schema: { type: 'string', minLength: 1, maxLength: 64 },
+            description: 'a nextCursor exactly as answered; anything else is 400 CURSOR_INVALID',
+            schema: { type: 'string', maxLength: 1024 },
           },
         ],
         responses: { '200': json('letters', ref('LetterList')), ...errors(400, 401) },

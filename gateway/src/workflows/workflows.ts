@@ -351,6 +351,43 @@ export class Workflows {
     return out;
   }
 
+  /**
+   * Every letter held here, in letter-number order (the key order: letter numbers are not personal), filtered while
+   * walking by clinic, status and a period the letter's validity overlaps; a page is the next `limit` matches.
+   */
+  async letterPage(q: {
+    clinic?: string;
+    status?: string;
+    from?: string;
+    to?: string;
+    limit?: string;
+    cursor?: string;
+  }): Promise<{ items: LetterState[]; nextCursor?: string }> {
+    const gte = `gl${S}`;
+    const lt = `gl${S}\uffff`;
+    const after = q.cursor ? this.node.cursors.read('letters', q.cursor) : undefined;
+    if (after !== undefined && !(after > gte && after < lt))
+      throw new CursorInvalidError('it pages another list');
+    const limit = q.limit ? Number(q.limit) : 50;
+    const matches = (s: LetterState) =>
+      (!q.clinic || s.clinic === q.clinic) &&
+      (!q.status || s.letter.status === q.status) &&
+      (!q.from || s.letter.validity.to >= q.from) &&
+      (!q.to || s.letter.validity.from <= q.to);
+    const items: LetterState[] = [];
+    let last: string | undefined;
+    const range = after ? { gt: after, lt } : { gte, lt };
+    for await (const [k, s] of this.node.store.sublevel<LetterState>(SUB).iterator(range)) {
+      if (!matches(s)) continue;
+      // One match beyond the page says there is a next page; the cursor is the last key served.
+      if (items.length === limit)
+        return { items, nextCursor: this.node.cursors.issue('letters', last as string) };
+      items.push(s);
+      last = k;
+    }
+    return { items };
+  }
+
   /** Records a letter's state (also how an insurer imports letters issued before it joined). */
   async saveLetter(s: LetterState): Promise<void> {
     await this.node.store.batch([

@@ -447,6 +447,57 @@ describe('edge workflows through the gateways (real nodes, HTTP, embedded ledger
     expect(plain.body.record.messageId).to.not.equal(a.body.record.messageId);
   });
 
+  it('lists every letter held by status and validity period, a page at a time; an unreadable date or a foreign cursor is refused at its field', async () => {
+    type Page = { items: Array<{ letter: { letterNumber: string; status: string } }>; nextCursor?: string };
+    const all = await c('insurer').call<Page>('GET', '/v1/guarantee-letters');
+    expect(all.status, JSON.stringify(all.body)).to.equal(200);
+    const numbers = all.body.items.map((x) => x.letter.letterNumber);
+    expect(numbers).to.include('GL-B');
+    expect(numbers.length).to.be.greaterThan(1);
+    const revoked = await c('insurer').call<Page>('GET', '/v1/guarantee-letters?status=revoked');
+    expect(revoked.body.items.map((x) => x.letter.letterNumber)).to.include('GL-B');
+    expect(revoked.body.items.every((x) => x.letter.status === 'revoked')).to.equal(true);
+    const issued = await c('insurer').call<Page>('GET', '/v1/guarantee-letters?status=issued');
+    expect(issued.body.items.map((x) => x.letter.letterNumber)).not.to.include('GL-B');
+    expect(issued.body.items.length + revoked.body.items.length).to.be.at.most(numbers.length);
+    // Page by page, the same letters in the same order.
+    const walked: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page: { status: number; body: Page } = await c('insurer').call<Page>(
+        'GET',
+        `/v1/guarantee-letters?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
+      expect(page.body.items.length).to.be.at.most(1);
+      walked.push(...page.body.items.map((x) => x.letter.letterNumber));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(walked).to.deep.equal(numbers);
+    expect(
+      (await c('insurer').call<Page>('GET', '/v1/guarantee-letters?from=2999-01-01')).body.items,
+    ).to.deep.equal([]);
+    const bad = await c('insurer').call<{ code: string; errors: Array<{ pointer: string }> }>(
+      'GET',
+      '/v1/guarantee-letters?from=31.02.2026',
+    );
+    expect(bad.status).to.equal(400);
+    expect(bad.body.errors.map((e) => e.pointer)).to.include('/query/from');
+    const roster = await c('insurer').call<{ nextCursor?: string }>(
+      'GET',
+      `/v1/roster?clinic=${net.get('clinic').id}&limit=1`,
+    );
+    expect(roster.body.nextCursor).to.be.a('string');
+    const foreign = await c('insurer').call<{ code: string }>(
+      'GET',
+      `/v1/guarantee-letters?cursor=${encodeURIComponent(roster.body.nextCursor as string)}`,
+    );
+    expect(foreign.status).to.equal(400);
+    expect(foreign.body.code).to.equal('CURSOR_INVALID');
+    // The clinic lists the letters it received the same way.
+    const atClinic = await c('clinic').call<Page>('GET', '/v1/guarantee-letters?status=revoked');
+    expect(atClinic.body.items.map((x) => x.letter.letterNumber)).to.include('GL-B');
+  });
+
   it('drafts an act from the invoice, lets the expert edit it, sends it; the clinic disputes it', async () => {
     const p = rows[1].person;
     const d = rows[1].period.from;
