@@ -13,7 +13,9 @@ const GATEWAY_ROOMS = {
   crypto: [],
   ledger: [],
   store: ['crypto'],
-  node: ['crypto', 'ledger', 'store'],
+  receipts: ['crypto'],
+  evidence: ['crypto', 'ledger', 'receipts', 'adapters'],
+  node: ['crypto', 'ledger', 'store', 'receipts', 'evidence'],
   webhooks: ['node', 'http'],
   adapters: ['node', 'http'],
   access: ['crypto', 'store', 'http'],
@@ -30,6 +32,8 @@ const GATEWAY_ROOMS = {
     'store',
     'webhooks',
     'workflows',
+    'evidence',
+    'receipts',
   ],
   'local-network': [
     'access',
@@ -41,6 +45,8 @@ const GATEWAY_ROOMS = {
     'store',
     'webhooks',
     'workflows',
+    'evidence',
+    'receipts',
   ],
   demo: [
     'access',
@@ -54,6 +60,8 @@ const GATEWAY_ROOMS = {
     'store',
     'webhooks',
     'workflows',
+    'evidence',
+    'receipts',
   ],
 };
 

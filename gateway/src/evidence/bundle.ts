@@ -6,7 +6,7 @@ import { sha256Hex } from '../crypto/envelope.js';
 import { toPem } from '../crypto/gost/index.js';
 import { receiptBytes, type SignedReceipt } from '../receipts/receipt.js';
 import type { LedgerProof } from '../ledger/types.js';
-import type { Participant } from '../node/types.js';
+import type { Participant } from '../ledger/types.js';
 import { readmeRu } from './readme.js';
 
 export const EVIDENCE_FORMAT = 'dmsnet.evidence/1';

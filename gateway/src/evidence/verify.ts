@@ -12,7 +12,7 @@ import {
   verifyReceiptSignature,
   type ReceiptTrust,
 } from '../receipts/receipt.js';
-import type { Participant } from '../node/types.js';
+import type { Participant } from '../ledger/types.js';
 import {
   EVIDENCE_FORMAT,
   F,

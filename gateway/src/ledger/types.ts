@@ -91,3 +91,27 @@ export interface LedgerClient {
   eventsAfter?(after: EventCheckpoint): Promise<boolean>;
   close?(): Promise<void>;
 }
+
+// The directory's entry of a participant as the ledger answers it (node/ and evidence/ both read it).
+export interface SignatureProfileView {
+  profile: 'ed25519' | 'gost2012-256';
+  certificate?: string;
+  fingerprint?: string;
+  notAfter?: string;
+  validFrom: string;
+  txId: string;
+}
+
+export interface Participant {
+  id: string;
+  role: string;
+  name: string;
+  status: string;
+  inn?: string;
+  keys: Array<{ version: number; x25519: string; ed25519: string; validFrom?: string }>;
+  signature?: SignatureProfileView;
+  signatureTrail?: SignatureProfileView[];
+  /** Fabric identities; the first names the participant's home organisation. */
+  identities?: Array<{ mspId: string; kind: string }>;
+  [k: string]: unknown;
+}

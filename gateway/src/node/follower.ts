@@ -6,7 +6,7 @@ import type { Inbox } from './inbox.js';
 import { checkpointOp, codeOf, isTransient, json, messageOf, rank, S, type Checkpoint } from './layout.js';
 import type { Outbox } from './outbox.js';
 import type { InboxRecord, OutboxRecord } from './types.js';
-import { NodeReceipts } from '../receipts/node-receipts.js';
+import { NodeReceipts } from './receipts.js';
 
 export class EventFollower {
   /** The block and transaction of the last event handled (for whenIdle). */

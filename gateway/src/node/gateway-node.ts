@@ -26,7 +26,7 @@ import { codeOf, json, S, type Checkpoint } from './layout.js';
 import { Notifier } from './notifier.js';
 import { Outbox } from './outbox.js';
 import { Purger, PurgedError } from './purger.js';
-import { NodeReceipts } from '../receipts/node-receipts.js';
+import { NodeReceipts } from './receipts.js';
 import { buildEvidence, type LedgerEnvelope } from '../evidence/bundle.js';
 import type {
   DocumentHandler,

@@ -28,7 +28,7 @@ import {
 } from './layout.js';
 import { replyStatusOf, type Outbox } from './outbox.js';
 import { checkParties } from './parties.js';
-import { NodeReceipts, type ReceiptIntent } from '../receipts/node-receipts.js';
+import { NodeReceipts, type ReceiptIntent } from './receipts.js';
 import type { DocumentHandler, InboxRecord, OutboxRecord } from './types.js';
 
 export type ReplyDecision = 'ACCEPTED' | 'REJECTED' | 'DISPUTED' | 'CONTESTED';

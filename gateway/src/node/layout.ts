@@ -3,7 +3,7 @@ import { DmsnetError } from '../../../formats/src/errors.js';
 import { errorCodeEntry } from '../../../formats/src/error-codes.js';
 import type { ChaincodeEvent } from '../ledger/types.js';
 import type { BatchOp } from '../store/store.js';
-import type { ReceiptIntent } from '../receipts/node-receipts.js';
+import type { ReceiptIntent } from './receipts.js';
 
 /** Sublevels of the node's LevelDB store. */
 export const S = {

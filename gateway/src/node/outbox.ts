@@ -15,7 +15,7 @@ import { currentKeyOf } from './directory.js';
 import { sendEndorsers } from './endorsers.js';
 import { codeOf, documentIdOp, messageOf, now, pendingKey, S, type Doc, type Intent } from './layout.js';
 import type { InboxRecord, Notification, OutboxRecord, Participant } from './types.js';
-import type { ReceiptIntent } from '../receipts/node-receipts.js';
+import type { ReceiptIntent } from './receipts.js';
 
 /** The ledger status a reply's decision gives the document it answers (a dispute or a contest is a refusal). */
 export function replyStatusOf(decision: string | undefined): 'ACCEPTED' | 'REJECTED' {

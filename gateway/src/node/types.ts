@@ -1,4 +1,4 @@
-import type { KeptReceipt } from '../receipts/node-receipts.js';
+import type { KeptReceipt } from './receipts.js';
 import type { FieldError } from '../../../formats/src/errors.js';
 import type { DocumentSummary } from '../../../formats/src/summary.js';
 
@@ -153,28 +153,7 @@ export interface SignatureExport {
 }
 
 /** A participant's signature profile as the directory records it (chaincode/src/model.ts). */
-export interface SignatureProfileView {
-  profile: 'ed25519' | 'gost2012-256';
-  certificate?: string;
-  fingerprint?: string;
-  notAfter?: string;
-  validFrom: string;
-  txId: string;
-}
-
-export interface Participant {
-  id: string;
-  role: string;
-  name: string;
-  status: string;
-  inn?: string;
-  keys: Array<{ version: number; x25519: string; ed25519: string; validFrom?: string }>;
-  signature?: SignatureProfileView;
-  signatureTrail?: SignatureProfileView[];
-  /** Fabric identities; the first names the participant's home organisation. */
-  identities?: Array<{ mspId: string; kind: string }>;
-  [k: string]: unknown;
-}
+export type { Participant, SignatureProfileView } from '../ledger/types.js';
 
 /**
  * What a received, verified and format-valid document makes the local workflows do (the edge workflows hook in

@@ -6,9 +6,9 @@ import { DmsnetError } from '../../../formats/src/errors.js';
 import { Ed25519Signer, type Signer } from '../crypto/signer.js';
 import { boxSeal, boxSealOpen } from '../crypto/sealed-box.js';
 import { sodium } from '../crypto/sodium.js';
-import { currentKeyOf } from '../node/directory.js';
-import type { NodeContext } from '../node/context.js';
-import { codeOf, isTransient, json, messageOf, S } from '../node/layout.js';
+import { currentKeyOf } from './directory.js';
+import type { NodeContext } from './context.js';
+import { codeOf, isTransient, json, messageOf, S } from './layout.js';
 import type { BatchOp } from '../store/store.js';
 import {
   invalidReceipt,
@@ -20,7 +20,7 @@ import {
   type Receipt,
   type ReceiptTrust,
   type SignedReceipt,
-} from './receipt.js';
+} from '../receipts/receipt.js';
 
 export type ReceiptKind = Receipt['kind'];
 
