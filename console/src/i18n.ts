@@ -357,7 +357,7 @@ const ru: Dict = {
   toLetters: 'Письма',
   sortedByName: 'По алфавиту среди показанных; список застрахованных выдаётся страницами в порядке хранения',
   propose: 'Предложить версию',
-  schemaText: 'JSON Schema версии',
+  schemaText: 'Схема формата версии',
   proposed: 'Предложено',
   voteAsk: 'Подать голос',
   voteConfirm: 'Да, голосовать',

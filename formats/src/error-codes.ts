@@ -1452,6 +1452,7 @@ export const FIELD_CODES = {
   // Requests (gateway/src/api).
   REQUEST_REQUIRED: { en: 'Required.', ru: 'обязательное поле не заполнено' },
   REQUEST_MAX_LENGTH: { en: 'Too long.', ru: 'слишком длинное значение' },
+  REQUEST_TYPE: { en: 'The value has the wrong type.', ru: 'значение не того вида' },
   // Received documents (gateway/src/node/inbox.ts).
   REPLY_FORGED: {
     en: 'The reply does not come from the addressee of the answered document.',
@@ -1465,6 +1466,16 @@ export const FIELD_CODES = {
   ENUM: { en: 'Not one of the allowed values.', ru: 'значение не из допустимых' },
   TYPE: { en: 'The value has the wrong type.', ru: 'значение не того вида' },
   REQUIRED: { en: 'Required.', ru: 'обязательное поле не заполнено' },
+  PATTERN: { en: 'Not in the expected form.', ru: 'значение не в ожидаемом виде' },
+  PATTERN_INVALID: { en: 'Not a valid regular expression.', ru: 'регулярное выражение записано с ошибкой' },
+  PATTERN_GROUP: {
+    en: 'The pattern must capture the value in one group.',
+    ru: 'в шаблоне должна быть одна группа, выделяющая значение',
+  },
+  HEADER_CONSTANT: {
+    en: 'A number, date, period or contract comes from the file or the form, never from a constant in a mapping.',
+    ru: 'номер, дата, период и договор берутся из файла или формы, а не из постоянной в описании файла',
+  },
   CONFIG_REQUIRED: { en: 'A required setting is missing.', ru: 'обязательная настройка не задана' },
   CONFIG_UNKNOWN_KEY: { en: 'An unknown setting.', ru: 'неизвестная настройка' },
   CONFIG_ONE_OF: { en: 'Not one of the allowed values.', ru: 'значение не из допустимых' },

@@ -464,7 +464,8 @@ describe('console flows staff expect (Chromium, real embedded network)', functio
     // The expertise act: the expert's screen printed, then the act sent and exported.
     const exp = await login('insurer', 'exp');
     await exp.getByRole('navigation').getByRole('link', { name: 'Акты экспертизы' }).click();
-    await exp.getByRole('link', { name: t.story.invoiceId }).click();
+    // The list says the invoice's own number, not its id in the exchange.
+    await exp.getByRole('link', { name: t.story.invoiceNumber, exact: true }).click();
     await exp.locator('[data-line="1"]').waitFor();
     const act = await paper(exp, '45-act-print');
     A4(act);

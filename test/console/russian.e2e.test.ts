@@ -15,10 +15,11 @@ const CHROMIUM = process.env.DMSNET_CHROMIUM ?? '/usr/bin/chromium';
 const OUT = repoPath('test-output', 'console');
 
 /**
- * Latin-script words a Russian screen may show: the product's name and the file names of the bundled mappings.
- * Identifiers (service codes such as A01.01.001, document and policy numbers) carry digits and are not words.
+ * Latin-script words a Russian screen may show: the product's name, the file names of the bundled mappings, and the
+ * names of file kinds as staff see them on their files (XLSX, JSON). Identifiers (service codes such as A01.01.001,
+ * document and policy numbers) carry digits and are not words.
  */
-const ALLOWED = new Set(['dmsnet', 'English']);
+const ALLOWED = new Set(['dmsnet', 'English', 'XLSX', 'JSON']);
 const FILE_NAME = /\.(csv|xlsx|xls|ods)$/i;
 
 /** The Latin-script words of a text that are neither identifiers nor allowed: what a person would stumble on. */
