@@ -2,19 +2,15 @@
 // role's main path through the UI only, the refusals (login, CSRF, a role's forbidden screen refused by the API),
 // a screenshot of every main screen and an axe-core scan of each (0 serious or critical violations).
 import { expect } from 'chai';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import axe from 'axe-core';
 import iconv from 'iconv-lite';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { repoPath } from '../../formats/src/index.js';
-import { CONSOLE_DIR } from '../../gateway/src/api/console.js';
 import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
 import { PASSWORD, startConsoleNetwork, type ConsoleNetwork } from './network.js';
-
-export const CHROMIUM = process.env.DMSNET_CHROMIUM ?? '/usr/bin/chromium';
-const OUT = repoPath('test-output', 'console');
+import { launchConsoleBrowser, OUT } from './browser.js';
 
 interface AxeViolation {
   id: string;
@@ -30,16 +26,7 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
 
   before(async () => {
     // No Chromium, no console tests passing: they fail here, loudly.
-    if (!existsSync(CHROMIUM))
-      throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
-    if (!existsSync(path.join(CONSOLE_DIR, 'index.html')))
-      throw new Error('the console is not built: npm run build');
-    await mkdir(OUT, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-dev-shm-usage', '--lang=ru-RU'],
-    });
+    browser = await launchConsoleBrowser();
     t = await startConsoleNetwork();
   });
   after(async () => {

@@ -4,18 +4,14 @@
 // check and the letters), the registrar's screens on a 390 px phone, the association proposing a format version and a
 // vote asked before it is cast, and paper (A4 PDFs of a letter, an invoice register and an act) and XLSX exports.
 import { expect } from 'chai';
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { bundledSchemaText, repoPath } from '../../formats/src/index.js';
-import { CONSOLE_DIR } from '../../gateway/src/api/console.js';
+import { type Browser, type Page } from 'playwright-core';
+import { bundledSchemaText } from '../../formats/src/index.js';
 import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
-import { PASSWORD, startConsoleNetwork, type ConsoleNetwork } from './network.js';
+import { startConsoleNetwork, type ConsoleNetwork } from './network.js';
+import { launchConsoleBrowser, loginAt, OUT } from './browser.js';
 
-const CHROMIUM = process.env.DMSNET_CHROMIUM ?? '/usr/bin/chromium';
-const OUT = repoPath('test-output', 'console');
 const PHONE = { width: 390, height: 844 };
 
 /** Kopecks from a money text as the console prints it (`1 500,00`). */
@@ -30,16 +26,7 @@ describe('console flows staff expect (Chromium, real embedded network)', functio
   let browser: Browser;
 
   before(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
-    if (!existsSync(path.join(CONSOLE_DIR, 'index.html')))
-      throw new Error('the console is not built: npm run build');
-    await mkdir(OUT, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-dev-shm-usage', '--lang=ru-RU'],
-    });
+    browser = await launchConsoleBrowser();
     console.log('    starting the embedded network for the console…');
     t = await startConsoleNetwork();
   });
@@ -49,20 +36,8 @@ describe('console flows staff expect (Chromium, real embedded network)', functio
     await closeCryptoWorkers();
   });
 
-  async function login(
-    gateway: string,
-    username: string,
-    viewport = { width: 1360, height: 900 },
-  ): Promise<Page> {
-    const ctx = await browser.newContext({ locale: 'ru-RU', viewport });
-    const page = await ctx.newPage();
-    await page.goto(t.url(gateway).replace('127.0.0.1', 'localhost') + '/');
-    await page.getByLabel('Имя пользователя').fill(username);
-    await page.getByLabel('Пароль').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Войти' }).click();
-    await page.getByRole('navigation').waitFor();
-    return page;
-  }
+  const login = (gateway: string, username: string, viewport = { width: 1360, height: 900 }): Promise<Page> =>
+    loginAt(browser, t.url(gateway), username, { viewport });
 
   const shot = (page: Page, name: string) =>
     page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });

@@ -2,17 +2,11 @@
 // with no Latin-script word outside identifiers, and the gateway's refusals said at the row and field a person
 // sees, in the registry's words, with no code, pointer or kopecks in sight.
 import { expect } from 'chai';
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { repoPath } from '../../formats/src/index.js';
-import { CONSOLE_DIR } from '../../gateway/src/api/console.js';
+import { type Browser, type Page } from 'playwright-core';
 import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
-import { PASSWORD, PEOPLE, startConsoleNetwork, type ConsoleNetwork } from './network.js';
-
-const CHROMIUM = process.env.DMSNET_CHROMIUM ?? '/usr/bin/chromium';
-const OUT = repoPath('test-output', 'console');
+import { PEOPLE, startConsoleNetwork, type ConsoleNetwork } from './network.js';
+import { launchConsoleBrowser, loginAt, OUT } from './browser.js';
 
 /**
  * Latin-script words a Russian screen may show: the product's name, the file names of the bundled mappings, and the
@@ -37,16 +31,7 @@ describe('web console in Russian (Chromium, real embedded network)', function ()
   let browser: Browser;
 
   before(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
-    if (!existsSync(path.join(CONSOLE_DIR, 'index.html')))
-      throw new Error('the console is not built: npm run build:console');
-    await mkdir(OUT, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-dev-shm-usage', '--lang=ru-RU'],
-    });
+    browser = await launchConsoleBrowser();
     t = await startConsoleNetwork();
   });
   after(async () => {
@@ -55,19 +40,8 @@ describe('web console in Russian (Chromium, real embedded network)', function ()
     await closeCryptoWorkers();
   });
 
-  async function login(gateway: string, username: string, page?: Page): Promise<Page> {
-    if (!page) {
-      const ctx = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1360, height: 900 } });
-      page = await ctx.newPage();
-    }
-    if (!page.url().startsWith('http'))
-      await page.goto(t.url(gateway).replace('127.0.0.1', 'localhost') + '/');
-    await page.getByLabel('Имя пользователя').fill(username);
-    await page.getByLabel('Пароль').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Войти' }).click();
-    await page.getByRole('navigation').waitFor();
-    return page;
-  }
+  const login = (gateway: string, username: string, page?: Page): Promise<Page> =>
+    loginAt(browser, t.url(gateway), username, page ? { page } : {});
 
   /** Waits until the screen has loaded what it asked the gateway for. */
   async function settled(page: Page): Promise<void> {

@@ -3,19 +3,14 @@
 // the file said, and a document sent to the wrong insurer could not be taken back nor sent again. Debian's Chromium
 // (headless, playwright-core) against a real embedded network with two insurers; screenshots in test-output/console/.
 import { expect } from 'chai';
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import axe from 'axe-core';
 import iconv from 'iconv-lite';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { repoPath } from '../../formats/src/index.js';
-import { CONSOLE_DIR } from '../../gateway/src/api/console.js';
+import { type Browser, type Page } from 'playwright-core';
 import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
-import { PASSWORD, startConsoleNetwork, type ConsoleNetwork } from './network.js';
+import { startConsoleNetwork, type ConsoleNetwork } from './network.js';
+import { launchConsoleBrowser, loginAt, OUT } from './browser.js';
 
-const CHROMIUM = process.env.DMSNET_CHROMIUM ?? '/usr/bin/chromium';
-const OUT = repoPath('test-output', 'console');
 const MONTHS = [
   'январь',
   'февраль',
@@ -37,16 +32,7 @@ describe('web console: sending a file, and taking back one sent to the wrong ins
   let browser: Browser;
 
   before(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
-    if (!existsSync(path.join(CONSOLE_DIR, 'index.html')))
-      throw new Error('the console is not built: npm run build:console');
-    await mkdir(OUT, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-dev-shm-usage', '--lang=ru-RU'],
-    });
+    browser = await launchConsoleBrowser();
     // A second insurer: a register can go to the wrong one.
     t = await startConsoleNetwork({
       participants: [
@@ -61,16 +47,8 @@ describe('web console: sending a file, and taking back one sent to the wrong ins
     await closeCryptoWorkers();
   });
 
-  async function login(gateway: string, username: string): Promise<Page> {
-    const ctx = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1360, height: 900 } });
-    const page = await ctx.newPage();
-    await page.goto(t.url(gateway).replace('127.0.0.1', 'localhost') + '/');
-    await page.getByLabel('Имя пользователя').fill(username);
-    await page.getByLabel('Пароль').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Войти' }).click();
-    await page.getByRole('navigation').waitFor();
-    return page;
-  }
+  const login = (gateway: string, username: string): Promise<Page> =>
+    loginAt(browser, t.url(gateway), username);
 
   /** A screenshot to look at, and no serious or critical accessibility violation on the screen. */
   async function check(page: Page, name: string): Promise<void> {
