@@ -10,7 +10,7 @@ import {
 } from './identity.js';
 import { gostCertificateFacts, SUBJECT_OID, type CertificateFacts } from './gost-certificates.js';
 import {
-  K,
+  KeyType,
   ROLES,
   SIGNATURE_PROFILES,
   type IdentityRef,
@@ -81,7 +81,7 @@ export class DirectoryContract extends Contract {
   async register(ctx: Context, registrationJson: string): Promise<string> {
     const r = parseJsonArg<Registration>(registrationJson, 'registration');
     checkRegistration(r);
-    const bootstrapped = (await ctx.stub.getState(K.association))?.length > 0;
+    const bootstrapped = (await ctx.stub.getState(KeyType.association))?.length > 0;
     if (bootstrapped) {
       await actingAssociation(ctx);
     } else {
@@ -101,13 +101,16 @@ export class DirectoryContract extends Contract {
           'the founding association must register the identity that submits',
         );
     }
-    const key = ctx.stub.createCompositeKey(K.participant, [r.id]);
+    const key = ctx.stub.createCompositeKey(KeyType.participant, [r.id]);
     if (await getJson(ctx, key))
       throw new ChaincodeError('PARTICIPANT_EXISTS', `participant ${r.id} is already registered`);
     const at = txTime(ctx);
     for (const i of r.identities) {
       if (i.kind !== 'certificate') continue;
-      const idx = ctx.stub.createCompositeKey(K.certIndex, [i.mspId, certificateFingerprint(i.certificate)]);
+      const idx = ctx.stub.createCompositeKey(KeyType.certIndex, [
+        i.mspId,
+        certificateFingerprint(i.certificate),
+      ]);
       const taken = await ctx.stub.getState(idx);
       if (taken && taken.length)
         throw new ChaincodeError(
@@ -128,7 +131,7 @@ export class DirectoryContract extends Contract {
       updatedAt: at,
     };
     await putJson(ctx, key, p);
-    if (!bootstrapped) await ctx.stub.putState(K.association, Buffer.from(r.id));
+    if (!bootstrapped) await ctx.stub.putState(KeyType.association, Buffer.from(r.id));
     return JSON.stringify(p);
   }
 
@@ -148,7 +151,7 @@ export class DirectoryContract extends Contract {
     const at = txTime(ctx);
     const record = { version, ...keys, validFrom: at, txId: ctx.stub.getTxID() };
     const updated: Participant = { ...me, keys: [...me.keys, record], updatedAt: at };
-    await putJson(ctx, ctx.stub.createCompositeKey(K.participant, [me.id]), updated);
+    await putJson(ctx, ctx.stub.createCompositeKey(KeyType.participant, [me.id]), updated);
     return JSON.stringify(record);
   }
 
@@ -205,7 +208,7 @@ export class DirectoryContract extends Contract {
         );
       }
       // Checked before the subject so that someone else's certificate is named as such, not as a bad subject.
-      const owner = ctx.stub.createCompositeKey(K.signingCert, [facts.fingerprint]);
+      const owner = ctx.stub.createCompositeKey(KeyType.signingCert, [facts.fingerprint]);
       const holder = Buffer.from((await ctx.stub.getState(owner)) ?? []).toString('utf8');
       if (holder && holder !== me.id) {
         throw new ChaincodeError(
@@ -234,7 +237,7 @@ export class DirectoryContract extends Contract {
       signatureTrail: [...(me.signatureTrail ?? []), record],
       updatedAt: at,
     };
-    await putJson(ctx, ctx.stub.createCompositeKey(K.participant, [me.id]), updated);
+    await putJson(ctx, ctx.stub.createCompositeKey(KeyType.participant, [me.id]), updated);
     return JSON.stringify(record);
   }
 
@@ -257,7 +260,7 @@ export class DirectoryContract extends Contract {
         { pointer: '/certificate', code: 'CERT_EXPIRED', message: 'expired' },
       ]);
     }
-    const key = ctx.stub.createCompositeKey(K.trustedRoot, [facts.fingerprint]);
+    const key = ctx.stub.createCompositeKey(KeyType.trustedRoot, [facts.fingerprint]);
     const existing = await getJson<TrustedRoot>(ctx, key);
     if (existing?.status === 'ACTIVE') return JSON.stringify(existing);
     const root: TrustedRoot = {
@@ -293,7 +296,7 @@ export class DirectoryContract extends Contract {
   @Returns('string')
   async removeTrustedRoot(ctx: Context, fingerprint: string): Promise<string> {
     await actingAssociation(ctx);
-    const key = ctx.stub.createCompositeKey(K.trustedRoot, [String(fingerprint)]);
+    const key = ctx.stub.createCompositeKey(KeyType.trustedRoot, [String(fingerprint)]);
     const root = await getJson<TrustedRoot>(ctx, key);
     if (!root) throw new ChaincodeError('ROOT_NOT_FOUND', `no trusted root ${fingerprint}`);
     if (root.status === 'REMOVED') return JSON.stringify(root);
@@ -331,7 +334,7 @@ export class DirectoryContract extends Contract {
     if (assoc.id === id) throw new ChaincodeError('NOT_AUTHORIZED', 'the association cannot suspend itself');
     const p = await getParticipant(ctx, id);
     const updated = { ...p, status, updatedAt: txTime(ctx) };
-    await putJson(ctx, ctx.stub.createCompositeKey(K.participant, [id]), updated);
+    await putJson(ctx, ctx.stub.createCompositeKey(KeyType.participant, [id]), updated);
     return JSON.stringify(updated);
   }
 
@@ -356,7 +359,7 @@ export class DirectoryContract extends Contract {
   async list(ctx: Context, pageSize: string, bookmark: string): Promise<string> {
     const size = parsePageSize(pageSize);
     const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
-      K.participant,
+      KeyType.participant,
       [],
       size,
       bookmark ?? '',
@@ -416,7 +419,7 @@ function checkSubject(me: Participant, facts: CertificateFacts): void {
 
 async function allRoots(ctx: Context): Promise<TrustedRoot[]> {
   const roots: TrustedRoot[] = [];
-  const iterator = await ctx.stub.getStateByPartialCompositeKey(K.trustedRoot, []);
+  const iterator = await ctx.stub.getStateByPartialCompositeKey(KeyType.trustedRoot, []);
   await drain(
     iterator,
     (kv) => void roots.push(JSON.parse(Buffer.from(kv.value).toString('utf8')) as TrustedRoot),
@@ -429,7 +432,7 @@ async function activeRoots(ctx: Context): Promise<TrustedRoot[]> {
 }
 
 export async function getParticipant(ctx: Context, id: string): Promise<Participant> {
-  const p = await getJson<Participant>(ctx, ctx.stub.createCompositeKey(K.participant, [String(id)]));
+  const p = await getJson<Participant>(ctx, ctx.stub.createCompositeKey(KeyType.participant, [String(id)]));
   if (!p) throw new ChaincodeError('PARTICIPANT_NOT_FOUND', `no participant ${id}`);
   return p;
 }

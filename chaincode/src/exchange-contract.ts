@@ -4,7 +4,7 @@ import { getParticipant } from './directory-contract.js';
 import { ChaincodeError, invalid } from './errors.js';
 import { getFormat, isActive } from './format-registry-contract.js';
 import { actingParticipant } from './identity.js';
-import { K, type Envelope, type MessageStatus } from './model.js';
+import { KeyType, type Envelope, type MessageStatus } from './model.js';
 import { implicitCollection, privatePayloadStore, type PayloadStore } from './payload-store.js';
 import { defaultRetentionDays } from '../../formats/src/retention.js';
 import { defaultRoutes, routeAllowed } from '../../formats/src/routes.js';
@@ -149,7 +149,7 @@ export class ExchangeContract extends Contract {
         'the ciphertext does not match ciphertextHash and size',
       );
     }
-    const key = ctx.stub.createCompositeKey(K.message, [r.messageId]);
+    const key = ctx.stub.createCompositeKey(KeyType.message, [r.messageId]);
     const existing = await getJson<Envelope>(ctx, key);
     if (existing) {
       if (existing.ciphertextHash === r.ciphertextHash && existing.sender === r.sender)
@@ -212,11 +212,11 @@ export class ExchangeContract extends Contract {
     await this.payloads.put(ctx, collection, r.messageId, ciphertext);
     // Index entries per participant and time: an inbox is a range scan, and no key is shared by all senders.
     await ctx.stub.putState(
-      ctx.stub.createCompositeKey(K.inbox, [r.addressee, at, r.messageId]),
+      ctx.stub.createCompositeKey(KeyType.inbox, [r.addressee, at, r.messageId]),
       Buffer.from([0]),
     );
     await ctx.stub.putState(
-      ctx.stub.createCompositeKey(K.outbox, [r.sender, at, r.messageId]),
+      ctx.stub.createCompositeKey(KeyType.outbox, [r.sender, at, r.messageId]),
       Buffer.from([0]),
     );
     this.event(ctx, 'MessageSent', env);
@@ -252,7 +252,7 @@ export class ExchangeContract extends Contract {
     };
     if (reason !== undefined && reason !== '') updated.reason = String(reason).slice(0, 500);
     else delete updated.reason;
-    await putJson(ctx, ctx.stub.createCompositeKey(K.message, [messageId]), updated);
+    await putJson(ctx, ctx.stub.createCompositeKey(KeyType.message, [messageId]), updated);
     this.event(ctx, 'StatusChanged', updated);
     return JSON.stringify(updated);
   }
@@ -291,7 +291,7 @@ export class ExchangeContract extends Contract {
       statusTxId: ctx.stub.getTxID(),
       reason: reason.trim(),
     };
-    await putJson(ctx, ctx.stub.createCompositeKey(K.message, [messageId]), updated);
+    await putJson(ctx, ctx.stub.createCompositeKey(KeyType.message, [messageId]), updated);
     this.event(ctx, 'StatusChanged', updated);
     return JSON.stringify(updated);
   }
@@ -349,7 +349,7 @@ export class ExchangeContract extends Contract {
     }
     await this.payloads.purge(ctx, env.collection ?? '', messageId);
     const updated: Envelope = { ...env, purgedAt: at, purgedBy: me.id, purgeTxId: ctx.stub.getTxID() };
-    await putJson(ctx, ctx.stub.createCompositeKey(K.message, [messageId]), updated);
+    await putJson(ctx, ctx.stub.createCompositeKey(KeyType.message, [messageId]), updated);
     this.event(ctx, 'PayloadPurged', updated);
     return JSON.stringify(updated);
   }
@@ -358,7 +358,7 @@ export class ExchangeContract extends Contract {
   @Returns('string')
   async history(ctx: Context, messageId: string): Promise<string> {
     await this.mustGet(ctx, messageId);
-    const it = await ctx.stub.getHistoryForKey(ctx.stub.createCompositeKey(K.message, [messageId]));
+    const it = await ctx.stub.getHistoryForKey(ctx.stub.createCompositeKey(KeyType.message, [messageId]));
     const trail: Array<{ status: string; at: string; txId: string; by: string; reason?: string }> = [];
     const h = it as unknown as {
       next(): Promise<{ value?: { value: Uint8Array; isDelete: boolean }; done?: boolean }>;
@@ -398,7 +398,7 @@ export class ExchangeContract extends Contract {
     pageSize: string,
     bookmark: string,
   ): Promise<string> {
-    return this.list(ctx, K.inbox, participantId, filterJson, pageSize, bookmark);
+    return this.list(ctx, KeyType.inbox, participantId, filterJson, pageSize, bookmark);
   }
 
   @Transaction(false)
@@ -410,7 +410,7 @@ export class ExchangeContract extends Contract {
     pageSize: string,
     bookmark: string,
   ): Promise<string> {
-    return this.list(ctx, K.outbox, participantId, filterJson, pageSize, bookmark);
+    return this.list(ctx, KeyType.outbox, participantId, filterJson, pageSize, bookmark);
   }
 
   private async list(
@@ -442,7 +442,7 @@ export class ExchangeContract extends Contract {
       for (const key of keys) {
         const [, at, id] = ctx.stub.splitCompositeKey(key).attributes;
         if (f.to && at > f.to) break scan;
-        const env = await getJson<Envelope>(ctx, ctx.stub.createCompositeKey(K.message, [id]));
+        const env = await getJson<Envelope>(ctx, ctx.stub.createCompositeKey(KeyType.message, [id]));
         if (
           !env ||
           (f.documentType && env.documentType !== f.documentType) ||
@@ -469,9 +469,9 @@ export class ExchangeContract extends Contract {
   private async answer(ctx: Context, r: SendRequest, at: string): Promise<void> {
     const replyTo = r.replyTo as string;
     const status = r.replyStatus as 'ACCEPTED' | 'REJECTED';
-    const key = ctx.stub.createCompositeKey(K.message, [replyTo]);
+    const key = ctx.stub.createCompositeKey(KeyType.message, [replyTo]);
     const original = await this.answered(ctx, r);
-    const replyKey = ctx.stub.createCompositeKey(K.reply, [replyTo]);
+    const replyKey = ctx.stub.createCompositeKey(KeyType.reply, [replyTo]);
     const earlier = await ctx.stub.getState(replyKey);
     if (earlier && earlier.length > 0) {
       throw new ChaincodeError(
@@ -495,7 +495,7 @@ export class ExchangeContract extends Contract {
   /** The message `r` answers, which must exist, must not be a reply, and must have gone from r's addressee to r's sender. */
   private async answered(ctx: Context, r: SendRequest): Promise<Envelope> {
     const replyTo = r.replyTo as string;
-    const original = await getJson<Envelope>(ctx, ctx.stub.createCompositeKey(K.message, [replyTo]));
+    const original = await getJson<Envelope>(ctx, ctx.stub.createCompositeKey(KeyType.message, [replyTo]));
     if (!original) throw new ChaincodeError('REPLY_TARGET_UNKNOWN', `no message ${replyTo} to answer`);
     if (original.documentType === 'reply')
       throw new ChaincodeError('REPLY_TO_REPLY', `${replyTo} is a reply; a reply is final on arrival`);
@@ -511,7 +511,10 @@ export class ExchangeContract extends Contract {
   }
 
   private async mustGet(ctx: Context, messageId: string): Promise<Envelope> {
-    const env = await getJson<Envelope>(ctx, ctx.stub.createCompositeKey(K.message, [String(messageId)]));
+    const env = await getJson<Envelope>(
+      ctx,
+      ctx.stub.createCompositeKey(KeyType.message, [String(messageId)]),
+    );
     if (!env) throw new ChaincodeError('MESSAGE_NOT_FOUND', `no message ${messageId}`);
     return env;
   }

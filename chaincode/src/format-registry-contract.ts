@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { Context, Contract, Info, Returns, Transaction } from './fabric.js';
 import { ChaincodeError, invalid } from './errors.js';
 import { actingAssociation, actingParticipant } from './identity.js';
-import { K, ROLES, type FormatRules, type FormatVersion, type Participant } from './model.js';
+import { KeyType, ROLES, type FormatRules, type FormatVersion, type Participant } from './model.js';
 import { drain, getJson, parseJsonArg, putJson, txTime } from './state.js';
 
 const TYPE_PATTERN = /^[a-z][a-z0-9-]{0,63}$/;
@@ -20,7 +20,7 @@ export async function getFormat(
   type: string,
   version: string,
 ): Promise<FormatVersion | undefined> {
-  return getJson<FormatVersion>(ctx, ctx.stub.createCompositeKey(K.format, [type, version]));
+  return getJson<FormatVersion>(ctx, ctx.stub.createCompositeKey(KeyType.format, [type, version]));
 }
 
 @Info({
@@ -47,14 +47,14 @@ export class FormatRegistryContract extends Contract {
     if (typeof r.quorum !== 'number' || !(r.quorum > 0 && r.quorum <= 1))
       throw invalid('/quorum', 'must be a fraction in (0, 1]');
     const rules: FormatRules = { voterRoles: r.voterRoles, quorum: r.quorum };
-    await putJson(ctx, K.rules, rules);
+    await putJson(ctx, KeyType.rules, rules);
     return JSON.stringify(rules);
   }
 
   @Transaction(false)
   @Returns('string')
   async getRules(ctx: Context): Promise<string> {
-    const rules = await getJson<FormatRules>(ctx, K.rules);
+    const rules = await getJson<FormatRules>(ctx, KeyType.rules);
     if (!rules) throw new ChaincodeError('RULES_NOT_SET', 'the association has not set the voting rules');
     return JSON.stringify(rules);
   }
@@ -129,9 +129,9 @@ export class FormatRegistryContract extends Contract {
       ...(p.retentionDays !== undefined ? { retentionDays: p.retentionDays } : {}),
       ...(p.routes !== undefined ? { routes: p.routes.map(([f, t]) => [f, t] as const) } : {}),
     };
-    await putJson(ctx, ctx.stub.createCompositeKey(K.format, [p.type, p.version]), f);
+    await putJson(ctx, ctx.stub.createCompositeKey(KeyType.format, [p.type, p.version]), f);
     await ctx.stub.putState(
-      ctx.stub.createCompositeKey(K.schema, [p.type, p.version]),
+      ctx.stub.createCompositeKey(KeyType.schema, [p.type, p.version]),
       Buffer.from(p.schemaText, 'utf8'),
     );
     return JSON.stringify(f);
@@ -142,7 +142,7 @@ export class FormatRegistryContract extends Contract {
   async vote(ctx: Context, type: string, version: string, choice: string): Promise<string> {
     if (choice !== 'yes' && choice !== 'no') throw invalid('/choice', 'must be "yes" or "no"');
     const me = await actingParticipant(ctx);
-    const rules = await getJson<FormatRules>(ctx, K.rules);
+    const rules = await getJson<FormatRules>(ctx, KeyType.rules);
     if (!rules) throw new ChaincodeError('VOTE_NO_RULES', 'the association has not set the voting rules');
     if (!rules.voterRoles.includes(me.role) || me.status !== 'ACTIVE') {
       throw new ChaincodeError('VOTE_NOT_ELIGIBLE', `role ${me.role} does not vote on formats`);
@@ -153,7 +153,7 @@ export class FormatRegistryContract extends Contract {
     f.votes[me.id] = choice;
     // Voters are counted when each vote is cast: governance is rare, so scanning the directory here costs nothing.
     const eligible: string[] = [];
-    const it = await ctx.stub.getStateByPartialCompositeKey(K.participant, []);
+    const it = await ctx.stub.getStateByPartialCompositeKey(KeyType.participant, []);
     await drain(it, (kv) => {
       const p = JSON.parse(Buffer.from(kv.value).toString('utf8')) as Participant;
       if (p.status === 'ACTIVE' && rules.voterRoles.includes(p.role)) eligible.push(p.id);
@@ -167,7 +167,7 @@ export class FormatRegistryContract extends Contract {
       f.state = 'REJECTED';
       f.decidedAt = txTime(ctx);
     }
-    await putJson(ctx, ctx.stub.createCompositeKey(K.format, [type, version]), f);
+    await putJson(ctx, ctx.stub.createCompositeKey(KeyType.format, [type, version]), f);
     return JSON.stringify(this.view(ctx, f));
   }
 
@@ -180,7 +180,7 @@ export class FormatRegistryContract extends Contract {
     if (f.state === 'RETIRED') return JSON.stringify(this.view(ctx, f));
     f.state = 'RETIRED';
     f.retiredAt = txTime(ctx);
-    await putJson(ctx, ctx.stub.createCompositeKey(K.format, [type, version]), f);
+    await putJson(ctx, ctx.stub.createCompositeKey(KeyType.format, [type, version]), f);
     return JSON.stringify(this.view(ctx, f));
   }
 
@@ -196,7 +196,7 @@ export class FormatRegistryContract extends Contract {
   @Returns('string')
   async list(ctx: Context): Promise<string> {
     const all: unknown[] = [];
-    await drain(await ctx.stub.getStateByPartialCompositeKey(K.format, []), (kv) => {
+    await drain(await ctx.stub.getStateByPartialCompositeKey(KeyType.format, []), (kv) => {
       all.push(this.view(ctx, JSON.parse(Buffer.from(kv.value).toString('utf8')) as FormatVersion));
     });
     return JSON.stringify(all);
@@ -207,7 +207,7 @@ export class FormatRegistryContract extends Contract {
   async active(ctx: Context): Promise<string> {
     const now = txTime(ctx);
     const out: unknown[] = [];
-    await drain(await ctx.stub.getStateByPartialCompositeKey(K.format, []), (kv) => {
+    await drain(await ctx.stub.getStateByPartialCompositeKey(KeyType.format, []), (kv) => {
       const f = JSON.parse(Buffer.from(kv.value).toString('utf8')) as FormatVersion;
       if (isActive(f, now))
         out.push({
@@ -223,7 +223,7 @@ export class FormatRegistryContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async getSchema(ctx: Context, type: string, version: string): Promise<string> {
-    const text = await ctx.stub.getState(ctx.stub.createCompositeKey(K.schema, [type, version]));
+    const text = await ctx.stub.getState(ctx.stub.createCompositeKey(KeyType.schema, [type, version]));
     if (!text || !text.length)
       throw new ChaincodeError('PROPOSAL_NOT_FOUND', `no schema for ${type} ${version}`);
     return Buffer.from(text).toString('utf8');

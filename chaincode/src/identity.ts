@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from './fabric.js';
 import { ChaincodeError } from './errors.js';
-import { K, type Participant } from './model.js';
+import { KeyType, type Participant } from './model.js';
 import { getJson } from './state.js';
 
 export const PARTICIPANT_ATTRIBUTE = 'dmsnet.participant';
@@ -25,16 +25,16 @@ export async function actingParticipant(ctx: Context): Promise<Participant> {
   const mspId = ctx.clientIdentity.getMSPID();
   const attr = ctx.clientIdentity.getAttributeValue(PARTICIPANT_ATTRIBUTE);
   if (attr) {
-    const p = await getJson<Participant>(ctx, ctx.stub.createCompositeKey(K.participant, [attr]));
+    const p = await getJson<Participant>(ctx, ctx.stub.createCompositeKey(KeyType.participant, [attr]));
     if (p && p.identities.some((i) => i.kind === 'attribute' && i.mspId === mspId)) return p;
   }
   const id = await ctx.stub.getState(
-    ctx.stub.createCompositeKey(K.certIndex, [mspId, callerFingerprint(ctx)]),
+    ctx.stub.createCompositeKey(KeyType.certIndex, [mspId, callerFingerprint(ctx)]),
   );
   if (id && id.length) {
     const p = await getJson<Participant>(
       ctx,
-      ctx.stub.createCompositeKey(K.participant, [Buffer.from(id).toString()]),
+      ctx.stub.createCompositeKey(KeyType.participant, [Buffer.from(id).toString()]),
     );
     if (p) return p;
   }

@@ -116,7 +116,7 @@ export interface FormatVersion {
 }
 
 /** Composite-key object types: one place, so that key layout is reviewable at a glance. */
-export const K = {
+export const KeyType = {
   participant: 'participant',
   certIndex: 'idcert',
   message: 'msg',

@@ -1,5 +1,5 @@
 import type { Context } from './fabric.js';
-import { K } from './model.js';
+import { KeyType } from './model.js';
 
 /** The implicit private data collection of an organisation: stored only on that organisation's peers. */
 export const implicitCollection = (mspId: string) => `_implicit_org_${mspId}`;
@@ -15,7 +15,7 @@ export interface PayloadStore {
   purge(ctx: Context, collection: string, messageId: string): Promise<void>;
 }
 
-const key = (ctx: Context, messageId: string) => ctx.stub.createCompositeKey(K.payload, [messageId]);
+const key = (ctx: Context, messageId: string) => ctx.stub.createCompositeKey(KeyType.payload, [messageId]);
 
 export const privatePayloadStore: PayloadStore = {
   async put(ctx, collection, messageId, ciphertext) {

@@ -6,7 +6,7 @@
 import { Context, Contract, Info, Returns, Transaction } from './fabric.js';
 import { ChaincodeError, invalid } from './errors.js';
 import { actingParticipant } from './identity.js';
-import { K, type Envelope, type MessageStatus } from './model.js';
+import { KeyType, type Envelope, type MessageStatus } from './model.js';
 import { getJson, parseJsonArg, putJson, txTime } from './state.js';
 
 export const RECEIPT_KINDS = ['delivery', 'acknowledgement'] as const;
@@ -71,7 +71,7 @@ export class ReceiptContract extends Contract {
   async record(ctx: Context, messageId: string, requestJson: string): Promise<string> {
     const r = parseJsonArg<RecordRequest>(requestJson, 'request');
     checkRecord(r);
-    const key = ctx.stub.createCompositeKey(K.message, [String(messageId)]);
+    const key = ctx.stub.createCompositeKey(KeyType.message, [String(messageId)]);
     const env = await getJson<Envelope & ReceiptFields>(ctx, key);
     if (!env) throw new ChaincodeError('MESSAGE_NOT_FOUND', `no message ${messageId}`);
     const me = await actingParticipant(ctx);
@@ -122,7 +122,7 @@ export class ReceiptContract extends Contract {
       txId,
     };
     await putJson(ctx, key, updated);
-    await putJson(ctx, ctx.stub.createCompositeKey(K.receipt, [env.messageId, r.kind]), stored);
+    await putJson(ctx, ctx.stub.createCompositeKey(KeyType.receipt, [env.messageId, r.kind]), stored);
     // Public metadata only: ids, the status and the kind; the receipt stays sealed.
     const event = {
       messageId: env.messageId,
@@ -145,14 +145,17 @@ export class ReceiptContract extends Contract {
   async get(ctx: Context, messageId: string, kind: string): Promise<string> {
     if (!RECEIPT_KINDS.includes(kind as ReceiptKind))
       throw invalid('/kind', 'must be delivery or acknowledgement');
-    const env = await getJson<Envelope>(ctx, ctx.stub.createCompositeKey(K.message, [String(messageId)]));
+    const env = await getJson<Envelope>(
+      ctx,
+      ctx.stub.createCompositeKey(KeyType.message, [String(messageId)]),
+    );
     if (!env) throw new ChaincodeError('MESSAGE_NOT_FOUND', `no message ${messageId}`);
     const me = await actingParticipant(ctx);
     if (me.id !== env.sender && me.id !== env.addressee)
       throw new ChaincodeError('NOT_AUTHORIZED', 'only the sender and the addressee read its receipts');
     const stored = await getJson<StoredReceipt>(
       ctx,
-      ctx.stub.createCompositeKey(K.receipt, [env.messageId, kind]),
+      ctx.stub.createCompositeKey(KeyType.receipt, [env.messageId, kind]),
     );
     if (!stored) throw new ChaincodeError('RECEIPT_MISSING', `${messageId} has no ${kind} receipt`);
     return JSON.stringify(stored);

@@ -61,7 +61,7 @@ import { fetchConfig } from '../../network/src/channel-update.js';
 import { peerCli } from '../../network/src/cli-tools.js';
 import { suspendOrganisation } from '../../node-config/src/suspend-org.js';
 import { ed25519Verify } from '../../gateway/src/crypto/ed25519.js';
-import { S } from '../../gateway/src/node/layout.js';
+import { Sublevel } from '../../gateway/src/node/layout.js';
 import { canonicalJson } from '../../formats/src/canonical.js';
 
 const PORT_BASE = Number(process.env.DMSNET_TEST_GROWTH_PORT_BASE ?? 29400);
@@ -509,7 +509,7 @@ describe('a consortium grows and shrinks: an organisation from its own folder jo
       Buffer.from(await clinic.ledger.evaluate('directory:get', [id])).toString('utf8'),
     ) as { status: string; keys: Array<{ version: number; ed25519: string }> };
     expect(entry.status).to.equal('SUSPENDED');
-    const sig = await clinic.node.store.get<{ profile: string; bytes: string }>(S.inboxSig, outId);
+    const sig = await clinic.node.store.get<{ profile: string; bytes: string }>(Sublevel.inboxSig, outId);
     const doc = sentByIt.document as { header: unknown; body: unknown };
     const canonical = Buffer.from(canonicalJson({ header: doc.header, body: doc.body }), 'utf8');
     const publicKey = Buffer.from(entry.keys[0]!.ed25519, 'base64');

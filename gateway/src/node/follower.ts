@@ -3,7 +3,16 @@
 import type { ChaincodeEvent } from '../ledger/types.js';
 import type { NodeContext } from './context.js';
 import type { Inbox } from './inbox.js';
-import { checkpointOp, codeOf, isTransient, json, messageOf, rank, S, type Checkpoint } from './layout.js';
+import {
+  checkpointOp,
+  codeOf,
+  isTransient,
+  json,
+  messageOf,
+  rank,
+  Sublevel,
+  type Checkpoint,
+} from './layout.js';
 import type { Outbox } from './outbox.js';
 import type { InboxRecord, OutboxRecord } from './types.js';
 import { NodeReceipts } from './receipts.js';
@@ -27,7 +36,7 @@ export class EventFollower {
 
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
-      const cp = await this.ctx.store.get<Checkpoint>(S.meta, 'checkpoint');
+      const cp = await this.ctx.store.get<Checkpoint>(Sublevel.meta, 'checkpoint');
       // The backend resumes after the checkpointed transaction, skipping the rest of its block already processed.
       const from = cp
         ? { blockNumber: BigInt(cp.blockNumber), transactionId: cp.transactionId }
@@ -164,7 +173,7 @@ export class EventFollower {
    * the status it brings (DELIVERED), and acknowledged by a receipt of this node's when it verifies.
    */
   private async takeDelivery(ev: ChaincodeEvent, messageId: string): Promise<void> {
-    const rec = await this.ctx.store.get<OutboxRecord>(S.outbox, messageId);
+    const rec = await this.ctx.store.get<OutboxRecord>(Sublevel.outbox, messageId);
     if (!rec) return void (await this.ctx.serial(() => this.ctx.store.batch([checkpointOp(ev)])));
     const kept = await this.receipts.take(messageId, 'delivery', {
       signer: rec.addressee,
@@ -221,7 +230,7 @@ export class EventFollower {
 
   /** The sender's acknowledgement of the receipt this node signed: held to the directory and to that receipt. */
   private async takeAcknowledgement(ev: ChaincodeEvent, messageId: string): Promise<void> {
-    const rec = await this.ctx.store.get<InboxRecord>(S.inbox, messageId);
+    const rec = await this.ctx.store.get<InboxRecord>(Sublevel.inbox, messageId);
     const issued = rec?.receipt;
     if (!rec || !issued) return void (await this.ctx.serial(() => this.ctx.store.batch([checkpointOp(ev)])));
     const kept = await this.receipts.take(messageId, 'acknowledgement', {
@@ -232,7 +241,7 @@ export class EventFollower {
       ...(rec.ciphertextHash ? { ciphertextHash: rec.ciphertextHash } : {}),
     });
     await this.ctx.serial(async () => {
-      const now = (await this.ctx.store.get<InboxRecord>(S.inbox, messageId)) ?? rec;
+      const now = (await this.ctx.store.get<InboxRecord>(Sublevel.inbox, messageId)) ?? rec;
       const acknowledgement = {
         state: kept.state === 'VERIFIED' ? ('VERIFIED' as const) : ('INVALID' as const),
         hash: kept.receiptHash,
@@ -242,7 +251,7 @@ export class EventFollower {
       await this.ctx.store.batch([
         {
           type: 'put',
-          sublevel: S.inbox,
+          sublevel: Sublevel.inbox,
           key: messageId,
           value: { ...now, receipt: { ...(now.receipt ?? issued), acknowledgement } },
         },

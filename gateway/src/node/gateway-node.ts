@@ -22,7 +22,7 @@ import { cursorKeyOf, Cursors } from './cursors.js';
 import { DirectoryView } from './directory.js';
 import { EventFollower } from './follower.js';
 import { Inbox, type ReplyDecision } from './inbox.js';
-import { codeOf, json, S, type Checkpoint } from './layout.js';
+import { codeOf, json, Sublevel, type Checkpoint } from './layout.js';
 import { Notifier } from './notifier.js';
 import { Outbox } from './outbox.js';
 import { Purger, PurgedError } from './purger.js';
@@ -149,7 +149,7 @@ export class GatewayNode {
     });
     const cursors = new Cursors(cursorKeyOf(storeKey));
     const node = new GatewayNode(options, store, await Notifier.open(store, log), log, cursors);
-    const cp = await store.get<Checkpoint>(S.meta, 'checkpoint');
+    const cp = await store.get<Checkpoint>(Sublevel.meta, 'checkpoint');
     if (cp) node.follower.block = BigInt(cp.blockNumber);
     return node;
   }
@@ -200,7 +200,7 @@ export class GatewayNode {
   async whenIdle(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const queued = (await this.firstKey(S.pending)) ?? (await this.firstKey(S.intents));
+      const queued = (await this.firstKey(Sublevel.pending)) ?? (await this.firstKey(Sublevel.intents));
       let caughtUp: boolean;
       const ledger = this.options.ledger;
       if (ledger.eventsAfter) {
@@ -331,7 +331,7 @@ export class GatewayNode {
    */
   async withdraw(id: string, reason: string): Promise<OutboxRecord> {
     const messageId = await this.resolveId(id);
-    const rec = await this.store.get<OutboxRecord>(S.outbox, messageId);
+    const rec = await this.store.get<OutboxRecord>(Sublevel.outbox, messageId);
     if (!rec) throw new DmsnetError('NOT_FOUND', `no sent document ${id}`);
     if (rec.documentType === 'reply')
       throw new DmsnetError('REPLY_IS_FINAL', `${id} is a reply; a decision is not withdrawn`);
@@ -393,11 +393,11 @@ export class GatewayNode {
   // ---- reading ---------------------------------------------------------------------------------------------
 
   listOutbox(q: ListQuery): Promise<Page<OutboxRecord>> {
-    return this.list<OutboxRecord>('outbox', S.outboxTime, S.outbox, q);
+    return this.list<OutboxRecord>('outbox', Sublevel.outboxTime, Sublevel.outbox, q);
   }
 
   listInbox(q: ListQuery): Promise<Page<InboxRecord>> {
-    return this.list<InboxRecord>('inbox', S.inboxTime, S.inbox, q);
+    return this.list<InboxRecord>('inbox', Sublevel.inboxTime, Sublevel.inbox, q);
   }
 
   private async list<T extends { documentType: string; status: string }>(
@@ -448,10 +448,10 @@ export class GatewayNode {
    * same id, and then only the ledger id tells which one is meant: ID_AMBIGUOUS, never a silent pick).
    */
   async resolveId(id: string): Promise<string> {
-    if ((await this.store.get(S.outbox, id)) || (await this.store.get(S.inbox, id))) return id;
+    if ((await this.store.get(Sublevel.outbox, id)) || (await this.store.get(Sublevel.inbox, id))) return id;
     const found: string[] = [];
     const range = { gte: `${id}\u0000`, lt: `${id}\u0001`, limit: 20 };
-    for await (const [, messageId] of this.store.sublevel<string>(S.byDocumentId).iterator(range))
+    for await (const [, messageId] of this.store.sublevel<string>(Sublevel.byDocumentId).iterator(range))
       found.push(messageId);
     if (found.length > 1) {
       throw new DmsnetError(
@@ -465,8 +465,8 @@ export class GatewayNode {
 
   async getDocument(ref: string): Promise<DocumentView> {
     const id = await this.resolveId(ref);
-    const out = await this.store.get<OutboxRecord>(S.outbox, id);
-    const inc = out ? undefined : await this.store.get<InboxRecord>(S.inbox, id);
+    const out = await this.store.get<OutboxRecord>(Sublevel.outbox, id);
+    const inc = out ? undefined : await this.store.get<InboxRecord>(Sublevel.inbox, id);
     const record = out ?? inc;
     if (!record) throw new DmsnetError('NOT_FOUND', `no document ${id} at this node`);
     if (record.purgedAt) {
@@ -478,9 +478,9 @@ export class GatewayNode {
       }
       throw new PurgedError(id, record.purgedAt, record.ciphertextHash, trail);
     }
-    const document = await this.store.get(out ? S.outboxDoc : S.inboxDoc, id);
+    const document = await this.store.get(out ? Sublevel.outboxDoc : Sublevel.inboxDoc, id);
     const signedText =
-      out || document !== undefined ? undefined : await this.store.get<string>(S.inboxText, id);
+      out || document !== undefined ? undefined : await this.store.get<string>(Sublevel.inboxText, id);
     const receipts = await this.receipts.kept(id);
     let trail: TrailEntry[] = [];
     let envelope: unknown;
@@ -506,7 +506,7 @@ export class GatewayNode {
 
   /** This node's record of a received document (its local decision state), without opening it. */
   async received(id: string): Promise<InboxRecord | undefined> {
-    return this.store.get<InboxRecord>(S.inbox, await this.resolveId(id));
+    return this.store.get<InboxRecord>(Sublevel.inbox, await this.resolveId(id));
   }
 
   /**
@@ -518,7 +518,7 @@ export class GatewayNode {
     const view = await this.getDocument(ref);
     const id = view.record.messageId;
     const sig = await this.store.get<{ profile: string; bytes: string }>(
-      view.direction === 'out' ? S.outboxSig : S.inboxSig,
+      view.direction === 'out' ? Sublevel.outboxSig : Sublevel.inboxSig,
       id,
     );
     if (!sig || sig.profile !== 'gost2012-256' || !view.document) {
@@ -563,7 +563,7 @@ export class GatewayNode {
           ? Buffer.from(view.signedText, 'utf8')
           : undefined;
     const stored = await this.store.get<{ profile: 'ed25519' | 'gost2012-256'; bytes: string }>(
-      view.direction === 'out' ? S.outboxSig : S.inboxSig,
+      view.direction === 'out' ? Sublevel.outboxSig : Sublevel.inboxSig,
       id,
     );
     let signature: Uint8Array | undefined = stored ? Buffer.from(stored.bytes, 'base64') : undefined;

@@ -23,7 +23,7 @@ import {
   messageOf,
   now,
   rank,
-  S,
+  Sublevel,
   type Doc,
 } from './layout.js';
 import { replyStatusOf, type Outbox } from './outbox.js';
@@ -53,7 +53,7 @@ export class Inbox {
     // Read and write under the node's write lock: of two decisions on one document the first wins, the other
     // meets its final status (409), and the reply that goes is the decision the ledger gets.
     const outcome = await this.ctx.serial(async () => {
-      const rec = await this.ctx.store.get<InboxRecord>(S.inbox, id);
+      const rec = await this.ctx.store.get<InboxRecord>(Sublevel.inbox, id);
       if (!rec) throw new DmsnetError('NOT_FOUND', `no received document ${id}`);
       if (rec.documentType === 'reply') {
         throw new DmsnetError(
@@ -83,7 +83,7 @@ export class Inbox {
       const reason =
         rejectionCode === 'CLARIFICATION_REQUESTED' ? `CLARIFICATION_REQUESTED: ${comment}` : comment;
       await this.ctx.store.batch([
-        { type: 'put', sublevel: S.inbox, key: id, value: updated },
+        { type: 'put', sublevel: Sublevel.inbox, key: id, value: updated },
         ...this.outbox.intentOps(id, status, reason),
       ]);
       return { rec, updated, fresh: true };
@@ -123,7 +123,7 @@ export class Inbox {
       body,
     };
     const existing = await this.ctx.store.get<OutboxRecord>(
-      S.outbox,
+      Sublevel.outbox,
       messageIdOf(this.ctx.participantId, replyId),
     );
     if (existing) return;
@@ -139,7 +139,7 @@ export class Inbox {
     ev: ChaincodeEvent,
     p: { messageId: string; sender: string; documentType: string },
   ): Promise<void> {
-    if (await this.ctx.store.get(S.inbox, p.messageId)) {
+    if (await this.ctx.store.get(Sublevel.inbox, p.messageId)) {
       await this.ctx.serial(() => this.ctx.store.batch([checkpointOp(ev)]));
       return;
     }
@@ -278,11 +278,13 @@ export class Inbox {
         document &&
         !(rejection && rejection.code !== 'DOCUMENT_INVALID' && rejection.code !== 'REJECTED_BY_WORKFLOW')
       ) {
-        ops.push({ type: 'put', sublevel: S.inboxDoc, key: p.messageId, value: document });
-        if (signature) ops.push({ type: 'put', sublevel: S.inboxSig, key: p.messageId, value: signature });
+        ops.push({ type: 'put', sublevel: Sublevel.inboxDoc, key: p.messageId, value: document });
+        if (signature)
+          ops.push({ type: 'put', sublevel: Sublevel.inboxSig, key: p.messageId, value: signature });
       } else if (signedText !== undefined) {
-        ops.push({ type: 'put', sublevel: S.inboxText, key: p.messageId, value: signedText });
-        if (signature) ops.push({ type: 'put', sublevel: S.inboxSig, key: p.messageId, value: signature });
+        ops.push({ type: 'put', sublevel: Sublevel.inboxText, key: p.messageId, value: signedText });
+        if (signature)
+          ops.push({ type: 'put', sublevel: Sublevel.inboxSig, key: p.messageId, value: signature });
       }
       await this.commitArrival(ops, record);
     });
@@ -320,7 +322,7 @@ export class Inbox {
       reason?: string;
     };
     await this.ctx.serial(async () => {
-      const rec = await this.ctx.store.get<InboxRecord>(S.inbox, messageId);
+      const rec = await this.ctx.store.get<InboxRecord>(Sublevel.inbox, messageId);
       const ops: BatchOp[] = [checkpointOp(ev)];
       if (!rec || rec.status === 'WITHDRAWN' || envelope.status !== 'WITHDRAWN') {
         await this.ctx.store.batch(ops);
@@ -332,7 +334,7 @@ export class Inbox {
         updatedAt: now(),
         withdrawal: { reason: envelope.reason ?? '', at: envelope.statusAt },
       };
-      ops.push({ type: 'put', sublevel: S.inbox, key: messageId, value: updated });
+      ops.push({ type: 'put', sublevel: Sublevel.inbox, key: messageId, value: updated });
       const n = this.ctx.notifier.op(ops, {
         kind: 'status.changed',
         messageId,
@@ -371,8 +373,8 @@ export class Inbox {
   private arrivalOps(ev: ChaincodeEvent, record: InboxRecord, receipt?: ReceiptIntent): BatchOp[] {
     const id = record.messageId;
     const ops: BatchOp[] = [
-      { type: 'put', sublevel: S.inbox, key: id, value: record },
-      { type: 'put', sublevel: S.inboxTime, key: `${record.receivedAt}\u0000${id}`, value: id },
+      { type: 'put', sublevel: Sublevel.inbox, key: id, value: record },
+      { type: 'put', sublevel: Sublevel.inboxTime, key: `${record.receivedAt}\u0000${id}`, value: id },
       documentIdOp(id),
       checkpointOp(ev),
       ...this.outbox.intentOps(id, 'DELIVERED', undefined, receipt),
@@ -426,7 +428,7 @@ export class Inbox {
     };
     const fresh = await this.ctx.serial(async () => {
       // Failing after its record was written (in a reply, say) leaves the record as it is.
-      if (await this.ctx.store.get(S.inbox, p.messageId)) {
+      if (await this.ctx.store.get(Sublevel.inbox, p.messageId)) {
         await this.ctx.store.batch([checkpointOp(ev)]);
         return false;
       }
@@ -467,7 +469,7 @@ export class Inbox {
    * separate status event follows: the outbox record takes the ledger's word, not the refused reply's.
    */
   private async followLedgerStatus(answered: string): Promise<void> {
-    if (!(await this.ctx.store.get<OutboxRecord>(S.outbox, answered))) return;
+    if (!(await this.ctx.store.get<OutboxRecord>(Sublevel.outbox, answered))) return;
     try {
       const { status } = json(await this.ctx.ledger.evaluate('exchange:get', [answered])) as {
         status: string;
@@ -502,7 +504,7 @@ export class Inbox {
     const answered = h.replyToId ? messageIdOf(this.ctx.participantId, h.replyToId) : undefined;
     if (!answered || answered !== envelope.replyTo)
       return forged('/header/replyToId', 'differs from the ledger envelope');
-    const original = await this.ctx.store.get<OutboxRecord>(S.outbox, answered);
+    const original = await this.ctx.store.get<OutboxRecord>(Sublevel.outbox, answered);
     if (!original || original.documentType === 'reply' || original.addressee !== envelope.sender)
       return forged('/header/replyToId', 'names no document this node sent to the reply’s sender');
     const status = replyStatusOf(decision);

@@ -6,7 +6,7 @@ import type { BatchOp } from '../store/store.js';
 import type { ReceiptIntent } from './receipts.js';
 
 /** Sublevels of the node's LevelDB store. */
-export const S = {
+export const Sublevel = {
   outbox: 'outbox',
   outboxDoc: 'outbox-doc',
   outboxCt: 'outbox-ct',
@@ -76,7 +76,7 @@ export function isTransient(err: unknown): boolean {
 export function checkpointOp(ev: ChaincodeEvent): BatchOp {
   return {
     type: 'put',
-    sublevel: S.meta,
+    sublevel: Sublevel.meta,
     key: 'checkpoint',
     value: { blockNumber: ev.blockNumber.toString(), transactionId: ev.transactionId } satisfies Checkpoint,
   };
@@ -91,5 +91,10 @@ export function rank(status: string): number {
 /** The index entry that finds the document `messageId` (a ledger id, `<sender>:<documentId>`) by its document id. */
 export function documentIdOp(messageId: string): BatchOp {
   const documentId = messageId.slice(messageId.indexOf(':') + 1);
-  return { type: 'put', sublevel: S.byDocumentId, key: `${documentId}\u0000${messageId}`, value: messageId };
+  return {
+    type: 'put',
+    sublevel: Sublevel.byDocumentId,
+    key: `${documentId}\u0000${messageId}`,
+    value: messageId,
+  };
 }

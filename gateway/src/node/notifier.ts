@@ -2,7 +2,7 @@
 // webhooks), so a client that reconnects replays exactly what it missed.
 import type { Logger } from 'pino';
 import type { BatchOp, GatewayStore } from '../store/store.js';
-import { messageOf, now, S, seqKey } from './layout.js';
+import { messageOf, now, Sublevel, seqKey } from './layout.js';
 import type { Notification } from './types.js';
 
 export class Notifier {
@@ -16,7 +16,7 @@ export class Notifier {
 
   static async open(store: GatewayStore, log: Logger): Promise<Notifier> {
     let next = 1;
-    for await (const key of store.sublevel(S.notifications).keys({ reverse: true, limit: 1 })) {
+    for await (const key of store.sublevel(Sublevel.notifications).keys({ reverse: true, limit: 1 })) {
       next = Number(key) + 1;
     }
     return new Notifier(store, log, next);
@@ -26,7 +26,7 @@ export class Notifier {
   op(ops: BatchOp[], n: Omit<Notification, 'seq' | 'at'>): Notification {
     const full: Notification = { ...n, seq: this.nextSeq++, at: now() };
     if (full.reason === undefined) delete full.reason;
-    ops.push({ type: 'put', sublevel: S.notifications, key: seqKey(full.seq), value: full });
+    ops.push({ type: 'put', sublevel: Sublevel.notifications, key: seqKey(full.seq), value: full });
     return full;
   }
 
@@ -43,7 +43,7 @@ export class Notifier {
   async list(afterSeq: number, limit: number): Promise<Notification[]> {
     const out: Notification[] = [];
     for await (const v of this.store
-      .sublevel<Notification>(S.notifications)
+      .sublevel<Notification>(Sublevel.notifications)
       .values({ gt: seqKey(afterSeq), limit })) {
       out.push(v);
     }

@@ -13,7 +13,16 @@ import type { NodeContext } from './context.js';
 import { assertParties } from './parties.js';
 import { currentKeyOf } from './directory.js';
 import { sendEndorsers } from './endorsers.js';
-import { codeOf, documentIdOp, messageOf, now, pendingKey, S, type Doc, type Intent } from './layout.js';
+import {
+  codeOf,
+  documentIdOp,
+  messageOf,
+  now,
+  pendingKey,
+  Sublevel,
+  type Doc,
+  type Intent,
+} from './layout.js';
 import type { InboxRecord, Notification, OutboxRecord, Participant } from './types.js';
 import type { ReceiptIntent } from './receipts.js';
 
@@ -120,7 +129,7 @@ export class Outbox {
     const digest = sha256Hex(canonical);
     // The ledger id carries the sender, so a document another participant sent here never shares an id with ours.
     const messageId = messageIdOf(this.ctx.participantId, h.documentId);
-    const existing = await this.ctx.store.get<OutboxRecord>(S.outbox, messageId);
+    const existing = await this.ctx.store.get<OutboxRecord>(Sublevel.outbox, messageId);
     if (existing) {
       if (existing.digest === digest) return existing;
       throw new DmsnetError(
@@ -195,16 +204,16 @@ export class Outbox {
     };
     await this.ctx.serial(async () => {
       // Re-check inside the write lock: two concurrent sends of one id must not both be stored.
-      const again = await this.ctx.store.get<OutboxRecord>(S.outbox, messageId);
+      const again = await this.ctx.store.get<OutboxRecord>(Sublevel.outbox, messageId);
       if (again) return;
       await this.ctx.store.batch([
-        { type: 'put', sublevel: S.outbox, key: record.messageId, value: record },
-        { type: 'put', sublevel: S.outboxDoc, key: record.messageId, value: doc },
+        { type: 'put', sublevel: Sublevel.outbox, key: record.messageId, value: record },
+        { type: 'put', sublevel: Sublevel.outboxDoc, key: record.messageId, value: doc },
         ...(signature
           ? [
               {
                 type: 'put' as const,
-                sublevel: S.outboxSig,
+                sublevel: Sublevel.outboxSig,
                 key: record.messageId,
                 value: { profile: signature.profile, bytes: Buffer.from(signature.bytes).toString('base64') },
               },
@@ -212,21 +221,21 @@ export class Outbox {
           : []),
         {
           type: 'put',
-          sublevel: S.outboxCt,
+          sublevel: Sublevel.outboxCt,
           key: record.messageId,
           value: Buffer.from(ciphertext).toString('base64'),
         },
         {
           type: 'put',
-          sublevel: S.outboxTime,
+          sublevel: Sublevel.outboxTime,
           key: `${at}\u0000${record.messageId}`,
           value: record.messageId,
         },
-        { type: 'put', sublevel: S.pending, key: pendingKey(record), value: record.messageId },
+        { type: 'put', sublevel: Sublevel.pending, key: pendingKey(record), value: record.messageId },
         documentIdOp(record.messageId),
       ]);
     });
-    const stored = (await this.ctx.store.get<OutboxRecord>(S.outbox, messageId)) as OutboxRecord;
+    const stored = (await this.ctx.store.get<OutboxRecord>(Sublevel.outbox, messageId)) as OutboxRecord;
     if (stored.digest !== digest) {
       throw new DmsnetError(
         'MESSAGE_ID_CONFLICT',
@@ -283,7 +292,7 @@ export class Outbox {
     const refuse = (code: ErrorCode, pointer: string, message: string) =>
       new DmsnetError(code, message, [{ pointer, code, message }]);
     const original = h.replyToId
-      ? await this.ctx.store.get<InboxRecord>(S.inbox, messageIdOf(h.addressee.ogrn, h.replyToId))
+      ? await this.ctx.store.get<InboxRecord>(Sublevel.inbox, messageIdOf(h.addressee.ogrn, h.replyToId))
       : undefined;
     if (!original || original.sender !== h.addressee.ogrn) {
       throw refuse(
@@ -337,14 +346,14 @@ export class Outbox {
     let nextDue = Infinity;
     // In arrival order: an amendment must not overtake the document it amends.
     const queue: Array<[string, string]> = [];
-    for await (const e of this.ctx.store.sublevel<string>(S.pending).iterator()) queue.push(e);
+    for await (const e of this.ctx.store.sublevel<string>(Sublevel.pending).iterator()) queue.push(e);
     for (const [key, value] of queue) {
       if (signal.aborted) break;
       // Queues written before arrival order was kept hold the id as the key (and 1 as the value).
       const id = typeof value === 'string' ? value : key;
-      const rec = await this.ctx.store.get<OutboxRecord>(S.outbox, id);
+      const rec = await this.ctx.store.get<OutboxRecord>(Sublevel.outbox, id);
       if (!rec || rec.status !== 'PENDING') {
-        await this.ctx.store.batch([{ type: 'del', sublevel: S.pending, key }]);
+        await this.ctx.store.batch([{ type: 'del', sublevel: Sublevel.pending, key }]);
         continue;
       }
       if (rec.nextAttemptAt && Date.parse(rec.nextAttemptAt) > Date.now()) {
@@ -352,11 +361,11 @@ export class Outbox {
         continue;
       }
       // A reply waits for the DELIVERED of the document it answers, so the ledger's trail keeps that step.
-      if (rec.replyTo && (await this.ctx.store.get(S.intents, `${rec.replyTo}\u00001`))) {
+      if (rec.replyTo && (await this.ctx.store.get(Sublevel.intents, `${rec.replyTo}\u00001`))) {
         nextDue = Math.min(nextDue, Date.now() + 50);
         continue;
       }
-      const ct = await this.ctx.store.get<string>(S.outboxCt, id);
+      const ct = await this.ctx.store.get<string>(Sublevel.outboxCt, id);
       const envelope = {
         messageId: rec.messageId,
         sender: this.ctx.participantId,
@@ -379,7 +388,7 @@ export class Outbox {
               ? { ...r, status: 'SENT', txId: res.transactionId, lastError: undefined }
               : r,
           undefined,
-          [{ type: 'del', sublevel: S.outboxTx, key: id }],
+          [{ type: 'del', sublevel: Sublevel.outboxTx, key: id }],
         );
         this.ctx.log.info({ messageId: id, txId: res.transactionId }, 'committed');
       } catch (err) {
@@ -392,7 +401,7 @@ export class Outbox {
               kind: 'status.changed',
               reason: code,
             },
-            [{ type: 'del', sublevel: S.outboxTx, key: id }],
+            [{ type: 'del', sublevel: Sublevel.outboxTx, key: id }],
           );
           this.ctx.log.warn({ messageId: id, code }, 'refused by the ledger');
         } else {
@@ -425,7 +434,7 @@ export class Outbox {
     const args = [JSON.stringify(envelope)];
     const transient = { ciphertext: new Uint8Array(Buffer.from(ciphertextB64, 'base64')) };
     if (!ledger.prepare || !ledger.commitPrepared) return ledger.submit('exchange:send', args, transient);
-    let prepared = await this.ctx.store.get<PreparedSend>(S.outboxTx, id);
+    let prepared = await this.ctx.store.get<PreparedSend>(Sublevel.outboxTx, id);
     if (!prepared) {
       const endorsingOrganizations = await sendEndorsers(
         this.ctx.directory,
@@ -434,7 +443,7 @@ export class Outbox {
       );
       const tx = await ledger.prepare('exchange:send', args, transient, { endorsingOrganizations });
       prepared = { transactionId: tx.transactionId, bytes: Buffer.from(tx.bytes).toString('base64') };
-      await this.ctx.store.batch([{ type: 'put', sublevel: S.outboxTx, key: id, value: prepared }]);
+      await this.ctx.store.batch([{ type: 'put', sublevel: Sublevel.outboxTx, key: id, value: prepared }]);
       this.ctx.log.info({ messageId: id, txId: tx.transactionId }, 'endorsed');
     } else {
       this.ctx.log.info(
@@ -446,7 +455,7 @@ export class Outbox {
       return await ledger.commitPrepared(Buffer.from(prepared.bytes, 'base64'));
     } catch (err) {
       if (retryOf(err) === 'new-proposal') {
-        await this.ctx.store.batch([{ type: 'del', sublevel: S.outboxTx, key: id }]);
+        await this.ctx.store.batch([{ type: 'del', sublevel: Sublevel.outboxTx, key: id }]);
       }
       throw err;
     }
@@ -455,7 +464,7 @@ export class Outbox {
   private async drainIntents(signal: AbortSignal): Promise<number> {
     let nextDue = Infinity;
     const entries: Array<[string, Intent]> = [];
-    for await (const e of this.ctx.store.sublevel<Intent>(S.intents).iterator()) entries.push(e);
+    for await (const e of this.ctx.store.sublevel<Intent>(Sublevel.intents).iterator()) entries.push(e);
     for (const [key, intent] of entries) {
       if (signal.aborted) break;
       if (intent.nextAttemptAt && Date.parse(intent.nextAttemptAt) > Date.now()) {
@@ -476,7 +485,7 @@ export class Outbox {
             (intent.reason ?? '').slice(0, 500),
           ]);
         }
-        await this.ctx.store.batch([{ type: 'del', sublevel: S.intents, key }]);
+        await this.ctx.store.batch([{ type: 'del', sublevel: Sublevel.intents, key }]);
       } catch (err) {
         const code = codeOf(err);
         if (isPermanent(err) && intent.receipt?.kind === 'delivery') {
@@ -487,12 +496,17 @@ export class Outbox {
             'receipt not recorded; DELIVERED without it',
           );
           await this.ctx.store.batch([
-            { type: 'put', sublevel: S.intents, key, value: { ...intent, receipt: undefined, attempts: 0 } },
+            {
+              type: 'put',
+              sublevel: Sublevel.intents,
+              key,
+              value: { ...intent, receipt: undefined, attempts: 0 },
+            },
           ]);
           nextDue = Date.now();
         } else if (isPermanent(err)) {
           // e.g. DELIVERED after ACCEPTED already went through: the later status wins, nothing to do.
-          await this.ctx.store.batch([{ type: 'del', sublevel: S.intents, key }]);
+          await this.ctx.store.batch([{ type: 'del', sublevel: Sublevel.intents, key }]);
           this.ctx.log.warn({ messageId: intent.messageId, status: intent.status, code }, 'status not set');
         } else {
           const next = this.backoff(intent.attempts);
@@ -500,7 +514,7 @@ export class Outbox {
           await this.ctx.store.batch([
             {
               type: 'put',
-              sublevel: S.intents,
+              sublevel: Sublevel.intents,
               key,
               value: {
                 ...intent,
@@ -525,7 +539,7 @@ export class Outbox {
     // the sender, whose intents never hold a status) after both.
     const order = receipt?.kind === 'acknowledgement' ? '3' : status === 'DELIVERED' ? '1' : '2';
     const intent: Intent = { messageId, status, reason, attempts: 0, ...(receipt ? { receipt } : {}) };
-    return [{ type: 'put', sublevel: S.intents, key: `${messageId}\u0000${order}`, value: intent }];
+    return [{ type: 'put', sublevel: Sublevel.intents, key: `${messageId}\u0000${order}`, value: intent }];
   }
 
   async update(
@@ -535,17 +549,17 @@ export class Outbox {
     extra: BatchOp[] = [],
   ): Promise<OutboxRecord | undefined> {
     return this.ctx.serial(async () => {
-      const rec = await this.ctx.store.get<OutboxRecord>(S.outbox, id);
+      const rec = await this.ctx.store.get<OutboxRecord>(Sublevel.outbox, id);
       if (!rec) {
         await this.ctx.store.batch(extra);
         return undefined;
       }
       const next = { ...change(rec), updatedAt: now() };
-      const ops: BatchOp[] = [{ type: 'put', sublevel: S.outbox, key: id, value: next }, ...extra];
+      const ops: BatchOp[] = [{ type: 'put', sublevel: Sublevel.outbox, key: id, value: next }, ...extra];
       if (next.status !== 'PENDING') {
         ops.push(
-          { type: 'del', sublevel: S.pending, key: pendingKey(rec) },
-          { type: 'del', sublevel: S.pending, key: id },
+          { type: 'del', sublevel: Sublevel.pending, key: pendingKey(rec) },
+          { type: 'del', sublevel: Sublevel.pending, key: id },
         );
       }
       const notification =

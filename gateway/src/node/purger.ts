@@ -4,7 +4,7 @@ import { DmsnetError } from '../../../formats/src/errors.js';
 import { defaultRetentionDays } from '../../../formats/src/retention.js';
 import type { BatchOp } from '../store/store.js';
 import type { NodeContext } from './context.js';
-import { json, now, S } from './layout.js';
+import { json, now, Sublevel } from './layout.js';
 import type { InboxRecord, OutboxRecord, TrailEntry } from './types.js';
 
 /** GET of a purged document: 410 with what stays (hash, trail), never content. */
@@ -60,8 +60,8 @@ export class Purger {
    * purge it at any time). A document still being sent cannot be purged.
    */
   async purge(id: string): Promise<OutboxRecord | InboxRecord> {
-    const out = await this.ctx.store.get<OutboxRecord>(S.outbox, id);
-    const inc = out ? undefined : await this.ctx.store.get<InboxRecord>(S.inbox, id);
+    const out = await this.ctx.store.get<OutboxRecord>(Sublevel.outbox, id);
+    const inc = out ? undefined : await this.ctx.store.get<InboxRecord>(Sublevel.inbox, id);
     const rec = out ?? inc;
     if (!rec) throw new DmsnetError('NOT_FOUND', `no document ${id} at this node`);
     if (rec.purgedAt) return rec;
@@ -71,20 +71,21 @@ export class Purger {
     if (inc) await this.ctx.ledger.submit('exchange:purge', [id]);
     return this.ctx.serial(async () => {
       const current =
-        (await this.ctx.store.get<OutboxRecord | InboxRecord>(out ? S.outbox : S.inbox, id)) ?? rec;
+        (await this.ctx.store.get<OutboxRecord | InboxRecord>(out ? Sublevel.outbox : Sublevel.inbox, id)) ??
+        rec;
       const updated = { ...current, purgedAt: now() };
       const ops: BatchOp[] = out
         ? [
-            { type: 'put', sublevel: S.outbox, key: id, value: updated },
-            { type: 'del', sublevel: S.outboxDoc, key: id },
-            { type: 'del', sublevel: S.outboxCt, key: id },
-            { type: 'del', sublevel: S.outboxSig, key: id },
+            { type: 'put', sublevel: Sublevel.outbox, key: id, value: updated },
+            { type: 'del', sublevel: Sublevel.outboxDoc, key: id },
+            { type: 'del', sublevel: Sublevel.outboxCt, key: id },
+            { type: 'del', sublevel: Sublevel.outboxSig, key: id },
           ]
         : [
-            { type: 'put', sublevel: S.inbox, key: id, value: updated },
-            { type: 'del', sublevel: S.inboxDoc, key: id },
-            { type: 'del', sublevel: S.inboxText, key: id },
-            { type: 'del', sublevel: S.inboxSig, key: id },
+            { type: 'put', sublevel: Sublevel.inbox, key: id, value: updated },
+            { type: 'del', sublevel: Sublevel.inboxDoc, key: id },
+            { type: 'del', sublevel: Sublevel.inboxText, key: id },
+            { type: 'del', sublevel: Sublevel.inboxSig, key: id },
           ];
       await this.ctx.store.batch(ops);
       this.ctx.log.info({ messageId: id, type: rec.documentType }, 'purged');
@@ -95,7 +96,7 @@ export class Purger {
   /** Purges every document whose retention has passed since its final status; returns how many. */
   async purgeExpired(at = Date.now()): Promise<number> {
     let n = 0;
-    for (const sub of [S.outbox, S.inbox]) {
+    for (const sub of [Sublevel.outbox, Sublevel.inbox]) {
       const due: string[] = [];
       for await (const rec of this.ctx.store.sublevel<OutboxRecord | InboxRecord>(sub).values()) {
         if (rec.purgedAt || !FINAL.has(rec.status)) continue;

@@ -8,7 +8,7 @@ import { boxSeal, boxSealOpen } from '../crypto/sealed-box.js';
 import { sodium } from '../crypto/sodium.js';
 import { currentKeyOf } from './directory.js';
 import type { NodeContext } from './context.js';
-import { codeOf, isTransient, json, messageOf, S } from './layout.js';
+import { codeOf, isTransient, json, messageOf, Sublevel } from './layout.js';
 import type { BatchOp } from '../store/store.js';
 import {
   invalidReceipt,
@@ -187,13 +187,13 @@ export class NodeReceipts {
   }
 
   keepOp(messageId: string, kept: KeptReceipt): BatchOp {
-    return { type: 'put', sublevel: S.receipts, key: receiptKey(messageId, kept.kind), value: kept };
+    return { type: 'put', sublevel: Sublevel.receipts, key: receiptKey(messageId, kept.kind), value: kept };
   }
 
   async kept(messageId: string): Promise<Partial<Record<ReceiptKind, KeptReceipt>>> {
     const out: Partial<Record<ReceiptKind, KeptReceipt>> = {};
     for (const kind of ['delivery', 'acknowledgement'] as const) {
-      const k = await this.ctx.store.get<KeptReceipt>(S.receipts, receiptKey(messageId, kind));
+      const k = await this.ctx.store.get<KeptReceipt>(Sublevel.receipts, receiptKey(messageId, kind));
       if (k) out[kind] = k;
     }
     return out;
