@@ -133,20 +133,14 @@ export async function proposeAddOrg(
   });
 }
 
-/**
- * Writes the update file for whatever `change` does to a copy of the current config (configtxlator compute_update),
- * and checks it against the current modification policies so the proposer sees at once whose signatures it needs.
- */
-export async function proposeChange(
+/** Writes the CONFIG_UPDATE envelope taking `original` to `updated` (configtxlator compute_update) to `out`. */
+export async function writeConfigUpdate(
   ctx: OrgContext,
   fabric: FabricInstall,
+  original: Omit<ChannelConfig, 'blockNumber'>,
+  updated: Omit<ChannelConfig, 'blockNumber'>,
   out: string,
-  change: (config: ChannelConfig) => void,
-): Promise<PolicyCheck> {
-  const current = await fetchConfig(ctx, fabric);
-  const { blockNumber: _, ...original } = current;
-  const updated = structuredClone(original);
-  change(updated);
+): Promise<void> {
   const dir = await workDir(ctx);
   try {
     const a = path.join(dir, 'current.pb');
@@ -172,6 +166,23 @@ export async function proposeChange(
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Writes the update file for whatever `change` does to a copy of the current config (configtxlator compute_update),
+ * and checks it against the current modification policies so the proposer sees at once whose signatures it needs.
+ */
+export async function proposeChange(
+  ctx: OrgContext,
+  fabric: FabricInstall,
+  out: string,
+  change: (config: ChannelConfig) => void,
+): Promise<PolicyCheck> {
+  const current = await fetchConfig(ctx, fabric);
+  const { blockNumber: _, ...original } = current;
+  const updated = structuredClone(original);
+  change(updated);
+  await writeConfigUpdate(ctx, fabric, original, updated, out);
   return checkUpdate(ctx, fabric, out, { current });
 }
 

@@ -8,14 +8,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FabricInstall } from './binaries.js';
 import {
   checkUpdate,
-  decode,
-  encode,
   fetchConfig,
-  tool,
   workDir,
   type ChannelConfig,
   type ConfigGroup,
   type PolicyCheck,
+  writeConfigUpdate,
 } from './channel-update.js';
 import { osnadmin, peerCli, ordererArgs } from './cli-tools.js';
 import { NetworkError } from './errors.js';
@@ -311,39 +309,6 @@ export function withoutConsenter(config: Config, which: string): { updated: Conf
   return { updated, gone };
 }
 
-/** Writes the CONFIG_UPDATE envelope taking `original` to `updated` (configtxlator compute_update). */
-async function writeUpdate(
-  ctx: OrgContext,
-  fabric: FabricInstall,
-  original: Omit<ChannelConfig, 'blockNumber'>,
-  updated: Omit<ChannelConfig, 'blockNumber'>,
-  out: string,
-): Promise<void> {
-  const dir = await workDir(ctx);
-  try {
-    const a = path.join(dir, 'current.pb');
-    const b = path.join(dir, 'updated.pb');
-    const u = path.join(dir, 'update.pb');
-    await encode(fabric, original, 'common.Config', a);
-    await encode(fabric, updated, 'common.Config', b);
-    await tool(
-      fabric,
-      ['compute_update', '--channel_id', ctx.t.channel, '--original', a, '--updated', b, '--output', u],
-      'compute the config update',
-    );
-    const envelope = {
-      payload: {
-        header: { channel_header: { channel_id: ctx.t.channel, type: 2 } },
-        data: { config_update: await decode(fabric, u, 'common.ConfigUpdate') },
-      },
-    };
-    await encode(fabric, envelope, 'common.Envelope', path.resolve(out));
-    await rm(`${path.resolve(out)}.json`, { force: true });
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 /**
  * The update adding the organisation's own orderer `name` to the consenters and to its organisation's orderer
  * endpoints (adding the organisation to the orderer group first if it runs no orderer yet). Returns the policy check:
@@ -372,7 +337,7 @@ export async function proposeAddConsenter(
     await consenterOf(ctx, node, id),
     hasGroup ? undefined : ((await orgDefinition(ctx, fabric)).group as ConfigGroup),
   );
-  await writeUpdate(ctx, fabric, original, updated, out);
+  await writeConfigUpdate(ctx, fabric, original, updated, out);
   return { ...(await checkUpdate(ctx, fabric, out, { current })), id };
 }
 
@@ -391,7 +356,7 @@ export async function proposeRemoveConsenter(
   const own = ctx.t.orderers.find((o) => o.name === which);
   const { blockNumber: _, ...original } = current;
   const { updated, gone } = withoutConsenter(original, own ? address(own) : which);
-  await writeUpdate(ctx, fabric, original, updated, out);
+  await writeConfigUpdate(ctx, fabric, original, updated, out);
   return { ...(await checkUpdate(ctx, fabric, out, { current })), id: gone.id };
 }
 
