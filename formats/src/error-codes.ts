@@ -1149,6 +1149,13 @@ export const ERROR_CODES = {
     en: 'The ledger failed in a way a new proposal may overcome.',
     ru: 'Сбой реестра, который может преодолеть новое предложение транзакции.',
   },
+  LEDGER_ACCESS_DENIED: {
+    status: 503,
+    retry: 'transient',
+    doc: 'docs/operator-guide.ru.md',
+    en: "The peer refuses this node's Fabric identity: its MSP id or certificate is not one the channel accepts.",
+    ru: 'Пир отказывает идентификатору узла в Fabric: его MSP или сертификат канал не принимает.',
+  },
   ENDORSEMENT_FAILED: {
     status: 422,
     retry: 'transient',
@@ -1481,6 +1488,14 @@ export const FIELD_CODES = {
   CONFIG_ONE_OF: { en: 'Not one of the allowed values.', ru: 'значение не из допустимых' },
   FILE_MISSING: { en: 'The file does not exist.', ru: 'файла нет' },
   LEDGER_UNREACHABLE: { en: 'The peer cannot be reached.', ru: 'пир реестра недоступен' },
+  TLS_UNTRUSTED: {
+    en: "The peer's TLS certificate does not verify against the configured root.",
+    ru: 'сертификат TLS пира не проверяется настроенным корневым сертификатом',
+  },
+  PARTICIPANT_MISMATCH: {
+    en: 'The certificate acts for another participant.',
+    ru: 'сертификат принадлежит другому участнику',
+  },
 } as const satisfies Record<string, FieldCodeEntry>;
 
 /**

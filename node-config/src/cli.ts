@@ -74,6 +74,7 @@ program
     const r = await checkNode(dir);
     for (const e of r.errors) process.stdout.write(`${e.pointer || '/'}\t${e.code}\t${e.message}\n`);
     if (r.ledger) process.stdout.write(`ledger: ${r.ledger}\n`);
+    for (const n of r.notes ?? []) process.stdout.write(`note: ${n}\n`);
     process.stdout.write(r.ok ? 'OK\n' : `${r.errors.length} problem(s)\n`);
     process.exitCode = r.ok ? 0 : 1;
   });

@@ -40,6 +40,8 @@ export interface CheckReport {
   ok: boolean;
   errors: FieldError[];
   ledger?: string;
+  /** What start does not need but the operator should know (e.g. the directory has no entry for this node yet). */
+  notes?: string[];
 }
 
 /** Validates the config and reaches the ledger; never throws for a broken node, it reports. */
@@ -78,11 +80,8 @@ export async function checkNode(dir: string): Promise<CheckReport> {
         message: `${f.peerEndpoint}: ${reached}`,
       });
     }
-    return {
-      ok: errors.length === 0,
-      errors,
-      ledger: reached === true ? `peer ${f.peerEndpoint} reachable` : undefined,
-    };
+    if (reached !== true || errors.length) return { ok: false, errors };
+    return checkFabricIdentity(dir, config);
   }
   if (errors.length) return { ok: false, errors };
   // Embedded: opening the ledger proves the directory is usable and not held by a running node.
@@ -99,6 +98,87 @@ export async function checkNode(dir: string): Promise<CheckReport> {
     });
     return { ok: false, errors };
   }
+}
+
+/**
+ * What start needs of Fabric beyond a reachable port: the TLS root that verifies the peer, and an identity (MSP id,
+ * certificate from that organisation's CA) the channel accepts — proven by asking the directory who we are, the
+ * read every gateway makes first. Each failure is reported at the setting an operator changes to fix it.
+ */
+async function checkFabricIdentity(dir: string, config: NodeConfig): Promise<CheckReport> {
+  const f = config.ledger.fabric!;
+  let client: FabricLedger;
+  try {
+    client = await connectFabric(dir, config);
+  } catch (err) {
+    const e = err as { code?: string; message: string };
+    return {
+      ok: false,
+      errors: [{ pointer: '/ledger/fabric', code: e.code ?? 'LEDGER_UNAVAILABLE', message: e.message }],
+    };
+  }
+  try {
+    const me = JSON.parse(Buffer.from(await client.evaluate('directory:whoAmI', [])).toString('utf8')) as {
+      id: string;
+      name: string;
+      status: string;
+    };
+    const errors: FieldError[] = [];
+    if (me.id !== config.participant.id) {
+      errors.push({
+        pointer: '/participant/id',
+        code: 'PARTICIPANT_MISMATCH',
+        message: `the certificate msp/signcerts/cert.pem acts for participant ${me.id} (${me.name}), not ${config.participant.id}`,
+      });
+    }
+    const notes = me.status === 'ACTIVE' ? [] : [`the directory marks ${me.id} ${me.status}`];
+    return {
+      ok: errors.length === 0,
+      errors,
+      notes,
+      ledger: `peer ${f.peerEndpoint} accepts ${f.mspId}; this node acts for ${me.id} (${me.name})`,
+    };
+  } catch (err) {
+    const e = err as { code?: string; message: string };
+    if (e.code === 'IDENTITY_UNKNOWN') {
+      return {
+        ok: true,
+        errors: [],
+        notes: [
+          `the directory has no entry for this certificate yet: the association registers ${config.participant.id} ` +
+            '(dmsnet-node participant register) before this node can send',
+        ],
+        ledger: `peer ${f.peerEndpoint} accepts ${f.mspId}`,
+      };
+    }
+    return { ok: false, errors: [fabricFailure(e, config)] };
+  } finally {
+    await client.close();
+  }
+}
+
+/** The setting behind a refused connection or identity, so the operator knows which line to change. */
+function fabricFailure(e: { code?: string; message: string }, config: NodeConfig): FieldError {
+  const f = config.ledger.fabric!;
+  if (e.code === 'LEDGER_ACCESS_DENIED') {
+    return {
+      pointer: '/ledger/fabric/mspId',
+      code: e.code,
+      message:
+        `the channel refuses ${f.mspId} with msp/signcerts/cert.pem: is ${f.mspId} the MSP id of the ` +
+        `organisation whose CA signed the certificate, and is it a member of channel ${f.channel}? (${e.message})`,
+    };
+  }
+  if (/certificate|SSL|TLS|handshake|self[- ]signed|altname|Hostname/i.test(e.message)) {
+    return {
+      pointer: '/ledger/fabric/tls/caCert',
+      code: 'TLS_UNTRUSTED',
+      message:
+        `the peer's TLS certificate does not verify against ${f.tls.caCert}` +
+        `${f.peerHostAlias ? ` for the name ${f.peerHostAlias}` : ' (is /ledger/fabric/peerHostAlias the name in its certificate?)'}: ${e.message}`,
+    };
+  }
+  return { pointer: '/ledger/fabric/peerEndpoint', code: e.code ?? 'LEDGER_UNAVAILABLE', message: e.message };
 }
 
 function tcpReach(host: string, port: number, timeoutMs: number): Promise<true | string> {

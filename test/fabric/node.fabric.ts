@@ -101,7 +101,32 @@ describe('dmsnet-node on a real Fabric network', function () {
     };
     config.ledger.fabric.peerHostAlias = peer.name;
     await writeFile(configPath, stringify(config));
-    expect((await checkNode(nodeDir)).ok).to.equal(true);
+    // check proves what start needs: a refused MSP id and a TLS root that does not verify the peer are each named
+    // at the setting to change; an identity the directory does not know yet is a note, not a failure.
+    const configText = await readFile(configPath, 'utf8');
+    const tlsRoot = await readFile(path.join(nodeDir, 'tls', 'ca.crt'), 'utf8');
+    for (const mspId of ['NoSuchMSP', 'ClinicHostMSP']) {
+      await writeFile(configPath, configText.replace('mspId: Insurer1MSP', `mspId: ${mspId}`));
+      const wrongMsp = await checkNode(nodeDir);
+      expect(wrongMsp.ok, mspId).to.equal(false);
+      expect(
+        wrongMsp.errors.map((e) => [e.pointer, e.code]),
+        JSON.stringify(wrongMsp.errors),
+      ).to.deep.equal([['/ledger/fabric/mspId', 'LEDGER_ACCESS_DENIED']]);
+    }
+    await writeFile(configPath, configText);
+    const otherRoot = await peerTlsRoot(state, 'ClinicHostMSP');
+    expect(otherRoot).to.not.equal(tlsRoot);
+    await writeFile(path.join(nodeDir, 'tls', 'ca.crt'), otherRoot);
+    const staleTls = await checkNode(nodeDir);
+    expect(
+      staleTls.errors.map((e) => [e.pointer, e.code]),
+      JSON.stringify(staleTls.errors),
+    ).to.deep.equal([['/ledger/fabric/tls/caCert', 'TLS_UNTRUSTED']]);
+    await writeFile(path.join(nodeDir, 'tls', 'ca.crt'), tlsRoot);
+    const unregistered = await checkNode(nodeDir);
+    expect(unregistered.ok, JSON.stringify(unregistered.errors)).to.equal(true);
+    expect(unregistered.notes?.join(' ')).to.contain('no entry for this certificate');
     // The association registers the new participant with its certificate and public keys.
     const keys = await loadKeyFile(path.join(nodeDir, 'secrets', 'participant-keys.json'), 'pw');
     await net.get('association').ledger.submit('directory:register', [
@@ -116,6 +141,9 @@ describe('dmsnet-node on a real Fabric network', function () {
       }),
     ]);
 
+    const registered = await checkNode(nodeDir);
+    expect(registered.ok, JSON.stringify(registered.errors)).to.equal(true);
+    expect(registered.ledger).to.contain(`acts for ${ogrn}`);
     const running = await startNode(nodeDir, { passphrase: 'pw' });
     try {
       expect((await fetch(`${running.url}/v1/health`)).status).to.equal(200);

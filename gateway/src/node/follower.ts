@@ -17,6 +17,17 @@ import type { Outbox } from './outbox.js';
 import type { InboxRecord, OutboxRecord } from './types.js';
 import { NodeReceipts } from './receipts.js';
 
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+
 export class EventFollower {
   /** The block and transaction of the last event handled (for whenIdle). */
   block = -1n;
@@ -27,7 +38,8 @@ export class EventFollower {
     private readonly ctx: NodeContext,
     private readonly inbox: Inbox,
     private readonly outbox: Outbox,
-    private readonly retryMs: number,
+    /** The pause after a broken event stream, doubling while it keeps breaking at once, up to maxMs. */
+    private readonly retry: { initialMs: number; maxMs: number },
   ) {
     this.receipts = new NodeReceipts(ctx);
   }
@@ -35,12 +47,17 @@ export class EventFollower {
   private readonly receipts: NodeReceipts;
 
   async run(signal: AbortSignal): Promise<void> {
+    // A stream that breaks at once again and again (a refused identity, a peer down for hours) backs off up to
+    // retry.maxMs instead of logging the same failure five times a second; an event resets it.
+    let delay = this.retry.initialMs;
+    let lastCode: string | undefined;
     while (!signal.aborted) {
       const cp = await this.ctx.store.get<Checkpoint>(Sublevel.meta, 'checkpoint');
       // The backend resumes after the checkpointed transaction, skipping the rest of its block already processed.
       const from = cp
         ? { blockNumber: BigInt(cp.blockNumber), transactionId: cp.transactionId }
         : { blockNumber: 0n };
+      const began = Date.now();
       try {
         for await (const ev of this.ctx.ledger.events(from, signal)) {
           if (signal.aborted) break;
@@ -48,11 +65,25 @@ export class EventFollower {
           this.block = ev.blockNumber;
           this.transactionId = ev.transactionId;
           this.lastActivity = Date.now();
+          delay = this.retry.initialMs;
+          lastCode = undefined;
         }
       } catch (err) {
         if (signal.aborted) break;
-        this.ctx.log.warn({ code: codeOf(err), err: messageOf(err) }, 'event stream broken, reconnecting');
-        await new Promise((r) => setTimeout(r, this.retryMs));
+        // A stream that lived a while before breaking is a new outage, not the same one again.
+        if (Date.now() - began > this.retry.maxMs) delay = this.retry.initialMs;
+        const code = codeOf(err);
+        // The same failure again is news only for debugging; a new one is said once at its own level.
+        const level = code === lastCode ? 'debug' : code === 'LEDGER_ACCESS_DENIED' ? 'error' : 'warn';
+        this.ctx.log[level](
+          { code, err: messageOf(err), retryInMs: delay },
+          code === 'LEDGER_ACCESS_DENIED'
+            ? 'the peer refuses this node: run `dmsnet-node check` on the node folder; retrying'
+            : 'event stream broken, reconnecting',
+        );
+        lastCode = code;
+        await sleep(delay, signal);
+        delay = Math.min(delay * 2, this.retry.maxMs);
       }
     }
   }

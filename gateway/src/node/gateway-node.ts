@@ -134,7 +134,10 @@ export class GatewayNode {
     };
     this.outbox = new Outbox(ctx, options.retry);
     this.inbox = new Inbox(ctx, this.outbox);
-    this.follower = new EventFollower(ctx, this.inbox, this.outbox, options.retry?.initialMs ?? 200);
+    this.follower = new EventFollower(ctx, this.inbox, this.outbox, {
+      initialMs: options.retry?.initialMs ?? 200,
+      maxMs: Math.min(options.retry?.maxMs ?? 10_000, 10_000),
+    });
     this.purger = new Purger(ctx);
     this.receipts = new NodeReceipts(ctx);
   }

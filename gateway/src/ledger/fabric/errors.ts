@@ -35,6 +35,7 @@ const GRPC = {
   UNKNOWN: 2,
   DEADLINE_EXCEEDED: 4,
   NOT_FOUND: 5,
+  PERMISSION_DENIED: 7,
   FAILED_PRECONDITION: 9,
   ABORTED: 10,
   UNAVAILABLE: 14,
@@ -128,6 +129,21 @@ export function mapGatewayError(err: unknown): FabricLedgerError {
       'LEDGER_UNAVAILABLE',
       `LEDGER_UNAVAILABLE: commit status unavailable: ${detail}`,
       'same-transaction',
+      txId,
+    );
+  }
+  if (
+    e.code === GRPC.PERMISSION_DENIED ||
+    /access denied|creator org unknown|creator is malformed/i.test(detail)
+  ) {
+    // Before the unavailable family: the peer answers a refused creator with FAILED_PRECONDITION. The channel does
+    // not accept this identity (a wrong MSP id, a certificate from another CA, an organisation
+    // removed): nothing can succeed until the operator fixes it, but what is queued must wait, not be dropped.
+    return new FabricLedgerError(
+      'LEDGER_ACCESS_DENIED',
+      `LEDGER_ACCESS_DENIED: the peer refuses this identity (check ledger.fabric.mspId and that msp/signcerts/cert.pem ` +
+        `was issued by that organisation's CA; \`dmsnet-node check\` tells which): ${detail}`,
+      'new-proposal',
       txId,
     );
   }
