@@ -1,5 +1,5 @@
 import { Context, Contract, Info, Returns, Transaction } from './fabric.js';
-import { isValidOgrn } from '../../formats/src/identifiers/index.js';
+import { checkOgrn, IdCheck, isValidOgrn } from '../../formats/src/identifiers/index.js';
 import { ChaincodeError, invalid } from './errors.js';
 import {
   actingAssociation,
@@ -42,8 +42,14 @@ function checkKeys(keys: unknown, at: string): { x25519: string; ed25519: string
 }
 
 function checkRegistration(r: Registration): void {
-  if (typeof r.id !== 'string' || !isValidOgrn(r.id))
-    throw invalid('/id', 'must be a valid ОГРН (13) or ОГРНИП (15)');
+  if (typeof r.id !== 'string' || !isValidOgrn(r.id)) {
+    const checksum = typeof r.id === 'string' && checkOgrn(r.id) === IdCheck.Checksum;
+    throw invalid(
+      '/id',
+      checksum ? 'the ОГРН check digit does not match' : 'must be a valid ОГРН (13) or ОГРНИП (15)',
+      checksum ? 'OGRN_CHECKSUM' : 'OGRN_FORMAT',
+    );
+  }
   if (!ROLES.includes(r.role)) throw invalid('/role', `must be one of ${ROLES.join(', ')}`);
   if (typeof r.name !== 'string' || !r.name.trim() || r.name.length > 500)
     throw invalid('/name', 'must be 1–500 characters');

@@ -11,9 +11,11 @@ export class ChaincodeError extends DmsnetError {
   }
 }
 
-export const invalid = (pointer: string, message: string): ChaincodeError =>
-  new ChaincodeError('INVALID_ARGUMENT', `${pointer} ${message}`, [
-    { pointer, code: 'INVALID_ARGUMENT', message },
+/** A refused argument; `fieldCode` names the rule where the field has one of its own (an ОГРН's check digit). */
+// Only the message crosses Fabric, so a field's own code travels in it too ("/id OGRN_CHECKSUM: …").
+export const invalid = (pointer: string, message: string, fieldCode?: string): ChaincodeError =>
+  new ChaincodeError('INVALID_ARGUMENT', `${pointer} ${fieldCode ? `${fieldCode}: ` : ''}${message}`, [
+    { pointer, code: fieldCode ?? 'INVALID_ARGUMENT', message },
   ]);
 
 /** The code a chaincode error message carries ("CODE: message"), or undefined for other failures. */

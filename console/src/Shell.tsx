@@ -11,6 +11,7 @@ import { Documents } from './screens/Documents';
 import { Formats } from './screens/Formats';
 import { Import } from './screens/Import';
 import { Letters } from './screens/Letters';
+import { Participants } from './screens/Participants';
 import { PriceLists } from './screens/PriceLists';
 import { Roster } from './screens/Roster';
 import { Users } from './screens/Users';
@@ -48,6 +49,8 @@ const MENU: Item[] = [
     key: 'formats',
     show: (me) => me.participantRole === 'association' || has('governance')(me),
   },
+  // The directory is the association's to keep; its people see it, its admin changes it.
+  { path: 'participants', key: 'participants', show: (me) => me.participantRole === 'association' },
   { path: 'users', key: 'users', show: has('users') },
 ];
 
@@ -97,6 +100,9 @@ export function Shell({ me, route, onLogout }: { me: Me; route: string[]; onLogo
       break;
     case 'formats':
       body = <Formats me={me} />;
+      break;
+    case 'participants':
+      body = <Participants me={me} />;
       break;
     default:
       body = <Documents box="inbox" me={me} />;

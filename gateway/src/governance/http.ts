@@ -31,8 +31,9 @@ function pointerOfMessage(
   code: string,
   message: string,
 ): Array<{ pointer: string; code: string; message: string }> {
-  const m = /([A-Z][A-Z0-9_]{2,63}): (\/[^\s]*) (.+)$/.exec(message);
-  return m && m[1] === code ? [{ pointer: `/body${m[2]}`, code, message: m[3]! }] : [];
+  // "CODE: /pointer [FIELD_CODE: ]message": the field's own rule where the chaincode named one.
+  const m = /([A-Z][A-Z0-9_]{2,63}): (\/[^\s]*) (?:([A-Z][A-Z0-9_]{2,63}): )?(.+)$/.exec(message);
+  return m && m[1] === code ? [{ pointer: `/body${m[2]}`, code: m[3] ?? code, message: m[4]! }] : [];
 }
 
 /** Answers a registry or directory failure with its code, the fields at fault and the status the code has. */
