@@ -1,31 +1,7 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import net from 'node:net';
 import { PACKAGE_ROOT } from '../../network/src/nodes.js';
-
-/** Pids whose process group is `pgid` (from /proc: the fifth field of stat, after the command in parentheses). */
-function groupMembers(pgid: number): number[] {
-  const out: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid) out.push(Number(name));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
-
-const listening = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port });
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-  });
+import { groupMembers, listening } from './processes.js';
 
 describe('Ctrl-C on `npm start`, as a terminal sends it', function () {
   // npm start builds first (tsc and the console): minutes on a loaded machine.
