@@ -18,8 +18,20 @@ export const invalid = (pointer: string, message: string, fieldCode?: string): C
     { pointer, code: fieldCode ?? 'INVALID_ARGUMENT', message },
   ]);
 
+// What fabric-shim's contract dispatcher says when a release of the chaincode lacks a contract or a function: an
+// older chaincode answering a newer gateway. No retry can change that answer, so it gets a code of its own.
+const UNKNOWN_FUNCTION =
+  /You've asked to invoke a function that does not exist: (\S+)|Contract name is not known: (\S+)/;
+
 /** The code a chaincode error message carries ("CODE: message"), or undefined for other failures. */
 export function parseChaincodeError(message: string): { code: string; message: string } | undefined {
+  const unknown = UNKNOWN_FUNCTION.exec(message);
+  if (unknown) {
+    return {
+      code: 'FUNCTION_UNKNOWN',
+      message: `FUNCTION_UNKNOWN: the chaincode has no ${unknown[1] ? `function ${unknown[1]}` : `contract ${unknown[2]}`} (an older release?)`,
+    };
+  }
   const m = /(?:^|\s)([A-Z][A-Z0-9_]{2,63}): ([\s\S]*)$/.exec(message);
   return m ? { code: m[1], message: m[0].trim() } : undefined;
 }

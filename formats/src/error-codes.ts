@@ -1149,6 +1149,12 @@ export const ERROR_CODES = {
     en: 'The ledger failed in a way a new proposal may overcome.',
     ru: 'Сбой реестра, который может преодолеть новое предложение транзакции.',
   },
+  FUNCTION_UNKNOWN: {
+    status: 501,
+    retry: 'final',
+    en: "The ledger's chaincode has no such contract or function: it runs an older release than this gateway.",
+    ru: 'В чейнкоде реестра нет такого контракта или функции: он старше этого шлюза.',
+  },
   LEDGER_ACCESS_DENIED: {
     status: 503,
     retry: 'transient',
