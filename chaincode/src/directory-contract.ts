@@ -162,6 +162,81 @@ export class DirectoryContract extends Contract {
   }
 
   /**
+   * A renewed certificate, added by the participant's current identity before that one expires: it must be of the
+   * caller's own organisation (its CA issued it; the peers refuse it otherwise when it is used) and act for nobody
+   * yet. Both act for the participant until the old one is retired with the new one.
+   */
+  @Transaction()
+  @Returns('string')
+  async addIdentity(ctx: Context, participantId: string, certificate: string): Promise<string> {
+    const me = await actingParticipant(ctx);
+    if (me.id !== participantId)
+      throw new ChaincodeError('NOT_AUTHORIZED', 'only the participant’s own identity adds its certificates');
+    if (me.status !== 'ACTIVE')
+      throw new ChaincodeError('NOT_AUTHORIZED', `participant ${me.id} is suspended`);
+    if (typeof certificate !== 'string' || !certificate.includes('BEGIN CERTIFICATE'))
+      throw invalid('/certificate', 'must be a PEM certificate');
+    const mspId = ctx.clientIdentity.getMSPID();
+    const fingerprint = certificateFingerprint(certificate);
+    const idx = ctx.stub.createCompositeKey(KeyType.certIndex, [mspId, fingerprint]);
+    const taken = await ctx.stub.getState(idx);
+    if (taken && taken.length)
+      throw new ChaincodeError(
+        'IDENTITY_TAKEN',
+        `the certificate already acts for ${Buffer.from(taken).toString()}`,
+      );
+    if (me.identities.filter((i) => i.kind === 'certificate').length >= 20)
+      throw invalid('/certificate', 'at most 20 certificates act for a participant: retire old ones first');
+    await ctx.stub.putState(idx, Buffer.from(me.id));
+    const at = txTime(ctx);
+    const updated: Participant = {
+      ...me,
+      identities: [...me.identities, { mspId, kind: 'certificate', certificate }],
+      updatedAt: at,
+    };
+    await putJson(ctx, ctx.stub.createCompositeKey(KeyType.participant, [me.id]), updated);
+    return JSON.stringify({ participantId: me.id, mspId, fingerprint });
+  }
+
+  /**
+   * Retires a certificate that acted for the participant. It must be submitted by another of its identities — the
+   * renewed one proving it works before the old one stops — and never leaves the participant without one.
+   */
+  @Transaction()
+  @Returns('string')
+  async retireIdentity(ctx: Context, participantId: string, fingerprint: string): Promise<string> {
+    const me = await actingParticipant(ctx);
+    if (me.id !== participantId)
+      throw new ChaincodeError(
+        'NOT_AUTHORIZED',
+        'only the participant’s own identity retires its certificates',
+      );
+    if (fingerprint === callerFingerprint(ctx))
+      throw new ChaincodeError(
+        'NOT_AUTHORIZED',
+        'a certificate is retired by another identity of the participant (the renewed one), not by itself',
+      );
+    const n = me.identities.findIndex(
+      (i) => i.kind === 'certificate' && certificateFingerprint(i.certificate as string) === fingerprint,
+    );
+    if (n < 0) throw new ChaincodeError('NOT_FOUND', `no certificate ${fingerprint} acts for ${me.id}`);
+    const gone = me.identities[n]!;
+    await ctx.stub.deleteState(ctx.stub.createCompositeKey(KeyType.certIndex, [gone.mspId, fingerprint]));
+    const at = txTime(ctx);
+    const updated: Participant = {
+      ...me,
+      identities: me.identities.filter((_, k) => k !== n),
+      retiredIdentities: [
+        ...(me.retiredIdentities ?? []),
+        { mspId: gone.mspId, fingerprint, retiredAt: at, txId: ctx.stub.getTxID() },
+      ],
+      updatedAt: at,
+    };
+    await putJson(ctx, ctx.stub.createCompositeKey(KeyType.participant, [me.id]), updated);
+    return JSON.stringify({ participantId: me.id, mspId: gone.mspId, fingerprint, retiredAt: at });
+  }
+
+  /**
    * The participant's own identity sets how it signs: `ed25519` or `gost2012-256` with its signing certificate, which
    * must be a GOST R 34.10-2012 256-bit end-entity certificate issued by a trusted root and valid now, whose subject
    * names the participant (ОГРН, and ИНН where the certificate has one) and which no other participant has ever

@@ -58,6 +58,8 @@ export interface Participant {
   signatureTrail?: SignatureProfile[];
   registeredAt: string;
   updatedAt: string;
+  /** Certificates that acted for the participant and were retired (renewed), oldest first: the identity trail. */
+  retiredIdentities?: Array<{ mspId: string; fingerprint: string; retiredAt: string; txId: string }>;
 }
 
 /** WITHDRAWN: the sender took the message back before its addressee decided (decision record 0032). */

@@ -15,6 +15,7 @@ import { readPassword, withUsers } from './users.js';
 import { setStatusFromNode } from './suspend-org.js';
 import { stopSignals } from '../../gateway/src/demo/stop-signals.js';
 import { callNode, readRegistration, writeRegistration } from './directory-verbs.js';
+import { renewCertificate, requestRenewal } from './renew-cert.js';
 
 const program = new Command('dmsnet-node')
   .version(dmsnetVersion())
@@ -301,6 +302,29 @@ program
   .option('--node <dir>', 'папка узла / the node directory', '.')
   .action(async (o: { node: string }) => {
     printJson(await callNode(o.node, 'POST', '/v1/keys/rotate'));
+  });
+
+program
+  .command('renew-cert <dir>')
+  .description(
+    'обновить сертификат узла в реестре до истечения срока (узел остановлен): Fabric — сначала --request, CA ' +
+      'организации подписывает msp/renew/csr.pem в msp/renew/cert.pem, затем без --request; встроенный реестр — одной ' +
+      'командой. Новый сертификат добавляется в справочник, доказывает, что действует, и выводит прежний\n' +
+      'renew the node’s ledger certificate before it expires (node stopped): on Fabric first --request, the ' +
+      'organisation’s CA signs msp/renew/csr.pem into msp/renew/cert.pem, then again without --request; embedded in ' +
+      'one step. The renewed certificate is added to the directory, proves it acts, and retires the old one',
+  )
+  .option('--request', 'Fabric: write a new key and msp/renew/csr.pem for the CA / write the CSR')
+  .action(async (dir: string, o: { request?: boolean }) => {
+    if (o.request) {
+      const csr = await requestRenewal(dir);
+      process.stdout.write(`${csr}\n`);
+      return;
+    }
+    const r = await renewCertificate(dir, { progress: say });
+    process.stdout.write(
+      `certificate renewed for ${r.participantId}: SHA-256 ${r.current}, valid until ${r.notAfter}; retired ${r.retired}\n`,
+    );
   });
 
 const user = program

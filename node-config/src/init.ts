@@ -118,10 +118,8 @@ export async function initNode(o: InitOptions): Promise<NodeConfig> {
 
 const P256 = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
-async function writeFabricIdentity(dir: string, ogrn: string, mspId: string): Promise<void> {
-  for (const d of ['msp/keystore', 'msp/signcerts', 'msp/cacerts', 'tls']) {
-    await mkdir(path.join(dir, d), { recursive: true });
-  }
+/** A new P-256 key and the CSR an organisation's CA signs for this node (at init, and again at each renewal). */
+export async function newKeyAndCsr(ogrn: string, mspId: string): Promise<{ keyPem: string; csrPem: string }> {
   x509.cryptoProvider.set(webcrypto as never);
   const keys = (await webcrypto.subtle.generateKey(P256, true, [
     'sign',
@@ -133,9 +131,17 @@ async function writeFabricIdentity(dir: string, ogrn: string, mspId: string): Pr
     signingAlgorithm: P256,
   });
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)).toString('base64');
-  const pem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.match(/.{1,64}/g)?.join('\n')}\n-----END PRIVATE KEY-----\n`;
-  await writeFile(path.join(dir, 'msp', 'keystore', 'key.pem'), pem, { mode: 0o600 });
-  await writeFile(path.join(dir, 'msp', 'csr.pem'), csr.toString('pem') + '\n');
+  const keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.match(/.{1,64}/g)?.join('\n')}\n-----END PRIVATE KEY-----\n`;
+  return { keyPem, csrPem: csr.toString('pem') + '\n' };
+}
+
+async function writeFabricIdentity(dir: string, ogrn: string, mspId: string): Promise<void> {
+  for (const d of ['msp/keystore', 'msp/signcerts', 'msp/cacerts', 'tls']) {
+    await mkdir(path.join(dir, d), { recursive: true });
+  }
+  const { keyPem, csrPem } = await newKeyAndCsr(ogrn, mspId);
+  await writeFile(path.join(dir, 'msp', 'keystore', 'key.pem'), keyPem, { mode: 0o600 });
+  await writeFile(path.join(dir, 'msp', 'csr.pem'), csrPem);
   // Fabric CA sets attributes at registration and puts them in the certificate on enroll (attr_reqs), never from
   // the CSR; this file carries both halves for the operator.
   await writeFile(

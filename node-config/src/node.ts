@@ -194,7 +194,7 @@ function tcpReach(host: string, port: number, timeoutMs: number): Promise<true |
   });
 }
 
-async function openEmbedded(dir: string, config: NodeConfig): Promise<EmbeddedLedger> {
+export async function openEmbedded(dir: string, config: NodeConfig): Promise<EmbeddedLedger> {
   const e = config.ledger.embedded!;
   const msps = [e.mspId, ...(e.sandboxAssociation ? [SANDBOX_ASSOCIATION_MSP] : [])];
   const roots = [];
@@ -278,7 +278,6 @@ export async function startNode(
 
 /** The Fabric identity the operator's CA issued for this node's CSR, and a client of the organisation's peer. */
 export async function connectFabric(dir: string, config: NodeConfig): Promise<FabricLedger> {
-  const f = config.ledger.fabric!;
   const certFile = path.join(dir, 'msp', 'signcerts', 'cert.pem');
   if (!existsSync(certFile)) {
     throw new NodeConfigError(
@@ -286,13 +285,25 @@ export async function connectFabric(dir: string, config: NodeConfig): Promise<Fa
       `${certFile} is missing: have your organisation's CA sign msp/csr.pem (with the attributes in msp/enrollment.json) and put the certificate there`,
     );
   }
+  return connectFabricAs(dir, config, {
+    certificate: await readFile(certFile, 'utf8'),
+    privateKey: await readFile(path.join(dir, 'msp', 'keystore', 'key.pem'), 'utf8'),
+  });
+}
+
+/** A client of the organisation's peer acting with the given certificate of this node's MSP. */
+export async function connectFabricAs(
+  dir: string,
+  config: NodeConfig,
+  id: { certificate: string; privateKey: string },
+): Promise<FabricLedger> {
+  const f = config.ledger.fabric!;
   return FabricLedger.connect({
     peerEndpoint: f.peerEndpoint,
     ...(f.peerHostAlias ? { serverNameOverride: f.peerHostAlias } : {}),
     tlsRootCertificate: await readFile(resolveIn(dir, f.tls.caCert), 'utf8'),
     mspId: f.mspId,
-    certificate: await readFile(certFile, 'utf8'),
-    privateKey: await readFile(path.join(dir, 'msp', 'keystore', 'key.pem'), 'utf8'),
+    ...id,
     channel: f.channel,
     chaincode: f.chaincode,
   });

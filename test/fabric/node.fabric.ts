@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -15,7 +15,9 @@ import { fabricProvider, orgCa, peerTlsRoot } from '../../network/src/fabric-pro
 import type { NetworkState } from '../../network/src/state.js';
 import { CONFIG_FILE } from '../../node-config/src/config.js';
 import { initNode } from '../../node-config/src/init.js';
-import { checkNode, startNode } from '../../node-config/src/node.js';
+import { checkNode, connectFabricAs, startNode } from '../../node-config/src/node.js';
+import { renewalDir, renewCertificate, requestRenewal } from '../../node-config/src/renew-cert.js';
+import { certificateFingerprint } from '../../chaincode/src/identity.js';
 import { findFabric } from '../../network/src/binaries.js';
 import { adminEnv } from '../../network/src/nodes.js';
 import { paths } from '../../network/src/topology.js';
@@ -176,6 +178,70 @@ describe('dmsnet-node on a real Fabric network', function () {
       expect(env.collection).to.equal('_implicit_org_ClinicHostMSP');
     } finally {
       await running.close();
+    }
+
+    // The node's certificate renewed before it expires: a CSR for the organisation's CA, the renewed certificate
+    // added by the current one on the real channel, proven, the current one retired; the node then sends again.
+    const oldCert = await readFile(path.join(nodeDir, 'msp', 'signcerts', 'cert.pem'), 'utf8');
+    const renewCsr = await readFile(await requestRenewal(nodeDir), 'utf8');
+    await writeFile(
+      path.join(renewalDir(nodeDir), 'cert.pem'),
+      await (await orgCa(state, 'Insurer1MSP')).signCsr(renewCsr),
+    );
+    const renewed = await renewCertificate(nodeDir);
+    expect(renewed.retired).to.equal(certificateFingerprint(oldCert));
+    const afterRenewal = await checkNode(nodeDir);
+    expect(afterRenewal.ok, JSON.stringify(afterRenewal.errors)).to.equal(true);
+    expect(afterRenewal.ledger).to.contain(`acts for ${ogrn}`);
+    const oldIdentity = await connectFabricAs(nodeDir, parse(await readFile(configPath, 'utf8')) as never, {
+      certificate: oldCert,
+      privateKey: await readFile(
+        path.join(
+          nodeDir,
+          'msp',
+          'retired',
+          (await readdir(path.join(nodeDir, 'msp', 'retired')))[0]!,
+          'key.pem',
+        ),
+        'utf8',
+      ),
+    });
+    try {
+      const refused = await oldIdentity.evaluate('directory:whoAmI', []).then(
+        () => 'acts',
+        (e: { code?: string }) => e.code,
+      );
+      expect(refused, 'the retired certificate still acts').to.equal('IDENTITY_UNKNOWN');
+    } finally {
+      await oldIdentity.close();
+    }
+    const again = await startNode(nodeDir, { passphrase: 'pw' });
+    try {
+      const doc = generateDocument('insured-list', {
+        seed: 89,
+        rows: 1,
+        sender: { ogrn, inn: generateInn10(createRng(778)), name: 'АО «СК Узел»' },
+        addressee: net.get('clinic').party,
+      });
+      const res = await fetch(`${again.url}/v1/documents`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${again.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(doc),
+      });
+      expect(res.status, await res.clone().text()).to.equal(202);
+      const deadline = Date.now() + 60_000;
+      while (
+        !(await net
+          .get('clinic')
+          .node.getDocument(doc.header.documentId)
+          .catch(() => undefined))
+      ) {
+        if (Date.now() > deadline)
+          throw new Error('the clinic never received the document sent after renewal');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    } finally {
+      await again.close();
     }
   });
 });
