@@ -26,7 +26,7 @@ async function rate(fn: () => Promise<unknown> | unknown, minMs: number, minRuns
 }
 
 async function measure(label: string, rows: number, progress: (m: string) => void): Promise<BenchResult[]> {
-  const na = await sodium();
+  const libsodium = await sodium();
   const [sender, recipient] = await Promise.all([generateParticipantKeys(), generateParticipantKeys()]);
   const document =
     rows === 0
@@ -57,24 +57,24 @@ async function measure(label: string, rows: number, progress: (m: string) => voi
     const signed = Buffer.from(canonicalJson({ header: document.header, body: document.body }), 'utf8');
     const signature = ed25519Sign(signed, sender.signSecretKey);
     const compressed = deflateRawSync(signed, { level: 6 });
-    return [signature, na.crypto_box_seal(compressed, recipient.boxPublicKey)] as const;
+    return [signature, libsodium.crypto_box_seal(compressed, recipient.boxPublicKey)] as const;
   };
   const [refSignature, refSealed] = referenceSeal();
   const referenceOpen = () => {
     const signed = inflateRawSync(
-      na.crypto_box_seal_open(refSealed, recipient.boxPublicKey, recipient.boxSecretKey),
+      libsodium.crypto_box_seal_open(refSealed, recipient.boxPublicKey, recipient.boxSecretKey),
     );
     if (!ed25519Verify(refSignature, signed, sender.signPublicKey))
       throw new Error('reference does not verify');
     return JSON.parse(signed.toString('utf8')) as unknown;
   };
-  const key = na.crypto_secretbox_keygen();
-  const nonce = na.randombytes_buf(na.crypto_secretbox_NONCEBYTES);
-  const box = na.crypto_secretbox_easy(bytes, nonce, key);
+  const key = libsodium.crypto_secretbox_keygen();
+  const nonce = libsodium.randombytes_buf(libsodium.crypto_secretbox_NONCEBYTES);
+  const box = libsodium.crypto_secretbox_easy(bytes, nonce, key);
   const minMs = 2000;
   const minRuns = 3;
-  const secretbox = await rate(() => na.crypto_secretbox_easy(bytes, nonce, key), minMs, minRuns);
-  const unbox = await rate(() => na.crypto_secretbox_open_easy(box, nonce, key), minMs, minRuns);
+  const secretbox = await rate(() => libsodium.crypto_secretbox_easy(bytes, nonce, key), minMs, minRuns);
+  const unbox = await rate(() => libsodium.crypto_secretbox_open_easy(box, nonce, key), minMs, minRuns);
   const sealRate = await rate(seal, minMs, minRuns);
   const referenceSealRate = await rate(referenceSeal, minMs, minRuns);
   const openRate = await rate(open, minMs, minRuns);

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { GatewayStore } from '../gateway/src/store/store.js';
 import { result, type Bench } from './types.js';
 
-const N = 50_000;
+const ENTRIES = 50_000;
 
 function entry(i: number) {
   return {
@@ -27,19 +27,19 @@ async function run(key?: Uint8Array): Promise<{ writes: number; reads: number }>
   const dir = await mkdtemp(path.join(tmpdir(), 'dmsnet-bench-store-'));
   const store = await GatewayStore.open(dir, { key });
   try {
-    const keys = Array.from({ length: N }, (_, i) => `p\u0000${store.blind(entry(i).policyNumber)}`);
+    const keys = Array.from({ length: ENTRIES }, (_, i) => `p\u0000${store.blind(entry(i).policyNumber)}`);
     let t = performance.now();
-    for (let i = 0; i < N; i += 1000) {
+    for (let i = 0; i < ENTRIES; i += 1000) {
       await store.batch(
         keys
           .slice(i, i + 1000)
           .map((k, j) => ({ type: 'put' as const, sublevel: 'roster', key: k, value: entry(i + j) })),
       );
     }
-    const writes = N / ((performance.now() - t) / 1000);
+    const writes = ENTRIES / ((performance.now() - t) / 1000);
     t = performance.now();
-    for (let i = 0; i < N; i += 7) await store.get('roster', keys[i]);
-    const reads = Math.ceil(N / 7) / ((performance.now() - t) / 1000);
+    for (let i = 0; i < ENTRIES; i += 7) await store.get('roster', keys[i]);
+    const reads = Math.ceil(ENTRIES / 7) / ((performance.now() - t) / 1000);
     return { writes, reads };
   } finally {
     await store.close();
@@ -51,9 +51,9 @@ export const benches: Bench[] = [
   {
     name: 'store',
     async run({ progress }) {
-      progress(`store: ${N} roster entries in clear`);
+      progress(`store: ${ENTRIES} roster entries in clear`);
       const plain = await run();
-      progress(`store: ${N} roster entries sealed`);
+      progress(`store: ${ENTRIES} roster entries sealed`);
       const sealed = await run(new Uint8Array(randomBytes(32)));
       return [
         result(

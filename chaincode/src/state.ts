@@ -2,13 +2,13 @@
 import type { Context } from './fabric.js';
 import { invalid } from './errors.js';
 
-export interface KV {
+export interface StateEntry {
   key: string;
   value: Uint8Array;
 }
 
 interface ShimIterator {
-  next(): Promise<{ value?: KV; done?: boolean }>;
+  next(): Promise<{ value?: StateEntry; done?: boolean }>;
   close(): Promise<void>;
 }
 
@@ -22,7 +22,7 @@ export async function putJson(ctx: Context, key: string, value: unknown): Promis
   await ctx.stub.putState(key, Buffer.from(JSON.stringify(value), 'utf8'));
 }
 
-export async function drain(iterator: unknown, each: (kv: KV) => boolean | void): Promise<void> {
+export async function drain(iterator: unknown, each: (kv: StateEntry) => boolean | void): Promise<void> {
   const it = iterator as ShimIterator;
   try {
     for (let r = await it.next(); !r.done; r = await it.next()) {

@@ -150,7 +150,7 @@ async function answer<T>(res: Response, path: string): Promise<T> {
   return parsed as T;
 }
 
-export const qs = (o: Record<string, string | number | undefined>) => {
+export const queryString = (o: Record<string, string | number | undefined>) => {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(o)) if (v !== undefined && v !== '') p.set(k, String(v));
   const s = p.toString();

@@ -94,10 +94,6 @@ export function useRoute(): string[] {
   return route;
 }
 
-export const go = (...parts: string[]) => {
-  window.location.hash = '#/' + parts.map(encodeURIComponent).join('/');
-};
-
 /** A date typed as Russians write it (дд.мм.гггг), whatever the browser's own locale; the value is ISO. */
 export function DateInput({
   label,

@@ -11,10 +11,10 @@ import { boxSeal } from '../../gateway/src/crypto/sealed-box.js';
 import { sodium } from '../../gateway/src/crypto/sodium.js';
 import { allowTyped, check, type FuzzTarget } from './target.js';
 
-const na = await sodium();
+const libsodium = await sodium();
 const keys = await generateParticipantKeys();
 const SENDER = '1027739820921';
-const seal = (payload: Uint8Array): Uint8Array => boxSeal(na, payload, keys.boxPublicKey);
+const seal = (payload: Uint8Array): Uint8Array => boxSeal(libsodium, payload, keys.boxPublicKey);
 const sealJson = (inner: unknown): Uint8Array =>
   seal(deflateRawSync(Buffer.from(JSON.stringify(inner), 'utf8')));
 

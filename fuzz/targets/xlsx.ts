@@ -11,7 +11,7 @@ import { Unsupported } from '../../gateway/src/adapters/xml-scan.js';
 import { AdapterError } from '../../gateway/src/adapters/errors.js';
 import { allowTyped, InvariantBroken, type FuzzTarget } from './target.js';
 
-const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
+const SPREADSHEET_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
 const RNS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
 const PART_NAMES = [
   'xl/worksheets/sheet1.xml',
@@ -21,10 +21,10 @@ const PART_NAMES = [
   'xl/_rels/workbook.xml.rels',
 ];
 const DEFAULTS = [
-  `<worksheet ${NS}><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>`,
-  `<sst ${NS}><si><t>a</t></si></sst>`,
-  `<styleSheet ${NS}><cellXfs count="1"><xf numFmtId="0"/></cellXfs></styleSheet>`,
-  `<workbook ${NS} ${RNS}><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+  `<worksheet ${SPREADSHEET_NS}><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>`,
+  `<sst ${SPREADSHEET_NS}><si><t>a</t></si></sst>`,
+  `<styleSheet ${SPREADSHEET_NS}><cellXfs count="1"><xf numFmtId="0"/></cellXfs></styleSheet>`,
+  `<workbook ${SPREADSHEET_NS} ${RNS}><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`,
   '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" ' +
     'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>' +
     '</Relationships>',

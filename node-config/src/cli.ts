@@ -3,7 +3,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { DmsnetError } from '../../formats/src/errors.js';
 import type { NodeRole } from './config.js';
 import { initNode } from './init.js';
-import { passphraseForInit } from './passphrase.js';
+import { passphraseForInit, passphraseOnce } from './passphrase.js';
+import { backupNode, restoreNode } from './backup.js';
 import { dmsnetVersion } from '../../formats/src/paths.js';
 import { checkNode, startNode } from './node.js';
 import { checkImport, checkImportAtNode, findMapping, listMappings } from './import-file.js';
@@ -325,6 +326,35 @@ program
     process.stdout.write(
       `certificate renewed for ${r.participantId}: SHA-256 ${r.current}, valid until ${r.notAfter}; retired ${r.retired}\n`,
     );
+  });
+
+program
+  .command('backup <dir>')
+  .description(
+    'записать зашифрованную копию остановленного узла (вся папка: настройки, ключи, сертификаты, хранилище); ' +
+      'ключ копии выводится из пароля узла (Argon2id), без пароля копия бесполезна\n' +
+      'write an encrypted copy of a stopped node (the whole folder: config, keys, certificates, store); the copy’s key ' +
+      'comes from the node’s passphrase (Argon2id), so the copy is useless without it',
+  )
+  .requiredOption('--out <file>', 'файл копии (не перезаписывается) / the backup file (never overwritten)')
+  .action(async (dir: string, o: { out: string }) => {
+    const passphrase = await passphraseOnce({ tty: !!process.stdin.isTTY && !!process.stderr.isTTY });
+    const r = await backupNode({ dir, out: o.out, passphrase, progress: say });
+    process.stdout.write(`${o.out}\t${r.files} files\n`);
+  });
+
+program
+  .command('restore <file>')
+  .description(
+    'восстановить узел из копии в новую или пустую папку; запущенный узел дочитает из реестра всё, что было после копии\n' +
+      'restore a node from a backup into a new or empty folder; started, it reads from the ledger what came after the copy',
+  )
+  .requiredOption('--dir <dir>', 'папка узла (новая или пустая) / the node folder (new or empty)')
+  .action(async (file: string, o: { dir: string }) => {
+    const passphrase = await passphraseOnce({ tty: !!process.stdin.isTTY && !!process.stderr.isTTY });
+    const r = await restoreNode({ file, dir: o.dir, passphrase, progress: say });
+    process.stdout.write(`${o.dir}\t${r.files} files\n`);
+    say(`start it with: dmsnet-node start ${o.dir}`);
   });
 
 const user = program

@@ -218,7 +218,16 @@ const readJson = async <T>(file: string) => JSON.parse(await readFile(file, 'utf
 /** Runs the gateway from a node directory; in embedded sandbox mode the first start bootstraps the ledger. */
 export async function startNode(
   dir: string,
-  o: { passphrase?: string; progress?: (m: string) => void; port?: number } = {},
+  o: {
+    passphrase?: string;
+    progress?: (m: string) => void;
+    port?: number;
+    /**
+     * A sandbox ledger this process holds already, shared with other participants' nodes (tests do this, so that a
+     * node folder can be wiped while its ledger lives on); the node neither opens nor closes it.
+     */
+    embeddedLedger?: EmbeddedLedger;
+  } = {},
 ): Promise<RunningNode> {
   const say = o.progress ?? (() => undefined);
   const config = await loadConfig(dir);
@@ -243,7 +252,7 @@ export async function startNode(
     });
   }
   say('opening the embedded ledger');
-  const ledger = await openEmbedded(dir, config);
+  const ledger = o.embeddedLedger ?? (await openEmbedded(dir, config));
   const identity = await readJson<Identity>(path.join(dir, 'secrets', 'identity.json'));
   const client = ledger.connect(identity);
   say('decrypting the participant keys');
@@ -272,7 +281,7 @@ export async function startNode(
     say,
     port: o.port,
     ledgerHeight: () => ledger.height(),
-    close: () => ledger.close(),
+    close: () => (o.embeddedLedger ? Promise.resolve() : ledger.close()),
   });
 }
 

@@ -56,3 +56,15 @@ export async function passphraseForInit(o: PassphraseSource): Promise<string> {
   }
   throw new DmsnetError('PASSPHRASE_MISMATCH', 'no passphrase given twice the same; nothing was written');
 }
+
+/** The node's existing passphrase (to back up or restore): from the environment, or asked once on a terminal. */
+export async function passphraseOnce(o: PassphraseSource): Promise<string> {
+  try {
+    return await passphraseFromEnv(o.env ?? process.env);
+  } catch (err) {
+    if (!o.tty) throw err;
+  }
+  const given = await askHidden('Passphrase of the node (not shown): ', o.input, o.output);
+  if (!given) throw new DmsnetError('PASSPHRASE_MISSING', 'an empty passphrase opens nothing');
+  return given;
+}

@@ -17,6 +17,11 @@ Created by \`dmsnet-node init\`. Config: \`dmsnet-node.yaml\` (validated by \`dm
     npx dmsnet-node start .
 The API listens on http://${c.api.host}:${c.api.port} (OpenAPI at /v1/openapi.json).
 
+## Backup
+Stop the node, then \`npx dmsnet-node backup . --out FILE\`: the whole folder, encrypted with the passphrase. Restore
+with \`npx dmsnet-node restore FILE --dir NEW_DIR\` into a new or empty folder; started, the node catches up from the
+ledger.
+
 ## Ledger
 ${
   embedded

@@ -17,7 +17,7 @@ const PHONE = { width: 390, height: 844 };
 /** Kopecks from a money text as the console prints it (`1 500,00`). */
 const kopecks = (text: string) =>
   Math.round(Number(text.replace(/[\s\u00a0₽]/g, '').replace(',', '.')) * 100);
-const ru = (iso: string) => iso.split('-').reverse().join('.');
+const russianDate = (iso: string) => iso.split('-').reverse().join('.');
 const day = (iso: string, n: number) => new Date(Date.parse(iso) + n * 86_400_000).toISOString().slice(0, 10);
 
 describe('console flows staff expect (Chromium, real embedded network)', function () {
@@ -87,13 +87,13 @@ describe('console flows staff expect (Chromium, real embedded network)', functio
     await pick.filter({ hasText: t.story.policy }).first().getByRole('button', { name: 'Выбрать' }).click();
     expect(await page.getByLabel('Фамилия').inputValue()).to.equal(p.lastName);
     expect(await page.getByLabel('Имя', { exact: true }).inputValue()).to.equal(p.firstName);
-    expect(await page.getByLabel('Дата рождения').inputValue()).to.equal(ru(p.birthDate));
+    expect(await page.getByLabel('Дата рождения').inputValue()).to.equal(russianDate(p.birthDate));
     expect(await page.locator('input[name="policyNumber"]').inputValue()).to.equal(t.story.policy);
     expect(await page.locator('select[name="sex"]').inputValue()).to.equal(p.sex);
 
     // The limit follows the services' sum as quantities change.
     await page.getByLabel('Номер письма').fill('ГП-FL-1');
-    await page.getByLabel('С', { exact: true }).fill(ru(t.story.serviceDate));
+    await page.getByLabel('С', { exact: true }).fill(russianDate(t.story.serviceDate));
     const qty = page.getByLabel(/^Кол-во, /).first();
     await qty.fill('1');
     const limit = page.getByLabel('Лимит');
@@ -162,14 +162,14 @@ describe('console flows staff expect (Chromium, real embedded network)', functio
     expect(await page.locator('tbody tr[data-status]:not([data-status="revoked"])').count()).to.equal(0);
     await shot(page, '32-letters-by-status');
     await page.locator('select[name="status"]').selectOption('');
-    await page.getByLabel('Период с').fill(ru(day(t.story.serviceDate, 400)));
+    await page.getByLabel('Период с').fill(russianDate(day(t.story.serviceDate, 400)));
     await page.getByRole('button', { name: 'Применить' }).click();
     await until(
       'no letter in a later period',
       async () => (await page.locator('[data-letter^="ГП-FL-"]').count()) === 0,
     );
-    await page.getByLabel('Период с').fill(ru(t.story.serviceDate));
-    await page.getByLabel('Период по').fill(ru(t.story.serviceDate));
+    await page.getByLabel('Период с').fill(russianDate(t.story.serviceDate));
+    await page.getByLabel('Период по').fill(russianDate(t.story.serviceDate));
     await page.getByRole('button', { name: 'Применить' }).click();
     await until(
       'both letters in force that day',
@@ -248,7 +248,7 @@ describe('console flows staff expect (Chromium, real embedded network)', functio
     const page = await login('clinic', 'reg', PHONE);
     // The registrar starts on the coverage check.
     await page.getByLabel('Номер полиса').fill(t.story.policy);
-    await page.getByLabel('На дату').fill(ru(t.story.serviceDate));
+    await page.getByLabel('На дату').fill(russianDate(t.story.serviceDate));
     await page.getByRole('button', { name: 'Проверить' }).click();
     await page.locator('.verdict').waitFor();
     await until('letters listed', async () => (await page.locator('tr[data-letter]').count()) > 0);
@@ -405,7 +405,7 @@ describe('console flows staff expect (Chromium, real embedded network)', functio
     const ws = await workbook(op, new URL(href as string, op.url()).toString());
     expect(String(ws.getCell(1, 1).value)).to.equal(
       'Реестр оказанных медицинских услуг к счёту № E2E-1 от ' +
-        ru(
+        russianDate(
           (
             await t
               .client('insurer')

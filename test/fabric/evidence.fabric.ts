@@ -9,7 +9,7 @@ import path from 'node:path';
 import { common, peer } from '@hyperledger/fabric-protos';
 import { generateDocument } from '../../formats/src/index.js';
 import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
-import { F } from '../../gateway/src/evidence/bundle.js';
+import { BUNDLE_FILES } from '../../gateway/src/evidence/bundle.js';
 import { verifyEvidence } from '../../gateway/src/evidence/verify.js';
 import {
   startLocalNetwork,
@@ -101,20 +101,20 @@ describe('evidence bundles on a Fabric network', function () {
     expect(r.ledger).to.equal('fabric');
     const parts = r.checks.map((c) => c.part);
     expect(parts).to.include.members([
-      F.configBlock,
-      F.block('send'),
-      F.block('receipt'),
-      F.block('acknowledgement'),
-      F.receipt,
-      F.ack,
+      BUNDLE_FILES.configBlock,
+      BUNDLE_FILES.block('send'),
+      BUNDLE_FILES.block('receipt'),
+      BUNDLE_FILES.block('acknowledgement'),
+      BUNDLE_FILES.receipt,
+      BUNDLE_FILES.ack,
     ]);
     const files = await filesOf(bundle);
-    expect(Buffer.from(files.get(F.readme)!).toString('utf8')).to.contain('Hyperledger Fabric');
+    expect(Buffer.from(files.get(BUNDLE_FILES.readme)!).toString('utf8')).to.contain('Hyperledger Fabric');
   });
 
   it('names the block part tampered with: an endorsement, an orderer signature, the written data', async () => {
     const files = await filesOf(bundle);
-    const receiptBlock = files.get(F.block('receipt'))!;
+    const receiptBlock = files.get(BUNDLE_FILES.block('receipt'))!;
 
     const endorsement = rewriteBlock(receiptBlock, (b) => {
       const env = common.Envelope.deserializeBinary(b.getData()!.getDataList_asU8()[0]!);
@@ -129,10 +129,10 @@ describe('evidence bundles on a Fabric network', function () {
       env.setPayload(payload.serializeBinary());
       b.getData()!.setDataList([env.serializeBinary()]);
     });
-    const r1 = verifyEvidence(await tampered(bundle, { [F.block('receipt')]: endorsement }));
+    const r1 = verifyEvidence(await tampered(bundle, { [BUNDLE_FILES.block('receipt')]: endorsement }));
     // Re-serialising changed the data, so the data hash fails first: the verifier names the header.
     expect(r1.checks.filter((c) => !c.ok).map((c) => c.part)).to.include(
-      `${F.block('receipt')}/header/dataHash`,
+      `${BUNDLE_FILES.block('receipt')}/header/dataHash`,
     );
 
     const orderer = rewriteBlock(receiptBlock, (b) => {
@@ -142,9 +142,9 @@ describe('evidence bundles on a Fabric network', function () {
       s.setSignature(flip(s.getSignature_asU8()));
       b.getMetadata()!.setMetadataList([sigs.serializeBinary(), ...md.slice(1)]);
     });
-    const r2 = verifyEvidence(await tampered(bundle, { [F.block('receipt')]: orderer }));
+    const r2 = verifyEvidence(await tampered(bundle, { [BUNDLE_FILES.block('receipt')]: orderer }));
     expect(r2.checks.filter((c) => !c.ok).map((c) => c.part)).to.include(
-      `${F.block('receipt')}/metadata/signatures/0`,
+      `${BUNDLE_FILES.block('receipt')}/metadata/signatures/0`,
     );
 
     const invalid = rewriteBlock(receiptBlock, (b) => {
@@ -153,14 +153,16 @@ describe('evidence bundles on a Fabric network', function () {
       filter[0] = peer.TxValidationCode.MVCC_READ_CONFLICT;
       b.getMetadata()!.setMetadataList([md[0]!, md[1]!, filter, ...md.slice(3)]);
     });
-    const r3 = verifyEvidence(await tampered(bundle, { [F.block('receipt')]: invalid }));
+    const r3 = verifyEvidence(await tampered(bundle, { [BUNDLE_FILES.block('receipt')]: invalid }));
     expect(r3.checks.filter((c) => !c.ok).map((c) => c.part)).to.include(
-      `${F.block('receipt')}/metadata/transactionsFilter/0`,
+      `${BUNDLE_FILES.block('receipt')}/metadata/transactionsFilter/0`,
     );
 
     // The receipt block of another message does not prove this one's receipt.
-    const r4 = verifyEvidence(await tampered(bundle, { [F.block('receipt')]: files.get(F.block('send'))! }));
+    const r4 = verifyEvidence(
+      await tampered(bundle, { [BUNDLE_FILES.block('receipt')]: files.get(BUNDLE_FILES.block('send'))! }),
+    );
     expect(r4.ok).to.equal(false);
-    expect(r4.checks.filter((c) => !c.ok).map((c) => c.part)).to.include(F.block('receipt'));
+    expect(r4.checks.filter((c) => !c.ok).map((c) => c.part)).to.include(BUNDLE_FILES.block('receipt'));
   });
 });

@@ -66,10 +66,10 @@ describe('dmsnet-node on a real Fabric network', function () {
   });
 
   it('init --ledger fabric, the CA signs the CSR, the association registers it, start sends a document', async () => {
-    const na = await sodium();
+    const libsodium = await sodium();
     const kdf = {
-      opslimit: na.crypto_pwhash_OPSLIMIT_INTERACTIVE,
-      memlimit: na.crypto_pwhash_MEMLIMIT_INTERACTIVE,
+      opslimit: libsodium.crypto_pwhash_OPSLIMIT_INTERACTIVE,
+      memlimit: libsodium.crypto_pwhash_MEMLIMIT_INTERACTIVE,
     };
     const peer = state.topology.peers.find((p) => p.mspId === 'Insurer1MSP')!;
     const ogrn = generateOgrn(createRng(777));

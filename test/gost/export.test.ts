@@ -90,7 +90,7 @@ describe('GOST signature export (REST and dmsnet-node export)', function () {
 
   it('dmsnet-node export writes the canonical bytes, the .sig and the chain, which OpenSSL verifies', async () => {
     // A node directory whose config names the insurer's running gateway (its port and token).
-    const na = await sodium();
+    const libsodium = await sodium();
     const nodeDir = path.join(scratch, 'insurer-node');
     await initNode({
       dir: nodeDir,
@@ -100,8 +100,8 @@ describe('GOST signature export (REST and dmsnet-node export)', function () {
       port: 0,
       passphrase: 'pw',
       kdf: {
-        opslimit: na.crypto_pwhash_OPSLIMIT_INTERACTIVE,
-        memlimit: na.crypto_pwhash_MEMLIMIT_INTERACTIVE,
+        opslimit: libsodium.crypto_pwhash_OPSLIMIT_INTERACTIVE,
+        memlimit: libsodium.crypto_pwhash_MEMLIMIT_INTERACTIVE,
       },
     });
     const configFile = path.join(nodeDir, CONFIG_FILE);

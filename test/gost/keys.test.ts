@@ -23,10 +23,10 @@ describe('GOST keys in the key file', () => {
   after(async () => rm(dir, { recursive: true, force: true }));
 
   it('round-trips the key and certificate under the passphrase; the file never holds the private key in clear', async () => {
-    const na = await sodium();
+    const libsodium = await sodium();
     const kdf = {
-      opslimit: na.crypto_pwhash_OPSLIMIT_INTERACTIVE,
-      memlimit: na.crypto_pwhash_MEMLIMIT_INTERACTIVE,
+      opslimit: libsodium.crypto_pwhash_OPSLIMIT_INTERACTIVE,
+      memlimit: libsodium.crypto_pwhash_MEMLIMIT_INTERACTIVE,
     };
     const ca = testCa('keys root');
     const s = testSigner(ca, 'keys clinic');

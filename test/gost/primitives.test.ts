@@ -16,7 +16,7 @@ import { openssl, requireGostEngine } from './openssl.js';
 const hex = (u: Uint8Array | ArrayBuffer) =>
   Buffer.from(u instanceof Uint8Array ? u : new Uint8Array(u)).toString('hex');
 /** The standards print numbers most significant byte first; the primitives take them little-endian. */
-const le = (h: string) => new Uint8Array(Buffer.from(h, 'hex').reverse());
+const fromLittleEndianHex = (h: string) => new Uint8Array(Buffer.from(h, 'hex').reverse());
 
 describe('GOST primitives', () => {
   before(() => requireGostEngine());
@@ -53,9 +53,9 @@ describe('GOST primitives', () => {
   describe('GOST R 34.10-2012 (256-bit)', () => {
     it('reproduces the standard’s Appendix A example: public key, r and s for the given d, k and e', () => {
       const curve = 'S-256-TEST';
-      const d = le('7A929ADE789BB9BE10ED359DD39A72C11B60961F49397EEE1D19CE9891EC3B28');
-      const k = le('77105C9B20BCD3122823C8CF6FCC7B956DE33814E95B7FE64FED924594DCEAB3');
-      const e = le('2DFBC1B372D89A1188C09C52E0EEC61FCE52032AB1022E8E67ECE6672B043EE5');
+      const d = fromLittleEndianHex('7A929ADE789BB9BE10ED359DD39A72C11B60961F49397EEE1D19CE9891EC3B28');
+      const k = fromLittleEndianHex('77105C9B20BCD3122823C8CF6FCC7B956DE33814E95B7FE64FED924594DCEAB3');
+      const e = fromLittleEndianHex('2DFBC1B372D89A1188C09C52E0EEC61FCE52032AB1022E8E67ECE6672B043EE5');
       const pub = new Uint8Array(
         new GostSign({ name: 'GOST R 34.10', version: 2012, namedCurve: curve, ukm: d }).generateKey()
           .publicKey,

@@ -91,10 +91,10 @@ describe('signature profiles: PUT /v1/signature-profile and dmsnet-node gost-key
   });
 
   it('dmsnet-node gost-key stores a key OpenSSL generated with its certificate; a certificate of another key is refused', async () => {
-    const na = await sodium();
+    const libsodium = await sodium();
     const kdf = {
-      opslimit: na.crypto_pwhash_OPSLIMIT_INTERACTIVE,
-      memlimit: na.crypto_pwhash_MEMLIMIT_INTERACTIVE,
+      opslimit: libsodium.crypto_pwhash_OPSLIMIT_INTERACTIVE,
+      memlimit: libsodium.crypto_pwhash_MEMLIMIT_INTERACTIVE,
     };
     const nodeDir = path.join(scratch, 'node');
     await initNode({

@@ -8,7 +8,7 @@ const reader: StateReader = {
   range: async () => [],
   history: async () => [],
 };
-const tx = {
+const transaction = {
   txId: 'tx1',
   channelId: 'dmsnet',
   mspId: 'M',
@@ -21,7 +21,7 @@ const tx = {
 
 describe('embedded stub: what Fabric refuses, refused here too', () => {
   it('refuses a write after a paginated query in the same transaction', async () => {
-    const stub = new EmbeddedStub(tx, reader);
+    const stub = new EmbeddedStub(transaction, reader);
     await stub.getStateByPartialCompositeKeyWithPagination('message', [], 10, '');
     try {
       await stub.putState('k', new Uint8Array([1]));
@@ -38,7 +38,7 @@ describe('embedded stub: what Fabric refuses, refused here too', () => {
   });
 
   it('refuses a paginated query after a write in the same transaction', async () => {
-    const stub = new EmbeddedStub(tx, reader);
+    const stub = new EmbeddedStub(transaction, reader);
     await stub.putState('k', new Uint8Array([1]));
     try {
       await stub.getStateByRangeWithPagination('a', 'z', 10, '');
@@ -49,7 +49,7 @@ describe('embedded stub: what Fabric refuses, refused here too', () => {
   });
 
   it('refuses private data of a collection the channel does not define', async () => {
-    const stub = new EmbeddedStub(tx, reader);
+    const stub = new EmbeddedStub(transaction, reader);
     for (const call of [
       () => stub.putPrivateData('_implicit_org_Other', 'k', new Uint8Array([1])),
       () => stub.getPrivateData('secret', 'k'),
@@ -66,7 +66,7 @@ describe('embedded stub: what Fabric refuses, refused here too', () => {
   });
 
   it('allows plain range queries before and after writes', async () => {
-    const stub = new EmbeddedStub(tx, reader);
+    const stub = new EmbeddedStub(transaction, reader);
     await stub.getStateByRange('a', 'z');
     await stub.putState('k', new Uint8Array([1]));
     await stub.getStateByPartialCompositeKey('message', []);

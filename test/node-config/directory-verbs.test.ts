@@ -39,10 +39,10 @@ describe('dmsnet-node: the association’s directory verbs against its running n
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'dmsnet-verbs-'));
     assoc = path.join(dir, 'association');
-    const na = await sodium();
+    const libsodium = await sodium();
     const kdf = {
-      opslimit: na.crypto_pwhash_OPSLIMIT_INTERACTIVE,
-      memlimit: na.crypto_pwhash_MEMLIMIT_INTERACTIVE,
+      opslimit: libsodium.crypto_pwhash_OPSLIMIT_INTERACTIVE,
+      memlimit: libsodium.crypto_pwhash_MEMLIMIT_INTERACTIVE,
     };
     await initNode({
       dir: assoc,

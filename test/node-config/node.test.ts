@@ -27,10 +27,10 @@ describe('node-config: init → check → start', () => {
   after(async () => rm(dir, { recursive: true, force: true }));
 
   it('brings a working node up from nothing', async () => {
-    const na = await sodium();
+    const libsodium = await sodium();
     const kdf = {
-      opslimit: na.crypto_pwhash_OPSLIMIT_INTERACTIVE,
-      memlimit: na.crypto_pwhash_MEMLIMIT_INTERACTIVE,
+      opslimit: libsodium.crypto_pwhash_OPSLIMIT_INTERACTIVE,
+      memlimit: libsodium.crypto_pwhash_MEMLIMIT_INTERACTIVE,
     };
     const nodeDir = path.join(dir, 'clinic');
     await initNode({
@@ -82,10 +82,10 @@ describe('node-config: init → check → start', () => {
   });
 
   it('runs the configured folder drop: a sample file dropped into in/ is converted, sent and moved to done/', async () => {
-    const na = await sodium();
+    const libsodium = await sodium();
     const kdf = {
-      opslimit: na.crypto_pwhash_OPSLIMIT_INTERACTIVE,
-      memlimit: na.crypto_pwhash_MEMLIMIT_INTERACTIVE,
+      opslimit: libsodium.crypto_pwhash_OPSLIMIT_INTERACTIVE,
+      memlimit: libsodium.crypto_pwhash_MEMLIMIT_INTERACTIVE,
     };
     const nodeDir = path.join(dir, 'insurer-drop');
     const me = generateOgrn(createRng(7));
@@ -161,10 +161,10 @@ describe('node-config: init → check → start', () => {
 
   it('check names every broken key at once', async () => {
     const nodeDir = path.join(dir, 'broken');
-    const na = await sodium();
+    const libsodium = await sodium();
     const kdf = {
-      opslimit: na.crypto_pwhash_OPSLIMIT_INTERACTIVE,
-      memlimit: na.crypto_pwhash_MEMLIMIT_INTERACTIVE,
+      opslimit: libsodium.crypto_pwhash_OPSLIMIT_INTERACTIVE,
+      memlimit: libsodium.crypto_pwhash_MEMLIMIT_INTERACTIVE,
     };
     await initNode({ dir: nodeDir, role: 'insurer', ogrn, name: 'АО «Тест»', passphrase: 'pw', kdf });
     const file = path.join(nodeDir, CONFIG_FILE);

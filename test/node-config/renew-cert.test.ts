@@ -26,7 +26,7 @@ describe('dmsnet-node renew-cert on the embedded ledger', function () {
 
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'dmsnet-renew-'));
-    const na = await sodium();
+    const libsodium = await sodium();
     await initNode({
       dir,
       role: 'insurer',
@@ -35,8 +35,8 @@ describe('dmsnet-node renew-cert on the embedded ledger', function () {
       port: 0,
       passphrase: 'pw',
       kdf: {
-        opslimit: na.crypto_pwhash_OPSLIMIT_INTERACTIVE,
-        memlimit: na.crypto_pwhash_MEMLIMIT_INTERACTIVE,
+        opslimit: libsodium.crypto_pwhash_OPSLIMIT_INTERACTIVE,
+        memlimit: libsodium.crypto_pwhash_MEMLIMIT_INTERACTIVE,
       },
     });
     // The first start bootstraps the sandbox ledger and registers the node.

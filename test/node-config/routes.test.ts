@@ -26,7 +26,7 @@ describe('node-config: a started node serves every route of the contract', () =>
   before(async function () {
     this.timeout(120_000);
     dir = await mkdtemp(path.join(tmpdir(), 'dmsnet-routes-'));
-    const na = await sodium();
+    const libsodium = await sodium();
     await initNode({
       dir,
       role: 'association',
@@ -35,8 +35,8 @@ describe('node-config: a started node serves every route of the contract', () =>
       port: 0,
       passphrase: 'pw',
       kdf: {
-        opslimit: na.crypto_pwhash_OPSLIMIT_INTERACTIVE,
-        memlimit: na.crypto_pwhash_MEMLIMIT_INTERACTIVE,
+        opslimit: libsodium.crypto_pwhash_OPSLIMIT_INTERACTIVE,
+        memlimit: libsodium.crypto_pwhash_MEMLIMIT_INTERACTIVE,
       },
     });
     running = await startNode(dir, { passphrase: 'pw' });

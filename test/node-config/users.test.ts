@@ -50,7 +50,7 @@ describe('node-config: dmsnet-node user add|list|disable|passwd', function () {
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'dmsnet-users-'));
     nodeDir = path.join(dir, 'clinic');
-    const na = await sodium();
+    const libsodium = await sodium();
     await initNode({
       dir: nodeDir,
       role: 'clinic',
@@ -59,8 +59,8 @@ describe('node-config: dmsnet-node user add|list|disable|passwd', function () {
       port: 0,
       passphrase: 'pw',
       kdf: {
-        opslimit: na.crypto_pwhash_OPSLIMIT_INTERACTIVE,
-        memlimit: na.crypto_pwhash_MEMLIMIT_INTERACTIVE,
+        opslimit: libsodium.crypto_pwhash_OPSLIMIT_INTERACTIVE,
+        memlimit: libsodium.crypto_pwhash_MEMLIMIT_INTERACTIVE,
       },
     });
   });

@@ -2,7 +2,7 @@
 // (decision, amount, defect code, explanation), sees the totals follow, and confirms; the clinic answers the act
 // from its inbox.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api, qs, type Me } from '../api';
+import { api, queryString, type Me } from '../api';
 import { ErrorBox, nameOf, useParticipants, useAction } from '../common';
 import { formatDate, formatDateTime, formatMoney, fullName, parseMoney, documentNumber } from '../format';
 import { useI18n } from '../i18n';
@@ -25,7 +25,7 @@ export function Acts({ me }: { me: Me }) {
   useEffect(() => {
     api<{ items: Row[] }>(
       'GET',
-      `/v1/inbox${qs({ type: insurer ? 'invoice' : 'expertise-act', limit: 200 })}`,
+      `/v1/inbox${queryString({ type: insurer ? 'invoice' : 'expertise-act', limit: 200 })}`,
     )
       .then((r) => setRows(r.items))
       .catch(setError);

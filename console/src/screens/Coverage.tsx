@@ -1,7 +1,7 @@
 // The registrar's question at the front desk: is this patient covered today, under which programme, with which
 // guarantee letters. Opened with a policy in the route (a roster row's link), it asks at once.
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiFailure, qs } from '../api';
+import { api, ApiFailure, queryString } from '../api';
 import { DateInput, ErrorBox, nameOf, useParticipants, useRoute } from '../common';
 import { formatDate, formatMoney } from '../format';
 import { ruleText } from '../../../formats/src/field-places.js';
@@ -59,11 +59,13 @@ export function Coverage() {
             birthDate: q.birthDate,
             date: q.date,
           };
-      const a = await api<Answer>('GET', `/v1/coverage${qs(params)}`);
+      const a = await api<Answer>('GET', `/v1/coverage${queryString(params)}`);
       setAnswer(a);
       const policy = q.policy.trim() || a.coverage[0]?.policyNumber;
       setLetters(
-        policy ? (await api<{ items: Letter[] }>('GET', `/v1/guarantee-letters${qs({ policy })}`)).items : [],
+        policy
+          ? (await api<{ items: Letter[] }>('GET', `/v1/guarantee-letters${queryString({ policy })}`)).items
+          : [],
       );
     } catch (err) {
       setAnswer(undefined);

@@ -1,6 +1,6 @@
 // Inbox and outbox: filters by type, status, counterparty and date; statuses change live over SSE.
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, qs, subscribe, type Me } from '../api';
+import { api, queryString, subscribe, type Me } from '../api';
 import { DateInput, ErrorBox, nameOf, useParticipants } from '../common';
 import type { DocumentSummary } from '../../../formats/src/summary.js';
 import { formatDate, formatDateTime, formatMoney, documentNumber } from '../format';
@@ -52,7 +52,7 @@ export function Documents({ box }: { box: 'inbox' | 'outbox'; me: Me }) {
 
   const query = useCallback(
     (c?: string) =>
-      `/v1/${box}${qs({
+      `/v1/${box}${queryString({
         type: filter.type,
         status: filter.status,
         counterparty: filter.counterparty,

@@ -3,7 +3,7 @@
 // and period, or a patient's by policy, to amend (the same form, loaded with the letter) or revoke (after asking).
 // At a clinic the same list, read only.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api, ApiFailure, qs, type Me } from '../api';
+import { api, ApiFailure, queryString, type Me } from '../api';
 import { DateInput, ErrorBox, nameOf, useParticipants, useAction, useRoute } from '../common';
 import { formatDate, formatMoney, parseMoney, documentNumber, fullName } from '../format';
 import { useI18n } from '../i18n';
@@ -100,7 +100,7 @@ export function Letters({ me }: { me: Me }) {
   useEffect(() => {
     // Only who issues letters prices them; a clinic's people read the list below.
     if (!chosenClinic || !canIssue) return;
-    api<{ items: PriceListState[] }>('GET', `/v1/price-lists${qs({ clinic: chosenClinic })}`)
+    api<{ items: PriceListState[] }>('GET', `/v1/price-lists${queryString({ clinic: chosenClinic })}`)
       .then((r) => setLists(r.items.filter((x) => x.state === 'ACCEPTED')))
       .catch(setError);
   }, [chosenClinic, canIssue]);
@@ -121,7 +121,7 @@ export function Letters({ me }: { me: Me }) {
     try {
       const page = await api<{ items: Letter[]; nextCursor?: string }>(
         'GET',
-        `/v1/guarantee-letters${qs(
+        `/v1/guarantee-letters${queryString(
           f.policy.trim()
             ? { policy: f.policy.trim() }
             : { status: f.status, from: f.from, to: f.to, limit: 50, cursor },
@@ -148,7 +148,7 @@ export function Letters({ me }: { me: Me }) {
     try {
       const page = await api<{ items: RosterEntry[] }>(
         'GET',
-        `/v1/roster${qs({ clinic: chosenClinic, q: rosterQ.trim(), limit: 10 })}`,
+        `/v1/roster${queryString({ clinic: chosenClinic, q: rosterQ.trim(), limit: 10 })}`,
       );
       setFound(page.items);
     } catch (err) {

@@ -1,6 +1,6 @@
 // The insurer's side of price lists: each clinic's versions, accepted or contested with a reason.
 import { useCallback, useEffect, useState } from 'react';
-import { api, qs, type Me } from '../api';
+import { api, queryString, type Me } from '../api';
 import { ErrorBox, useParticipants, useAction } from '../common';
 import { formatDate } from '../format';
 import { useI18n } from '../i18n';
@@ -27,7 +27,7 @@ export function PriceLists({ me }: { me: Me }) {
       setItems(
         // The version history, newest first: what is in force and what came before it.
         (
-          await api<{ items: PriceListState[] }>('GET', `/v1/price-lists${qs({ clinic: chosen })}`)
+          await api<{ items: PriceListState[] }>('GET', `/v1/price-lists${queryString({ clinic: chosen })}`)
         ).items.sort(
           (a, b) =>
             b.priceList.validity.from.localeCompare(a.priceList.validity.from) ||

@@ -3,7 +3,7 @@
 // roster (its own people that clinic accepted). The people shown are sorted by name (the store pages in blinded-key
 // order, decision 0036); each row leads to the person's coverage check and letters.
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
-import { api, ApiFailure, qs, type Me } from '../api';
+import { api, ApiFailure, queryString, type Me } from '../api';
 import { DateInput, ErrorBox, nameOf, useParticipants } from '../common';
 import { formatDate, fullName } from '../format';
 import { useI18n } from '../i18n';
@@ -51,7 +51,7 @@ export function Roster({ me }: { me: Me }) {
       try {
         const page = await api<Page>(
           'GET',
-          `/v1/roster${qs({ clinic: f.clinic, q: f.q.trim(), insurer: f.insurer, programme: f.programme.trim(), date: f.date, limit: PAGE, cursor })}`,
+          `/v1/roster${queryString({ clinic: f.clinic, q: f.q.trim(), insurer: f.insurer, programme: f.programme.trim(), date: f.date, limit: PAGE, cursor })}`,
         );
         setItems((old) => (cursor ? [...(old ?? []), ...page.items] : page.items));
         setNext(page.nextCursor);

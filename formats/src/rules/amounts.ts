@@ -1,5 +1,5 @@
 import type { FieldError } from '../errors.js';
-import { at, isMoney, report, type Obj } from './shared.js';
+import { itemPointer, isMoney, report, type Obj } from './shared.js';
 
 /** amount = quantity × unitPrice, in integer kopecks (no rounding can hide a mismatch). */
 export function checkLineAmount(errors: FieldError[], line: Obj, base: string, index: number): void {
@@ -15,7 +15,7 @@ export function checkLineAmount(errors: FieldError[], line: Obj, base: string, i
   if (expected !== amount)
     report(
       errors,
-      at(base, index, '/amount'),
+      itemPointer(base, index, '/amount'),
       'LINE_AMOUNT_MISMATCH',
       `amount ${amount} ≠ quantity ${quantity} × unit price ${unitPrice} = ${expected} kopecks`,
     );

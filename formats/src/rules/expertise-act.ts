@@ -1,6 +1,6 @@
 import { DmsnetError, type FieldError } from '../errors.js';
 import { checkTotal } from './amounts.js';
-import { at, checkRowId, checkSnilsAt, isMoney, isObj, report, type Obj } from './shared.js';
+import { itemPointer, checkRowId, checkSnilsAt, isMoney, isObj, report, type Obj } from './shared.js';
 
 const LINES = '/body/lines';
 
@@ -51,7 +51,7 @@ export function checkExpertiseAct(errors: FieldError[], body: Obj, invoice: unkn
       if (examined.has(invoiceLineId))
         report(
           errors,
-          at(LINES, i, '/invoiceLineId'),
+          itemPointer(LINES, i, '/invoiceLineId'),
           'ACT_LINE_DUPLICATE',
           `invoice line "${invoiceLineId}" is examined twice`,
         );
@@ -59,7 +59,7 @@ export function checkExpertiseAct(errors: FieldError[], body: Obj, invoice: unkn
       if (related && !related.amounts.has(invoiceLineId))
         report(
           errors,
-          at(LINES, i, '/invoiceLineId'),
+          itemPointer(LINES, i, '/invoiceLineId'),
           'ACT_LINE_UNKNOWN',
           `the invoice has no line "${invoiceLineId}"`,
         );
@@ -77,16 +77,21 @@ export function checkExpertiseAct(errors: FieldError[], body: Obj, invoice: unkn
     if (c !== p + w)
       report(
         errors,
-        at(LINES, i, '/withheldAmount'),
+        itemPointer(LINES, i, '/withheldAmount'),
         'ACT_AMOUNT_SPLIT',
         `claimed ${c} ≠ paid ${p} + withheld ${w} kopecks`,
       );
     if (line.decision === 'PAID' && w !== 0)
-      report(errors, at(LINES, i, '/withheldAmount'), 'ACT_DECISION_AMOUNT', 'a PAID line withholds nothing');
+      report(
+        errors,
+        itemPointer(LINES, i, '/withheldAmount'),
+        'ACT_DECISION_AMOUNT',
+        'a PAID line withholds nothing',
+      );
     else if (line.decision === 'WITHHELD' && w === 0)
       report(
         errors,
-        at(LINES, i, '/withheldAmount'),
+        itemPointer(LINES, i, '/withheldAmount'),
         'ACT_DECISION_AMOUNT',
         'a WITHHELD line must withhold an amount',
       );
@@ -95,7 +100,7 @@ export function checkExpertiseAct(errors: FieldError[], body: Obj, invoice: unkn
       if (isMoney(invoiced) && c > invoiced)
         report(
           errors,
-          at(LINES, i, '/claimedAmount'),
+          itemPointer(LINES, i, '/claimedAmount'),
           'ACT_AMOUNT_EXCEEDS_INVOICE',
           `claimed ${c} is more than the invoiced ${invoiced} kopecks`,
         );

@@ -1,7 +1,7 @@
 import type { FieldError } from '../errors.js';
 import { checkLineAmount, checkTotal } from './amounts.js';
 import {
-  at,
+  itemPointer,
   checkIcd10At,
   checkPeriodAt,
   checkPersonAt,
@@ -43,7 +43,7 @@ export function checkInvoice(errors: FieldError[], body: Obj, createdOn: string 
     if (isDateShape(date) && ((from !== undefined && date < from) || (to !== undefined && date > to)))
       report(
         errors,
-        at(LINES, i, '/serviceDate'),
+        itemPointer(LINES, i, '/serviceDate'),
         'SERVICE_DATE_OUTSIDE_PERIOD',
         `service date is outside the billing period ${from ?? '…'} – ${to ?? '…'}`,
       );
@@ -51,7 +51,7 @@ export function checkInvoice(errors: FieldError[], body: Obj, createdOn: string 
     if (isDateShape(date) && isDateShape(end) && end < date)
       report(
         errors,
-        at(LINES, i, '/serviceEndDate'),
+        itemPointer(LINES, i, '/serviceEndDate'),
         'PERIOD_ORDER',
         `service ends (${end}) before it starts (${date})`,
       );

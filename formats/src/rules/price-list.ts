@@ -1,6 +1,14 @@
 import type { FieldError } from '../errors.js';
 import { normalizeServiceCode } from '../identifiers/service-code.js';
-import { at, checkPeriodAt, checkRowId, checkServiceCodeAt, isObj, report, type Obj } from './shared.js';
+import {
+  itemPointer,
+  checkPeriodAt,
+  checkRowId,
+  checkServiceCodeAt,
+  isObj,
+  report,
+  type Obj,
+} from './shared.js';
 
 const LINES = '/body/lines';
 
@@ -24,7 +32,7 @@ export function checkPriceList(errors: FieldError[], body: Obj): void {
     if (services.has(key))
       report(
         errors,
-        at(LINES, i, '/serviceCode'),
+        itemPointer(LINES, i, '/serviceCode'),
         'SERVICE_DUPLICATE',
         'this service already has a price in this list',
       );

@@ -21,7 +21,8 @@ export function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export function at(base: string, index: number, suffix: string): string {
+/** The pointer to a field of item `index` of the array at `base` (of `base` itself when the index is negative). */
+export function itemPointer(base: string, index: number, suffix: string): string {
   return index < 0 ? base + suffix : base + '/' + index + suffix;
 }
 
@@ -54,7 +55,7 @@ function identifier(
   if (typeof value !== 'string') return;
   const r = result(value);
   if (r === IdCheck.Ok) return;
-  const ptr = at(base, index, suffix);
+  const ptr = itemPointer(base, index, suffix);
   if (r === IdCheck.Format) report(errors, ptr, formatCode, `not a well-formed ${what}`);
   else report(errors, ptr, checksumCode, `the check digit of this ${what} does not match`);
 }
@@ -99,11 +100,11 @@ export function checkSnilsAt(
   if (typeof v !== 'string') return;
   const r = checkSnils(v);
   if (r === IdCheck.Format)
-    report(errors, at(base, index, suffix), 'SNILS_FORMAT', 'СНИЛС must have 11 digits');
+    report(errors, itemPointer(base, index, suffix), 'SNILS_FORMAT', 'СНИЛС must have 11 digits');
   else if (r === IdCheck.Checksum)
     report(
       errors,
-      at(base, index, suffix),
+      itemPointer(base, index, suffix),
       'SNILS_CHECKSUM',
       'СНИЛС control number (last 2 digits) does not match',
     );
@@ -119,9 +120,14 @@ export function checkEnpAt(
   if (typeof v !== 'string') return;
   const r = checkEnp(v);
   if (r === IdCheck.Format)
-    report(errors, at(base, index, suffix), 'ENP_FORMAT', 'ЕНП ОМС must have 16 digits');
+    report(errors, itemPointer(base, index, suffix), 'ENP_FORMAT', 'ЕНП ОМС must have 16 digits');
   else if (r === IdCheck.Checksum)
-    report(errors, at(base, index, suffix), 'ENP_CHECKSUM', 'ЕНП ОМС check digit (Mod10) does not match');
+    report(
+      errors,
+      itemPointer(base, index, suffix),
+      'ENP_CHECKSUM',
+      'ЕНП ОМС check digit (Mod10) does not match',
+    );
 }
 
 export function checkKppAt(
@@ -134,7 +140,7 @@ export function checkKppAt(
   if (typeof v === 'string' && !isValidKpp(v))
     report(
       errors,
-      at(base, index, suffix),
+      itemPointer(base, index, suffix),
       'KPP_FORMAT',
       'not a КПП of the form NNNNPPXXX (4 digits, 2 digits or A-Z, 3 digits)',
     );
@@ -150,7 +156,7 @@ export function checkServiceCodeAt(
   if (typeof v === 'string' && !isValidServiceCode(v))
     report(
       errors,
-      at(base, index, suffix),
+      itemPointer(base, index, suffix),
       'SERVICE_CODE_FORMAT',
       'not a Nomenclature (804н) service code like A01.01.001 or B01.047.001',
     );
@@ -166,7 +172,7 @@ export function checkIcd10At(
   if (typeof v === 'string' && !isValidIcd10(v))
     report(
       errors,
-      at(base, index, suffix),
+      itemPointer(base, index, suffix),
       'ICD10_FORMAT',
       'not an МКБ-10 code like J06.9 (a letter, 2 digits, optionally "." and 1–2 characters)',
     );
@@ -186,7 +192,7 @@ export function checkPeriodAt(
   if (isDateShape(from) && isDateShape(to) && from > to)
     report(
       errors,
-      at(base, index, suffix + '/to'),
+      itemPointer(base, index, suffix + '/to'),
       'PERIOD_ORDER',
       `period ends (${to}) before it starts (${from})`,
     );
@@ -215,7 +221,7 @@ export function checkPersonAt(
   if (createdOn !== undefined && isDateShape(birth) && birth > createdOn)
     report(
       errors,
-      at(base, index, suffix + '/birthDate'),
+      itemPointer(base, index, suffix + '/birthDate'),
       'BIRTH_DATE_FUTURE',
       `birth date is after ${createdOn}`,
     );
@@ -231,6 +237,11 @@ export function checkRowId(
 ): void {
   if (typeof v !== 'string') return;
   if (seen.has(v))
-    report(errors, at(base, index, '/rowId'), 'ROW_ID_DUPLICATE', `rowId "${v}" is used by an earlier row`);
+    report(
+      errors,
+      itemPointer(base, index, '/rowId'),
+      'ROW_ID_DUPLICATE',
+      `rowId "${v}" is used by an earlier row`,
+    );
   else seen.add(v);
 }

@@ -118,8 +118,9 @@ interface Route {
   audit?: AuditAction;
 }
 
-const ID = '[^/]+';
-const r = (method: string | RegExp, path: string, op: Operation, audit?: AuditAction): Route => ({
+/** One path segment: a document id, an ОГРН, a number. */
+const ID_SEGMENT = '[^/]+';
+const route = (method: string | RegExp, path: string, op: Operation, audit?: AuditAction): Route => ({
   method,
   path: new RegExp(`^/v1${path}$`),
   op,
@@ -128,49 +129,49 @@ const r = (method: string | RegExp, path: string, op: Operation, audit?: AuditAc
 
 /** Every route a person may reach; anything else is refused to a session (deny by default). */
 const ROUTES: readonly Route[] = [
-  r('GET', '/(inbox|outbox|formats|events|participants|participants/' + ID + ')', 'read'),
-  r('GET', `/documents/${ID}`, 'read'),
-  r('GET', `/documents/${ID}/signature(/export)?`, 'read'),
-  r('GET', `/documents/${ID}/evidence`, 'read'),
-  r('GET', `/documents/${ID}/xlsx`, 'read'),
+  route('GET', '/(inbox|outbox|formats|events|participants|participants/' + ID_SEGMENT + ')', 'read'),
+  route('GET', `/documents/${ID_SEGMENT}`, 'read'),
+  route('GET', `/documents/${ID_SEGMENT}/signature(/export)?`, 'read'),
+  route('GET', `/documents/${ID_SEGMENT}/evidence`, 'read'),
+  route('GET', `/documents/${ID_SEGMENT}/xlsx`, 'read'),
   // Which key the node signs with is the organisation's legal signature: its admin's alone.
-  r('PUT', '/signature-profile', 'signature', 'signature-profile'),
-  r('POST', '/documents', 'send', 'send'),
-  r('POST', `/documents/${ID}/purge`, 'purge', 'purge'),
+  route('PUT', '/signature-profile', 'signature', 'signature-profile'),
+  route('POST', '/documents', 'send', 'send'),
+  route('POST', `/documents/${ID_SEGMENT}/purge`, 'purge', 'purge'),
   // Taking a document back is part of sending it: whoever may send may withdraw what was sent wrongly.
-  r('POST', `/documents/${ID}/withdraw`, 'send', 'withdraw'),
-  r('POST', `/inbox/${ID}/accept`, 'decide', 'accept'),
-  r('POST', `/inbox/${ID}/reject`, 'decide', 'reject'),
-  r('POST', `/inbox/${ID}/clarify`, 'decide', 'clarify'),
-  r('GET', '/coverage', 'coverage'),
-  r('GET', '/roster', 'roster'),
-  r('GET', '/guarantee-letters', 'letters.read'),
-  r('POST', '/guarantee-letters', 'letters.write', 'letter.issue'),
-  r('POST', `/guarantee-letters/${ID}/amend`, 'letters.write', 'letter.amend'),
-  r('POST', `/guarantee-letters/${ID}/revoke`, 'letters.write', 'letter.revoke'),
-  r('GET', '/price-lists', 'read'),
-  r('POST', `/price-lists/${ID}/accept`, 'pricelists.decide', 'pricelist.accept'),
-  r('POST', `/price-lists/${ID}/contest`, 'pricelists.decide', 'pricelist.contest'),
-  r('GET', `/expertise-acts/${ID}`, 'acts.read'),
-  r('PATCH', `/expertise-acts/${ID}`, 'acts.edit', 'act.edit'),
-  r('POST', `/expertise-acts/${ID}/send`, 'acts.edit', 'act.confirm'),
-  r('GET', '/imports/mappings', 'import'),
-  r('POST', '/imports/preview', 'import'),
+  route('POST', `/documents/${ID_SEGMENT}/withdraw`, 'send', 'withdraw'),
+  route('POST', `/inbox/${ID_SEGMENT}/accept`, 'decide', 'accept'),
+  route('POST', `/inbox/${ID_SEGMENT}/reject`, 'decide', 'reject'),
+  route('POST', `/inbox/${ID_SEGMENT}/clarify`, 'decide', 'clarify'),
+  route('GET', '/coverage', 'coverage'),
+  route('GET', '/roster', 'roster'),
+  route('GET', '/guarantee-letters', 'letters.read'),
+  route('POST', '/guarantee-letters', 'letters.write', 'letter.issue'),
+  route('POST', `/guarantee-letters/${ID_SEGMENT}/amend`, 'letters.write', 'letter.amend'),
+  route('POST', `/guarantee-letters/${ID_SEGMENT}/revoke`, 'letters.write', 'letter.revoke'),
+  route('GET', '/price-lists', 'read'),
+  route('POST', `/price-lists/${ID_SEGMENT}/accept`, 'pricelists.decide', 'pricelist.accept'),
+  route('POST', `/price-lists/${ID_SEGMENT}/contest`, 'pricelists.decide', 'pricelist.contest'),
+  route('GET', `/expertise-acts/${ID_SEGMENT}`, 'acts.read'),
+  route('PATCH', `/expertise-acts/${ID_SEGMENT}`, 'acts.edit', 'act.edit'),
+  route('POST', `/expertise-acts/${ID_SEGMENT}/send`, 'acts.edit', 'act.confirm'),
+  route('GET', '/imports/mappings', 'import'),
+  route('POST', '/imports/preview', 'import'),
   // Who acts on the ledger, and who votes: the association's admin alone, like a node's own users.
-  r(
+  route(
     /^(POST|PUT)$/,
-    `/governance/(participants/${ID}/(suspend|resume)|participants|rules)`,
+    `/governance/(participants/${ID_SEGMENT}/(suspend|resume)|participants|rules)`,
     'directory',
     'directory',
   ),
   // New keys are the organisation's, like its signature profile.
-  r('POST', '/keys/rotate', 'keys', 'keys'),
-  r('GET', '/governance/.+', 'read'),
-  r(/^(POST|PUT|DELETE)$/, '/governance/.+', 'governance', 'governance'),
-  r('GET', '/webhooks(/.+)?', 'webhooks'),
-  r(/^(POST|DELETE)$/, '/webhooks(/.+)?', 'webhooks', 'webhooks'),
-  r('GET', '/users', 'users'),
-  r('POST', '/users(/.+)?', 'users', 'users'),
+  route('POST', '/keys/rotate', 'keys', 'keys'),
+  route('GET', '/governance/.+', 'read'),
+  route(/^(POST|PUT|DELETE)$/, '/governance/.+', 'governance', 'governance'),
+  route('GET', '/webhooks(/.+)?', 'webhooks'),
+  route(/^(POST|DELETE)$/, '/webhooks(/.+)?', 'webhooks', 'webhooks'),
+  route('GET', '/users', 'users'),
+  route('POST', '/users(/.+)?', 'users', 'users'),
 ];
 
 export function routeOf(method: string, path: string): Route | undefined {

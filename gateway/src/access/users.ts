@@ -40,13 +40,13 @@ export class UserStore {
   ) {}
 
   private async hash(password: string): Promise<string> {
-    const na = await sodium();
+    const libsodium = await sodium();
     // INTERACTIVE (64 MiB, 2 passes, about 0.25 s here): libsodium's level for online logins.
     const { opslimit, memlimit } = this.limits ?? {
-      opslimit: na.crypto_pwhash_OPSLIMIT_INTERACTIVE,
-      memlimit: na.crypto_pwhash_MEMLIMIT_INTERACTIVE,
+      opslimit: libsodium.crypto_pwhash_OPSLIMIT_INTERACTIVE,
+      memlimit: libsodium.crypto_pwhash_MEMLIMIT_INTERACTIVE,
     };
-    return na.crypto_pwhash_str(password, opslimit, memlimit);
+    return libsodium.crypto_pwhash_str(password, opslimit, memlimit);
   }
 
   private checkPassword(password: string): void {
@@ -132,10 +132,10 @@ export class UserStore {
    * one, so timing does not tell which names exist.
    */
   async verify(username: string, password: string): Promise<User | undefined> {
-    const na = await sodium();
+    const libsodium = await sodium();
     const u = typeof username === 'string' ? await this.get(username) : undefined;
     const hash = u?.passwordHash ?? (await this.decoy());
-    const ok = typeof password === 'string' && na.crypto_pwhash_str_verify(hash, password);
+    const ok = typeof password === 'string' && libsodium.crypto_pwhash_str_verify(hash, password);
     return ok && u && !u.disabled ? u : undefined;
   }
 

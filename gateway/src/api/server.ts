@@ -19,7 +19,7 @@ import { documentXlsx, XLSX_TYPE, xlsxFileName } from './document-xlsx.js';
 import { openApiDocument } from './openapi.js';
 import { eventStream } from './sse.js';
 import { idempotency, type IdempotencyOptions } from './idempotency.js';
-import { validateRequest as v } from './validate.js';
+import { validateRequest } from './validate.js';
 import { wrap } from '../http/wrap.js';
 
 export interface AppOptions {
@@ -105,14 +105,14 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
 
   app.post(
     '/v1/documents',
-    v('/v1/documents', 'post'),
+    validateRequest('/v1/documents', 'post'),
     wrap(async (req, res) => {
       res.status(202).json(await node.send(req.body));
     }),
   );
   app.get(
     '/v1/documents/:id',
-    v('/v1/documents/{id}', 'get'),
+    validateRequest('/v1/documents/{id}', 'get'),
     wrap(async (req, res) => {
       const view = await node.getDocument(String(req.params.id));
       // Who did what at this node (people and the machine token), beside the ledger's status trail.
@@ -121,7 +121,7 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
   );
   app.get(
     '/v1/documents/:id/signature',
-    v('/v1/documents/{id}/signature', 'get'),
+    validateRequest('/v1/documents/{id}/signature', 'get'),
     wrap(async (req, res) => {
       const x = await node.exportSignature(String(req.params.id));
       res
@@ -136,7 +136,7 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
   );
   app.get(
     '/v1/documents/:id/evidence',
-    v('/v1/documents/{id}/evidence', 'get'),
+    validateRequest('/v1/documents/{id}/evidence', 'get'),
     wrap(async (req, res) => {
       const x = await node.evidence(String(req.params.id));
       res
@@ -148,14 +148,14 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
   );
   app.get(
     '/v1/documents/:id/signature/export',
-    v('/v1/documents/{id}/signature/export', 'get'),
+    validateRequest('/v1/documents/{id}/signature/export', 'get'),
     wrap(async (req, res) => {
       res.json(exportToJson(await node.exportSignature(String(req.params.id))));
     }),
   );
   app.get(
     '/v1/documents/:id/xlsx',
-    v('/v1/documents/{id}/xlsx', 'get'),
+    validateRequest('/v1/documents/{id}/xlsx', 'get'),
     wrap(async (req, res) => {
       const view = await node.getDocument(String(req.params.id));
       // A document kept only as the text that was signed (it broke a limits rule) has no structure to lay out.
@@ -171,49 +171,49 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
   );
   app.post(
     '/v1/documents/:id/withdraw',
-    v('/v1/documents/{id}/withdraw', 'post'),
+    validateRequest('/v1/documents/{id}/withdraw', 'post'),
     wrap(async (req, res) => {
       res.json(await node.withdraw(String(req.params.id), (req.body as { reason: string }).reason.trim()));
     }),
   );
   app.post(
     '/v1/documents/:id/purge',
-    v('/v1/documents/{id}/purge', 'post'),
+    validateRequest('/v1/documents/{id}/purge', 'post'),
     wrap(async (req, res) => {
       res.json(await node.purge(String(req.params.id)));
     }),
   );
   app.put(
     '/v1/signature-profile',
-    v('/v1/signature-profile', 'put'),
+    validateRequest('/v1/signature-profile', 'put'),
     wrap(async (req, res) => {
       res.json(await node.setSignatureProfile((req.body as { profile: 'ed25519' | 'gost2012-256' }).profile));
     }),
   );
   app.get(
     '/v1/outbox',
-    v('/v1/outbox', 'get'),
+    validateRequest('/v1/outbox', 'get'),
     wrap(async (req, res) => {
       res.json(await node.listOutbox(listQuery(req)));
     }),
   );
   app.get(
     '/v1/inbox',
-    v('/v1/inbox', 'get'),
+    validateRequest('/v1/inbox', 'get'),
     wrap(async (req, res) => {
       res.json(await node.listInbox(listQuery(req)));
     }),
   );
   app.post(
     '/v1/inbox/:id/accept',
-    v('/v1/inbox/{id}/accept', 'post'),
+    validateRequest('/v1/inbox/{id}/accept', 'post'),
     wrap(async (req, res) => {
       res.json(await node.accept(String(req.params.id), { comment: req.body?.comment }));
     }),
   );
   app.post(
     '/v1/inbox/:id/reject',
-    v('/v1/inbox/{id}/reject', 'post'),
+    validateRequest('/v1/inbox/{id}/reject', 'post'),
     wrap(async (req, res) => {
       res.json(
         await node.reject(String(req.params.id), {
@@ -226,14 +226,14 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
   );
   app.post(
     '/v1/inbox/:id/clarify',
-    v('/v1/inbox/{id}/clarify', 'post'),
+    validateRequest('/v1/inbox/{id}/clarify', 'post'),
     wrap(async (req, res) => {
       res.json(await node.clarify(String(req.params.id), { comment: req.body.comment }));
     }),
   );
   app.get(
     '/v1/participants',
-    v('/v1/participants', 'get'),
+    validateRequest('/v1/participants', 'get'),
     wrap(async (req, res) => {
       const q = listQuery(req);
       res.json(await node.participants({ limit: q.limit, cursor: q.cursor }));
@@ -241,21 +241,21 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
   );
   app.get(
     '/v1/participants/:id',
-    v('/v1/participants/{id}', 'get'),
+    validateRequest('/v1/participants/{id}', 'get'),
     wrap(async (req, res) => {
       res.json(await node.participant(String(req.params.id)));
     }),
   );
   app.get(
     '/v1/formats',
-    v('/v1/formats', 'get'),
+    validateRequest('/v1/formats', 'get'),
     wrap(async (_req, res) => {
       res.json({ items: await node.activeFormats() });
     }),
   );
   app.get(
     '/v1/webhooks',
-    v('/v1/webhooks', 'get'),
+    validateRequest('/v1/webhooks', 'get'),
     wrap(async (_req, res) => {
       // The secret is shown once, at registration.
       res.json({ items: (await hooks.list()).map(({ secret: _s, ...h }) => h) });
@@ -263,14 +263,14 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
   );
   app.post(
     '/v1/webhooks',
-    v('/v1/webhooks', 'post'),
+    validateRequest('/v1/webhooks', 'post'),
     wrap(async (req, res) => {
       res.status(201).json(await hooks.register(req.body));
     }),
   );
   app.delete(
     '/v1/webhooks/:id',
-    v('/v1/webhooks/{id}', 'delete'),
+    validateRequest('/v1/webhooks/{id}', 'delete'),
     wrap(async (req, res) => {
       await hooks.remove(String(req.params.id));
       res.status(204).end();
@@ -278,12 +278,12 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
   );
   app.get(
     '/v1/webhooks/:id/deliveries',
-    v('/v1/webhooks/{id}/deliveries', 'get'),
+    validateRequest('/v1/webhooks/{id}/deliveries', 'get'),
     wrap(async (req, res) => {
       res.json({ items: await hooks.deliveries(String(req.params.id)) });
     }),
   );
-  app.get('/v1/events', v('/v1/events', 'get'), eventStream(node));
+  app.get('/v1/events', validateRequest('/v1/events', 'get'), eventStream(node));
   app.use('/v1', access.usersRouter());
   app.use('/v1', importRouter(node, options.importCompletion));
   for (const r of options.routers ?? []) app.use('/v1', r);

@@ -74,7 +74,7 @@ export async function openDocument(
   options: { inline?: boolean } = {},
 ): Promise<OpenedDocument> {
   const max = input.maxPlaintextBytes ?? DEFAULT_MAX_PLAINTEXT_BYTES;
-  const na = await sodium();
+  const libsodium = await sodium();
   const inner =
     !options.inline && input.ciphertext.byteLength > WORKER_THRESHOLD_BYTES
       ? ((await cryptoWorker.run({
@@ -84,7 +84,7 @@ export async function openDocument(
           boxSecretKey: input.boxSecretKey,
           maxPlaintextBytes: max,
         })) as InnerPayload)
-      : unsealSync(na, input.ciphertext, input.boxPublicKey, input.boxSecretKey, max);
+      : unsealSync(libsodium, input.ciphertext, input.boxPublicKey, input.boxSecretKey, max);
   const expected = input.expectedSender;
   if (
     expected &&
@@ -128,7 +128,7 @@ export async function openDocument(
     }
   } else {
     const key = await input.resolveSignKey(inner.signer.participant, inner.signer.keyVersion);
-    verifySync(na, inner, key);
+    verifySync(libsodium, inner, key);
   }
   let document: { header: unknown; body: unknown };
   try {

@@ -51,7 +51,7 @@ export function sha256Hex(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-export function sealSync(na: Sodium, p: SealParams): Uint8Array {
+export function sealSync(libsodium: Sodium, p: SealParams): Uint8Array {
   const canonical = p.canonical ?? canonicalJson({ header: p.document.header, body: p.document.body });
   const signature = p.signature?.bytes ?? ed25519Sign(Buffer.from(canonical, 'utf8'), p.signSecretKey);
   const inner: InnerPayload = {
@@ -68,12 +68,12 @@ export function sealSync(na: Sodium, p: SealParams): Uint8Array {
     plain,
     plain.length <= SMALL_PAYLOAD_BYTES ? SMALL_DEFLATE : { level: 6 },
   );
-  return boxSeal(na, compressed, p.recipientBoxPublicKey);
+  return boxSeal(libsodium, compressed, p.recipientBoxPublicKey);
 }
 
 /** Opens and decompresses; the signature is checked separately, once the signer's key is known. */
 export function unsealSync(
-  na: Sodium,
+  libsodium: Sodium,
   ciphertext: Uint8Array,
   boxPublicKey: Uint8Array,
   boxSecretKey: Uint8Array,
@@ -81,7 +81,7 @@ export function unsealSync(
 ): InnerPayload {
   let compressed: Uint8Array;
   try {
-    compressed = boxSealOpen(na, ciphertext, boxPublicKey, boxSecretKey);
+    compressed = boxSealOpen(libsodium, ciphertext, boxPublicKey, boxSecretKey);
   } catch {
     throw new CryptoError(
       'SEAL_OPEN_FAILED',
@@ -124,7 +124,7 @@ function checkInner(x: unknown): InnerPayload {
   return o as InnerPayload;
 }
 
-export function verifySync(na: Sodium, inner: InnerPayload, signPublicKey: Uint8Array): void {
+export function verifySync(libsodium: Sodium, inner: InnerPayload, signPublicKey: Uint8Array): void {
   let ok = false;
   try {
     ok = ed25519Verify(

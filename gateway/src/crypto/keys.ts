@@ -75,15 +75,15 @@ const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
 const unb64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
 
 export async function generateParticipantKeys(): Promise<ParticipantKeys> {
-  const na = await sodium();
-  const box = na.crypto_box_keypair();
-  const sign = na.crypto_sign_keypair();
+  const libsodium = await sodium();
+  const box = libsodium.crypto_box_keypair();
+  const sign = libsodium.crypto_sign_keypair();
   return {
     boxPublicKey: box.publicKey,
     boxSecretKey: box.privateKey,
     signPublicKey: sign.publicKey,
     signSecretKey: sign.privateKey,
-    storeKey: na.randombytes_buf(32),
+    storeKey: libsodium.randombytes_buf(32),
   };
 }
 
@@ -93,8 +93,8 @@ export async function generateParticipantKeys(): Promise<ParticipantKeys> {
  */
 export async function storeKeyOf(keys: ParticipantKeys): Promise<Uint8Array> {
   if (keys.storeKey) return keys.storeKey;
-  const na = await sodium();
-  return na.crypto_generichash(32, keys.boxSecretKey, Buffer.from('dmsnet local store key v1'));
+  const libsodium = await sodium();
+  return libsodium.crypto_generichash(32, keys.boxSecretKey, Buffer.from('dmsnet local store key v1'));
 }
 
 /** The directory's form of the public keys (standard base64). */
@@ -107,8 +107,11 @@ export function publicKeysBase64(keys: Pick<ParticipantKeys, 'boxPublicKey' | 's
 
 /** MODERATE by default: a key file is opened once per start, so a slow KDF costs nothing and resists guessing. */
 export async function defaultKdfLimits(): Promise<KdfLimits> {
-  const na = await sodium();
-  return { opslimit: na.crypto_pwhash_OPSLIMIT_MODERATE, memlimit: na.crypto_pwhash_MEMLIMIT_MODERATE };
+  const libsodium = await sodium();
+  return {
+    opslimit: libsodium.crypto_pwhash_OPSLIMIT_MODERATE,
+    memlimit: libsodium.crypto_pwhash_MEMLIMIT_MODERATE,
+  };
 }
 
 export async function saveKeyFile(
@@ -119,18 +122,18 @@ export async function saveKeyFile(
 ): Promise<void> {
   if (!passphrase)
     throw new CryptoError('PASSPHRASE_MISSING', 'an empty passphrase cannot protect a key file');
-  const na = await sodium();
+  const libsodium = await sodium();
   const { opslimit, memlimit } = limits ?? keys.kdf ?? (await defaultKdfLimits());
-  const salt = na.randombytes_buf(na.crypto_pwhash_SALTBYTES);
-  const key = na.crypto_pwhash(
-    na.crypto_secretbox_KEYBYTES,
+  const salt = libsodium.randombytes_buf(libsodium.crypto_pwhash_SALTBYTES);
+  const key = libsodium.crypto_pwhash(
+    libsodium.crypto_secretbox_KEYBYTES,
     passphrase,
     salt,
     opslimit,
     memlimit,
-    na.crypto_pwhash_ALG_ARGON2ID13,
+    libsodium.crypto_pwhash_ALG_ARGON2ID13,
   );
-  const nonce = na.randombytes_buf(na.crypto_secretbox_NONCEBYTES);
+  const nonce = libsodium.randombytes_buf(libsodium.crypto_secretbox_NONCEBYTES);
   const secret = JSON.stringify({
     box: b64(keys.boxSecretKey),
     sign: b64(keys.signSecretKey),
@@ -150,8 +153,8 @@ export async function saveKeyFile(
       : {}),
     ...(keys.next ? { next: { box: b64(keys.next.boxSecretKey), sign: b64(keys.next.signSecretKey) } } : {}),
   });
-  const ciphertext = na.crypto_secretbox_easy(Buffer.from(secret, 'utf8'), nonce, key);
-  na.memzero(key);
+  const ciphertext = libsodium.crypto_secretbox_easy(Buffer.from(secret, 'utf8'), nonce, key);
+  libsodium.memzero(key);
   const content: KeyFile = {
     v: 1,
     kdf: { alg: 'argon2id13', opslimit, memlimit, salt: b64(salt) },
@@ -183,24 +186,24 @@ export async function loadKeyFile(file: string, passphrase: string): Promise<Par
   } catch {
     throw new CryptoError('KEYFILE_CORRUPT', `key file ${file} is not a dmsnet key file (v1, argon2id13)`);
   }
-  const na = await sodium();
+  const libsodium = await sodium();
   let secret: SecretPart;
   try {
-    const key = na.crypto_pwhash(
-      na.crypto_secretbox_KEYBYTES,
+    const key = libsodium.crypto_pwhash(
+      libsodium.crypto_secretbox_KEYBYTES,
       passphrase,
       unb64(kf.kdf.salt),
       kf.kdf.opslimit,
       kf.kdf.memlimit,
-      na.crypto_pwhash_ALG_ARGON2ID13,
+      libsodium.crypto_pwhash_ALG_ARGON2ID13,
     );
     let plain: Uint8Array;
     try {
-      plain = na.crypto_secretbox_open_easy(unb64(kf.ciphertext), unb64(kf.nonce), key);
+      plain = libsodium.crypto_secretbox_open_easy(unb64(kf.ciphertext), unb64(kf.nonce), key);
     } catch {
       throw new CryptoError('KEYFILE_PASSPHRASE_WRONG', `the passphrase does not open key file ${file}`);
     } finally {
-      na.memzero(key);
+      libsodium.memzero(key);
     }
     secret = JSON.parse(Buffer.from(plain).toString('utf8')) as SecretPart;
   } catch (err) {
@@ -231,7 +234,7 @@ export async function loadKeyFile(file: string, passphrase: string): Promise<Par
             return {
               version: k.version,
               boxSecretKey,
-              boxPublicKey: na.crypto_scalarmult_base(boxSecretKey),
+              boxPublicKey: libsodium.crypto_scalarmult_base(boxSecretKey),
             };
           }),
         }
@@ -240,17 +243,17 @@ export async function loadKeyFile(file: string, passphrase: string): Promise<Par
       ? {
           next: {
             boxSecretKey: unb64(secret.next.box),
-            boxPublicKey: na.crypto_scalarmult_base(unb64(secret.next.box)),
+            boxPublicKey: libsodium.crypto_scalarmult_base(unb64(secret.next.box)),
             signSecretKey: unb64(secret.next.sign),
-            signPublicKey: na.crypto_sign_ed25519_sk_to_pk(unb64(secret.next.sign)),
+            signPublicKey: libsodium.crypto_sign_ed25519_sk_to_pk(unb64(secret.next.sign)),
           },
         }
       : {}),
   };
   // A file whose clear public halves were swapped would make us publish keys we cannot use.
   if (
-    b64(na.crypto_scalarmult_base(keys.boxSecretKey)) !== kf.public.x25519 ||
-    b64(na.crypto_sign_ed25519_sk_to_pk(keys.signSecretKey)) !== kf.public.ed25519
+    b64(libsodium.crypto_scalarmult_base(keys.boxSecretKey)) !== kf.public.x25519 ||
+    b64(libsodium.crypto_sign_ed25519_sk_to_pk(keys.signSecretKey)) !== kf.public.ed25519
   ) {
     throw new CryptoError('KEYFILE_CORRUPT', `key file ${file}: public keys do not match the secret keys`);
   }

@@ -59,31 +59,31 @@ function x25519Private(secretKey: Uint8Array, publicKey: Uint8Array): KeyObject 
  * crypto_box_beforenm from a shared X25519 secret: HSalsa20 with a zero input. OpenSSL refuses an all-zero secret (a
  * low-order point), as libsodium's crypto_scalarmult does.
  */
-function boxKey(na: Sodium, privateKey: KeyObject, publicKey: KeyObject): Uint8Array {
+function boxKey(libsodium: Sodium, privateKey: KeyObject, publicKey: KeyObject): Uint8Array {
   const shared = diffieHellman({ privateKey, publicKey });
   try {
-    return (na as WithHsalsa).crypto_core_hsalsa20(ZERO16, shared, null);
+    return (libsodium as WithHsalsa).crypto_core_hsalsa20(ZERO16, shared, null);
   } finally {
     shared.fill(0);
   }
 }
 
 /** The sealed box's nonce: BLAKE2b-192 of the ephemeral public key followed by the recipient's. */
-function sealNonce(na: Sodium, ephemeralPk: Uint8Array, recipientPk: Uint8Array): Uint8Array {
+function sealNonce(libsodium: Sodium, ephemeralPk: Uint8Array, recipientPk: Uint8Array): Uint8Array {
   const input = new Uint8Array(64);
   input.set(ephemeralPk, 0);
   input.set(recipientPk, 32);
-  return na.crypto_generichash(24, input, null);
+  return libsodium.crypto_generichash(24, input, null);
 }
 
 /** crypto_box_seal: ephemeral public key ‖ crypto_box_easy(message) under the derived nonce. */
-export function boxSeal(na: Sodium, message: Uint8Array, recipientPk: Uint8Array): Uint8Array {
+export function boxSeal(libsodium: Sodium, message: Uint8Array, recipientPk: Uint8Array): Uint8Array {
   const recipient = x25519Public(recipientPk);
   const ephemeral = generateKeyPairSync('x25519');
   const epk = Buffer.from(ephemeral.publicKey.export({ format: 'jwk' }).x!, 'base64url');
-  const key = boxKey(na, ephemeral.privateKey, recipient);
+  const key = boxKey(libsodium, ephemeral.privateKey, recipient);
   try {
-    const boxed = na.crypto_box_easy_afternm(message, sealNonce(na, epk, recipientPk), key);
+    const boxed = libsodium.crypto_box_easy_afternm(message, sealNonce(libsodium, epk, recipientPk), key);
     const out = new Uint8Array(32 + boxed.length);
     out.set(epk, 0);
     out.set(boxed, 32);
@@ -95,16 +95,20 @@ export function boxSeal(na: Sodium, message: Uint8Array, recipientPk: Uint8Array
 
 /** crypto_box_seal_open; throws whatever is wrong (short input, a low-order key, a failed tag). */
 export function boxSealOpen(
-  na: Sodium,
+  libsodium: Sodium,
   ciphertext: Uint8Array,
   recipientPk: Uint8Array,
   recipientSk: Uint8Array,
 ): Uint8Array {
   if (ciphertext.length < SEAL_BYTES) throw new Error('a sealed box is at least 48 bytes');
   const epk = ciphertext.subarray(0, 32);
-  const key = boxKey(na, x25519Private(recipientSk, recipientPk), createEphemeralPublic(epk));
+  const key = boxKey(libsodium, x25519Private(recipientSk, recipientPk), createEphemeralPublic(epk));
   try {
-    return na.crypto_box_open_easy_afternm(ciphertext.subarray(32), sealNonce(na, epk, recipientPk), key);
+    return libsodium.crypto_box_open_easy_afternm(
+      ciphertext.subarray(32),
+      sealNonce(libsodium, epk, recipientPk),
+      key,
+    );
   } finally {
     key.fill(0);
   }

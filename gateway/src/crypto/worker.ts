@@ -9,16 +9,22 @@ import { streebog256 } from './gost/streebog.js';
 import { verifyCmsForWorker } from './gost-verify.js';
 
 parentPort?.on('message', (req: WorkerRequest) => {
-  void sodium().then((na) => {
+  void sodium().then((libsodium) => {
     try {
       const value =
         req.op === 'seal'
-          ? sealSync(na, req.params)
+          ? sealSync(libsodium, req.params)
           : req.op === 'streebog256'
             ? streebog256(req.data)
             : req.op === 'verifyCms'
               ? verifyCmsForWorker(req)
-              : unsealSync(na, req.ciphertext, req.boxPublicKey, req.boxSecretKey, req.maxPlaintextBytes);
+              : unsealSync(
+                  libsodium,
+                  req.ciphertext,
+                  req.boxPublicKey,
+                  req.boxSecretKey,
+                  req.maxPlaintextBytes,
+                );
       parentPort?.postMessage({ id: req.id, ok: true, value } satisfies WorkerResponse);
     } catch (err) {
       const code = err instanceof DmsnetError ? err.code : 'CRYPTO_INTERNAL';

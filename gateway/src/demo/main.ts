@@ -45,14 +45,14 @@ export interface DemoOptions {
 }
 
 const portBaseArg = process.argv.indexOf('--port-base');
-let t0 = Date.now();
+let stepStartedAt = Date.now();
 const say = (s: string) => console.log(s);
 const step = (n: number, title: string) => say(`\n── ${n}. ${title}`);
-const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+const elapsed = () => `${((Date.now() - stepStartedAt) / 1000).toFixed(1)} s`;
 
 /** The story over HTTP; resolves after it ran (with `once`) or once the person stops it. */
 export async function runDemo(o: DemoOptions = {}): Promise<void> {
-  t0 = Date.now();
+  stepStartedAt = Date.now();
   // A stop before the gateways wait for it ends the process at once: everything the embedded story runs lives in this
   // process. Whoever passes `stop` (the Fabric launcher) owns that decision, since it has a network to bring down.
   const stop = o.stop ?? stopSignals();

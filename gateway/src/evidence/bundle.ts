@@ -12,7 +12,7 @@ import { readmeRu } from './readme.js';
 export const EVIDENCE_FORMAT = 'dmsnet.evidence/1';
 
 /** File names inside a bundle: one place, read by the builder and the verifier. */
-export const F = {
+export const BUNDLE_FILES = {
   manifest: 'manifest.json',
   readme: 'README.ru.txt',
   document: 'document.json',
@@ -105,20 +105,23 @@ export async function buildEvidence(p: EvidenceParts, at = new Date()): Promise<
       name,
       Buffer.from(typeof value === 'string' ? value : JSON.stringify(value, null, 2) + '\n', 'utf8'),
     );
-  files.set(F.document, p.canonical);
-  files.set(F.documentSig, p.signature.bytes);
-  text(F.signature, {
+  files.set(BUNDLE_FILES.document, p.canonical);
+  files.set(BUNDLE_FILES.documentSig, p.signature.bytes);
+  text(BUNDLE_FILES.signature, {
     profile: p.signature.profile,
     signer: { participant: p.signature.participant, keyVersion: p.signature.keyVersion },
   });
-  text(F.envelope, p.envelope);
-  text(F.trail, p.trail);
-  text(F.directory, p.directory);
+  text(BUNDLE_FILES.envelope, p.envelope);
+  text(BUNDLE_FILES.trail, p.trail);
+  text(BUNDLE_FILES.directory, p.directory);
   if (p.directory.trustedRoots.length)
-    text(F.rootsPem, p.directory.trustedRoots.map((b) => toPem(Buffer.from(b, 'base64'))).join(''));
+    text(
+      BUNDLE_FILES.rootsPem,
+      p.directory.trustedRoots.map((b) => toPem(Buffer.from(b, 'base64'))).join(''),
+    );
   for (const [signed, json, content, sig] of [
-    [p.receipt, F.receipt, F.receiptContent, F.receiptSig],
-    [p.acknowledgement, F.ack, F.ackContent, F.ackSig],
+    [p.receipt, BUNDLE_FILES.receipt, BUNDLE_FILES.receiptContent, BUNDLE_FILES.receiptSig],
+    [p.acknowledgement, BUNDLE_FILES.ack, BUNDLE_FILES.ackContent, BUNDLE_FILES.ackSig],
   ] as const) {
     if (!signed) continue;
     text(json, signed);
@@ -139,13 +142,13 @@ export async function buildEvidence(p: EvidenceParts, at = new Date()): Promise<
     for (const b of p.proof.blocks) {
       const name = names[b.txId];
       if (!name) continue;
-      files.set(F.block(name), b.bytes);
+      files.set(BUNDLE_FILES.block(name), b.bytes);
       index.blocks.push({ name, txId: b.txId, number: b.number.toString() });
     }
-    files.set(F.configBlock, p.proof.config.bytes);
-    text(F.proof, index);
+    files.set(BUNDLE_FILES.configBlock, p.proof.config.bytes);
+    text(BUNDLE_FILES.proof, index);
   } else {
-    text(F.embedded, {
+    text(BUNDLE_FILES.embedded, {
       ledger: 'embedded',
       statement:
         'The embedded ledger runs the contracts on one machine and has no independent signer: its proof is the ' +
@@ -158,7 +161,7 @@ export async function buildEvidence(p: EvidenceParts, at = new Date()): Promise<
     });
   }
   text(
-    F.readme,
+    BUNDLE_FILES.readme,
     readmeRu({
       envelope: p.envelope,
       fabric: !!p.proof,
@@ -178,7 +181,7 @@ export async function buildEvidence(p: EvidenceParts, at = new Date()): Promise<
   const zip = new JSZip();
   // A fixed date keeps the bytes of a bundle a function of its content.
   const date = new Date(Date.UTC(2020, 0, 1));
-  zip.file(F.manifest, JSON.stringify(manifest, null, 2) + '\n', { date });
+  zip.file(BUNDLE_FILES.manifest, JSON.stringify(manifest, null, 2) + '\n', { date });
   for (const [name, bytes] of [...files].sort(([a], [b]) => a.localeCompare(b)))
     zip.file(name, bytes, { date });
   return zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE', platform: 'UNIX' });

@@ -15,7 +15,7 @@ import {
 import type { Participant } from '../ledger/types.js';
 import {
   EVIDENCE_FORMAT,
-  F,
+  BUNDLE_FILES,
   type DirectoryExtract,
   type LedgerEnvelope,
   type Manifest,
@@ -110,19 +110,19 @@ export function verifyEvidence(bundle: Uint8Array): VerifyReport {
   // 1. The manifest: every file's hash, and no file it does not list.
   let manifest: Manifest | undefined;
   check(
-    F.manifest,
+    BUNDLE_FILES.manifest,
     'перечень файлов и их SHA-256 совпадают',
     'every file matches its SHA-256 in the manifest',
     () => {
-      const m = jsonOf<Manifest>(F.manifest);
+      const m = jsonOf<Manifest>(BUNDLE_FILES.manifest);
       if (m?.format !== EVIDENCE_FORMAT)
         throw new Failed(
-          `${F.manifest}#/format`,
+          `${BUNDLE_FILES.manifest}#/format`,
           `должно быть ${EVIDENCE_FORMAT}`,
           `must be ${EVIDENCE_FORMAT}`,
         );
       if (!m.files || typeof m.files !== 'object')
-        throw new Failed(`${F.manifest}#/files`, 'нет перечня', 'missing');
+        throw new Failed(`${BUNDLE_FILES.manifest}#/files`, 'нет перечня', 'missing');
       for (const [name, hash] of Object.entries(m.files)) {
         const b = files.get(name);
         if (!b) throw new Failed(name, 'указан в перечне, но отсутствует', 'listed but missing');
@@ -130,7 +130,7 @@ export function verifyEvidence(bundle: Uint8Array): VerifyReport {
           throw new Failed(name, 'SHA-256 не совпадает с перечнем', 'its SHA-256 differs from the manifest');
       }
       for (const name of files.keys())
-        if (name !== F.manifest && !(name in m.files))
+        if (name !== BUNDLE_FILES.manifest && !(name in m.files))
           throw new Failed(name, 'файл не указан в перечне', 'the file is not in the manifest');
       manifest = m;
     },
@@ -140,25 +140,30 @@ export function verifyEvidence(bundle: Uint8Array): VerifyReport {
 
   let envelope: LedgerEnvelope | undefined;
   let directory: DirectoryExtract | undefined;
-  check(F.envelope, 'запись реестра о сообщении читается', 'the ledger envelope reads', () => {
-    const e = jsonOf<LedgerEnvelope>(F.envelope);
+  check(BUNDLE_FILES.envelope, 'запись реестра о сообщении читается', 'the ledger envelope reads', () => {
+    const e = jsonOf<LedgerEnvelope>(BUNDLE_FILES.envelope);
     for (const f of ['messageId', 'sender', 'addressee', 'ciphertextHash', 'txId', 'sentAt'] as const)
-      if (typeof e?.[f] !== 'string') throw new Failed(`${F.envelope}#/${f}`, 'нет поля', 'missing');
+      if (typeof e?.[f] !== 'string')
+        throw new Failed(`${BUNDLE_FILES.envelope}#/${f}`, 'нет поля', 'missing');
     if (e.messageId !== manifest!.messageId)
-      throw new Failed(`${F.envelope}#/messageId`, 'не совпадает с перечнем', 'differs from the manifest');
+      throw new Failed(
+        `${BUNDLE_FILES.envelope}#/messageId`,
+        'не совпадает с перечнем',
+        'differs from the manifest',
+      );
     envelope = e;
   });
-  check(F.directory, 'записи справочника читаются', 'the directory entries read', () => {
-    const d = jsonOf<DirectoryExtract>(F.directory);
+  check(BUNDLE_FILES.directory, 'записи справочника читаются', 'the directory entries read', () => {
+    const d = jsonOf<DirectoryExtract>(BUNDLE_FILES.directory);
     if (!d?.sender || !d.addressee || !Array.isArray(d.trustedRoots))
       throw new Failed(
-        F.directory,
+        BUNDLE_FILES.directory,
         'нужны sender, addressee, trustedRoots',
         'needs sender, addressee, trustedRoots',
       );
     if (envelope && (d.sender.id !== envelope.sender || d.addressee.id !== envelope.addressee))
       throw new Failed(
-        `${F.directory}#/sender/id`,
+        `${BUNDLE_FILES.directory}#/sender/id`,
         'стороны не совпадают с записью реестра',
         'the parties differ from the envelope',
       );
@@ -168,39 +173,50 @@ export function verifyEvidence(bundle: Uint8Array): VerifyReport {
   const env = envelope;
   const dir = directory;
   let roots: GostCertificate[] = [];
-  check(F.directory + '#/trustedRoots', 'корневые сертификаты ГОСТ читаются', 'the GOST roots read', () => {
-    roots = dir.trustedRoots.map((b) => parseCertificate(new Uint8Array(Buffer.from(b, 'base64'))));
-  });
+  check(
+    BUNDLE_FILES.directory + '#/trustedRoots',
+    'корневые сертификаты ГОСТ читаются',
+    'the GOST roots read',
+    () => {
+      roots = dir.trustedRoots.map((b) => parseCertificate(new Uint8Array(Buffer.from(b, 'base64'))));
+    },
+  );
 
   // 2. The document and its sender's signature, held to the directory entry of the time it was sent.
-  const canonical = files.get(F.document);
+  const canonical = files.get(BUNDLE_FILES.document);
   check(
-    F.documentSig,
+    BUNDLE_FILES.documentSig,
     'подпись отправителя над document.json верна',
     'the sender’s signature over document.json verifies',
     () => {
-      const doc = need(F.document);
-      const sig = need(F.documentSig);
+      const doc = need(BUNDLE_FILES.document);
+      const sig = need(BUNDLE_FILES.documentSig);
       const meta = jsonOf<{ profile: string; signer: { participant: string; keyVersion: number } }>(
-        F.signature,
+        BUNDLE_FILES.signature,
       );
       if (meta.signer?.participant !== env.sender)
         throw new Failed(
-          `${F.signature}#/signer/participant`,
+          `${BUNDLE_FILES.signature}#/signer/participant`,
           'подписант не отправитель',
           'the signer is not the sender',
         );
-      const trust = trustAt(dir.sender, meta.signer.keyVersion, env.sentAt, roots, `${F.directory}#/sender`);
+      const trust = trustAt(
+        dir.sender,
+        meta.signer.keyVersion,
+        env.sentAt,
+        roots,
+        `${BUNDLE_FILES.directory}#/sender`,
+      );
       if (trust.profile !== meta.profile)
         throw new Failed(
-          `${F.signature}#/profile`,
+          `${BUNDLE_FILES.signature}#/profile`,
           `справочник регистрирует ${trust.profile}`,
           `the directory registers ${trust.profile}`,
         );
       if (trust.profile === 'ed25519') {
         if (!(sig.length === 64 && ed25519Verify(sig, doc, trust.publicKey)))
           throw new Failed(
-            F.documentSig,
+            BUNDLE_FILES.documentSig,
             'подпись Ed25519 не проходит проверку',
             'the Ed25519 signature does not verify',
           );
@@ -214,7 +230,7 @@ export function verifyEvidence(bundle: Uint8Array): VerifyReport {
           });
         } catch (err) {
           throw new Failed(
-            F.documentSig,
+            BUNDLE_FILES.documentSig,
             `CMS ГОСТ не проходит проверку (${(err as DmsnetError).code ?? 'ошибка'})`,
             `the GOST CMS does not verify (${(err as DmsnetError).code ?? 'error'})`,
           );
@@ -224,34 +240,38 @@ export function verifyEvidence(bundle: Uint8Array): VerifyReport {
   );
 
   // 3. The receipt: its hash on the ledger, what it names, the bytes it says were received, its signature.
-  if (files.has(F.receipt) || env.receiptHash) {
+  if (files.has(BUNDLE_FILES.receipt) || env.receiptHash) {
     check(
-      F.receipt,
+      BUNDLE_FILES.receipt,
       'квитанция адресата соответствует документу и реестру, подпись верна',
       'the addressee’s receipt matches the document and the ledger, and its signature verifies',
       () => {
-        const signed = parseSignedReceipt(jsonOf(F.receipt));
+        const signed = parseSignedReceipt(jsonOf(BUNDLE_FILES.receipt));
         const r = signed.receipt;
         if (receiptHash(r) !== env.receiptHash)
           throw new Failed(
-            F.receipt,
+            BUNDLE_FILES.receipt,
             'SHA-256 квитанции не равен записанному в реестре (envelope.json#/receiptHash)',
             'its SHA-256 is not the one the ledger holds (envelope.json#/receiptHash)',
           );
-        const content = files.get(F.receiptContent);
+        const content = files.get(BUNDLE_FILES.receiptContent);
         if (content && !Buffer.from(content).equals(Buffer.from(receiptBytes(r))))
-          throw new Failed(F.receiptContent, 'не совпадает с квитанцией', 'differs from the receipt');
-        const sig = files.get(F.receiptSig);
+          throw new Failed(
+            BUNDLE_FILES.receiptContent,
+            'не совпадает с квитанцией',
+            'differs from the receipt',
+          );
+        const sig = files.get(BUNDLE_FILES.receiptSig);
         if (sig && Buffer.from(sig).toString('base64') !== signed.signature)
           throw new Failed(
-            F.receiptSig,
+            BUNDLE_FILES.receiptSig,
             'не совпадает с подписью квитанции',
             'differs from the receipt’s signature',
           );
         const same = (field: keyof typeof r, wanted: unknown) => {
           if (r[field] !== wanted)
             throw new Failed(
-              `${F.receipt}#/receipt/${field}`,
+              `${BUNDLE_FILES.receipt}#/receipt/${field}`,
               `должно быть ${String(wanted)}`,
               `must be ${String(wanted)}`,
             );
@@ -263,19 +283,19 @@ export function verifyEvidence(bundle: Uint8Array): VerifyReport {
         same('ciphertextHash', env.ciphertextHash);
         if (r.signer.participant !== env.addressee)
           throw new Failed(
-            `${F.receipt}#/receipt/signer/participant`,
+            `${BUNDLE_FILES.receipt}#/receipt/signer/participant`,
             'подписант не адресат',
             'the signer is not the addressee',
           );
         if (r.documentDigest === undefined)
           throw new Failed(
-            `${F.receipt}#/receipt/openFailure`,
+            `${BUNDLE_FILES.receipt}#/receipt/openFailure`,
             `адресат не смог открыть документ (${r.openFailure})`,
             `the addressee could not open the document (${r.openFailure})`,
           );
         if (!canonical || r.documentDigest !== sha256Hex(canonical))
           throw new Failed(
-            `${F.receipt}#/receipt/documentDigest`,
+            `${BUNDLE_FILES.receipt}#/receipt/documentDigest`,
             'не равен SHA-256 document.json',
             'is not the SHA-256 of document.json',
           );
@@ -286,23 +306,23 @@ export function verifyEvidence(bundle: Uint8Array): VerifyReport {
             r.signer.keyVersion,
             env.receiptAt ?? r.issuedAt,
             roots,
-            `${F.directory}#/addressee`,
+            `${BUNDLE_FILES.directory}#/addressee`,
           ),
         );
       },
     );
   }
-  if (files.has(F.ack) || env.receiptAckHash) {
+  if (files.has(BUNDLE_FILES.ack) || env.receiptAckHash) {
     check(
-      F.ack,
+      BUNDLE_FILES.ack,
       'подтверждение отправителем получения квитанции верно',
       'the sender’s acknowledgement of the receipt verifies',
       () => {
-        const signed = parseSignedReceipt(jsonOf(F.ack));
+        const signed = parseSignedReceipt(jsonOf(BUNDLE_FILES.ack));
         const r = signed.receipt;
         if (receiptHash(r) !== env.receiptAckHash)
           throw new Failed(
-            F.ack,
+            BUNDLE_FILES.ack,
             'SHA-256 подтверждения не равен записанному в реестре (envelope.json#/receiptAckHash)',
             'its SHA-256 is not the one the ledger holds (envelope.json#/receiptAckHash)',
           );
@@ -312,13 +332,13 @@ export function verifyEvidence(bundle: Uint8Array): VerifyReport {
           r.acknowledges !== env.receiptHash
         )
           throw new Failed(
-            `${F.ack}#/receipt/acknowledges`,
+            `${BUNDLE_FILES.ack}#/receipt/acknowledges`,
             'подтверждает не эту квитанцию',
             'acknowledges another receipt',
           );
         if (r.signer.participant !== env.sender)
           throw new Failed(
-            `${F.ack}#/receipt/signer/participant`,
+            `${BUNDLE_FILES.ack}#/receipt/signer/participant`,
             'подписант не отправитель',
             'the signer is not the sender',
           );
@@ -329,7 +349,7 @@ export function verifyEvidence(bundle: Uint8Array): VerifyReport {
             r.signer.keyVersion,
             env.receiptAckAt ?? r.issuedAt,
             roots,
-            `${F.directory}#/sender`,
+            `${BUNDLE_FILES.directory}#/sender`,
           ),
         );
       },
@@ -341,15 +361,16 @@ export function verifyEvidence(bundle: Uint8Array): VerifyReport {
     let index: ProofIndex | undefined;
     let config: ReturnType<typeof readConfigBlock> | undefined;
     check(
-      F.configBlock,
+      BUNDLE_FILES.configBlock,
       'конфигурационный блок канала читается и подписан службой упорядочения',
       'the channel config block reads and is signed by its orderers',
       () => {
-        index = jsonOf<ProofIndex>(F.proof);
-        config = readConfigBlock(need(F.configBlock), F.configBlock);
+        index = jsonOf<ProofIndex>(BUNDLE_FILES.proof);
+        config = readConfigBlock(need(BUNDLE_FILES.configBlock), BUNDLE_FILES.configBlock);
         // A later config block is signed by the orderers it names; the genesis block is signed by nobody and is
         // trusted as the channel's founding, which its hash identifies.
-        if (config.blockNumber > 0) verifyOrderers(need(F.configBlock), config, F.configBlock);
+        if (config.blockNumber > 0)
+          verifyOrderers(need(BUNDLE_FILES.configBlock), config, BUNDLE_FILES.configBlock);
       },
     );
     if (config) {
@@ -358,20 +379,21 @@ export function verifyEvidence(bundle: Uint8Array): VerifyReport {
         .map((o) => `${o.mspId} ${o.roots.map((r) => r.fingerprint256).join(', ')}`)
         .join('; ');
       pass(
-        F.configBlock,
-        `блок ${c.blockNumber}${c.blockNumber === 0 ? ' (генезис-блок: сверьте его SHA-256 ' + sha256Hex(need(F.configBlock)) + ' с опубликованным)' : ''}; организации и отпечатки корневых сертификатов: ${orgs}`,
-        `block ${c.blockNumber}${c.blockNumber === 0 ? ' (the genesis block: compare its SHA-256 ' + sha256Hex(need(F.configBlock)) + ' with the published one)' : ''}; organisations and root fingerprints: ${orgs}`,
+        BUNDLE_FILES.configBlock,
+        `блок ${c.blockNumber}${c.blockNumber === 0 ? ' (генезис-блок: сверьте его SHA-256 ' + sha256Hex(need(BUNDLE_FILES.configBlock)) + ' с опубликованным)' : ''}; организации и отпечатки корневых сертификатов: ${orgs}`,
+        `block ${c.blockNumber}${c.blockNumber === 0 ? ' (the genesis block: compare its SHA-256 ' + sha256Hex(need(BUNDLE_FILES.configBlock)) + ' with the published one)' : ''}; organisations and root fingerprints: ${orgs}`,
       );
     }
     const proven = new Map<string, BlockProof>();
     for (const b of index?.blocks ?? []) {
-      const name = F.block(b.name);
+      const name = BUNDLE_FILES.block(b.name);
       check(
         name,
         `блок ${b.number}: хеш данных, подписи службы упорядочения, транзакция ${b.txId} действительна и одобрена двумя организациями`,
         `block ${b.number}: data hash, orderer signatures, transaction ${b.txId} valid and endorsed by two organisations`,
         () => {
-          if (!config) throw new Failed(F.configBlock, 'нет конфигурации канала', 'no channel config');
+          if (!config)
+            throw new Failed(BUNDLE_FILES.configBlock, 'нет конфигурации канала', 'no channel config');
           proven.set(b.name, verifyBlock(need(name), b.txId, config, name));
         },
       );
@@ -388,12 +410,16 @@ export function verifyEvidence(bundle: Uint8Array): VerifyReport {
           }
         });
     check(
-      F.block('send'),
+      BUNDLE_FILES.block('send'),
       'блок отправки записал это сообщение с этим хешем шифртекста',
       'the send block wrote this message with this ciphertext hash',
       () => {
         if (index && !index.blocks.some((b) => b.name === 'send' && b.txId === env.txId))
-          throw new Failed(F.proof, 'нет блока транзакции отправки', 'no block of the send transaction');
+          throw new Failed(
+            BUNDLE_FILES.proof,
+            'нет блока транзакции отправки',
+            'no block of the send transaction',
+          );
         const w = wrote('send');
         if (
           !w.some(
@@ -404,7 +430,7 @@ export function verifyEvidence(bundle: Uint8Array): VerifyReport {
           )
         )
           throw new Failed(
-            F.block('send'),
+            BUNDLE_FILES.block('send'),
             'транзакция не записала сообщение с этим хешем',
             'the transaction did not write the message with this hash',
           );
@@ -412,13 +438,13 @@ export function verifyEvidence(bundle: Uint8Array): VerifyReport {
     );
     if (env.receiptHash) {
       check(
-        F.block('receipt'),
+        BUNDLE_FILES.block('receipt'),
         'блок квитанции записал её SHA-256 и статус DELIVERED',
         'the receipt block wrote its SHA-256 and DELIVERED',
         () => {
           if (index && !index.blocks.some((b) => b.name === 'receipt' && b.txId === env.receiptTxId))
             throw new Failed(
-              F.proof,
+              BUNDLE_FILES.proof,
               'нет блока транзакции квитанции',
               'no block of the receipt transaction',
             );
@@ -426,7 +452,7 @@ export function verifyEvidence(bundle: Uint8Array): VerifyReport {
             !wrote('receipt').some((e) => e.receiptHash === env.receiptHash && e.addressee === env.addressee)
           )
             throw new Failed(
-              F.block('receipt'),
+              BUNDLE_FILES.block('receipt'),
               'транзакция не записала этот хеш квитанции',
               'the transaction did not write this receipt hash',
             );
@@ -434,7 +460,7 @@ export function verifyEvidence(bundle: Uint8Array): VerifyReport {
           const home = dir.addressee.identities?.[0]?.mspId;
           if (home && creator !== home)
             throw new Failed(
-              F.block('receipt'),
+              BUNDLE_FILES.block('receipt'),
               `транзакцию подал ${creator}, а не организация адресата ${home}`,
               `submitted by ${creator}, not the addressee’s organisation ${home}`,
             );
@@ -443,13 +469,13 @@ export function verifyEvidence(bundle: Uint8Array): VerifyReport {
     }
     if (env.receiptAckHash) {
       check(
-        F.block('acknowledgement'),
+        BUNDLE_FILES.block('acknowledgement'),
         'блок подтверждения записал его SHA-256',
         'the acknowledgement block wrote its SHA-256',
         () => {
           if (!wrote('acknowledgement').some((e) => e.receiptAckHash === env.receiptAckHash))
             throw new Failed(
-              F.block('acknowledgement'),
+              BUNDLE_FILES.block('acknowledgement'),
               'транзакция не записала этот хеш подтверждения',
               'the transaction did not write this acknowledgement hash',
             );
@@ -458,11 +484,11 @@ export function verifyEvidence(bundle: Uint8Array): VerifyReport {
     }
   } else {
     check(
-      F.embedded,
+      BUNDLE_FILES.embedded,
       'встроенный реестр: независимого доказательства нет, только чтение узла',
       'embedded ledger: no independent proof, only the node’s reading',
       () => {
-        jsonOf(F.embedded);
+        jsonOf(BUNDLE_FILES.embedded);
       },
     );
   }

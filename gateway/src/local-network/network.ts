@@ -166,11 +166,11 @@ export async function startLocalNetwork(o: StartOptions): Promise<LocalNetwork> 
 
   const statePath = path.join(o.dir, 'network.json');
   const passphrase = o.passphrase ?? 'dmsnet-sandbox';
-  const na = await sodium();
+  const libsodium = await sodium();
   // Sandbox key files: interactive Argon2id limits keep restarts fast; production key files use node-config's defaults.
   const kdf = {
-    opslimit: na.crypto_pwhash_OPSLIMIT_INTERACTIVE,
-    memlimit: na.crypto_pwhash_MEMLIMIT_INTERACTIVE,
+    opslimit: libsodium.crypto_pwhash_OPSLIMIT_INTERACTIVE,
+    memlimit: libsodium.crypto_pwhash_MEMLIMIT_INTERACTIVE,
   };
   const keyFile = (key: string) => path.join(o.dir, 'keys', `${key}.json`);
   const partial: Array<Omit<LocalParticipant, 'node'>> = [];

@@ -37,12 +37,12 @@ export interface BatchOp {
  * first 16 nonce bytes. Both give the same bytes for the same nonce; a test holds them to libsodium's on either side
  * (decision record 0017).
  */
-export function sealedJson(na: Sodium, key: Uint8Array) {
+export function sealedJson(libsodium: Sodium, key: Uint8Array) {
   const NONCE = 24;
   const TAG = 16;
   /** Sealed values up to this size (plaintext bytes) go through libsodium. */
   const SMALL = SMALL_VALUE_BYTES;
-  const subkey = (nonce: Uint8Array) => na.crypto_core_hchacha20(nonce.subarray(0, 16), key, null);
+  const subkey = (nonce: Uint8Array) => libsodium.crypto_core_hchacha20(nonce.subarray(0, 16), key, null);
   const iv = (nonce: Uint8Array) => Buffer.concat([Buffer.alloc(4), nonce.subarray(16, 24)]);
   // Random nonces drawn from Node's CSPRNG in blocks: one call per 4,096 values instead of one per value.
   let pool = Buffer.alloc(0);
@@ -60,7 +60,7 @@ export function sealedJson(na: Sodium, key: Uint8Array) {
       const nonce = nextNonce();
       const plain = Buffer.from(JSON.stringify(value), 'utf8');
       if (plain.length <= SMALL) {
-        const sealed = na.crypto_aead_xchacha20poly1305_ietf_encrypt(plain, null, null, nonce, key);
+        const sealed = libsodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plain, null, null, nonce, key);
         const out = new Uint8Array(NONCE + sealed.length);
         out.set(nonce, 0);
         out.set(sealed, NONCE);
@@ -75,7 +75,7 @@ export function sealedJson(na: Sodium, key: Uint8Array) {
       const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       const nonce = b.subarray(0, NONCE);
       if (b.length - NONCE - TAG <= SMALL) {
-        const plain = na.crypto_aead_xchacha20poly1305_ietf_decrypt(
+        const plain = libsodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
           null,
           b.subarray(NONCE),
           null,
@@ -117,12 +117,14 @@ export class GatewayStore {
     const db = new Level<string, unknown>(dir, { valueEncoding: 'json' });
     await db.open();
     if (!o.key) return new GatewayStore(db, 'json');
-    const na = await sodium();
-    const valueKey = na.crypto_kdf_derive_from_key(32, 1, 'dmsstore', o.key);
-    const blindKey = na.crypto_kdf_derive_from_key(32, 2, 'dmsstore', o.key);
+    const libsodium = await sodium();
+    const valueKey = libsodium.crypto_kdf_derive_from_key(32, 1, 'dmsstore', o.key);
+    const blindKey = libsodium.crypto_kdf_derive_from_key(32, 2, 'dmsstore', o.key);
     const blinder = (text: string) =>
-      Buffer.from(na.crypto_generichash(16, Buffer.from(text, 'utf8'), blindKey)).toString('base64url');
-    return new GatewayStore(db, sealedJson(na, valueKey), blinder);
+      Buffer.from(libsodium.crypto_generichash(16, Buffer.from(text, 'utf8'), blindKey)).toString(
+        'base64url',
+      );
+    return new GatewayStore(db, sealedJson(libsodium, valueKey), blinder);
   }
 
   /**

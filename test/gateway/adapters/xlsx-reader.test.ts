@@ -271,7 +271,7 @@ function zip(parts: Part[]): Uint8Array {
   return new Uint8Array(Buffer.concat([...locals, dir, end]));
 }
 
-const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
+const SPREADSHEET_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
 const RNS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
 
 /** A workbook of the given sheet bodies (<sheetData>… and after), with optional shared strings and styles. */
@@ -283,7 +283,7 @@ function workbook(
     {
       name: 'xl/workbook.xml',
       data:
-        `<?xml version="1.0" encoding="UTF-8"?>\n<workbook ${NS} ${RNS}>` +
+        `<?xml version="1.0" encoding="UTF-8"?>\n<workbook ${SPREADSHEET_NS} ${RNS}>` +
         (extra.date1904 ? '<workbookPr date1904="1"/>' : '') +
         '<sheets>' +
         sheets.map((s, i) => `<sheet name="${s.name}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('') +
@@ -304,14 +304,14 @@ function workbook(
     },
     ...sheets.map((s, i) => ({
       name: `xl/worksheets/sheet${i + 1}.xml`,
-      data: `<?xml version="1.0"?><worksheet ${NS}>${s.body}</worksheet>`,
+      data: `<?xml version="1.0"?><worksheet ${SPREADSHEET_NS}>${s.body}</worksheet>`,
       deflate: true,
     })),
   ];
   if (extra.sst !== undefined)
-    parts.push({ name: 'xl/sharedStrings.xml', data: `<sst ${NS}>${extra.sst}</sst>` });
+    parts.push({ name: 'xl/sharedStrings.xml', data: `<sst ${SPREADSHEET_NS}>${extra.sst}</sst>` });
   if (extra.styles !== undefined)
-    parts.push({ name: 'xl/styles.xml', data: `<styleSheet ${NS}>${extra.styles}</styleSheet>` });
+    parts.push({ name: 'xl/styles.xml', data: `<styleSheet ${SPREADSHEET_NS}>${extra.styles}</styleSheet>` });
   return parts;
 }
 
@@ -492,7 +492,9 @@ describe('adapters: hostile or broken XLSX files are refused with a typed error'
   it('a ZIP that is damaged, or holds a workbook without sheets or parts', async () => {
     const good = zip(minimal('<sheetData/>'));
     const damaged = good.slice(0, good.length - 30);
-    const noSheets = await rejects(readSheets(zip([{ name: 'xl/workbook.xml', data: `<workbook ${NS}/>` }])));
+    const noSheets = await rejects(
+      readSheets(zip([{ name: 'xl/workbook.xml', data: `<workbook ${SPREADSHEET_NS}/>` }])),
+    );
     expect(noSheets.code).to.equal('SPREADSHEET_NO_SHEET');
     const noRels = minimal('<sheetData/>').filter((p) => !p.name.includes('_rels'));
     expect((await rejects(readSheets(zip(noRels)))).code).to.equal('SPREADSHEET_NO_SHEET');
@@ -529,7 +531,7 @@ describe('adapters: hostile or broken XLSX files are refused with a typed error'
     ];
     for (const body of cases) {
       const parts = minimal(body);
-      parts.push({ name: 'xl/sharedStrings.xml', data: `<sst ${NS}><si><t>a</t></si></sst>` });
+      parts.push({ name: 'xl/sharedStrings.xml', data: `<sst ${SPREADSHEET_NS}><si><t>a</t></si></sst>` });
       const e = await rejects(readSheets(zip(parts)));
       expect(e.code, body).to.be.oneOf(['XLSX_NOT_A_WORKBOOK', 'SPREADSHEET_TOO_LARGE']);
     }

@@ -122,8 +122,8 @@ describe('gateway crypto', () => {
   });
 
   it('refuses a sealed box that holds something other than a dmsnet payload', async () => {
-    const na = await sodium();
-    const junk = na.crypto_box_seal(Buffer.from('not deflate'), bob.boxPublicKey);
+    const libsodium = await sodium();
+    const junk = libsodium.crypto_box_seal(Buffer.from('not deflate'), bob.boxPublicKey);
     await expectCode(open(junk), 'PAYLOAD_DECOMPRESS_FAILED');
   });
 
@@ -173,10 +173,10 @@ describe('gateway crypto', () => {
     let limits: { opslimit: number; memlimit: number };
     before(async () => {
       dir = await mkdtemp(path.join(tmpdir(), 'dmsnet-keys-'));
-      const na = await sodium();
+      const libsodium = await sodium();
       limits = {
-        opslimit: na.crypto_pwhash_OPSLIMIT_INTERACTIVE,
-        memlimit: na.crypto_pwhash_MEMLIMIT_INTERACTIVE,
+        opslimit: libsodium.crypto_pwhash_OPSLIMIT_INTERACTIVE,
+        memlimit: libsodium.crypto_pwhash_MEMLIMIT_INTERACTIVE,
       };
     });
 

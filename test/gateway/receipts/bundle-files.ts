@@ -1,7 +1,7 @@
 // Reading and rewriting evidence bundles in tests: what a party tampering with a bundle would do.
 import JSZip from 'jszip';
 import { sha256Hex } from '../../../gateway/src/crypto/index.js';
-import { F } from '../../../gateway/src/evidence/bundle.js';
+import { BUNDLE_FILES } from '../../../gateway/src/evidence/bundle.js';
 
 export async function filesOf(zip: Uint8Array): Promise<Map<string, Uint8Array>> {
   const z = await JSZip.loadAsync(zip);
@@ -17,7 +17,7 @@ export async function tampered(
   keepManifest = false,
 ): Promise<Uint8Array> {
   const files = await filesOf(zip);
-  const manifest = JSON.parse(Buffer.from(files.get(F.manifest)!).toString('utf8')) as {
+  const manifest = JSON.parse(Buffer.from(files.get(BUNDLE_FILES.manifest)!).toString('utf8')) as {
     files: Record<string, string>;
   };
   for (const [name, value] of Object.entries(changes)) {
@@ -30,7 +30,7 @@ export async function tampered(
       manifest.files[name] = sha256Hex(bytes);
     }
   }
-  if (!keepManifest) files.set(F.manifest, Buffer.from(JSON.stringify(manifest)));
+  if (!keepManifest) files.set(BUNDLE_FILES.manifest, Buffer.from(JSON.stringify(manifest)));
   const z = new JSZip();
   for (const [name, bytes] of files) z.file(name, bytes);
   return z.generateAsync({ type: 'uint8array', compression: 'DEFLATE' });

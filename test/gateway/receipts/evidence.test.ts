@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateDocument } from '../../../formats/src/index.js';
-import { F } from '../../../gateway/src/evidence/bundle.js';
+import { BUNDLE_FILES } from '../../../gateway/src/evidence/bundle.js';
 import { filesOf, tampered } from './bundle-files.js';
 import { verifyEvidence, type VerifyReport } from '../../../gateway/src/evidence/verify.js';
 import {
@@ -80,10 +80,16 @@ describe('evidence bundles (embedded ledger)', function () {
       expect(failed(r), JSON.stringify(r.checks, null, 1)).to.deep.equal([]);
       expect(r.ledger).to.equal('embedded');
       const parts = r.checks.map((c) => c.part);
-      expect(parts).to.include.members([F.manifest, F.documentSig, F.receipt, F.ack, F.embedded]);
+      expect(parts).to.include.members([
+        BUNDLE_FILES.manifest,
+        BUNDLE_FILES.documentSig,
+        BUNDLE_FILES.receipt,
+        BUNDLE_FILES.ack,
+        BUNDLE_FILES.embedded,
+      ]);
       const files = await filesOf(zip);
-      expect(text(files, F.readme)).to.contain('ПАКЕТ ДОКАЗАТЕЛЬСТВ');
-      expect(text(files, F.embedded)).to.contain('no independent signer');
+      expect(text(files, BUNDLE_FILES.readme)).to.contain('ПАКЕТ ДОКАЗАТЕЛЬСТВ');
+      expect(text(files, BUNDLE_FILES.embedded)).to.contain('no independent signer');
     }
     // The same bundle through the dmsnet-verify binary: exit 0, then exit 1 for a tampered one.
     const file = path.join(dir, 'ok.zip');
@@ -93,7 +99,7 @@ describe('evidence bundles (embedded ledger)', function () {
       'Все проверки пройдены',
     );
     const bad = path.join(dir, 'bad.zip');
-    await writeFile(bad, await tampered(toClinic, { [F.document]: '{"tampered":true}' }));
+    await writeFile(bad, await tampered(toClinic, { [BUNDLE_FILES.document]: '{"tampered":true}' }));
     let status = 0;
     try {
       execFileSync(process.execPath, [cli, bad, '--en'], { encoding: 'utf8' });
@@ -108,29 +114,29 @@ describe('evidence bundles (embedded ledger)', function () {
     const scratch = scratchDir();
     const a = await filesOf(toInsurer);
     const doc = opensslVerifyCms({
-      signature: writeIn(scratch, 'doc.sig', a.get(F.documentSig)!),
-      content: writeIn(scratch, 'doc.json', a.get(F.document)!),
-      caFile: writeIn(scratch, 'roots.pem', a.get(F.rootsPem)!),
+      signature: writeIn(scratch, 'doc.sig', a.get(BUNDLE_FILES.documentSig)!),
+      content: writeIn(scratch, 'doc.json', a.get(BUNDLE_FILES.document)!),
+      caFile: writeIn(scratch, 'roots.pem', a.get(BUNDLE_FILES.rootsPem)!),
     });
     expect(doc.status, doc.stderr).to.equal(0);
     const b = await filesOf(toClinic);
     const receipt = opensslVerifyCms({
-      signature: writeIn(scratch, 'r.sig', b.get(F.receiptSig)!),
-      content: writeIn(scratch, 'r.json', b.get(F.receiptContent)!),
-      caFile: writeIn(scratch, 'roots2.pem', b.get(F.rootsPem)!),
+      signature: writeIn(scratch, 'r.sig', b.get(BUNDLE_FILES.receiptSig)!),
+      content: writeIn(scratch, 'r.json', b.get(BUNDLE_FILES.receiptContent)!),
+      caFile: writeIn(scratch, 'roots2.pem', b.get(BUNDLE_FILES.rootsPem)!),
     });
     expect(receipt.status, receipt.stderr).to.equal(0);
   });
 
   it('names each part that was tampered with', async () => {
     const files = await filesOf(toClinic);
-    const doc = text(files, F.document);
-    const receipt = JSON.parse(text(files, F.receipt)) as {
+    const doc = text(files, BUNDLE_FILES.document);
+    const receipt = JSON.parse(text(files, BUNDLE_FILES.receipt)) as {
       receipt: Record<string, unknown>;
       signature: string;
     };
-    const envelope = JSON.parse(text(files, F.envelope)) as Record<string, unknown>;
-    const directory = JSON.parse(text(files, F.directory)) as {
+    const envelope = JSON.parse(text(files, BUNDLE_FILES.envelope)) as Record<string, unknown>;
+    const directory = JSON.parse(text(files, BUNDLE_FILES.directory)) as {
       addressee: { signatureTrail?: Array<{ fingerprint?: string }> };
       sender: { keys: Array<{ ed25519: string }> };
     };
@@ -142,40 +148,44 @@ describe('evidence bundles (embedded ledger)', function () {
     const cases: Array<[string, Record<string, Uint8Array | string | null>, string[], boolean?]> = [
       [
         'the document’s bytes',
-        { [F.document]: doc.replace('"header"', '"header" ') },
-        [F.documentSig, `${F.receipt}#/receipt/documentDigest`],
+        { [BUNDLE_FILES.document]: doc.replace('"header"', '"header" ') },
+        [BUNDLE_FILES.documentSig, `${BUNDLE_FILES.receipt}#/receipt/documentDigest`],
       ],
-      ['the sender’s signature', { [F.documentSig]: flip(files.get(F.documentSig)!) }, [F.documentSig]],
+      [
+        'the sender’s signature',
+        { [BUNDLE_FILES.documentSig]: flip(files.get(BUNDLE_FILES.documentSig)!) },
+        [BUNDLE_FILES.documentSig],
+      ],
       [
         'the receipt’s content',
         {
-          [F.receipt]: JSON.stringify({
+          [BUNDLE_FILES.receipt]: JSON.stringify({
             ...receipt,
             receipt: { ...receipt.receipt, issuedAt: '2020-01-01T00:00:00.000Z' },
           }),
         },
-        [F.receipt],
+        [BUNDLE_FILES.receipt],
       ],
       [
         'the receipt’s signature',
         {
-          [F.receipt]: JSON.stringify({
+          [BUNDLE_FILES.receipt]: JSON.stringify({
             ...receipt,
             signature: flip(Buffer.from(receipt.signature, 'base64')).toString('base64'),
           }),
-          [F.receiptSig]: null,
+          [BUNDLE_FILES.receiptSig]: null,
         },
-        [`${F.receipt}#/signature`],
+        [`${BUNDLE_FILES.receipt}#/signature`],
       ],
       [
         'the ledger’s receipt hash',
-        { [F.envelope]: JSON.stringify({ ...envelope, receiptHash: 'b'.repeat(64) }) },
-        [F.receipt, `${F.ack}#/receipt/acknowledges`],
+        { [BUNDLE_FILES.envelope]: JSON.stringify({ ...envelope, receiptHash: 'b'.repeat(64) }) },
+        [BUNDLE_FILES.receipt, `${BUNDLE_FILES.ack}#/receipt/acknowledges`],
       ],
       [
         'the addressee’s registered certificate',
         {
-          [F.directory]: JSON.stringify({
+          [BUNDLE_FILES.directory]: JSON.stringify({
             ...directory,
             addressee: {
               ...directory.addressee,
@@ -186,12 +196,12 @@ describe('evidence bundles (embedded ledger)', function () {
             },
           }),
         },
-        [`${F.receipt}#/signature`],
+        [`${BUNDLE_FILES.receipt}#/signature`],
       ],
       [
         'the sender’s key',
         {
-          [F.directory]: JSON.stringify({
+          [BUNDLE_FILES.directory]: JSON.stringify({
             ...directory,
             sender: {
               ...directory.sender,
@@ -202,14 +212,23 @@ describe('evidence bundles (embedded ledger)', function () {
             },
           }),
         },
-        [F.documentSig, `${F.ack}#/signature`],
+        [BUNDLE_FILES.documentSig, `${BUNDLE_FILES.ack}#/signature`],
       ],
       ['a file the manifest does not list', { 'extra.txt': 'x' }, ['extra.txt'], true],
-      ['a file whose hash the manifest does not hold', { [F.trail]: '[]' }, [F.trail], true],
+      [
+        'a file whose hash the manifest does not hold',
+        { [BUNDLE_FILES.trail]: '[]' },
+        [BUNDLE_FILES.trail],
+        true,
+      ],
       [
         'a missing receipt',
-        { [F.receipt]: null, [F.receiptContent]: null, [F.receiptSig]: null },
-        [F.receipt],
+        {
+          [BUNDLE_FILES.receipt]: null,
+          [BUNDLE_FILES.receiptContent]: null,
+          [BUNDLE_FILES.receiptSig]: null,
+        },
+        [BUNDLE_FILES.receipt],
       ],
     ];
     for (const [what, changes, parts, keepManifest] of cases) {

@@ -8,12 +8,12 @@ import { GatewayStore, SMALL_VALUE_BYTES, sealedJson } from '../../../gateway/sr
 
 describe('gateway store: sealed values, blinded keys', () => {
   it('seals exactly as libsodium’s XChaCha20-Poly1305 IETF does, and refuses a changed byte', async () => {
-    const na = await sodium();
+    const libsodium = await sodium();
     const key = new Uint8Array(randomBytes(32));
-    const enc = sealedJson(na, key);
+    const enc = sealedJson(libsodium, key);
     const value = { person: { lastName: 'Иванова', birthDate: '1985-03-12' }, n: [1, 2, 3] };
     const sealed = enc.encode(value);
-    const plain = na.crypto_aead_xchacha20poly1305_ietf_decrypt(
+    const plain = libsodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
       null,
       sealed.subarray(24),
       null,
@@ -24,7 +24,7 @@ describe('gateway store: sealed values, blinded keys', () => {
     expect(enc.decode(sealed)).to.deep.equal(value);
     // And the other way: what libsodium seals, the store opens.
     const nonce = new Uint8Array(randomBytes(24));
-    const theirs = na.crypto_aead_xchacha20poly1305_ietf_encrypt(
+    const theirs = libsodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
       Buffer.from(JSON.stringify(value)),
       null,
       null,
@@ -38,14 +38,14 @@ describe('gateway store: sealed values, blinded keys', () => {
   });
 
   it('seals as libsodium on both sides of the small-value path, and refuses a changed byte on each', async () => {
-    const na = await sodium();
+    const libsodium = await sodium();
     const key = new Uint8Array(randomBytes(32));
-    const enc = sealedJson(na, key);
+    const enc = sealedJson(libsodium, key);
     for (const size of [0, 1, SMALL_VALUE_BYTES - 3, SMALL_VALUE_BYTES - 2, SMALL_VALUE_BYTES - 1, 70_000]) {
       // A string of `size` UTF-8 bytes is size + 2 bytes of JSON: either side of the threshold.
       const value = size >= 2 ? 'ж' + 'a'.repeat(size - 2) : 'a'.repeat(size);
       const sealed = enc.encode(value);
-      const plain = na.crypto_aead_xchacha20poly1305_ietf_decrypt(
+      const plain = libsodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
         null,
         sealed.subarray(24),
         null,
@@ -54,7 +54,7 @@ describe('gateway store: sealed values, blinded keys', () => {
       );
       expect(Buffer.from(plain).toString('utf8'), `size ${size}`).to.equal(JSON.stringify(value));
       const nonce = new Uint8Array(randomBytes(24));
-      const theirs = na.crypto_aead_xchacha20poly1305_ietf_encrypt(
+      const theirs = libsodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
         Buffer.from(JSON.stringify(value)),
         null,
         null,

@@ -53,9 +53,9 @@ class SigningCertificateV2 {
   @AsnProp({ type: EssCertIdV2s }) certs = new EssCertIdV2s();
 }
 
-const ab = (u: Uint8Array): ArrayBuffer =>
+const toArrayBuffer = (u: Uint8Array): ArrayBuffer =>
   u.buffer.slice(u.byteOffset, u.byteOffset + u.byteLength) as ArrayBuffer;
-const u8 = (x: ArrayBuffer | Uint8Array) => (x instanceof Uint8Array ? x : new Uint8Array(x));
+const asUint8Array = (x: ArrayBuffer | Uint8Array) => (x instanceof Uint8Array ? x : new Uint8Array(x));
 const oidValue = (oid: string) => {
   const v = new ObjectIdentifierValue();
   v.value = oid;
@@ -74,7 +74,7 @@ export interface CmsSignParams {
   signingTime?: Date;
 }
 
-const SIGNED_DATA_OID = u8(oidValue(OID.signedData));
+const SIGNED_DATA_OID = asUint8Array(oidValue(OID.signedData));
 
 /** What never changes for one signer: its identifier, its signing-certificate-v2 attribute and the certificates. */
 interface SignerConstants {
@@ -84,12 +84,16 @@ interface SignerConstants {
 }
 const constants = new WeakMap<GostCertificate, SignerConstants>();
 
-const STREEBOG_ALG = u8(AsnConvert.serialize(new AlgorithmIdentifier({ algorithm: OID.streebog256 })));
-const GOST_KEY_ALG = u8(AsnConvert.serialize(new AlgorithmIdentifier({ algorithm: OID.gost2012_256Key })));
-const CONTENT_TYPE_ATTR = u8(
+const STREEBOG_ALG = asUint8Array(
+  AsnConvert.serialize(new AlgorithmIdentifier({ algorithm: OID.streebog256 })),
+);
+const GOST_KEY_ALG = asUint8Array(
+  AsnConvert.serialize(new AlgorithmIdentifier({ algorithm: OID.gost2012_256Key })),
+);
+const CONTENT_TYPE_ATTR = asUint8Array(
   AsnConvert.serialize(new Attribute({ attrType: OID.contentType, attrValues: [oidValue(OID.data)] })),
 );
-const oidDer = (oid: string) => u8(oidValue(oid));
+const oidDer = (oid: string) => asUint8Array(oidValue(oid));
 const MESSAGE_DIGEST_OID = oidDer(OID.messageDigest);
 const SIGNING_TIME_OID = oidDer(OID.signingTime);
 const ENCAP_DATA = derSequence([oidDer(OID.data)]);
@@ -101,7 +105,7 @@ function signerConstants(cert: GostCertificate, chain: GostCertificate[]): Signe
   issuerSerial.issuer = new GeneralNames([
     new GeneralName({ directoryName: AsnConvert.parse(cert.issuerDer, Name) }),
   ]);
-  issuerSerial.serialNumber = ab(Buffer.from(cert.serialHex, 'hex'));
+  issuerSerial.serialNumber = toArrayBuffer(Buffer.from(cert.serialHex, 'hex'));
   const essId = new EssCertIdV2();
   essId.hashAlgorithm = new AlgorithmIdentifier({ algorithm: OID.streebog256 });
   essId.certHash = new OctetString(streebog256(cert.der));
@@ -109,15 +113,15 @@ function signerConstants(cert: GostCertificate, chain: GostCertificate[]): Signe
   const signingCert = new SigningCertificateV2();
   signingCert.certs = new EssCertIdV2s([essId]);
   const c: SignerConstants = {
-    sid: u8(
+    sid: asUint8Array(
       AsnConvert.serialize(
         new IssuerAndSerialNumber({
           issuer: AsnConvert.parse(cert.issuerDer, Name),
-          serialNumber: ab(Buffer.from(cert.serialHex, 'hex')),
+          serialNumber: toArrayBuffer(Buffer.from(cert.serialHex, 'hex')),
         }),
       ),
     ),
-    signingCertificate: u8(
+    signingCertificate: asUint8Array(
       AsnConvert.serialize(
         new Attribute({
           attrType: OID.signingCertificateV2,
@@ -279,7 +283,7 @@ function namedBy(si: SignerInfo, c: GostCertificate): boolean {
   try {
     // The name is written back as DER to compare it with each certificate's: a value the library parsed under a
     // tag it cannot write (a UTCTime that is no time) fails there, and so does the signature.
-    issuerDer = u8(AsnConvert.serialize(ias.issuer));
+    issuerDer = asUint8Array(AsnConvert.serialize(ias.issuer));
   } catch {
     throw fail('CMS_MALFORMED', "the signer's issuer name cannot be read");
   }
@@ -366,7 +370,7 @@ export function verifyCms(p: CmsVerifyParams): CmsVerified {
     if (AsnConvert.parse(attr(OID.contentType), ObjectIdentifierValue).value !== OID.data) {
       throw fail('CMS_MALFORMED', 'the content type is not id-data');
     }
-    digest = u8(AsnConvert.parse(attr(OID.messageDigest), OctetString).buffer);
+    digest = asUint8Array(AsnConvert.parse(attr(OID.messageDigest), OctetString).buffer);
     signingTime = AsnConvert.parse(attr(OID.signingTime), Time).getTime();
   } catch (err) {
     if (err instanceof CryptoError) throw err;
@@ -377,7 +381,7 @@ export function verifyCms(p: CmsVerifyParams): CmsVerified {
   signedSet[0] = 0x31;
   if (
     Buffer.compare(digest, p.contentDigest ?? streebog256(p.content)) !== 0 ||
-    !gostVerify(signer.publicKey, u8(si.signature.buffer), signedSet, {
+    !gostVerify(signer.publicKey, asUint8Array(si.signature.buffer), signedSet, {
       keepTable: p.registered !== undefined,
     })
   ) {
@@ -424,7 +428,7 @@ function checkSigningCertificate(value: ArrayBuffer, signer: GostCertificate): v
   if (!first || first.hashAlgorithm.algorithm !== OID.streebog256) {
     throw fail('CMS_MALFORMED', 'signing-certificate-v2 must hash the certificate with Streebog-256');
   }
-  if (Buffer.compare(u8(first.certHash.buffer), certificateHash(signer)) !== 0) {
+  if (Buffer.compare(asUint8Array(first.certHash.buffer), certificateHash(signer)) !== 0) {
     throw fail('SIGNATURE_INVALID', "signing-certificate-v2 does not name the signer's certificate");
   }
 }

@@ -72,9 +72,9 @@ const KEY_WINDOW = 4;
  */
 export class GostCurve {
   /** x mod p for any x. */
-  private readonly m: (x: bigint) => bigint;
+  private readonly modP: (x: bigint) => bigint;
   /** x mod p for 0 ≤ x < 2^740 (products of two values below 4p, times small constants): the hot path. */
-  private readonly mf: (x: bigint) => bigint;
+  private readonly modPFast: (x: bigint) => bigint;
   private readonly aIsMinus3: boolean;
   private baseTable?: Aff[][];
   private readonly keyTables = new Map<string, Aff[][]>();
@@ -85,24 +85,24 @@ export class GostCurve {
     // p = 2^256 − c with a small c (CryptoPro-A): reduce by folding the high half, much cheaper than %.
     if (small > 0n && small < 1n << 32n) {
       const mask = (1n << 256n) - 1n;
-      this.m = (x) => {
+      this.modP = (x) => {
         if (x < 0n) x = (x % p) + p;
         while (x >> 256n) x = (x & mask) + (x >> 256n) * small;
         return x >= p ? x - p : x;
       };
       // Two folds (2^256 ≡ 617 mod p) bring any x < 2^740 below 2p: one subtraction at most is left, no loop and
       // no sign test.
-      this.mf = (x) => {
+      this.modPFast = (x) => {
         x = (x & mask) + (x >> 256n) * small;
         x = (x & mask) + (x >> 256n) * small;
         return x >= p ? x - p : x;
       };
     } else {
-      this.m = (x) => {
+      this.modP = (x) => {
         const r = x % p;
         return r < 0n ? r + p : r;
       };
-      this.mf = this.m;
+      this.modPFast = this.modP;
     }
     this.aIsMinus3 = c.a === p - 3n;
   }
@@ -111,10 +111,10 @@ export class GostCurve {
     return modInverse(x, this.c.p);
   }
 
-  // dbl and addMixed keep every operand of mf non-negative by adding multiples of p before a subtraction.
+  // dbl and addMixed keep every operand of modPFast non-negative by adding multiples of p before a subtraction.
   private dbl(P: Jac): Jac {
     if (P.z === 0n || P.y === 0n) return INF;
-    const m = this.mf;
+    const m = this.modPFast;
     const p = this.c.p;
     const yy = m(P.y * P.y);
     const zz = m(P.z * P.z);
@@ -131,7 +131,7 @@ export class GostCurve {
   /** Jacobian + affine. */
   private addMixed(P: Jac, Q: Aff): Jac {
     if (P.z === 0n) return { x: Q.x, y: Q.y, z: 1n };
-    const m = this.mf;
+    const m = this.modPFast;
     const p = this.c.p;
     const z1z1 = m(P.z * P.z);
     const u2 = m(Q.x * z1z1);
@@ -153,7 +153,7 @@ export class GostCurve {
   private add(P: Jac, Q: Jac): Jac {
     if (P.z === 0n) return Q;
     if (Q.z === 0n) return P;
-    const m = this.m;
+    const m = this.modP;
     const z1z1 = m(P.z * P.z);
     const z2z2 = m(Q.z * Q.z);
     const u1 = m(P.x * z2z2);
@@ -173,7 +173,7 @@ export class GostCurve {
 
   /** Affine forms of many points with one inversion (Montgomery's trick); none may be at infinity. */
   private normalizeAll(points: Jac[]): Aff[] {
-    const m = this.m;
+    const m = this.modP;
     const prefix: bigint[] = [];
     let acc = 1n;
     for (const P of points) {
@@ -194,8 +194,8 @@ export class GostCurve {
   private toAffine(P: Jac): Aff | undefined {
     if (P.z === 0n) return undefined;
     const zi = this.inv(P.z);
-    const zi2 = this.m(zi * zi);
-    return { x: this.m(P.x * zi2), y: this.m(P.y * this.m(zi2 * zi)) };
+    const zi2 = this.modP(zi * zi);
+    return { x: this.modP(P.x * zi2), y: this.modP(P.y * this.modP(zi2 * zi)) };
   }
 
   /**
@@ -303,7 +303,7 @@ export class GostCurve {
   isOnCurve(P: Aff): boolean {
     const { p, a, b } = this.c;
     if (P.x < 0n || P.x >= p || P.y < 0n || P.y >= p) return false;
-    return this.m(P.y * P.y - (P.x * P.x * P.x + a * P.x + b)) === 0n;
+    return this.modP(P.y * P.y - (P.x * P.x * P.x + a * P.x + b)) === 0n;
   }
 
   /** d·G for a private key d (0 < d < q), by the constant-time multiplication. */

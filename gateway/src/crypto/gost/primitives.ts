@@ -9,7 +9,8 @@ import { streebog256 } from './streebog.js';
 
 /** The curve: CryptoPro-A (id-GostR3410-2001-CryptoPro-A-ParamSet), the one every certified provider accepts. */
 const curve = new GostCurve(CRYPTOPRO_A);
-const Q = CRYPTOPRO_A.q;
+/** The order q of the base point: a private key is 0 < d < q. */
+const SUBGROUP_ORDER = CRYPTOPRO_A.q;
 
 export { streebog256 };
 
@@ -24,7 +25,7 @@ export interface GostKeyPair {
 export function generateGostKeyPair(): GostKeyPair {
   let d = 0n;
   let bytes = new Uint8Array(32);
-  while (d === 0n || d >= Q) {
+  while (d === 0n || d >= SUBGROUP_ORDER) {
     bytes = new Uint8Array(randomBytes(32));
     d = leToBig(bytes);
   }
@@ -34,7 +35,7 @@ export function generateGostKeyPair(): GostKeyPair {
 function privateScalar(privateKey: Uint8Array): bigint {
   if (privateKey.length !== 32) throw new Error('a GOST R 34.10-2012 256-bit private key has 32 bytes');
   const d = leToBig(privateKey);
-  if (d === 0n || d >= Q) throw new Error('a GOST R 34.10-2012 private key is 0 < d < q');
+  if (d === 0n || d >= SUBGROUP_ORDER) throw new Error('a GOST R 34.10-2012 private key is 0 < d < q');
   return d;
 }
 

@@ -111,11 +111,11 @@ const C_HEX = [
     '5d80ef9d1891cc86e71da4aa88e12852faf417d5d9b21b9948bc924af11bd720',
 ];
 
-/** TL[j·256 + b] and TH[j·256 + b]: low and high halves of l(π(b) · 2^(8j)). */
-const TL = new Int32Array(8 * 256);
-const TH = new Int32Array(8 * 256);
+/** LPS_LO[j·256 + b] and LPS_HI[j·256 + b]: low and high halves of l(π(b) · 2^(8j)). */
+const LPS_LO = new Int32Array(8 * 256);
+const LPS_HI = new Int32Array(8 * 256);
 /** C_i as sixteen little-endian Int32 words each. */
-const C: Int32Array[] = [];
+const ROUND_CONSTANTS: Int32Array[] = [];
 
 (function buildTables() {
   const pi = Buffer.from(PI_HEX, 'hex');
@@ -138,25 +138,26 @@ const C: Int32Array[] = [];
           hi ^= aHi[8 * j + t];
         }
       }
-      TL[j * 256 + b] = lo;
-      TH[j * 256 + b] = hi;
+      LPS_LO[j * 256 + b] = lo;
+      LPS_HI[j * 256 + b] = hi;
     }
   }
   for (const hex of C_HEX) {
     const le = Buffer.from(hex, 'hex').reverse();
     const words = new Int32Array(16);
     for (let i = 0; i < 16; i++) words[i] = le.readInt32LE(4 * i);
-    C.push(words);
+    ROUND_CONSTANTS.push(words);
   }
 })();
 
-// The working state, reused by every call (a call runs to completion: JavaScript is single-threaded here).
-const h = new Int32Array(16);
-const n = new Int32Array(16);
+// The working state, reused by every call (a call runs to completion: JavaScript is single-threaded here). In RFC
+// 6986's letters: hash is h, bitCount N, sigma Σ, roundKey K, messageBlock m; state is E's running value.
+const hash = new Int32Array(16);
+const bitCount = new Int32Array(16);
 const sigma = new Int32Array(16);
-const k = new Int32Array(16);
-const st = new Int32Array(16);
-const m = new Int32Array(16);
+const roundKey = new Int32Array(16);
+const state = new Int32Array(16);
+const messageBlock = new Int32Array(16);
 const zero = new Int32Array(16);
 const tail = new Uint8Array(64);
 
@@ -182,161 +183,161 @@ function lpsx(a: Int32Array, b: Int32Array, out: Int32Array): void {
     x14 = a[14] ^ b[14],
     x15 = a[15] ^ b[15];
   out[0] =
-    TL[x0 & 255] ^
-    TL[256 | (x2 & 255)] ^
-    TL[512 | (x4 & 255)] ^
-    TL[768 | (x6 & 255)] ^
-    TL[1024 | (x8 & 255)] ^
-    TL[1280 | (x10 & 255)] ^
-    TL[1536 | (x12 & 255)] ^
-    TL[1792 | (x14 & 255)];
+    LPS_LO[x0 & 255] ^
+    LPS_LO[256 | (x2 & 255)] ^
+    LPS_LO[512 | (x4 & 255)] ^
+    LPS_LO[768 | (x6 & 255)] ^
+    LPS_LO[1024 | (x8 & 255)] ^
+    LPS_LO[1280 | (x10 & 255)] ^
+    LPS_LO[1536 | (x12 & 255)] ^
+    LPS_LO[1792 | (x14 & 255)];
   out[1] =
-    TH[x0 & 255] ^
-    TH[256 | (x2 & 255)] ^
-    TH[512 | (x4 & 255)] ^
-    TH[768 | (x6 & 255)] ^
-    TH[1024 | (x8 & 255)] ^
-    TH[1280 | (x10 & 255)] ^
-    TH[1536 | (x12 & 255)] ^
-    TH[1792 | (x14 & 255)];
+    LPS_HI[x0 & 255] ^
+    LPS_HI[256 | (x2 & 255)] ^
+    LPS_HI[512 | (x4 & 255)] ^
+    LPS_HI[768 | (x6 & 255)] ^
+    LPS_HI[1024 | (x8 & 255)] ^
+    LPS_HI[1280 | (x10 & 255)] ^
+    LPS_HI[1536 | (x12 & 255)] ^
+    LPS_HI[1792 | (x14 & 255)];
   out[2] =
-    TL[(x0 >>> 8) & 255] ^
-    TL[256 | ((x2 >>> 8) & 255)] ^
-    TL[512 | ((x4 >>> 8) & 255)] ^
-    TL[768 | ((x6 >>> 8) & 255)] ^
-    TL[1024 | ((x8 >>> 8) & 255)] ^
-    TL[1280 | ((x10 >>> 8) & 255)] ^
-    TL[1536 | ((x12 >>> 8) & 255)] ^
-    TL[1792 | ((x14 >>> 8) & 255)];
+    LPS_LO[(x0 >>> 8) & 255] ^
+    LPS_LO[256 | ((x2 >>> 8) & 255)] ^
+    LPS_LO[512 | ((x4 >>> 8) & 255)] ^
+    LPS_LO[768 | ((x6 >>> 8) & 255)] ^
+    LPS_LO[1024 | ((x8 >>> 8) & 255)] ^
+    LPS_LO[1280 | ((x10 >>> 8) & 255)] ^
+    LPS_LO[1536 | ((x12 >>> 8) & 255)] ^
+    LPS_LO[1792 | ((x14 >>> 8) & 255)];
   out[3] =
-    TH[(x0 >>> 8) & 255] ^
-    TH[256 | ((x2 >>> 8) & 255)] ^
-    TH[512 | ((x4 >>> 8) & 255)] ^
-    TH[768 | ((x6 >>> 8) & 255)] ^
-    TH[1024 | ((x8 >>> 8) & 255)] ^
-    TH[1280 | ((x10 >>> 8) & 255)] ^
-    TH[1536 | ((x12 >>> 8) & 255)] ^
-    TH[1792 | ((x14 >>> 8) & 255)];
+    LPS_HI[(x0 >>> 8) & 255] ^
+    LPS_HI[256 | ((x2 >>> 8) & 255)] ^
+    LPS_HI[512 | ((x4 >>> 8) & 255)] ^
+    LPS_HI[768 | ((x6 >>> 8) & 255)] ^
+    LPS_HI[1024 | ((x8 >>> 8) & 255)] ^
+    LPS_HI[1280 | ((x10 >>> 8) & 255)] ^
+    LPS_HI[1536 | ((x12 >>> 8) & 255)] ^
+    LPS_HI[1792 | ((x14 >>> 8) & 255)];
   out[4] =
-    TL[(x0 >>> 16) & 255] ^
-    TL[256 | ((x2 >>> 16) & 255)] ^
-    TL[512 | ((x4 >>> 16) & 255)] ^
-    TL[768 | ((x6 >>> 16) & 255)] ^
-    TL[1024 | ((x8 >>> 16) & 255)] ^
-    TL[1280 | ((x10 >>> 16) & 255)] ^
-    TL[1536 | ((x12 >>> 16) & 255)] ^
-    TL[1792 | ((x14 >>> 16) & 255)];
+    LPS_LO[(x0 >>> 16) & 255] ^
+    LPS_LO[256 | ((x2 >>> 16) & 255)] ^
+    LPS_LO[512 | ((x4 >>> 16) & 255)] ^
+    LPS_LO[768 | ((x6 >>> 16) & 255)] ^
+    LPS_LO[1024 | ((x8 >>> 16) & 255)] ^
+    LPS_LO[1280 | ((x10 >>> 16) & 255)] ^
+    LPS_LO[1536 | ((x12 >>> 16) & 255)] ^
+    LPS_LO[1792 | ((x14 >>> 16) & 255)];
   out[5] =
-    TH[(x0 >>> 16) & 255] ^
-    TH[256 | ((x2 >>> 16) & 255)] ^
-    TH[512 | ((x4 >>> 16) & 255)] ^
-    TH[768 | ((x6 >>> 16) & 255)] ^
-    TH[1024 | ((x8 >>> 16) & 255)] ^
-    TH[1280 | ((x10 >>> 16) & 255)] ^
-    TH[1536 | ((x12 >>> 16) & 255)] ^
-    TH[1792 | ((x14 >>> 16) & 255)];
+    LPS_HI[(x0 >>> 16) & 255] ^
+    LPS_HI[256 | ((x2 >>> 16) & 255)] ^
+    LPS_HI[512 | ((x4 >>> 16) & 255)] ^
+    LPS_HI[768 | ((x6 >>> 16) & 255)] ^
+    LPS_HI[1024 | ((x8 >>> 16) & 255)] ^
+    LPS_HI[1280 | ((x10 >>> 16) & 255)] ^
+    LPS_HI[1536 | ((x12 >>> 16) & 255)] ^
+    LPS_HI[1792 | ((x14 >>> 16) & 255)];
   out[6] =
-    TL[x0 >>> 24] ^
-    TL[256 | (x2 >>> 24)] ^
-    TL[512 | (x4 >>> 24)] ^
-    TL[768 | (x6 >>> 24)] ^
-    TL[1024 | (x8 >>> 24)] ^
-    TL[1280 | (x10 >>> 24)] ^
-    TL[1536 | (x12 >>> 24)] ^
-    TL[1792 | (x14 >>> 24)];
+    LPS_LO[x0 >>> 24] ^
+    LPS_LO[256 | (x2 >>> 24)] ^
+    LPS_LO[512 | (x4 >>> 24)] ^
+    LPS_LO[768 | (x6 >>> 24)] ^
+    LPS_LO[1024 | (x8 >>> 24)] ^
+    LPS_LO[1280 | (x10 >>> 24)] ^
+    LPS_LO[1536 | (x12 >>> 24)] ^
+    LPS_LO[1792 | (x14 >>> 24)];
   out[7] =
-    TH[x0 >>> 24] ^
-    TH[256 | (x2 >>> 24)] ^
-    TH[512 | (x4 >>> 24)] ^
-    TH[768 | (x6 >>> 24)] ^
-    TH[1024 | (x8 >>> 24)] ^
-    TH[1280 | (x10 >>> 24)] ^
-    TH[1536 | (x12 >>> 24)] ^
-    TH[1792 | (x14 >>> 24)];
+    LPS_HI[x0 >>> 24] ^
+    LPS_HI[256 | (x2 >>> 24)] ^
+    LPS_HI[512 | (x4 >>> 24)] ^
+    LPS_HI[768 | (x6 >>> 24)] ^
+    LPS_HI[1024 | (x8 >>> 24)] ^
+    LPS_HI[1280 | (x10 >>> 24)] ^
+    LPS_HI[1536 | (x12 >>> 24)] ^
+    LPS_HI[1792 | (x14 >>> 24)];
   out[8] =
-    TL[x1 & 255] ^
-    TL[256 | (x3 & 255)] ^
-    TL[512 | (x5 & 255)] ^
-    TL[768 | (x7 & 255)] ^
-    TL[1024 | (x9 & 255)] ^
-    TL[1280 | (x11 & 255)] ^
-    TL[1536 | (x13 & 255)] ^
-    TL[1792 | (x15 & 255)];
+    LPS_LO[x1 & 255] ^
+    LPS_LO[256 | (x3 & 255)] ^
+    LPS_LO[512 | (x5 & 255)] ^
+    LPS_LO[768 | (x7 & 255)] ^
+    LPS_LO[1024 | (x9 & 255)] ^
+    LPS_LO[1280 | (x11 & 255)] ^
+    LPS_LO[1536 | (x13 & 255)] ^
+    LPS_LO[1792 | (x15 & 255)];
   out[9] =
-    TH[x1 & 255] ^
-    TH[256 | (x3 & 255)] ^
-    TH[512 | (x5 & 255)] ^
-    TH[768 | (x7 & 255)] ^
-    TH[1024 | (x9 & 255)] ^
-    TH[1280 | (x11 & 255)] ^
-    TH[1536 | (x13 & 255)] ^
-    TH[1792 | (x15 & 255)];
+    LPS_HI[x1 & 255] ^
+    LPS_HI[256 | (x3 & 255)] ^
+    LPS_HI[512 | (x5 & 255)] ^
+    LPS_HI[768 | (x7 & 255)] ^
+    LPS_HI[1024 | (x9 & 255)] ^
+    LPS_HI[1280 | (x11 & 255)] ^
+    LPS_HI[1536 | (x13 & 255)] ^
+    LPS_HI[1792 | (x15 & 255)];
   out[10] =
-    TL[(x1 >>> 8) & 255] ^
-    TL[256 | ((x3 >>> 8) & 255)] ^
-    TL[512 | ((x5 >>> 8) & 255)] ^
-    TL[768 | ((x7 >>> 8) & 255)] ^
-    TL[1024 | ((x9 >>> 8) & 255)] ^
-    TL[1280 | ((x11 >>> 8) & 255)] ^
-    TL[1536 | ((x13 >>> 8) & 255)] ^
-    TL[1792 | ((x15 >>> 8) & 255)];
+    LPS_LO[(x1 >>> 8) & 255] ^
+    LPS_LO[256 | ((x3 >>> 8) & 255)] ^
+    LPS_LO[512 | ((x5 >>> 8) & 255)] ^
+    LPS_LO[768 | ((x7 >>> 8) & 255)] ^
+    LPS_LO[1024 | ((x9 >>> 8) & 255)] ^
+    LPS_LO[1280 | ((x11 >>> 8) & 255)] ^
+    LPS_LO[1536 | ((x13 >>> 8) & 255)] ^
+    LPS_LO[1792 | ((x15 >>> 8) & 255)];
   out[11] =
-    TH[(x1 >>> 8) & 255] ^
-    TH[256 | ((x3 >>> 8) & 255)] ^
-    TH[512 | ((x5 >>> 8) & 255)] ^
-    TH[768 | ((x7 >>> 8) & 255)] ^
-    TH[1024 | ((x9 >>> 8) & 255)] ^
-    TH[1280 | ((x11 >>> 8) & 255)] ^
-    TH[1536 | ((x13 >>> 8) & 255)] ^
-    TH[1792 | ((x15 >>> 8) & 255)];
+    LPS_HI[(x1 >>> 8) & 255] ^
+    LPS_HI[256 | ((x3 >>> 8) & 255)] ^
+    LPS_HI[512 | ((x5 >>> 8) & 255)] ^
+    LPS_HI[768 | ((x7 >>> 8) & 255)] ^
+    LPS_HI[1024 | ((x9 >>> 8) & 255)] ^
+    LPS_HI[1280 | ((x11 >>> 8) & 255)] ^
+    LPS_HI[1536 | ((x13 >>> 8) & 255)] ^
+    LPS_HI[1792 | ((x15 >>> 8) & 255)];
   out[12] =
-    TL[(x1 >>> 16) & 255] ^
-    TL[256 | ((x3 >>> 16) & 255)] ^
-    TL[512 | ((x5 >>> 16) & 255)] ^
-    TL[768 | ((x7 >>> 16) & 255)] ^
-    TL[1024 | ((x9 >>> 16) & 255)] ^
-    TL[1280 | ((x11 >>> 16) & 255)] ^
-    TL[1536 | ((x13 >>> 16) & 255)] ^
-    TL[1792 | ((x15 >>> 16) & 255)];
+    LPS_LO[(x1 >>> 16) & 255] ^
+    LPS_LO[256 | ((x3 >>> 16) & 255)] ^
+    LPS_LO[512 | ((x5 >>> 16) & 255)] ^
+    LPS_LO[768 | ((x7 >>> 16) & 255)] ^
+    LPS_LO[1024 | ((x9 >>> 16) & 255)] ^
+    LPS_LO[1280 | ((x11 >>> 16) & 255)] ^
+    LPS_LO[1536 | ((x13 >>> 16) & 255)] ^
+    LPS_LO[1792 | ((x15 >>> 16) & 255)];
   out[13] =
-    TH[(x1 >>> 16) & 255] ^
-    TH[256 | ((x3 >>> 16) & 255)] ^
-    TH[512 | ((x5 >>> 16) & 255)] ^
-    TH[768 | ((x7 >>> 16) & 255)] ^
-    TH[1024 | ((x9 >>> 16) & 255)] ^
-    TH[1280 | ((x11 >>> 16) & 255)] ^
-    TH[1536 | ((x13 >>> 16) & 255)] ^
-    TH[1792 | ((x15 >>> 16) & 255)];
+    LPS_HI[(x1 >>> 16) & 255] ^
+    LPS_HI[256 | ((x3 >>> 16) & 255)] ^
+    LPS_HI[512 | ((x5 >>> 16) & 255)] ^
+    LPS_HI[768 | ((x7 >>> 16) & 255)] ^
+    LPS_HI[1024 | ((x9 >>> 16) & 255)] ^
+    LPS_HI[1280 | ((x11 >>> 16) & 255)] ^
+    LPS_HI[1536 | ((x13 >>> 16) & 255)] ^
+    LPS_HI[1792 | ((x15 >>> 16) & 255)];
   out[14] =
-    TL[x1 >>> 24] ^
-    TL[256 | (x3 >>> 24)] ^
-    TL[512 | (x5 >>> 24)] ^
-    TL[768 | (x7 >>> 24)] ^
-    TL[1024 | (x9 >>> 24)] ^
-    TL[1280 | (x11 >>> 24)] ^
-    TL[1536 | (x13 >>> 24)] ^
-    TL[1792 | (x15 >>> 24)];
+    LPS_LO[x1 >>> 24] ^
+    LPS_LO[256 | (x3 >>> 24)] ^
+    LPS_LO[512 | (x5 >>> 24)] ^
+    LPS_LO[768 | (x7 >>> 24)] ^
+    LPS_LO[1024 | (x9 >>> 24)] ^
+    LPS_LO[1280 | (x11 >>> 24)] ^
+    LPS_LO[1536 | (x13 >>> 24)] ^
+    LPS_LO[1792 | (x15 >>> 24)];
   out[15] =
-    TH[x1 >>> 24] ^
-    TH[256 | (x3 >>> 24)] ^
-    TH[512 | (x5 >>> 24)] ^
-    TH[768 | (x7 >>> 24)] ^
-    TH[1024 | (x9 >>> 24)] ^
-    TH[1280 | (x11 >>> 24)] ^
-    TH[1536 | (x13 >>> 24)] ^
-    TH[1792 | (x15 >>> 24)];
+    LPS_HI[x1 >>> 24] ^
+    LPS_HI[256 | (x3 >>> 24)] ^
+    LPS_HI[512 | (x5 >>> 24)] ^
+    LPS_HI[768 | (x7 >>> 24)] ^
+    LPS_HI[1024 | (x9 >>> 24)] ^
+    LPS_HI[1280 | (x11 >>> 24)] ^
+    LPS_HI[1536 | (x13 >>> 24)] ^
+    LPS_HI[1792 | (x15 >>> 24)];
 }
 
-/** h ← g_N(h, m) = E(LPS(h ⊕ N), m) ⊕ h ⊕ m (RFC 6986 §7). */
-function g(counter: Int32Array, block: Int32Array): void {
-  lpsx(h, counter, k);
-  lpsx(k, block, st);
+/** The compression function g: h ← g_N(h, m) = E(LPS(h ⊕ N), m) ⊕ h ⊕ m (RFC 6986 §7). */
+function compress(counter: Int32Array, block: Int32Array): void {
+  lpsx(hash, counter, roundKey);
+  lpsx(roundKey, block, state);
   for (let i = 0; i < 11; i++) {
-    lpsx(k, C[i], k);
-    lpsx(st, k, st);
+    lpsx(roundKey, ROUND_CONSTANTS[i], roundKey);
+    lpsx(state, roundKey, state);
   }
-  lpsx(k, C[11], k);
-  for (let i = 0; i < 16; i++) h[i] ^= st[i] ^ k[i] ^ block[i];
+  lpsx(roundKey, ROUND_CONSTANTS[11], roundKey);
+  for (let i = 0; i < 16; i++) hash[i] ^= state[i] ^ roundKey[i] ^ block[i];
 }
 
 /** a ← a + b mod 2^512. */
@@ -353,29 +354,29 @@ function add512(a: Int32Array, b: Int32Array): void {
 function addCount(bits: number): void {
   let carry = bits;
   for (let i = 0; i < 16 && carry; i++) {
-    const s = (n[i] >>> 0) + carry;
-    n[i] = s | 0;
+    const s = (bitCount[i] >>> 0) + carry;
+    bitCount[i] = s | 0;
     carry = s > 0xffffffff ? 1 : 0;
   }
 }
 
 function readBlock(data: Uint8Array, at: number): void {
   for (let i = 0; i < 16; i++, at += 4) {
-    m[i] = data[at] | (data[at + 1] << 8) | (data[at + 2] << 16) | (data[at + 3] << 24);
+    messageBlock[i] = data[at] | (data[at + 1] << 8) | (data[at + 2] << 16) | (data[at + 3] << 24);
   }
 }
 
 /** Streebog-256 of `data`: 32 bytes, in the byte order RFC 6986's examples print reversed (as OpenSSL gives it). */
 export function streebog256(data: Uint8Array): Uint8Array {
-  h.fill(0x01010101);
-  n.fill(0);
+  hash.fill(0x01010101);
+  bitCount.fill(0);
   sigma.fill(0);
   const full = data.length - (data.length % 64);
   for (let at = 0; at < full; at += 64) {
     readBlock(data, at);
-    g(n, m);
+    compress(bitCount, messageBlock);
     addCount(512);
-    add512(sigma, m);
+    add512(sigma, messageBlock);
   }
   // The rest (possibly empty) padded with 0x01 and zeros: the only block that is not a whole 64 bytes.
   const rest = data.length - full;
@@ -383,14 +384,14 @@ export function streebog256(data: Uint8Array): Uint8Array {
   tail.set(data.subarray(full), 0);
   tail[rest] = 0x01;
   readBlock(tail, 0);
-  g(n, m);
+  compress(bitCount, messageBlock);
   addCount(rest * 8);
-  add512(sigma, m);
-  g(zero, n);
-  g(zero, sigma);
+  add512(sigma, messageBlock);
+  compress(zero, bitCount);
+  compress(zero, sigma);
   const out = new Uint8Array(32);
   for (let i = 0; i < 8; i++) {
-    const v = h[8 + i];
+    const v = hash[8 + i];
     out[4 * i] = v;
     out[4 * i + 1] = v >>> 8;
     out[4 * i + 2] = v >>> 16;

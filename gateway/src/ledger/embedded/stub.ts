@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto';
 import { DmsnetError } from '../../../../formats/src/errors.js';
 
-const NS = '\x00';
+/** Fabric's composite-key namespace: a composite key starts with it, a simple key never does. */
+const COMPOSITE_KEY_NAMESPACE = '\x00';
 const MIN = '\u0000';
 const MAX = '\u{10ffff}';
 
@@ -184,7 +185,7 @@ export class EmbeddedStub {
   createCompositeKey(objectType: string, attributes: string[]): string {
     if (typeof objectType !== 'string' || objectType.includes(MIN))
       throw stubError('invalid composite key object type');
-    let key = NS + objectType + MIN;
+    let key = COMPOSITE_KEY_NAMESPACE + objectType + MIN;
     for (const a of attributes) {
       if (typeof a !== 'string' || a.includes(MIN)) throw stubError('invalid composite key attribute');
       key += a + MIN;
@@ -192,7 +193,8 @@ export class EmbeddedStub {
     return key;
   }
   splitCompositeKey(compositeKey: string): { objectType: string | null; attributes: string[] } {
-    if (!compositeKey || compositeKey[0] !== NS) return { objectType: null, attributes: [] };
+    if (!compositeKey || compositeKey[0] !== COMPOSITE_KEY_NAMESPACE)
+      return { objectType: null, attributes: [] };
     const parts = compositeKey.substring(1).split(MIN);
     return { objectType: parts[0], attributes: parts.slice(1, -1) };
   }
@@ -210,7 +212,7 @@ export class EmbeddedStub {
 
   private async range(start: string, end: string) {
     // Fabric refuses composite keys in plain range queries; simple keys never start with U+0000.
-    if (start.startsWith(NS) || end.startsWith(NS))
+    if (start.startsWith(COMPOSITE_KEY_NAMESPACE) || end.startsWith(COMPOSITE_KEY_NAMESPACE))
       throw stubError('range queries take simple keys, not composite keys');
     return this.state.range(start || '\u0001', end || MAX);
   }
@@ -234,7 +236,7 @@ export class EmbeddedStub {
         `txid [${this.tx.txId}]: Paginated queries are not allowed in a transaction that has writes`,
       );
     this.paginated = true;
-    if (simple && (gte.startsWith(NS) || lt.startsWith(NS)))
+    if (simple && (gte.startsWith(COMPOSITE_KEY_NAMESPACE) || lt.startsWith(COMPOSITE_KEY_NAMESPACE)))
       throw stubError('range queries take simple keys');
     const size = Math.max(1, Math.floor(pageSize));
     const rows = await this.state.range(gte, lt, size + 1);

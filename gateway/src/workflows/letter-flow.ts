@@ -1,0 +1,219 @@
+// Flow 2 of docs/architecture.md, guarantee letters: the insurer issues, amends or revokes a letter for one patient,
+// priced from the clinic's accepted price list; the clinic keeps the state of each letter it receives.
+import { DmsnetError, type FieldError } from '../../../formats/src/errors.js';
+import type { GuaranteeLetterBody, Person, Programme } from '../../../formats/src/types.js';
+import { CursorInvalidError } from '../node/cursors.js';
+import type { GatewayNode } from '../node/index.js';
+import {
+  KEY_SEPARATOR,
+  WORKFLOW_SUBLEVEL,
+  senderAndId,
+  today,
+  type HandlerOutcome,
+  type ReceivedDocument,
+} from './flow-state.js';
+import { priceListInForce, type PriceListFlow } from './price-list-flow.js';
+import { normPolicy } from './roster.js';
+
+export interface LetterState {
+  documentId: string;
+  /** The sender's createdAt: a letter older than the state held (delivered late) does not replace it. */
+  createdAt?: string;
+  insurer: string;
+  clinic: string;
+  letter: GuaranteeLetterBody;
+}
+
+export interface IssueLetterInput {
+  clinic: string;
+  letterNumber: string;
+  patient: Person;
+  programme?: Programme;
+  validity: { from: string; to: string };
+  amountLimit: number;
+  services: Array<{ serviceCode: string; quantity: number }>;
+  diagnosis?: string;
+  reason?: string;
+}
+
+export interface LetterPageQuery {
+  clinic?: string;
+  status?: string;
+  from?: string;
+  to?: string;
+  limit?: string;
+  cursor?: string;
+}
+
+/** A letter's state, by its number: letter numbers are not personal, so they order the key space in the clear. */
+export const letterKey = (letterNumber: string) => `gl${KEY_SEPARATOR}${letterNumber}`;
+
+export class LetterFlow {
+  constructor(
+    private readonly node: GatewayNode,
+    private readonly options: { role: string },
+    private readonly priceLists: PriceListFlow,
+  ) {}
+
+  /** A received letter (issued, amended or revoked): the clinic keeps its latest state and acknowledges it. */
+  async receive(doc: ReceivedDocument): Promise<HandlerOutcome> {
+    if (this.options.role !== 'clinic') return { action: 'none' };
+    const header = senderAndId(doc);
+    const letter = doc.body as unknown as GuaranteeLetterBody;
+    await this.save({
+      documentId: header.documentId,
+      insurer: header.sender.ogrn,
+      clinic: this.node.participantId,
+      letter,
+    });
+    return { action: 'accept', comment: `guarantee letter ${letter.letterNumber} ${letter.status}` };
+  }
+
+  /** A patient's letters, found through the blinded policy number. */
+  async byPolicy(policy: string): Promise<LetterState[]> {
+    const prefix = `glp${KEY_SEPARATOR}${this.node.store.blind(normPolicy(policy))}${KEY_SEPARATOR}`;
+    const out: LetterState[] = [];
+    for await (const letterNumber of this.node.store
+      .sublevel<string>(WORKFLOW_SUBLEVEL)
+      .values({ gte: prefix, lt: prefix + '\uffff' })) {
+      const s = await this.node.store.get<LetterState>(WORKFLOW_SUBLEVEL, letterKey(letterNumber));
+      if (s) out.push(s);
+    }
+    return out;
+  }
+
+  /**
+   * Every letter held here, in letter-number order (the key order: letter numbers are not personal), filtered while
+   * walking by clinic, status and a period the letter's validity overlaps; a page is the next `limit` matches.
+   */
+  async page(query: LetterPageQuery): Promise<{ items: LetterState[]; nextCursor?: string }> {
+    const gte = letterKey('');
+    const lt = letterKey('\uffff');
+    const after = query.cursor ? this.node.cursors.read('letters', query.cursor) : undefined;
+    if (after !== undefined && !(after > gte && after < lt))
+      throw new CursorInvalidError('it pages another list');
+    const limit = query.limit ? Number(query.limit) : 50;
+    const matches = (s: LetterState) =>
+      (!query.clinic || s.clinic === query.clinic) &&
+      (!query.status || s.letter.status === query.status) &&
+      (!query.from || s.letter.validity.to >= query.from) &&
+      (!query.to || s.letter.validity.from <= query.to);
+    const items: LetterState[] = [];
+    let last: string | undefined;
+    const range = after ? { gt: after, lt } : { gte, lt };
+    for await (const [key, s] of this.node.store.sublevel<LetterState>(WORKFLOW_SUBLEVEL).iterator(range)) {
+      if (!matches(s)) continue;
+      // One match beyond the page says there is a next page; the cursor is the last key served.
+      if (items.length === limit)
+        return { items, nextCursor: this.node.cursors.issue('letters', last as string) };
+      items.push(s);
+      last = key;
+    }
+    return { items };
+  }
+
+  /** Records a letter's state (also how an insurer imports letters issued before it joined). */
+  async save(s: LetterState): Promise<void> {
+    const policy = this.node.store.blind(normPolicy(s.letter.patient.policyNumber));
+    await this.node.store.batch([
+      { type: 'put', sublevel: WORKFLOW_SUBLEVEL, key: letterKey(s.letter.letterNumber), value: s },
+      {
+        type: 'put',
+        sublevel: WORKFLOW_SUBLEVEL,
+        key: `glp${KEY_SEPARATOR}${policy}${KEY_SEPARATOR}${s.letter.letterNumber}`,
+        value: s.letter.letterNumber,
+      },
+    ]);
+  }
+
+  async issue(
+    input: IssueLetterInput,
+    status: 'issued' | 'amended' | 'revoked' = 'issued',
+    corrects?: string,
+  ) {
+    const priceList = priceListInForce(await this.priceLists.ofClinic(input.clinic))(input.validity.from);
+    if (!priceList) {
+      throw new DmsnetError(
+        'GL_NO_PRICE_LIST',
+        'no accepted price list of this clinic is in force on the first day of validity',
+        [
+          {
+            pointer: '/body/validity/from',
+            code: 'GL_NO_PRICE_LIST',
+            message: 'no accepted price list on this date',
+          },
+        ],
+      );
+    }
+    const errors: FieldError[] = [];
+    const lines = input.services.map((service, i) => {
+      const priced = priceList.lines.find((l) => l.serviceCode === service.serviceCode);
+      if (!priced)
+        errors.push({
+          pointer: `/body/services/${i}/serviceCode`,
+          code: 'GL_SERVICE_NOT_IN_PRICE_LIST',
+          message: 'not in the accepted price list',
+        });
+      const price = priced?.price ?? 0;
+      return {
+        rowId: String(i + 1),
+        serviceCode: service.serviceCode,
+        ...(priced?.clinicServiceCode ? { clinicServiceCode: priced.clinicServiceCode } : {}),
+        name: priced?.name,
+        quantity: service.quantity,
+        unitPrice: price,
+        amount: price * service.quantity,
+      };
+    });
+    if (errors.length)
+      throw new DmsnetError('GL_INVALID', `the letter breaks ${errors.length} rule(s)`, errors);
+    const letter: GuaranteeLetterBody = {
+      letterNumber: input.letterNumber,
+      issueDate: today(),
+      status,
+      patient: input.patient,
+      ...(input.programme ? { programme: input.programme } : {}),
+      validity: input.validity,
+      ...(input.diagnosis ? { diagnosis: input.diagnosis } : {}),
+      ...(input.reason ? { reason: input.reason } : {}),
+      currency: 'RUB',
+      amountLimit: input.amountLimit,
+      lines,
+    };
+    const documentId = `GL-${input.letterNumber}-${status}-${Date.now()}`
+      .replace(/[^A-Za-z0-9._:-]/g, '-')
+      .slice(0, 128);
+    const document = {
+      header: {
+        documentId,
+        type: 'guarantee-letter',
+        formatVersion: '1',
+        sender: { ogrn: this.node.participantId },
+        addressee: { ogrn: input.clinic },
+        createdAt: new Date().toISOString(),
+        ...(corrects ? { correctsId: corrects } : {}),
+      },
+      body: letter,
+    };
+    const record = await this.node.send(document);
+    await this.save({ documentId, insurer: this.node.participantId, clinic: input.clinic, letter });
+    return { record, letter };
+  }
+
+  /** Amends or revokes a letter issued here: the new version corrects the one before. */
+  async change(letterNumber: string, status: 'amended' | 'revoked', input?: IssueLetterInput) {
+    const s = await this.node.store.get<LetterState>(WORKFLOW_SUBLEVEL, letterKey(letterNumber));
+    if (!s || s.insurer !== this.node.participantId)
+      throw new DmsnetError('NOT_FOUND', `no letter ${letterNumber} issued here`);
+    const base: IssueLetterInput = input ?? {
+      clinic: s.clinic,
+      letterNumber,
+      patient: s.letter.patient,
+      programme: s.letter.programme,
+      validity: s.letter.validity,
+      amountLimit: s.letter.amountLimit,
+      services: s.letter.lines.map((l) => ({ serviceCode: l.serviceCode, quantity: l.quantity })),
+    };
+    return this.issue({ ...base, letterNumber, clinic: s.clinic }, status, s.documentId);
+  }
+}
