@@ -2,7 +2,7 @@
 // webhooks and events. Requests are validated against these very schemas (validate.ts); the HTTP tests validate
 // every response against them.
 import { idParam, errors, json, jsonBody, type OpenApiFragment } from '../http/openapi-kit.js';
-import { OpenObject, Ogrn, componentSchemas, ref } from '../shapes/kit.js';
+import { OpenObject, Ogrn, componentSchemas, queryParameters, ref, Type } from '../shapes/kit.js';
 import {
   Clarification,
   coreComponents,
@@ -20,31 +20,19 @@ import {
   WebhookList,
   WithdrawalRequest,
 } from './shapes.js';
-import { Decision, Document, DocumentView, InboxRecord, OutboxRecord, Rejection } from '../node/types.js';
+import {
+  Decision,
+  Document,
+  DocumentView,
+  InboxRecord,
+  ListQuery,
+  OutboxRecord,
+  Rejection,
+} from '../node/types.js';
 import { Participant } from '../governance/shapes.js';
 import { Webhook, WebhookRegistration } from '../webhooks/dispatcher.js';
 
-const listParams = [
-  { name: 'type', in: 'query', schema: { type: 'string', maxLength: 64 } },
-  { name: 'status', in: 'query', schema: { type: 'string', pattern: '^[A-Z]{1,20}$' } },
-  { name: 'order', in: 'query', schema: { enum: ['asc', 'desc'] } },
-  {
-    name: 'replies',
-    in: 'query',
-    description: '`exclude` leaves reply documents out (each is also the answer on the record it answers)',
-    schema: { enum: ['include', 'exclude'] },
-  },
-  { name: 'counterparty', in: 'query', schema: { type: 'string', pattern: '^[0-9]{13}([0-9]{2})?$' } },
-  { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } },
-  { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },
-  { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500 } },
-  {
-    name: 'cursor',
-    in: 'query',
-    description: 'a nextCursor exactly as answered; anything else is 400 CURSOR_INVALID',
-    schema: { type: 'string', maxLength: 1024 },
-  },
-] as const;
+const listParams = queryParameters(ListQuery);
 
 const usernameParam = {
   name: 'username',
@@ -296,7 +284,7 @@ export const coreApi = {
         operationId: 'listParticipants',
         tags: ['directory'],
         summary: 'The participant directory',
-        parameters: listParams.filter((p) => p.name === 'limit' || p.name === 'cursor'),
+        parameters: queryParameters(Type.Pick(ListQuery, ['limit', 'cursor'])),
         responses: { '200': json('the directory', ref(ParticipantPage)), ...errors(400, 401) },
       },
     },

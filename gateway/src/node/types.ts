@@ -12,20 +12,31 @@ import {
   type Static,
 } from '../shapes/kit.js';
 
-export interface ListQuery {
-  type?: string;
-  status?: string;
-  /** The sender (inbox) or addressee (outbox) ОГРН. */
-  counterparty?: string;
-  /** `exclude`: leave replies out (the console shows each under the document it answers). Default `include`. */
-  replies?: 'include' | 'exclude';
+/** The filters and paging of the inbox and outbox lists (query parameters of `GET /v1/inbox` and `/v1/outbox`). */
+export const ListQuery = Type.Object({
+  type: Type.Optional(Type.String({ maxLength: 64 })),
+  status: Type.Optional(Type.String({ pattern: '^[A-Z]{1,20}$' })),
   /** `desc`: newest first (default `asc`, arrival order). */
-  order?: 'asc' | 'desc';
-  from?: string;
-  to?: string;
-  limit?: number;
-  cursor?: string;
-}
+  order: Type.Optional(Type.Enum(['asc', 'desc'])),
+  /** The console shows each reply under the document it answers. Default `include`. */
+  replies: Type.Optional(
+    Type.Enum(['include', 'exclude'], {
+      description: '`exclude` leaves reply documents out (each is also the answer on the record it answers)',
+    }),
+  ),
+  /** The sender (inbox) or addressee (outbox) ОГРН. */
+  counterparty: Type.Optional(Type.String({ pattern: '^[0-9]{13}([0-9]{2})?$' })),
+  from: Type.Optional(DateTime()),
+  to: Type.Optional(DateTime()),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  cursor: Type.Optional(
+    Type.String({
+      maxLength: 1024,
+      description: 'a nextCursor exactly as answered; anything else is 400 CURSOR_INVALID',
+    }),
+  ),
+});
+export type ListQuery = Static<typeof ListQuery>;
 
 export interface Page<T> {
   items: T[];

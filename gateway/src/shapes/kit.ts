@@ -1,7 +1,7 @@
 // The building blocks of the API's shapes (decision record 0038). Each request and response shape is declared once
 // with TypeBox: its TypeScript type is `Static<typeof X>` and its JSON Schema is the declaration itself, published in
 // the contract's components. This room imports nothing of the gateway, so every room that owns a shape can use it.
-import Type, { type Static, type TSchema, type TUnsafe } from 'typebox';
+import Type, { type Static, type TObject, type TSchema, type TUnsafe } from 'typebox';
 
 export { Type, type Static, type TSchema };
 
@@ -70,3 +70,21 @@ export const Page = <T extends TSchema>(item: T, description: string) =>
 /** `{items: [...]}` without paging. */
 export const Items = <T extends TSchema>(item: T, description: string) =>
   Type.Object({ items: Type.Array(item) }, { description, additionalProperties: false });
+
+/**
+ * The OpenAPI query parameters of a declared query: one per property, in declaration order, required where the
+ * property is; a property's description is the parameter's, as OpenAPI readers show it there.
+ */
+export function queryParameters(query: TObject) {
+  const required = new Set<string>(query.required ?? []);
+  return Object.entries(query.properties).map(([name, property]) => {
+    const { description, ...schema } = JSON.parse(JSON.stringify(property)) as { description?: string };
+    return {
+      name,
+      in: 'query',
+      ...(required.has(name) ? { required: true } : {}),
+      ...(description === undefined ? {} : { description }),
+      schema,
+    };
+  });
+}

@@ -39,6 +39,7 @@ export const RosterEntry = component(
       insurer: Ogrn(),
       policyNumber: Type.String(),
       programme: Programme,
+      // Sex is kept since lists carry it (entries attached earlier have none): it completes a clinic's register.
       person: Type.Object(
         {
           lastName: Type.String(),
@@ -61,6 +62,8 @@ export const RosterEntry = component(
     },
   ),
 );
+
+export type RosterEntry = Static<typeof RosterEntry>;
 
 export const RosterPage = component(
   'RosterPage',
