@@ -1,6 +1,6 @@
 // The format registry's and the directory administration's request and response shapes, declared once (decision
 // record 0038); governance/openapi.ts and directory-openapi.ts publish them.
-import { component, DateTime, Ogrn, Sha256Hex, Type, type Static } from '../shapes/kit.js';
+import { component, DateTime, Dictionary, Ogrn, Sha256Hex, Type, type Static } from '../shapes/kit.js';
 
 // The directory's participant and the registry's format version as the API shows them; the ledger's own types
 // (ledger/types.ts, chaincode/src/model.ts) hold more than the contract promises.
@@ -40,7 +40,7 @@ export const FormatVersion = component(
       effectiveFrom: Type.String(),
       state: Type.String(),
       proposedAt: Type.Optional(DateTime()),
-      votes: Type.Optional(Type.Record(Type.String(), Type.Enum(['yes', 'no']))),
+      votes: Type.Optional(Dictionary(Type.Enum(['yes', 'no']))),
       decidedAt: Type.Optional(DateTime()),
       retiredAt: Type.Optional(DateTime()),
       retentionDays: Type.Optional(Type.Integer({ minimum: 0 })),

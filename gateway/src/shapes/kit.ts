@@ -50,6 +50,13 @@ export function OneOf<T extends TSchema[]>(
 export const OpenObject = (options: object = {}) =>
   Type.Unsafe<Record<string, unknown>>({ type: 'object', ...options });
 
+/**
+ * An object of any member names whose values are all one shape (`additionalProperties`), as OpenAPI tools read it:
+ * TypeBox's Record spells it `patternProperties: {"^.*$": …}`, which means the same to ajv but less to generators.
+ */
+export const Dictionary = <T extends TSchema>(value: T) =>
+  Type.Unsafe<Record<string, Static<T>>>({ type: 'object', additionalProperties: value });
+
 /** ОГРН (13 digits) or ОГРНИП (15). */
 export const Ogrn = (options: object = {}) =>
   Type.String({ pattern: '^[0-9]{13}([0-9]{2})?$', description: 'ОГРН (13) or ОГРНИП (15)', ...options });
