@@ -1,6 +1,6 @@
-// The core router's part of the contract (api/server.ts): documents, inbox and outbox, directory, formats,
-// webhooks and events. Requests are validated against these very schemas (validate.ts); the HTTP tests validate
-// every response against them.
+// The core router's operations (api/server.ts): documents, inbox and outbox, directory, formats, webhooks and
+// events. The shapes they take and answer are declared once where they belong (decision 0038) and published here as
+// components; requests are validated against them (validate.ts) and the HTTP tests validate every response.
 import { idParam, errors, json, jsonBody, type OpenApiFragment } from '../http/openapi-kit.js';
 import { OpenObject, Ogrn, componentSchemas, queryParameters, ref, Type } from '../shapes/kit.js';
 import {

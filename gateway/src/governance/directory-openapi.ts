@@ -1,5 +1,6 @@
-// The directory's administration over HTTP (governance/directory-http.ts): what the association does to the
-// participant directory and the voting rules, and a node's rotation of its own keys. Assembled by api/openapi.ts.
+// The directory's administration over HTTP (governance/directory-http.ts; shapes in governance/shapes.ts): what
+// the association does to the participant directory and the voting rules, and a node's rotation of its own keys.
+// Assembled by api/openapi.ts.
 import { errors, json, jsonBody, type OpenApiFragment } from '../http/openapi-kit.js';
 import { componentSchemas, Ogrn, ref } from '../shapes/kit.js';
 import { KeyVersion, Participant, Registration, VotingRules } from './shapes.js';

@@ -1,5 +1,5 @@
-// The governance router's part of the contract (governance/http.ts): the format registry over HTTP, as
-// `dmsnet-format propose|vote|retire|status|list` use it. Assembled into the gateway's document by api/openapi.ts.
+// The governance router's operations (governance/http.ts; shapes in governance/shapes.ts): the format registry over
+// HTTP, as `dmsnet-format propose|vote|retire|status|list` use it. Assembled into the document by api/openapi.ts.
 import { errors, json, jsonBody, type OpenApiFragment } from '../http/openapi-kit.js';
 import { componentSchemas, OpenObject, ref, Type } from '../shapes/kit.js';
 import { formatVersionParams, FormatVersion, Proposal, SchemaDiff, Vote } from './shapes.js';
