@@ -1,5 +1,6 @@
 // The edge workflows' operations (workflows/http.ts): coverage, guarantee letters, price lists and expertise acts;
-// their shapes are declared in workflows/shapes.ts. Assembled into the gateway's document by api/openapi.ts; this module imports nothing back.
+// their shapes are declared in workflows/shapes.ts. Assembled into the gateway's document by api/openapi.ts; this
+// module imports nothing back.
 import { idParam, errors, json, jsonBody, type OpenApiFragment } from '../http/openapi-kit.js';
 import { IsoDate, Ogrn, componentSchemas, ref } from '../shapes/kit.js';
 import { Decision, Rejection } from '../node/types.js';
