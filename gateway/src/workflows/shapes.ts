@@ -1,5 +1,11 @@
 // The edge workflows' request and response shapes, declared once (decision record 0038): workflows/openapi.ts
 // publishes them, and their TypeScript types are `Static<typeof X>`.
+import type {
+  ExpertiseActBody as ActBodyType,
+  GuaranteeLetterBody as LetterBodyType,
+  Person,
+  PriceListBody,
+} from '../../../formats/src/types.js';
 import { OutboxRecord } from '../node/types.js';
 import { component, IsoDate, Items, Ogrn, OpenObject, Page, ref, Type, type Static } from '../shapes/kit.js';
 
@@ -70,21 +76,25 @@ export const RosterPage = component(
   Page(ref(RosterEntry), 'A page of the roster, in its storage order'),
 );
 
+// The bodies below are the shared format's: the contract names their main members, and their TypeScript types are
+// the format's own, since the node keeps only bodies that passed the format's schema.
 export const GuaranteeLetterBody = component(
   'GuaranteeLetterBody',
-  Type.Object(
-    {
-      letterNumber: Type.String(),
-      status: Type.Enum(['issued', 'amended', 'revoked']),
-      patient: OpenObject(),
-      validity: OpenObject(),
-      amountLimit: Type.Integer({ minimum: 0 }),
-      lines: Type.Array(OpenObject()),
-    },
-    {
-      description:
-        'The body of a guarantee letter in the shared format (letterNumber, status, patient, lines, …).',
-    },
+  Type.Unsafe<LetterBodyType>(
+    Type.Object(
+      {
+        letterNumber: Type.String(),
+        status: Type.Enum(['issued', 'amended', 'revoked']),
+        patient: OpenObject(),
+        validity: OpenObject(),
+        amountLimit: Type.Integer({ minimum: 0 }),
+        lines: Type.Array(OpenObject()),
+      },
+      {
+        description:
+          'The body of a guarantee letter in the shared format (letterNumber, status, patient, lines, …).',
+      },
+    ),
   ),
 );
 
@@ -101,6 +111,7 @@ export const LetterState = component(
     { description: 'The current state of a guarantee letter at this node.', additionalProperties: false },
   ),
 );
+export type LetterState = Static<typeof LetterState>;
 
 export const LetterList = component(
   'LetterList',
@@ -125,14 +136,17 @@ export const PriceListState = component(
       documentId: Type.String(),
       clinic: Ogrn(),
       state: Type.Enum(['RECEIVED', 'ACCEPTED', 'CONTESTED', 'WITHDRAWN']),
-      priceList: OpenObject({
-        description: 'The body of the price list in the shared format',
-        required: ['priceListNumber', 'version', 'validity', 'lines'],
-      }),
+      priceList: Type.Unsafe<PriceListBody>(
+        OpenObject({
+          description: 'The body of the price list in the shared format',
+          required: ['priceListNumber', 'version', 'validity', 'lines'],
+        }),
+      ),
     },
     { description: 'A received price list and what this node decided on it.', additionalProperties: false },
   ),
 );
+export type PriceListState = Static<typeof PriceListState>;
 
 export const PriceListList = component(
   'PriceListList',
@@ -141,12 +155,14 @@ export const PriceListList = component(
 
 export const ExpertiseActBody = component(
   'ExpertiseActBody',
-  Type.Object(
-    { actNumber: Type.String(), lines: Type.Array(OpenObject()) },
-    {
-      description:
-        'The body of an expertise act in the shared format (lines with decisions and defect codes, totals).',
-    },
+  Type.Unsafe<ActBodyType>(
+    Type.Object(
+      { actNumber: Type.String(), lines: Type.Array(OpenObject()) },
+      {
+        description:
+          'The body of an expertise act in the shared format (lines with decisions and defect codes, totals).',
+      },
+    ),
   ),
 );
 
@@ -166,6 +182,7 @@ export const ActDraft = component(
     },
   ),
 );
+export type ActDraft = Static<typeof ActDraft>;
 
 export const ActSent = component(
   'ActSent',
@@ -182,14 +199,7 @@ export const IssueLetter = component(
       clinic: Ogrn(),
       letterNumber: Type.String({ minLength: 1, maxLength: 64 }),
       // The patient's other fields are the shared format's; the node checks them when it builds the letter.
-      patient: Type.Unsafe<{
-        lastName: string;
-        firstName: string;
-        middleName?: string;
-        birthDate: string;
-        sex: string;
-        policyNumber: string;
-      }>({
+      patient: Type.Unsafe<Person>({
         type: 'object',
         required: ['lastName', 'firstName', 'birthDate', 'sex', 'policyNumber'],
         properties: { birthDate: IsoDate() },
