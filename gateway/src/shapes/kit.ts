@@ -95,3 +95,10 @@ export function queryParameters(query: TObject) {
     };
   });
 }
+
+/**
+ * The body of a request whose route validator has checked it against `shape`, typed as the declaration says (express
+ * leaves it `any`), so a handler reads only what the contract lets in.
+ */
+export const checkedBody = <T extends TSchema>(req: { body?: unknown }, _shape: T): Static<T> =>
+  req.body as Static<T>;
