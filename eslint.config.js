@@ -10,17 +10,18 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 // production rooms never import it.
 const GATEWAY_ROOMS = {
   http: [],
+  shapes: [],
   crypto: [],
   ledger: [],
   store: ['crypto'],
   receipts: ['crypto'],
   evidence: ['crypto', 'ledger', 'receipts', 'adapters'],
-  node: ['crypto', 'ledger', 'store', 'receipts', 'evidence'],
-  webhooks: ['node', 'http'],
+  node: ['crypto', 'ledger', 'store', 'receipts', 'evidence', 'shapes'],
+  webhooks: ['node', 'http', 'shapes'],
   adapters: ['node', 'http'],
   access: ['crypto', 'store', 'http'],
-  governance: ['ledger', 'node', 'http'],
-  workflows: ['adapters', 'node', 'store', 'crypto', 'http'],
+  governance: ['ledger', 'node', 'http', 'shapes'],
+  workflows: ['adapters', 'node', 'store', 'crypto', 'http', 'shapes'],
   api: [
     'access',
     'adapters',
@@ -34,6 +35,7 @@ const GATEWAY_ROOMS = {
     'workflows',
     'evidence',
     'receipts',
+    'shapes',
   ],
   'local-network': [
     'access',
@@ -47,6 +49,7 @@ const GATEWAY_ROOMS = {
     'workflows',
     'evidence',
     'receipts',
+    'shapes',
   ],
   demo: [
     'access',
@@ -62,6 +65,7 @@ const GATEWAY_ROOMS = {
     'workflows',
     'evidence',
     'receipts',
+    'shapes',
   ],
 };
 

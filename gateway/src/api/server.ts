@@ -17,6 +17,10 @@ import { consoleStatic, securityHeaders } from './console.js';
 import { ApiError, errorHandler, notFound } from '../http/errors.js';
 import { documentXlsx, XLSX_TYPE, xlsxFileName } from './document-xlsx.js';
 import { openApiDocument } from './openapi.js';
+import { Clarification, SignatureProfileRequest, WithdrawalRequest } from './shapes.js';
+import { Decision, Rejection } from '../node/types.js';
+import { WebhookRegistration } from '../webhooks/dispatcher.js';
+import { checkedBody } from '../shapes/kit.js';
 import { eventStream } from './sse.js';
 import { idempotency, type IdempotencyOptions } from './idempotency.js';
 import { validateRequest } from './validate.js';
@@ -173,7 +177,7 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
     '/v1/documents/:id/withdraw',
     validateRequest('/v1/documents/{id}/withdraw', 'post'),
     wrap(async (req, res) => {
-      res.json(await node.withdraw(String(req.params.id), (req.body as { reason: string }).reason.trim()));
+      res.json(await node.withdraw(String(req.params.id), checkedBody(req, WithdrawalRequest).reason.trim()));
     }),
   );
   app.post(
@@ -187,7 +191,7 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
     '/v1/signature-profile',
     validateRequest('/v1/signature-profile', 'put'),
     wrap(async (req, res) => {
-      res.json(await node.setSignatureProfile((req.body as { profile: 'ed25519' | 'gost2012-256' }).profile));
+      res.json(await node.setSignatureProfile(checkedBody(req, SignatureProfileRequest).profile));
     }),
   );
   app.get(
@@ -208,27 +212,24 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
     '/v1/inbox/:id/accept',
     validateRequest('/v1/inbox/{id}/accept', 'post'),
     wrap(async (req, res) => {
-      res.json(await node.accept(String(req.params.id), { comment: req.body?.comment }));
+      res.json(await node.accept(String(req.params.id), { comment: checkedBody(req, Decision)?.comment }));
     }),
   );
   app.post(
     '/v1/inbox/:id/reject',
     validateRequest('/v1/inbox/{id}/reject', 'post'),
     wrap(async (req, res) => {
-      res.json(
-        await node.reject(String(req.params.id), {
-          errors: req.body.errors,
-          comment: req.body.comment,
-          decision: req.body.decision,
-        }),
-      );
+      const { errors, comment, decision } = checkedBody(req, Rejection);
+      res.json(await node.reject(String(req.params.id), { errors, comment, decision }));
     }),
   );
   app.post(
     '/v1/inbox/:id/clarify',
     validateRequest('/v1/inbox/{id}/clarify', 'post'),
     wrap(async (req, res) => {
-      res.json(await node.clarify(String(req.params.id), { comment: req.body.comment }));
+      res.json(
+        await node.clarify(String(req.params.id), { comment: checkedBody(req, Clarification).comment }),
+      );
     }),
   );
   app.get(
@@ -265,7 +266,7 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
     '/v1/webhooks',
     validateRequest('/v1/webhooks', 'post'),
     wrap(async (req, res) => {
-      res.status(201).json(await hooks.register(req.body));
+      res.status(201).json(await hooks.register(checkedBody(req, WebhookRegistration)));
     }),
   );
   app.delete(

@@ -6,6 +6,8 @@ import { DmsnetError } from '../../../formats/src/errors.js';
 import { diffSchemas, isBreaking } from '../../../formats/src/governance/diff.js';
 import type { LedgerClient } from '../ledger/types.js';
 import type { RouteValidator } from '../http/request-validation.js';
+import { checkedBody } from '../shapes/kit.js';
+import { Proposal, Vote } from './shapes.js';
 
 const STATUS_BY_CODE: Record<string, number> = {
   PROPOSAL_NOT_FOUND: 404,
@@ -69,7 +71,7 @@ export function governanceRouter(ledger: LedgerClient, validate: RouteValidator)
     '/governance/proposals',
     validate('/v1/governance/proposals', 'post'),
     run(async (req, res) => {
-      const b = req.body as { type: string; version: string; schemaText: string; effectiveFrom: string };
+      const b = checkedBody(req, Proposal);
       const schemaHash = createHash('sha256').update(b.schemaText).digest('hex');
       const out = decode(
         await submit('formats:propose', [
@@ -89,7 +91,7 @@ export function governanceRouter(ledger: LedgerClient, validate: RouteValidator)
     '/governance/proposals/:type/:version/votes',
     validate('/v1/governance/proposals/{type}/{version}/votes', 'post'),
     run(async (req, res) => {
-      const choice = (req.body as { choice: 'yes' | 'no' }).choice;
+      const choice = checkedBody(req, Vote).choice;
       res.json(
         decode(await submit('formats:vote', [String(req.params.type), String(req.params.version), choice])),
       );

@@ -1,72 +1,12 @@
-// The governance router's part of the contract (governance/http.ts): the format registry over HTTP, as
-// `dmsnet-format propose|vote|retire|status|list` use it. Assembled into the gateway's document by api/openapi.ts.
-import { errors, json, jsonBody, ref, type OpenApiFragment } from '../http/openapi-kit.js';
-
-const pv = [
-  {
-    name: 'type',
-    in: 'path',
-    required: true,
-    description: 'a document type, e.g. insured-list',
-    schema: { type: 'string', pattern: '^[a-z][a-z-]{0,63}$' },
-  },
-  {
-    name: 'version',
-    in: 'path',
-    required: true,
-    schema: { type: 'string', pattern: '^[0-9A-Za-z.-]{1,32}$' },
-  },
-] as const;
+// The governance router's operations (governance/http.ts; shapes in governance/shapes.ts): the format registry over
+// HTTP, as `dmsnet-format propose|vote|retire|status|list` use it. Assembled into the document by api/openapi.ts.
+import { errors, json, jsonBody, type OpenApiFragment } from '../http/openapi-kit.js';
+import { componentSchemas, OpenObject, ref, Type } from '../shapes/kit.js';
+import { formatVersionParams, FormatVersion, Proposal, SchemaDiff, Vote } from './shapes.js';
 
 export const governanceApi = {
   tags: [{ name: 'governance', description: 'The format registry: proposals, votes, retirement, schemas' }],
-  schemas: {
-    Proposal: {
-      type: 'object',
-      required: ['type', 'version', 'schemaText', 'effectiveFrom'],
-      properties: {
-        type: { type: 'string', pattern: '^[a-z][a-z-]{0,63}$' },
-        version: { type: 'string', pattern: '^[0-9A-Za-z.-]{1,32}$' },
-        schemaText: { type: 'string', description: 'the JSON Schema text; its SHA-256 is what is voted' },
-        effectiveFrom: { type: 'string', format: 'date' },
-      },
-    },
-    SchemaDiff: {
-      type: 'object',
-      description:
-        'How a proposed version changes the schema of the version active now: breaking if a document valid today could be refused',
-      required: ['type', 'version', 'breaking', 'changes'],
-      properties: {
-        type: { type: 'string' },
-        version: { type: 'string' },
-        against: {
-          type: 'string',
-          description: 'the active version compared with; absent when there is none',
-        },
-        breaking: { type: 'boolean' },
-        changes: {
-          type: 'array',
-          items: {
-            type: 'object',
-            required: ['pointer', 'kind', 'rule', 'message'],
-            properties: {
-              pointer: { type: 'string', description: 'JSON Pointer into the schema' },
-              kind: { enum: ['breaking', 'compatible'] },
-              rule: { type: 'string' },
-              message: { type: 'string' },
-            },
-            additionalProperties: false,
-          },
-        },
-      },
-      additionalProperties: false,
-    },
-    Vote: {
-      type: 'object',
-      required: ['choice'],
-      properties: { choice: { enum: ['yes', 'no'] } },
-    },
-  },
+  schemas: componentSchemas(Proposal, SchemaDiff, Vote),
   paths: {
     '/v1/governance/proposals': {
       get: {
@@ -74,7 +14,7 @@ export const governanceApi = {
         tags: ['governance'],
         summary: 'Every proposed format version with its state (schema texts left out)',
         responses: {
-          '200': json('the versions', { type: 'array', items: ref('FormatVersion') }),
+          '200': json('the versions', Type.Array(ref(FormatVersion))),
           ...errors(401),
         },
       },
@@ -82,9 +22,9 @@ export const governanceApi = {
         operationId: 'proposeFormat',
         tags: ['governance'],
         summary: 'Propose a format version',
-        requestBody: jsonBody(ref('Proposal')),
+        requestBody: jsonBody(ref(Proposal)),
         responses: {
-          '201': json('proposed', ref('FormatVersion')),
+          '201': json('proposed', ref(FormatVersion)),
           ...errors(400, 401, 403, 409),
         },
       },
@@ -94,8 +34,8 @@ export const governanceApi = {
         operationId: 'getProposal',
         tags: ['governance'],
         summary: 'A version’s state and votes',
-        parameters: pv,
-        responses: { '200': json('the version', ref('FormatVersion')), ...errors(400, 401, 404) },
+        parameters: formatVersionParams,
+        responses: { '200': json('the version', ref(FormatVersion)), ...errors(400, 401, 404) },
       },
     },
     '/v1/governance/proposals/{type}/{version}/diff': {
@@ -103,8 +43,8 @@ export const governanceApi = {
         operationId: 'diffProposal',
         tags: ['governance'],
         summary: 'Breaking and compatible changes of a version against the active version of its type',
-        parameters: pv,
-        responses: { '200': json('the changes', ref('SchemaDiff')), ...errors(400, 401, 404) },
+        parameters: formatVersionParams,
+        responses: { '200': json('the changes', ref(SchemaDiff)), ...errors(400, 401, 404) },
       },
     },
     '/v1/governance/proposals/{type}/{version}/votes': {
@@ -112,10 +52,10 @@ export const governanceApi = {
         operationId: 'voteOnProposal',
         tags: ['governance'],
         summary: 'Vote yes or no (one vote per member)',
-        parameters: pv,
-        requestBody: jsonBody(ref('Vote')),
+        parameters: formatVersionParams,
+        requestBody: jsonBody(ref(Vote)),
         responses: {
-          '200': json('the version after the vote', ref('FormatVersion')),
+          '200': json('the version after the vote', ref(FormatVersion)),
           ...errors(400, 401, 403, 404, 409),
         },
       },
@@ -125,8 +65,8 @@ export const governanceApi = {
         operationId: 'retireFormat',
         tags: ['governance'],
         summary: 'Retire a version (association only)',
-        parameters: pv,
-        responses: { '200': json('retired', ref('FormatVersion')), ...errors(400, 401, 403, 404) },
+        parameters: formatVersionParams,
+        responses: { '200': json('retired', ref(FormatVersion)), ...errors(400, 401, 403, 404) },
       },
     },
     '/v1/governance/schemas/{type}/{version}': {
@@ -134,11 +74,11 @@ export const governanceApi = {
         operationId: 'getSchema',
         tags: ['governance'],
         summary: 'The schema text of a version',
-        parameters: pv,
+        parameters: formatVersionParams,
         responses: {
           '200': {
             description: 'the JSON Schema, byte for byte as proposed',
-            content: { 'application/schema+json': { schema: { type: 'object' } } },
+            content: { 'application/schema+json': { schema: OpenObject() } },
           },
           ...errors(400, 401, 404),
         },

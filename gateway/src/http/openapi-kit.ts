@@ -1,5 +1,6 @@
-// Building blocks of the API contract, shared by the fragments each router owns (api/openapi-core.ts,
-// workflows/openapi.ts, governance/openapi.ts); api/openapi.ts assembles them into the one document.
+// Building blocks of the API contract's operations, shared by the fragments each router owns (api/openapi-core.ts,
+// workflows/openapi.ts, governance/openapi.ts); api/openapi.ts assembles them into the one document. The shapes the
+// operations take and answer are declared with TypeBox in the rooms that own them (shapes/kit.ts, decision 0038).
 
 /** A router's part of the document: its tags, its component schemas and its paths. */
 export interface OpenApiFragment {
@@ -8,15 +9,16 @@ export interface OpenApiFragment {
   paths: Record<string, object>;
 }
 
-export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` }) as const;
-
 /** A JSON response with its schema. */
 export const json = (description: string, schema: object) => ({
   description,
   content: { 'application/json': { schema } },
 });
 
-const errorResponse = json('an error: a stable code, a message and the fields at fault', ref('Error'));
+// The error shape is declared in api/shapes.ts, which this leaf cannot import; every fragment refers to it by name.
+const errorResponse = json('an error: a stable code, a message and the fields at fault', {
+  $ref: '#/components/schemas/Error',
+});
 
 /**
  * The error statuses an operation answers with, and a default: any other failure (500, 503 with the ledger down)
@@ -31,36 +33,6 @@ export const jsonBody = (schema: object, required = true) => ({
   required,
   content: { 'application/json': { schema } },
 });
-
-/** A page of items: the next page is asked for with `cursor` = `nextCursor`; no `nextCursor` is the last page. */
-export const page = (item: object, description: string) => ({
-  type: 'object',
-  description,
-  required: ['items'],
-  properties: {
-    items: { type: 'array', items: item },
-    nextCursor: { type: 'string', description: 'absent on the last page' },
-  },
-  additionalProperties: false,
-});
-
-/** `{items: [...]}` without paging. */
-export const items = (item: object, description: string) => ({
-  type: 'object',
-  description,
-  required: ['items'],
-  properties: { items: { type: 'array', items: item } },
-  additionalProperties: false,
-});
-
-export const OGRN = {
-  type: 'string',
-  pattern: '^[0-9]{13}([0-9]{2})?$',
-  description: 'ОГРН (13) or ОГРНИП (15)',
-};
-export const DATE = { type: 'string', format: 'date' };
-export const DATE_TIME = { type: 'string', format: 'date-time' };
-export const SHA256_HEX = { type: 'string', pattern: '^[0-9a-f]{64}$' };
 
 /** The path parameter of every route about one document. */
 export const idParam = {

@@ -486,10 +486,10 @@ export class GatewayNode {
       out || document !== undefined ? undefined : await this.store.get<string>(Sublevel.inboxText, id);
     const receipts = await this.receipts.kept(id);
     let trail: TrailEntry[] = [];
-    let envelope: unknown;
+    let envelope: Record<string, unknown> | undefined;
     if (record.status !== 'PENDING' && record.status !== 'FAILED') {
       try {
-        envelope = json(await this.options.ledger.evaluate('exchange:get', [id]));
+        envelope = json(await this.options.ledger.evaluate('exchange:get', [id])) as Record<string, unknown>;
         trail = json(await this.options.ledger.evaluate('exchange:history', [id])) as TrailEntry[];
       } catch (err) {
         if (codeOf(err) !== 'MESSAGE_NOT_FOUND') throw err;

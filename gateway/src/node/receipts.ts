@@ -10,6 +10,7 @@ import { currentKeyOf } from './directory.js';
 import type { NodeContext } from './context.js';
 import { codeOf, isTransient, json, messageOf, Sublevel } from './layout.js';
 import type { BatchOp } from '../store/store.js';
+import { component, DateTime, OpenObject, Sha256Hex, Type, type Static } from '../shapes/kit.js';
 import {
   invalidReceipt,
   parseSignedReceipt,
@@ -36,16 +37,33 @@ export interface LedgerReceipt {
 }
 
 /** A receipt as a node keeps it: its own (ISSUED) or the other party's, verified or not, with where the ledger has it. */
-export interface KeptReceipt {
-  kind: ReceiptKind;
-  state: 'ISSUED' | 'VERIFIED' | 'INVALID';
-  receiptHash: string;
-  signed?: SignedReceipt;
-  code?: string;
-  message?: string;
-  ledgerAt?: string;
-  ledgerTxId?: string;
-}
+export const KeptReceipt = component(
+  'KeptReceipt',
+  Type.Object(
+    {
+      kind: Type.Unsafe<ReceiptKind>({ enum: ['delivery', 'acknowledgement'] }),
+      state: Type.Enum(['ISSUED', 'VERIFIED', 'INVALID']),
+      receiptHash: Sha256Hex(),
+      signed: Type.Optional(
+        Type.Unsafe<SignedReceipt>(
+          Type.Object(
+            { receipt: OpenObject(), signature: Type.String() },
+            {
+              description: 'The receipt (RFC 8785 canonical JSON is what is signed) and its base64 signature',
+              additionalProperties: false,
+            },
+          ),
+        ),
+      ),
+      code: Type.Optional(Type.String()),
+      message: Type.Optional(Type.String()),
+      ledgerAt: Type.Optional(DateTime()),
+      ledgerTxId: Type.Optional(Type.String()),
+    },
+    { additionalProperties: false },
+  ),
+);
+export type KeptReceipt = Static<typeof KeptReceipt>;
 
 /** What a status intent carries when the status goes to the ledger as a receipt. */
 export interface ReceiptIntent {

@@ -1,30 +1,71 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DmsnetError } from '../../../formats/src/errors.js';
-import type { GatewayNode, Notification, NotificationKind } from '../node/index.js';
+import { NotificationKind, type GatewayNode, type Notification } from '../node/index.js';
+import { component, DateTime, Type, type Static } from '../shapes/kit.js';
 import { postChecked, TargetPolicy } from './targets.js';
 
-export interface Webhook {
-  id: string;
-  url: string;
-  secret: string;
-  events: NotificationKind[];
+const WEBHOOK_FIELDS = {
+  id: Type.String(),
+  url: Type.String({ format: 'uri' }),
+  events: Type.Array(NotificationKind),
   /** The last notification seq delivered (2xx) or skipped by the event filter. */
-  cursor: number;
-  createdAt: string;
-}
+  cursor: Type.Integer({ minimum: 0, description: 'the last notification delivered or skipped' }),
+  createdAt: DateTime(),
+};
 
-export interface Delivery {
-  webhookId: string;
-  deliveryId: string;
-  seq: number;
-  event: NotificationKind;
-  attempt: number;
-  at: string;
-  durationMs: number;
-  statusCode?: number;
-  error?: string;
-}
+/** A webhook as listed: never with its secret. */
+export const ListedWebhook = component(
+  'Webhook',
+  Type.Object(WEBHOOK_FIELDS, {
+    description: 'A registered webhook. Its secret is shown once, at registration, and never listed.',
+    additionalProperties: false,
+  }),
+);
+
+/** A webhook as the node keeps it, and as its registration answers it, once. */
+export const Webhook = component(
+  'WebhookCreated',
+  Type.Object(
+    { ...WEBHOOK_FIELDS, secret: Type.String({ minLength: 16 }) },
+    {
+      description: 'The registered webhook with its signing secret (HMAC-SHA256 in X-Dmsnet-Signature).',
+      additionalProperties: false,
+    },
+  ),
+);
+export type Webhook = Static<typeof Webhook>;
+
+export const WebhookRegistration = component(
+  'WebhookRegistration',
+  Type.Object(
+    {
+      url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048 }),
+      secret: Type.Optional(Type.String({ minLength: 16, maxLength: 256 })),
+      events: Type.Optional(Type.Array(NotificationKind, { uniqueItems: true })),
+    },
+    { additionalProperties: false },
+  ),
+);
+
+export const Delivery = component(
+  'Delivery',
+  Type.Object(
+    {
+      webhookId: Type.String(),
+      deliveryId: Type.String(),
+      seq: Type.Integer({ minimum: 1 }),
+      event: NotificationKind,
+      attempt: Type.Integer({ minimum: 1 }),
+      at: DateTime(),
+      durationMs: Type.Number({ minimum: 0 }),
+      statusCode: Type.Optional(Type.Integer()),
+      error: Type.Optional(Type.String()),
+    },
+    { description: 'One delivery attempt of a notification to a webhook.', additionalProperties: false },
+  ),
+);
+export type Delivery = Static<typeof Delivery>;
 
 export interface DispatcherOptions {
   initialBackoffMs?: number;
@@ -77,7 +118,7 @@ export class WebhookDispatcher {
     await Promise.allSettled([...this.loops.values()]);
   }
 
-  async register(input: { url: string; secret?: string; events?: NotificationKind[] }): Promise<Webhook> {
+  async register(input: Static<typeof WebhookRegistration>): Promise<Webhook> {
     let url: URL;
     try {
       url = await this.targets.check(input.url);

@@ -3,6 +3,9 @@ import { DmsnetError } from '../../../formats/src/errors.js';
 import type { RouteValidator } from '../http/request-validation.js';
 import type { Workflows } from './workflows.js';
 import { wrap } from '../http/wrap.js';
+import { checkedBody } from '../shapes/kit.js';
+import { Decision, Rejection } from '../node/types.js';
+import { ActEdit, IssueLetter, SendAct } from './shapes.js';
 
 /** The edge workflows' endpoints, mounted under /v1 behind the gateway's token. */
 export function workflowRouter(w: Workflows, validate: RouteValidator): Router {
@@ -50,14 +53,16 @@ export function workflowRouter(w: Workflows, validate: RouteValidator): Router {
     '/guarantee-letters',
     validate('/v1/guarantee-letters', 'post'),
     wrap(async (req, res) => {
-      res.status(202).json(await w.issueLetter(req.body));
+      res.status(202).json(await w.issueLetter(checkedBody(req, IssueLetter)));
     }),
   );
   r.post(
     '/guarantee-letters/:number/amend',
     validate('/v1/guarantee-letters/{number}/amend', 'post'),
     wrap(async (req, res) => {
-      res.status(202).json(await w.changeLetter(String(req.params.number), 'amended', req.body));
+      res
+        .status(202)
+        .json(await w.changeLetter(String(req.params.number), 'amended', checkedBody(req, IssueLetter)));
     }),
   );
   r.post(
@@ -78,14 +83,18 @@ export function workflowRouter(w: Workflows, validate: RouteValidator): Router {
     '/price-lists/:id/accept',
     validate('/v1/price-lists/{id}/accept', 'post'),
     wrap(async (req, res) => {
-      res.json(await w.decidePriceList(String(req.params.id), 'ACCEPTED', { comment: req.body?.comment }));
+      res.json(
+        await w.decidePriceList(String(req.params.id), 'ACCEPTED', {
+          comment: checkedBody(req, Decision)?.comment,
+        }),
+      );
     }),
   );
   r.post(
     '/price-lists/:id/contest',
     validate('/v1/price-lists/{id}/contest', 'post'),
     wrap(async (req, res) => {
-      res.json(await w.decidePriceList(String(req.params.id), 'CONTESTED', req.body));
+      res.json(await w.decidePriceList(String(req.params.id), 'CONTESTED', checkedBody(req, Rejection)));
     }),
   );
   r.get(
@@ -99,7 +108,7 @@ export function workflowRouter(w: Workflows, validate: RouteValidator): Router {
     '/expertise-acts/:id',
     validate('/v1/expertise-acts/{id}', 'patch'),
     wrap(async (req, res) => {
-      res.json(await w.editAct(String(req.params.id), req.body.lines));
+      res.json(await w.editAct(String(req.params.id), checkedBody(req, ActEdit).lines));
     }),
   );
   r.post(
@@ -108,7 +117,8 @@ export function workflowRouter(w: Workflows, validate: RouteValidator): Router {
     wrap(async (req, res) => {
       // A person confirming in the console signs the act with the name of their account.
       const p = res.locals.principal as { kind: string; session?: { fullName: string } } | undefined;
-      const expert = req.body?.expert ?? (p?.session ? { name: p.session.fullName } : undefined);
+      const expert =
+        checkedBody(req, SendAct)?.expert ?? (p?.session ? { name: p.session.fullName } : undefined);
       res.status(202).json(await w.sendAct(String(req.params.id), expert));
     }),
   );

@@ -1,216 +1,23 @@
-// The edge workflows' part of the contract (workflows/http.ts): coverage, guarantee letters, price lists and
-// expertise acts. Assembled into the gateway's document by api/openapi.ts; this module imports nothing back.
+// The edge workflows' operations (workflows/http.ts): coverage, guarantee letters, price lists and expertise acts;
+// their shapes are declared in workflows/shapes.ts. Assembled into the gateway's document by api/openapi.ts; this
+// module imports nothing back.
+import { idParam, errors, json, jsonBody, type OpenApiFragment } from '../http/openapi-kit.js';
+import { IsoDate, Ogrn, componentSchemas, ref } from '../shapes/kit.js';
+import { Decision, Rejection } from '../node/types.js';
 import {
-  DATE,
-  idParam,
-  OGRN,
-  errors,
-  items,
-  json,
-  jsonBody,
-  page,
-  ref,
-  type OpenApiFragment,
-} from '../http/openapi-kit.js';
-
-const programme = {
-  type: 'object',
-  required: ['code', 'name'],
-  properties: { code: { type: 'string' }, name: { type: 'string' } },
-};
-
-const coverageAnswer = {
-  type: 'object',
-  description: 'Whether the person is covered on the date, and the roster entries that cover them.',
-  required: ['date', 'covered', 'coverage'],
-  properties: {
-    date: DATE,
-    covered: { type: 'boolean' },
-    coverage: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['insurer', 'policyNumber', 'programme', 'from', 'to'],
-        properties: {
-          insurer: OGRN,
-          policyNumber: { type: 'string' },
-          programme,
-          from: DATE,
-          to: DATE,
-        },
-        additionalProperties: false,
-      },
-    },
-  },
-  additionalProperties: false,
-};
-
-const rosterEntry = {
-  type: 'object',
-  description:
-    'One roster entry: a person attached under an insurer’s programme for a period, and the list it came from.',
-  required: ['insurer', 'policyNumber', 'programme', 'person', 'from', 'to', 'listId', 'rowId'],
-  properties: {
-    insurer: OGRN,
-    policyNumber: { type: 'string' },
-    programme,
-    person: {
-      type: 'object',
-      required: ['lastName', 'firstName', 'birthDate'],
-      properties: {
-        lastName: { type: 'string' },
-        firstName: { type: 'string' },
-        middleName: { type: 'string' },
-        birthDate: DATE,
-        sex: { enum: ['M', 'F'] },
-      },
-      additionalProperties: false,
-    },
-    from: DATE,
-    to: DATE,
-    listId: { type: 'string' },
-    rowId: { type: 'string' },
-  },
-  additionalProperties: false,
-};
-
-const letterBody = {
-  type: 'object',
-  description:
-    'The body of a guarantee letter in the shared format (letterNumber, status, patient, lines, …).',
-  required: ['letterNumber', 'status', 'patient', 'validity', 'amountLimit', 'lines'],
-  properties: {
-    letterNumber: { type: 'string' },
-    status: { enum: ['issued', 'amended', 'revoked'] },
-    patient: { type: 'object' },
-    validity: { type: 'object' },
-    amountLimit: { type: 'integer', minimum: 0 },
-    lines: { type: 'array', items: { type: 'object' } },
-  },
-};
-
-const letterState = {
-  type: 'object',
-  description: 'The current state of a guarantee letter at this node.',
-  required: ['documentId', 'insurer', 'clinic', 'letter'],
-  properties: {
-    documentId: { type: 'string' },
-    createdAt: { type: 'string' },
-    insurer: OGRN,
-    clinic: OGRN,
-    letter: ref('GuaranteeLetterBody'),
-  },
-  additionalProperties: false,
-};
-
-const letterSent = {
-  type: 'object',
-  description: 'The outbox record of the letter sent, and the letter as priced from the price list.',
-  required: ['record', 'letter'],
-  properties: { record: ref('OutboxRecord'), letter: ref('GuaranteeLetterBody') },
-  additionalProperties: false,
-};
-
-const priceListState = {
-  type: 'object',
-  description: 'A received price list and what this node decided on it.',
-  required: ['documentId', 'clinic', 'state', 'priceList'],
-  properties: {
-    documentId: { type: 'string' },
-    clinic: OGRN,
-    state: { enum: ['RECEIVED', 'ACCEPTED', 'CONTESTED', 'WITHDRAWN'] },
-    priceList: {
-      type: 'object',
-      description: 'The body of the price list in the shared format',
-      required: ['priceListNumber', 'version', 'validity', 'lines'],
-    },
-  },
-  additionalProperties: false,
-};
-
-const actBody = {
-  type: 'object',
-  description:
-    'The body of an expertise act in the shared format (lines with decisions and defect codes, totals).',
-  required: ['actNumber', 'lines'],
-  properties: { actNumber: { type: 'string' }, lines: { type: 'array', items: { type: 'object' } } },
-};
-
-const actDraft = {
-  type: 'object',
-  description: 'The act of an invoice: the automatic check’s draft, as the expert edited it, or as sent.',
-  required: ['invoiceId', 'clinic', 'state', 'act'],
-  properties: {
-    invoiceId: { type: 'string' },
-    clinic: OGRN,
-    state: { enum: ['DRAFT', 'SENT'] },
-    act: ref('ExpertiseActBody'),
-    actDocumentId: { type: 'string' },
-  },
-  additionalProperties: false,
-};
-
-const issueLetter = {
-  type: 'object',
-  required: ['clinic', 'letterNumber', 'patient', 'validity', 'amountLimit', 'services'],
-  properties: {
-    clinic: OGRN,
-    letterNumber: { type: 'string', minLength: 1, maxLength: 64 },
-    patient: {
-      type: 'object',
-      required: ['lastName', 'firstName', 'birthDate', 'sex', 'policyNumber'],
-      properties: { birthDate: DATE },
-    },
-    programme,
-    validity: {
-      type: 'object',
-      required: ['from', 'to'],
-      properties: { from: DATE, to: DATE },
-    },
-    amountLimit: { type: 'integer', minimum: 0 },
-    services: {
-      type: 'array',
-      minItems: 1,
-      maxItems: 200,
-      items: {
-        type: 'object',
-        required: ['serviceCode', 'quantity'],
-        properties: {
-          serviceCode: { type: 'string', maxLength: 32 },
-          quantity: { type: 'integer', minimum: 1 },
-        },
-        additionalProperties: false,
-      },
-    },
-    diagnosis: { type: 'string', maxLength: 16 },
-    reason: { type: 'string', maxLength: 2000 },
-  },
-  additionalProperties: false,
-};
-
-const actEdit = {
-  type: 'object',
-  required: ['lines'],
-  properties: {
-    lines: {
-      type: 'array',
-      minItems: 1,
-      items: {
-        type: 'object',
-        required: ['invoiceLineId', 'decision'],
-        properties: {
-          invoiceLineId: { type: 'string', maxLength: 64 },
-          decision: { enum: ['PAID', 'WITHHELD'] },
-          paidAmount: { type: 'integer', minimum: 0 },
-          defectCode: { type: 'string', pattern: '^[0-9]{1,2}(\\.[0-9]{1,2}){1,2}$' },
-          reason: { type: 'string', maxLength: 2000 },
-        },
-        additionalProperties: false,
-      },
-    },
-  },
-  additionalProperties: false,
-};
+  ActDraft,
+  ActEdit,
+  ActSent,
+  CoverageAnswer,
+  IssueLetter,
+  LetterList,
+  LetterSent,
+  PriceListList,
+  PriceListState,
+  RosterPage,
+  SendAct,
+  workflowComponents,
+} from './shapes.js';
 
 const numberParam = {
   name: 'number',
@@ -227,28 +34,7 @@ export const workflowsApi = {
     { name: 'price-lists', description: 'Received price lists and the decisions on them' },
     { name: 'expertise-acts', description: 'The automatic invoice check and the expert’s act' },
   ],
-  schemas: {
-    CoverageAnswer: coverageAnswer,
-    RosterEntry: rosterEntry,
-    RosterPage: page(ref('RosterEntry'), 'A page of the roster, in its storage order'),
-    GuaranteeLetterBody: letterBody,
-    LetterState: letterState,
-    LetterList: page(ref('LetterState'), 'Letters, current state each: a patient’s, or a page of all'),
-    LetterSent: letterSent,
-    PriceListState: priceListState,
-    PriceListList: items(ref('PriceListState'), 'Price lists received from a clinic'),
-    ExpertiseActBody: actBody,
-    ActDraft: actDraft,
-    ActSent: {
-      type: 'object',
-      description: 'The outbox record of the act sent, and the act as sent.',
-      required: ['record', 'act'],
-      properties: { record: ref('OutboxRecord'), act: ref('ExpertiseActBody') },
-      additionalProperties: false,
-    },
-    IssueLetter: issueLetter,
-    ActEdit: actEdit,
-  },
+  schemas: componentSchemas(...workflowComponents),
   paths: {
     '/v1/coverage': {
       get: {
@@ -271,12 +57,12 @@ export const workflowsApi = {
             name: 'birthDate',
             in: 'query',
             description: 'YYYY-MM-DD; any other form is 400 with the pointer /query/birthDate',
-            schema: DATE,
+            schema: IsoDate(),
           },
-          { name: 'date', in: 'query', schema: DATE },
+          { name: 'date', in: 'query', schema: IsoDate() },
         ],
         responses: {
-          '200': json('covered or not, with the covering entries', ref('CoverageAnswer')),
+          '200': json('covered or not, with the covering entries', ref(CoverageAnswer)),
           ...errors(400, 401, 422),
         },
       },
@@ -293,7 +79,7 @@ export const workflowsApi = {
             in: 'query',
             description:
               'at an insurer or assistance company, required: the clinic whose roster copy to read; at a clinic, its own ОГРН or nothing',
-            schema: OGRN,
+            schema: Ogrn(),
           },
           {
             name: 'q',
@@ -301,9 +87,9 @@ export const workflowsApi = {
             description: 'part of the full name or of the policy number, any case',
             schema: { type: 'string', minLength: 1, maxLength: 100 },
           },
-          { name: 'insurer', in: 'query', schema: OGRN },
+          { name: 'insurer', in: 'query', schema: Ogrn() },
           { name: 'programme', in: 'query', schema: { type: 'string', minLength: 1, maxLength: 64 } },
-          { name: 'date', in: 'query', description: 'only entries in force on this date', schema: DATE },
+          { name: 'date', in: 'query', description: 'only entries in force on this date', schema: IsoDate() },
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500 } },
           {
             name: 'cursor',
@@ -312,7 +98,7 @@ export const workflowsApi = {
             schema: { type: 'string', maxLength: 1024 },
           },
         ],
-        responses: { '200': json('a page of the roster', ref('RosterPage')), ...errors(400, 401, 403) },
+        responses: { '200': json('a page of the roster', ref(RosterPage)), ...errors(400, 401, 403) },
       },
     },
     '/v1/guarantee-letters': {
@@ -325,10 +111,10 @@ export const workflowsApi = {
           'filtered by clinic, status and a period their validity overlaps, a page at a time.',
         parameters: [
           { name: 'policy', in: 'query', schema: { type: 'string', minLength: 1, maxLength: 64 } },
-          { name: 'clinic', in: 'query', schema: OGRN },
+          { name: 'clinic', in: 'query', schema: Ogrn() },
           { name: 'status', in: 'query', schema: { type: 'string', enum: ['issued', 'amended', 'revoked'] } },
-          { name: 'from', in: 'query', description: 'valid on or after this date', schema: DATE },
-          { name: 'to', in: 'query', description: 'valid on or before this date', schema: DATE },
+          { name: 'from', in: 'query', description: 'valid on or after this date', schema: IsoDate() },
+          { name: 'to', in: 'query', description: 'valid on or before this date', schema: IsoDate() },
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500 } },
           {
             name: 'cursor',
@@ -337,14 +123,14 @@ export const workflowsApi = {
             schema: { type: 'string', maxLength: 1024 },
           },
         ],
-        responses: { '200': json('letters', ref('LetterList')), ...errors(400, 401) },
+        responses: { '200': json('letters', ref(LetterList)), ...errors(400, 401) },
       },
       post: {
         operationId: 'issueGuaranteeLetter',
         tags: ['guarantee-letters'],
         summary: 'Issue a guarantee letter priced from the clinic’s accepted price list',
-        requestBody: jsonBody(ref('IssueLetter')),
-        responses: { '202': json('sent', ref('LetterSent')), ...errors(400, 401, 422) },
+        requestBody: jsonBody(ref(IssueLetter)),
+        responses: { '202': json('sent', ref(LetterSent)), ...errors(400, 401, 422) },
       },
     },
     '/v1/guarantee-letters/{number}/amend': {
@@ -353,8 +139,8 @@ export const workflowsApi = {
         tags: ['guarantee-letters'],
         summary: 'Send an amended version of a letter issued here',
         parameters: [numberParam],
-        requestBody: jsonBody(ref('IssueLetter')),
-        responses: { '202': json('amendment sent', ref('LetterSent')), ...errors(400, 401, 404, 422) },
+        requestBody: jsonBody(ref(IssueLetter)),
+        responses: { '202': json('amendment sent', ref(LetterSent)), ...errors(400, 401, 404, 422) },
       },
     },
     '/v1/guarantee-letters/{number}/revoke': {
@@ -363,7 +149,7 @@ export const workflowsApi = {
         tags: ['guarantee-letters'],
         summary: 'Revoke a letter issued here',
         parameters: [numberParam],
-        responses: { '202': json('revocation sent', ref('LetterSent')), ...errors(400, 401, 404, 422) },
+        responses: { '202': json('revocation sent', ref(LetterSent)), ...errors(400, 401, 404, 422) },
       },
     },
     '/v1/price-lists': {
@@ -371,9 +157,9 @@ export const workflowsApi = {
         operationId: 'listPriceLists',
         tags: ['price-lists'],
         summary: 'Price lists received from a clinic and their state',
-        parameters: [{ name: 'clinic', in: 'query', required: true, schema: OGRN }],
+        parameters: [{ name: 'clinic', in: 'query', required: true, schema: Ogrn() }],
         responses: {
-          '200': json('received price lists and their state', ref('PriceListList')),
+          '200': json('received price lists and their state', ref(PriceListList)),
           ...errors(400, 401),
         },
       },
@@ -384,8 +170,8 @@ export const workflowsApi = {
         tags: ['price-lists'],
         summary: 'Accept a price list: it prices letters and invoice lines of its dates',
         parameters: [idParam],
-        requestBody: jsonBody(ref('Decision'), false),
-        responses: { '200': json('accepted', ref('PriceListState')), ...errors(400, 401, 404, 409) },
+        requestBody: jsonBody(ref(Decision), false),
+        responses: { '200': json('accepted', ref(PriceListState)), ...errors(400, 401, 404, 409) },
       },
     },
     '/v1/price-lists/{id}/contest': {
@@ -394,8 +180,8 @@ export const workflowsApi = {
         tags: ['price-lists'],
         summary: 'Contest a price list with row errors',
         parameters: [idParam],
-        requestBody: jsonBody(ref('Rejection')),
-        responses: { '200': json('contested', ref('PriceListState')), ...errors(400, 401, 404, 409) },
+        requestBody: jsonBody(ref(Rejection)),
+        responses: { '200': json('contested', ref(PriceListState)), ...errors(400, 401, 404, 409) },
       },
     },
     '/v1/expertise-acts/{id}': {
@@ -404,15 +190,15 @@ export const workflowsApi = {
         tags: ['expertise-acts'],
         summary: 'The act (draft or sent) of an invoice',
         parameters: [idParam],
-        responses: { '200': json('the act', ref('ActDraft')), ...errors(400, 401, 404) },
+        responses: { '200': json('the act', ref(ActDraft)), ...errors(400, 401, 404) },
       },
       patch: {
         operationId: 'editExpertiseAct',
         tags: ['expertise-acts'],
         summary: 'The expert’s changes to the draft, line by line',
         parameters: [idParam],
-        requestBody: jsonBody(ref('ActEdit')),
-        responses: { '200': json('the edited draft', ref('ActDraft')), ...errors(400, 401, 404, 409, 422) },
+        requestBody: jsonBody(ref(ActEdit)),
+        responses: { '200': json('the edited draft', ref(ActDraft)), ...errors(400, 401, 404, 409, 422) },
       },
     },
     '/v1/expertise-acts/{id}/send': {
@@ -421,22 +207,9 @@ export const workflowsApi = {
         tags: ['expertise-acts'],
         summary: 'Confirm the act: the invoice is accepted as the act says and the act goes to the clinic',
         parameters: [idParam],
-        requestBody: jsonBody(
-          {
-            type: 'object',
-            properties: {
-              expert: {
-                type: 'object',
-                required: ['name'],
-                properties: { name: { type: 'string' }, snils: { type: 'string' } },
-              },
-            },
-            additionalProperties: false,
-          },
-          false,
-        ),
+        requestBody: jsonBody(SendAct, false),
         responses: {
-          '202': json('confirmed and sent to the clinic', ref('ActSent')),
+          '202': json('confirmed and sent to the clinic', ref(ActSent)),
           ...errors(400, 401, 404, 409, 422),
         },
       },

@@ -3,18 +3,10 @@
 import type { FieldError } from '../../../formats/src/errors.js';
 import type { InsuredListBody, InsuredListRow } from '../../../formats/src/types.js';
 import type { BatchOp, GatewayStore } from '../store/store.js';
+import type { RosterEntry } from './shapes.js';
 
-export interface RosterEntry {
-  insurer: string;
-  policyNumber: string;
-  programme: { code: string; name: string };
-  /** Sex is kept since lists carry it (entries attached earlier have none): it completes a clinic's register. */
-  person: { lastName: string; firstName: string; middleName?: string; birthDate: string; sex?: 'M' | 'F' };
-  from: string;
-  to: string;
-  listId: string;
-  rowId: string;
-}
+/** Declared once with its JSON Schema (workflows/shapes.ts), which the roster's routes publish. */
+export type { RosterEntry };
 
 export interface Contract {
   insurer: string;

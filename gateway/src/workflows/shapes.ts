@@ -1,0 +1,275 @@
+// The edge workflows' request and response shapes, declared once (decision record 0038): workflows/openapi.ts
+// publishes them, and their TypeScript types are `Static<typeof X>`.
+import type {
+  ExpertiseActBody as ActBodyType,
+  GuaranteeLetterBody as LetterBodyType,
+  Person,
+  PriceListBody,
+} from '../../../formats/src/types.js';
+import { OutboxRecord } from '../node/types.js';
+import { component, IsoDate, Items, Ogrn, OpenObject, Page, ref, Type, type Static } from '../shapes/kit.js';
+
+const Programme = Type.Object({ code: Type.String(), name: Type.String() });
+
+export const CoverageAnswer = component(
+  'CoverageAnswer',
+  Type.Object(
+    {
+      date: IsoDate(),
+      covered: Type.Boolean(),
+      coverage: Type.Array(
+        Type.Object(
+          {
+            insurer: Ogrn(),
+            policyNumber: Type.String(),
+            programme: Programme,
+            from: IsoDate(),
+            to: IsoDate(),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    },
+    {
+      description: 'Whether the person is covered on the date, and the roster entries that cover them.',
+      additionalProperties: false,
+    },
+  ),
+);
+export type CoverageAnswer = Static<typeof CoverageAnswer>;
+
+export const RosterEntry = component(
+  'RosterEntry',
+  Type.Object(
+    {
+      insurer: Ogrn(),
+      policyNumber: Type.String(),
+      programme: Programme,
+      // Sex is kept since lists carry it (entries attached earlier have none): it completes a clinic's register.
+      person: Type.Object(
+        {
+          lastName: Type.String(),
+          firstName: Type.String(),
+          middleName: Type.Optional(Type.String()),
+          birthDate: IsoDate(),
+          sex: Type.Optional(Type.Enum(['M', 'F'])),
+        },
+        { additionalProperties: false },
+      ),
+      from: IsoDate(),
+      to: IsoDate(),
+      listId: Type.String(),
+      rowId: Type.String(),
+    },
+    {
+      description:
+        'One roster entry: a person attached under an insurer’s programme for a period, and the list it came from.',
+      additionalProperties: false,
+    },
+  ),
+);
+
+export type RosterEntry = Static<typeof RosterEntry>;
+
+export const RosterPage = component(
+  'RosterPage',
+  Page(ref(RosterEntry), 'A page of the roster, in its storage order'),
+);
+
+// The bodies below are the shared format's: the contract names their main members, and their TypeScript types are
+// the format's own, since the node keeps only bodies that passed the format's schema.
+export const GuaranteeLetterBody = component(
+  'GuaranteeLetterBody',
+  Type.Unsafe<LetterBodyType>(
+    Type.Object(
+      {
+        letterNumber: Type.String(),
+        status: Type.Enum(['issued', 'amended', 'revoked']),
+        patient: OpenObject(),
+        validity: OpenObject(),
+        amountLimit: Type.Integer({ minimum: 0 }),
+        lines: Type.Array(OpenObject()),
+      },
+      {
+        description:
+          'The body of a guarantee letter in the shared format (letterNumber, status, patient, lines, …).',
+      },
+    ),
+  ),
+);
+
+export const LetterState = component(
+  'LetterState',
+  Type.Object(
+    {
+      documentId: Type.String(),
+      createdAt: Type.Optional(Type.String()),
+      insurer: Ogrn(),
+      clinic: Ogrn(),
+      letter: ref(GuaranteeLetterBody),
+    },
+    { description: 'The current state of a guarantee letter at this node.', additionalProperties: false },
+  ),
+);
+export type LetterState = Static<typeof LetterState>;
+
+export const LetterList = component(
+  'LetterList',
+  Page(ref(LetterState), 'Letters, current state each: a patient’s, or a page of all'),
+);
+
+export const LetterSent = component(
+  'LetterSent',
+  Type.Object(
+    { record: ref(OutboxRecord), letter: ref(GuaranteeLetterBody) },
+    {
+      description: 'The outbox record of the letter sent, and the letter as priced from the price list.',
+      additionalProperties: false,
+    },
+  ),
+);
+
+export const PriceListState = component(
+  'PriceListState',
+  Type.Object(
+    {
+      documentId: Type.String(),
+      clinic: Ogrn(),
+      state: Type.Enum(['RECEIVED', 'ACCEPTED', 'CONTESTED', 'WITHDRAWN']),
+      priceList: Type.Unsafe<PriceListBody>(
+        OpenObject({
+          description: 'The body of the price list in the shared format',
+          required: ['priceListNumber', 'version', 'validity', 'lines'],
+        }),
+      ),
+    },
+    { description: 'A received price list and what this node decided on it.', additionalProperties: false },
+  ),
+);
+export type PriceListState = Static<typeof PriceListState>;
+
+export const PriceListList = component(
+  'PriceListList',
+  Items(ref(PriceListState), 'Price lists received from a clinic'),
+);
+
+export const ExpertiseActBody = component(
+  'ExpertiseActBody',
+  Type.Unsafe<ActBodyType>(
+    Type.Object(
+      { actNumber: Type.String(), lines: Type.Array(OpenObject()) },
+      {
+        description:
+          'The body of an expertise act in the shared format (lines with decisions and defect codes, totals).',
+      },
+    ),
+  ),
+);
+
+export const ActDraft = component(
+  'ActDraft',
+  Type.Object(
+    {
+      invoiceId: Type.String(),
+      clinic: Ogrn(),
+      state: Type.Enum(['DRAFT', 'SENT']),
+      act: ref(ExpertiseActBody),
+      actDocumentId: Type.Optional(Type.String()),
+    },
+    {
+      description: 'The act of an invoice: the automatic check’s draft, as the expert edited it, or as sent.',
+      additionalProperties: false,
+    },
+  ),
+);
+export type ActDraft = Static<typeof ActDraft>;
+
+export const ActSent = component(
+  'ActSent',
+  Type.Object(
+    { record: ref(OutboxRecord), act: ref(ExpertiseActBody) },
+    { description: 'The outbox record of the act sent, and the act as sent.', additionalProperties: false },
+  ),
+);
+
+export const IssueLetter = component(
+  'IssueLetter',
+  Type.Object(
+    {
+      clinic: Ogrn(),
+      letterNumber: Type.String({ minLength: 1, maxLength: 64 }),
+      // The patient's other fields are the shared format's; the node checks them when it builds the letter.
+      patient: Type.Unsafe<Person>({
+        type: 'object',
+        required: ['lastName', 'firstName', 'birthDate', 'sex', 'policyNumber'],
+        properties: { birthDate: IsoDate() },
+      }),
+      programme: Type.Optional(Programme),
+      validity: Type.Object({ from: IsoDate(), to: IsoDate() }),
+      amountLimit: Type.Integer({ minimum: 0 }),
+      services: Type.Array(
+        Type.Object(
+          {
+            serviceCode: Type.String({ maxLength: 32 }),
+            quantity: Type.Integer({ minimum: 1 }),
+          },
+          { additionalProperties: false },
+        ),
+        { minItems: 1, maxItems: 200 },
+      ),
+      diagnosis: Type.Optional(Type.String({ maxLength: 16 })),
+      reason: Type.Optional(Type.String({ maxLength: 2000 })),
+    },
+    { additionalProperties: false },
+  ),
+);
+export type IssueLetter = Static<typeof IssueLetter>;
+
+export const ActEdit = component(
+  'ActEdit',
+  Type.Object(
+    {
+      lines: Type.Array(
+        Type.Object(
+          {
+            invoiceLineId: Type.String({ maxLength: 64 }),
+            decision: Type.Enum(['PAID', 'WITHHELD']),
+            paidAmount: Type.Optional(Type.Integer({ minimum: 0 })),
+            defectCode: Type.Optional(Type.String({ pattern: '^[0-9]{1,2}(\\.[0-9]{1,2}){1,2}$' })),
+            reason: Type.Optional(Type.String({ maxLength: 2000 })),
+          },
+          { additionalProperties: false },
+        ),
+        { minItems: 1 },
+      ),
+    },
+    { additionalProperties: false },
+  ),
+);
+export type ActEdit = Static<typeof ActEdit>;
+
+/** The expert who confirms an act, when the request names one. */
+export const SendAct = Type.Object(
+  {
+    expert: Type.Optional(Type.Object({ name: Type.String(), snils: Type.Optional(Type.String()) })),
+  },
+  { additionalProperties: false },
+);
+export type SendAct = Static<typeof SendAct>;
+
+export const workflowComponents = [
+  CoverageAnswer,
+  RosterEntry,
+  RosterPage,
+  GuaranteeLetterBody,
+  LetterState,
+  LetterList,
+  LetterSent,
+  PriceListState,
+  PriceListList,
+  ExpertiseActBody,
+  ActDraft,
+  ActSent,
+  IssueLetter,
+  ActEdit,
+];
