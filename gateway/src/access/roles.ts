@@ -99,6 +99,8 @@ export type AuditAction =
   | 'withdraw'
   | 'act.edit'
   | 'act.confirm'
+  | 'act.correct'
+  | 'act.dispute'
   | 'letter.issue'
   | 'letter.amend'
   | 'letter.revoke'
@@ -154,6 +156,9 @@ const ROUTES: readonly Route[] = [
   r('GET', `/expertise-acts/${ID}`, 'acts.read'),
   r('PATCH', `/expertise-acts/${ID}`, 'acts.edit', 'act.edit'),
   r('POST', `/expertise-acts/${ID}/send`, 'acts.edit', 'act.confirm'),
+  r('POST', `/expertise-acts/${ID}/correct`, 'acts.edit', 'act.correct'),
+  // The clinic's answer to an act it received is a decision like accept and reject.
+  r('POST', `/expertise-acts/${ID}/dispute`, 'decide', 'act.dispute'),
   r('GET', '/imports/mappings', 'import'),
   r('POST', '/imports/preview', 'import'),
   // Who acts on the ledger, and who votes: the association's admin alone, like a node's own users.

@@ -197,6 +197,11 @@ const inboxRecord = {
       },
       additionalProperties: false,
     },
+    decision: {
+      enum: ['DISPUTED', 'CONTESTED'],
+      description:
+        'The reply’s own word beside the ledger’s REJECTED: lines of an act disputed, a price list contested',
+    },
     comment: { type: 'string' },
     ciphertextHash: SHA256_HEX,
     purgedAt: DATE_TIME,

@@ -107,6 +107,11 @@ export interface InboxRecord {
   corrects?: string;
   /** Why it was refused on arrival (cannot open, bad signature, invalid format) or by the local system. */
   rejection?: { code: string; message: string; errors: FieldError[] };
+  /**
+   * The reply's own word when it says more than the ledger's REJECTED: DISPUTED (lines of an expertise act) or
+   * CONTESTED (a price list). The ledger keeps ACCEPTED | REJECTED; people read this.
+   */
+  decision?: 'DISPUTED' | 'CONTESTED';
   comment?: string;
   /** SHA-256 of the ciphertext the ledger holds (or held) for it. */
   ciphertextHash?: string;

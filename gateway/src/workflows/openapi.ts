@@ -146,6 +146,65 @@ const actDraft = {
     state: { enum: ['DRAFT', 'SENT'] },
     act: ref('ExpertiseActBody'),
     actDocumentId: { type: 'string' },
+    corrects: {
+      type: 'string',
+      description: 'For a corrected act: the documentId of the disputed act it answers',
+    },
+    earlier: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Acts sent for this invoice before, oldest first',
+    },
+    actStatus: {
+      type: 'string',
+      description: 'The sent act’s status at this node (SENT, DELIVERED, ACCEPTED, REJECTED)',
+    },
+    dispute: ref('ActDispute'),
+  },
+  additionalProperties: false,
+};
+
+const actDispute = {
+  type: 'object',
+  description:
+    'What the clinic disputed: the lines with their reasons (a dispute of the whole act has none, only its comment).',
+  required: ['replyId', 'lines'],
+  properties: {
+    replyId: { type: 'string' },
+    lines: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['invoiceLineId', 'reason'],
+        properties: { invoiceLineId: { type: 'string' }, reason: { type: 'string' } },
+        additionalProperties: false,
+      },
+    },
+    comment: { type: 'string' },
+  },
+  additionalProperties: false,
+};
+
+const disputeRequest = {
+  type: 'object',
+  description: 'The lines of a received act the clinic disputes, each with its reason.',
+  required: ['lines'],
+  properties: {
+    lines: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 200000,
+      items: {
+        type: 'object',
+        required: ['invoiceLineId', 'reason'],
+        properties: {
+          invoiceLineId: { type: 'string', minLength: 1, maxLength: 64 },
+          reason: { type: 'string', minLength: 1, maxLength: 1000 },
+        },
+        additionalProperties: false,
+      },
+    },
+    comment: { type: 'string', minLength: 1, maxLength: 2000 },
   },
   additionalProperties: false,
 };
@@ -239,6 +298,8 @@ export const workflowsApi = {
     PriceListList: items(ref('PriceListState'), 'Price lists received from a clinic'),
     ExpertiseActBody: actBody,
     ActDraft: actDraft,
+    ActDispute: actDispute,
+    ActDisputeRequest: disputeRequest,
     ActSent: {
       type: 'object',
       description: 'The outbox record of the act sent, and the act as sent.',
@@ -438,6 +499,35 @@ export const workflowsApi = {
         responses: {
           '202': json('confirmed and sent to the clinic', ref('ActSent')),
           ...errors(400, 401, 404, 409, 422),
+        },
+      },
+    },
+    '/v1/expertise-acts/{id}/correct': {
+      post: {
+        operationId: 'correctExpertiseAct',
+        tags: ['expertise-acts'],
+        summary: 'Answer a disputed act: a new draft that names the disputed act (correctsId when sent)',
+        parameters: [idParam],
+        responses: {
+          '200': json('the corrected act’s draft, with the dispute it answers', ref('ActDraft')),
+          ...errors(400, 401, 404, 409),
+        },
+      },
+    },
+    '/v1/expertise-acts/{id}/dispute': {
+      post: {
+        operationId: 'disputeExpertiseAct',
+        tags: ['expertise-acts'],
+        summary: 'Dispute lines of a received act (the clinic; {id} is the act’s ledger id)',
+        description:
+          'Each line with its reason: the act ends REJECTED on the ledger and the clinic’s record says DISPUTED; the ' +
+          'insurer gets a v1 reply with decision DISPUTED and an error ACT_LINE_DISPUTED at /body/lines/<i> whose ' +
+          'message is the reason (decision record 0041).',
+        parameters: [idParam],
+        requestBody: jsonBody(ref('ActDisputeRequest')),
+        responses: {
+          '200': json('disputed; the lines and reasons go to the insurer', ref('InboxRecord')),
+          ...errors(400, 401, 404, 409),
         },
       },
     },
