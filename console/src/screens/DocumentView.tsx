@@ -7,6 +7,9 @@ import { formatDate, formatDateTime, formatMoney, fullName, isPerson, documentNu
 import { label, useI18n } from '../i18n';
 import { useSendText } from './send-text';
 import { Receipts, type KeptReceipt } from './Receipts';
+import { ReceivedAct, type ActBody } from './ReceivedAct';
+import { useLiveReload } from './live';
+import { shownStatus } from '../common';
 import { FIELD_NAMES_RU, fieldErrorText } from '../../../formats/src/field-places.js';
 import { documentSummary } from '../../../formats/src/summary.js';
 
@@ -19,6 +22,13 @@ interface View {
     status: string;
     reply?: { decision: string; comment?: string };
     withdrawal?: { reason: string; at: string };
+    decision?: string;
+    corrects?: string;
+    rejection?: {
+      code: string;
+      message: string;
+      errors: Array<{ pointer: string; code: string; message: string }>;
+    };
   };
   status: string;
   trail: Array<{ status: string; at: string; by?: string; reason?: string }>;
@@ -261,6 +271,11 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
   useEffect(() => {
     void load();
   }, [load]);
+  // The status, the reply and the trail change on the other side too: a dispute or a decision arrives live.
+  useLiveReload(
+    (n) => n.messageId === id || n.messageId === view?.record.messageId,
+    () => void load(),
+  );
   if (!view) return error ? <ErrorBox error={error} /> : <p>{t('loading')}</p>;
   const doc = view.document;
   const type = view.record.documentType;
@@ -314,9 +329,12 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
   };
   const body = doc?.body ?? {};
   const summary = documentSummary(doc);
+  // A received act is read line by line beside the clinic's own invoice, and answered there (ReceivedAct).
+  const receivedAct = view.direction === 'in' && type === 'expertise-act' && !!doc;
   const tables = Object.entries(body).filter(
-    ([, v]) => Array.isArray(v) && v.length && typeof v[0] === 'object',
+    ([k, v]) => Array.isArray(v) && v.length && typeof v[0] === 'object' && !(receivedAct && k === 'lines'),
   );
+  const status = shownStatus(view.status, view.record);
   return (
     <article aria-labelledby="doc-title">
       <p>
@@ -325,8 +343,8 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
       <h1 id="doc-title">
         {l(type)} № {summary.number ?? documentNumber(id)}
         {summary.date ? ` ${t('dated')} ${formatDate(summary.date)}` : ''}{' '}
-        <span className={`status s-${view.status}`} data-status={view.status}>
-          {l(view.status)}
+        <span className={`status s-${status}`} data-status={status}>
+          {l(status)}
         </span>
       </h1>
       {view.record.withdrawal && (
@@ -360,7 +378,19 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
           )}
         </section>
       )}
-      {canDecide && (
+      {receivedAct && (
+        <ReceivedAct
+          id={view.record.messageId}
+          me={me}
+          act={body as unknown as ActBody}
+          corrects={view.record.corrects}
+          status={view.status}
+          canDecide={canDecide}
+          disputeErrors={view.record.decision === 'DISPUTED' ? view.record.rejection?.errors : undefined}
+          onDecided={load}
+        />
+      )}
+      {canDecide && !receivedAct && (
         <section className="decide" aria-label={t('decision')}>
           <label>
             {type === 'expertise-act' || type === 'price-list' ? t('reason') : t('comment')}
@@ -429,7 +459,11 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
         <ol className="trail">
           {view.trail.map((x, i) => (
             <li key={i}>
-              <span className={`status s-${x.status}`}>{l(x.status)}</span> {formatDateTime(x.at)}
+              {/* The ledger's REJECTED of a disputed act or a contested price list reads as what it was. */}
+              <span className={`status s-${shownStatus(x.status, view.record)}`}>
+                {l(shownStatus(x.status, view.record))}
+              </span>{' '}
+              {formatDateTime(x.at)}
               {x.reason && x.status === 'WITHDRAWN' ? ` — «${x.reason}»` : ''}
             </li>
           ))}
@@ -471,6 +505,8 @@ function ReplyErrors({ errors }: { errors: Array<{ pointer: string; code: string
         {errors.slice(0, 500).map((e, i) => (
           <li key={i} data-pointer={e.pointer} data-code={e.code}>
             {fieldErrorText(e, lang)}
+            {/* A disputed line's words are the clinic's reason, which the code alone cannot say. */}
+            {e.code === 'ACT_LINE_DISPUTED' && e.message ? `: «${e.message}»` : ''}
           </li>
         ))}
       </ul>
