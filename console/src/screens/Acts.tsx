@@ -388,40 +388,55 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
                   </td>
                   <td className="num">
                     {editable && e.decision === 'WITHHELD' ? (
-                      <input
-                        aria-label={`${t('paid')}, ${t('line')} ${x.invoiceLineId}`}
-                        name={`${id}-paid`}
-                        inputMode="decimal"
-                        size={10}
-                        value={e.paid}
-                        onChange={(ev) => set(x.invoiceLineId, { paid: ev.target.value })}
-                      />
+                      <>
+                        <input
+                          aria-label={`${t('paid')}, ${t('line')} ${x.invoiceLineId}`}
+                          name={`${id}-paid`}
+                          inputMode="decimal"
+                          size={10}
+                          className="screen-only"
+                          value={e.paid}
+                          onChange={(ev) => set(x.invoiceLineId, { paid: ev.target.value })}
+                        />
+                        {/* Paper cannot scroll a text field: the value prints as text that wraps. */}
+                        <span className="print-only">{e.paid}</span>
+                      </>
                     ) : (
                       formatMoney(e.decision === 'PAID' ? x.claimedAmount : x.paidAmount)
                     )}
                   </td>
                   <td>
                     {editable && e.decision === 'WITHHELD' ? (
-                      <input
-                        aria-label={`${t('defectCode')}, ${t('line')} ${x.invoiceLineId}`}
-                        aria-invalid={badCode}
-                        name={`${id}-defect`}
-                        size={7}
-                        value={e.defectCode}
-                        onChange={(ev) => set(x.invoiceLineId, { defectCode: ev.target.value.trim() })}
-                      />
+                      <>
+                        <input
+                          aria-label={`${t('defectCode')}, ${t('line')} ${x.invoiceLineId}`}
+                          aria-invalid={badCode}
+                          name={`${id}-defect`}
+                          size={7}
+                          className="screen-only"
+                          value={e.defectCode}
+                          onChange={(ev) => set(x.invoiceLineId, { defectCode: ev.target.value.trim() })}
+                        />
+                        {/* Paper cannot scroll a text field: the value prints as text that wraps. */}
+                        <span className="print-only">{e.defectCode}</span>
+                      </>
                     ) : (
                       x.defectCode
                     )}
                   </td>
                   <td>
                     {editable && e.decision === 'WITHHELD' ? (
-                      <input
-                        aria-label={`${t('explanation')}, ${t('line')} ${x.invoiceLineId}`}
-                        name={`${id}-reason`}
-                        value={e.reason}
-                        onChange={(ev) => set(x.invoiceLineId, { reason: ev.target.value })}
-                      />
+                      <>
+                        <input
+                          aria-label={`${t('explanation')}, ${t('line')} ${x.invoiceLineId}`}
+                          name={`${id}-reason`}
+                          className="screen-only"
+                          value={e.reason}
+                          onChange={(ev) => set(x.invoiceLineId, { reason: ev.target.value })}
+                        />
+                        {/* Paper cannot scroll a text field: the value prints as text that wraps. */}
+                        <span className="print-only">{e.reason}</span>
+                      </>
                     ) : (
                       x.reason
                     )}

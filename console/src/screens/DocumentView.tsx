@@ -134,7 +134,33 @@ const FIELD_RU: Record<string, string> = {
   priceListNumber: 'Номер прейскуранта',
   issueDate: 'Дата выдачи',
   inn: 'ИНН',
+  patientName: 'ФИО',
 };
+
+/**
+ * An invoice register in the column order of the paper staff know: №, ФИО, полис, дата, код услуги, услуга, кол-во,
+ * цена, сумма; whatever else a line carries (birth date, diagnosis, letter) follows.
+ */
+function registerRows(lines: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
+  return lines.map((line) => {
+    const { rowId, patient, serviceDate, serviceCode, serviceName, quantity, unitPrice, amount, ...rest } =
+      line;
+    const p = (patient ?? {}) as { policyNumber?: string; birthDate?: string; sex?: string };
+    return {
+      rowId,
+      patientName: isPerson(patient) ? fullName(patient) : undefined,
+      policyNumber: p.policyNumber,
+      serviceDate,
+      serviceCode,
+      serviceName,
+      quantity,
+      unitPrice,
+      amount,
+      birthDate: p.birthDate,
+      ...rest,
+    };
+  });
+}
 
 /** This screen's short column names first, then the format's Russian names shared with the error messages. */
 const fieldName = (k: string) => FIELD_RU[k] ?? FIELD_NAMES_RU[k] ?? k;
@@ -217,7 +243,11 @@ function Rows({
   participants: Participant[];
 }) {
   const { lang } = useI18n();
-  const cols = [...new Set(rows.slice(0, 200).flatMap((r) => Object.keys(r)))].sort(byFirst);
+  // Columns in the rows' own order (a register's is the paper's), the document's header fields first; a column
+  // no row fills is left out.
+  const cols = [
+    ...new Set(rows.slice(0, 200).flatMap((r) => Object.keys(r).filter((k) => r[k] !== undefined))),
+  ].sort(byFirst);
   const head = (k: string) => (lang === 'ru' ? fieldName(k) : k);
   return (
     <div className="table-wrap">
@@ -373,7 +403,16 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
             k === 'errors' && type === 'reply' ? (
               <ReplyErrors key={k} errors={v as Array<{ pointer: string; code: string; message: string }>} />
             ) : (
-              <Rows key={k} name={k} rows={v as Array<Record<string, unknown>>} participants={participants} />
+              <Rows
+                key={k}
+                name={k}
+                rows={
+                  type === 'invoice' && k === 'lines'
+                    ? registerRows(v as Array<Record<string, unknown>>)
+                    : (v as Array<Record<string, unknown>>)
+                }
+                participants={participants}
+              />
             ),
           )}
         </section>

@@ -575,6 +575,10 @@ export const coreApi = {
             properties: {
               status: { const: 'ok' },
               participant: OGRN,
+              participantName: {
+                type: 'string',
+                description: 'The organisation’s name in the directory (the console’s login page shows it)',
+              },
               adapters: {
                 type: 'array',
                 description: 'Each configured adapter (the folder drop): its kind, state and mappings.',

@@ -83,13 +83,30 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
   app.use(securityHeaders);
   app.use(access.hostCheck());
 
-  app.get('/v1/health', (_req, res) => {
-    res.json({
-      status: 'ok',
-      participant: node.participantId,
-      ...(options.adapters ? { adapters: options.adapters() } : {}),
-    });
-  });
+  // The login page names the organisation whose node this is (its directory name, public like the directory
+  // itself); read once a minute at most, and left out while the ledger cannot say it.
+  let named: { name: string; at: number } | undefined;
+  const organisationName = async (): Promise<string | undefined> => {
+    if (named && Date.now() - named.at < 60_000) return named.name;
+    try {
+      named = { name: (await node.participant(node.participantId)).name, at: Date.now() };
+    } catch {
+      return named?.name;
+    }
+    return named.name;
+  };
+  app.get(
+    '/v1/health',
+    wrap(async (_req, res) => {
+      const name = await organisationName();
+      res.json({
+        status: 'ok',
+        participant: node.participantId,
+        ...(name ? { participantName: name } : {}),
+        ...(options.adapters ? { adapters: options.adapters() } : {}),
+      });
+    }),
+  );
   app.get('/v1/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });

@@ -14,7 +14,7 @@ import type { ImportCompletion, RowNote } from '../adapters/conversion.js';
 import type { GatewayNode, DocumentHandler, InboxRecord, Notification, OutboxRecord } from '../node/index.js';
 import { CursorInvalidError } from '../node/cursors.js';
 import { disputeOf, type ActDispute } from './act-disputes.js';
-import { billedKey, checkInvoice } from './invoice-check.js';
+import { billedKey, checkInvoice, rubles } from './invoice-check.js';
 import {
   migrateRosterIndex,
   normPolicy,
@@ -28,6 +28,11 @@ type Doc = { header: Record<string, unknown>; body: Record<string, unknown> };
 const SUB = 'workflows';
 const S = '\u0000';
 const today = () => new Date().toISOString().slice(0, 10);
+const LETTER_STATUS_RU: Record<string, string> = {
+  issued: 'выдано',
+  amended: 'изменено',
+  revoked: 'отозвано',
+};
 
 export interface LetterState {
   documentId: string;
@@ -179,7 +184,11 @@ export class Workflows {
       this.options.contracts ?? [],
     );
     if (plan.errors.length)
-      return { action: 'reject', errors: plan.errors, comment: 'rows refused by the clinic roster' };
+      return {
+        action: 'reject',
+        errors: plan.errors,
+        comment: 'строки не приняты по списку застрахованных клиники',
+      };
     await this.node.store.batch(plan.ops);
     return {
       action: 'accept',
@@ -347,7 +356,11 @@ export class Workflows {
       clinic: this.node.participantId,
       letter,
     });
-    return { action: 'accept', comment: `guarantee letter ${letter.letterNumber} ${letter.status}` };
+    return {
+      action: 'accept',
+      // The insurer's people read this under their letter: its number, its state and its limit, in roubles.
+      comment: `гарантийное письмо ${letter.letterNumber} ${LETTER_STATUS_RU[letter.status] ?? letter.status}, лимит ${rubles(letter.amountLimit)}`,
+    };
   }
 
   async letters(policy: string): Promise<LetterState[]> {
@@ -804,7 +817,11 @@ export class Workflows {
       { type: 'put', sublevel: SUB, key: `act${S}${invoiceId}`, value: { ...d, act, actDocumentId } },
     ]);
     // The invoice was accepted with the first act; a corrected act changes the act, not that decision.
-    if (!d.corrects) await this.node.accept(invoiceId, { comment: `акт экспертизы ${act.actNumber}` });
+    // The clinic reads this under its invoice: what the act pays and withholds, in roubles.
+    if (!d.corrects)
+      await this.node.accept(invoiceId, {
+        comment: `акт экспертизы ${act.actNumber}: к оплате ${rubles(act.totals.paid)}, снято ${rubles(act.totals.withheld)}`,
+      });
     const record = await this.node.send(document);
     await this.node.store.batch([
       {
