@@ -47,6 +47,72 @@ describe('console: an act confirmed, disputed line by line and corrected (Chromi
   const act = async () =>
     (await t.client('insurer').call<Act>('GET', `/v1/expertise-acts/${t.story.invoiceId}`)).body;
 
+  it('paper: a long explanation prints whole, and the invoice register prints its columns in the paper order', async () => {
+    const expert = await loginAt(browser, t.url('insurer'), 'exp');
+    await expert.getByRole('navigation').getByRole('link', { name: 'Акты экспертизы' }).click();
+    await expert.getByRole('link', { name: t.story.invoiceNumber, exact: true }).click();
+    await expert.locator('[data-line="3"]').waitFor();
+    await expert.getByLabel('Решение, Строка 3').selectOption('WITHHELD');
+    const long =
+      'Услуга оказана без согласования со страховщиком: гарантийное письмо на консультацию невролога не выдавалось, ' +
+      'а медицинская документация, приложенная к реестру, не подтверждает экстренность обращения пациента ' +
+      'в день оказания услуги; сумма снята полностью в соответствии с условиями договора.';
+    await expert.getByLabel('Пояснение, Строка 3').fill(long);
+    await expert.emulateMedia({ media: 'print' });
+    const cell = expert.locator('tr[data-line="3"] td:last-child');
+    // On paper the field is gone and its text wraps over several lines, every word of it on the page.
+    expect(await cell.locator('input').isVisible()).to.equal(false);
+    const printed = cell.locator('.print-only');
+    expect(await printed.innerText()).to.equal(long);
+    const box = await printed.boundingBox();
+    const lineHeight = await printed.evaluate((e) => {
+      const style = (
+        globalThis as unknown as { getComputedStyle(x: unknown): { lineHeight: string; fontSize: string } }
+      ).getComputedStyle(e);
+      return parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.2;
+    });
+    expect(box!.height).to.be.greaterThan(2 * lineHeight);
+    const cellBox = await cell.boundingBox();
+    expect(box!.x + box!.width).to.be.at.most(cellBox!.x + cellBox!.width + 1);
+    await expert.pdf({
+      path: path.join(OUT, 'act-print-long-text.pdf'),
+      format: 'A4',
+      printBackground: true,
+    });
+    await shot(expert, 'act-print-long-text');
+    await expert.emulateMedia({ media: 'screen' });
+    await expert.context().close();
+
+    const clinic = await loginAt(browser, t.url('clinic'), 'acc');
+    await clinic.goto(
+      `${t.url('clinic').replace('127.0.0.1', 'localhost')}/#/doc/${encodeURIComponent(t.story.invoiceId)}`,
+    );
+    const register = clinic.locator('table.grid', { has: clinic.locator('caption', { hasText: 'Строки' }) });
+    await register.waitFor();
+    const heads = (await register.locator('thead th').allInnerTexts()).map((x) => x.trim());
+    expect(heads.slice(0, 9)).to.deep.equal([
+      '№',
+      'ФИО',
+      'Полис',
+      'Дата услуги',
+      'Код услуги',
+      'Услуга',
+      'Кол-во',
+      'Цена',
+      'Сумма',
+    ]);
+    const first = (await register.locator('tbody tr').first().locator('td').allInnerTexts()).map((x) =>
+      x.trim(),
+    );
+    const p = t.story.person;
+    expect(first[1]).to.equal([p.lastName, p.firstName, p.middleName].filter(Boolean).join(' '));
+    expect(first[2]).to.equal(t.story.policy);
+    await clinic.emulateMedia({ media: 'print' });
+    await shot(clinic, 'register-print');
+    await clinic.emulateMedia({ media: 'screen' });
+    await clinic.context().close();
+  });
+
   it('the expert saves (and is told), «оплатить» clears the defect code, confirming asks with the figures; the clinic disputes one line with a reason; the corrected act answers it, live on both sides', async () => {
     const expert = await loginAt(browser, t.url('insurer'), 'exp');
     await expert.getByRole('navigation').getByRole('link', { name: 'Акты экспертизы' }).click();
