@@ -663,6 +663,18 @@ describe('edge workflows through the gateways (real nodes, HTTP, embedded ledger
     expect(sent.status, JSON.stringify(sent.body)).to.equal(202);
     const actId = sent.body.record.messageId;
     await c('clinic').waitFor(`/v1/documents/${actId}`, (s) => s === 200);
+    // The clinic reads under its invoice what the act pays and withholds, in roubles.
+    const answered = await c('clinic').waitFor<{ record: { reply?: { comment?: string } } }>(
+      '/v1/documents/INV-D-1',
+      (_s, b) => !!b.record?.reply,
+    );
+    const rub = (k: number) =>
+      `${String(Math.floor(k / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0')},${String(k % 100).padStart(2, '0')}\u00a0₽`;
+    const totals = (sent.body as unknown as { act: { totals: { paid: number; withheld: number } } }).act
+      .totals;
+    expect(answered.record.reply?.comment).to.equal(
+      `акт экспертизы ЭА-D-1: к оплате ${rub(totals.paid)}, снято ${rub(totals.withheld)}`,
+    );
 
     // Each disputed line is the act's, named once, with a reason; the refusal names the field of each fault.
     const bad = await c('clinic').call<{ errors: Json[] }>('POST', `/v1/expertise-acts/${actId}/dispute`, {
