@@ -9,6 +9,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
 import { startConsoleNetwork, type ConsoleNetwork } from './network.js';
 import { launchConsoleBrowser, loginAt, OUT } from './browser.js';
+import { latinWords } from './latin.js';
 
 const kopecks = (text: string) =>
   Math.round(Number(text.replace(/[\s\u00a0₽]/g, '').replace(',', '.')) * 100);
@@ -42,8 +43,12 @@ describe('console: an act confirmed, disputed line by line and corrected (Chromi
     await closeCryptoWorkers();
   });
 
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
+  /** A screenshot to look at, and the screen held to Russian (no Latin-script word outside identifiers). */
+  const shot = async (page: Page, name: string) => {
+    await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
+    const text = (await page.evaluate('document.body.innerText')) as string;
+    expect(latinWords(text), name).to.deep.equal([]);
+  };
   const act = async () =>
     (await t.client('insurer').call<Act>('GET', `/v1/expertise-acts/${t.story.invoiceId}`)).body;
 
