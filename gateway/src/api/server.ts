@@ -84,16 +84,25 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
   app.use(access.hostCheck());
 
   // The login page names the organisation whose node this is (its directory name, public like the directory
-  // itself); read once a minute at most, and left out while the ledger cannot say it.
+  // itself). Health answers at once whatever the ledger does: the name is refreshed once a minute at most, waited
+  // for a second at most, and left out while the ledger cannot say it.
   let named: { name: string; at: number } | undefined;
+  let reading: Promise<void> | undefined;
   const organisationName = async (): Promise<string | undefined> => {
     if (named && Date.now() - named.at < 60_000) return named.name;
-    try {
-      named = { name: (await node.participant(node.participantId)).name, at: Date.now() };
-    } catch {
-      return named?.name;
-    }
-    return named.name;
+    reading ??= node
+      .participant(node.participantId)
+      .then((p) => {
+        named = { name: p.name, at: Date.now() };
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        reading = undefined;
+      });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([reading, new Promise((r) => (timer = setTimeout(r, 1000).unref()))]);
+    clearTimeout(timer);
+    return named?.name;
   };
   app.get(
     '/v1/health',
