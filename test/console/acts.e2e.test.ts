@@ -244,6 +244,9 @@ describe('console: an act confirmed, disputed line by line and corrected (Chromi
     await link.click();
     await clinic.locator('[data-corrects]').waitFor();
     await clinic.locator('.received-act tr[data-line="2"]', { hasText: 'оплатить' }).waitFor();
+    // The corrected act starts clean: nothing ticked, no word of the earlier dispute's sending.
+    expect(await clinic.locator('.received-act tr.disputed').count()).to.equal(0);
+    expect(await clinic.getByText('Возражения отправлены страховщику.').count()).to.equal(0);
     await shot(clinic, 'act-05-corrected-at-clinic');
     await clinic.getByRole('button', { name: 'Принять' }).click();
     await clinic.locator('h1 .status[data-status="ACCEPTED"]').waitFor();

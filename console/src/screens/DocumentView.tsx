@@ -419,6 +419,8 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
       )}
       {receivedAct && (
         <ReceivedAct
+          // Another act (its correction, opened from here) starts with nothing ticked and nothing said.
+          key={view.record.messageId}
           id={view.record.messageId}
           me={me}
           act={body as unknown as ActBody}

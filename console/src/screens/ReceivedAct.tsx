@@ -135,6 +135,7 @@ export function ReceivedAct({
           .map((x) => ({ invoiceLineId: x.invoiceLineId, reason: (picked[x.invoiceLineId] ?? '').trim() })),
       });
       setDisputing(false);
+      setPicked({});
       setDone(a('disputed'));
       await onDecided();
     } catch (e) {
