@@ -156,3 +156,16 @@ function toIso(text: string): string | undefined {
   const d = new Date(iso + 'T00:00:00Z');
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso ? iso : undefined;
 }
+
+/**
+ * The status people read: the ledger says REJECTED for a refusal, a disputed act and a contested price list alike;
+ * the reply's (or this node's) decision tells them apart, so an act reads «оспорен», not «отклонён».
+ */
+export function shownStatus(
+  status: string,
+  record: { decision?: string; reply?: { decision: string } } | undefined,
+): string {
+  if (status !== 'REJECTED') return status;
+  const d = record?.decision ?? record?.reply?.decision;
+  return d === 'DISPUTED' || d === 'CONTESTED' ? d : status;
+}

@@ -443,6 +443,8 @@ const LABELS: Record<Lang, Record<string, string>> = {
     reject: 'отклонил',
     'act.edit': 'изменил акт',
     'act.confirm': 'утвердил и отправил акт',
+    'act.correct': 'подготовил исправленный акт',
+    'act.dispute': 'оспорил строки акта',
     'letter.issue': 'выдал письмо',
     'letter.amend': 'изменил письмо',
     'letter.revoke': 'отозвал письмо',
@@ -482,6 +484,8 @@ const LABELS: Record<Lang, Record<string, string>> = {
     'api-token': 'external system (token)',
     'act.edit': 'edited the act',
     'act.confirm': 'confirmed and sent the act',
+    'act.correct': 'prepared a corrected act',
+    'act.dispute': 'disputed lines of the act',
   },
 };
 

@@ -422,6 +422,13 @@ export const ERROR_CODES = {
     en: 'The addressee asks for a clarification (уведомление об уточнении): send a correction.',
     ru: 'Адресат направил уведомление об уточнении: отправьте исправленный документ.',
   },
+  ACT_NOT_DISPUTED: {
+    status: 409,
+    retry: 'final',
+    doc: 'docs/decisions/0041-act-disputes-line-by-line-and-corrected-acts.md',
+    en: 'The act was not disputed by the clinic: there is nothing to correct.',
+    ru: 'Клиника не оспаривала этот акт: исправлять нечего.',
+  },
   EVIDENCE_INVALID: {
     status: 422,
     retry: 'final',
@@ -1421,6 +1428,20 @@ export const FIELD_CODES = {
   ACT_AMOUNT_EXCEEDS_INVOICE: {
     en: 'More is claimed than the invoice line holds.',
     ru: 'предъявлено больше, чем в строке счёта',
+  },
+  // A clinic's dispute of an act's lines (decision record 0041).
+  ACT_LINE_DISPUTED: {
+    en: 'The clinic disputes the line; the message is its reason.',
+    ru: 'клиника оспаривает строку',
+  },
+  DISPUTE_REASON_REQUIRED: {
+    en: 'Each disputed line says why.',
+    ru: 'укажите причину, по которой строка оспаривается',
+  },
+  DISPUTE_LINE_REPEATED: { en: 'The line is named twice.', ru: 'строка указана дважды' },
+  DISPUTE_LINES_REQUIRED: {
+    en: 'Name at least one disputed line.',
+    ru: 'отметьте хотя бы одну оспариваемую строку',
   },
   // A workflow's refusals of one row (gateway/src/workflows/RULES.md).
   ACT_AMOUNT_RANGE: {

@@ -218,6 +218,7 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
     expect(await page.locator('[data-total="paid"]').innerText()).not.to.equal(paidBefore);
     await check(page, '04-act-editor');
     await page.getByRole('button', { name: 'Утвердить и отправить в клинику' }).click();
+    await page.getByRole('button', { name: 'Да, утвердить и отправить' }).click();
     await page.getByText('Акт отправлен в клинику.').waitFor();
     await page.locator('h1 .status', { hasText: 'отправлен' }).waitFor();
     const act = await t.client('insurer').call<{
@@ -253,20 +254,20 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
     await receipts.waitFor();
     expect(await receipts.innerText()).to.contain('Квитанция адресата о получении: подписана этим узлом');
     await check(page, '06-document');
-    await page.getByLabel('Причина').fill('Документация будет представлена');
-    await page.getByRole('button', { name: 'Оспорить' }).click();
-    await page.getByText('Готово.').waitFor();
-    await page.locator('h1 .status[data-status="REJECTED"]').waitFor();
+    await page.getByRole('button', { name: 'Оспорить строки' }).click();
+    await page.getByLabel('Оспорить, Строка 2').check();
+    await page.getByLabel('Причина, Строка 2').fill('Документация будет представлена');
+    await page.getByRole('button', { name: 'Отправить возражения' }).click();
+    await page.getByText('Возражения отправлены страховщику.').waitFor();
+    await page.locator('h1 .status[data-status="DISPUTED"]').waitFor();
     const history = page.locator('ul.audit');
     await history.waitFor();
-    expect(await history.innerText()).to.contain(
-      'Смирнов Олег Ильич (бухгалтер): отклонил «Документация будет представлена»',
-    );
+    expect(await history.innerText()).to.contain('Смирнов Олег Ильич (бухгалтер): оспорил строки акта');
     // The insurer's outbox shows the dispute live, over SSE.
     const insurer = await login('insurer', 'exp');
     await insurer.getByRole('navigation').getByRole('link', { name: 'Исходящие' }).click();
     await insurer.locator('.badge.live').waitFor();
-    await insurer.locator(`tr:has(a:text("${actId}")) [data-status="REJECTED"]`).waitFor({ timeout: 30_000 });
+    await insurer.locator(`tr:has(a:text("${actId}")) [data-status="DISPUTED"]`).waitFor({ timeout: 30_000 });
     await check(insurer, '07-outbox');
     await insurer.context().close();
     await page.context().close();

@@ -111,14 +111,16 @@ export async function startConsoleNetwork(extras: ConsoleNetworkExtras = {}): Pr
     generateDocument('price-list', { seed: 502, rows: 4, sender: clinic.party, addressee: insurer.party }),
   );
   (prices.body as { validity: { from: string } }).validity = { from };
-  const pl = (prices.body as { lines: Array<{ serviceCode: string; price: number }> }).lines;
+  const pl = (prices.body as { lines: Array<{ serviceCode: string; name: string; price: number }> }).lines;
   const pricesId = await deliver('clinic', 'insurer', prices);
   await c('insurer').call('POST', `/v1/price-lists/${pricesId}/accept`, {});
   await waitStatus('clinic', pricesId, 'ACCEPTED');
+  // A register names each service as the price list does; the act's readers see that name beside the code.
   const line = (rowId: string, code: string, price: number, date: string) => ({
     rowId,
     patient: p1.person,
     serviceCode: code,
+    serviceName: pl.find((x) => x.serviceCode === code)?.name,
     serviceDate: date,
     quantity: 1,
     unitPrice: price,

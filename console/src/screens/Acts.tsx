@@ -3,9 +3,11 @@
 // from its inbox.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, queryString, type Me } from '../api';
-import { ErrorBox, nameOf, useParticipants, useAction } from '../common';
+import { ErrorBox, nameOf, shownStatus, useParticipants, useAction } from '../common';
 import { formatDate, formatDateTime, formatMoney, fullName, parseMoney, documentNumber } from '../format';
 import { useI18n } from '../i18n';
+import { useActText } from './act-text';
+import { useLiveReload } from './live';
 
 interface Row {
   messageId: string;
@@ -14,6 +16,7 @@ interface Row {
   sender?: string;
   receivedAt?: string;
   summary?: { number?: string; date?: string; amount?: number };
+  decision?: string;
 }
 
 export function Acts({ me }: { me: Me }) {
@@ -72,7 +75,9 @@ export function Acts({ me }: { me: Me }) {
                 <td className="num nowrap">{formatMoney(r.summary?.amount)}</td>
                 <td>{nameOf(participants, r.sender)}</td>
                 <td>
-                  <span className={`status s-${r.status}`}>{l(r.status)}</span>
+                  <span className={`status s-${shownStatus(r.status, r)}`}>
+                    {l(shownStatus(r.status, r))}
+                  </span>
                 </td>
               </tr>
             ))}
@@ -98,6 +103,12 @@ interface Draft {
   clinic: string;
   state: 'DRAFT' | 'SENT';
   actDocumentId?: string;
+  /** A corrected act's draft: the disputed act it answers. */
+  corrects?: string;
+  earlier?: string[];
+  /** The sent act's status at this node, and what the clinic disputed (or, for a correction, had disputed). */
+  actStatus?: string;
+  dispute?: { replyId: string; lines: Array<{ invoiceLineId: string; reason: string }>; comment?: string };
   act: {
     actNumber: string;
     actDate: string;
@@ -107,8 +118,9 @@ interface Draft {
 }
 interface InvoiceLine {
   rowId: string;
-  patient: { lastName: string; firstName: string; middleName?: string };
+  patient: { lastName: string; firstName: string; middleName?: string; policyNumber?: string };
   serviceCode: string;
+  serviceName?: string;
   serviceDate: string;
 }
 interface Edit {
@@ -122,8 +134,10 @@ const DEFECT = /^[0-9]{1,2}(\.[0-9]{1,2}){1,2}$/;
 
 export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
   const { t, l } = useI18n();
+  const a = useActText();
   const participants = useParticipants();
   const [draft, setDraft] = useState<Draft | undefined>();
+  const [confirming, setConfirming] = useState(false);
   const [invoice, setInvoice] = useState<Map<string, InvoiceLine>>(new Map());
   const [edits, setEdits] = useState<Record<string, Edit>>({});
   const [invoiceNumber, setInvoiceNumber] = useState(documentNumber(invoiceId));
@@ -136,19 +150,7 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
     try {
       const d = await api<Draft>('GET', `/v1/expertise-acts/${encodeURIComponent(invoiceId)}`);
       setDraft(d);
-      setEdits(
-        Object.fromEntries(
-          d.act.lines.map((x) => [
-            x.invoiceLineId,
-            {
-              decision: x.decision,
-              paid: (x.paidAmount / 100).toFixed(2).replace('.', ','),
-              defectCode: x.defectCode ?? '',
-              reason: x.reason ?? '',
-            },
-          ]),
-        ),
-      );
+      setEdits(editsOf(d));
       const inv = await api<{ document?: { body: { lines: InvoiceLine[]; invoiceNumber?: string } } }>(
         'GET',
         `/v1/documents/${encodeURIComponent(invoiceId)}`,
@@ -162,6 +164,15 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
   useEffect(() => {
     void load();
   }, [load]);
+  // While the act is with the clinic, its answer (accepted, or lines disputed) arrives live; a draft being edited
+  // is never reloaded under the expert's hands.
+  useLiveReload(
+    (n) =>
+      draft?.state === 'SENT' &&
+      !!draft.actDocumentId &&
+      n.messageId === `${me.participantId}:${draft.actDocumentId}`,
+    () => void load(),
+  );
 
   // The totals as they will be once saved: the same rule as the gateway's (a line is withheld below its claim).
   const totals = useMemo(() => {
@@ -178,8 +189,11 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
 
   if (!draft) return error ? <ErrorBox error={error} /> : <p>{t('loading')}</p>;
   const editable = canEdit && draft.state === 'DRAFT';
-  const set = (id: string, patch: Partial<Edit>) =>
+  const set = (id: string, patch: Partial<Edit>) => {
+    // A change after the question was asked makes its figures stale: it is asked again after saving.
+    setConfirming(false);
     setEdits((e) => ({ ...e, [id]: { ...(e[id] as Edit), ...patch } }));
+  };
 
   const save = async (): Promise<boolean> => {
     setError(undefined);
@@ -203,16 +217,36 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
       return false;
     }
   };
+  // Confirming asks first, with what the clinic will be told: the lines, the amount to pay and the amount withheld.
+  const review = async () => {
+    setDone('');
+    if (await save()) setConfirming(true);
+  };
   const confirm = async () => {
-    if (!(await save())) return;
     try {
       await api('POST', `/v1/expertise-acts/${encodeURIComponent(invoiceId)}/send`, {});
+      setConfirming(false);
       setDone(t('actSent'));
       await load();
     } catch (err) {
       setError(err);
     }
   };
+  const correct = async () => {
+    setError(undefined);
+    try {
+      const d = await api<Draft>('POST', `/v1/expertise-acts/${encodeURIComponent(invoiceId)}/correct`, {});
+      setDraft(d);
+      setEdits(editsOf(d));
+      setDone('');
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const disputed = new Map((draft.dispute?.lines ?? []).map((x) => [x.invoiceLineId, x.reason]));
+  const sentStatus = draft.actStatus
+    ? shownStatus(draft.actStatus, draft.dispute ? { decision: 'DISPUTED' } : undefined)
+    : undefined;
 
   return (
     <section aria-labelledby="act-title">
@@ -222,6 +256,14 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
       <h1 id="act-title">
         {t('acts')}: {t('invoice')} № {invoiceNumber}{' '}
         <span className={`status s-${draft.state}`}>{l(draft.state)}</span>
+        {sentStatus && (
+          <>
+            {' '}
+            <span className={`status s-${sentStatus}`} data-act-status={sentStatus} title={a('actStatus')}>
+              {l(sentStatus)}
+            </span>
+          </>
+        )}
       </h1>
       <p>
         {t('clinic')}: {nameOf(participants, draft.clinic)}. № {draft.act.actNumber},{' '}
@@ -236,6 +278,49 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
           </>
         )}
       </p>
+      {draft.corrects && draft.state === 'DRAFT' && (
+        <p role="note" data-corrects="">
+          {a('correcting')}{' '}
+          <a href={`#/doc/${encodeURIComponent(`${me.participantId}:${draft.corrects}`)}`}>
+            {draft.corrects}
+          </a>
+          . {a('correctHint')}
+        </p>
+      )}
+      {draft.dispute && (
+        <section className="alert error" aria-label={a('disputeTitle')} data-dispute="">
+          <strong>{draft.dispute.lines.length ? a('disputeTitle') : a('disputeWhole')}</strong>
+          {draft.dispute.lines.length > 0 && (
+            <>
+              {' '}
+              ({a('disputedLines')}: {draft.dispute.lines.map((x) => x.invoiceLineId).join(', ')})
+            </>
+          )}
+          {draft.dispute.comment && (
+            <p>
+              {a('disputeComment')}: «{draft.dispute.comment}»
+            </p>
+          )}
+          {draft.state === 'SENT' && canEdit && (
+            <p>
+              <button type="button" className="primary" disabled={busy} onClick={() => void run(correct)}>
+                {a('correct')}
+              </button>
+            </p>
+          )}
+        </section>
+      )}
+      {draft.earlier && draft.earlier.length > 0 && (
+        <p>
+          {a('earlier')}:{' '}
+          {draft.earlier.map((x, i) => (
+            <span key={x}>
+              {i > 0 && ', '}
+              <a href={`#/doc/${encodeURIComponent(`${me.participantId}:${x}`)}`}>{x}</a>
+            </span>
+          ))}
+        </p>
+      )}
       <div className="table-wrap">
         <table className="grid act">
           <caption className="sr-only">{t('lines')}</caption>
@@ -260,13 +345,23 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
               return (
                 <tr
                   key={x.invoiceLineId}
-                  className={e.decision === 'WITHHELD' ? 'withheld' : undefined}
+                  className={
+                    disputed.has(x.invoiceLineId)
+                      ? 'disputed'
+                      : e.decision === 'WITHHELD'
+                        ? 'withheld'
+                        : undefined
+                  }
                   data-line={x.invoiceLineId}
                 >
                   <th scope="row">{x.invoiceLineId}</th>
-                  <td>{inv ? fullName(inv.patient) : ''}</td>
                   <td>
-                    {inv?.serviceCode} {inv ? formatDate(inv.serviceDate) : ''}
+                    {inv ? fullName(inv.patient) : ''}
+                    {inv?.patient.policyNumber && <div className="muted">{inv.patient.policyNumber}</div>}
+                  </td>
+                  <td>
+                    {inv?.serviceCode} {inv?.serviceName}
+                    {inv && <div className="muted">{formatDate(inv.serviceDate)}</div>}
                   </td>
                   <td className="num">{formatMoney(x.claimedAmount)}</td>
                   <td>
@@ -293,42 +388,62 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
                   </td>
                   <td className="num">
                     {editable && e.decision === 'WITHHELD' ? (
-                      <input
-                        aria-label={`${t('paid')}, ${t('line')} ${x.invoiceLineId}`}
-                        name={`${id}-paid`}
-                        inputMode="decimal"
-                        size={10}
-                        value={e.paid}
-                        onChange={(ev) => set(x.invoiceLineId, { paid: ev.target.value })}
-                      />
+                      <>
+                        <input
+                          aria-label={`${t('paid')}, ${t('line')} ${x.invoiceLineId}`}
+                          name={`${id}-paid`}
+                          inputMode="decimal"
+                          size={10}
+                          className="screen-only"
+                          value={e.paid}
+                          onChange={(ev) => set(x.invoiceLineId, { paid: ev.target.value })}
+                        />
+                        {/* Paper cannot scroll a text field: the value prints as text that wraps. */}
+                        <span className="print-only">{e.paid}</span>
+                      </>
                     ) : (
                       formatMoney(e.decision === 'PAID' ? x.claimedAmount : x.paidAmount)
                     )}
                   </td>
                   <td>
                     {editable && e.decision === 'WITHHELD' ? (
-                      <input
-                        aria-label={`${t('defectCode')}, ${t('line')} ${x.invoiceLineId}`}
-                        aria-invalid={badCode}
-                        name={`${id}-defect`}
-                        size={7}
-                        value={e.defectCode}
-                        onChange={(ev) => set(x.invoiceLineId, { defectCode: ev.target.value.trim() })}
-                      />
+                      <>
+                        <input
+                          aria-label={`${t('defectCode')}, ${t('line')} ${x.invoiceLineId}`}
+                          aria-invalid={badCode}
+                          name={`${id}-defect`}
+                          size={7}
+                          className="screen-only"
+                          value={e.defectCode}
+                          onChange={(ev) => set(x.invoiceLineId, { defectCode: ev.target.value.trim() })}
+                        />
+                        {/* Paper cannot scroll a text field: the value prints as text that wraps. */}
+                        <span className="print-only">{e.defectCode}</span>
+                      </>
                     ) : (
                       x.defectCode
                     )}
                   </td>
                   <td>
                     {editable && e.decision === 'WITHHELD' ? (
-                      <input
-                        aria-label={`${t('explanation')}, ${t('line')} ${x.invoiceLineId}`}
-                        name={`${id}-reason`}
-                        value={e.reason}
-                        onChange={(ev) => set(x.invoiceLineId, { reason: ev.target.value })}
-                      />
+                      <>
+                        <input
+                          aria-label={`${t('explanation')}, ${t('line')} ${x.invoiceLineId}`}
+                          name={`${id}-reason`}
+                          className="screen-only"
+                          value={e.reason}
+                          onChange={(ev) => set(x.invoiceLineId, { reason: ev.target.value })}
+                        />
+                        {/* Paper cannot scroll a text field: the value prints as text that wraps. */}
+                        <span className="print-only">{e.reason}</span>
+                      </>
                     ) : (
                       x.reason
+                    )}
+                    {disputed.has(x.invoiceLineId) && (
+                      <div className="dispute-reason" data-dispute-reason="">
+                        {a('disputeLine')}: «{disputed.get(x.invoiceLineId)}»
+                      </div>
                     )}
                   </td>
                 </tr>
@@ -360,7 +475,32 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
           {done}
         </p>
       )}
-      {editable && (
+      {editable && confirming && (
+        <section className="confirm-box" role="dialog" aria-labelledby="confirm-title" data-confirm="">
+          <h2 id="confirm-title">{a('confirmTitle')}</h2>
+          {draft.corrects && <p>{a('confirmCorrects')}.</p>}
+          <dl>
+            <dt>{a('confirmLines')}</dt>
+            <dd data-confirm-lines="">
+              {draft.act.lines.length} ({draft.act.lines.filter((x) => x.decision === 'WITHHELD').length}{' '}
+              {a('confirmWithheldLines')})
+            </dd>
+            <dt>{a('confirmPaid')}</dt>
+            <dd data-confirm-paid="">{formatMoney(draft.act.totals.paid)}</dd>
+            <dt>{a('confirmWithheld')}</dt>
+            <dd data-confirm-withheld="">{formatMoney(draft.act.totals.withheld)}</dd>
+          </dl>
+          <div className="actions">
+            <button type="button" className="primary" disabled={busy} onClick={() => void run(confirm)}>
+              {a('confirmYes')}
+            </button>
+            <button type="button" disabled={busy} onClick={() => setConfirming(false)}>
+              {a('confirmNo')}
+            </button>
+          </div>
+        </section>
+      )}
+      {editable && !confirming && (
         <div className="actions">
           <button
             type="button"
@@ -374,11 +514,26 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
           >
             {t('save')}
           </button>
-          <button type="button" className="primary" disabled={busy} onClick={() => void run(confirm)}>
+          <button type="button" className="primary" disabled={busy} onClick={() => void run(review)}>
             {t('confirmSend')}
           </button>
         </div>
       )}
     </section>
+  );
+}
+
+/** The editor's fields of each line as the act holds it (amounts as people type them). */
+function editsOf(d: Draft): Record<string, Edit> {
+  return Object.fromEntries(
+    d.act.lines.map((x) => [
+      x.invoiceLineId,
+      {
+        decision: x.decision,
+        paid: (x.paidAmount / 100).toFixed(2).replace('.', ','),
+        defectCode: x.defectCode ?? '',
+        reason: x.reason ?? '',
+      },
+    ]),
   );
 }

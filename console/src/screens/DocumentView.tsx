@@ -7,6 +7,9 @@ import { formatDate, formatDateTime, formatMoney, fullName, isPerson, documentNu
 import { label, useI18n } from '../i18n';
 import { useSendText } from './send-text';
 import { Receipts, type KeptReceipt } from './Receipts';
+import { ReceivedAct, type ActBody } from './ReceivedAct';
+import { useLiveReload } from './live';
+import { shownStatus } from '../common';
 import { FIELD_NAMES_RU, fieldErrorText } from '../../../formats/src/field-places.js';
 import { documentSummary } from '../../../formats/src/summary.js';
 
@@ -19,6 +22,13 @@ interface View {
     status: string;
     reply?: { decision: string; comment?: string };
     withdrawal?: { reason: string; at: string };
+    decision?: string;
+    corrects?: string;
+    rejection?: {
+      code: string;
+      message: string;
+      errors: Array<{ pointer: string; code: string; message: string }>;
+    };
   };
   status: string;
   trail: Array<{ status: string; at: string; by?: string; reason?: string }>;
@@ -124,7 +134,33 @@ const FIELD_RU: Record<string, string> = {
   priceListNumber: 'Номер прейскуранта',
   issueDate: 'Дата выдачи',
   inn: 'ИНН',
+  patientName: 'ФИО',
 };
+
+/**
+ * An invoice register in the column order of the paper staff know: №, ФИО, полис, дата, код услуги, услуга, кол-во,
+ * цена, сумма; whatever else a line carries (birth date, diagnosis, letter) follows.
+ */
+function registerRows(lines: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
+  return lines.map((line) => {
+    const { rowId, patient, serviceDate, serviceCode, serviceName, quantity, unitPrice, amount, ...rest } =
+      line;
+    const p = (patient ?? {}) as { policyNumber?: string; birthDate?: string; sex?: string };
+    return {
+      rowId,
+      patientName: isPerson(patient) ? fullName(patient) : undefined,
+      policyNumber: p.policyNumber,
+      serviceDate,
+      serviceCode,
+      serviceName,
+      quantity,
+      unitPrice,
+      amount,
+      birthDate: p.birthDate,
+      ...rest,
+    };
+  });
+}
 
 /** This screen's short column names first, then the format's Russian names shared with the error messages. */
 const fieldName = (k: string) => FIELD_RU[k] ?? FIELD_NAMES_RU[k] ?? k;
@@ -207,7 +243,11 @@ function Rows({
   participants: Participant[];
 }) {
   const { lang } = useI18n();
-  const cols = [...new Set(rows.slice(0, 200).flatMap((r) => Object.keys(r)))].sort(byFirst);
+  // Columns in the rows' own order (a register's is the paper's), the document's header fields first; a column
+  // no row fills is left out.
+  const cols = [
+    ...new Set(rows.slice(0, 200).flatMap((r) => Object.keys(r).filter((k) => r[k] !== undefined))),
+  ].sort(byFirst);
   const head = (k: string) => (lang === 'ru' ? fieldName(k) : k);
   return (
     <div className="table-wrap">
@@ -261,6 +301,11 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
   useEffect(() => {
     void load();
   }, [load]);
+  // The status, the reply and the trail change on the other side too: a dispute or a decision arrives live.
+  useLiveReload(
+    (n) => n.messageId === id || n.messageId === view?.record.messageId,
+    () => void load(),
+  );
   if (!view) return error ? <ErrorBox error={error} /> : <p>{t('loading')}</p>;
   const doc = view.document;
   const type = view.record.documentType;
@@ -314,9 +359,12 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
   };
   const body = doc?.body ?? {};
   const summary = documentSummary(doc);
+  // A received act is read line by line beside the clinic's own invoice, and answered there (ReceivedAct).
+  const receivedAct = view.direction === 'in' && type === 'expertise-act' && !!doc;
   const tables = Object.entries(body).filter(
-    ([, v]) => Array.isArray(v) && v.length && typeof v[0] === 'object',
+    ([k, v]) => Array.isArray(v) && v.length && typeof v[0] === 'object' && !(receivedAct && k === 'lines'),
   );
+  const status = shownStatus(view.status, view.record);
   return (
     <article aria-labelledby="doc-title">
       <p>
@@ -325,8 +373,8 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
       <h1 id="doc-title">
         {l(type)} № {summary.number ?? documentNumber(id)}
         {summary.date ? ` ${t('dated')} ${formatDate(summary.date)}` : ''}{' '}
-        <span className={`status s-${view.status}`} data-status={view.status}>
-          {l(view.status)}
+        <span className={`status s-${status}`} data-status={status}>
+          {l(status)}
         </span>
       </h1>
       {view.record.withdrawal && (
@@ -355,12 +403,35 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
             k === 'errors' && type === 'reply' ? (
               <ReplyErrors key={k} errors={v as Array<{ pointer: string; code: string; message: string }>} />
             ) : (
-              <Rows key={k} name={k} rows={v as Array<Record<string, unknown>>} participants={participants} />
+              <Rows
+                key={k}
+                name={k}
+                rows={
+                  type === 'invoice' && k === 'lines'
+                    ? registerRows(v as Array<Record<string, unknown>>)
+                    : (v as Array<Record<string, unknown>>)
+                }
+                participants={participants}
+              />
             ),
           )}
         </section>
       )}
-      {canDecide && (
+      {receivedAct && (
+        <ReceivedAct
+          // Another act (its correction, opened from here) starts with nothing ticked and nothing said.
+          key={view.record.messageId}
+          id={view.record.messageId}
+          me={me}
+          act={body as unknown as ActBody}
+          corrects={view.record.corrects}
+          status={view.status}
+          canDecide={canDecide}
+          disputeErrors={view.record.decision === 'DISPUTED' ? view.record.rejection?.errors : undefined}
+          onDecided={load}
+        />
+      )}
+      {canDecide && !receivedAct && (
         <section className="decide" aria-label={t('decision')}>
           <label>
             {type === 'expertise-act' || type === 'price-list' ? t('reason') : t('comment')}
@@ -429,7 +500,11 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
         <ol className="trail">
           {view.trail.map((x, i) => (
             <li key={i}>
-              <span className={`status s-${x.status}`}>{l(x.status)}</span> {formatDateTime(x.at)}
+              {/* The ledger's REJECTED of a disputed act or a contested price list reads as what it was. */}
+              <span className={`status s-${shownStatus(x.status, view.record)}`}>
+                {l(shownStatus(x.status, view.record))}
+              </span>{' '}
+              {formatDateTime(x.at)}
               {x.reason && x.status === 'WITHDRAWN' ? ` — «${x.reason}»` : ''}
             </li>
           ))}
@@ -471,6 +546,8 @@ function ReplyErrors({ errors }: { errors: Array<{ pointer: string; code: string
         {errors.slice(0, 500).map((e, i) => (
           <li key={i} data-pointer={e.pointer} data-code={e.code}>
             {fieldErrorText(e, lang)}
+            {/* A disputed line's words are the clinic's reason, which the code alone cannot say. */}
+            {e.code === 'ACT_LINE_DISPUTED' && e.message ? `: «${e.message}»` : ''}
           </li>
         ))}
       </ul>

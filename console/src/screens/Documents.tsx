@@ -1,7 +1,7 @@
 // Inbox and outbox: filters by type, status, counterparty and date; statuses change live over SSE.
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, queryString, subscribe, type Me } from '../api';
-import { DateInput, ErrorBox, nameOf, useParticipants } from '../common';
+import { DateInput, ErrorBox, nameOf, shownStatus, useParticipants } from '../common';
 import type { DocumentSummary } from '../../../formats/src/summary.js';
 import { formatDate, formatDateTime, formatMoney, documentNumber } from '../format';
 import { useI18n } from '../i18n';
@@ -21,6 +21,7 @@ interface Row {
   /** Inbox: this node's answer, or why the document was refused. */
   comment?: string;
   rejection?: { code: string; message: string };
+  decision?: string;
 }
 
 const TYPES = ['insured-list', 'guarantee-letter', 'invoice', 'price-list', 'expertise-act', 'reply'];
@@ -206,8 +207,11 @@ export function Documents({ box }: { box: 'inbox' | 'outbox'; me: Me }) {
                   <td className="num nowrap">{formatMoney(r.summary?.amount)}</td>
                   <td>{nameOf(participants, r.sender ?? r.addressee)}</td>
                   <td>
-                    <span className={`status s-${r.status}`} data-status={r.status}>
-                      {l(r.status)}
+                    <span
+                      className={`status s-${shownStatus(r.status, r)}`}
+                      data-status={shownStatus(r.status, r)}
+                    >
+                      {l(shownStatus(r.status, r))}
                     </span>
                     {answer && (
                       <div className="answer muted" data-answer="">

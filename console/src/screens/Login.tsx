@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiFailure, type Me } from '../api';
 import { useI18n } from '../i18n';
 
@@ -8,6 +8,13 @@ export function Login({ onLogin }: { onLogin: (me: Me) => void }) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  // Whose node this is, from the directory: staff of several organisations must see which cabinet they log in to.
+  const [organisation, setOrganisation] = useState('');
+  useEffect(() => {
+    api<{ participantName?: string; participant?: string }>('GET', '/v1/health')
+      .then((h) => setOrganisation(h.participantName ?? ''))
+      .catch(() => setOrganisation(''));
+  }, []);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
@@ -29,6 +36,11 @@ export function Login({ onLogin }: { onLogin: (me: Me) => void }) {
   return (
     <main id="main" className="login">
       <h1>{t('appTitle')}</h1>
+      {organisation && (
+        <p className="organisation" data-organisation="">
+          {organisation}
+        </p>
+      )}
       <form onSubmit={(e) => void submit(e)} aria-describedby={error ? 'login-error' : undefined}>
         <label>
           {t('username')}

@@ -7,14 +7,8 @@ import { wrap } from '../http/wrap.js';
 import type { GatewayStore } from '../store/store.js';
 import { AuditLog, type AuditEntry } from './audit.js';
 import { may, operationsOf, routeOf, type ParticipantRole } from './roles.js';
-import {
-  LoginThrottle,
-  sameToken,
-  Sessions,
-  type Session,
-  type SessionLimits,
-  type ThrottleLimits,
-} from './sessions.js';
+import { LoginThrottle, type ThrottleLimits } from './login-throttle.js';
+import { sameToken, Sessions, type Session, type SessionLimits } from './sessions.js';
 import { UserStore, type PasswordLimits } from './users.js';
 
 export interface AccessOptions {
@@ -171,7 +165,7 @@ export class Access {
           this.throttle.failed(username, address);
           throw new ApiError(401, 'LOGIN_FAILED', 'wrong user name or password, or the account is disabled');
         }
-        this.throttle.succeeded(username);
+        this.throttle.succeeded(username, address);
         const { id, session } = this.sessions.open(user);
         this.setCookie(res, id);
         res.json(this.me(session));

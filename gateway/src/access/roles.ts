@@ -99,6 +99,8 @@ export type AuditAction =
   | 'withdraw'
   | 'act.edit'
   | 'act.confirm'
+  | 'act.correct'
+  | 'act.dispute'
   | 'letter.issue'
   | 'letter.amend'
   | 'letter.revoke'
@@ -155,6 +157,9 @@ const ROUTES: readonly Route[] = [
   route('GET', `/expertise-acts/${ID_SEGMENT}`, 'acts.read'),
   route('PATCH', `/expertise-acts/${ID_SEGMENT}`, 'acts.edit', 'act.edit'),
   route('POST', `/expertise-acts/${ID_SEGMENT}/send`, 'acts.edit', 'act.confirm'),
+  route('POST', `/expertise-acts/${ID_SEGMENT}/correct`, 'acts.edit', 'act.correct'),
+  // The clinic's answer to an act it received is a decision like accept and reject.
+  route('POST', `/expertise-acts/${ID_SEGMENT}/dispute`, 'decide', 'act.dispute'),
   route('GET', '/imports/mappings', 'import'),
   route('POST', '/imports/preview', 'import'),
   // Who acts on the ledger, and who votes: the association's admin alone, like a node's own users.

@@ -87,13 +87,39 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
   app.use(securityHeaders);
   app.use(access.hostCheck());
 
-  app.get('/v1/health', (_req, res) => {
-    res.json({
-      status: 'ok',
-      participant: node.participantId,
-      ...(options.adapters ? { adapters: options.adapters() } : {}),
-    });
-  });
+  // The login page names the organisation whose node this is (its directory name, public like the directory
+  // itself). Health answers at once whatever the ledger does: the name is refreshed once a minute at most, waited
+  // for a second at most, and left out while the ledger cannot say it.
+  let named: { name: string; at: number } | undefined;
+  let reading: Promise<void> | undefined;
+  const organisationName = async (): Promise<string | undefined> => {
+    if (named && Date.now() - named.at < 60_000) return named.name;
+    reading ??= node
+      .participant(node.participantId)
+      .then((p) => {
+        named = { name: p.name, at: Date.now() };
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        reading = undefined;
+      });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([reading, new Promise((r) => (timer = setTimeout(r, 1000).unref()))]);
+    clearTimeout(timer);
+    return named?.name;
+  };
+  app.get(
+    '/v1/health',
+    wrap(async (_req, res) => {
+      const name = await organisationName();
+      res.json({
+        status: 'ok',
+        participant: node.participantId,
+        ...(name ? { participantName: name } : {}),
+        ...(options.adapters ? { adapters: options.adapters() } : {}),
+      });
+    }),
+  );
   app.get('/v1/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });

@@ -113,6 +113,11 @@ export const Health = Type.Object(
   {
     status: Type.Literal('ok'),
     participant: Ogrn(),
+    participantName: Type.Optional(
+      Type.String({
+        description: 'The organisation’s name in the directory (the console’s login page shows it)',
+      }),
+    ),
     adapters: Type.Optional(
       Type.Array(Type.Object({ kind: Type.String(), status: Type.Enum(['starting', 'running']) }), {
         description: 'Each configured adapter (the folder drop): its kind, state and mappings.',

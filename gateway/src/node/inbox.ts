@@ -78,6 +78,7 @@ export class Inbox {
         comment,
         rejection:
           status === 'REJECTED' ? { code: rejectionCode, message: comment ?? '', errors } : undefined,
+        ...(replyDecision === 'DISPUTED' || replyDecision === 'CONTESTED' ? { decision: replyDecision } : {}),
       };
       // The ledger's reason names a clarification request, so the trail tells it from a refusal.
       const reason =

@@ -263,6 +263,12 @@ export const InboxRecord = component(
           { additionalProperties: false },
         ),
       ),
+      decision: Type.Optional(
+        Type.Enum(['DISPUTED', 'CONTESTED'], {
+          description:
+            'The reply’s own word beside the ledger’s REJECTED: lines of an act disputed, a price list contested',
+        }),
+      ),
       comment: Type.Optional(Type.String()),
       /** SHA-256 of the ciphertext the ledger holds (or held) for it. */
       ciphertextHash: Type.Optional(Sha256Hex()),

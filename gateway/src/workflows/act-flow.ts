@@ -4,7 +4,8 @@
 import { DmsnetError, type FieldError } from '../../../formats/src/errors.js';
 import { messageIdOf, parseMessageId, validateDocument } from '../../../formats/src/index.js';
 import type { ExpertiseActBody, GuaranteeLetterBody, InvoiceBody } from '../../../formats/src/types.js';
-import type { GatewayNode } from '../node/index.js';
+import type { GatewayNode, OutboxRecord } from '../node/index.js';
+import { disputeOf, type ActDispute } from './act-disputes.js';
 import {
   KEY_SEPARATOR,
   WORKFLOW_SUBLEVEL,
@@ -14,7 +15,7 @@ import {
   type HandlerOutcome,
   type ReceivedDocument,
 } from './flow-state.js';
-import { billedKey, checkInvoice } from './invoice-check.js';
+import { billedKey, checkInvoice, rubles } from './invoice-check.js';
 import { letterKey, type LetterState } from './letter-flow.js';
 import { priceListInForce, type PriceListFlow } from './price-list-flow.js';
 import { Roster } from './roster.js';
@@ -26,6 +27,16 @@ export interface ActDraft {
   state: 'DRAFT' | 'SENT';
   act: ExpertiseActBody;
   actDocumentId?: string;
+  /** A corrected act's draft: the documentId of the disputed act it answers (its header's correctsId). */
+  corrects?: string;
+  /** The documentIds of the acts sent for this invoice before this one, oldest first. */
+  earlier?: string[];
+}
+
+/** The act as the API answers it: the stored draft, the sent act's status, and the dispute it met or answers. */
+export interface ActView extends ActDraft {
+  actStatus?: string;
+  dispute?: ActDispute;
 }
 
 export interface ActLineEdit {
@@ -153,6 +164,48 @@ export class ActFlow {
     return d;
   }
 
+  /** The act with what its clinic said: the sent act's status and dispute, or for a correction the dispute it answers. */
+  async view(invoiceId: string): Promise<ActView> {
+    const d = await this.get(invoiceId);
+    const asked = d.state === 'SENT' ? d.actDocumentId : d.corrects;
+    if (!asked) return d;
+    // The sent act as this node keeps it: its record carries the clinic's reply, its body the lines the reply counts.
+    const sent = await this.node.getDocument(messageIdOf(this.node.participantId, asked)).catch((err) => {
+      if (err instanceof DmsnetError) return undefined;
+      throw err;
+    });
+    const rec = sent?.direction === 'out' ? (sent.record as OutboxRecord) : undefined;
+    const body = (sent?.document as { body?: ExpertiseActBody } | undefined)?.body ?? d.act;
+    const dispute = disputeOf(body, rec);
+    return {
+      ...d,
+      ...(d.state === 'SENT' && rec ? { actStatus: rec.status } : {}),
+      ...(dispute ? { dispute } : {}),
+    };
+  }
+
+  /**
+   * The insurer answers a dispute: the disputed act becomes the base of a new draft that names it (correctsId on
+   * sending), which the expert edits and confirms like the first one.
+   */
+  async correct(invoiceId: string): Promise<ActView> {
+    const d = await this.view(invoiceId);
+    if (d.state !== 'SENT' || !d.dispute || !d.actDocumentId)
+      throw new DmsnetError('ACT_NOT_DISPUTED', `the act for ${invoiceId} is not disputed by the clinic`);
+    const draft: ActDraft = {
+      invoiceId: d.invoiceId,
+      clinic: d.clinic,
+      state: 'DRAFT',
+      act: { ...d.act, actDate: today() },
+      corrects: d.actDocumentId,
+      earlier: [...(d.earlier ?? []), d.actDocumentId],
+    };
+    await this.node.store.batch([
+      { type: 'put', sublevel: WORKFLOW_SUBLEVEL, key: actKey(d.invoiceId), value: draft },
+    ]);
+    return this.view(d.invoiceId);
+  }
+
   /** The expert's edits: a line's decision, amounts, defect code and reason; totals follow. */
   async edit(invoiceId: string, edits: ActLineEdit[]) {
     const d = await this.get(invoiceId);
@@ -218,7 +271,12 @@ export class ActFlow {
       throw new DmsnetError('MESSAGE_WITHDRAWN', `invoice ${invoiceId} was withdrawn by the clinic`);
     const invoice = view.document;
     const act = { ...d.act, ...(expert ? { expert } : {}) };
-    const actDocumentId = d.actDocumentId ?? `ACT-${invoiceNumber}`.slice(0, 128);
+    // A correction is a new document (an id is never reused, decision record 0032) numbered by its place.
+    const actDocumentId =
+      d.actDocumentId ??
+      (d.corrects
+        ? `ACT-${invoiceNumber}`.slice(0, 120) + `-c${d.earlier?.length ?? 1}`
+        : `ACT-${invoiceNumber}`.slice(0, 128));
     const document = {
       header: {
         documentId: actDocumentId,
@@ -228,6 +286,7 @@ export class ActFlow {
         addressee: { ogrn: d.clinic },
         createdAt: new Date().toISOString(),
         replyToId: invoiceNumber,
+        ...(d.corrects ? { correctsId: d.corrects } : {}),
       },
       body: act,
     };
@@ -242,7 +301,12 @@ export class ActFlow {
         value: { ...d, act, actDocumentId },
       },
     ]);
-    await this.node.accept(invoiceId, { comment: `акт экспертизы ${act.actNumber}` });
+    // The invoice was accepted with the first act; a corrected act changes the act, not that decision.
+    // The clinic reads this under its invoice: what the act pays and withholds, in roubles.
+    if (!d.corrects)
+      await this.node.accept(invoiceId, {
+        comment: `акт экспертизы ${act.actNumber}: к оплате ${rubles(act.totals.paid)}, снято ${rubles(act.totals.withheld)}`,
+      });
     const record = await this.node.send(document);
     await this.node.store.batch([
       {

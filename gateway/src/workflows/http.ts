@@ -5,7 +5,8 @@ import type { Workflows } from './workflows.js';
 import { wrap } from '../http/wrap.js';
 import { checkedBody } from '../shapes/kit.js';
 import { Decision, Rejection } from '../node/types.js';
-import { ActEdit, IssueLetter, SendAct } from './shapes.js';
+import { ActDisputeRequest, ActEdit, IssueLetter, SendAct } from './shapes.js';
+import { disputeAct } from './act-disputes.js';
 
 /** The edge workflows' endpoints, mounted under /v1 behind the gateway's token. */
 export function workflowRouter(w: Workflows, validate: RouteValidator): Router {
@@ -101,14 +102,15 @@ export function workflowRouter(w: Workflows, validate: RouteValidator): Router {
     '/expertise-acts/:id',
     validate('/v1/expertise-acts/{id}', 'get'),
     wrap(async (req, res) => {
-      res.json(await w.act(String(req.params.id)));
+      res.json(await w.actView(String(req.params.id)));
     }),
   );
   r.patch(
     '/expertise-acts/:id',
     validate('/v1/expertise-acts/{id}', 'patch'),
     wrap(async (req, res) => {
-      res.json(await w.editAct(String(req.params.id), checkedBody(req, ActEdit).lines));
+      const d = await w.editAct(String(req.params.id), checkedBody(req, ActEdit).lines);
+      res.json(await w.actView(d.invoiceId));
     }),
   );
   r.post(
@@ -120,6 +122,20 @@ export function workflowRouter(w: Workflows, validate: RouteValidator): Router {
       const expert =
         checkedBody(req, SendAct)?.expert ?? (p?.session ? { name: p.session.fullName } : undefined);
       res.status(202).json(await w.sendAct(String(req.params.id), expert));
+    }),
+  );
+  r.post(
+    '/expertise-acts/:id/correct',
+    validate('/v1/expertise-acts/{id}/correct', 'post'),
+    wrap(async (req, res) => {
+      res.json(await w.correctAct(String(req.params.id)));
+    }),
+  );
+  r.post(
+    '/expertise-acts/:id/dispute',
+    validate('/v1/expertise-acts/{id}/dispute', 'post'),
+    wrap(async (req, res) => {
+      res.json(await disputeAct(w.node, String(req.params.id), checkedBody(req, ActDisputeRequest)));
     }),
   );
   return r;

@@ -14,6 +14,13 @@ import {
 } from './flow-state.js';
 import { priceListInForce, type PriceListFlow } from './price-list-flow.js';
 import { normPolicy } from './roster.js';
+import { rubles } from './invoice-check.js';
+
+const LETTER_STATUS_RU: Record<string, string> = {
+  issued: 'выдано',
+  amended: 'изменено',
+  revoked: 'отозвано',
+};
 
 export interface LetterState {
   documentId: string;
@@ -66,7 +73,11 @@ export class LetterFlow {
       clinic: this.node.participantId,
       letter,
     });
-    return { action: 'accept', comment: `guarantee letter ${letter.letterNumber} ${letter.status}` };
+    return {
+      action: 'accept',
+      // The insurer's people read this under their letter: its number, its state and its limit, in roubles.
+      comment: `гарантийное письмо ${letter.letterNumber} ${LETTER_STATUS_RU[letter.status] ?? letter.status}, лимит ${rubles(letter.amountLimit)}`,
+    };
   }
 
   /** A patient's letters, found through the blinded policy number. */

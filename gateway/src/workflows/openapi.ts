@@ -3,8 +3,9 @@
 // module imports nothing back.
 import { idParam, errors, json, jsonBody, type OpenApiFragment } from '../http/openapi-kit.js';
 import { IsoDate, Ogrn, componentSchemas, ref } from '../shapes/kit.js';
-import { Decision, Rejection } from '../node/types.js';
+import { Decision, InboxRecord, Rejection } from '../node/types.js';
 import {
+  ActDisputeRequest,
   ActDraft,
   ActEdit,
   ActSent,
@@ -211,6 +212,35 @@ export const workflowsApi = {
         responses: {
           '202': json('confirmed and sent to the clinic', ref(ActSent)),
           ...errors(400, 401, 404, 409, 422),
+        },
+      },
+    },
+    '/v1/expertise-acts/{id}/correct': {
+      post: {
+        operationId: 'correctExpertiseAct',
+        tags: ['expertise-acts'],
+        summary: 'Answer a disputed act: a new draft that names the disputed act (correctsId when sent)',
+        parameters: [idParam],
+        responses: {
+          '200': json('the corrected act’s draft, with the dispute it answers', ref(ActDraft)),
+          ...errors(400, 401, 404, 409),
+        },
+      },
+    },
+    '/v1/expertise-acts/{id}/dispute': {
+      post: {
+        operationId: 'disputeExpertiseAct',
+        tags: ['expertise-acts'],
+        summary: 'Dispute lines of a received act (the clinic; {id} is the act’s ledger id)',
+        description:
+          'Each line with its reason: the act ends REJECTED on the ledger and the clinic’s record says DISPUTED; the ' +
+          'insurer gets a v1 reply with decision DISPUTED and an error ACT_LINE_DISPUTED at /body/lines/<i> whose ' +
+          'message is the reason (decision record 0041).',
+        parameters: [idParam],
+        requestBody: jsonBody(ref(ActDisputeRequest)),
+        responses: {
+          '200': json('disputed; the lines and reasons go to the insurer', ref(InboxRecord)),
+          ...errors(400, 401, 404, 409),
         },
       },
     },

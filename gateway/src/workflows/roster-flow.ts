@@ -121,7 +121,11 @@ export class RosterFlow {
       this.options.contracts ?? [],
     );
     if (plan.errors.length)
-      return { action: 'reject', errors: plan.errors, comment: 'rows refused by the clinic roster' };
+      return {
+        action: 'reject',
+        errors: plan.errors,
+        comment: 'строки не приняты по списку застрахованных клиники',
+      };
     await this.node.store.batch(plan.ops);
     return {
       action: 'accept',

@@ -166,6 +166,49 @@ export const ExpertiseActBody = component(
   ),
 );
 
+export const ActDispute = component(
+  'ActDispute',
+  Type.Object(
+    {
+      replyId: Type.String(),
+      lines: Type.Array(
+        Type.Object({ invoiceLineId: Type.String(), reason: Type.String() }, { additionalProperties: false }),
+      ),
+      comment: Type.Optional(Type.String()),
+    },
+    {
+      description:
+        'What the clinic disputed: the lines with their reasons (a dispute of the whole act has none, only its comment).',
+      additionalProperties: false,
+    },
+  ),
+);
+export type ActDispute = Static<typeof ActDispute>;
+
+export const ActDisputeRequest = component(
+  'ActDisputeRequest',
+  Type.Object(
+    {
+      lines: Type.Array(
+        Type.Object(
+          {
+            invoiceLineId: Type.String({ minLength: 1, maxLength: 64 }),
+            reason: Type.String({ minLength: 1, maxLength: 1000 }),
+          },
+          { additionalProperties: false },
+        ),
+        { minItems: 1, maxItems: 200000 },
+      ),
+      comment: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+    },
+    {
+      description: 'The lines of a received act the clinic disputes, each with its reason.',
+      additionalProperties: false,
+    },
+  ),
+);
+export type ActDisputeRequest = Static<typeof ActDisputeRequest>;
+
 export const ActDraft = component(
   'ActDraft',
   Type.Object(
@@ -175,6 +218,18 @@ export const ActDraft = component(
       state: Type.Enum(['DRAFT', 'SENT']),
       act: ref(ExpertiseActBody),
       actDocumentId: Type.Optional(Type.String()),
+      corrects: Type.Optional(
+        Type.String({ description: 'For a corrected act: the documentId of the disputed act it answers' }),
+      ),
+      earlier: Type.Optional(
+        Type.Array(Type.String(), { description: 'Acts sent for this invoice before, oldest first' }),
+      ),
+      actStatus: Type.Optional(
+        Type.String({
+          description: 'The sent act’s status at this node (SENT, DELIVERED, ACCEPTED, REJECTED)',
+        }),
+      ),
+      dispute: Type.Optional(ref(ActDispute)),
     },
     {
       description: 'The act of an invoice: the automatic check’s draft, as the expert edited it, or as sent.',
@@ -269,6 +324,8 @@ export const workflowComponents = [
   PriceListList,
   ExpertiseActBody,
   ActDraft,
+  ActDispute,
+  ActDisputeRequest,
   ActSent,
   IssueLetter,
   ActEdit,

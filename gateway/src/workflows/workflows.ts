@@ -2,14 +2,14 @@ import type { FieldError } from '../../../formats/src/errors.js';
 import type { InvoiceBody } from '../../../formats/src/types.js';
 import type { ImportCompletion } from '../adapters/conversion.js';
 import type { DocumentHandler, GatewayNode } from '../node/index.js';
-import { ActFlow, type ActDraft, type ActLineEdit } from './act-flow.js';
+import { ActFlow, type ActDraft, type ActLineEdit, type ActView } from './act-flow.js';
 import type { ReceivedDocument } from './flow-state.js';
 import { LetterFlow, type IssueLetterInput, type LetterPageQuery, type LetterState } from './letter-flow.js';
 import { PriceListFlow, priceListInForce, type PriceListState } from './price-list-flow.js';
 import { RosterFlow, type CoverageQuery, type RosterPageQuery } from './roster-flow.js';
 import type { Contract, Roster } from './roster.js';
 
-export type { ActDraft, IssueLetterInput, LetterState, PriceListState };
+export type { ActDraft, ActView, IssueLetterInput, LetterState, PriceListState };
 
 /**
  * The edge workflows of one participant (the flows of docs/architecture.md): what its gateway does with documents
@@ -128,6 +128,16 @@ export class Workflows {
 
   act(invoiceId: string): Promise<ActDraft> {
     return this.actFlow.get(invoiceId);
+  }
+
+  /** The act with the sent act's status and the clinic's dispute, or the dispute a corrected draft answers. */
+  actView(invoiceId: string): Promise<ActView> {
+    return this.actFlow.view(invoiceId);
+  }
+
+  /** A new draft answering the clinic's dispute of the sent act. */
+  correctAct(invoiceId: string): Promise<ActView> {
+    return this.actFlow.correct(invoiceId);
   }
 
   editAct(invoiceId: string, edits: ActLineEdit[]) {

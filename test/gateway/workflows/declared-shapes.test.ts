@@ -10,7 +10,7 @@ import type {
   PriceListState as PriceListStateShape,
 } from '../../../gateway/src/workflows/shapes.js';
 import type {
-  ActDraft,
+  ActView,
   IssueLetterInput,
   LetterState,
   PriceListState,
@@ -23,7 +23,8 @@ type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 
 const agreements = {
   LetterState: true satisfies Same<LetterState, LetterStateShape>,
   PriceListState: true satisfies Same<PriceListState, PriceListStateShape>,
-  ActDraft: true satisfies Same<ActDraft, ActDraftShape>,
+  // The API answers the act as its view: the draft with the sent act's status and the clinic's dispute.
+  ActDraft: true satisfies Same<ActView, ActDraftShape>,
   IssueLetter: true satisfies Same<IssueLetterInput, IssueLetter>,
   ActEdit: true satisfies Same<Parameters<Workflows['editAct']>[1], ActEdit['lines']>,
 };

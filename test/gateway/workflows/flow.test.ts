@@ -597,5 +597,184 @@ describe('edge workflows through the gateways (real nodes, HTTP, embedded ledger
     expect((await c('clinic').call<{ status: string }>('GET', '/v1/documents/INV-T-1')).body.status).to.equal(
       'ACCEPTED',
     );
+    // A dispute of the whole act (no line named) still reads at the insurer, its words kept as the comment.
+    const whole = await c('insurer').call<{ dispute?: { lines: Json[]; comment?: string } }>(
+      'GET',
+      '/v1/expertise-acts/INV-T-1',
+    );
+    expect(whole.body.dispute).to.deep.equal({
+      replyId: (back.record.reply as { messageId?: string }).messageId,
+      lines: [],
+      comment: 'запись в медкарте есть',
+    });
+  });
+
+  it('the clinic disputes single lines with reasons; the insurer answers with a corrected act naming the disputed one', async () => {
+    const p = rows[2].person;
+    const d = rows[2].period.from;
+    const lines = ['a', 'b', 'c'].map((rowId, i) => ({
+      rowId,
+      patient: p,
+      serviceCode: prices[i].serviceCode,
+      serviceDate: d,
+      quantity: 1,
+      unitPrice: prices[i].price,
+      amount: prices[i].price,
+    }));
+    const invoice = {
+      header: {
+        documentId: 'INV-D-1',
+        type: 'invoice',
+        formatVersion: '1',
+        sender: net.get('clinic').party,
+        addressee: net.get('insurer').party,
+        createdAt: new Date().toISOString(),
+      },
+      body: {
+        invoiceNumber: 'D-1',
+        invoiceDate: d,
+        billingPeriod: { from: d, to: d },
+        contract: { number: '12-ДМС/2026', date: '2026-01-15' },
+        currency: 'RUB',
+        total: lines.reduce((t, l) => t + l.amount, 0),
+        lines,
+      },
+    } as unknown as DmsDocument;
+    await send('clinic', 'insurer', invoice);
+    await c('insurer').waitFor('/v1/expertise-acts/INV-D-1', (s) => s === 200);
+    const withheld = [
+      { invoiceLineId: 'b', decision: 'WITHHELD', defectCode: '2.1.1', reason: 'нет записи в медкарте' },
+      { invoiceLineId: 'c', decision: 'WITHHELD', defectCode: '1.3.2', reason: 'цена выше прейскуранта' },
+    ];
+    expect(
+      (await c('insurer').call('PATCH', '/v1/expertise-acts/INV-D-1', { lines: withheld })).status,
+    ).to.equal(200);
+    const notDisputed = await c('insurer').call<{ code: string }>(
+      'POST',
+      '/v1/expertise-acts/INV-D-1/correct',
+    );
+    expect(notDisputed.status).to.equal(409);
+    expect(notDisputed.body.code).to.equal('ACT_NOT_DISPUTED');
+    const sent = await c('insurer').call<{ record: { messageId: string } }>(
+      'POST',
+      '/v1/expertise-acts/INV-D-1/send',
+      { expert: { name: 'Эксперт' } },
+    );
+    expect(sent.status, JSON.stringify(sent.body)).to.equal(202);
+    const actId = sent.body.record.messageId;
+    await c('clinic').waitFor(`/v1/documents/${actId}`, (s) => s === 200);
+    // The clinic reads under its invoice what the act pays and withholds, in roubles.
+    const answered = await c('clinic').waitFor<{ record: { reply?: { comment?: string } } }>(
+      '/v1/documents/INV-D-1',
+      (_s, b) => !!b.record?.reply,
+    );
+    const rub = (k: number) =>
+      `${String(Math.floor(k / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0')},${String(k % 100).padStart(2, '0')}\u00a0₽`;
+    const totals = (sent.body as unknown as { act: { totals: { paid: number; withheld: number } } }).act
+      .totals;
+    expect(answered.record.reply?.comment).to.equal(
+      `акт экспертизы ЭА-D-1: к оплате ${rub(totals.paid)}, снято ${rub(totals.withheld)}`,
+    );
+
+    // Each disputed line is the act's, named once, with a reason; the refusal names the field of each fault.
+    const bad = await c('clinic').call<{ errors: Json[] }>('POST', `/v1/expertise-acts/${actId}/dispute`, {
+      lines: [
+        { invoiceLineId: 'zz', reason: 'нет такой' },
+        { invoiceLineId: 'b', reason: '   ' },
+        { invoiceLineId: 'b', reason: 'дважды' },
+      ],
+    });
+    expect(bad.status).to.equal(400);
+    expect(bad.body.errors).to.deep.include.members([
+      { pointer: '/lines/0/invoiceLineId', code: 'ACT_LINE_UNKNOWN', message: 'not a line of the act' },
+      { pointer: '/lines/1/reason', code: 'DISPUTE_REASON_REQUIRED', message: 'each disputed line says why' },
+      {
+        pointer: '/lines/2/invoiceLineId',
+        code: 'DISPUTE_LINE_REPEATED',
+        message: 'the line is disputed once',
+      },
+    ]);
+    const none = await c('clinic').call<{ errors: Json[] }>('POST', `/v1/expertise-acts/${actId}/dispute`, {
+      lines: [],
+    });
+    expect(none.status).to.equal(400);
+    expect(none.body.errors[0]).to.include({ pointer: '/body/lines' });
+    // The insurer cannot dispute its own act: it is not a received one.
+    expect(
+      (
+        await c('insurer').call('POST', `/v1/expertise-acts/${actId}/dispute`, {
+          lines: [{ invoiceLineId: 'b', reason: 'x' }],
+        })
+      ).status,
+    ).to.equal(404);
+
+    const disputed = await c('clinic').call<{ status: string; decision?: string }>(
+      'POST',
+      `/v1/expertise-acts/${actId}/dispute`,
+      {
+        lines: [{ invoiceLineId: 'c', reason: ' цена по прейскуранту от 01.02 ' }],
+        comment: 'просим пересмотреть',
+      },
+    );
+    expect(disputed.status, JSON.stringify(disputed.body)).to.equal(200);
+    expect(disputed.body).to.include({ status: 'REJECTED', decision: 'DISPUTED' });
+    // Nothing is decided twice: the act is final at the clinic now.
+    expect((await c('clinic').call('POST', `/v1/inbox/${actId}/accept`, {})).status).to.equal(409);
+
+    type ActView = {
+      state: string;
+      actStatus?: string;
+      corrects?: string;
+      earlier?: string[];
+      actDocumentId?: string;
+      dispute?: { lines: Json[]; comment?: string };
+      act: { lines: Json[] };
+    };
+    const atInsurer = await c('insurer').waitFor<ActView>(
+      '/v1/expertise-acts/INV-D-1',
+      (_s, b) => !!b.dispute,
+    );
+    expect(atInsurer.actStatus).to.equal('REJECTED');
+    expect(atInsurer.dispute?.lines).to.deep.equal([
+      { invoiceLineId: 'c', reason: 'цена по прейскуранту от 01.02' },
+    ]);
+    expect(atInsurer.dispute?.comment).to.equal('просим пересмотреть');
+
+    const corrected = await c('insurer').call<ActView>('POST', '/v1/expertise-acts/INV-D-1/correct');
+    expect(corrected.status, JSON.stringify(corrected.body)).to.equal(200);
+    expect(corrected.body).to.include({ state: 'DRAFT', corrects: 'ACT-INV-D-1' });
+    expect(corrected.body.earlier).to.deep.equal(['ACT-INV-D-1']);
+    expect(corrected.body.dispute?.lines).to.have.length(1);
+    // The expert pays the disputed line in full this time; line b stays withheld.
+    const before = (corrected.body.act as unknown as { totals: { withheld: number } }).totals.withheld;
+    const edited = await c('insurer').call<{ act: { totals: { withheld: number }; lines: Json[] } }>(
+      'PATCH',
+      '/v1/expertise-acts/INV-D-1',
+      { lines: [{ invoiceLineId: 'c', decision: 'PAID' }] },
+    );
+    expect(edited.body.act.totals.withheld).to.equal(before - prices[2].price);
+    expect(edited.body.act.lines.find((l) => l.invoiceLineId === 'b')).to.include({ decision: 'WITHHELD' });
+    const resent = await c('insurer').call<{ record: { messageId: string; corrects?: string } }>(
+      'POST',
+      '/v1/expertise-acts/INV-D-1/send',
+      {},
+    );
+    expect(resent.status, JSON.stringify(resent.body)).to.equal(202);
+    expect(resent.body.record.messageId).to.not.equal(actId);
+    const second = await c('clinic').waitFor<{ document: { header: Json }; record: { corrects?: string } }>(
+      `/v1/documents/${resent.body.record.messageId}`,
+      (s) => s === 200,
+    );
+    expect(second.document.header.correctsId).to.equal('ACT-INV-D-1');
+    expect(second.record.corrects).to.equal(actId);
+    expect(
+      (await c('clinic').call('POST', `/v1/inbox/${resent.body.record.messageId}/accept`, {})).status,
+    ).to.equal(200);
+    const closed = await c('insurer').waitFor<ActView>(
+      '/v1/expertise-acts/INV-D-1',
+      (_s, b) => b.actStatus === 'ACCEPTED',
+    );
+    expect(closed.dispute).to.equal(undefined);
+    expect(closed.earlier).to.deep.equal(['ACT-INV-D-1']);
   });
 });

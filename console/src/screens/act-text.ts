@@ -1,0 +1,103 @@
+// The words of the act flows (confirmation, disputes, corrected acts), kept beside their screens as send-text.ts is;
+// Russian first, English on request.
+import { useI18n } from '../i18n';
+
+const ru = {
+  confirmTitle: 'Утвердить акт и отправить его в клинику?',
+  confirmLines: 'Строк в акте',
+  confirmPaid: 'К оплате',
+  confirmWithheld: 'Снято',
+  confirmWithheldLines: 'строк со снятием',
+  confirmYes: 'Да, утвердить и отправить',
+  confirmNo: 'Вернуться к акту',
+  confirmCorrects: 'Исправленный акт заменит оспоренный',
+  disputeTitle: 'Клиника оспорила акт',
+  disputeLine: 'оспорено клиникой',
+  disputeWhole: 'Клиника оспорила акт целиком',
+  disputeComment: 'Комментарий клиники',
+  correct: 'Подготовить исправленный акт',
+  correctHint:
+    'Исправленный акт будет отправлен новым документом со ссылкой на оспоренный; оспоренные строки отмечены.',
+  correcting: 'Исправленный акт к оспоренному',
+  earlier: 'Ранее отправленные акты',
+  actStatus: 'Статус у клиники',
+  disputeStart: 'Оспорить строки',
+  disputePick: 'Оспорить',
+  disputeReason: 'Причина',
+  disputeSend: 'Отправить возражения',
+  disputeCancel: 'Отменить',
+  disputeCount: 'Оспариваемых строк',
+  disputeHint: 'Отметьте строки, с которыми клиника не согласна, и для каждой укажите причину.',
+  disputeNeedReason: 'Укажите причину для каждой отмеченной строки',
+  disputeNone: 'Отметьте хотя бы одну строку',
+  disputed: 'Возражения отправлены страховщику.',
+  disputedLines: 'Оспоренные строки',
+  correctsAct: 'Исправляет акт',
+  line: 'Строка',
+  patient: 'Пациент',
+  serviceCode: 'Код услуги',
+  service: 'Услуга',
+  serviceDate: 'Дата услуги',
+  claimed: 'Предъявлено',
+  decision: 'Решение',
+  paid: 'К оплате',
+  withheld: 'Снято',
+  defectCode: 'Код дефекта',
+  explanation: 'Пояснение',
+  total: 'Итого',
+  lines: 'Строки акта',
+} as const;
+
+type Text = Record<keyof typeof ru, string>;
+
+const en: Text = {
+  confirmTitle: 'Confirm the act and send it to the clinic?',
+  confirmLines: 'Lines in the act',
+  confirmPaid: 'To pay',
+  confirmWithheld: 'Withheld',
+  confirmWithheldLines: 'lines withheld',
+  confirmYes: 'Yes, confirm and send',
+  confirmNo: 'Back to the act',
+  confirmCorrects: 'The corrected act replaces the disputed one',
+  disputeTitle: 'The clinic disputed the act',
+  disputeLine: 'disputed by the clinic',
+  disputeWhole: 'The clinic disputed the whole act',
+  disputeComment: 'The clinic’s comment',
+  correct: 'Prepare a corrected act',
+  correctHint:
+    'The corrected act goes as a new document naming the disputed one; the disputed lines are marked.',
+  correcting: 'Corrected act for the disputed one',
+  earlier: 'Acts sent before',
+  actStatus: 'Status at the clinic',
+  disputeStart: 'Dispute lines',
+  disputePick: 'Dispute',
+  disputeReason: 'Reason',
+  disputeSend: 'Send the objections',
+  disputeCancel: 'Cancel',
+  disputeCount: 'Lines disputed',
+  disputeHint: 'Tick the lines the clinic does not agree with and give a reason for each.',
+  disputeNeedReason: 'Give a reason for each ticked line',
+  disputeNone: 'Tick at least one line',
+  disputed: 'The objections went to the insurer.',
+  disputedLines: 'Disputed lines',
+  correctsAct: 'Corrects the act',
+  line: 'Line',
+  patient: 'Patient',
+  serviceCode: 'Service code',
+  service: 'Service',
+  serviceDate: 'Service date',
+  claimed: 'Claimed',
+  decision: 'Decision',
+  paid: 'To pay',
+  withheld: 'Withheld',
+  defectCode: 'Defect code',
+  explanation: 'Explanation',
+  total: 'Total',
+  lines: 'Lines of the act',
+};
+
+export function useActText(): (k: keyof typeof ru) => string {
+  const { lang } = useI18n();
+  const dict: Text = lang === 'en' ? en : ru;
+  return (k) => dict[k];
+}
