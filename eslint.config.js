@@ -21,6 +21,7 @@ const GATEWAY_ROOMS = {
   access: ['crypto', 'store', 'http'],
   governance: ['ledger', 'node', 'http'],
   workflows: ['adapters', 'node', 'store', 'crypto', 'http'],
+  mail: ['adapters', 'node', 'store', 'http'],
   api: [
     'access',
     'adapters',

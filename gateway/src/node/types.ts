@@ -117,6 +117,23 @@ export interface InboxRecord {
   receipt?: { hash: string; issuedAt: string; acknowledgement?: ReceiptSummary };
   /** The document's own number, date and amount, for lists (records made before it have none). */
   summary?: DocumentSummary;
+  /** Set when it came by e-mail from a correspondent not on the network (the mail bridge), not over the ledger. */
+  email?: EmailOrigin;
+}
+
+/** Where an e-mailed document came from, as the node's mail server saw it (gateway/src/mail). */
+export interface EmailOrigin {
+  /** The message's Message-ID (or `sha256:<hex>` of the message where it had none). */
+  messageId: string;
+  from: string;
+  subject?: string;
+  /** The Authentication-Results the node's own mail server added (SPF, DKIM, DMARC). */
+  authenticationResults: string[];
+  /** Why it was let in: the pass the server recorded, or the person who released it. */
+  admittedBy: string;
+  attachment: { name: string; sha256: string };
+  /** The file rows of the document's rows, to name them in an answer. */
+  fileRows?: Array<number | null>;
 }
 
 export interface TrailEntry {
