@@ -35,6 +35,7 @@ const GATEWAY_ROOMS = {
     'workflows',
     'evidence',
     'receipts',
+    'mail',
   ],
   'local-network': [
     'access',

@@ -1550,8 +1550,16 @@ export const FIELD_CODES = {
   CONFIG_REQUIRED: { en: 'A required setting is missing.', ru: 'обязательная настройка не задана' },
   CONFIG_UNKNOWN_KEY: { en: 'An unknown setting.', ru: 'неизвестная настройка' },
   CONFIG_ONE_OF: { en: 'Not one of the allowed values.', ru: 'значение не из допустимых' },
+  CONFIG_TLS_REQUIRED: {
+    en: 'Off loopback the connection must be encrypted.',
+    ru: 'вне локального адреса соединение должно быть зашифровано',
+  },
   FILE_MISSING: { en: 'The file does not exist.', ru: 'файла нет' },
   LEDGER_UNREACHABLE: { en: 'The peer cannot be reached.', ru: 'пир реестра недоступен' },
+  MAIL_SERVER_UNREACHABLE: {
+    en: 'The mail server cannot be reached.',
+    ru: 'почтовый сервер недоступен',
+  },
 } as const satisfies Record<string, FieldCodeEntry>;
 
 /**

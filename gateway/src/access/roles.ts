@@ -21,7 +21,8 @@ export type Operation =
   | 'users'
   | 'signature'
   | 'directory'
-  | 'keys';
+  | 'keys'
+  | 'correspondents';
 
 const ALL: readonly Operation[] = [
   'read',
@@ -42,6 +43,7 @@ const ALL: readonly Operation[] = [
   'signature',
   'directory',
   'keys',
+  'correspondents',
 ];
 
 /** The people's roles at each kind of participant and what each may do; `admin` may do everything. */
@@ -109,7 +111,9 @@ export type AuditAction =
   | 'users'
   | 'signature-profile'
   | 'directory'
-  | 'keys';
+  | 'keys'
+  | 'correspondents'
+  | 'mail.release';
 
 interface Route {
   method: string | RegExp;
@@ -169,6 +173,11 @@ const ROUTES: readonly Route[] = [
   r(/^(POST|PUT|DELETE)$/, '/governance/.+', 'governance', 'governance'),
   r('GET', '/webhooks(/.+)?', 'webhooks'),
   r(/^(POST|DELETE)$/, '/webhooks(/.+)?', 'webhooks', 'webhooks'),
+  // The mail bridge (decision record 0042): who may send for a correspondent is the admin's to say, like users.
+  r('GET', '/mail/correspondents', 'read'),
+  r(/^(POST|DELETE)$/, `/mail/correspondents(/${ID})?`, 'correspondents', 'correspondents'),
+  r('GET', '/mail/held', 'decide'),
+  r('POST', `/mail/held/${ID}/release`, 'decide', 'mail.release'),
   r('GET', '/users', 'users'),
   r('POST', '/users(/.+)?', 'users', 'users'),
 ];
