@@ -1263,13 +1263,6 @@ export const ERROR_CODES = {
     en: 'The e-mail address already sends for another correspondent.',
     ru: 'Этот адрес электронной почты уже отправляет от имени другого корреспондента.',
   },
-  MAIL_CONFIG_INVALID: {
-    status: 422,
-    retry: 'final',
-    doc: 'docs/decisions/0042-the-mail-bridge.md',
-    en: "The node's mail bridge settings are wrong; the pointers name the settings.",
-    ru: 'Настройки почтового моста узла заданы неверно; указатели называют настройки.',
-  },
   MAIL_SENDER_UNKNOWN: {
     status: 422,
     retry: 'final',
@@ -1304,13 +1297,6 @@ export const ERROR_CODES = {
     doc: 'docs/decisions/0042-the-mail-bridge.md',
     en: "No attachment of the message matches a mapping of the sender's correspondent.",
     ru: 'Ни одно вложение письма не подходит под сопоставления корреспондента.',
-  },
-  MAIL_ATTACHMENT_UNREADABLE: {
-    status: 422,
-    retry: 'final',
-    doc: 'docs/decisions/0042-the-mail-bridge.md',
-    en: 'An attachment cannot be read as its mapping says (a damaged file, or an archive that unpacks too large).',
-    ru: 'Вложение не читается по своему сопоставлению (файл повреждён или архив распаковывается слишком большим).',
   },
   MAIL_NOT_HELD: {
     status: 404,
