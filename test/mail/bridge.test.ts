@@ -13,6 +13,7 @@ import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
 import { startLocalNetwork, type LocalNetwork } from '../../gateway/src/local-network/network.js';
 import { MailBridge } from '../../gateway/src/mail/bridge.js';
 import type { InboxRecord } from '../../gateway/src/node/index.js';
+import { checkResponse } from '../gateway/fixtures/contract.js';
 import {
   bridgeSettings,
   CLINIC_MAIL,
@@ -140,6 +141,14 @@ describe('mail bridge: a correspondent e-mails documents to a node (real Postfix
     expect(rec!.email!.authenticationResults).to.deep.equal([
       'mx.insurer.test; spf=pass smtp.mailfrom=clinic.test',
     ]);
+    // An e-mailed record is what the API's contract says an inbox record is.
+    checkResponse({
+      method: 'GET',
+      path: '/v1/inbox',
+      status: 200,
+      contentType: 'application/json',
+      body: { items: await inbox() },
+    });
     const view = await net.get('insurer').node.getDocument(rec!.messageId);
     const doc = view.document as {
       header: { sender: { ogrn: string }; addressee: { ogrn: string } };
@@ -217,6 +226,13 @@ describe('mail bridge: a correspondent e-mails documents to a node (real Postfix
     expect(lines[1]).to.match(/held MAIL_SENDER_UNKNOWN/);
     expect((await inbox()).length).to.equal(before);
     const held = await bridge.held();
+    checkResponse({
+      method: 'GET',
+      path: '/v1/mail/held',
+      status: 200,
+      contentType: 'application/json',
+      body: { items: held },
+    });
     const forged = held.find((h) => h.code === 'MAIL_NOT_AUTHENTICATED')!;
     expect(forged.reason).to.match(/spf=fail \(evil\.test\)/);
     expect(forged.subject).to.equal('Срочно: счёт 347');

@@ -12,6 +12,7 @@ import { parse, stringify } from 'yaml';
 import { createRng, generateOgrn } from '../../formats/src/index.js';
 import { sodium } from '../../gateway/src/crypto/index.js';
 import { may } from '../../gateway/src/access/roles.js';
+import { checkedFetch } from '../gateway/fixtures/contract.js';
 import { CONFIG_FILE } from '../../node-config/src/config.js';
 import { initNode } from '../../node-config/src/init.js';
 import { checkNode, startNode, type RunningNode } from '../../node-config/src/node.js';
@@ -177,6 +178,29 @@ describe('dmsnet-node: the mail bridge’s settings, its start and the correspon
       `${CORRESPONDENT.mappings[0]!.match}=${CORRESPONDENT.mappings[0]!.mapping}`,
     );
     expect(added.code, added.stderr).to.equal(0);
+    // The same routes over HTTP, each answer held to the API contract.
+    const token = running.token;
+    const auth = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+    const refused = await checkedFetch(`${running.url}/v1/mail/correspondents`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ ...CORRESPONDENT, inn: '7707083894', extra: 1 }),
+    });
+    expect(refused.status).to.equal(422);
+    expect(
+      (refused.body as { errors: Array<{ pointer: string }> }).errors.map((e) => e.pointer),
+    ).to.deep.equal(['/extra', '/inn']);
+    const book = await checkedFetch(`${running.url}/v1/mail/correspondents`, { headers: auth });
+    expect((book.body as { items: unknown[] }).items).to.have.length(1);
+    const held = await checkedFetch(`${running.url}/v1/mail/held`, { headers: auth });
+    expect(held.body).to.deep.equal({ items: [] });
+    const none = await checkedFetch(`${running.url}/v1/mail/held/nothing/release`, {
+      method: 'POST',
+      headers: auth,
+    });
+    expect(none.status).to.equal(404);
+    expect((none.body as { code: string }).code).to.equal('MAIL_NOT_HELD');
+
     const listed = await cli('correspondent', 'list', '--node', nodeDir);
     expect(
       (JSON.parse(listed.stdout) as { items: Array<{ ogrn: string; addresses: string[] }> }).items,

@@ -211,6 +211,7 @@ const inboxRecord = {
       additionalProperties: false,
     },
     summary: ref('DocumentSummary'),
+    email: ref('EmailOrigin'),
   },
   additionalProperties: false,
 };
