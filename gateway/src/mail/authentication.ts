@@ -76,8 +76,9 @@ export function authenticatedFor(
   fromDomain: string,
 ): { pass: boolean; why: string } {
   const from = fromDomain.toLowerCase();
+  // A parent domain counts only with a dot in it: a pass for a bare suffix (`test`, `ru`) aligns nothing.
   const aligned = (d?: string) =>
-    d !== undefined && (d === from || from.endsWith('.' + d) || d.endsWith('.' + from));
+    d !== undefined && (d === from || (d.includes('.') && from.endsWith('.' + d)) || d.endsWith('.' + from));
   if (results.dmarc?.result === 'pass') return { pass: true, why: 'dmarc=pass' };
   if (results.dkim?.result === 'pass' && aligned(results.dkim.domain))
     return { pass: true, why: 'dkim=pass' };
