@@ -49,6 +49,7 @@ const GATEWAY_ROOMS = {
     'workflows',
     'evidence',
     'receipts',
+    'mail',
   ],
   demo: [
     'access',
@@ -64,6 +65,7 @@ const GATEWAY_ROOMS = {
     'workflows',
     'evidence',
     'receipts',
+    'mail',
   ],
 };
 

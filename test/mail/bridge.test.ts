@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import JSZip from 'jszip';
@@ -19,6 +20,7 @@ import {
   CLINIC_MAIL,
   CORRESPONDENT,
   GOOD_ROWS,
+  INBOX,
   register,
   sendAsClinic,
   sendRaw,
@@ -201,6 +203,57 @@ describe('mail bridge: a correspondent e-mails documents to a node (real Postfix
     expect((await inbox()).length).to.equal(before + 1);
     const mails = await answers(3);
     expect(mails.at(-1)!.parsed.text).to.include('Файл «копия.csv» уже был получен раньше');
+  });
+
+  it('takes a message once when the client dropped the connection before the 250 and sent the DATA again', async () => {
+    const n = count();
+    const before = (await inbox()).length;
+    const content = register(
+      PAYER,
+      '351',
+      GOOD_ROWS.map((r) => r.map((c) => (c === '02.12.2026' ? '11.12.2026' : c))),
+    );
+    const raw = [
+      'From: clinic@clinic.test',
+      'To: inbox@insurer.test',
+      'Subject: r351',
+      'Message-ID: <dropped-351@clinic.test>',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: text/csv',
+      'Content-Disposition: attachment; filename="r351.csv"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      content.toString('base64').replace(/.{76}/g, '$&\r\n'),
+      '--b--',
+      '',
+    ].join('\r\n');
+    // The whole DATA and its final dot, then the connection is cut without reading the server's 250.
+    await new Promise<void>((resolve, reject) => {
+      const s = connect(server.ports.mx, '127.0.0.1');
+      const script = ['EHLO clinic.test', 'MAIL FROM:<clinic@clinic.test>', `RCPT TO:<${INBOX}>`, 'DATA'];
+      let step = 0;
+      s.on('data', (d: Buffer) => {
+        const text = d.toString('latin1');
+        if (step < script.length && /^(220|250|354) /m.test(text)) {
+          s.write(script[step++] + '\r\n');
+        } else if (step === script.length && /^354 /m.test(text)) {
+          step++;
+          s.end(raw + '.\r\n', () => s.destroy());
+        }
+      });
+      s.once('close', () => resolve());
+      s.once('error', reject);
+    });
+    // The client never saw the 250, so it sends the same message again.
+    await sendRaw(server, 'clinic@clinic.test', Buffer.from(raw, 'latin1'));
+    await handled(n + 2);
+    const lines = log.filter((l) => l.startsWith('mail uid')).slice(n);
+    expect(lines.filter((l) => /imported/.test(l))).to.have.length(1);
+    expect(lines.filter((l) => /duplicate/.test(l))).to.have.length(1);
+    expect((await inbox()).length).to.equal(before + 1);
   });
 
   it('holds a forged From: and a message from an unknown address, and imports one a person releases', async () => {
