@@ -22,6 +22,7 @@ const GATEWAY_ROOMS = {
   access: ['crypto', 'store', 'http'],
   governance: ['ledger', 'node', 'http', 'shapes'],
   workflows: ['adapters', 'node', 'store', 'crypto', 'http', 'shapes'],
+  mail: ['adapters', 'node', 'store', 'http', 'shapes'],
   api: [
     'access',
     'adapters',
@@ -36,6 +37,7 @@ const GATEWAY_ROOMS = {
     'evidence',
     'receipts',
     'shapes',
+    'mail',
   ],
   'local-network': [
     'access',
@@ -50,6 +52,7 @@ const GATEWAY_ROOMS = {
     'evidence',
     'receipts',
     'shapes',
+    'mail',
   ],
   demo: [
     'access',
@@ -66,6 +69,7 @@ const GATEWAY_ROOMS = {
     'evidence',
     'receipts',
     'shapes',
+    'mail',
   ],
 };
 

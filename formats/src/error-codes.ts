@@ -1308,6 +1308,63 @@ export const ERROR_CODES = {
     en: "An internal error; details are in the node's log only.",
     ru: 'Внутренняя ошибка; подробности только в журнале узла.',
   },
+  // The e-mail bridge (gateway/src/mail; decision record 0042).
+  CORRESPONDENT_INVALID: {
+    status: 422,
+    retry: 'final',
+    doc: 'docs/decisions/0042-the-mail-bridge.md',
+    en: 'A correspondent of the address book is given wrongly; the pointers name the fields.',
+    ru: 'Корреспондент адресной книги задан неверно; указатели называют поля.',
+  },
+  CORRESPONDENT_ADDRESS_TAKEN: {
+    status: 409,
+    retry: 'final',
+    doc: 'docs/decisions/0042-the-mail-bridge.md',
+    en: 'The e-mail address already sends for another correspondent.',
+    ru: 'Этот адрес электронной почты уже отправляет от имени другого корреспондента.',
+  },
+  MAIL_SENDER_UNKNOWN: {
+    status: 422,
+    retry: 'final',
+    doc: 'docs/decisions/0042-the-mail-bridge.md',
+    en: 'The message comes from an address no correspondent of the address book may send from; it is held.',
+    ru: 'Письмо пришло с адреса, которого нет в адресной книге; оно задержано.',
+  },
+  MAIL_NOT_AUTHENTICATED: {
+    status: 422,
+    retry: 'final',
+    doc: 'docs/decisions/0042-the-mail-bridge.md',
+    en: "The mail server recorded no SPF, DKIM or DMARC pass for the sender's domain; the message is held for a person.",
+    ru: 'Почтовый сервер не подтвердил домен отправителя (SPF, DKIM, DMARC); письмо задержано до решения человека.',
+  },
+  MAIL_MALFORMED: {
+    status: 422,
+    retry: 'final',
+    doc: 'docs/decisions/0042-the-mail-bridge.md',
+    en: 'The message cannot be read as MIME; it is held.',
+    ru: 'Письмо не читается как MIME; оно задержано.',
+  },
+  MAIL_TOO_LARGE: {
+    status: 413,
+    retry: 'final',
+    doc: 'docs/decisions/0042-the-mail-bridge.md',
+    en: "The message or an attachment is over the bridge's size limit.",
+    ru: 'Письмо или вложение больше предела, который принимает почтовый мост.',
+  },
+  MAIL_NO_DOCUMENT: {
+    status: 422,
+    retry: 'final',
+    doc: 'docs/decisions/0042-the-mail-bridge.md',
+    en: "No attachment of the message matches a mapping of the sender's correspondent.",
+    ru: 'Ни одно вложение письма не подходит под сопоставления корреспондента.',
+  },
+  MAIL_NOT_HELD: {
+    status: 404,
+    retry: 'final',
+    doc: 'docs/decisions/0042-the-mail-bridge.md',
+    en: 'No held message has this id.',
+    ru: 'Задержанного письма с таким идентификатором нет.',
+  },
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -1553,6 +1610,10 @@ export const FIELD_CODES = {
   CONFIG_REQUIRED: { en: 'A required setting is missing.', ru: 'обязательная настройка не задана' },
   CONFIG_UNKNOWN_KEY: { en: 'An unknown setting.', ru: 'неизвестная настройка' },
   CONFIG_ONE_OF: { en: 'Not one of the allowed values.', ru: 'значение не из допустимых' },
+  CONFIG_TLS_REQUIRED: {
+    en: 'Off loopback the connection must be encrypted.',
+    ru: 'вне локального адреса соединение должно быть зашифровано',
+  },
   FILE_MISSING: { en: 'The file does not exist.', ru: 'файла нет' },
   LEDGER_UNREACHABLE: { en: 'The peer cannot be reached.', ru: 'пир реестра недоступен' },
   TLS_UNTRUSTED: {
@@ -1562,6 +1623,10 @@ export const FIELD_CODES = {
   PARTICIPANT_MISMATCH: {
     en: 'The certificate acts for another participant.',
     ru: 'сертификат принадлежит другому участнику',
+  },
+  MAIL_SERVER_UNREACHABLE: {
+    en: 'The mail server cannot be reached.',
+    ru: 'почтовый сервер недоступен',
   },
 } as const satisfies Record<string, FieldCodeEntry>;
 

@@ -273,6 +273,75 @@ for (const [verb, ru, en] of [
     });
 }
 
+const correspondent = program
+  .command('correspondent')
+  .description(
+    'адресная книга почтового моста: корреспонденты вне сети (узел должен работать)\n' +
+      'the mail bridge’s address book: correspondents not on the network (the node running)',
+  );
+const mailNodeOption = ['--node <dir>', 'папка узла / the node directory', '.'] as const;
+
+correspondent
+  .command('add')
+  .description('добавить или заменить корреспондента / add or replace a correspondent')
+  .requiredOption('--ogrn <ogrn>', 'ОГРН корреспондента / its ОГРН')
+  .requiredOption('--inn <inn>', 'ИНН корреспондента / its ИНН')
+  .requiredOption('--name <name>', 'наименование / its name')
+  .option('--role <role>', 'clinic | insurer | assistance', 'clinic')
+  .requiredOption(
+    '--address <email...>',
+    'адреса, с которых он может присылать документы / the addresses allowed to send for it',
+  )
+  .requiredOption(
+    '--mapping <match=mapping...>',
+    'какое сопоставление читает какие вложения: «\\.csv$=clinic-invoice-register.csv» / ' +
+      'which mapping reads which attachments (a regular expression on the file name = a mapping name or file)',
+  )
+  .option(...mailNodeOption)
+  .action(
+    async (o: {
+      ogrn: string;
+      inn: string;
+      name: string;
+      role: string;
+      address: string[];
+      mapping: string[];
+      node: string;
+    }) => {
+      const mappings = o.mapping.map((m) => {
+        const i = m.lastIndexOf('=');
+        return i > 0 ? { match: m.slice(0, i), mapping: m.slice(i + 1) } : { match: '', mapping: m };
+      });
+      printJson(
+        await callNode(o.node, 'POST', '/v1/mail/correspondents', {
+          ogrn: o.ogrn,
+          inn: o.inn,
+          name: o.name,
+          role: o.role,
+          addresses: o.address,
+          mappings,
+        }),
+      );
+    },
+  );
+
+correspondent
+  .command('list')
+  .description('корреспонденты адресной книги / the correspondents of the address book')
+  .option(...mailNodeOption)
+  .action(async (o: { node: string }) => {
+    printJson(await callNode(o.node, 'GET', '/v1/mail/correspondents'));
+  });
+
+correspondent
+  .command('remove <ogrn>')
+  .description('убрать корреспондента / remove a correspondent')
+  .option(...mailNodeOption)
+  .action(async (ogrn: string, o: { node: string }) => {
+    await callNode(o.node, 'DELETE', `/v1/mail/correspondents/${encodeURIComponent(ogrn)}`);
+    process.stdout.write(`${ogrn}: удалён / removed\n`);
+  });
+
 program
   .command('rules')
   .description(

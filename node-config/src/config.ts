@@ -6,6 +6,7 @@ import addFormatsModule from 'ajv-formats';
 import { parseDocument } from 'yaml';
 import { DmsnetError, type FieldError } from '../../formats/src/errors.js';
 import { NODE_CONFIG_SCHEMA } from './schema.js';
+import { mailConfigErrors, type MailConfig } from '../../gateway/src/mail/settings.js';
 import { isValidInn } from '../../formats/src/identifiers/inn.js';
 import { isValidOgrn } from '../../formats/src/identifiers/ogrn.js';
 
@@ -48,6 +49,8 @@ export interface NodeConfig {
    * expression, default any) are converted with it and sent to its addressee; received documents of a mapped type
    * are written to out/ in that mapping's format.
    */
+  /** The mail bridge (gateway/src/mail/settings.ts). */
+  mail?: MailConfig;
   adapters?: {
     dropDir?: string;
     mappings?: Array<{ file: string; addressee?: string; match?: string; body?: Record<string, unknown> }>;
@@ -101,6 +104,7 @@ function identifierErrors(c: NodeConfig): FieldError[] {
       message: `/participant/inn ${c.participant.inn}: the check digits do not match`,
     });
   }
+  if (c.mail) out.push(...mailConfigErrors(c.mail));
   return out;
 }
 

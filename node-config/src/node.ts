@@ -26,6 +26,8 @@ import { startNodeApi } from '../../gateway/src/api/node-api.js';
 import { CONSOLE_DIR } from '../../gateway/src/api/console.js';
 import { Workflows } from '../../gateway/src/workflows/index.js';
 import { TargetPolicy } from '../../gateway/src/webhooks/targets.js';
+import { MailBridge } from '../../gateway/src/mail/bridge.js';
+import { mailSettingsOf } from '../../gateway/src/mail/settings.js';
 import {
   FolderDrop,
   loadMapping,
@@ -66,6 +68,28 @@ export async function checkNode(dir: string): Promise<CheckReport> {
   need('/keys/file', config.keys.file);
   if (config.api.tokenFile) need('/api/tokenFile', config.api.tokenFile);
   errors.push(...loadAdapters(dir, config).errors);
+  if (config.mail) {
+    // The bridge's mail servers answer now, or `start` would only say so in its log.
+    for (const [name, s] of [
+      ['imap', config.mail.imap],
+      ['smtp', config.mail.smtp],
+    ] as const) {
+      if (s.passwordFile) need(`/mail/${name}/passwordFile`, s.passwordFile);
+      if (s.passwordEnv && !process.env[s.passwordEnv])
+        errors.push({
+          pointer: `/mail/${name}/passwordEnv`,
+          code: 'CONFIG_REQUIRED',
+          message: `/mail/${name}/passwordEnv: the variable ${s.passwordEnv} is empty`,
+        });
+      const reached = await tcpReach(s.host, s.port, 5000);
+      if (reached !== true)
+        errors.push({
+          pointer: `/mail/${name}/host`,
+          code: 'MAIL_SERVER_UNREACHABLE',
+          message: `${s.host}:${s.port}: ${reached}`,
+        });
+    }
+  }
   if (config.ledger.mode === 'fabric') {
     const f = config.ledger.fabric!;
     need('/ledger/fabric/tls/caCert', f.tls.caCert);
@@ -352,10 +376,23 @@ async function serveNode(
   await workflows.start();
   await node.start();
   const token = await readToken(dir, config);
+  const mail = config.mail
+    ? new MailBridge(
+        node,
+        await mailSettingsOf(config.mail, async (x) =>
+          x.passwordFile
+            ? (await readFile(resolveIn(dir, x.passwordFile), 'utf8')).trim()
+            : x.passwordEnv
+              ? process.env[x.passwordEnv]
+              : undefined,
+        ),
+        { log: (line) => logger.info(line) },
+      )
+    : undefined;
   // The health answer is served before the drop starts, and reads it once it has.
   const adapterState: { drop?: FolderDrop } = {};
   const server = await startNodeApi(
-    { node, ledger: client, workflows },
+    { node, ledger: client, workflows, ...(mail ? { mail } : {}) },
     {
       host: config.api.host,
       port: o.port ?? config.api.port,
@@ -387,12 +424,17 @@ async function serveNode(
   say(`gateway listening on ${server.url}`);
   const drop = await startFolderDrop(dir, config, node, adapters, workflows.importCompletion(), say);
   adapterState.drop = drop;
+  if (mail) {
+    mail.start();
+    say(`mail bridge reading ${config.mail!.address} (${config.mail!.imap.host}:${config.mail!.imap.port})`);
+  }
   return {
     url: server.url,
     token,
     node,
     async close() {
       await drop?.stop();
+      await mail?.stop();
       await server.close();
       await node.stop();
       await o.close();

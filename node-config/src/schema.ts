@@ -1,3 +1,5 @@
+import { MAIL_CONFIG_SCHEMA } from '../../gateway/src/mail/settings.js';
+
 // The node's config file, as a JSON Schema: operators edit YAML by hand, so every rule lives here where ajv
 // can name the key it broke.
 export const NODE_CONFIG_SCHEMA = {
@@ -127,5 +129,7 @@ export const NODE_CONFIG_SCHEMA = {
         },
       },
     },
+    // The mail bridge: correspondents not on the network send documents to this mailbox (decision record 0042).
+    mail: MAIL_CONFIG_SCHEMA,
   },
 } as const;

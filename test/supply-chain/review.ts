@@ -5,6 +5,8 @@
 /** Licences whose terms let an Apache-2.0 project ship the package as it is (permissive, no copyleft). */
 export const COMPATIBLE = new Set([
   'MIT',
+  // MIT without the attribution clause (nodemailer): asks less than MIT does.
+  'MIT-0',
   'ISC',
   'BSD-2-Clause',
   'BSD-3-Clause',

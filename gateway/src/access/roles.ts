@@ -21,7 +21,8 @@ export type Operation =
   | 'users'
   | 'signature'
   | 'directory'
-  | 'keys';
+  | 'keys'
+  | 'correspondents';
 
 const ALL: readonly Operation[] = [
   'read',
@@ -42,6 +43,7 @@ const ALL: readonly Operation[] = [
   'signature',
   'directory',
   'keys',
+  'correspondents',
 ];
 
 /** The people's roles at each kind of participant and what each may do; `admin` may do everything. */
@@ -111,7 +113,9 @@ export type AuditAction =
   | 'users'
   | 'signature-profile'
   | 'directory'
-  | 'keys';
+  | 'keys'
+  | 'correspondents'
+  | 'mail.release';
 
 interface Route {
   method: string | RegExp;
@@ -175,6 +179,11 @@ const ROUTES: readonly Route[] = [
   route(/^(POST|PUT|DELETE)$/, '/governance/.+', 'governance', 'governance'),
   route('GET', '/webhooks(/.+)?', 'webhooks'),
   route(/^(POST|DELETE)$/, '/webhooks(/.+)?', 'webhooks', 'webhooks'),
+  // The mail bridge (decision record 0042): who may send for a correspondent is the admin's to say, like users.
+  route('GET', '/mail/correspondents', 'read'),
+  route(/^(POST|DELETE)$/, `/mail/correspondents(/${ID_SEGMENT})?`, 'correspondents', 'correspondents'),
+  route('GET', '/mail/held', 'decide'),
+  route('POST', `/mail/held/${ID_SEGMENT}/release`, 'decide', 'mail.release'),
   route('GET', '/users', 'users'),
   route('POST', '/users(/.+)?', 'users', 'users'),
 ];

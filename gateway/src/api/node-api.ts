@@ -10,6 +10,8 @@ import { workflowRouter, type Workflows } from '../workflows/index.js';
 import type { ImportCompletion } from '../adapters/conversion.js';
 import { startGatewayServer, type RunningServer } from './server.js';
 import { validateRequest } from './validate.js';
+import type { MailBridge } from '../mail/bridge.js';
+import { mailRouter } from '../mail/http.js';
 
 /** What a running node is made of, as far as its API is concerned. */
 export interface NodeApiParts {
@@ -18,6 +20,8 @@ export interface NodeApiParts {
   ledger: LedgerClient;
   /** The edge workflows, when the node runs them (a network started without them has only the core API). */
   workflows?: Workflows;
+  /** The mail bridge, when the node's configuration has one. */
+  mail?: MailBridge;
 }
 
 /**
@@ -34,6 +38,7 @@ export function nodeApiRouters(parts: NodeApiParts): {
       ...(parts.workflows ? [workflowRouter(parts.workflows, validateRequest)] : []),
       governanceRouter(parts.ledger, validateRequest),
       directoryRouter(parts.ledger, parts.node, validateRequest),
+      ...(parts.mail ? [mailRouter(parts.mail)] : []),
     ],
     ...(parts.workflows ? { importCompletion: parts.workflows.importCompletion() } : {}),
   };

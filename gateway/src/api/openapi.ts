@@ -2,6 +2,7 @@
 // document cannot drift: requests are validated against it (validate.ts) and the HTTP tests validate every response.
 import { governanceApi } from '../governance/openapi.js';
 import { directoryApi } from '../governance/directory-openapi.js';
+import { mailApi } from '../mail/openapi.js';
 import { workflowsApi } from '../workflows/openapi.js';
 import { coreApi } from './openapi-core.js';
 import { errors } from '../http/openapi-kit.js';
@@ -65,7 +66,7 @@ export const openApiDocument = {
   },
   servers: [{ url: 'http://127.0.0.1:7101', description: 'a gateway on its default loopback port' }],
   security: [{ bearer: [] }, { session: [] }],
-  tags: [...coreApi.tags, ...workflowsApi.tags, ...governanceApi.tags, ...directoryApi.tags],
+  tags: [...coreApi.tags, ...workflowsApi.tags, ...governanceApi.tags, ...directoryApi.tags, ...mailApi.tags],
   components: {
     securitySchemes: {
       bearer: { type: 'http', scheme: 'bearer' },
@@ -76,6 +77,7 @@ export const openApiDocument = {
       ...workflowsApi.schemas,
       ...governanceApi.schemas,
       ...directoryApi.schemas,
+      ...mailApi.schemas,
     },
     parameters: { IdempotencyKey: idempotencyKey },
   },
@@ -84,6 +86,7 @@ export const openApiDocument = {
     ...workflowsApi.paths,
     ...governanceApi.paths,
     ...directoryApi.paths,
+    ...mailApi.paths,
   }),
 } as const;
 

@@ -16,13 +16,13 @@ import {
 import { carriedCertificates, verifyCms } from '../crypto/gost/index.js';
 import { canonicalJson } from '../../../formats/src/canonical.js';
 import type { LedgerClient } from '../ledger/types.js';
-import { GatewayStore } from '../store/store.js';
+import { GatewayStore, type BatchOp } from '../store/store.js';
 import type { NodeContext } from './context.js';
 import { cursorKeyOf, Cursors } from './cursors.js';
 import { DirectoryView } from './directory.js';
 import { EventFollower } from './follower.js';
 import { Inbox, type ReplyDecision } from './inbox.js';
-import { codeOf, json, Sublevel, type Checkpoint } from './layout.js';
+import { codeOf, documentIdOp, json, Sublevel, type Checkpoint } from './layout.js';
 import { Notifier } from './notifier.js';
 import { Outbox } from './outbox.js';
 import { Purger, PurgedError } from './purger.js';
@@ -667,6 +667,44 @@ export class GatewayNode {
     subscribe: (listener: (n: Notification) => void): (() => void) => this.notifier.subscribe(listener),
     lastSeq: (): number => this.notifier.lastSeq(),
   };
+
+  /**
+   * A document that reached this node outside the ledger (the mail bridge: a correspondent not on the network sent
+   * it by e-mail) enters the inbox like any other, marked with how it came, in one batch with the caller's own
+   * writes (e.g. the mail bridge's IMAP position), so the two commit together or not at all. An id already in the
+   * inbox is left as it is and the caller's writes still land: the arrival is idempotent.
+   */
+  async receiveOffLedger(
+    arrivals: ReadonlyArray<{ record: InboxRecord; document: unknown }>,
+    extra: readonly BatchOp[],
+  ): Promise<void> {
+    await this.serial(async () => {
+      const ops: BatchOp[] = [...extra];
+      const fresh: Notification[] = [];
+      for (const { record, document } of arrivals) {
+        const id = record.messageId;
+        if (await this.store.get(Sublevel.inbox, id)) continue;
+        ops.push(
+          { type: 'put', sublevel: Sublevel.inbox, key: id, value: record },
+          { type: 'put', sublevel: Sublevel.inboxTime, key: `${record.receivedAt}\u0000${id}`, value: id },
+          { type: 'put', sublevel: Sublevel.inboxDoc, key: id, value: document },
+          documentIdOp(id),
+        );
+        fresh.push(
+          this.notifier.op(ops, {
+            kind: 'document.received',
+            messageId: id,
+            documentType: record.documentType,
+            sender: record.sender,
+            addressee: this.participantId,
+            status: record.status,
+          }),
+        );
+      }
+      await this.store.batch(ops);
+      for (const n of fresh) this.notifier.emit(n);
+    });
+  }
 
   /** Read-modify-write steps run one at a time so a notification sequence number is never reused. */
   private serial<T>(fn: () => Promise<T>): Promise<T> {

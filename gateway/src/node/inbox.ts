@@ -83,6 +83,23 @@ export class Inbox {
       // The ledger's reason names a clarification request, so the trail tells it from a refusal.
       const reason =
         rejectionCode === 'CLARIFICATION_REQUESTED' ? `CLARIFICATION_REQUESTED: ${comment}` : comment;
+      if (rec.email) {
+        // An e-mailed document is not on the ledger: the decision stays here, and the mail bridge answers the
+        // correspondent by e-mail when it sees this notification.
+        const ops: BatchOp[] = [{ type: 'put', sublevel: Sublevel.inbox, key: id, value: updated }];
+        const n = this.ctx.notifier.op(ops, {
+          kind: 'status.changed',
+          messageId: id,
+          documentType: rec.documentType,
+          sender: rec.sender,
+          addressee: this.ctx.participantId,
+          status,
+          ...(reason ? { reason } : {}),
+        });
+        await this.ctx.store.batch(ops);
+        this.ctx.notifier.emit(n);
+        return { rec, updated, fresh: false };
+      }
       await this.ctx.store.batch([
         { type: 'put', sublevel: Sublevel.inbox, key: id, value: updated },
         ...this.outbox.intentOps(id, status, reason),

@@ -241,6 +241,30 @@ export const OutboxRecord = component(
 );
 export type OutboxRecord = Static<typeof OutboxRecord>;
 
+/** Where an e-mailed document came from, as the node's mail server saw it (gateway/src/mail). */
+export const EmailOrigin = component(
+  'EmailOrigin',
+  Type.Object(
+    {
+      messageId: Type.String({ description: 'the Message-ID, or sha256:<hex> of a message without one' }),
+      from: Type.String({ maxLength: 254, description: 'an e-mail address' }),
+      subject: Type.Optional(Type.String()),
+      authenticationResults: Type.Array(Type.String(), {
+        description: 'the Authentication-Results headers the node’s own mail server added',
+      }),
+      admittedBy: Type.String({ description: 'the pass that let it in, or who released it' }),
+      attachment: Type.Object({ name: Type.String(), sha256: Sha256Hex() }, { additionalProperties: false }),
+      /** The file rows of the document's rows, to name them in an answer. */
+      fileRows: Type.Optional(Type.Array(Type.Unsafe<number | null>({ type: ['integer', 'null'] }))),
+    },
+    {
+      description: 'How a document came by e-mail from a correspondent not on the network',
+      additionalProperties: false,
+    },
+  ),
+);
+export type EmailOrigin = Static<typeof EmailOrigin>;
+
 export const InboxRecord = component(
   'InboxRecord',
   Type.Object(
@@ -287,6 +311,8 @@ export const InboxRecord = component(
         ),
       ),
       summary: Type.Optional(ref(DocumentSummary)),
+      /** Set when it came by e-mail from a correspondent not on the network (the mail bridge), not over the ledger. */
+      email: Type.Optional(ref(EmailOrigin)),
     },
     { description: 'A document addressed to this node, as its inbox keeps it.', additionalProperties: false },
   ),
