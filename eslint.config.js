@@ -65,26 +65,38 @@ const GATEWAY_ROOMS = {
   ],
 };
 
+// The npm workspaces (decision 0037): each is a package of its own, imported by its name through its `exports` map.
+const PACKAGES = ['formats', 'chaincode'];
+
 const forbid = (folders, allowed = []) => ({
   'no-restricted-imports': [
     'error',
     {
-      patterns: folders.map((f) => {
-        const open = allowed.filter((a) => a.startsWith(`${f}/`)).map((a) => a.slice(f.length + 1));
-        const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-        return {
-          ...(open.length
-            ? { regex: `(^|/)${f}/(?!(${open.map(esc).join('|')})$)` }
-            : { group: [`**/${f}/**`] }),
-          message: `this folder may not depend on ${f}/`,
-        };
-      }),
+      patterns: [
+        ...folders.map((f) => {
+          const open = allowed.filter((a) => a.startsWith(`${f}/`)).map((a) => a.slice(f.length + 1));
+          const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+          return {
+            ...(open.length
+              ? { regex: `(^|/)${f}/(?!(${open.map(esc).join('|')})$)` }
+              : { group: [`**/${f}/**`] }),
+            message: `this folder may not depend on ${f}/`,
+          };
+        }),
+        // A workspace package is imported by its name, so the direction is held for names too.
+        ...folders
+          .filter((f) => PACKAGES.includes(f))
+          .map((f) => ({
+            regex: `^@dmsnet/${f}(/|$)`,
+            message: `this folder may not depend on @dmsnet/${f}`,
+          })),
+      ],
     },
   ],
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.run/**', '.build/**'] },
+  { ignores: ['**/dist/**', 'node_modules/**', '.run/**', '.build/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -105,12 +117,26 @@ export default tseslint.config(
       'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
       'import-x/resolver-next': [
         createTypeScriptImportResolver({
-          project: ['tsconfig.json', 'console/tsconfig.json'],
+          project: ['tsconfig.json', 'console/tsconfig.json', ...PACKAGES.map((p) => `${p}/tsconfig.json`)],
           noWarnOnMultipleProjects: true,
         }),
       ],
     },
-    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      // A package imports only what its own package.json declares (the nearest one above the file), so a package
+      // installed alone, as the chaincode is in its image, has everything it imports; and no package reaches into
+      // another's folder by a relative path.
+      'import-x/no-extraneous-dependencies': ['error', { devDependencies: false, includeInternal: true }],
+      'import-x/no-relative-packages': 'error',
+    },
+  },
+  // Tests, benchmarks, the fuzzer and the console's bundle may use the development dependencies.
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'fuzz/**/*.ts', 'console/**/*.{ts,tsx}'],
+    rules: {
+      'import-x/no-extraneous-dependencies': ['error', { devDependencies: true, includeInternal: true }],
+    },
   },
   { files: ['formats/**/*.ts'], rules: forbid(['chaincode', 'gateway', 'node-config', 'network', 'test']) },
   { files: ['chaincode/**/*.ts'], rules: forbid(['gateway', 'node-config', 'network', 'test']) },
@@ -129,6 +155,11 @@ export default tseslint.config(
   { files: ['node-config/**/*.ts'], rules: forbid(['network', 'test']) },
   // The console runs in a browser and knows the gateway only through its REST API; it bundles only the words of
   // the error code registry and the pointer-to-place wording, which import nothing (decision 0033).
+  {
+    files: ['console/**/*.{ts,tsx}'],
+    // The bundler compiles those files from formats' sources, so the console needs formats neither built nor linked.
+    rules: { 'import-x/no-relative-packages': 'off' },
+  },
   {
     files: ['console/**/*.{ts,tsx}'],
     rules: forbid(

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { generateDocument } from '../formats/src/index.js';
+import { generateDocument } from '@dmsnet/formats';
 import type { LedgerClient } from '../gateway/src/ledger/types.js';
 import { FabricLedger } from '../gateway/src/ledger/fabric/fabric-ledger.js';
 import {

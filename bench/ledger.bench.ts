@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Level } from 'level';
-import { bundledSchemaText, createRng, generateOgrn } from '../formats/src/index.js';
+import { bundledSchemaText, createRng, generateOgrn } from '@dmsnet/formats';
 import { EmbeddedLedger, LocalCA } from '../gateway/src/ledger/embedded/index.js';
 import { result, type Bench } from './types.js';
 

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { GuaranteeLetterBody, InvoiceBody, InvoiceLine, PriceListBody } from '../formats/src/types.js';
+import type { GuaranteeLetterBody, InvoiceBody, InvoiceLine, PriceListBody } from '@dmsnet/formats/types';
 import { GatewayStore } from '../gateway/src/store/store.js';
 import { checkInvoice, Roster, Workflows, type RosterEntry } from '../gateway/src/workflows/index.js';
 import { EmbeddedLedger, LocalCA } from '../gateway/src/ledger/embedded/index.js';

@@ -3,8 +3,8 @@
 // seeds are committed, so a checkout fuzzes (and the regression test replays) without running this.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoPath } from '../formats/src/paths.js';
-import { DOCUMENT_TYPES } from '../formats/src/types.js';
+import { repoPath } from '@dmsnet/formats/paths';
+import { DOCUMENT_TYPES } from '@dmsnet/formats/types';
 import { zipEntries, readEntry } from '../gateway/src/adapters/zip.js';
 import {
   generateGostKeyPair,

@@ -8,7 +8,7 @@ register('./loader.js', import.meta.url, {
   data: {
     include: [
       new URL('../../gateway/src/', import.meta.url).href,
-      new URL('../../formats/src/', import.meta.url).href,
+      new URL('../../../formats/dist/', import.meta.url).href,
     ],
   },
 });

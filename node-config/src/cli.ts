@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
-import { DmsnetError } from '../../formats/src/errors.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
 import type { NodeRole } from './config.js';
 import { initNode } from './init.js';
 import { passphraseForInit } from './passphrase.js';
-import { dmsnetVersion } from '../../formats/src/paths.js';
+import { dmsnetVersion } from '@dmsnet/formats/paths';
 import { checkNode, startNode } from './node.js';
 import { checkImport, checkImportAtNode, findMapping, listMappings } from './import-file.js';
 import { exportDocument } from './export.js';

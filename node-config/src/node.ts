@@ -11,7 +11,7 @@ import {
   DOCUMENT_TYPES,
   generateOgrn,
   type FieldError,
-} from '../../formats/src/index.js';
+} from '@dmsnet/formats';
 import {
   loadKeyFile,
   passphraseFromEnv,

@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { bundledSchemaText, generateDocument, type DmsDocument } from '../../formats/src/index.js';
+import { bundledSchemaText, generateDocument, type DmsDocument } from '@dmsnet/formats';
 import { CONSOLE_DIR } from '../../gateway/src/api/console.js';
 import type { RunningServer } from '../../gateway/src/api/server.js';
 import { startNodeApi } from '../../gateway/src/api/node-api.js';

@@ -8,7 +8,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { generateDocument } from '../../formats/src/index.js';
+import { generateDocument } from '@dmsnet/formats';
 import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
 import {
   startLocalNetwork,

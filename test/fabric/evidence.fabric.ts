@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { common, peer } from '@hyperledger/fabric-protos';
-import { generateDocument } from '../../formats/src/index.js';
+import { generateDocument } from '@dmsnet/formats';
 import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
 import { F } from '../../gateway/src/evidence/bundle.js';
 import { verifyEvidence } from '../../gateway/src/evidence/verify.js';

@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { createRng, generateDocument, generateInn10, generateOgrn } from '../../formats/src/index.js';
+import { createRng, generateDocument, generateInn10, generateOgrn } from '@dmsnet/formats';
 import { closeCryptoWorkers, loadKeyFile, publicKeysBase64, sodium } from '../../gateway/src/crypto/index.js';
 import { startLocalNetwork, type LocalNetwork } from '../../gateway/src/local-network/network.js';
 import { networkDown } from '../../network/src/down.js';

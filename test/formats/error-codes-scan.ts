@@ -2,7 +2,7 @@
 // test/formats/error-codes.test.ts and scripts/error-codes-doc.mjs, so the check and the generated page agree.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ERROR_CODES, type ErrorCodeEntry } from '../../formats/src/error-codes.js';
+import { ERROR_CODES, type ErrorCodeEntry } from '@dmsnet/formats/error-codes';
 
 /** The component source trees whose thrown codes a caller can meet. */
 export const SOURCE_ROOTS = ['formats/src', 'chaincode/src', 'gateway/src', 'node-config/src', 'network/src'];

@@ -5,7 +5,7 @@ import {
   type GostCertificate,
   type GostKeyPair,
 } from '../../gateway/src/crypto/gost/index.js';
-import { SUBJECT_OID } from '../../chaincode/src/gost-certificates.js';
+import { SUBJECT_OID } from '@dmsnet/chaincode/gost-certificates';
 
 export const DAY = 86_400_000;
 

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { generateDocument } from '../../formats/src/index.js';
+import { generateDocument } from '@dmsnet/formats';
 import { loadKeyFile, sodium } from '../../gateway/src/crypto/index.js';
 import {
   gostPublicKeyOf,

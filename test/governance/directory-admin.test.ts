@@ -10,7 +10,7 @@ import {
   generateInn10,
   generateOgrn,
   messageIdOf,
-} from '../../formats/src/index.js';
+} from '@dmsnet/formats';
 import {
   generateParticipantKeys,
   loadKeyFile,

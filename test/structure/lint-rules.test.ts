@@ -30,7 +30,7 @@ describe('structure: the lint rules for direction and cycles', function () {
       [`import '../workflows/index.js';\n`, 'gateway/src/adapters/probe.ts'],
       [`import '../api/node-api.js';\n`, 'gateway/src/workflows/probe.ts'],
       [`import '../local-network/network.js';\n`, 'gateway/src/api/probe.ts'],
-      [`import '../../../gateway/src/node/index.js';\n`, 'chaincode/src/probe.ts'],
+      [`import '../../gateway/src/node/index.js';\n`, 'chaincode/src/probe.ts'],
     ]) {
       expect(await ruleIds(code!, file!), `${file} ${code}`).to.include('no-restricted-imports');
     }
@@ -44,6 +44,24 @@ describe('structure: the lint rules for direction and cycles', function () {
       ),
     ).to.not.include('no-restricted-imports');
     expect(await ruleIds(`import '../http/wrap.js';\n`, 'gateway/src/workflows/probe.ts')).to.not.include(
+      'no-restricted-imports',
+    );
+  });
+
+  it('holds the workspaces apart: declared dependencies only, by name, with the direction', async () => {
+    // The chaincode package does not declare express (the gateway's), so its image would not have it.
+    expect(await ruleIds(`import 'express';\n`, 'chaincode/src/probe.ts')).to.include(
+      'import-x/no-extraneous-dependencies',
+    );
+    expect(await ruleIds(`import 'fabric-shim';\n`, 'chaincode/src/probe.ts')).to.not.include(
+      'import-x/no-extraneous-dependencies',
+    );
+    // Another package is imported by its name, never by a path into its folder.
+    expect(
+      await ruleIds(`import '../../../formats/src/errors.js';\n`, 'gateway/src/api/probe.ts'),
+    ).to.include('import-x/no-relative-packages');
+    // formats is the leaf, by name as by path.
+    expect(await ruleIds(`import '@dmsnet/chaincode';\n`, 'formats/src/probe.ts')).to.include(
       'no-restricted-imports',
     );
   });

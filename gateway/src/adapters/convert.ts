@@ -7,7 +7,7 @@ import {
   type DmsDocument,
   type FieldError,
   type PartyRef,
-} from '../../../formats/src/index.js';
+} from '@dmsnet/formats';
 import { readAddresseeName, readHeaderFields, type HeaderValue } from './header-block.js';
 import type { ColumnMapping, TableMapping } from './mapping.js';
 import { SourceMap, type SourceLocation } from './source-map.js';

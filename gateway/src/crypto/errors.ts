@@ -1,4 +1,4 @@
-import { DmsnetError } from '../../../formats/src/errors.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
 
 /**
  * Codes: SEAL_OPEN_FAILED, PAYLOAD_DECOMPRESS_FAILED, PAYLOAD_MALFORMED, SIGNER_MISMATCH, SIGNATURE_INVALID,

@@ -4,7 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import { sodium } from './sodium.js';
 import { sealSync, unsealSync } from './envelope.js';
 import type { WorkerRequest, WorkerResponse } from './worker-protocol.js';
-import { DmsnetError } from '../../../formats/src/errors.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
 import { streebog256 } from './gost/streebog.js';
 import { verifyCmsForWorker } from './gost-verify.js';
 

@@ -1,8 +1,8 @@
 // `npm start`: an embedded dmsnet network on one machine and the document story of docs/architecture.md (its flows), over HTTP.
 import { signalExitCode, stopSignals, type StopSignals } from './stop-signals.js';
 import { randomBytes } from 'node:crypto';
-import { repoPath, generateDocument, type DmsDocument } from '../../../formats/src/index.js';
-import type { FieldError } from '../../../formats/src/errors.js';
+import { repoPath, generateDocument, type DmsDocument } from '@dmsnet/formats';
+import type { FieldError } from '@dmsnet/formats/errors';
 import type { RunningServer } from '../api/server.js';
 import { startNodeApi } from '../api/node-api.js';
 import { CONSOLE_DIR } from '../api/console.js';

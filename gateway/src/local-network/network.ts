@@ -12,7 +12,7 @@ import {
   generateInn10,
   generateOgrn,
   type PartyRef,
-} from '../../../formats/src/index.js';
+} from '@dmsnet/formats';
 import {
   generateParticipantKeys,
   loadKeyFile,

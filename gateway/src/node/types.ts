@@ -1,6 +1,6 @@
 import type { KeptReceipt } from './receipts.js';
-import type { FieldError } from '../../../formats/src/errors.js';
-import type { DocumentSummary } from '../../../formats/src/summary.js';
+import type { FieldError } from '@dmsnet/formats/errors';
+import type { DocumentSummary } from '@dmsnet/formats/summary';
 
 export interface ListQuery {
   type?: string;

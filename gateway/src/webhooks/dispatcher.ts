@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { DmsnetError } from '../../../formats/src/errors.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
 import type { GatewayNode, Notification, NotificationKind } from '../node/index.js';
 import { postChecked, TargetPolicy } from './targets.js';
 

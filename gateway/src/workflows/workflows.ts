@@ -1,6 +1,6 @@
-import type { ErrorCode } from '../../../formats/src/error-codes.js';
-import { DmsnetError, type FieldError } from '../../../formats/src/errors.js';
-import { messageIdOf, parseMessageId, validateDocument } from '../../../formats/src/index.js';
+import type { ErrorCode } from '@dmsnet/formats/error-codes';
+import { DmsnetError, type FieldError } from '@dmsnet/formats/errors';
+import { messageIdOf, parseMessageId, validateDocument } from '@dmsnet/formats';
 import type {
   ExpertiseActBody,
   GuaranteeLetterBody,
@@ -9,7 +9,7 @@ import type {
   Person,
   PriceListBody,
   Programme,
-} from '../../../formats/src/types.js';
+} from '@dmsnet/formats/types';
 import type { ImportCompletion, RowNote } from '../adapters/conversion.js';
 import type { GatewayNode, DocumentHandler, InboxRecord, Notification } from '../node/index.js';
 import { CursorInvalidError } from '../node/cursors.js';

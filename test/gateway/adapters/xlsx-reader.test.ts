@@ -16,7 +16,7 @@ import {
 } from '../../../gateway/src/adapters/xlsx-reader.js';
 import { MAX_ENTRY_BYTES } from '../../../gateway/src/adapters/zip.js';
 import { Unsupported } from '../../../gateway/src/adapters/xml-scan.js';
-import type { DmsnetError } from '../../../formats/src/index.js';
+import type { DmsnetError } from '@dmsnet/formats';
 import { sample } from './helpers.js';
 
 // ---- random workbooks -------------------------------------------------------------------------------------------

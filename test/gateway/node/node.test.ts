@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generateDocument, DmsnetError } from '../../../formats/src/index.js';
+import { generateDocument, DmsnetError } from '@dmsnet/formats';
 import {
   startLocalNetwork,
   type LocalNetwork,

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generateDocument } from '../../../formats/src/index.js';
+import { generateDocument } from '@dmsnet/formats';
 import { LedgerError } from '../../../gateway/src/ledger/errors.js';
 import type { LedgerClient } from '../../../gateway/src/ledger/types.js';
 import {

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generateDocument } from '../../../formats/src/index.js';
+import { generateDocument } from '@dmsnet/formats';
 import { F } from '../../../gateway/src/evidence/bundle.js';
 import { filesOf, tampered } from './bundle-files.js';
 import { verifyEvidence, type VerifyReport } from '../../../gateway/src/evidence/verify.js';

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generateDocument } from '../../../formats/src/index.js';
+import { generateDocument } from '@dmsnet/formats';
 import { Ed25519Signer, sodium } from '../../../gateway/src/crypto/index.js';
 import { boxSeal } from '../../../gateway/src/crypto/sealed-box.js';
 import { toPem } from '../../../gateway/src/crypto/gost/index.js';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generateDocument, type DmsDocument } from '../../../formats/src/index.js';
+import { generateDocument, type DmsDocument } from '@dmsnet/formats';
 import type { RunningServer } from '../../../gateway/src/api/server.js';
 import { startNodeApi } from '../../../gateway/src/api/node-api.js';
 import { closeCryptoWorkers } from '../../../gateway/src/crypto/index.js';

@@ -1,6 +1,6 @@
 // Detached CMS SignedData (RFC 5652) with GOST R 34.10-2012 and Streebog-256 (RFC 9215), carrying the signed
 // attributes of CAdES-BES: content type, message digest, signing time and signing-certificate-v2 (RFC 5035).
-import type { ErrorCode } from '../../../../formats/src/error-codes.js';
+import type { ErrorCode } from '@dmsnet/formats/error-codes';
 import {
   AsnArray,
   AsnIntegerArrayBufferConverter,

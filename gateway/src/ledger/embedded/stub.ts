@@ -1,7 +1,7 @@
 // The chaincode stub of the embedded ledger: Fabric's read/write semantics over committed LevelDB state.
 // Reads see committed state only (never the transaction's own writes), as on a Fabric peer.
 import { createHash } from 'node:crypto';
-import { DmsnetError } from '../../../../formats/src/errors.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
 
 const NS = '\x00';
 const MIN = '\u0000';
