@@ -17,7 +17,7 @@ import {
   signCms,
   toPem,
   verifyCms,
-} from '../gateway/src/crypto/gost/index.js';
+} from '@dmsnet/gost';
 import { result, type Bench, type BenchResult } from './types.js';
 
 const DAY = 86_400_000;

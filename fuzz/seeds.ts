@@ -13,7 +13,7 @@ import {
   signCms,
   toPem,
   derOf,
-} from '../gateway/src/crypto/gost/index.js';
+} from '@dmsnet/gost';
 
 function write(target: string, name: string, data: Uint8Array | string): void {
   const dir = repoPath('fuzz', 'corpus', target);

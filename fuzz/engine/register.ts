@@ -9,6 +9,7 @@ register('./loader.js', import.meta.url, {
     include: [
       new URL('../../gateway/src/', import.meta.url).href,
       new URL('../../../formats/dist/', import.meta.url).href,
+      new URL('../../../gost/dist/', import.meta.url).href,
     ],
   },
 });

@@ -13,7 +13,7 @@ import {
 } from '@peculiar/asn1-schema';
 import { Attribute, IssuerAndSerialNumber, SignerInfo } from '@peculiar/asn1-cms';
 import { AlgorithmIdentifier, GeneralName, GeneralNames, Name, Time } from '@peculiar/asn1-x509';
-import { CryptoError } from '../errors.js';
+import { CryptoError } from './errors.js';
 import {
   derSequence,
   derTlv,

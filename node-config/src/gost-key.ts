@@ -11,7 +11,7 @@ import {
   gostPublicKeyOf,
   parseCertificate,
   privateKeyFromPkcs8,
-} from '../../gateway/src/crypto/gost/index.js';
+} from '@dmsnet/gost';
 import { loadConfig, resolveIn } from './config.js';
 
 async function readInput(file: string, pointer: string): Promise<string> {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 // The chaincode image (chaincode/Containerfile) installs the packed workspaces alone. This test takes the same steps
-// without a container: npm pack of formats and chaincode, npm install --omit=dev of the image's package.json with the
+// without a container: npm pack of formats, gost and chaincode, npm install --omit=dev of the image's package.json with the
 // repository's lockfile, offline from the npm cache that `npm ci` filled, then the installed server must listen. A runtime import the chaincode
 // package does not declare fails here, as it would in the image.
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -48,10 +48,21 @@ describe('chaincode: the package installs and runs alone (what the CCaaS image h
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('packs formats and chaincode, installs them offline without development dependencies, and listens', async () => {
-    console.log('      packing @dmsnet/formats and @dmsnet/chaincode');
+    console.log('      packing @dmsnet/formats, @dmsnet/gost and @dmsnet/chaincode');
     execFileSync(
       'npm',
-      ['pack', '--workspace', 'formats', '--workspace', 'chaincode', '--pack-destination', dir, '--silent'],
+      [
+        'pack',
+        '--workspace',
+        'formats',
+        '--workspace',
+        'gost',
+        '--workspace',
+        'chaincode',
+        '--pack-destination',
+        dir,
+        '--silent',
+      ],
       { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
     );
     copyFileSync(join(ROOT, 'chaincode', 'image', 'package.json'), join(dir, 'package.json'));
@@ -72,7 +83,11 @@ describe('chaincode: the package installs and runs alone (what the CCaaS image h
     // The gateway's runtime stays out of the image.
     for (const gatewayOnly of ['express', 'level', 'libsodium-wrappers-sumo', 'exceljs', 'pino'])
       expect(installed, gatewayOnly).to.not.include(gatewayOnly);
-    expect(readdirSync(join(dir, 'node_modules', '@dmsnet')).sort()).to.deep.equal(['chaincode', 'formats']);
+    expect(readdirSync(join(dir, 'node_modules', '@dmsnet')).sort()).to.deep.equal([
+      'chaincode',
+      'formats',
+      'gost',
+    ]);
 
     const server = join(dir, 'node_modules', '@dmsnet', 'chaincode', 'dist', 'server.js');
     expect(existsSync(server)).to.be.true;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { canonicalJson } from '@dmsnet/formats/canonical';
 import { DmsnetError, generateDocument, type DocumentType } from '@dmsnet/formats';
 import { sealDocument, sha256Hex } from '../../gateway/src/crypto/index.js';
-import { parseCertificate, signCms, toPem } from '../../gateway/src/crypto/gost/index.js';
+import { parseCertificate, signCms, toPem } from '@dmsnet/gost';
 import { SandboxGostCa } from '../../gateway/src/local-network/gost-ca.js';
 import {
   type LocalNetwork,
@@ -227,7 +227,7 @@ export function gostExchangeSuite(
       const doc = docFrom('invoice', 60, clinic, insurer);
       const canonical = canonicalJson({ header: doc.header, body: doc.body });
       const out = path.join(scratch, 'openssl-signed.sig');
-      const { privateKeyPkcs8Pem } = await import('../../gateway/src/crypto/gost/index.js');
+      const { privateKeyPkcs8Pem } = await import('@dmsnet/gost');
       const r = openssl([
         'cms',
         '-sign',

@@ -4,7 +4,7 @@ import { DmsnetError } from '@dmsnet/formats/errors';
 import { readEntry, zipEntries } from '../adapters/zip.js';
 import { ed25519Verify } from '../crypto/ed25519.js';
 import { sha256Hex } from '../crypto/envelope.js';
-import { fingerprintOf, parseCertificate, verifyCms, type GostCertificate } from '../crypto/gost/index.js';
+import { fingerprintOf, parseCertificate, verifyCms, type GostCertificate } from '@dmsnet/gost';
 import {
   parseSignedReceipt,
   receiptBytes,

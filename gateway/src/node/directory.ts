@@ -1,6 +1,6 @@
 import type { LedgerClient } from '../ledger/types.js';
 import type { ExpectedSignature } from '../crypto/index.js';
-import { parseCertificate, type GostCertificate } from '../crypto/gost/index.js';
+import { parseCertificate, type GostCertificate } from '@dmsnet/gost';
 import { DmsnetError } from '@dmsnet/formats/errors';
 import { defaultRoutes } from '@dmsnet/formats/routes';
 import type { Participant } from './types.js';

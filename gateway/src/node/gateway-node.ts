@@ -13,7 +13,7 @@ import {
   type ParticipantKeys,
   type Signer,
 } from '../crypto/index.js';
-import { carriedCertificates, verifyCms } from '../crypto/gost/index.js';
+import { carriedCertificates, verifyCms } from '@dmsnet/gost';
 import { canonicalJson } from '@dmsnet/formats/canonical';
 import type { LedgerClient } from '../ledger/types.js';
 import { GatewayStore } from '../store/store.js';

@@ -7,7 +7,7 @@ import { isFinalCode } from '@dmsnet/formats/error-codes';
 import { documentSummary, messageIdOf, validateDocument } from '@dmsnet/formats';
 import { routeAllowed } from '@dmsnet/formats/routes';
 import { sealDocument, sha256Hex } from '../crypto/index.js';
-import { signerFingerprintOf } from '../crypto/gost/index.js';
+import { signerFingerprintOf } from '@dmsnet/gost';
 import type { BatchOp } from '../store/store.js';
 import type { NodeContext } from './context.js';
 import { assertParties } from './parties.js';

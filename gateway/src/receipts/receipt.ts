@@ -7,7 +7,7 @@ import { DmsnetError, type FieldError } from '@dmsnet/formats/errors';
 import { MESSAGE_ID_PATTERN } from '@dmsnet/formats/message-id';
 import { ed25519Verify } from '../crypto/ed25519.js';
 import { sha256Hex } from '../crypto/envelope.js';
-import { verifyCms, type GostCertificate } from '../crypto/gost/index.js';
+import { verifyCms, type GostCertificate } from '@dmsnet/gost';
 import type { SignatureProfileName, Signer } from '../crypto/signer.js';
 
 export const RECEIPT_FORMAT = 'dmsnet.receipt/1';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { generateDocument } from '@dmsnet/formats';
 import { Ed25519Signer, sodium } from '../../../gateway/src/crypto/index.js';
 import { boxSeal } from '../../../gateway/src/crypto/sealed-box.js';
-import { toPem } from '../../../gateway/src/crypto/gost/index.js';
+import { toPem } from '@dmsnet/gost';
 import {
   startLocalNetwork,
   type LocalNetwork,
