@@ -14,7 +14,7 @@ const GATEWAY_ROOMS = {
   ledger: [],
   store: ['crypto'],
   receipts: ['crypto'],
-  evidence: ['crypto', 'ledger', 'receipts', 'adapters'],
+  evidence: ['crypto', 'ledger', 'receipts'],
   node: ['crypto', 'ledger', 'store', 'receipts', 'evidence'],
   webhooks: ['node', 'http'],
   adapters: ['node', 'http'],
@@ -66,7 +66,7 @@ const GATEWAY_ROOMS = {
 };
 
 // The npm workspaces (decision 0037): each is a package of its own, imported by its name through its `exports` map.
-const PACKAGES = ['formats', 'gost', 'chaincode'];
+const PACKAGES = ['formats', 'gost', 'tables', 'chaincode'];
 
 const forbid = (folders, allowed = []) => ({
   'no-restricted-imports': [
@@ -140,6 +140,10 @@ export default tseslint.config(
   },
   { files: ['formats/**/*.ts'], rules: forbid(['chaincode', 'gateway', 'node-config', 'network', 'test']) },
   { files: ['gost/**/*.ts'], rules: forbid(['chaincode', 'gateway', 'node-config', 'network', 'test']) },
+  {
+    files: ['tables/**/*.ts'],
+    rules: forbid(['gost', 'chaincode', 'gateway', 'node-config', 'network', 'test']),
+  },
   { files: ['chaincode/**/*.ts'], rules: forbid(['gateway', 'node-config', 'network', 'test']) },
   { files: ['gateway/**/*.ts'], rules: forbid(['node-config', 'network', 'test']) },
   // Rooms inside the gateway, each with the rooms it may import (docs/architecture.md, "Rooms of the gateway"). Later

@@ -5,7 +5,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoPath } from '@dmsnet/formats/paths';
 import { DOCUMENT_TYPES } from '@dmsnet/formats/types';
-import { zipEntries, readEntry } from '../gateway/src/adapters/zip.js';
+import { zipEntries, readEntry } from '@dmsnet/tables/zip';
 import {
   generateGostKeyPair,
   issueCertificate,

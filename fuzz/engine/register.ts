@@ -10,6 +10,7 @@ register('./loader.js', import.meta.url, {
       new URL('../../gateway/src/', import.meta.url).href,
       new URL('../../../formats/dist/', import.meta.url).href,
       new URL('../../../gost/dist/', import.meta.url).href,
+      new URL('../../../tables/dist/', import.meta.url).href,
     ],
   },
 });

@@ -8,6 +8,7 @@ import { ERROR_CODES, type ErrorCodeEntry } from '@dmsnet/formats/error-codes';
 export const SOURCE_ROOTS = [
   'formats/src',
   'gost/src',
+  'tables/src',
   'chaincode/src',
   'gateway/src',
   'node-config/src',

@@ -6,7 +6,7 @@ import { DmsnetError, type DmsDocument, type DocumentType } from '@dmsnet/format
 import { convertFile, type ConversionNode, type ImportCompletion } from './conversion.js';
 import { exportTable, type RowError } from './convert.js';
 import type { TableMapping } from './mapping.js';
-import { detectEncoding } from './table.js';
+import { detectEncoding } from '@dmsnet/tables/table';
 import { buildReport, reportText } from './report.js';
 
 /** What the folder drop needs of the gateway node (GatewayNode satisfies it). */

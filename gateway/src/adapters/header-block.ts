@@ -4,7 +4,7 @@
 // constants in a mapping: a constant sent every register as the same invoice.
 import type { FieldError } from '@dmsnet/formats';
 import { pointer } from '@dmsnet/formats';
-import type { CellValue, SourceRow } from './table.js';
+import type { CellValue, SourceRow } from '@dmsnet/tables/table';
 
 export type HeaderKind = 'text' | 'date' | 'month';
 
