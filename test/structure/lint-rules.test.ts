@@ -63,7 +63,9 @@ describe('structure: the lint rules for direction and cycles', function () {
       await ruleIds(`import '../../../formats/src/errors.js';\n`, 'gateway/src/api/probe.ts'),
     ).to.include('import-x/no-relative-packages');
     // The tables package reads files; it knows nothing of GOST or the chaincode.
-    expect(await ruleIds(`import '@dmsnet/gost';\n`, 'tables/src/probe.ts')).to.include('no-restricted-imports');
+    expect(await ruleIds(`import '@dmsnet/gost';\n`, 'tables/src/probe.ts')).to.include(
+      'no-restricted-imports',
+    );
     // formats is the leaf, by name as by path.
     expect(await ruleIds(`import '@dmsnet/chaincode';\n`, 'formats/src/probe.ts')).to.include(
       'no-restricted-imports',

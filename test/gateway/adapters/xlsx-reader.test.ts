@@ -8,12 +8,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { readXlsxWithExcelJs, type Sheet } from '@dmsnet/tables/spreadsheet';
 import { columnLetter, readSheets } from '@dmsnet/tables/table';
-import {
-  MAX_CELLS,
-  MAX_MERGED_CELLS,
-  MAX_TOTAL_BYTES,
-  readXlsxSheets,
-} from '@dmsnet/tables/xlsx-reader';
+import { MAX_CELLS, MAX_MERGED_CELLS, MAX_TOTAL_BYTES, readXlsxSheets } from '@dmsnet/tables/xlsx-reader';
 import { MAX_ENTRY_BYTES } from '@dmsnet/tables/zip';
 import { Unsupported } from '@dmsnet/tables/xml-scan';
 import type { DmsnetError } from '@dmsnet/formats';
