@@ -5,9 +5,9 @@ import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
-// The gateway's rooms and what each may import besides itself, formats and chaincode. `http` is the leaf every router
-// uses; `api` assembles the node's API from the routers; the sandbox (`local-network`, `demo`) sits on top and the
-// production rooms never import it.
+// The gateway's rooms and what each may import besides itself and the packages. `http` is the leaf every router
+// uses; `api` assembles the node's API from the routers. The sandbox (embedded ledger, local network, demo) is not a
+// room: it lives in sandbox/, above the gateway, which never imports it.
 const GATEWAY_ROOMS = {
   http: [],
   crypto: [],
@@ -28,34 +28,6 @@ const GATEWAY_ROOMS = {
     'governance',
     'http',
     'ledger',
-    'node',
-    'store',
-    'webhooks',
-    'workflows',
-    'evidence',
-    'receipts',
-  ],
-  'local-network': [
-    'access',
-    'adapters',
-    'crypto',
-    'http',
-    'ledger',
-    'node',
-    'store',
-    'webhooks',
-    'workflows',
-    'evidence',
-    'receipts',
-  ],
-  demo: [
-    'access',
-    'adapters',
-    'api',
-    'crypto',
-    'http',
-    'ledger',
-    'local-network',
     'node',
     'store',
     'webhooks',
@@ -138,19 +110,25 @@ export default tseslint.config(
       'import-x/no-extraneous-dependencies': ['error', { devDependencies: true, includeInternal: true }],
     },
   },
-  { files: ['formats/**/*.ts'], rules: forbid(['chaincode', 'gateway', 'node-config', 'network', 'test']) },
+  {
+    files: ['formats/**/*.ts'],
+    rules: forbid(['gost', 'tables', 'chaincode', 'gateway', 'sandbox', 'node-config', 'network', 'test']),
+  },
   { files: ['gost/**/*.ts'], rules: forbid(['chaincode', 'gateway', 'node-config', 'network', 'test']) },
   {
     files: ['tables/**/*.ts'],
     rules: forbid(['gost', 'chaincode', 'gateway', 'node-config', 'network', 'test']),
   },
   { files: ['chaincode/**/*.ts'], rules: forbid(['gateway', 'node-config', 'network', 'test']) },
-  { files: ['gateway/**/*.ts'], rules: forbid(['node-config', 'network', 'test']) },
+  { files: ['gateway/**/*.ts'], rules: forbid(['sandbox', 'node-config', 'network', 'test']) },
+  // The development tools sit above the production gateway and below the operator tools that start them.
+  { files: ['sandbox/**/*.ts'], rules: forbid(['node-config', 'network', 'test']) },
   // Rooms inside the gateway, each with the rooms it may import (docs/architecture.md, "Rooms of the gateway"). Later
   // entries replace the rule above for their files, so each keeps the top-level folders forbidden too.
   ...Object.entries(GATEWAY_ROOMS).map(([room, allowed]) => ({
     files: [`gateway/src/${room}/**/*.ts`],
     rules: forbid([
+      'sandbox',
       'node-config',
       'network',
       'test',
@@ -168,7 +146,7 @@ export default tseslint.config(
   {
     files: ['console/**/*.{ts,tsx}'],
     rules: forbid(
-      ['formats', 'chaincode', 'gateway', 'node-config', 'network', 'test'],
+      ['formats', 'gost', 'tables', 'chaincode', 'gateway', 'sandbox', 'node-config', 'network', 'test'],
       ['formats/src/error-codes.js', 'formats/src/field-places.js', 'formats/src/summary.js'],
     ),
   },

@@ -15,7 +15,7 @@ import {
   startLocalNetwork,
   type LocalParticipant,
   type ParticipantSpec,
-} from '../gateway/src/local-network/network.js';
+} from '../sandbox/src/local-network/network.js';
 import { findFabric } from '../network/src/binaries.js';
 import { endorsementPolicy } from '../network/src/configtx.js';
 import { networkDown } from '../network/src/down.js';

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { GuaranteeLetterBody, InvoiceBody, InvoiceLine, PriceListBody } from '@dmsnet/formats/types';
 import { GatewayStore } from '../gateway/src/store/store.js';
 import { checkInvoice, Roster, Workflows, type RosterEntry } from '../gateway/src/workflows/index.js';
-import { EmbeddedLedger, LocalCA } from '../gateway/src/ledger/embedded/index.js';
+import { EmbeddedLedger, LocalCA } from '../sandbox/src/embedded-ledger/index.js';
 import { GatewayNode } from '../gateway/src/node/index.js';
 import { generateParticipantKeys } from '../gateway/src/crypto/index.js';
 import { result, type Bench, type BenchOptions } from './types.js';

@@ -13,7 +13,7 @@ import { importGostKey } from './gost-key.js';
 import { reportText } from '../../gateway/src/adapters/index.js';
 import { readPassword, withUsers } from './users.js';
 import { setStatusFromNode } from './suspend-org.js';
-import { stopSignals } from '../../gateway/src/demo/stop-signals.js';
+import { stopSignals } from '../../sandbox/src/demo/stop-signals.js';
 import { callNode, readRegistration, writeRegistration } from './directory-verbs.js';
 
 const program = new Command('dmsnet-node')

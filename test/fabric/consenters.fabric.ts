@@ -14,7 +14,7 @@ import {
   startLocalNetwork,
   type LocalNetwork,
   type ParticipantSpec,
-} from '../../gateway/src/local-network/network.js';
+} from '../../sandbox/src/local-network/network.js';
 import { findFabric, type FabricInstall } from '../../network/src/binaries.js';
 import { signUpdate, submitUpdate } from '../../network/src/channel-update.js';
 import { peerCli } from '../../network/src/cli-tools.js';

@@ -15,7 +15,7 @@ import {
   startLocalNetwork,
   type LocalNetwork,
   type LocalParticipant,
-} from '../../gateway/src/local-network/network.js';
+} from '../../sandbox/src/local-network/network.js';
 import { networkDown } from '../../network/src/down.js';
 import { fabricProvider } from '../../network/src/fabric-provider.js';
 import { consoleProgress } from '../../network/src/progress.js';

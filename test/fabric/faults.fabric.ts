@@ -14,7 +14,7 @@ import {
   type LocalNetwork,
   type LocalParticipant,
   type ParticipantSpec,
-} from '../../gateway/src/local-network/network.js';
+} from '../../sandbox/src/local-network/network.js';
 import { findFabric } from '../../network/src/binaries.js';
 import { startNode, stopNode } from '../../network/src/control.js';
 import { networkDown } from '../../network/src/down.js';

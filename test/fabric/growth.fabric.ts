@@ -14,14 +14,14 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { createRng, generateDocument, generateInn10, generateOgrn } from '@dmsnet/formats';
 import { closeCryptoWorkers, generateParticipantKeys } from '../../gateway/src/crypto/index.js';
-import { LocalCA } from '../../gateway/src/ledger/embedded/local-ca.js';
+import { LocalCA } from '../../sandbox/src/embedded-ledger/local-ca.js';
 import { FabricLedger } from '../../gateway/src/ledger/fabric/fabric-ledger.js';
 import {
   participantRegistration,
   startLocalNetwork,
   type LocalNetwork,
   type ParticipantSpec,
-} from '../../gateway/src/local-network/network.js';
+} from '../../sandbox/src/local-network/network.js';
 import { GatewayNode } from '../../gateway/src/node/index.js';
 import { findFabric, type FabricInstall } from '../../network/src/binaries.js';
 import {

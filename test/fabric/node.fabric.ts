@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { createRng, generateDocument, generateInn10, generateOgrn } from '@dmsnet/formats';
 import { closeCryptoWorkers, loadKeyFile, publicKeysBase64, sodium } from '../../gateway/src/crypto/index.js';
-import { startLocalNetwork, type LocalNetwork } from '../../gateway/src/local-network/network.js';
+import { startLocalNetwork, type LocalNetwork } from '../../sandbox/src/local-network/network.js';
 import { networkDown } from '../../network/src/down.js';
 import { fabricProvider, orgCa, peerTlsRoot } from '../../network/src/fabric-provider.js';
 import type { NetworkState } from '../../network/src/state.js';

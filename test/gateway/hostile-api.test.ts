@@ -8,8 +8,8 @@ import { generateDocument, type DmsDocument } from '@dmsnet/formats';
 import type { RunningServer } from '../../gateway/src/api/server.js';
 import { startNodeApi } from '../../gateway/src/api/node-api.js';
 import { closeCryptoWorkers, sealDocument, sha256Hex } from '../../gateway/src/crypto/index.js';
-import { GatewayClient } from '../../gateway/src/demo/client.js';
-import { startLocalNetwork, type LocalNetwork } from '../../gateway/src/local-network/network.js';
+import { GatewayClient } from '../../sandbox/src/demo/client.js';
+import { startLocalNetwork, type LocalNetwork } from '../../sandbox/src/local-network/network.js';
 import { repoPath } from '@dmsnet/formats/paths';
 import { SMALL_NETWORK } from './fixtures/network.js';
 

@@ -10,12 +10,12 @@ import { canonicalJson } from '@dmsnet/formats/canonical';
 import { DmsnetError, generateDocument, type DocumentType } from '@dmsnet/formats';
 import { sealDocument, sha256Hex } from '../../gateway/src/crypto/index.js';
 import { parseCertificate, signCms, toPem } from '@dmsnet/gost';
-import { SandboxGostCa } from '../../gateway/src/local-network/gost-ca.js';
+import { SandboxGostCa } from '../../sandbox/src/local-network/gost-ca.js';
 import {
   type LocalNetwork,
   type LocalParticipant,
   type ParticipantSpec,
-} from '../../gateway/src/local-network/network.js';
+} from '../../sandbox/src/local-network/network.js';
 import { currentKeyOf } from '../../gateway/src/node/directory.js';
 import { sendEndorsers } from '../../gateway/src/node/endorsers.js';
 import { openssl, opensslVerifyCms, requireGostEngine, scratchDir, writeIn } from './openssl.js';

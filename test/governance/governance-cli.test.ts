@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { bundledSchemaText } from '@dmsnet/formats';
 import type { RunningServer } from '../../gateway/src/api/server.js';
 import { startNodeApi } from '../../gateway/src/api/node-api.js';
-import { GatewayClient } from '../../gateway/src/demo/client.js';
+import { GatewayClient } from '../../sandbox/src/demo/client.js';
 import { checkResponse } from '../gateway/fixtures/contract.js';
-import { startLocalNetwork, type LocalNetwork } from '../../gateway/src/local-network/network.js';
+import { startLocalNetwork, type LocalNetwork } from '../../sandbox/src/local-network/network.js';
 
 const run = promisify(execFile);
 const cli = fileURLToPath(new URL('../../../formats/dist/cli/main.js', import.meta.url));

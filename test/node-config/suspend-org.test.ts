@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { createRng, generateInn10, generateOgrn } from '@dmsnet/formats';
 import { closeCryptoWorkers, generateParticipantKeys } from '../../gateway/src/crypto/index.js';
-import { participantRegistration } from '../../gateway/src/local-network/network.js';
+import { participantRegistration } from '../../sandbox/src/local-network/network.js';
 import { setOrganisationStatus, suspendOrganisation } from '../../node-config/src/suspend-org.js';
 import { embeddedBackend, type BackendInstance, type TestIdentity } from '../chaincode/backend.js';
 

@@ -29,7 +29,8 @@ describe('structure: the lint rules for direction and cycles', function () {
       [`import '../workflows/index.js';\n`, 'gateway/src/node/probe.ts'],
       [`import '../workflows/index.js';\n`, 'gateway/src/adapters/probe.ts'],
       [`import '../api/node-api.js';\n`, 'gateway/src/workflows/probe.ts'],
-      [`import '../local-network/network.js';\n`, 'gateway/src/api/probe.ts'],
+      [`import '../../../sandbox/src/local-network/network.js';\n`, 'gateway/src/api/probe.ts'],
+      [`import '../../../../sandbox/src/embedded-ledger/index.js';\n`, 'gateway/src/ledger/fabric/probe.ts'],
       // The evidence bundle reads ZIPs through the tables package, so adapters → node → evidence is no loop.
       [`import '../adapters/index.js';\n`, 'gateway/src/evidence/probe.ts'],
       [`import '../../gateway/src/node/index.js';\n`, 'chaincode/src/probe.ts'],

@@ -15,8 +15,8 @@ import ts from 'typescript';
 import { bundledSchemaText } from '@dmsnet/formats';
 import type { RunningServer } from '../../../gateway/src/api/server.js';
 import { startNodeApi } from '../../../gateway/src/api/node-api.js';
-import { GatewayClient } from '../../../gateway/src/demo/client.js';
-import { startLocalNetwork, type LocalNetwork } from '../../../gateway/src/local-network/network.js';
+import { GatewayClient } from '../../../sandbox/src/demo/client.js';
+import { startLocalNetwork, type LocalNetwork } from '../../../sandbox/src/local-network/network.js';
 import { checkResponse, ContractViolation } from '../fixtures/contract.js';
 
 const { Spectral, Document } = spectralCore as unknown as typeof import('@stoplight/spectral-core');

@@ -3,7 +3,7 @@
 // would, waits until everything has settled, and reports what the clinic holds.
 import { generateDocument } from '@dmsnet/formats';
 import { closeCryptoWorkers } from '../../../gateway/src/crypto/index.js';
-import { startLocalNetwork, type ParticipantSpec } from '../../../gateway/src/local-network/network.js';
+import { startLocalNetwork, type ParticipantSpec } from '../../../sandbox/src/local-network/network.js';
 import { fabricProvider } from '../../../network/src/fabric-provider.js';
 import { runningNetwork } from '../../../network/src/up.js';
 import { SMALL_NETWORK } from '../fixtures/network.js';

@@ -7,7 +7,7 @@ import {
   startLocalNetwork,
   type LocalNetwork,
   type LocalParticipant,
-} from '../../../gateway/src/local-network/network.js';
+} from '../../../sandbox/src/local-network/network.js';
 
 const SPECS = [
   { key: 'association', role: 'association' as const, name: 'Союз (узел)', mspId: 'AssociationMSP' },

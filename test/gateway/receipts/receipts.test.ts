@@ -14,7 +14,7 @@ import {
   type LocalNetwork,
   type LocalParticipant,
   type ParticipantSpec,
-} from '../../../gateway/src/local-network/network.js';
+} from '../../../sandbox/src/local-network/network.js';
 import { currentKeyOf } from '../../../gateway/src/node/directory.js';
 import {
   receiptBytes,
