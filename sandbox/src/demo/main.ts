@@ -15,7 +15,11 @@ import {
   type LocalParticipant,
 } from '../local-network/network.js';
 import { GatewayClient } from './client.js';
-import { exportFromJson, writeSignatureExport, type SignatureExportJson } from '../../../gateway/src/node/signature-export.js';
+import {
+  exportFromJson,
+  writeSignatureExport,
+  type SignatureExportJson,
+} from '../../../gateway/src/node/signature-export.js';
 
 interface DocView {
   status: string;

@@ -17,7 +17,12 @@ import { JSONSerializer } from '@dmsnet/chaincode/fabric';
 import { contracts } from '@dmsnet/chaincode';
 import { parseChaincodeError } from '@dmsnet/chaincode/errors';
 import { LedgerError } from '../../../gateway/src/ledger/errors.js';
-import type { ChaincodeEvent, EventCheckpoint, LedgerClient, SubmitResult } from '../../../gateway/src/ledger/types.js';
+import type {
+  ChaincodeEvent,
+  EventCheckpoint,
+  LedgerClient,
+  SubmitResult,
+} from '../../../gateway/src/ledger/types.js';
 import { EmbeddedStub, type StateReader, type TxContext } from './stub.js';
 
 export { LedgerError };
