@@ -5,9 +5,9 @@ import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
-// The gateway's rooms and what each may import besides itself, formats and chaincode. `http` is the leaf every router
-// uses; `api` assembles the node's API from the routers; the sandbox (`local-network`, `demo`) sits on top and the
-// production rooms never import it.
+// The gateway's rooms and what each may import besides itself and the packages. `http` is the leaf every router
+// uses; `api` assembles the node's API from the routers. The sandbox (embedded ledger, local network, demo) is not a
+// room: it lives in sandbox/, above the gateway, which never imports it.
 const GATEWAY_ROOMS = {
   http: [],
   shapes: [],
@@ -15,7 +15,7 @@ const GATEWAY_ROOMS = {
   ledger: [],
   store: ['crypto'],
   receipts: ['crypto'],
-  evidence: ['crypto', 'ledger', 'receipts', 'adapters'],
+  evidence: ['crypto', 'ledger', 'receipts'],
   node: ['crypto', 'ledger', 'store', 'receipts', 'evidence', 'shapes'],
   webhooks: ['node', 'http', 'shapes'],
   adapters: ['node', 'http'],
@@ -39,60 +39,40 @@ const GATEWAY_ROOMS = {
     'shapes',
     'mail',
   ],
-  'local-network': [
-    'access',
-    'adapters',
-    'crypto',
-    'http',
-    'ledger',
-    'node',
-    'store',
-    'webhooks',
-    'workflows',
-    'evidence',
-    'receipts',
-    'shapes',
-    'mail',
-  ],
-  demo: [
-    'access',
-    'adapters',
-    'api',
-    'crypto',
-    'http',
-    'ledger',
-    'local-network',
-    'node',
-    'store',
-    'webhooks',
-    'workflows',
-    'evidence',
-    'receipts',
-    'shapes',
-    'mail',
-  ],
 };
+
+// The npm workspaces (decision 0037): each is a package of its own, imported by its name through its `exports` map.
+const PACKAGES = ['formats', 'gost', 'tables', 'chaincode'];
 
 const forbid = (folders, allowed = []) => ({
   'no-restricted-imports': [
     'error',
     {
-      patterns: folders.map((f) => {
-        const open = allowed.filter((a) => a.startsWith(`${f}/`)).map((a) => a.slice(f.length + 1));
-        const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-        return {
-          ...(open.length
-            ? { regex: `(^|/)${f}/(?!(${open.map(esc).join('|')})$)` }
-            : { group: [`**/${f}/**`] }),
-          message: `this folder may not depend on ${f}/`,
-        };
-      }),
+      patterns: [
+        ...folders.map((f) => {
+          const open = allowed.filter((a) => a.startsWith(`${f}/`)).map((a) => a.slice(f.length + 1));
+          const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+          return {
+            ...(open.length
+              ? { regex: `(^|/)${f}/(?!(${open.map(esc).join('|')})$)` }
+              : { group: [`**/${f}/**`] }),
+            message: `this folder may not depend on ${f}/`,
+          };
+        }),
+        // A workspace package is imported by its name, so the direction is held for names too.
+        ...folders
+          .filter((f) => PACKAGES.includes(f))
+          .map((f) => ({
+            regex: `^@dmsnet/${f}(/|$)`,
+            message: `this folder may not depend on @dmsnet/${f}`,
+          })),
+      ],
     },
   ],
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.run/**', '.build/**'] },
+  { ignores: ['**/dist/**', 'node_modules/**', '.run/**', '.build/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -113,21 +93,46 @@ export default tseslint.config(
       'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
       'import-x/resolver-next': [
         createTypeScriptImportResolver({
-          project: ['tsconfig.json', 'console/tsconfig.json'],
+          project: ['tsconfig.json', 'console/tsconfig.json', ...PACKAGES.map((p) => `${p}/tsconfig.json`)],
           noWarnOnMultipleProjects: true,
         }),
       ],
     },
-    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      // A package imports only what its own package.json declares (the nearest one above the file), so a package
+      // installed alone, as the chaincode is in its image, has everything it imports; and no package reaches into
+      // another's folder by a relative path.
+      'import-x/no-extraneous-dependencies': ['error', { devDependencies: false, includeInternal: true }],
+      'import-x/no-relative-packages': 'error',
+    },
   },
-  { files: ['formats/**/*.ts'], rules: forbid(['chaincode', 'gateway', 'node-config', 'network', 'test']) },
+  // Tests, benchmarks, the fuzzer and the console's bundle may use the development dependencies.
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'fuzz/**/*.ts', 'console/**/*.{ts,tsx}'],
+    rules: {
+      'import-x/no-extraneous-dependencies': ['error', { devDependencies: true, includeInternal: true }],
+    },
+  },
+  {
+    files: ['formats/**/*.ts'],
+    rules: forbid(['gost', 'tables', 'chaincode', 'gateway', 'sandbox', 'node-config', 'network', 'test']),
+  },
+  { files: ['gost/**/*.ts'], rules: forbid(['chaincode', 'gateway', 'node-config', 'network', 'test']) },
+  {
+    files: ['tables/**/*.ts'],
+    rules: forbid(['gost', 'chaincode', 'gateway', 'node-config', 'network', 'test']),
+  },
   { files: ['chaincode/**/*.ts'], rules: forbid(['gateway', 'node-config', 'network', 'test']) },
-  { files: ['gateway/**/*.ts'], rules: forbid(['node-config', 'network', 'test']) },
+  { files: ['gateway/**/*.ts'], rules: forbid(['sandbox', 'node-config', 'network', 'test']) },
+  // The development tools sit above the production gateway and below the operator tools that start them.
+  { files: ['sandbox/**/*.ts'], rules: forbid(['node-config', 'network', 'test']) },
   // Rooms inside the gateway, each with the rooms it may import (docs/architecture.md, "Rooms of the gateway"). Later
   // entries replace the rule above for their files, so each keeps the top-level folders forbidden too.
   ...Object.entries(GATEWAY_ROOMS).map(([room, allowed]) => ({
     files: [`gateway/src/${room}/**/*.ts`],
     rules: forbid([
+      'sandbox',
       'node-config',
       'network',
       'test',
@@ -139,8 +144,13 @@ export default tseslint.config(
   // the error code registry and the pointer-to-place wording, which import nothing (decision 0033).
   {
     files: ['console/**/*.{ts,tsx}'],
+    // The bundler compiles those files from formats' sources, so the console needs formats neither built nor linked.
+    rules: { 'import-x/no-relative-packages': 'off' },
+  },
+  {
+    files: ['console/**/*.{ts,tsx}'],
     rules: forbid(
-      ['formats', 'chaincode', 'gateway', 'node-config', 'network', 'test'],
+      ['formats', 'gost', 'tables', 'chaincode', 'gateway', 'sandbox', 'node-config', 'network', 'test'],
       ['formats/src/error-codes.js', 'formats/src/field-places.js', 'formats/src/summary.js'],
     ),
   },

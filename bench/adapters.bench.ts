@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import iconv from 'iconv-lite';
-import { repoPath, validateDocument } from '../formats/src/index.js';
+import { repoPath, validateDocument } from '@dmsnet/formats';
 import { importTable, loadMapping, writeSpreadsheet } from '../gateway/src/adapters/index.js';
 import { result, type Bench } from './types.js';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from 'playwright-core';
-import { generateDocument, repoPath } from '../formats/src/index.js';
+import { generateDocument, repoPath } from '@dmsnet/formats';
 import { CONSOLE_DIR } from '../gateway/src/api/console.js';
 import { closeCryptoWorkers } from '../gateway/src/crypto/index.js';
 import { PASSWORD, startConsoleNetwork } from '../test/console/network.js';

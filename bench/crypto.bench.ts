@@ -2,8 +2,8 @@
 // (canonical JSON, Ed25519, deflate, libsodium's crypto_box_seal) and beside raw crypto_secretbox_easy, in one run.
 import { performance } from 'node:perf_hooks';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { generateDocument } from '../formats/src/index.js';
-import { canonicalJson } from '../formats/src/canonical.js';
+import { generateDocument } from '@dmsnet/formats';
+import { canonicalJson } from '@dmsnet/formats/canonical';
 import { ed25519Sign, ed25519Verify } from '../gateway/src/crypto/ed25519.js';
 import {
   closeCryptoWorkers,

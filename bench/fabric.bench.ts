@@ -8,14 +8,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { generateDocument } from '../formats/src/index.js';
+import { generateDocument } from '@dmsnet/formats';
 import type { LedgerClient } from '../gateway/src/ledger/types.js';
 import { FabricLedger } from '../gateway/src/ledger/fabric/fabric-ledger.js';
 import {
   startLocalNetwork,
   type LocalParticipant,
   type ParticipantSpec,
-} from '../gateway/src/local-network/network.js';
+} from '../sandbox/src/local-network/network.js';
 import { findFabric } from '../network/src/binaries.js';
 import { endorsementPolicy } from '../network/src/configtx.js';
 import { networkDown } from '../network/src/down.js';

@@ -1,8 +1,8 @@
 // Format validation speed: a 50,000-row insured list validated (schema + every business rule) beside
 // JSON.parse of the same text, measured in the same run so the ratio does not depend on the machine.
 import { performance } from 'node:perf_hooks';
-import { generateDocument } from '../formats/src/generator/generate.js';
-import { validateDocument } from '../formats/src/validate.js';
+import { generateDocument } from '@dmsnet/formats/generator/generate';
+import { validateDocument } from '@dmsnet/formats/validate';
 import { result, type Bench } from './types.js';
 
 const ROWS = 50_000;

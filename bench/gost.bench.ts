@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { canonicalJson } from '../formats/src/canonical.js';
-import { generateDocument } from '../formats/src/index.js';
+import { canonicalJson } from '@dmsnet/formats/canonical';
+import { generateDocument } from '@dmsnet/formats';
 import {
   generateGostKeyPair,
   issueCertificate,
@@ -17,7 +17,7 @@ import {
   signCms,
   toPem,
   verifyCms,
-} from '../gateway/src/crypto/gost/index.js';
+} from '@dmsnet/gost';
 import { result, type Bench, type BenchResult } from './types.js';
 
 const DAY = 86_400_000;

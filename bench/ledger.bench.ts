@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Level } from 'level';
-import { bundledSchemaText, createRng, generateOgrn } from '../formats/src/index.js';
-import { EmbeddedLedger, LocalCA } from '../gateway/src/ledger/embedded/index.js';
+import { bundledSchemaText, createRng, generateOgrn } from '@dmsnet/formats';
+import { EmbeddedLedger, LocalCA } from '../sandbox/src/embedded-ledger/index.js';
 import { result, type Bench } from './types.js';
 
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { repoPath } from '../formats/src/paths.js';
+import { repoPath } from '@dmsnet/formats/paths';
 
 interface Summary {
   target: string;

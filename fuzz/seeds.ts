@@ -3,9 +3,9 @@
 // seeds are committed, so a checkout fuzzes (and the regression test replays) without running this.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoPath } from '../formats/src/paths.js';
-import { DOCUMENT_TYPES } from '../formats/src/types.js';
-import { zipEntries, readEntry } from '../gateway/src/adapters/zip.js';
+import { repoPath } from '@dmsnet/formats/paths';
+import { DOCUMENT_TYPES } from '@dmsnet/formats/types';
+import { zipEntries, readEntry } from '@dmsnet/tables/zip';
 import {
   generateGostKeyPair,
   issueCertificate,
@@ -13,7 +13,7 @@ import {
   signCms,
   toPem,
   derOf,
-} from '../gateway/src/crypto/gost/index.js';
+} from '@dmsnet/gost';
 
 function write(target: string, name: string, data: Uint8Array | string): void {
   const dir = repoPath('fuzz', 'corpus', target);

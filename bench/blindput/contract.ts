@@ -1,6 +1,6 @@
 // The Fabric bench's baseline: a one-function chaincode that writes the transient value under the given key without
 // reading anything, and emits one event, so our contracts' cost shows beside Fabric's own floor.
-import { Context, Contract, Transaction } from '../../chaincode/src/fabric.js';
+import { Context, Contract, Transaction } from '@dmsnet/chaincode/fabric';
 
 export class BlindPutContract extends Contract {
   constructor() {

@@ -1,6 +1,6 @@
 // CCaaS entry of the blind-put baseline chaincode (bench --fabric deploys it beside dmsnet's).
 import 'reflect-metadata';
-import { createChaincode, startServer } from '../../chaincode/src/server.js';
+import { createChaincode, startServer } from '@dmsnet/chaincode/server';
 import { BlindPutContract } from './contract.js';
 
 startServer(process.env, createChaincode([BlindPutContract], 'blindput')).catch((err: unknown) => {

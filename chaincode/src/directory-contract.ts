@@ -1,5 +1,5 @@
 import { Context, Contract, Info, Returns, Transaction } from './fabric.js';
-import { checkOgrn, IdCheck, isValidOgrn } from '../../formats/src/identifiers/index.js';
+import { checkOgrn, IdCheck, isValidOgrn } from '@dmsnet/formats/identifiers';
 import { ChaincodeError, invalid } from './errors.js';
 import {
   actingAssociation,

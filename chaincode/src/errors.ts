@@ -1,5 +1,5 @@
-import type { ErrorCode } from '../../formats/src/error-codes.js';
-import { DmsnetError, type FieldError } from '../../formats/src/errors.js';
+import type { ErrorCode } from '@dmsnet/formats/error-codes';
+import { DmsnetError, type FieldError } from '@dmsnet/formats/errors';
 
 /**
  * A refusal by the chaincode. The message starts with the code because a Fabric client sees only the message

@@ -6,9 +6,9 @@ import { getFormat, isActive } from './format-registry-contract.js';
 import { actingParticipant } from './identity.js';
 import { KeyType, type Envelope, type MessageStatus } from './model.js';
 import { implicitCollection, privatePayloadStore, type PayloadStore } from './payload-store.js';
-import { defaultRetentionDays } from '../../formats/src/retention.js';
-import { defaultRoutes, routeAllowed } from '../../formats/src/routes.js';
-import { MESSAGE_ID_PATTERN, parseMessageId } from '../../formats/src/message-id.js';
+import { defaultRetentionDays } from '@dmsnet/formats/retention';
+import { defaultRoutes, routeAllowed } from '@dmsnet/formats/routes';
+import { MESSAGE_ID_PATTERN, parseMessageId } from '@dmsnet/formats/message-id';
 import {
   drain,
   getJson,

@@ -1,5 +1,5 @@
-import { routesFault, type Route } from '../../formats/src/routes.js';
-import { unresolvedRefs } from '../../formats/src/schema/self-contained.js';
+import { routesFault, type Route } from '@dmsnet/formats/routes';
+import { unresolvedRefs } from '@dmsnet/formats/schema/self-contained';
 import { createHash } from 'node:crypto';
 import { Context, Contract, Info, Returns, Transaction } from './fabric.js';
 import { ChaincodeError, invalid } from './errors.js';

@@ -3,19 +3,13 @@
 // the GOST primitives); the directory only refuses what no gateway could ever accept.
 import { createHash } from 'node:crypto';
 import { AsnConvert, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes } from '@peculiar/asn1-schema';
+import { GostKeyParameters } from '@dmsnet/gost/key-parameters';
 import { BasicConstraints, Certificate, type Name } from '@peculiar/asn1-x509';
 import { ChaincodeError, invalid } from './errors.js';
 
 export const GOST_2012_256_KEY = '1.2.643.7.1.1.1.1';
 export const GOST_2012_256_SIGNATURE = '1.2.643.7.1.1.3.2';
 export const CRYPTOPRO_A = '1.2.643.2.2.35.1';
-
-/** GOST key parameters as RFC 9215 writes them: the curve, then the digest (the gateway reads them with this too). */
-@AsnType({ type: AsnTypeTypes.Sequence })
-export class GostKeyParameters {
-  @AsnProp({ type: AsnPropTypes.ObjectIdentifier }) publicKeyParamSet = '';
-  @AsnProp({ type: AsnPropTypes.ObjectIdentifier, optional: true }) digestParamSet?: string;
-}
 
 /**
  * Subject attributes of qualified certificates (приказ ФСБ России № 795): ОГРН, ОГРНИП, ИННЮЛ (10 digits) and the

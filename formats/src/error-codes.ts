@@ -1196,6 +1196,12 @@ export const ERROR_CODES = {
     en: 'The ledger failed in a way a new proposal may overcome.',
     ru: 'Сбой реестра, который может преодолеть новое предложение транзакции.',
   },
+  MAIL_NOT_CONFIGURED: {
+    status: 409,
+    retry: 'final',
+    en: 'This node has no mail bridge: its configuration has no mail section.',
+    ru: 'У этого узла нет почтового моста: в его настройках нет раздела mail.',
+  },
   FUNCTION_UNKNOWN: {
     status: 501,
     retry: 'final',

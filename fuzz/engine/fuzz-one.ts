@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { repoPath } from '../../formats/src/paths.js';
+import { repoPath } from '@dmsnet/formats/paths';
 import type { FuzzTarget } from '../targets/target.js';
 import { Mutator } from './mutate.js';
 

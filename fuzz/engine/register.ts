@@ -8,7 +8,9 @@ register('./loader.js', import.meta.url, {
   data: {
     include: [
       new URL('../../gateway/src/', import.meta.url).href,
-      new URL('../../formats/src/', import.meta.url).href,
+      new URL('../../../formats/dist/', import.meta.url).href,
+      new URL('../../../gost/dist/', import.meta.url).href,
+      new URL('../../../tables/dist/', import.meta.url).href,
     ],
   },
 });

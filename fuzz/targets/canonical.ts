@@ -1,8 +1,8 @@
 // Canonical JSON (RFC 8785): of any JSON value, a text that parses back to the same value, is its own canonical
 // form, and is what the reference implementation gives; CANONICAL_UNSUPPORTED for nothing JSON-parsed.
 import { isDeepStrictEqual } from 'node:util';
-import { canonicalJson, canonicalJsonReference } from '../../formats/src/canonical.js';
-import { DmsnetError } from '../../formats/src/errors.js';
+import { canonicalJson, canonicalJsonReference } from '@dmsnet/formats/canonical';
+import { DmsnetError } from '@dmsnet/formats/errors';
 import { check, InvariantBroken, type FuzzTarget } from './target.js';
 
 const target: FuzzTarget = {

@@ -1,4 +1,4 @@
-// DER, CMS and X.509 parsing (gateway/src/crypto/gost): the DER walker over every nested value, certificates,
+// DER, CMS and X.509 parsing (gost/src): the DER walker over every nested value, certificates,
 // the certificates a CMS signature carries and its signer, PKCS#8 keys and PEM. Nothing is verified here: the
 // verification itself is other work; this holds the parsing entry points to their typed errors.
 import { CryptoError } from '../../gateway/src/crypto/errors.js';
@@ -9,8 +9,8 @@ import {
   parseCertificate,
   privateKeyFromPkcs8,
   signerFingerprintOf,
-} from '../../gateway/src/crypto/gost/index.js';
-import { childrenOf, DerError, readTlv, type Tlv } from '../../gateway/src/crypto/gost/der.js';
+} from '@dmsnet/gost';
+import { childrenOf, DerError, readTlv, type Tlv } from '@dmsnet/gost/der';
 import { allowTyped, check, type FuzzTarget } from './target.js';
 
 function walk(der: Uint8Array, tlv: Tlv, depth: number): void {

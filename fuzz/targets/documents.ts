@@ -1,7 +1,7 @@
 // Each document type's validator (formats' validateDocument): the first byte names the type, which is written into
 // the header of whatever JSON the rest parses to, so every type's schema and business rules see the mutations.
-import { DOCUMENT_TYPES } from '../../formats/src/types.js';
-import { validateDocument } from '../../formats/src/validate.js';
+import { DOCUMENT_TYPES } from '@dmsnet/formats/types';
+import { validateDocument } from '@dmsnet/formats/validate';
 import { check, InvariantBroken, type FuzzTarget } from './target.js';
 
 const target: FuzzTarget = {

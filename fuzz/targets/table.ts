@@ -1,6 +1,6 @@
 // Any uploaded table file: its kind detected from the bytes (detect.ts), then CSV in either encoding with the
 // delimiter the first byte picks (table.ts), or a spreadsheet through its reader (spreadsheet.ts).
-import { readSheets } from '../../gateway/src/adapters/table.js';
+import { readSheets } from '@dmsnet/tables/table';
 import { allowTyped, check, type FuzzTarget } from './target.js';
 
 const DELIMITERS = [';', ',', '\t', '|', ';;'];

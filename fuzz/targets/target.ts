@@ -1,4 +1,4 @@
-import { DmsnetError } from '../../formats/src/errors.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
 
 /**
  * A fuzz target: one parser entry point and its invariant. run() returns (or resolves) for a result or an error the

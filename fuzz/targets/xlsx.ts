@@ -5,10 +5,10 @@
 // formula's falsy cached value, which exceljs drops (it reads empty where ours reads 0 or "false").
 import { crc32 } from 'node:zlib';
 import { isDeepStrictEqual } from 'node:util';
-import { readXlsxWithExcelJs, type Sheet } from '../../gateway/src/adapters/spreadsheet.js';
-import { readXlsxSheets } from '../../gateway/src/adapters/xlsx-reader.js';
-import { Unsupported } from '../../gateway/src/adapters/xml-scan.js';
-import { AdapterError } from '../../gateway/src/adapters/errors.js';
+import { readXlsxWithExcelJs, type Sheet } from '@dmsnet/tables/spreadsheet';
+import { readXlsxSheets } from '@dmsnet/tables/xlsx-reader';
+import { Unsupported } from '@dmsnet/tables/xml-scan';
+import { AdapterError } from '@dmsnet/tables/errors';
 import { allowTyped, InvariantBroken, type FuzzTarget } from './target.js';
 
 const SPREADSHEET_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';

@@ -1,6 +1,6 @@
 // The XML scanner under the XLSX reader, driven the ways the reader drives it: each tag read whole, by its cell
 // attributes, as text, as the one-step cell value, or skipped, the choice made by the input itself.
-import { END, Unsupported, XmlScanner } from '../../gateway/src/adapters/xml-scan.js';
+import { END, Unsupported, XmlScanner } from '@dmsnet/tables/xml-scan';
 import { check, InvariantBroken, type FuzzTarget } from './target.js';
 
 const target: FuzzTarget = {

@@ -1,5 +1,5 @@
 // The ZIP reader under XLSX: the central directory walk and every entry inflated within its bounds.
-import { MAX_ENTRY_BYTES, readEntry, zipEntries } from '../../gateway/src/adapters/zip.js';
+import { MAX_ENTRY_BYTES, readEntry, zipEntries } from '@dmsnet/tables/zip';
 import { allowTyped, check, type FuzzTarget } from './target.js';
 
 const target: FuzzTarget = {

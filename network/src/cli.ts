@@ -2,7 +2,7 @@
 // npm run network:up | network:down | network:status — the native Fabric network of this machine.
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { dmsnetVersion } from '../../formats/src/paths.js';
+import { dmsnetVersion } from '@dmsnet/formats/paths';
 import { findFabric } from './binaries.js';
 import { networkDown } from './down.js';
 import { PACKAGE_ROOT } from './nodes.js';

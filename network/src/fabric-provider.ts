@@ -2,9 +2,9 @@
 // from the organisations' CAs, clients over the Fabric Gateway of each organisation's own peer.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LocalCA } from '../../gateway/src/ledger/embedded/local-ca.js';
+import { LocalCA } from '../../sandbox/src/embedded-ledger/local-ca.js';
 import { FabricLedger } from '../../gateway/src/ledger/fabric/fabric-ledger.js';
-import type { LedgerProvider } from '../../gateway/src/local-network/network.js';
+import type { LedgerProvider } from '../../sandbox/src/local-network/network.js';
 import type { NetworkState } from './state.js';
 import { paths } from './topology.js';
 

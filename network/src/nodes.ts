@@ -8,7 +8,8 @@ import { paths, type OrdererNode, type PeerNode, type Topology } from './topolog
 /** The package root (dist/network/src/ → three levels up), where network/builders and dist/ live. */
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const CCAAS_BUILDER = path.join(PACKAGE_ROOT, 'network', 'builders', 'ccaas');
-export const CHAINCODE_SERVER = path.join(PACKAGE_ROOT, 'dist', 'chaincode', 'src', 'server.js');
+// The chaincode package's own server, wherever npm put the package (here a workspace link, in an image node_modules).
+export const CHAINCODE_SERVER = fileURLToPath(import.meta.resolve('@dmsnet/chaincode/server'));
 
 /** The largest message any component accepts: a 50,000-row insured list with headroom. */
 export const MAX_MESSAGE_BYTES = 100 * 1024 * 1024;

@@ -1,10 +1,10 @@
 // `npm start [-- --fabric [--bft]] [--once] [--port-base N]`: the document story on the embedded ledger, or on a
 // native Fabric network brought up for it (and brought down after it).
-import { dmsnetVersion } from '../../formats/src/paths.js';
+import { dmsnetVersion } from '@dmsnet/formats/paths';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { runDemo } from '../../gateway/src/demo/main.js';
-import { signalExitCode, stopSignals } from '../../gateway/src/demo/stop-signals.js';
+import { runDemo } from '../../sandbox/src/demo/main.js';
+import { signalExitCode, stopSignals } from '../../sandbox/src/demo/stop-signals.js';
 import { networkDown } from './down.js';
 import { fabricProvider } from './fabric-provider.js';
 import { PACKAGE_ROOT } from './nodes.js';

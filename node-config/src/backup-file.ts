@@ -1,7 +1,7 @@
 // The sealed backup file (decision record 0039): a short clear header saying how to derive the key, then the archive
 // in authenticated chunks (libsodium's crypto_secretstream_xchacha20poly1305), the last one tagged final. The key comes
 // from the node's passphrase through Argon2id, as the key file's does, so a copy is useless without the passphrase.
-import { DmsnetError } from '../../formats/src/errors.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
 import { sodium, type Sodium } from '../../gateway/src/crypto/sodium.js';
 
 /** The file's first bytes: what it is and the format's version. */

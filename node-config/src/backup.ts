@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Level } from 'level';
 import tar from 'tar-stream';
-import { DmsnetError } from '../../formats/src/errors.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
 import { loadKeyFile } from '../../gateway/src/crypto/index.js';
 import { BackupError, openStream, sealStream, type KdfLimits } from './backup-file.js';
 import { CONFIG_FILE, loadConfig, NodeConfigError, resolveIn } from './config.js';

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
-import { DmsnetError } from '../../formats/src/errors.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
 import type { NodeRole } from './config.js';
 import { initNode } from './init.js';
 import { passphraseForInit, passphraseOnce } from './passphrase.js';
 import { backupNode, restoreNode } from './backup.js';
-import { dmsnetVersion } from '../../formats/src/paths.js';
+import { dmsnetVersion } from '@dmsnet/formats/paths';
 import { checkNode, startNode } from './node.js';
 import { checkImport, checkImportAtNode, findMapping, listMappings } from './import-file.js';
 import { exportDocument } from './export.js';
@@ -14,7 +14,7 @@ import { importGostKey } from './gost-key.js';
 import { reportText } from '../../gateway/src/adapters/index.js';
 import { readPassword, withUsers } from './users.js';
 import { setStatusFromNode } from './suspend-org.js';
-import { stopSignals } from '../../gateway/src/demo/stop-signals.js';
+import { stopSignals } from '../../sandbox/src/demo/stop-signals.js';
 import { callNode, readRegistration, writeRegistration } from './directory-verbs.js';
 import { renewCertificate, requestRenewal } from './renew-cert.js';
 

@@ -4,11 +4,11 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parseDocument } from 'yaml';
-import { DmsnetError, type FieldError } from '../../formats/src/errors.js';
+import { DmsnetError, type FieldError } from '@dmsnet/formats/errors';
 import { NODE_CONFIG_SCHEMA } from './schema.js';
 import { mailConfigErrors, type MailConfig } from '../../gateway/src/mail/settings.js';
-import { isValidInn } from '../../formats/src/identifiers/inn.js';
-import { isValidOgrn } from '../../formats/src/identifiers/ogrn.js';
+import { isValidInn } from '@dmsnet/formats/identifiers/inn';
+import { isValidOgrn } from '@dmsnet/formats/identifiers/ogrn';
 
 export const CONFIG_FILE = 'dmsnet-node.yaml';
 

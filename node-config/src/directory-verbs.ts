@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { wireCode } from '../../formats/src/error-codes.js';
-import { DmsnetError, type FieldError } from '../../formats/src/errors.js';
+import { wireCode } from '@dmsnet/formats/error-codes';
+import { DmsnetError, type FieldError } from '@dmsnet/formats/errors';
 import { loadConfig, readToken, resolveIn } from './config.js';
 
 interface KeyFilePublic {

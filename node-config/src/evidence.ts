@@ -2,8 +2,8 @@
 // bundle and writes the zip. The node keeps its store and its ledger connection, so the bundle is made there.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { wireCode } from '../../formats/src/error-codes.js';
-import { DmsnetError } from '../../formats/src/errors.js';
+import { wireCode } from '@dmsnet/formats/error-codes';
+import { DmsnetError } from '@dmsnet/formats/errors';
 import { bundleFileName } from '../../gateway/src/evidence/bundle.js';
 import { loadConfig, readToken } from './config.js';
 

@@ -1,8 +1,8 @@
 // `dmsnet-node export ID --dir D`: asks the running node (its API, with the node's own token) for a GOST-signed
 // document's export and writes the files e-document tools check. The node keeps its store open, so the export goes
 // through its API rather than the store.
-import { wireCode } from '../../formats/src/error-codes.js';
-import { DmsnetError } from '../../formats/src/errors.js';
+import { wireCode } from '@dmsnet/formats/error-codes';
+import { DmsnetError } from '@dmsnet/formats/errors';
 import {
   exportFromJson,
   writeSignatureExport,

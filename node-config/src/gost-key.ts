@@ -3,7 +3,7 @@
 // encrypted key file. The directory learns of it only when the running node registers it
 // (`PUT /v1/signature-profile`), a directory transaction with its own trail.
 import { readFile } from 'node:fs/promises';
-import { DmsnetError } from '../../formats/src/errors.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
 import { loadKeyFile, passphraseFromEnv, saveKeyFile } from '../../gateway/src/crypto/index.js';
 import {
   CertificateFormatError,
@@ -11,7 +11,7 @@ import {
   gostPublicKeyOf,
   parseCertificate,
   privateKeyFromPkcs8,
-} from '../../gateway/src/crypto/gost/index.js';
+} from '@dmsnet/gost';
 import { loadConfig, resolveIn } from './config.js';
 
 async function readInput(file: string, pointer: string): Promise<string> {

@@ -2,9 +2,9 @@
 // without a node, a network or a send — every error at its row and column, in Russian and English.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { wireCode } from '../../formats/src/error-codes.js';
-import { DmsnetError } from '../../formats/src/errors.js';
-import { SAMPLE_PARTIES, type PartyRef } from '../../formats/src/index.js';
+import { wireCode } from '@dmsnet/formats/error-codes';
+import { DmsnetError } from '@dmsnet/formats/errors';
+import { SAMPLE_PARTIES, type PartyRef } from '@dmsnet/formats';
 import {
   buildReport,
   importTable,

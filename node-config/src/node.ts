@@ -11,14 +11,14 @@ import {
   DOCUMENT_TYPES,
   generateOgrn,
   type FieldError,
-} from '../../formats/src/index.js';
+} from '@dmsnet/formats';
 import {
   loadKeyFile,
   passphraseFromEnv,
   publicKeysBase64,
   saveKeyFile,
 } from '../../gateway/src/crypto/index.js';
-import { EmbeddedLedger, LocalCA } from '../../gateway/src/ledger/embedded/index.js';
+import { EmbeddedLedger, LocalCA } from '../../sandbox/src/embedded-ledger/index.js';
 import { FabricLedger } from '../../gateway/src/ledger/fabric/fabric-ledger.js';
 import type { LedgerClient } from '../../gateway/src/ledger/types.js';
 import { GatewayNode } from '../../gateway/src/node/index.js';

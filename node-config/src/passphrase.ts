@@ -2,7 +2,7 @@
 // terminal, asked twice without echo — a typo in a passphrase nobody saw would lock the node's keys for good.
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
-import { DmsnetError } from '../../formats/src/errors.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
 import { passphraseFromEnv } from '../../gateway/src/crypto/index.js';
 
 /** Reads one line from input without echoing it; the prompt goes to output. */

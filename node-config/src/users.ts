@@ -1,7 +1,7 @@
 // `dmsnet-node user add|list|disable|passwd`: people's accounts in the node's own store, edited while the node is
 // stopped (LevelDB admits one process; a running node's admin does the same in the console or at /v1/users).
 import { mkdir } from 'node:fs/promises';
-import { DmsnetError } from '../../formats/src/errors.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
 import { loadKeyFile, passphraseFromEnv, storeKeyOf } from '../../gateway/src/crypto/index.js';
 import { GatewayStore } from '../../gateway/src/store/store.js';
 import { UserStore } from '../../gateway/src/access/users.js';

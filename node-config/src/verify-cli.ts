@@ -2,7 +2,7 @@
 // dmsnet-verify: checks an evidence bundle offline — no network, no gateway, no ledger (decision record 0034).
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { dmsnetVersion } from '../../formats/src/paths.js';
+import { dmsnetVersion } from '@dmsnet/formats/paths';
 import { verifyEvidence } from '../../gateway/src/evidence/verify.js';
 
 const program = new Command('dmsnet-verify')

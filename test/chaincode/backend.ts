@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { EmbeddedLedger, LocalCA } from '../../gateway/src/ledger/embedded/index.js';
+import { EmbeddedLedger, LocalCA } from '../../sandbox/src/embedded-ledger/index.js';
 import type { LedgerClient } from '../../gateway/src/ledger/types.js';
 
 export interface TestIdentity {

@@ -1,13 +1,7 @@
 import { expect } from 'chai';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import {
-  bundledSchemaText,
-  createRng,
-  generateInn10,
-  generateOgrn,
-  repoPath,
-} from '../../formats/src/index.js';
+import { bundledSchemaText, createRng, generateInn10, generateOgrn, repoPath } from '@dmsnet/formats';
 import type { LedgerClient, SubmitOptions } from '../../gateway/src/ledger/types.js';
 import { testCa, testSigner, type SubjectIds } from '../gost/pki.js';
 import type { BackendInstance, LedgerBackend, TestIdentity } from './backend.js';

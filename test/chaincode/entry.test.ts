@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { contracts } from '../../chaincode/src/index.js';
-import { createChaincode, startServer } from '../../chaincode/src/server.js';
+import { contracts } from '@dmsnet/chaincode';
+import { createChaincode, startServer } from '@dmsnet/chaincode/server';
 
 describe('chaincode entry points (what fabric-chaincode-node and a CCaaS peer load)', () => {
   it('exports one contract per concern and builds Fabric metadata for every transaction', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { txTime } from '../../chaincode/src/state.js';
-import type { Context } from '../../chaincode/src/fabric.js';
+import { txTime } from '@dmsnet/chaincode/state';
+import type { Context } from '@dmsnet/chaincode/fabric';
 
 const ctxWith = (ts: unknown) => ({ stub: { getTxTimestamp: () => ts } }) as unknown as Context;
 

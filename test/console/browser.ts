@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { repoPath } from '../../formats/src/index.js';
+import { repoPath } from '@dmsnet/formats';
 import { CONSOLE_DIR } from '../../gateway/src/api/console.js';
 import { PASSWORD } from './network.js';
 

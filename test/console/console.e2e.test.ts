@@ -7,7 +7,7 @@ import path from 'node:path';
 import axe from 'axe-core';
 import iconv from 'iconv-lite';
 import { type Browser, type Page } from 'playwright-core';
-import { repoPath } from '../../formats/src/index.js';
+import { repoPath } from '@dmsnet/formats';
 import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
 import { PASSWORD, startConsoleNetwork, type ConsoleNetwork } from './network.js';
 import { launchConsoleBrowser, OUT } from './browser.js';

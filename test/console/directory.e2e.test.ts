@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
-import { createRng, generateInn10, generateOgrn } from '../../formats/src/index.js';
+import { createRng, generateInn10, generateOgrn } from '@dmsnet/formats';
 import { closeCryptoWorkers, publicKeysBase64 } from '../../gateway/src/crypto/index.js';
 import { generateParticipantKeys } from '../../gateway/src/crypto/keys.js';
 import { startConsoleNetwork, type ConsoleNetwork } from './network.js';

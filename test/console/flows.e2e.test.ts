@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { type Browser, type Page } from 'playwright-core';
-import { bundledSchemaText } from '../../formats/src/index.js';
+import { bundledSchemaText } from '@dmsnet/formats';
 import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
 import { startConsoleNetwork, type ConsoleNetwork } from './network.js';
 import { launchConsoleBrowser, loginAt, OUT } from './browser.js';

@@ -3,16 +3,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { bundledSchemaText, generateDocument, type DmsDocument } from '../../formats/src/index.js';
+import { bundledSchemaText, generateDocument, type DmsDocument } from '@dmsnet/formats';
 import { CONSOLE_DIR } from '../../gateway/src/api/console.js';
 import type { RunningServer } from '../../gateway/src/api/server.js';
 import { startNodeApi } from '../../gateway/src/api/node-api.js';
-import { GatewayClient } from '../../gateway/src/demo/client.js';
+import { GatewayClient } from '../../sandbox/src/demo/client.js';
 import {
   startLocalNetwork,
   type LocalNetwork,
   type ParticipantSpec,
-} from '../../gateway/src/local-network/network.js';
+} from '../../sandbox/src/local-network/network.js';
 
 export const PASSWORD = 'console test password';
 

@@ -8,13 +8,13 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { generateDocument } from '../../formats/src/index.js';
+import { generateDocument } from '@dmsnet/formats';
 import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
 import {
   startLocalNetwork,
   type LocalNetwork,
   type ParticipantSpec,
-} from '../../gateway/src/local-network/network.js';
+} from '../../sandbox/src/local-network/network.js';
 import { findFabric, type FabricInstall } from '../../network/src/binaries.js';
 import { signUpdate, submitUpdate } from '../../network/src/channel-update.js';
 import { peerCli } from '../../network/src/cli-tools.js';

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { common, peer } from '@hyperledger/fabric-protos';
-import { generateDocument } from '../../formats/src/index.js';
+import { generateDocument } from '@dmsnet/formats';
 import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
 import { BUNDLE_FILES } from '../../gateway/src/evidence/bundle.js';
 import { verifyEvidence } from '../../gateway/src/evidence/verify.js';
@@ -15,7 +15,7 @@ import {
   startLocalNetwork,
   type LocalNetwork,
   type LocalParticipant,
-} from '../../gateway/src/local-network/network.js';
+} from '../../sandbox/src/local-network/network.js';
 import { networkDown } from '../../network/src/down.js';
 import { fabricProvider } from '../../network/src/fabric-provider.js';
 import { consoleProgress } from '../../network/src/progress.js';

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { generateDocument } from '../../formats/src/index.js';
+import { generateDocument } from '@dmsnet/formats';
 import type { FabricLedger } from '../../gateway/src/ledger/fabric/fabric-ledger.js';
 import type { ChaincodeEvent, EventCheckpoint } from '../../gateway/src/ledger/types.js';
 import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
@@ -14,7 +14,7 @@ import {
   type LocalNetwork,
   type LocalParticipant,
   type ParticipantSpec,
-} from '../../gateway/src/local-network/network.js';
+} from '../../sandbox/src/local-network/network.js';
 import { findFabric } from '../../network/src/binaries.js';
 import { startNode, stopNode } from '../../network/src/control.js';
 import { networkDown } from '../../network/src/down.js';

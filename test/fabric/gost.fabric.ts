@@ -1,7 +1,7 @@
 // The GOST signature suite (test/gost/exchange-suite.ts) on a real Fabric network: the same profiles, the same
 // OpenSSL checks and the same refusals with their codes as on the embedded ledger.
 import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
-import { startLocalNetwork } from '../../gateway/src/local-network/network.js';
+import { startLocalNetwork } from '../../sandbox/src/local-network/network.js';
 import { networkDown } from '../../network/src/down.js';
 import { fabricProvider } from '../../network/src/fabric-provider.js';
 import { GOST_SPECS, gostExchangeSuite } from '../gost/exchange-suite.js';

@@ -12,16 +12,16 @@ import { copyFile, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import { createRng, generateDocument, generateInn10, generateOgrn } from '../../formats/src/index.js';
+import { createRng, generateDocument, generateInn10, generateOgrn } from '@dmsnet/formats';
 import { closeCryptoWorkers, generateParticipantKeys } from '../../gateway/src/crypto/index.js';
-import { LocalCA } from '../../gateway/src/ledger/embedded/local-ca.js';
+import { LocalCA } from '../../sandbox/src/embedded-ledger/local-ca.js';
 import { FabricLedger } from '../../gateway/src/ledger/fabric/fabric-ledger.js';
 import {
   participantRegistration,
   startLocalNetwork,
   type LocalNetwork,
   type ParticipantSpec,
-} from '../../gateway/src/local-network/network.js';
+} from '../../sandbox/src/local-network/network.js';
 import { GatewayNode } from '../../gateway/src/node/index.js';
 import { findFabric, type FabricInstall } from '../../network/src/binaries.js';
 import {
@@ -62,7 +62,7 @@ import { peerCli } from '../../network/src/cli-tools.js';
 import { suspendOrganisation } from '../../node-config/src/suspend-org.js';
 import { ed25519Verify } from '../../gateway/src/crypto/ed25519.js';
 import { Sublevel } from '../../gateway/src/node/layout.js';
-import { canonicalJson } from '../../formats/src/canonical.js';
+import { canonicalJson } from '@dmsnet/formats/canonical';
 
 const PORT_BASE = Number(process.env.DMSNET_TEST_GROWTH_PORT_BASE ?? 29400);
 /** The newcomer's "machine": its own loopback address and ports. */

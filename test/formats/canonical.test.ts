@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { canonicalDigest, canonicalJson, DmsnetError } from '../../formats/src/index.js';
+import { canonicalDigest, canonicalJson, DmsnetError } from '@dmsnet/formats';
 
 describe('formats: canonical JSON (RFC 8785)', () => {
   it('serialises the RFC 8785 §3.2.2 example', () => {
@@ -86,7 +86,7 @@ describe('formats: canonical JSON (RFC 8785)', () => {
 describe('formats: the fast canonical JSON path agrees with the reference implementation', () => {
   it('gives the same text as canonicalize for any JSON value (fast-check)', async () => {
     const fc = await import('fast-check');
-    const { canonicalJsonReference } = await import('../../formats/src/canonical.js');
+    const { canonicalJsonReference } = await import('@dmsnet/formats/canonical');
     fc.assert(
       fc.property(fc.jsonValue(), (v) => {
         expect(canonicalJson(v)).to.equal(canonicalJsonReference(v));

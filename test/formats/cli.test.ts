@@ -11,10 +11,10 @@ import {
   repoPath,
   repoRoot,
   validateDocument,
-} from '../../formats/src/index.js';
+} from '@dmsnet/formats';
 
 // The compiled CLI beside this compiled test, whatever the output dir.
-const CLI = fileURLToPath(new URL('../../formats/src/cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../../formats/dist/cli/main.js', import.meta.url));
 
 interface Run {
   code: number;

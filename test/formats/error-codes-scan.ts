@@ -2,10 +2,18 @@
 // test/formats/error-codes.test.ts and scripts/error-codes-doc.mjs, so the check and the generated page agree.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ERROR_CODES, type ErrorCodeEntry } from '../../formats/src/error-codes.js';
+import { ERROR_CODES, type ErrorCodeEntry } from '@dmsnet/formats/error-codes';
 
 /** The component source trees whose thrown codes a caller can meet. */
-export const SOURCE_ROOTS = ['formats/src', 'chaincode/src', 'gateway/src', 'node-config/src', 'network/src'];
+export const SOURCE_ROOTS = [
+  'formats/src',
+  'gost/src',
+  'tables/src',
+  'chaincode/src',
+  'gateway/src',
+  'node-config/src',
+  'network/src',
+];
 
 /**
  * How a code is written where it is thrown: a typed error's first argument (after an ApiError's status), the helpers

@@ -4,9 +4,9 @@
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ERROR_CODES, type ErrorCodeEntry, isFinalCode, wireCode } from '../../formats/src/error-codes.js';
+import { ERROR_CODES, type ErrorCodeEntry, isFinalCode, wireCode } from '@dmsnet/formats/error-codes';
 import { statusOf } from '../../gateway/src/http/errors.js';
-import { DmsnetError } from '../../formats/src/errors.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
 import { PACKAGE_ROOT } from '../../network/src/nodes.js';
 import { anchorsOf, renderErrorCodesDoc, scanThrownCodes } from './error-codes-scan.js';
 

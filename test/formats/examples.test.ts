@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoPath, validateDocument, type DmsDocument } from '../../formats/src/index.js';
+import { repoPath, validateDocument, type DmsDocument } from '@dmsnet/formats';
 
 // Driven by the files: every document under formats/examples/valid must pass; every document under
 // formats/examples/invalid/<type>/ must fail with exactly the {pointer, code} pairs its <name>.expected.json

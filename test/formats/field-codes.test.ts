@@ -4,9 +4,9 @@
 import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { FIELD_CODES, fieldCodeEntry } from '../../formats/src/error-codes.js';
-import { FIELD_NAMES_RU, fieldErrorText, placeOf, placeText } from '../../formats/src/field-places.js';
-import { RULE_CODES } from '../../formats/src/rules/codes.js';
+import { FIELD_CODES, fieldCodeEntry } from '@dmsnet/formats/error-codes';
+import { FIELD_NAMES_RU, fieldErrorText, placeOf, placeText } from '@dmsnet/formats/field-places';
+import { RULE_CODES } from '@dmsnet/formats/rules/codes';
 import { PACKAGE_ROOT } from '../../network/src/nodes.js';
 import { SOURCE_ROOTS } from './error-codes-scan.js';
 

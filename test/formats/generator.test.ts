@@ -9,7 +9,7 @@ import {
   isValidOgrn,
   isValidInn,
   isValidKpp,
-} from '../../formats/src/index.js';
+} from '@dmsnet/formats';
 
 describe('formats: generator', () => {
   for (const type of DOCUMENT_TYPES) {

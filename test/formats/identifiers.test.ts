@@ -18,7 +18,7 @@ import {
   normalizeDigits,
   normalizeServiceCode,
   type Rng,
-} from '../../formats/src/index.js';
+} from '@dmsnet/formats';
 
 describe('formats: identifiers', () => {
   describe('published and worked examples (domain.md §2)', () => {

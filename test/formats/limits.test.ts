@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { generateDocument, validateDocument } from '../../formats/src/index.js';
+import { generateDocument, validateDocument } from '@dmsnet/formats';
 
 describe('formats: size limits before any pattern runs', () => {
   it('refuses a 15-million-character name with TEXT_TOO_LONG at its pointer, quickly and without a stack overflow', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { messageIdOf, parseMessageId } from '../../formats/src/index.js';
+import { messageIdOf, parseMessageId } from '@dmsnet/formats';
 
 const ogrn = fc.oneof(fc.stringMatching(/^\d{13}$/), fc.stringMatching(/^\d{15}$/));
 const documentId = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/);

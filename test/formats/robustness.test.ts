@@ -6,7 +6,7 @@ import {
   generateExpertiseCase,
   pointer,
   validateDocument,
-} from '../../formats/src/index.js';
+} from '@dmsnet/formats';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 

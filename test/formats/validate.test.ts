@@ -12,7 +12,7 @@ import {
   repoPath,
   validateDocument,
   type DmsDocument,
-} from '../../formats/src/index.js';
+} from '@dmsnet/formats';
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 const codes = (errors: Array<{ pointer: string; code: string }>) =>

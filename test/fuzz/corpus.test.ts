@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { repoPath } from '../../formats/src/paths.js';
+import { repoPath } from '@dmsnet/formats/paths';
 import type { FuzzTarget } from '../../fuzz/targets/target.js';
 
 const corpusRoot = repoPath('fuzz', 'corpus');

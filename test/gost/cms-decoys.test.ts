@@ -11,10 +11,10 @@ import {
   signCms,
   verifyCms,
   type GostCertificate,
-} from '../../gateway/src/crypto/gost/index.js';
-import { MAX_CARRIED_CERTIFICATES } from '../../gateway/src/crypto/gost/cms.js';
-import { gostKeyTablesBuilt } from '../../gateway/src/crypto/gost/primitives.js';
-import { streebog256 } from '../../gateway/src/crypto/gost/streebog.js';
+} from '@dmsnet/gost';
+import { MAX_CARRIED_CERTIFICATES } from '@dmsnet/gost/cms';
+import { gostKeyTablesBuilt } from '@dmsnet/gost/primitives';
+import { streebog256 } from '@dmsnet/gost/streebog';
 import { INLINE_SIGNATURE_BYTES, verifyCmsOffThread } from '../../gateway/src/crypto/gost-verify.js';
 import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
 import { DAY, testCa, testSigner } from './pki.js';

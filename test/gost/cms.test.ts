@@ -13,7 +13,7 @@ import {
   streebog256,
   toPem,
   verifyCms,
-} from '../../gateway/src/crypto/gost/index.js';
+} from '@dmsnet/gost';
 import {
   GostKeyFileSigner,
   WORKER_THRESHOLD_BYTES,

@@ -6,16 +6,16 @@ import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { canonicalJson } from '../../formats/src/canonical.js';
-import { DmsnetError, generateDocument, type DocumentType } from '../../formats/src/index.js';
+import { canonicalJson } from '@dmsnet/formats/canonical';
+import { DmsnetError, generateDocument, type DocumentType } from '@dmsnet/formats';
 import { sealDocument, sha256Hex } from '../../gateway/src/crypto/index.js';
-import { parseCertificate, signCms, toPem } from '../../gateway/src/crypto/gost/index.js';
-import { SandboxGostCa } from '../../gateway/src/local-network/gost-ca.js';
+import { parseCertificate, signCms, toPem } from '@dmsnet/gost';
+import { SandboxGostCa } from '../../sandbox/src/local-network/gost-ca.js';
 import {
   type LocalNetwork,
   type LocalParticipant,
   type ParticipantSpec,
-} from '../../gateway/src/local-network/network.js';
+} from '../../sandbox/src/local-network/network.js';
 import { currentKeyOf } from '../../gateway/src/node/directory.js';
 import { sendEndorsers } from '../../gateway/src/node/endorsers.js';
 import { openssl, opensslVerifyCms, requireGostEngine, scratchDir, writeIn } from './openssl.js';
@@ -227,7 +227,7 @@ export function gostExchangeSuite(
       const doc = docFrom('invoice', 60, clinic, insurer);
       const canonical = canonicalJson({ header: doc.header, body: doc.body });
       const out = path.join(scratch, 'openssl-signed.sig');
-      const { privateKeyPkcs8Pem } = await import('../../gateway/src/crypto/gost/index.js');
+      const { privateKeyPkcs8Pem } = await import('@dmsnet/gost');
       const r = openssl([
         'cms',
         '-sign',

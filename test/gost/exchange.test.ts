@@ -1,4 +1,4 @@
-import { startLocalNetwork } from '../../gateway/src/local-network/network.js';
+import { startLocalNetwork } from '../../sandbox/src/local-network/network.js';
 import { GOST_SPECS, gostExchangeSuite } from './exchange-suite.js';
 
 gostExchangeSuite('embedded ledger', (dir) =>

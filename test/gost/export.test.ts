@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse, stringify } from 'yaml';
-import { generateDocument, type DocumentType } from '../../formats/src/index.js';
+import { generateDocument, type DocumentType } from '@dmsnet/formats';
 import { sodium } from '../../gateway/src/crypto/index.js';
 import { CONFIG_FILE } from '../../node-config/src/config.js';
 import { initNode } from '../../node-config/src/init.js';

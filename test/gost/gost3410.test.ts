@@ -3,13 +3,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import GostSign from 'node-gost-crypto/lib/gostSign.js';
-import {
-  bigToLe,
-  CRYPTOPRO_A,
-  GostCurve,
-  leToBig,
-  signWithNonce,
-} from '../../gateway/src/crypto/gost/gost3410.js';
+import { bigToLe, CRYPTOPRO_A, GostCurve, leToBig, signWithNonce } from '@dmsnet/gost/gost3410';
 
 const { q } = CRYPTOPRO_A;
 const curve = new GostCurve(CRYPTOPRO_A);

@@ -12,7 +12,7 @@ import {
   saveKeyFile,
   sodium,
 } from '../../gateway/src/crypto/index.js';
-import { generateGostKeyPair, verifyCms } from '../../gateway/src/crypto/gost/index.js';
+import { generateGostKeyPair, verifyCms } from '@dmsnet/gost';
 import { testCa, testSigner } from './pki.js';
 
 describe('GOST keys in the key file', () => {

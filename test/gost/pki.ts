@@ -1,11 +1,6 @@
 // Test CAs and signers with GOST certificates.
-import {
-  generateGostKeyPair,
-  issueCertificate,
-  type GostCertificate,
-  type GostKeyPair,
-} from '../../gateway/src/crypto/gost/index.js';
-import { SUBJECT_OID } from '../../chaincode/src/gost-certificates.js';
+import { generateGostKeyPair, issueCertificate, type GostCertificate, type GostKeyPair } from '@dmsnet/gost';
+import { SUBJECT_OID } from '@dmsnet/chaincode/gost-certificates';
 
 export const DAY = 86_400_000;
 

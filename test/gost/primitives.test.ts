@@ -3,14 +3,8 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import iconv from 'iconv-lite';
 import GostSign from 'node-gost-crypto/lib/gostSign.js';
-import {
-  generateGostKeyPair,
-  gostPublicKeyOf,
-  gostSign,
-  gostVerify,
-  streebog256,
-} from '../../gateway/src/crypto/gost/index.js';
-import { GostCurve, signWithNonce, TEST_CURVE } from '../../gateway/src/crypto/gost/gost3410.js';
+import { generateGostKeyPair, gostPublicKeyOf, gostSign, gostVerify, streebog256 } from '@dmsnet/gost';
+import { GostCurve, signWithNonce, TEST_CURVE } from '@dmsnet/gost/gost3410';
 import { openssl, requireGostEngine } from './openssl.js';
 
 const hex = (u: Uint8Array | ArrayBuffer) =>

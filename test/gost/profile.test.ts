@@ -4,14 +4,9 @@ import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { generateDocument } from '../../formats/src/index.js';
+import { generateDocument } from '@dmsnet/formats';
 import { loadKeyFile, sodium } from '../../gateway/src/crypto/index.js';
-import {
-  gostPublicKeyOf,
-  issueCertificate,
-  privateKeyFromPkcs8,
-  toPem,
-} from '../../gateway/src/crypto/gost/index.js';
+import { gostPublicKeyOf, issueCertificate, privateKeyFromPkcs8, toPem } from '@dmsnet/gost';
 import { initNode } from '../../node-config/src/init.js';
 import { importGostKey } from '../../node-config/src/gost-key.js';
 import { PACKAGE_ROOT } from '../../network/src/nodes.js';

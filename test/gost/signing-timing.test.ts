@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { Field } from '@noble/curves/abstract/modular.js';
 import { weierstrassN } from '@noble/curves/abstract/weierstrass.js';
-import { CRYPTOPRO_A, signWithNonce } from '../../gateway/src/crypto/gost/gost3410.js';
+import { CRYPTOPRO_A, signWithNonce } from '@dmsnet/gost/gost3410';
 import { timingDifference } from './dudect.js';
 
 const { q } = CRYPTOPRO_A;

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import GostDigest from 'node-gost-crypto/lib/gostDigest.js';
-import { streebog256 } from '../../gateway/src/crypto/gost/streebog.js';
+import { streebog256 } from '@dmsnet/gost/streebog';
 
 const library = new GostDigest({ name: 'GOST R 34.11', version: 2012, length: 256 });
 const hex = (u: Uint8Array | ArrayBuffer) =>

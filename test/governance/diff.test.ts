@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { diffSchemas, isBreaking } from '../../formats/src/governance/diff.js';
+import { diffSchemas, isBreaking } from '@dmsnet/formats/governance/diff';
 
 describe('schema diff classification', () => {
   const base = {

@@ -10,7 +10,7 @@ import {
   generateInn10,
   generateOgrn,
   messageIdOf,
-} from '../../formats/src/index.js';
+} from '@dmsnet/formats';
 import {
   generateParticipantKeys,
   loadKeyFile,
@@ -21,8 +21,8 @@ import {
 } from '../../gateway/src/crypto/index.js';
 import type { RunningServer } from '../../gateway/src/api/server.js';
 import { startNodeApi } from '../../gateway/src/api/node-api.js';
-import { GatewayClient } from '../../gateway/src/demo/client.js';
-import { startLocalNetwork, type LocalNetwork } from '../../gateway/src/local-network/network.js';
+import { GatewayClient } from '../../sandbox/src/demo/client.js';
+import { startLocalNetwork, type LocalNetwork } from '../../sandbox/src/local-network/network.js';
 import type { InboxRecord, Participant } from '../../gateway/src/node/types.js';
 import { checkResponse } from '../gateway/fixtures/contract.js';
 

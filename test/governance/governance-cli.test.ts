@@ -6,15 +6,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { bundledSchemaText } from '../../formats/src/index.js';
+import { bundledSchemaText } from '@dmsnet/formats';
 import type { RunningServer } from '../../gateway/src/api/server.js';
 import { startNodeApi } from '../../gateway/src/api/node-api.js';
-import { GatewayClient } from '../../gateway/src/demo/client.js';
+import { GatewayClient } from '../../sandbox/src/demo/client.js';
 import { checkResponse } from '../gateway/fixtures/contract.js';
-import { startLocalNetwork, type LocalNetwork } from '../../gateway/src/local-network/network.js';
+import { startLocalNetwork, type LocalNetwork } from '../../sandbox/src/local-network/network.js';
 
 const run = promisify(execFile);
-const cli = fileURLToPath(new URL('../../formats/src/cli/main.js', import.meta.url));
+const cli = fileURLToPath(new URL('../../../formats/dist/cli/main.js', import.meta.url));
 
 describe('governance through the dmsnet-format CLI', function () {
   this.timeout(120_000);

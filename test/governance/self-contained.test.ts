@@ -3,12 +3,12 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { bundledSchemaText, DOCUMENT_TYPES, repoPath } from '../../formats/src/index.js';
-import { compileSchema } from '../../formats/src/schema/compile.js';
-import { unresolvedRefs } from '../../formats/src/schema/self-contained.js';
+import { bundledSchemaText, DOCUMENT_TYPES, repoPath } from '@dmsnet/formats';
+import { compileSchema } from '@dmsnet/formats/schema/compile';
+import { unresolvedRefs } from '@dmsnet/formats/schema/self-contained';
 
 const run = promisify(execFile);
-const cli = fileURLToPath(new URL('../../formats/src/cli/main.js', import.meta.url));
+const cli = fileURLToPath(new URL('../../../formats/dist/cli/main.js', import.meta.url));
 
 async function fmt(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {

@@ -4,8 +4,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { bundledSchemaText, createRng, generateOgrn } from '../../formats/src/index.js';
-import { EmbeddedLedger, LocalCA } from '../../gateway/src/ledger/embedded/index.js';
+import { bundledSchemaText, createRng, generateOgrn } from '@dmsnet/formats';
+import { EmbeddedLedger, LocalCA } from '../../sandbox/src/embedded-ledger/index.js';
 
 const [dir, mode, fromBlockText] = process.argv.slice(2);
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');

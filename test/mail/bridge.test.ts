@@ -11,7 +11,7 @@ import path from 'node:path';
 import iconv from 'iconv-lite';
 import JSZip from 'jszip';
 import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
-import { startLocalNetwork, type LocalNetwork } from '../../gateway/src/local-network/network.js';
+import { startLocalNetwork, type LocalNetwork } from '../../sandbox/src/local-network/network.js';
 import { MailBridge } from '../../gateway/src/mail/bridge.js';
 import type { InboxRecord } from '../../gateway/src/node/index.js';
 import { checkResponse } from '../gateway/fixtures/contract.js';

@@ -3,7 +3,7 @@
 // committed, says so, and waits for the parent's SIGKILL; `resume` mode runs until every message in the mailbox is
 // handled and prints what the inbox holds.
 import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
-import { startLocalNetwork } from '../../gateway/src/local-network/network.js';
+import { startLocalNetwork } from '../../sandbox/src/local-network/network.js';
 import { MailBridge } from '../../gateway/src/mail/bridge.js';
 import type { MailBridgeSettings } from '../../gateway/src/mail/bridge.js';
 import { CORRESPONDENT } from './helpers.js';

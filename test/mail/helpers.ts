@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import nodemailer from 'nodemailer';
-import { repoPath } from '../../formats/src/index.js';
+import { repoPath } from '@dmsnet/formats';
 import type { MailBridgeSettings } from '../../gateway/src/mail/bridge.js';
 import { AUTHSERV_ID, type MailServer } from './mail-server.js';
 

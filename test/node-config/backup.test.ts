@@ -6,12 +6,12 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import { createRng, generateDocument, generateInn10, generateOgrn } from '../../formats/src/index.js';
-import { repoPath } from '../../formats/src/paths.js';
+import { createRng, generateDocument, generateInn10, generateOgrn } from '@dmsnet/formats';
+import { repoPath } from '@dmsnet/formats/paths';
 import { generateParticipantKeys, loadKeyFile } from '../../gateway/src/crypto/index.js';
 import { sodium } from '../../gateway/src/crypto/sodium.js';
-import { EmbeddedLedger, LocalCA } from '../../gateway/src/ledger/embedded/index.js';
-import { participantRegistration } from '../../gateway/src/local-network/network.js';
+import { EmbeddedLedger, LocalCA } from '../../sandbox/src/embedded-ledger/index.js';
+import { participantRegistration } from '../../sandbox/src/local-network/network.js';
 import { GatewayNode } from '../../gateway/src/node/index.js';
 import { BACKUP_MAGIC } from '../../node-config/src/backup-file.js';
 import { backupNode, restoreNode } from '../../node-config/src/backup.js';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parse, stringify } from 'yaml';
-import { createRng, generateOgrn } from '../../formats/src/index.js';
+import { createRng, generateOgrn } from '@dmsnet/formats';
 import { sodium } from '../../gateway/src/crypto/index.js';
 import { CONFIG_FILE } from '../../node-config/src/config.js';
 import { initNode } from '../../node-config/src/init.js';

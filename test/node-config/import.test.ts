@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import XLSX from '@e965/xlsx';
 import iconv from 'iconv-lite';
-import { repoPath } from '../../formats/src/paths.js';
+import { repoPath } from '@dmsnet/formats/paths';
 
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, [repoPath('dist', 'node-config', 'src', 'cli.js'), ...args], {

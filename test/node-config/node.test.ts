@@ -10,7 +10,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { createRng, generateOgrn, repoPath } from '../../formats/src/index.js';
+import { createRng, generateOgrn, repoPath } from '@dmsnet/formats';
 import { sodium } from '../../gateway/src/crypto/index.js';
 import { CONFIG_FILE } from '../../node-config/src/config.js';
 import { initNode } from '../../node-config/src/init.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { PassThrough } from 'node:stream';
-import { repoPath } from '../../formats/src/paths.js';
+import { repoPath } from '@dmsnet/formats/paths';
 import { passphraseForInit } from '../../node-config/src/passphrase.js';
 
 /** A terminal stand-in: the lines typed, and everything written back to the person. */

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createRng, generateOgrn } from '../../formats/src/index.js';
+import { createRng, generateOgrn } from '@dmsnet/formats';
 import { openApiDocument } from '../../gateway/src/api/openapi.js';
 import { sodium } from '../../gateway/src/crypto/index.js';
 import { initNode } from '../../node-config/src/init.js';

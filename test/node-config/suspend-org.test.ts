@@ -2,9 +2,9 @@
 // participant whose identities all belong to the organisation is suspended by the association, and only those;
 // their entries and keys stay; reinstating undoes it; nobody but the association may do it.
 import { expect } from 'chai';
-import { createRng, generateInn10, generateOgrn } from '../../formats/src/index.js';
+import { createRng, generateInn10, generateOgrn } from '@dmsnet/formats';
 import { closeCryptoWorkers, generateParticipantKeys } from '../../gateway/src/crypto/index.js';
-import { participantRegistration } from '../../gateway/src/local-network/network.js';
+import { participantRegistration } from '../../sandbox/src/local-network/network.js';
 import { setOrganisationStatus, suspendOrganisation } from '../../node-config/src/suspend-org.js';
 import { embeddedBackend, type BackendInstance, type TestIdentity } from '../chaincode/backend.js';
 

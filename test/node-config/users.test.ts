@@ -7,7 +7,7 @@ import { parse, stringify } from 'yaml';
 import { CONFIG_FILE } from '../../node-config/src/config.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createRng, generateOgrn } from '../../formats/src/index.js';
+import { createRng, generateOgrn } from '@dmsnet/formats';
 import { sodium } from '../../gateway/src/crypto/index.js';
 import { initNode } from '../../node-config/src/init.js';
 import { startNode } from '../../node-config/src/node.js';

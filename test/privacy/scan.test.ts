@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Level } from 'level';
-import { runDemo } from '../../gateway/src/demo/main.js';
+import { runDemo } from '../../sandbox/src/demo/main.js';
 import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
 import { personalData, report, scan } from './scan.js';
 

@@ -29,8 +29,11 @@ describe('structure: the lint rules for direction and cycles', function () {
       [`import '../workflows/index.js';\n`, 'gateway/src/node/probe.ts'],
       [`import '../workflows/index.js';\n`, 'gateway/src/adapters/probe.ts'],
       [`import '../api/node-api.js';\n`, 'gateway/src/workflows/probe.ts'],
-      [`import '../local-network/network.js';\n`, 'gateway/src/api/probe.ts'],
-      [`import '../../../gateway/src/node/index.js';\n`, 'chaincode/src/probe.ts'],
+      [`import '../../../sandbox/src/local-network/network.js';\n`, 'gateway/src/api/probe.ts'],
+      [`import '../../../../sandbox/src/embedded-ledger/index.js';\n`, 'gateway/src/ledger/fabric/probe.ts'],
+      // The evidence bundle reads ZIPs through the tables package, so adapters → node → evidence is no loop.
+      [`import '../adapters/index.js';\n`, 'gateway/src/evidence/probe.ts'],
+      [`import '../../gateway/src/node/index.js';\n`, 'chaincode/src/probe.ts'],
     ]) {
       expect(await ruleIds(code!, file!), `${file} ${code}`).to.include('no-restricted-imports');
     }
@@ -44,6 +47,28 @@ describe('structure: the lint rules for direction and cycles', function () {
       ),
     ).to.not.include('no-restricted-imports');
     expect(await ruleIds(`import '../http/wrap.js';\n`, 'gateway/src/workflows/probe.ts')).to.not.include(
+      'no-restricted-imports',
+    );
+  });
+
+  it('holds the workspaces apart: declared dependencies only, by name, with the direction', async () => {
+    // The chaincode package does not declare express (the gateway's), so its image would not have it.
+    expect(await ruleIds(`import 'express';\n`, 'chaincode/src/probe.ts')).to.include(
+      'import-x/no-extraneous-dependencies',
+    );
+    expect(await ruleIds(`import 'fabric-shim';\n`, 'chaincode/src/probe.ts')).to.not.include(
+      'import-x/no-extraneous-dependencies',
+    );
+    // Another package is imported by its name, never by a path into its folder.
+    expect(
+      await ruleIds(`import '../../../formats/src/errors.js';\n`, 'gateway/src/api/probe.ts'),
+    ).to.include('import-x/no-relative-packages');
+    // The tables package reads files; it knows nothing of GOST or the chaincode.
+    expect(await ruleIds(`import '@dmsnet/gost';\n`, 'tables/src/probe.ts')).to.include(
+      'no-restricted-imports',
+    );
+    // formats is the leaf, by name as by path.
+    expect(await ruleIds(`import '@dmsnet/chaincode';\n`, 'formats/src/probe.ts')).to.include(
       'no-restricted-imports',
     );
   });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoPath } from '../../formats/src/paths.js';
+import { repoPath } from '@dmsnet/formats/paths';
 import {
   compatible,
   installScriptFindings,

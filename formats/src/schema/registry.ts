@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DmsnetError } from '../errors.js';
-import { repoPath } from '../paths.js';
+import { fileURLToPath } from 'node:url';
 import { DOCUMENT_TYPES, type DocumentType } from '../types.js';
 
 /** Format versions whose schemas ship with this package. Later versions arrive through governance. */
@@ -10,10 +10,9 @@ const COMMON = 'common.schema.json';
 const texts = new Map<string, string>();
 
 function readSchema(version: string, file: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(repoPath('formats', 'schemas', `v${version}`, file), 'utf8')) as Record<
-    string,
-    unknown
-  >;
+  return JSON.parse(
+    readFileSync(fileURLToPath(new URL(`../../schemas/v${version}/${file}`, import.meta.url)), 'utf8'),
+  ) as Record<string, unknown>;
 }
 
 /**

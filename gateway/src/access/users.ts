@@ -1,6 +1,6 @@
 // People's accounts at a node, kept in the node's sealed store: a password only as its Argon2id hash
 // (libsodium's crypto_pwhash_str, the same library and algorithm that protect the key files).
-import { DmsnetError } from '../../../formats/src/errors.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
 import { sodium } from '../crypto/sodium.js';
 import type { GatewayStore } from '../store/store.js';
 import { rolesOf, type ParticipantRole } from './roles.js';

@@ -2,8 +2,8 @@
 // import screen offer the same list.
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { DmsnetError } from '../../../formats/src/errors.js';
-import { repoPath } from '../../../formats/src/paths.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
+import { repoPath } from '@dmsnet/formats/paths';
 import { loadMapping, type TableMapping } from './mapping.js';
 
 /** The mappings shipped with dmsnet (gateway/mappings/*.yaml). */

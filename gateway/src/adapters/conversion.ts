@@ -2,9 +2,9 @@
 // and `dmsnet-node import` all call convertFile, so a file that converts in one converts the same in the others
 // (the invoice register once passed only the preview, which alone filled birth dates from the roster). The addressee
 // comes from the file where the mapping says where it is written, and is held to the directory.
-import { DmsnetError } from '../../../formats/src/errors.js';
-import type { DmsDocument, PartyRef } from '../../../formats/src/index.js';
-import { defaultRoutes } from '../../../formats/src/routes.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
+import type { DmsDocument, PartyRef } from '@dmsnet/formats';
+import { defaultRoutes } from '@dmsnet/formats/routes';
 import { normaliseName, sameName } from '../node/parties.js';
 import { importTable, locate, type ImportResult, type RowError } from './convert.js';
 import type { HeaderValue } from './header-block.js';

@@ -7,11 +7,11 @@ import {
   type DmsDocument,
   type FieldError,
   type PartyRef,
-} from '../../../formats/src/index.js';
+} from '@dmsnet/formats';
 import { readAddresseeName, readHeaderFields, type HeaderValue } from './header-block.js';
 import type { ColumnMapping, TableMapping } from './mapping.js';
 import { SourceMap, type SourceLocation } from './source-map.js';
-import { writeSpreadsheet } from './spreadsheet.js';
+import { writeSpreadsheet } from '@dmsnet/tables/spreadsheet';
 import {
   AdapterError,
   columnLetter,
@@ -20,7 +20,7 @@ import {
   type CellValue,
   type SourceRow,
   type TableFormat,
-} from './table.js';
+} from '@dmsnet/tables/table';
 
 /** A row error as the local system needs it: the file's row and column beside the JSON Pointer. */
 export interface RowError extends FieldError {

@@ -1,4 +1,2 @@
-import { DmsnetError } from '../../../formats/src/index.js';
-
-/** A file or mapping the adapters cannot read, with a stable code and the field (JSON Pointer) at fault. */
-export class AdapterError extends DmsnetError {}
+// The table readers throw the same class, so it is declared in the tables package, below the adapters.
+export { AdapterError } from '@dmsnet/tables/errors';

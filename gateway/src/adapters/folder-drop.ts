@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DmsnetError, type DmsDocument, type DocumentType } from '../../../formats/src/index.js';
+import { DmsnetError, type DmsDocument, type DocumentType } from '@dmsnet/formats';
 import { convertFile, type ConversionNode, type ImportCompletion } from './conversion.js';
 import { exportTable, type RowError } from './convert.js';
 import type { TableMapping } from './mapping.js';
-import { detectEncoding } from './table.js';
+import { detectEncoding } from '@dmsnet/tables/table';
 import { buildReport, reportText } from './report.js';
 
 /** What the folder drop needs of the gateway node (GatewayNode satisfies it). */

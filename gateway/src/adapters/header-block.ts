@@ -2,9 +2,9 @@
 // from the file — the title lines above the table («Реестр … к счету № 512 от 01.12.2026 за декабрь 2026»,
 // «Плательщик: АО «СК «Северная»») or a cell the mapping names — or from the person who sends it, never from
 // constants in a mapping: a constant sent every register as the same invoice.
-import type { FieldError } from '../../../formats/src/index.js';
-import { pointer } from '../../../formats/src/index.js';
-import type { CellValue, SourceRow } from './table.js';
+import type { FieldError } from '@dmsnet/formats';
+import { pointer } from '@dmsnet/formats';
+import type { CellValue, SourceRow } from '@dmsnet/tables/table';
 
 export type HeaderKind = 'text' | 'date' | 'month';
 

@@ -3,7 +3,7 @@
 // error at its row and column, the header fields it read and the addressee the file names. Nothing is sent: the
 // console shows a summary and sends the previewed document with POST /v1/documents once the person confirmed it.
 import { Router } from 'express';
-import { DmsnetError } from '../../../formats/src/errors.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
 import { wrap } from '../http/wrap.js';
 import type { GatewayNode } from '../node/index.js';
 import { findMapping, listMappings } from './bundled.js';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import { isDocumentType, type DocumentType, type FieldError } from '../../../formats/src/index.js';
+import { isDocumentType, type DocumentType, type FieldError } from '@dmsnet/formats';
 import type { AddresseeMapping, HeaderFieldMapping } from './header-block.js';
-import { AdapterError, type CsvEncoding, type TableFormat } from './table.js';
+import { AdapterError, type CsvEncoding, type TableFormat } from '@dmsnet/tables/table';
 
 /** How a cell's text becomes a value of the shared format, and back. */
 export type ColumnKind =

@@ -1,5 +1,5 @@
-import { fieldCodeEntry } from '../../../formats/src/error-codes.js';
-import { FIELD_NAMES_RU } from '../../../formats/src/field-places.js';
+import { fieldCodeEntry } from '@dmsnet/formats/error-codes';
+import { FIELD_NAMES_RU } from '@dmsnet/formats/field-places';
 import type { RowError } from './convert.js';
 
 export interface ReportEntry {

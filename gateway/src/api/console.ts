@@ -1,6 +1,6 @@
 // The web console's static files (built by `npm run build` into dist/console) and the headers every answer carries.
 import express, { type RequestHandler } from 'express';
-import { repoPath } from '../../../formats/src/paths.js';
+import { repoPath } from '@dmsnet/formats/paths';
 
 /** Where `npm run build` puts the console. */
 export const CONSOLE_DIR = repoPath('dist', 'console');

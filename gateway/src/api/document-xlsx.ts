@@ -3,7 +3,7 @@
 // two decimals (the format's integer kopecks divided once, here), dates are real dates shown дд.мм.гггг, so that
 // sums and filters work in the spreadsheet.
 import ExcelJS from 'exceljs';
-import { DmsnetError } from '../../../formats/src/errors.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
 import type {
   DmsDocument,
   ExpertiseActBody,
@@ -12,7 +12,7 @@ import type {
   PartyRef,
   Person,
   PriceListBody,
-} from '../../../formats/src/types.js';
+} from '@dmsnet/formats/types';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 

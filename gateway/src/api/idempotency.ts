@@ -3,8 +3,8 @@
 // node's store and replayed for the same request; the same key on another request is refused.
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
-import { canonicalJson } from '../../../formats/src/canonical.js';
-import { errorCodeEntry } from '../../../formats/src/error-codes.js';
+import { canonicalJson } from '@dmsnet/formats/canonical';
+import { errorCodeEntry } from '@dmsnet/formats/error-codes';
 import type { GatewayStore } from '../store/store.js';
 import type { Principal } from '../access/http.js';
 import { ApiError } from '../http/errors.js';

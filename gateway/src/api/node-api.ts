@@ -11,7 +11,7 @@ import type { ImportCompletion } from '../adapters/conversion.js';
 import { startGatewayServer, type RunningServer } from './server.js';
 import { validateRequest } from './validate.js';
 import type { MailBridge } from '../mail/bridge.js';
-import { mailRouter } from '../mail/http.js';
+import { mailRouter, mailUnconfiguredRouter } from '../mail/http.js';
 
 /** What a running node is made of, as far as its API is concerned. */
 export interface NodeApiParts {
@@ -38,7 +38,7 @@ export function nodeApiRouters(parts: NodeApiParts): {
       ...(parts.workflows ? [workflowRouter(parts.workflows, validateRequest)] : []),
       governanceRouter(parts.ledger, validateRequest),
       directoryRouter(parts.ledger, parts.node, validateRequest),
-      ...(parts.mail ? [mailRouter(parts.mail)] : []),
+      parts.mail ? mailRouter(parts.mail) : mailUnconfiguredRouter(),
     ],
     ...(parts.workflows ? { importCompletion: parts.workflows.importCompletion() } : {}),
   };

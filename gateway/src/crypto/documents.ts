@@ -2,7 +2,7 @@ import { sodium } from './sodium.js';
 import { cryptoWorker, WORKER_THRESHOLD_BYTES } from './pool.js';
 import { streebog256OffThread } from './gost-digest.js';
 import { CryptoError } from './errors.js';
-import { verifyCms, type GostCertificate } from './gost/index.js';
+import { verifyCms, type GostCertificate } from '@dmsnet/gost';
 import { verifyCmsOffThread } from './gost-verify.js';
 import {
   DEFAULT_MAX_PLAINTEXT_BYTES,

@@ -1,7 +1,7 @@
 // The sealed payload, as pure synchronous functions: the same code runs inline and in the worker.
 import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { canonicalJson } from '../../../formats/src/canonical.js';
+import { canonicalJson } from '@dmsnet/formats/canonical';
 import type { Sodium } from './sodium.js';
 import { CryptoError } from './errors.js';
 import { ed25519Sign, ed25519Verify } from './ed25519.js';

@@ -1,9 +1,2 @@
-import { DmsnetError } from '../../../formats/src/errors.js';
-
-/**
- * Codes: SEAL_OPEN_FAILED, PAYLOAD_DECOMPRESS_FAILED, PAYLOAD_MALFORMED, SIGNER_MISMATCH, SIGNATURE_INVALID,
- * KEYFILE_PASSPHRASE_WRONG, KEYFILE_CORRUPT, KEYFILE_UNREADABLE, PASSPHRASE_MISSING, KEY_INVALID; for GOST signatures
- * SIGNATURE_PROFILE_MISMATCH, CMS_MALFORMED, CMS_TOO_MANY_CERTIFICATES, CERT_UNTRUSTED, CERT_EXPIRED, CERT_NOT_REGISTERED
- * (SIGNATURE_INVALID too).
- */
-export class CryptoError extends DmsnetError {}
+// The GOST package throws the same class, so it is declared there, below both.
+export { CryptoError } from '@dmsnet/gost/errors';

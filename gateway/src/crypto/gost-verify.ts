@@ -1,7 +1,7 @@
 // GOST CMS verification off the main thread when what arrives is large or its signer is not known to be registered:
 // parsing and verifying a sender's certificates is synchronous work the sender sizes, and every other request of the
 // gateway would wait for it on the event loop.
-import { parseCertificate, verifyCms, type CmsVerified, type CmsVerifyParams } from './gost/index.js';
+import { parseCertificate, verifyCms, type CmsVerified, type CmsVerifyParams } from '@dmsnet/gost';
 import { cryptoWorker } from './pool.js';
 
 /** A signature larger than this (a usual one with two certificates is under 3 KB) is verified on the worker. */

@@ -2,7 +2,7 @@ import { readFile, rename, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { sodium } from './sodium.js';
 import { CryptoError } from './errors.js';
-import { gostPublicKeyOf, parseCertificate } from './gost/index.js';
+import { gostPublicKeyOf, parseCertificate } from '@dmsnet/gost';
 
 interface SecretPart {
   box: string;

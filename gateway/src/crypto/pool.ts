@@ -1,4 +1,4 @@
-import { wireCode } from '../../../formats/src/error-codes.js';
+import { wireCode } from '@dmsnet/formats/error-codes';
 import { Worker } from 'node:worker_threads';
 import { CryptoError } from './errors.js';
 import type { WorkerRequest, WorkerResponse } from './worker-protocol.js';

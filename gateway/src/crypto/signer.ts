@@ -2,7 +2,7 @@
 // signCms talks to CryptoPro CSP or a PKCS#11 token (decision record 0014): nothing else changes.
 import { ed25519Sign } from './ed25519.js';
 import { streebog256OffThread } from './gost-digest.js';
-import { parseCertificate, signCms, type GostCertificate } from './gost/index.js';
+import { parseCertificate, signCms, type GostCertificate } from '@dmsnet/gost';
 
 export type SignatureProfileName = 'ed25519' | 'gost2012-256';
 

@@ -4,8 +4,8 @@ import { parentPort } from 'node:worker_threads';
 import { sodium } from './sodium.js';
 import { sealSync, unsealSync } from './envelope.js';
 import type { WorkerRequest, WorkerResponse } from './worker-protocol.js';
-import { DmsnetError } from '../../../formats/src/errors.js';
-import { streebog256 } from './gost/streebog.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
+import { streebog256 } from '@dmsnet/gost/streebog';
 import { verifyCmsForWorker } from './gost-verify.js';
 
 parentPort?.on('message', (req: WorkerRequest) => {

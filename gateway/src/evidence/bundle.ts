@@ -3,7 +3,7 @@
 // envelope, the directory entries the signatures are held to, and the ledger's own proof.
 import JSZip from 'jszip';
 import { sha256Hex } from '../crypto/envelope.js';
-import { toPem } from '../crypto/gost/index.js';
+import { toPem } from '@dmsnet/gost';
 import { receiptBytes, type SignedReceipt } from '../receipts/receipt.js';
 import type { LedgerProof } from '../ledger/types.js';
 import type { Participant } from '../ledger/types.js';

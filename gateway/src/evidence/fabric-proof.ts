@@ -5,7 +5,7 @@
 // only bytes made here are the header's ASN.1, which Fabric signs (protoutil.BlockHeaderBytes).
 import { createHash, X509Certificate, verify as verifySignature } from 'node:crypto';
 import { common, ledger, msp, orderer, peer } from '@hyperledger/fabric-protos';
-import { DmsnetError } from '../../../formats/src/errors.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
 import { readConsenters, readIdentifier, readSignatureMetadata } from './proto-fields.js';
 
 export interface OrgMsp {

@@ -1,10 +1,10 @@
 // Checks an evidence bundle fully offline (decision record 0034): no network, no gateway, no ledger. Every check is
 // reported; a failing one names the bundle part (its file, or a JSON Pointer into it) and the rule it breaks.
-import { DmsnetError } from '../../../formats/src/errors.js';
-import { readEntry, zipEntries } from '../adapters/zip.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
+import { readEntry, zipEntries } from '@dmsnet/tables/zip';
 import { ed25519Verify } from '../crypto/ed25519.js';
 import { sha256Hex } from '../crypto/envelope.js';
-import { fingerprintOf, parseCertificate, verifyCms, type GostCertificate } from '../crypto/gost/index.js';
+import { fingerprintOf, parseCertificate, verifyCms, type GostCertificate } from '@dmsnet/gost';
 import {
   parseSignedReceipt,
   receiptBytes,

@@ -2,8 +2,8 @@
 // their own: they hold the gateway's bearer token and the gateway signs with its participant identity.
 import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import { DmsnetError } from '../../../formats/src/errors.js';
-import { diffSchemas, isBreaking } from '../../../formats/src/governance/diff.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
+import { diffSchemas, isBreaking } from '@dmsnet/formats/governance/diff';
 import type { LedgerClient } from '../ledger/types.js';
 import type { RouteValidator } from '../http/request-validation.js';
 import { checkedBody } from '../shapes/kit.js';

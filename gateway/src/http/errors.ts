@@ -1,7 +1,7 @@
-import type { ErrorCode } from '../../../formats/src/error-codes.js';
+import type { ErrorCode } from '@dmsnet/formats/error-codes';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { DmsnetError, type FieldError } from '../../../formats/src/errors.js';
-import { errorCodeEntry } from '../../../formats/src/error-codes.js';
+import { DmsnetError, type FieldError } from '@dmsnet/formats/errors';
+import { errorCodeEntry } from '@dmsnet/formats/error-codes';
 
 export class ApiError extends DmsnetError {
   constructor(

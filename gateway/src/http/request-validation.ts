@@ -1,8 +1,8 @@
 import type { RequestHandler } from 'express';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import type { FieldError } from '../../../formats/src/errors.js';
-import { checkLimits } from '../../../formats/src/limits.js';
+import type { FieldError } from '@dmsnet/formats/errors';
+import { checkLimits } from '@dmsnet/formats/limits';
 import { ApiError } from './errors.js';
 
 const DOCUMENT_REF = '#/components/schemas/Document';

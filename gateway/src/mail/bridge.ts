@@ -3,7 +3,7 @@
 // outcome is committed (imapflow's status() on the open mailbox may not see new mail; decision record 0042).
 import { ImapFlow, type MailboxObject } from 'imapflow';
 import nodemailer, { type Transporter } from 'nodemailer';
-import { DmsnetError } from '../../../formats/src/errors.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
 import type { GatewayNode, InboxRecord, Notification } from '../node/index.js';
 import type { BatchOp } from '../store/store.js';
 import { AddressBook } from './correspondents.js';

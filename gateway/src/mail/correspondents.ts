@@ -1,8 +1,8 @@
 // The address book of correspondents: counterparties not (yet) on the network who send documents by e-mail. Each
 // names the organisation (ОГРН, ИНН, name, role), the addresses allowed to send for it, and which mapping reads which
 // attachment. It lives in the node's sealed store, so it is backed up and restored with the node.
-import { DmsnetError, type FieldError } from '../../../formats/src/errors.js';
-import { isValidInn, isValidOgrn } from '../../../formats/src/identifiers/index.js';
+import { DmsnetError, type FieldError } from '@dmsnet/formats/errors';
+import { isValidInn, isValidOgrn } from '@dmsnet/formats/identifiers';
 import type { GatewayStore } from '../store/store.js';
 
 export const CORRESPONDENTS = 'mail-correspondents';

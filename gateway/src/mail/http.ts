@@ -53,3 +53,22 @@ export function mailRouter(bridge: MailBridge): Router {
   );
   return r;
 }
+
+/**
+ * A node without a `mail:` section still answers its part of the contract: every route says the bridge is not
+ * configured (409 MAIL_NOT_CONFIGURED) rather than that it does not exist.
+ */
+export function mailUnconfiguredRouter(): Router {
+  const r = Router();
+  r.all(
+    ['/mail/correspondents', '/mail/correspondents/:ogrn', '/mail/held', '/mail/held/:id/release'],
+    (_req, res) => {
+      res.status(409).json({
+        code: 'MAIL_NOT_CONFIGURED',
+        message: 'MAIL_NOT_CONFIGURED: this node has no mail bridge: add a mail section to its configuration',
+        errors: [],
+      });
+    },
+  );
+  return r;
+}

@@ -4,7 +4,7 @@
 // leaves the message to be read again and a crash after it leaves nothing to redo (decision record 0042).
 import { createHash } from 'node:crypto';
 import { simpleParser, type Attachment, type ParsedMail } from 'mailparser';
-import { DmsnetError } from '../../../formats/src/errors.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
 import {
   buildReport,
   convertFile,

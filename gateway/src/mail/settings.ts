@@ -1,6 +1,6 @@
 // The mail bridge's settings as an operator writes them in dmsnet-node.yaml (`mail:`): the schema `check` validates
 // with pointers, the rules a schema cannot say, and the settings the bridge runs with.
-import type { FieldError } from '../../../formats/src/errors.js';
+import type { FieldError } from '@dmsnet/formats/errors';
 import type { MailBridgeSettings } from './bridge.js';
 
 const SERVER = {

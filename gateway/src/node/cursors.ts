@@ -1,7 +1,7 @@
 // List cursors: opaque to the caller, verifiable by the node. A cursor that this node did not issue for this list
 // (garbage, a cursor of another list, a hand-edited one) is refused, instead of silently answering an empty page.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { DmsnetError } from '../../../formats/src/errors.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
 
 /** The lists that page with a cursor; a cursor of one list is refused by another. */
 export type CursorList = 'inbox' | 'outbox' | 'participants' | 'roster' | 'letters';

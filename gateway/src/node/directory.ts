@@ -1,8 +1,8 @@
 import type { LedgerClient } from '../ledger/types.js';
 import type { ExpectedSignature } from '../crypto/index.js';
-import { parseCertificate, type GostCertificate } from '../crypto/gost/index.js';
-import { DmsnetError } from '../../../formats/src/errors.js';
-import { defaultRoutes } from '../../../formats/src/routes.js';
+import { parseCertificate, type GostCertificate } from '@dmsnet/gost';
+import { DmsnetError } from '@dmsnet/formats/errors';
+import { defaultRoutes } from '@dmsnet/formats/routes';
 import type { Participant } from './types.js';
 
 const decode = (bytes: Uint8Array): unknown => JSON.parse(Buffer.from(bytes).toString('utf8'));

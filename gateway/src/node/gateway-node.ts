@@ -2,7 +2,7 @@
 // (follower.ts) and the notifications (notifier.ts) — which share one store and one write lock (context.ts).
 import { mkdir } from 'node:fs/promises';
 import { pino, type Logger } from 'pino';
-import { DmsnetError, type FieldError } from '../../../formats/src/errors.js';
+import { DmsnetError, type FieldError } from '@dmsnet/formats/errors';
 import {
   Ed25519Signer,
   generateRotationKeys,
@@ -13,8 +13,8 @@ import {
   type ParticipantKeys,
   type Signer,
 } from '../crypto/index.js';
-import { carriedCertificates, verifyCms } from '../crypto/gost/index.js';
-import { canonicalJson } from '../../../formats/src/canonical.js';
+import { carriedCertificates, verifyCms } from '@dmsnet/gost';
+import { canonicalJson } from '@dmsnet/formats/canonical';
 import type { LedgerClient } from '../ledger/types.js';
 import { GatewayStore, type BatchOp } from '../store/store.js';
 import type { NodeContext } from './context.js';

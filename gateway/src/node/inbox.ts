@@ -2,14 +2,9 @@
 // against its format and handed to the workflows, all recorded in one batch with the follower's checkpoint; the
 // addressee's decision goes to the ledger as a status intent and to the sender as a signed reply.
 import { createHash } from 'node:crypto';
-import { DmsnetError, type FieldError } from '../../../formats/src/errors.js';
-import {
-  documentSummary,
-  messageIdOf,
-  parseMessageId,
-  validateDocument,
-} from '../../../formats/src/index.js';
-import { checkLimits } from '../../../formats/src/limits.js';
+import { DmsnetError, type FieldError } from '@dmsnet/formats/errors';
+import { documentSummary, messageIdOf, parseMessageId, validateDocument } from '@dmsnet/formats';
+import { checkLimits } from '@dmsnet/formats/limits';
 import { openDocument, sha256Hex } from '../crypto/index.js';
 import type { ChaincodeEvent } from '../ledger/types.js';
 import type { BatchOp } from '../store/store.js';

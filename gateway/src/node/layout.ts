@@ -1,6 +1,6 @@
 // The node store's layout and the small helpers every part of the node shares.
-import { DmsnetError } from '../../../formats/src/errors.js';
-import { errorCodeEntry } from '../../../formats/src/error-codes.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
+import { errorCodeEntry } from '@dmsnet/formats/error-codes';
 import type { ChaincodeEvent } from '../ledger/types.js';
 import type { BatchOp } from '../store/store.js';
 import type { ReceiptIntent } from './receipts.js';

@@ -1,13 +1,13 @@
 // The outbox: documents validated, sealed once and queued durably in arrival order, then committed to the ledger
 // with retries; and the status intents (DELIVERED, ACCEPTED, REJECTED) the node owes the ledger as an addressee.
-import type { ErrorCode } from '../../../formats/src/error-codes.js';
-import { canonicalJson } from '../../../formats/src/canonical.js';
-import { DmsnetError } from '../../../formats/src/errors.js';
-import { isFinalCode } from '../../../formats/src/error-codes.js';
-import { documentSummary, messageIdOf, validateDocument } from '../../../formats/src/index.js';
-import { routeAllowed } from '../../../formats/src/routes.js';
+import type { ErrorCode } from '@dmsnet/formats/error-codes';
+import { canonicalJson } from '@dmsnet/formats/canonical';
+import { DmsnetError } from '@dmsnet/formats/errors';
+import { isFinalCode } from '@dmsnet/formats/error-codes';
+import { documentSummary, messageIdOf, validateDocument } from '@dmsnet/formats';
+import { routeAllowed } from '@dmsnet/formats/routes';
 import { sealDocument, sha256Hex } from '../crypto/index.js';
-import { signerFingerprintOf } from '../crypto/gost/index.js';
+import { signerFingerprintOf } from '@dmsnet/gost';
 import type { BatchOp } from '../store/store.js';
 import type { NodeContext } from './context.js';
 import { assertParties } from './parties.js';

@@ -1,7 +1,7 @@
 // The party fields of a header (ОГРН, ИНН, name) against the participant directory: a document may not present its
 // sender or addressee as someone else. The ОГРН is the directory id and is checked against the ledger envelope
 // elsewhere; here the ИНН and the name, which the ledger cannot see, are held to the directory entry of that ОГРН.
-import { DmsnetError, type FieldError } from '../../../formats/src/errors.js';
+import { DmsnetError, type FieldError } from '@dmsnet/formats/errors';
 import type { DirectoryView } from './directory.js';
 import type { Participant } from './types.js';
 

@@ -1,7 +1,7 @@
 // Destroying personal data once its purpose is met (152-ФЗ): the node's own copies of a document, and, as its
 // addressee, the ledger's ciphertext (exchange:purge). Envelope, hash and trail stay on the ledger as evidence.
-import { DmsnetError } from '../../../formats/src/errors.js';
-import { defaultRetentionDays } from '../../../formats/src/retention.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
+import { defaultRetentionDays } from '@dmsnet/formats/retention';
 import type { BatchOp } from '../store/store.js';
 import type { NodeContext } from './context.js';
 import { json, now, Sublevel } from './layout.js';

@@ -2,7 +2,7 @@
 // opens it from the ledger, holds it to the directory and to what it sent, keeps it, and acknowledges it with a
 // receipt of its own, which the addressee holds to the directory in turn. Anything that does not verify is kept with
 // its code (INVALID), never dropped and never trusted.
-import { DmsnetError } from '../../../formats/src/errors.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
 import { Ed25519Signer, type Signer } from '../crypto/signer.js';
 import { boxSeal, boxSealOpen } from '../crypto/sealed-box.js';
 import { sodium } from '../crypto/sodium.js';

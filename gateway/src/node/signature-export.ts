@@ -2,7 +2,7 @@
 // signed bytes, the detached `.sig` beside them (the name those tools expect), and the signer's certificate chain.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { toPem } from '../crypto/gost/index.js';
+import { toPem } from '@dmsnet/gost';
 import type { SignatureExport } from './types.js';
 
 export interface ExportedFiles {

@@ -1,5 +1,5 @@
 import { KeptReceipt } from './receipts.js';
-import type { FieldError } from '../../../formats/src/errors.js';
+import type { FieldError } from '@dmsnet/formats/errors';
 import {
   component,
   DateTime,

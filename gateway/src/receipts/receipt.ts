@@ -2,12 +2,12 @@
 // bytes whose SHA-256 is this, under this ledger id, at this time" — and what the sender signs back to acknowledge
 // it. The signed bytes are the RFC 8785 canonical JSON of the receipt; the ledger keeps their SHA-256. Verifying
 // needs only the receipt, its signature and the signer's key or certificate, so it works offline too.
-import { canonicalJson } from '../../../formats/src/canonical.js';
-import { DmsnetError, type FieldError } from '../../../formats/src/errors.js';
-import { MESSAGE_ID_PATTERN } from '../../../formats/src/message-id.js';
+import { canonicalJson } from '@dmsnet/formats/canonical';
+import { DmsnetError, type FieldError } from '@dmsnet/formats/errors';
+import { MESSAGE_ID_PATTERN } from '@dmsnet/formats/message-id';
 import { ed25519Verify } from '../crypto/ed25519.js';
 import { sha256Hex } from '../crypto/envelope.js';
-import { verifyCms, type GostCertificate } from '../crypto/gost/index.js';
+import { verifyCms, type GostCertificate } from '@dmsnet/gost';
 import type { SignatureProfileName, Signer } from '../crypto/signer.js';
 
 export const RECEIPT_FORMAT = 'dmsnet.receipt/1';

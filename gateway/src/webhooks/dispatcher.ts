@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { DmsnetError } from '../../../formats/src/errors.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
 import { NotificationKind, type GatewayNode, type Notification } from '../node/index.js';
 import { component, DateTime, Type, type Static } from '../shapes/kit.js';
 import { postChecked, TargetPolicy } from './targets.js';

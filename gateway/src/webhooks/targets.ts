@@ -1,10 +1,10 @@
 // Where a webhook may post: checked at registration and again at every connection, after DNS resolution, on the very
 // address the socket then uses (so a name that resolves elsewhere later, DNS rebinding, gains nothing). By default
 // only loopback (a back office on the same host); anything else must be allowed by the node's configuration.
-import type { ErrorCode } from '../../../formats/src/error-codes.js';
+import type { ErrorCode } from '@dmsnet/formats/error-codes';
 import dns from 'node:dns';
 import net from 'node:net';
-import { DmsnetError, type FieldError } from '../../../formats/src/errors.js';
+import { DmsnetError, type FieldError } from '@dmsnet/formats/errors';
 
 export type Lookup = (host: string) => Promise<Array<{ address: string; family: number }>>;
 

@@ -2,8 +2,8 @@
 // its reason; the dispute travels as a v1 reply (decision DISPUTED, one error per line at /body/lines/<i>), so a
 // gateway of any version reads it as today. The insurer reads the dispute back from that reply and answers with a
 // corrected act that names the disputed one (correctsId).
-import { DmsnetError, type FieldError } from '../../../formats/src/errors.js';
-import type { ExpertiseActBody } from '../../../formats/src/types.js';
+import { DmsnetError, type FieldError } from '@dmsnet/formats/errors';
+import type { ExpertiseActBody } from '@dmsnet/formats/types';
 import type { GatewayNode, InboxRecord, OutboxRecord } from '../node/index.js';
 
 /** The error code each disputed line carries in the reply; its message is the clinic's reason, as typed. */

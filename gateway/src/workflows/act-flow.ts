@@ -1,9 +1,9 @@
 // Flow 4 of docs/architecture.md, invoices: the insurer's gateway checks each register line against the roster copy,
 // the letters, the price list and earlier bills, drafts an expertise act with defect codes; an expert edits and
 // confirms it, and the act goes to the clinic.
-import { DmsnetError, type FieldError } from '../../../formats/src/errors.js';
-import { messageIdOf, parseMessageId, validateDocument } from '../../../formats/src/index.js';
-import type { ExpertiseActBody, GuaranteeLetterBody, InvoiceBody } from '../../../formats/src/types.js';
+import { DmsnetError, type FieldError } from '@dmsnet/formats/errors';
+import { messageIdOf, parseMessageId, validateDocument } from '@dmsnet/formats';
+import type { ExpertiseActBody, GuaranteeLetterBody, InvoiceBody } from '@dmsnet/formats/types';
 import type { GatewayNode, OutboxRecord } from '../node/index.js';
 import { disputeOf, type ActDispute } from './act-disputes.js';
 import {

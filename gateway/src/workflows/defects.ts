@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { repoPath } from '../../../formats/src/paths.js';
+import { repoPath } from '@dmsnet/formats/paths';
 
 export interface DefectCode {
   code: string;

@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import { DmsnetError } from '../../../formats/src/errors.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
 import type { RouteValidator } from '../http/request-validation.js';
 import type { Workflows } from './workflows.js';
 import { wrap } from '../http/wrap.js';

@@ -6,7 +6,7 @@ import type {
   GuaranteeLetterBody,
   InvoiceBody,
   PriceListBody,
-} from '../../../formats/src/types.js';
+} from '@dmsnet/formats/types';
 import { defect } from './defects.js';
 import { normPolicy, type RosterEntry } from './roster.js';
 

@@ -1,7 +1,7 @@
 // Flow 2 of docs/architecture.md, guarantee letters: the insurer issues, amends or revokes a letter for one patient,
 // priced from the clinic's accepted price list; the clinic keeps the state of each letter it receives.
-import { DmsnetError, type FieldError } from '../../../formats/src/errors.js';
-import type { GuaranteeLetterBody, Person, Programme } from '../../../formats/src/types.js';
+import { DmsnetError, type FieldError } from '@dmsnet/formats/errors';
+import type { GuaranteeLetterBody, Person, Programme } from '@dmsnet/formats/types';
 import { CursorInvalidError } from '../node/cursors.js';
 import type { GatewayNode } from '../node/index.js';
 import {

@@ -1,9 +1,9 @@
 // Flow 3 of docs/architecture.md, price lists: a clinic publishes them to the insurers it works with; an insurer (or
 // assistance company) keeps each version and accepts or contests it. The accepted version in force prices letters
 // and invoice lines.
-import { DmsnetError, type FieldError } from '../../../formats/src/errors.js';
-import { messageIdOf, parseMessageId } from '../../../formats/src/index.js';
-import type { PriceListBody } from '../../../formats/src/types.js';
+import { DmsnetError, type FieldError } from '@dmsnet/formats/errors';
+import { messageIdOf, parseMessageId } from '@dmsnet/formats';
+import type { PriceListBody } from '@dmsnet/formats/types';
 import type { GatewayNode, InboxRecord } from '../node/index.js';
 import {
   KEY_SEPARATOR,

@@ -1,9 +1,9 @@
 // Flow 1 of docs/architecture.md, insured lists: the clinic applies each list to its roster (accepting it, or rejecting
 // it with row errors) and answers coverage from it; the insurer keeps a copy of each clinic's roster from the lists
 // that clinic accepted, and a clinic's invoice register is completed from the roster before it is sent.
-import { DmsnetError } from '../../../formats/src/errors.js';
-import { parseMessageId } from '../../../formats/src/index.js';
-import type { InsuredListBody } from '../../../formats/src/types.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
+import { parseMessageId } from '@dmsnet/formats';
+import type { InsuredListBody } from '@dmsnet/formats/types';
 import type { ImportCompletion, RowNote } from '../adapters/conversion.js';
 import { CursorInvalidError } from '../node/cursors.js';
 import type { GatewayNode, Notification } from '../node/index.js';

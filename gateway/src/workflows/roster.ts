@@ -1,7 +1,7 @@
 // The roster: who may be treated, under which insurer and programme, from when to when. A clinic keeps one for
 // itself; an insurer keeps one per clinic from the lists that clinic accepted, to check invoices against.
-import type { FieldError } from '../../../formats/src/errors.js';
-import type { InsuredListBody, InsuredListRow } from '../../../formats/src/types.js';
+import type { FieldError } from '@dmsnet/formats/errors';
+import type { InsuredListBody, InsuredListRow } from '@dmsnet/formats/types';
 import type { BatchOp, GatewayStore } from '../store/store.js';
 import type { RosterEntry } from './shapes.js';
 

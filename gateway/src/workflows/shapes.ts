@@ -5,7 +5,7 @@ import type {
   GuaranteeLetterBody as LetterBodyType,
   Person,
   PriceListBody,
-} from '../../../formats/src/types.js';
+} from '@dmsnet/formats/types';
 import { OutboxRecord } from '../node/types.js';
 import { component, IsoDate, Items, Ogrn, OpenObject, Page, ref, Type, type Static } from '../shapes/kit.js';
 

@@ -1,5 +1,5 @@
-import type { FieldError } from '../../../formats/src/errors.js';
-import type { InvoiceBody } from '../../../formats/src/types.js';
+import type { FieldError } from '@dmsnet/formats/errors';
+import type { InvoiceBody } from '@dmsnet/formats/types';
 import type { ImportCompletion } from '../adapters/conversion.js';
 import type { DocumentHandler, GatewayNode } from '../node/index.js';
 import { ActFlow, type ActDraft, type ActLineEdit, type ActView } from './act-flow.js';

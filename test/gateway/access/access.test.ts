@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { request } from 'node:http';
-import { generateDocument } from '../../../formats/src/index.js';
+import { generateDocument } from '@dmsnet/formats';
 import { startGatewayServer, type RunningServer } from '../../../gateway/src/api/server.js';
 import { closeCryptoWorkers } from '../../../gateway/src/crypto/index.js';
 import { may, routeOf } from '../../../gateway/src/access/roles.js';

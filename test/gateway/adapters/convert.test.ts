@@ -20,7 +20,7 @@ import {
   type InsuredListRow,
   type InvoiceLine,
   type PriceListLine,
-} from '../../../formats/src/index.js';
+} from '@dmsnet/formats';
 import { CLINIC, CREATED_AT, INSURER, mapping, sample } from './helpers.js';
 
 const MAPPING_FILE = (name: string) => repoPath('gateway', 'mappings', `${name}.yaml`);

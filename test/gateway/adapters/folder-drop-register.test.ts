@@ -10,7 +10,7 @@ import path from 'node:path';
 import iconv from 'iconv-lite';
 import { convertFile, detectEncoding, FolderDrop } from '../../../gateway/src/adapters/index.js';
 import { closeCryptoWorkers } from '../../../gateway/src/crypto/index.js';
-import { startLocalNetwork, type LocalNetwork } from '../../../gateway/src/local-network/network.js';
+import { startLocalNetwork, type LocalNetwork } from '../../../sandbox/src/local-network/network.js';
 import { mapping, sample } from './helpers.js';
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { repoPath } from '../../../formats/src/index.js';
+import { repoPath } from '@dmsnet/formats';
 import { loadMapping, type TableMapping } from '../../../gateway/src/adapters/index.js';
 
 export const INSURER = { ogrn: '1027739820921', name: 'АО «СК Тест»' };

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { parseCsv, type SourceRow } from '../../../gateway/src/adapters/table.js';
+import { parseCsv, type SourceRow } from '@dmsnet/tables/table';
 import { parseRuDate } from '../../../gateway/src/adapters/convert.js';
 
 /**

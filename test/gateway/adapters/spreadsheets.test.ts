@@ -13,7 +13,7 @@ import {
   parseRuDate,
   type TableMapping,
 } from '../../../gateway/src/adapters/index.js';
-import type { DmsnetError, InsuredListRow, PriceListLine } from '../../../formats/src/index.js';
+import type { DmsnetError, InsuredListRow, PriceListLine } from '@dmsnet/formats';
 import { CLINIC, CREATED_AT, INSURER, mapping } from './helpers.js';
 
 // These workbooks have no title: their header fields are the ones a sender types.

@@ -6,17 +6,12 @@ import XLSX from '@e965/xlsx';
 import ExcelJS from 'exceljs';
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { readXlsxWithExcelJs, type Sheet } from '../../../gateway/src/adapters/spreadsheet.js';
-import { columnLetter, readSheets } from '../../../gateway/src/adapters/table.js';
-import {
-  MAX_CELLS,
-  MAX_MERGED_CELLS,
-  MAX_TOTAL_BYTES,
-  readXlsxSheets,
-} from '../../../gateway/src/adapters/xlsx-reader.js';
-import { MAX_ENTRY_BYTES } from '../../../gateway/src/adapters/zip.js';
-import { Unsupported } from '../../../gateway/src/adapters/xml-scan.js';
-import type { DmsnetError } from '../../../formats/src/index.js';
+import { readXlsxWithExcelJs, type Sheet } from '@dmsnet/tables/spreadsheet';
+import { columnLetter, readSheets } from '@dmsnet/tables/table';
+import { MAX_CELLS, MAX_MERGED_CELLS, MAX_TOTAL_BYTES, readXlsxSheets } from '@dmsnet/tables/xlsx-reader';
+import { MAX_ENTRY_BYTES } from '@dmsnet/tables/zip';
+import { Unsupported } from '@dmsnet/tables/xml-scan';
+import type { DmsnetError } from '@dmsnet/formats';
 import { sample } from './helpers.js';
 
 // ---- random workbooks -------------------------------------------------------------------------------------------

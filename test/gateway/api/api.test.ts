@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { generateDocument, type DmsDocument } from '../../../formats/src/index.js';
+import { generateDocument, type DmsDocument } from '@dmsnet/formats';
 import {
   closeCryptoWorkers,
   generateParticipantKeys,

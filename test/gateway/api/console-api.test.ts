@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import iconv from 'iconv-lite';
-import { generateDocument, repoPath } from '../../../formats/src/index.js';
+import { generateDocument, repoPath } from '@dmsnet/formats';
 import { closeCryptoWorkers } from '../../../gateway/src/crypto/index.js';
 import { startTestNetwork, type TestNetwork } from '../fixtures/network.js';
 

@@ -12,11 +12,11 @@ import spectralParsers from '@stoplight/spectral-parsers';
 import spectralRulesets from '@stoplight/spectral-rulesets';
 import openapiTS, { astToString } from 'openapi-typescript';
 import ts from 'typescript';
-import { bundledSchemaText } from '../../../formats/src/index.js';
+import { bundledSchemaText } from '@dmsnet/formats';
 import type { RunningServer } from '../../../gateway/src/api/server.js';
 import { startNodeApi } from '../../../gateway/src/api/node-api.js';
-import { GatewayClient } from '../../../gateway/src/demo/client.js';
-import { startLocalNetwork, type LocalNetwork } from '../../../gateway/src/local-network/network.js';
+import { GatewayClient } from '../../../sandbox/src/demo/client.js';
+import { startLocalNetwork, type LocalNetwork } from '../../../sandbox/src/local-network/network.js';
 import { checkResponse, ContractViolation } from '../fixtures/contract.js';
 
 const { Spectral, Document } = spectralCore as unknown as typeof import('@stoplight/spectral-core');

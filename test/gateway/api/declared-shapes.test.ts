@@ -2,10 +2,10 @@
 // API's declarations, which the gateway owns (decision record 0038). What they hold must still fit what the contract
 // promises for them: these assertions fail the build when one of them drifts from its published shape.
 import { expect } from 'chai';
-import type { FormatVersion as ChaincodeFormatVersion } from '../../../chaincode/src/model.js';
-import type { FieldError } from '../../../formats/src/errors.js';
-import type { SchemaChange } from '../../../formats/src/governance/diff.js';
-import type { DocumentSummary as FormatsSummary } from '../../../formats/src/summary.js';
+import type { FormatVersion as ChaincodeFormatVersion } from '@dmsnet/chaincode/model';
+import type { FieldError } from '@dmsnet/formats/errors';
+import type { SchemaChange } from '@dmsnet/formats/governance/diff';
+import type { DocumentSummary as FormatsSummary } from '@dmsnet/formats/summary';
 import type { Participant as LedgerParticipant } from '../../../gateway/src/ledger/types.js';
 import type { Static } from '../../../gateway/src/shapes/kit.js';
 import type { DocumentSummary, ErrorItem } from '../../../gateway/src/node/types.js';

@@ -4,7 +4,7 @@
 // that no longer appears must leave the list, so the list says exactly what changed.
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { repoPath } from '../../../formats/src/paths.js';
+import { repoPath } from '@dmsnet/formats/paths';
 import { openApiDocument } from '../../../gateway/src/api/openapi.js';
 import { differences, type Difference } from '../fixtures/openapi-equivalence.js';
 

@@ -7,7 +7,7 @@ import express from 'express';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { repoPath } from '../../../formats/src/paths.js';
+import { repoPath } from '@dmsnet/formats/paths';
 import { openApiDocument } from '../../../gateway/src/api/openapi.js';
 import { errorHandler } from '../../../gateway/src/http/errors.js';
 import { routeValidator, type OpenApiContract } from '../../../gateway/src/http/request-validation.js';

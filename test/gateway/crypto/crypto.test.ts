@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generateDocument } from '../../../formats/src/index.js';
+import { generateDocument } from '@dmsnet/formats';
 import {
   CryptoError,
   closeCryptoWorkers,

@@ -1,9 +1,9 @@
 // Child process of the gateway crash test: sends COUNT documents from an insurer to a clinic through real nodes.
 // `send` mode is killed with SIGKILL midway; `resume` mode re-submits all of them, as a back office that lost track
 // would, waits until everything has settled, and reports what the clinic holds.
-import { generateDocument } from '../../../formats/src/index.js';
+import { generateDocument } from '@dmsnet/formats';
 import { closeCryptoWorkers } from '../../../gateway/src/crypto/index.js';
-import { startLocalNetwork, type ParticipantSpec } from '../../../gateway/src/local-network/network.js';
+import { startLocalNetwork, type ParticipantSpec } from '../../../sandbox/src/local-network/network.js';
 import { fabricProvider } from '../../../network/src/fabric-provider.js';
 import { runningNetwork } from '../../../network/src/up.js';
 import { SMALL_NETWORK } from '../fixtures/network.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { generateDocument, type DmsDocument } from '../../../formats/src/index.js';
+import { generateDocument, type DmsDocument } from '@dmsnet/formats';
 import { closeCryptoWorkers, sealDocument, sha256Hex } from '../../../gateway/src/crypto/index.js';
 import { startTestNetwork, type TestNetwork } from '../fixtures/network.js';
 

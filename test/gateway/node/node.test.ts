@@ -2,12 +2,12 @@ import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generateDocument, DmsnetError } from '../../../formats/src/index.js';
+import { generateDocument, DmsnetError } from '@dmsnet/formats';
 import {
   startLocalNetwork,
   type LocalNetwork,
   type LocalParticipant,
-} from '../../../gateway/src/local-network/network.js';
+} from '../../../sandbox/src/local-network/network.js';
 
 const SPECS = [
   { key: 'association', role: 'association' as const, name: 'Союз (узел)', mspId: 'AssociationMSP' },

@@ -5,8 +5,8 @@ import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generateDocument } from '../../../formats/src/index.js';
-import { parseChaincodeError } from '../../../chaincode/src/errors.js';
+import { generateDocument } from '@dmsnet/formats';
+import { parseChaincodeError } from '@dmsnet/chaincode/errors';
 import { closeCryptoWorkers } from '../../../gateway/src/crypto/index.js';
 import { mapGatewayError } from '../../../gateway/src/ledger/fabric/errors.js';
 import type { LedgerClient } from '../../../gateway/src/ledger/types.js';
@@ -15,7 +15,7 @@ import {
   startLocalNetwork,
   type LedgerProvider,
   type LocalNetwork,
-} from '../../../gateway/src/local-network/network.js';
+} from '../../../sandbox/src/local-network/network.js';
 import { SMALL_NETWORK } from '../fixtures/network.js';
 
 /**

@@ -5,14 +5,14 @@ import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generateDocument } from '../../../formats/src/index.js';
+import { generateDocument } from '@dmsnet/formats';
 import { LedgerError } from '../../../gateway/src/ledger/errors.js';
 import type { LedgerClient } from '../../../gateway/src/ledger/types.js';
 import {
   startLocalNetwork,
   type LocalNetwork,
   type LocalParticipant,
-} from '../../../gateway/src/local-network/network.js';
+} from '../../../sandbox/src/local-network/network.js';
 
 const SPECS = [
   { key: 'association', role: 'association' as const, name: 'Союз (исходящие)', mspId: 'AssociationMSP' },

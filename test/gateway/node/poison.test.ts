@@ -4,8 +4,8 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { canonicalJson } from '../../../formats/src/canonical.js';
-import { generateDocument } from '../../../formats/src/index.js';
+import { canonicalJson } from '@dmsnet/formats/canonical';
+import { generateDocument } from '@dmsnet/formats';
 import { closeCryptoWorkers, sealDocument, sha256Hex } from '../../../gateway/src/crypto/index.js';
 import { generateParticipantKeys } from '../../../gateway/src/crypto/keys.js';
 import { LedgerError } from '../../../gateway/src/ledger/errors.js';

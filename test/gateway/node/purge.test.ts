@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { generateDocument } from '../../../formats/src/index.js';
+import { generateDocument } from '@dmsnet/formats';
 import { closeCryptoWorkers } from '../../../gateway/src/crypto/index.js';
 import { startTestNetwork, type TestNetwork } from '../fixtures/network.js';
 

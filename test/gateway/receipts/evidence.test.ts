@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generateDocument } from '../../../formats/src/index.js';
+import { generateDocument } from '@dmsnet/formats';
 import { BUNDLE_FILES } from '../../../gateway/src/evidence/bundle.js';
 import { filesOf, tampered } from './bundle-files.js';
 import { verifyEvidence, type VerifyReport } from '../../../gateway/src/evidence/verify.js';
@@ -14,7 +14,7 @@ import {
   type LocalNetwork,
   type LocalParticipant,
   type ParticipantSpec,
-} from '../../../gateway/src/local-network/network.js';
+} from '../../../sandbox/src/local-network/network.js';
 import { opensslVerifyCms, requireGostEngine, scratchDir, writeIn } from '../../gost/openssl.js';
 
 const SPECS: ParticipantSpec[] = [

@@ -2,7 +2,7 @@
 // responses are held to the OpenAPI contract, a malformed clarification is refused at its field, and the bundle the
 // API answers verifies offline.
 import { expect } from 'chai';
-import { generateDocument } from '../../../formats/src/index.js';
+import { generateDocument } from '@dmsnet/formats';
 import { closeCryptoWorkers } from '../../../gateway/src/crypto/index.js';
 import { verifyEvidence } from '../../../gateway/src/evidence/verify.js';
 import { startTestNetwork, type TestNetwork } from '../fixtures/network.js';

@@ -5,16 +5,16 @@ import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generateDocument } from '../../../formats/src/index.js';
+import { generateDocument } from '@dmsnet/formats';
 import { Ed25519Signer, sodium } from '../../../gateway/src/crypto/index.js';
 import { boxSeal } from '../../../gateway/src/crypto/sealed-box.js';
-import { toPem } from '../../../gateway/src/crypto/gost/index.js';
+import { toPem } from '@dmsnet/gost';
 import {
   startLocalNetwork,
   type LocalNetwork,
   type LocalParticipant,
   type ParticipantSpec,
-} from '../../../gateway/src/local-network/network.js';
+} from '../../../sandbox/src/local-network/network.js';
 import { currentKeyOf } from '../../../gateway/src/node/directory.js';
 import {
   receiptBytes,

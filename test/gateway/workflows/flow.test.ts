@@ -2,13 +2,13 @@ import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generateDocument, type DmsDocument } from '../../../formats/src/index.js';
+import { generateDocument, type DmsDocument } from '@dmsnet/formats';
 import type { RunningServer } from '../../../gateway/src/api/server.js';
 import { startNodeApi } from '../../../gateway/src/api/node-api.js';
 import { closeCryptoWorkers } from '../../../gateway/src/crypto/index.js';
-import { GatewayClient } from '../../../gateway/src/demo/client.js';
+import { GatewayClient } from '../../../sandbox/src/demo/client.js';
 import { checkResponse } from '../fixtures/contract.js';
-import { startLocalNetwork, type LocalNetwork } from '../../../gateway/src/local-network/network.js';
+import { startLocalNetwork, type LocalNetwork } from '../../../sandbox/src/local-network/network.js';
 import { SMALL_NETWORK } from '../fixtures/network.js';
 
 type Json = Record<string, unknown>;

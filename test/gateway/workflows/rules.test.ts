@@ -9,7 +9,7 @@ import type {
   InvoiceLine,
   Person,
   PriceListBody,
-} from '../../../formats/src/types.js';
+} from '@dmsnet/formats/types';
 import { GatewayStore } from '../../../gateway/src/store/store.js';
 import {
   checkInvoice,

@@ -1,7 +1,7 @@
 // Fabric Gateway client errors mapped to the codes the rest of the gateway already speaks, so the API's codes stay
 // the same whichever ledger runs underneath.
-import { wireCode, type ErrorCode, type WireCode } from '../../../../formats/src/error-codes.js';
-import { parseChaincodeError } from '../../../../chaincode/src/errors.js';
+import { wireCode, type ErrorCode, type WireCode } from '@dmsnet/formats/error-codes';
+import { parseChaincodeError } from '@dmsnet/chaincode/errors';
 import { LedgerError } from '../errors.js';
 
 /** Transaction validation codes (fabric-protos peer.TxValidationCode) that a new proposal can overcome. */

@@ -4,13 +4,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { GostKeyMaterial } from '../crypto/index.js';
-import {
-  generateGostKeyPair,
-  issueCertificate,
-  parseCertificate,
-  type GostCertificate,
-} from '../crypto/gost/index.js';
+import type { GostKeyMaterial } from '../../../gateway/src/crypto/index.js';
+import { generateGostKeyPair, issueCertificate, parseCertificate, type GostCertificate } from '@dmsnet/gost';
 
 const DAY = 86_400_000;
 

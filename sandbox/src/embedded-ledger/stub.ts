@@ -1,7 +1,7 @@
 // The chaincode stub of the embedded ledger: Fabric's read/write semantics over committed LevelDB state.
 // Reads see committed state only (never the transaction's own writes), as on a Fabric peer.
 import { createHash } from 'node:crypto';
-import { DmsnetError } from '../../../../formats/src/errors.js';
+import { DmsnetError } from '@dmsnet/formats/errors';
 
 /** Fabric's composite-key namespace: a composite key starts with it, a simple key never does. */
 const COMPOSITE_KEY_NAMESPACE = '\x00';

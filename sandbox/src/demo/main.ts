@@ -1,13 +1,13 @@
 // `npm start`: an embedded dmsnet network on one machine and the document story of docs/architecture.md (its flows), over HTTP.
 import { signalExitCode, stopSignals, type StopSignals } from './stop-signals.js';
 import { randomBytes } from 'node:crypto';
-import { repoPath, generateDocument, type DmsDocument } from '../../../formats/src/index.js';
-import type { FieldError } from '../../../formats/src/errors.js';
-import type { RunningServer } from '../api/server.js';
-import { startNodeApi } from '../api/node-api.js';
-import { CONSOLE_DIR } from '../api/console.js';
-import { rolesOf } from '../access/roles.js';
-import { closeCryptoWorkers } from '../crypto/index.js';
+import { repoPath, generateDocument, type DmsDocument } from '@dmsnet/formats';
+import type { FieldError } from '@dmsnet/formats/errors';
+import type { RunningServer } from '../../../gateway/src/api/server.js';
+import { startNodeApi } from '../../../gateway/src/api/node-api.js';
+import { CONSOLE_DIR } from '../../../gateway/src/api/console.js';
+import { rolesOf } from '../../../gateway/src/access/roles.js';
+import { closeCryptoWorkers } from '../../../gateway/src/crypto/index.js';
 import {
   freshDir,
   startLocalNetwork,
@@ -15,7 +15,11 @@ import {
   type LocalParticipant,
 } from '../local-network/network.js';
 import { GatewayClient } from './client.js';
-import { exportFromJson, writeSignatureExport, type SignatureExportJson } from '../node/signature-export.js';
+import {
+  exportFromJson,
+  writeSignatureExport,
+  type SignatureExportJson,
+} from '../../../gateway/src/node/signature-export.js';
 
 interface DocView {
   status: string;

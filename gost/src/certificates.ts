@@ -22,7 +22,7 @@ import {
   Version,
 } from '@peculiar/asn1-x509';
 import { Name as NameText } from '@peculiar/x509';
-import { GostKeyParameters } from '../../../../chaincode/src/gost-certificates.js';
+import { GostKeyParameters } from './key-parameters.js';
 import { childrenOf, readTlv } from './der.js';
 import { gostSign, gostVerify } from './primitives.js';
 import { OID } from './oids.js';

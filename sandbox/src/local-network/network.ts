@@ -12,7 +12,7 @@ import {
   generateInn10,
   generateOgrn,
   type PartyRef,
-} from '../../../formats/src/index.js';
+} from '@dmsnet/formats';
 import {
   generateParticipantKeys,
   loadKeyFile,
@@ -20,12 +20,12 @@ import {
   saveKeyFile,
   sodium,
   type ParticipantKeys,
-} from '../crypto/index.js';
-import { EmbeddedLedger, LocalCA } from '../ledger/embedded/index.js';
+} from '../../../gateway/src/crypto/index.js';
+import { EmbeddedLedger, LocalCA } from '../embedded-ledger/index.js';
 import { SandboxGostCa } from './gost-ca.js';
-import type { LedgerClient } from '../ledger/types.js';
-import { GatewayNode, type DocumentHandler } from '../node/index.js';
-import { Workflows, type Contract } from '../workflows/index.js';
+import type { LedgerClient } from '../../../gateway/src/ledger/types.js';
+import { GatewayNode, type DocumentHandler } from '../../../gateway/src/node/index.js';
+import { Workflows, type Contract } from '../../../gateway/src/workflows/index.js';
 
 export type Role = 'association' | 'insurer' | 'clinic' | 'assistance';
 

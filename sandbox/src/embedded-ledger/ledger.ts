@@ -1,6 +1,6 @@
-import { wireCode } from '../../../../formats/src/error-codes.js';
+import { wireCode } from '@dmsnet/formats/error-codes';
 import './quiet-chaincode-log.js';
-import '../../../../chaincode/src/log-level.js';
+import '@dmsnet/chaincode/log-level';
 import {
   createHash,
   createPrivateKey,
@@ -13,11 +13,16 @@ import {
 import { mkdir } from 'node:fs/promises';
 import { Level } from 'level';
 import ChaincodeFromContract from 'fabric-shim/lib/contract-spi/chaincodefromcontract.js';
-import { JSONSerializer } from '../../../../chaincode/src/fabric.js';
-import { contracts } from '../../../../chaincode/src/index.js';
-import { parseChaincodeError } from '../../../../chaincode/src/errors.js';
-import { LedgerError } from '../errors.js';
-import type { ChaincodeEvent, EventCheckpoint, LedgerClient, SubmitResult } from '../types.js';
+import { JSONSerializer } from '@dmsnet/chaincode/fabric';
+import { contracts } from '@dmsnet/chaincode';
+import { parseChaincodeError } from '@dmsnet/chaincode/errors';
+import { LedgerError } from '../../../gateway/src/ledger/errors.js';
+import type {
+  ChaincodeEvent,
+  EventCheckpoint,
+  LedgerClient,
+  SubmitResult,
+} from '../../../gateway/src/ledger/types.js';
 import { EmbeddedStub, type StateReader, type TxContext } from './stub.js';
 
 export { LedgerError };

@@ -1,5 +1,5 @@
-import { inflateRawSync } from 'node:zlib';
 import { AdapterError } from './errors.js';
+import { readEntry, zipEntries, type ZipEntry } from './zip.js';
 
 /** The kinds of file the adapters read. */
 export type FileKind = 'csv' | 'xlsx' | 'xls' | 'ods';
@@ -33,61 +33,27 @@ function unsupported(kind: string): AdapterError {
   );
 }
 
-interface ZipEntry {
-  name: string;
-  read: () => string | null;
-}
-
-/** The entries of a ZIP from its central directory (names, and each entry's text on demand). */
-function zipEntries(bytes: Uint8Array): ZipEntry[] {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const latin1 = new TextDecoder('latin1');
-  // The end-of-central-directory record is in the last 22 + 65,535 bytes (its comment may be that long).
-  let eocd = -1;
-  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 65_535); i--) {
-    if (view.getUint32(i, true) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
+/** An ODF mimetype entry's text; one short line, so an entry that declares more (a bomb posing as one) is not read. */
+function mimetypeOf(bytes: Uint8Array, entry: ZipEntry | undefined): string | null {
+  if (!entry || entry.size > 4096) return null;
+  try {
+    return new TextDecoder().decode(readEntry(bytes, entry));
+  } catch {
+    return null;
   }
-  if (eocd < 0) return [];
-  const count = view.getUint16(eocd + 10, true);
-  let at = view.getUint32(eocd + 16, true);
-  const entries: ZipEntry[] = [];
-  for (let n = 0; n < count && at + 46 <= bytes.length; n++) {
-    if (view.getUint32(at, true) !== 0x02014b50) break;
-    const method = view.getUint16(at + 10, true);
-    const size = view.getUint32(at + 20, true);
-    const nameLength = view.getUint16(at + 28, true);
-    const skip = nameLength + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
-    const local = view.getUint32(at + 42, true);
-    const name = latin1.decode(bytes.subarray(at + 46, at + 46 + nameLength));
-    entries.push({
-      name,
-      read: () => {
-        if (local + 30 > bytes.length) return null;
-        const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
-        const data = bytes.subarray(start, start + size);
-        try {
-          if (method === 0) return new TextDecoder().decode(data);
-          // A mimetype is one short line: a bomb posing as one stops at 4 KB.
-          if (method === 8) return new TextDecoder().decode(inflateRawSync(data, { maxOutputLength: 4096 }));
-        } catch {
-          return null;
-        }
-        return null;
-      },
-    });
-    at += 46 + skip;
-  }
-  return entries;
 }
 
 /** A ZIP is an XLSX when it carries xl/ parts, an ODS when its mimetype entry says so; anything else is named. */
 function zipKind(bytes: Uint8Array): FileKind {
-  const entries = zipEntries(bytes);
-  const names = new Set(entries.map((e) => e.name));
-  const mimetype = entries.find((e) => e.name === 'mimetype')?.read();
+  let entries: Map<string, ZipEntry>;
+  try {
+    entries = zipEntries(bytes);
+  } catch {
+    // Bytes that start like a ZIP but have no readable directory are no spreadsheet of any kind.
+    throw unsupported('a ZIP archive that is not a spreadsheet');
+  }
+  const names = new Set(entries.keys());
+  const mimetype = mimetypeOf(bytes, entries.get('mimetype'));
   if (mimetype) {
     if (mimetype.startsWith('application/vnd.oasis.opendocument.spreadsheet')) return 'ods';
     if (mimetype.startsWith('application/vnd.oasis.opendocument.text'))

@@ -1,6 +1,6 @@
 // Detached CMS SignedData (RFC 5652) with GOST R 34.10-2012 and Streebog-256 (RFC 9215), carrying the signed
 // attributes of CAdES-BES: content type, message digest, signing time and signing-certificate-v2 (RFC 5035).
-import type { ErrorCode } from '../../../../formats/src/error-codes.js';
+import type { ErrorCode } from '@dmsnet/formats/error-codes';
 import {
   AsnArray,
   AsnIntegerArrayBufferConverter,
@@ -13,7 +13,7 @@ import {
 } from '@peculiar/asn1-schema';
 import { Attribute, IssuerAndSerialNumber, SignerInfo } from '@peculiar/asn1-cms';
 import { AlgorithmIdentifier, GeneralName, GeneralNames, Name, Time } from '@peculiar/asn1-x509';
-import { CryptoError } from '../errors.js';
+import { CryptoError } from './errors.js';
 import {
   derSequence,
   derTlv,

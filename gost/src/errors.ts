@@ -1,0 +1,9 @@
+import { DmsnetError } from '@dmsnet/formats/errors';
+
+/**
+ * Codes: SEAL_OPEN_FAILED, PAYLOAD_DECOMPRESS_FAILED, PAYLOAD_MALFORMED, SIGNER_MISMATCH, SIGNATURE_INVALID,
+ * KEYFILE_PASSPHRASE_WRONG, KEYFILE_CORRUPT, KEYFILE_UNREADABLE, PASSPHRASE_MISSING, KEY_INVALID; for GOST signatures
+ * SIGNATURE_PROFILE_MISMATCH, CMS_MALFORMED, CMS_TOO_MANY_CERTIFICATES, CERT_UNTRUSTED, CERT_EXPIRED, CERT_NOT_REGISTERED
+ * (SIGNATURE_INVALID too). One class for the gateway's crypto and the GOST package, so a caller tells them by code.
+ */
+export class CryptoError extends DmsnetError {}
