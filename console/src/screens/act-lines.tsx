@@ -1,0 +1,277 @@
+// The lines of an expertise act as the insurer's expert works through them: a windowed table (a 50,000-line act
+// opens at once and scrolls smoothly) with a filter by defects, by patient or policy and by defect code. The act
+// screen keeps what a line's edit is and how it is saved; this file only shows and filters.
+import { useDeferredValue, useMemo, useState } from 'react';
+import { formatDate, formatMoney, fullName } from '../format';
+import { useI18n } from '../i18n';
+import { useTableText } from '../table-text';
+import { VirtualTable } from '../virtual-table';
+
+export interface ActLine {
+  rowId: string;
+  invoiceLineId: string;
+  decision: 'PAID' | 'WITHHELD';
+  claimedAmount: number;
+  paidAmount: number;
+  withheldAmount: number;
+  defectCode?: string;
+  reason?: string;
+}
+export interface InvoiceLine {
+  rowId: string;
+  patient: { lastName: string; firstName: string; middleName?: string; policyNumber?: string };
+  serviceCode: string;
+  serviceDate: string;
+}
+export interface Edit {
+  decision: 'PAID' | 'WITHHELD';
+  paid: string;
+  defectCode: string;
+  reason: string;
+}
+
+const DEFECT = /^[0-9]{1,2}(\.[0-9]{1,2}){1,2}$/;
+
+export interface ActFilter {
+  defectsOnly: boolean;
+  patient: string;
+  code: string;
+}
+
+/** The filter's controls; the patient field filters as one types, without waiting on the table. */
+export function ActFilters({
+  filter,
+  onChange,
+  codes,
+}: {
+  filter: ActFilter;
+  onChange: (f: ActFilter) => void;
+  codes: string[];
+}) {
+  const w = useTableText();
+  return (
+    <fieldset className="filters act-filters">
+      <legend>{w('filters')}</legend>
+      <label className="check">
+        <input
+          type="checkbox"
+          name="defects-only"
+          checked={filter.defectsOnly}
+          onChange={(e) => onChange({ ...filter, defectsOnly: e.target.checked })}
+        />
+        {w('defectsOnly')}
+      </label>
+      <label>
+        {w('byPatient')}
+        <input
+          type="search"
+          name="patient"
+          value={filter.patient}
+          onChange={(e) => onChange({ ...filter, patient: e.target.value })}
+        />
+      </label>
+      <label>
+        {w('byCode')}
+        <select
+          name="code"
+          value={filter.code}
+          onChange={(e) => onChange({ ...filter, code: e.target.value })}
+        >
+          <option value="">{w('anyCode')}</option>
+          {codes.map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button
+        type="button"
+        disabled={!filter.defectsOnly && !filter.patient && !filter.code}
+        onClick={() => onChange({ defectsOnly: false, patient: '', code: '' })}
+      >
+        {w('clear')}
+      </button>
+    </fieldset>
+  );
+}
+
+export function ActLinesTable({
+  lines,
+  invoice,
+  editOf,
+  changed,
+  set,
+  editable,
+  totals,
+}: {
+  lines: ActLine[];
+  invoice: Map<string, InvoiceLine>;
+  /** A line's edit as it stands (its saved state while untouched). */
+  editOf: (x: ActLine) => Edit;
+  /** Lines changed since the last save: they stay in view under "defects only" even once paid. */
+  changed: ReadonlySet<string>;
+  set: (id: string, patch: Partial<Edit>) => void;
+  editable: boolean;
+  totals: { claimed: number; paid: number; withheld: number };
+}) {
+  const { t, l } = useI18n();
+  const [filter, setFilter] = useState<ActFilter>({ defectsOnly: false, patient: '', code: '' });
+  // Typing in the filter stays immediate; the table follows a moment later when the act is large.
+  const wanted = useDeferredValue(filter);
+  // What the patient filter searches, made once per loaded invoice rather than at every keystroke.
+  const haystack = useMemo(() => {
+    const m = new Map<string, string>();
+    for (const [id, x] of invoice)
+      m.set(id, `${fullName(x.patient)} ${x.patient.policyNumber ?? ''}`.toLocaleLowerCase('ru-RU'));
+    return m;
+  }, [invoice]);
+  const codes = useMemo(() => {
+    const s = new Set<string>();
+    for (const x of lines) {
+      const c = editOf(x).defectCode;
+      if (c) s.add(c);
+    }
+    return [...s].sort((a, b) => a.localeCompare(b, 'ru', { numeric: true }));
+  }, [lines, editOf]);
+  const shown = useMemo(() => {
+    const needle = wanted.patient.trim().toLocaleLowerCase('ru-RU');
+    if (!wanted.defectsOnly && !needle && !wanted.code) return lines;
+    return lines.filter((x) => {
+      const e = editOf(x);
+      if (wanted.defectsOnly && e.decision !== 'WITHHELD' && !e.defectCode && !changed.has(x.invoiceLineId))
+        return false;
+      if (wanted.code && e.defectCode !== wanted.code) return false;
+      if (needle && !(haystack.get(x.invoiceLineId) ?? '').includes(needle)) return false;
+      return true;
+    });
+  }, [lines, wanted, editOf, changed, haystack]);
+
+  return (
+    <>
+      <ActFilters filter={filter} onChange={setFilter} codes={codes} />
+      <VirtualTable
+        name="act-lines"
+        className="act"
+        caption={t('lines')}
+        count={shown.length}
+        of={lines.length}
+        widths={['6%', '19%', '14%', '10%', '11%', '10%', '8%', '22%']}
+        rowHeight={41}
+        rowKey={(i) => (shown[i] as ActLine).invoiceLineId}
+        head={
+          <tr>
+            <th scope="col">{t('line')}</th>
+            <th scope="col">{t('patient')}</th>
+            <th scope="col">{t('service')}</th>
+            <th scope="col">{t('claimed')}</th>
+            <th scope="col">{t('decision')}</th>
+            <th scope="col">{t('paid')}</th>
+            <th scope="col">{t('defectCode')}</th>
+            <th scope="col">{t('explanation')}</th>
+          </tr>
+        }
+        row={(i) => {
+          const x = shown[i] as ActLine;
+          const e = editOf(x);
+          const inv = invoice.get(x.invoiceLineId);
+          const id = `l-${x.invoiceLineId}`;
+          const badCode = e.decision === 'WITHHELD' && !DEFECT.test(e.defectCode);
+          return {
+            className: e.decision === 'WITHHELD' ? 'withheld' : undefined,
+            data: { line: x.invoiceLineId },
+            cells: (
+              <>
+                <th scope="row">{x.invoiceLineId}</th>
+                <td>{inv ? fullName(inv.patient) : ''}</td>
+                <td>
+                  {inv?.serviceCode} {inv ? formatDate(inv.serviceDate) : ''}
+                </td>
+                <td className="num">{formatMoney(x.claimedAmount)}</td>
+                <td>
+                  {editable ? (
+                    <select
+                      aria-label={`${t('decision')}, ${t('line')} ${x.invoiceLineId}`}
+                      name={`${id}-decision`}
+                      value={e.decision}
+                      onChange={(ev) =>
+                        set(x.invoiceLineId, {
+                          decision: ev.target.value as Edit['decision'],
+                          paid: ev.target.value === 'WITHHELD' ? '0,00' : e.paid,
+                          // A paid line has no defect: a code left behind would be sent with it.
+                          defectCode: ev.target.value === 'PAID' ? '' : e.defectCode,
+                        })
+                      }
+                    >
+                      <option value="PAID">{l('PAID')}</option>
+                      <option value="WITHHELD">{l('WITHHELD')}</option>
+                    </select>
+                  ) : (
+                    l(x.decision)
+                  )}
+                </td>
+                <td className="num">
+                  {editable && e.decision === 'WITHHELD' ? (
+                    <input
+                      aria-label={`${t('paid')}, ${t('line')} ${x.invoiceLineId}`}
+                      name={`${id}-paid`}
+                      inputMode="decimal"
+                      size={10}
+                      value={e.paid}
+                      onChange={(ev) => set(x.invoiceLineId, { paid: ev.target.value })}
+                    />
+                  ) : (
+                    formatMoney(e.decision === 'PAID' ? x.claimedAmount : x.paidAmount)
+                  )}
+                </td>
+                <td>
+                  {editable && e.decision === 'WITHHELD' ? (
+                    <input
+                      aria-label={`${t('defectCode')}, ${t('line')} ${x.invoiceLineId}`}
+                      aria-invalid={badCode}
+                      name={`${id}-defect`}
+                      size={7}
+                      value={e.defectCode}
+                      onChange={(ev) => set(x.invoiceLineId, { defectCode: ev.target.value.trim() })}
+                    />
+                  ) : (
+                    x.defectCode
+                  )}
+                </td>
+                <td>
+                  {editable && e.decision === 'WITHHELD' ? (
+                    <input
+                      aria-label={`${t('explanation')}, ${t('line')} ${x.invoiceLineId}`}
+                      name={`${id}-reason`}
+                      value={e.reason}
+                      onChange={(ev) => set(x.invoiceLineId, { reason: ev.target.value })}
+                    />
+                  ) : (
+                    x.reason
+                  )}
+                </td>
+              </>
+            ),
+          };
+        }}
+        foot={
+          <tr>
+            <th scope="row" colSpan={3}>
+              {t('total')}
+            </th>
+            <td className="num" data-total="claimed">
+              {formatMoney(totals.claimed)}
+            </td>
+            <td />
+            <td className="num" data-total="paid">
+              {formatMoney(totals.paid)}
+            </td>
+            <td colSpan={2} data-total="withheld">
+              {t('withheld')}: {formatMoney(totals.withheld)}
+            </td>
+          </tr>
+        }
+      />
+    </>
+  );
+}
