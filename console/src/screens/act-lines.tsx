@@ -1,11 +1,13 @@
 // The lines of an expertise act as the insurer's expert works through them: a windowed table (a 50,000-line act
 // opens at once and scrolls smoothly) with a filter by defects, by patient or policy and by defect code. The act
-// screen keeps what a line's edit is and how it is saved; this file only shows and filters.
+// screen keeps what a line's edit is and how it is saved; this file only shows and filters (by the edits as they
+// stand, so a code typed a moment ago is found).
 import { useDeferredValue, useMemo, useState } from 'react';
 import { formatDate, formatMoney, fullName } from '../format';
 import { useI18n } from '../i18n';
 import { useTableText } from '../table-text';
 import { VirtualTable } from '../virtual-table';
+import { needleOf, NO_FILTER, RowFilters, sortCodes, type RowFilter } from './row-filter';
 
 export interface ActLine {
   rowId: string;
@@ -32,70 +34,6 @@ export interface Edit {
 
 const DEFECT = /^[0-9]{1,2}(\.[0-9]{1,2}){1,2}$/;
 
-export interface ActFilter {
-  defectsOnly: boolean;
-  patient: string;
-  code: string;
-}
-
-/** The filter's controls; the patient field filters as one types, without waiting on the table. */
-export function ActFilters({
-  filter,
-  onChange,
-  codes,
-}: {
-  filter: ActFilter;
-  onChange: (f: ActFilter) => void;
-  codes: string[];
-}) {
-  const w = useTableText();
-  return (
-    <fieldset className="filters act-filters">
-      <legend>{w('filters')}</legend>
-      <label className="check">
-        <input
-          type="checkbox"
-          name="defects-only"
-          checked={filter.defectsOnly}
-          onChange={(e) => onChange({ ...filter, defectsOnly: e.target.checked })}
-        />
-        {w('defectsOnly')}
-      </label>
-      <label>
-        {w('byPatient')}
-        <input
-          type="search"
-          name="patient"
-          value={filter.patient}
-          onChange={(e) => onChange({ ...filter, patient: e.target.value })}
-        />
-      </label>
-      <label>
-        {w('byCode')}
-        <select
-          name="code"
-          value={filter.code}
-          onChange={(e) => onChange({ ...filter, code: e.target.value })}
-        >
-          <option value="">{w('anyCode')}</option>
-          {codes.map((c) => (
-            <option key={c} value={c}>
-              {c}
-            </option>
-          ))}
-        </select>
-      </label>
-      <button
-        type="button"
-        disabled={!filter.defectsOnly && !filter.patient && !filter.code}
-        onClick={() => onChange({ defectsOnly: false, patient: '', code: '' })}
-      >
-        {w('clear')}
-      </button>
-    </fieldset>
-  );
-}
-
 export function ActLinesTable({
   lines,
   invoice,
@@ -116,7 +54,8 @@ export function ActLinesTable({
   totals: { claimed: number; paid: number; withheld: number };
 }) {
   const { t, l } = useI18n();
-  const [filter, setFilter] = useState<ActFilter>({ defectsOnly: false, patient: '', code: '' });
+  const w = useTableText();
+  const [filter, setFilter] = useState<RowFilter>(NO_FILTER);
   // Typing in the filter stays immediate; the table follows a moment later when the act is large.
   const wanted = useDeferredValue(filter);
   // What the patient filter searches, made once per loaded invoice rather than at every keystroke.
@@ -127,15 +66,15 @@ export function ActLinesTable({
     return m;
   }, [invoice]);
   const codes = useMemo(() => {
-    const s = new Set<string>();
+    const s: string[] = [];
     for (const x of lines) {
       const c = editOf(x).defectCode;
-      if (c) s.add(c);
+      if (c) s.push(c);
     }
-    return [...s].sort((a, b) => a.localeCompare(b, 'ru', { numeric: true }));
+    return sortCodes(s);
   }, [lines, editOf]);
   const shown = useMemo(() => {
-    const needle = wanted.patient.trim().toLocaleLowerCase('ru-RU');
+    const needle = needleOf(wanted.text);
     if (!wanted.defectsOnly && !needle && !wanted.code) return lines;
     return lines.filter((x) => {
       const e = editOf(x);
@@ -149,7 +88,7 @@ export function ActLinesTable({
 
   return (
     <>
-      <ActFilters filter={filter} onChange={setFilter} codes={codes} />
+      <RowFilters filter={filter} onChange={setFilter} codes={codes} searchLabel={w('byPatient')} />
       <VirtualTable
         name="act-lines"
         className="act"
