@@ -3,7 +3,8 @@
 import { useI18n } from './i18n';
 
 const ru = {
-  rowsInView: 'Строки {from}–{to} из {count}; прокрутите таблицу, чтобы увидеть остальные.',
+  rowsInView: 'Строки {from}–{to} из {count}',
+  scrollHint: 'прокрутите таблицу, чтобы увидеть остальные.',
   filteredOf: '(отобрано из {of})',
   noRows: 'Нет строк, подходящих под отбор.',
   filters: 'Отбор строк',
@@ -27,7 +28,8 @@ const ru = {
 type Text = Record<keyof typeof ru, string>;
 
 const en: Text = {
-  rowsInView: 'Rows {from}–{to} of {count}; scroll the table to see the rest.',
+  rowsInView: 'Rows {from}–{to} of {count}',
+  scrollHint: 'scroll the table to see the rest.',
   filteredOf: '(selected from {of})',
   noRows: 'No rows match the filter.',
   filters: 'Filter rows',

@@ -62,6 +62,8 @@ export function VirtualTable(p: VirtualTableProps) {
   const bottom = last ? v.getTotalSize() - last.end : 0;
   const cols = p.widths.length;
   const shown = v.range;
+  const from = shown ? shown.startIndex + 1 : 1;
+  const to = shown ? Math.min(shown.endIndex + 1, p.count) : Math.min(p.count, 1);
   const captionId = `${p.name ?? 'vt'}-caption`;
   return (
     <div className="vtable" data-table={p.name}>
@@ -73,10 +75,11 @@ export function VirtualTable(p: VirtualTableProps) {
           {p.count === 0
             ? w('noRows')
             : w('rowsInView')
-                .replace('{from}', fmt(shown ? shown.startIndex + 1 : 1))
-                .replace('{to}', fmt(shown ? Math.min(shown.endIndex + 1, p.count) : Math.min(p.count, 1)))
+                .replace('{from}', fmt(from))
+                .replace('{to}', fmt(to))
                 .replace('{count}', fmt(p.count))}
           {p.of !== undefined && p.of !== p.count ? ` ${w('filteredOf').replace('{of}', fmt(p.of))}` : ''}
+          {p.count > 0 && (from > 1 || to < p.count) ? `; ${w('scrollHint')}` : ''}
         </p>
       </div>
       <div
