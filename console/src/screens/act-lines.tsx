@@ -95,7 +95,7 @@ export function ActLinesTable({
         caption={t('lines')}
         count={shown.length}
         of={lines.length}
-        widths={['6%', '19%', '14%', '10%', '11%', '10%', '8%', '22%']}
+        widths={['6%', '18%', '13%', '10%', '11%', '10%', '10%', '22%']}
         rowHeight={41}
         rowKey={(i) => (shown[i] as ActLine).invoiceLineId}
         head={
