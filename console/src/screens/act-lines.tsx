@@ -96,7 +96,8 @@ export function ActLinesTable({
         count={shown.length}
         of={lines.length}
         widths={['6%', '18%', '13%', '10%', '11%', '10%', '10%', '22%']}
-        rowHeight={41}
+        // Two lines high: the service's code over its date.
+        rowHeight={50}
         rowKey={(i) => (shown[i] as ActLine).invoiceLineId}
         head={
           <tr>
