@@ -96,11 +96,17 @@ export async function sendBigInvoice(
   if (sent.status !== 202)
     throw new Error(`the register was refused: ${JSON.stringify(sent.body).slice(0, 2000)}`);
   progress('waiting for the insurer to open it and draft the act');
-  await insurer.waitFor(
-    `/v1/expertise-acts/${encodeURIComponent(sent.body.messageId)}`,
-    (s) => s === 200,
-    600_000,
-  );
+  const until = Date.now() + 600_000;
+  for (;;) {
+    // The gateway is busy for seconds drafting a large act: a kept-alive connection it closed meanwhile is retried.
+    const status = await insurer
+      .call('GET', `/v1/expertise-acts/${encodeURIComponent(sent.body.messageId)}`)
+      .then((r) => r.status)
+      .catch(() => 0);
+    if (status === 200) break;
+    if (Date.now() > until) throw new Error('the act was not drafted in 10 minutes');
+    await new Promise((r) => setTimeout(r, 250));
+  }
   return {
     invoiceId: sent.body.messageId,
     invoiceNumber: number,

@@ -1,10 +1,12 @@
 // The console at the scale of real files (issue 21, item 9): a 50,000-line expertise act froze the insurer's tab for
 // about two minutes and then showed 50,000 editable rows with no filter. Here the expert opens that act in Debian's
 // Chromium, finds lines by defect, code and patient, edits one and saves it; the page holds only the rows in view.
-// Screenshots in test-output/console/.
+// The clinic's accountant meets the same register on the upload screen: the check shows its steps with the buttons
+// disabled, and the preview holds every row. Screenshots in test-output/console/.
 import { expect } from 'chai';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import iconv from 'iconv-lite';
 import { type Browser, type Page } from 'playwright-core';
 import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
 import { startConsoleNetwork, type ConsoleNetwork } from './network.js';
@@ -144,6 +146,71 @@ describe('web console: a 50,000-line expertise act (Chromium)', function () {
       reason: 'Цена по прейскуранту, частичная оплата',
     });
     expect(after.totals.paid).to.equal(before.totals.paid! + 5_000);
+    await page.context().close();
+  });
+
+  it('checks a 50,000-row register file with its steps shown and the buttons disabled, and previews every row', async () => {
+    const p = t.story.person;
+    const ru = (iso: string) => iso.split('-').reverse().join('.');
+    const [y, m] = t.story.serviceDate.split('-').map(Number) as [number, number];
+    const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+    const first = Number(t.story.serviceDate.slice(8, 10));
+    const next = new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10);
+    const name = [p.lastName, p.firstName, p.middleName].filter(Boolean).join(' ');
+    const rows = Array.from({ length: LINES }, (_, i) => {
+      const day = String(first + (i % (days - first + 1))).padStart(2, '0');
+      return `${i + 1};${name};${t.story.policy};;${day}.${String(m).padStart(2, '0')}.${y};К-001;Прием терапевта;1;2200,00;2200,00`;
+    });
+    const csv = [
+      `Реестр оказанных медицинских услуг к счету № 50000 от ${ru(next)} за ${String(m).padStart(2, '0')}.${y};;;;;;;;;`,
+      'Плательщик: АО «СК «Северная»;;;;;;;;;',
+      '№;ФИО пациента;№ полиса;№ гарантийного письма;Дата оказания;Код услуги;Наименование;Кол-во;Цена;Сумма',
+      ...rows,
+      `Итого;;;;;;;;;${((LINES * 220000) / 100).toFixed(2).replace('.', ',')}`,
+    ].join('\r\n');
+    const page = await loginAt(browser, t.url('clinic'), 'acc');
+    await page.getByRole('navigation').getByRole('link', { name: 'Загрузка файла' }).click();
+    await page.getByLabel('Сопоставление').selectOption('clinic-invoice-register.csv');
+    await page.getByLabel('Файл', { exact: true }).setInputFiles({
+      name: 'register-50000.csv',
+      mimeType: 'text/csv',
+      buffer: iconv.encode(csv, 'win1251'),
+    });
+    const button = page.locator('form').getByRole('button', { name: 'Проверить файл' });
+    await button.click();
+    // While the node checks, the page says which step it is on and the button cannot be pressed again.
+    const progress = page.locator('.progress[data-step]');
+    await progress.waitFor();
+    expect(await button.isDisabled()).to.equal(true);
+    const steps = new Set<string>();
+    while (await progress.count()) {
+      const step = (await progress.getAttribute('data-step').catch(() => null)) ?? '';
+      if (step === 'stepCheck' && !steps.has(step)) {
+        expect(await button.isDisabled()).to.equal(true);
+        await page.screenshot({ path: path.join(OUT, 'scale-04-register-checking.png') });
+      }
+      steps.add(step);
+      await page.waitForTimeout(100);
+    }
+    expect([...steps]).to.include('stepCheck');
+    await page.locator('[data-summary]').waitFor({ timeout: 300_000 });
+    expect(await button.isDisabled()).to.equal(false);
+    expect(plain(await page.locator('[data-summary] [data-rows]').innerText())).to.equal('50000');
+    // Every row is in the preview, a window of them in the page, and the line above says so.
+    const preview = page.locator('[data-table="register-rows"]');
+    expect(plain(await preview.locator('[data-range]').innerText())).to.match(
+      /^Строки 1–\d+ из 50 000; прокрутите/,
+    );
+    expect(await preview.locator('tbody tr[data-row]').count()).to.be.within(5, 120);
+    await page.screenshot({ path: path.join(OUT, 'scale-05-register-preview.png') });
+    await preview.locator('.vtable-scroll').evaluate((e) => (e.scrollTop = e.scrollHeight));
+    await preview.locator(`tr[data-row="${LINES - 1}"]`).waitFor();
+    expect(
+      await preview
+        .locator(`tr[data-row="${LINES - 1}"] td`)
+        .first()
+        .innerText(),
+    ).to.equal(String(LINES + 3));
     await page.context().close();
   });
 });
