@@ -369,7 +369,7 @@ function RegisterRows({ preview }: { preview: Preview }) {
         </>
       }
       count={lines.length}
-      widths={['7%', '22%', '10%', '7%', '16%', '12%', '11%', '15%']}
+      widths={['6%', '21%', '12%', '5%', '16%', '12%', '11%', '17%']}
       rowKey={(i) => String(i)}
       head={
         <tr>
