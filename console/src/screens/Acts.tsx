@@ -2,7 +2,7 @@
 // (decision, amount, defect code, explanation), sees the totals follow, and confirms; the clinic answers the act
 // from its inbox.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api, queryString, type Me } from '../api';
+import { api, ApiFailure, queryString, type Me } from '../api';
 import { ErrorBox, nameOf, useParticipants, useAction } from '../common';
 import { formatDate, formatDateTime, formatMoney, parseMoney, documentNumber } from '../format';
 import { useI18n } from '../i18n';
@@ -105,6 +105,22 @@ const initialEdit = (x: ActLine): Edit => ({
   defectCode: x.defectCode ?? '',
   reason: x.reason ?? '',
 });
+
+/**
+ * A refusal's pointers name lines by their place among the lines sent, which are only the changed ones; the person
+ * knows a line by its place in the act («Строка 2»), so each pointer is moved there.
+ */
+function atActLines(err: unknown, sent: Array<{ invoiceLineId: string }>, act: ActLine[]): unknown {
+  if (!(err instanceof ApiFailure) || !err.errors.length) return err;
+  const place = new Map(act.map((x, i) => [x.invoiceLineId, i]));
+  const errors = err.errors.map((e) => {
+    const m = /^\/body\/lines\/(\d+)(\/.*)?$/.exec(e.pointer);
+    const line = m ? sent[Number(m[1])] : undefined;
+    const at = line ? place.get(line.invoiceLineId) : undefined;
+    return at === undefined ? e : { ...e, pointer: `/body/lines/${at}${m?.[2] ?? ''}` };
+  });
+  return new ApiFailure(err.status, err.code, err.message, errors, err.retryAfter);
+}
 
 /** What a line's edit pays, by the gateway's rule (a line is withheld below its claim). */
 const paidOf = (x: ActLine, e: Edit) =>
@@ -213,7 +229,7 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
       }
       return true;
     } catch (err) {
-      setError(err);
+      setError(atActLines(err, lines, draft.act.lines));
       return false;
     }
   };
