@@ -164,6 +164,13 @@ export const benches: Bench[] = [
         const baseline = (what: string) => `${SMALL.toLocaleString('en-US')}-line act: ${what}`;
         const out: BenchResult[] = [
           result(
+            name('first rows on screen (median)'),
+            l.firstRows,
+            'ms',
+            baseline('first rows'),
+            s.firstRows,
+          ),
+          result(
             name('open, until every line shows its patient (median)'),
             l.open,
             'ms',
