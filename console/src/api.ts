@@ -62,7 +62,12 @@ const RETRY_DELAYS_MS = [500, 1500];
  * request has its own; the call's own retries (the connection dropped, or 409 IDEMPOTENCY_IN_FLIGHT) send the same
  * key, and the gateway answers them with the first try's answer instead of acting twice.
  */
-export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+export async function api<T = unknown>(
+  method: string,
+  path: string,
+  body?: unknown,
+  options: CallOptions = {},
+): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   // Logging in and out take no key (the gateway has no principal to scope it by yet).
@@ -76,7 +81,12 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
     headers['Idempotency-Key'] = newIdempotencyKey();
     res = await send(method, path, headers, body, keyed);
   }
-  return answer<T>(res, path);
+  return answer<T>(res, path, options.onDownload);
+}
+
+export interface CallOptions {
+  /** Bytes of the answer received so far, and of how many when the gateway says (a 20 MB act takes a while). */
+  onDownload?: (received: number, total?: number) => void;
 }
 
 const codeOf = async (r: Response) =>
@@ -133,8 +143,8 @@ async function send(
   return res;
 }
 
-async function answer<T>(res: Response, path: string): Promise<T> {
-  const text = await res.text();
+async function answer<T>(res: Response, path: string, onDownload?: CallOptions['onDownload']): Promise<T> {
+  const text = onDownload && res.body ? await readCounting(res, onDownload) : await res.text();
   const parsed = text ? (JSON.parse(text) as unknown) : undefined;
   if (!res.ok) {
     const e = (parsed ?? {}) as { code?: string; message?: string; errors?: FieldError[] };
@@ -148,6 +158,33 @@ async function answer<T>(res: Response, path: string): Promise<T> {
     );
   }
   return parsed as T;
+}
+
+/** The answer's text, read chunk by chunk so that its progress can be shown. */
+async function readCounting(
+  res: Response,
+  onDownload: NonNullable<CallOptions['onDownload']>,
+): Promise<string> {
+  const total = Number(res.headers.get('Content-Length')) || undefined;
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  let received = 0;
+  let told = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    parts.push(decoder.decode(value, { stream: true }));
+    // A few times a second is enough for a person; every chunk would only keep the page re-rendering.
+    if (performance.now() - told > 100) {
+      told = performance.now();
+      onDownload(received, total);
+    }
+  }
+  onDownload(received, total);
+  parts.push(decoder.decode());
+  return parts.join('');
 }
 
 export const queryString = (o: Record<string, string | number | undefined>) => {

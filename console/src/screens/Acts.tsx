@@ -2,11 +2,13 @@
 // (decision, amount, defect code, explanation), sees the totals follow, and confirms; the clinic answers the act
 // from its inbox.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api, queryString, type Me } from '../api';
+import { api, ApiFailure, queryString, type Me } from '../api';
 import { ErrorBox, nameOf, shownStatus, useParticipants, useAction } from '../common';
-import { formatDate, formatDateTime, formatMoney, fullName, parseMoney, documentNumber } from '../format';
+import { formatDate, formatDateTime, formatMoney, parseMoney, documentNumber } from '../format';
 import { useI18n } from '../i18n';
+import { Progress, useProgress } from '../progress';
 import { useActText } from './act-text';
+import { ActLinesTable, type ActLine, type Edit, type InvoiceLine } from './act-lines';
 import { useLiveReload } from './live';
 
 interface Row {
@@ -88,16 +90,6 @@ export function Acts({ me }: { me: Me }) {
   );
 }
 
-interface ActLine {
-  rowId: string;
-  invoiceLineId: string;
-  decision: 'PAID' | 'WITHHELD';
-  claimedAmount: number;
-  paidAmount: number;
-  withheldAmount: number;
-  defectCode?: string;
-  reason?: string;
-}
 interface Draft {
   invoiceId: string;
   clinic: string;
@@ -116,21 +108,34 @@ interface Draft {
     totals: { claimed: number; paid: number; withheld: number };
   };
 }
-interface InvoiceLine {
-  rowId: string;
-  patient: { lastName: string; firstName: string; middleName?: string; policyNumber?: string };
-  serviceCode: string;
-  serviceName?: string;
-  serviceDate: string;
-}
-interface Edit {
-  decision: 'PAID' | 'WITHHELD';
-  paid: string;
-  defectCode: string;
-  reason: string;
+
+/** A line's edit as the form starts it: what the draft says. */
+const initialEdit = (x: ActLine): Edit => ({
+  decision: x.decision,
+  paid: (x.paidAmount / 100).toFixed(2).replace('.', ','),
+  defectCode: x.defectCode ?? '',
+  reason: x.reason ?? '',
+});
+
+/**
+ * A refusal's pointers name lines by their place among the lines sent, which are only the changed ones; the person
+ * knows a line by its place in the act («Строка 2»), so each pointer is moved there.
+ */
+function atActLines(err: unknown, sent: Array<{ invoiceLineId: string }>, act: ActLine[]): unknown {
+  if (!(err instanceof ApiFailure) || !err.errors.length) return err;
+  const place = new Map(act.map((x, i) => [x.invoiceLineId, i]));
+  const errors = err.errors.map((e) => {
+    const m = /^\/body\/lines\/(\d+)(\/.*)?$/.exec(e.pointer);
+    const line = m ? sent[Number(m[1])] : undefined;
+    const at = line ? place.get(line.invoiceLineId) : undefined;
+    return at === undefined ? e : { ...e, pointer: `/body/lines/${at}${m?.[2] ?? ''}` };
+  });
+  return new ApiFailure(err.status, err.code, err.message, errors, err.retryAfter);
 }
 
-const DEFECT = /^[0-9]{1,2}(\.[0-9]{1,2}){1,2}$/;
+/** What a line's edit pays, by the gateway's rule (a line is withheld below its claim). */
+const paidOf = (x: ActLine, e: Edit) =>
+  Math.min(e.decision === 'PAID' ? x.claimedAmount : (parseMoney(e.paid) ?? 0), x.claimedAmount);
 
 export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
   const { t, l } = useI18n();
@@ -139,28 +144,39 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
   const [draft, setDraft] = useState<Draft | undefined>();
   const [confirming, setConfirming] = useState(false);
   const [invoice, setInvoice] = useState<Map<string, InvoiceLine>>(new Map());
-  const [edits, setEdits] = useState<Record<string, Edit>>({});
+  // Only the lines the expert touched since the last save: a 50,000-line act is not copied at every keystroke.
+  const [changes, setChanges] = useState<Record<string, Edit>>({});
   const [invoiceNumber, setInvoiceNumber] = useState(documentNumber(invoiceId));
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState('');
   const { busy, run } = useAction();
+  const { progress, step, advance, finish } = useProgress();
   const canEdit = me.operations.includes('acts.edit');
 
   const load = useCallback(async () => {
     try {
-      const d = await api<Draft>('GET', `/v1/expertise-acts/${encodeURIComponent(invoiceId)}`);
+      step('stepOpen');
+      const d = await api<Draft>('GET', `/v1/expertise-acts/${encodeURIComponent(invoiceId)}`, undefined, {
+        onDownload: advance,
+      });
+      // The act is shown at once; the invoice's patients and services fill its lines as soon as they arrive.
       setDraft(d);
-      setEdits(editsOf(d));
+      setChanges({});
+      step('stepLines');
       const inv = await api<{ document?: { body: { lines: InvoiceLine[]; invoiceNumber?: string } } }>(
         'GET',
         `/v1/documents/${encodeURIComponent(invoiceId)}`,
+        undefined,
+        { onDownload: advance },
       );
       setInvoice(new Map((inv.document?.body.lines ?? []).map((x) => [x.rowId, x])));
       setInvoiceNumber(inv.document?.body.invoiceNumber ?? documentNumber(invoiceId));
     } catch (e) {
       setError(e);
+    } finally {
+      finish();
     }
-  }, [invoiceId]);
+  }, [invoiceId, step, advance, finish]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -174,46 +190,71 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
     () => void load(),
   );
 
-  // The totals as they will be once saved: the same rule as the gateway's (a line is withheld below its claim).
+  const editOf = useCallback((x: ActLine): Edit => changes[x.invoiceLineId] ?? initialEdit(x), [changes]);
+  const changed = useMemo(() => new Set(Object.keys(changes)), [changes]);
+  const byId = useMemo(() => new Map((draft?.act.lines ?? []).map((x) => [x.invoiceLineId, x])), [draft]);
+
+  // The totals as they will be once saved: the draft's, moved by the lines changed since.
   const totals = useMemo(() => {
-    const out = { claimed: 0, paid: 0, withheld: 0 };
-    for (const x of draft?.act.lines ?? []) {
-      const e = edits[x.invoiceLineId];
-      const paid = e ? (e.decision === 'PAID' ? x.claimedAmount : (parseMoney(e.paid) ?? 0)) : x.paidAmount;
-      out.claimed += x.claimedAmount;
-      out.paid += Math.min(paid, x.claimedAmount);
-      out.withheld += x.claimedAmount - Math.min(paid, x.claimedAmount);
+    const out = { ...(draft?.act.totals ?? { claimed: 0, paid: 0, withheld: 0 }) };
+    for (const [id, e] of Object.entries(changes)) {
+      const x = byId.get(id);
+      if (!x) continue;
+      const paid = paidOf(x, e);
+      out.paid += paid - x.paidAmount;
+      out.withheld += x.claimedAmount - paid - x.withheldAmount;
     }
     return out;
-  }, [draft, edits]);
+  }, [draft, changes, byId]);
 
-  if (!draft) return error ? <ErrorBox error={error} /> : <p>{t('loading')}</p>;
+  const set = useCallback(
+    (id: string, patch: Partial<Edit>) => {
+      // A change after the question was asked makes its figures stale: it is asked again after saving.
+      setConfirming(false);
+      setChanges((c) => {
+        const x = byId.get(id) as ActLine;
+        return { ...c, [id]: { ...(c[id] ?? initialEdit(x)), ...patch } };
+      });
+    },
+    [byId],
+  );
+
+  if (!draft)
+    return error ? (
+      <ErrorBox error={error} />
+    ) : (
+      <>
+        <p>{t('loading')}</p>
+        <Progress state={progress} />
+      </>
+    );
   const editable = canEdit && draft.state === 'DRAFT';
-  const set = (id: string, patch: Partial<Edit>) => {
-    // A change after the question was asked makes its figures stale: it is asked again after saving.
-    setConfirming(false);
-    setEdits((e) => ({ ...e, [id]: { ...(e[id] as Edit), ...patch } }));
-  };
 
   const save = async (): Promise<boolean> => {
     setError(undefined);
-    const lines = draft.act.lines.map((x) => {
-      const e = edits[x.invoiceLineId] as Edit;
-      const paid = e.decision === 'PAID' ? x.claimedAmount : (parseMoney(e.paid) ?? 0);
-      return {
-        invoiceLineId: x.invoiceLineId,
-        decision: e.decision,
-        paidAmount: paid,
-        ...(e.defectCode ? { defectCode: e.defectCode } : {}),
-        ...(e.reason ? { reason: e.reason } : {}),
-      };
+    // Only what changed goes to the gateway: the act keeps every other line as it is.
+    const lines = Object.entries(changes).flatMap(([id, e]) => {
+      const x = byId.get(id);
+      if (!x) return [];
+      return [
+        {
+          invoiceLineId: id,
+          decision: e.decision,
+          paidAmount: e.decision === 'PAID' ? x.claimedAmount : (parseMoney(e.paid) ?? 0),
+          ...(e.defectCode ? { defectCode: e.defectCode } : {}),
+          ...(e.reason ? { reason: e.reason } : {}),
+        },
+      ];
     });
     try {
-      const d = await api<Draft>('PATCH', `/v1/expertise-acts/${encodeURIComponent(invoiceId)}`, { lines });
-      setDraft(d);
+      if (lines.length) {
+        const d = await api<Draft>('PATCH', `/v1/expertise-acts/${encodeURIComponent(invoiceId)}`, { lines });
+        setDraft(d);
+        setChanges({});
+      }
       return true;
     } catch (err) {
-      setError(err);
+      setError(atActLines(err, lines, draft.act.lines));
       return false;
     }
   };
@@ -237,7 +278,7 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
     try {
       const d = await api<Draft>('POST', `/v1/expertise-acts/${encodeURIComponent(invoiceId)}/correct`, {});
       setDraft(d);
-      setEdits(editsOf(d));
+      setChanges({});
       setDone('');
     } catch (err) {
       setError(err);
@@ -321,154 +362,17 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
           ))}
         </p>
       )}
-      <div className="table-wrap">
-        <table className="grid act">
-          <caption className="sr-only">{t('lines')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('line')}</th>
-              <th scope="col">{t('patient')}</th>
-              <th scope="col">{t('service')}</th>
-              <th scope="col">{t('claimed')}</th>
-              <th scope="col">{t('decision')}</th>
-              <th scope="col">{t('paid')}</th>
-              <th scope="col">{t('defectCode')}</th>
-              <th scope="col">{t('explanation')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {draft.act.lines.map((x) => {
-              const e = edits[x.invoiceLineId] as Edit;
-              const inv = invoice.get(x.invoiceLineId);
-              const id = `l-${x.invoiceLineId}`;
-              const badCode = e.decision === 'WITHHELD' && !DEFECT.test(e.defectCode);
-              return (
-                <tr
-                  key={x.invoiceLineId}
-                  className={
-                    disputed.has(x.invoiceLineId)
-                      ? 'disputed'
-                      : e.decision === 'WITHHELD'
-                        ? 'withheld'
-                        : undefined
-                  }
-                  data-line={x.invoiceLineId}
-                >
-                  <th scope="row">{x.invoiceLineId}</th>
-                  <td>
-                    {inv ? fullName(inv.patient) : ''}
-                    {inv?.patient.policyNumber && <div className="muted">{inv.patient.policyNumber}</div>}
-                  </td>
-                  <td>
-                    {inv?.serviceCode} {inv?.serviceName}
-                    {inv && <div className="muted">{formatDate(inv.serviceDate)}</div>}
-                  </td>
-                  <td className="num">{formatMoney(x.claimedAmount)}</td>
-                  <td>
-                    {editable ? (
-                      <select
-                        aria-label={`${t('decision')}, ${t('line')} ${x.invoiceLineId}`}
-                        name={`${id}-decision`}
-                        value={e.decision}
-                        onChange={(ev) =>
-                          set(x.invoiceLineId, {
-                            decision: ev.target.value as Edit['decision'],
-                            paid: ev.target.value === 'WITHHELD' ? '0,00' : e.paid,
-                            // A paid line has no defect: a code left behind would be sent with it.
-                            defectCode: ev.target.value === 'PAID' ? '' : e.defectCode,
-                          })
-                        }
-                      >
-                        <option value="PAID">{l('PAID')}</option>
-                        <option value="WITHHELD">{l('WITHHELD')}</option>
-                      </select>
-                    ) : (
-                      l(x.decision)
-                    )}
-                  </td>
-                  <td className="num">
-                    {editable && e.decision === 'WITHHELD' ? (
-                      <>
-                        <input
-                          aria-label={`${t('paid')}, ${t('line')} ${x.invoiceLineId}`}
-                          name={`${id}-paid`}
-                          inputMode="decimal"
-                          size={10}
-                          className="screen-only"
-                          value={e.paid}
-                          onChange={(ev) => set(x.invoiceLineId, { paid: ev.target.value })}
-                        />
-                        {/* Paper cannot scroll a text field: the value prints as text that wraps. */}
-                        <span className="print-only">{e.paid}</span>
-                      </>
-                    ) : (
-                      formatMoney(e.decision === 'PAID' ? x.claimedAmount : x.paidAmount)
-                    )}
-                  </td>
-                  <td>
-                    {editable && e.decision === 'WITHHELD' ? (
-                      <>
-                        <input
-                          aria-label={`${t('defectCode')}, ${t('line')} ${x.invoiceLineId}`}
-                          aria-invalid={badCode}
-                          name={`${id}-defect`}
-                          size={7}
-                          className="screen-only"
-                          value={e.defectCode}
-                          onChange={(ev) => set(x.invoiceLineId, { defectCode: ev.target.value.trim() })}
-                        />
-                        {/* Paper cannot scroll a text field: the value prints as text that wraps. */}
-                        <span className="print-only">{e.defectCode}</span>
-                      </>
-                    ) : (
-                      x.defectCode
-                    )}
-                  </td>
-                  <td>
-                    {editable && e.decision === 'WITHHELD' ? (
-                      <>
-                        <input
-                          aria-label={`${t('explanation')}, ${t('line')} ${x.invoiceLineId}`}
-                          name={`${id}-reason`}
-                          className="screen-only"
-                          value={e.reason}
-                          onChange={(ev) => set(x.invoiceLineId, { reason: ev.target.value })}
-                        />
-                        {/* Paper cannot scroll a text field: the value prints as text that wraps. */}
-                        <span className="print-only">{e.reason}</span>
-                      </>
-                    ) : (
-                      x.reason
-                    )}
-                    {disputed.has(x.invoiceLineId) && (
-                      <div className="dispute-reason" data-dispute-reason="">
-                        {a('disputeLine')}: «{disputed.get(x.invoiceLineId)}»
-                      </div>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-          <tfoot>
-            <tr>
-              <th scope="row" colSpan={3}>
-                {t('total')}
-              </th>
-              <td className="num" data-total="claimed">
-                {formatMoney(totals.claimed)}
-              </td>
-              <td />
-              <td className="num" data-total="paid">
-                {formatMoney(totals.paid)}
-              </td>
-              <td colSpan={2} data-total="withheld">
-                {t('withheld')}: {formatMoney(totals.withheld)}
-              </td>
-            </tr>
-          </tfoot>
-        </table>
-      </div>
+      <Progress state={progress} />
+      <ActLinesTable
+        lines={draft.act.lines}
+        invoice={invoice}
+        editOf={editOf}
+        changed={changed}
+        set={set}
+        editable={editable}
+        totals={totals}
+        disputed={disputed}
+      />
       <ErrorBox error={error} />
       {done && (
         <p role="status" className="alert ok">
@@ -520,20 +424,5 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
         </div>
       )}
     </section>
-  );
-}
-
-/** The editor's fields of each line as the act holds it (amounts as people type them). */
-function editsOf(d: Draft): Record<string, Edit> {
-  return Object.fromEntries(
-    d.act.lines.map((x) => [
-      x.invoiceLineId,
-      {
-        decision: x.decision,
-        paid: (x.paidAmount / 100).toFixed(2).replace('.', ','),
-        defectCode: x.defectCode ?? '',
-        reason: x.reason ?? '',
-      },
-    ]),
   );
 }

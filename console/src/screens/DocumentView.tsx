@@ -6,6 +6,15 @@ import { ErrorBox, nameOf, useParticipants, type Participant, useAction } from '
 import { formatDate, formatDateTime, formatMoney, fullName, isPerson, documentNumber } from '../format';
 import { label, useI18n } from '../i18n';
 import { useSendText } from './send-text';
+import { VirtualTable } from '../virtual-table';
+import {
+  defectCodes,
+  FILTER_FROM,
+  NO_FILTER,
+  RowFilters,
+  useFilteredRows,
+  type RowFilter,
+} from './row-filter';
 import { Receipts, type KeptReceipt } from './Receipts';
 import { ReceivedAct, type ActBody } from './ReceivedAct';
 import { useLiveReload } from './live';
@@ -249,13 +258,23 @@ function Rows({
     ...new Set(rows.slice(0, 200).flatMap((r) => Object.keys(r).filter((k) => r[k] !== undefined))),
   ].sort(byFirst);
   const head = (k: string) => (lang === 'ru' ? fieldName(k) : k);
+  const [filter, setFilter] = useState<RowFilter>(NO_FILTER);
+  const shown = useFilteredRows(rows, filter);
+  // An act's lines filter by defect too; every long table by what its rows say.
+  const defects = cols.includes('defectCode');
   return (
-    <div className="table-wrap">
-      <table className="grid">
-        <caption>
-          {head(name)} ({rows.length})
-        </caption>
-        <thead>
+    <>
+      {rows.length > FILTER_FROM && (
+        <RowFilters filter={filter} onChange={setFilter} codes={defects ? defectCodes(rows) : undefined} />
+      )}
+      <VirtualTable
+        name={name}
+        caption={`${head(name)} (${rows.length.toLocaleString('ru-RU')})`}
+        count={shown.length}
+        of={rows.length}
+        widths={cols.map(() => `${(100 / cols.length).toFixed(2)}%`)}
+        rowKey={(i) => String(shown[i]?.index)}
+        head={
           <tr>
             {cols.map((c) => (
               <th key={c} scope="col">
@@ -263,20 +282,20 @@ function Rows({
               </th>
             ))}
           </tr>
-        </thead>
-        <tbody>
-          {rows.slice(0, 500).map((r, i) => (
-            <tr key={i}>
-              {cols.map((c) => (
-                <td key={c} className={typeof r[c] === 'number' && MONEY.test(c) ? 'num' : undefined}>
-                  <Value k={c} v={r[c]} participants={participants} />
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+        }
+        row={(i) => {
+          const r = (shown[i] as { row: Record<string, unknown> }).row;
+          return {
+            className: r.decision === 'WITHHELD' ? 'withheld' : undefined,
+            cells: cols.map((c) => (
+              <td key={c} className={typeof r[c] === 'number' && MONEY.test(c) ? 'num' : undefined}>
+                <Value k={c} v={r[c]} participants={participants} />
+              </td>
+            )),
+          };
+        }}
+      />
+    </>
   );
 }
 

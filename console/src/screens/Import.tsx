@@ -7,6 +7,8 @@ import { ErrorBox, useParticipants, useAction } from '../common';
 import { formatDate, formatMoney, fullName, type PersonName } from '../format';
 import { useI18n } from '../i18n';
 import { useSendText } from './send-text';
+import { Progress, useProgress } from '../progress';
+import { VirtualTable } from '../virtual-table';
 
 interface Mapping {
   name: string;
@@ -81,9 +83,6 @@ interface InvoiceLine {
   amount: number;
 }
 
-/** How many rows of a previewed register are shown; the errors and notes name every row anyway. */
-const SHOWN_ROWS = 200;
-
 const TARGET: Record<string, string> = {
   'insured-list': 'clinic',
   'guarantee-letter': 'clinic',
@@ -91,9 +90,10 @@ const TARGET: Record<string, string> = {
   'price-list': 'insurer',
 };
 
-function base64(file: File): Promise<string> {
+function base64(file: File, onProgress: (done: number, total: number) => void): Promise<string> {
   return new Promise((resolve, reject) => {
     const r = new FileReader();
+    r.onprogress = (e) => onProgress(e.loaded, e.total);
     r.onload = () => resolve(String(r.result).replace(/^data:[^,]*,/, ''));
     r.onerror = () => reject(r.error);
     r.readAsDataURL(file);
@@ -113,6 +113,7 @@ export function Import({ me }: { me: Me }) {
   const [preview, setPreview] = useState<Preview | undefined>();
   const [error, setError] = useState<unknown>();
   const { busy, run } = useAction();
+  const { progress, step, advance, finish } = useProgress();
   const [sent, setSent] = useState('');
   useEffect(() => {
     api<{ items: Mapping[] }>('GET', '/v1/imports/mappings')
@@ -140,22 +141,44 @@ export function Import({ me }: { me: Me }) {
     setPreview(undefined);
     try {
       const typed = Object.fromEntries(Object.entries(fields).filter(([, v]) => v.trim() !== ''));
+      step('stepRead');
+      const content = await base64(file, advance);
+      // The node's check of a large register takes a while and says nothing until it answers; then its answer
+      // (every row of the document) is received with its size known.
+      step('stepCheck');
+      let receiving = false;
       setPreview(
-        await api<Preview>('POST', '/v1/imports/preview', {
-          mapping,
-          ...(addressee ? { addressee } : {}),
-          ...(Object.keys(typed).length ? { fields: typed } : {}),
-          fileName: file.name,
-          content: await base64(file),
-        }),
+        await api<Preview>(
+          'POST',
+          '/v1/imports/preview',
+          {
+            mapping,
+            ...(addressee ? { addressee } : {}),
+            ...(Object.keys(typed).length ? { fields: typed } : {}),
+            fileName: file.name,
+            content,
+          },
+          {
+            onDownload: (done, total) => {
+              if (!receiving) {
+                receiving = true;
+                step('stepDownload');
+              }
+              advance(done, total);
+            },
+          },
+        ),
       );
     } catch (err) {
       setError(err);
+    } finally {
+      finish();
     }
   };
   const send = async () => {
     if (!preview) return;
     setSendError(undefined);
+    step('stepSend');
     try {
       await api('POST', '/v1/documents', preview.document);
       setSent(
@@ -164,13 +187,15 @@ export function Import({ me }: { me: Me }) {
       setPreview(undefined);
     } catch (err) {
       setSendError(err);
+    } finally {
+      finish();
     }
   };
   const reset = () => (setPreview(undefined), setSent(''));
   return (
     <section aria-labelledby="imp-title">
       <h1 id="imp-title">{t('import')}</h1>
-      <form className="filters" onSubmit={(e) => void check(e)}>
+      <form className="filters" onSubmit={(e) => (e.preventDefault(), void run(() => check()))}>
         <label>
           {t('mapping')}
           <select
@@ -216,10 +241,11 @@ export function Import({ me }: { me: Me }) {
             </span>
           </span>
         </label>
-        <button type="submit" className="primary" disabled={!file}>
+        <button type="submit" className="primary" disabled={!file || busy}>
           {t('preview')}
         </button>
       </form>
+      <Progress state={progress} />
       <ErrorBox error={error} />
       {preview && preview.header.length > 0 && (
         <fieldset className="filters header-fields">
@@ -244,7 +270,7 @@ export function Import({ me }: { me: Me }) {
               </span>
             </label>
           ))}
-          <button type="button" onClick={() => void run(() => check())}>
+          <button type="button" disabled={busy} onClick={() => void run(() => check())}>
             {t('preview')}
           </button>
         </fieldset>
@@ -326,19 +352,26 @@ export function Import({ me }: { me: Me }) {
   );
 }
 
-/** A register's rows as the document will carry them, a policy the roster does not know marked at its row. */
+/** A register's rows as the document will carry them, every one of them (windowed), a policy the roster does not know
+ * and a row with an error marked at its row. */
 function RegisterRows({ preview }: { preview: Preview }) {
   const { t, l } = useI18n();
   const lines = preview.document.body.lines ?? [];
   const notes = new Map((preview.notes ?? []).map((n) => [n.index, n]));
   const bad = new Set(preview.report.errors.map((e) => e.row));
   return (
-    <table className="grid">
-      <caption>
-        {t('rowsToSend')} ({lines.length}
-        {notes.size ? `; ${t('rosterNotes')}: ${notes.size}` : ''})
-      </caption>
-      <thead>
+    <VirtualTable
+      name="register-rows"
+      caption={
+        <>
+          {t('rowsToSend')} ({lines.length.toLocaleString('ru-RU')}
+          {notes.size ? `; ${t('rosterNotes')}: ${notes.size}` : ''})
+        </>
+      }
+      count={lines.length}
+      widths={['6%', '21%', '12%', '5%', '16%', '12%', '11%', '17%']}
+      rowKey={(i) => String(i)}
+      head={
         <tr>
           <th scope="col">{t('row')}</th>
           <th scope="col">{t('patient')}</th>
@@ -351,21 +384,17 @@ function RegisterRows({ preview }: { preview: Preview }) {
             {t('amount')}
           </th>
         </tr>
-      </thead>
-      <tbody>
-        {lines.slice(0, SHOWN_ROWS).map((x, i) => {
-          const note = notes.get(i);
-          const fileRow = preview.fileRows?.[i] ?? undefined;
-          const broken = fileRow !== undefined && bad.has(fileRow);
-          return (
-            <tr
-              key={i}
-              className={broken ? 'bad' : note ? 'warn' : undefined}
-              data-row={i}
-              data-file-row={fileRow}
-              data-error={broken ? '' : undefined}
-              data-note={note?.code}
-            >
+      }
+      row={(i) => {
+        const x = lines[i] as InvoiceLine;
+        const note = notes.get(i);
+        const fileRow = preview.fileRows?.[i] ?? undefined;
+        const broken = fileRow !== undefined && bad.has(fileRow);
+        return {
+          className: broken ? 'bad' : note ? 'warn' : undefined,
+          data: { row: i, 'file-row': fileRow, error: broken ? '' : undefined, note: note?.code },
+          cells: (
+            <>
               <td className="num">{fileRow ?? ''}</td>
               <td>{fullName(x.patient)}</td>
               <td>{formatDate(x.patient.birthDate)}</td>
@@ -381,11 +410,11 @@ function RegisterRows({ preview }: { preview: Preview }) {
               <td>{x.serviceCode}</td>
               <td>{formatDate(x.serviceDate)}</td>
               <td className="num">{formatMoney(x.amount)}</td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+            </>
+          ),
+        };
+      }}
+    />
   );
 }
 
@@ -394,11 +423,17 @@ function PriceRows({ preview }: { preview: Preview }) {
   const { t } = useI18n();
   const lines = preview.document.body.lines ?? [];
   return (
-    <table className="grid">
-      <caption>
-        {t('rowsToSend')} ({lines.length})
-      </caption>
-      <thead>
+    <VirtualTable
+      name="price-rows"
+      caption={
+        <>
+          {t('rowsToSend')} ({lines.length.toLocaleString('ru-RU')})
+        </>
+      }
+      count={lines.length}
+      widths={['25%', '55%', '20%']}
+      rowKey={(i) => String(i)}
+      head={
         <tr>
           <th scope="col">{t('service')}</th>
           <th scope="col">{t('name')}</th>
@@ -406,22 +441,26 @@ function PriceRows({ preview }: { preview: Preview }) {
             {t('price')}
           </th>
         </tr>
-      </thead>
-      <tbody>
-        {lines.slice(0, SHOWN_ROWS).map((x, i) => (
-          <tr key={i} data-row={i}>
-            <td className="nowrap">
-              {x.serviceCode}
-              {x.clinicServiceCode ? <span className="muted"> ({x.clinicServiceCode})</span> : null}
-            </td>
-            <td>
-              {x.name}
-              {x.section ? <div className="muted">{x.section}</div> : null}
-            </td>
-            <td className="num nowrap">{formatMoney(x.price)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      }
+      row={(i) => {
+        const x = lines[i] as PriceLine & InvoiceLine;
+        return {
+          data: { row: i },
+          cells: (
+            <>
+              <td className="nowrap">
+                {x.serviceCode}
+                {x.clinicServiceCode ? <span className="muted"> ({x.clinicServiceCode})</span> : null}
+              </td>
+              <td>
+                {x.name}
+                {x.section ? <div className="muted">{x.section}</div> : null}
+              </td>
+              <td className="num nowrap">{formatMoney(x.price)}</td>
+            </>
+          ),
+        };
+      }}
+    />
   );
 }

@@ -212,8 +212,10 @@ export class ActFlow {
     if (d.state !== 'DRAFT')
       throw new DmsnetError('STATUS_FINAL', `the act for ${invoiceId} was already sent`);
     const errors: FieldError[] = [];
+    // By id once: a search of the lines for each edit made a 50,000-line act's save take minutes.
+    const byId = new Map(d.act.lines.map((l) => [l.invoiceLineId, l]));
     edits.forEach((e, i) => {
-      const line = d.act.lines.find((l) => l.invoiceLineId === e.invoiceLineId);
+      const line = byId.get(e.invoiceLineId);
       if (!line)
         return errors.push({
           pointer: `/body/lines/${i}/invoiceLineId`,
