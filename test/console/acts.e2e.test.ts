@@ -92,7 +92,7 @@ describe('console: an act confirmed, disputed line by line and corrected (Chromi
     await clinic.goto(
       `${t.url('clinic').replace('127.0.0.1', 'localhost')}/#/doc/${encodeURIComponent(t.story.invoiceId)}`,
     );
-    const register = clinic.locator('table.grid', { has: clinic.locator('caption', { hasText: 'Строки' }) });
+    const register = clinic.getByRole('table', { name: 'Строки' });
     await register.waitFor();
     const heads = (await register.locator('thead th').allInnerTexts()).map((x) => x.trim());
     expect(heads.slice(0, 9)).to.deep.equal([
