@@ -133,8 +133,9 @@ describe('formats: dmsnet-format CLI', () => {
   });
 
   it('npx dmsnet-format resolves the package bin from the repository root (after npm run build)', async function () {
-    // The package.json bin points into dist/; only a full `npm run build` (as `npm test` does) puts it there.
-    if (!existsSync(repoPath('dist', 'formats', 'src', 'cli', 'main.js'))) this.skip();
+    // The package.json bin points into the formats package's dist/; `npm run build` (as `npm test` does) puts it
+    // there, so in a built tree this never skips.
+    if (!existsSync(repoPath('formats', 'dist', 'cli', 'main.js'))) this.skip();
     this.timeout(60_000);
     const r = await run('npx', ['--no-install', 'dmsnet-format', 'validate', valid]);
     expect(r.code, r.stderr).to.equal(0);

@@ -45,15 +45,16 @@ describe('dmsnet-node init: the passphrase', () => {
   });
 
   it('every CLI answers --help and --version and exits 0', () => {
+    // Where each package builds it: the root's tools in dist/, the formats package's in its own dist/.
     const bins = [
-      ['node-config', 'src', 'cli.js'],
-      ['formats', 'src', 'cli', 'main.js'],
-      ['network', 'src', 'cli.js'],
-      ['network', 'src', 'start.js'],
+      ['dist', 'node-config', 'src', 'cli.js'],
+      ['formats', 'dist', 'cli', 'main.js'],
+      ['dist', 'network', 'src', 'cli.js'],
+      ['dist', 'network', 'src', 'start.js'],
     ];
     for (const b of bins) {
       for (const flag of ['--help', '--version']) {
-        const r = spawnSync(process.execPath, [repoPath('dist', ...b), flag], {
+        const r = spawnSync(process.execPath, [repoPath(...b), flag], {
           encoding: 'utf8',
           timeout: 20_000,
         });

@@ -59,6 +59,8 @@ interface LockPackage {
   dev?: boolean;
   optional?: boolean;
   hasInstallScript?: boolean;
+  /** A workspace of this repository (formats, chaincode, gost, tables): ours, not a dependency. */
+  link?: boolean;
 }
 
 export interface Lockfile {
@@ -77,7 +79,7 @@ const nameOf = (key: string) => key.slice(key.lastIndexOf('node_modules/') + 'no
 export function runtimePackages(lock: Lockfile): RuntimePackage[] {
   const seen = new Map<string, RuntimePackage>();
   for (const [key, p] of Object.entries(lock.packages)) {
-    if (!key || p.dev || !key.includes('node_modules/')) continue;
+    if (!key || p.dev || p.link || !key.includes('node_modules/')) continue;
     const name = nameOf(key);
     const version = p.version ?? '?';
     seen.set(`${name}@${version}`, { name, version, licence: p.license ?? '' });
