@@ -4,25 +4,16 @@
 import { expect } from 'chai';
 import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
-import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
-import { PEOPLE, startConsoleNetwork, type ConsoleNetwork } from './network.js';
+import { PEOPLE, type ConsoleNetwork } from './network.js';
+import { useConsoleNetwork } from './session.js';
 import { latinWords } from './latin.js';
-import { launchConsoleBrowser, loginAt, OUT } from './browser.js';
+import { loginAt, OUT } from './browser.js';
 
 describe('web console in Russian (Chromium, real embedded network)', function () {
   this.timeout(240_000);
   let t: ConsoleNetwork;
   let browser: Browser;
-
-  before(async () => {
-    browser = await launchConsoleBrowser();
-    t = await startConsoleNetwork();
-  });
-  after(async () => {
-    await browser?.close();
-    await t?.close();
-    await closeCryptoWorkers();
-  });
+  useConsoleNetwork((s) => ({ network: t, browser } = s));
 
   const login = (gateway: string, username: string, page?: Page): Promise<Page> =>
     loginAt(browser, t.url(gateway), username, page ? { page } : {});
