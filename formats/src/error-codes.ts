@@ -1016,6 +1016,13 @@ export const ERROR_CODES = {
     en: 'The backup file named exists already; a backup never overwrites a file.',
     ru: 'Указанный файл резервной копии уже существует; копия никогда не перезаписывает файл.',
   },
+  BACKUP_LINK_LOOP: {
+    status: 422,
+    retry: 'final',
+    doc: 'docs/decisions/0039-node-backup-sealed-with-the-passphrase.md',
+    en: 'A symbolic link in the node folder leads back to a folder that holds it; the backup names it and writes nothing.',
+    ru: 'Символическая ссылка в папке узла ведёт обратно в папку, которая её содержит; копия называет её и ничего не записывает.',
+  },
   RESTORE_TARGET_NOT_EMPTY: {
     status: 422,
     retry: 'final',
