@@ -202,7 +202,7 @@ org
 
 org
   .command('start')
-  .description(both('start your organisation’s peer', 'запустить пир организации'))
+  .description(both('start your organisation’s peers', 'запустить пиры организации'))
   .requiredOption('--home <dir>', both('your organisation’s own folder', 'папка вашей организации'))
   .action(async (o: { home: string }) => {
     await startOrgPeer(await openOrg(o.home), await findFabric(), consoleProgress());

@@ -117,10 +117,19 @@ export async function joinPeer(
   block: string,
   say: Progress = silentProgress,
 ): Promise<void> {
-  const joined = await peerCli(ctx.t, fabric, n, ['channel', 'list'], 'peer channel list');
+  const joined = await peerCli(ctx.t, fabric, n, ['channel', 'list'], `peer channel list on ${n.name}`).catch(
+    (err: Error) => {
+      throw new NetworkError('FABRIC_COMMAND_FAILED', `${err.message}; see ${paths(ctx.t).log(n.name)}`);
+    },
+  );
   if (joined.split('\n').includes(ctx.t.channel)) return;
   say(`joining ${n.name} to '${ctx.t.channel}'`);
-  await peerCli(ctx.t, fabric, n, ['channel', 'join', '-b', block], `peer channel join ${n.name}`);
+  await peerCli(ctx.t, fabric, n, ['channel', 'join', '-b', block], `peer channel join ${n.name}`).catch(
+    (err: Error) => {
+      // A peer that died after it was healthy (a busy machine, a port taken meanwhile) says why in its own log.
+      throw new NetworkError('FABRIC_COMMAND_FAILED', `${err.message}; see ${paths(ctx.t).log(n.name)}`);
+    },
+  );
 }
 
 /** The peer's height on the channel (blocks it holds), or 0 when it has not joined. */
