@@ -507,8 +507,8 @@ actingOptions(
     .option(
       '--from-snapshot',
       both(
-        'join from a snapshot of your other peer (fast on a long channel; serves no block below the snapshot)',
-        'подключить со снимка вашего другого пира (быстро на длинном канале; блоки ниже снимка не отдаёт)',
+        'join from a snapshot of your other peer (fast on a long channel; serves no block up to the snapshot’s)',
+        'подключить со снимка вашего другого пира (быстро на длинном канале; блоки до снимка включительно не отдаёт)',
       ),
     ),
 ).action(async (o: Acting & { node: string; fromSnapshot?: boolean }) => {
