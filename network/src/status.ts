@@ -30,7 +30,7 @@ export async function networkStatus(dir: string): Promise<NetworkStatus> {
   const names = [
     ...t.orderers.map((o) => o.name),
     ...t.peers.map((n) => n.name),
-    ...t.peers.map((n) => `cc.${n.org}`),
+    ...new Set(t.peers.map((n) => `cc.${n.org}`)),
   ];
   const processes = await Promise.all(
     names.map(async (name) => {
