@@ -44,7 +44,7 @@ export function mailRouter(bridge: MailBridge): Router {
       const body = req.body as { document?: unknown } | undefined;
       if (!body || typeof body !== 'object' || !('document' in body)) {
         res.status(400).json({
-          code: 'REQUEST_REQUIRED',
+          code: 'REQUEST_INVALID',
           message: 'send {"document": …}',
           errors: [{ pointer: '/document', code: 'REQUEST_REQUIRED', message: 'the document to send' }],
         });

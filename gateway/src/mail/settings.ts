@@ -63,6 +63,15 @@ interface ServerConfig {
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1)$/i;
 
+/** The host of a URL, without an IPv6 address's brackets ('' for what does not parse: the schema names that). */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return '';
+  }
+}
+
 /**
  * What the schema cannot say: a password comes from one place, IMAP needs a login, and off loopback the connection
  * is encrypted (IMAPS, or SMTP with implicit TLS or STARTTLS required), so no password or document crosses a network
@@ -103,11 +112,7 @@ export function mailConfigErrors(c: MailConfig, base = '/mail'): FieldError[] {
       });
   }
   // A link to a document is a secret: off loopback it travels only over HTTPS.
-  if (
-    c.publicUrl &&
-    c.publicUrl.startsWith('http://') &&
-    !LOOPBACK.test(new URL(c.publicUrl).hostname.replace(/^\[|\]$/g, ''))
-  )
+  if (c.publicUrl?.startsWith('http://') && !LOOPBACK.test(hostOf(c.publicUrl)))
     out.push({
       pointer: `${base}/publicUrl`,
       code: 'CONFIG_TLS_REQUIRED',
