@@ -39,7 +39,8 @@ interface Sent {
 const TEXT = {
   ru: {
     title: 'Почта',
-    notConfigured: 'Почтовый мост этого узла не настроен: добавьте раздел mail в dmsnet-node.yaml.',
+    notConfigured: 'Почтовый мост этого узла не настроен: добавьте раздел',
+    notConfiguredIn: 'в',
     received: 'Получено по почте',
     held: 'Задержанные письма',
     heldHint:
@@ -78,7 +79,8 @@ const TEXT = {
   },
   en: {
     title: 'E-mail',
-    notConfigured: "This node's mail bridge is not configured: add a mail section to dmsnet-node.yaml.",
+    notConfigured: "This node's mail bridge is not configured: add the section",
+    notConfiguredIn: 'to',
     received: 'Received by e-mail',
     held: 'Held mail',
     heldHint:
@@ -169,7 +171,10 @@ export function Mail({ me }: { me: Me }) {
     return (
       <section aria-labelledby="mail-title">
         <h1 id="mail-title">{w('title')}</h1>
-        <p role="status">{w('notConfigured')}</p>
+        <p role="status">
+          {w('notConfigured')} <code data-identifier="">mail</code> {w('notConfiguredIn')}{' '}
+          <code data-identifier="">dmsnet-node.yaml</code>.
+        </p>
       </section>
     );
   return (
@@ -202,7 +207,7 @@ export function Mail({ me }: { me: Me }) {
             {received.map((r) => (
               <tr key={r.messageId} data-received={r.messageId}>
                 <td>{formatDateTime(r.receivedAt)}</td>
-                <td>{r.email!.from}</td>
+                <td data-identifier="">{r.email!.from}</td>
                 <td>{r.email!.subject ?? '—'}</td>
                 <td>{r.email!.attachment.name}</td>
                 <td>
@@ -238,7 +243,7 @@ export function Mail({ me }: { me: Me }) {
                 {held.map((h) => (
                   <tr key={h.id} data-held={h.id} data-code={h.code}>
                     <td>{formatDateTime(h.at)}</td>
-                    <td>{h.from ?? '—'}</td>
+                    <td data-identifier="">{h.from ?? '—'}</td>
                     <td>{h.subject ?? '—'}</td>
                     <td>{errorText(h.code, h.reason, lang)}</td>
                     <td>
@@ -312,7 +317,7 @@ export function Mail({ me }: { me: Me }) {
                   )}
                 </td>
                 <td>
-                  {s.to.join(', ')} ({s.addressee})
+                  <span data-identifier="">{s.to.join(', ')}</span> ({s.addressee})
                 </td>
                 <td>{w(s.channel)}</td>
                 <td>
