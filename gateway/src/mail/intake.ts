@@ -175,31 +175,36 @@ export class MailIntake {
       code,
     });
 
-    // An answer to a document this node sent by e-mail (decision record 0049): the decision, and a confirmation.
+    // An answer to a document this node sent by e-mail (decision record 0049): the decision, and a confirmation,
+    // read and committed while no page can answer the same document.
+    const outbound = this.outbound;
     const replied =
-      parsed && this.outbound
-        ? await this.outbound.replyDecision(correspondent, {
-            from,
-            ...(subject ? { subject } : {}),
-            ...(parsed.text ? { text: parsed.text } : {}),
-            ...(parsed.inReplyTo ? { inReplyTo: parsed.inReplyTo } : {}),
+      parsed && outbound
+        ? await outbound.exclusive(async () => {
+            const r = await outbound.replyDecision(correspondent, {
+              from,
+              ...(subject ? { subject } : {}),
+              ...(parsed!.text ? { text: parsed!.text } : {}),
+              ...(parsed!.inReplyTo ? { inReplyTo: parsed!.inReplyTo } : {}),
+            });
+            if (!r) return undefined;
+            await this.node.receiveOffLedger(
+              [],
+              [
+                ...position,
+                ...releaseOps,
+                ...r.ops,
+                outgoingOp(answer(letter(correspondent, subject, [r.answer]), r.code)),
+                done({ outcome: 'answered', code: r.code }),
+              ],
+            );
+            return r;
           })
         : undefined;
-    if (replied) {
-      await this.node.receiveOffLedger(
-        [],
-        [
-          ...position,
-          ...releaseOps,
-          ...replied.ops,
-          outgoingOp(answer(letter(correspondent, subject, [replied.answer]), replied.code)),
-          done({ outcome: 'answered', code: replied.code }),
-        ],
-      );
+    if (replied)
       return replied.document
         ? { outcome: 'decided', key, document: replied.document, code: replied.code }
         : { outcome: 'answered', key, code: replied.code };
-    }
 
     if (mail.headerOnly || mail.size > this.settings.maxMessageBytes || !parsed) {
       const mb = (n: number) => (n / 1024 / 1024).toFixed(1);

@@ -63,8 +63,11 @@ export class MailOutbound {
     private readonly onQueued: () => void = () => undefined,
   ) {}
 
-  /** Link state changes one at a time: two requests racing with wrong codes must both count. */
-  private serial<T>(f: () => Promise<T>): Promise<T> {
+  /**
+   * Link state and answers change one at a time: two requests racing with wrong codes must both count, and a page's
+   * answer and a reply's must not both be taken. The intake reads and commits a reply's answer inside it too.
+   */
+  exclusive<T>(f: () => Promise<T>): Promise<T> {
     const next = this.chain.then(f, f);
     this.chain = next.catch(() => undefined);
     return next;
@@ -253,7 +256,7 @@ export class MailOutbound {
    * the link is spent. A wrong code counts; the last allowed one locks the link for good.
    */
   open(token: string, code: string): Promise<{ session: string; sent: SentMail }> {
-    return this.serial(async () => {
+    return this.exclusive(async () => {
       const key = sha256(token);
       const st = await this.node.store.get<LinkState>(MailSublevel.links, key);
       if (!st) throw refused('MAIL_LINK_UNKNOWN', 'no such link', '/path/token');
@@ -310,7 +313,7 @@ export class MailOutbound {
 
   /** The correspondent's answer on the link's page; the page session ends with it. */
   decideOnPage(session: string, input: { decision?: unknown; reason?: unknown }): Promise<SentView> {
-    return this.serial(async () => {
+    return this.exclusive(async () => {
       const ps = await this.pageSession(session);
       const decision = checkDecision(input);
       const sent = await this.node.store.get<SentMail>(MailSublevel.sent, ps.sentId);
@@ -419,33 +422,47 @@ export class MailOutbound {
     const members = new Map<string, boolean>();
     for (const s of await this.allSent()) {
       if (s.status !== 'HELD_FOR_JOIN') continue;
-      if (!members.has(s.addressee)) members.set(s.addressee, await this.isMember(s.addressee));
+      if (!members.has(s.addressee))
+        members.set(
+          s.addressee,
+          // A directory that cannot be read now is asked again on the next pass; the bridge's mail goes on.
+          await this.isMember(s.addressee).catch((err: unknown) => {
+            log?.(`mail: directory unreadable for ${s.addressee}: ${(err as { code?: string }).code ?? err}`);
+            return false;
+          }),
+        );
       if (!members.get(s.addressee)) continue;
-      let update: Partial<SentMail>;
-      try {
-        await this.node.send(s.document);
-        update = { status: 'HANDED_OVER', handedOverAt: new Date().toISOString() };
-        n++;
-        log?.(`mail: ${s.id} handed over on the ledger to ${s.addressee}, who joined`);
-      } catch (err) {
-        // A refusal no retry can fix (its name in the directory differs, no route for the type) is kept and
-        // shown; anything else (the ledger is away) is tried again on the next pass.
-        const code = (err as { code?: string }).code;
-        if (!(err instanceof DmsnetError) || !isFinalCode(err.code)) {
-          log?.(`mail: ${s.id} hand-over postponed: ${code ?? (err as Error).message}`);
-          continue;
+      // Re-read and written while no page or reply can answer it: an answer that came first stands.
+      const handed = await this.exclusive(async () => {
+        const now = await this.node.store.get<SentMail>(MailSublevel.sent, s.id);
+        if (now?.status !== 'HELD_FOR_JOIN') return false;
+        let update: Partial<SentMail>;
+        try {
+          await this.node.send(now.document);
+          update = { status: 'HANDED_OVER', handedOverAt: new Date().toISOString() };
+          log?.(`mail: ${s.id} handed over on the ledger to ${s.addressee}, who joined`);
+        } catch (err) {
+          // A refusal no retry can fix (its name in the directory differs, no route for the type) is kept and
+          // shown; anything else (the ledger is away) is tried again on the next pass.
+          const code = (err as { code?: string }).code;
+          if (!(err instanceof DmsnetError) || !isFinalCode(err.code)) {
+            log?.(`mail: ${s.id} hand-over postponed: ${code ?? (err as Error).message}`);
+            return false;
+          }
+          update = { status: 'FAILED', failure: { code: err.code, message: err.message } };
+          log?.(`mail: ${s.id} hand-over refused: ${err.code}`);
         }
-        update = { status: 'FAILED', failure: { code: err.code, message: err.message } };
-        log?.(`mail: ${s.id} hand-over refused: ${err.code}`);
-      }
-      await this.node.store.batch([
-        {
-          type: 'put',
-          sublevel: MailSublevel.sent,
-          key: s.id,
-          value: { ...s, ...update, updatedAt: new Date().toISOString() },
-        },
-      ]);
+        await this.node.store.batch([
+          {
+            type: 'put',
+            sublevel: MailSublevel.sent,
+            key: s.id,
+            value: { ...now, ...update, updatedAt: new Date().toISOString() },
+          },
+        ]);
+        return update.status === 'HANDED_OVER';
+      });
+      if (handed) n++;
     }
     return n;
   }
