@@ -1,7 +1,12 @@
 // The payment operations (payment-http.ts) for the gateway's OpenAPI document (api/openapi.ts).
-import { errors, json, jsonBody, type OpenApiFragment } from '../http/openapi-kit.js';
+import { errors, idParam, json, jsonBody, type OpenApiFragment } from '../http/openapi-kit.js';
 import { componentSchemas, queryParameters, ref } from '../shapes/kit.js';
 import {
+  OneCQuery,
+  ReconcileRequest,
+  Reconciliation,
+  ReconciliationSent,
+  reconciliationComponents,
   PaymentQuery,
   PaymentRequest,
   PaymentSent,
@@ -19,8 +24,11 @@ const invoiceParam = {
 } as const;
 
 export const paymentsApi = {
-  tags: [{ name: 'payments', description: 'Payment notices and each invoice’s payment state' }],
-  schemas: componentSchemas(...paymentComponents),
+  tags: [
+    { name: 'payments', description: 'Payment notices and each invoice’s payment state' },
+    { name: 'reconciliations', description: 'Reconciliation statements (акт сверки) and their differences' },
+  ],
+  schemas: componentSchemas(...paymentComponents, ...reconciliationComponents),
   paths: {
     '/v1/payments': {
       get: {
@@ -52,6 +60,62 @@ export const paymentsApi = {
         summary: 'One invoice’s payment state with its payments',
         parameters: [invoiceParam],
         responses: { '200': json('the state', ref(PaymentState)), ...errors(400, 401, 404, 422) },
+      },
+    },
+    '/v1/exports/payments-1c': {
+      get: {
+        operationId: 'exportPayments1C',
+        tags: ['payments'],
+        summary: 'The payment orders of a period as a 1CClientBankExchange 1.03 file (Windows-1251), for 1С',
+        parameters: queryParameters(OneCQuery),
+        responses: {
+          '200': {
+            description: 'the file (decision record 0048)',
+            content: { 'text/plain': { schema: { type: 'string' } } },
+          },
+          ...errors(400, 401),
+        },
+      },
+    },
+    '/v1/reconciliations': {
+      post: {
+        operationId: 'sendReconciliation',
+        tags: ['reconciliations'],
+        summary:
+          'Compute this side’s figures with a counterparty for a period and send them as an акт сверки',
+        requestBody: jsonBody(ref(ReconcileRequest)),
+        responses: {
+          '202': json('the statement is on its way', ref(ReconciliationSent)),
+          ...errors(400, 401, 404, 422),
+        },
+      },
+    },
+    '/v1/reconciliations/{id}': {
+      get: {
+        operationId: 'getReconciliation',
+        tags: ['reconciliations'],
+        summary: 'A statement sent or received; a received one with our own figures and the differences',
+        parameters: [idParam],
+        responses: { '200': json('the reconciliation', ref(Reconciliation)), ...errors(400, 401, 404, 422) },
+      },
+    },
+    '/v1/reconciliations/{id}/xlsx': {
+      get: {
+        operationId: 'exportReconciliationXlsx',
+        tags: ['reconciliations'],
+        summary: 'The reconciliation as a workbook in the two-sided layout of an акт сверки',
+        parameters: [idParam],
+        responses: {
+          '200': {
+            description: 'the workbook',
+            content: {
+              'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+                schema: { type: 'string', format: 'binary' },
+              },
+            },
+          },
+          ...errors(400, 401, 404, 422),
+        },
       },
     },
   },

@@ -104,3 +104,123 @@ export const PaymentSent = component(
 );
 
 export const paymentComponents = [PaymentState, PaymentStateList, PaymentRequest, PaymentSent];
+
+const Figures = {
+  billed: Kopecks('the invoice total'),
+  accepted: Kopecks('accepted by the act'),
+  withheld: Kopecks('withheld by the act'),
+  paid: Kopecks('paid by the notices'),
+  outstanding: Kopecks('billed − withheld − paid'),
+};
+
+export const ReconciliationStatement = component(
+  'ReconciliationStatement',
+  Type.Object(
+    {
+      statementNumber: Type.String(),
+      statementDate: IsoDate(),
+      period: Type.Object({ from: IsoDate(), to: IsoDate() }, { additionalProperties: false }),
+      contract: Type.Optional(
+        Type.Object({ number: Type.String(), date: IsoDate() }, { additionalProperties: false }),
+      ),
+      currency: Type.Literal('RUB'),
+      totals: Type.Object(Figures, { additionalProperties: false }),
+      lines: Type.Array(
+        Type.Object(
+          {
+            rowId: Type.String(),
+            invoiceId: Type.String({ description: 'the clinic’s documentId of the invoice' }),
+            invoiceNumber: Type.Optional(Type.String()),
+            invoiceDate: IsoDate(),
+            ...Figures,
+          },
+          { additionalProperties: false },
+        ),
+      ),
+      comment: Type.Optional(Type.String()),
+    },
+    {
+      description: 'The body of a reconciliation-statement document (format v1).',
+      additionalProperties: false,
+    },
+  ),
+);
+
+export const Reconciliation = component(
+  'Reconciliation',
+  Type.Object(
+    {
+      statementId: Type.String({ description: 'the statement’s ledger id' }),
+      direction: Type.Enum(['out', 'in']),
+      counterparty: Ogrn(),
+      statement: ref(ReconciliationStatement),
+      ours: Type.Optional(ref(ReconciliationStatement)),
+      differences: Type.Optional(
+        Type.Array(
+          Type.Object(
+            {
+              invoiceId: Type.String(),
+              invoiceNumber: Type.Optional(Type.String()),
+              figure: Type.Enum(['invoice', 'billed', 'accepted', 'withheld', 'paid', 'outstanding'], {
+                description: 'invoice: only one side has the invoice',
+              }),
+              theirs: Type.Optional(Type.Integer()),
+              ours: Type.Optional(Type.Integer()),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+      ),
+    },
+    {
+      description:
+        'A statement sent (our figures) or received (theirs, with ours for the same period and the differences line by line).',
+      additionalProperties: false,
+    },
+  ),
+);
+
+export const ReconcileRequest = component(
+  'ReconcileRequest',
+  Type.Object(
+    {
+      counterparty: Ogrn({ description: 'the clinic (at a payer) or the payer (at a clinic)' }),
+      from: IsoDate(),
+      to: IsoDate(),
+      statementNumber: Type.Optional(
+        Type.String({ minLength: 1, maxLength: 200, pattern: '^\\S(?:.*\\S)?$' }),
+      ),
+      comment: Type.Optional(Type.String({ maxLength: 2000 })),
+    },
+    { additionalProperties: false },
+  ),
+);
+export type ReconcileRequest = Static<typeof ReconcileRequest>;
+
+export const ReconciliationSent = component(
+  'ReconciliationSent',
+  Type.Object(
+    { record: ref(OutboxRecord), reconciliation: ref(Reconciliation) },
+    {
+      description: 'The statement’s outbox record and what this node keeps of it.',
+      additionalProperties: false,
+    },
+  ),
+);
+
+export const OneCQuery = Type.Object({
+  from: IsoDate({ description: 'payment orders dated on or after' }),
+  to: IsoDate({ description: 'payment orders dated on or before' }),
+  account: Type.String({
+    pattern: '^[0-9]{20}$',
+    description:
+      'this participant’s settlement account (20 digits): 1С picks the organisation’s account by it',
+  }),
+});
+
+export const reconciliationComponents = [
+  ReconciliationStatement,
+  Reconciliation,
+  ReconcileRequest,
+  ReconciliationSent,
+];

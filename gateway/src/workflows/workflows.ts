@@ -7,6 +7,8 @@ import type { ReceivedDocument } from './flow-state.js';
 import { LetterFlow, type IssueLetterInput, type LetterPageQuery, type LetterState } from './letter-flow.js';
 import { PaymentFlow, type PaymentInput, type PaymentQuery } from './payment-flow.js';
 import type { PaymentState } from './payment-state.js';
+import { ReconciliationFlow, type ReconcileInput } from './reconciliation-flow.js';
+import { paymentsOneC, reconciliationXlsx, type Side } from './reconciliation-exports.js';
 import { PriceListFlow, priceListInForce, type PriceListState } from './price-list-flow.js';
 import { RosterFlow, type CoverageQuery, type RosterPageQuery } from './roster-flow.js';
 import type { Contract, Roster } from './roster.js';
@@ -26,6 +28,7 @@ export class Workflows {
   private readonly letterFlow: LetterFlow;
   private readonly actFlow: ActFlow;
   private readonly paymentFlow: PaymentFlow;
+  private readonly reconciliationFlow: ReconciliationFlow;
 
   constructor(
     readonly node: GatewayNode,
@@ -36,6 +39,7 @@ export class Workflows {
     this.letterFlow = new LetterFlow(node, options, this.priceListFlow);
     this.actFlow = new ActFlow(node, options, this.priceListFlow);
     this.paymentFlow = new PaymentFlow(node, options, this.actFlow);
+    this.reconciliationFlow = new ReconciliationFlow(node, this.paymentFlow);
   }
 
   /** This node's own roster (a clinic's). */
@@ -52,6 +56,7 @@ export class Workflows {
       invoice: (d) => this.actFlow.receive(d as ReceivedDocument),
       'expertise-act': (d) => this.paymentFlow.receiveAct(d as ReceivedDocument),
       'payment-notice': (d) => this.paymentFlow.receiveNotice(d as ReceivedDocument),
+      'reconciliation-statement': (d) => this.reconciliationFlow.receive(d as ReceivedDocument),
     };
   }
 
@@ -167,5 +172,45 @@ export class Workflows {
 
   paymentStates(query: PaymentQuery = {}): Promise<PaymentState[]> {
     return this.paymentFlow.states(query);
+  }
+
+  /** A participant as an export names it: from the directory, its ОГРН alone when the directory does not answer. */
+  private async side(id: string): Promise<Side> {
+    const p = await this.node.participant(id).catch(() => undefined);
+    return { id, name: p?.name ?? id, ...(p?.inn ? { inn: p.inn } : {}) };
+  }
+
+  /** The payment orders of a period (by their dates) as a 1CClientBankExchange file. */
+  async paymentsOneC(q: { from: string; to: string; account: string }): Promise<Buffer> {
+    const states = await this.paymentFlow.states();
+    const ids = [...new Set(states.flatMap((s) => [s.payer, s.clinic]))];
+    const sides = new Map(await Promise.all(ids.map(async (id) => [id, await this.side(id)] as const)));
+    return paymentsOneC(
+      states,
+      (id) => sides.get(id) ?? { id, name: id },
+      q,
+      q.account,
+      this.node.participantId,
+    );
+  }
+
+  // ---- reconciliation statements ------------------------------------------------------------------------------
+
+  reconcile(input: ReconcileInput) {
+    return this.reconciliationFlow.reconcile(input);
+  }
+
+  reconciliation(id: string) {
+    return this.reconciliationFlow.get(id);
+  }
+
+  async reconciliationXlsx(id: string): Promise<{ name: string; bytes: Buffer }> {
+    const r = await this.reconciliationFlow.get(id);
+    const bytes = await reconciliationXlsx(
+      r,
+      await this.side(this.node.participantId),
+      await this.side(r.counterparty),
+    );
+    return { name: `reconciliation-${r.statementId}`.replace(/[^A-Za-z0-9._-]/g, '_') + '.xlsx', bytes };
   }
 }

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -278,5 +280,103 @@ describe('payment notices and payment states through the gateways (real nodes, H
     // Nothing was counted anywhere.
     const s = await c('clinic').call<PaymentState>('GET', '/v1/payments/INV-P-1');
     expect(s.body.payments).to.have.length(2);
+  });
+
+  it('reconciles a period: each side from its own documents, the differences line by line, XLSX and 1С exports', async () => {
+    const insurerId = net.get('insurer').id;
+    // A payment the insurer reported outside its gateway's payment records: the clinic counts it, the insurer's own
+    // records do not know it, so the two sides' figures differ on that invoice.
+    const doc = {
+      header: {
+        documentId: 'PAY-OUTSIDE-1',
+        type: 'payment-notice',
+        formatVersion: '1',
+        sender: net.get('insurer').party,
+        addressee: net.get('clinic').party,
+        createdAt: new Date().toISOString(),
+      },
+      body: {
+        noticeNumber: 'вне шлюза',
+        noticeDate: daysAgo(0),
+        invoiceId: 'INV-P-OLD',
+        currency: 'RUB',
+        paidAmount: 10_000,
+        withheldAmount: 0,
+        paymentOrder: { number: '88', date: daysAgo(0) },
+      },
+    };
+    expect((await c('insurer').call('POST', '/v1/documents', doc)).status).to.equal(202);
+    await c('clinic').waitFor<PaymentState>('/v1/payments/INV-P-OLD', (_s, b) => b.paid === 10_000);
+
+    const sent = await c('clinic').call<{ record: { messageId: string }; reconciliation: Json }>(
+      'POST',
+      '/v1/reconciliations',
+      { counterparty: insurerId, from: daysAgo(60), to: daysAgo(0), statementNumber: 'АС-1' },
+    );
+    expect(sent.status, JSON.stringify(sent.body)).to.equal(202);
+    const id = sent.body.record.messageId;
+    type Rec = {
+      direction: string;
+      statement: { totals: Json; lines: Json[] };
+      ours?: { totals: Json };
+      differences?: Json[];
+    };
+    const got = await c('insurer').waitFor<Rec>(`/v1/reconciliations/${id}`, (st) => st === 200);
+    expect(got.direction).to.equal('in');
+    expect(got.statement.lines.map((l) => l.invoiceId)).to.deep.equal(['INV-P-OLD', 'INV-P-1']);
+    expect(got.statement.totals).to.include({ billed: 300_000, paid: 110_000, withheld: 50_000 });
+    expect(got.ours?.totals).to.include({ billed: 300_000, paid: 100_000 });
+    expect(got.differences).to.deep.equal([
+      { invoiceId: 'INV-P-OLD', invoiceNumber: 'P-OLD', figure: 'paid', theirs: 10_000, ours: 0 },
+      {
+        invoiceId: 'INV-P-OLD',
+        invoiceNumber: 'P-OLD',
+        figure: 'outstanding',
+        theirs: 140_000,
+        ours: 150_000,
+      },
+    ]);
+    const bad = await c('clinic').call<{ errors: Json[] }>('POST', '/v1/reconciliations', {
+      counterparty: insurerId,
+      from: '2026-13-01',
+      to: daysAgo(0),
+    });
+    expect(bad.status).to.equal(400);
+    expect(bad.body.errors[0]).to.include({ pointer: '/body/from' });
+
+    const ins = servers[[...net.participants.keys()].indexOf('insurer')]!;
+    const xlsx = await fetch(`${ins.url}/v1/reconciliations/${encodeURIComponent(id)}/xlsx`, {
+      headers: { Authorization: 'Bearer t-insurer' },
+    });
+    expect(xlsx.status).to.equal(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as unknown as ArrayBuffer);
+    const ws = wb.getWorksheet('Акт сверки')!;
+    expect(String(ws.getCell(1, 1).value)).to.match(/^Акт сверки взаиморасчётов/);
+    const rows = ws.getSheetValues().filter(Boolean) as unknown[][];
+    const old = rows.find((r) => r.includes('P-OLD'))!;
+    // № п/п, number, date, the clinic's five figures, ours five, the difference of outstanding.
+    expect(old.slice(4, 9)).to.deep.equal([1500, 0, 0, 100, 1400]);
+    expect(old.slice(9, 15)).to.deep.equal([1500, 0, 0, 0, 1500, -100]);
+
+    const cl = servers[[...net.participants.keys()].indexOf('clinic')]!;
+    const onec = await fetch(
+      `${cl.url}/v1/exports/payments-1c?from=${daysAgo(1)}&to=${daysAgo(0)}&account=40702810900000012345`,
+      { headers: { Authorization: 'Bearer t-clinic' } },
+    );
+    expect(onec.status).to.equal(200);
+    const text = iconv.decode(Buffer.from(await onec.arrayBuffer()), 'win1251');
+    expect(text.startsWith('1CClientBankExchange\r\nВерсияФормата=1.03\r\nКодировка=Windows')).to.be.true;
+    const sections = text.split('СекцияДокумент=Платежное поручение').slice(1);
+    expect(sections.map((x) => /Номер=(\S+)/.exec(x)?.[1]).sort()).to.deep.equal(['1201', '1203', '88']);
+    expect(text).to.contain('Сумма=400.00').and.contain('ПолучательСчет=40702810900000012345');
+    expect(text).to.contain(`Плательщик=${net.get('insurer').party.name}`);
+    expect(text.trimEnd().endsWith('КонецФайла')).to.be.true;
+    const noAccount = await c('clinic').call<{ errors: Json[] }>(
+      'GET',
+      `/v1/exports/payments-1c?from=${daysAgo(1)}&to=${daysAgo(0)}&account=12`,
+    );
+    expect(noAccount.status).to.equal(400);
+    expect(noAccount.body.errors[0]).to.include({ pointer: '/query/account' });
   });
 });
