@@ -401,7 +401,31 @@ export async function runDemo(o: DemoOptions = {}): Promise<void> {
   });
   say(`  a payment for an invoice the insurer never received → ${foreign.status} ${foreign.body.code}`);
 
-  step(8, 'What nobody else can read');
+  step(
+    8,
+    'The reconciliation: the clinic sends its акт сверки, the insurer compares it with its own figures',
+  );
+  const reconciled = await c(clinic).call<{ record: { messageId: string } }>('POST', '/v1/reconciliations', {
+    counterparty: insurer.id,
+    // The period of the story's invoice, to today (or its date, when the roster's period lies ahead).
+    from: day(d0, 5),
+    to: day(d0, 5) > today ? day(d0, 5) : today,
+  });
+  if (reconciled.status !== 202)
+    throw new Error(`reconciliation refused: ${JSON.stringify(reconciled.body)}`);
+  const compared = await c(insurer).waitFor<{
+    statement: { totals: { billed: number; withheld: number; paid: number; outstanding: number } };
+    differences: unknown[];
+  }>(`/v1/reconciliations/${reconciled.body.record.messageId}`, (st) => st === 200);
+  const rt = compared.statement.totals;
+  say(
+    `  the clinic’s figures: billed ${rub(rt.billed)}, withheld ${rub(rt.withheld)}, paid ${rub(rt.paid)}, outstanding ${rub(rt.outstanding)}`,
+  );
+  say(
+    `  the insurer’s gateway computed its own from its documents: ${compared.differences.length === 0 ? 'no differences' : `${compared.differences.length} difference(s)`} (GET /v1/reconciliations/{id}/xlsx for the workbook)`,
+  );
+
+  step(9, 'What nobody else can read');
   const other = net.get('clinic2');
   const peek = await c(other).call('GET', `/v1/documents/${listId}`);
   say(
