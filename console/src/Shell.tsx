@@ -13,6 +13,7 @@ import { Import } from './screens/Import';
 import { Letters } from './screens/Letters';
 import { Mail } from './screens/Mail';
 import { Participants } from './screens/Participants';
+import { Payments } from './screens/Payments';
 import { PriceLists } from './screens/PriceLists';
 import { Roster } from './screens/Roster';
 import { Users } from './screens/Users';
@@ -34,6 +35,12 @@ const MENU: Item[] = [
   // A clinic's own roster; at an insurer, its copy of each clinic's.
   { path: 'roster', key: 'roster', show: has('roster') },
   { path: 'acts', key: 'acts', show: has('acts.read') },
+  // What is paid of each invoice: the clinic's sent, a payer's received.
+  {
+    path: 'payments',
+    key: 'payments',
+    show: (me) => me.participantRole !== 'association' && has('read')(me),
+  },
   // The insurer's side of price lists and letters; a clinic sees its letters in the coverage check.
   {
     path: 'price-lists',
@@ -88,6 +95,9 @@ export function Shell({ me, route, onLogout }: { me: Me; route: string[]; onLogo
       break;
     case 'acts':
       body = args[0] ? <ActEditor invoiceId={args[0]} me={me} /> : <Acts me={me} />;
+      break;
+    case 'payments':
+      body = <Payments me={me} />;
       break;
     case 'price-lists':
       body = <PriceLists me={me} />;

@@ -206,7 +206,7 @@ export interface Notification {
 export function subscribe(onEvent: (n: Notification) => void, onState: (live: boolean) => void): () => void {
   const es = new EventSource('/v1/events?since=now');
   const handler = (e: MessageEvent<string>) => onEvent(JSON.parse(e.data) as Notification);
-  for (const kind of ['document.received', 'document.rejected', 'status.changed']) {
+  for (const kind of ['document.received', 'document.rejected', 'status.changed', 'payment.changed']) {
     es.addEventListener(kind, handler as EventListener);
   }
   es.onopen = () => onState(true);

@@ -422,6 +422,13 @@ export const ERROR_CODES = {
     en: 'The addressee asks for a clarification (уведомление об уточнении): send a correction.',
     ru: 'Адресат направил уведомление об уточнении: отправьте исправленный документ.',
   },
+  PAYMENT_INVOICE_UNKNOWN: {
+    status: 422,
+    retry: 'final',
+    doc: 'gateway/src/workflows/RULES.md#payments-and-reconciliation',
+    en: 'The invoice was not exchanged between this payer and this clinic, or it will not be paid.',
+    ru: 'Этот счёт не выставлялся этой клиникой этому плательщику или не подлежит оплате.',
+  },
   ACT_NOT_DISPUTED: {
     status: 409,
     retry: 'final',
@@ -1568,6 +1575,42 @@ export const FIELD_CODES = {
   ACT_AMOUNT_EXCEEDS_INVOICE: {
     en: 'More is claimed than the invoice line holds.',
     ru: 'предъявлено больше, чем в строке счёта',
+  },
+  PAYMENT_ORDER_AFTER_NOTICE: {
+    en: 'The payment order is dated after the notice.',
+    ru: 'платёжное поручение датировано позже уведомления',
+  },
+  PAYMENT_EMPTY: {
+    en: 'The notice pays nothing and withholds nothing.',
+    ru: 'в уведомлении нет ни оплаты, ни снятия',
+  },
+  PAYMENT_INVOICE_MISMATCH: {
+    en: 'The notice names another invoice.',
+    ru: 'уведомление ссылается на другой счёт',
+  },
+  PAYMENT_EXCEEDS_INVOICE: {
+    en: 'Payments and withheld amounts exceed the invoice total.',
+    ru: 'оплаты вместе со снятым превышают сумму счёта',
+  },
+  PAYMENT_INVOICE_UNKNOWN: {
+    en: 'This payer did not receive such an invoice from this clinic.',
+    ru: 'такой счёт этой клиники плательщику не поступал',
+  },
+  RECON_INVOICE_DUPLICATE: {
+    en: 'The invoice is listed twice.',
+    ru: 'счёт указан в акте сверки дважды',
+  },
+  RECON_INVOICE_OUTSIDE_PERIOD: {
+    en: 'The invoice date lies outside the period.',
+    ru: 'дата счёта вне периода сверки',
+  },
+  RECON_AMOUNTS_EXCEED_BILLED: {
+    en: 'Accepted and withheld exceed what was billed.',
+    ru: 'принято и снято больше, чем предъявлено',
+  },
+  RECON_OUTSTANDING: {
+    en: 'Outstanding is not billed minus withheld minus paid.',
+    ru: 'задолженность не равна предъявленному за вычетом снятого и оплаченного',
   },
   // A clinic's dispute of an act's lines (decision record 0041).
   ACT_LINE_DISPUTED: {

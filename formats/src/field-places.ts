@@ -107,6 +107,16 @@ export const FIELD_NAMES_RU: Record<string, string> = {
   version: 'Версия',
   withheld: 'Снято',
   withheldAmount: 'Снято',
+  noticeNumber: 'Номер уведомления',
+  noticeDate: 'Дата уведомления',
+  actId: 'Акт экспертизы',
+  paymentOrder: 'Платёжное поручение',
+  purpose: 'Назначение платежа',
+  statementNumber: 'Номер акта сверки',
+  statementDate: 'Дата акта сверки',
+  billed: 'Предъявлено',
+  accepted: 'Принято',
+  outstanding: 'Задолженность',
 };
 
 /** The lists whose items people know as numbered rows of a table or a file. */

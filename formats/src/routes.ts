@@ -13,7 +13,7 @@ const pairs = (from: readonly PartyRole[], to: readonly PartyRole[]): Route[] =>
 /**
  * Who sends what to whom when a format version names no routes of its own (a version may, voted with it). Lists,
  * letters and acts go from the payer (an insurer, or an assistance company acting for one) to a clinic; invoices and
- * price lists come back. A reply goes back along the route of the document it answers, which the ledger checks
+ * price lists come back; payment notices go to the clinic, and reconciliation statements either way. A reply goes back along the route of the document it answers, which the ledger checks
  * against that document rather than here.
  */
 export const DEFAULT_ROUTES: Readonly<Record<DocumentType, readonly Route[]>> = Object.freeze({
@@ -22,6 +22,9 @@ export const DEFAULT_ROUTES: Readonly<Record<DocumentType, readonly Route[]>> = 
   'expertise-act': pairs(PAYERS, ['clinic']),
   invoice: pairs(['clinic'], PAYERS),
   'price-list': pairs(['clinic'], PAYERS),
+  'payment-notice': pairs(PAYERS, ['clinic']),
+  // Either side may open a reconciliation; the other answers with its own figures.
+  'reconciliation-statement': [...pairs(PAYERS, ['clinic']), ...pairs(['clinic'], PAYERS)],
   reply: pairs(
     ['insurer', 'clinic', 'assistance', 'association'],
     ['insurer', 'clinic', 'assistance', 'association'],

@@ -5,7 +5,8 @@ export interface DocumentSummary {
   number?: string;
   /** The date written on the document (ISO), not the time it was sent. */
   date?: string;
-  /** Kopecks: an invoice's total, a letter's limit, an act's amount to pay. */
+  /** Kopecks: an invoice's total, a letter's limit, an act's amount to pay, a payment's amount, a
+   * reconciliation's outstanding total. */
   amount?: number;
 }
 
@@ -38,6 +39,14 @@ export function documentSummary(doc: unknown): DocumentSummary {
       return pick(b.priceListNumber, (b.validity as { from?: unknown } | undefined)?.from);
     case 'expertise-act':
       return pick(b.actNumber, b.actDate, (b.totals as { paid?: unknown } | undefined)?.paid);
+    case 'payment-notice':
+      return pick(b.noticeNumber, b.noticeDate, b.paidAmount);
+    case 'reconciliation-statement':
+      return pick(
+        b.statementNumber,
+        b.statementDate,
+        (b.totals as { outstanding?: unknown } | undefined)?.outstanding,
+      );
     default:
       return {};
   }

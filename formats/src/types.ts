@@ -1,8 +1,15 @@
 import type { FieldError } from './errors.js';
 
-/** The six document types of format v1. */
+/** The document types of format v1. */
 export type DocumentType =
-  'insured-list' | 'guarantee-letter' | 'invoice' | 'price-list' | 'expertise-act' | 'reply';
+  | 'insured-list'
+  | 'guarantee-letter'
+  | 'invoice'
+  | 'price-list'
+  | 'expertise-act'
+  | 'reply'
+  | 'payment-notice'
+  | 'reconciliation-statement';
 
 export const DOCUMENT_TYPES: readonly DocumentType[] = Object.freeze([
   'insured-list',
@@ -11,6 +18,8 @@ export const DOCUMENT_TYPES: readonly DocumentType[] = Object.freeze([
   'price-list',
   'expertise-act',
   'reply',
+  'payment-notice',
+  'reconciliation-statement',
 ]);
 
 export function isDocumentType(value: unknown): value is DocumentType {
@@ -224,6 +233,59 @@ export type ReplyBody = {
   comment?: string;
 };
 
+/**
+ * Payer → clinic: one payment against one invoice (платёжное поручение). Several notices for one invoice add up;
+ * paid + withheld never exceeds what was billed.
+ */
+export type PaymentNoticeBody = {
+  noticeNumber: string;
+  noticeDate: IsoDate;
+  /** documentId of the invoice as the clinic numbered it. */
+  invoiceId: string;
+  invoiceNumber?: string;
+  /** documentId of the expertise act the withheld amount comes from. */
+  actId?: string;
+  currency: 'RUB';
+  paidAmount: Kopecks;
+  /** What the act withheld from the invoice (the whole act's withheld total, not a part of it). */
+  withheldAmount: Kopecks;
+  paymentOrder: { number: string; date: IsoDate };
+  purpose?: string;
+};
+
+/** One invoice's figures in a reconciliation statement. */
+export interface ReconciliationLine {
+  rowId: string;
+  invoiceId: string;
+  invoiceNumber?: string;
+  invoiceDate: IsoDate;
+  billed: Kopecks;
+  accepted: Kopecks;
+  withheld: Kopecks;
+  paid: Kopecks;
+  outstanding: Kopecks;
+}
+
+export interface ReconciliationTotals {
+  billed: Kopecks;
+  accepted: Kopecks;
+  withheld: Kopecks;
+  paid: Kopecks;
+  outstanding: Kopecks;
+}
+
+/** Either side → the other (акт сверки): the sender's own figures per invoice of the period. */
+export type ReconciliationStatementBody = {
+  statementNumber: string;
+  statementDate: IsoDate;
+  period: Period;
+  contract?: ContractRef;
+  currency: 'RUB';
+  totals: ReconciliationTotals;
+  lines: ReconciliationLine[];
+  comment?: string;
+};
+
 /** The body interface of each document type. */
 export interface BodyByType {
   'insured-list': InsuredListBody;
@@ -232,6 +294,8 @@ export interface BodyByType {
   'price-list': PriceListBody;
   'expertise-act': ExpertiseActBody;
   reply: ReplyBody;
+  'payment-notice': PaymentNoticeBody;
+  'reconciliation-statement': ReconciliationStatementBody;
 }
 
 /**

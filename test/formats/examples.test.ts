@@ -37,7 +37,16 @@ describe('formats: examples', () => {
       valid.map((n) => (readJson(path.join(examples, 'valid', n)) as DmsDocument).header.type),
     );
     expect([...types].sort()).to.deep.equal(
-      ['expertise-act', 'guarantee-letter', 'insured-list', 'invoice', 'price-list', 'reply'].sort(),
+      [
+        'expertise-act',
+        'guarantee-letter',
+        'insured-list',
+        'invoice',
+        'price-list',
+        'reply',
+        'payment-notice',
+        'reconciliation-statement',
+      ].sort(),
     );
     for (const type of types) {
       const count = invalid.filter((e) => path.basename(path.dirname(e.file)) === type).length;
@@ -48,8 +57,9 @@ describe('formats: examples', () => {
   for (const name of valid) {
     it(`valid/${name} passes`, () => {
       const doc = readJson(path.join(examples, 'valid', name));
+      const type = (doc as DmsDocument).header.type;
       const related =
-        (doc as DmsDocument).header.type === 'expertise-act'
+        type === 'expertise-act' || type === 'payment-notice'
           ? { invoice: readJson(path.join(examples, 'valid', 'invoice.json')) }
           : {};
       expect(validateDocument(doc, { related })).to.deep.equal([]);

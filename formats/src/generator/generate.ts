@@ -17,8 +17,11 @@ import type {
   InvoiceBody,
   InvoiceLine,
   PartyRef,
+  PaymentNoticeBody,
   Person,
   PriceListBody,
+  ReconciliationLine,
+  ReconciliationStatementBody,
   ReplyBody,
 } from '../types.js';
 import {
@@ -359,6 +362,76 @@ export function generateExpertiseCase(opts: GenerateOptions = {}): {
   return { invoice: inv, act: { header, body } };
 }
 
+/** A payment of the act's amount to pay on an expertise case, by one payment order. */
+function paymentNotice(opts: GenerateOptions): DmsDocument {
+  const seed = opts.seed ?? 1;
+  const { invoice: inv, act } = generateExpertiseCase(opts);
+  const actBody = act.body as ExpertiseActBody;
+  const ctx = new Context(seed ^ 0x3c3c3c3c);
+  const noticeDate = actBody.actDate > ctx.today ? actBody.actDate : ctx.today;
+  const body: PaymentNoticeBody = {
+    noticeNumber: `УО-${randomInt(ctx.rng, 1, 9999)}`,
+    noticeDate,
+    invoiceId: inv.header.documentId,
+    invoiceNumber: (inv.body as InvoiceBody).invoiceNumber,
+    actId: act.header.documentId,
+    currency: 'RUB',
+    paidAmount: actBody.totals.paid,
+    withheldAmount: actBody.totals.withheld,
+    paymentOrder: { number: String(randomInt(ctx.rng, 1, 999999)), date: noticeDate },
+    purpose: `Оплата по счёту № ${(inv.body as InvoiceBody).invoiceNumber} по договору ДМС`,
+  };
+  const header = ctx.header('payment-notice', act.header.sender, act.header.addressee, {
+    replyToId: inv.header.documentId,
+  });
+  if (header.createdAt < act.header.createdAt) header.createdAt = act.header.createdAt;
+  return { header, body };
+}
+
+/** A clinic's reconciliation of a few invoices with their acts, some paid in full, some in part, some not yet. */
+function reconciliationStatement(ctx: Context, opts: GenerateOptions): DmsDocument {
+  const rng = ctx.rng;
+  const n = rowCount(opts, 5);
+  const lines: ReconciliationLine[] = [];
+  const totals = { billed: 0, accepted: 0, withheld: 0, paid: 0, outstanding: 0 };
+  for (let i = 0; i < n; i++) {
+    const billed = randomInt(rng, 1_000, 500_000) * 100;
+    const withheld = rng() < 0.3 ? Math.floor(billed / randomInt(rng, 3, 10)) : 0;
+    const accepted = billed - withheld;
+    const paid = [0, accepted, Math.floor(accepted / 2)][randomInt(rng, 0, 2)] as number;
+    const line: ReconciliationLine = {
+      rowId: String(i + 1),
+      invoiceId: `invoice-${ctx.seed}-${i + 1}`,
+      invoiceNumber: String(100 + i),
+      invoiceDate: addDays('2026-10-01', randomInt(rng, 0, 30)),
+      billed,
+      accepted,
+      withheld,
+      paid,
+      outstanding: billed - withheld - paid,
+    };
+    lines.push(line);
+    for (const k of Object.keys(totals) as Array<keyof typeof totals>) totals[k] += line[k];
+  }
+  const body: ReconciliationStatementBody = {
+    statementNumber: `АС-${randomInt(rng, 1, 999)}`,
+    statementDate: ctx.today,
+    period: { from: '2026-10-01', to: '2026-10-31' },
+    contract: { number: '12-ДМС/2026', date: '2026-01-15' },
+    currency: 'RUB',
+    totals,
+    lines,
+  };
+  return {
+    header: ctx.header(
+      'reconciliation-statement',
+      opts.sender ?? SAMPLE_PARTIES.clinic,
+      opts.addressee ?? SAMPLE_PARTIES.insurer,
+    ),
+    body,
+  };
+}
+
 function reply(ctx: Context, opts: GenerateOptions): DmsDocument {
   const body: ReplyBody = { decision: 'ACCEPTED', comment: 'Принято без замечаний' };
   return {
@@ -394,6 +467,10 @@ export function generateDocument(type: DocumentType, opts: GenerateOptions = {})
       return generateExpertiseCase(opts).act;
     case 'reply':
       return reply(ctx, opts);
+    case 'payment-notice':
+      return paymentNotice(opts);
+    case 'reconciliation-statement':
+      return reconciliationStatement(ctx, opts);
     default:
       throw new DmsnetError('DOCUMENT_TYPE_UNKNOWN', `unknown document type "${String(type)}"`);
   }

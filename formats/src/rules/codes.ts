@@ -34,6 +34,15 @@ export const RULE_CODES = {
   ACT_INVOICE_MISMATCH: 'expertise act names another invoice than the one given to check it against',
   ACT_LINE_UNKNOWN: 'expertise-act line names an invoice line the invoice does not have',
   ACT_AMOUNT_EXCEEDS_INVOICE: 'expertise-act line claims more than the invoice line amount',
+  PAYMENT_ORDER_AFTER_NOTICE: 'payment notice: the payment order is dated after the notice',
+  PAYMENT_EMPTY: 'payment notice: nothing paid and nothing withheld',
+  PAYMENT_INVOICE_MISMATCH: 'payment notice names another invoice than the one given to check it against',
+  PAYMENT_EXCEEDS_INVOICE:
+    'payment notice: paid before + this payment + withheld is more than the invoice total',
+  RECON_INVOICE_DUPLICATE: 'reconciliation statement lists one invoice twice',
+  RECON_INVOICE_OUTSIDE_PERIOD: 'reconciliation line: the invoice date lies outside the statement period',
+  RECON_AMOUNTS_EXCEED_BILLED: 'reconciliation line: accepted + withheld is more than billed',
+  RECON_OUTSTANDING: 'reconciliation line: outstanding ≠ billed − withheld − paid',
 } as const;
 
 export type RuleCode = keyof typeof RULE_CODES;

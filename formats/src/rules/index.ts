@@ -4,7 +4,9 @@ import { checkGuaranteeLetter } from './guarantee-letter.js';
 import { checkHeader } from './header.js';
 import { checkInsuredList } from './insured-list.js';
 import { checkInvoice } from './invoice.js';
+import { checkPaymentNotice } from './payment-notice.js';
 import { checkPriceList } from './price-list.js';
+import { checkReconciliationStatement } from './reconciliation-statement.js';
 import { isObj } from './shared.js';
 
 export { RULE_CODES, type RuleCode } from './codes.js';
@@ -13,6 +15,8 @@ export { RULE_CODES, type RuleCode } from './codes.js';
 export interface RelatedDocuments {
   /** The invoice an expertise act examines: each act line must name one of its lines and claim no more. */
   invoice?: unknown;
+  /** For a payment notice: kopecks paid for its invoice by the notices before it (partial payments add up). */
+  paidBefore?: number;
 }
 
 /**
@@ -36,6 +40,10 @@ export function checkBusinessRules(errors: FieldError[], doc: unknown, related: 
       return checkPriceList(errors, body);
     case 'expertise-act':
       return checkExpertiseAct(errors, body, related.invoice);
+    case 'payment-notice':
+      return checkPaymentNotice(errors, body, related);
+    case 'reconciliation-statement':
+      return checkReconciliationStatement(errors, body);
     default:
       // reply: its only rules (decision, errors on REJECTED) are in the schema.
       return;

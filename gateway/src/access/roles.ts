@@ -165,6 +165,13 @@ const ROUTES: readonly Route[] = [
   route('POST', `/expertise-acts/${ID_SEGMENT}/correct`, 'acts.edit', 'act.correct'),
   // The clinic's answer to an act it received is a decision like accept and reject.
   route('POST', `/expertise-acts/${ID_SEGMENT}/dispute`, 'decide', 'act.dispute'),
+  // Payment states are money, not medicine: whoever reads the documents reads them; recording a payment or sending
+  // a reconciliation sends a document.
+  route('GET', `/payments(/${ID_SEGMENT})?`, 'read'),
+  route('POST', '/payments', 'send', 'send'),
+  route('GET', '/exports/payments-1c', 'read'),
+  route('POST', '/reconciliations', 'send', 'send'),
+  route('GET', `/reconciliations/${ID_SEGMENT}(/xlsx)?`, 'read'),
   route('GET', '/imports/mappings', 'import'),
   route('POST', '/imports/preview', 'import'),
   // Who acts on the ledger, and who votes: the association's admin alone, like a node's own users.

@@ -6,7 +6,7 @@ import type { GatewayNode } from '../node/index.js';
 import type { LedgerClient } from '../ledger/types.js';
 import { governanceRouter } from '../governance/http.js';
 import { directoryRouter } from '../governance/directory-http.js';
-import { workflowRouter, type Workflows } from '../workflows/index.js';
+import { paymentRouter, workflowRouter, type Workflows } from '../workflows/index.js';
 import type { ImportCompletion } from '../adapters/conversion.js';
 import { startGatewayServer, type RunningServer } from './server.js';
 import { validateRequest } from './validate.js';
@@ -37,7 +37,9 @@ export function nodeApiRouters(parts: NodeApiParts): {
 } {
   return {
     routers: [
-      ...(parts.workflows ? [workflowRouter(parts.workflows, validateRequest)] : []),
+      ...(parts.workflows
+        ? [workflowRouter(parts.workflows, validateRequest), paymentRouter(parts.workflows, validateRequest)]
+        : []),
       governanceRouter(parts.ledger, validateRequest),
       directoryRouter(parts.ledger, parts.node, validateRequest),
       parts.mail ? mailRouter(parts.mail) : mailUnconfiguredRouter(),

@@ -4,6 +4,7 @@ import { governanceApi } from '../governance/openapi.js';
 import { directoryApi } from '../governance/directory-openapi.js';
 import { mailApi } from '../mail/openapi.js';
 import { workflowsApi } from '../workflows/openapi.js';
+import { paymentsApi } from '../workflows/payment-openapi.js';
 import { coreApi } from './openapi-core.js';
 import { errors } from '../http/openapi-kit.js';
 
@@ -66,7 +67,14 @@ export const openApiDocument = {
   },
   servers: [{ url: 'http://127.0.0.1:7101', description: 'a gateway on its default loopback port' }],
   security: [{ bearer: [] }, { session: [] }],
-  tags: [...coreApi.tags, ...workflowsApi.tags, ...governanceApi.tags, ...directoryApi.tags, ...mailApi.tags],
+  tags: [
+    ...coreApi.tags,
+    ...workflowsApi.tags,
+    ...paymentsApi.tags,
+    ...governanceApi.tags,
+    ...directoryApi.tags,
+    ...mailApi.tags,
+  ],
   components: {
     securitySchemes: {
       bearer: { type: 'http', scheme: 'bearer' },
@@ -75,6 +83,7 @@ export const openApiDocument = {
     schemas: {
       ...coreApi.schemas,
       ...workflowsApi.schemas,
+      ...paymentsApi.schemas,
       ...governanceApi.schemas,
       ...directoryApi.schemas,
       ...mailApi.schemas,
@@ -84,6 +93,7 @@ export const openApiDocument = {
   paths: withIdempotencyKeys({
     ...coreApi.paths,
     ...workflowsApi.paths,
+    ...paymentsApi.paths,
     ...governanceApi.paths,
     ...directoryApi.paths,
     ...mailApi.paths,

@@ -706,6 +706,20 @@ export class GatewayNode {
     });
   }
 
+  /**
+   * A workflow's own event (an invoice's payment state moved) numbered and kept with the workflow's writes in one
+   * batch, then passed to SSE and webhooks like the node's own notifications.
+   */
+  async notify(n: Omit<Notification, 'seq' | 'at'>, extra: readonly BatchOp[] = []): Promise<Notification> {
+    return this.serial(async () => {
+      const ops: BatchOp[] = [...extra];
+      const full = this.notifier.op(ops, n);
+      await this.store.batch(ops);
+      this.notifier.emit(full);
+      return full;
+    });
+  }
+
   /** Read-modify-write steps run one at a time so a notification sequence number is never reused. */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.writeChain.then(fn, fn);

@@ -43,7 +43,13 @@ export interface Page<T> {
   nextCursor?: string;
 }
 
-export const NotificationKind = Type.Enum(['document.received', 'document.rejected', 'status.changed']);
+/** payment.changed: an invoice's payment state moved (messageId names the invoice, status the new state). */
+export const NotificationKind = Type.Enum([
+  'document.received',
+  'document.rejected',
+  'status.changed',
+  'payment.changed',
+]);
 export type NotificationKind = Static<typeof NotificationKind>;
 
 export interface Notification {

@@ -76,7 +76,12 @@ export interface DispatcherOptions {
   targets?: TargetPolicy;
 }
 
-const ALL: NotificationKind[] = ['document.received', 'document.rejected', 'status.changed'];
+const ALL: NotificationKind[] = [
+  'document.received',
+  'document.rejected',
+  'status.changed',
+  'payment.changed',
+];
 
 export function signature(secret: string, body: string): string {
   return 'sha256=' + createHmac('sha256', secret).update(body).digest('hex');

@@ -6,6 +6,7 @@ export {
   type PriceListState,
 } from './workflows.js';
 export { workflowRouter } from './http.js';
+export { paymentRouter } from './payment-http.js';
 export { Roster, ROSTER_CODES, type Contract, type RosterEntry } from './roster.js';
 export { checkInvoice, billedKey, rubles, type CheckInputs } from './invoice-check.js';
 export { defectDictionary, defect, type DefectCode } from './defects.js';

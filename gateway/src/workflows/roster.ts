@@ -13,6 +13,8 @@ export interface Contract {
   number: string;
   from: string;
   to: string;
+  /** Calendar days from the invoice date the payer has to pay (the contract's payment term). */
+  paymentTermDays?: number;
 }
 
 /** Stable rule codes of roster application (see gateway/src/workflows/RULES.md). */

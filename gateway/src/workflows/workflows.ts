@@ -5,17 +5,21 @@ import type { DocumentHandler, GatewayNode } from '../node/index.js';
 import { ActFlow, type ActDraft, type ActLineEdit, type ActView } from './act-flow.js';
 import type { ReceivedDocument } from './flow-state.js';
 import { LetterFlow, type IssueLetterInput, type LetterPageQuery, type LetterState } from './letter-flow.js';
+import { PaymentFlow, type PaymentInput, type PaymentQuery } from './payment-flow.js';
+import type { PaymentState } from './payment-state.js';
+import { ReconciliationFlow, type ReconcileInput } from './reconciliation-flow.js';
+import { paymentsOneC, reconciliationXlsx, type Side } from './reconciliation-exports.js';
 import { PriceListFlow, priceListInForce, type PriceListState } from './price-list-flow.js';
 import { RosterFlow, type CoverageQuery, type RosterPageQuery } from './roster-flow.js';
 import type { Contract, Roster } from './roster.js';
 
-export type { ActDraft, ActView, IssueLetterInput, LetterState, PriceListState };
+export type { ActDraft, ActView, IssueLetterInput, LetterState, PaymentState, PriceListState };
 
 /**
  * The edge workflows of one participant (the flows of docs/architecture.md): what its gateway does with documents
- * beyond carrying them. One front over the four flows, each in a module of its own with its state: insured lists and
+ * beyond carrying them. One front over the flows, each in a module of its own with its state: insured lists and
  * coverage (roster-flow), guarantee letters (letter-flow), price lists (price-list-flow), invoices and expertise acts
- * (act-flow). The routes, the node and the sandbox call this front; the flows call each other only where one reads
+ * (act-flow), payments (payment-flow). The routes, the node and the sandbox call this front; the flows call each other only where one reads
  * another's state (letters and acts are priced from the price lists).
  */
 export class Workflows {
@@ -23,15 +27,19 @@ export class Workflows {
   private readonly priceListFlow: PriceListFlow;
   private readonly letterFlow: LetterFlow;
   private readonly actFlow: ActFlow;
+  private readonly paymentFlow: PaymentFlow;
+  private readonly reconciliationFlow: ReconciliationFlow;
 
   constructor(
     readonly node: GatewayNode,
-    readonly options: { role: string; contracts?: Contract[] },
+    readonly options: { role: string; contracts?: Contract[]; paymentTermDays?: number },
   ) {
     this.rosterFlow = new RosterFlow(node, options);
     this.priceListFlow = new PriceListFlow(node, options);
     this.letterFlow = new LetterFlow(node, options, this.priceListFlow);
     this.actFlow = new ActFlow(node, options, this.priceListFlow);
+    this.paymentFlow = new PaymentFlow(node, options, this.actFlow);
+    this.reconciliationFlow = new ReconciliationFlow(node, this.paymentFlow);
   }
 
   /** This node's own roster (a clinic's). */
@@ -46,6 +54,9 @@ export class Workflows {
       'guarantee-letter': (d) => this.letterFlow.receive(d as ReceivedDocument),
       'price-list': (d) => this.priceListFlow.receive(d as ReceivedDocument),
       invoice: (d) => this.actFlow.receive(d as ReceivedDocument),
+      'expertise-act': (d) => this.paymentFlow.receiveAct(d as ReceivedDocument),
+      'payment-notice': (d) => this.paymentFlow.receiveNotice(d as ReceivedDocument),
+      'reconciliation-statement': (d) => this.reconciliationFlow.receive(d as ReceivedDocument),
     };
   }
 
@@ -146,5 +157,60 @@ export class Workflows {
 
   sendAct(ref: string, expert?: { name: string; snils?: string }) {
     return this.actFlow.send(ref, expert);
+  }
+
+  // ---- payments -----------------------------------------------------------------------------------------------
+
+  /** The payer records a payment order against a received invoice and sends the clinic its notice. */
+  pay(input: PaymentInput) {
+    return this.paymentFlow.pay(input);
+  }
+
+  paymentState(invoiceId: string): Promise<PaymentState> {
+    return this.paymentFlow.state(invoiceId);
+  }
+
+  paymentStates(query: PaymentQuery = {}): Promise<PaymentState[]> {
+    return this.paymentFlow.states(query);
+  }
+
+  /** A participant as an export names it: from the directory, its ОГРН alone when the directory does not answer. */
+  private async side(id: string): Promise<Side> {
+    const p = await this.node.participant(id).catch(() => undefined);
+    return { id, name: p?.name ?? id, ...(p?.inn ? { inn: p.inn } : {}) };
+  }
+
+  /** The payment orders of a period (by their dates) as a 1CClientBankExchange file. */
+  async paymentsOneC(q: { from: string; to: string; account: string }): Promise<Buffer> {
+    const states = await this.paymentFlow.states();
+    const ids = [...new Set(states.flatMap((s) => [s.payer, s.clinic]))];
+    const sides = new Map(await Promise.all(ids.map(async (id) => [id, await this.side(id)] as const)));
+    return paymentsOneC(
+      states,
+      (id) => sides.get(id) ?? { id, name: id },
+      q,
+      q.account,
+      this.node.participantId,
+    );
+  }
+
+  // ---- reconciliation statements ------------------------------------------------------------------------------
+
+  reconcile(input: ReconcileInput) {
+    return this.reconciliationFlow.reconcile(input);
+  }
+
+  reconciliation(id: string) {
+    return this.reconciliationFlow.get(id);
+  }
+
+  async reconciliationXlsx(id: string): Promise<{ name: string; bytes: Buffer }> {
+    const r = await this.reconciliationFlow.get(id);
+    const bytes = await reconciliationXlsx(
+      r,
+      await this.side(this.node.participantId),
+      await this.side(r.counterparty),
+    );
+    return { name: `reconciliation-${r.statementId}`.replace(/[^A-Za-z0-9._-]/g, '_') + '.xlsx', bytes };
   }
 }

@@ -363,7 +363,69 @@ export async function runDemo(o: DemoOptions = {}): Promise<void> {
   await c(clinic).call('POST', `/v1/inbox/${actId}/accept`, {});
   await trail(insurer, actId, 'ACCEPTED');
 
-  step(7, 'What nobody else can read');
+  step(7, 'The payment: a payment order in two parts, the clinic sees the invoice paid');
+  type Payment = { state: string; paid: number; withheld: number; outstanding: number; dueDate: string };
+  const rub = (k: number) => `${(k / 100).toFixed(2)} ₽`;
+  const due = await c(clinic).waitFor<Payment>(
+    `/v1/payments/${invoiceId}`,
+    (st, b) => st === 200 && b.state !== 'not-due',
+  );
+  say(
+    `  the clinic’s gateway: invoice № 345 is ${due.state} by ${due.dueDate} — ${rub(due.outstanding)} to be paid, ${rub(due.withheld)} withheld by the act`,
+  );
+  const today = new Date().toISOString().slice(0, 10);
+  const firstPart = Math.floor(due.outstanding / 2);
+  for (const [n, amount] of [
+    ['4521', firstPart],
+    ['4522', due.outstanding - firstPart],
+  ] as const) {
+    if (amount === 0) continue;
+    const paid = await c(insurer).call<{ payment: Payment }>('POST', '/v1/payments', {
+      invoiceId,
+      paidAmount: amount,
+      paymentOrder: { number: n, date: today },
+    });
+    if (paid.status !== 202) throw new Error(`payment refused: ${JSON.stringify(paid.body)}`);
+    const seen = await c(clinic).waitFor<Payment>(
+      `/v1/payments/${invoiceId}`,
+      (st, b) => st === 200 && b.paid === paid.body.payment.paid,
+    );
+    say(
+      `  payment order № ${n} of ${rub(amount)} → the clinic sees ${seen.state}: paid ${rub(seen.paid)}, outstanding ${rub(seen.outstanding)}`,
+    );
+  }
+  const foreign = await c(insurer).call<{ code: string }>('POST', '/v1/payments', {
+    invoiceId: 'INVOICE-NOBODY-SENT',
+    paidAmount: 100,
+    paymentOrder: { number: '4523', date: today },
+  });
+  say(`  a payment for an invoice the insurer never received → ${foreign.status} ${foreign.body.code}`);
+
+  step(
+    8,
+    'The reconciliation: the clinic sends its акт сверки, the insurer compares it with its own figures',
+  );
+  const reconciled = await c(clinic).call<{ record: { messageId: string } }>('POST', '/v1/reconciliations', {
+    counterparty: insurer.id,
+    // The period of the story's invoice, to today (or its date, when the roster's period lies ahead).
+    from: day(d0, 5),
+    to: day(d0, 5) > today ? day(d0, 5) : today,
+  });
+  if (reconciled.status !== 202)
+    throw new Error(`reconciliation refused: ${JSON.stringify(reconciled.body)}`);
+  const compared = await c(insurer).waitFor<{
+    statement: { totals: { billed: number; withheld: number; paid: number; outstanding: number } };
+    differences: unknown[];
+  }>(`/v1/reconciliations/${reconciled.body.record.messageId}`, (st) => st === 200);
+  const rt = compared.statement.totals;
+  say(
+    `  the clinic’s figures: billed ${rub(rt.billed)}, withheld ${rub(rt.withheld)}, paid ${rub(rt.paid)}, outstanding ${rub(rt.outstanding)}`,
+  );
+  say(
+    `  the insurer’s gateway computed its own from its documents: ${compared.differences.length === 0 ? 'no differences' : `${compared.differences.length} difference(s)`} (GET /v1/reconciliations/{id}/xlsx for the workbook)`,
+  );
+
+  step(9, 'What nobody else can read');
   const other = net.get('clinic2');
   const peek = await c(other).call('GET', `/v1/documents/${listId}`);
   say(

@@ -1,0 +1,72 @@
+// The clinic's payment view in Chromium on a real embedded network: the invoice appears as due once the act is sent,
+// and each payment order the insurer records moves it, live, to partly paid and then paid (the page follows the
+// node's payment.changed events, no reload). A screenshot to look at and axe-core with no serious violation.
+import { expect } from 'chai';
+import axe from 'axe-core';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
+import { startConsoleNetwork, type ConsoleNetwork } from './network.js';
+import { launchConsoleBrowser, loginAt, OUT } from './browser.js';
+import { latinWords } from './latin.js';
+
+describe('console: the clinic’s payment view follows the insurer’s payments live (Chromium, real embedded network)', function () {
+  this.timeout(180_000);
+  let t: ConsoleNetwork;
+  let browser: Browser;
+
+  before(async () => {
+    browser = await launchConsoleBrowser();
+    console.log('    starting the embedded network for the console…');
+    t = await startConsoleNetwork();
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.close();
+    await closeCryptoWorkers();
+  });
+
+  const check = async (page: Page, name: string) => {
+    await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
+    expect(latinWords((await page.evaluate('document.body.innerText')) as string), name).to.deep.equal([]);
+    await page.evaluate(axe.source);
+    const violations = (await page.evaluate(async () => {
+      const w = globalThis as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } };
+      return (await w.axe.run()).violations;
+    })) as Array<{ id: string; impact: string }>;
+    expect(
+      violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id),
+      name,
+    ).to.deep.equal([]);
+  };
+
+  it('shows the invoice due, then partly paid, then paid as the payment orders arrive', async () => {
+    const insurer = t.client('insurer');
+    const id = t.story.invoiceId;
+    const sent = await insurer.call('POST', `/v1/expertise-acts/${id}/send`, {});
+    expect(sent.status, JSON.stringify(sent.body)).to.equal(202);
+    const acc = await loginAt(browser, t.url('clinic'), 'acc');
+    await acc.getByRole('navigation').getByRole('link', { name: 'Оплаты' }).click();
+    const row = acc.locator('tbody tr').filter({ hasText: t.story.invoiceNumber });
+    await row.getByText('к оплате', { exact: true }).waitFor();
+    const state = await insurer.call<{ outstanding: number }>('GET', `/v1/payments/${id}`);
+    const half = Math.floor(state.body.outstanding / 2);
+    const today = new Date().toISOString().slice(0, 10);
+    const pay = (n: string, amount: number) =>
+      insurer.call('POST', '/v1/payments', {
+        invoiceId: id,
+        paidAmount: amount,
+        paymentOrder: { number: n, date: today },
+      });
+    expect((await pay('501', half)).status).to.equal(202);
+    await row.getByText('оплачен частично', { exact: true }).waitFor();
+    expect(await row.innerText()).to.contain('№ 501');
+    await check(acc, 'payments-partly-paid');
+    expect((await pay('502', state.body.outstanding - half)).status).to.equal(202);
+    await row.getByText('оплачен', { exact: true }).waitFor();
+    expect(await row.innerText()).to.contain('№ 502');
+    await check(acc, 'payments-paid');
+    await acc.getByLabel('Состояние оплаты').selectOption('overdue');
+    await acc.getByText('Пока ничего нет.').waitFor();
+  });
+});
