@@ -13,6 +13,8 @@ export const DEFAULT_RETENTION_DAYS: Readonly<Record<DocumentType, number>> = Ob
   'price-list': 1825,
   'expertise-act': 1825,
   reply: 365,
+  // The terms of coverage an invoice of the policy year was checked against: kept as long as the invoices.
+  'medical-programme': 1825,
 });
 
 /** Days of retention for a document type (a type outside format v1 gets the longest default). */

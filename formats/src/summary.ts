@@ -38,6 +38,12 @@ export function documentSummary(doc: unknown): DocumentSummary {
       return pick(b.priceListNumber, (b.validity as { from?: unknown } | undefined)?.from);
     case 'expertise-act':
       return pick(b.actNumber, b.actDate, (b.totals as { paid?: unknown } | undefined)?.paid);
+    case 'medical-programme':
+      return pick(
+        (b.programme as { code?: unknown } | undefined)?.code,
+        (b.validity as { from?: unknown } | undefined)?.from,
+        (b.limits as { amount?: unknown } | undefined)?.amount,
+      );
     default:
       return {};
   }

@@ -1,8 +1,14 @@
 import type { FieldError } from './errors.js';
 
-/** The six document types of format v1. */
+/** The document types of format v1. */
 export type DocumentType =
-  'insured-list' | 'guarantee-letter' | 'invoice' | 'price-list' | 'expertise-act' | 'reply';
+  | 'insured-list'
+  | 'guarantee-letter'
+  | 'invoice'
+  | 'price-list'
+  | 'expertise-act'
+  | 'reply'
+  | 'medical-programme';
 
 export const DOCUMENT_TYPES: readonly DocumentType[] = Object.freeze([
   'insured-list',
@@ -11,6 +17,7 @@ export const DOCUMENT_TYPES: readonly DocumentType[] = Object.freeze([
   'price-list',
   'expertise-act',
   'reply',
+  'medical-programme',
 ]);
 
 export function isDocumentType(value: unknown): value is DocumentType {
@@ -224,6 +231,36 @@ export type ReplyBody = {
   comment?: string;
 };
 
+/** How much of a programme or of its services one insured person may use per policy year. */
+export interface ProgrammeLimit {
+  visits?: number;
+  amount?: Kopecks;
+}
+
+/** One row of a programme's scope: a code, a code prefix or a Nomenclature section, and how it is covered. */
+export interface ProgrammeService {
+  rowId: string;
+  match: 'code' | 'prefix' | 'section';
+  code: string;
+  name?: string;
+  section?: string;
+  cover: 'included' | 'letter' | 'excluded';
+  limit?: ProgrammeLimit;
+}
+
+export type MedicalProgrammeBody = {
+  programme: Programme;
+  version: number;
+  validity: Period;
+  territory?: string;
+  contract?: ContractRef;
+  currency: 'RUB';
+  /** The patient's share: a percent of the price, or a fixed amount per service. */
+  franchise?: { percent: number } | { amount: Kopecks };
+  limits?: ProgrammeLimit;
+  services: ProgrammeService[];
+};
+
 /** The body interface of each document type. */
 export interface BodyByType {
   'insured-list': InsuredListBody;
@@ -232,6 +269,7 @@ export interface BodyByType {
   'price-list': PriceListBody;
   'expertise-act': ExpertiseActBody;
   reply: ReplyBody;
+  'medical-programme': MedicalProgrammeBody;
 }
 
 /**

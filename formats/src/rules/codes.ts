@@ -34,6 +34,14 @@ export const RULE_CODES = {
   ACT_INVOICE_MISMATCH: 'expertise act names another invoice than the one given to check it against',
   ACT_LINE_UNKNOWN: 'expertise-act line names an invoice line the invoice does not have',
   ACT_AMOUNT_EXCEEDS_INVOICE: 'expertise-act line claims more than the invoice line amount',
+  PROGRAMME_SCOPE_FORMAT:
+    'medical-programme row: a prefix is not a dot-ended part of a Nomenclature code, or a section not A, B or A/B + 2 digits',
+  PROGRAMME_SCOPE_DUPLICATE:
+    'medical-programme: two rows match the same code, prefix or section the same way',
+  PROGRAMME_LIMIT_ON_EXCLUDED: 'medical-programme: an excluded row carries a limit',
+  PROGRAMME_LIMIT_ABOVE_PROGRAMME:
+    "medical-programme: a row's limit exceeds the programme's limit in the same unit",
+  PROGRAMME_NOTHING_COVERED: 'medical-programme: every row excludes, so nothing is covered',
 } as const;
 
 export type RuleCode = keyof typeof RULE_CODES;

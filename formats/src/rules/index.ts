@@ -4,6 +4,7 @@ import { checkGuaranteeLetter } from './guarantee-letter.js';
 import { checkHeader } from './header.js';
 import { checkInsuredList } from './insured-list.js';
 import { checkInvoice } from './invoice.js';
+import { checkMedicalProgramme } from './medical-programme.js';
 import { checkPriceList } from './price-list.js';
 import { isObj } from './shared.js';
 
@@ -36,6 +37,8 @@ export function checkBusinessRules(errors: FieldError[], doc: unknown, related: 
       return checkPriceList(errors, body);
     case 'expertise-act':
       return checkExpertiseAct(errors, body, related.invoice);
+    case 'medical-programme':
+      return checkMedicalProgramme(errors, body);
     default:
       // reply: its only rules (decision, errors on REJECTED) are in the schema.
       return;
