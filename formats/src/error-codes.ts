@@ -1563,6 +1563,14 @@ export const FIELD_CODES = {
     en: 'No contract with this insurer has this number.',
     ru: 'с этим страховщиком нет договора с таким номером',
   },
+  ROSTER_PROGRAMME_UNKNOWN: {
+    en: 'The clinic has received no programme of this code from the insurer.',
+    ru: 'клиника не получала от страховщика программу с этим кодом',
+  },
+  PROGRAMME_VERSION_STALE: {
+    en: 'The clinic holds a version of this programme at least as new.',
+    ru: 'у клиники уже есть такая же или более новая версия этой программы',
+  },
   ROSTER_POLICY_UNKNOWN: {
     en: "The clinic's roster does not know this policy.",
     ru: 'полиса нет в списке застрахованных клиники',
