@@ -18,7 +18,7 @@ import {
 import { billedKey, checkInvoice, rubles } from './invoice-check.js';
 import { letterKey, type LetterState } from './letter-flow.js';
 import { priceListInForce, type PriceListFlow } from './price-list-flow.js';
-import type { ProgrammeFlow } from './programme-flow.js';
+import type { ProgrammeStore } from './programme-store.js';
 import { programmeAt, type UsageRecord } from './programme-limits.js';
 import { normPolicy, Roster } from './roster.js';
 
@@ -66,7 +66,7 @@ export class ActFlow {
     private readonly node: GatewayNode,
     private readonly options: { role: string },
     private readonly priceLists: PriceListFlow,
-    private readonly programmes: ProgrammeFlow,
+    private readonly programmes: ProgrammeStore,
   ) {}
 
   /** A received invoice: the payer's gateway drafts its act at once; the invoice stays RECEIVED until one is sent. */

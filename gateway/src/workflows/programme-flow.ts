@@ -6,94 +6,20 @@ import type { FieldError } from '@dmsnet/formats/errors';
 import type { ExpertiseActBody, InvoiceBody, MedicalProgrammeBody } from '@dmsnet/formats/types';
 import type { GatewayNode, Notification } from '../node/index.js';
 import type { BatchOp } from '../store/store.js';
-import {
-  KEY_SEPARATOR as SEP,
-  WORKFLOW_SUBLEVEL,
-  senderAndId,
-  type HandlerOutcome,
-  type ReceivedDocument,
-} from './flow-state.js';
-import { hold, programmeAt, type HeldProgramme, type UsageRecord } from './programme-limits.js';
-import { normPolicy } from './roster.js';
-
-/** What a programme's version is kept as: at a clinic, `peer` is the insurer; at an insurer, the clinic. */
-interface StoredProgramme {
-  documentId: string;
-  insurer: string;
-  programme: MedicalProgrammeBody;
-}
+import { senderAndId, type HandlerOutcome, type ReceivedDocument } from './flow-state.js';
+import { ProgrammeStore } from './programme-store.js';
 
 /** Stable codes of a clinic's refusals of a programme (gateway/src/workflows/RULES.md). */
 export const PROGRAMME_CODES = { stale: 'PROGRAMME_VERSION_STALE' } as const;
 
-const programmePrefix = (peer: string) => `mp${SEP}${peer}${SEP}`;
-const programmeKey = (peer: string, code: string, documentId: string) =>
-  `${programmePrefix(peer)}${code}${SEP}${documentId}`;
-
 export class ProgrammeFlow {
-  /** The versions held per peer and programme code, read once from the store and kept with their indexes. */
-  private readonly cache = new Map<string, Promise<Map<string, HeldProgramme[]>>>();
+  readonly programmes: ProgrammeStore;
 
   constructor(
     private readonly node: GatewayNode,
     private readonly options: { role: string },
-  ) {}
-
-  private usagePrefix(peer: string, policy: string) {
-    return `pu${SEP}${peer}${SEP}${this.node.store.blind(normPolicy(policy))}${SEP}`;
-  }
-
-  /** Every version held from (at a clinic) or accepted by (at an insurer) one peer, by programme code. */
-  held(peer: string): Promise<Map<string, HeldProgramme[]>> {
-    let found = this.cache.get(peer);
-    if (!found) {
-      found = (async () => {
-        const byCode = new Map<string, HeldProgramme[]>();
-        const prefix = programmePrefix(peer);
-        for await (const s of this.node.store
-          .sublevel<StoredProgramme>(WORKFLOW_SUBLEVEL)
-          .values({ gte: prefix, lt: prefix + '\uffff' })) {
-          const list = byCode.get(s.programme.programme.code) ?? [];
-          list.push(hold(s.documentId, s.insurer, s.programme));
-          byCode.set(s.programme.programme.code, list);
-        }
-        return byCode;
-      })();
-      this.cache.set(peer, found);
-      // A failed read is not remembered: the next question reads again.
-      found.catch(() => this.cache.delete(peer));
-    }
-    return found;
-  }
-
-  /** The version of a programme in force on a date. */
-  async inForce(peer: string, code: string, date: string): Promise<HeldProgramme | undefined> {
-    return programmeAt((await this.held(peer)).get(code) ?? [], date);
-  }
-
-  /** Every version held of a peer's programmes, newest first, as the API lists them. */
-  async list(peer?: string): Promise<StoredProgramme[]> {
-    const prefix = peer ? programmePrefix(peer) : `mp${SEP}`;
-    const out: StoredProgramme[] = [];
-    for await (const s of this.node.store
-      .sublevel<StoredProgramme>(WORKFLOW_SUBLEVEL)
-      .values({ gte: prefix, lt: prefix + '\uffff' }))
-      out.push(s);
-    return out.sort(
-      (a, b) =>
-        a.programme.programme.code.localeCompare(b.programme.programme.code) ||
-        b.programme.version - a.programme.version,
-    );
-  }
-
-  private async put(peer: string, s: StoredProgramme): Promise<BatchOp> {
-    this.cache.delete(peer);
-    return {
-      type: 'put',
-      sublevel: WORKFLOW_SUBLEVEL,
-      key: programmeKey(peer, s.programme.programme.code, s.documentId),
-      value: s,
-    };
+  ) {
+    this.programmes = new ProgrammeStore(node.store);
   }
 
   /**
@@ -105,7 +31,7 @@ export class ProgrammeFlow {
     const header = senderAndId(doc);
     const body = doc.body as unknown as MedicalProgrammeBody;
     const insurer = header.sender.ogrn;
-    const versions = (await this.held(insurer)).get(body.programme.code) ?? [];
+    const versions = (await this.programmes.held(insurer)).get(body.programme.code) ?? [];
     const newer = versions.find((v) => v.body.version >= body.version && v.documentId !== header.documentId);
     if (newer) {
       const errors: FieldError[] = [
@@ -118,9 +44,8 @@ export class ProgrammeFlow {
       return { action: 'reject', errors, comment: 'версия программы не новее принятой' };
     }
     await this.node.store.batch([
-      await this.put(insurer, { documentId: header.documentId, insurer, programme: body }),
+      await this.programmes.put(insurer, { documentId: header.documentId, insurer, programme: body }),
     ]);
-    this.cache.delete(insurer);
     return {
       action: 'accept',
       comment: `программа ${body.programme.code}, версия ${body.version}: строк ${body.services.length}`,
@@ -140,36 +65,12 @@ export class ProgrammeFlow {
     const doc = view.document as ReceivedDocument;
     const documentId = parseMessageId(n.messageId)?.documentId ?? n.messageId;
     return [
-      await this.put(n.addressee, {
+      await this.programmes.put(n.addressee, {
         documentId,
         insurer: this.node.participantId,
         programme: doc.body as unknown as MedicalProgrammeBody,
       }),
     ];
-  }
-
-  /** The programme codes a clinic holds from an insurer (any version). */
-  async codes(insurer: string): Promise<Set<string>> {
-    return new Set((await this.held(insurer)).keys());
-  }
-
-  /** What one person used under a peer's programmes, as this node knows it. */
-  async usage(peer: string, policy: string): Promise<UsageRecord[]> {
-    const prefix = this.usagePrefix(peer, policy);
-    const out: UsageRecord[] = [];
-    for await (const r of this.node.store
-      .sublevel<UsageRecord>(WORKFLOW_SUBLEVEL)
-      .values({ gte: prefix, lt: prefix + '\uffff' }))
-      out.push(r);
-    return out;
-  }
-
-  /** The writes that record (or, for a line paid nothing, forget) one invoice line's use of a person's limits. */
-  usageOps(peer: string, policy: string, r: UsageRecord): BatchOp {
-    const key = `${this.usagePrefix(peer, policy)}${r.invoiceId}${SEP}${r.rowId}`;
-    return r.amount > 0 || r.quantity > 0
-      ? { type: 'put', sublevel: WORKFLOW_SUBLEVEL, key, value: r }
-      : { type: 'del', sublevel: WORKFLOW_SUBLEVEL, key };
   }
 
   /**
@@ -192,7 +93,7 @@ export class ProgrammeFlow {
       if (!l) continue;
       const paid = a.paidAmount > 0;
       ops.push(
-        this.usageOps(insurer, l.patient.policyNumber, {
+        this.programmes.usageOps(insurer, l.patient.policyNumber, {
           serviceCode: l.serviceCode,
           date: l.serviceDate,
           quantity: paid ? l.quantity : 0,

@@ -156,7 +156,7 @@ export class RosterFlow {
    * until then lists keep working as before and the answer only notes the codes.
    */
   private async programmeRows(insurer: string, body: InsuredListBody) {
-    const held = await this.programmes.codes(insurer);
+    const held = await this.programmes.programmes.codes(insurer);
     const unheld = new Set<string>();
     const errors: FieldError[] = [];
     body.rows.forEach((row, i) => {

@@ -3,7 +3,7 @@
 // invoices used. Several roster entries may cover the person (two insurers, two programmes): the best answer wins.
 import { DmsnetError } from '@dmsnet/formats/errors';
 import { isValidServiceCode, normalizeServiceCode } from '@dmsnet/formats/identifiers';
-import type { ProgrammeFlow } from './programme-flow.js';
+import type { ProgrammeStore } from './programme-store.js';
 import { verdict, type UsageRecord } from './programme-limits.js';
 import type { RosterEntry } from './roster.js';
 import type { ServiceCoverage } from './shapes.js';
@@ -55,7 +55,7 @@ export function serviceCodes(raw: unknown): string[] | undefined {
 
 /** One answer per service code for a person whose covering roster entries on `date` are given. */
 export async function serviceAnswers(
-  programmes: ProgrammeFlow,
+  programmes: ProgrammeStore,
   covering: ReadonlyArray<Pick<RosterEntry, 'insurer' | 'policyNumber' | 'programme' | 'from'>>,
   codes: readonly string[],
   date: string,

@@ -35,7 +35,7 @@ export class Workflows {
     this.rosterFlow = new RosterFlow(node, options, this.programmeFlow);
     this.priceListFlow = new PriceListFlow(node, options);
     this.letterFlow = new LetterFlow(node, options, this.priceListFlow);
-    this.actFlow = new ActFlow(node, options, this.priceListFlow, this.programmeFlow);
+    this.actFlow = new ActFlow(node, options, this.priceListFlow, this.programmeFlow.programmes);
   }
 
   /** This node's own roster (a clinic's). */
@@ -68,7 +68,12 @@ export class Workflows {
     if (!query.services) return answer;
     return {
       ...answer,
-      services: await serviceAnswers(this.programmeFlow, answer.coverage, query.services, answer.date),
+      services: await serviceAnswers(
+        this.programmeFlow.programmes,
+        answer.coverage,
+        query.services,
+        answer.date,
+      ),
     };
   }
 
@@ -76,7 +81,7 @@ export class Workflows {
 
   /** The programme versions held: at a clinic, received from `peer` (an insurer); at an insurer, accepted by it. */
   programmes(peer?: string) {
-    return this.programmeFlow.list(peer);
+    return this.programmeFlow.programmes.list(peer);
   }
 
   /** A page of this node's own roster (a clinic's) or of a clinic's copy (an insurer's), filtered. */
