@@ -166,6 +166,18 @@ describe('ДМС programmes through the gateways (real nodes, HTTP, embedded led
     expect(a.services[0].programme).to.include({ code: 'APP', version: 1 });
   });
 
+  it('routes a programme from the payer to the clinic only: a clinic cannot send one', async () => {
+    const back = programme(9, 'MP-FROM-CLINIC');
+    back.header.sender = net.get('clinic').party;
+    back.header.addressee = net.get('insurer').party;
+    const r = await c('clinic').call<{ errors: Json[] }>('POST', '/v1/documents', back);
+    expect(r.status).to.equal(422);
+    expect(r.body.errors.map((e) => [e.pointer, e.code])).to.deep.include([
+      '/header/addressee/ogrn',
+      'ROUTE_NOT_ALLOWED',
+    ]);
+  });
+
   it('refuses a malformed service code in the question, naming it', async () => {
     const r = await c('clinic').call<{ errors: Json[] }>(
       'GET',
