@@ -1516,6 +1516,10 @@ export const FIELD_CODES = {
     ru: 'текст слишком короткий или слишком длинный',
   },
   SCHEMA_ITEMS: { en: 'Too few or too many items.', ru: 'слишком мало или слишком много строк' },
+  SCHEMA_PROPERTIES: {
+    en: 'Too few or too many fields (a limit names visits or roubles; a franchise a percent or an amount).',
+    ru: 'заполнено слишком мало или слишком много полей (лимит — посещения или рубли, франшиза — процент или сумма)',
+  },
   // The format's business rules (formats/src/rules/codes.ts).
   INN_FORMAT: { en: 'An ИНН is 10 or 12 digits.', ru: 'ИНН должен содержать 10 или 12 цифр' },
   INN_CHECKSUM: { en: 'The ИНН check digit does not match.', ru: 'неверное контрольное число ИНН' },
@@ -1612,6 +1616,26 @@ export const FIELD_CODES = {
     en: 'Outstanding is not billed minus withheld minus paid.',
     ru: 'задолженность не равна предъявленному за вычетом снятого и оплаченного',
   },
+  PROGRAMME_SCOPE_FORMAT: {
+    en: 'A prefix ends at a dot of a Nomenclature code; a section is A, B or one with its type (B01).',
+    ru: 'префикс должен заканчиваться на точке кода Номенклатуры, раздел — A, B или раздел с типом (B01)',
+  },
+  PROGRAMME_SCOPE_DUPLICATE: {
+    en: 'An earlier row matches the same code the same way.',
+    ru: 'строка с тем же кодом и тем же способом сопоставления уже есть в программе',
+  },
+  PROGRAMME_LIMIT_ON_EXCLUDED: {
+    en: 'An excluded row has no limit.',
+    ru: 'у исключённой услуги не бывает лимита',
+  },
+  PROGRAMME_LIMIT_ABOVE_PROGRAMME: {
+    en: "A service's limit cannot exceed the programme's.",
+    ru: 'лимит услуги больше лимита программы',
+  },
+  PROGRAMME_NOTHING_COVERED: {
+    en: 'Every row excludes: the programme covers nothing.',
+    ru: 'все строки программы — исключения, программа ничего не покрывает',
+  },
   // A clinic's dispute of an act's lines (decision record 0041).
   ACT_LINE_DISPUTED: {
     en: 'The clinic disputes the line; the message is its reason.',
@@ -1658,6 +1682,14 @@ export const FIELD_CODES = {
   ROSTER_CONTRACT_UNKNOWN: {
     en: 'No contract with this insurer has this number.',
     ru: 'с этим страховщиком нет договора с таким номером',
+  },
+  ROSTER_PROGRAMME_UNKNOWN: {
+    en: 'The clinic has received no programme of this code from the insurer.',
+    ru: 'клиника не получала от страховщика программу с этим кодом',
+  },
+  PROGRAMME_VERSION_STALE: {
+    en: 'The clinic holds a version of this programme at least as new.',
+    ru: 'у клиники уже есть такая же или более новая версия этой программы',
   },
   ROSTER_POLICY_UNKNOWN: {
     en: "The clinic's roster does not know this policy.",

@@ -15,6 +15,8 @@ export const DEFAULT_RETENTION_DAYS: Readonly<Record<DocumentType, number>> = Ob
   reply: 365,
   'payment-notice': 1825,
   'reconciliation-statement': 1825,
+  // The terms of coverage an invoice of the policy year was checked against: kept as long as the invoices.
+  'medical-programme': 1825,
 });
 
 /** Days of retention for a document type (a type outside format v1 gets the longest default). */

@@ -12,7 +12,7 @@ const pairs = (from: readonly PartyRole[], to: readonly PartyRole[]): Route[] =>
 
 /**
  * Who sends what to whom when a format version names no routes of its own (a version may, voted with it). Lists,
- * letters and acts go from the payer (an insurer, or an assistance company acting for one) to a clinic; invoices and
+ * programmes, letters and acts go from the payer (an insurer, or an assistance company acting for one) to a clinic; invoices and
  * price lists come back; payment notices go to the clinic, and reconciliation statements either way. A reply goes back along the route of the document it answers, which the ledger checks
  * against that document rather than here.
  */
@@ -20,6 +20,7 @@ export const DEFAULT_ROUTES: Readonly<Record<DocumentType, readonly Route[]>> = 
   'insured-list': pairs(PAYERS, ['clinic']),
   'guarantee-letter': pairs(PAYERS, ['clinic']),
   'expertise-act': pairs(PAYERS, ['clinic']),
+  'medical-programme': pairs(PAYERS, ['clinic']),
   invoice: pairs(['clinic'], PAYERS),
   'price-list': pairs(['clinic'], PAYERS),
   'payment-notice': pairs(PAYERS, ['clinic']),

@@ -47,6 +47,12 @@ export function documentSummary(doc: unknown): DocumentSummary {
         b.statementDate,
         (b.totals as { outstanding?: unknown } | undefined)?.outstanding,
       );
+    case 'medical-programme':
+      return pick(
+        (b.programme as { code?: unknown } | undefined)?.code,
+        (b.validity as { from?: unknown } | undefined)?.from,
+        (b.limits as { amount?: unknown } | undefined)?.amount,
+      );
     default:
       return {};
   }

@@ -9,7 +9,8 @@ export type DocumentType =
   | 'expertise-act'
   | 'reply'
   | 'payment-notice'
-  | 'reconciliation-statement';
+  | 'reconciliation-statement'
+  | 'medical-programme';
 
 export const DOCUMENT_TYPES: readonly DocumentType[] = Object.freeze([
   'insured-list',
@@ -20,6 +21,7 @@ export const DOCUMENT_TYPES: readonly DocumentType[] = Object.freeze([
   'reply',
   'payment-notice',
   'reconciliation-statement',
+  'medical-programme',
 ]);
 
 export function isDocumentType(value: unknown): value is DocumentType {
@@ -233,6 +235,36 @@ export type ReplyBody = {
   comment?: string;
 };
 
+/** How much of a programme or of its services one insured person may use per policy year. */
+export interface ProgrammeLimit {
+  visits?: number;
+  amount?: Kopecks;
+}
+
+/** One row of a programme's scope: a code, a code prefix or a Nomenclature section, and how it is covered. */
+export interface ProgrammeService {
+  rowId: string;
+  match: 'code' | 'prefix' | 'section';
+  code: string;
+  name?: string;
+  section?: string;
+  cover: 'included' | 'letter' | 'excluded';
+  limit?: ProgrammeLimit;
+}
+
+export type MedicalProgrammeBody = {
+  programme: Programme;
+  version: number;
+  validity: Period;
+  territory?: string;
+  contract?: ContractRef;
+  currency: 'RUB';
+  /** The patient's share: a percent of the price, or a fixed amount per service. */
+  franchise?: { percent: number } | { amount: Kopecks };
+  limits?: ProgrammeLimit;
+  services: ProgrammeService[];
+};
+
 /**
  * Payer → clinic: one payment against one invoice (платёжное поручение). Several notices for one invoice add up;
  * paid + withheld never exceeds what was billed.
@@ -296,6 +328,7 @@ export interface BodyByType {
   reply: ReplyBody;
   'payment-notice': PaymentNoticeBody;
   'reconciliation-statement': ReconciliationStatementBody;
+  'medical-programme': MedicalProgrammeBody;
 }
 
 /**

@@ -42,6 +42,7 @@ describe('formats: examples', () => {
         'guarantee-letter',
         'insured-list',
         'invoice',
+        'medical-programme',
         'price-list',
         'reply',
         'payment-notice',

@@ -16,7 +16,9 @@ import type {
   InsuredListRow,
   InvoiceBody,
   InvoiceLine,
+  MedicalProgrammeBody,
   PartyRef,
+  ProgrammeService,
   PaymentNoticeBody,
   Person,
   PriceListBody,
@@ -362,6 +364,148 @@ export function generateExpertiseCase(opts: GenerateOptions = {}): {
   return { invoice: inv, act: { header, body } };
 }
 
+/**
+ * The head of a programme as insurers write one: whole blocks by section or prefix, what needs a letter, and the
+ * exclusions carved out of them. Code rows follow it up to the size asked.
+ */
+const PROGRAMME_HEAD: ReadonlyArray<Omit<ProgrammeService, 'rowId'>> = [
+  {
+    match: 'prefix',
+    code: 'B01',
+    cover: 'included',
+    section: 'Амбулаторно-поликлиническая помощь',
+    name: 'Приёмы и консультации врачей-специалистов',
+    limit: { visits: 30 },
+  },
+  {
+    match: 'prefix',
+    code: 'B04',
+    cover: 'included',
+    section: 'Амбулаторно-поликлиническая помощь',
+    name: 'Профилактические приёмы',
+  },
+  {
+    match: 'prefix',
+    code: 'A09',
+    cover: 'included',
+    section: 'Лабораторная диагностика',
+    name: 'Лабораторные исследования',
+  },
+  {
+    match: 'prefix',
+    code: 'A04',
+    cover: 'included',
+    section: 'Инструментальная диагностика',
+    name: 'Ультразвуковые исследования',
+  },
+  {
+    match: 'prefix',
+    code: 'A05',
+    cover: 'letter',
+    section: 'Инструментальная диагностика',
+    name: 'МРТ и электрофизиология — по гарантийному письму',
+    limit: { visits: 2 },
+  },
+  {
+    match: 'prefix',
+    code: 'A06',
+    cover: 'letter',
+    section: 'Инструментальная диагностика',
+    name: 'Рентгенологические исследования и КТ — по гарантийному письму',
+  },
+  {
+    match: 'prefix',
+    code: 'A16',
+    cover: 'excluded',
+    section: 'Исключения',
+    name: 'Оперативные вмешательства',
+  },
+  {
+    match: 'code',
+    code: 'B01.003.001',
+    cover: 'excluded',
+    section: 'Исключения',
+    name: 'Осмотр (консультация) врачом-анестезиологом-реаниматологом',
+  },
+  { match: 'prefix', code: 'A09.05.200', cover: 'excluded', section: 'Исключения', name: 'Онкомаркеры' },
+  {
+    match: 'code',
+    code: 'B01.065.001',
+    cover: 'letter',
+    section: 'Стоматология',
+    name: 'Приём врача-стоматолога-терапевта первичный — по гарантийному письму',
+    limit: { amount: 1500000 },
+  },
+];
+
+/**
+ * A large realistic ДМС programme: the blocks of PROGRAMME_HEAD, then code rows over the Nomenclature's consultations,
+ * laboratory and diagnostic classes (each code once), a limit here and there, a franchise and a yearly limit.
+ */
+function medicalProgramme(ctx: Context, opts: GenerateOptions): DmsDocument {
+  const rng = ctx.rng;
+  const n = Math.max(1, opts.rows ?? 10);
+  const services: ProgrammeService[] = [];
+  for (const head of PROGRAMME_HEAD.slice(0, n))
+    services.push({ rowId: String(services.length + 1), ...head });
+  // Code rows in the order a printed programme lists them: consultations, laboratory, ultrasound, X-ray, functional
+  // diagnostics; every code at most once, so a 2,000-row programme is 2,000 distinct services.
+  const pad = (v: number, w: number) => String(v).padStart(w, '0');
+  function* codes(): Generator<[string, ProgrammeService['cover'], string]> {
+    for (let c = 1; c <= 99; c++)
+      for (const v of [1, 2]) yield [`B01.${pad(c, 3)}.${pad(v, 3)}`, 'included', 'Консультации'];
+    for (let c = 1; c <= 199; c++) yield [`A09.05.${pad(c, 3)}`, 'included', 'Лабораторная диагностика'];
+    for (const [prefix, cover, section] of [
+      ['A04', 'included', 'Ультразвуковая диагностика'],
+      ['A06', 'letter', 'Рентгенология'],
+      ['A12', 'included', 'Функциональная диагностика'],
+    ] as const)
+      for (let t = 1; t <= 30; t++)
+        for (let c = 1; c <= 40; c++) yield [`${prefix}.${pad(t, 2)}.${pad(c, 3)}`, cover, section];
+    for (let k = 0; ; k++)
+      yield [
+        `A09.${pad(10 + (k % 90), 2)}.${pad(1 + Math.floor(k / 90), 3)}`,
+        'included',
+        'Лабораторная диагностика',
+      ];
+  }
+  const taken = new Set(services.map((r) => r.code));
+  for (const [code, cover, section] of codes()) {
+    if (services.length >= n) break;
+    if (taken.has(code)) continue;
+    services.push({
+      rowId: String(services.length + 1),
+      match: 'code',
+      code,
+      cover,
+      section,
+      name: `${section}: услуга ${code}`,
+      ...(rng() < 0.1 ? { limit: { visits: randomInt(rng, 1, 10) } } : {}),
+    });
+  }
+  const programme = pick(rng, PROGRAMMES);
+  const body: MedicalProgrammeBody = {
+    programme: { code: programme.code, name: programme.name },
+    version: randomInt(rng, 1, 3),
+    validity: { from: '2027-01-01', to: '2027-12-31' },
+    territory: 'г. Москва и Московская область',
+    contract: { number: `ДМС-${randomInt(rng, 100, 999)}/27`, date: '2026-12-15' },
+    currency: 'RUB',
+    franchise:
+      rng() < 0.5 ? { percent: pick(rng, [5, 10, 15, 20]) } : { amount: randomInt(rng, 3, 10) * 10000 },
+    limits: { amount: randomInt(rng, 50, 300) * 1_000_000 },
+    services,
+  };
+  return {
+    header: ctx.header(
+      'medical-programme',
+      opts.sender ?? SAMPLE_PARTIES.insurer,
+      opts.addressee ?? SAMPLE_PARTIES.clinic,
+    ),
+    body,
+  };
+}
+
 /** A payment of the act's amount to pay on an expertise case, by one payment order. */
 function paymentNotice(opts: GenerateOptions): DmsDocument {
   const seed = opts.seed ?? 1;
@@ -471,6 +615,8 @@ export function generateDocument(type: DocumentType, opts: GenerateOptions = {})
       return paymentNotice(opts);
     case 'reconciliation-statement':
       return reconciliationStatement(ctx, opts);
+    case 'medical-programme':
+      return medicalProgramme(ctx, opts);
     default:
       throw new DmsnetError('DOCUMENT_TYPE_UNKNOWN', `unknown document type "${String(type)}"`);
   }

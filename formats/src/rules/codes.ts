@@ -43,6 +43,14 @@ export const RULE_CODES = {
   RECON_INVOICE_OUTSIDE_PERIOD: 'reconciliation line: the invoice date lies outside the statement period',
   RECON_AMOUNTS_EXCEED_BILLED: 'reconciliation line: accepted + withheld is more than billed',
   RECON_OUTSTANDING: 'reconciliation line: outstanding ≠ billed − withheld − paid',
+  PROGRAMME_SCOPE_FORMAT:
+    'medical-programme row: a prefix is not a dot-ended part of a Nomenclature code, or a section not A, B or A/B + 2 digits',
+  PROGRAMME_SCOPE_DUPLICATE:
+    'medical-programme: two rows match the same code, prefix or section the same way',
+  PROGRAMME_LIMIT_ON_EXCLUDED: 'medical-programme: an excluded row carries a limit',
+  PROGRAMME_LIMIT_ABOVE_PROGRAMME:
+    "medical-programme: a row's limit exceeds the programme's limit in the same unit",
+  PROGRAMME_NOTHING_COVERED: 'medical-programme: every row excludes, so nothing is covered',
 } as const;
 
 export type RuleCode = keyof typeof RULE_CODES;

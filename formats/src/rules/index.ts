@@ -5,6 +5,7 @@ import { checkHeader } from './header.js';
 import { checkInsuredList } from './insured-list.js';
 import { checkInvoice } from './invoice.js';
 import { checkPaymentNotice } from './payment-notice.js';
+import { checkMedicalProgramme } from './medical-programme.js';
 import { checkPriceList } from './price-list.js';
 import { checkReconciliationStatement } from './reconciliation-statement.js';
 import { isObj } from './shared.js';
@@ -44,6 +45,8 @@ export function checkBusinessRules(errors: FieldError[], doc: unknown, related: 
       return checkPaymentNotice(errors, body, related);
     case 'reconciliation-statement':
       return checkReconciliationStatement(errors, body);
+    case 'medical-programme':
+      return checkMedicalProgramme(errors, body);
     default:
       // reply: its only rules (decision, errors on REJECTED) are in the schema.
       return;

@@ -18,6 +18,8 @@ const CODES: Record<string, string> = {
   maxLength: 'SCHEMA_LENGTH',
   minItems: 'SCHEMA_ITEMS',
   maxItems: 'SCHEMA_ITEMS',
+  minProperties: 'SCHEMA_PROPERTIES',
+  maxProperties: 'SCHEMA_PROPERTIES',
 };
 
 // Keywords that only summarise errors reported by their subschemas.

@@ -419,6 +419,24 @@ function convertCell(
       }
       return { value: normalizeServiceCode(t) };
     }
+    case 'serviceScope': {
+      // A programme's table writes a prefix with a star («A09.05.*»), a section as its letter or letter and type
+      // («A», «B01»), and a service as its code; the format's rules judge the code itself.
+      const at = (k: string) => (field ? `${field}/${k}` : k);
+      const c = normalizeServiceCode(t.replace(/\s/g, ''));
+      const star = /\.?\*$/.exec(c);
+      const [match, code] = star
+        ? ['prefix', c.slice(0, star.index)]
+        : /^[AB](?:\d{2})?$/.test(c)
+          ? ['section', c]
+          : ['code', c];
+      return {
+        set: [
+          [at('match'), match],
+          [at('code'), code],
+        ],
+      };
+    }
     case 'rowId':
     case 'ignore':
       return { set: [] };
@@ -694,6 +712,10 @@ function cellFor(
       return Object.entries(spec.values ?? {}).find(([, val]) => val === v)?.[0] ?? '';
     case 'programme':
       return (v as { name?: string } | undefined)?.name ?? '';
+    case 'serviceScope': {
+      const r = (spec.field ? v : row) as { match?: string; code?: string } | undefined;
+      return r?.code ? (r.match === 'prefix' ? `${r.code}.*` : r.code) : '';
+    }
     case 'serviceCode': {
       if (typeof v !== 'string') return '';
       const own = spec.via

@@ -6,7 +6,7 @@ import type { FieldError } from '@dmsnet/formats';
 import { pointer } from '@dmsnet/formats';
 import type { CellValue, SourceRow } from '@dmsnet/tables/table';
 
-export type HeaderKind = 'text' | 'date' | 'month';
+export type HeaderKind = 'text' | 'date' | 'month' | 'integer';
 
 /** One header field: where the file holds it (a pattern over the title lines, or a cell), or nowhere (the form). */
 export interface HeaderFieldMapping {
@@ -20,6 +20,13 @@ export interface HeaderFieldMapping {
   /** A cell of the table's sheet, A1 style. */
   cell?: string;
 }
+
+/** The field code and the words of a header text that does not read as its kind. */
+const KIND_FAULT: Record<Exclude<HeaderKind, 'text'>, [string, string]> = {
+  date: ['DATE_INVALID', 'date dd.mm.yyyy'],
+  month: ['MONTH_INVALID', 'month («декабрь 2026»)'],
+  integer: ['INTEGER_INVALID', 'whole number'],
+};
 
 /** Where the addressee's name is written in the file. */
 export interface AddresseeMapping {
@@ -151,14 +158,20 @@ export function readHeaderFields(
       values.push(base);
       continue;
     }
-    const value = f.kind === 'date' ? parseDate(text) : f.kind === 'month' ? parseMonth(text) : text;
+    const value =
+      f.kind === 'date'
+        ? parseDate(text)
+        : f.kind === 'month'
+          ? parseMonth(text)
+          : f.kind === 'integer'
+            ? /^\d{1,9}$/.test(text)
+              ? Number(text)
+              : null
+            : text;
     if (value === null) {
       const where = source === 'form' ? 'as typed' : 'in the file’s title';
-      errors.push({
-        pointer: ptr,
-        code: f.kind === 'date' ? 'DATE_INVALID' : 'MONTH_INVALID',
-        message: `«${text}» ${where} is not a ${f.kind === 'date' ? 'date dd.mm.yyyy' : 'month («декабрь 2026»)'}`,
-      });
+      const [code, what] = KIND_FAULT[f.kind as Exclude<HeaderKind, 'text'>];
+      errors.push({ pointer: ptr, code, message: `«${text}» ${where} is not a ${what}` });
       values.push({ ...base, text });
       continue;
     }

@@ -15,6 +15,7 @@ export type ColumnKind =
   | 'snils'
   | 'partyWithInn'
   | 'serviceCode'
+  | 'serviceScope'
   | 'programme'
   | 'enum'
   | 'rowId'
@@ -77,6 +78,7 @@ const KINDS: readonly ColumnKind[] = [
   'snils',
   'partyWithInn',
   'serviceCode',
+  'serviceScope',
   'programme',
   'enum',
   'rowId',
@@ -142,7 +144,8 @@ export function parseMapping(text: string, source = 'mapping'): TableMapping {
           code: 'ENUM',
           message: `kind must be one of ${KINDS.join(', ')}`,
         });
-      if (c.kind !== 'ignore' && c.kind !== 'rowId' && typeof c.field !== 'string') {
+      // A service scope sets two fields of the row itself (match and code) unless a field names where they go.
+      if (!['ignore', 'rowId', 'serviceScope'].includes(c.kind) && typeof c.field !== 'string') {
         errors.push({
           pointer: `/columns/${i}/field`,
           code: 'REQUIRED',
@@ -171,7 +174,7 @@ export function parseMapping(text: string, source = 'mapping'): TableMapping {
   return m as TableMapping;
 }
 
-const HEADER_KINDS = ['text', 'date', 'month'];
+const HEADER_KINDS = ['text', 'date', 'month', 'integer'];
 /** The header fields that a document's identity depends on may not hide in bodyDefaults as constants. */
 const HEADER_FIELDS = [
   'invoiceNumber',
@@ -181,6 +184,7 @@ const HEADER_FIELDS = [
   'listNumber',
   'listDate',
   'priceListNumber',
+  'programme',
   'validity',
   'letterNumber',
   'actNumber',

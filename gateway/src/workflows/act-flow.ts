@@ -18,7 +18,9 @@ import {
 import { billedKey, checkInvoice, rubles } from './invoice-check.js';
 import { letterKey, type LetterState } from './letter-flow.js';
 import { priceListInForce, type PriceListFlow } from './price-list-flow.js';
-import { Roster } from './roster.js';
+import type { ProgrammeStore } from './programme-store.js';
+import { programmeAt, type UsageRecord } from './programme-limits.js';
+import { normPolicy, Roster } from './roster.js';
 
 export interface ActDraft {
   /** The invoice's ledger id (`<clinic ОГРН>:<documentId>`): two clinics may number their invoices alike. */
@@ -64,6 +66,7 @@ export class ActFlow {
     private readonly node: GatewayNode,
     private readonly options: { role: string },
     private readonly priceLists: PriceListFlow,
+    private readonly programmes: ProgrammeStore,
   ) {}
 
   /** A received invoice: the payer's gateway drafts its act at once; the invoice stays RECEIVED until one is sent. */
@@ -97,13 +100,21 @@ export class ActFlow {
       billedKey(l.patient.policyNumber, l.serviceCode, l.serviceDate),
     );
     const billedKeys = plainBilled.map((k) => `bl${KEY_SEPARATOR}${clinic}${KEY_SEPARATOR}${store.blind(k)}`);
-    const [found, usage, states, lists, billedValues] = await Promise.all([
+    const [found, usage, states, lists, billedValues, programmes] = await Promise.all([
       rosterFound,
       usageFound,
       statesFound,
       listsFound,
       store.getMany<string>(WORKFLOW_SUBLEVEL, billedKeys),
+      this.programmes.held(clinic),
     ]);
+    // A clinic that accepted none of this insurer's programmes costs the check no per-person reads.
+    const programmeUsage = new Map<string, UsageRecord[]>();
+    if (programmes.size) {
+      const policies = [...new Set(invoice.lines.map((l) => normPolicy(l.patient.policyNumber)))];
+      const read = await Promise.all(policies.map((p) => this.programmes.usage(clinic, p)));
+      policies.forEach((p, i) => programmeUsage.set(p, read[i]));
+    }
     const roster = new Map(
       [...found].map(([policy, entries]) => [
         policy,
@@ -129,6 +140,8 @@ export class ActFlow {
       priceListAt: priceListInForce(lists),
       billedBefore,
       actDate: today(),
+      programmeAt: (code, date) => programmeAt(programmes.get(code) ?? [], date),
+      programmeUsage,
     });
     const quantities = { ...(usage?.q ?? {}) };
     const amounts = { ...(usage?.a ?? {}) };
@@ -139,11 +152,26 @@ export class ActFlow {
         amounts[l.guaranteeLetter.letterNumber] = (amounts[l.guaranteeLetter.letterNumber] ?? 0) + l.amount;
       }
     });
+    // What this act pays counts against each person's limits at the next invoice.
+    const documentId = act.invoiceId;
+    const limitOps = programmes.size
+      ? invoice.lines.map((l, i) =>
+          this.programmes.usageOps(clinic, l.patient.policyNumber, {
+            serviceCode: l.serviceCode,
+            date: l.serviceDate,
+            quantity: act.lines[i].paidAmount > 0 ? l.quantity : 0,
+            amount: act.lines[i].paidAmount,
+            invoiceId: documentId,
+            rowId: l.rowId,
+          }),
+        )
+      : [];
     const draft: ActDraft = { invoiceId, clinic, state: 'DRAFT', act };
     const newUsage: LetterUsage = { q: quantities, a: amounts };
     await this.node.store.batch([
       { type: 'put', sublevel: WORKFLOW_SUBLEVEL, key: actKey(invoiceId), value: draft },
       { type: 'put', sublevel: WORKFLOW_SUBLEVEL, key: letterUsageKey(clinic), value: newUsage },
+      ...limitOps,
       ...billedKeys.map((key) => ({
         type: 'put' as const,
         sublevel: WORKFLOW_SUBLEVEL,

@@ -7,6 +7,7 @@ import { checkedBody } from '../shapes/kit.js';
 import { Decision, Rejection } from '../node/types.js';
 import { ActDisputeRequest, ActEdit, IssueLetter, SendAct } from './shapes.js';
 import { disputeAct } from './act-disputes.js';
+import { serviceCodes } from './service-coverage.js';
 
 /** The edge workflows' endpoints, mounted under /v1 behind the gateway's token. */
 export function workflowRouter(w: Workflows, validate: RouteValidator): Router {
@@ -27,7 +28,9 @@ export function workflowRouter(w: Workflows, validate: RouteValidator): Router {
           },
         ]);
       }
-      res.json(await w.coverage(x));
+      res.json(
+        await w.coverage({ ...x, services: serviceCodes((req.query as Record<string, unknown>).service) }),
+      );
     }),
   );
   r.get(

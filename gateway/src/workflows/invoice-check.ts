@@ -8,6 +8,7 @@ import type {
   PriceListBody,
 } from '@dmsnet/formats/types';
 import { defect } from './defects.js';
+import { verdict, type HeldProgramme, type UsageRecord } from './programme-limits.js';
 import { normPolicy, type RosterEntry } from './roster.js';
 
 export interface CheckInputs {
@@ -25,6 +26,13 @@ export interface CheckInputs {
   /** `${policy}\u0000${serviceCode}\u0000${date}` keys billed by earlier invoices. */
   billedBefore: ReadonlySet<string>;
   actDate: string;
+  /**
+   * The version of a programme (by the code the roster entry names) the clinic accepted from this insurer, in force on
+   * a date. Without one, lines are checked as before programmes existed.
+   */
+  programmeAt?: (code: string, date: string) => HeldProgramme | undefined;
+  /** What each person used of their programme limits under earlier acts, by normalised policy number. */
+  programmeUsage?: ReadonlyMap<string, readonly UsageRecord[]>;
 }
 
 /** Kopecks as a Russian reader writes roubles in an explanation the clinic reads: "2 350,00 ₽" (no-break spaces). */
@@ -52,6 +60,19 @@ export function checkInvoice(x: CheckInputs): ExpertiseActBody {
     }
     return m;
   };
+  // What each person used before this invoice, then with its paid lines as the check goes (an earlier draft of this
+  // same invoice counts nothing).
+  const usage = new Map<string, UsageRecord[]>();
+  const counted = (policy: string) => {
+    let u = usage.get(policy);
+    if (!u) {
+      u = (x.programmeUsage?.get(policy) ?? []).filter((r) => r.invoiceId !== x.invoiceId);
+      usage.set(policy, u);
+    }
+    return u;
+  };
+  const rank = (v: ReturnType<typeof verdict>) =>
+    v.exceeds ? 1 : v.decision === 'included' ? 4 : v.decision === 'letter' ? 3 : 0;
   const totals = { claimed: 0, paid: 0, withheld: 0 };
   x.invoice.lines.forEach((line, i) => {
     const claimed = line.amount;
@@ -64,12 +85,42 @@ export function checkInvoice(x: CheckInputs): ExpertiseActBody {
       reason = why ?? defect(c).title_ru;
     };
     const key = billedKey(line.patient.policyNumber, line.serviceCode, line.serviceDate);
-    const cover = (x.roster.get(normPolicy(line.patient.policyNumber)) ?? []).some(
+    const policy = normPolicy(line.patient.policyNumber);
+    const entries = (x.roster.get(policy) ?? []).filter(
       (e) => e.from <= line.serviceDate && line.serviceDate <= e.to,
     );
+    const cover = entries.length > 0;
+    // The programme of the entry that covers the service best decides it; lines of a person under no programme the
+    // clinic accepted are checked as before.
+    const programmeVerdict = () => {
+      let best: { v: ReturnType<typeof verdict>; p: HeldProgramme } | undefined;
+      for (const e of entries) {
+        const p = x.programmeAt?.(e.programme.code, line.serviceDate);
+        if (!p) return undefined;
+        const v = verdict(
+          p,
+          line.serviceCode,
+          line.serviceDate,
+          e.from,
+          counted(policy),
+          line.quantity,
+          line.amount,
+        );
+        if (!best || rank(v) > rank(best.v)) best = { v, p };
+      }
+      return best?.v;
+    };
+    const pv = cover ? programmeVerdict() : undefined;
     if (line.quantity * line.unitPrice !== line.amount) withhold('1.4.1');
     else if (seen.has(key) || x.billedBefore.has(key)) withhold('1.10.2');
     else if (!cover) withhold('1.1.1');
+    else if (pv && (pv.decision === 'outside' || pv.decision === 'excluded')) withhold('1.1.2');
+    else if (pv?.decision === 'letter' && !line.guaranteeLetter) withhold('1.2.7');
+    else if (pv?.exceeds)
+      withhold(
+        '1.1.3',
+        `${defect('1.1.3').title_ru}: ${pv.exceeds === 'service' ? 'лимит услуги' : 'лимит программы'}`,
+      );
     else if (line.guaranteeLetter) {
       const gl = x.letters.get(line.guaranteeLetter.letterNumber);
       const glLine = gl?.lines.find((l) => l.serviceCode === line.serviceCode);
@@ -97,6 +148,15 @@ export function checkInvoice(x: CheckInputs): ExpertiseActBody {
       }
     }
     seen.add(key);
+    if (pv && paid > 0)
+      counted(policy).push({
+        serviceCode: line.serviceCode,
+        date: line.serviceDate,
+        quantity: line.quantity,
+        amount: paid,
+        invoiceId: x.invoiceId,
+        rowId: line.rowId,
+      });
     const withheld = claimed - paid;
     totals.claimed += claimed;
     totals.paid += paid;

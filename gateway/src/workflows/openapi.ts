@@ -42,7 +42,7 @@ export const workflowsApi = {
         operationId: 'checkCoverage',
         tags: ['coverage'],
         summary:
-          'Is this person covered on this date, by whom and under which programme (from the local roster)',
+          'Is this person covered on this date, by whom and under which programme (from the local roster), and per service asked: covered, needs a guarantee letter or not, with the franchise and limits',
         parameters: [
           { name: 'policy', in: 'query', schema: { type: 'string', minLength: 1, maxLength: 64 } },
           { name: 'lastName', in: 'query', schema: { type: 'string', maxLength: 100 } },
@@ -61,9 +61,24 @@ export const workflowsApi = {
             schema: IsoDate(),
           },
           { name: 'date', in: 'query', schema: IsoDate() },
+          {
+            name: 'service',
+            in: 'query',
+            description:
+              'Nomenclature (804н) codes of the services to answer for, one per parameter or separated by commas (at most 100): each gets covered / letter-required / not-covered, the franchise and the limits used and left; a malformed code is 400 SERVICE_CODE_FORMAT at /query/service/i',
+            schema: {
+              anyOf: [
+                { type: 'string', minLength: 1, maxLength: 2600 },
+                { type: 'array', maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 24 } },
+              ],
+            },
+          },
         ],
         responses: {
-          '200': json('covered or not, with the covering entries', ref(CoverageAnswer)),
+          '200': json(
+            'covered or not, with the covering entries and an answer per service asked',
+            ref(CoverageAnswer),
+          ),
           ...errors(400, 401, 422),
         },
       },

@@ -1,7 +1,7 @@
 // Flow 1 of docs/architecture.md, insured lists: the clinic applies each list to its roster (accepting it, or rejecting
 // it with row errors) and answers coverage from it; the insurer keeps a copy of each clinic's roster from the lists
 // that clinic accepted, and a clinic's invoice register is completed from the roster before it is sent.
-import { DmsnetError } from '@dmsnet/formats/errors';
+import { DmsnetError, type FieldError } from '@dmsnet/formats/errors';
 import { parseMessageId } from '@dmsnet/formats';
 import type { InsuredListBody } from '@dmsnet/formats/types';
 import type { ImportCompletion, RowNote } from '../adapters/conversion.js';
@@ -15,7 +15,18 @@ import {
   type HandlerOutcome,
   type ReceivedDocument,
 } from './flow-state.js';
-import { migrateRosterIndex, personKey, Roster, type Contract, type RosterEntry } from './roster.js';
+import type { ProgrammeFlow } from './programme-flow.js';
+import {
+  migrateRosterIndex,
+  personKey,
+  Roster,
+  ROSTER_CODES,
+  type Contract,
+  type RosterEntry,
+} from './roster.js';
+
+/** The row index a row error's pointer names (`/body/rows/3/...` → 3), so merged errors keep the rows' order. */
+const rowOf = (pointer: string) => Number(/^\/body\/rows\/(\d+)/.exec(pointer)?.[1] ?? -1);
 
 /** The follower's position in the node's notifications, kept beside what it wrote. */
 const FOLLOWER_CURSOR_KEY = 'cursor';
@@ -51,6 +62,7 @@ export class RosterFlow {
   constructor(
     private readonly node: GatewayNode,
     private readonly options: { role: string; contracts?: Contract[] },
+    private readonly programmes: ProgrammeFlow,
   ) {
     this.roster = new Roster(node.store);
   }
@@ -101,6 +113,7 @@ export class RosterFlow {
       );
       ops.push(...plan.ops);
     }
+    ops.push(...(await this.programmes.onNotification(n)));
     this.cursor = n.seq;
     await this.node.store.batch([
       ...ops,
@@ -112,26 +125,51 @@ export class RosterFlow {
   async receive(doc: ReceivedDocument): Promise<HandlerOutcome> {
     if (this.options.role !== 'clinic') return { action: 'none' };
     const header = senderAndId(doc);
+    const body = doc.body as unknown as InsuredListBody;
     const plan = await this.roster.plan(
-      {
-        documentId: header.documentId,
-        insurer: header.sender.ogrn,
-        body: doc.body as unknown as InsuredListBody,
-      },
+      { documentId: header.documentId, insurer: header.sender.ogrn, body },
       this.options.contracts ?? [],
     );
-    if (plan.errors.length)
+    const programmes = await this.programmeRows(header.sender.ogrn, body);
+    const errors = [...plan.errors, ...programmes.errors].sort((a, b) => rowOf(a.pointer) - rowOf(b.pointer));
+    if (errors.length)
       return {
         action: 'reject',
-        errors: plan.errors,
+        errors,
         comment: 'строки не приняты по списку застрахованных клиники',
       };
     await this.node.store.batch(plan.ops);
     return {
       action: 'accept',
       // Read by the insurer's people in their console: Russian, like the documents themselves.
-      comment: `принято строк: ${(doc.body as unknown as InsuredListBody).rows.length}`,
+      comment:
+        `принято строк: ${body.rows.length}` +
+        (programmes.unheld.length
+          ? `; программы ${programmes.unheld.join(', ')} клиника от страховщика не получала`
+          : ''),
     };
+  }
+
+  /**
+   * Rows that attach or change someone under a programme the clinic has not received. Once the insurer has sent this
+   * clinic any programme, it is expected to send each one it names, and such a row is refused at its programme code;
+   * until then lists keep working as before and the answer only notes the codes.
+   */
+  private async programmeRows(insurer: string, body: InsuredListBody) {
+    const held = await this.programmes.programmes.codes(insurer);
+    const unheld = new Set<string>();
+    const errors: FieldError[] = [];
+    body.rows.forEach((row, i) => {
+      if (row.action === 'detach' || held.has(row.programme.code)) return;
+      unheld.add(row.programme.code);
+      if (held.size)
+        errors.push({
+          pointer: `/body/rows/${i}/programme/code`,
+          code: ROSTER_CODES.programmeUnknown,
+          message: 'the clinic has received no programme of this code from the insurer',
+        });
+    });
+    return { errors, unheld: [...unheld] };
   }
 
   async coverage(query: CoverageQuery) {

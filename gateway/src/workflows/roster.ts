@@ -25,6 +25,7 @@ export const ROSTER_CODES = {
   unknownPerson: 'ROSTER_UNKNOWN_PERSON',
   outsideContract: 'ROSTER_OUTSIDE_CONTRACT',
   contractUnknown: 'ROSTER_CONTRACT_UNKNOWN',
+  programmeUnknown: 'ROSTER_PROGRAMME_UNKNOWN',
 } as const;
 
 const SEP = '\u0000';

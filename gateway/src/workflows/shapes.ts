@@ -11,12 +11,104 @@ import { component, IsoDate, Items, Ogrn, OpenObject, Page, ref, Type, type Stat
 
 const Programme = Type.Object({ code: Type.String(), name: Type.String() });
 
+const LimitUse = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 0 }),
+    used: Type.Integer({ minimum: 0 }),
+    left: Type.Integer({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+);
+const LimitState = Type.Object(
+  {
+    visits: Type.Optional(LimitUse),
+    amount: Type.Optional(LimitUse),
+  },
+  { additionalProperties: false, description: 'visits in units of service, amount in kopecks' },
+);
+
+/** What the programme in force says of one service for the person asked about (issue 24). */
+export const ServiceCoverage = component(
+  'ServiceCoverage',
+  Type.Object(
+    {
+      serviceCode: Type.String({ description: 'The Nomenclature (804н) code asked, normalised' }),
+      answer: Type.Union(
+        [
+          Type.Literal('covered'),
+          Type.Literal('letter-required'),
+          Type.Literal('not-covered'),
+          Type.Literal('unknown'),
+        ],
+        {
+          description:
+            'covered; letter-required: covered once a guarantee letter names it (prior authorisation); not-covered; unknown: the person is covered but the clinic holds no programme of that code from the insurer',
+        },
+      ),
+      reason: Type.Optional(
+        Type.Union(
+          [
+            Type.Literal('NOT_COVERED_ON_DATE'),
+            Type.Literal('NOT_IN_PROGRAMME'),
+            Type.Literal('EXCLUDED'),
+            Type.Literal('LIMIT_REACHED'),
+            Type.Literal('PROGRAMME_NOT_RECEIVED'),
+          ],
+          { description: 'Why it is not (simply) covered' },
+        ),
+      ),
+      insurer: Type.Optional(Ogrn()),
+      policyNumber: Type.Optional(Type.String()),
+      programme: Type.Optional(
+        Type.Object(
+          {
+            code: Type.String(),
+            name: Type.String(),
+            version: Type.Optional(Type.Integer({ minimum: 1 })),
+            documentId: Type.Optional(Type.String({ description: 'The programme version’s documentId' })),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+      rowId: Type.Optional(Type.String({ description: 'The programme row that decided' })),
+      territory: Type.Optional(Type.String()),
+      franchise: Type.Optional(
+        Type.Union([
+          Type.Object(
+            { percent: Type.Number({ minimum: 0, maximum: 100 }) },
+            { additionalProperties: false },
+          ),
+          Type.Object({ amount: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }),
+        ]),
+      ),
+      policyYear: Type.Optional(
+        Type.Object({ from: IsoDate(), to: IsoDate() }, { additionalProperties: false }),
+      ),
+      limits: Type.Optional(
+        Type.Object(
+          { service: Type.Optional(LimitState), programme: Type.Optional(LimitState) },
+          {
+            additionalProperties: false,
+            description:
+              'The limits of the row that decided and of the programme over the policy year: used as far as this clinic knows (its own invoices the insurer’s acts paid)',
+          },
+        ),
+      ),
+    },
+    { additionalProperties: false },
+  ),
+);
+export type ServiceCoverage = Static<typeof ServiceCoverage>;
+
 export const CoverageAnswer = component(
   'CoverageAnswer',
   Type.Object(
     {
       date: IsoDate(),
       covered: Type.Boolean(),
+      services: Type.Optional(
+        Type.Array(ref(ServiceCoverage), { description: 'One answer per service asked with `service`' }),
+      ),
       coverage: Type.Array(
         Type.Object(
           {
@@ -313,6 +405,7 @@ export const SendAct = Type.Object(
 export type SendAct = Static<typeof SendAct>;
 
 export const workflowComponents = [
+  ServiceCoverage,
   CoverageAnswer,
   RosterEntry,
   RosterPage,

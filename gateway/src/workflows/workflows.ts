@@ -10,6 +10,8 @@ import type { PaymentState } from './payment-state.js';
 import { ReconciliationFlow, type ReconcileInput } from './reconciliation-flow.js';
 import { paymentsOneC, reconciliationXlsx, type Side } from './reconciliation-exports.js';
 import { PriceListFlow, priceListInForce, type PriceListState } from './price-list-flow.js';
+import { ProgrammeFlow } from './programme-flow.js';
+import { serviceAnswers } from './service-coverage.js';
 import { RosterFlow, type CoverageQuery, type RosterPageQuery } from './roster-flow.js';
 import type { Contract, Roster } from './roster.js';
 
@@ -18,8 +20,9 @@ export type { ActDraft, ActView, IssueLetterInput, LetterState, PaymentState, Pr
 /**
  * The edge workflows of one participant (the flows of docs/architecture.md): what its gateway does with documents
  * beyond carrying them. One front over the flows, each in a module of its own with its state: insured lists and
- * coverage (roster-flow), guarantee letters (letter-flow), price lists (price-list-flow), invoices and expertise acts
- * (act-flow), payments (payment-flow). The routes, the node and the sandbox call this front; the flows call each other only where one reads
+ * coverage (roster-flow), ДМС programmes and the coverage per service they answer (programme-flow), guarantee letters
+ * (letter-flow), price lists (price-list-flow), invoices and expertise acts (act-flow), payments and reconciliation
+ * (payment-flow, reconciliation-flow). The routes, the node and the sandbox call this front; the flows call each other only where one reads
  * another's state (letters and acts are priced from the price lists).
  */
 export class Workflows {
@@ -29,15 +32,17 @@ export class Workflows {
   private readonly actFlow: ActFlow;
   private readonly paymentFlow: PaymentFlow;
   private readonly reconciliationFlow: ReconciliationFlow;
+  private readonly programmeFlow: ProgrammeFlow;
 
   constructor(
     readonly node: GatewayNode,
     readonly options: { role: string; contracts?: Contract[]; paymentTermDays?: number },
   ) {
-    this.rosterFlow = new RosterFlow(node, options);
+    this.programmeFlow = new ProgrammeFlow(node, options);
+    this.rosterFlow = new RosterFlow(node, options, this.programmeFlow);
     this.priceListFlow = new PriceListFlow(node, options);
     this.letterFlow = new LetterFlow(node, options, this.priceListFlow);
-    this.actFlow = new ActFlow(node, options, this.priceListFlow);
+    this.actFlow = new ActFlow(node, options, this.priceListFlow, this.programmeFlow.programmes);
     this.paymentFlow = new PaymentFlow(node, options, this.actFlow);
     this.reconciliationFlow = new ReconciliationFlow(node, this.paymentFlow);
   }
@@ -54,7 +59,12 @@ export class Workflows {
       'guarantee-letter': (d) => this.letterFlow.receive(d as ReceivedDocument),
       'price-list': (d) => this.priceListFlow.receive(d as ReceivedDocument),
       invoice: (d) => this.actFlow.receive(d as ReceivedDocument),
-      'expertise-act': (d) => this.paymentFlow.receiveAct(d as ReceivedDocument),
+      'medical-programme': (d) => this.programmeFlow.receive(d as ReceivedDocument),
+      // An act tells the clinic both what becomes payable and what counts against its patients' limits.
+      'expertise-act': async (d) => {
+        await this.paymentFlow.receiveAct(d as ReceivedDocument);
+        return this.programmeFlow.onAct(d as ReceivedDocument);
+      },
       'payment-notice': (d) => this.paymentFlow.receiveNotice(d as ReceivedDocument),
       'reconciliation-statement': (d) => this.reconciliationFlow.receive(d as ReceivedDocument),
     };
@@ -67,8 +77,26 @@ export class Workflows {
 
   // ---- insured lists and coverage -----------------------------------------------------------------------------
 
-  coverage(query: CoverageQuery) {
-    return this.rosterFlow.coverage(query);
+  /** Who covers the person on the date; with `services`, an answer per service from the programmes held. */
+  async coverage(query: CoverageQuery & { services?: string[] }) {
+    const answer = await this.rosterFlow.coverage(query);
+    if (!query.services) return answer;
+    return {
+      ...answer,
+      services: await serviceAnswers(
+        this.programmeFlow.programmes,
+        answer.coverage,
+        query.services,
+        answer.date,
+      ),
+    };
+  }
+
+  // ---- ДМС programmes -----------------------------------------------------------------------------------------
+
+  /** The programme versions held: at a clinic, received from `peer` (an insurer); at an insurer, accepted by it. */
+  programmes(peer?: string) {
+    return this.programmeFlow.programmes.list(peer);
   }
 
   /** A page of this node's own roster (a clinic's) or of a clinic's copy (an insurer's), filtered. */
