@@ -32,6 +32,7 @@ import { createOrg, openOrg, orgDefinition, readDefinition, writeDefinition } fr
 import { describeCouncil, proposeCouncilChange, readCouncil, type CouncilChange } from './council.js';
 import { proposeRemoveOrg } from './leave.js';
 import { orderer } from './consenters-cli.js';
+import { ca } from './ca-cli.js';
 
 const portBase = (v: string) => {
   const n = Number(v);
@@ -194,6 +195,7 @@ org
         kind: o.kind,
         host: o.host,
         portBase: o.portBase,
+        progress: consoleProgress(),
       });
       console.log(`${o.msp} created in ${o.home}; next: org start, org definition`);
     },
@@ -489,6 +491,7 @@ for (const [verb, en, ru] of [
 }
 
 orderer(program, { both, acting, actingOptions, printCheck });
+ca(program, { both, acting, actingOptions, printCheck });
 
 program.parseAsync().catch((err: unknown) => {
   const e = err as { code?: string; message?: string };

@@ -3,7 +3,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FabricInstall } from './binaries.js';
+import { requireFabricCa, type FabricInstall } from './binaries.js';
+import { startCaServer, usesFabricCa } from './fabric-ca.js';
 import { ccaasPackage } from './chaincode-package.js';
 import { applicationOrgs, fetchConfig, type ConfigGroup } from './channel-update.js';
 import { peerCli, type OrdererAccess } from './cli-tools.js';
@@ -26,6 +27,8 @@ export async function startOrgPeer(ctx: OrgContext, fabric: FabricInstall, say: 
   for (const port of [n.port, n.chaincodePort, n.operationsPort])
     if (await portInUse(port, n.host)) busy.push(port);
   if (busy.length) throw new NetworkError('PORT_IN_USE', `ports in use on ${n.host}: ${busy.join(', ')}`);
+  // The organisation's own CA runs beside its peer: register, enrol and revoke need it at any time.
+  if (usesFabricCa(ctx.t, ctx.org.key)) await startCaServer(ctx.t, ctx.org.key, await requireFabricCa(), say);
   say(`starting ${n.name} on ${n.host}:${n.port}`);
   await startProcess({
     name: n.name,

@@ -8,7 +8,8 @@ import type { FabricInstall } from './binaries.js';
 import { ordererTlsCa, runTool, type OrdererAccess } from './cli-tools.js';
 import { orgSection } from './configtx.js';
 import { NetworkError } from './errors.js';
-import { generateOrgMaterial } from './pki.js';
+import { fabricCaForNewOrgs, generateOrgMaterial } from './pki.js';
+import { silentProgress, type Progress } from './progress.js';
 import { readState } from './state.js';
 import { CHAINCODE, CHANNEL, paths, type OrgSpec, type PeerNode, type Topology } from './topology.js';
 
@@ -55,6 +56,7 @@ export interface CreateOrgOptions {
   host?: string;
   portBase: number;
   channel?: string;
+  progress?: Progress;
 }
 
 /** Makes an organisation's own material in `dir`; refuses a folder that already holds one. */
@@ -94,7 +96,8 @@ export async function createOrg(o: CreateOrgOptions): Promise<OrgHome> {
     batchTimeout: '100ms',
   };
   await mkdir(dir, { recursive: true });
-  await generateOrgMaterial(t, o.key);
+  const say = o.progress ?? silentProgress;
+  await generateOrgMaterial(t, o.key, await fabricCaForNewOrgs(say), say);
   const home: OrgHome = { format: 'dmsnet-org/1', topology: t };
   await writeHome(home);
   return home;
