@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { dmsnetVersion } from '@dmsnet/formats/paths';
-import { findFabric } from './binaries.js';
+import { findFabric, findFabricCa } from './binaries.js';
 import { networkDown } from './down.js';
 import { PACKAGE_ROOT } from './nodes.js';
 import { consoleProgress } from './progress.js';
@@ -104,11 +104,17 @@ program
 program
   .command('check')
   .description(
-    'find the Fabric binaries (FABRIC_BIN or PATH) and check their version; exit 1 naming what is missing',
+    'find the Fabric binaries (FABRIC_BIN or PATH) and check their version; exit 1 naming what is missing; say whether Fabric CA is installed',
   )
   .action(async () => {
     const f = await findFabric();
     console.log(`Fabric ${f.version}: ${Object.values(f.bin).join(', ')}; config ${f.configDir}`);
+    const ca = await findFabricCa();
+    console.log(
+      'ca' in ca
+        ? `Fabric CA ${ca.ca.version}: ${ca.ca.server}, ${ca.ca.client} (each organisation runs its own CA)`
+        : `no Fabric CA, organisations' CAs run in-process: ${ca.reason}`,
+    );
   });
 
 program
