@@ -262,8 +262,8 @@ export function checkRegistration(r: Registration): Registration {
 }
 
 /**
- * Registers an identity at one of the organisation's CAs as its registrar, with `secret` (random when not given).
- * An identity registered before gets the new secret, type and attributes instead (a re-issue).
+ * Registers an identity at one of the organisation's CAs as its registrar with a random secret, which it returns.
+ * An identity registered before is refused, unless `reissue` (the network's own issuing) gives it a new secret.
  */
 export async function register(
   t: Topology,
@@ -271,40 +271,55 @@ export async function register(
   bin: FabricCaInstall,
   kind: CaKind,
   r: Registration,
-  secret = randomBytes(18).toString('base64url'),
+  o: { reissue?: boolean } = {},
 ): Promise<string> {
+  const secret = randomBytes(18).toString('base64url');
   checkRegistration(r);
   const s = caServer(t, key);
   const attrs = Object.entries(r.attributes ?? {}).map(([k, v]) => `${k}=${v}:ecert`);
-  const common = [
-    '--id.secret',
-    secret,
-    '--id.type',
-    r.type,
-    '--id.maxenrollments',
-    String(r.maxEnrollments ?? 1),
-    ...(attrs.length ? ['--id.attrs', attrs.join(',')] : []),
-    '--caname',
-    s.names[kind],
-    '-u',
-    `https://${s.host}:${s.port}`,
-  ];
+  const endpoint = ['--caname', s.names[kind], '-u', `https://${s.host}:${s.port}`];
+  const at = s.names[kind];
   try {
     await caClient(
       bin,
       s,
       registrarHome(t, key, kind),
-      ['register', '--id.name', r.name, ...common],
-      `register ${r.name} at ${s.names[kind]}`,
+      [
+        'register',
+        '--id.name',
+        r.name,
+        '--id.secret',
+        secret,
+        '--id.type',
+        r.type,
+        '--id.maxenrollments',
+        String(r.maxEnrollments ?? 1),
+        ...(attrs.length ? ['--id.attrs', attrs.join(',')] : []),
+        ...endpoint,
+      ],
+      `register ${r.name} at ${at}`,
     );
   } catch (err) {
-    if (!/already registered/i.test((err as Error).message)) throw err;
+    if (!o.reissue || !/already registered/i.test((err as Error).message)) throw err;
+    // Fabric CA keeps counting past enrolments, so a re-issue lifts the limit; the secret is used at once and forgotten.
     await caClient(
       bin,
       s,
       registrarHome(t, key, kind),
-      ['identity', 'modify', r.name, ...common],
-      `re-register ${r.name} at ${s.names[kind]}`,
+      [
+        'identity',
+        'modify',
+        r.name,
+        '--secret',
+        secret,
+        '--type',
+        r.type,
+        '--maxenrollments',
+        '-1',
+        ...(attrs.length ? ['--attrs', attrs.join(',')] : []),
+        ...endpoint,
+      ],
+      `re-register ${r.name} at ${at}`,
     );
   }
   return secret;
@@ -483,22 +498,36 @@ export class FabricCaIssuer implements CertificateIssuer {
     ou?: 'client' | 'peer' | 'orderer' | 'admin';
     hosts?: readonly string[];
   }): Promise<{ certificate: string; privateKey: string }> {
-    const secret = await register(this.t, this.key, this.bin, this.kind, {
-      name: o.commonName,
-      type: o.ou ?? 'client',
-      attributes: o.attributes,
-    });
+    const secret = await register(
+      this.t,
+      this.key,
+      this.bin,
+      this.kind,
+      {
+        name: o.commonName,
+        type: o.ou ?? 'client',
+        attributes: o.attributes,
+      },
+      { reissue: true },
+    );
     return enroll(this.t, this.key, this.bin, this.kind, { name: o.commonName, secret, hosts: o.hosts });
   }
 
   /** The request's common name is the enrolment id; the attributes come from the registration, never the request. */
   async signCsr(csrPem: string, o: { attributes?: Record<string, string> } = {}): Promise<string> {
     const name = commonNameOf(csrPem);
-    const secret = await register(this.t, this.key, this.bin, this.kind, {
-      name,
-      type: 'client',
-      attributes: o.attributes,
-    });
+    const secret = await register(
+      this.t,
+      this.key,
+      this.bin,
+      this.kind,
+      {
+        name,
+        type: 'client',
+        attributes: o.attributes,
+      },
+      { reissue: true },
+    );
     return enrollCsr(this.t, this.key, this.kind, { name, secret, csr: csrPem });
   }
 }
