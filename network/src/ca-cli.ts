@@ -3,7 +3,7 @@
 // certificate and put the CRL into the organisation's MSP on the channel so the peers refuse it.
 import { readFile, writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
-import { findFabric, requireFabricCa } from './binaries.js';
+import { findFabric, requireFabricCa, type FabricCaInstall } from './binaries.js';
 import type { CliHelpers } from './consenters-cli.js';
 import { publishCrl } from './crl.js';
 import { NetworkError } from './errors.js';
@@ -16,6 +16,7 @@ import {
   revoke,
   startCaServer,
   usesFabricCa,
+  withCaServer,
   type Registration,
 } from './fabric-ca.js';
 import type { OrgContext } from './org.js';
@@ -36,16 +37,18 @@ const positive = (v: string) => {
   return n;
 };
 
-/** The organisation's CA, started if it is not running; refused where the organisation runs the in-process CA. */
-async function ownCa(ctx: OrgContext) {
+/**
+ * Runs `fn` with the organisation's CA server up (started for the command and stopped after when it was not running);
+ * refused where the organisation runs the in-process CA.
+ */
+async function withOwnCa<T>(ctx: OrgContext, fn: (bin: FabricCaInstall) => Promise<T>): Promise<T> {
   if (!usesFabricCa(ctx.t, ctx.org.key))
     throw new NetworkError(
       'FABRIC_CA_MISSING',
       `${ctx.org.mspId} has no Fabric CA of its own (made without Fabric CA installed: its CA is in-process, orgs/${ctx.org.key}/ca)`,
     );
   const bin = await requireFabricCa();
-  await startCaServer(ctx.t, ctx.org.key, bin, consoleProgress());
-  return bin;
+  return withCaServer(ctx.t, ctx.org.key, bin, () => fn(bin), consoleProgress());
 }
 
 export function ca(program: Command, h: CliHelpers): void {
@@ -65,7 +68,12 @@ export function ca(program: Command, h: CliHelpers): void {
       .description(both('start your organisation’s CA server', 'запустить сервер УЦ организации')),
   ).action(async (o) => {
     const ctx = await acting(o);
-    await ownCa(ctx);
+    if (!usesFabricCa(ctx.t, ctx.org.key))
+      throw new NetworkError(
+        'FABRIC_CA_MISSING',
+        `${ctx.org.mspId} has no Fabric CA of its own (its CA is in-process)`,
+      );
+    await startCaServer(ctx.t, ctx.org.key, await requireFabricCa(), consoleProgress());
     const s = caServer(ctx.t, ctx.org.key);
     console.log(`${s.names.ca} and ${s.names.tlsca} serve https://${s.host}:${s.port}`);
   });
@@ -129,7 +137,7 @@ export function ca(program: Command, h: CliHelpers): void {
         maxEnrollments: o.maxEnrollments,
       });
       const ctx = await acting(o);
-      const secret = await register(ctx.t, ctx.org.key, await ownCa(ctx), 'ca', r);
+      const secret = await withOwnCa(ctx, (bin) => register(ctx.t, ctx.org.key, bin, 'ca', r));
       console.log(`registered ${r.name} (${r.type}) at ${caServer(ctx.t, ctx.org.key).names.ca}`);
       console.log(`enrolment secret: ${secret}`);
     },
@@ -158,8 +166,9 @@ export function ca(program: Command, h: CliHelpers): void {
         throw new NetworkError('CA_REQUEST_INVALID', `/csr: ${o.csr}: ${err.message}`);
       });
       const ctx = await acting(o);
-      await ownCa(ctx);
-      const cert = await enrollCsr(ctx.t, ctx.org.key, 'ca', { name: o.name, secret: o.secret, csr });
+      const cert = await withOwnCa(ctx, () =>
+        enrollCsr(ctx.t, ctx.org.key, 'ca', { name: o.name, secret: o.secret, csr }),
+      );
       await writeFile(o.out, cert);
       console.log(`certificate for ${o.name} written to ${o.out}`);
     },
@@ -199,7 +208,7 @@ export function ca(program: Command, h: CliHelpers): void {
       publish: boolean;
     }) => {
       const ctx = await acting(o);
-      const crl = await revoke(ctx.t, ctx.org.key, await ownCa(ctx), o);
+      const crl = await withOwnCa(ctx, (bin) => revoke(ctx.t, ctx.org.key, bin, o));
       console.log(`revoked ${o.name ?? `serial ${o.serial}`} at ${caServer(ctx.t, ctx.org.key).names.ca}`);
       if (!o.publish)
         return console.log('CRL not published: run "ca gencrl --publish" to make peers refuse it');
@@ -223,7 +232,7 @@ export function ca(program: Command, h: CliHelpers): void {
       .option('--publish', both('submit it to the channel', 'отправить его в канал')),
   ).action(async (o: { home?: string; org?: string; out?: string; publish?: boolean }) => {
     const ctx = await acting(o);
-    const crl = await generateCrl(ctx.t, ctx.org.key, await ownCa(ctx));
+    const crl = await withOwnCa(ctx, (bin) => generateCrl(ctx.t, ctx.org.key, bin));
     if (o.out) {
       await writeFile(o.out, crl);
       console.log(`CRL written to ${o.out}`);

@@ -15,7 +15,7 @@ import type { FabricCaInstall } from './binaries.js';
 import type { CertificateIssuer } from '../../sandbox/src/embedded-ledger/local-ca.js';
 import { runTool } from './cli-tools.js';
 import { NetworkError } from './errors.js';
-import { isAlive, portInUse, readPid, startProcess, waitHealthy } from './processes.js';
+import { isAlive, portInUse, readPid, startProcess, stopPid, waitHealthy } from './processes.js';
 import { silentProgress, type Progress } from './progress.js';
 import { paths, type Topology } from './topology.js';
 
@@ -208,6 +208,42 @@ export async function startCaServer(
   await lockDown(s.home);
   await lockDown(path.join(p.org(key), 'fabric-ca-client'));
   return s;
+}
+
+/** Whether the organisation's CA server runs now (by its pid file). */
+export async function caRunning(t: Topology, key: string): Promise<boolean> {
+  const pid = await readPid(paths(t).pid(processName(key)));
+  return !!pid && isAlive(pid);
+}
+
+/** Stops the organisation's CA server, by its pid. */
+export async function stopCaServer(t: Topology, key: string): Promise<void> {
+  const pid = await readPid(paths(t).pid(processName(key)));
+  if (pid) await stopPid(pid);
+  await rm(paths(t).pid(processName(key)), { force: true });
+}
+
+/**
+ * Runs `fn` with the organisation's CA server up, and leaves the server as it found it: a command that had to start
+ * it (making an organisation or a node, an operator's verb) stops it again, so nothing keeps running unasked.
+ */
+export async function withCaServer<T>(
+  t: Topology,
+  key: string,
+  bin: FabricCaInstall,
+  fn: () => Promise<T>,
+  say: Progress = silentProgress,
+): Promise<T> {
+  const running = await caRunning(t, key);
+  await startCaServer(t, key, bin, say);
+  try {
+    return await fn();
+  } finally {
+    if (!running) {
+      say(`stopping ${caServer(t, key).names.ca} again (it was not running; "ca start" keeps it up)`);
+      await stopCaServer(t, key);
+    }
+  }
 }
 
 function caClient(

@@ -8,6 +8,7 @@ import type { FabricInstall } from './binaries.js';
 import { ordererTlsCa, runTool, type OrdererAccess } from './cli-tools.js';
 import { orgSection } from './configtx.js';
 import { NetworkError } from './errors.js';
+import { stopCaServer, usesFabricCa } from './fabric-ca.js';
 import { fabricCaForNewOrgs, generateOrgMaterial } from './pki.js';
 import { silentProgress, type Progress } from './progress.js';
 import { readState } from './state.js';
@@ -98,6 +99,8 @@ export async function createOrg(o: CreateOrgOptions): Promise<OrgHome> {
   await mkdir(dir, { recursive: true });
   const say = o.progress ?? silentProgress;
   await generateOrgMaterial(t, o.key, await fabricCaForNewOrgs(say), say);
+  // Made, not started: "org start" runs the CA beside the peer.
+  if (usesFabricCa(t, o.key)) await stopCaServer(t, o.key);
   const home: OrgHome = { format: 'dmsnet-org/1', topology: t };
   await writeHome(home);
   return home;

@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LocalCA } from '../../sandbox/src/embedded-ledger/local-ca.js';
 import { findFabricCa, requireFabricCa, type FabricCaInstall } from './binaries.js';
-import { FabricCaIssuer, usesFabricCa, type CertificateIssuer } from './fabric-ca.js';
+import { FabricCaIssuer, usesFabricCa, withCaServer, type CertificateIssuer } from './fabric-ca.js';
 import { silentProgress, type Progress } from './progress.js';
 import { paths, type Topology } from './topology.js';
 
@@ -166,5 +166,7 @@ export async function generateNodeMaterial(
   const org = t.orgs.find((o) => o.key === key);
   if (!org) throw new Error(`no organisation ${key} in the topology`);
   const hosts = [...new Set(['127.0.0.1', 'localhost', n.host])];
-  await writeNode(t, key, n, await orgCAs(t, org.key, org.mspId), hosts);
+  const issue = async () => writeNode(t, key, n, await orgCAs(t, org.key, org.mspId), hosts);
+  if (usesFabricCa(t, key)) await withCaServer(t, key, await requireFabricCa(), issue);
+  else await issue();
 }
