@@ -111,7 +111,11 @@ async function bringUp(t: Topology, fabric: FabricInstall, say: Progress): Promi
     `crypto material, each organisation in its own folder (${t.orgs.map((o) => `orgs/${o.key}`).join(', ')})`,
   );
   const fabricCa = await fabricCaForNewOrgs(say);
-  for (const org of t.orgs) await generateOrgMaterial(t, org.key, fabricCa, say);
+  // Each organisation's CA is its own server: their registrations and enrolments run side by side.
+  // All settle before a failure is thrown, so the cleanup that follows finds every CA server that was started.
+  const made = await Promise.allSettled(t.orgs.map((org) => generateOrgMaterial(t, org.key, fabricCa, say)));
+  const failed = made.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
   // The genesis block names the ordering organisations (decision 0030) and, as an application organisation, the
   // association only; every other founder joins as any organisation joins a running channel later (decision 0028),
   // so the steps an operator runs are the ones the suite runs every time.
