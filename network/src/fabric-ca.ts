@@ -386,6 +386,9 @@ export async function enroll(
         s.names[kind],
         '-M',
         path.join(home, 'msp'),
+        // Fabric CA's client otherwise names every subject "C=US, ST=North Carolina, O=Hyperledger".
+        '--csr.names',
+        `C=RU,O=${s.mspId}`,
         ...(o.hosts ? ['--enrollment.profile', 'tls', '--csr.hosts', o.hosts.join(',')] : []),
       ],
       `enrol ${o.name} at ${s.names[kind]}`,

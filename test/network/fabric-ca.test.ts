@@ -115,6 +115,7 @@ describe('Fabric CA of an organisation', function () {
       const cert = new x509.X509Certificate(gw.certificate);
       expect(cert.subject).to.match(/CN=gw1/);
       expect(cert.subject).to.match(/OU=client/);
+      expect(cert.subject).to.include('O=AssociationMSP').and.not.include('Hyperledger');
       const attrs = cert.getExtension('1.2.3.4.5.6.7.8.1');
       expect(JSON.parse(Buffer.from(attrs!.value).toString()).attrs).to.deep.include({
         'dmsnet.participant': '1027700132195',
