@@ -4,13 +4,15 @@
 import 'reflect-metadata';
 import { expect } from 'chai';
 import { statSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as x509 from '@peculiar/x509';
 import { newKeyAndCsr } from '../../node-config/src/init.js';
 import { findFabricCa, type FabricCaInstall } from '../../network/src/binaries.js';
+import { createOrg } from '../../network/src/org.js';
 import {
+  caRunning,
   caServer,
   checkRegistration,
   commonNameOf,
@@ -82,6 +84,42 @@ describe('Fabric CA of an organisation', function () {
     expect(
       await fabricCaForNewOrgs((l) => lines.push(l), { ...process.env, DMSNET_FABRIC_CA: 'off' }),
     ).to.equal(undefined);
+  });
+
+  it('org create with Fabric CA: the organisation’s CA made in its folder, the MSP rooted in it, and left stopped', async function () {
+    const found = await findFabricCa();
+    if ('reason' in found) {
+      console.log(`      skipped: ${found.reason}`);
+      return this.skip();
+    }
+    const home = await mkdtemp(path.join(tmpdir(), 'dmsnet-fabric-ca-home-'));
+    try {
+      const lines: string[] = [];
+      const made = await createOrg({
+        dir: home,
+        key: 'vendor2',
+        mspId: 'Vendor2MSP',
+        kind: 'clinic-host',
+        portBase: PORT_BASE + 300,
+        progress: (l) => lines.push(l),
+      });
+      expect(lines[0]).to.match(/^Vendor2MSP: its own Fabric CA/);
+      const t = made.topology;
+      expect(usesFabricCa(t, 'vendor2')).to.equal(true);
+      expect(await caRunning(t, 'vendor2'), 'org create leaves nothing running').to.equal(false);
+      const root = await readFile(path.join(caServer(t, 'vendor2').home, 'ca-cert.pem'), 'utf8');
+      expect(await readFile(path.join(paths(t).orgMsp('vendor2'), 'cacerts', 'ca.pem'), 'utf8')).to.equal(
+        root,
+      );
+      const admin = new x509.X509Certificate(
+        await readFile(path.join(paths(t).adminMsp('vendor2'), 'signcerts', 'cert.pem'), 'utf8'),
+      );
+      expect(admin.subject).to.include('OU=admin').and.include('CN=admin.vendor2');
+      expect(admin.issuer).to.include('CN=ca.vendor2');
+    } finally {
+      await stopAll(path.join(home, 'pids'));
+      await rm(home, { recursive: true, force: true });
+    }
   });
 
   describe('a real fabric-ca-server', () => {
