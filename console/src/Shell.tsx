@@ -11,6 +11,7 @@ import { Documents } from './screens/Documents';
 import { Formats } from './screens/Formats';
 import { Import } from './screens/Import';
 import { Letters } from './screens/Letters';
+import { Mail } from './screens/Mail';
 import { Participants } from './screens/Participants';
 import { PriceLists } from './screens/PriceLists';
 import { Roster } from './screens/Roster';
@@ -27,6 +28,8 @@ const has = (op: string) => (me: Me) => me.operations.includes(op);
 const MENU: Item[] = [
   { path: 'inbox', key: 'inbox', show: has('read') },
   { path: 'outbox', key: 'outbox', show: has('read') },
+  // Beside the network inbox: what came and went by e-mail, and mail held for a person (decisions 0042, 0049).
+  { path: 'mail', key: 'mail', show: has('read') },
   { path: 'coverage', key: 'coverage', show: has('coverage') },
   // A clinic's own roster; at an insurer, its copy of each clinic's.
   { path: 'roster', key: 'roster', show: has('roster') },
@@ -100,6 +103,9 @@ export function Shell({ me, route, onLogout }: { me: Me; route: string[]; onLogo
       break;
     case 'formats':
       body = <Formats me={me} />;
+      break;
+    case 'mail':
+      body = <Mail me={me} />;
       break;
     case 'participants':
       body = <Participants me={me} />;

@@ -32,6 +32,7 @@ import { createOrg, openOrg, orgDefinition, readDefinition, writeDefinition } fr
 import { describeCouncil, proposeCouncilChange, readCouncil, type CouncilChange } from './council.js';
 import { proposeRemoveOrg } from './leave.js';
 import { orderer } from './consenters-cli.js';
+import { rebuildPeer } from './rebuild.js';
 import { ca } from './ca-cli.js';
 
 const portBase = (v: string) => {
@@ -209,7 +210,7 @@ org
 
 org
   .command('start')
-  .description(both('start your organisation’s peer', 'запустить пир организации'))
+  .description(both('start your organisation’s peers', 'запустить пиры организации'))
   .requiredOption('--home <dir>', both('your organisation’s own folder', 'папка вашей организации'))
   .action(async (o: { home: string }) => {
     await startOrgPeer(await openOrg(o.home), await findFabric(), consoleProgress());
@@ -495,6 +496,45 @@ for (const [verb, en, ru] of [
     console.log(`${verb === 'approve-next' ? 'approved' : 'committed'}: sequence ${d.sequence}, ${d.policy}`);
   });
 }
+
+const peer = program.command('peer').description(both('your organisation’s peers', 'пиры вашей организации'));
+
+actingOptions(
+  peer
+    .command('rebuild')
+    .description(
+      both(
+        'rebuild a peer that lost its ledger folder: join it again (from the genesis block, or from a snapshot of your other peer), reinstall the chaincode, catch up; its private data comes from your other peer',
+        'восстановить пир, потерявший папку реестра: заново подключить к каналу (с первого блока или со снимка вашего другого пира), переустановить чейнкод, догнать остальных; закрытые данные он получает от вашего другого пира',
+      ),
+    )
+    .requiredOption(
+      '--node <name>',
+      both('the peer to rebuild, e.g. peer0.clinichost', 'восстанавливаемый пир, например peer0.clinichost'),
+    )
+    .option(
+      '--from-snapshot',
+      both(
+        'join from a snapshot of your other peer (fast on a long channel; serves no block up to the snapshot’s)',
+        'подключить со снимка вашего другого пира (быстро на длинном канале; блоки до снимка включительно не отдаёт)',
+      ),
+    ),
+).action(async (o: Acting & { node: string; fromSnapshot?: boolean }) => {
+  const t0 = Date.now();
+  const r = await rebuildPeer(
+    await acting({ ...o, org: o.org ?? o.node.split('.')[1] }),
+    await findFabric(),
+    {
+      node: o.node,
+      fromSnapshot: o.fromSnapshot,
+      progress: consoleProgress(),
+    },
+  );
+  console.log(
+    `${r.peer} rebuilt from the ${r.from === 'snapshot' ? `snapshot at block ${r.snapshotBlock}` : 'genesis block'} ` +
+      `in ${((Date.now() - t0) / 1000).toFixed(1)} s; height ${r.height}`,
+  );
+});
 
 orderer(program, { both, acting, actingOptions, printCheck });
 ca(program, { both, acting, actingOptions, printCheck });

@@ -23,7 +23,7 @@ export type { CertificateIssuer };
 
 export type CaKind = 'ca' | 'tlsca';
 
-/** Where an organisation's CA server lives and listens: ports 5 and 6 after its first peer's (which uses 0–3). */
+/** Where an organisation's CA server lives and listens: 8 and 9 after its first peer's port (its peers use 0–7). */
 export interface CaServer {
   org: string;
   mspId: string;
@@ -43,8 +43,8 @@ export function caServer(t: Topology, key: string): CaServer {
     org: key,
     mspId: org.mspId,
     host: peer.host,
-    port: peer.port + 5,
-    operationsPort: peer.port + 6,
+    port: peer.port + 8,
+    operationsPort: peer.port + 9,
     home: paths(t).fabricCa(key),
     names: { ca: `ca.${key}`, tlsca: `tlsca.${key}` },
   };

@@ -15,20 +15,29 @@ import { HOME_FILE, writeHome, type OrgContext, type OrgDefinition, type OrgHome
 import { isAlive, portInUse, readPid, startProcess, waitForPort, waitHealthy } from './processes.js';
 import { silentProgress, type Progress } from './progress.js';
 import { CHAINCODE_VERSION, waitCommitted } from './lifecycle.js';
-import { paths } from './topology.js';
+import { paths, peersOf, type PeerNode } from './topology.js';
 
-/** Starts the organisation's peer from its own folder (a no-op when it runs). */
+/** Starts the organisation's peers from its own folder (a no-op for those that run). */
 export async function startOrgPeer(ctx: OrgContext, fabric: FabricInstall, say: Progress = silentProgress) {
+  // The organisation's own CA runs beside its peers: register, enrol and revoke need it at any time.
+  if (usesFabricCa(ctx.t, ctx.org.key)) await startCaServer(ctx.t, ctx.org.key, await requireFabricCa(), say);
+  for (const n of peersOf(ctx.t, ctx.org.key)) await startPeer(ctx, fabric, n, say);
+}
+
+/** Starts one peer of the organisation with its own settings and waits until it is healthy. */
+export async function startPeer(
+  ctx: Pick<OrgContext, 't'>,
+  fabric: FabricInstall,
+  n: PeerNode,
+  say: Progress = silentProgress,
+) {
   const p = paths(ctx.t);
-  const n = ctx.peer;
   const pid = await readPid(p.pid(n.name));
   if (pid && isAlive(pid)) return;
   const busy = [];
   for (const port of [n.port, n.chaincodePort, n.operationsPort])
     if (await portInUse(port, n.host)) busy.push(port);
   if (busy.length) throw new NetworkError('PORT_IN_USE', `ports in use on ${n.host}: ${busy.join(', ')}`);
-  // The organisation's own CA runs beside its peer: register, enrol and revoke need it at any time.
-  if (usesFabricCa(ctx.t, ctx.org.key)) await startCaServer(ctx.t, ctx.org.key, await requireFabricCa(), say);
   say(`starting ${n.name} on ${n.host}:${n.port}`);
   await startProcess({
     name: n.name,
@@ -95,37 +104,69 @@ export async function joinChannel(
     ['channel', 'fetch', '0', block, '-c', ctx.t.channel, '-o', access.address, '--tls', '--cafile', caFile],
     'fetch the genesis block',
   );
-  const joined = await peerCli(ctx.t, fabric, ctx.peer, ['channel', 'list'], 'peer channel list');
-  if (!joined.split('\n').includes(ctx.t.channel)) {
-    say(`joining ${ctx.peer.name} to '${ctx.t.channel}'`);
-    await peerCli(
-      ctx.t,
-      fabric,
-      ctx.peer,
-      ['channel', 'join', '-b', block],
-      `peer channel join ${ctx.peer.name}`,
-    );
+  for (const n of peersOf(ctx.t, ctx.org.key)) {
+    await joinPeer(ctx, fabric, n, block, say);
+    // Joined from the genesis block, the peer replays the channel; until it holds the config block that names its
+    // organisation, it can neither endorse nor answer lifecycle queries the way the others do.
+    await waitHeight(ctx, fabric, n, (config.blockNumber ?? 0) + 1, say);
   }
-  // Joined from the genesis block, the peer replays the channel; until it holds the config block that names its
-  // organisation, it can neither endorse nor answer lifecycle queries the way the others do.
-  const want = (config.blockNumber ?? 0) + 1;
-  say(`waiting for ${ctx.peer.name} to catch up to block ${want}`);
-  const until = Date.now() + 120_000;
+}
+
+/** Joins one peer to the channel from a block file (a no-op when it has joined). */
+export async function joinPeer(
+  ctx: Pick<OrgContext, 't'>,
+  fabric: FabricInstall,
+  n: PeerNode,
+  block: string,
+  say: Progress = silentProgress,
+): Promise<void> {
+  const joined = await peerCli(ctx.t, fabric, n, ['channel', 'list'], `peer channel list on ${n.name}`).catch(
+    (err: Error) => {
+      throw new NetworkError('FABRIC_COMMAND_FAILED', `${err.message}; see ${paths(ctx.t).log(n.name)}`);
+    },
+  );
+  if (joined.split('\n').includes(ctx.t.channel)) return;
+  say(`joining ${n.name} to '${ctx.t.channel}'`);
+  await peerCli(ctx.t, fabric, n, ['channel', 'join', '-b', block], `peer channel join ${n.name}`).catch(
+    (err: Error) => {
+      // A peer that died after it was healthy (a busy machine, a port taken meanwhile) says why in its own log.
+      throw new NetworkError('FABRIC_COMMAND_FAILED', `${err.message}; see ${paths(ctx.t).log(n.name)}`);
+    },
+  );
+}
+
+/** The peer's height on the channel (blocks it holds), or 0 when it has not joined. */
+export async function peerHeight(ctx: Pick<OrgContext, 't'>, fabric: FabricInstall, n: PeerNode) {
+  const info = await peerCli(ctx.t, fabric, n, ['channel', 'getinfo', '-c', ctx.t.channel], 'getinfo').catch(
+    (e: Error) => e.message,
+  );
+  return Number(/"height":(\d+)/.exec(info)?.[1] ?? 0);
+}
+
+/** Waits until the peer holds `want` blocks, saying how far it is every ten seconds. */
+export async function waitHeight(
+  ctx: Pick<OrgContext, 't'>,
+  fabric: FabricInstall,
+  n: PeerNode,
+  want: number,
+  say: Progress = silentProgress,
+  timeoutMs = 120_000,
+): Promise<void> {
+  say(`waiting for ${n.name} to catch up to block ${want}`);
+  const until = Date.now() + timeoutMs;
+  let told = Date.now();
   for (;;) {
-    const info = await peerCli(
-      ctx.t,
-      fabric,
-      ctx.peer,
-      ['channel', 'getinfo', '-c', ctx.t.channel],
-      'getinfo',
-    ).catch((e: Error) => e.message);
-    const height = Number(/"height":(\d+)/.exec(info)?.[1] ?? 0);
+    const height = await peerHeight(ctx, fabric, n);
     if (height >= want) return;
     if (Date.now() > until)
       throw new NetworkError(
         'NODE_NOT_READY',
-        `${ctx.peer.name} is at block ${height} of ${want} after two minutes`,
+        `${n.name} is at block ${height} of ${want} after ${timeoutMs / 1000} s`,
       );
+    if (Date.now() - told > 10_000) {
+      say(`  ${n.name}: ${height} of ${want} blocks`);
+      told = Date.now();
+    }
     await sleep(300);
   }
 }
@@ -164,17 +205,24 @@ export async function installChaincode(
     });
     await waitForPort(ctx.peer.ccServerPort, 30_000, `chaincode server ${name}`, ctx.peer.host);
   }
-  say(`installing ${pkg.packageId.slice(0, 24)}… on ${ctx.peer.name}`);
-  await peerCli(
-    ctx.t,
-    fabric,
-    ctx.peer,
-    ['lifecycle', 'chaincode', 'install', file],
-    'install the chaincode',
-  ).catch((err: Error) => {
-    if (!/already successfully installed/.test(err.message)) throw err;
-  });
+  for (const n of peersOf(ctx.t, ctx.org.key)) await installPackage(ctx, fabric, n, file, say);
   return pkg.packageId;
+}
+
+/** Installs a package file on one peer; one it already holds is fine (the package id is the same). */
+export async function installPackage(
+  ctx: Pick<OrgContext, 't'>,
+  fabric: FabricInstall,
+  n: PeerNode,
+  file: string,
+  say: Progress = silentProgress,
+): Promise<void> {
+  say(`installing ${path.basename(file)} on ${n.name}`);
+  await peerCli(ctx.t, fabric, n, ['lifecycle', 'chaincode', 'install', file], `install on ${n.name}`).catch(
+    (err: Error) => {
+      if (!/already successfully installed/.test(err.message)) throw err;
+    },
+  );
 }
 
 export interface ChaincodeDefinition {

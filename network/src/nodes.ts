@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FabricInstall } from './binaries.js';
-import { paths, type OrdererNode, type PeerNode, type Topology } from './topology.js';
+import { paths, peersOf, type OrdererNode, type PeerNode, type Topology } from './topology.js';
 
 /** The package root (dist/network/src/ → three levels up), where network/builders and dist/ live. */
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -31,6 +31,7 @@ export function peerEnv(t: Topology, fabric: FabricInstall, n: PeerNode): NodeJS
   const dir = p.node(n.org, n.name);
   const data = p.data(n.name);
   const addr = `${n.host}:${n.port}`;
+  const siblings = peersOf(t, n.org).filter((o) => o.name !== n.name);
   return {
     ...baseEnv(fabric),
     CORE_PEER_ID: n.name,
@@ -40,9 +41,26 @@ export function peerEnv(t: Topology, fabric: FabricInstall, n: PeerNode): NodeJS
     CORE_PEER_LISTENADDRESS: addr,
     CORE_PEER_CHAINCODEADDRESS: `${n.host}:${n.chaincodePort}`,
     CORE_PEER_CHAINCODELISTENADDRESS: `${n.host}:${n.chaincodePort}`,
-    CORE_PEER_GOSSIP_BOOTSTRAP: addr,
+    // Gossip inside the organisation starts from its other peers; other organisations find this one through the
+    // anchor peers in the channel config, by its external endpoint.
+    CORE_PEER_GOSSIP_BOOTSTRAP: (siblings.length ? siblings : [n])
+      .map((o) => `${o.host}:${o.port}`)
+      .join(' '),
     CORE_PEER_GOSSIP_EXTERNALENDPOINT: addr,
     CORE_PEER_GOSSIP_ENDPOINT: addr,
+    // Every peer a static leader pulling blocks from the orderers itself: Fabric 3 no longer gossips blocks
+    // (deliveryclient.blockGossipEnabled is false), so an elected leader's followers would never get a block.
+    CORE_PEER_GOSSIP_USELEADERELECTION: 'false',
+    CORE_PEER_GOSSIP_ORGLEADER: 'true',
+    // A peer endorsing a write into its own organisation's implicit collection (a ciphertext addressed to it) hands
+    // it to one more peer of the organisation before it signs; with no sibling there is no one to require
+    // (decision 0045). Other organisations' peers disseminate nothing of it, whatever this says.
+    CORE_PEER_GOSSIP_PVTDATA_IMPLICITCOLLECTIONDISSEMINATIONPOLICY_REQUIREDPEERCOUNT: siblings.length
+      ? '1'
+      : '0',
+    CORE_PEER_GOSSIP_PVTDATA_IMPLICITCOLLECTIONDISSEMINATIONPOLICY_MAXPEERCOUNT: '1',
+    // A peer rebuilt from a snapshot gets its organisation's private data by reconciliation: every 5 s, not 1 min.
+    CORE_PEER_GOSSIP_PVTDATA_RECONCILESLEEPINTERVAL: '5s',
     // Find a restarted peer in seconds rather than the default half minute.
     CORE_PEER_GOSSIP_ALIVEEXPIRATIONTIMEOUT: '5s',
     CORE_PEER_GOSSIP_ALIVETIMEINTERVAL: '1s',

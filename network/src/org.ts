@@ -12,7 +12,15 @@ import { stopCaServer, usesFabricCa } from './fabric-ca.js';
 import { fabricCaForNewOrgs, generateOrgMaterial } from './pki.js';
 import { silentProgress, type Progress } from './progress.js';
 import { readState } from './state.js';
-import { CHAINCODE, CHANNEL, paths, type OrgSpec, type PeerNode, type Topology } from './topology.js';
+import {
+  CHAINCODE,
+  CHANNEL,
+  orgPeerNodes,
+  paths,
+  type OrgSpec,
+  type PeerNode,
+  type Topology,
+} from './topology.js';
 
 /** The file in an organisation's own folder that says what it is and, once known, how it reaches the orderers. */
 export const HOME_FILE = 'org.json';
@@ -81,18 +89,7 @@ export async function createOrg(o: CreateOrgOptions): Promise<OrgHome> {
     chaincode: CHAINCODE,
     consensus: 'raft',
     orgs: [spec],
-    peers: [
-      {
-        org: o.key,
-        mspId: o.mspId,
-        name: `peer0.${o.key}`,
-        host,
-        port: p,
-        chaincodePort: p + 1,
-        operationsPort: p + 2,
-        ccServerPort: p + 3,
-      },
-    ],
+    peers: orgPeerNodes(spec, host, p),
     orderers: [],
     batchTimeout: '100ms',
   };

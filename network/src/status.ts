@@ -31,7 +31,7 @@ export async function networkStatus(dir: string): Promise<NetworkStatus> {
   const names = [
     ...t.orderers.map((o) => o.name),
     ...t.peers.map((n) => n.name),
-    ...t.peers.map((n) => `cc.${n.org}`),
+    ...new Set(t.peers.map((n) => `cc.${n.org}`)),
     // Each organisation's own CA server, where it runs Fabric CA (decision 0044).
     ...t.orgs.filter((o) => usesFabricCa(t, o.key)).map((o) => `ca.${o.key}`),
   ];

@@ -69,6 +69,39 @@ export function defaultOrgs(consensus: Consensus): OrgSpec[] {
   ];
 }
 
+/**
+ * How many peers an organisation runs: two where documents are addressed (insurers, clinic hosts, assistance
+ * companies), so a ciphertext reaches a second machine of the addressee before the send is endorsed (decision 0045);
+ * the association receives little and keeps one.
+ */
+export const peerCount = (kind: OrgSpec['kind']): number => (kind === 'association' ? 1 : 2);
+
+/**
+ * An organisation's peers from the first of its ten ports: peer0 on p..p+3, peer1 on p+4..p+6. Both dial the
+ * organisation's one chaincode server (p+3); p+7 is left for a second chaincode's server (the bench's).
+ */
+export function orgPeerNodes(
+  org: Pick<OrgSpec, 'key' | 'mspId' | 'kind'>,
+  host: string,
+  p: number,
+  count = peerCount(org.kind),
+): PeerNode[] {
+  return Array.from({ length: count }, (_, i) => ({
+    org: org.key,
+    mspId: org.mspId,
+    name: `peer${i}.${org.key}`,
+    host,
+    port: p + i * 4,
+    chaincodePort: p + i * 4 + 1,
+    operationsPort: p + i * 4 + 2,
+    ccServerPort: p + 3,
+  }));
+}
+
+/** The peers of one organisation, its first (the one its admin and gateways use by default) first. */
+export const peersOf = (t: Pick<Topology, 'peers'>, org: string): PeerNode[] =>
+  t.peers.filter((n) => n.org === org);
+
 export function buildTopology(o: {
   dir: string;
   consensus?: Consensus;
@@ -103,16 +136,7 @@ export function buildTopology(o: {
   }
   orgs.forEach((org) => {
     const p = base + 100 + all.findIndex((a) => a.key === org.key) * 10;
-    peers.push({
-      org: org.key,
-      mspId: org.mspId,
-      name: `peer0.${org.key}`,
-      host: HOST,
-      port: p,
-      chaincodePort: p + 1,
-      operationsPort: p + 2,
-      ccServerPort: p + 3,
-    });
+    peers.push(...orgPeerNodes(org, HOST, p));
   });
   return {
     dir: path.resolve(o.dir),

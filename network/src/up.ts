@@ -10,6 +10,7 @@ import { endorsementPolicy, makeGenesisBlock } from './configtx.js';
 import { NetworkError } from './errors.js';
 import { CHAINCODE_SERVER, chaincodeServerEnv, ordererEnv, peerEnv } from './nodes.js';
 import { fabricCaForNewOrgs, generateOrgMaterial } from './pki.js';
+import { caServer } from './fabric-ca.js';
 import { checkUpdate, fetchConfig, proposeAddOrg, signUpdate, submitUpdate } from './channel-update.js';
 import { joinChannel } from './membership.js';
 import { describeCouncil, proposeCouncilChange, thresholds } from './council.js';
@@ -26,6 +27,7 @@ import {
   type OrgSpec,
   type PeerNode,
   type Topology,
+  peersOf,
 } from './topology.js';
 
 export interface UpOptions {
@@ -49,7 +51,7 @@ export async function runningNetwork(dir: string): Promise<NetworkState | undefi
   const p = paths(state.topology);
   const names = [
     ...state.topology.orderers.map((o) => o.name),
-    ...state.topology.peers.flatMap((n) => [n.name, `cc.${n.org}`]),
+    ...new Set(state.topology.peers.flatMap((n) => [n.name, `cc.${n.org}`])),
   ];
   for (const name of names) {
     const pid = await readPid(p.pid(name));
@@ -81,9 +83,9 @@ export async function networkUp(o: UpOptions): Promise<NetworkState> {
   await rm(t.dir, { recursive: true, force: true });
   const ports = [
     ...t.orderers.flatMap((n) => [n.port, n.adminPort, n.operationsPort]),
-    ...t.peers.flatMap((n) => [n.port, n.chaincodePort, n.operationsPort, n.ccServerPort]),
-    // Each organisation's Fabric CA server and its operations endpoint (fabric-ca.ts caServer).
-    ...t.peers.flatMap((n) => [n.port + 5, n.port + 6]),
+    ...new Set(t.peers.flatMap((n) => [n.port, n.chaincodePort, n.operationsPort, n.ccServerPort])),
+    // Each organisation's Fabric CA server and its operations endpoint.
+    ...t.orgs.flatMap((o) => [caServer(t, o.key).port, caServer(t, o.key).operationsPort]),
   ];
   const busy: number[] = [];
   for (const port of ports) if (await portInUse(port)) busy.push(port);
@@ -312,7 +314,9 @@ export async function deployChaincode(
   const packageIds: Record<string, string> = {};
   await mkdir(p.chaincode, { recursive: true });
   const file = (n: PeerNode) => path.join(p.chaincode, `${d.name}.${n.org}.tgz`);
-  for (const n of t.peers) {
+  // An organisation's peers all dial its one chaincode server: the first peer of each stands for the organisation.
+  const firsts = t.orgs.map((o) => peersOf(t, o.key)[0]).filter((n): n is PeerNode => !!n);
+  for (const n of firsts) {
     const pkg = await ccaasPackage(`${d.name}_${n.org}`, {
       address: `${n.host}:${n.ccServerPort + d.portOffset}`,
       dial_timeout: '10s',
@@ -322,7 +326,7 @@ export async function deployChaincode(
     packageIds[n.org] = pkg.packageId;
   }
   say(`starting a '${d.name}' chaincode server per organisation`);
-  for (const n of t.peers) {
+  for (const n of firsts) {
     const name = `${d.processPrefix}.${n.org}`;
     await startProcess({
       name,
@@ -334,11 +338,11 @@ export async function deployChaincode(
     });
   }
   await Promise.all(
-    t.peers.map((n) =>
+    firsts.map((n) =>
       waitForPort(n.ccServerPort + d.portOffset, 30_000, `chaincode server ${d.processPrefix}.${n.org}`),
     ),
   );
-  say(`installing '${d.name}' on every peer`);
+  say(`installing '${d.name}' on every peer (${t.peers.length})`);
   await Promise.all(
     t.peers.map((n) =>
       peerCli(
@@ -365,7 +369,7 @@ export async function deployChaincode(
     d.policy,
   ];
   say(`approving '${d.name}' in every organisation (endorsement policy ${d.policy})`);
-  for (const n of t.peers) {
+  for (const n of firsts) {
     await peerCli(
       t,
       fabric,
@@ -393,7 +397,7 @@ export async function deployChaincode(
       'commit',
       ...ordererArgs(t),
       ...definition,
-      ...t.peers.flatMap((n) => [
+      ...firsts.flatMap((n) => [
         '--peerAddresses',
         `${n.host}:${n.port}`,
         '--tlsRootCertFiles',

@@ -3,7 +3,7 @@
 // the follower's checkpoint with what it caused, so a restored node reads from the ledger what came after the backup:
 // nothing is lost, and the inbox keeps each message once.
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, realpath, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -81,19 +81,35 @@ async function keyFileLimits(file: string): Promise<KdfLimits> {
   return { opslimit: kdf.opslimit, memlimit: kdf.memlimit };
 }
 
-/** Every file and folder under root, folders before what they hold, in name order (a stable archive). */
-async function* walk(root: string, rel = ''): AsyncGenerator<{ rel: string; abs: string; isDir: boolean }> {
+/**
+ * Every file and folder under root, folders before what they hold, in name order (a stable archive). A symbolic
+ * link is followed (the archive holds what the node reads through it), so a link back to a folder on the way down
+ * would recurse for ever: the folders being walked are kept by device and inode, and a loop is refused by name.
+ */
+async function* walk(
+  root: string,
+  rel = '',
+  walking?: ReadonlySet<string>,
+): AsyncGenerator<{ rel: string; abs: string; isDir: boolean }> {
+  walking ??= new Set([inodeKey(await stat(root))]);
   const entries = await readdir(path.join(root, rel), { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     const childRel = rel ? `${rel}/${e.name}` : e.name;
     const abs = path.join(root, childRel);
-    // stat follows a symbolic link: the archive holds what the node reads through it.
-    const isDir = (await stat(abs)).isDirectory();
+    const s = await stat(abs);
+    const isDir = s.isDirectory();
+    if (isDir && walking.has(inodeKey(s)))
+      throw new BackupError(
+        'BACKUP_LINK_LOOP',
+        `${childRel} leads back to a folder that holds it (${await realpath(abs)}): remove the link and run the backup again`,
+      );
     yield { rel: childRel, abs, isDir };
-    if (isDir) yield* walk(root, childRel);
+    if (isDir) yield* walk(root, childRel, new Set([...walking, inodeKey(s)]));
   }
 }
+
+const inodeKey = (s: { dev: number; ino: number }) => `${s.dev}:${s.ino}`;
 
 /** Writes a sealed backup of a stopped node's folder. */
 export async function backupNode(o: BackupOptions): Promise<BackupSummary> {
@@ -145,22 +161,27 @@ export async function backupNode(o: BackupOptions): Promise<BackupSummary> {
       counter.add(content.length);
     }
     pack.finalize();
-  })().catch((err: unknown) => {
-    pack.destroy(err as Error);
-    throw err;
-  });
+  })().then(
+    () => undefined,
+    // Held as a value, not a rejection: the sealing side is awaited first and fails with it through the pack.
+    (err: unknown) => {
+      pack.destroy(err as Error);
+      return err;
+    },
+  );
   say('deriving the backup key from the passphrase (Argon2id) and sealing the archive');
   try {
     await pipeline(
       Readable.from(sealStream(pack as unknown as AsyncIterable<Uint8Array>, o.passphrase, limits)),
       createWriteStream(tmp, { mode: 0o600, flags: 'wx' }),
     );
-    await producing;
+    const walkFailed = await producing;
+    if (walkFailed) throw walkFailed;
     await rename(tmp, out);
   } catch (err) {
     await rm(tmp, { force: true });
-    await producing.catch(() => undefined);
-    throw err;
+    // The walk's own error (a link loop, an unreadable file) says more than the torn stream it caused.
+    throw (await producing) ?? err;
   }
   const { files, bytes } = counter.summary;
   say(`backup written: ${out} (${files} files, ${(bytes / 1e6).toFixed(1)} MB before sealing)`);

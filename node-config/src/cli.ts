@@ -297,6 +297,11 @@ correspondent
     'какое сопоставление читает какие вложения: «\\.csv$=clinic-invoice-register.csv» / ' +
       'which mapping reads which attachments (a regular expression on the file name = a mapping name or file)',
   )
+  .option(
+    '--age-recipient <age1…>',
+    'его открытый ключ age: документы ему уходят зашифрованным вложением, а не ссылкой / ' +
+      'its age public key: documents go to it as an encrypted attachment instead of a link',
+  )
   .option(...mailNodeOption)
   .action(
     async (o: {
@@ -306,6 +311,7 @@ correspondent
       role: string;
       address: string[];
       mapping: string[];
+      ageRecipient?: string;
       node: string;
     }) => {
       const mappings = o.mapping.map((m) => {
@@ -320,6 +326,7 @@ correspondent
           role: o.role,
           addresses: o.address,
           mappings,
+          ...(o.ageRecipient ? { ageRecipient: o.ageRecipient } : {}),
         }),
       );
     },

@@ -379,12 +379,15 @@ async function serveNode(
   const mail = config.mail
     ? new MailBridge(
         node,
-        await mailSettingsOf(config.mail, async (x) =>
-          x.passwordFile
-            ? (await readFile(resolveIn(dir, x.passwordFile), 'utf8')).trim()
-            : x.passwordEnv
-              ? process.env[x.passwordEnv]
-              : undefined,
+        await mailSettingsOf(
+          config.mail,
+          async (x) =>
+            x.passwordFile
+              ? (await readFile(resolveIn(dir, x.passwordFile), 'utf8')).trim()
+              : x.passwordEnv
+                ? process.env[x.passwordEnv]
+                : undefined,
+          (name) => readFile(resolveIn(dir, name), 'utf8'),
         ),
         { log: (line) => logger.info(line) },
       )

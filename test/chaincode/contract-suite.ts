@@ -136,7 +136,9 @@ export function contractSuite(backend: LedgerBackend): void {
         endorsers(from, String(env.addressee)),
       );
 
-    before(async () => {
+    before(async function () {
+      // Bringing a whole Fabric network up takes minutes on a loaded machine; the tests keep their own limit.
+      this.timeout(600_000);
       b = await backend.start(['AssociationMSP', 'Insurer1MSP', 'Insurer2MSP']);
       const ids = Array.from({ length: 4 }, () => generateOgrn(rng));
       assoc = { id: ids[0], who: await b.identity('AssociationMSP', 'admin') };

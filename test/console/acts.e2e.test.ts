@@ -6,9 +6,9 @@
 import { expect } from 'chai';
 import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
-import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
-import { startConsoleNetwork, type ConsoleNetwork } from './network.js';
-import { launchConsoleBrowser, loginAt, OUT } from './browser.js';
+import { type ConsoleNetwork } from './network.js';
+import { useConsoleNetwork } from './session.js';
+import { loginAt, OUT } from './browser.js';
 import { latinWords } from './latin.js';
 
 const kopecks = (text: string) =>
@@ -31,17 +31,7 @@ describe('console: an act confirmed, disputed line by line and corrected (Chromi
   this.timeout(180_000);
   let t: ConsoleNetwork;
   let browser: Browser;
-
-  before(async () => {
-    browser = await launchConsoleBrowser();
-    console.log('    starting the embedded network for the console…');
-    t = await startConsoleNetwork();
-  });
-  after(async () => {
-    await browser?.close();
-    await t?.close();
-    await closeCryptoWorkers();
-  });
+  useConsoleNetwork((s) => ({ network: t, browser } = s));
 
   /** A screenshot to look at, and the screen held to Russian (no Latin-script word outside identifiers). */
   const shot = async (page: Page, name: string) => {

@@ -8,9 +8,9 @@ import axe from 'axe-core';
 import iconv from 'iconv-lite';
 import { type Browser, type Page } from 'playwright-core';
 import { repoPath } from '@dmsnet/formats';
-import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
-import { PASSWORD, startConsoleNetwork, type ConsoleNetwork } from './network.js';
-import { launchConsoleBrowser, OUT } from './browser.js';
+import { PASSWORD, type ConsoleNetwork } from './network.js';
+import { useConsoleNetwork } from './session.js';
+import { OUT } from './browser.js';
 
 interface AxeViolation {
   id: string;
@@ -23,17 +23,7 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
   this.timeout(120_000);
   let t: ConsoleNetwork;
   let browser: Browser;
-
-  before(async () => {
-    // No Chromium, no console tests passing: they fail here, loudly.
-    browser = await launchConsoleBrowser();
-    t = await startConsoleNetwork();
-  });
-  after(async () => {
-    await browser?.close();
-    await t?.close();
-    await closeCryptoWorkers();
-  });
+  useConsoleNetwork((s) => ({ network: t, browser } = s));
 
   async function open(gateway: string): Promise<Page> {
     const ctx = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1360, height: 900 } });

@@ -6,26 +6,18 @@ import { expect } from 'chai';
 import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { createRng, generateInn10, generateOgrn } from '@dmsnet/formats';
-import { closeCryptoWorkers, publicKeysBase64 } from '../../gateway/src/crypto/index.js';
+import { publicKeysBase64 } from '../../gateway/src/crypto/index.js';
 import { generateParticipantKeys } from '../../gateway/src/crypto/keys.js';
-import { startConsoleNetwork, type ConsoleNetwork } from './network.js';
-import { launchConsoleBrowser, loginAt, OUT } from './browser.js';
+import { type ConsoleNetwork } from './network.js';
+import { useConsoleNetwork } from './session.js';
+import { loginAt, OUT } from './browser.js';
 
 describe('the association keeps the directory in the console (Chromium, real embedded network)', function () {
   this.timeout(120_000);
   let t: ConsoleNetwork;
   let browser: Browser;
-
-  before(async () => {
-    browser = await launchConsoleBrowser();
-    t = await startConsoleNetwork({
-      people: { aadm: ['association', 'admin', 'Волкова Елена Сергеевна'] },
-    });
-  });
-  after(async () => {
-    await browser?.close();
-    await t?.close();
-    await closeCryptoWorkers();
+  useConsoleNetwork((s) => ({ network: t, browser } = s), {
+    people: { aadm: ['association', 'admin', 'Волкова Елена Сергеевна'] },
   });
 
   const shot = (page: Page, name: string) =>

@@ -8,9 +8,9 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { type Browser, type Page } from 'playwright-core';
 import { bundledSchemaText } from '@dmsnet/formats';
-import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
-import { startConsoleNetwork, type ConsoleNetwork } from './network.js';
-import { launchConsoleBrowser, loginAt, OUT } from './browser.js';
+import { type ConsoleNetwork } from './network.js';
+import { useConsoleNetwork } from './session.js';
+import { loginAt, OUT } from './browser.js';
 
 const PHONE = { width: 390, height: 844 };
 
@@ -24,17 +24,7 @@ describe('console flows staff expect (Chromium, real embedded network)', functio
   this.timeout(120_000);
   let t: ConsoleNetwork;
   let browser: Browser;
-
-  before(async () => {
-    browser = await launchConsoleBrowser();
-    console.log('    starting the embedded network for the console…');
-    t = await startConsoleNetwork();
-  });
-  after(async () => {
-    await browser?.close();
-    await t?.close();
-    await closeCryptoWorkers();
-  });
+  useConsoleNetwork((s) => ({ network: t, browser } = s));
 
   const login = (gateway: string, username: string, viewport = { width: 1360, height: 900 }): Promise<Page> =>
     loginAt(browser, t.url(gateway), username, { viewport });

@@ -5,9 +5,9 @@ import { expect } from 'chai';
 import http from 'node:http';
 import path from 'node:path';
 import { type Browser } from 'playwright-core';
-import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
-import { startConsoleNetwork, PASSWORD, type ConsoleNetwork } from './network.js';
-import { launchConsoleBrowser, loginAt, OUT } from './browser.js';
+import { PASSWORD, type ConsoleNetwork } from './network.js';
+import { useConsoleNetwork } from './session.js';
+import { loginAt, OUT } from './browser.js';
 
 /** A login attempt over HTTP from a loopback address of our choosing (another machine, as the gateway sees it). */
 function loginFrom(url: string, localAddress: string, username: string, password: string): Promise<number> {
@@ -41,17 +41,7 @@ describe('console login: the organisation named, a lockout that says how long, n
   this.timeout(120_000);
   let t: ConsoleNetwork;
   let browser: Browser;
-
-  before(async () => {
-    browser = await launchConsoleBrowser();
-    console.log('    starting the embedded network for the console…');
-    t = await startConsoleNetwork();
-  });
-  after(async () => {
-    await browser?.close();
-    await t?.close();
-    await closeCryptoWorkers();
-  });
+  useConsoleNetwork((s) => ({ network: t, browser } = s));
 
   it('names the organisation on the login page, from the directory', async () => {
     const ctx = await browser.newContext({ locale: 'ru-RU' });

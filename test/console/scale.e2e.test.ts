@@ -8,9 +8,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import iconv from 'iconv-lite';
 import { type Browser, type Page } from 'playwright-core';
-import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
-import { startConsoleNetwork, type ConsoleNetwork } from './network.js';
-import { launchConsoleBrowser, loginAt, OUT } from './browser.js';
+import { type ConsoleNetwork } from './network.js';
+import { useConsoleNetwork } from './session.js';
+import { loginAt, OUT } from './browser.js';
 import { sendBigInvoice, type BigInvoice } from './big-invoice.js';
 
 const LINES = 50_000;
@@ -29,17 +29,13 @@ describe('web console: a 50,000-line expertise act (Chromium)', function () {
   let t: ConsoleNetwork;
   let browser: Browser;
   let big: BigInvoice;
-
-  before(async () => {
-    browser = await launchConsoleBrowser();
-    t = await startConsoleNetwork();
-    big = await sendBigInvoice(t, LINES, 'E2E-50K', (m) => console.log(`      ${m}`));
-  });
-  after(async () => {
-    await browser?.close();
-    await t?.close();
-    await closeCryptoWorkers();
-  });
+  useConsoleNetwork(
+    (s) => ({ network: t, browser } = s),
+    {},
+    async () => {
+      big = await sendBigInvoice(t, LINES, 'E2E-50K', (m) => console.log(`      ${m}`));
+    },
+  );
 
   const rowsInPage = (page: Page) => page.locator('[data-table="act-lines"] tbody tr[data-line]').count();
   const plain = (s: string) => s.replace(/[\s\u00a0\u202f]+/g, ' ');

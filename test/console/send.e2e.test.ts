@@ -7,9 +7,9 @@ import path from 'node:path';
 import axe from 'axe-core';
 import iconv from 'iconv-lite';
 import { type Browser, type Page } from 'playwright-core';
-import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
-import { startConsoleNetwork, type ConsoleNetwork } from './network.js';
-import { launchConsoleBrowser, loginAt, OUT } from './browser.js';
+import { type ConsoleNetwork } from './network.js';
+import { useConsoleNetwork } from './session.js';
+import { loginAt, OUT } from './browser.js';
 
 const MONTHS = [
   'январь',
@@ -30,21 +30,12 @@ describe('web console: sending a file, and taking back one sent to the wrong ins
   this.timeout(180_000);
   let t: ConsoleNetwork;
   let browser: Browser;
-
-  before(async () => {
-    browser = await launchConsoleBrowser();
-    // A second insurer: a register can go to the wrong one.
-    t = await startConsoleNetwork({
-      participants: [
-        { key: 'south', role: 'insurer', name: 'АО «Страховая компания «Южная»', mspId: 'SouthMSP' },
-      ],
-      people: { op2: ['south', 'operator', 'Белова Светлана Игоревна'] },
-    });
-  });
-  after(async () => {
-    await browser?.close();
-    await t?.close();
-    await closeCryptoWorkers();
+  // A second insurer: a register can go to the wrong one.
+  useConsoleNetwork((s) => ({ network: t, browser } = s), {
+    participants: [
+      { key: 'south', role: 'insurer', name: 'АО «Страховая компания «Южная»', mspId: 'SouthMSP' },
+    ],
+    people: { op2: ['south', 'operator', 'Белова Светлана Игоревна'] },
   });
 
   const login = (gateway: string, username: string): Promise<Page> =>

@@ -3,12 +3,11 @@
 // detached in groups of their own, so this test finds them by the pid files the network writes, and requires that
 // none is left and their ports are closed.
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../../network/src/nodes.js';
 import { isAlive } from '../../network/src/processes.js';
-import { groupMembers, listening } from '../network/processes.js';
+import { groupMembers, listening, startNpmInOwnGroup } from '../network/processes.js';
 
 /** The pids the network recorded for its long-running processes (peers, orderers, chaincode servers). */
 async function recordedPids(stateDir: string): Promise<number[]> {
@@ -31,30 +30,14 @@ describe('Ctrl-C on `npm start -- --fabric`, as a terminal sends it', function (
   it('brings the whole Fabric network down: no peer, orderer or chaincode server left, their ports closed', async () => {
     const before = (await recordedPids(stateDir)).filter(isAlive);
     expect(before, 'a Fabric demo is already running').to.deep.equal([]);
-    const child = spawn('npm', ['start', '--', '--fabric', '--port-base', String(portBase)], {
-      cwd: PACKAGE_ROOT,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, DMSNET_LOG_LEVEL: 'warn' },
-    });
-    const pgid = child.pid!;
-    let fabric: number[] = [];
-    let output = '';
-    const exited = new Promise<number | null>((resolve) =>
-      child.once('exit', (code, sig) => resolve(code ?? (sig ? -1 : null))),
+    // Its own process group, like a terminal's foreground job; SIGINT goes to the whole group, as Ctrl-C does.
+    const { pgid, output } = await startNpmInOwnGroup(
+      PACKAGE_ROOT,
+      ['--fabric', '--port-base', String(portBase)],
+      'The gateways stay up',
     );
+    let fabric: number[] = [];
     try {
-      await new Promise<void>((resolve, reject) => {
-        const seen = (b: Buffer) => {
-          output += b.toString();
-          if (output.includes('The gateways stay up')) resolve();
-        };
-        child.stdout.on('data', seen);
-        child.stderr.on('data', seen);
-        void exited.then((code) =>
-          reject(new Error(`npm start ended (${code}) before the gateways were up:\n${output.slice(-3000)}`)),
-        );
-      });
       fabric = (await recordedPids(stateDir)).filter(isAlive);
       expect(fabric.length, 'peers, orderers and chaincode servers are running').to.be.at.least(5);
       const state = JSON.parse(await readFile(path.join(stateDir, 'network.json'), 'utf8')) as {
@@ -67,12 +50,12 @@ describe('Ctrl-C on `npm start -- --fabric`, as a terminal sends it', function (
       const deadline = Date.now() + 120_000;
       while ((groupMembers(pgid).length || fabric.some(isAlive)) && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 500));
-      expect(groupMembers(pgid), `npm's group left running:\n${output.slice(-2000)}`).to.deep.equal([]);
-      expect(fabric.filter(isAlive), `Fabric left running:\n${output.slice(-2000)}`).to.deep.equal([]);
+      expect(groupMembers(pgid), `npm's group left running:\n${output().slice(-2000)}`).to.deep.equal([]);
+      expect(fabric.filter(isAlive), `Fabric left running:\n${output().slice(-2000)}`).to.deep.equal([]);
       for (const p of [...fabricPorts, portBase]) {
         expect(await listening(p), `port ${p} closed`).to.equal(false);
       }
-      expect(output).to.contain('bringing the Fabric network down');
+      expect(output()).to.contain('bringing the Fabric network down');
     } finally {
       // Only what this test started, and only if it failed before it stopped.
       if (groupMembers(pgid).length) process.kill(-pgid, 'SIGKILL');

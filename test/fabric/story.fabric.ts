@@ -30,7 +30,7 @@ describe('npm start -- --fabric --once: the document story on a real Fabric netw
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code, out.slice(-2000)).to.equal(0);
-    expect(out).to.match(/gateways on a Fabric 3\.1\.\d+ network \(4 peers, 3 orderers\)/);
+    expect(out).to.match(/gateways on a Fabric 3\.1\.\d+ network \(7 peers, 3 orderers\)/);
     expect(out.match(/SENT → DELIVERED → ACCEPTED/g)?.length).to.be.at.least(6);
     expect(out).to.include('SENT → DELIVERED → REJECTED');
     expect(out).to.include('SNILS_CHECKSUM');

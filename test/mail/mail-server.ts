@@ -36,8 +36,10 @@ function postfixDaemonDir(): string {
 
 export interface MailServer {
   dir: string;
-  ports: { mx: number; submission: number; lmtp: number; imap: number };
+  ports: { mx: number; submission: number; lmtp: number; imap: number; submit: number };
   users: Record<string, string>;
+  /** The self-signed certificate (PEM) the authenticated submission port presents after STARTTLS. */
+  certificate: string;
   stop(): Promise<void>;
   /** The messages of a mailbox, parsed, oldest first. */
   messages(user: string): Promise<Array<{ uid: number; parsed: ParsedMail; source: Buffer }>>;
@@ -80,7 +82,13 @@ function stopChild(c: ChildProcess): Promise<void> {
 
 export async function startMailServer(o: MailServerOptions): Promise<MailServer> {
   const base = o.portBase ?? MAIL_PORT_BASE;
-  const ports = { mx: base + 25, submission: base + 87, lmtp: base + 24, imap: base + 143 };
+  const ports = {
+    mx: base + 25,
+    submission: base + 87,
+    lmtp: base + 24,
+    imap: base + 143,
+    submit: base + 587,
+  };
   const dir = await mkdtemp(path.join(tmpdir(), 'dmsnet-mail-'));
   // Postfix's and Dovecot's unprivileged processes walk into it.
   await chmod(dir, 0o755);
@@ -112,6 +120,33 @@ export async function startMailServer(o: MailServerOptions): Promise<MailServer>
     await chown(p, postfixUid, d === 'maildrop' || d === 'public' ? postdrop : 0);
     await chmod(p, d === 'maildrop' ? 0o730 : d === 'public' ? 0o710 : 0o700);
   }
+  // The submission port a node sends through as any mail client would: STARTTLS (a self-signed certificate the
+  // client is given) and then a login, checked by Dovecot over Postfix's SASL socket.
+  const cert = path.join(pf, 'cert.pem');
+  const key = path.join(pf, 'key.pem');
+  const made = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${AUTHSERV_ID}`,
+      '-addext',
+      `subjectAltName=DNS:${AUTHSERV_ID},IP:127.0.0.1`,
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { encoding: 'utf8' },
+  );
+  if (made.status !== 0) throw new Error(`openssl could not make the test certificate: ${made.stderr}`);
+  await chmod(key, 0o644);
   await mkdir(path.join(pf, 'data'));
   await chown(path.join(pf, 'data'), postfixUid, 0);
   const domains = [...new Set(Object.keys(o.users).map((u) => u.slice(u.indexOf('@') + 1)))];
@@ -170,6 +205,7 @@ export async function startMailServer(o: MailServerOptions): Promise<MailServer>
     ['anvil', 'unix', '-', '-', 'n', '-', '1', 'anvil'],
     ['scache', 'unix', '-', '-', 'n', '-', '1', 'scache'],
     ['postlog', 'unix-dgram', 'n', '-', 'n', '-', '1', 'postlogd'],
+    ['tlsmgr', 'unix', '-', '-', 'n', '1000?', '1', 'tlsmgr'],
   ];
   await writeFile(
     path.join(pf, 'master.cf'),
@@ -178,6 +214,19 @@ export async function startMailServer(o: MailServerOptions): Promise<MailServer>
       `127.0.0.1:${ports.mx} inet n - n - - smtpd -o smtpd_sender_restrictions=check_sender_access,regexp:${path.join(pf, 'spf')}`,
       // The submission port the bridge sends its answers through.
       `127.0.0.1:${ports.submission} inet n - n - - smtpd`,
+      // Submission with STARTTLS required and SASL auth via Dovecot: nothing is relayed for an unauthenticated client.
+      [
+        `127.0.0.1:${ports.submit} inet n - n - - smtpd`,
+        '-o smtpd_tls_security_level=encrypt',
+        `-o smtpd_tls_cert_file=${cert}`,
+        `-o smtpd_tls_key_file=${key}`,
+        '-o smtpd_tls_auth_only=yes',
+        '-o smtpd_sasl_auth_enable=yes',
+        '-o smtpd_sasl_type=dovecot',
+        '-o smtpd_sasl_path=private/auth',
+        '-o smtpd_client_restrictions=permit_sasl_authenticated,reject',
+        '-o smtpd_relay_restrictions=permit_sasl_authenticated,reject',
+      ].join(' '),
       ...services.map((s) => s.join(' ')),
       '',
     ].join('\n'),
@@ -224,6 +273,13 @@ service imap-login {
     port = 0
   }
 }
+service auth {
+  unix_listener ${path.join(queue, 'private', 'auth')} {
+    mode = 0660
+    user = postfix
+    group = postfix
+  }
+}
 service lmtp {
   inet_listener lmtp {
     address = 127.0.0.1
@@ -251,6 +307,7 @@ protocol lmtp {
       waitForPort(ports.submission),
       waitForPort(ports.imap),
       waitForPort(ports.lmtp),
+      waitForPort(ports.submit),
     ]);
   } catch (err) {
     await stop();
@@ -260,6 +317,7 @@ protocol lmtp {
     dir,
     ports,
     users: o.users,
+    certificate: await readFile(cert, 'utf8'),
     async stop() {
       await stop();
       await rm(dir, { recursive: true, force: true });

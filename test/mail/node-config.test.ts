@@ -105,23 +105,30 @@ describe('dmsnet-node: the mail bridge’s settings, its start and the correspon
       imap: { host: 'imap.example.org', port: 143, user: INBOX, passwordFile: 'nowhere' },
       smtp: { host: '127.0.0.1', port: server.ports.submission, user: 'x' },
       pollSeconds: 0,
+      publicUrl: 'ftp://dms.example.org',
+      linkHours: 0,
     });
     const schema = await checkNode(nodeDir);
     expect(schema.ok).to.equal(false);
     expect(schema.errors.map((e) => `${e.pointer} ${e.code}`)).to.include.members([
       '/mail/address CONFIG_PATTERN',
       '/mail/pollSeconds CONFIG_MINIMUM',
+      '/mail/publicUrl CONFIG_PATTERN',
+      '/mail/linkHours CONFIG_MINIMUM',
     ]);
     await setMail({
       address: INBOX,
       authservId: AUTHSERV_ID,
       imap: { host: 'imap.example.org', port: 143, user: INBOX, passwordFile: 'nowhere' },
       smtp: { host: '127.0.0.1', port: server.ports.submission, user: 'x' },
+      // A link opens a document: off loopback it is HTTPS only.
+      publicUrl: 'http://dms.example.org',
     });
     const rules = await checkNode(nodeDir);
     expect(rules.errors.map((e) => `${e.pointer} ${e.code}`)).to.include.members([
       '/mail/imap/secure CONFIG_TLS_REQUIRED',
       '/mail/smtp/passwordFile CONFIG_REQUIRED',
+      '/mail/publicUrl CONFIG_TLS_REQUIRED',
     ]);
   });
 

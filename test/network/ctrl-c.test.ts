@@ -1,7 +1,6 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { PACKAGE_ROOT } from '../../network/src/nodes.js';
-import { groupMembers, listening } from './processes.js';
+import { groupMembers, listening, startNpmInOwnGroup } from './processes.js';
 
 describe('Ctrl-C on `npm start`, as a terminal sends it', function () {
   // npm start builds first (tsc and the console): minutes on a loaded machine.
@@ -9,32 +8,14 @@ describe('Ctrl-C on `npm start`, as a terminal sends it', function () {
   const portBase = Number(process.env.DMSNET_TEST_CTRLC_PORT_BASE ?? 35100);
 
   it('stops every process of the group: npm, its shell and the story, with the gateways’ ports closed', async () => {
-    // Its own process group, like a terminal's foreground job; SIGINT goes to the whole group, as Ctrl-C does.
-    const child = spawn('npm', ['start', '--', '--port-base', String(portBase)], {
-      cwd: PACKAGE_ROOT,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, DMSNET_LOG_LEVEL: 'warn' },
-    });
-    const pgid = child.pid!;
-    let output = '';
-    const exited = new Promise<number | null>((resolve) =>
-      child.once('exit', (code, sig) => resolve(code ?? (sig ? -1 : null))),
+    const { pgid, output } = await startNpmInOwnGroup(
+      PACKAGE_ROOT,
+      ['--port-base', String(portBase)],
+      'The gateways stay up',
     );
     try {
-      await new Promise<void>((resolve, reject) => {
-        const seen = (b: Buffer) => {
-          output += b.toString();
-          if (output.includes('The gateways stay up')) resolve();
-        };
-        child.stdout.on('data', seen);
-        child.stderr.on('data', seen);
-        void exited.then((code) =>
-          reject(new Error(`npm start ended (${code}) before the gateways were up:\n${output.slice(-3000)}`)),
-        );
-      });
       // The console users are added after the line above; wait until the last gateway answers.
-      for (let i = 0; i < 600 && !output.includes('users:'); i++)
+      for (let i = 0; i < 600 && !output().includes('users:'); i++)
         await new Promise((r) => setTimeout(r, 100));
       expect(await listening(portBase), 'the first gateway is up').to.equal(true);
       expect(groupMembers(pgid).length, 'npm, sh and node run in the group').to.be.greaterThan(1);
@@ -43,7 +24,7 @@ describe('Ctrl-C on `npm start`, as a terminal sends it', function () {
       const deadline = Date.now() + 60_000;
       while (groupMembers(pgid).length > 0 && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 200));
-      expect(groupMembers(pgid), `left running after SIGINT:\n${output.slice(-2000)}`).to.deep.equal([]);
+      expect(groupMembers(pgid), `left running after SIGINT:\n${output().slice(-2000)}`).to.deep.equal([]);
       for (let port = portBase; port < portBase + 5; port++) {
         expect(await listening(port), `port ${port} closed`).to.equal(false);
       }

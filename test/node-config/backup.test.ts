@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
@@ -202,6 +202,29 @@ describe('node-config: dmsnet-node backup and restore', function () {
     await mkdir(empty);
     await restoreNode({ file: backupFile, dir: empty, passphrase: PASSPHRASE });
     expect(existsSync(path.join(empty, 'dmsnet-node.yaml'))).to.equal(true);
+  });
+
+  it('follows a link to a file or folder, and refuses a link that loops back up the folder, naming it and writing nothing', async () => {
+    const linked = path.join(dir, 'linked-node');
+    await cp(fabricNode, linked, { recursive: true });
+    // A link to shared material elsewhere is taken in, as the node reads it.
+    const shared = path.join(dir, 'shared-tls');
+    await mkdir(shared);
+    await writeFile(path.join(shared, 'root.pem'), 'shared root');
+    await symlink(shared, path.join(linked, 'tls-shared'));
+    const withLink = path.join(dir, 'linked.backup');
+    await backupNode({ dir: linked, out: withLink, passphrase: PASSPHRASE });
+    const back = path.join(dir, 'linked-back');
+    await restoreNode({ file: withLink, dir: back, passphrase: PASSPHRASE });
+    expect(await readFile(path.join(back, 'tls-shared', 'root.pem'), 'utf8')).to.equal('shared root');
+    // A link back to the node folder itself would recurse for ever.
+    await symlink('../..', path.join(linked, 'exchange', 'in', 'loop'));
+    const looped = path.join(dir, 'looped.backup');
+    const err = await failure(backupNode({ dir: linked, out: looped, passphrase: PASSPHRASE }));
+    expect(err.code).to.equal('BACKUP_LINK_LOOP');
+    expect(err.message).to.contain('exchange/in/loop');
+    expect(existsSync(looped)).to.equal(false);
+    expect((await readdir(dir)).filter((f) => f.startsWith('looped.backup'))).to.deep.equal([]);
   });
 
   it('the dmsnet-node binary backs up and restores with the passphrase from the environment, and names a refusal', () => {

@@ -115,7 +115,8 @@ export type AuditAction =
   | 'directory'
   | 'keys'
   | 'correspondents'
-  | 'mail.release';
+  | 'mail.release'
+  | 'mail.send';
 
 interface Route {
   method: string | RegExp;
@@ -184,6 +185,9 @@ const ROUTES: readonly Route[] = [
   route(/^(POST|DELETE)$/, `/mail/correspondents(/${ID_SEGMENT})?`, 'correspondents', 'correspondents'),
   route('GET', '/mail/held', 'decide'),
   route('POST', `/mail/held/${ID_SEGMENT}/release`, 'decide', 'mail.release'),
+  // A document to a correspondent by e-mail is sent like one on the ledger (decision record 0049).
+  route('POST', '/mail/outbound', 'send', 'mail.send'),
+  route('GET', `/mail/outbound(/${ID_SEGMENT})?`, 'read'),
   route('GET', '/users', 'users'),
   route('POST', '/users(/.+)?', 'users', 'users'),
 ];

@@ -12,6 +12,7 @@ import { startGatewayServer, type RunningServer } from './server.js';
 import { validateRequest } from './validate.js';
 import type { MailBridge } from '../mail/bridge.js';
 import { mailRouter, mailUnconfiguredRouter } from '../mail/http.js';
+import { mailLetterRouter } from '../mail/letter-http.js';
 
 /** What a running node is made of, as far as its API is concerned. */
 export interface NodeApiParts {
@@ -31,6 +32,7 @@ export interface NodeApiParts {
  */
 export function nodeApiRouters(parts: NodeApiParts): {
   routers: Router[];
+  publicRouters: Router[];
   importCompletion?: ImportCompletion;
 } {
   return {
@@ -40,13 +42,14 @@ export function nodeApiRouters(parts: NodeApiParts): {
       directoryRouter(parts.ledger, parts.node, validateRequest),
       parts.mail ? mailRouter(parts.mail) : mailUnconfiguredRouter(),
     ],
+    publicRouters: parts.mail ? [mailLetterRouter(parts.mail.outbound)] : [],
     ...(parts.workflows ? { importCompletion: parts.workflows.importCompletion() } : {}),
   };
 }
 
 export type NodeServerOptions = Omit<
   Parameters<typeof startGatewayServer>[1],
-  'routers' | 'importCompletion'
+  'routers' | 'publicRouters' | 'importCompletion'
 >;
 
 /** Serves a node's whole API (core, edge workflows, format registry) and, when given, its web console. */

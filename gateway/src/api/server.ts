@@ -34,6 +34,8 @@ export interface AppOptions {
   webhooks?: WebhookDispatcher;
   /** Extra routers (edge workflows, governance), mounted under /v1 behind the same token. */
   routers?: Router[];
+  /** Pages reached without the token (a correspondent's download link, decision record 0049), outside /v1. */
+  publicRouters?: Router[];
   /** What kind of participant this node is: it decides which people's roles exist (default: a clinic's). */
   participantRole?: ParticipantRole;
   /** People's accounts and sessions: host names, cookie flags, session and throttle limits. */
@@ -124,6 +126,7 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
     res.json(openApiDocument);
   });
 
+  for (const r of options.publicRouters ?? []) app.use(r);
   if (options.consoleDir && existsSync(options.consoleDir)) app.use(consoleStatic(options.consoleDir));
   app.use('/v1/session', onlyJson, access.sessionRouter());
   app.use(access.authenticate());

@@ -10,6 +10,7 @@ import { AddressBook } from './correspondents.js';
 import { MailIntake, outgoingOp, type IntakeOutcome, type IntakeSettings } from './intake.js';
 import { decisionText } from './decision-letter.js';
 import { MailSublevel, type HeldMessage, type MailboxPosition, type OutgoingMail } from './records.js';
+import { MailOutbound } from './outbound.js';
 
 export interface MailBridgeSettings extends IntakeSettings {
   imap: { host: string; port: number; secure: boolean; user: string; password: string; mailbox?: string };
@@ -20,8 +21,14 @@ export interface MailBridgeSettings extends IntakeSettings {
     requireTLS?: boolean;
     user?: string;
     password?: string;
+    /** PEM of the CA (or the self-signed certificate) the SMTP server's certificate is checked against. */
+    ca?: string;
   };
   pollMs: number;
+  /** Where correspondents reach this gateway's link pages; documents go out by e-mail only with it (0049). */
+  publicUrl?: string;
+  /** How long a download link works. */
+  linkTtlMs?: number;
 }
 
 export interface MailBridgeOptions {
@@ -36,6 +43,8 @@ const DECISIONS_SEEN = '\u0000decisions';
 
 export class MailBridge {
   readonly book: AddressBook;
+  /** Documents to correspondents by e-mail, their links and answers (decision record 0049). */
+  readonly outbound: MailOutbound;
   private readonly intake: MailIntake;
   private readonly transport: Transporter;
   private stopped = true;
@@ -51,7 +60,17 @@ export class MailBridge {
     private readonly options: MailBridgeOptions = {},
   ) {
     this.book = new AddressBook(node.store);
-    this.intake = new MailIntake(node, this.book, settings);
+    this.outbound = new MailOutbound(
+      node,
+      this.book,
+      {
+        address: settings.address,
+        ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
+        ...(settings.linkTtlMs ? { linkTtlMs: settings.linkTtlMs } : {}),
+      },
+      () => this.wake?.(),
+    );
+    this.intake = new MailIntake(node, this.book, settings, this.outbound);
     this.mailbox = settings.imap.mailbox ?? 'INBOX';
     const s = settings.smtp;
     this.transport = nodemailer.createTransport({
@@ -60,6 +79,7 @@ export class MailBridge {
       secure: s.secure,
       ...(s.requireTLS ? { requireTLS: true } : {}),
       ...(s.user ? { auth: { user: s.user, pass: s.password ?? '' } } : {}),
+      ...(s.ca ? { tls: { ca: s.ca } } : {}),
     });
   }
 
@@ -145,6 +165,8 @@ export class MailBridge {
       }
     }
     await this.answerDecisions();
+    // The directory is watched here, once a pass: documents held for an ОГРН that has joined go on the ledger.
+    await this.outbound.handOver(this.options.log);
     await this.flushOutgoing();
   }
 
@@ -235,7 +257,17 @@ export class MailBridge {
         subject: m.subject,
         text: m.text,
         ...(m.inReplyTo ? { inReplyTo: m.inReplyTo, references: [m.inReplyTo] } : {}),
-        headers: { 'X-Dmsnet-Code': m.code, 'Auto-Submitted': 'auto-replied' },
+        ...(m.messageId ? { messageId: m.messageId } : {}),
+        ...(m.attachments
+          ? {
+              attachments: m.attachments.map((a) => ({
+                filename: a.filename,
+                contentType: a.contentType,
+                content: Buffer.from(a.base64, 'base64'),
+              })),
+            }
+          : {}),
+        headers: { 'X-Dmsnet-Code': m.code, 'Auto-Submitted': m.autoSubmitted ?? 'auto-replied' },
       });
       await this.node.store.batch([{ type: 'del', sublevel: MailSublevel.outgoing, key }]);
       this.options.log?.(`mail answer sent: ${m.code}`);

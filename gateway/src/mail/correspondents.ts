@@ -22,8 +22,16 @@ export interface Correspondent {
   /** Lower-case e-mail addresses allowed to send for it. */
   addresses: string[];
   mappings: CorrespondentMapping[];
+  /**
+   * The correspondent's age X25519 recipient (`age1…`), when it registered one: documents then travel to it as
+   * encrypted attachments instead of behind a link (decision record 0049).
+   */
+  ageRecipient?: string;
   addedAt: string;
 }
+
+/** An age X25519 recipient: `age1` and 58 characters of bech32 (the 32-byte key and its checksum). */
+export const AGE_RECIPIENT = /^age1[02-9ac-hj-np-z]{58}$/;
 
 const EMAIL =
   /^[^\s@<>"(),;:]{1,64}@[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)+$/i;
@@ -39,7 +47,7 @@ export function checkCorrespondent(input: unknown, base = ''): Omit<Corresponden
     ]);
   }
   const o = input as Record<string, unknown>;
-  const known = new Set(['ogrn', 'inn', 'name', 'role', 'addresses', 'mappings']);
+  const known = new Set(['ogrn', 'inn', 'name', 'role', 'addresses', 'mappings', 'ageRecipient']);
   for (const k of Object.keys(o))
     if (!known.has(k)) bad(`/${k}`, 'CONFIG_UNKNOWN_KEY', `unknown field; known: ${[...known].join(', ')}`);
   if (typeof o.ogrn !== 'string' || !isValidOgrn(o.ogrn))
@@ -78,6 +86,11 @@ export function checkCorrespondent(input: unknown, base = ''): Omit<Corresponden
           'a bundled mapping’s name or a mapping file’s path',
         );
     });
+  if (
+    o.ageRecipient !== undefined &&
+    (typeof o.ageRecipient !== 'string' || !AGE_RECIPIENT.test(o.ageRecipient))
+  )
+    bad('/ageRecipient', 'REQUEST_PATTERN', 'an age X25519 recipient: age1 and 58 bech32 characters');
   if (errors.length)
     throw new DmsnetError(
       'CORRESPONDENT_INVALID',
@@ -91,6 +104,7 @@ export function checkCorrespondent(input: unknown, base = ''): Omit<Corresponden
     role: o.role as Correspondent['role'],
     addresses: [...new Set((o.addresses as string[]).map((a) => a.toLowerCase()))],
     mappings: (o.mappings as CorrespondentMapping[]).map((m) => ({ match: m.match, mapping: m.mapping })),
+    ...(typeof o.ageRecipient === 'string' ? { ageRecipient: o.ageRecipient } : {}),
   };
 }
 

@@ -37,6 +37,34 @@ export function mailRouter(bridge: MailBridge): Router {
       res.status(204).end();
     }),
   );
+  // Documents to correspondents by e-mail (decision record 0049).
+  r.post(
+    '/mail/outbound',
+    wrap(async (req, res) => {
+      const body = req.body as { document?: unknown } | undefined;
+      if (!body || typeof body !== 'object' || !('document' in body)) {
+        res.status(400).json({
+          code: 'REQUEST_INVALID',
+          message: 'send {"document": …}',
+          errors: [{ pointer: '/document', code: 'REQUEST_REQUIRED', message: 'the document to send' }],
+        });
+        return;
+      }
+      res.status(201).json(await bridge.outbound.send(body.document));
+    }),
+  );
+  r.get(
+    '/mail/outbound',
+    wrap(async (_req, res) => {
+      res.json({ items: await bridge.outbound.list() });
+    }),
+  );
+  r.get(
+    '/mail/outbound/:id',
+    wrap(async (req, res) => {
+      res.json(await bridge.outbound.get(String(req.params.id)));
+    }),
+  );
   r.get(
     '/mail/held',
     wrap(async (_req, res) => {
@@ -61,7 +89,14 @@ export function mailRouter(bridge: MailBridge): Router {
 export function mailUnconfiguredRouter(): Router {
   const r = Router();
   r.all(
-    ['/mail/correspondents', '/mail/correspondents/:ogrn', '/mail/held', '/mail/held/:id/release'],
+    [
+      '/mail/correspondents',
+      '/mail/correspondents/:ogrn',
+      '/mail/held',
+      '/mail/held/:id/release',
+      '/mail/outbound',
+      '/mail/outbound/:id',
+    ],
     (_req, res) => {
       res.status(409).json({
         code: 'MAIL_NOT_CONFIGURED',

@@ -17,7 +17,11 @@ import type { GatewayNode, InboxRecord } from '../node/index.js';
 import type { BatchOp } from '../store/store.js';
 import { authenticatedFor, headerLines, trustedResults } from './authentication.js';
 import type { AddressBook, Correspondent } from './correspondents.js';
+import type { MailOutbound } from './outbound.js';
 import { MailSublevel, type HeldMessage, type OutgoingMail, type SeenMessage } from './records.js';
+import { outgoingOp } from './outgoing.js';
+
+export { outgoingOp };
 
 export interface IntakeSettings {
   /** The authserv-id the node's own mail server writes in Authentication-Results (RFC 8601). */
@@ -41,6 +45,7 @@ export type IntakeOutcome =
   | { outcome: 'imported'; key: string; documents: string[]; answered: boolean }
   | { outcome: 'answered'; key: string; code: string }
   | { outcome: 'held'; key: string; heldId: string; code: string; reason: string }
+  | { outcome: 'decided'; key: string; document: string; code: string }
   | { outcome: 'duplicate'; key: string };
 
 const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
@@ -56,6 +61,7 @@ export class MailIntake {
     private readonly node: GatewayNode,
     private readonly book: AddressBook,
     private readonly settings: IntakeSettings,
+    private readonly outbound?: MailOutbound,
   ) {}
 
   /**
@@ -168,6 +174,37 @@ export class MailIntake {
       ...(rawMessageId ? { inReplyTo: rawMessageId } : {}),
       code,
     });
+
+    // An answer to a document this node sent by e-mail (decision record 0049): the decision, and a confirmation,
+    // read and committed while no page can answer the same document.
+    const outbound = this.outbound;
+    const replied =
+      parsed && outbound
+        ? await outbound.exclusive(async () => {
+            const r = await outbound.replyDecision(correspondent, {
+              from,
+              ...(subject ? { subject } : {}),
+              ...(parsed!.text ? { text: parsed!.text } : {}),
+              ...(parsed!.inReplyTo ? { inReplyTo: parsed!.inReplyTo } : {}),
+            });
+            if (!r) return undefined;
+            await this.node.receiveOffLedger(
+              [],
+              [
+                ...position,
+                ...releaseOps,
+                ...r.ops,
+                outgoingOp(answer(letter(correspondent, subject, [r.answer]), r.code)),
+                done({ outcome: 'answered', code: r.code }),
+              ],
+            );
+            return r;
+          })
+        : undefined;
+    if (replied)
+      return replied.document
+        ? { outcome: 'decided', key, document: replied.document, code: replied.code }
+        : { outcome: 'answered', key, code: replied.code };
 
     if (mail.headerOnly || mail.size > this.settings.maxMessageBytes || !parsed) {
       const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
@@ -321,11 +358,6 @@ export class MailIntake {
       sendingFormat: (type) => this.node.sendingFormat(type),
     };
   }
-}
-
-export function outgoingOp(m: OutgoingMail): BatchOp {
-  const id = `${new Date().toISOString()}\u0000${sha256(m.to + m.subject + m.text).slice(0, 16)}`;
-  return { type: 'put', sublevel: MailSublevel.outgoing, key: id, value: m };
 }
 
 /** The row errors of one file, one line each: its row, its column and its header, in Russian. */

@@ -21,6 +21,12 @@ const correspondentFields = {
     ),
     { minItems: 1, maxItems: 20 },
   ),
+  ageRecipient: Type.Optional(
+    Type.String({
+      pattern: '^age1[02-9ac-hj-np-z]{58}$',
+      description: 'the correspondent’s age X25519 recipient: documents go to it encrypted (decision 0049)',
+    }),
+  ),
 };
 
 export const CorrespondentInput = component(
@@ -57,13 +63,74 @@ export const MailOutcome = component(
   'MailOutcome',
   Type.Object(
     {
-      outcome: Type.Enum(['imported', 'answered', 'held', 'duplicate']),
+      outcome: Type.Enum(['imported', 'answered', 'held', 'decided', 'duplicate']),
       key: Type.String(),
+      document: Type.Optional(
+        Type.String({ description: 'decided: the document sent by e-mail the reply answered' }),
+      ),
       documents: Type.Optional(Type.Array(Type.String())),
       answered: Type.Optional(Type.Boolean()),
       code: Type.Optional(Type.String()),
       heldId: Type.Optional(Type.String()),
       reason: Type.Optional(Type.String()),
+    },
+    { additionalProperties: false },
+  ),
+);
+
+export const OutboundMail = component(
+  'OutboundMail',
+  Type.Object(
+    {
+      id: Type.String({
+        description: 'the id it has on the ledger once handed over: <sender ОГРН>:<documentId>',
+      }),
+      documentId: Type.String(),
+      documentType: Type.String(),
+      addressee: Ogrn(),
+      to: Type.Array(Email()),
+      channel: Type.Enum(['encrypted', 'link'], {
+        description: 'encrypted: an age file attached; link: a one-time link, its code in a second e-mail',
+      }),
+      status: Type.Enum(['HELD_FOR_JOIN', 'ACCEPTED', 'REJECTED', 'HANDED_OVER', 'FAILED'], {
+        description:
+          'HELD_FOR_JOIN: e-mailed, unanswered, handed over on the ledger when the addressee joins; ' +
+          'ACCEPTED/REJECTED: answered by e-mail; HANDED_OVER: on the ledger; FAILED: the hand-over was refused',
+      }),
+      createdAt: DateTime(),
+      updatedAt: DateTime(),
+      digest: Type.String({ description: 'SHA-256 of the document’s canonical text' }),
+      notificationId: Type.String({ description: 'the notification’s Message-ID' }),
+      linkExpiresAt: Type.Optional(DateTime()),
+      decision: Type.Optional(
+        Type.Object(
+          {
+            status: Type.Enum(['ACCEPTED', 'REJECTED']),
+            reason: Type.Optional(Type.String({ maxLength: 1000 })),
+            via: Type.Enum(['page', 'reply']),
+            at: DateTime(),
+            from: Type.Optional(Email()),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+      handedOverAt: Type.Optional(DateTime()),
+      failure: Type.Optional(
+        Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: false }),
+      ),
+    },
+    { additionalProperties: false },
+  ),
+);
+
+export const OutboundRequest = component(
+  'OutboundRequest',
+  Type.Object(
+    {
+      document: Type.Object(
+        {},
+        { additionalProperties: true, description: 'a document (header, body) for a correspondent' },
+      ),
     },
     { additionalProperties: false },
   ),
@@ -77,7 +144,14 @@ export const mailApi = {
         'The mail bridge: correspondents not on the network, and mail held for a person (decision 0042)',
     },
   ],
-  schemas: componentSchemas(CorrespondentInput, Correspondent, HeldMail, MailOutcome),
+  schemas: componentSchemas(
+    CorrespondentInput,
+    Correspondent,
+    HeldMail,
+    MailOutcome,
+    OutboundMail,
+    OutboundRequest,
+  ),
   paths: {
     '/v1/mail/correspondents': {
       get: {
@@ -108,6 +182,49 @@ export const mailApi = {
         summary: 'Remove a correspondent (the admin)',
         parameters: [{ name: 'ogrn', in: 'path', required: true, description: 'its ОГРН', schema: Ogrn() }],
         responses: { '204': { description: 'removed' }, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    '/v1/mail/outbound': {
+      post: {
+        operationId: 'sendByMail',
+        tags: ['mail'],
+        summary:
+          'Send a document to a correspondent not on the network: an encrypted attachment, or a one-time link and a ' +
+          'code by e-mail; held and handed over on the ledger when it joins (decision 0049)',
+        requestBody: jsonBody(ref(OutboundRequest)),
+        responses: {
+          '201': json('queued for e-mail, HELD_FOR_JOIN', ref(OutboundMail)),
+          ...errors(400, 401, 403, 404, 409, 422),
+        },
+      },
+      get: {
+        operationId: 'listSentByMail',
+        tags: ['mail'],
+        summary: 'Documents sent by e-mail and where each stands',
+        responses: {
+          '200': json(
+            'oldest first',
+            Type.Object({ items: Type.Array(ref(OutboundMail)) }, { additionalProperties: false }),
+          ),
+          ...errors(401, 403, 404, 409),
+        },
+      },
+    },
+    '/v1/mail/outbound/{id}': {
+      get: {
+        operationId: 'getSentByMail',
+        tags: ['mail'],
+        summary: 'One document sent by e-mail',
+        parameters: [
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            description: '<sender ОГРН>:<documentId>',
+            schema: { type: 'string' },
+          },
+        ],
+        responses: { '200': json('where it stands', ref(OutboundMail)), ...errors(401, 403, 404, 409) },
       },
     },
     '/v1/mail/held': {

@@ -28,7 +28,12 @@ export const MAIL_CONFIG_SCHEMA = {
     /** The authserv-id the node's own mail server writes in Authentication-Results. */
     authservId: { type: 'string', minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9.-]+$' },
     imap: { ...SERVER, properties: { ...SERVER.properties, mailbox: { type: 'string', minLength: 1 } } },
-    smtp: SERVER,
+    // caFile: the PEM the SMTP server's certificate is checked against (a private CA or a self-signed one).
+    smtp: { ...SERVER, properties: { ...SERVER.properties, caFile: { type: 'string', minLength: 1 } } },
+    /** Where correspondents reach this gateway's link pages (decision record 0049); no documents by e-mail without it. */
+    publicUrl: { type: 'string', pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$', maxLength: 2000 },
+    /** How long a download link works. */
+    linkHours: { type: 'integer', minimum: 1, maximum: 720 },
     pollSeconds: { type: 'integer', minimum: 1, maximum: 3600 },
     maxMessageMB: { type: 'integer', minimum: 1, maximum: 200 },
     maxAttachmentMB: { type: 'integer', minimum: 1, maximum: 200 },
@@ -39,7 +44,9 @@ export interface MailConfig {
   address: string;
   authservId: string;
   imap: ServerConfig & { mailbox?: string };
-  smtp: ServerConfig;
+  smtp: ServerConfig & { caFile?: string };
+  publicUrl?: string;
+  linkHours?: number;
   pollSeconds?: number;
   maxMessageMB?: number;
   maxAttachmentMB?: number;
@@ -55,6 +62,15 @@ interface ServerConfig {
 }
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1)$/i;
+
+/** The host of a URL, without an IPv6 address's brackets ('' for what does not parse: the schema names that). */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return '';
+  }
+}
 
 /**
  * What the schema cannot say: a password comes from one place, IMAP needs a login, and off loopback the connection
@@ -95,6 +111,13 @@ export function mailConfigErrors(c: MailConfig, base = '/mail'): FieldError[] {
         message: `${at}/secure must be true off loopback (IMAPS)`,
       });
   }
+  // A link to a document is a secret: off loopback it travels only over HTTPS.
+  if (c.publicUrl?.startsWith('http://') && !LOOPBACK.test(hostOf(c.publicUrl)))
+    out.push({
+      pointer: `${base}/publicUrl`,
+      code: 'CONFIG_TLS_REQUIRED',
+      message: `${base}/publicUrl must be https:// off loopback: the link opens a document`,
+    });
   return out;
 }
 
@@ -105,6 +128,8 @@ export async function mailSettingsOf(
     s: { passwordFile?: string; passwordEnv?: string },
     pointer: string,
   ) => Promise<string | undefined>,
+  /** Reads a file named in the config (relative to the node), for the SMTP server's CA. */
+  file?: (name: string) => Promise<string>,
 ): Promise<MailBridgeSettings> {
   const MB = 1024 * 1024;
   const smtpPassword = await secret(c.smtp, '/mail/smtp');
@@ -115,6 +140,8 @@ export async function mailSettingsOf(
     maxMessageBytes: (c.maxMessageMB ?? 25) * MB,
     maxAttachmentBytes: (c.maxAttachmentMB ?? 20) * MB,
     pollMs: (c.pollSeconds ?? 30) * 1000,
+    ...(c.publicUrl ? { publicUrl: c.publicUrl } : {}),
+    ...(c.linkHours ? { linkTtlMs: c.linkHours * 3600_000 } : {}),
     imap: {
       host: c.imap.host,
       port: c.imap.port,
@@ -130,6 +157,7 @@ export async function mailSettingsOf(
       // Off loopback an SMTP session without implicit TLS must upgrade with STARTTLS or fail.
       requireTLS: !smtpSecure && !LOOPBACK.test(c.smtp.host),
       ...(c.smtp.user ? { user: c.smtp.user, password: smtpPassword ?? '' } : {}),
+      ...(c.smtp.caFile && file ? { ca: await file(c.smtp.caFile) } : {}),
     },
   };
 }

@@ -1,5 +1,6 @@
 // The event follower: the ledger's chaincode events from the stored checkpoint on; what an event makes the node
 // write goes into the same batch as the new checkpoint, so a restart neither loses nor repeats an event.
+import { setTimeout as pause } from 'node:timers/promises';
 import type { ChaincodeEvent } from '../ledger/types.js';
 import type { NodeContext } from './context.js';
 import type { Inbox } from './inbox.js';
@@ -16,17 +17,6 @@ import {
 import type { Outbox } from './outbox.js';
 import type { InboxRecord, OutboxRecord } from './types.js';
 import { NodeReceipts } from './receipts.js';
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 
 export class EventFollower {
   /** The block and transaction of the last event handled (for whenIdle). */
@@ -82,7 +72,8 @@ export class EventFollower {
             : 'event stream broken, reconnecting',
         );
         lastCode = code;
-        await sleep(delay, signal);
+        // Node's own abortable timer: a stop during the pause ends it at once (the abort is the loop's exit).
+        await pause(delay, undefined, { signal }).catch(() => undefined);
         delay = Math.min(delay * 2, this.retry.maxMs);
       }
     }
