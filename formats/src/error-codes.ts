@@ -1114,6 +1114,24 @@ export const ERROR_CODES = {
     en: 'The Fabric identity is missing.',
     ru: 'Идентификатор Fabric отсутствует.',
   },
+  FABRIC_CA_MISSING: {
+    status: 422,
+    retry: 'final',
+    en: 'Fabric CA is not installed, or the organisation runs the in-process CA instead.',
+    ru: 'Fabric CA не установлен, или организация использует встроенный УЦ.',
+  },
+  FABRIC_CA_COMMAND_FAILED: {
+    status: 422,
+    retry: 'final',
+    en: 'The Fabric CA server or client refused or failed.',
+    ru: 'Сервер или клиент Fabric CA отказал или завершился с ошибкой.',
+  },
+  CA_REQUEST_INVALID: {
+    status: 422,
+    retry: 'final',
+    en: 'The request to the CA is malformed: a name, type, attribute, certificate request or revocation reason.',
+    ru: 'Запрос к УЦ составлен неверно: имя, тип, атрибут, запрос на сертификат или причина отзыва.',
+  },
   ORG_EXISTS: {
     status: 422,
     retry: 'final',

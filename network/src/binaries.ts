@@ -101,3 +101,54 @@ export async function fabricUnavailableReason(
     return err instanceof Error ? err.message : String(err);
   }
 }
+
+/** Fabric CA's binaries, when installed: each organisation then runs its own CA server (decision 0044). */
+export interface FabricCaInstall {
+  server: string;
+  client: string;
+  version: string;
+}
+
+export const EXPECTED_CA_VERSION = /^1\.5\./;
+
+const HOW_TO_GET_CA =
+  'Install Hyperledger Fabric CA 1.5.x (fabric-ca-server and fabric-ca-client from its release archive or a build ' +
+  'of the v1.5.x tag) in FABRIC_CA_BIN, FABRIC_BIN or on PATH.';
+
+/**
+ * Fabric CA's server and client, looked up in FABRIC_CA_BIN, then FABRIC_BIN, then PATH; a reason instead when they
+ * are absent or not 1.5.x, so callers can keep the in-process CA and say why in one line.
+ */
+export async function findFabricCa(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ ca: FabricCaInstall } | { reason: string }> {
+  const lookup = (name: string) => {
+    for (const dir of [env.FABRIC_CA_BIN, env.FABRIC_BIN]) {
+      if (dir && existsSync(path.join(dir, name))) return path.resolve(dir, name);
+    }
+    return onPath(name, env);
+  };
+  const server = lookup('fabric-ca-server');
+  const client = lookup('fabric-ca-client');
+  if (!server || !client) {
+    const missing = [server ? '' : 'fabric-ca-server', client ? '' : 'fabric-ca-client'].filter(Boolean);
+    return { reason: `${missing.join(' and ')} not found. ${HOW_TO_GET_CA}` };
+  }
+  let out: string;
+  try {
+    out = (await run(client, ['version'], { env: { PATH: env.PATH, HOME: env.HOME } })).stdout;
+  } catch (err) {
+    return { reason: `${client} version failed (${err instanceof Error ? err.message : String(err)})` };
+  }
+  const version = /Version:\s*v?(\S+)/.exec(out)?.[1] ?? 'unknown';
+  if (!EXPECTED_CA_VERSION.test(version))
+    return { reason: `${client} is version ${version}; dmsnet uses Fabric CA 1.5.x. ${HOW_TO_GET_CA}` };
+  return { ca: { server, client, version } };
+}
+
+/** Fabric CA's binaries or a NetworkError saying what is missing: for the verbs that need a CA server. */
+export async function requireFabricCa(env: NodeJS.ProcessEnv = process.env): Promise<FabricCaInstall> {
+  const found = await findFabricCa(env);
+  if ('reason' in found) throw new NetworkError('FABRIC_CA_MISSING', found.reason);
+  return found.ca;
+}

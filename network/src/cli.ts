@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { dmsnetVersion } from '@dmsnet/formats/paths';
-import { findFabric } from './binaries.js';
+import { findFabric, findFabricCa } from './binaries.js';
 import { networkDown } from './down.js';
 import { PACKAGE_ROOT } from './nodes.js';
 import { consoleProgress } from './progress.js';
@@ -33,6 +33,7 @@ import { describeCouncil, proposeCouncilChange, readCouncil, type CouncilChange 
 import { proposeRemoveOrg } from './leave.js';
 import { orderer } from './consenters-cli.js';
 import { rebuildPeer } from './rebuild.js';
+import { ca } from './ca-cli.js';
 
 const portBase = (v: string) => {
   const n = Number(v);
@@ -104,11 +105,17 @@ program
 program
   .command('check')
   .description(
-    'find the Fabric binaries (FABRIC_BIN or PATH) and check their version; exit 1 naming what is missing',
+    'find the Fabric binaries (FABRIC_BIN or PATH) and check their version; exit 1 naming what is missing; say whether Fabric CA is installed',
   )
   .action(async () => {
     const f = await findFabric();
     console.log(`Fabric ${f.version}: ${Object.values(f.bin).join(', ')}; config ${f.configDir}`);
+    const ca = await findFabricCa();
+    console.log(
+      'ca' in ca
+        ? `Fabric CA ${ca.ca.version}: ${ca.ca.server}, ${ca.ca.client} (each organisation runs its own CA)`
+        : `no Fabric CA, organisations' CAs run in-process: ${ca.reason}`,
+    );
   });
 
 program
@@ -195,6 +202,7 @@ org
         kind: o.kind,
         host: o.host,
         portBase: o.portBase,
+        progress: consoleProgress(),
       });
       console.log(`${o.msp} created in ${o.home}; next: org start, org definition`);
     },
@@ -529,6 +537,7 @@ actingOptions(
 });
 
 orderer(program, { both, acting, actingOptions, printCheck });
+ca(program, { both, acting, actingOptions, printCheck });
 
 program.parseAsync().catch((err: unknown) => {
   const e = err as { code?: string; message?: string };

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { LocalCA } from '../../sandbox/src/embedded-ledger/local-ca.js';
 import { FabricLedger } from '../../gateway/src/ledger/fabric/fabric-ledger.js';
 import type { LedgerProvider } from '../../sandbox/src/local-network/network.js';
+import { requireFabricCa } from './binaries.js';
+import { FabricCaIssuer, usesFabricCa, type CertificateIssuer } from './fabric-ca.js';
 import type { NetworkState } from './state.js';
 import { paths } from './topology.js';
 
@@ -22,8 +24,11 @@ function orgOf(state: NetworkState, mspId: string) {
   return { org, peer };
 }
 
-export function orgCa(state: NetworkState, mspId: string): Promise<LocalCA> {
+/** The organisation's signing CA: its Fabric CA server when it runs one (decision 0044), else the in-process CA. */
+export async function orgCa(state: NetworkState, mspId: string): Promise<CertificateIssuer> {
   const { org } = orgOf(state, mspId);
+  if (usesFabricCa(state.topology, org.key))
+    return FabricCaIssuer.open(state.topology, org.key, await requireFabricCa(), 'ca');
   return LocalCA.open(paths(state.topology).ca(org.key), mspId);
 }
 

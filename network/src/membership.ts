@@ -3,7 +3,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FabricInstall } from './binaries.js';
+import { requireFabricCa, type FabricInstall } from './binaries.js';
+import { startCaServer, usesFabricCa } from './fabric-ca.js';
 import { ccaasPackage } from './chaincode-package.js';
 import { applicationOrgs, fetchConfig, type ConfigGroup } from './channel-update.js';
 import { peerCli, type OrdererAccess } from './cli-tools.js';
@@ -18,6 +19,8 @@ import { paths, peersOf, type PeerNode } from './topology.js';
 
 /** Starts the organisation's peers from its own folder (a no-op for those that run). */
 export async function startOrgPeer(ctx: OrgContext, fabric: FabricInstall, say: Progress = silentProgress) {
+  // The organisation's own CA runs beside its peers: register, enrol and revoke need it at any time.
+  if (usesFabricCa(ctx.t, ctx.org.key)) await startCaServer(ctx.t, ctx.org.key, await requireFabricCa(), say);
   for (const n of peersOf(ctx.t, ctx.org.key)) await startPeer(ctx, fabric, n, say);
 }
 

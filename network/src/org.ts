@@ -8,7 +8,9 @@ import type { FabricInstall } from './binaries.js';
 import { ordererTlsCa, runTool, type OrdererAccess } from './cli-tools.js';
 import { orgSection } from './configtx.js';
 import { NetworkError } from './errors.js';
-import { generateOrgMaterial } from './pki.js';
+import { stopCaServer, usesFabricCa } from './fabric-ca.js';
+import { fabricCaForNewOrgs, generateOrgMaterial } from './pki.js';
+import { silentProgress, type Progress } from './progress.js';
 import { readState } from './state.js';
 import {
   CHAINCODE,
@@ -63,6 +65,7 @@ export interface CreateOrgOptions {
   host?: string;
   portBase: number;
   channel?: string;
+  progress?: Progress;
 }
 
 /** Makes an organisation's own material in `dir`; refuses a folder that already holds one. */
@@ -91,7 +94,10 @@ export async function createOrg(o: CreateOrgOptions): Promise<OrgHome> {
     batchTimeout: '100ms',
   };
   await mkdir(dir, { recursive: true });
-  await generateOrgMaterial(t, o.key);
+  const say = o.progress ?? silentProgress;
+  await generateOrgMaterial(t, o.key, await fabricCaForNewOrgs(say), say);
+  // Made, not started: "org start" runs the CA beside the peer.
+  if (usesFabricCa(t, o.key)) await stopCaServer(t, o.key);
   const home: OrgHome = { format: 'dmsnet-org/1', topology: t };
   await writeHome(home);
   return home;

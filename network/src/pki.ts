@@ -1,8 +1,12 @@
-// Crypto material for a native network, made by the project's own CA code (no cryptogen needed): per organisation a
-// signing CA and a TLS CA, the channel MSP with NodeOUs, an admin, and each node's MSP and TLS pair.
+// Crypto material for a native network (no cryptogen needed): per organisation a signing CA and a TLS CA, the channel
+// MSP with NodeOUs, an admin, and each node's MSP and TLS pair. The CAs are the organisation's own Fabric CA server
+// when Fabric CA is installed (decision 0044), else the project's in-process CA.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LocalCA } from '../../sandbox/src/embedded-ledger/local-ca.js';
+import { findFabricCa, requireFabricCa, type FabricCaInstall } from './binaries.js';
+import { FabricCaIssuer, usesFabricCa, withCaServer, type CertificateIssuer } from './fabric-ca.js';
+import { silentProgress, type Progress } from './progress.js';
 import { paths, type Topology } from './topology.js';
 
 const NODE_OUS = `NodeOUs:
@@ -20,8 +24,8 @@ async function write(file: string, text: string, mode = 0o644): Promise<void> {
 
 async function writeMsp(
   dir: string,
-  ca: LocalCA,
-  tlsCa: LocalCA,
+  ca: CertificateIssuer,
+  tlsCa: CertificateIssuer,
   own?: { certificate: string; privateKey: string },
 ): Promise<void> {
   await write(path.join(dir, 'cacerts', 'ca.pem'), ca.certificate);
@@ -35,7 +39,7 @@ async function writeMsp(
 
 async function writeTls(
   dir: string,
-  tlsCa: LocalCA,
+  tlsCa: CertificateIssuer,
   pair: { certificate: string; privateKey: string },
 ): Promise<void> {
   await write(path.join(dir, 'ca.crt'), tlsCa.certificate);
@@ -43,34 +47,79 @@ async function writeTls(
   await write(path.join(dir, 'server.key'), pair.privateKey, 0o600);
 }
 
+export interface OrgCAs {
+  ca: CertificateIssuer;
+  tlsCa: CertificateIssuer;
+}
+
+/**
+ * The organisation's two CAs: its Fabric CA server when it already runs one or when `fabricCa` is given for a new
+ * organisation; otherwise the in-process CA in orgs/<org>/ca and tlsca.
+ */
 export async function orgCAs(
   t: Topology,
   org: string,
   mspId: string,
-): Promise<{ ca: LocalCA; tlsCa: LocalCA }> {
+  fabricCa?: FabricCaInstall,
+): Promise<OrgCAs> {
   const p = paths(t);
+  if (usesFabricCa(t, org) || fabricCa) {
+    const bin = fabricCa ?? (await requireFabricCa());
+    return {
+      ca: await FabricCaIssuer.open(t, org, bin, 'ca'),
+      tlsCa: await FabricCaIssuer.open(t, org, bin, 'tlsca'),
+    };
+  }
   const ca = await LocalCA.open(p.ca(org), mspId);
   const tlsCa = await LocalCA.open(p.tlsCa(org), mspId, `tlsca.${org}`);
   return { ca, tlsCa };
 }
 
+/**
+ * Fabric CA for new organisations when installed, else undefined after saying, once, that the in-process CA stays.
+ * DMSNET_FABRIC_CA=off keeps the in-process CA even where Fabric CA is installed.
+ */
+export async function fabricCaForNewOrgs(
+  say: Progress = silentProgress,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<FabricCaInstall | undefined> {
+  if (env.DMSNET_FABRIC_CA === 'off') {
+    say('DMSNET_FABRIC_CA=off: each organisation’s CA runs in-process (orgs/<org>/ca, tlsca)');
+    return undefined;
+  }
+  const found = await findFabricCa(env);
+  if ('reason' in found) {
+    say(
+      `no Fabric CA (${found.reason.split('. ')[0]}): each organisation’s CA runs in-process (orgs/<org>/ca, tlsca)`,
+    );
+    return undefined;
+  }
+  return found.ca;
+}
+
 /** Writes every organisation's MSP, admin and node material under the network's folder. */
-export async function generateCryptoMaterial(t: Topology): Promise<void> {
-  for (const org of t.orgs) await generateOrgMaterial(t, org.key);
+export async function generateCryptoMaterial(t: Topology, fabricCa?: FabricCaInstall): Promise<void> {
+  for (const org of t.orgs) await generateOrgMaterial(t, org.key, fabricCa);
 }
 
 /**
  * One organisation's CAs, MSP, admin and nodes, all under its own folder (`paths(t).org(key)`): what an operator
  * makes on their own machine. Nothing of another organisation is read or written.
  */
-export async function generateOrgMaterial(t: Topology, key: string): Promise<void> {
+export async function generateOrgMaterial(
+  t: Topology,
+  key: string,
+  fabricCa?: FabricCaInstall,
+  say: Progress = silentProgress,
+): Promise<void> {
   const p = paths(t);
   const org = t.orgs.find((o) => o.key === key);
   if (!org) throw new Error(`no organisation ${key} in the topology`);
   const hosts = [
     ...new Set(['127.0.0.1', 'localhost', ...t.peers.filter((n) => n.org === key).map((n) => n.host)]),
   ];
-  const { ca, tlsCa } = await orgCAs(t, org.key, org.mspId);
+  if (fabricCa) say(`${org.mspId}: its own Fabric CA; registering and enrolling the admin and nodes`);
+  const { ca, tlsCa } = await orgCAs(t, org.key, org.mspId, fabricCa);
   await writeMsp(p.orgMsp(org.key), ca, tlsCa);
   const admin = await ca.issue({ commonName: `admin.${org.key}`, ou: 'admin' });
   await writeMsp(p.adminMsp(org.key), ca, tlsCa, admin);
@@ -91,7 +140,7 @@ async function writeNode(
   t: Topology,
   key: string,
   n: { name: string; ou: 'peer' | 'orderer' },
-  cas: { ca: LocalCA; tlsCa: LocalCA },
+  cas: OrgCAs,
   hosts: readonly string[],
 ): Promise<void> {
   const dir = paths(t).node(key, n.name);
@@ -117,5 +166,7 @@ export async function generateNodeMaterial(
   const org = t.orgs.find((o) => o.key === key);
   if (!org) throw new Error(`no organisation ${key} in the topology`);
   const hosts = [...new Set(['127.0.0.1', 'localhost', n.host])];
-  await writeNode(t, key, n, await orgCAs(t, org.key, org.mspId), hosts);
+  const issue = async () => writeNode(t, key, n, await orgCAs(t, org.key, org.mspId), hosts);
+  if (usesFabricCa(t, key)) await withCaServer(t, key, await requireFabricCa(), issue);
+  else await issue();
 }

@@ -6,6 +6,7 @@ import { peerCli } from './cli-tools.js';
 import { isAlive, readPid } from './processes.js';
 import { HOME_FILE, type OrgHome } from './org.js';
 import { readState } from './state.js';
+import { usesFabricCa } from './fabric-ca.js';
 import { buildTopology, paths } from './topology.js';
 
 export interface NetworkStatus {
@@ -31,6 +32,8 @@ export async function networkStatus(dir: string): Promise<NetworkStatus> {
     ...t.orderers.map((o) => o.name),
     ...t.peers.map((n) => n.name),
     ...new Set(t.peers.map((n) => `cc.${n.org}`)),
+    // Each organisation's own CA server, where it runs Fabric CA (decision 0044).
+    ...t.orgs.filter((o) => usesFabricCa(t, o.key)).map((o) => `ca.${o.key}`),
   ];
   const processes = await Promise.all(
     names.map(async (name) => {

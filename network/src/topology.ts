@@ -157,6 +157,8 @@ export const paths = (t: Topology) => ({
   orgMsp: (org: string) => path.join(t.dir, 'orgs', org, 'msp'),
   ca: (org: string) => path.join(t.dir, 'orgs', org, 'ca'),
   tlsCa: (org: string) => path.join(t.dir, 'orgs', org, 'tlsca'),
+  /** The organisation's fabric-ca-server home, when it runs Fabric CA (decision 0044). */
+  fabricCa: (org: string) => path.join(t.dir, 'orgs', org, 'fabric-ca'),
   adminMsp: (org: string) => path.join(t.dir, 'orgs', org, 'users', 'admin', 'msp'),
   node: (org: string, name: string) => path.join(t.dir, 'orgs', org, 'nodes', name),
   data: (name: string) => path.join(t.dir, 'data', name),

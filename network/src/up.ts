@@ -9,7 +9,8 @@ import { ordererArgs, ordererTlsCa, osnadmin, peerCli, peerTlsCa } from './cli-t
 import { endorsementPolicy, makeGenesisBlock } from './configtx.js';
 import { NetworkError } from './errors.js';
 import { CHAINCODE_SERVER, chaincodeServerEnv, ordererEnv, peerEnv } from './nodes.js';
-import { generateOrgMaterial } from './pki.js';
+import { fabricCaForNewOrgs, generateOrgMaterial } from './pki.js';
+import { caServer } from './fabric-ca.js';
 import { checkUpdate, fetchConfig, proposeAddOrg, signUpdate, submitUpdate } from './channel-update.js';
 import { joinChannel } from './membership.js';
 import { describeCouncil, proposeCouncilChange, thresholds } from './council.js';
@@ -83,6 +84,8 @@ export async function networkUp(o: UpOptions): Promise<NetworkState> {
   const ports = [
     ...t.orderers.flatMap((n) => [n.port, n.adminPort, n.operationsPort]),
     ...new Set(t.peers.flatMap((n) => [n.port, n.chaincodePort, n.operationsPort, n.ccServerPort])),
+    // Each organisation's Fabric CA server and its operations endpoint.
+    ...t.orgs.flatMap((o) => [caServer(t, o.key).port, caServer(t, o.key).operationsPort]),
   ];
   const busy: number[] = [];
   for (const port of ports) if (await portInUse(port)) busy.push(port);
@@ -109,7 +112,12 @@ async function bringUp(t: Topology, fabric: FabricInstall, say: Progress): Promi
   say(
     `crypto material, each organisation in its own folder (${t.orgs.map((o) => `orgs/${o.key}`).join(', ')})`,
   );
-  for (const org of t.orgs) await generateOrgMaterial(t, org.key);
+  const fabricCa = await fabricCaForNewOrgs(say);
+  // Each organisation's CA is its own server: their registrations and enrolments run side by side.
+  // All settle before a failure is thrown, so the cleanup that follows finds every CA server that was started.
+  const made = await Promise.allSettled(t.orgs.map((org) => generateOrgMaterial(t, org.key, fabricCa, say)));
+  const failed = made.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
   // The genesis block names the ordering organisations (decision 0030) and, as an application organisation, the
   // association only; every other founder joins as any organisation joins a running channel later (decision 0028),
   // so the steps an operator runs are the ones the suite runs every time.

@@ -28,10 +28,26 @@ async function importKey(pkcs8Pem: string): Promise<CryptoKey> {
 }
 
 /**
+ * What issues an organisation's identities: this in-process CA, or an organisation's own Fabric CA server
+ * (network/src/fabric-ca.ts). Networks and tests ask only this of a CA.
+ */
+export interface CertificateIssuer {
+  /** PEM of the CA's root certificate. */
+  readonly certificate: string;
+  issue(o: {
+    commonName: string;
+    attributes?: Record<string, string>;
+    ou?: 'client' | 'peer' | 'orderer' | 'admin';
+    hosts?: readonly string[];
+  }): Promise<{ certificate: string; privateKey: string }>;
+  signCsr(csrPem: string, o?: { attributes?: Record<string, string> }): Promise<string>;
+}
+
+/**
  * An organisation's certificate authority for single-machine networks: real ECDSA P-256 X.509 certificates, as a
  * Fabric CA would issue them, including the attribute extension that lets a clinic act under a member's CA.
  */
-export class LocalCA {
+export class LocalCA implements CertificateIssuer {
   private constructor(
     readonly mspId: string,
     readonly certificate: string,

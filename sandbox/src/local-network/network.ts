@@ -21,7 +21,7 @@ import {
   sodium,
   type ParticipantKeys,
 } from '../../../gateway/src/crypto/index.js';
-import { EmbeddedLedger, LocalCA } from '../embedded-ledger/index.js';
+import { EmbeddedLedger, LocalCA, type CertificateIssuer } from '../embedded-ledger/index.js';
 import { SandboxGostCa } from './gost-ca.js';
 import type { LedgerClient } from '../../../gateway/src/ledger/types.js';
 import { GatewayNode, type DocumentHandler } from '../../../gateway/src/node/index.js';
@@ -62,7 +62,7 @@ export interface LocalParticipant extends ParticipantSpec {
 export interface LedgerProvider {
   name: string;
   /** The CA of an organisation, to issue participants' identities. */
-  ca(mspId: string): Promise<LocalCA>;
+  ca(mspId: string): Promise<CertificateIssuer>;
   connect(identity: { mspId: string; certificate: string; privateKey: string }): LedgerClient;
   /** Number of committed blocks, when the backend can tell it cheaply (lets nodes know they caught up). */
   height?(): bigint;

@@ -137,12 +137,12 @@ export function mapGatewayError(err: unknown): FabricLedgerError {
     /access denied|creator org unknown|creator is malformed/i.test(detail)
   ) {
     // Before the unavailable family: the peer answers a refused creator with FAILED_PRECONDITION. The channel does
-    // not accept this identity (a wrong MSP id, a certificate from another CA, an organisation
+    // not accept this identity (a wrong MSP id, a certificate from another CA or revoked by its CA, an organisation
     // removed): nothing can succeed until the operator fixes it, but what is queued must wait, not be dropped.
     return new FabricLedgerError(
       'LEDGER_ACCESS_DENIED',
       `LEDGER_ACCESS_DENIED: the peer refuses this identity (check ledger.fabric.mspId and that msp/signcerts/cert.pem ` +
-        `was issued by that organisation's CA; \`dmsnet-node check\` tells which): ${detail}`,
+        `was issued by that organisation's CA and is not on its revocation list; \`dmsnet-node check\` tells which): ${detail}`,
       'new-proposal',
       txId,
     );
