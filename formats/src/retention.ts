@@ -13,6 +13,9 @@ export const DEFAULT_RETENTION_DAYS: Readonly<Record<DocumentType, number>> = Ob
   'price-list': 1825,
   'expertise-act': 1825,
   reply: 365,
+  // A care case is settled by the invoice that follows it; a year covers the invoice and its expertise.
+  'care-request': 365,
+  appointment: 365,
 });
 
 /** Days of retention for a document type (a type outside format v1 gets the longest default). */

@@ -22,6 +22,9 @@ export const DEFAULT_ROUTES: Readonly<Record<DocumentType, readonly Route[]>> = 
   'expertise-act': pairs(PAYERS, ['clinic']),
   invoice: pairs(['clinic'], PAYERS),
   'price-list': pairs(['clinic'], PAYERS),
+  // A care request goes to a clinic; the clinic's appointments answer it (header.replyToId, checked by the ledger).
+  'care-request': pairs(PAYERS, ['clinic']),
+  appointment: pairs(['clinic'], PAYERS),
   reply: pairs(
     ['insurer', 'clinic', 'assistance', 'association'],
     ['insurer', 'clinic', 'assistance', 'association'],

@@ -38,6 +38,10 @@ export function documentSummary(doc: unknown): DocumentSummary {
       return pick(b.priceListNumber, (b.validity as { from?: unknown } | undefined)?.from);
     case 'expertise-act':
       return pick(b.actNumber, b.actDate, (b.totals as { paid?: unknown } | undefined)?.paid);
+    case 'care-request':
+      return pick(b.requestNumber, b.requestDate);
+    case 'appointment':
+      return pick(b.requestNumber, typeof b.start === 'string' ? b.start.slice(0, 10) : undefined);
     default:
       return {};
   }

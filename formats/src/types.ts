@@ -1,8 +1,15 @@
 import type { FieldError } from './errors.js';
 
-/** The six document types of format v1. */
+/** The document types of format v1. */
 export type DocumentType =
-  'insured-list' | 'guarantee-letter' | 'invoice' | 'price-list' | 'expertise-act' | 'reply';
+  | 'insured-list'
+  | 'guarantee-letter'
+  | 'invoice'
+  | 'price-list'
+  | 'expertise-act'
+  | 'reply'
+  | 'care-request'
+  | 'appointment';
 
 export const DOCUMENT_TYPES: readonly DocumentType[] = Object.freeze([
   'insured-list',
@@ -11,6 +18,8 @@ export const DOCUMENT_TYPES: readonly DocumentType[] = Object.freeze([
   'price-list',
   'expertise-act',
   'reply',
+  'care-request',
+  'appointment',
 ]);
 
 export function isDocumentType(value: unknown): value is DocumentType {
@@ -224,6 +233,50 @@ export type ReplyBody = {
   comment?: string;
 };
 
+/** FHIR ServiceRequest.status: a care request asks for care (active) or its sender cancels the case (revoked). */
+export type CareRequestStatus = 'active' | 'revoked';
+
+/** The form of care (323-ФЗ art. 32): экстренная, неотложная, плановая. */
+export type CareUrgency = 'emergency' | 'urgent' | 'planned';
+
+export type CareRequestBody = {
+  requestNumber: string;
+  requestDate: IsoDate;
+  status: CareRequestStatus;
+  urgency: CareUrgency;
+  /** RFC 3339: the clinic answers before this moment. */
+  respondBy: string;
+  insurer?: PartyRef;
+  patient: Person;
+  programme?: Programme;
+  contactPhone?: string;
+  complaint: string;
+  diagnosis?: string;
+  specialty?: string;
+  services?: Array<{ serviceCode: string; name?: string; quantity?: number }>;
+  wishedPeriod?: Period;
+  wishedTime?: string;
+  guaranteeLetter?: { letterNumber: string; documentId?: string };
+  letterToFollow?: boolean;
+  comment?: string;
+  cancellationReason?: string;
+};
+
+/** FHIR Appointment.status, with AppointmentResponse's `declined` for a clinic refusing the request. */
+export type AppointmentStatus = 'booked' | 'declined' | 'cancelled' | 'fulfilled' | 'noshow';
+
+export type AppointmentBody = {
+  requestNumber: string;
+  status: AppointmentStatus;
+  start?: string;
+  end?: string;
+  doctor?: { name: string; specialty?: string; snils?: string };
+  address?: string;
+  instructions?: string;
+  reason?: string;
+  comment?: string;
+};
+
 /** The body interface of each document type. */
 export interface BodyByType {
   'insured-list': InsuredListBody;
@@ -232,6 +285,8 @@ export interface BodyByType {
   'price-list': PriceListBody;
   'expertise-act': ExpertiseActBody;
   reply: ReplyBody;
+  'care-request': CareRequestBody;
+  appointment: AppointmentBody;
 }
 
 /**

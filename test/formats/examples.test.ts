@@ -37,7 +37,16 @@ describe('formats: examples', () => {
       valid.map((n) => (readJson(path.join(examples, 'valid', n)) as DmsDocument).header.type),
     );
     expect([...types].sort()).to.deep.equal(
-      ['expertise-act', 'guarantee-letter', 'insured-list', 'invoice', 'price-list', 'reply'].sort(),
+      [
+        'appointment',
+        'care-request',
+        'expertise-act',
+        'guarantee-letter',
+        'insured-list',
+        'invoice',
+        'price-list',
+        'reply',
+      ].sort(),
     );
     for (const type of types) {
       const count = invalid.filter((e) => path.basename(path.dirname(e.file)) === type).length;

@@ -34,6 +34,10 @@ export const RULE_CODES = {
   ACT_INVOICE_MISMATCH: 'expertise act names another invoice than the one given to check it against',
   ACT_LINE_UNKNOWN: 'expertise-act line names an invoice line the invoice does not have',
   ACT_AMOUNT_EXCEEDS_INVOICE: 'expertise-act line claims more than the invoice line amount',
+  CARE_WHAT_MISSING: 'an active care request names neither a specialty nor services',
+  CARE_LETTER_BOTH: 'a care request carries a guarantee letter and also says one follows',
+  CARE_DEADLINE_ORDER: 'a care request is due (respondBy) no later than it was created',
+  APPOINTMENT_TIME_ORDER: 'an appointment ends no later than it starts',
 } as const;
 
 export type RuleCode = keyof typeof RULE_CODES;
