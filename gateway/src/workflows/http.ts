@@ -7,6 +7,7 @@ import { checkedBody } from '../shapes/kit.js';
 import { Decision, Rejection } from '../node/types.js';
 import { ActDisputeRequest, ActEdit, IssueLetter, SendAct } from './shapes.js';
 import { disputeAct } from './act-disputes.js';
+import { careRouter } from './care-http.js';
 
 /** The edge workflows' endpoints, mounted under /v1 behind the gateway's token. */
 export function workflowRouter(w: Workflows, validate: RouteValidator): Router {
@@ -138,5 +139,6 @@ export function workflowRouter(w: Workflows, validate: RouteValidator): Router {
       res.json(await disputeAct(w.node, String(req.params.id), checkedBody(req, ActDisputeRequest)));
     }),
   );
+  r.use(careRouter(w.careRequests, validate));
   return r;
 }

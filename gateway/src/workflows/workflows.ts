@@ -3,6 +3,7 @@ import type { InvoiceBody } from '@dmsnet/formats/types';
 import type { ImportCompletion } from '../adapters/conversion.js';
 import type { DocumentHandler, GatewayNode } from '../node/index.js';
 import { ActFlow, type ActDraft, type ActLineEdit, type ActView } from './act-flow.js';
+import { CareRequestFlow, type CareDeadlineTerms } from './care-request-flow.js';
 import type { ReceivedDocument } from './flow-state.js';
 import { LetterFlow, type IssueLetterInput, type LetterPageQuery, type LetterState } from './letter-flow.js';
 import { PriceListFlow, priceListInForce, type PriceListState } from './price-list-flow.js';
@@ -13,9 +14,9 @@ export type { ActDraft, ActView, IssueLetterInput, LetterState, PriceListState }
 
 /**
  * The edge workflows of one participant (the flows of docs/architecture.md): what its gateway does with documents
- * beyond carrying them. One front over the four flows, each in a module of its own with its state: insured lists and
+ * beyond carrying them. One front over the flows, each in a module of its own with its state: insured lists and
  * coverage (roster-flow), guarantee letters (letter-flow), price lists (price-list-flow), invoices and expertise acts
- * (act-flow). The routes, the node and the sandbox call this front; the flows call each other only where one reads
+ * (act-flow), care requests and appointments (care-request-flow). The routes, the node and the sandbox call this front; the flows call each other only where one reads
  * another's state (letters and acts are priced from the price lists).
  */
 export class Workflows {
@@ -23,15 +24,18 @@ export class Workflows {
   private readonly priceListFlow: PriceListFlow;
   private readonly letterFlow: LetterFlow;
   private readonly actFlow: ActFlow;
+  /** Care requests and appointments (decision record 0047): their routes call the flow directly. */
+  readonly careRequests: CareRequestFlow;
 
   constructor(
     readonly node: GatewayNode,
-    readonly options: { role: string; contracts?: Contract[] },
+    readonly options: { role: string; contracts?: Contract[]; careDeadlines?: CareDeadlineTerms },
   ) {
     this.rosterFlow = new RosterFlow(node, options);
     this.priceListFlow = new PriceListFlow(node, options);
     this.letterFlow = new LetterFlow(node, options, this.priceListFlow);
     this.actFlow = new ActFlow(node, options, this.priceListFlow);
+    this.careRequests = new CareRequestFlow(node, options);
   }
 
   /** This node's own roster (a clinic's). */
@@ -46,6 +50,8 @@ export class Workflows {
       'guarantee-letter': (d) => this.letterFlow.receive(d as ReceivedDocument),
       'price-list': (d) => this.priceListFlow.receive(d as ReceivedDocument),
       invoice: (d) => this.actFlow.receive(d as ReceivedDocument),
+      'care-request': (d) => this.careRequests.receiveRequest(d as ReceivedDocument),
+      appointment: (d) => this.careRequests.receiveAppointment(d as ReceivedDocument),
     };
   }
 
