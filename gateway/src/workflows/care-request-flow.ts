@@ -325,9 +325,10 @@ export class CareRequestFlow {
       respondBy: utc(r.respondBy),
       requestId: h.documentId,
       request: r,
-      ...(before?.appointment && state !== 'proposed'
-        ? { appointment: before.appointment, appointmentId: before.appointmentId }
-        : {}),
+      // The clinic's next answer corrects its last one, so the chain of appointments stays whole; the slot itself
+      // is shown only while it stands.
+      ...(before?.appointmentId ? { appointmentId: before.appointmentId } : {}),
+      ...(before?.appointment && state !== 'proposed' ? { appointment: before.appointment } : {}),
       updatedAt: step.at,
       history: [...(before?.history ?? []), step],
     };
@@ -397,9 +398,10 @@ export class CareRequestFlow {
       respondBy: utc(o.body.respondBy),
       requestId: documentId,
       request: o.body,
-      ...(before?.appointment && state !== 'proposed'
-        ? { appointment: before.appointment, appointmentId: before.appointmentId }
-        : {}),
+      // The clinic's next answer corrects its last one, so the chain of appointments stays whole; the slot itself
+      // is shown only while it stands.
+      ...(before?.appointmentId ? { appointmentId: before.appointmentId } : {}),
+      ...(before?.appointment && state !== 'proposed' ? { appointment: before.appointment } : {}),
       updatedAt: at,
       history: [...(before?.history ?? []), { at, state, by: 'payer', documentId }],
     };

@@ -145,6 +145,10 @@ describe('care requests and appointments (real nodes, HTTP, embedded ledger)', f
       (_s, b) => b.state === 'proposed' && b.request.wishedTime === 'после 18:00',
     );
     expect(back.request.wishedPeriod).to.deep.equal({ from: '2026-12-07', to: '2026-12-08' });
+    expect(back.appointment, 'the old slot no longer stands').to.equal(undefined);
+    expect(back.appointmentId, 'the next answer corrects the last one').to.equal(
+      booked.body.case.appointmentId,
+    );
     expect(
       (
         await c('clinic').call('POST', `${casePath('ЗМП-1')}/book`, {
