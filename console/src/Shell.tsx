@@ -5,6 +5,7 @@ import { api, type Me } from './api';
 import { nameOf, useParticipants } from './common';
 import { useI18n, type Key } from './i18n';
 import { Acts, ActEditor } from './screens/Acts';
+import { CareRequests } from './screens/CareRequests';
 import { Coverage } from './screens/Coverage';
 import { DocumentView } from './screens/DocumentView';
 import { Documents } from './screens/Documents';
@@ -52,6 +53,8 @@ const MENU: Item[] = [
     key: 'letters',
     show: (me) => me.participantRole !== 'clinic' && has('letters.write')(me),
   },
+  // The clinic registrar's queue and the coordinator's requests (decision record 0047).
+  { path: 'care', key: 'careRequests', show: has('care.read') },
   { path: 'import', key: 'import', show: has('import') },
   // Members follow the registry too; those whose role votes (an admin) cast votes there.
   {
@@ -104,6 +107,9 @@ export function Shell({ me, route, onLogout }: { me: Me; route: string[]; onLogo
       break;
     case 'letters':
       body = <Letters me={me} />;
+      break;
+    case 'care':
+      body = <CareRequests me={me} />;
       break;
     case 'import':
       body = <Import me={me} />;

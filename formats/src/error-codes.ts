@@ -582,6 +582,27 @@ export const ERROR_CODES = {
     en: 'The value cannot be written as canonical JSON.',
     ru: 'Значение нельзя записать как канонический JSON.',
   },
+  CARE_REQUEST_EXISTS: {
+    status: 409,
+    retry: 'final',
+    doc: 'docs/decisions/0047-care-requests-and-appointments.md',
+    en: 'A care request with this number was sent already; change it through its own routes.',
+    ru: 'Заявка с таким номером уже направлена; изменяйте её через действия с заявкой.',
+  },
+  CARE_TRANSITION_INVALID: {
+    status: 409,
+    retry: 'final',
+    doc: 'docs/decisions/0047-care-requests-and-appointments.md',
+    en: 'The care request is not in a state that allows this step (e.g. booking a cancelled case).',
+    ru: 'Состояние заявки не допускает это действие (например, запись по отменённой заявке).',
+  },
+  CARE_ANSWER_FOREIGN: {
+    status: 422,
+    retry: 'final',
+    doc: 'docs/decisions/0047-care-requests-and-appointments.md',
+    en: 'An appointment answers only a care request its sender received from its addressee.',
+    ru: 'Клиника отвечает только на заявку, направленную ей этим страховщиком.',
+  },
   GL_INVALID: {
     status: 422,
     retry: 'final',
@@ -1594,6 +1615,26 @@ export const FIELD_CODES = {
   },
   ACT_INVOICE_MISMATCH: { en: 'The act names another invoice.', ru: 'акт ссылается на другой счёт' },
   ACT_LINE_UNKNOWN: { en: 'The invoice has no such line.', ru: 'в счёте нет такой строки' },
+  CARE_WHAT_MISSING: {
+    en: 'A care request names the specialty wanted, the services, or both.',
+    ru: 'укажите специальность врача, услуги или и то и другое',
+  },
+  CARE_LETTER_BOTH: {
+    en: 'A care request carries a guarantee letter or says one follows, not both.',
+    ru: 'гарантийное письмо приложено — оно не может одновременно «поступить позже»',
+  },
+  CARE_DEADLINE_ORDER: {
+    en: 'The answer is due after the request is created.',
+    ru: 'срок ответа должен быть позже создания заявки',
+  },
+  APPOINTMENT_TIME_ORDER: {
+    en: 'The visit ends after it starts.',
+    ru: 'приём должен заканчиваться позже начала',
+  },
+  CARE_ANSWER_FOREIGN: {
+    en: 'The appointment answers no care request this participant sent to that clinic.',
+    ru: 'запись отвечает на заявку, которую этой клинике не направляли',
+  },
   ACT_AMOUNT_EXCEEDS_INVOICE: {
     en: 'More is claimed than the invoice line holds.',
     ru: 'предъявлено больше, чем в строке счёта',

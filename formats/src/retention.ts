@@ -17,6 +17,9 @@ export const DEFAULT_RETENTION_DAYS: Readonly<Record<DocumentType, number>> = Ob
   'reconciliation-statement': 1825,
   // The terms of coverage an invoice of the policy year was checked against: kept as long as the invoices.
   'medical-programme': 1825,
+  // A care case is settled by the invoice that follows it; a year covers the invoice and its expertise.
+  'care-request': 365,
+  appointment: 365,
 });
 
 /** Days of retention for a document type (a type outside format v1 gets the longest default). */

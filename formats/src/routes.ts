@@ -26,6 +26,9 @@ export const DEFAULT_ROUTES: Readonly<Record<DocumentType, readonly Route[]>> = 
   'payment-notice': pairs(PAYERS, ['clinic']),
   // Either side may open a reconciliation; the other answers with its own figures.
   'reconciliation-statement': [...pairs(PAYERS, ['clinic']), ...pairs(['clinic'], PAYERS)],
+  // A care request goes to a clinic; the clinic's appointments answer it (header.replyToId, checked by the ledger).
+  'care-request': pairs(PAYERS, ['clinic']),
+  appointment: pairs(['clinic'], PAYERS),
   reply: pairs(
     ['insurer', 'clinic', 'assistance', 'association'],
     ['insurer', 'clinic', 'assistance', 'association'],

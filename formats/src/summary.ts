@@ -53,6 +53,10 @@ export function documentSummary(doc: unknown): DocumentSummary {
         (b.validity as { from?: unknown } | undefined)?.from,
         (b.limits as { amount?: unknown } | undefined)?.amount,
       );
+    case 'care-request':
+      return pick(b.requestNumber, b.requestDate);
+    case 'appointment':
+      return pick(b.requestNumber, typeof b.start === 'string' ? b.start.slice(0, 10) : undefined);
     default:
       return {};
   }

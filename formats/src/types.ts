@@ -10,7 +10,9 @@ export type DocumentType =
   | 'reply'
   | 'payment-notice'
   | 'reconciliation-statement'
-  | 'medical-programme';
+  | 'medical-programme'
+  | 'care-request'
+  | 'appointment';
 
 export const DOCUMENT_TYPES: readonly DocumentType[] = Object.freeze([
   'insured-list',
@@ -22,6 +24,8 @@ export const DOCUMENT_TYPES: readonly DocumentType[] = Object.freeze([
   'payment-notice',
   'reconciliation-statement',
   'medical-programme',
+  'care-request',
+  'appointment',
 ]);
 
 export function isDocumentType(value: unknown): value is DocumentType {
@@ -318,6 +322,50 @@ export type ReconciliationStatementBody = {
   comment?: string;
 };
 
+/** FHIR ServiceRequest.status: a care request asks for care (active) or its sender cancels the case (revoked). */
+export type CareRequestStatus = 'active' | 'revoked';
+
+/** The form of care (323-ФЗ art. 32): экстренная, неотложная, плановая. */
+export type CareUrgency = 'emergency' | 'urgent' | 'planned';
+
+export type CareRequestBody = {
+  requestNumber: string;
+  requestDate: IsoDate;
+  status: CareRequestStatus;
+  urgency: CareUrgency;
+  /** RFC 3339: the clinic answers before this moment. */
+  respondBy: string;
+  insurer?: PartyRef;
+  patient: Person;
+  programme?: Programme;
+  contactPhone?: string;
+  complaint: string;
+  diagnosis?: string;
+  specialty?: string;
+  services?: Array<{ serviceCode: string; name?: string; quantity?: number }>;
+  wishedPeriod?: Period;
+  wishedTime?: string;
+  guaranteeLetter?: { letterNumber: string; documentId?: string };
+  letterToFollow?: boolean;
+  comment?: string;
+  cancellationReason?: string;
+};
+
+/** FHIR Appointment.status, with AppointmentResponse's `declined` for a clinic refusing the request. */
+export type AppointmentStatus = 'booked' | 'declined' | 'cancelled' | 'fulfilled' | 'noshow';
+
+export type AppointmentBody = {
+  requestNumber: string;
+  status: AppointmentStatus;
+  start?: string;
+  end?: string;
+  doctor?: { name: string; specialty?: string; snils?: string };
+  address?: string;
+  instructions?: string;
+  reason?: string;
+  comment?: string;
+};
+
 /** The body interface of each document type. */
 export interface BodyByType {
   'insured-list': InsuredListBody;
@@ -329,6 +377,8 @@ export interface BodyByType {
   'payment-notice': PaymentNoticeBody;
   'reconciliation-statement': ReconciliationStatementBody;
   'medical-programme': MedicalProgrammeBody;
+  'care-request': CareRequestBody;
+  appointment: AppointmentBody;
 }
 
 /**

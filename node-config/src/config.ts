@@ -7,6 +7,7 @@ import { parseDocument } from 'yaml';
 import { DmsnetError, type FieldError } from '@dmsnet/formats/errors';
 import { NODE_CONFIG_SCHEMA } from './schema.js';
 import { mailConfigErrors, type MailConfig } from '../../gateway/src/mail/settings.js';
+import type { CareDeadlineTerms } from '../../gateway/src/workflows/care-request-flow.js';
 import { isValidInn } from '@dmsnet/formats/identifiers/inn';
 import { isValidOgrn } from '@dmsnet/formats/identifiers/ogrn';
 
@@ -49,6 +50,8 @@ export interface NodeConfig {
    * expression, default any) are converted with it and sent to its addressee; received documents of a mapped type
    * are written to out/ in that mapping's format.
    */
+  /** Minutes a clinic has to answer a care request, by urgency: defaults and per insurer ОГРН (decision 0047). */
+  careDeadlines?: CareDeadlineTerms;
   /** The mail bridge (gateway/src/mail/settings.ts). */
   mail?: MailConfig;
   adapters?: {

@@ -371,7 +371,10 @@ async function serveNode(
   });
   // The edge workflows (roster and coverage, letters, price lists, the invoice check) run on every node as in the
   // demo, so the console's screens and their API answer on a node started from its directory too.
-  const workflows = new Workflows(node, { role: config.participant.role });
+  const workflows = new Workflows(node, {
+    role: config.participant.role,
+    ...(config.careDeadlines ? { careDeadlines: config.careDeadlines } : {}),
+  });
   node.setHandlers(workflows.handlers());
   await workflows.start();
   await node.start();

@@ -1,5 +1,14 @@
 import { MAIL_CONFIG_SCHEMA } from '../../gateway/src/mail/settings.js';
 
+// A week at most for any urgency: a deadline beyond that is no service level.
+const minutes = { type: 'integer', minimum: 1, maximum: 10080 };
+const CARE_MINUTES = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: { emergency: minutes, urgent: minutes, planned: minutes },
+};
+
 // The node's config file, as a JSON Schema: operators edit YAML by hand, so every rule lives here where ajv
 // can name the key it broke.
 export const NODE_CONFIG_SCHEMA = {
@@ -106,6 +115,20 @@ export const NODE_CONFIG_SCHEMA = {
     webhookAllow: {
       type: 'array',
       items: { type: 'string', pattern: '^[0-9A-Fa-f.:]+/[0-9]{1,3}$' },
+    },
+    // Minutes a clinic has to answer a care request, by urgency (decision record 0047): the node's defaults and each
+    // insurer's own terms by its ОГРН.
+    careDeadlines: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        default: CARE_MINUTES,
+        byInsurer: {
+          type: 'object',
+          propertyNames: { pattern: '^[0-9]{13}([0-9]{2})?$' },
+          additionalProperties: CARE_MINUTES,
+        },
+      },
     },
     adapters: {
       type: 'object',

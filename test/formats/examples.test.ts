@@ -38,6 +38,8 @@ describe('formats: examples', () => {
     );
     expect([...types].sort()).to.deep.equal(
       [
+        'appointment',
+        'care-request',
         'expertise-act',
         'guarantee-letter',
         'insured-list',

@@ -25,6 +25,8 @@ import type {
   ReconciliationLine,
   ReconciliationStatementBody,
   ReplyBody,
+  AppointmentBody,
+  CareRequestBody,
 } from '../types.js';
 import {
   DEFECTS,
@@ -591,6 +593,67 @@ function reply(ctx: Context, opts: GenerateOptions): DmsDocument {
   };
 }
 
+const SPECIALTIES = ['врач-терапевт', 'врач-кардиолог', 'врач-невролог', 'врач-оториноларинголог'];
+const COMPLAINTS = [
+  'Боль в горле, температура 38,2 второй день',
+  'Давящая боль за грудиной при нагрузке',
+  'Головная боль, головокружение по утрам',
+  'Боль в пояснице после подъёма тяжести',
+];
+
+function careRequest(ctx: Context, opts: GenerateOptions): DmsDocument {
+  const rng = ctx.rng;
+  const n = rowCount(opts, 1);
+  const urgency = pick(rng, ['emergency', 'urgent', 'planned'] as const);
+  const header = ctx.header(
+    'care-request',
+    opts.sender ?? SAMPLE_PARTIES.insurer,
+    opts.addressee ?? SAMPLE_PARTIES.clinic,
+  );
+  const minutes = urgency === 'emergency' ? 15 : urgency === 'urgent' ? 60 : 1440;
+  const body: CareRequestBody = {
+    requestNumber: `ЗМП-2026-${randomInt(rng, 10000, 99999)}`,
+    requestDate: ctx.today,
+    status: 'active',
+    urgency,
+    respondBy: new Date(Date.parse(header.createdAt) + minutes * 60_000).toISOString(),
+    patient: ctx.person(),
+    programme: { ...pick(rng, PROGRAMMES) },
+    contactPhone: `+7 9${randomInt(rng, 10, 99)} ${randomInt(rng, 100, 999)}-${randomInt(rng, 10, 99)}-${randomInt(rng, 10, 99)}`,
+    complaint: pick(rng, COMPLAINTS),
+    specialty: pick(rng, SPECIALTIES),
+    services: Array.from({ length: n }, (_, i) => {
+      const s = SERVICES[(i + randomInt(rng, 0, SERVICES.length - 1)) % SERVICES.length];
+      return { serviceCode: s.serviceCode, name: s.name, quantity: 1 };
+    }),
+    wishedPeriod: { from: ctx.today, to: addDays(ctx.today, urgency === 'planned' ? 7 : 1) },
+  };
+  if (rng() < 0.5) body.guaranteeLetter = { letterNumber: `ГП-2026-${randomInt(rng, 1000, 9999)}` };
+  else body.letterToFollow = true;
+  return { header, body };
+}
+
+function appointment(ctx: Context, opts: GenerateOptions): DmsDocument {
+  const rng = ctx.rng;
+  const header = ctx.header(
+    'appointment',
+    opts.sender ?? SAMPLE_PARTIES.clinic,
+    opts.addressee ?? SAMPLE_PARTIES.insurer,
+    { replyToId: `care-request-${ctx.seed}` },
+  );
+  const start = `${addDays(ctx.today, 1)}T${String(randomInt(rng, 8, 19)).padStart(2, '0')}:${pick(rng, ['00', '20', '40'])}:00+03:00`;
+  const body: AppointmentBody = {
+    requestNumber: `ЗМП-2026-${randomInt(rng, 10000, 99999)}`,
+    status: 'booked',
+    start,
+    end: new Date(Date.parse(start) + 30 * 60_000).toISOString(),
+    doctor: { name: `${pick(rng, SURNAMES)[0]} ${pick(rng, MALE_NAMES)}`, specialty: pick(rng, SPECIALTIES) },
+    address: 'г. Москва, ул. Примерная, д. 1, 3 этаж, кабинет 312',
+    instructions: 'Паспорт, полис ДМС, результаты прежних обследований',
+  };
+  return { header, body };
+}
+
 /**
  * A valid synthetic document of the given type with realistic Russian data and valid checksums; the same
  * options give the same document. Default parties are SAMPLE_PARTIES (insurer → clinic for lists, letters
@@ -617,6 +680,10 @@ export function generateDocument(type: DocumentType, opts: GenerateOptions = {})
       return reconciliationStatement(ctx, opts);
     case 'medical-programme':
       return medicalProgramme(ctx, opts);
+    case 'care-request':
+      return careRequest(ctx, opts);
+    case 'appointment':
+      return appointment(ctx, opts);
     default:
       throw new DmsnetError('DOCUMENT_TYPE_UNKNOWN', `unknown document type "${String(type)}"`);
   }

@@ -51,6 +51,10 @@ export const RULE_CODES = {
   PROGRAMME_LIMIT_ABOVE_PROGRAMME:
     "medical-programme: a row's limit exceeds the programme's limit in the same unit",
   PROGRAMME_NOTHING_COVERED: 'medical-programme: every row excludes, so nothing is covered',
+  CARE_WHAT_MISSING: 'an active care request names neither a specialty nor services',
+  CARE_LETTER_BOTH: 'a care request carries a guarantee letter and also says one follows',
+  CARE_DEADLINE_ORDER: 'a care request is due (respondBy) no later than it was created',
+  APPOINTMENT_TIME_ORDER: 'an appointment ends no later than it starts',
 } as const;
 
 export type RuleCode = keyof typeof RULE_CODES;

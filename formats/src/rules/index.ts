@@ -1,4 +1,5 @@
 import type { FieldError } from '../errors.js';
+import { checkAppointment, checkCareRequest } from './care.js';
 import { checkExpertiseAct } from './expertise-act.js';
 import { checkGuaranteeLetter } from './guarantee-letter.js';
 import { checkHeader } from './header.js';
@@ -47,6 +48,10 @@ export function checkBusinessRules(errors: FieldError[], doc: unknown, related: 
       return checkReconciliationStatement(errors, body);
     case 'medical-programme':
       return checkMedicalProgramme(errors, body);
+    case 'care-request':
+      return checkCareRequest(errors, body, header, createdOn);
+    case 'appointment':
+      return checkAppointment(errors, body);
     default:
       // reply: its only rules (decision, errors on REJECTED) are in the schema.
       return;

@@ -12,6 +12,8 @@ export type Operation =
   | 'roster'
   | 'letters.read'
   | 'letters.write'
+  | 'care.read'
+  | 'care.write'
   | 'pricelists.decide'
   | 'acts.read'
   | 'acts.edit'
@@ -33,6 +35,8 @@ const ALL: readonly Operation[] = [
   'roster',
   'letters.read',
   'letters.write',
+  'care.read',
+  'care.write',
   'pricelists.decide',
   'acts.read',
   'acts.edit',
@@ -49,7 +53,8 @@ const ALL: readonly Operation[] = [
 /** The people's roles at each kind of participant and what each may do; `admin` may do everything. */
 export const ROLES: Record<ParticipantRole, Record<string, readonly Operation[]>> = {
   clinic: {
-    registrar: ['read', 'coverage', 'roster', 'letters.read'],
+    // The registrar books the visits care requests ask for: a slot, a refusal, the visit or the no-show.
+    registrar: ['read', 'coverage', 'roster', 'letters.read', 'care.read', 'care.write'],
     accountant: ['read', 'send', 'decide', 'coverage', 'roster', 'letters.read', 'acts.read', 'import'],
     expert: ['read', 'decide', 'coverage', 'letters.read', 'acts.read'],
     admin: ALL,
@@ -62,6 +67,8 @@ export const ROLES: Record<ParticipantRole, Record<string, readonly Operation[]>
       'coverage',
       'letters.read',
       'letters.write',
+      'care.read',
+      'care.write',
       'pricelists.decide',
       'import',
       'roster',
@@ -70,7 +77,18 @@ export const ROLES: Record<ParticipantRole, Record<string, readonly Operation[]>
     admin: ALL,
   },
   assistance: {
-    operator: ['read', 'send', 'decide', 'coverage', 'roster', 'letters.read', 'letters.write', 'import'],
+    operator: [
+      'read',
+      'send',
+      'decide',
+      'coverage',
+      'roster',
+      'letters.read',
+      'letters.write',
+      'care.read',
+      'care.write',
+      'import',
+    ],
     admin: ALL,
   },
   association: {
@@ -106,6 +124,8 @@ export type AuditAction =
   | 'letter.issue'
   | 'letter.amend'
   | 'letter.revoke'
+  | 'care.request'
+  | 'care.answer'
   | 'pricelist.accept'
   | 'pricelist.contest'
   | 'governance'
@@ -156,6 +176,15 @@ const ROUTES: readonly Route[] = [
   route('POST', '/guarantee-letters', 'letters.write', 'letter.issue'),
   route('POST', `/guarantee-letters/${ID_SEGMENT}/amend`, 'letters.write', 'letter.amend'),
   route('POST', `/guarantee-letters/${ID_SEGMENT}/revoke`, 'letters.write', 'letter.revoke'),
+  route('GET', `/care-requests(/${ID_SEGMENT}/${ID_SEGMENT})?`, 'care.read'),
+  route('POST', '/care-requests', 'care.write', 'care.request'),
+  route('POST', `/care-requests/${ID_SEGMENT}/${ID_SEGMENT}/(change|cancel)`, 'care.write', 'care.request'),
+  route(
+    'POST',
+    `/care-requests/${ID_SEGMENT}/${ID_SEGMENT}/(book|decline|close)`,
+    'care.write',
+    'care.answer',
+  ),
   route('GET', '/price-lists', 'read'),
   route('POST', `/price-lists/${ID_SEGMENT}/accept`, 'pricelists.decide', 'pricelist.accept'),
   route('POST', `/price-lists/${ID_SEGMENT}/contest`, 'pricelists.decide', 'pricelist.contest'),

@@ -8,6 +8,7 @@ import { Decision, Rejection } from '../node/types.js';
 import { ActDisputeRequest, ActEdit, IssueLetter, SendAct } from './shapes.js';
 import { disputeAct } from './act-disputes.js';
 import { serviceCodes } from './service-coverage.js';
+import { careRouter } from './care-http.js';
 
 /** The edge workflows' endpoints, mounted under /v1 behind the gateway's token. */
 export function workflowRouter(w: Workflows, validate: RouteValidator): Router {
@@ -141,5 +142,6 @@ export function workflowRouter(w: Workflows, validate: RouteValidator): Router {
       res.json(await disputeAct(w.node, String(req.params.id), checkedBody(req, ActDisputeRequest)));
     }),
   );
+  r.use(careRouter(w.careRequests, validate));
   return r;
 }

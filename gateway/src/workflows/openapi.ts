@@ -19,6 +19,7 @@ import {
   SendAct,
   workflowComponents,
 } from './shapes.js';
+import { careApi } from './care-openapi.js';
 
 const numberParam = {
   name: 'number',
@@ -34,8 +35,9 @@ export const workflowsApi = {
     { name: 'guarantee-letters', description: 'Guarantee letters priced from the accepted price list' },
     { name: 'price-lists', description: 'Received price lists and the decisions on them' },
     { name: 'expertise-acts', description: 'The automatic invoice check and the expert’s act' },
+    ...careApi.tags,
   ],
-  schemas: componentSchemas(...workflowComponents),
+  schemas: { ...componentSchemas(...workflowComponents), ...careApi.schemas },
   paths: {
     '/v1/coverage': {
       get: {
@@ -259,5 +261,6 @@ export const workflowsApi = {
         },
       },
     },
+    ...careApi.paths,
   },
 } as const satisfies OpenApiFragment;

@@ -3,6 +3,7 @@ import type { InvoiceBody } from '@dmsnet/formats/types';
 import type { ImportCompletion } from '../adapters/conversion.js';
 import type { DocumentHandler, GatewayNode } from '../node/index.js';
 import { ActFlow, type ActDraft, type ActLineEdit, type ActView } from './act-flow.js';
+import { CareRequestFlow, type CareDeadlineTerms } from './care-request-flow.js';
 import type { ReceivedDocument } from './flow-state.js';
 import { LetterFlow, type IssueLetterInput, type LetterPageQuery, type LetterState } from './letter-flow.js';
 import { PaymentFlow, type PaymentInput, type PaymentQuery } from './payment-flow.js';
@@ -22,7 +23,7 @@ export type { ActDraft, ActView, IssueLetterInput, LetterState, PaymentState, Pr
  * beyond carrying them. One front over the flows, each in a module of its own with its state: insured lists and
  * coverage (roster-flow), ДМС programmes and the coverage per service they answer (programme-flow), guarantee letters
  * (letter-flow), price lists (price-list-flow), invoices and expertise acts (act-flow), payments and reconciliation
- * (payment-flow, reconciliation-flow). The routes, the node and the sandbox call this front; the flows call each other only where one reads
+ * (payment-flow, reconciliation-flow), care requests and appointments (care-request-flow). The routes, the node and the sandbox call this front; the flows call each other only where one reads
  * another's state (letters and acts are priced from the price lists).
  */
 export class Workflows {
@@ -33,10 +34,17 @@ export class Workflows {
   private readonly paymentFlow: PaymentFlow;
   private readonly reconciliationFlow: ReconciliationFlow;
   private readonly programmeFlow: ProgrammeFlow;
+  /** Care requests and appointments (decision record 0047): their routes call the flow directly. */
+  readonly careRequests: CareRequestFlow;
 
   constructor(
     readonly node: GatewayNode,
-    readonly options: { role: string; contracts?: Contract[]; paymentTermDays?: number },
+    readonly options: {
+      role: string;
+      contracts?: Contract[];
+      paymentTermDays?: number;
+      careDeadlines?: CareDeadlineTerms;
+    },
   ) {
     this.programmeFlow = new ProgrammeFlow(node, options);
     this.rosterFlow = new RosterFlow(node, options, this.programmeFlow);
@@ -45,6 +53,7 @@ export class Workflows {
     this.actFlow = new ActFlow(node, options, this.priceListFlow, this.programmeFlow.programmes);
     this.paymentFlow = new PaymentFlow(node, options, this.actFlow);
     this.reconciliationFlow = new ReconciliationFlow(node, this.paymentFlow);
+    this.careRequests = new CareRequestFlow(node, options);
   }
 
   /** This node's own roster (a clinic's). */
@@ -67,6 +76,8 @@ export class Workflows {
       },
       'payment-notice': (d) => this.paymentFlow.receiveNotice(d as ReceivedDocument),
       'reconciliation-statement': (d) => this.reconciliationFlow.receive(d as ReceivedDocument),
+      'care-request': (d) => this.careRequests.receiveRequest(d as ReceivedDocument),
+      appointment: (d) => this.careRequests.receiveAppointment(d as ReceivedDocument),
     };
   }
 

@@ -25,7 +25,7 @@ import { EmbeddedLedger, LocalCA, type CertificateIssuer } from '../embedded-led
 import { SandboxGostCa } from './gost-ca.js';
 import type { LedgerClient } from '../../../gateway/src/ledger/types.js';
 import { GatewayNode, type DocumentHandler } from '../../../gateway/src/node/index.js';
-import { Workflows, type Contract } from '../../../gateway/src/workflows/index.js';
+import { Workflows, type CareDeadlineTerms, type Contract } from '../../../gateway/src/workflows/index.js';
 
 export type Role = 'association' | 'insurer' | 'clinic' | 'assistance';
 
@@ -138,6 +138,11 @@ export interface StartOptions {
     clinic: Omit<LocalParticipant, 'node'>,
     all: Array<Omit<LocalParticipant, 'node'>>,
   ) => Contract[];
+  /** A payer's terms for answering care requests (its node configuration's `careDeadlines`), by participant. */
+  careDeadlines?: (
+    p: Omit<LocalParticipant, 'node'>,
+    all: Array<Omit<LocalParticipant, 'node'>>,
+  ) => CareDeadlineTerms | undefined;
 }
 
 interface SavedParticipant {
@@ -254,7 +259,12 @@ export async function startLocalNetwork(o: StartOptions): Promise<LocalNetwork> 
     });
     let workflows: Workflows | undefined;
     if (o.workflows !== false) {
-      workflows = new Workflows(node, { role: p.role, contracts: o.contracts?.(p, partial) });
+      const careDeadlines = o.careDeadlines?.(p, partial);
+      workflows = new Workflows(node, {
+        role: p.role,
+        contracts: o.contracts?.(p, partial),
+        ...(careDeadlines ? { careDeadlines } : {}),
+      });
       node.setHandlers(workflows.handlers());
       await workflows.start();
     }
