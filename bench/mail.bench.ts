@@ -183,7 +183,8 @@ export const benches: Bench[] = [
           log: (line) => {
             if (!/ → (done|failed)\//.test(line)) return;
             doneLines.push(line);
-            if (doneLines.length % 20 === 0) progress(`mail: folder drop handled ${doneLines.length}/${count}`);
+            if (doneLines.length % 20 === 0)
+              progress(`mail: folder drop handled ${doneLines.length}/${count}`);
           },
         });
         await mkdir(drop.dirs.in, { recursive: true });
