@@ -37,8 +37,21 @@ function printTable(results: BenchResult[]): void {
   for (const r of rows) console.log(line(r));
 }
 
+const HELP = `npm run bench [-- --only NAME] [-- --json FILE] [-- --quick] [-- --fabric]
+  --only NAME   run only the benches whose name contains NAME / только бенчмарки, в имени которых есть NAME
+  --json FILE   also write the figures as JSON / записать результаты ещё и в JSON
+  --quick       smaller runs where a bench offers one (mail: 40 messages) / укороченный прогон, где он есть
+  --fabric      include the benches against a native Fabric network / включить бенчмарки на сети Fabric
+Benches / бенчмарки:
+%BENCHES%`;
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    const names = (await loadBenches()).map((b) => `  ${b.name}`).join('\n');
+    console.log(HELP.replace('%BENCHES%', names));
+    return;
+  }
   const jsonAt = args.indexOf('--json');
   const jsonFile = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
   if (jsonAt >= 0 && !jsonFile) throw new Error('--json needs a file name');
