@@ -2,7 +2,7 @@
 // signing CA and a TLS CA, the channel MSP with NodeOUs, an admin, and each node's MSP and TLS pair.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LocalCA } from '../../sandbox/src/embedded-ledger/local-ca.js';
+import { LocalCA } from '../../node-config/src/local-ca.js';
 import { paths, type Topology } from './topology.js';
 
 const NODE_OUS = `NodeOUs:
