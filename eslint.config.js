@@ -1,13 +1,13 @@
-// Dependency direction is enforced here (design.md §6): formats is the leaf, chaincode never
-// imports gateway or node-config, and nothing imports the tests.
+// Dependency direction is enforced here (docs/architecture.md, "Folders"): formats is the leaf, chaincode never
+// imports gateway or node-config, nothing production imports the development sandbox, and nothing imports the tests.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 // The gateway's rooms and what each may import besides itself and the packages. `http` is the leaf every router
-// uses; `api` assembles the node's API from the routers. The sandbox (embedded ledger, local network, demo) is not a
-// room: it lives in sandbox/, above the gateway, which never imports it.
+// uses; `api` assembles the node's API from the routers. The sandbox (local network, demo) is not a
+// room: it lives in sandbox/, above every production folder, which never imports it.
 const GATEWAY_ROOMS = {
   http: [],
   shapes: [],
@@ -44,7 +44,14 @@ const GATEWAY_ROOMS = {
 // The npm workspaces (decision 0037): each is a package of its own, imported by its name through its `exports` map.
 const PACKAGES = ['formats', 'gost', 'tables', 'chaincode'];
 
-const forbid = (folders, allowed = []) => ({
+// The development tools (the local network of nodes, the demo story) sit above everything production: only the
+// tests and the benchmarks import them (decision 0043). Every rule below forbids them, so no later, narrower entry
+// for a folder can let them back in.
+const DEVELOPMENT = 'sandbox';
+
+const forbid = (folders, allowed = []) => restrict([...new Set([...folders, DEVELOPMENT])], allowed);
+
+const restrict = (folders, allowed = []) => ({
   'no-restricted-imports': [
     'error',
     {
@@ -107,6 +114,12 @@ export default tseslint.config(
       'import-x/no-relative-packages': 'error',
     },
   },
+  // Whatever no entry below names (the fuzzer, the scripts, a folder yet to come) stays off the sandbox too.
+  {
+    files: ['**/*.{ts,tsx,js,mjs}'],
+    ignores: ['sandbox/**', 'test/**', 'bench/**'],
+    rules: forbid([]),
+  },
   // Tests, benchmarks, the fuzzer and the console's bundle may use the development dependencies.
   {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'fuzz/**/*.ts', 'console/**/*.{ts,tsx}'],
@@ -116,23 +129,40 @@ export default tseslint.config(
   },
   {
     files: ['formats/**/*.ts'],
-    rules: forbid(['gost', 'tables', 'chaincode', 'gateway', 'sandbox', 'node-config', 'network', 'test']),
+    rules: forbid([
+      'gost',
+      'tables',
+      'chaincode',
+      'gateway',
+      'embedded-ledger',
+      'node-config',
+      'network',
+      'test',
+    ]),
   },
-  { files: ['gost/**/*.ts'], rules: forbid(['chaincode', 'gateway', 'node-config', 'network', 'test']) },
+  {
+    files: ['gost/**/*.ts'],
+    rules: forbid(['chaincode', 'gateway', 'embedded-ledger', 'node-config', 'network', 'test']),
+  },
   {
     files: ['tables/**/*.ts'],
-    rules: forbid(['gost', 'chaincode', 'gateway', 'node-config', 'network', 'test']),
+    rules: forbid(['gost', 'chaincode', 'gateway', 'embedded-ledger', 'node-config', 'network', 'test']),
   },
-  { files: ['chaincode/**/*.ts'], rules: forbid(['gateway', 'node-config', 'network', 'test']) },
-  { files: ['gateway/**/*.ts'], rules: forbid(['sandbox', 'node-config', 'network', 'test']) },
-  // The development tools sit above the production gateway and below the operator tools that start them.
-  { files: ['sandbox/**/*.ts'], rules: forbid(['node-config', 'network', 'test']) },
+  {
+    files: ['chaincode/**/*.ts'],
+    rules: forbid(['gateway', 'embedded-ledger', 'node-config', 'network', 'test']),
+  },
+  { files: ['gateway/**/*.ts'], rules: forbid(['embedded-ledger', 'node-config', 'network', 'test']) },
+  // The single-machine ledger of dmsnet-node's embedded mode: the contracts over LevelDB, behind the gateway's
+  // LedgerClient, below the operator tools that open it.
+  { files: ['embedded-ledger/**/*.ts'], rules: forbid(['node-config', 'network', 'test']) },
+  { files: ['fuzz/**/*.ts'], rules: forbid([]) },
   // Rooms inside the gateway, each with the rooms it may import (docs/architecture.md, "Rooms of the gateway"). Later
   // entries replace the rule above for their files, so each keeps the top-level folders forbidden too.
   ...Object.entries(GATEWAY_ROOMS).map(([room, allowed]) => ({
     files: [`gateway/src/${room}/**/*.ts`],
     rules: forbid([
-      'sandbox',
+      'embedded-ledger',
       'node-config',
       'network',
       'test',
@@ -140,6 +170,9 @@ export default tseslint.config(
     ]),
   })),
   { files: ['node-config/**/*.ts'], rules: forbid(['network', 'test']) },
+  { files: ['network/**/*.ts'], rules: forbid(['test']) },
+  // The development tools sit above everything production: they start nodes, networks and the story.
+  { files: ['sandbox/**/*.ts'], rules: restrict(['test']) },
   // The console runs in a browser and knows the gateway only through its REST API; it bundles only the words of
   // the error code registry and the pointer-to-place wording, which import nothing (decision 0033).
   {
@@ -150,7 +183,17 @@ export default tseslint.config(
   {
     files: ['console/**/*.{ts,tsx}'],
     rules: forbid(
-      ['formats', 'gost', 'tables', 'chaincode', 'gateway', 'sandbox', 'node-config', 'network', 'test'],
+      [
+        'formats',
+        'gost',
+        'tables',
+        'chaincode',
+        'gateway',
+        'embedded-ledger',
+        'node-config',
+        'network',
+        'test',
+      ],
       ['formats/src/error-codes.js', 'formats/src/field-places.js', 'formats/src/summary.js'],
     ),
   },

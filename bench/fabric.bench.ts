@@ -19,7 +19,7 @@ import {
 import { findFabric } from '../network/src/binaries.js';
 import { endorsementPolicy } from '../network/src/configtx.js';
 import { networkDown } from '../network/src/down.js';
-import { fabricProvider, peerTlsRoot } from '../network/src/fabric-provider.js';
+import { fabricProvider, peerTlsRoot } from '../sandbox/src/local-network/fabric-provider.js';
 import { paths } from '../network/src/topology.js';
 import { deployChaincode, networkUp } from '../network/src/up.js';
 import { result, type Bench, type BenchResult } from './types.js';

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Level } from 'level';
 import { bundledSchemaText, createRng, generateOgrn } from '@dmsnet/formats';
-import { EmbeddedLedger, LocalCA } from '../sandbox/src/embedded-ledger/index.js';
+import { EmbeddedLedger } from '../embedded-ledger/src/index.js';
+import { LocalCA } from '../node-config/src/local-ca.js';
 import { result, type Bench } from './types.js';
 
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');

@@ -8,7 +8,8 @@ import {
   certificateFingerprint,
   PARTICIPANT_ATTRIBUTE,
 } from './identity.js';
-import { gostCertificateFacts, SUBJECT_OID, type CertificateFacts } from './gost-certificates.js';
+import { SUBJECT_OID } from '@dmsnet/gost/oids';
+import { certificateFacts, type CertificateFacts } from './certificate-facts.js';
 import {
   KeyType,
   ROLES,
@@ -265,7 +266,7 @@ export class DirectoryContract extends Contract {
       if (input.certificate !== undefined) throw invalid('/certificate', 'must be absent for ed25519');
     } else {
       if (input.certificate === undefined) throw invalid('/certificate', 'is required for gost2012-256');
-      const facts = gostCertificateFacts(input.certificate, '/certificate');
+      const facts = certificateFacts(input.certificate, '/certificate');
       if (facts.isCA) throw invalid('/certificate', 'must be an end-entity certificate, not a CA');
       if (facts.notAfter <= at || facts.notBefore > at) {
         throw new ChaincodeError(
@@ -328,7 +329,7 @@ export class DirectoryContract extends Contract {
   async addTrustedRoot(ctx: Context, rootJson: string): Promise<string> {
     await actingAssociation(ctx);
     const input = parseJsonArg<{ certificate?: unknown }>(rootJson, 'root');
-    const facts = gostCertificateFacts(input.certificate, '/certificate');
+    const facts = certificateFacts(input.certificate, '/certificate');
     if (!facts.isCA || facts.subjectDer !== facts.issuerDer) {
       throw invalid(
         '/certificate',

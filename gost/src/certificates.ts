@@ -3,7 +3,7 @@
 // @peculiar/x509 resolves its services through tsyringe, which needs the reflect polyfill loaded first.
 import 'reflect-metadata';
 import { createHash, randomBytes } from 'node:crypto';
-import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
+import { AsnConvert, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes, OctetString } from '@peculiar/asn1-schema';
 import {
   AlgorithmIdentifier,
   AuthorityKeyIdentifier,
@@ -25,7 +25,7 @@ import { Name as NameText } from '@peculiar/x509';
 import { GostKeyParameters } from './key-parameters.js';
 import { childrenOf, readTlv } from './der.js';
 import { gostSign, gostVerify } from './primitives.js';
-import { OID } from './oids.js';
+import { OID, SUBJECT_OID, type SubjectIdentifier } from './oids.js';
 
 export interface GostCertificate {
   der: Uint8Array;
@@ -46,7 +46,19 @@ export interface GostCertificate {
   parsed: Certificate;
 }
 
-export class CertificateFormatError extends Error {}
+/**
+ * A certificate this package refuses. `unsupportedKey` tells a readable certificate whose key or signature is not
+ * GOST R 34.10-2012 256-bit on CryptoPro-A (the directory answers it with a code of its own) from one that cannot be
+ * read at all.
+ */
+export class CertificateFormatError extends Error {
+  constructor(
+    message: string,
+    readonly unsupportedKey = false,
+  ) {
+    super(message);
+  }
+}
 
 const buf = (x: ArrayBuffer | Uint8Array) => new Uint8Array(x instanceof Uint8Array ? x : new Uint8Array(x));
 
@@ -177,6 +189,7 @@ function parseUncached(der: Uint8Array, fingerprint: string): GostCertificate {
   if (spki.algorithm.algorithm !== OID.gost2012_256Key) {
     throw new CertificateFormatError(
       `has a ${spki.algorithm.algorithm} key, not GOST R 34.10-2012 256-bit (${OID.gost2012_256Key})`,
+      true,
     );
   }
   let curve = '';
@@ -186,21 +199,27 @@ function parseUncached(der: Uint8Array, fingerprint: string): GostCertificate {
       GostKeyParameters,
     ).publicKeyParamSet;
   } catch {
-    throw new CertificateFormatError('has no readable GOST key parameters');
+    throw new CertificateFormatError('has no readable GOST key parameters', true);
   }
   if (curve !== OID.cryptoProA) {
-    throw new CertificateFormatError(`uses curve ${curve}; dmsnet accepts CryptoPro-A (${OID.cryptoProA})`);
+    throw new CertificateFormatError(
+      `uses curve ${curve}; dmsnet accepts CryptoPro-A (${OID.cryptoProA})`,
+      true,
+    );
   }
   let publicKey: Uint8Array;
   try {
     publicKey = buf(AsnConvert.parse(spki.subjectPublicKey, OctetString).buffer);
   } catch {
-    throw new CertificateFormatError('has an unreadable public key');
+    throw new CertificateFormatError('has an unreadable public key', true);
   }
-  if (publicKey.length !== 64) throw new CertificateFormatError('has a public key that is not 64 bytes');
+  if (publicKey.length !== 64) {
+    throw new CertificateFormatError('has a public key that is not 64 bytes', true);
+  }
   if (c.signatureAlgorithm.algorithm !== OID.gost2012_256Signature) {
     throw new CertificateFormatError(
       `is signed with ${c.signatureAlgorithm.algorithm}, not GOST R 34.10-2012`,
+      true,
     );
   }
   const bc = tbs.extensions?.find((e) => e.extnID === OID.basicConstraints);
@@ -240,6 +259,40 @@ function parseUncached(der: Uint8Array, fingerprint: string): GostCertificate {
     fingerprint,
     parsed: c,
   };
+}
+
+/** The string types CAs put identifiers in: NumericString as 795 says, PrintableString or UTF8String as many do. */
+@AsnType({ type: AsnTypeTypes.Choice })
+class IdentifierString {
+  @AsnProp({ type: AsnPropTypes.NumericString }) numeric?: string;
+  @AsnProp({ type: AsnPropTypes.PrintableString }) printable?: string;
+  @AsnProp({ type: AsnPropTypes.Utf8String }) utf8?: string;
+  @AsnProp({ type: AsnPropTypes.IA5String }) ia5?: string;
+}
+
+/**
+ * Every value of the subject's ОГРН, ОГРНИП, ИННЮЛ and ИНН attributes, as written and trimmed (a name may repeat
+ * one, and each is for the caller to check).
+ */
+export function subjectIdentifiersOf(cert: GostCertificate): Record<SubjectIdentifier, string[]> {
+  const found: Record<SubjectIdentifier, string[]> = { ogrn: [], ogrnip: [], innLe: [], inn: [] };
+  const names = Object.entries(SUBJECT_OID) as Array<[SubjectIdentifier, string]>;
+  for (const rdn of cert.parsed.tbsCertificate.subject) {
+    for (const atv of rdn) {
+      const name = names.find(([, oid]) => oid === atv.type)?.[0];
+      if (!name) continue;
+      let text: string | undefined;
+      try {
+        const s = AsnConvert.parse(AsnConvert.serialize(atv.value), IdentifierString);
+        text = s.numeric ?? s.printable ?? s.utf8 ?? s.ia5;
+      } catch {
+        text = undefined;
+      }
+      if (text === undefined) throw new CertificateFormatError(`has an unreadable subject ${atv.type}`);
+      found[name].push(text.trim());
+    }
+  }
+  return found;
 }
 
 /** Links already verified (certificate > issuer fingerprints): a signature on a certificate never changes. */

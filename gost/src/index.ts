@@ -9,6 +9,7 @@ export {
 export {
   issueCertificate,
   parseCertificate,
+  subjectIdentifiersOf,
   isSignedBy,
   fingerprintOf,
   toPem,
@@ -28,4 +29,4 @@ export {
   type CmsVerifyParams,
   type CmsVerified,
 } from './cms.js';
-export { OID } from './oids.js';
+export { OID, SUBJECT_OID, type SubjectIdentifier } from './oids.js';

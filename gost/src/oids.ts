@@ -15,3 +15,15 @@ export const OID = {
   subjectKeyIdentifier: '2.5.29.14',
   authorityKeyIdentifier: '2.5.29.35',
 } as const;
+
+/**
+ * Subject attributes of qualified certificates (приказ ФСБ России № 795): ОГРН, ОГРНИП, ИННЮЛ (10 digits) and the
+ * older ИНН (12 digits; a legal entity's is its 10 digits after "00").
+ */
+export const SUBJECT_OID = {
+  ogrn: '1.2.643.100.1',
+  ogrnip: '1.2.643.100.5',
+  innLe: '1.2.643.100.4',
+  inn: '1.2.643.3.131.1.1',
+} as const;
+export type SubjectIdentifier = keyof typeof SUBJECT_OID;

@@ -12,7 +12,7 @@ import path from 'node:path';
 import * as x509 from '@peculiar/x509';
 import { stringify } from 'yaml';
 import type { FabricCaInstall } from './binaries.js';
-import type { CertificateIssuer } from '../../sandbox/src/embedded-ledger/local-ca.js';
+import type { CertificateIssuer } from '../../node-config/src/local-ca.js';
 import { runTool } from './cli-tools.js';
 import { NetworkError } from './errors.js';
 import { isAlive, portInUse, readPid, startProcess, stopPid, waitHealthy } from './processes.js';

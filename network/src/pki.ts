@@ -3,7 +3,7 @@
 // when Fabric CA is installed (decision 0044), else the project's in-process CA.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LocalCA } from '../../sandbox/src/embedded-ledger/local-ca.js';
+import { LocalCA } from '../../node-config/src/local-ca.js';
 import { findFabricCa, requireFabricCa, type FabricCaInstall } from './binaries.js';
 import { FabricCaIssuer, usesFabricCa, withCaServer, type CertificateIssuer } from './fabric-ca.js';
 import { silentProgress, type Progress } from './progress.js';

@@ -14,7 +14,7 @@ import { importGostKey } from './gost-key.js';
 import { reportText } from '../../gateway/src/adapters/index.js';
 import { readPassword, withUsers } from './users.js';
 import { setStatusFromNode } from './suspend-org.js';
-import { stopSignals } from '../../sandbox/src/demo/stop-signals.js';
+import { stopSignals } from './stop-signals.js';
 import { callNode, readRegistration, writeRegistration } from './directory-verbs.js';
 import { renewCertificate, requestRenewal } from './renew-cert.js';
 

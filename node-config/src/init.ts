@@ -7,7 +7,7 @@ import path from 'node:path';
 import * as x509 from '@peculiar/x509';
 import { stringify } from 'yaml';
 import { generateParticipantKeys, passphraseFromEnv, saveKeyFile } from '../../gateway/src/crypto/index.js';
-import { LocalCA } from '../../sandbox/src/embedded-ledger/index.js';
+import { LocalCA } from './local-ca.js';
 import { CONFIG_FILE, NodeConfigError, validateConfig, type NodeConfig, type NodeRole } from './config.js';
 import { operatorReadme } from './readme.js';
 

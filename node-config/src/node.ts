@@ -18,7 +18,8 @@ import {
   publicKeysBase64,
   saveKeyFile,
 } from '../../gateway/src/crypto/index.js';
-import { EmbeddedLedger, LocalCA } from '../../sandbox/src/embedded-ledger/index.js';
+import { EmbeddedLedger } from '../../embedded-ledger/src/index.js';
+import { LocalCA } from './local-ca.js';
 import { FabricLedger } from '../../gateway/src/ledger/fabric/fabric-ledger.js';
 import type { LedgerClient } from '../../gateway/src/ledger/types.js';
 import { GatewayNode } from '../../gateway/src/node/index.js';

@@ -8,7 +8,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DmsnetError } from '@dmsnet/formats/errors';
 import { certificateFingerprint } from '@dmsnet/chaincode/identity';
-import { LocalCA } from '../../sandbox/src/embedded-ledger/index.js';
+import { LocalCA } from './local-ca.js';
 import type { LedgerClient } from '../../gateway/src/ledger/types.js';
 import { loadConfig, type NodeConfig } from './config.js';
 import { newKeyAndCsr } from './init.js';

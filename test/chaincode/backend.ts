@@ -3,7 +3,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { EmbeddedLedger, LocalCA } from '../../sandbox/src/embedded-ledger/index.js';
+import { EmbeddedLedger } from '../../embedded-ledger/src/index.js';
+import { LocalCA } from '../../node-config/src/local-ca.js';
 import type { LedgerClient } from '../../gateway/src/ledger/types.js';
 
 export interface TestIdentity {

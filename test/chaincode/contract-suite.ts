@@ -354,6 +354,28 @@ export function contractSuite(backend: LedgerBackend): void {
             'gost2012-256',
           ]);
         });
+
+        it('refuses a certificate whose key is not GOST CryptoPro-A (CERT_KEY_UNSUPPORTED) or that is no certificate', async () => {
+          // The one certificate parser of @dmsnet/gost reads it; the chaincode names the field and the reason.
+          const der = Buffer.from(certOf('Insurer two', { ogrn: insurer2.id }), 'base64');
+          const cryptoProA = Buffer.from([0x06, 0x07, 0x2a, 0x85, 0x03, 0x02, 0x02, 0x23, 0x01]);
+          const at = der.indexOf(cryptoProA);
+          expect(at, 'the certificate names its curve').to.be.greaterThan(0);
+          const curveB = Buffer.from(der);
+          curveB[at + cryptoProA.length - 1] = 0x02; // CryptoPro-B, 1.2.643.2.2.35.2
+          await refusal(
+            setGost(insurer2, curveB.toString('base64')),
+            'CERT_KEY_UNSUPPORTED',
+            '1.2.643.2.2.35.2',
+            '1.2.643.2.2.35.1',
+          );
+          await refusal(
+            setGost(insurer2, Buffer.from(der.subarray(0, der.length - 9)).toString('base64')),
+            'INVALID_ARGUMENT',
+            'not a DER X.509 certificate',
+          );
+          await refusal(setGost(insurer2, 'not base64!'), 'INVALID_ARGUMENT', 'base64 DER');
+        });
       });
     });
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FabricLedger } from '../../gateway/src/ledger/fabric/fabric-ledger.js';
 import { networkDown } from '../../network/src/down.js';
-import { fabricClient, orgCa, peerTlsRoot } from '../../network/src/fabric-provider.js';
+import { fabricClient, orgCa, peerTlsRoot } from '../../sandbox/src/local-network/fabric-provider.js';
 import { consoleProgress } from '../../network/src/progress.js';
 import type { NetworkState } from '../../network/src/state.js';
 import { networkUp } from '../../network/src/up.js';

@@ -17,7 +17,7 @@ import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
 import { newKeyAndCsr } from '../../node-config/src/init.js';
 import { fabricUnavailableReason, findFabricCa } from '../../network/src/binaries.js';
 import { networkDown } from '../../network/src/down.js';
-import { fabricProvider } from '../../network/src/fabric-provider.js';
+import { fabricProvider } from '../../sandbox/src/local-network/fabric-provider.js';
 import { caServer } from '../../network/src/fabric-ca.js';
 import { PACKAGE_ROOT } from '../../network/src/nodes.js';
 import { isAlive, readPid } from '../../network/src/processes.js';

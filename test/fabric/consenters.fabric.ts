@@ -21,7 +21,7 @@ import { peerCli } from '../../network/src/cli-tools.js';
 import { leaveOrderer, listConsenters, proposeRemoveConsenter } from '../../network/src/consenters.js';
 import { startNode, stopNode } from '../../network/src/control.js';
 import { networkDown } from '../../network/src/down.js';
-import { fabricProvider } from '../../network/src/fabric-provider.js';
+import { fabricProvider } from '../../sandbox/src/local-network/fabric-provider.js';
 import { openOrg } from '../../network/src/org.js';
 import { consoleProgress } from '../../network/src/progress.js';
 import { readState, type NetworkState } from '../../network/src/state.js';

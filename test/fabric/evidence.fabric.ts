@@ -17,7 +17,7 @@ import {
   type LocalParticipant,
 } from '../../sandbox/src/local-network/network.js';
 import { networkDown } from '../../network/src/down.js';
-import { fabricProvider } from '../../network/src/fabric-provider.js';
+import { fabricProvider } from '../../sandbox/src/local-network/fabric-provider.js';
 import { consoleProgress } from '../../network/src/progress.js';
 import { networkUp } from '../../network/src/up.js';
 import { GOST_SPECS } from '../gost/exchange-suite.js';

@@ -18,7 +18,7 @@ import {
 import { findFabric } from '../../network/src/binaries.js';
 import { startNode, stopNode } from '../../network/src/control.js';
 import { networkDown } from '../../network/src/down.js';
-import { fabricProvider } from '../../network/src/fabric-provider.js';
+import { fabricProvider } from '../../sandbox/src/local-network/fabric-provider.js';
 import { chaincodeQuery } from '../../network/src/cli-tools.js';
 import type { NetworkState } from '../../network/src/state.js';
 import { crashResult, runCrashChild } from '../gateway/node/crash-runner.js';

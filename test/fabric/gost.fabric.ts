@@ -3,7 +3,7 @@
 import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
 import { startLocalNetwork } from '../../sandbox/src/local-network/network.js';
 import { networkDown } from '../../network/src/down.js';
-import { fabricProvider } from '../../network/src/fabric-provider.js';
+import { fabricProvider } from '../../sandbox/src/local-network/fabric-provider.js';
 import { GOST_SPECS, gostExchangeSuite } from '../gost/exchange-suite.js';
 import { startFabric } from './backend.js';
 

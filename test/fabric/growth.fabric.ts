@@ -14,7 +14,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { createRng, generateDocument, generateInn10, generateOgrn } from '@dmsnet/formats';
 import { closeCryptoWorkers, generateParticipantKeys } from '../../gateway/src/crypto/index.js';
-import { LocalCA } from '../../sandbox/src/embedded-ledger/local-ca.js';
+import { LocalCA } from '../../node-config/src/local-ca.js';
 import { FabricLedger } from '../../gateway/src/ledger/fabric/fabric-ledger.js';
 import {
   participantRegistration,
@@ -32,7 +32,7 @@ import {
   submitUpdate,
 } from '../../network/src/channel-update.js';
 import { networkDown } from '../../network/src/down.js';
-import { fabricProvider } from '../../network/src/fabric-provider.js';
+import { fabricProvider } from '../../sandbox/src/local-network/fabric-provider.js';
 import {
   approveChaincode,
   commitChaincode,

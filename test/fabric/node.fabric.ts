@@ -11,7 +11,7 @@ import { createRng, generateDocument, generateInn10, generateOgrn } from '@dmsne
 import { closeCryptoWorkers, loadKeyFile, publicKeysBase64, sodium } from '../../gateway/src/crypto/index.js';
 import { startLocalNetwork, type LocalNetwork } from '../../sandbox/src/local-network/network.js';
 import { networkDown } from '../../network/src/down.js';
-import { fabricProvider, orgCa, peerTlsRoot } from '../../network/src/fabric-provider.js';
+import { fabricProvider, orgCa, peerTlsRoot } from '../../sandbox/src/local-network/fabric-provider.js';
 import type { NetworkState } from '../../network/src/state.js';
 import { CONFIG_FILE } from '../../node-config/src/config.js';
 import { initNode } from '../../node-config/src/init.js';

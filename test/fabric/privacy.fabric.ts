@@ -10,7 +10,7 @@ import { runDemo } from '../../sandbox/src/demo/main.js';
 import { startLocalNetwork } from '../../sandbox/src/local-network/network.js';
 import { findFabric } from '../../network/src/binaries.js';
 import { networkDown } from '../../network/src/down.js';
-import { fabricProvider } from '../../network/src/fabric-provider.js';
+import { fabricProvider } from '../../sandbox/src/local-network/fabric-provider.js';
 import { chaincodeQuery } from '../../network/src/cli-tools.js';
 import { stopAll } from '../../network/src/processes.js';
 import type { NetworkState } from '../../network/src/state.js';

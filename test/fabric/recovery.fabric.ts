@@ -19,7 +19,7 @@ import { findFabric, type FabricInstall } from '../../network/src/binaries.js';
 import { runTool } from '../../network/src/cli-tools.js';
 import { stopNode, startNode } from '../../network/src/control.js';
 import { networkDown } from '../../network/src/down.js';
-import { fabricProvider } from '../../network/src/fabric-provider.js';
+import { fabricProvider } from '../../sandbox/src/local-network/fabric-provider.js';
 import { adminEnv } from '../../network/src/nodes.js';
 import { openOrg } from '../../network/src/org.js';
 import { consoleProgress } from '../../network/src/progress.js';

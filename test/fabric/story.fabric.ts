@@ -11,7 +11,7 @@ describe('npm start -- --fabric --once: the document story on a real Fabric netw
     const child = spawn(
       process.execPath,
       [
-        path.join(PACKAGE_ROOT, 'dist', 'network', 'src', 'start.js'),
+        path.join(PACKAGE_ROOT, 'dist', 'sandbox', 'src', 'demo', 'start.js'),
         '--fabric',
         '--once',
         '--port-base',

@@ -1,6 +1,6 @@
 // Test CAs and signers with GOST certificates.
 import { generateGostKeyPair, issueCertificate, type GostCertificate, type GostKeyPair } from '@dmsnet/gost';
-import { SUBJECT_OID } from '@dmsnet/chaincode/gost-certificates';
+import { SUBJECT_OID } from '@dmsnet/gost';
 
 export const DAY = 86_400_000;
 

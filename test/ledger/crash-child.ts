@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundledSchemaText, createRng, generateOgrn } from '@dmsnet/formats';
-import { EmbeddedLedger, LocalCA } from '../../sandbox/src/embedded-ledger/index.js';
+import { EmbeddedLedger } from '../../embedded-ledger/src/index.js';
+import { LocalCA } from '../../node-config/src/local-ca.js';
 
 const [dir, mode, fromBlockText] = process.argv.slice(2);
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');

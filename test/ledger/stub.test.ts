@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { EmbeddedStub, type StateReader } from '../../sandbox/src/embedded-ledger/stub.js';
+import { EmbeddedStub, type StateReader } from '../../embedded-ledger/src/stub.js';
 
 const reader: StateReader = {
   get: async () => undefined,

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { LocalCA } from '../../sandbox/src/embedded-ledger/local-ca.js';
+import { LocalCA } from '../../node-config/src/local-ca.js';
 import {
   evaluate,
   mergeSignatures,

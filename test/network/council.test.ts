@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { LocalCA } from '../../sandbox/src/embedded-ledger/local-ca.js';
+import { LocalCA } from '../../node-config/src/local-ca.js';
 import {
   evaluate,
   evaluateSignaturePolicy,

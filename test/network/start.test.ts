@@ -4,10 +4,14 @@ import path from 'node:path';
 import { PACKAGE_ROOT } from '../../network/src/nodes.js';
 
 const start = (...args: string[]) =>
-  spawnSync(process.execPath, [path.join(PACKAGE_ROOT, 'dist', 'network', 'src', 'start.js'), ...args], {
-    encoding: 'utf8',
-    timeout: 20_000,
-  });
+  spawnSync(
+    process.execPath,
+    [path.join(PACKAGE_ROOT, 'dist', 'sandbox', 'src', 'demo', 'start.js'), ...args],
+    {
+      encoding: 'utf8',
+      timeout: 20_000,
+    },
+  );
 
 describe('npm start: its command line', () => {
   it('--help prints the usage and exits 0 without starting anything', () => {

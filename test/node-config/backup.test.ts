@@ -10,7 +10,8 @@ import { createRng, generateDocument, generateInn10, generateOgrn } from '@dmsne
 import { repoPath } from '@dmsnet/formats/paths';
 import { generateParticipantKeys, loadKeyFile } from '../../gateway/src/crypto/index.js';
 import { sodium } from '../../gateway/src/crypto/sodium.js';
-import { EmbeddedLedger, LocalCA } from '../../sandbox/src/embedded-ledger/index.js';
+import { EmbeddedLedger } from '../../embedded-ledger/src/index.js';
+import { LocalCA } from '../../node-config/src/local-ca.js';
 import { participantRegistration } from '../../sandbox/src/local-network/network.js';
 import { GatewayNode } from '../../gateway/src/node/index.js';
 import { BACKUP_MAGIC } from '../../node-config/src/backup-file.js';

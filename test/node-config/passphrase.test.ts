@@ -50,7 +50,7 @@ describe('dmsnet-node init: the passphrase', () => {
       ['dist', 'node-config', 'src', 'cli.js'],
       ['formats', 'dist', 'cli', 'main.js'],
       ['dist', 'network', 'src', 'cli.js'],
-      ['dist', 'network', 'src', 'start.js'],
+      ['dist', 'sandbox', 'src', 'demo', 'start.js'],
     ];
     for (const b of bins) {
       for (const flag of ['--help', '--version']) {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { createRng, generateOgrn } from '@dmsnet/formats';
 import { certificateFingerprint } from '@dmsnet/chaincode/identity';
 import { closeCryptoWorkers, sodium } from '../../gateway/src/crypto/index.js';
-import { LocalCA } from '../../sandbox/src/embedded-ledger/index.js';
+import { LocalCA } from '../../node-config/src/local-ca.js';
 import { loadConfig } from '../../node-config/src/config.js';
 import { initNode } from '../../node-config/src/init.js';
 import { openEmbedded, startNode } from '../../node-config/src/node.js';

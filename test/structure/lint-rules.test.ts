@@ -30,12 +30,44 @@ describe('structure: the lint rules for direction and cycles', function () {
       [`import '../workflows/index.js';\n`, 'gateway/src/adapters/probe.ts'],
       [`import '../api/node-api.js';\n`, 'gateway/src/workflows/probe.ts'],
       [`import '../../../sandbox/src/local-network/network.js';\n`, 'gateway/src/api/probe.ts'],
-      [`import '../../../../sandbox/src/embedded-ledger/index.js';\n`, 'gateway/src/ledger/fabric/probe.ts'],
+      [`import '../../../../embedded-ledger/src/index.js';\n`, 'gateway/src/ledger/fabric/probe.ts'],
       // The evidence bundle reads ZIPs through the tables package, so adapters → node → evidence is no loop.
       [`import '../adapters/index.js';\n`, 'gateway/src/evidence/probe.ts'],
       [`import '../../gateway/src/node/index.js';\n`, 'chaincode/src/probe.ts'],
     ]) {
       expect(await ruleIds(code!, file!), `${file} ${code}`).to.include('no-restricted-imports');
+    }
+  });
+
+  it('keeps the development sandbox out of everything but the tests and the benchmarks', async () => {
+    // One wrong import per folder, each written as that folder would reach the sandbox.
+    const probes: Array<[string, string]> = [
+      ['node-config/src/probe.ts', `import '../../sandbox/src/demo/main.js';\n`],
+      ['node-config/src/probe.ts', `import '../../sandbox/src/local-network/network.js';\n`],
+      ['network/src/probe.ts', `import '../../sandbox/src/local-network/fabric-provider.js';\n`],
+      ['embedded-ledger/src/probe.ts', `import '../../sandbox/src/demo/main.js';\n`],
+      ['gateway/src/api/probe.ts', `import '../../../sandbox/src/demo/main.js';\n`],
+      ['chaincode/src/probe.ts', `import '../../sandbox/src/demo/main.js';\n`],
+      ['gost/src/probe.ts', `import '../../sandbox/src/demo/main.js';\n`],
+      ['tables/src/probe.ts', `import '../../sandbox/src/demo/main.js';\n`],
+      ['formats/src/probe.ts', `import '../../sandbox/src/demo/main.js';\n`],
+      ['console/src/probe.ts', `import '../../sandbox/src/demo/main.js';\n`],
+      ['fuzz/probe.ts', `import '../sandbox/src/demo/main.js';\n`],
+      ['scripts/probe.mjs', `import '../dist/sandbox/src/demo/main.js';\n`],
+      // A folder no entry of the configuration names yet.
+      ['tools/probe.ts', `import '../sandbox/src/demo/main.js';\n`],
+    ];
+    for (const [file, code] of probes) {
+      expect(await ruleIds(code, file), `${file} ${code}`).to.include('no-restricted-imports');
+    }
+    // The sandbox stands above every production folder; the tests and the benchmarks above it.
+    for (const [file, code] of [
+      ['sandbox/src/demo/probe.ts', `import '../../../network/src/up.js';\n`],
+      ['sandbox/src/demo/probe.ts', `import '../../../node-config/src/stop-signals.js';\n`],
+      ['test/network/probe.ts', `import '../../sandbox/src/demo/main.js';\n`],
+      ['bench/probe.ts', `import '../sandbox/src/demo/main.js';\n`],
+    ] as const) {
+      expect(await ruleIds(code, file), `${file} ${code}`).to.not.include('no-restricted-imports');
     }
   });
 

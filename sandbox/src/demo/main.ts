@@ -1,5 +1,5 @@
 // `npm start`: an embedded dmsnet network on one machine and the document story of docs/architecture.md (its flows), over HTTP.
-import { signalExitCode, stopSignals, type StopSignals } from './stop-signals.js';
+import { signalExitCode, stopSignals, type StopSignals } from '../../../node-config/src/stop-signals.js';
 import { randomBytes } from 'node:crypto';
 import { repoPath, generateDocument, type DmsDocument } from '@dmsnet/formats';
 import type { FieldError } from '@dmsnet/formats/errors';

@@ -21,7 +21,8 @@ import {
   sodium,
   type ParticipantKeys,
 } from '../../../gateway/src/crypto/index.js';
-import { EmbeddedLedger, LocalCA, type CertificateIssuer } from '../embedded-ledger/index.js';
+import { EmbeddedLedger } from '../../../embedded-ledger/src/index.js';
+import { LocalCA, type CertificateIssuer } from '../../../node-config/src/local-ca.js';
 import { SandboxGostCa } from './gost-ca.js';
 import type { LedgerClient } from '../../../gateway/src/ledger/types.js';
 import { GatewayNode, type DocumentHandler } from '../../../gateway/src/node/index.js';

@@ -4,7 +4,7 @@
 import { generateDocument } from '@dmsnet/formats';
 import { closeCryptoWorkers } from '../../../gateway/src/crypto/index.js';
 import { startLocalNetwork, type ParticipantSpec } from '../../../sandbox/src/local-network/network.js';
-import { fabricProvider } from '../../../network/src/fabric-provider.js';
+import { fabricProvider } from '../../../sandbox/src/local-network/fabric-provider.js';
 import { runningNetwork } from '../../../network/src/up.js';
 import { SMALL_NETWORK } from '../fixtures/network.js';
 

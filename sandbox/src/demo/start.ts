@@ -3,13 +3,13 @@
 import { dmsnetVersion } from '@dmsnet/formats/paths';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { runDemo } from '../../sandbox/src/demo/main.js';
-import { signalExitCode, stopSignals } from '../../sandbox/src/demo/stop-signals.js';
-import { networkDown } from './down.js';
-import { fabricProvider } from './fabric-provider.js';
-import { PACKAGE_ROOT } from './nodes.js';
-import { consoleProgress } from './progress.js';
-import { networkUp } from './up.js';
+import { runDemo } from './main.js';
+import { signalExitCode, stopSignals } from '../../../node-config/src/stop-signals.js';
+import { networkDown } from '../../../network/src/down.js';
+import { fabricProvider } from '../local-network/fabric-provider.js';
+import { PACKAGE_ROOT } from '../../../network/src/nodes.js';
+import { consoleProgress } from '../../../network/src/progress.js';
+import { networkUp } from '../../../network/src/up.js';
 
 interface StartOptions {
   fabric?: boolean;

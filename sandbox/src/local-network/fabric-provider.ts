@@ -2,13 +2,13 @@
 // from the organisations' CAs, clients over the Fabric Gateway of each organisation's own peer.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LocalCA } from '../../sandbox/src/embedded-ledger/local-ca.js';
-import { FabricLedger } from '../../gateway/src/ledger/fabric/fabric-ledger.js';
-import type { LedgerProvider } from '../../sandbox/src/local-network/network.js';
-import { requireFabricCa } from './binaries.js';
-import { FabricCaIssuer, usesFabricCa, type CertificateIssuer } from './fabric-ca.js';
-import type { NetworkState } from './state.js';
-import { paths } from './topology.js';
+import { LocalCA } from '../../../node-config/src/local-ca.js';
+import { FabricLedger } from '../../../gateway/src/ledger/fabric/fabric-ledger.js';
+import type { LedgerProvider } from './network.js';
+import { requireFabricCa } from '../../../network/src/binaries.js';
+import { FabricCaIssuer, usesFabricCa, type CertificateIssuer } from '../../../network/src/fabric-ca.js';
+import type { NetworkState } from '../../../network/src/state.js';
+import { paths } from '../../../network/src/topology.js';
 
 export interface FabricIdentity {
   mspId: string;

@@ -16,13 +16,13 @@ import ChaincodeFromContract from 'fabric-shim/lib/contract-spi/chaincodefromcon
 import { JSONSerializer } from '@dmsnet/chaincode/fabric';
 import { contracts } from '@dmsnet/chaincode';
 import { parseChaincodeError } from '@dmsnet/chaincode/errors';
-import { LedgerError } from '../../../gateway/src/ledger/errors.js';
+import { LedgerError } from '../../gateway/src/ledger/errors.js';
 import type {
   ChaincodeEvent,
   EventCheckpoint,
   LedgerClient,
   SubmitResult,
-} from '../../../gateway/src/ledger/types.js';
+} from '../../gateway/src/ledger/types.js';
 import { EmbeddedStub, type StateReader, type TxContext } from './stub.js';
 
 export { LedgerError };

@@ -1,0 +1,1 @@
+export { EmbeddedLedger, LedgerError, type Identity } from './ledger.js';
