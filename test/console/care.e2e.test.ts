@@ -5,9 +5,9 @@ import { expect } from 'chai';
 import path from 'node:path';
 import axe from 'axe-core';
 import { type Browser, type Page } from 'playwright-core';
-import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
-import { startConsoleNetwork, type ConsoleNetwork } from './network.js';
-import { launchConsoleBrowser, loginAt, OUT } from './browser.js';
+import { type ConsoleNetwork } from './network.js';
+import { useConsoleNetwork } from './session.js';
+import { loginAt, OUT } from './browser.js';
 
 interface AxeViolation {
   id: string;
@@ -20,17 +20,7 @@ describe('console: care requests and appointments (Chromium, real embedded netwo
   this.timeout(180_000);
   let t: ConsoleNetwork;
   let browser: Browser;
-
-  before(async () => {
-    browser = await launchConsoleBrowser();
-    console.log('    starting the embedded network for the console…');
-    t = await startConsoleNetwork();
-  });
-  after(async () => {
-    await browser?.close();
-    await t?.close();
-    await closeCryptoWorkers();
-  });
+  useConsoleNetwork((s) => ({ network: t, browser } = s));
 
   const login = (gateway: string, username: string): Promise<Page> =>
     loginAt(browser, t.url(gateway), username, { viewport: { width: 1360, height: 900 } });

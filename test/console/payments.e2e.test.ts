@@ -5,26 +5,16 @@ import { expect } from 'chai';
 import axe from 'axe-core';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
-import { startConsoleNetwork, type ConsoleNetwork } from './network.js';
-import { launchConsoleBrowser, loginAt, OUT } from './browser.js';
+import { type ConsoleNetwork } from './network.js';
+import { useConsoleNetwork } from './session.js';
+import { loginAt, OUT } from './browser.js';
 import { latinWords } from './latin.js';
 
 describe('console: the clinic’s payment view follows the insurer’s payments live (Chromium, real embedded network)', function () {
   this.timeout(180_000);
   let t: ConsoleNetwork;
   let browser: Browser;
-
-  before(async () => {
-    browser = await launchConsoleBrowser();
-    console.log('    starting the embedded network for the console…');
-    t = await startConsoleNetwork();
-  });
-  after(async () => {
-    await browser?.close();
-    await t?.close();
-    await closeCryptoWorkers();
-  });
+  useConsoleNetwork((s) => ({ network: t, browser } = s));
 
   const check = async (page: Page, name: string) => {
     await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
