@@ -1,4 +1,5 @@
 // The Latin-word check of the console's Russian screens (decision record 0033), shared by the tests that walk them.
+import { PROGRAMMES } from '@dmsnet/formats/generator/data';
 
 /**
  * Latin-script words a Russian screen may show: the product's name, the file names of the bundled mappings, and the
@@ -7,12 +8,20 @@
  */
 const ALLOWED = new Set(['dmsnet', 'English', 'XLSX', 'JSON']);
 const FILE_NAME = /\.(csv|xlsx|xls|ods)$/i;
+/** Programme codes are the insurer's identifiers (APP-HOME), shown as the documents carry them. */
+const PROGRAMME_CODES: ReadonlySet<string> = new Set(PROGRAMMES.map((p) => p.code));
 
 /** The Latin-script words of a text that are neither identifiers nor allowed: what a person would stumble on. */
 export function latinWords(text: string): string[] {
   return text
     .split(/[\s,;:()«»"'“”!?—–]+/)
-    .filter((token) => /[A-Za-z]{2,}/.test(token) && !/\d/.test(token) && !FILE_NAME.test(token))
+    .filter(
+      (token) =>
+        /[A-Za-z]{2,}/.test(token) &&
+        !/\d/.test(token) &&
+        !FILE_NAME.test(token) &&
+        !PROGRAMME_CODES.has(token.replace(/\.$/, '')),
+    )
     .flatMap((token) => token.split(/[^A-Za-z]+/))
     .filter((w) => w.length >= 2 && !ALLOWED.has(w));
 }

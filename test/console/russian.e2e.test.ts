@@ -51,6 +51,8 @@ describe('web console in Russian (Chromium, real embedded network)', function ()
     expect(
       latinWords('A01.01.001 INV-E2E-1 Консоль dmsnet clinic-invoice-register.csv 1027700132195'),
     ).to.deep.equal([]);
+    // A programme's code is the insurer's identifier; the same letters as a word are not.
+    expect(latinWords('программы FULL, APP-HOME. Full cover')).to.deep.equal(['Full', 'cover']);
   });
 
   it('walks every screen of every role, and the documents they open: no Latin-script word outside identifiers', async function () {
