@@ -299,9 +299,12 @@ describe('the association’s directory verbs and key rotation over REST', funct
     });
     expect((await api('insurer').call('POST', '/v1/documents', doc)).status).to.equal(202);
     const id = messageIdOf(insurer.id, doc.header.documentId);
+    // The addressee's reply can bring REJECTED before the ledger's status event brings the reason: wait for both.
     const page = await api('insurer').waitFor<{
       items: Array<{ messageId: string; status: string; reason?: string }>;
-    }>('/v1/outbox', (_s, b) => b.items.some((r) => r.messageId === id && r.status === 'REJECTED'));
+    }>('/v1/outbox', (_s, b) =>
+      b.items.some((r) => r.messageId === id && r.status === 'REJECTED' && r.reason !== undefined),
+    );
     expect(page.items.find((r) => r.messageId === id)?.reason).to.equal('REJECTED_BY_WORKFLOW');
   });
 
