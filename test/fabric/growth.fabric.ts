@@ -110,6 +110,17 @@ describe('a consortium grows and shrinks: an organisation from its own folder jo
   let net: LocalNetwork;
   let newcomer: GatewayNode | undefined;
   let newLedger: FabricLedger | undefined;
+
+  // This walk issues the newcomer's identity from an in-process CA in insurer3's folder, so it runs on in-process CAs
+  // throughout; Fabric CA's issuing (and a newcomer enrolled by it) is proven by ca.fabric.ts.
+  const fabricCaBefore = process.env.DMSNET_FABRIC_CA;
+  before(() => {
+    process.env.DMSNET_FABRIC_CA = 'off';
+  });
+  after(() => {
+    if (fabricCaBefore === undefined) delete process.env.DMSNET_FABRIC_CA;
+    else process.env.DMSNET_FABRIC_CA = fabricCaBefore;
+  });
   const say = consoleProgress();
 
   before(async () => {
