@@ -33,7 +33,7 @@ import {
 
 const run = promisify(execFile);
 /** Its own default, apart from the other Fabric suites', so it can run beside them. */
-const PORT_BASE = Number(process.env.DMSNET_TEST_CA_PORT_BASE ?? 40000);
+const PORT_BASE = Number(process.env.DMSNET_TEST_CA_PORT_BASE ?? 25000);
 const CLI = path.join(PACKAGE_ROOT, 'dist', 'network', 'src', 'cli.js');
 const ATTRIBUTE_OID = '1.2.3.4.5.6.7.8.1';
 

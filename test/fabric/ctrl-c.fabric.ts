@@ -24,7 +24,7 @@ async function recordedPids(stateDir: string): Promise<number[]> {
 describe('Ctrl-C on `npm start -- --fabric`, as a terminal sends it', function () {
   // npm start builds first, then brings a whole network up: minutes on a loaded machine.
   this.timeout(1_500_000);
-  const portBase = Number(process.env.DMSNET_TEST_CTRLC_FABRIC_PORT_BASE ?? 36100);
+  const portBase = Number(process.env.DMSNET_TEST_CTRLC_FABRIC_PORT_BASE ?? 26000);
   const stateDir = path.join(PACKAGE_ROOT, '.run', 'fabric-demo');
 
   it('brings the whole Fabric network down: no peer, orderer or chaincode server left, their ports closed', async () => {

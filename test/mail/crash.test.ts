@@ -45,7 +45,7 @@ describe('mail bridge: a crash between fetch and commit loses and doubles nothin
     server = await startMailServer({
       users: USERS,
       spfPass: ['clinic.test'],
-      portBase: Number(process.env.DMSNET_TEST_MAIL_PORT_BASE ?? 37000) + 300,
+      portBase: Number(process.env.DMSNET_TEST_MAIL_PORT_BASE ?? 32000) + 300,
     });
     dir = await mkdtemp(path.join(tmpdir(), 'dmsnet-mail-crash-'));
   });

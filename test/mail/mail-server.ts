@@ -1,6 +1,6 @@
 // A real mail server on loopback for the mail bridge's tests, from Debian's packages: Postfix takes SMTP and delivers
 // over LMTP to Dovecot, which serves the mailboxes over IMAP. Both run from a temporary configuration folder as child
-// processes of the test, on ports from DMSNET_TEST_MAIL_PORT_BASE (default 37000), never as system services.
+// processes of the test, on ports from DMSNET_TEST_MAIL_PORT_BASE (default 32000), never as system services.
 //
 // Authentication-Results: on loopback there is no DNS to check SPF against, so the server's SPF verdict comes from a
 // fixed table in Postfix itself (check_sender_access PREPEND): the domains the test names pass from 127.0.0.1, every
@@ -15,7 +15,7 @@ import { ImapFlow } from 'imapflow';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import net from 'node:net';
 
-export const MAIL_PORT_BASE = Number(process.env.DMSNET_TEST_MAIL_PORT_BASE ?? 37000);
+export const MAIL_PORT_BASE = Number(process.env.DMSNET_TEST_MAIL_PORT_BASE ?? 32000);
 export const AUTHSERV_ID = 'mx.insurer.test';
 
 /** Why the real mail server cannot run here, or undefined when it can (the binaries of Debian's packages). */

@@ -244,12 +244,12 @@ describe('network: the ordering service shared by several members (decision 0030
         key: 'vendor1',
         mspId: 'Vendor1MSP',
         kind: 'clinic-host',
-        portBase: 41000,
+        portBase: 31400,
       });
       const node = await createOrderer(await openOrg(home), {
-        port: 41050,
-        adminPort: 41051,
-        operationsPort: 41052,
+        port: 31450,
+        adminPort: 31451,
+        operationsPort: 31452,
       });
       expect(node).to.deep.include({ name: 'orderer1.vendor1', mspId: 'Vendor1MSP', host: '127.0.0.1' });
       const dir = path.join(home, 'orgs', 'vendor1', 'nodes', 'orderer1.vendor1');
@@ -264,17 +264,17 @@ describe('network: the ordering service shared by several members (decision 0030
           () => 'created',
           (e: { code?: string; message: string }) => `${e.code}: ${e.message}`,
         );
-      // 41000 is the organisation's own peer.
-      expect(await code({ port: 41000, adminPort: 41060, operationsPort: 41061 })).to.match(
+      // 31400 is the organisation's own peer.
+      expect(await code({ port: 31400, adminPort: 31460, operationsPort: 31461 })).to.match(
         /^NODE_EXISTS: peer0\.vendor1/,
       );
-      expect(await code({ port: 41051, adminPort: 41060, operationsPort: 41061 })).to.match(
+      expect(await code({ port: 31451, adminPort: 31460, operationsPort: 31461 })).to.match(
         /^NODE_EXISTS: orderer1\.vendor1/,
       );
       expect(
-        await code({ name: 'Orderer 2', port: 41070, adminPort: 41071, operationsPort: 41072 }),
+        await code({ name: 'Orderer 2', port: 31470, adminPort: 31471, operationsPort: 31472 }),
       ).to.match(/^CONSENTER_CHANGE_REFUSED: \/name: /);
-      expect(await code({ port: 80, adminPort: 41071, operationsPort: 41072 })).to.match(
+      expect(await code({ port: 80, adminPort: 31471, operationsPort: 31472 })).to.match(
         /^CONSENTER_CHANGE_REFUSED: \/port: a port number/,
       );
     } finally {

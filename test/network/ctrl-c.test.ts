@@ -5,7 +5,7 @@ import { groupMembers, listening, startNpmInOwnGroup } from './processes.js';
 describe('Ctrl-C on `npm start`, as a terminal sends it', function () {
   // npm start builds first (tsc and the console): minutes on a loaded machine.
   this.timeout(1_200_000);
-  const portBase = Number(process.env.DMSNET_TEST_CTRLC_PORT_BASE ?? 35100);
+  const portBase = Number(process.env.DMSNET_TEST_CTRLC_PORT_BASE ?? 26500);
 
   it('stops every process of the group: npm, its shell and the story, with the gateways’ ports closed', async () => {
     const { pgid, output } = await startNpmInOwnGroup(

@@ -25,7 +25,7 @@ import { fabricCaForNewOrgs } from '../../network/src/pki.js';
 import { stopAll } from '../../network/src/processes.js';
 import { buildTopology, paths, type Topology } from '../../network/src/topology.js';
 
-const PORT_BASE = Number(process.env.DMSNET_TEST_CA_UNIT_PORT_BASE ?? 40600);
+const PORT_BASE = Number(process.env.DMSNET_TEST_CA_UNIT_PORT_BASE ?? 25600);
 
 const codeAndMessage = (f: () => unknown) => {
   try {
