@@ -5,7 +5,7 @@ import { DmsnetError, type FieldError } from '@dmsnet/formats/errors';
 import { messageIdOf, parseMessageId, validateDocument } from '@dmsnet/formats';
 import type { ExpertiseActBody, GuaranteeLetterBody, InvoiceBody } from '@dmsnet/formats/types';
 import type { GatewayNode, OutboxRecord } from '../node/index.js';
-import { disputeOf, type ActDispute } from './act-disputes.js';
+import { disputeOf } from './act-disputes.js';
 import {
   KEY_SEPARATOR,
   WORKFLOW_SUBLEVEL,
@@ -21,33 +21,18 @@ import { priceListInForce, type PriceListFlow } from './price-list-flow.js';
 import type { ProgrammeStore } from './programme-store.js';
 import { programmeAt, type UsageRecord } from './programme-limits.js';
 import { normPolicy, Roster } from './roster.js';
+import type { ActDraft as ActDraftShape, ActEdit } from './shapes.js';
 
-export interface ActDraft {
-  /** The invoice's ledger id (`<clinic ОГРН>:<documentId>`): two clinics may number their invoices alike. */
-  invoiceId: string;
-  clinic: string;
-  state: 'DRAFT' | 'SENT';
-  act: ExpertiseActBody;
-  actDocumentId?: string;
-  /** A corrected act's draft: the documentId of the disputed act it answers (its header's correctsId). */
-  corrects?: string;
-  /** The documentIds of the acts sent for this invoice before this one, oldest first. */
-  earlier?: string[];
-}
+/**
+ * The act as the API answers it (the contract's `ActDraft`): the stored draft, the sent act's status, and the dispute
+ * it met or answers. Its `invoiceId` is the invoice's ledger id (`<clinic ОГРН>:<documentId>`): two clinics may
+ * number their invoices alike.
+ */
+export type ActView = ActDraftShape;
+/** The draft as stored: the view without what is read at answer time. */
+export type ActDraft = Omit<ActView, 'actStatus' | 'dispute'>;
 
-/** The act as the API answers it: the stored draft, the sent act's status, and the dispute it met or answers. */
-export interface ActView extends ActDraft {
-  actStatus?: string;
-  dispute?: ActDispute;
-}
-
-export interface ActLineEdit {
-  invoiceLineId: string;
-  decision: 'PAID' | 'WITHHELD';
-  paidAmount?: number;
-  defectCode?: string;
-  reason?: string;
-}
+export type ActLineEdit = ActEdit['lines'][number];
 
 /**
  * What the acts paid so far against a clinic's letters: quantities by letter number and service, amounts by letter

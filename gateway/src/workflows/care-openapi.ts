@@ -1,11 +1,12 @@
 // The care-request operations (care-http.ts), merged into the workflows' part of the contract by openapi.ts.
 import { errors, json, jsonBody } from '../http/openapi-kit.js';
-import { Ogrn, componentSchemas, ref } from '../shapes/kit.js';
+import { Ogrn, componentSchemas, queryParameters, ref } from '../shapes/kit.js';
 import {
   CareBooking,
   CareCase,
   CareCaseList,
   CareClose,
+  CareQuery,
   CareReason,
   CareRequestChange,
   CareSent,
@@ -50,37 +51,7 @@ export const careApi = {
         operationId: 'listCareRequests',
         tags: ['care-requests'],
         summary: 'Care cases held here, nearest deadline first; the clinic’s queue, the payer’s follow-up',
-        parameters: [
-          {
-            name: 'state',
-            in: 'query',
-            description: 'one state or several, comma-separated (proposed,booked)',
-            schema: {
-              type: 'string',
-              pattern:
-                '^(proposed|booked|declined|cancelled|fulfilled|noshow)(,(proposed|booked|declined|cancelled|fulfilled|noshow))*$',
-            },
-          },
-          {
-            name: 'overdue',
-            in: 'query',
-            description: '`true`: only cases still unanswered past their deadline',
-            schema: { type: 'string', enum: ['true', 'false'] },
-          },
-          {
-            name: 'counterparty',
-            in: 'query',
-            description: 'the clinic (at a payer) or the payer (at a clinic)',
-            schema: Ogrn(),
-          },
-          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500 } },
-          {
-            name: 'cursor',
-            in: 'query',
-            description: 'a nextCursor exactly as answered; anything else is 400 CURSOR_INVALID',
-            schema: { type: 'string', maxLength: 1024 },
-          },
-        ],
+        parameters: queryParameters(CareQuery),
         responses: { '200': json('care cases', ref(CareCaseList)), ...errors(400, 401, 403) },
       },
       post: {

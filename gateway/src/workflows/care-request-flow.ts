@@ -7,6 +7,7 @@ import type { AppointmentBody, CareRequestBody, CareUrgency, Person, Programme }
 import { CursorInvalidError } from '../node/cursors.js';
 import type { GatewayNode } from '../node/index.js';
 import type { BatchOp } from '../store/store.js';
+import type { CareQuery } from './care-shapes.js';
 import {
   KEY_SEPARATOR,
   WORKFLOW_SUBLEVEL,
@@ -104,13 +105,7 @@ export interface Booking {
   comment?: string;
 }
 
-export interface CarePageQuery {
-  state?: string;
-  overdue?: string;
-  counterparty?: string;
-  limit?: string;
-  cursor?: string;
-}
+export type CarePageQuery = CareQuery;
 
 /** The states after which nothing changes the case. */
 const FINAL = new Set<CareState>(['cancelled', 'fulfilled', 'noshow']);

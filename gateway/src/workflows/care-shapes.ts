@@ -191,3 +191,29 @@ export const careComponents = [
   CareCaseList,
   CareSent,
 ];
+
+/** The query of `GET /v1/care-requests`: the clinic's queue, the payer's follow-up. */
+export const CareQuery = Type.Object({
+  state: Type.Optional(
+    Type.String({
+      pattern:
+        '^(proposed|booked|declined|cancelled|fulfilled|noshow)(,(proposed|booked|declined|cancelled|fulfilled|noshow))*$',
+      description: 'one state or several, comma-separated (proposed,booked)',
+    }),
+  ),
+  overdue: Type.Optional(
+    Type.String({
+      enum: ['true', 'false'],
+      description: '`true`: only cases still unanswered past their deadline',
+    }),
+  ),
+  counterparty: Type.Optional(Ogrn({ description: 'the clinic (at a payer) or the payer (at a clinic)' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  cursor: Type.Optional(
+    Type.String({
+      maxLength: 1024,
+      description: 'a nextCursor exactly as answered; anything else is 400 CURSOR_INVALID',
+    }),
+  ),
+});
+export type CareQuery = Static<typeof CareQuery>;

@@ -1,7 +1,7 @@
 // Flow 2 of docs/architecture.md, guarantee letters: the insurer issues, amends or revokes a letter for one patient,
 // priced from the clinic's accepted price list; the clinic keeps the state of each letter it receives.
 import { DmsnetError, type FieldError } from '@dmsnet/formats/errors';
-import type { GuaranteeLetterBody, Person, Programme } from '@dmsnet/formats/types';
+import type { GuaranteeLetterBody } from '@dmsnet/formats/types';
 import { CursorInvalidError } from '../node/cursors.js';
 import type { GatewayNode } from '../node/index.js';
 import {
@@ -14,6 +14,7 @@ import {
 } from './flow-state.js';
 import { priceListInForce, type PriceListFlow } from './price-list-flow.js';
 import { normPolicy } from './roster.js';
+import type { IssueLetter as IssueLetterInput, LetterQuery, LetterState } from './shapes.js';
 import { rubles } from './invoice-check.js';
 
 const LETTER_STATUS_RU: Record<string, string> = {
@@ -22,35 +23,11 @@ const LETTER_STATUS_RU: Record<string, string> = {
   revoked: 'отозвано',
 };
 
-export interface LetterState {
-  documentId: string;
-  /** The sender's createdAt: a letter older than the state held (delivered late) does not replace it. */
-  createdAt?: string;
-  insurer: string;
-  clinic: string;
-  letter: GuaranteeLetterBody;
-}
-
-export interface IssueLetterInput {
-  clinic: string;
-  letterNumber: string;
-  patient: Person;
-  programme?: Programme;
-  validity: { from: string; to: string };
-  amountLimit: number;
-  services: Array<{ serviceCode: string; quantity: number }>;
-  diagnosis?: string;
-  reason?: string;
-}
-
-export interface LetterPageQuery {
-  clinic?: string;
-  status?: string;
-  from?: string;
-  to?: string;
-  limit?: string;
-  cursor?: string;
-}
+// A letter's state (its `createdAt` is the sender's: a letter delivered late does not replace a newer state), the
+// issuing request and the page query are the shapes the contract publishes (decision 0038).
+export type { IssueLetterInput, LetterState };
+/** The filters of a page of all letters (`policy` asks for one patient's letters instead, unpaged). */
+export type LetterPageQuery = Omit<LetterQuery, 'policy'>;
 
 /** A letter's state, by its number: letter numbers are not personal, so they order the key space in the clear. */
 export const letterKey = (letterNumber: string) => `gl${KEY_SEPARATOR}${letterNumber}`;

@@ -2,7 +2,7 @@
 // their shapes are declared in workflows/shapes.ts. Assembled into the gateway's document by api/openapi.ts; this
 // module imports nothing back.
 import { idParam, errors, json, jsonBody, type OpenApiFragment } from '../http/openapi-kit.js';
-import { IsoDate, Ogrn, componentSchemas, ref } from '../shapes/kit.js';
+import { Ogrn, componentSchemas, queryParameters, ref } from '../shapes/kit.js';
 import { Decision, InboxRecord, Rejection } from '../node/types.js';
 import {
   ActDisputeRequest,
@@ -10,12 +10,15 @@ import {
   ActEdit,
   ActSent,
   CoverageAnswer,
+  CoverageQuery,
   IssueLetter,
   LetterList,
+  LetterQuery,
   LetterSent,
   PriceListList,
   PriceListState,
   RosterPage,
+  RosterQuery,
   SendAct,
   workflowComponents,
 } from './shapes.js';
@@ -45,37 +48,7 @@ export const workflowsApi = {
         tags: ['coverage'],
         summary:
           'Is this person covered on this date, by whom and under which programme (from the local roster), and per service asked: covered, needs a guarantee letter or not, with the franchise and limits',
-        parameters: [
-          { name: 'policy', in: 'query', schema: { type: 'string', minLength: 1, maxLength: 64 } },
-          { name: 'lastName', in: 'query', schema: { type: 'string', maxLength: 100 } },
-          { name: 'firstName', in: 'query', schema: { type: 'string', maxLength: 100 } },
-          {
-            name: 'middleName',
-            in: 'query',
-            description:
-              'optional: without it a person matches on last name, first name and birth date; 422 COVERAGE_AMBIGUOUS when several people do',
-            schema: { type: 'string', maxLength: 100 },
-          },
-          {
-            name: 'birthDate',
-            in: 'query',
-            description: 'YYYY-MM-DD; any other form is 400 with the pointer /query/birthDate',
-            schema: IsoDate(),
-          },
-          { name: 'date', in: 'query', schema: IsoDate() },
-          {
-            name: 'service',
-            in: 'query',
-            description:
-              'Nomenclature (804н) codes of the services to answer for, one per parameter or separated by commas (at most 100): each gets covered / letter-required / not-covered, the franchise and the limits used and left; a malformed code is 400 SERVICE_CODE_FORMAT at /query/service/i',
-            schema: {
-              anyOf: [
-                { type: 'string', minLength: 1, maxLength: 2600 },
-                { type: 'array', maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 24 } },
-              ],
-            },
-          },
-        ],
+        parameters: queryParameters(CoverageQuery),
         responses: {
           '200': json(
             'covered or not, with the covering entries and an answer per service asked',
@@ -91,31 +64,7 @@ export const workflowsApi = {
         tags: ['roster'],
         summary:
           'The insured people in a clinic’s roster (at an insurer: its copy per clinic): search by name or policy, filter by insurer, programme, date',
-        parameters: [
-          {
-            name: 'clinic',
-            in: 'query',
-            description:
-              'at an insurer or assistance company, required: the clinic whose roster copy to read; at a clinic, its own ОГРН or nothing',
-            schema: Ogrn(),
-          },
-          {
-            name: 'q',
-            in: 'query',
-            description: 'part of the full name or of the policy number, any case',
-            schema: { type: 'string', minLength: 1, maxLength: 100 },
-          },
-          { name: 'insurer', in: 'query', schema: Ogrn() },
-          { name: 'programme', in: 'query', schema: { type: 'string', minLength: 1, maxLength: 64 } },
-          { name: 'date', in: 'query', description: 'only entries in force on this date', schema: IsoDate() },
-          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500 } },
-          {
-            name: 'cursor',
-            in: 'query',
-            description: 'a nextCursor exactly as answered; anything else is 400 CURSOR_INVALID',
-            schema: { type: 'string', maxLength: 1024 },
-          },
-        ],
+        parameters: queryParameters(RosterQuery),
         responses: { '200': json('a page of the roster', ref(RosterPage)), ...errors(400, 401, 403) },
       },
     },
@@ -127,20 +76,7 @@ export const workflowsApi = {
         description:
           'With `policy`, every letter of that patient. Without it, all letters held here in letter-number order, ' +
           'filtered by clinic, status and a period their validity overlaps, a page at a time.',
-        parameters: [
-          { name: 'policy', in: 'query', schema: { type: 'string', minLength: 1, maxLength: 64 } },
-          { name: 'clinic', in: 'query', schema: Ogrn() },
-          { name: 'status', in: 'query', schema: { type: 'string', enum: ['issued', 'amended', 'revoked'] } },
-          { name: 'from', in: 'query', description: 'valid on or after this date', schema: IsoDate() },
-          { name: 'to', in: 'query', description: 'valid on or before this date', schema: IsoDate() },
-          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500 } },
-          {
-            name: 'cursor',
-            in: 'query',
-            description: 'a nextCursor exactly as answered; anything else is 400 CURSOR_INVALID',
-            schema: { type: 'string', maxLength: 1024 },
-          },
-        ],
+        parameters: queryParameters(LetterQuery),
         responses: { '200': json('letters', ref(LetterList)), ...errors(400, 401) },
       },
       post: {

@@ -24,9 +24,10 @@ import {
   type PaymentEntry,
   type PaymentRecord,
   type PaymentState,
-  type PaymentStateName,
 } from './payment-state.js';
 import type { Contract } from './roster.js';
+import type { PaymentQuery as PaymentQueryShape, PaymentRequest } from './payment-shapes.js';
+import type { Static } from '../shapes/kit.js';
 
 export interface PaymentOptions {
   role: string;
@@ -35,23 +36,10 @@ export interface PaymentOptions {
   paymentTermDays?: number;
 }
 
-/** What the payer's accountant gives to record one payment order. */
-export interface PaymentInput {
-  /** The invoice: its ledger id, or the clinic's documentId while only one invoice here has it. */
-  invoiceId: string;
-  paidAmount: number;
-  paymentOrder: { number: string; date: string };
-  noticeNumber?: string;
-  purpose?: string;
-}
-
-export interface PaymentQuery {
-  state?: PaymentStateName;
-  counterparty?: string;
-  /** Invoices dated from / to (inclusive, YYYY-MM-DD). */
-  from?: string;
-  to?: string;
-}
+/** What the payer's accountant gives to record one payment order (the invoice by its ledger id, or by the clinic's
+ * documentId while only one invoice here has it), and the filters of the payment states: as the contract declares. */
+export type PaymentInput = PaymentRequest;
+export type PaymentQuery = Static<typeof PaymentQueryShape>;
 
 const payKey = (invoiceId: string) => `pay${KEY_SEPARATOR}${invoiceId}`;
 /** Invoices that will not be paid: refused by the payer, withdrawn by the clinic, never delivered. */

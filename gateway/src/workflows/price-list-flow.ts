@@ -5,6 +5,7 @@ import { DmsnetError, type FieldError } from '@dmsnet/formats/errors';
 import { messageIdOf, parseMessageId } from '@dmsnet/formats';
 import type { PriceListBody } from '@dmsnet/formats/types';
 import type { GatewayNode, InboxRecord } from '../node/index.js';
+import type { PriceListState } from './shapes.js';
 import {
   KEY_SEPARATOR,
   WORKFLOW_SUBLEVEL,
@@ -14,12 +15,7 @@ import {
   type ReceivedDocument,
 } from './flow-state.js';
 
-export interface PriceListState {
-  documentId: string;
-  clinic: string;
-  state: 'RECEIVED' | 'ACCEPTED' | 'CONTESTED' | 'WITHDRAWN';
-  priceList: PriceListBody;
-}
+export type { PriceListState };
 
 /** A received price list's state from its inbox record: a rejection of a price list is a contest. */
 const PRICE_LIST_STATE: Record<InboxRecord['status'], PriceListState['state']> = {

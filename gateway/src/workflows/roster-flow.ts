@@ -24,6 +24,7 @@ import {
   type Contract,
   type RosterEntry,
 } from './roster.js';
+import type { CoverageQuery as CoverageQueryShape, RosterQuery as RosterPageQuery } from './shapes.js';
 
 /** The row index a row error's pointer names (`/body/rows/3/...` → 3), so merged errors keep the rows' order. */
 const rowOf = (pointer: string) => Number(/^\/body\/rows\/(\d+)/.exec(pointer)?.[1] ?? -1);
@@ -34,24 +35,9 @@ const FOLLOWER_CURSOR_KEY = 'cursor';
 /** A name as the roster compares it: case, ё/е and spacing aside. */
 const personName = (name: string) => name.trim().toLowerCase().replace(/ё/g, 'е').replace(/\s+/g, ' ');
 
-export interface CoverageQuery {
-  policy?: string;
-  lastName?: string;
-  firstName?: string;
-  middleName?: string;
-  birthDate?: string;
-  date?: string;
-}
-
-export interface RosterPageQuery {
-  clinic?: string;
-  q?: string;
-  insurer?: string;
-  programme?: string;
-  date?: string;
-  limit?: string;
-  cursor?: string;
-}
+/** Who is asked about, and on which date (the services asked are passed apart, already parsed). */
+export type CoverageQuery = Omit<CoverageQueryShape, 'service'>;
+export type { RosterPageQuery };
 
 export class RosterFlow {
   /** This node's own roster (a clinic's). */

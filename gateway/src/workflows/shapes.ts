@@ -404,6 +404,80 @@ export const SendAct = Type.Object(
 );
 export type SendAct = Static<typeof SendAct>;
 
+const Limit = () => Type.Integer({ minimum: 1, maximum: 500 });
+const Cursor = () =>
+  Type.String({
+    maxLength: 1024,
+    description: 'a nextCursor exactly as answered; anything else is 400 CURSOR_INVALID',
+  });
+const PolicyNumber = () => Type.String({ minLength: 1, maxLength: 64 });
+
+/** The query of `GET /v1/coverage`: who (by policy, or by name and birth date), on which date, which services. */
+export const CoverageQuery = Type.Object({
+  policy: Type.Optional(PolicyNumber()),
+  lastName: Type.Optional(Type.String({ maxLength: 100 })),
+  firstName: Type.Optional(Type.String({ maxLength: 100 })),
+  middleName: Type.Optional(
+    Type.String({
+      maxLength: 100,
+      description:
+        'optional: without it a person matches on last name, first name and birth date; 422 COVERAGE_AMBIGUOUS when several people do',
+    }),
+  ),
+  birthDate: Type.Optional(
+    IsoDate({ description: 'YYYY-MM-DD; any other form is 400 with the pointer /query/birthDate' }),
+  ),
+  date: Type.Optional(IsoDate()),
+  service: Type.Optional(
+    Type.Union(
+      [
+        Type.String({ minLength: 1, maxLength: 2600 }),
+        Type.Array(Type.String({ minLength: 1, maxLength: 24 }), { maxItems: 100 }),
+      ],
+      {
+        description:
+          'Nomenclature (804н) codes of the services to answer for, one per parameter or separated by commas (at most 100): each gets covered / letter-required / not-covered, the franchise and the limits used and left; a malformed code is 400 SERVICE_CODE_FORMAT at /query/service/i',
+      },
+    ),
+  ),
+});
+export type CoverageQuery = Static<typeof CoverageQuery>;
+
+/** The query of `GET /v1/roster`. */
+export const RosterQuery = Type.Object({
+  clinic: Type.Optional(
+    Ogrn({
+      description:
+        'at an insurer or assistance company, required: the clinic whose roster copy to read; at a clinic, its own ОГРН or nothing',
+    }),
+  ),
+  q: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: 'part of the full name or of the policy number, any case',
+    }),
+  ),
+  insurer: Type.Optional(Ogrn()),
+  programme: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  date: Type.Optional(IsoDate({ description: 'only entries in force on this date' })),
+  limit: Type.Optional(Limit()),
+  cursor: Type.Optional(Cursor()),
+});
+export type RosterQuery = Static<typeof RosterQuery>;
+
+/** The query of `GET /v1/guarantee-letters`. */
+export const LetterQuery = Type.Object({
+  policy: Type.Optional(PolicyNumber()),
+  clinic: Type.Optional(Ogrn()),
+  status: Type.Optional(Type.Enum(['issued', 'amended', 'revoked'])),
+  from: Type.Optional(IsoDate({ description: 'valid on or after this date' })),
+  to: Type.Optional(IsoDate({ description: 'valid on or before this date' })),
+  limit: Type.Optional(Limit()),
+  cursor: Type.Optional(Cursor()),
+});
+export type LetterQuery = Static<typeof LetterQuery>;
+
 export const workflowComponents = [
   ServiceCoverage,
   CoverageAnswer,
