@@ -102,3 +102,7 @@ export function queryParameters(query: TObject) {
  */
 export const checkedBody = <T extends TSchema>(req: { body?: unknown }, _shape: T): Static<T> =>
   req.body as Static<T>;
+
+/** The query a route validator has checked (and coerced: a limit arrives a number) against `shape`, typed as declared. */
+export const checkedQuery = <T extends TSchema>(req: { query?: unknown }, _shape: T): Static<T> =>
+  req.query as Static<T>;

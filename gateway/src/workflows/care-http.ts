@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import type { RouteValidator } from '../http/request-validation.js';
 import { wrap } from '../http/wrap.js';
-import { checkedBody } from '../shapes/kit.js';
+import { checkedBody, checkedQuery } from '../shapes/kit.js';
 import type { CareRequestFlow, NewCareRequest } from './care-request-flow.js';
 import {
   CareBooking,
@@ -9,6 +9,7 @@ import {
   CareReason,
   CareRequestChange,
   NewCareRequest as NewShape,
+  CareQuery,
 } from './care-shapes.js';
 
 /** The care-request endpoints (decision record 0047), mounted under /v1 with the other workflows. */
@@ -21,7 +22,7 @@ export function careRouter(care: CareRequestFlow, validate: RouteValidator): Rou
     '/care-requests',
     validate('/v1/care-requests', 'get'),
     wrap(async (req, res) => {
-      res.json(await care.page(req.query as Record<string, string | undefined>));
+      res.json(await care.page(checkedQuery(req, CareQuery)));
     }),
   );
   r.post(

@@ -1,11 +1,20 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { DmsnetError } from '@dmsnet/formats/errors';
 import type { RouteValidator } from '../http/request-validation.js';
 import type { Workflows } from './workflows.js';
 import { wrap } from '../http/wrap.js';
-import { checkedBody } from '../shapes/kit.js';
+import { checkedBody, checkedQuery } from '../shapes/kit.js';
 import { Decision, Rejection } from '../node/types.js';
-import { ActDisputeRequest, ActEdit, IssueLetter, SendAct } from './shapes.js';
+import {
+  ActDisputeRequest,
+  ActEdit,
+  CoverageQuery,
+  IssueLetter,
+  LetterQuery,
+  PriceListQuery,
+  RosterQuery,
+  SendAct,
+} from './shapes.js';
 import { disputeAct } from './act-disputes.js';
 import { serviceCodes } from './service-coverage.js';
 import { careRouter } from './care-http.js';
@@ -13,13 +22,12 @@ import { careRouter } from './care-http.js';
 /** The edge workflows' endpoints, mounted under /v1 behind the gateway's token. */
 export function workflowRouter(w: Workflows, validate: RouteValidator): Router {
   const r = Router();
-  const q = (req: Request) => req.query as Record<string, string | undefined>;
 
   r.get(
     '/coverage',
     validate('/v1/coverage', 'get'),
     wrap(async (req, res) => {
-      const x = q(req);
+      const { service, ...x } = checkedQuery(req, CoverageQuery);
       if (!x.policy && !(x.lastName && x.firstName && x.birthDate)) {
         throw new DmsnetError('REQUEST_INVALID', 'ask by policy, or by lastName + firstName + birthDate', [
           {
@@ -29,29 +37,23 @@ export function workflowRouter(w: Workflows, validate: RouteValidator): Router {
           },
         ]);
       }
-      res.json(
-        await w.coverage({ ...x, services: serviceCodes((req.query as Record<string, unknown>).service) }),
-      );
+      res.json(await w.coverage({ ...x, services: serviceCodes(service) }));
     }),
   );
   r.get(
     '/roster',
     validate('/v1/roster', 'get'),
     wrap(async (req, res) => {
-      res.json(await w.rosterPage(q(req)));
+      res.json(await w.rosterPage(checkedQuery(req, RosterQuery)));
     }),
   );
   r.get(
     '/guarantee-letters',
     validate('/v1/guarantee-letters', 'get'),
     wrap(async (req, res) => {
-      const query = q(req);
+      const { policy, ...query } = checkedQuery(req, LetterQuery);
       // A patient's letters by policy (the coverage check's question), or the whole list paged and filtered.
-      res.json(
-        query.policy !== undefined
-          ? { items: await w.letters(String(query.policy)) }
-          : await w.letterPage(query),
-      );
+      res.json(policy !== undefined ? { items: await w.letters(policy) } : await w.letterPage(query));
     }),
   );
   r.post(
@@ -81,7 +83,7 @@ export function workflowRouter(w: Workflows, validate: RouteValidator): Router {
     '/price-lists',
     validate('/v1/price-lists', 'get'),
     wrap(async (req, res) => {
-      res.json({ items: await w.priceLists(String(q(req).clinic)) });
+      res.json({ items: await w.priceLists(checkedQuery(req, PriceListQuery).clinic) });
     }),
   );
   r.post(

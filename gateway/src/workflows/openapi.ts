@@ -2,7 +2,7 @@
 // their shapes are declared in workflows/shapes.ts. Assembled into the gateway's document by api/openapi.ts; this
 // module imports nothing back.
 import { idParam, errors, json, jsonBody, type OpenApiFragment } from '../http/openapi-kit.js';
-import { Ogrn, componentSchemas, queryParameters, ref } from '../shapes/kit.js';
+import { componentSchemas, queryParameters, ref } from '../shapes/kit.js';
 import { Decision, InboxRecord, Rejection } from '../node/types.js';
 import {
   ActDisputeRequest,
@@ -16,6 +16,7 @@ import {
   LetterQuery,
   LetterSent,
   PriceListList,
+  PriceListQuery,
   PriceListState,
   RosterPage,
   RosterQuery,
@@ -111,7 +112,7 @@ export const workflowsApi = {
         operationId: 'listPriceLists',
         tags: ['price-lists'],
         summary: 'Price lists received from a clinic and their state',
-        parameters: [{ name: 'clinic', in: 'query', required: true, schema: Ogrn() }],
+        parameters: queryParameters(PriceListQuery),
         responses: {
           '200': json('received price lists and their state', ref(PriceListList)),
           ...errors(400, 401),

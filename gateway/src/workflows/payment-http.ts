@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import type { RouteValidator } from '../http/request-validation.js';
 import { wrap } from '../http/wrap.js';
-import { checkedBody, type Static } from '../shapes/kit.js';
+import { checkedBody, checkedQuery } from '../shapes/kit.js';
 import { OneCQuery, PaymentQuery, PaymentRequest, ReconcileRequest } from './payment-shapes.js';
 import type { Workflows } from './workflows.js';
 
@@ -14,7 +14,7 @@ export function paymentRouter(w: Workflows, validate: RouteValidator): Router {
     '/payments',
     validate('/v1/payments', 'get'),
     wrap(async (req: Request, res) => {
-      res.json({ items: await w.paymentStates(req.query as Static<typeof PaymentQuery>) });
+      res.json({ items: await w.paymentStates(checkedQuery(req, PaymentQuery)) });
     }),
   );
   r.post(
@@ -35,7 +35,7 @@ export function paymentRouter(w: Workflows, validate: RouteValidator): Router {
     '/exports/payments-1c',
     validate('/v1/exports/payments-1c', 'get'),
     wrap(async (req, res) => {
-      const q = req.query as Static<typeof OneCQuery>;
+      const q = checkedQuery(req, OneCQuery);
       res
         .type('text/plain; charset=windows-1251')
         .attachment(`payments-${q.from}-${q.to}.txt`)

@@ -478,6 +478,9 @@ export const LetterQuery = Type.Object({
 });
 export type LetterQuery = Static<typeof LetterQuery>;
 
+/** The query of `GET /v1/price-lists`: the clinic whose price lists to read. */
+export const PriceListQuery = Type.Object({ clinic: Ogrn() });
+
 export const workflowComponents = [
   ServiceCoverage,
   CoverageAnswer,
