@@ -386,6 +386,9 @@ export class Inbox {
     await this.ctx.serial(async () => {
       const rec = await this.ctx.store.get<InboxRecord>(Sublevel.inbox, messageId);
       const ops: BatchOp[] = [checkpointOp(ev)];
+      // Withdrawn while its ciphertext was awaited: there is nothing left to receive or to ask for.
+      if (!rec && envelope.status === 'WITHDRAWN')
+        ops.push({ type: 'del', sublevel: Sublevel.awaitingPayload, key: messageId });
       if (!rec || rec.status === 'WITHDRAWN' || envelope.status !== 'WITHDRAWN') {
         await this.ctx.store.batch(ops);
         return;
