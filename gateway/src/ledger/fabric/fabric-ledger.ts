@@ -365,7 +365,11 @@ export class FabricLedger implements LedgerClient {
         if (n >= last) return false;
       }
     } catch (err) {
-      throw mapGatewayError(err);
+      const e = mapGatewayError(err);
+      // The deliver service answers a block it does not hold (a peer joined from a snapshot) with status 404.
+      if (/Unexpected status response: 404/.test(e.message))
+        throw new FabricLedgerError('LEDGER_BLOCKS_NOT_HELD', `LEDGER_BLOCKS_NOT_HELD: ${e.message}`, 'none');
+      throw e;
     } finally {
       stream.close();
     }
