@@ -45,6 +45,15 @@ const FINAL = new Set<MessageStatus>(['ACCEPTED', 'REJECTED', 'WITHDRAWN']);
 /** The addressee's decisions: once one is on the ledger the sender can no longer withdraw, only correct. */
 const DECIDED = new Set<MessageStatus>(['ACCEPTED', 'REJECTED']);
 
+/**
+ * How often an addressee may ask for a missing ciphertext again (decision 0053): enough for a peer lost twice while
+ * a document waited, few enough that a broken addressee cannot make a sender submit without end.
+ */
+export const RESEND_LIMIT = 3;
+
+/** Fabric's refusal of a private read whose hash the peer has and whose data it does not (ledger/kvledger). */
+const PRIVATE_DATA_NOT_HELD = /private data matching public hash version is not available/i;
+
 /** Pure: may a message move from `from` to `to`? Forward only, and nothing after a final status. */
 export function canMove(from: MessageStatus, to: MessageStatus): boolean {
   return !FINAL.has(from) && RANK[to] > RANK[from];
@@ -296,6 +305,73 @@ export class ExchangeContract extends Contract {
     return JSON.stringify(updated);
   }
 
+  /**
+   * The addressee's peer has no ciphertext for a message not yet delivered (a one-peer organisation whose peer lost
+   * its private data, decision 0053): the addressee asks its sender, whose gateway keeps the sealed bytes, to send
+   * them again. Only the addressee asks, only while the message is SENT, at most RESEND_LIMIT times; the event tells
+   * the sender's follower.
+   */
+  @Transaction()
+  @Returns('string')
+  async requestResend(ctx: Context, messageId: string): Promise<string> {
+    const env = await this.mustGet(ctx, messageId);
+    const me = await actingParticipant(ctx);
+    if (me.id !== env.addressee)
+      throw new ChaincodeError(
+        'RESEND_NOT_ADDRESSEE',
+        `only the addressee ${env.addressee} asks for ${messageId} again`,
+      );
+    if (env.status !== 'SENT' || env.purgedAt)
+      throw new ChaincodeError(
+        'RESEND_NOT_WAITING',
+        `${messageId} is ${env.purgedAt ? 'purged' : env.status}; only a document not yet delivered is sent again`,
+      );
+    const asked = env.resendRequests ?? 0;
+    if (asked >= RESEND_LIMIT)
+      throw new ChaincodeError(
+        'RESEND_LIMIT',
+        `${messageId} was asked for ${asked} times already, the most a document is sent again`,
+      );
+    const updated: Envelope = { ...env, resendRequests: asked + 1, resendRequestedAt: txTime(ctx) };
+    await putJson(ctx, ctx.stub.createCompositeKey(KeyType.message, [messageId]), updated);
+    this.event(ctx, 'ResendRequested', updated);
+    return JSON.stringify(updated);
+  }
+
+  /**
+   * The sender's answer to a request: the very ciphertext whose hash the envelope holds (sealed once, decision 0006)
+   * goes into the addressee's collection again. Nothing else changes, so the addressee receives the document once.
+   * Without an open request (answered already, or the document delivered meanwhile) it writes nothing.
+   */
+  @Transaction()
+  @Returns('string')
+  async resend(ctx: Context, messageId: string): Promise<string> {
+    const env = await this.mustGet(ctx, messageId);
+    const me = await actingParticipant(ctx);
+    if (me.id !== env.sender)
+      throw new ChaincodeError('RESEND_NOT_SENDER', `only the sender ${env.sender} sends ${messageId} again`);
+    const ciphertext = ctx.stub.getTransient().get('ciphertext');
+    if (!ciphertext || ciphertext.length === 0)
+      throw new ChaincodeError('PAYLOAD_MISSING', 'the transient field "ciphertext" is missing');
+    if (
+      createHash('sha256').update(ciphertext).digest('hex') !== env.ciphertextHash ||
+      ciphertext.length !== env.size
+    ) {
+      throw new ChaincodeError(
+        'PAYLOAD_HASH_MISMATCH',
+        'the ciphertext does not match the envelope’s ciphertextHash and size',
+      );
+    }
+    const done = env.resends ?? 0;
+    if (env.status !== 'SENT' || env.purgedAt || done >= (env.resendRequests ?? 0))
+      return JSON.stringify(env);
+    await this.payloads.put(ctx, env.collection ?? '', messageId, ciphertext);
+    const updated: Envelope = { ...env, resends: done + 1 };
+    await putJson(ctx, ctx.stub.createCompositeKey(KeyType.message, [messageId]), updated);
+    this.event(ctx, 'PayloadResent', updated);
+    return JSON.stringify(updated);
+  }
+
   @Transaction(false)
   @Returns('string')
   async get(ctx: Context, messageId: string): Promise<string> {
@@ -313,8 +389,15 @@ export class ExchangeContract extends Contract {
     }
     if (env.purgedAt)
       throw new ChaincodeError('PAYLOAD_PURGED', `the payload of ${messageId} was purged at ${env.purgedAt}`);
-    const ct = await this.payloads.get(ctx, env.collection ?? '', messageId);
-    if (!ct) throw new ChaincodeError('PAYLOAD_MISSING', `no payload for ${messageId}`);
+    let ct: Uint8Array | undefined;
+    try {
+      ct = await this.payloads.get(ctx, env.collection ?? '', messageId);
+    } catch (err) {
+      // A peer holding the hash but not the data (rebuilt, not yet reconciled, or lost) says so as a failure:
+      // it is the same answer — this peer has no payload — which the addressee's gateway waits on (decision 0053).
+      if (!PRIVATE_DATA_NOT_HELD.test(err instanceof Error ? err.message : String(err))) throw err;
+    }
+    if (!ct) throw new ChaincodeError('PAYLOAD_MISSING', `no payload for ${messageId} on this peer`);
     return JSON.stringify(Buffer.from(ct).toString('base64'));
   }
 

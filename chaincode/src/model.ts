@@ -91,6 +91,11 @@ export interface Envelope {
   purgedAt?: string;
   purgedBy?: string;
   purgeTxId?: string;
+  /** How often the addressee asked the sender to send the ciphertext again (decision 0053), at most RESEND_LIMIT. */
+  resendRequests?: number;
+  resendRequestedAt?: string;
+  /** How often the sender answered such a request with the same ciphertext. */
+  resends?: number;
 }
 
 export interface FormatRules {

@@ -147,6 +147,20 @@ export class EmbeddedLedger {
     };
   }
 
+  /**
+   * What an organisation whose only peer lost its private data store sees: every ciphertext of its implicit
+   * collection is gone, while blocks, public state and hashes stay (recovery tests; decision record 0053).
+   * Returns how many entries were lost.
+   */
+  async losePrivateData(mspId: string): Promise<number> {
+    const prefix = `_implicit_org_${mspId}\u0000`;
+    const keys: string[] = [];
+    for await (const k of this.privateDb.keys({ gte: prefix, lt: prefix + '\uffff' })) keys.push(k);
+    const db = this.privateDb as unknown as { del(k: string): Promise<void> };
+    for (const k of keys) await db.del(k);
+    return keys.length;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.wakeWaiters();

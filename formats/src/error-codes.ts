@@ -273,8 +273,37 @@ export const ERROR_CODES = {
   PAYLOAD_MISSING: {
     status: 422,
     retry: 'final',
+    doc: 'docs/decisions/0053-a-missing-ciphertext-is-asked-for-again.md#decision',
     en: 'The ciphertext is missing from the transaction or the private data.',
     ru: 'Шифртекст отсутствует в транзакции или в закрытых данных.',
+  },
+  RESEND_NOT_ADDRESSEE: {
+    status: 403,
+    retry: 'final',
+    doc: 'docs/decisions/0053-a-missing-ciphertext-is-asked-for-again.md#decision',
+    en: 'Only the addressee asks for a missing ciphertext to be sent again.',
+    ru: 'Повторной отправки шифртекста может просить только адресат.',
+  },
+  RESEND_NOT_SENDER: {
+    status: 403,
+    retry: 'final',
+    doc: 'docs/decisions/0053-a-missing-ciphertext-is-asked-for-again.md#decision',
+    en: 'Only the sender sends a ciphertext again.',
+    ru: 'Повторно отправить шифртекст может только отправитель.',
+  },
+  RESEND_NOT_WAITING: {
+    status: 409,
+    retry: 'final',
+    doc: 'docs/decisions/0053-a-missing-ciphertext-is-asked-for-again.md#decision',
+    en: 'Only a document not yet delivered is sent again.',
+    ru: 'Повторно отправляется только ещё не доставленный документ.',
+  },
+  RESEND_LIMIT: {
+    status: 409,
+    retry: 'final',
+    doc: 'docs/decisions/0053-a-missing-ciphertext-is-asked-for-again.md#decision',
+    en: 'The document was asked for again as often as allowed.',
+    ru: 'Повторная отправка документа запрошена максимально допустимое число раз.',
   },
   PAYLOAD_HASH_MISMATCH: {
     status: 422,
@@ -1242,6 +1271,13 @@ export const ERROR_CODES = {
     retry: 'transient',
     en: 'The ledger cannot be reached now.',
     ru: 'Реестр сейчас недоступен.',
+  },
+  LEDGER_BLOCKS_NOT_HELD: {
+    status: 503,
+    retry: 'transient',
+    doc: 'docs/decisions/0053-a-missing-ciphertext-is-asked-for-again.md#decision',
+    en: 'The peer was joined from a snapshot and holds no block before it; the organisation’s other peer serves them.',
+    ru: 'Узел присоединён из снимка и не хранит блоков до него; их отдаёт другой узел организации.',
   },
   LEDGER_ERROR: {
     status: 422,

@@ -157,9 +157,18 @@ export async function createOrderer(ctx: OrgContext, o: NewOrderer): Promise<Ord
     'adminPort' in n
       ? [n.port, n.adminPort, n.operationsPort]
       : [n.port, n.chaincodePort, n.operationsPort, n.ccServerPort];
-  const taken = [...ctx.t.orderers, ...ctx.t.peers].find(
-    (n) => n.name === name || (n.host === host && portsOf(n).some((p) => wanted.includes(p))),
-  );
+  // Each organisation's Fabric CA listens on its first peer's port + 8 (TLS CA beside it) and + 9 (operations):
+  // reserved in its block of ten whether or not it runs one yet (fabric-ca.ts caServer).
+  const caServers = ctx.t.orgs.flatMap((org) => {
+    const first = ctx.t.peers.find((n) => n.org === org.key);
+    return first
+      ? [{ name: `ca.${org.key}`, host: first.host, ports: [first.port + 8, first.port + 9] }]
+      : [];
+  });
+  const taken = [
+    ...[...ctx.t.orderers, ...ctx.t.peers].map((n) => ({ name: n.name, host: n.host, ports: portsOf(n) })),
+    ...caServers,
+  ].find((n) => n.name === name || (n.host === host && n.ports.some((p) => wanted.includes(p))));
   if (taken)
     throw new NetworkError(
       'NODE_EXISTS',

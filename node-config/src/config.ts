@@ -25,6 +25,8 @@ export interface NodeConfig {
       mspId: string;
       peerEndpoint: string;
       peerHostAlias?: string;
+      /** The organisation's other peers, followed for events when peerEndpoint holds no earlier block. */
+      otherPeers?: Array<{ endpoint: string; hostAlias?: string }>;
       channel: string;
       chaincode: string;
       connectTimeoutMs?: number;

@@ -335,6 +335,14 @@ export async function connectFabricAs(
   return FabricLedger.connect({
     peerEndpoint: f.peerEndpoint,
     ...(f.peerHostAlias ? { serverNameOverride: f.peerHostAlias } : {}),
+    ...(f.otherPeers?.length
+      ? {
+          otherPeers: f.otherPeers.map((p) => ({
+            endpoint: p.endpoint,
+            ...(p.hostAlias ? { serverNameOverride: p.hostAlias } : {}),
+          })),
+        }
+      : {}),
     tlsRootCertificate: await readFile(resolveIn(dir, f.tls.caCert), 'utf8'),
     mspId: f.mspId,
     ...id,

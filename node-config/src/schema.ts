@@ -55,6 +55,21 @@ export const NODE_CONFIG_SCHEMA = {
             // host:port, as grpc-js takes it; a scheme here is the commonest operator mistake.
             peerEndpoint: { type: 'string', pattern: '^[A-Za-z0-9.-]+:[0-9]{1,5}$' },
             peerHostAlias: { type: 'string', minLength: 1 },
+            // The organisation's other peers: the event stream follows one when peerEndpoint was rebuilt from a
+            // ledger snapshot and serves no earlier block (decision record 0053).
+            otherPeers: {
+              type: 'array',
+              maxItems: 8,
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['endpoint'],
+                properties: {
+                  endpoint: { type: 'string', pattern: '^[A-Za-z0-9.-]+:[0-9]{1,5}$' },
+                  hostAlias: { type: 'string', minLength: 1 },
+                },
+              },
+            },
             channel: { type: 'string', pattern: '^[a-z][a-z0-9.-]*$' },
             chaincode: { type: 'string', minLength: 1 },
             connectTimeoutMs: { type: 'integer', minimum: 100, maximum: 120000 },

@@ -554,6 +554,56 @@ export function contractSuite(backend: LedgerBackend): void {
         expect(trail[2].by).to.equal(clinic.id);
       });
 
+      it('asks for a missing ciphertext again: only the addressee, only while SENT, at most three times; only the sender re-sends, the same bytes (0053)', async () => {
+        const c = ct();
+        const env = envelope(insurer, clinic, c);
+        await send(insurer, env, c);
+        const resend = (from: Party, bytes: Uint8Array) =>
+          submit(
+            from.who.client,
+            'exchange:resend',
+            [env.messageId],
+            { ciphertext: bytes },
+            endorsers(from, clinic.id),
+          );
+        // Nothing asked: a re-send writes nothing.
+        expect(await resend(insurer, c)).to.not.have.property('resends');
+        await expectCode(
+          submit(insurer.who.client, 'exchange:requestResend', [env.messageId]),
+          'RESEND_NOT_ADDRESSEE',
+        );
+        const asked = await submit(clinic.who.client, 'exchange:requestResend', [env.messageId]);
+        expect(asked).to.include({ resendRequests: 1, status: 'SENT' });
+        await expectCodeSoon(() => resend(clinic, c), 'RESEND_NOT_SENDER');
+        const other = ct();
+        await expectCodeSoon(() => resend(insurer, other), 'PAYLOAD_HASH_MISMATCH');
+        const answered = await resend(insurer, c);
+        expect(answered).to.include({ resends: 1, resendRequests: 1 });
+        // Answered once per request: a retried re-send writes nothing more.
+        expect(await resend(insurer, c)).to.include({ resends: 1 });
+        const payload = (await evaluate(clinic.who.client, 'exchange:getPayload', [env.messageId])) as string;
+        expect(Buffer.from(payload, 'base64').equals(Buffer.from(c))).to.equal(true);
+        await submit(clinic.who.client, 'exchange:requestResend', [env.messageId]);
+        expect(await submit(clinic.who.client, 'exchange:requestResend', [env.messageId])).to.include({
+          resendRequests: 3,
+        });
+        await expectCodeSoon(
+          () => submit(clinic.who.client, 'exchange:requestResend', [env.messageId]),
+          'RESEND_LIMIT',
+        );
+        // Once delivered nothing is asked any more; the trail is the document's statuses alone.
+        const d = ct();
+        const delivered = envelope(insurer, clinic, d);
+        await send(insurer, delivered, d);
+        await submit(clinic.who.client, 'exchange:setStatus', [delivered.messageId, 'DELIVERED', '']);
+        await expectCodeSoon(
+          () => submit(clinic.who.client, 'exchange:requestResend', [delivered.messageId]),
+          'RESEND_NOT_WAITING',
+        );
+        const trail = (await evaluate(clinic.who.client, 'exchange:history', [env.messageId])) as Json[];
+        expect(trail.map((t) => t.status)).to.deep.equal(['SENT']);
+      });
+
       it('lets only the sender withdraw, with a reason, before the addressee decides; then nobody decides it', async () => {
         const c = ct();
         const env = envelope(insurer, clinic, c);

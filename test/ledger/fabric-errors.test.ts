@@ -30,6 +30,29 @@ describe('Fabric gateway errors mapped to the gateway codes', () => {
     expect(e.retry).to.equal('none');
   });
 
+  it('a peer rebuilt from a snapshot refusing an earlier block is LEDGER_BLOCKS_NOT_HELD, not an endorsement failure (0053)', () => {
+    const e = mapGatewayError({
+      name: 'GatewayError',
+      code: 10,
+      message:
+        '10 ABORTED: cannot serve block [78]. The ledger is bootstrapped from a snapshot. First available block = [79]',
+      details: [],
+    });
+    expect(e.code).to.equal('LEDGER_BLOCKS_NOT_HELD');
+    expect(e.message).to.contain('First available block = [79]');
+  });
+
+  it('a peer holding a ciphertext’s hash but not the ciphertext answers PAYLOAD_MISSING, waited on, not LEDGER_ERROR', () => {
+    const e = mapGatewayError({
+      name: 'GatewayError',
+      code: 2,
+      message:
+        '2 UNKNOWN: evaluate call to endorser returned error: chaincode response 500, GET_STATE failed: transaction ID: f0: private data matching public hash version is not available. Public hash version = {BlockNum: 36, TxNum: 0}, Private data version = <nil>',
+      details: [],
+    });
+    expect(e.code).to.equal('PAYLOAD_MISSING');
+  });
+
   it('a contract code in the message itself is still read', () => {
     const e = mapGatewayError({ name: 'EndorseError', code: 2, message: 'MESSAGE_ID_CONFLICT: m1 exists' });
     expect(e.code).to.equal('MESSAGE_ID_CONFLICT');

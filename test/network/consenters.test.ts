@@ -271,6 +271,13 @@ describe('network: the ordering service shared by several members (decision 0030
       expect(await code({ port: 31451, adminPort: 31460, operationsPort: 31461 })).to.match(
         /^NODE_EXISTS: orderer1\.vendor1/,
       );
+      // 31408 and 31409: the organisation's Fabric CA (its first peer's port + 8, + 9), running or not.
+      expect(await code({ port: 31408, adminPort: 31460, operationsPort: 31461 })).to.match(
+        /^NODE_EXISTS: ca\.vendor1/,
+      );
+      expect(await code({ port: 31462, adminPort: 31463, operationsPort: 31409 })).to.match(
+        /^NODE_EXISTS: ca\.vendor1/,
+      );
       expect(
         await code({ name: 'Orderer 2', port: 31470, adminPort: 31471, operationsPort: 31472 }),
       ).to.match(/^CONSENTER_CHANGE_REFUSED: \/name: /);

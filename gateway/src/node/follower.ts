@@ -15,6 +15,7 @@ import {
   type Checkpoint,
 } from './layout.js';
 import type { Outbox } from './outbox.js';
+import type { PayloadWaits } from './awaiting.js';
 import type { InboxRecord, OutboxRecord } from './types.js';
 import { NodeReceipts } from './receipts.js';
 
@@ -28,6 +29,7 @@ export class EventFollower {
     private readonly ctx: NodeContext,
     private readonly inbox: Inbox,
     private readonly outbox: Outbox,
+    private readonly waits: PayloadWaits,
     /** The pause after a broken event stream, doubling while it keeps breaking at once, up to maxMs. */
     private readonly retry: { initialMs: number; maxMs: number },
   ) {
@@ -64,12 +66,15 @@ export class EventFollower {
         if (Date.now() - began > this.retry.maxMs) delay = this.retry.initialMs;
         const code = codeOf(err);
         // The same failure again is news only for debugging; a new one is said once at its own level.
-        const level = code === lastCode ? 'debug' : code === 'LEDGER_ACCESS_DENIED' ? 'error' : 'warn';
+        const needsOperator = code === 'LEDGER_ACCESS_DENIED' || code === 'LEDGER_BLOCKS_NOT_HELD';
+        const level = code === lastCode ? 'debug' : needsOperator ? 'error' : 'warn';
         this.ctx.log[level](
           { code, err: messageOf(err), retryInMs: delay },
           code === 'LEDGER_ACCESS_DENIED'
             ? 'the peer refuses this node: run `dmsnet-node check` on the node folder; retrying'
-            : 'event stream broken, reconnecting',
+            : code === 'LEDGER_BLOCKS_NOT_HELD'
+              ? 'the peer was rebuilt from a snapshot and holds no block this node still needs: name the organisation’s other peer in ledger.fabric.otherPeers; retrying'
+              : 'event stream broken, reconnecting',
         );
         lastCode = code;
         // Node's own abortable timer: a stop during the pause ends it at once (the abort is the loop's exit).
@@ -168,6 +173,16 @@ export class EventFollower {
       p.addressee === this.ctx.participantId
     ) {
       await this.inbox.withdrawn(ev, p.messageId);
+      return;
+    }
+    // Decision 0053: the addressee's organisation lost a ciphertext of ours and asks for it again.
+    if (ev.eventName === 'ResendRequested' && p.sender === this.ctx.participantId) {
+      await this.outbox.resend(p.messageId, checkpointOp(ev));
+      return;
+    }
+    if (ev.eventName === 'PayloadResent' && p.addressee === this.ctx.participantId) {
+      await this.ctx.serial(() => this.ctx.store.batch([checkpointOp(ev)]));
+      await this.waits.resent(p.messageId);
       return;
     }
     if (ev.eventName === 'ReceiptRecorded') {

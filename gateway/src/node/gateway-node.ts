@@ -21,6 +21,7 @@ import type { NodeContext } from './context.js';
 import { cursorKeyOf, Cursors } from './cursors.js';
 import { DirectoryView } from './directory.js';
 import { EventFollower } from './follower.js';
+import { PayloadWaits, type PayloadWaitOptions } from './awaiting.js';
 import { Inbox, type ReplyDecision } from './inbox.js';
 import { codeOf, documentIdOp, json, Sublevel, type Checkpoint } from './layout.js';
 import { Notifier } from './notifier.js';
@@ -66,6 +67,8 @@ export interface GatewayNodeOptions {
   /** Workflows per document type, called for each received, verified and valid document. */
   handlers?: Partial<Record<string, DocumentHandler>>;
   retry?: { initialMs?: number; maxMs?: number };
+  /** How long a missing ciphertext is waited for, and when its sender is asked for it again (decision 0053). */
+  payloadWait?: PayloadWaitOptions;
   /** How often the node purges documents whose retention has passed (default hourly; 0 turns it off). */
   retentionCheckMs?: number;
 }
@@ -86,6 +89,7 @@ export class GatewayNode {
   private readonly outbox: Outbox;
   private readonly inbox: Inbox;
   private readonly follower: EventFollower;
+  private readonly waits: PayloadWaits;
   private readonly purger: Purger;
   private readonly receipts: NodeReceipts;
   private retentionTimer?: NodeJS.Timeout;
@@ -134,7 +138,8 @@ export class GatewayNode {
     };
     this.outbox = new Outbox(ctx, options.retry);
     this.inbox = new Inbox(ctx, this.outbox);
-    this.follower = new EventFollower(ctx, this.inbox, this.outbox, {
+    this.waits = new PayloadWaits(ctx, this.inbox, options.payloadWait);
+    this.follower = new EventFollower(ctx, this.inbox, this.outbox, this.waits, {
       initialMs: options.retry?.initialMs ?? 200,
       maxMs: Math.min(options.retry?.maxMs ?? 10_000, 10_000),
     });
@@ -168,7 +173,7 @@ export class GatewayNode {
       );
     }
     this.abort = new AbortController();
-    this.workerDone = this.outbox.run(this.abort.signal);
+    this.workerDone = this.outbox.run(this.abort.signal, [(signal) => this.waits.drain(signal)]);
     this.followerDone = this.follower.run(this.abort.signal);
     const every = this.options.retentionCheckMs ?? 3_600_000;
     if (every > 0) {

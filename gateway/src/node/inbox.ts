@@ -24,7 +24,7 @@ import {
 import { replyStatusOf, type Outbox } from './outbox.js';
 import { checkParties } from './parties.js';
 import { NodeReceipts, type ReceiptIntent } from './receipts.js';
-import type { DocumentHandler, InboxRecord, OutboxRecord } from './types.js';
+import type { AwaitingPayload, DocumentHandler, InboxRecord, OutboxRecord } from './types.js';
 
 export type ReplyDecision = 'ACCEPTED' | 'REJECTED' | 'DISPUTED' | 'CONTESTED';
 
@@ -148,13 +148,25 @@ export class Inbox {
     }
   }
 
+  /**
+   * Receives a document addressed here: from the follower (`ev`, whose checkpoint goes into the arrival's batch) or,
+   * for a document whose ciphertext was missing, from the waiting list (awaiting.ts, no `ev`). A ciphertext the peer
+   * does not hold is no verdict on the document (a peer still reconciling, or one that lost its private data):
+   * unless `lastTry`, the document is put on the waiting list and the answer is 'missing' (decision 0053).
+   */
   async receive(
-    ev: ChaincodeEvent,
+    ev: ChaincodeEvent | undefined,
     p: { messageId: string; sender: string; documentType: string },
-  ): Promise<void> {
+    o: { lastTry?: boolean } = {},
+  ): Promise<'received' | 'missing'> {
     if (await this.ctx.store.get(Sublevel.inbox, p.messageId)) {
-      await this.ctx.serial(() => this.ctx.store.batch([checkpointOp(ev)]));
-      return;
+      await this.ctx.serial(() =>
+        this.ctx.store.batch([
+          { type: 'del', sublevel: Sublevel.awaitingPayload, key: p.messageId },
+          ...(ev ? [checkpointOp(ev)] : []),
+        ]),
+      );
+      return 'received';
     }
     const envelope = json(await this.ctx.ledger.evaluate('exchange:get', [p.messageId])) as {
       sender: string;
@@ -187,7 +199,14 @@ export class Inbox {
     let signature: { profile: string; bytes: string } | undefined;
     let rejection: InboxRecord['rejection'];
     try {
-      const b64 = json(await this.ctx.ledger.evaluate('exchange:getPayload', [p.messageId]));
+      let b64: unknown;
+      try {
+        b64 = json(await this.ctx.ledger.evaluate('exchange:getPayload', [p.messageId]));
+      } catch (err) {
+        if (codeOf(err) !== 'PAYLOAD_MISSING' || o.lastTry) throw err;
+        if (ev) await this.awaitPayload(ev, p);
+        return 'missing';
+      }
       const ciphertext = new Uint8Array(Buffer.from(String(b64), 'base64'));
       if (sha256Hex(ciphertext) !== envelope.ciphertextHash) {
         throw new DmsnetError(
@@ -321,6 +340,36 @@ export class Inbox {
     else if (record.documentType === 'reply' && envelope.replyTo)
       await this.followLedgerStatus(envelope.replyTo);
     this.ctx.kick();
+    return 'received';
+  }
+
+  /** Puts a document on the waiting list for its ciphertext, with the follower's checkpoint, in one batch. */
+  private async awaitPayload(
+    ev: ChaincodeEvent,
+    p: { messageId: string; sender: string; documentType: string },
+  ): Promise<void> {
+    await this.ctx.serial(async () => {
+      const earlier = await this.ctx.store.get<AwaitingPayload>(Sublevel.awaitingPayload, p.messageId);
+      const at = now();
+      const entry: AwaitingPayload = earlier ?? {
+        messageId: p.messageId,
+        sender: p.sender,
+        documentType: p.documentType,
+        since: at,
+        attempts: 0,
+        requests: 0,
+        nextAttemptAt: at,
+      };
+      await this.ctx.store.batch([
+        { type: 'put', sublevel: Sublevel.awaitingPayload, key: p.messageId, value: entry },
+        checkpointOp(ev),
+      ]);
+    });
+    this.ctx.log.info(
+      { messageId: p.messageId, sender: p.sender },
+      'ciphertext not on the peer (yet): waiting for it',
+    );
+    this.ctx.kick();
   }
 
   /**
@@ -337,6 +386,9 @@ export class Inbox {
     await this.ctx.serial(async () => {
       const rec = await this.ctx.store.get<InboxRecord>(Sublevel.inbox, messageId);
       const ops: BatchOp[] = [checkpointOp(ev)];
+      // Withdrawn while its ciphertext was awaited: there is nothing left to receive or to ask for.
+      if (!rec && envelope.status === 'WITHDRAWN')
+        ops.push({ type: 'del', sublevel: Sublevel.awaitingPayload, key: messageId });
       if (!rec || rec.status === 'WITHDRAWN' || envelope.status !== 'WITHDRAWN') {
         await this.ctx.store.batch(ops);
         return;
@@ -383,13 +435,18 @@ export class Inbox {
     }
   }
 
-  private arrivalOps(ev: ChaincodeEvent, record: InboxRecord, receipt?: ReceiptIntent): BatchOp[] {
+  private arrivalOps(
+    ev: ChaincodeEvent | undefined,
+    record: InboxRecord,
+    receipt?: ReceiptIntent,
+  ): BatchOp[] {
     const id = record.messageId;
     const ops: BatchOp[] = [
       { type: 'put', sublevel: Sublevel.inbox, key: id, value: record },
       { type: 'put', sublevel: Sublevel.inboxTime, key: `${record.receivedAt}\u0000${id}`, value: id },
       documentIdOp(id),
-      checkpointOp(ev),
+      { type: 'del', sublevel: Sublevel.awaitingPayload, key: id },
+      ...(ev ? [checkpointOp(ev)] : []),
       ...this.outbox.intentOps(id, 'DELIVERED', undefined, receipt),
     ];
     if (record.status !== 'RECEIVED')

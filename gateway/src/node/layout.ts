@@ -27,6 +27,8 @@ export const Sublevel = {
   /** `<documentId>\0<ledger id>`: finds a document by the id its sender gave it (ids are per sender). */
   byDocumentId: 'doc-id',
   notifications: 'notifications',
+  /** Documents addressed here whose ciphertext the peer does not hold (yet): retried, then asked for (awaiting.ts). */
+  awaitingPayload: 'awaiting-payload',
   meta: 'meta',
 } as const;
 

@@ -314,11 +314,16 @@ export class Outbox {
   }
 
   /** The worker: drains the queues until `signal` aborts, sleeping until the next item is due or a kick. */
-  async run(signal: AbortSignal): Promise<void> {
+  async run(
+    signal: AbortSignal,
+    /** Further queues drained in the same loop (the waiting list of missing ciphertexts), each returning its next due. */
+    others: ReadonlyArray<(signal: AbortSignal) => Promise<number>> = [],
+  ): Promise<void> {
     while (!signal.aborted) {
       let nextDue = Infinity;
       try {
         nextDue = Math.min(await this.drainPending(signal), await this.drainIntents(signal));
+        for (const drain of others) nextDue = Math.min(nextDue, await drain(signal));
       } catch (err) {
         this.ctx.log.error({ code: codeOf(err), err: messageOf(err) }, 'outbox worker error');
         nextDue = Date.now() + this.retryInitial;
@@ -459,6 +464,45 @@ export class Outbox {
       }
       throw err;
     }
+  }
+
+  /**
+   * The addressee's organisation lost the ciphertext of a document this node sent and asked for it on the ledger
+   * (decision 0053): the very bytes sealed once (decision 0006) go again, endorsed by the addressee's organisation,
+   * whose collection takes them; the record counts the re-sends. Called by the follower, whose checkpoint goes in
+   * the same batch, so a crash sends again at most once more (the contract writes nothing for a request answered).
+   */
+  async resend(messageId: string, checkpoint: BatchOp): Promise<void> {
+    const rec = await this.ctx.store.get<OutboxRecord>(Sublevel.outbox, messageId);
+    const ct = rec && (await this.ctx.store.get<string>(Sublevel.outboxCt, messageId));
+    if (!rec || !ct) {
+      // Purged here, or sent from another node's store: nothing to send; the addressee refuses it in the end.
+      this.ctx.log.warn({ messageId }, 'asked to send a ciphertext again that this node does not hold');
+      await this.ctx.serial(() => this.ctx.store.batch([checkpoint]));
+      return;
+    }
+    const endorsingOrganizations = await sendEndorsers(
+      this.ctx.directory,
+      this.ctx.participantId,
+      rec.addressee,
+    );
+    const res = await this.ctx.ledger.submit(
+      'exchange:resend',
+      [messageId],
+      { ciphertext: new Uint8Array(Buffer.from(ct, 'base64')) },
+      { endorsingOrganizations },
+    );
+    const env = JSON.parse(Buffer.from(res.result).toString('utf8')) as { resends?: number };
+    await this.update(
+      messageId,
+      (r) => (env.resends ? { ...r, resent: { count: env.resends, at: now() } } : r),
+      undefined,
+      [checkpoint],
+    );
+    this.ctx.log.info(
+      { messageId, addressee: rec.addressee, resends: env.resends ?? 0, txId: res.transactionId },
+      'sent the ciphertext again at the addressee’s request',
+    );
   }
 
   private async drainIntents(signal: AbortSignal): Promise<number> {

@@ -214,6 +214,17 @@ export const OutboxRecord = component(
       ),
       /** When this node destroyed its copies of the document (retention passed, or on request). */
       purgedAt: Type.Optional(DateTime()),
+      resent: Type.Optional(
+        Type.Object(
+          { count: Type.Integer({ minimum: 1 }), at: DateTime() },
+          {
+            description:
+              'The addressee’s peer had lost the ciphertext and asked for it again; this node sent the same sealed ' +
+              'bytes again this many times, the last at `at` (decision record 0053)',
+            additionalProperties: false,
+          },
+        ),
+      ),
       withdrawal: Type.Optional(Withdrawal),
       summary: Type.Optional(ref(DocumentSummary)),
       // Read from the ledger and held to the directory and to what was sent (INVALID keeps the code of what failed).
@@ -448,3 +459,22 @@ export type DocumentHandler = (document: {
   header: Record<string, unknown>;
   body: Record<string, unknown>;
 }) => Promise<HandlerDecision>;
+
+/**
+ * A document addressed here whose ciphertext the peer did not hold when the follower met it (the waiting list,
+ * awaiting.ts; decision record 0053): tried again, asked of the sender, given up only after the last request.
+ */
+export interface AwaitingPayload {
+  messageId: string;
+  sender: string;
+  documentType: string;
+  /** When the ciphertext was first found missing. */
+  since: string;
+  attempts: number;
+  nextAttemptAt: string;
+  /** Requests made on the ledger (exchange:requestResend) for this document. */
+  requests: number;
+  lastRequestAt?: string;
+  /** The ledger refuses more requests (the limit, or the document no longer waiting). */
+  exhausted?: boolean;
+}

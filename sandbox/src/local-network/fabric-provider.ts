@@ -39,11 +39,14 @@ export function fabricClient(
   tlsRootCertificate: string,
 ): FabricLedger {
   const { peer } = orgOf(state, identity.mspId);
+  const others = state.topology.peers.filter((n) => n.org === peer.org && n !== peer);
   return FabricLedger.connect({
     peerEndpoint: `${peer.host}:${peer.port}`,
     tlsRootCertificate,
     // The certificate names the peer; grpc-js would otherwise send the IP address as the TLS server name.
     serverNameOverride: peer.name,
+    // Events come from the sibling while the first peer, rebuilt from a snapshot, holds no earlier block.
+    otherPeers: others.map((n) => ({ endpoint: `${n.host}:${n.port}`, serverNameOverride: n.name })),
     ...identity,
     channel: state.topology.channel,
     chaincode: state.topology.chaincode,

@@ -26,6 +26,7 @@ import { LocalCA, type CertificateIssuer } from '../../../node-config/src/local-
 import { SandboxGostCa } from './gost-ca.js';
 import type { LedgerClient } from '../../../gateway/src/ledger/types.js';
 import { GatewayNode, type DocumentHandler } from '../../../gateway/src/node/index.js';
+import type { PayloadWaitOptions } from '../../../gateway/src/node/awaiting.js';
 import { Workflows, type CareDeadlineTerms, type Contract } from '../../../gateway/src/workflows/index.js';
 
 export type Role = 'association' | 'insurer' | 'clinic' | 'assistance';
@@ -139,6 +140,8 @@ export interface StartOptions {
     clinic: Omit<LocalParticipant, 'node'>,
     all: Array<Omit<LocalParticipant, 'node'>>,
   ) => Contract[];
+  /** How long the nodes wait for a missing ciphertext before asking its sender (decision 0053); default the node's. */
+  payloadWait?: PayloadWaitOptions;
   /** A payer's terms for answering care requests (its node configuration's `careDeadlines`), by participant. */
   careDeadlines?: (
     p: Omit<LocalParticipant, 'node'>,
@@ -257,6 +260,7 @@ export async function startLocalNetwork(o: StartOptions): Promise<LocalNetwork> 
       logger,
       ledgerHeight: ledger.height ? () => (ledger.height as () => bigint)() : undefined,
       handlers: o.handlers?.(p),
+      ...(o.payloadWait ? { payloadWait: o.payloadWait } : {}),
     });
     let workflows: Workflows | undefined;
     if (o.workflows !== false) {

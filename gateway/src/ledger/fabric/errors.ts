@@ -156,6 +156,15 @@ export function mapGatewayError(err: unknown): FabricLedgerError {
     // Endorsers down or not yet discovered (e.g. just after a peer restart): nothing was ordered, propose again.
     return new FabricLedgerError('LEDGER_UNAVAILABLE', `LEDGER_UNAVAILABLE: ${detail}`, 'new-proposal', txId);
   }
+  if (/private data matching public hash version is not available/i.test(detail)) {
+    // A contract before 0053 lets the peer's refusal through: the peer holds the hash, not the ciphertext.
+    return new FabricLedgerError('PAYLOAD_MISSING', `PAYLOAD_MISSING: ${detail}`, 'none', txId);
+  }
+  if (/cannot serve block \[\d+\]|bootstrapped from a snapshot/i.test(detail)) {
+    // A peer joined from a snapshot serves no block before it (Aborted, which would otherwise read as an
+    // endorsement failure): the organisation's other peer does (decision 0053).
+    return new FabricLedgerError('LEDGER_BLOCKS_NOT_HELD', `LEDGER_BLOCKS_NOT_HELD: ${detail}`, 'none', txId);
+  }
   if (e.code === GRPC.ABORTED && /MVCC|conflict/i.test(detail)) {
     return new FabricLedgerError('MVCC_READ_CONFLICT', `MVCC_READ_CONFLICT: ${detail}`, 'new-proposal', txId);
   }

@@ -40,6 +40,19 @@ export interface FabricConnection {
   chaincode: string;
   /** How often submit() proposes again after an MVCC conflict or an unavailable endorser. */
   retries?: number;
+  /**
+   * The organisation's other peers (same TLS root), whose blocks the event stream follows when the peer above was
+   * joined from a snapshot and serves nothing before it (decision record 0053).
+   */
+  otherPeers?: ReadonlyArray<{ endpoint: string; serverNameOverride?: string }>;
+}
+
+/** A Gateway connection to one peer: the event stream's source. */
+interface PeerLink {
+  endpoint: string;
+  client: grpc.Client;
+  gateway: Gateway;
+  network: Network;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -61,18 +74,31 @@ export class FabricLedger implements LedgerClient {
   private readonly network: Network;
   private readonly contract: Contract;
 
+  /** Lazily made links to the other peers, by endpoint. */
+  private readonly others = new Map<string, PeerLink>();
+  /** The peer the last event stream came from (the organisation's other peer after a snapshot rebuild). */
+  eventPeer: string;
+
   private constructor(private readonly o: FabricConnection) {
-    this.client = new grpc.Client(
-      o.peerEndpoint,
-      grpc.credentials.createSsl(Buffer.from(o.tlsRootCertificate)),
-      {
-        'grpc.max_receive_message_length': FABRIC_MAX_MESSAGE_BYTES,
-        'grpc.max_send_message_length': FABRIC_MAX_MESSAGE_BYTES,
-        ...(o.serverNameOverride ? { 'grpc.ssl_target_name_override': o.serverNameOverride } : {}),
-      },
-    );
-    this.gateway = connect({
-      client: this.client,
+    this.eventPeer = o.peerEndpoint;
+    this.client = FabricLedger.grpcClient(o, o.peerEndpoint, o.serverNameOverride);
+    this.gateway = this.gatewayOf(this.client);
+    this.network = this.gateway.getNetwork(o.channel);
+    this.contract = this.network.getContract(o.chaincode);
+  }
+
+  private static grpcClient(o: FabricConnection, endpoint: string, serverName?: string): grpc.Client {
+    return new grpc.Client(endpoint, grpc.credentials.createSsl(Buffer.from(o.tlsRootCertificate)), {
+      'grpc.max_receive_message_length': FABRIC_MAX_MESSAGE_BYTES,
+      'grpc.max_send_message_length': FABRIC_MAX_MESSAGE_BYTES,
+      ...(serverName ? { 'grpc.ssl_target_name_override': serverName } : {}),
+    });
+  }
+
+  private gatewayOf(client: grpc.Client): Gateway {
+    const o = this.o;
+    return connect({
+      client,
       identity: { mspId: o.mspId, credentials: Buffer.from(o.certificate) },
       signer: signers.newPrivateKeySigner(createPrivateKey(o.privateKey)),
       hash: hash.sha256,
@@ -81,8 +107,22 @@ export class FabricLedger implements LedgerClient {
       submitOptions: () => ({ deadline: Date.now() + 60_000 }),
       commitStatusOptions: () => ({ deadline: Date.now() + 120_000 }),
     });
-    this.network = this.gateway.getNetwork(o.channel);
-    this.contract = this.network.getContract(o.chaincode);
+  }
+
+  /** The networks an event stream may come from: this peer first, then the organisation's other peers. */
+  private eventSources(): Array<{ endpoint: string; network: Network }> {
+    const out = [{ endpoint: this.o.peerEndpoint, network: this.network }];
+    for (const p of this.o.otherPeers ?? []) {
+      let link = this.others.get(p.endpoint);
+      if (!link) {
+        const client = FabricLedger.grpcClient(this.o, p.endpoint, p.serverNameOverride);
+        const gateway = this.gatewayOf(client);
+        link = { endpoint: p.endpoint, client, gateway, network: gateway.getNetwork(this.o.channel) };
+        this.others.set(p.endpoint, link);
+      }
+      out.push({ endpoint: link.endpoint, network: link.network });
+    }
+    return out;
   }
 
   static connect(o: FabricConnection): FabricLedger {
@@ -213,14 +253,43 @@ export class FabricLedger implements LedgerClient {
     throw last ?? new FabricLedgerError('LEDGER_ERROR', 'LEDGER_ERROR: submit failed', 'none');
   }
 
+  /**
+   * Chaincode events from `from` on. A peer joined from a snapshot serves no block before the snapshot
+   * (LEDGER_BLOCKS_NOT_HELD): the stream then comes from the organisation's other peers, in turn, without a word —
+   * the events are the channel's, whichever peer of the organisation serves them.
+   */
   async *events(from: EventCheckpoint, signal?: AbortSignal): AsyncGenerator<ChaincodeEvent> {
+    const sources = this.eventSources();
+    for (let i = 0; ; i++) {
+      const source = sources[i];
+      let gave = false;
+      try {
+        for await (const ev of this.eventsFrom(source.network, from, signal)) {
+          this.eventPeer = source.endpoint;
+          gave = true;
+          yield ev;
+        }
+        return;
+      } catch (err) {
+        const notHeld = (err as { code?: string }).code === 'LEDGER_BLOCKS_NOT_HELD';
+        // Events already given came from this peer: the follower reconnects from its checkpoint.
+        if (!notHeld || i === sources.length - 1 || gave) throw err;
+      }
+    }
+  }
+
+  private async *eventsFrom(
+    network: Network,
+    from: EventCheckpoint,
+    signal?: AbortSignal,
+  ): AsyncGenerator<ChaincodeEvent> {
     const checkpoint: Checkpoint = {
       getBlockNumber: () => from.blockNumber,
       getTransactionId: () => from.transactionId,
     };
     let stream;
     try {
-      stream = await this.network.getChaincodeEvents(this.o.chaincode, {
+      stream = await network.getChaincodeEvents(this.o.chaincode, {
         checkpoint,
         startBlock: from.blockNumber,
       });
@@ -253,11 +322,23 @@ export class FabricLedger implements LedgerClient {
    * height: chaincode events alone never tell a block holding nothing of ours from one not delivered yet.
    */
   async eventsAfter(after: EventCheckpoint): Promise<boolean> {
+    const sources = this.eventSources();
+    for (let i = 0; ; i++) {
+      try {
+        return await this.eventsAfterOn(sources[i].network, after);
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'LEDGER_BLOCKS_NOT_HELD' || i === sources.length - 1)
+          throw err;
+      }
+    }
+  }
+
+  private async eventsAfterOn(network: Network, after: EventCheckpoint): Promise<boolean> {
     const last = (await this.height()) - 1n;
     if (after.blockNumber > last) return false;
     let stream;
     try {
-      stream = await this.network.getFilteredBlockEvents({ startBlock: after.blockNumber });
+      stream = await network.getFilteredBlockEvents({ startBlock: after.blockNumber });
     } catch (err) {
       throw mapGatewayError(err);
     }
@@ -284,7 +365,11 @@ export class FabricLedger implements LedgerClient {
         if (n >= last) return false;
       }
     } catch (err) {
-      throw mapGatewayError(err);
+      const e = mapGatewayError(err);
+      // The deliver service answers a block it does not hold (a peer joined from a snapshot) with status 404.
+      if (/Unexpected status response: 404/.test(e.message))
+        throw new FabricLedgerError('LEDGER_BLOCKS_NOT_HELD', `LEDGER_BLOCKS_NOT_HELD: ${e.message}`, 'none');
+      throw e;
     } finally {
       stream.close();
     }
@@ -332,6 +417,10 @@ export class FabricLedger implements LedgerClient {
   }
 
   async close(): Promise<void> {
+    for (const link of this.others.values()) {
+      link.gateway.close();
+      link.client.close();
+    }
     this.gateway.close();
     this.client.close();
   }
