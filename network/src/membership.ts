@@ -215,7 +215,8 @@ export async function installRelease(
       logFile: p.log(name),
       pidFile: p.pid(name),
     });
-    await waitForPort(r.port, 30_000, `chaincode server ${name}`, ctx.peer.host);
+    // A Node process loading the contracts: seconds on an idle machine, far more on a busy one.
+    await waitForPort(r.port, 120_000, `chaincode server ${name}`, ctx.peer.host);
   }
   for (const n of peersOf(ctx.t, ctx.org.key)) await installPackage(ctx, fabric, n, file, say);
 }

@@ -23,6 +23,7 @@ import { findFabric, type FabricInstall } from '../../network/src/binaries.js';
 import { stopNode, startNode } from '../../network/src/control.js';
 import { networkDown } from '../../network/src/down.js';
 import { fabricProvider } from '../../sandbox/src/local-network/fabric-provider.js';
+import { committedDefinition } from '../../network/src/membership.js';
 import { openOrg } from '../../network/src/org.js';
 import { consoleProgress } from '../../network/src/progress.js';
 import { nodeCertificates, renewNode } from '../../network/src/renew.js';
@@ -240,7 +241,7 @@ describe('the chaincode is upgraded on a running network while gateways keep sen
       s.once('error', reject);
     });
     expect(served.equals(new X509Certificate(readFileSync(files.tls)).raw)).to.equal(true);
-    expect(await versionOn(ctx, fabric, ctx.peer)).to.equal('1.1');
+    expect(await versionOn(ctx, fabric, ctx.peer)).to.equal((await committedDefinition(ctx, fabric)).version);
     const renewedAt = load.ids.length;
     for (const until = Date.now() + 60_000; load.ids.length < renewedAt + 8 && Date.now() < until;)
       await new Promise((r) => setTimeout(r, 250));
