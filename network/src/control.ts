@@ -59,7 +59,7 @@ export async function startNode(state: NetworkState, name: string): Promise<void
       args: [CHAINCODE_SERVER],
       env: chaincodeServerEnv(cc, state.packageIds[cc.org] as string, port, release?.version),
     });
-    await waitForPort(port, 30_000, name);
+    await waitForPort(port, 120_000, name);
   } else {
     throw new NetworkError('NODE_UNKNOWN', `no node ${name} in the network`);
   }
