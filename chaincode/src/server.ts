@@ -5,9 +5,18 @@ import { JSONSerializer } from './fabric.js';
 import ChaincodeFromContract from 'fabric-shim/lib/contract-spi/chaincodefromcontract.js';
 import { contracts } from './index.js';
 
-export function createChaincode(list: readonly unknown[] = contracts, name = 'dmsnet'): unknown {
+/**
+ * The release's version comes from the server's environment (DMSNET_CHAINCODE_VERSION, the chaincode definition's
+ * version it was installed for): org.hyperledger.fabric:GetMetadata reports it, so an operator asking a peer sees
+ * which release endorses after an upgrade.
+ */
+export function createChaincode(
+  list: readonly unknown[] = contracts,
+  name = 'dmsnet',
+  version = process.env.DMSNET_CHAINCODE_VERSION ?? '1.0',
+): unknown {
   const serializers = { serializers: { jsonSerializer: JSONSerializer }, transaction: 'jsonSerializer' };
-  return new ChaincodeFromContract([...list], serializers, {}, name, '1.0.0');
+  return new ChaincodeFromContract([...list], serializers, {}, name, version);
 }
 
 /** The largest ciphertext plus headroom: grpc-js would otherwise stop a stream at 4 MiB. */

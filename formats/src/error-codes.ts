@@ -1236,6 +1236,27 @@ export const ERROR_CODES = {
     en: 'Too few organisations have approved the chaincode definition to commit it.',
     ru: 'Определение чейнкода одобрило слишком мало организаций, чтобы его зафиксировать.',
   },
+  CHAINCODE_VERSION_INVALID: {
+    status: 422,
+    retry: 'final',
+    doc: 'docs/decisions/0051-chaincode-upgrade-beside-the-running-release.md',
+    en: 'The chaincode version is malformed, is the committed one, or is the one the organisation already runs.',
+    ru: 'Версия чейнкода записана неверно, уже зафиксирована или уже работает у организации.',
+  },
+  CHAINCODE_UPGRADE_NOT_READY: {
+    status: 409,
+    retry: 'transient',
+    doc: 'docs/decisions/0051-chaincode-upgrade-beside-the-running-release.md',
+    en: 'The organisation has no chaincode upgrade in progress, or its new version is not committed yet.',
+    ru: 'У организации нет начатого обновления чейнкода или его новая версия ещё не зафиксирована.',
+  },
+  NODE_RENEWAL_UNSUPPORTED: {
+    status: 422,
+    retry: 'final',
+    doc: 'docs/decisions/0051-chaincode-upgrade-beside-the-running-release.md',
+    en: "This node's certificates cannot be renewed by this tool (an orderer's TLS certificate is in the consenter set).",
+    ru: 'Сертификаты этого узла этот инструмент не продлевает (сертификат TLS узла упорядочивания входит в состав консенсуса).',
+  },
   CHANNEL_POLICY_UNSUPPORTED: {
     status: 422,
     retry: 'final',

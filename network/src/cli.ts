@@ -33,6 +33,8 @@ import { describeCouncil, proposeCouncilChange, readCouncil, type CouncilChange 
 import { proposeRemoveOrg } from './leave.js';
 import { orderer } from './consenters-cli.js';
 import { rebuildPeer } from './rebuild.js';
+import { finishUpgrade, prepareUpgrade } from './upgrade.js';
+import { renewNode } from './renew.js';
 import { ca } from './ca-cli.js';
 
 const portBase = (v: string) => {
@@ -454,14 +456,21 @@ councilVerb(
 const chaincode = program
   .command('chaincode')
   .description(
-    both('the chaincode definition after the channel changed', 'определение чейнкода после изменения канала'),
+    both(
+      'the chaincode definition after the channel changed, and upgrades to a new version',
+      'определение чейнкода после изменения канала и обновление до новой версии',
+    ),
   );
 
 const definitionOf = async (
-  o: Acting & { sequence?: string; policy?: string },
+  o: Acting & { sequence?: string; policy?: string; version?: string },
 ): Promise<ChaincodeDefinition> => {
   const next = await nextChaincodeDefinition(await acting(o), await findFabric());
-  return { sequence: o.sequence ? Number(o.sequence) : next.sequence, policy: o.policy ?? next.policy };
+  return {
+    sequence: o.sequence ? Number(o.sequence) : next.sequence,
+    policy: o.policy ?? next.policy,
+    version: o.version,
+  };
 };
 
 for (const [verb, en, ru] of [
@@ -487,15 +496,83 @@ for (const [verb, en, ru] of [
           'согласованный номер (по умолчанию: текущий + 1)',
         ),
       )
-      .option('--policy <p>', both('the agreed endorsement policy', 'согласованная политика одобрения')),
-  ).action(async (o: Acting & { sequence?: string; policy?: string }) => {
+      .option('--policy <p>', both('the agreed endorsement policy', 'согласованная политика одобрения'))
+      .option(
+        '--version <v>',
+        both(
+          'the definition’s version (default: the committed one; the new one after "chaincode upgrade")',
+          'версия определения (по умолчанию: зафиксированная; новая после «chaincode upgrade»)',
+        ),
+      ),
+  ).action(async (o: Acting & { sequence?: string; policy?: string; version?: string }) => {
     const d = await definitionOf(o);
     const ctx = await acting(o);
     if (verb === 'approve-next') await approveChaincode(ctx, await findFabric(), d);
     else await commitChaincode(ctx, await findFabric(), d);
-    console.log(`${verb === 'approve-next' ? 'approved' : 'committed'}: sequence ${d.sequence}, ${d.policy}`);
+    console.log(
+      `${verb === 'approve-next' ? 'approved' : 'committed'}: sequence ${d.sequence}, ${d.policy}` +
+        (d.version ? `, version ${d.version}` : ''),
+    );
   });
 }
+
+actingOptions(
+  chaincode
+    .command('upgrade')
+    .description(
+      both(
+        'start upgrading your organisation to a new chaincode version: package it, start its chaincode server on a second port beside the running one, install it on your peers and approve the new definition (new sequence); then "chaincode commit-next --version" once enough organisations approved, then "chaincode finish-upgrade" in each organisation',
+        'начать обновление чейнкода вашей организации до новой версии: упаковать её, запустить её сервер чейнкода на втором порту рядом с работающим, установить на ваши пиры и одобрить новое определение (новый номер); затем «chaincode commit-next --version», когда одобрило достаточно организаций, затем «chaincode finish-upgrade» в каждой организации',
+      ),
+    )
+    .requiredOption('--version <v>', both('the new version, e.g. 1.1', 'новая версия, например 1.1'))
+    .option(
+      '--sequence <n>',
+      both('the agreed sequence (default: committed + 1)', 'согласованный номер (по умолчанию: текущий + 1)'),
+    )
+    .option(
+      '--policy <p>',
+      both(
+        'the agreed endorsement policy (default: any two of the channel’s organisations)',
+        'согласованная политика одобрения (по умолчанию: любые две организации канала)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--port <n>',
+        both(
+          'the new chaincode server’s port (default: the other of your two)',
+          'порт нового сервера чейнкода (по умолчанию: второй из двух ваших)',
+        ),
+      ).argParser(portBase),
+    ),
+).action(async (o: Acting & { version: string; sequence?: string; policy?: string; port?: number }) => {
+  const d = await prepareUpgrade(await acting(o), await findFabric(), {
+    version: o.version,
+    sequence: o.sequence ? Number(o.sequence) : undefined,
+    policy: o.policy,
+    port: o.port,
+    progress: consoleProgress(),
+  });
+  console.log(
+    `approved: version ${d.version}, sequence ${d.sequence}, ${d.policy}; package ${d.release.packageId}; ` +
+      `next: "chaincode commit-next --version ${d.version}" once enough organisations approved`,
+  );
+});
+
+actingOptions(
+  chaincode
+    .command('finish-upgrade')
+    .description(
+      both(
+        'once the new version is committed: wait until your peers run it, stop the old chaincode server',
+        'после фиксации новой версии: дождаться, что ваши пиры работают с ней, и остановить старый сервер чейнкода',
+      ),
+    ),
+).action(async (o: Acting) => {
+  const r = await finishUpgrade(await acting(o), await findFabric(), consoleProgress());
+  console.log(`runs chaincode ${r.version}; package ${r.packageId}`);
+});
 
 const peer = program.command('peer').description(both('your organisation’s peers', 'пиры вашей организации'));
 
@@ -533,6 +610,28 @@ actingOptions(
   console.log(
     `${r.peer} rebuilt from the ${r.from === 'snapshot' ? `snapshot at block ${r.snapshotBlock}` : 'genesis block'} ` +
       `in ${((Date.now() - t0) / 1000).toFixed(1)} s; height ${r.height}`,
+  );
+});
+
+const node = program.command('node').description(both('your organisation’s nodes', 'узлы вашей организации'));
+
+actingOptions(
+  node
+    .command('renew')
+    .description(
+      both(
+        'renew a peer’s signing and TLS certificates (new keys) from your organisation’s CA before they expire, and restart it',
+        'продлить сертификаты подписи и TLS пира (новые ключи) в УЦ вашей организации до истечения срока и перезапустить пир',
+      ),
+    )
+    .requiredOption('--node <name>', both('the peer, e.g. peer0.insurer1', 'пир, например peer0.insurer1')),
+).action(async (o: Acting & { node: string }) => {
+  const r = await renewNode(await acting({ ...o, org: o.org ?? o.node.split('.')[1] }), await findFabric(), {
+    node: o.node,
+    progress: consoleProgress(),
+  });
+  console.log(
+    `${r.node} renewed: signing certificate valid to ${r.signing.after.validTo}, TLS valid to ${r.tls.after.validTo}`,
   );
 });
 

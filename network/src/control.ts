@@ -50,13 +50,16 @@ export async function startNode(state: NetworkState, name: string): Promise<void
     });
     await waitHealthy(peer.operationsPort, 60_000, name, p.log(name));
   } else if (cc) {
+    // After an upgrade the organisation's server runs the release recorded for it, on that release's port.
+    const release = state.chaincode?.[cc.org];
+    const port = release?.port ?? cc.ccServerPort;
     await startProcess({
       ...common,
       command: process.execPath,
       args: [CHAINCODE_SERVER],
-      env: chaincodeServerEnv(cc, state.packageIds[cc.org] as string),
+      env: chaincodeServerEnv(cc, state.packageIds[cc.org] as string, port, release?.version),
     });
-    await waitForPort(cc.ccServerPort, 30_000, name);
+    await waitForPort(port, 120_000, name);
   } else {
     throw new NetworkError('NODE_UNKNOWN', `no node ${name} in the network`);
   }

@@ -15,6 +15,7 @@ export async function waitCommitted(
   name: string,
   sequence = Number(CHAINCODE_SEQUENCE),
   peers = t.peers,
+  version = CHAINCODE_VERSION,
 ): Promise<void> {
   for (const n of peers) {
     const until = Date.now() + 30_000;
@@ -26,10 +27,12 @@ export async function waitCommitted(
         ['lifecycle', 'chaincode', 'querycommitted', '--channelID', t.channel, '--name', name],
         `querycommitted on ${n.name}`,
       ).catch((e: Error) => e.message);
-      if (new RegExp(`Version: ${CHAINCODE_VERSION.replace('.', '\\.')}, Sequence: ${sequence},`).test(out))
-        break;
+      if (out.includes(`Version: ${version}, Sequence: ${sequence},`)) break;
       if (Date.now() > until)
-        throw new NetworkError('NODE_NOT_READY', `${n.name} does not see the committed chaincode: ${out}`);
+        throw new NetworkError(
+          'NODE_NOT_READY',
+          `${n.name} does not see version ${version} at sequence ${sequence} committed: ${out}`,
+        );
       await sleep(300);
     }
   }

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { requireFabricCa, type FabricInstall } from './binaries.js';
 import { startCaServer, usesFabricCa } from './fabric-ca.js';
-import { ccaasPackage } from './chaincode-package.js';
 import { applicationOrgs, fetchConfig, type ConfigGroup } from './channel-update.js';
 import { peerCli, type OrdererAccess } from './cli-tools.js';
 import { approvalsShort } from './council.js';
@@ -15,6 +14,7 @@ import { HOME_FILE, writeHome, type OrgContext, type OrgDefinition, type OrgHome
 import { isAlive, portInUse, readPid, startProcess, waitForPort, waitHealthy } from './processes.js';
 import { silentProgress, type Progress } from './progress.js';
 import { CHAINCODE_VERSION, waitCommitted } from './lifecycle.js';
+import { readRelease, releasePackage, type ChaincodeRelease } from './release.js';
 import { paths, peersOf, type PeerNode } from './topology.js';
 
 /** Starts the organisation's peers from its own folder (a no-op for those that run). */
@@ -171,42 +171,65 @@ export async function waitHeight(
   }
 }
 
-/** The organisation's chaincode package: deterministic bytes, so the same package id on every run and machine. */
-export function orgPackage(ctx: OrgContext) {
-  return ccaasPackage(`${ctx.t.chaincode}_${ctx.org.key}`, {
-    address: `${ctx.peer.host}:${ctx.peer.ccServerPort}`,
-    dial_timeout: '10s',
-    tls_required: false,
-  });
+/**
+ * The organisation's chaincode package for the release it runs now (after an upgrade, the new one): deterministic
+ * bytes, so the same package id on every run and machine.
+ */
+export async function orgPackage(ctx: OrgContext) {
+  return releasePackage(ctx, await readRelease(ctx));
 }
 
-/** Packages, starts the organisation's chaincode server and installs the package on its peer. */
+/** The package file of a release in the organisation's chaincode folder. */
+export const packageFile = (ctx: Pick<OrgContext, 't' | 'org'>, r: Pick<ChaincodeRelease, 'version'>) =>
+  path.join(
+    paths(ctx.t).chaincode,
+    r.version === CHAINCODE_VERSION
+      ? `${ctx.t.chaincode}.${ctx.org.key}.tgz`
+      : `${ctx.t.chaincode}.${ctx.org.key}.${r.version}.tgz`,
+  );
+
+/**
+ * Writes a release's package, starts its chaincode server under `name` (a no-op when it runs) and installs the
+ * package on every peer of the organisation.
+ */
+export async function installRelease(
+  ctx: OrgContext,
+  fabric: FabricInstall,
+  r: ChaincodeRelease,
+  name: string,
+  say: Progress = silentProgress,
+): Promise<void> {
+  const p = paths(ctx.t);
+  const pkg = await releasePackage(ctx, r);
+  const file = packageFile(ctx, r);
+  await mkdir(p.chaincode, { recursive: true });
+  await writeFile(file, pkg.bytes);
+  const pid = await readPid(p.pid(name));
+  if (!pid || !isAlive(pid)) {
+    say(`starting ${ctx.org.mspId}'s chaincode server ${r.version} on ${ctx.peer.host}:${r.port}`);
+    await startProcess({
+      name,
+      command: process.execPath,
+      args: [CHAINCODE_SERVER],
+      env: chaincodeServerEnv(ctx.peer, r.packageId, r.port, r.version),
+      logFile: p.log(name),
+      pidFile: p.pid(name),
+    });
+    // A Node process loading the contracts: seconds on an idle machine, far more on a busy one.
+    await waitForPort(r.port, 120_000, `chaincode server ${name}`, ctx.peer.host);
+  }
+  for (const n of peersOf(ctx.t, ctx.org.key)) await installPackage(ctx, fabric, n, file, say);
+}
+
+/** Packages, starts the organisation's chaincode server and installs the package on its peers. */
 export async function installChaincode(
   ctx: OrgContext,
   fabric: FabricInstall,
   say: Progress = silentProgress,
 ): Promise<string> {
-  const p = paths(ctx.t);
-  const pkg = await orgPackage(ctx);
-  const file = path.join(p.chaincode, `${ctx.t.chaincode}.${ctx.org.key}.tgz`);
-  await mkdir(p.chaincode, { recursive: true });
-  await writeFile(file, pkg.bytes);
-  const name = `cc.${ctx.org.key}`;
-  const pid = await readPid(p.pid(name));
-  if (!pid || !isAlive(pid)) {
-    say(`starting ${ctx.org.mspId}'s chaincode server on ${ctx.peer.host}:${ctx.peer.ccServerPort}`);
-    await startProcess({
-      name,
-      command: process.execPath,
-      args: [CHAINCODE_SERVER],
-      env: chaincodeServerEnv(ctx.peer, pkg.packageId),
-      logFile: p.log(name),
-      pidFile: p.pid(name),
-    });
-    await waitForPort(ctx.peer.ccServerPort, 30_000, `chaincode server ${name}`, ctx.peer.host);
-  }
-  for (const n of peersOf(ctx.t, ctx.org.key)) await installPackage(ctx, fabric, n, file, say);
-  return pkg.packageId;
+  const r = await readRelease(ctx);
+  await installRelease(ctx, fabric, r, `cc.${ctx.org.key}`, say);
+  return r.packageId;
 }
 
 /** Installs a package file on one peer; one it already holds is fine (the package id is the same). */
@@ -228,6 +251,8 @@ export async function installPackage(
 export interface ChaincodeDefinition {
   sequence: number;
   policy: string;
+  /** The definition's version: a new one for an upgrade; absent, the committed definition's version. */
+  version?: string;
 }
 
 /**
@@ -249,6 +274,14 @@ export async function nextChaincodeDefinition(
 }
 
 export async function committedSequence(ctx: OrgContext, fabric: FabricInstall): Promise<number> {
+  return (await committedDefinition(ctx, fabric)).sequence;
+}
+
+/** The definition committed on the channel, as the organisation's own peer sees it. */
+export async function committedDefinition(
+  ctx: OrgContext,
+  fabric: FabricInstall,
+): Promise<{ sequence: number; version: string }> {
   const out = await peerCli(
     ctx.t,
     fabric,
@@ -266,16 +299,21 @@ export async function committedSequence(ctx: OrgContext, fabric: FabricInstall):
     ],
     'querycommitted',
   );
-  return Number((JSON.parse(out) as { sequence: number }).sequence);
+  const d = JSON.parse(out) as { sequence: number; version: string };
+  return { sequence: Number(d.sequence), version: d.version };
 }
 
-const definitionArgs = (ctx: OrgContext, d: ChaincodeDefinition) => [
+/** The version a definition names: its own, or the committed one (a new sequence that changes only the policy). */
+const versionOf = async (ctx: OrgContext, fabric: FabricInstall, d: ChaincodeDefinition) =>
+  d.version ?? (await committedDefinition(ctx, fabric)).version;
+
+const definitionArgs = (ctx: OrgContext, d: ChaincodeDefinition, version: string) => [
   '--channelID',
   ctx.t.channel,
   '--name',
   ctx.t.chaincode,
   '--version',
-  CHAINCODE_VERSION,
+  version,
   '--sequence',
   String(d.sequence),
   '--signature-policy',
@@ -287,13 +325,18 @@ function ordererOf(ctx: OrgContext): string[] {
   return ['-o', ctx.orderer.address, '--tls', '--cafile', ctx.orderer.caFile];
 }
 
-/** The organisation's approval of the definition, with its own package. */
+/**
+ * The organisation's approval of the definition, with its own package: the one installed for the definition's
+ * version during an upgrade, else the one it runs.
+ */
 export async function approveChaincode(
   ctx: OrgContext,
   fabric: FabricInstall,
   d: ChaincodeDefinition,
 ): Promise<void> {
-  const { packageId } = await orgPackage(ctx);
+  const version = await versionOf(ctx, fabric, d);
+  const release = await readRelease(ctx);
+  const packageId = release.next?.version === version ? release.next.packageId : release.packageId;
   await peerCli(
     ctx.t,
     fabric,
@@ -303,7 +346,7 @@ export async function approveChaincode(
       'chaincode',
       'approveformyorg',
       ...ordererOf(ctx),
-      ...definitionArgs(ctx, d),
+      ...definitionArgs(ctx, d, version),
       '--package-id',
       packageId,
     ],
@@ -322,12 +365,18 @@ export async function commitChaincode(
   d: ChaincodeDefinition,
 ): Promise<void> {
   const config = await fetchConfig(ctx, fabric);
+  const version = await versionOf(ctx, fabric, d);
+  // An upgrade is approved by "chaincode upgrade", a new sequence of the same release by "chaincode approve-next".
+  const verb =
+    version === (await committedDefinition(ctx, fabric)).version
+      ? 'chaincode approve-next'
+      : `chaincode upgrade --version ${version}`;
   const readiness = JSON.parse(
     await peerCli(
       ctx.t,
       fabric,
       ctx.peer,
-      ['lifecycle', 'chaincode', 'checkcommitreadiness', ...definitionArgs(ctx, d), '-O', 'json'],
+      ['lifecycle', 'chaincode', 'checkcommitreadiness', ...definitionArgs(ctx, d, version), '-O', 'json'],
       `check which organisations approved sequence ${d.sequence}`,
     ),
   ) as { approvals: Record<string, boolean> };
@@ -339,7 +388,7 @@ export async function commitChaincode(
     throw new NetworkError(
       'CHAINCODE_APPROVALS_MISSING',
       `sequence ${d.sequence} (${d.policy}) is approved by ${approved.join(', ') || 'nobody'}; ` +
-        `committing it needs ${short} to run "chaincode approve-next"`,
+        `committing it needs ${short} to run "${verb}"`,
     );
   const dir = path.join(paths(ctx.t).org(ctx.org.key), 'channel', 'peers');
   await mkdir(dir, { recursive: true });
@@ -361,10 +410,10 @@ export async function commitChaincode(
     ctx.t,
     fabric,
     ctx.peer,
-    ['lifecycle', 'chaincode', 'commit', ...ordererOf(ctx), ...definitionArgs(ctx, d), ...peerArgs],
+    ['lifecycle', 'chaincode', 'commit', ...ordererOf(ctx), ...definitionArgs(ctx, d, version), ...peerArgs],
     `commit sequence ${d.sequence}`,
   );
-  await waitCommitted(ctx.t, fabric, ctx.t.chaincode, d.sequence, [ctx.peer]);
+  await waitCommitted(ctx.t, fabric, ctx.t.chaincode, d.sequence, [ctx.peer], version);
 }
 
 /** Waits until the organisation's own peer has the definition (a newly joined peer catches up block by block). */

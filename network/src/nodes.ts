@@ -128,9 +128,18 @@ export function ordererEnv(t: Topology, fabric: FabricInstall, n: OrdererNode): 
   };
 }
 
-/** One chaincode server per organisation: stub.getMspID() reads CORE_PEER_LOCALMSPID from its own environment. */
-export function chaincodeServerEnv(n: PeerNode, packageId: string, port = n.ccServerPort): NodeJS.ProcessEnv {
+/**
+ * One chaincode server per organisation: stub.getMspID() reads CORE_PEER_LOCALMSPID from its own environment. The
+ * release's version is what the chaincode's metadata reports, so an operator sees which release answers.
+ */
+export function chaincodeServerEnv(
+  n: PeerNode,
+  packageId: string,
+  port = n.ccServerPort,
+  version?: string,
+): NodeJS.ProcessEnv {
   return {
+    ...(version ? { DMSNET_CHAINCODE_VERSION: version } : {}),
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     CORE_CHAINCODE_ID: packageId,

@@ -11,7 +11,7 @@ import { NetworkError } from './errors.js';
 import { stopCaServer, usesFabricCa } from './fabric-ca.js';
 import { fabricCaForNewOrgs, generateOrgMaterial } from './pki.js';
 import { silentProgress, type Progress } from './progress.js';
-import { readState } from './state.js';
+import { readState, type OrgChaincode } from './state.js';
 import {
   CHAINCODE,
   CHANNEL,
@@ -31,6 +31,8 @@ export interface OrgHome {
   topology: Topology;
   /** Learnt from the ordering organisation's definition when joining. */
   orderer?: OrdererAccess;
+  /** The chaincode release its server runs once upgraded (absent: the first). */
+  chaincode?: OrgChaincode;
 }
 
 /** An organisation as its admin acts for it: in its own folder or, for a founder, in the local network's folder. */

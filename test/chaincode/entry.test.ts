@@ -34,6 +34,12 @@ describe('chaincode entry points (what fabric-chaincode-node and a CCaaS peer lo
     ]);
   });
 
+  it('reports the release it runs in its metadata: the version its server was started for, 1.0 unless told', () => {
+    const info = (cc: unknown) => (cc as { metadata: { info: { version: string } } }).metadata.info;
+    expect(info(createChaincode()).version).to.equal(process.env.DMSNET_CHAINCODE_VERSION ?? '1.0');
+    expect(info(createChaincode(undefined, 'dmsnet', '1.1')).version).to.equal('1.1');
+  });
+
   it('refuses to start a CCaaS server without its package id and address', async () => {
     try {
       await startServer({});
