@@ -135,10 +135,16 @@ export interface Projection {
   bytesPerOrg: number;
 }
 
-/** The measured steps' config block and policy sizes extended to `orgs` organisations along their fitted lines. */
+/**
+ * The measured steps' config block and policy sizes extended to `orgs` organisations along their fitted lines. The
+ * additions only, where there are two: a config block also carries the update that made it, and the founders' last
+ * update (the council's founding) is not an addition.
+ */
 export function project(steps: readonly GrowthStep[], orgs: number): Projection {
-  const block = linearFit(steps.map((s) => [s.orgs, s.configBlockBytes] as const));
-  const policy = linearFit(steps.map((s) => [s.orgs, s.policyChars] as const));
+  const additions = steps.filter((s) => s.added);
+  const fitted = additions.length >= 2 ? additions : steps;
+  const block = linearFit(fitted.map((s) => [s.orgs, s.configBlockBytes] as const));
+  const policy = linearFit(fitted.map((s) => [s.orgs, s.policyChars] as const));
   return {
     orgs,
     configBlockBytes: Math.round(at(block, orgs)),
