@@ -40,7 +40,7 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 };
 
-async function dirBytes(dir: string): Promise<number> {
+export async function dirBytes(dir: string): Promise<number> {
   if (!existsSync(dir)) return 0;
   let total = 0;
   for (const e of await readdir(dir, { withFileTypes: true })) {
@@ -54,12 +54,13 @@ async function dirBytes(dir: string): Promise<number> {
  * SENDS transactions, IN_FLIGHT at a time, each timed from its submit to its event at the addressee's peer;
  * throughput over the whole run.
  */
-async function measure(
+export async function measure(
   label: string,
   progress: (m: string) => void,
   submit: (i: number) => Promise<unknown>,
   events: AsyncIterable<{ key: string }>,
   abort: AbortController,
+  sends = SENDS,
 ): Promise<{ tps: number; p50: number; p95: number }> {
   const started = new Map<string, number>();
   const latencies: number[] = [];
@@ -71,7 +72,7 @@ async function measure(
       const t0 = started.get(ev.key);
       if (t0 === undefined) continue;
       latencies.push(performance.now() - t0);
-      if (++delivered === SENDS) {
+      if (++delivered === sends) {
         resolveAll();
         abort.abort();
       }
@@ -80,7 +81,7 @@ async function measure(
   const t = performance.now();
   let next = 0;
   const worker = async () => {
-    while (next < SENDS) {
+    while (next < sends) {
       const i = next++;
       started.set(`${label}-${i}`, performance.now());
       await submit(i);
@@ -90,11 +91,11 @@ async function measure(
   await all;
   const seconds = (performance.now() - t) / 1000;
   await listening.catch(() => undefined);
-  progress(`fabric: ${label} ${SENDS} sends in ${seconds.toFixed(1)} s`);
-  return { tps: SENDS / seconds, p50: pct(latencies, 50), p95: pct(latencies, 95) };
+  progress(`fabric: ${label} ${sends} sends in ${seconds.toFixed(1)} s`);
+  return { tps: sends / seconds, p50: pct(latencies, 50), p95: pct(latencies, 95) };
 }
 
-async function* keysOf(
+export async function* keysOf(
   client: LedgerClient,
   from: bigint,
   signal: AbortSignal,
@@ -315,7 +316,7 @@ export const benches: Bench[] = [
   },
 ];
 
-async function blindConnection(
+export async function blindConnection(
   state: Awaited<ReturnType<typeof networkUp>>,
   who: LocalParticipant,
   tlsFor: (w: LocalParticipant) => Promise<string>,

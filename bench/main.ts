@@ -1,4 +1,4 @@
-// `npm run bench [-- --json FILE] [-- --only NAME]`: runs every bench/*.bench.js module and prints one table.
+// `npm run bench [-- --json FILE] [-- --only NAME] [-- --fabric [--growth]]`: runs every bench/*.bench.js module and prints one table.
 import { readdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
@@ -42,6 +42,8 @@ const HELP = `npm run bench [-- --only NAME] [-- --json FILE] [-- --quick] [-- -
   --json FILE   also write the figures as JSON / записать результаты ещё и в JSON
   --quick       smaller runs where a bench offers one (mail: 40 messages) / укороченный прогон, где он есть
   --fabric      include the benches against a native Fabric network / включить бенчмарки на сети Fabric
+  --growth      with --fabric: only the channel grown from 4 to 12 organisations (docs/scale.md) /
+                вместе с --fabric: только рост канала с 4 до 12 организаций
 Benches / бенчмарки:
 %BENCHES%`;
 
@@ -56,8 +58,9 @@ async function main(): Promise<void> {
   const jsonFile = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
   if (jsonAt >= 0 && !jsonFile) throw new Error('--json needs a file name');
   const onlyAt = args.indexOf('--only');
-  const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
   const flags = new Set(args.filter((a) => a.startsWith('--')));
+  // The growth bench takes most of an hour: asked for, it runs alone.
+  const only = onlyAt >= 0 ? args[onlyAt + 1] : flags.has('--growth') ? 'fabric-growth' : undefined;
   const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
   const results: BenchResult[] = [];

@@ -66,6 +66,8 @@ export interface CreateOrgOptions {
   /** Loopback address of the organisation's nodes; a separate one per simulated machine. */
   host?: string;
   portBase: number;
+  /** Peers to run (default: two where documents are addressed, decision 0045); the growth bench runs one each. */
+  peers?: number;
   channel?: string;
   progress?: Progress;
 }
@@ -91,7 +93,7 @@ export async function createOrg(o: CreateOrgOptions): Promise<OrgHome> {
     chaincode: CHAINCODE,
     consensus: 'raft',
     orgs: [spec],
-    peers: orgPeerNodes(spec, host, p),
+    peers: orgPeerNodes(spec, host, p, o.peers),
     orderers: [],
     batchTimeout: '100ms',
   };
