@@ -1696,6 +1696,78 @@ export const FIELD_CODES = {
     en: 'More is claimed than the invoice line holds.',
     ru: 'предъявлено больше, чем в строке счёта',
   },
+  DOCREQ_DEADLINE_ORDER: {
+    en: 'The answer is due on or after the request date.',
+    ru: 'срок ответа не может быть раньше даты запроса',
+  },
+  DOCREQ_LINE_TWICE: {
+    en: 'Another line of the request asks about the same invoice line.',
+    ru: 'эта строка счёта уже указана в запросе',
+  },
+  DOCREQ_OTHER_UNSAID: {
+    en: 'Say in the comment what other documentation is wanted.',
+    ru: 'укажите в комментарии, какие ещё документы нужны',
+  },
+  DOCREQ_INVOICE_MISMATCH: {
+    en: 'The request names another invoice.',
+    ru: 'запрос ссылается на другой счёт',
+  },
+  DOCREQ_LINE_UNKNOWN: { en: 'The invoice has no such line.', ru: 'в счёте нет такой строки' },
+  DOCREQ_LINE_MISMATCH: {
+    en: 'The service or its date differ from the invoice line.',
+    ru: 'услуга или дата не совпадают со строкой счёта',
+  },
+  DOCS_NOTHING: {
+    en: 'The answer carries no file, no text and no missing line.',
+    ru: 'в ответе нет ни файлов, ни текстов, ни перечня отсутствующих документов',
+  },
+  DOCS_TOO_LARGE: {
+    en: 'The files of one answer add up to more than 100 MiB.',
+    ru: 'файлы одного ответа больше 100 МБ в сумме',
+  },
+  DOCS_ATTACHMENT_TWICE: { en: 'The same file is attached twice.', ru: 'этот файл уже приложен' },
+  DOCS_EXTENSION_MISMATCH: {
+    en: "The file name's ending does not fit its type.",
+    ru: 'расширение имени файла не соответствует его типу',
+  },
+  DOCS_PAGES_MISSING: { en: 'A PDF states its page count.', ru: 'укажите число страниц PDF' },
+  DOCS_PAGES_ONLY_PDF: {
+    en: 'Only a PDF states a page count.',
+    ru: 'число страниц указывается только для PDF',
+  },
+  DOCS_REQUEST_MISMATCH: {
+    en: 'The answer names another request or invoice.',
+    ru: 'ответ ссылается на другой запрос или счёт',
+  },
+  DOCS_LINE_UNKNOWN: { en: 'The request has no such line.', ru: 'в запросе нет такой строки' },
+  DOCS_ANSWER_FOREIGN: {
+    en: 'The documentation answers no request this participant sent to that clinic.',
+    ru: 'документация отвечает на запрос, который этой клинике не направляли',
+  },
+  ATTACHMENT_SIZE_MISMATCH: {
+    en: 'The file is not of its declared size, or is over the limit.',
+    ru: 'размер файла не совпадает с заявленным или превышает предел',
+  },
+  ATTACHMENT_TYPE_MISMATCH: {
+    en: 'The file content is not of its declared type.',
+    ru: 'содержимое файла не соответствует заявленному типу',
+  },
+  ATTACHMENT_HASH_MISMATCH: {
+    en: 'The file is not the one its document names (SHA-256).',
+    ru: 'файл не тот, хеш которого указан в документе',
+  },
+  ATTACHMENT_MALFORMED: {
+    en: 'The file is cut short or malformed.',
+    ru: 'файл повреждён или обрезан',
+  },
+  ATTACHMENT_PAGES_MISMATCH: {
+    en: 'The PDF has another page count than declared.',
+    ru: 'число страниц PDF не совпадает с заявленным',
+  },
+  ATTACHMENT_ACTIVE_CONTENT: {
+    en: 'The PDF carries active content (scripts, launch actions, embedded files).',
+    ru: 'PDF содержит активное содержимое (сценарии, запуск программ, вложенные файлы)',
+  },
   PAYMENT_ORDER_AFTER_NOTICE: {
     en: 'The payment order is dated after the notice.',
     ru: 'платёжное поручение датировано позже уведомления',

@@ -139,6 +139,25 @@ export const FIELD_NAMES_RU: Record<string, string> = {
   billed: 'Предъявлено',
   accepted: 'Принято',
   outstanding: 'Задолженность',
+  // Medical documentation for expertise (decision record 0056).
+  answerDate: 'Дата ответа',
+  attachmentId: 'Номер файла',
+  attachments: 'Файлы',
+  documentation: 'Медицинская документация',
+  fileName: 'Имя файла',
+  forLines: 'К строкам',
+  kind: 'Вид документа',
+  mediaType: 'Тип файла',
+  missing: 'Нет документации',
+  pages: 'Число страниц',
+  recordId: 'Номер текста',
+  records: 'Тексты',
+  requestLineId: 'Строка запроса',
+  sha256: 'Контрольная сумма',
+  size: 'Размер файла',
+  text: 'Текст',
+  title: 'Название',
+  wanted: 'Что нужно',
 };
 
 /** The lists whose items people know as numbered rows of a table or a file. */

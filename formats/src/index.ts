@@ -15,6 +15,7 @@ export { validateDocument, assertValidDocument, type ValidateOptions } from './v
 export {
   generateDocument,
   generateExpertiseCase,
+  generateDocumentationCase,
   SAMPLE_PARTIES,
   type GenerateOptions,
 } from './generator/generate.js';

@@ -20,6 +20,10 @@ export const DEFAULT_RETENTION_DAYS: Readonly<Record<DocumentType, number>> = Ob
   // A care case is settled by the invoice that follows it; a year covers the invoice and its expertise.
   'care-request': 365,
   appointment: 365,
+  // Medical secrecy: the documentation behind an act is kept only as long as the act can be disputed (the general
+  // limitation period, ГК РФ art. 196: three years), then purged leaving its hash and trail (decision 0056).
+  'documentation-request': 1095,
+  'medical-documentation': 1095,
 });
 
 /** Days of retention for a document type (a type outside format v1 gets the longest default). */

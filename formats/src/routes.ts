@@ -29,6 +29,9 @@ export const DEFAULT_ROUTES: Readonly<Record<DocumentType, readonly Route[]>> = 
   // A care request goes to a clinic; the clinic's appointments answer it (header.replyToId, checked by the ledger).
   'care-request': pairs(PAYERS, ['clinic']),
   appointment: pairs(['clinic'], PAYERS),
+  // The payer's expert asks for medical documentation; the clinic answers it (header.replyToId, decision 0056).
+  'documentation-request': pairs(PAYERS, ['clinic']),
+  'medical-documentation': pairs(['clinic'], PAYERS),
   reply: pairs(
     ['insurer', 'clinic', 'assistance', 'association'],
     ['insurer', 'clinic', 'assistance', 'association'],

@@ -12,7 +12,9 @@ export type DocumentType =
   | 'reconciliation-statement'
   | 'medical-programme'
   | 'care-request'
-  | 'appointment';
+  | 'appointment'
+  | 'documentation-request'
+  | 'medical-documentation';
 
 export const DOCUMENT_TYPES: readonly DocumentType[] = Object.freeze([
   'insured-list',
@@ -26,6 +28,8 @@ export const DOCUMENT_TYPES: readonly DocumentType[] = Object.freeze([
   'medical-programme',
   'care-request',
   'appointment',
+  'documentation-request',
+  'medical-documentation',
 ]);
 
 export function isDocumentType(value: unknown): value is DocumentType {
@@ -228,6 +232,8 @@ export type ExpertiseActBody = {
   expert?: { name: string; snils?: string };
   currency: 'RUB';
   totals: { claimed: Kopecks; paid: Kopecks; withheld: Kopecks };
+  /** documentIds of the medical-documentation answers the expert relied on. */
+  documentation?: string[];
   lines: ExpertiseActLine[];
 };
 
@@ -366,6 +372,69 @@ export type AppointmentBody = {
   comment?: string;
 };
 
+/** What an expert asks the clinic for (decision record 0056). */
+export type DocumentationKind =
+  'discharge-summary' | 'protocol' | 'lab-results' | 'imaging' | 'record-copy' | 'other';
+
+export interface DocumentationRequestLine {
+  rowId: string;
+  invoiceLineId: string;
+  patient: Person;
+  serviceCode: string;
+  serviceDate: IsoDate;
+  wanted: DocumentationKind[];
+  comment?: string;
+}
+
+/** The payer's expert → clinic: the documentation behind chosen invoice lines, by a date. */
+export type DocumentationRequestBody = {
+  requestNumber: string;
+  requestDate: IsoDate;
+  respondBy: IsoDate;
+  invoiceId: string;
+  invoiceNumber?: string;
+  actId?: string;
+  expertiseType?: 'technical' | 'medico-economic' | 'quality';
+  expert?: { name: string; snils?: string };
+  lines: DocumentationRequestLine[];
+  comment?: string;
+};
+
+export type AttachmentMediaType = 'application/pdf' | 'image/jpeg' | 'image/png' | 'text/plain';
+
+/** A file of a medical-documentation answer: its bytes travel sealed beside the document, named by sha256. */
+export interface DocumentationAttachment {
+  attachmentId: string;
+  fileName: string;
+  mediaType: AttachmentMediaType;
+  size: number;
+  pages?: number;
+  sha256: string;
+  kind: DocumentationKind;
+  title?: string;
+  forLines: string[];
+}
+
+export interface DocumentationRecord {
+  recordId: string;
+  kind: DocumentationKind;
+  title: string;
+  date?: IsoDate;
+  text: string;
+  forLines: string[];
+}
+
+/** Clinic → the requester (header.replyToId names the request): files, structured text, and what is missing. */
+export type MedicalDocumentationBody = {
+  requestNumber: string;
+  answerDate: IsoDate;
+  invoiceId: string;
+  attachments?: DocumentationAttachment[];
+  records?: DocumentationRecord[];
+  missing?: Array<{ requestLineId: string; reason: string }>;
+  comment?: string;
+};
+
 /** The body interface of each document type. */
 export interface BodyByType {
   'insured-list': InsuredListBody;
@@ -379,6 +448,8 @@ export interface BodyByType {
   'medical-programme': MedicalProgrammeBody;
   'care-request': CareRequestBody;
   appointment: AppointmentBody;
+  'documentation-request': DocumentationRequestBody;
+  'medical-documentation': MedicalDocumentationBody;
 }
 
 /**

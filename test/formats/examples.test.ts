@@ -40,10 +40,12 @@ describe('formats: examples', () => {
       [
         'appointment',
         'care-request',
+        'documentation-request',
         'expertise-act',
         'guarantee-letter',
         'insured-list',
         'invoice',
+        'medical-documentation',
         'medical-programme',
         'price-list',
         'reply',
@@ -62,9 +64,11 @@ describe('formats: examples', () => {
       const doc = readJson(path.join(examples, 'valid', name));
       const type = (doc as DmsDocument).header.type;
       const related =
-        type === 'expertise-act' || type === 'payment-notice'
+        type === 'expertise-act' || type === 'payment-notice' || type === 'documentation-request'
           ? { invoice: readJson(path.join(examples, 'valid', 'invoice.json')) }
-          : {};
+          : type === 'medical-documentation'
+            ? { documentationRequest: readJson(path.join(examples, 'valid', 'documentation-request.json')) }
+            : {};
       expect(validateDocument(doc, { related })).to.deep.equal([]);
     });
   }

@@ -16,7 +16,7 @@ interface User {
 const ROLES: Record<string, string[]> = {
   clinic: ['registrar', 'accountant', 'expert', 'admin'],
   insurer: ['operator', 'expert', 'admin'],
-  assistance: ['operator', 'admin'],
+  assistance: ['operator', 'expert', 'admin'],
   association: ['secretary', 'admin'],
 };
 

@@ -1,3 +1,4 @@
+import { samplePdf, samplePng, sha256Hex } from '../attachments/sample-files.js';
 import { DmsnetError } from '../errors.js';
 import { generateInn10 } from '../identifiers/inn.js';
 import { generateKpp } from '../identifiers/kpp.js';
@@ -6,6 +7,8 @@ import { formatSnils, generateSnils } from '../identifiers/snils.js';
 import { generateEnp } from '../identifiers/enp.js';
 import { createRng, pick, randomInt, type Rng } from '../random.js';
 import type {
+  DocumentationRequestBody,
+  MedicalDocumentationBody,
   DmsDocument,
   DocumentHeader,
   DocumentType,
@@ -508,6 +511,101 @@ function medicalProgramme(ctx: Context, opts: GenerateOptions): DmsDocument {
   };
 }
 
+/**
+ * An expert's documentation request for some lines of a generated invoice, and the clinic's answer with a PDF
+ * discharge summary, a PNG scan and a text record; `files` holds the bytes each attachment describes.
+ */
+export function generateDocumentationCase(opts: GenerateOptions = {}): {
+  invoice: DmsDocument;
+  request: DmsDocument;
+  answer: DmsDocument;
+  files: Map<string, Buffer>;
+} {
+  const seed = opts.seed ?? 1;
+  const insurer = opts.sender ?? SAMPLE_PARTIES.insurer;
+  const clinic = opts.addressee ?? SAMPLE_PARTIES.clinic;
+  const inv = invoice(new Context(seed), { rows: opts.rows ?? 3, sender: clinic, addressee: insurer });
+  const invBody = inv.body as InvoiceBody;
+  const ctx = new Context(seed ^ 0x0d0c0d0c);
+  const chosen = invBody.lines.slice(0, Math.min(2, invBody.lines.length));
+  const requestDate = invBody.invoiceDate > ctx.today ? invBody.invoiceDate : ctx.today;
+  const reqBody: DocumentationRequestBody = {
+    requestNumber: `ЗМД-${randomInt(ctx.rng, 100, 9999)}`,
+    requestDate,
+    respondBy: addDays(requestDate, 10),
+    invoiceId: inv.header.documentId,
+    invoiceNumber: invBody.invoiceNumber,
+    expertiseType: 'medico-economic',
+    expert: { name: 'Смирнова Ольга Петровна' },
+    lines: chosen.map((l, i) => ({
+      rowId: String(i + 1),
+      invoiceLineId: l.rowId,
+      patient: l.patient,
+      serviceCode: l.serviceCode,
+      serviceDate: l.serviceDate,
+      wanted: i === 0 ? ['discharge-summary', 'lab-results'] : ['protocol'],
+    })),
+  };
+  const request: DmsDocument = {
+    header: ctx.header('documentation-request', insurer, clinic, {
+      createdAt: `${requestDate}T10:00:00+03:00`,
+    }),
+    body: reqBody,
+  };
+  const pdf = samplePdf(2, 'Discharge summary');
+  const png = samplePng();
+  const files = new Map<string, Buffer>([
+    ['1', pdf],
+    ['2', png],
+  ]);
+  const answerDate = addDays(requestDate, 3);
+  const ansBody: MedicalDocumentationBody = {
+    requestNumber: reqBody.requestNumber,
+    answerDate,
+    invoiceId: reqBody.invoiceId,
+    attachments: [
+      {
+        attachmentId: '1',
+        fileName: 'vypiska.pdf',
+        mediaType: 'application/pdf',
+        size: pdf.length,
+        pages: 2,
+        sha256: sha256Hex(pdf),
+        kind: 'discharge-summary',
+        title: 'Выписка из медицинской карты',
+        forLines: ['1'],
+      },
+      {
+        attachmentId: '2',
+        fileName: 'analizy.png',
+        mediaType: 'image/png',
+        size: png.length,
+        sha256: sha256Hex(png),
+        kind: 'lab-results',
+        title: 'Результаты анализов (скан)',
+        forLines: ['1'],
+      },
+    ],
+    records: reqBody.lines.slice(1).map((l) => ({
+      recordId: `r${l.rowId}`,
+      kind: 'protocol' as const,
+      title: 'Протокол осмотра',
+      date: l.serviceDate,
+      text: 'Жалобы на головную боль. Объективно: состояние удовлетворительное. Рекомендовано наблюдение.',
+      forLines: [l.rowId],
+    })),
+  };
+  if (ansBody.records?.length === 0) delete ansBody.records;
+  const answer: DmsDocument = {
+    header: ctx.header('medical-documentation', clinic, insurer, {
+      replyToId: request.header.documentId,
+      createdAt: `${answerDate}T12:00:00+03:00`,
+    }),
+    body: ansBody,
+  };
+  return { invoice: inv, request, answer, files };
+}
+
 /** A payment of the act's amount to pay on an expertise case, by one payment order. */
 function paymentNotice(opts: GenerateOptions): DmsDocument {
   const seed = opts.seed ?? 1;
@@ -684,6 +782,10 @@ export function generateDocument(type: DocumentType, opts: GenerateOptions = {})
       return careRequest(ctx, opts);
     case 'appointment':
       return appointment(ctx, opts);
+    case 'documentation-request':
+      return generateDocumentationCase(opts).request;
+    case 'medical-documentation':
+      return generateDocumentationCase(opts).answer;
     default:
       throw new DmsnetError('DOCUMENT_TYPE_UNKNOWN', `unknown document type "${String(type)}"`);
   }

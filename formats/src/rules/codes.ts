@@ -55,6 +55,28 @@ export const RULE_CODES = {
   CARE_LETTER_BOTH: 'a care request carries a guarantee letter and also says one follows',
   CARE_DEADLINE_ORDER: 'a care request is due (respondBy) no later than it was created',
   APPOINTMENT_TIME_ORDER: 'an appointment ends no later than it starts',
+  DOCREQ_DEADLINE_ORDER: 'documentation request: the answer is due before the request date',
+  DOCREQ_LINE_TWICE: 'documentation request: two lines name the same invoice line',
+  DOCREQ_OTHER_UNSAID: 'documentation request line wants «other» without a comment saying what',
+  DOCREQ_INVOICE_MISMATCH:
+    'documentation request names another invoice than the one given to check it against',
+  DOCREQ_LINE_UNKNOWN: 'documentation request line names an invoice line the invoice does not have',
+  DOCREQ_LINE_MISMATCH: "documentation request line: service or date differ from the invoice line's",
+  DOCS_NOTHING: 'medical documentation carries no file, no record and no missing line',
+  DOCS_TOO_LARGE: 'medical documentation: the files add up to more than 100 MiB',
+  DOCS_ATTACHMENT_TWICE: 'medical documentation: an attachmentId or a file (sha256) is given twice',
+  DOCS_EXTENSION_MISMATCH: "medical documentation: a file's name ends otherwise than its media type",
+  DOCS_PAGES_MISSING: 'medical documentation: a PDF without its page count',
+  DOCS_PAGES_ONLY_PDF: 'medical documentation: a page count on a file that is not a PDF',
+  DOCS_REQUEST_MISMATCH:
+    'medical documentation names another request number or invoice than the request it answers',
+  DOCS_LINE_UNKNOWN: 'medical documentation names a request line the request does not have',
+  ATTACHMENT_SIZE_MISMATCH: 'a file is not of the size its document declares (or is over the limit)',
+  ATTACHMENT_TYPE_MISMATCH: "a file's content (magic bytes) is not of its declared media type",
+  ATTACHMENT_HASH_MISMATCH: 'a file is not the one whose SHA-256 its document names',
+  ATTACHMENT_MALFORMED: 'a file is cut short or malformed (PDF, JPEG, PNG structure; text not UTF-8)',
+  ATTACHMENT_PAGES_MISMATCH: 'a PDF has another page count than declared',
+  ATTACHMENT_ACTIVE_CONTENT: 'a PDF carries active content (JavaScript, launch, embedded file, XFA, submit)',
 } as const;
 
 export type RuleCode = keyof typeof RULE_CODES;

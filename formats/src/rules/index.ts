@@ -1,5 +1,6 @@
 import type { FieldError } from '../errors.js';
 import { checkAppointment, checkCareRequest } from './care.js';
+import { checkDocumentationRequest, checkMedicalDocumentation } from './documentation.js';
 import { checkExpertiseAct } from './expertise-act.js';
 import { checkGuaranteeLetter } from './guarantee-letter.js';
 import { checkHeader } from './header.js';
@@ -19,6 +20,8 @@ export interface RelatedDocuments {
   invoice?: unknown;
   /** For a payment notice: kopecks paid for its invoice by the notices before it (partial payments add up). */
   paidBefore?: number;
+  /** For medical documentation: the documentation request it answers (its lines are what files may document). */
+  documentationRequest?: unknown;
 }
 
 /**
@@ -52,6 +55,10 @@ export function checkBusinessRules(errors: FieldError[], doc: unknown, related: 
       return checkCareRequest(errors, body, header, createdOn);
     case 'appointment':
       return checkAppointment(errors, body);
+    case 'documentation-request':
+      return checkDocumentationRequest(errors, body, createdOn, related.invoice);
+    case 'medical-documentation':
+      return checkMedicalDocumentation(errors, body, related.documentationRequest);
     default:
       // reply: its only rules (decision, errors on REJECTED) are in the schema.
       return;

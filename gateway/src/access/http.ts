@@ -45,6 +45,9 @@ function cookie(req: Request, name: string): string | undefined {
   return undefined;
 }
 
+/** Document types under medical secrecy: opened by the expert role alone, every opening audited. */
+export const SECRET_DOCUMENT_TYPES: ReadonlySet<string> = new Set(['medical-documentation']);
+
 export class Access {
   readonly users: UserStore;
   readonly sessions: Sessions;
@@ -280,6 +283,34 @@ export class Access {
   }
 
   onAuditError?: (err: unknown) => void;
+
+  /**
+   * Medical secrecy (decision record 0056): a document of a secret type opens only to a person whose role may
+   * `medical.read` (the expert's), or to the machine token; each opening, and each refusal, is in the audit log.
+   */
+  async openingDocument(
+    res: Response,
+    record: { documentType: string; messageId: string } | undefined,
+    how: string,
+  ): Promise<void> {
+    if (!record || !SECRET_DOCUMENT_TYPES.has(record.documentType)) return;
+    const p = res.locals.principal as Principal;
+    const allowed = p.kind === 'token' || may(this.o.participantRole, p.session.role, 'medical.read');
+    await this.audit.record({
+      at: new Date().toISOString(),
+      action: 'documentation.open',
+      user: p.kind === 'user' ? p.session.username : 'api-token',
+      ...(p.kind === 'user' ? { fullName: p.session.fullName, role: p.session.role } : {}),
+      documentIds: [record.messageId],
+      detail: allowed ? { how } : { how, refused: true },
+    });
+    if (!allowed)
+      throw new ApiError(
+        403,
+        'FORBIDDEN_ROLE',
+        `the role ${p.kind === 'user' ? p.session.role : ''} may not open medical documentation: it is the expert's alone (medical secrecy)`,
+      );
+  }
 
   /** /v1/users: the node's accounts (role `admin` or the token). */
   usersRouter(): Router {

@@ -17,6 +17,7 @@ export type Operation =
   | 'pricelists.decide'
   | 'acts.read'
   | 'acts.edit'
+  | 'medical.read'
   | 'import'
   | 'governance'
   | 'webhooks'
@@ -40,6 +41,7 @@ const ALL: readonly Operation[] = [
   'pricelists.decide',
   'acts.read',
   'acts.edit',
+  'medical.read',
   'import',
   'governance',
   'webhooks',
@@ -50,14 +52,18 @@ const ALL: readonly Operation[] = [
   'correspondents',
 ];
 
+/** The admin may do everything but open medical documentation, which is the expert's alone (medical secrecy). */
+const ADMIN: readonly Operation[] = ALL.filter((op) => op !== 'medical.read');
+
 /** The people's roles at each kind of participant and what each may do; `admin` may do everything. */
 export const ROLES: Record<ParticipantRole, Record<string, readonly Operation[]>> = {
   clinic: {
     // The registrar books the visits care requests ask for: a slot, a refusal, the visit or the no-show.
     registrar: ['read', 'coverage', 'roster', 'letters.read', 'care.read', 'care.write'],
     accountant: ['read', 'send', 'decide', 'coverage', 'roster', 'letters.read', 'acts.read', 'import'],
-    expert: ['read', 'decide', 'coverage', 'letters.read', 'acts.read'],
-    admin: ALL,
+    // Medical secrecy (decision 0056): the expert alone opens medical documentation, not even the admin.
+    expert: ['read', 'decide', 'coverage', 'letters.read', 'acts.read', 'medical.read'],
+    admin: ADMIN,
   },
   insurer: {
     operator: [
@@ -73,10 +79,12 @@ export const ROLES: Record<ParticipantRole, Record<string, readonly Operation[]>
       'import',
       'roster',
     ],
-    expert: ['read', 'coverage', 'roster', 'letters.read', 'acts.read', 'acts.edit'],
-    admin: ALL,
+    expert: ['read', 'coverage', 'roster', 'letters.read', 'acts.read', 'acts.edit', 'medical.read'],
+    admin: ADMIN,
   },
   assistance: {
+    // The assistance company's expert examines invoices for the insurer it acts for.
+    expert: ['read', 'coverage', 'roster', 'letters.read', 'acts.read', 'acts.edit', 'medical.read'],
     operator: [
       'read',
       'send',
@@ -89,11 +97,11 @@ export const ROLES: Record<ParticipantRole, Record<string, readonly Operation[]>
       'care.write',
       'import',
     ],
-    admin: ALL,
+    admin: ADMIN,
   },
   association: {
     secretary: ['read', 'send', 'decide', 'governance'],
-    admin: ALL,
+    admin: ADMIN,
   },
 };
 
@@ -136,7 +144,9 @@ export type AuditAction =
   | 'keys'
   | 'correspondents'
   | 'mail.release'
-  | 'mail.send';
+  | 'mail.send'
+  | 'documentation.request'
+  | 'documentation.open';
 
 interface Route {
   method: string | RegExp;
@@ -185,6 +195,8 @@ const ROUTES: readonly Route[] = [
     'care.write',
     'care.answer',
   ),
+  route('GET', '/documentation-requests', 'acts.read'),
+  route('POST', '/documentation-requests', 'acts.edit', 'documentation.request'),
   route('GET', '/price-lists', 'read'),
   route('POST', `/price-lists/${ID_SEGMENT}/accept`, 'pricelists.decide', 'pricelist.accept'),
   route('POST', `/price-lists/${ID_SEGMENT}/contest`, 'pricelists.decide', 'pricelist.contest'),

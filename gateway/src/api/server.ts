@@ -147,6 +147,7 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
     '/v1/documents/:id',
     validateRequest('/v1/documents/{id}', 'get'),
     wrap(async (req, res) => {
+      await access.openingDocument(res, await node.recordOf(String(req.params.id)), 'document');
       const view = await node.getDocument(String(req.params.id));
       // Who did what at this node (people and the machine token), beside the ledger's status trail.
       res.json({ ...view, audit: await access.audit.forDocument(view.record.messageId) });
@@ -156,6 +157,7 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
     '/v1/documents/:id/signature',
     validateRequest('/v1/documents/{id}/signature', 'get'),
     wrap(async (req, res) => {
+      await access.openingDocument(res, await node.recordOf(String(req.params.id)), 'signature');
       const x = await node.exportSignature(String(req.params.id));
       res
         .status(200)
@@ -171,6 +173,7 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
     '/v1/documents/:id/evidence',
     validateRequest('/v1/documents/{id}/evidence', 'get'),
     wrap(async (req, res) => {
+      await access.openingDocument(res, await node.recordOf(String(req.params.id)), 'evidence');
       const x = await node.evidence(String(req.params.id));
       res
         .status(200)
@@ -183,6 +186,7 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
     '/v1/documents/:id/signature/export',
     validateRequest('/v1/documents/{id}/signature/export', 'get'),
     wrap(async (req, res) => {
+      await access.openingDocument(res, await node.recordOf(String(req.params.id)), 'signature');
       res.json(exportToJson(await node.exportSignature(String(req.params.id))));
     }),
   );
@@ -190,6 +194,7 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
     '/v1/documents/:id/xlsx',
     validateRequest('/v1/documents/{id}/xlsx', 'get'),
     wrap(async (req, res) => {
+      await access.openingDocument(res, await node.recordOf(String(req.params.id)), 'xlsx');
       const view = await node.getDocument(String(req.params.id));
       // A document kept only as the text that was signed (it broke a limits rule) has no structure to lay out.
       if (!view.document)

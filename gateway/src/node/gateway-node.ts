@@ -512,6 +512,15 @@ export class GatewayNode {
     };
   }
 
+  /** This node's record of a document sent or received, without opening it (e.g. to know its type first). */
+  async recordOf(ref: string): Promise<OutboxRecord | InboxRecord | undefined> {
+    const id = await this.resolveId(ref);
+    return (
+      (await this.store.get<OutboxRecord>(Sublevel.outbox, id)) ??
+      (await this.store.get<InboxRecord>(Sublevel.inbox, id))
+    );
+  }
+
   /** This node's record of a received document (its local decision state), without opening it. */
   async received(id: string): Promise<InboxRecord | undefined> {
     return this.store.get<InboxRecord>(Sublevel.inbox, await this.resolveId(id));

@@ -219,6 +219,52 @@ export class ActFlow {
     return this.view(d.invoiceId);
   }
 
+  /**
+   * Medical documentation arrived for lines of an invoice (decision record 0056): the act cites it, and each of those
+   * lines withheld for want of documentation (defect 2.1.2) reopens — paid in full in the draft until the expert
+   * decides it again, and listed in `reopened`. An act already sent gets a correcting draft (correctsId on sending).
+   */
+  async onDocumentation(invoiceId: string, documentId: string, invoiceLineIds: string[]): Promise<void> {
+    const d = await this.node.store.get<ActDraft>(WORKFLOW_SUBLEVEL, actKey(invoiceId));
+    if (!d) return;
+    const asked = new Set(invoiceLineIds);
+    const reopen = d.act.lines.filter((l) => asked.has(l.invoiceLineId) && l.defectCode === '2.1.2');
+    if (d.state === 'SENT' && reopen.length === 0) return;
+    const draft: ActDraft =
+      d.state === 'SENT' && d.actDocumentId
+        ? {
+            invoiceId: d.invoiceId,
+            clinic: d.clinic,
+            state: 'DRAFT',
+            act: structuredClone({ ...d.act, actDate: today() }),
+            corrects: d.actDocumentId,
+            earlier: [...(d.earlier ?? []), d.actDocumentId],
+          }
+        : d;
+    const cited = new Set([...(draft.act.documentation ?? []), documentId]);
+    draft.act.documentation = [...cited].slice(0, 100);
+    const byId = new Map(draft.act.lines.map((l) => [l.invoiceLineId, l]));
+    for (const r of reopen) {
+      const line = byId.get(r.invoiceLineId);
+      if (!line) continue;
+      Object.assign(line, { decision: 'PAID', paidAmount: line.claimedAmount, withheldAmount: 0 });
+      delete line.defectCode;
+      delete line.reason;
+      draft.reopened = [...(draft.reopened ?? []), { invoiceLineId: r.invoiceLineId, documentId }];
+    }
+    draft.act.totals = draft.act.lines.reduce(
+      (t, l) => ({
+        claimed: t.claimed + l.claimedAmount,
+        paid: t.paid + l.paidAmount,
+        withheld: t.withheld + l.withheldAmount,
+      }),
+      { claimed: 0, paid: 0, withheld: 0 },
+    );
+    await this.node.store.batch([
+      { type: 'put', sublevel: WORKFLOW_SUBLEVEL, key: actKey(d.invoiceId), value: draft },
+    ]);
+  }
+
   /** The expert's edits: a line's decision, amounts, defect code and reason; totals follow. */
   async edit(invoiceId: string, edits: ActLineEdit[]) {
     const d = await this.get(invoiceId);

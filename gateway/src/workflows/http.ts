@@ -18,6 +18,7 @@ import {
 import { disputeAct } from './act-disputes.js';
 import { serviceCodes } from './service-coverage.js';
 import { careRouter } from './care-http.js';
+import { documentationRouter } from './documentation-http.js';
 
 /** The edge workflows' endpoints, mounted under /v1 behind the gateway's token. */
 export function workflowRouter(w: Workflows, validate: RouteValidator): Router {
@@ -145,5 +146,6 @@ export function workflowRouter(w: Workflows, validate: RouteValidator): Router {
     }),
   );
   r.use(careRouter(w.careRequests, validate));
+  r.use(documentationRouter(w.documentation, validate));
   return r;
 }

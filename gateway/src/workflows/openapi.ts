@@ -24,6 +24,7 @@ import {
   workflowComponents,
 } from './shapes.js';
 import { careApi } from './care-openapi.js';
+import { documentationApi } from './documentation-openapi.js';
 
 const numberParam = {
   name: 'number',
@@ -40,8 +41,13 @@ export const workflowsApi = {
     { name: 'price-lists', description: 'Received price lists and the decisions on them' },
     { name: 'expertise-acts', description: 'The automatic invoice check and the expert’s act' },
     ...careApi.tags,
+    ...documentationApi.tags,
   ],
-  schemas: { ...componentSchemas(...workflowComponents), ...careApi.schemas },
+  schemas: {
+    ...componentSchemas(...workflowComponents),
+    ...careApi.schemas,
+    ...documentationApi.schemas,
+  },
   paths: {
     '/v1/coverage': {
       get: {
@@ -199,5 +205,6 @@ export const workflowsApi = {
       },
     },
     ...careApi.paths,
+    ...documentationApi.paths,
   },
 } as const satisfies OpenApiFragment;

@@ -322,6 +322,18 @@ export const ActDraft = component(
         }),
       ),
       dispute: Type.Optional(ref(ActDispute)),
+      reopened: Type.Optional(
+        Type.Array(
+          Type.Object(
+            { invoiceLineId: Type.String(), documentId: Type.String() },
+            { additionalProperties: false },
+          ),
+          {
+            description:
+              'Lines withheld for want of medical documentation (2.1.2) that its arrival reopened, and the answer that did',
+          },
+        ),
+      ),
     },
     {
       description: 'The act of an invoice: the automatic check’s draft, as the expert edited it, or as sent.',

@@ -4,6 +4,7 @@ import type { ImportCompletion } from '../adapters/conversion.js';
 import type { DocumentHandler, GatewayNode } from '../node/index.js';
 import { ActFlow, type ActDraft, type ActLineEdit, type ActView } from './act-flow.js';
 import { CareRequestFlow, type CareDeadlineTerms } from './care-request-flow.js';
+import { DocumentationFlow } from './documentation-flow.js';
 import type { ReceivedDocument } from './flow-state.js';
 import { LetterFlow, type IssueLetterInput, type LetterPageQuery, type LetterState } from './letter-flow.js';
 import { PaymentFlow, type PaymentInput, type PaymentQuery } from './payment-flow.js';
@@ -36,6 +37,8 @@ export class Workflows {
   private readonly programmeFlow: ProgrammeFlow;
   /** Care requests and appointments (decision record 0047): their routes call the flow directly. */
   readonly careRequests: CareRequestFlow;
+  /** Medical documentation for expertise (decision record 0056): its routes call the flow directly. */
+  readonly documentation: DocumentationFlow;
 
   constructor(
     readonly node: GatewayNode,
@@ -54,6 +57,7 @@ export class Workflows {
     this.paymentFlow = new PaymentFlow(node, options, this.actFlow);
     this.reconciliationFlow = new ReconciliationFlow(node, this.paymentFlow);
     this.careRequests = new CareRequestFlow(node, options);
+    this.documentation = new DocumentationFlow(node, options, this.actFlow);
   }
 
   /** This node's own roster (a clinic's). */
@@ -78,6 +82,7 @@ export class Workflows {
       'reconciliation-statement': (d) => this.reconciliationFlow.receive(d as ReceivedDocument),
       'care-request': (d) => this.careRequests.receiveRequest(d as ReceivedDocument),
       appointment: (d) => this.careRequests.receiveAppointment(d as ReceivedDocument),
+      'medical-documentation': (d) => this.documentation.receiveAnswer(d as ReceivedDocument),
     };
   }
 
