@@ -136,7 +136,8 @@ export type AuditAction =
   | 'keys'
   | 'correspondents'
   | 'mail.release'
-  | 'mail.send';
+  | 'mail.send'
+  | 'mail.link';
 
 interface Route {
   method: string | RegExp;
@@ -223,6 +224,7 @@ const ROUTES: readonly Route[] = [
   route('POST', `/mail/held/${ID_SEGMENT}/release`, 'decide', 'mail.release'),
   // A document to a correspondent by e-mail is sent like one on the ledger (decision record 0049).
   route('POST', '/mail/outbound', 'send', 'mail.send'),
+  route('POST', `/mail/outbound/${ID_SEGMENT}/link`, 'send', 'mail.link'),
   route('GET', `/mail/outbound(/${ID_SEGMENT})?`, 'read'),
   route('GET', '/users', 'users'),
   route('POST', '/users(/.+)?', 'users', 'users'),
