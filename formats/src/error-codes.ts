@@ -1551,6 +1551,13 @@ export const ERROR_CODES = {
     en: 'The correspondent already answered this document.',
     ru: 'Корреспондент уже ответил на этот документ.',
   },
+  MAIL_NO_LINK: {
+    status: 409,
+    retry: 'final',
+    doc: 'docs/decisions/0057-re-sending-a-link-and-the-e-mail-form.md',
+    en: 'The document went as an encrypted attachment: it has no download link to send again.',
+    ru: 'Документ отправлен зашифрованным вложением: ссылки для повторной отправки у него нет.',
+  },
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

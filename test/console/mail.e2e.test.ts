@@ -18,6 +18,7 @@ import { MailBridge } from '../../gateway/src/mail/bridge.js';
 import { startLocalNetwork, type LocalNetwork } from '../../sandbox/src/local-network/network.js';
 import {
   bridgeSettings,
+  CLINIC_MAIL,
   CORRESPONDENT,
   GOOD_ROWS,
   register,
@@ -190,11 +191,113 @@ describe('the console’s e-mail beside the network inbox (Chromium, real Postfi
     await page.context().close();
   });
 
+  it('an operator sends a document by e-mail from the form, sees it opened, and sends a new link after a confirmation', async () => {
+    const example = JSON.parse(
+      readFileSync(repoPath('formats', 'examples', 'valid', 'guarantee-letter.json'), 'utf8'),
+    ) as { header: Record<string, unknown>; body: Record<string, unknown> };
+    const insurer = net.get('insurer');
+    const documentId = 'GL-CONSOLE-FORM';
+    const letter = {
+      header: {
+        ...example.header,
+        documentId,
+        sender: { ogrn: insurer.id, inn: insurer.inn, name: insurer.name },
+      },
+      body: example.body,
+    };
+    const file = (doc: unknown) => ({
+      name: 'letter.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(doc)),
+    });
+    const page = await loginAt(browser, api.url, 'op');
+    await page.getByRole('navigation').getByRole('link', { name: 'Почта' }).click();
+    const form = page.getByRole('form', { name: 'Отправить документ по почте' });
+    await form.getByLabel('Корреспондент').selectOption(CORRESPONDENT.ogrn);
+    // A letter without its patient: refused by the gateway, each error at its field, nothing e-mailed.
+    const { patient: _p, ...noPatient } = letter.body;
+    await form.getByLabel('Документ (файл JSON)').setInputFiles(file({ ...letter, body: noPatient }));
+    await form.getByRole('button', { name: 'Отправить по почте' }).click();
+    const alert = form.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.getAttribute('data-code')).to.equal('DOCUMENT_INVALID');
+    expect(await alert.locator('li[data-pointer]').count()).to.be.greaterThan(0);
+
+    await form.getByLabel('Документ (файл JSON)').setInputFiles(file(letter));
+    await form.locator(`[data-document="${documentId}"]`).waitFor();
+    expect(await form.innerText()).to.include('Гарантийное письмо № GL-CONSOLE-FORM');
+    await form.getByRole('button', { name: 'Отправить по почте' }).click();
+    await form.getByRole('status').filter({ hasText: 'Документ отправлен по почте' }).waitFor();
+    const sent = page.getByRole('table', { name: 'Отправлено по почте' });
+    const row = sent.locator(`tr[data-sent="${insurer.id}:${documentId}"]`);
+    await row.waitFor();
+    expect(await row.locator('[data-state]').innerText()).to.equal('отправлен → ждёт подключения адресата');
+    expect(await row.innerText()).to.include('ссылка действует до');
+
+    // The clinic opens the link with the code of the second e-mail (the link's path on this gateway).
+    const mails = await until('the link and the code', async () => {
+      const m = (await server.messages(CLINIC_MAIL)).filter((x) =>
+        (x.parsed.subject ?? '').includes(`[dmsnet:${documentId}]`),
+      );
+      return m.length >= 2 ? m : undefined;
+    });
+    const linkOf = (text: string) => /\/letter\/[A-Za-z0-9_-]{43}/.exec(text)![0];
+    const link = linkOf(
+      mails.find((m) => m.parsed.headers.get('x-dmsnet-code') === 'DOCUMENT_LINK')!.parsed.text!,
+    );
+    const code = /: (\d{8})\b/.exec(
+      mails.find((m) => m.parsed.headers.get('x-dmsnet-code') === 'DOCUMENT_CODE')!.parsed.text!,
+    )![1]!;
+    const openLink = (path: string, c: string) =>
+      fetch(api.url + path, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ code: c }).toString(),
+      }).then((r) => r.status);
+    expect(await openLink(link, code)).to.equal(200);
+    await page.reload();
+    await row.waitFor();
+    expect(await row.locator('[data-state]').innerText()).to.match(
+      /^отправлен → открыт .+ → ждёт подключения адресата$/,
+    );
+
+    await row.getByRole('button', { name: `Отправить новую ссылку: № ${documentId}` }).click();
+    await check(page, 'mail-03-send-form-resend-confirm');
+    await row
+      .getByRole('group', { name: 'Отправить новую ссылку' })
+      .getByRole('button', { name: 'Подтвердить' })
+      .click();
+    await page.getByRole('status').filter({ hasText: 'Новая ссылка и код отправлены' }).waitFor();
+    await until('the row says two links', async () =>
+      (await row.innerText()).includes('ссылок отправлено: 2') ? true : undefined,
+    );
+    // The new pair opens; the old link stays dead.
+    const fresh = await until('the new link and code', async () => {
+      const m = (await server.messages(CLINIC_MAIL)).filter((x) =>
+        (x.parsed.subject ?? '').includes(`[dmsnet:${documentId}]`),
+      );
+      return m.length >= 4 ? m : undefined;
+    });
+    const newLink = linkOf(
+      fresh.filter((m) => m.parsed.headers.get('x-dmsnet-code') === 'DOCUMENT_LINK').at(-1)!.parsed.text!,
+    );
+    const newCode = /: (\d{8})\b/.exec(
+      fresh.filter((m) => m.parsed.headers.get('x-dmsnet-code') === 'DOCUMENT_CODE').at(-1)!.parsed.text!,
+    )![1]!;
+    expect(await openLink(link, newCode)).to.equal(410);
+    expect(await openLink(newLink, newCode)).to.equal(200);
+    await check(page, 'mail-04-sent-opened-resent');
+    await page.context().close();
+  });
+
   it('an expert, who does not decide, sees what came and went but no held mail', async () => {
     const page = await loginAt(browser, api.url, 'exp');
     await page.getByRole('navigation').getByRole('link', { name: 'Почта' }).click();
     await page.getByRole('table', { name: 'Отправлено по почте' }).waitFor();
     expect(await page.getByRole('heading', { name: 'Задержанные письма' }).count()).to.equal(0);
+    // Nor, sending nothing, the form or the buttons that send.
+    expect(await page.getByRole('form', { name: 'Отправить документ по почте' }).count()).to.equal(0);
+    expect(await page.getByRole('button', { name: /^Отправить новую ссылку/ }).count()).to.equal(0);
     await page.context().close();
   });
 });

@@ -107,9 +107,61 @@ describe('evidence bundles on a Fabric network', function () {
       BUNDLE_FILES.block('acknowledgement'),
       BUNDLE_FILES.receipt,
       BUNDLE_FILES.ack,
+      BUNDLE_FILES.block('sender-key'),
+      BUNDLE_FILES.block('addressee-key'),
     ]);
+    // The sender's key version and the addressee's GOST certificate, each proven by the directory's own block.
+    const directoryChecks = r.checks.filter((c) => /directory entry/.test(c.en));
+    expect(directoryChecks.map((c) => c.en).join('\n'))
+      .to.match(/sender’s directory entry \(directory\.json#\/sender\/keys\/0\)/)
+      .and.match(/addressee’s directory entry \(directory\.json#\/addressee\/signatureTrail\/\d+\)/);
     const files = await filesOf(bundle);
     expect(Buffer.from(files.get(BUNDLE_FILES.readme)!).toString('utf8')).to.contain('Hyperledger Fabric');
+  });
+
+  it('names the directory entry that no block proves: a swapped key, a missing block, another transaction’s block', async () => {
+    const files = await filesOf(bundle);
+    const directory = JSON.parse(Buffer.from(files.get(BUNDLE_FILES.directory)!).toString('utf8')) as {
+      sender: { keys: Array<{ ed25519: string }> };
+      addressee: { signatureTrail: Array<{ fingerprint?: string; certificate?: string }> };
+    };
+    const failing = async (changes: Record<string, Uint8Array | string | null>) =>
+      verifyEvidence(await tampered(bundle, changes))
+        .checks.filter((c) => !c.ok)
+        .map((c) => c.part);
+
+    // Another key put in the sender's entry: the document's signature fails, and the block names the entry.
+    const swapped = structuredClone(directory);
+    swapped.sender.keys[0]!.ed25519 = Buffer.alloc(32, 7).toString('base64');
+    expect(await failing({ [BUNDLE_FILES.directory]: JSON.stringify(swapped) })).to.include.members([
+      `${BUNDLE_FILES.directory}#/sender/keys/0`,
+      BUNDLE_FILES.documentSig,
+    ]);
+
+    // The addressee's certificate entry rewritten: its block wrote another one.
+    const cert = structuredClone(directory);
+    const last = cert.addressee.signatureTrail.length - 1;
+    cert.addressee.signatureTrail[last]!.fingerprint = 'ab'.repeat(32);
+    expect(await failing({ [BUNDLE_FILES.directory]: JSON.stringify(cert) })).to.include(
+      `${BUNDLE_FILES.directory}#/addressee/signatureTrail/${last}`,
+    );
+
+    // The block left out (file and index): the entry is no longer proven.
+    const index = JSON.parse(Buffer.from(files.get(BUNDLE_FILES.proof)!).toString('utf8')) as {
+      blocks: Array<{ name: string }>;
+    };
+    index.blocks = index.blocks.filter((b) => b.name !== 'sender-key');
+    expect(
+      await failing({
+        [BUNDLE_FILES.block('sender-key')]: null,
+        [BUNDLE_FILES.proof]: JSON.stringify(index),
+      }),
+    ).to.include(`${BUNDLE_FILES.directory}#/sender/keys/0/txId`);
+
+    // The send's block in its place: a valid block, but not of the transaction that registered the key.
+    expect(
+      await failing({ [BUNDLE_FILES.block('sender-key')]: files.get(BUNDLE_FILES.block('send'))! }),
+    ).to.include(BUNDLE_FILES.block('sender-key'));
   });
 
   it('names the block part tampered with: an endorsement, an orderer signature, the written data', async () => {

@@ -276,6 +276,54 @@ describe('mail outbound: documents to a clinic on e-mail only (real Postfix, Dov
     expect(late.html).to.include('MAIL_LINK_EXPIRED').and.not.include('Тарасов');
   });
 
+  it('re-sends an expired link: a new link and code work, the old link stays dead (REST)', async () => {
+    const first = await linkAndCode(expired.documentId);
+    const again = await call('POST', `/v1/mail/outbound/${encodeURIComponent(expired.id)}/link`);
+    expect(again.status, JSON.stringify(again.body)).to.equal(200);
+    expect(again.body).to.include({ status: 'HELD_FOR_JOIN', channel: 'link', linksIssued: 2 });
+    expect(Date.parse(again.body.linkExpiresAt!)).to.be.greaterThan(Date.now() + 3600_000);
+    const all = await mailsAbout(expired.documentId, 4);
+    const last = (code: string) => all.filter((m) => m.parsed.headers.get('x-dmsnet-code') === code).at(-1)!;
+    const notice = last('DOCUMENT_LINK');
+    const coded = last('DOCUMENT_CODE');
+    expect(notice.parsed.subject).to.include('Новая ссылка');
+    // The same notification id: a reply to the first e-mail still names the document.
+    expect(notice.parsed.messageId).to.equal(expired.notificationId);
+    for (const m of [notice, coded])
+      for (const p of PERSONAL) expect(m.source.toString('utf8'), p).to.not.include(p);
+    const link = new URL(/(http:\/\/\S+\/letter\/[A-Za-z0-9_-]{43})/.exec(notice.parsed.text ?? '')![1]!)
+      .pathname;
+    const code = /: (\d{8})\b/.exec(coded.parsed.text ?? '')![1]!;
+    expect(link).to.not.equal(first.path);
+    // The old link, with its own code or the new one, opens nothing.
+    for (const c of [first.code, code]) {
+      const old = await page(first.path, { code: c });
+      expect(old.status).to.equal(410);
+      expect(old.html).to.include('MAIL_LINK_EXPIRED').and.not.include('Тарасов');
+    }
+    const opened = await page(link, { code });
+    expect(opened.status, opened.html).to.equal(200);
+    expect(opened.html).to.include('Тарасов');
+    const st = (await sentStatus(expired.id)).body;
+    expect(st.status).to.equal('HELD_FOR_JOIN');
+    expect(st.openedAt).to.be.a('string');
+    // Re-sending again kills the one just opened too.
+    expect((await call('POST', `/v1/mail/outbound/${encodeURIComponent(expired.id)}/link`)).status).to.equal(
+      200,
+    );
+    expect((await page(link)).status).to.equal(410);
+  });
+
+  it('refuses to re-send a link for an answered, an unknown or a link-less document, naming why', async () => {
+    const answered = await call('POST', `/v1/mail/outbound/${encodeURIComponent(accepted.id)}/link`);
+    expect(answered.status).to.equal(409);
+    expect(answered.body.code).to.equal('MAIL_ALREADY_DECIDED');
+    const unknown = await call('POST', `/v1/mail/outbound/${encodeURIComponent('1027700000000:NOPE')}/link`);
+    expect(unknown.status).to.equal(404);
+    expect(unknown.body.code).to.equal('MAIL_OUTBOUND_UNKNOWN');
+    expect(unknown.body.errors[0].pointer).to.equal('/path/id');
+  });
+
   let rejected: SentView;
   it('a reply «ОТКЛОНЕНО: причина» answers the document it names, once', async () => {
     rejected = (await call('POST', '/v1/mail/outbound', { document: letter() })).body as SentView;
@@ -336,6 +384,9 @@ describe('mail outbound: documents to a clinic on e-mail only (real Postfix, Dov
     d.addIdentity(identity);
     const plain = await d.decrypt(m!.parsed.attachments[0]!.content, 'text');
     expect(plain).to.equal(canonicalJson({ header: doc.header, body: doc.body }));
+    const noLink = await call('POST', `/v1/mail/outbound/${encodeURIComponent(encrypted.id)}/link`);
+    expect(noLink.status).to.equal(409);
+    expect(noLink.body.code).to.equal('MAIL_NO_LINK');
   });
 
   it('when the clinic joins, what it left unanswered is handed over on the ledger exactly once', async () => {

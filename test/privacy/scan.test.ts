@@ -17,7 +17,16 @@ describe('privacy scan after the story on the embedded network', function () {
     try {
       // The story's GOST export is the invoice in clear by the operator's choice: written apart, not scanned.
       const exportDir = path.join(tmpdir(), `${path.basename(dir)}-export`);
-      await runDemo({ once: true, dir, portBase: 0, observe: (b) => bodies.push(b), exportDir });
+      // The e-mail-only clinic's step too, on the mail tests' ports + 3000 (skipped where Postfix cannot run).
+      const mailPortBase = Number(process.env.DMSNET_TEST_MAIL_PORT_BASE ?? 32000) + 3000;
+      await runDemo({
+        once: true,
+        dir,
+        portBase: 0,
+        observe: (b) => bodies.push(b),
+        exportDir,
+        mailPortBase,
+      });
       await rm(exportDir, { recursive: true, force: true });
       await closeCryptoWorkers();
       const needles = personalData(bodies);

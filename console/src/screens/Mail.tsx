@@ -7,6 +7,7 @@ import { ErrorBox, useAction } from '../common';
 import { formatDateTime, documentNumber } from '../format';
 import { useI18n, type Lang } from '../i18n';
 import { errorText } from '../messages';
+import { MailSendForm } from './MailSend';
 
 interface Received {
   messageId: string;
@@ -31,6 +32,9 @@ interface Sent {
   channel: 'encrypted' | 'link';
   status: 'HELD_FOR_JOIN' | 'ACCEPTED' | 'REJECTED' | 'HANDED_OVER' | 'FAILED';
   createdAt: string;
+  linkExpiresAt?: string;
+  linksIssued?: number;
+  openedAt?: string;
   decision?: { reason?: string; via: 'page' | 'reply' };
   failure?: { code: string; message: string };
 }
@@ -76,6 +80,17 @@ const TEXT = {
     DELIVERED: 'получен',
     viaPage: 'на странице документа',
     viaReply: 'ответным письмом',
+    stateSent: 'отправлен',
+    stateOpened: 'открыт',
+    stateAnswered: 'ответ получен',
+    stateHeld: 'ждёт подключения адресата',
+    linkUntil: 'ссылка действует до',
+    linkExpired: 'срок ссылки истёк',
+    linksIssued: 'ссылок отправлено',
+    resend: 'Отправить новую ссылку',
+    resendAsk: 'Старая ссылка перестанет действовать. Отправить новую ссылку и код для',
+    resent: 'Новая ссылка и код отправлены',
+    actions: 'Действия',
   },
   en: {
     title: 'E-mail',
@@ -116,6 +131,17 @@ const TEXT = {
     DELIVERED: 'received',
     viaPage: 'on the document page',
     viaReply: 'by reply',
+    stateSent: 'sent',
+    stateOpened: 'opened',
+    stateAnswered: 'answered',
+    stateHeld: 'held until the addressee joins',
+    linkUntil: 'link valid until',
+    linkExpired: 'link expired',
+    linksIssued: 'links sent',
+    resend: 'Send a new link',
+    resendAsk: 'The old link will stop working. Send a new link and code for',
+    resent: 'A new link and code were sent',
+    actions: 'Actions',
   },
 } satisfies Record<Lang, Record<string, string>>;
 
@@ -126,6 +152,8 @@ export function Mail({ me }: { me: Me }) {
   const w = (k: Word) => TEXT[lang][k];
   const word = (k: string) => (k in TEXT[lang] ? w(k as Word) : l(k));
   const canRelease = me.operations.includes('decide');
+  const canSend = me.operations.includes('send');
+  const [resending, setResending] = useState<Sent>();
   const [received, setReceived] = useState<Received[]>();
   const [held, setHeld] = useState<Held[]>();
   const [sent, setSent] = useState<Sent[]>();
@@ -166,6 +194,28 @@ export function Mail({ me }: { me: Me }) {
       setError(err);
     }
   };
+
+  const resend = async (s: Sent) => {
+    setError(undefined);
+    setDone('');
+    setResending(undefined);
+    try {
+      await api('POST', `/v1/mail/outbound/${encodeURIComponent(s.id)}/link`, {});
+      setDone(`${w('resent')}: № ${s.documentId}`);
+      await reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  /** Where a document sent by e-mail stands, in the order a person asks: sent, opened, answered, held for joining. */
+  const stateOf = (s: Sent) => {
+    const steps = [w('stateSent')];
+    if (s.openedAt) steps.push(`${w('stateOpened')} ${formatDateTime(s.openedAt)}`);
+    if (s.decision) steps.push(w('stateAnswered'));
+    else if (s.status === 'HELD_FOR_JOIN') steps.push(w('stateHeld'));
+    return steps.join(' → ');
+  };
+  const linkRenewable = (s: Sent) => canSend && s.channel === 'link' && s.status === 'HELD_FOR_JOIN';
 
   if (unconfigured)
     return (
@@ -288,6 +338,7 @@ export function Mail({ me }: { me: Me }) {
           )}
         </>
       )}
+      {canSend && <MailSendForm onSent={reload} />}
       <h2 id="mail-sent">{w('sent')}</h2>
       <p className="muted">{w('sentHint')}</p>
       {sent === undefined ? (
@@ -303,6 +354,7 @@ export function Mail({ me }: { me: Me }) {
               <th scope="col">{w('to')}</th>
               <th scope="col">{w('channel')}</th>
               <th scope="col">{w('status')}</th>
+              {canSend && <th scope="col">{w('actions')}</th>}
             </tr>
           </thead>
           <tbody>
@@ -319,9 +371,22 @@ export function Mail({ me }: { me: Me }) {
                 <td>
                   <span data-identifier="">{s.to.join(', ')}</span> ({s.addressee})
                 </td>
-                <td>{w(s.channel)}</td>
                 <td>
-                  <span className={`status s-${s.status}`}>{w(s.status)}</span>
+                  {w(s.channel)}
+                  {s.channel === 'link' && s.linkExpiresAt && s.status === 'HELD_FOR_JOIN' && (
+                    <div className="muted" data-link-expires={s.linkExpiresAt}>
+                      {Date.parse(s.linkExpiresAt) <= Date.now()
+                        ? w('linkExpired')
+                        : `${w('linkUntil')} ${formatDateTime(s.linkExpiresAt)}`}
+                      {s.linksIssued && s.linksIssued > 1 ? `; ${w('linksIssued')}: ${s.linksIssued}` : ''}
+                    </div>
+                  )}
+                </td>
+                <td>
+                  <div data-state="">{stateOf(s)}</div>
+                  {s.status !== 'HELD_FOR_JOIN' && (
+                    <span className={`status s-${s.status}`}>{w(s.status)}</span>
+                  )}
                   {s.decision && (
                     <>
                       {' '}
@@ -331,6 +396,39 @@ export function Mail({ me }: { me: Me }) {
                   )}
                   {s.failure && ` (${errorText(s.failure.code, s.failure.message, lang)})`}
                 </td>
+                {canSend && (
+                  <td>
+                    {!linkRenewable(s) ? (
+                      '—'
+                    ) : resending?.id === s.id ? (
+                      <span className="inline confirm" role="group" aria-label={w('resend')}>
+                        <span>
+                          {w('resendAsk')} № {s.documentId}?
+                        </span>
+                        <button
+                          type="button"
+                          className="primary"
+                          disabled={busy}
+                          onClick={() => void run(() => resend(s))}
+                        >
+                          {w('confirm')}
+                        </button>
+                        <button type="button" onClick={() => setResending(undefined)}>
+                          {w('cancel')}
+                        </button>
+                      </span>
+                    ) : (
+                      <button
+                        type="button"
+                        aria-label={`${w('resend')}: № ${s.documentId}`}
+                        disabled={busy}
+                        onClick={() => setResending(s)}
+                      >
+                        {w('resend')}
+                      </button>
+                    )}
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>

@@ -145,6 +145,7 @@ export type AuditAction =
   | 'correspondents'
   | 'mail.release'
   | 'mail.send'
+  | 'mail.link'
   | 'documentation.request'
   | 'documentation.open';
 
@@ -235,6 +236,7 @@ const ROUTES: readonly Route[] = [
   route('POST', `/mail/held/${ID_SEGMENT}/release`, 'decide', 'mail.release'),
   // A document to a correspondent by e-mail is sent like one on the ledger (decision record 0049).
   route('POST', '/mail/outbound', 'send', 'mail.send'),
+  route('POST', `/mail/outbound/${ID_SEGMENT}/link`, 'send', 'mail.link'),
   route('GET', `/mail/outbound(/${ID_SEGMENT})?`, 'read'),
   route('GET', '/users', 'users'),
   route('POST', '/users(/.+)?', 'users', 'users'),

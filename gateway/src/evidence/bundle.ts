@@ -8,6 +8,7 @@ import { receiptBytes, type SignedReceipt } from '../receipts/receipt.js';
 import type { LedgerProof } from '../ledger/types.js';
 import type { Participant } from '../ledger/types.js';
 import { readmeRu } from './readme.js';
+import { directoryClaims, type DirectoryBlockName } from './directory-proof.js';
 
 export const EVIDENCE_FORMAT = 'dmsnet.evidence/1';
 
@@ -76,7 +77,15 @@ export interface DirectoryExtract {
 /** Which transactions the Fabric proof holds blocks of, by the names of their files. */
 export interface ProofIndex {
   channel: string;
-  blocks: Array<{ name: 'send' | 'receipt' | 'acknowledgement'; txId: string; number: string }>;
+  /**
+   * The message's transactions, and the directory's that registered the keys its signatures are held to
+   * (decision record 0057): `sender-key` at the send, `addressee-key` at the receipt.
+   */
+  blocks: Array<{
+    name: 'send' | 'receipt' | 'acknowledgement' | DirectoryBlockName;
+    txId: string;
+    number: string;
+  }>;
   configBlock: string;
 }
 
@@ -134,6 +143,7 @@ export async function buildEvidence(p: EvidenceParts, at = new Date()): Promise<
       ...(p.envelope.receiptTxId ? { [p.envelope.receiptTxId]: 'receipt' } : {}),
       ...(p.envelope.receiptAckTxId ? { [p.envelope.receiptAckTxId]: 'acknowledgement' } : {}),
     };
+    for (const c of evidenceDirectoryClaims(p)) names[c.txId] ??= c.name;
     const index: ProofIndex = {
       channel: p.proof.channel,
       blocks: [],
@@ -185,6 +195,24 @@ export async function buildEvidence(p: EvidenceParts, at = new Date()): Promise<
   for (const [name, bytes] of [...files].sort(([a], [b]) => a.localeCompare(b)))
     zip.file(name, bytes, { date });
   return zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE', platform: 'UNIX' });
+}
+
+/** The directory entries of the parts' signatures, by the transactions that registered them. */
+export function evidenceDirectoryClaims(p: Pick<EvidenceParts, 'directory' | 'envelope' | 'receipt'>) {
+  return directoryClaims({
+    sender: p.directory.sender,
+    addressee: p.directory.addressee,
+    senderKeyVersion: p.envelope.senderKeyVersion,
+    sentAt: p.envelope.sentAt,
+    ...(p.receipt
+      ? {
+          receiptSigner: {
+            keyVersion: p.receipt.receipt.signer.keyVersion,
+            at: p.envelope.receiptAt ?? p.receipt.receipt.issuedAt,
+          },
+        }
+      : {}),
+  });
 }
 
 /** A file name for a bundle: the ledger id with what a file system may not hold replaced. */

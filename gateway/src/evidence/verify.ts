@@ -11,6 +11,7 @@ import {
   receiptHash,
   verifyReceiptSignature,
   type ReceiptTrust,
+  type SignedReceipt,
 } from '../receipts/receipt.js';
 import type { Participant } from '../ledger/types.js';
 import {
@@ -20,7 +21,9 @@ import {
   type LedgerEnvelope,
   type Manifest,
   type ProofIndex,
+  evidenceDirectoryClaims,
 } from './bundle.js';
+import { directoryWriteProblem } from './directory-proof.js';
 import { readConfigBlock, verifyBlock, verifyOrderers, type BlockProof } from './fabric-proof.js';
 
 export interface Check {
@@ -395,6 +398,35 @@ export function verifyEvidence(bundle: Uint8Array): VerifyReport {
           if (!config)
             throw new Failed(BUNDLE_FILES.configBlock, 'нет конфигурации канала', 'no channel config');
           proven.set(b.name, verifyBlock(need(name), b.txId, config, name));
+        },
+      );
+    }
+    // The directory entries the signatures were held to, each proven by the block of the transaction that wrote it.
+    let receiptSigned: SignedReceipt | undefined;
+    try {
+      if (files.has(BUNDLE_FILES.receipt)) receiptSigned = parseSignedReceipt(jsonOf(BUNDLE_FILES.receipt));
+    } catch {
+      // The receipt's own check names what is wrong with it; without it, the addressee's key claims nothing.
+    }
+    for (const claim of evidenceDirectoryClaims({ directory: dir, envelope: env, receipt: receiptSigned })) {
+      const name = BUNDLE_FILES.block(claim.name);
+      const whose = claim.name === 'sender-key' ? 'отправителя' : 'адресата';
+      const whoseEn = claim.name === 'sender-key' ? 'sender' : 'addressee';
+      check(
+        name,
+        `запись справочника ${whose} (${BUNDLE_FILES.directory}#${claim.pointer}) записана транзакцией ${claim.txId} этого блока`,
+        `the ${whoseEn}’s directory entry (${BUNDLE_FILES.directory}#${claim.pointer}) was written by transaction ${claim.txId} of this block`,
+        () => {
+          if (!index?.blocks.some((b) => b.name === claim.name && b.txId === claim.txId))
+            throw new Failed(
+              `${BUNDLE_FILES.directory}#${claim.pointer}/txId`,
+              'нет блока транзакции, записавшей её',
+              'no block of the transaction that wrote it',
+            );
+          const proof = proven.get(claim.name);
+          if (!proof) throw new Failed(name, 'блок не прошёл проверку', 'the block did not verify');
+          const problem = directoryWriteProblem(proof, claim);
+          if (problem) throw new Failed(`${BUNDLE_FILES.directory}#${claim.pointer}`, problem, problem);
         },
       );
     }

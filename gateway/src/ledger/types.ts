@@ -108,7 +108,7 @@ export interface Participant {
   name: string;
   status: string;
   inn?: string;
-  keys: Array<{ version: number; x25519: string; ed25519: string; validFrom?: string }>;
+  keys: Array<{ version: number; x25519: string; ed25519: string; validFrom?: string; txId?: string }>;
   signature?: SignatureProfileView;
   signatureTrail?: SignatureProfileView[];
   /** Fabric identities; the first names the participant's home organisation. */

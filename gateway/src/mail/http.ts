@@ -65,6 +65,12 @@ export function mailRouter(bridge: MailBridge): Router {
       res.json(await bridge.outbound.get(String(req.params.id)));
     }),
   );
+  r.post(
+    '/mail/outbound/:id/link',
+    wrap(async (req, res) => {
+      res.json(await bridge.outbound.reissueLink(String(req.params.id)));
+    }),
+  );
   r.get(
     '/mail/held',
     wrap(async (_req, res) => {
@@ -96,6 +102,7 @@ export function mailUnconfiguredRouter(): Router {
       '/mail/held/:id/release',
       '/mail/outbound',
       '/mail/outbound/:id',
+      '/mail/outbound/:id/link',
     ],
     (_req, res) => {
       res.status(409).json({

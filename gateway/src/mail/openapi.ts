@@ -102,6 +102,15 @@ export const OutboundMail = component(
       digest: Type.String({ description: 'SHA-256 of the document’s canonical text' }),
       notificationId: Type.String({ description: 'the notification’s Message-ID' }),
       linkExpiresAt: Type.Optional(DateTime()),
+      linksIssued: Type.Optional(
+        Type.Integer({
+          minimum: 1,
+          description: 'links sent: 1, and one more for each re-send (decision 0057)',
+        }),
+      ),
+      openedAt: Type.Optional(
+        DateTime({ description: 'when the correspondent first opened a link with its code' }),
+      ),
       decision: Type.Optional(
         Type.Object(
           {
@@ -225,6 +234,28 @@ export const mailApi = {
           },
         ],
         responses: { '200': json('where it stands', ref(OutboundMail)), ...errors(401, 403, 404, 409) },
+      },
+    },
+    '/v1/mail/outbound/{id}/link': {
+      post: {
+        operationId: 'resendMailLink',
+        tags: ['mail'],
+        summary:
+          'Send a new one-time link and code for an unanswered document (the old link was lost, locked or expired); ' +
+          'every earlier link of it stops working (decision 0057)',
+        parameters: [
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            description: '<sender ОГРН>:<documentId>',
+            schema: { type: 'string' },
+          },
+        ],
+        responses: {
+          '200': json('the new link is queued for e-mail', ref(OutboundMail)),
+          ...errors(401, 403, 404, 409),
+        },
       },
     },
     '/v1/mail/held': {

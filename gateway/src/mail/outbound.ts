@@ -178,44 +178,138 @@ export class MailOutbound {
           }),
         );
     } else {
-      const token = randomBytes(32).toString('base64url');
-      const code = String(randomInt(0, 100_000_000)).padStart(8, '0');
-      const expiresAt = new Date(at.getTime() + (this.settings.linkTtlMs ?? 72 * 3600_000)).toISOString();
-      sent.linkExpiresAt = expiresAt;
-      ops.push({
-        type: 'put',
-        sublevel: MailSublevel.links,
-        key: sha256(token),
-        value: { sentId: id, codeHash: codeHash(id, code), expiresAt, wrongCodes: 0 } satisfies LinkState,
-      });
-      const url = `${this.settings.publicUrl.replace(/\/+$/, '')}/letter/${token}`;
-      for (const to of correspondent.addresses) {
-        ops.push(
-          outgoingOp({
-            to,
-            subject,
-            text: notificationText({ sender, documentId: h.documentId, channel, join, url, expiresAt }),
-            messageId: notificationId,
-            autoSubmitted: 'auto-generated',
-            code: 'DOCUMENT_LINK',
-          }),
-        );
-        // A second message, so the link alone (a forwarded notification, a proxy's log) opens nothing.
-        ops.push(
-          outgoingOp({
-            to,
-            subject: `Код доступа к документу № ${h.documentId} [dmsnet:${h.documentId}]`,
-            text: codeText({ sender, documentId: h.documentId, code, expiresAt }),
-            autoSubmitted: 'auto-generated',
-            code: 'DOCUMENT_CODE',
-          }),
-        );
-      }
+      const link = this.linkOps(sent, correspondent, { sender, subject, join, at });
+      sent.linkExpiresAt = link.expiresAt;
+      ops.push(...link.ops);
     }
     ops.unshift({ type: 'put', sublevel: MailSublevel.sent, key: id, value: sent });
     await this.node.store.batch(ops);
     this.onQueued();
     return viewOf(sent);
+  }
+
+  /**
+   * A new link and code, in two new messages, for a document sent by link that is not answered yet (decision record
+   * 0057): the old link was lost, locked or ran out. Every earlier link of the document ends now, expired or not, so
+   * at most one works at a time; the notification keeps its Message-ID, so a reply to the first one still names it.
+   */
+  reissueLink(id: string): Promise<SentView> {
+    return this.exclusive(async () => {
+      if (!this.settings.publicUrl)
+        throw new DmsnetError(
+          'MAIL_OUTBOUND_NOT_CONFIGURED',
+          'this node has no mail.publicUrl: correspondents could not reach a download link',
+        );
+      const sent = await this.node.store.get<SentMail>(MailSublevel.sent, id);
+      if (!sent) throw refused('MAIL_OUTBOUND_UNKNOWN', `no document ${id} was sent by e-mail`, '/path/id');
+      if (sent.channel !== 'link')
+        throw refused(
+          'MAIL_NO_LINK',
+          `document ${sent.documentId} went as an encrypted attachment: it has no link to re-send`,
+          '/path/id',
+        );
+      if (sent.status !== 'HELD_FOR_JOIN')
+        throw refused(
+          'MAIL_ALREADY_DECIDED',
+          `document ${sent.documentId} is ${sent.status} already: no new link`,
+          '/path/id',
+        );
+      const correspondent = (await this.book.list()).find((c) => c.ogrn === sent.addressee);
+      if (!correspondent)
+        throw refused(
+          'MAIL_ADDRESSEE_NOT_CORRESPONDENT',
+          `${sent.addressee} is no longer in the address book of correspondents`,
+          '/path/id',
+        );
+      const at = new Date();
+      const ops: BatchOp[] = [];
+      for await (const [key, st] of this.node.store.sublevel<LinkState>(MailSublevel.links).iterator())
+        if (st.sentId === id && !st.replacedAt)
+          ops.push({
+            type: 'put',
+            sublevel: MailSublevel.links,
+            key,
+            value: { ...st, replacedAt: at.toISOString() } satisfies LinkState,
+          });
+      const h = (sent.document as { header: { sender: { name?: string } } }).header;
+      const sender = await this.senderName(h.sender.name);
+      const link = this.linkOps(sent, correspondent, {
+        sender,
+        subject: `Новая ссылка: документ № ${sent.documentId} от ${sender} [dmsnet:${sent.documentId}]`,
+        join: invitation(correspondent),
+        at,
+      });
+      const record: SentMail = {
+        ...sent,
+        to: correspondent.addresses,
+        linkExpiresAt: link.expiresAt,
+        linksIssued: (sent.linksIssued ?? 1) + 1,
+        updatedAt: at.toISOString(),
+      };
+      await this.node.store.batch([
+        { type: 'put', sublevel: MailSublevel.sent, key: id, value: record },
+        ...ops,
+        ...link.ops,
+      ]);
+      this.onQueued();
+      return viewOf(record);
+    });
+  }
+
+  /** A fresh link's state and its two messages: the notification with the link, and the code apart. */
+  private linkOps(
+    sent: SentMail,
+    correspondent: Correspondent,
+    o: { sender: string; subject: string; join: string; at: Date },
+  ): { ops: BatchOp[]; expiresAt: string } {
+    const token = randomBytes(32).toString('base64url');
+    const code = String(randomInt(0, 100_000_000)).padStart(8, '0');
+    const expiresAt = new Date(o.at.getTime() + (this.settings.linkTtlMs ?? 72 * 3600_000)).toISOString();
+    const ops: BatchOp[] = [
+      {
+        type: 'put',
+        sublevel: MailSublevel.links,
+        key: sha256(token),
+        value: {
+          sentId: sent.id,
+          codeHash: codeHash(sent.id, code),
+          expiresAt,
+          wrongCodes: 0,
+        } satisfies LinkState,
+      },
+    ];
+    const url = `${this.settings.publicUrl!.replace(/\/+$/, '')}/letter/${token}`;
+    const documentId = sent.documentId;
+    for (const to of correspondent.addresses) {
+      ops.push(
+        outgoingOp({
+          to,
+          subject: o.subject,
+          text: notificationText({
+            sender: o.sender,
+            documentId,
+            channel: 'link',
+            join: o.join,
+            url,
+            expiresAt,
+          }),
+          messageId: sent.notificationId,
+          autoSubmitted: 'auto-generated',
+          code: 'DOCUMENT_LINK',
+        }),
+      );
+      // A second message, so the link alone (a forwarded notification, a proxy's log) opens nothing.
+      ops.push(
+        outgoingOp({
+          to,
+          subject: `Код доступа к документу № ${documentId} [dmsnet:${documentId}]`,
+          text: codeText({ sender: o.sender, documentId, code, expiresAt }),
+          autoSubmitted: 'auto-generated',
+          code: 'DOCUMENT_CODE',
+        }),
+      );
+    }
+    return { ops, expiresAt };
   }
 
   async get(id: string): Promise<SentView> {
@@ -240,6 +334,12 @@ export class MailOutbound {
   }
 
   private linkProblem(st: LinkState): DmsnetError | undefined {
+    if (st.replacedAt)
+      return refused(
+        'MAIL_LINK_EXPIRED',
+        `the link was replaced by a new one at ${st.replacedAt}: open the newest e-mail`,
+        '/path/token',
+      );
     if (st.usedAt) return refused('MAIL_LINK_USED', 'the link was already opened', '/path/token');
     if (st.wrongCodes >= this.maxWrong) return refused('MAIL_LINK_LOCKED', 'too many wrong codes', '/code');
     if (Date.parse(st.expiresAt) <= Date.now())
@@ -275,12 +375,20 @@ export class MailOutbound {
       const sent = await this.node.store.get<SentMail>(MailSublevel.sent, st.sentId);
       if (!sent) throw refused('MAIL_LINK_UNKNOWN', 'the document behind the link is gone', '/path/token');
       const session = randomBytes(32).toString('base64url');
+      const openedAt = new Date().toISOString();
       await this.node.store.batch([
+        // The sender sees that the correspondent opened it (the first time counts).
+        {
+          type: 'put',
+          sublevel: MailSublevel.sent,
+          key: sent.id,
+          value: { ...sent, openedAt: sent.openedAt ?? openedAt },
+        },
         {
           type: 'put',
           sublevel: MailSublevel.links,
           key,
-          value: { ...st, usedAt: new Date().toISOString() },
+          value: { ...st, usedAt: openedAt },
         },
         {
           type: 'put',

@@ -85,6 +85,10 @@ export interface SentMail {
   /** The notification's Message-ID: a reply's In-Reply-To names the document by it. */
   notificationId: string;
   linkExpiresAt?: string;
+  /** How many links were sent: 1, and one more for each re-send (decision record 0057). */
+  linksIssued?: number;
+  /** When the correspondent first opened a link with its code. */
+  openedAt?: string;
   decision?: {
     status: 'ACCEPTED' | 'REJECTED';
     reason?: string;
@@ -106,6 +110,8 @@ export interface LinkState {
   expiresAt: string;
   wrongCodes: number;
   usedAt?: string;
+  /** When a re-send replaced this link by a new one (decision record 0057): it never opens again. */
+  replacedAt?: string;
 }
 
 export interface PageSession {

@@ -28,7 +28,7 @@ import { Notifier } from './notifier.js';
 import { Outbox } from './outbox.js';
 import { Purger, PurgedError } from './purger.js';
 import { NodeReceipts } from './receipts.js';
-import { buildEvidence, type LedgerEnvelope } from '../evidence/bundle.js';
+import { buildEvidence, evidenceDirectoryClaims, type LedgerEnvelope } from '../evidence/bundle.js';
 import type {
   DocumentHandler,
   DocumentView,
@@ -604,9 +604,20 @@ export class GatewayNode {
       status: string;
     }>;
     const receipts = await this.receipts.kept(id);
-    const txIds = [envelope.txId, envelope.receiptTxId, envelope.receiptAckTxId].filter(
-      (t): t is string => typeof t === 'string',
-    );
+    const directory = {
+      sender: await this.directory.participant(envelope.sender),
+      addressee: await this.directory.participant(envelope.addressee),
+      trustedRoots: roots.filter((r) => r.status === 'ACTIVE').map((r) => r.certificate),
+    };
+    // The message's transactions and the directory's that registered the keys its signatures are held to.
+    const txIds = [
+      envelope.txId,
+      envelope.receiptTxId,
+      envelope.receiptAckTxId,
+      ...evidenceDirectoryClaims({ directory, envelope, receipt: receipts.delivery?.signed }).map(
+        (c) => c.txId,
+      ),
+    ].filter((t, i, all): t is string => typeof t === 'string' && all.indexOf(t) === i);
     const zip = await buildEvidence({
       createdBy: this.participantId,
       canonical,
@@ -618,11 +629,7 @@ export class GatewayNode {
       },
       envelope,
       trail: view.trail,
-      directory: {
-        sender: await this.directory.participant(envelope.sender),
-        addressee: await this.directory.participant(envelope.addressee),
-        trustedRoots: roots.filter((r) => r.status === 'ACTIVE').map((r) => r.certificate),
-      },
+      directory,
       receipt: receipts.delivery?.signed,
       acknowledgement: receipts.acknowledgement?.signed,
       proof: this.options.ledger.proof ? await this.options.ledger.proof(txIds) : undefined,

@@ -1,6 +1,7 @@
 // `npm start`: an embedded dmsnet network on one machine and the document story of docs/architecture.md (its flows), over HTTP.
 import { signalExitCode, stopSignals, type StopSignals } from '../../../node-config/src/stop-signals.js';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { repoPath, generateDocument, type DmsDocument } from '@dmsnet/formats';
 import type { FieldError } from '@dmsnet/formats/errors';
 import type { RunningServer } from '../../../gateway/src/api/server.js';
@@ -20,6 +21,7 @@ import {
   writeSignatureExport,
   type SignatureExportJson,
 } from '../../../gateway/src/node/signature-export.js';
+import { demoMailBridge, evidenceStep, freePort, mailOnlyClinicStep, startDemoMail } from './mail-story.js';
 
 interface DocView {
   status: string;
@@ -46,6 +48,11 @@ export interface DemoOptions {
   exportDir?: string;
   /** Stop signals owned by the caller (default: this run installs them and exits at a stop before the wait). */
   stop?: StopSignals;
+  /**
+   * Where the e-mail-only clinic's mail server listens (its ports are base+24…base+587; default: the first gateway's
+   * port + 200, and none with port base 0, when that step is skipped unless a base is given).
+   */
+  mailPortBase?: number;
 }
 
 const portBaseArg = process.argv.indexOf('--port-base');
@@ -72,6 +79,7 @@ export async function runDemo(o: DemoOptions = {}): Promise<void> {
   say(`dmsnet demo — ${o.label ?? 'an embedded network'} in ${dir}`);
   const provider = o.provider ? await o.provider(dir) : undefined;
   const net = await startLocalNetwork({ dir, provider, progress: (m) => say(`  · ${m}`) });
+  const mail = await startDemoMail(o.mailPortBase ?? (portBase === 0 ? undefined : portBase + 200), say);
   const servers: RunningServer[] = [];
   const clients = new Map<string, GatewayClient>();
   const consoles = new Map<string, RunningServer>();
@@ -79,8 +87,14 @@ export async function runDemo(o: DemoOptions = {}): Promise<void> {
   for (const p of net.participants.values()) {
     const token = randomBytes(24).toString('base64url');
     // Port base 0: each gateway on a port the system picks (tests that run beside others).
-    const server = await startNodeApi(p, {
-      port: portBase === 0 ? 0 : port++,
+    let listen = portBase === 0 ? 0 : port++;
+    // The insurer reaches the e-mail-only clinic through its mail bridge, whose links name its gateway's address.
+    const bridge =
+      mail && p.key === 'insurer1'
+        ? await demoMailBridge(mail, p, `http://127.0.0.1:${(listen ||= await freePort())}`)
+        : undefined;
+    const server = await startNodeApi(bridge ? { ...p, mail: bridge } : p, {
+      port: listen,
       token,
       participantRole: p.role,
       consoleDir: CONSOLE_DIR,
@@ -88,8 +102,10 @@ export async function runDemo(o: DemoOptions = {}): Promise<void> {
     servers.push(server);
     consoles.set(p.key, server);
     clients.set(p.key, new GatewayClient(server.url, token, o.observe));
+    bridge?.start();
   }
   const shutdown = async () => {
+    await mail?.stop();
     for (const s of servers) await s.close();
     await net.close();
     await closeCryptoWorkers();
@@ -431,6 +447,13 @@ export async function runDemo(o: DemoOptions = {}): Promise<void> {
   say(
     `  clinic2 asks its gateway for the insured list sent to clinic1 → ${peek.status} (only the addressee can open it)`,
   );
+
+  step(10, 'A clinic served by e-mail only: a link and a code, opened, answered by a reply');
+  if (mail) await mailOnlyClinicStep(mail, insurer, c(insurer), say);
+  else say('  skipped (no mail server here; see the line at the start)');
+
+  step(11, 'The evidence bundle of the insured list, verified offline by dmsnet-verify');
+  await evidenceStep(c(insurer), listId, path.join(o.exportDir ?? `${dir}-export`, 'evidence'), say);
 
   say(`\nThe story ran in ${elapsed()}.`);
   if (once) {
