@@ -181,8 +181,20 @@ org
   .requiredOption('--home <dir>', both('the folder to create', 'создаваемая папка'))
   .requiredOption('--key <key>', both('short name, e.g. insurer3', 'краткое имя, например insurer3'))
   .requiredOption('--msp <id>', both('MSP id, e.g. Insurer3MSP', 'идентификатор MSP, например Insurer3MSP'))
-  .option('--kind <kind>', 'insurer | clinic-host', 'insurer')
+  .option('--kind <kind>', 'insurer | assistance | clinic-host', 'insurer')
   .option('--host <ip>', both('address of your nodes', 'адрес ваших узлов'), '127.0.0.1')
+  .addOption(
+    new Option(
+      '--peers <n>',
+      both(
+        'how many peers (default 2: a ciphertext addressed to you reaches a second machine before a send commits)',
+        'сколько пиров (по умолчанию 2: адресованный вам шифртекст попадает на вторую машину до фиксации отправки)',
+      ),
+    ).argParser((v: string) => {
+      if (v !== '1' && v !== '2') throw new InvalidArgumentError('1 or 2');
+      return Number(v);
+    }),
+  )
   .addOption(
     new Option('--port-base <n>', both('your peer’s first port', 'первый порт вашего пира'))
       .default(29700)
@@ -193,9 +205,10 @@ org
       home: string;
       key: string;
       msp: string;
-      kind: 'insurer' | 'clinic-host';
+      kind: 'insurer' | 'assistance' | 'clinic-host';
       host: string;
       portBase: number;
+      peers?: number;
     }) => {
       await createOrg({
         dir: o.home,
@@ -204,6 +217,7 @@ org
         kind: o.kind,
         host: o.host,
         portBase: o.portBase,
+        peers: o.peers,
         progress: consoleProgress(),
       });
       console.log(`${o.msp} created in ${o.home}; next: org start, org definition`);

@@ -66,7 +66,10 @@ export interface CreateOrgOptions {
   /** Loopback address of the organisation's nodes; a separate one per simulated machine. */
   host?: string;
   portBase: number;
-  /** Peers to run (default: two where documents are addressed, decision 0045); the growth bench runs one each. */
+  /**
+   * How many peers it runs; by default two for an organisation that receives documents (topology.ts `peerCount`). One
+   * peer holds the only copy of a ciphertext addressed to it until delivery (README: which topology guarantees what).
+   */
   peers?: number;
   channel?: string;
   progress?: Progress;
@@ -84,6 +87,8 @@ export async function createOrg(o: CreateOrgOptions): Promise<OrgHome> {
   const dir = path.resolve(o.dir);
   if (existsSync(path.join(dir, HOME_FILE)))
     throw new NetworkError('ORG_EXISTS', `${dir} already holds an organisation (${HOME_FILE})`);
+  if (o.peers !== undefined && o.peers !== 1 && o.peers !== 2)
+    throw new NetworkError('ORG_DEFINITION_INVALID', `peers ${o.peers}: 1 or 2`);
   const host = o.host ?? '127.0.0.1';
   const spec: OrgSpec = { key: o.key, mspId: o.mspId, kind: o.kind ?? 'insurer', orderers: 0 };
   const p = o.portBase;

@@ -9,7 +9,7 @@ export interface OrgSpec {
   key: string;
   mspId: string;
   /** What the organisation is in the market (README: what each organisation runs). */
-  kind: 'association' | 'insurer' | 'clinic-host';
+  kind: 'association' | 'insurer' | 'assistance' | 'clinic-host';
   orderers: number;
 }
 
