@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Context, Contract, Info, Returns, Transaction } from './fabric.js';
+import { delegationInForce } from './delegation-contract.js';
 import { getParticipant } from './directory-contract.js';
 import { ChaincodeError, invalid } from './errors.js';
 import { getFormat, isActive } from './format-registry-contract.js';
@@ -32,6 +33,7 @@ type SendRequest = Pick<
   | 'replyTo'
   | 'replyStatus'
   | 'corrects'
+  | 'onBehalfOf'
 >;
 
 const RANK: Record<MessageStatus, number> = {
@@ -107,6 +109,14 @@ function checkSend(r: SendRequest): void {
         },
       ],
     );
+  }
+  if (r.onBehalfOf !== undefined) {
+    if (!str(r.onBehalfOf, PARTICIPANT_PATTERN))
+      throw invalid('/onBehalfOf', 'must be a participant id (ОГРН)');
+    if (r.onBehalfOf === r.sender || r.onBehalfOf === r.addressee)
+      throw invalid('/onBehalfOf', 'names a third party: the insurer the sender or the addressee acts for');
+    // A reply goes back along its document's route; whoever acts for whom is settled by that document.
+    if (r.documentType === 'reply') throw invalid('/onBehalfOf', 'a reply does not carry it');
   }
   if (r.documentType === 'reply') {
     if (r.replyTo === undefined) throw invalid('/replyTo', 'a reply names the message it answers');
@@ -194,6 +204,7 @@ export class ExchangeContract extends Contract {
       }
       // A document may answer another (an act answers an invoice), but only one its addressee sent to its sender.
       if (r.replyTo !== undefined) await this.answered(ctx, r);
+      if (r.onBehalfOf !== undefined) await this.behalfCovered(ctx, r, me.role, addressee.role, at);
     }
     // The addressee's home organisation (its first identity) keeps the ciphertext; its peers alone store it.
     const collection = implicitCollection(addressee.identities[0]?.mspId ?? '');
@@ -209,6 +220,7 @@ export class ExchangeContract extends Contract {
       ...(r.replyTo ? { replyTo: r.replyTo } : {}),
       ...(r.replyStatus ? { replyStatus: r.replyStatus } : {}),
       ...(r.corrects ? { corrects: r.corrects } : {}),
+      ...(r.onBehalfOf ? { onBehalfOf: r.onBehalfOf } : {}),
       status: 'SENT',
       sentAt: at,
       txId,
@@ -228,6 +240,13 @@ export class ExchangeContract extends Contract {
       ctx.stub.createCompositeKey(KeyType.outbox, [r.sender, at, r.messageId]),
       Buffer.from([0]),
     );
+    // The insurer's own index of what was done in its name: it lists envelopes, never reads the payloads.
+    if (r.onBehalfOf !== undefined) {
+      await ctx.stub.putState(
+        ctx.stub.createCompositeKey(KeyType.onBehalf, [r.onBehalfOf, at, r.messageId]),
+        Buffer.from([0]),
+      );
+    }
     this.event(ctx, 'MessageSent', env);
     return JSON.stringify(env);
   }
@@ -496,6 +515,39 @@ export class ExchangeContract extends Contract {
     return this.list(ctx, KeyType.outbox, participantId, filterJson, pageSize, bookmark);
   }
 
+  /** The envelopes of documents an assistance company sent or received on this insurer's behalf (decision 0055). */
+  @Transaction(false)
+  @Returns('string')
+  async onBehalf(
+    ctx: Context,
+    participantId: string,
+    filterJson: string,
+    pageSize: string,
+    bookmark: string,
+  ): Promise<string> {
+    return this.list(ctx, KeyType.onBehalf, participantId, filterJson, pageSize, bookmark);
+  }
+
+  /**
+   * An envelope naming `onBehalfOf` needs a delegation in force from that insurer: to the sender, covering what it
+   * sends, when an assistance company sends; to the addressee, covering what it receives, when one is sent to.
+   */
+  private async behalfCovered(
+    ctx: Context,
+    r: SendRequest,
+    senderRole: string,
+    addresseeRole: string,
+    at: string,
+  ): Promise<void> {
+    const principal = r.onBehalfOf as string;
+    if (senderRole === 'assistance')
+      await delegationInForce(ctx, principal, r.sender, r.documentType, 'sends', at);
+    else if (addresseeRole === 'assistance')
+      await delegationInForce(ctx, principal, r.addressee, r.documentType, 'receives', at);
+    else
+      throw invalid('/onBehalfOf', 'only an assistance company acts for an insurer, as sender or addressee');
+  }
+
   private async list(
     ctx: Context,
     index: string,
@@ -612,6 +664,7 @@ export class ExchangeContract extends Contract {
       formatVersion: e.formatVersion,
       status: e.status,
       ...(e.replyTo ? { replyTo: e.replyTo, replyStatus: e.replyStatus } : {}),
+      ...(e.onBehalfOf ? { onBehalfOf: e.onBehalfOf } : {}),
       // Already in public state: the sender learns from the event why its document was refused.
       ...(e.reason ? { reason: e.reason } : {}),
       txId: ctx.stub.getTxID(),

@@ -78,6 +78,8 @@ export interface Envelope {
   /** For a reply: the final status it gives the message it answers (the same transaction sets it). */
   replyStatus?: 'ACCEPTED' | 'REJECTED';
   corrects?: string;
+  /** The insurer an assistance company acts for: as sender or as addressee, by a delegation in force (0055). */
+  onBehalfOf?: string;
   status: MessageStatus;
   sentAt: string;
   txId: string;
@@ -140,4 +142,10 @@ export const KeyType = {
   trustedRoot: 'gostroot',
   /** A GOST signing certificate's fingerprint → the participant that registered it; never removed. */
   signingCert: 'gostcert',
+  /** A delegation by its principal (the insurer) and id (delegation-contract.ts). */
+  delegation: 'dlg',
+  /** agent → principal → delegation id: what an assistance company holds, one range per pair. */
+  delegationByAgent: 'dlgagent',
+  /** principal → time → message id: the documents sent or received on an insurer's behalf. */
+  onBehalf: 'behalf',
 } as const;

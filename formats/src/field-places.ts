@@ -75,6 +75,7 @@ export const FIELD_NAMES_RU: Record<string, string> = {
   name: 'Наименование',
   number: 'Номер',
   ogrn: 'ОГРН',
+  onBehalfOf: 'По поручению страховщика',
   onDate: 'На дату',
   paid: 'К оплате',
   paidAmount: 'К оплате',

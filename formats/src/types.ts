@@ -54,6 +54,8 @@ export interface DocumentHeader {
   createdAt: string;
   correctsId?: string;
   replyToId?: string;
+  /** ОГРН of the insurer an assistance company acts for (as sender or addressee), by a delegation in force. */
+  onBehalfOf?: string;
 }
 
 /** ISO date YYYY-MM-DD. */

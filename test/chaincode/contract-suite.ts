@@ -57,6 +57,7 @@ export function contractSuite(backend: LedgerBackend): void {
     let insurer: Party;
     let insurer2: Party;
     let clinic: Party;
+    let assistance: Party;
     let outsider: TestIdentity;
     const today = new Date().toISOString().slice(0, 10);
     /** The ИНН the directory holds, for the participants registered with one. */
@@ -84,7 +85,7 @@ export function contractSuite(backend: LedgerBackend): void {
      * addressee's implicit collection), with the association's as the second when they share one.
      */
     const endorsers = (from: Party, addresseeId: string): SubmitOptions => {
-      const to = [assoc, insurer, insurer2, clinic].find((p) => p?.id === addresseeId);
+      const to = [assoc, insurer, insurer2, clinic, assistance].find((p) => p?.id === addresseeId);
       const orgs = [...new Set([from.who.mspId, to?.who.mspId ?? from.who.mspId])];
       if (orgs.length < 2) orgs.push(orgs[0] === 'AssociationMSP' ? 'Insurer2MSP' : 'AssociationMSP');
       return { endorsingOrganizations: orgs };
@@ -149,6 +150,12 @@ export function contractSuite(backend: LedgerBackend): void {
         who: await b.identity('Insurer1MSP', 'clinic', { 'dmsnet.participant': ids[3] }),
       };
       outsider = await b.identity('Insurer1MSP', 'nobody');
+      // Drawn after the others, so that their ОГРНs stay what they were before an assistance company took part.
+      const assistanceId = generateOgrn(rng);
+      assistance = {
+        id: assistanceId,
+        who: await b.identity('Insurer2MSP', 'assistance', { 'dmsnet.participant': assistanceId }),
+      };
       for (const p of [insurer2, clinic]) inns.set(p.id, generateInn10(innRng));
     });
     after(() => b?.close());
@@ -158,7 +165,12 @@ export function contractSuite(backend: LedgerBackend): void {
       const meta = (await evaluate(insurer.who.client, 'org.hyperledger.fabric:GetMetadata', [])) as {
         contracts: Record<string, { transactions: Array<{ name: string }> }>;
       };
-      expect(Object.keys(meta.contracts)).to.include.members(['directory', 'exchange', 'formats']);
+      expect(Object.keys(meta.contracts)).to.include.members([
+        'directory',
+        'exchange',
+        'formats',
+        'delegations',
+      ]);
       expect(meta.contracts.exchange.transactions.map((t) => t.name)).to.include.members([
         'send',
         'setStatus',
@@ -1022,6 +1034,209 @@ export function contractSuite(backend: LedgerBackend): void {
           () => evaluate(clinic.who.client, 'exchange:getPayload', [id]),
           'PAYLOAD_PURGED',
         );
+      });
+    });
+
+    describe('delegations (an assistance company acting for an insurer)', () => {
+      const ct = () => new Uint8Array(randomBytes(512));
+      const terms = (id: string, extra: Json = {}) => ({
+        id,
+        agent: assistance.id,
+        sends: ['care-request', 'guarantee-letter', 'expertise-act'],
+        receives: ['invoice'],
+        validFrom: '2020-01-01',
+        ...extra,
+      });
+      const letter = (from: Party, to: Party, c: Uint8Array, onBehalfOf?: string) =>
+        envelope(from, to, c, {
+          documentType: 'guarantee-letter',
+          formatVersion: '1',
+          ...(onBehalfOf ? { onBehalfOf } : {}),
+        });
+      const pointerOf = async (p: Promise<unknown>, code: string): Promise<void> => {
+        try {
+          await p;
+        } catch (err) {
+          expect((err as { code?: string }).code, (err as Error).message).to.equal(code);
+          // The refusal names the envelope field that asked, as every field refusal does.
+          expect((err as Error).message).to.contain('/onBehalfOf');
+          console.log(`      refused: ${(err as Error).message.slice(0, 160)}`);
+          return;
+        }
+        expect.fail(`expected ${code}`);
+      };
+
+      before(async () => {
+        await submit(assoc.who.client, 'directory:register', [
+          reg(assistance.id, 'assistance', assistance.who, 'attribute'),
+        ]);
+        for (const [type, version] of <Array<['guarantee-letter' | 'invoice', string]>>[
+          ['guarantee-letter', '1'],
+          ['invoice', '1.9'],
+        ]) {
+          const text = bundledSchemaText(type, '1');
+          await submit(assoc.who.client, 'formats:propose', [
+            { type, version, schemaText: text, schemaHash: sha(text), effectiveFrom: today },
+          ]);
+          await submit(assoc.who.client, 'formats:vote', [type, version, 'yes']);
+          await submit(insurer.who.client, 'formats:vote', [type, version, 'yes']);
+        }
+      });
+
+      it('is given only by an insurer, only to an assistance company, with each bad field named', async () => {
+        await expectCode(
+          submit(clinic.who.client, 'delegations:delegate', [terms('d-clinic')]),
+          'DELEGATION_NOT_PRINCIPAL',
+        );
+        await expectCode(
+          submit(insurer.who.client, 'delegations:delegate', [terms('d-1', { agent: clinic.id })]),
+          'DELEGATION_AGENT_INVALID',
+        );
+        const bad: Array<[Json, string]> = [
+          [{ id: ' bad' }, '/id'],
+          [{ agent: '12' }, '/agent'],
+          [{ sends: ['invoice'] }, '/sends/0'],
+          [{ receives: ['guarantee-letter'] }, '/receives/0'],
+          [{ sends: [], receives: [] }, '/sends'],
+          [{ validFrom: '2020-02-30' }, '/validFrom'],
+          [{ validUntil: '2019-12-31' }, '/validUntil'],
+          [{ programmes: [''] }, '/programmes/0'],
+        ];
+        for (const [extra, pointer] of bad) {
+          try {
+            await submit(insurer.who.client, 'delegations:delegate', [terms('d-1', extra)]);
+            expect.fail(`accepted ${JSON.stringify(extra)}`);
+          } catch (err) {
+            expect((err as { code?: string }).code, (err as Error).message).to.equal('INVALID_ARGUMENT');
+            expect((err as Error).message).to.contain(pointer);
+          }
+        }
+        const d = await submit(insurer.who.client, 'delegations:delegate', [
+          terms('d-1', { programmes: ['VIP-1'] }),
+        ]);
+        expect(d).to.include({ id: 'd-1', principal: insurer.id, agent: assistance.id, status: 'ACTIVE' });
+        // The same terms again: the record as it stands, no new version.
+        const again = await submit(insurer.who.client, 'delegations:delegate', [
+          terms('d-1', { programmes: ['VIP-1'] }),
+        ]);
+        expect(again.txId).to.equal(d.txId);
+        for (const party of [insurer.id, assistance.id]) {
+          const inForce = (await evaluate(clinic.who.client, 'delegations:list', [party, 'true'])) as Json[];
+          expect(inForce.map((x) => x.id)).to.include('d-1');
+        }
+        expect(await evaluate(clinic.who.client, 'delegations:list', [clinic.id, 'true'])).to.deep.equal([]);
+      });
+
+      it('lets the assistance company send on the insurer’s behalf, and the insurer list what was sent in its name', async () => {
+        const c = ct();
+        const env = letter(assistance, clinic, c, insurer.id);
+        const stored = await send(assistance, env, c);
+        expect(stored).to.include({ onBehalfOf: insurer.id, sender: assistance.id, status: 'SENT' });
+        const page = (await evaluate(insurer.who.client, 'exchange:onBehalf', [
+          insurer.id,
+          '{}',
+          '100',
+          '',
+        ])) as {
+          items: Json[];
+        };
+        expect(page.items.map((e) => e.messageId)).to.include(env.messageId);
+        // Envelopes only: the ciphertext stays the clinic's, and nobody else lists the insurer's index.
+        await expectCode(
+          evaluate(insurer.who.client, 'exchange:getPayload', [env.messageId]),
+          'NOT_AUTHORIZED',
+        );
+        await expectCode(
+          evaluate(clinic.who.client, 'exchange:onBehalf', [insurer.id, '{}', '100', '']),
+          'NOT_AUTHORIZED',
+        );
+        // An invoice for a delegated case goes to the assistance company, for the insurer.
+        const i = ct();
+        const invoice = envelope(clinic, assistance, i, {
+          documentType: 'invoice',
+          formatVersion: '1.9',
+          onBehalfOf: insurer.id,
+        });
+        expect(await send(clinic, invoice, i)).to.include({ onBehalfOf: insurer.id });
+        // onBehalfOf names a third party acting through an assistance company, never sender or addressee.
+        const x = ct();
+        await expectCode(send(insurer, letter(insurer, clinic, x, insurer2.id), x), 'INVALID_ARGUMENT');
+        await expectCode(
+          send(assistance, letter(assistance, clinic, x, assistance.id), x),
+          'INVALID_ARGUMENT',
+        );
+      });
+
+      it('refuses an assistance company acting for an insurer that did not delegate to it (hostile)', async () => {
+        const c = ct();
+        await pointerOf(
+          send(assistance, letter(assistance, clinic, c, insurer2.id), c),
+          'DELEGATION_NOT_IN_FORCE',
+        );
+        const i = ct();
+        const invoice = envelope(clinic, assistance, i, {
+          documentType: 'invoice',
+          formatVersion: '1.9',
+          onBehalfOf: insurer2.id,
+        });
+        await pointerOf(send(clinic, invoice, i), 'DELEGATION_NOT_IN_FORCE');
+      });
+
+      it('refuses a delegation used after its end, and one for another document type (hostile)', async () => {
+        await submit(insurer2.who.client, 'delegations:delegate', [
+          terms('ended', { validFrom: '2020-01-01', validUntil: '2020-12-31' }),
+        ]);
+        const c = ct();
+        await pointerOf(
+          send(assistance, letter(assistance, clinic, c, insurer2.id), c),
+          'DELEGATION_NOT_IN_FORCE',
+        );
+        await submit(insurer2.who.client, 'delegations:delegate', [
+          terms('requests-only', { sends: ['care-request'], receives: [] }),
+        ]);
+        const d = ct();
+        await pointerOf(
+          send(assistance, letter(assistance, clinic, d, insurer2.id), d),
+          'DELEGATION_NOT_COVERED',
+        );
+      });
+
+      it('is changed and revoked by its insurer alone, every change in its trail; a revoked one acts no more', async () => {
+        await submit(insurer.who.client, 'delegations:delegate', [
+          terms('d-1', { programmes: ['VIP-1'], validUntil: '2099-12-31' }),
+        ]);
+        await expectCode(
+          submit(insurer2.who.client, 'delegations:revoke', ['d-1', 'not mine']),
+          'DELEGATION_NOT_FOUND',
+        );
+        await expectCode(submit(insurer.who.client, 'delegations:revoke', ['d-1', ' ']), 'INVALID_ARGUMENT');
+        const revoked = await submit(insurer.who.client, 'delegations:revoke', ['d-1', 'contract ended']);
+        expect(revoked).to.include({ status: 'REVOKED', revokeReason: 'contract ended' });
+        await expectCode(
+          submit(insurer.who.client, 'delegations:delegate', [terms('d-1')]),
+          'DELEGATION_REVOKED',
+        );
+        const trail = (await evaluate(clinic.who.client, 'delegations:history', [
+          insurer.id,
+          'd-1',
+        ])) as Json[];
+        expect(trail.map((t) => [t.status, t.validUntil ?? null])).to.deep.equal([
+          ['ACTIVE', null],
+          ['ACTIVE', '2099-12-31'],
+          ['REVOKED', '2099-12-31'],
+        ]);
+        // A refused send commits nothing, so it may be retried until the peer has seen the revocation (Fabric).
+        await expectCodeSoon(() => {
+          const c = ct();
+          return send(assistance, letter(assistance, clinic, c, insurer.id), c);
+        }, 'DELEGATION_NOT_IN_FORCE');
+        const inForce = (await evaluate(clinic.who.client, 'delegations:list', [
+          insurer.id,
+          'true',
+        ])) as Json[];
+        expect(inForce.map((x) => x.id)).to.not.include('d-1');
+        const all = (await evaluate(clinic.who.client, 'delegations:list', [insurer.id, 'false'])) as Json[];
+        expect(all.map((x) => x.id)).to.include('d-1');
       });
     });
   });

@@ -91,6 +91,7 @@ import { suspendOrganisation } from '../../node-config/src/suspend-org.js';
 import { ed25519Verify } from '../../gateway/src/crypto/ed25519.js';
 import { Sublevel } from '../../gateway/src/node/layout.js';
 import { canonicalJson } from '@dmsnet/formats/canonical';
+import { upgradeChaincode } from './upgrade-step.js';
 
 const PORT_BASE = Number(process.env.DMSNET_TEST_GROWTH_PORT_BASE ?? 29400);
 
@@ -532,10 +533,34 @@ describe('a consortium grows and changes: organisations from their own folders j
       await checkpoint(`${n.mspId} (${n.kind}) joined on ${n.host} and exchanging`);
     }
 
-    // STEP: upgrade the chaincode under load (a new version, each organisation installing and approving in its own
-    // folder, gateways of the previous release still working) goes here; it is built and proven in its own suite.
-
     const [insurer2, assistance, clinichost2] = joined as [Joined, Joined, Joined];
+
+    // The chaincode is upgraded under the load: each of the six organisations installs release 1.1 beside the running
+    // one and approves in its own folder; the commit is refused until the lifecycle policy is met; then every peer
+    // answers with 1.1. The gateways started before it (insurer1's, the clinic's, the newcomers') keep sending.
+    say('upgrading the chaincode to 1.1, each organisation in its own folder');
+    await upgradeChaincode(
+      [association, insurer1, clinichost, ...joined.map((x) => x.ctx)],
+      fabric,
+      '1.1',
+      say,
+    );
+    await checkpoint('chaincode upgraded to 1.1 under load');
+    for (const j of joined) {
+      const again = generateDocument('insured-list', {
+        seed: 4901 + joined.indexOf(j),
+        rows: 1,
+        sender: j.spec.participant.role === 'clinic' ? insurer.party : j.party,
+        addressee: j.spec.participant.role === 'clinic' ? j.party : clinic.party,
+      });
+      const from = j.spec.participant.role === 'clinic' ? insurer.node : j.node;
+      const to = j.spec.participant.role === 'clinic' ? j.node : clinic.node;
+      const againId = `${j.spec.participant.role === 'clinic' ? insurer.id : j.id}:${again.header.documentId}`;
+      await from.send(again);
+      for (const until = Date.now() + 180_000; !(await to.received(againId)); await sleep(250))
+        if (Date.now() > until) throw new Error(`${j.spec.key}: nothing exchanged after the upgrade`);
+    }
+    say('after the upgrade each newcomer still exchanges documents through the gateway it started with');
 
     // Before it leaves: the assistance company's peer endorses (the gateway asked to take its endorsement gets it).
     const viaAssistance = { endorsingOrganizations: ['Assistance1MSP', 'Insurer1MSP'] };

@@ -6,6 +6,7 @@ import type { GatewayNode } from '../node/index.js';
 import type { LedgerClient } from '../ledger/types.js';
 import { governanceRouter } from '../governance/http.js';
 import { directoryRouter } from '../governance/directory-http.js';
+import { delegationRouter } from '../governance/delegation-http.js';
 import { paymentRouter, workflowRouter, type Workflows } from '../workflows/index.js';
 import type { ImportCompletion } from '../adapters/conversion.js';
 import { startGatewayServer, type RunningServer } from './server.js';
@@ -42,6 +43,7 @@ export function nodeApiRouters(parts: NodeApiParts): {
         : []),
       governanceRouter(parts.ledger, validateRequest),
       directoryRouter(parts.ledger, parts.node, validateRequest),
+      delegationRouter(parts.ledger, parts.node.participantId, validateRequest),
       parts.mail ? mailRouter(parts.mail) : mailUnconfiguredRouter(),
     ],
     publicRouters: parts.mail ? [mailLetterRouter(parts.mail.outbound)] : [],

@@ -2,6 +2,7 @@
 // document cannot drift: requests are validated against it (validate.ts) and the HTTP tests validate every response.
 import { governanceApi } from '../governance/openapi.js';
 import { directoryApi } from '../governance/directory-openapi.js';
+import { delegationApi } from '../governance/delegation-openapi.js';
 import { mailApi } from '../mail/openapi.js';
 import { workflowsApi } from '../workflows/openapi.js';
 import { paymentsApi } from '../workflows/payment-openapi.js';
@@ -73,6 +74,7 @@ export const openApiDocument = {
     ...paymentsApi.tags,
     ...governanceApi.tags,
     ...directoryApi.tags,
+    ...delegationApi.tags,
     ...mailApi.tags,
   ],
   components: {
@@ -86,6 +88,7 @@ export const openApiDocument = {
       ...paymentsApi.schemas,
       ...governanceApi.schemas,
       ...directoryApi.schemas,
+      ...delegationApi.schemas,
       ...mailApi.schemas,
     },
     parameters: { IdempotencyKey: idempotencyKey },
@@ -96,6 +99,7 @@ export const openApiDocument = {
     ...paymentsApi.paths,
     ...governanceApi.paths,
     ...directoryApi.paths,
+    ...delegationApi.paths,
     ...mailApi.paths,
   }),
 } as const;

@@ -3,6 +3,7 @@ import type { ExpectedSignature } from '../crypto/index.js';
 import { parseCertificate, type GostCertificate } from '@dmsnet/gost';
 import { DmsnetError } from '@dmsnet/formats/errors';
 import { defaultRoutes } from '@dmsnet/formats/routes';
+import type { Delegation } from '@dmsnet/formats/delegation';
 import type { Participant } from './types.js';
 
 const decode = (bytes: Uint8Array): unknown => JSON.parse(Buffer.from(bytes).toString('utf8'));
@@ -106,6 +107,11 @@ export class DirectoryView {
       out.push(cert);
     }
     return out;
+  }
+
+  /** Every delegation `party` gave or holds, whatever its state (decision record 0055); read each time. */
+  async delegations(party: string): Promise<Delegation[]> {
+    return this.read<Delegation[]>('delegations:list', [party, 'false']);
   }
 
   /** The schema text the registry holds for a version (immutable once proposed, so cached). */

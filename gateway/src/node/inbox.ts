@@ -23,6 +23,7 @@ import {
 } from './layout.js';
 import { replyStatusOf, type Outbox } from './outbox.js';
 import { checkParties } from './parties.js';
+import { behalfFault } from './delegations.js';
 import { NodeReceipts, type ReceiptIntent } from './receipts.js';
 import type { AwaitingPayload, DocumentHandler, InboxRecord, OutboxRecord } from './types.js';
 
@@ -177,6 +178,7 @@ export class Inbox {
       replyTo?: string;
       replyStatus?: string;
       corrects?: string;
+      onBehalfOf?: string;
       ciphertextHash: string;
     };
     const at = now();
@@ -191,6 +193,7 @@ export class Inbox {
       sentAt: envelope.sentAt,
       replyTo: envelope.replyTo,
       corrects: envelope.corrects,
+      ...(envelope.onBehalfOf ? { onBehalfOf: envelope.onBehalfOf } : {}),
       ciphertextHash: envelope.ciphertextHash,
     };
     let document: Doc | undefined;
@@ -590,7 +593,13 @@ export class Inbox {
 
   private async validateReceived(
     document: Doc,
-    envelope: { sender: string; formatVersion: string; documentType: string },
+    envelope: {
+      sender: string;
+      formatVersion: string;
+      documentType: string;
+      onBehalfOf?: string;
+      sentAt?: string;
+    },
     messageId: string,
   ): Promise<FieldError[]> {
     const h = document.header as {
@@ -637,7 +646,32 @@ export class Inbox {
         message: 'this node is the addressee',
       });
     }
+    const onBehalfOf = (document.header as { onBehalfOf?: unknown }).onBehalfOf;
+    if (onBehalfOf !== envelope.onBehalfOf) {
+      errors.push({
+        pointer: '/header/onBehalfOf',
+        code: 'ENVELOPE_MISMATCH',
+        message: 'differs from the ledger envelope',
+      });
+    }
     if (errors.length) return errors;
+    // Checked again here against the delegations on the ledger: an older chaincode does not check it, and only this
+    // node reads the programme and the policy the delegation's scope is about (decision record 0055).
+    if (envelope.onBehalfOf !== undefined) {
+      const [sender, me] = await Promise.all([
+        this.ctx.directory.participant(envelope.sender),
+        this.ctx.directory.participant(this.ctx.participantId),
+      ]);
+      const fault = await behalfFault(this.ctx.directory, {
+        principal: envelope.onBehalfOf,
+        sender: { id: sender.id, role: sender.role },
+        addressee: { id: me.id, role: me.role },
+        documentType: envelope.documentType,
+        body: document.body,
+        at: envelope.sentAt ?? now(),
+      });
+      if (fault) return [fault];
+    }
     const schemaText = await this.ctx.directory.schemaText(envelope.documentType, envelope.formatVersion);
     return [...validateDocument(document, { schemaText }), ...(await checkParties(this.ctx.directory, h))];
   }

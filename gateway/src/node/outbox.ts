@@ -5,12 +5,13 @@ import { canonicalJson } from '@dmsnet/formats/canonical';
 import { DmsnetError } from '@dmsnet/formats/errors';
 import { isFinalCode } from '@dmsnet/formats/error-codes';
 import { documentSummary, messageIdOf, validateDocument } from '@dmsnet/formats';
-import { routeAllowed } from '@dmsnet/formats/routes';
+import { defaultRoutes, routeAllowed } from '@dmsnet/formats/routes';
 import { sealDocument, sha256Hex } from '../crypto/index.js';
 import { signerFingerprintOf } from '@dmsnet/gost';
 import type { BatchOp } from '../store/store.js';
 import type { NodeContext } from './context.js';
 import { assertParties } from './parties.js';
+import { behalfFault, delegatedAddressee } from './delegations.js';
 import { currentKeyOf } from './directory.js';
 import { sendEndorsers } from './endorsers.js';
 import {
@@ -91,7 +92,8 @@ export class Outbox {
     return { profile: 'gost2012-256', bytes };
   }
 
-  async enqueue(input: unknown): Promise<OutboxRecord> {
+  async enqueue(original: unknown): Promise<OutboxRecord> {
+    const input = await this.routeOnBehalf(original);
     // Checked against the text the registry voted for that version, as every addressee will check it: a version
     // whose text does not compile is refused here, with its reason, instead of being rejected by each addressee.
     const schemaText = await this.registrySchemaText(input);
@@ -112,6 +114,7 @@ export class Outbox {
       addressee: { ogrn: string };
       replyToId?: string;
       correctsId?: string;
+      onBehalfOf?: string;
     };
     if (h.sender.ogrn !== this.ctx.participantId) {
       throw new DmsnetError('SENDER_NOT_SELF', 'the sender must be this node’s participant', [
@@ -167,6 +170,18 @@ export class Outbox {
       ]);
     }
     if (h.type !== 'reply') await this.checkRoute(h.type, h.formatVersion, addressee);
+    if (h.onBehalfOf !== undefined) {
+      const me = await this.ctx.directory.participant(this.ctx.participantId);
+      const fault = await behalfFault(this.ctx.directory, {
+        principal: h.onBehalfOf,
+        sender: { id: me.id, role: me.role },
+        addressee: { id: addressee.id, role: addressee.role },
+        documentType: h.type,
+        body: doc.body,
+        at: now(),
+      });
+      if (fault) throw new DmsnetError(fault.code as ErrorCode, fault.message, [fault]);
+    }
     const key = currentKeyOf(addressee);
     // Read once: a rotation while this document is sealed must not pair one version's key with another's number.
     const signing = { secretKey: this.ctx.keys.signSecretKey, version: this.ctx.keyVersion };
@@ -197,6 +212,7 @@ export class Outbox {
       replyTo: h.replyToId ? messageIdOf(h.addressee.ogrn, h.replyToId) : undefined,
       ...(replyStatus ? { replyStatus } : {}),
       corrects: h.correctsId ? messageIdOf(this.ctx.participantId, h.correctsId) : undefined,
+      ...(h.onBehalfOf ? { onBehalfOf: h.onBehalfOf } : {}),
       // The envelope must name the key the payload was signed with, even if the keys rotate before it is submitted.
       keyVersion: signing.version,
       attempts: 0,
@@ -248,6 +264,43 @@ export class Outbox {
     );
     this.kick();
     return stored;
+  }
+
+  /**
+   * A clinic's document to an insurer that has delegated receiving its type to one assistance company goes to that
+   * company instead, naming the insurer in `onBehalfOf` (decision record 0055); anything else is sent as given.
+   */
+  private async routeOnBehalf(input: unknown): Promise<unknown> {
+    const doc = input as Doc | null;
+    const h = (doc?.header ?? undefined) as
+      { type?: unknown; addressee?: { ogrn?: unknown }; onBehalfOf?: unknown } | undefined;
+    if (
+      !h ||
+      h.onBehalfOf !== undefined ||
+      typeof h.type !== 'string' ||
+      typeof h.addressee?.ogrn !== 'string'
+    )
+      return input;
+    if (!routeAllowed(defaultRoutes(h.type), 'clinic', 'insurer')) return input;
+    let insurer: Participant;
+    try {
+      insurer = await this.ctx.directory.participant(h.addressee.ogrn);
+    } catch {
+      return input; // an unknown addressee is refused below, with its own code
+    }
+    if (insurer.role !== 'insurer') return input;
+    const d = await delegatedAddressee(this.ctx.directory, {
+      insurer: insurer.id,
+      documentType: h.type,
+      body: (doc as Doc).body,
+      at: now(),
+    });
+    if (!d) return input;
+    this.ctx.log.info(
+      { type: h.type, insurer: insurer.id, agent: d.agent, delegation: d.id },
+      'sent to the agent',
+    );
+    return { ...(doc as Doc), header: { ...h, addressee: { ogrn: d.agent }, onBehalfOf: insurer.id } };
   }
 
   /** The registry's schema text for the document's type and version; undefined when it has none or is unreachable. */
@@ -383,6 +436,7 @@ export class Outbox {
         ...(rec.replyTo ? { replyTo: rec.replyTo } : {}),
         ...(rec.replyStatus ? { replyStatus: rec.replyStatus } : {}),
         ...(rec.corrects ? { corrects: rec.corrects } : {}),
+        ...(rec.onBehalfOf ? { onBehalfOf: rec.onBehalfOf } : {}),
       };
       try {
         const res = await this.commitSend(id, envelope, ct ?? '');

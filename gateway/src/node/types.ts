@@ -178,6 +178,11 @@ export const OutboxRecord = component(
         }),
       ),
       corrects: Type.Optional(Type.String()),
+      onBehalfOf: Type.Optional(
+        Ogrn({
+          description: 'The insurer this node (an assistance company) acts for, by its delegation (0055).',
+        }),
+      ),
       // Absent in records written before key rotation existed.
       keyVersion: Type.Optional(
         Type.Integer({
@@ -297,6 +302,11 @@ export const InboxRecord = component(
       digest: Type.Optional(Sha256Hex()),
       replyTo: Type.Optional(Type.String()),
       corrects: Type.Optional(Type.String()),
+      onBehalfOf: Type.Optional(
+        Ogrn({
+          description: 'The insurer the sender (or this node) acts for, as the ledger envelope names it.',
+        }),
+      ),
       /** Why it was refused on arrival (cannot open, bad signature, invalid format) or by the local system. */
       rejection: Type.Optional(
         Type.Object(

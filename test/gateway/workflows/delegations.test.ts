@@ -1,0 +1,173 @@
+import { expect } from 'chai';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { generateDocument } from '@dmsnet/formats';
+import type { RunningServer } from '../../../gateway/src/api/server.js';
+import { startNodeApi } from '../../../gateway/src/api/node-api.js';
+import { closeCryptoWorkers } from '../../../gateway/src/crypto/index.js';
+import { GatewayClient } from '../../../sandbox/src/demo/client.js';
+import { checkResponse } from '../fixtures/contract.js';
+import { startLocalNetwork, type LocalNetwork } from '../../../sandbox/src/local-network/network.js';
+import { SMALL_NETWORK } from '../fixtures/network.js';
+
+type Json = Record<string, unknown>;
+type Refusal = { code: string; errors: Array<{ pointer: string; code: string }> };
+
+// An assistance company acting for an insurer through real gateways over HTTP on the embedded ledger; every response
+// is checked against the OpenAPI contract (decision record 0055).
+describe('an assistance company acting for an insurer (real nodes, HTTP, embedded ledger)', function () {
+  this.timeout(180_000);
+  let dir: string;
+  let net: LocalNetwork;
+  const servers: RunningServer[] = [];
+  const clients = new Map<string, GatewayClient>();
+  const c = (k: string) => clients.get(k) as GatewayClient;
+  const id = (k: string) => net.get(k).id;
+
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'dmsnet-dlg-'));
+    net = await startLocalNetwork({
+      dir,
+      participants: [
+        ...SMALL_NETWORK,
+        { key: 'insurer2', role: 'insurer', name: 'АО «СК Вторая»', mspId: 'InsurerMSP', viaAttribute: true },
+        {
+          key: 'assistance',
+          role: 'assistance',
+          name: 'АО «Ассистанс»',
+          mspId: 'InsurerMSP',
+          viaAttribute: true,
+        },
+      ],
+    });
+    for (const p of net.participants.values()) {
+      const s = await startNodeApi(p, { port: 0, token: `t-${p.key}` });
+      servers.push(s);
+      clients.set(p.key, new GatewayClient(s.url, `t-${p.key}`, undefined, checkResponse));
+    }
+  });
+  after(async () => {
+    for (const s of servers) await s.close();
+    await net?.close();
+    await closeCryptoWorkers();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const terms = (extra: Json = {}) => ({
+    id: 'DLG-1',
+    agent: id('assistance'),
+    sends: ['care-request', 'guarantee-letter', 'expertise-act'],
+    receives: ['invoice'],
+    validFrom: '2020-01-01',
+    ...extra,
+  });
+  let seq = 0;
+  const doc = (type: 'guarantee-letter' | 'invoice', from: string, to: string, onBehalfOf?: string) => {
+    const d = structuredClone(generateDocument(type, { seed: 40 + ++seq })) as unknown as {
+      header: Json;
+      body: Json;
+    };
+    d.header = {
+      ...d.header,
+      documentId: `${type}-dlg-${seq}`,
+      sender: { ogrn: id(from) },
+      addressee: { ogrn: id(to) },
+      ...(onBehalfOf ? { onBehalfOf: id(onBehalfOf) } : {}),
+    };
+    return d;
+  };
+  const inboxOf = (who: string, messageId: string) =>
+    c(who).waitFor<{ items: Json[] }>(
+      '/v1/inbox?limit=200',
+      (s, b) => s === 200 && b.items.some((r) => r.messageId === messageId),
+    );
+
+  it('lets only an insurer delegate, naming the field at fault; anyone lists the delegations in force', async () => {
+    const clinic = await c('clinic').call<Refusal>('POST', '/v1/delegations', terms());
+    expect([clinic.status, clinic.body.code]).to.deep.equal([403, 'DELEGATION_NOT_PRINCIPAL']);
+    const toClinic = await c('insurer').call<Refusal>(
+      'POST',
+      '/v1/delegations',
+      terms({ agent: id('clinic') }),
+    );
+    expect([toClinic.status, toClinic.body.code]).to.deep.equal([422, 'DELEGATION_AGENT_INVALID']);
+    const bad = await c('insurer').call<Refusal>('POST', '/v1/delegations', terms({ sends: ['invoice'] }));
+    expect(bad.status).to.equal(422);
+    expect(JSON.stringify(bad.body)).to.contain('/sends/0');
+    const shape = await c('insurer').call<Refusal>('POST', '/v1/delegations', terms({ validFrom: 'вчера' }));
+    expect([shape.status, shape.body.errors[0]?.pointer]).to.deep.equal([400, '/body/validFrom']);
+    const ok = await c('insurer').call<Json>('POST', '/v1/delegations', terms());
+    expect(ok.status, JSON.stringify(ok.body)).to.equal(201);
+    expect(ok.body).to.include({ principal: id('insurer'), agent: id('assistance'), status: 'ACTIVE' });
+    const listed = await c('clinic').call<{ items: Json[] }>(
+      'GET',
+      `/v1/delegations?party=${id('assistance')}`,
+    );
+    expect(listed.body.items.map((d) => d.id)).to.deep.equal(['DLG-1']);
+  });
+
+  it('carries a guarantee letter sent on the insurer’s behalf to the clinic, which sees for whom it came', async () => {
+    const sent = await c('assistance').call<Json>(
+      'POST',
+      '/v1/documents',
+      doc('guarantee-letter', 'assistance', 'clinic', 'insurer'),
+    );
+    expect(sent.status, JSON.stringify(sent.body)).to.equal(202);
+    expect(sent.body.onBehalfOf).to.equal(id('insurer'));
+    const inbox = await inboxOf('clinic', String(sent.body.messageId));
+    const rec = inbox.items.find((r) => r.messageId === sent.body.messageId) as Json;
+    expect(rec).to.include({ sender: id('assistance'), onBehalfOf: id('insurer') });
+    expect(rec.rejection).to.equal(undefined);
+  });
+
+  it('refuses an assistance company acting for an insurer that did not delegate to it, at the gateway (hostile)', async () => {
+    const r = await c('assistance').call<Refusal>(
+      'POST',
+      '/v1/documents',
+      doc('guarantee-letter', 'assistance', 'clinic', 'insurer2'),
+    );
+    expect([r.status, r.body.code]).to.deep.equal([422, 'DELEGATION_NOT_IN_FORCE']);
+    expect(r.body.errors[0]).to.include({ pointer: '/header/onBehalfOf', code: 'DELEGATION_NOT_IN_FORCE' });
+  });
+
+  it('sends the clinic’s invoice for the insurer to the assistance company; the insurer lists what was done in its name', async () => {
+    const sent = await c('clinic').call<Json>('POST', '/v1/documents', doc('invoice', 'clinic', 'insurer'));
+    expect(sent.status, JSON.stringify(sent.body)).to.equal(202);
+    expect(sent.body).to.include({ addressee: id('assistance'), onBehalfOf: id('insurer') });
+    await inboxOf('assistance', String(sent.body.messageId));
+    const page = await c('insurer').waitFor<{ items: Json[] }>(
+      '/v1/on-behalf',
+      (s, b) => s === 200 && b.items.some((e) => e.messageId === sent.body.messageId),
+    );
+    expect(page.items.every((e) => e.onBehalfOf === id('insurer'))).to.equal(true);
+    expect(page.items.map((e) => e.documentType).sort()).to.deep.equal(['guarantee-letter', 'invoice']);
+  });
+
+  it('revokes a delegation with its reason in the trail; the assistance company then acts no more', async () => {
+    const revoked = await c('insurer').call<Json>(
+      'POST',
+      `/v1/delegations/${encodeURIComponent('DLG-1')}/revoke`,
+      {
+        reason: 'договор расторгнут',
+      },
+    );
+    expect(revoked.status, JSON.stringify(revoked.body)).to.equal(200);
+    const trail = await c('clinic').call<{ items: Json[] }>(
+      'GET',
+      `/v1/delegations/${id('insurer')}/${encodeURIComponent('DLG-1')}/history`,
+    );
+    expect(trail.body.items.map((d) => d.status)).to.deep.equal(['ACTIVE', 'REVOKED']);
+    const inForce = await c('clinic').call<{ items: Json[] }>(
+      'GET',
+      `/v1/delegations?party=${id('insurer')}`,
+    );
+    expect(inForce.body.items).to.deep.equal([]);
+    const r = await c('assistance').call<Refusal>(
+      'POST',
+      '/v1/documents',
+      doc('guarantee-letter', 'assistance', 'clinic', 'insurer'),
+    );
+    expect([r.status, r.body.code]).to.deep.equal([422, 'DELEGATION_NOT_IN_FORCE']);
+  });
+});
