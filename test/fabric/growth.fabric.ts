@@ -539,12 +539,13 @@ describe('a consortium grows and changes: organisations from their own folders j
     // one and approves in its own folder; the commit is refused until the lifecycle policy is met; then every peer
     // answers with 1.1. The gateways started before it (insurer1's, the clinic's, the newcomers') keep sending.
     say('upgrading the chaincode to 1.1, each organisation in its own folder');
-    await upgradeChaincode(
+    const upgraded = await upgradeChaincode(
       [association, insurer1, clinichost, ...joined.map((x) => x.ctx)],
       fabric,
       '1.1',
       say,
     );
+    expect(upgraded.sequence).to.equal(++sequence);
     await checkpoint('chaincode upgraded to 1.1 under load');
     for (const j of joined) {
       const again = generateDocument('insured-list', {
