@@ -20,6 +20,9 @@ export const DEFAULT_RETENTION_DAYS: Readonly<Record<DocumentType, number>> = Ob
   // A care case is settled by the invoice that follows it; a year covers the invoice and its expertise.
   'care-request': 365,
   appointment: 365,
+  // A prior-authorisation case is settled by the letter and the invoice under it: kept as long as the letters.
+  'prior-auth-request': 1825,
+  'prior-auth-response': 1825,
 });
 
 /** Days of retention for a document type (a type outside format v1 gets the longest default). */

@@ -29,6 +29,9 @@ export const DEFAULT_ROUTES: Readonly<Record<DocumentType, readonly Route[]>> = 
   // A care request goes to a clinic; the clinic's appointments answer it (header.replyToId, checked by the ledger).
   'care-request': pairs(PAYERS, ['clinic']),
   appointment: pairs(['clinic'], PAYERS),
+  // A clinic asks its payer for a guarantee letter; a letter or a prior-auth response answers it (header.replyToId).
+  'prior-auth-request': pairs(['clinic'], PAYERS),
+  'prior-auth-response': pairs(PAYERS, ['clinic']),
   reply: pairs(
     ['insurer', 'clinic', 'assistance', 'association'],
     ['insurer', 'clinic', 'assistance', 'association'],

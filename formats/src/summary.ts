@@ -57,6 +57,10 @@ export function documentSummary(doc: unknown): DocumentSummary {
       return pick(b.requestNumber, b.requestDate);
     case 'appointment':
       return pick(b.requestNumber, typeof b.start === 'string' ? b.start.slice(0, 10) : undefined);
+    case 'prior-auth-request':
+      return pick(b.requestNumber, b.requestDate, b.totalAmount);
+    case 'prior-auth-response':
+      return pick(b.requestNumber, undefined);
     default:
       return {};
   }

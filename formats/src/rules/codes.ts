@@ -55,6 +55,10 @@ export const RULE_CODES = {
   CARE_LETTER_BOTH: 'a care request carries a guarantee letter and also says one follows',
   CARE_DEADLINE_ORDER: 'a care request is due (respondBy) no later than it was created',
   APPOINTMENT_TIME_ORDER: 'an appointment ends no later than it starts',
+  PA_TOTAL_MISMATCH: 'a prior-authorisation request total is not the sum of its lines',
+  PA_DEADLINE_ORDER: 'a prior-authorisation request is due (respondBy) no later than it was created',
+  PA_INFO_DUE_ORDER:
+    'a pended prior-authorisation response wants the information no later than it was created',
 } as const;
 
 export type RuleCode = keyof typeof RULE_CODES;

@@ -1,5 +1,6 @@
 import type { FieldError } from '../errors.js';
 import { checkAppointment, checkCareRequest } from './care.js';
+import { checkPriorAuthRequest, checkPriorAuthResponse } from './prior-auth.js';
 import { checkExpertiseAct } from './expertise-act.js';
 import { checkGuaranteeLetter } from './guarantee-letter.js';
 import { checkHeader } from './header.js';
@@ -52,6 +53,10 @@ export function checkBusinessRules(errors: FieldError[], doc: unknown, related: 
       return checkCareRequest(errors, body, header, createdOn);
     case 'appointment':
       return checkAppointment(errors, body);
+    case 'prior-auth-request':
+      return checkPriorAuthRequest(errors, body, header, createdOn);
+    case 'prior-auth-response':
+      return checkPriorAuthResponse(errors, body, header);
     default:
       // reply: its only rules (decision, errors on REJECTED) are in the schema.
       return;

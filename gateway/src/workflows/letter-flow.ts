@@ -141,6 +141,8 @@ export class LetterFlow {
     input: IssueLetterInput,
     status: 'issued' | 'amended' | 'revoked' = 'issued',
     corrects?: string,
+    /** The clinic's guarantee-letter request this letter answers (decision record 0054): the ledger checks it. */
+    answers?: string,
   ) {
     const priceList = priceListInForce(await this.priceLists.ofClinic(input.clinic))(input.validity.from);
     if (!priceList) {
@@ -203,12 +205,13 @@ export class LetterFlow {
         addressee: { ogrn: input.clinic },
         createdAt: new Date().toISOString(),
         ...(corrects ? { correctsId: corrects } : {}),
+        ...(answers ? { replyToId: answers } : {}),
       },
       body: letter,
     };
     const record = await this.node.send(document);
     await this.save({ documentId, insurer: this.node.participantId, clinic: input.clinic, letter });
-    return { record, letter };
+    return { record, letter, documentId };
   }
 
   /** Amends or revokes a letter issued here: the new version corrects the one before. */

@@ -20,6 +20,7 @@ import {
   workflowComponents,
 } from './shapes.js';
 import { careApi } from './care-openapi.js';
+import { priorAuthApi } from './prior-auth-openapi.js';
 
 const numberParam = {
   name: 'number',
@@ -36,8 +37,9 @@ export const workflowsApi = {
     { name: 'price-lists', description: 'Received price lists and the decisions on them' },
     { name: 'expertise-acts', description: 'The automatic invoice check and the expert’s act' },
     ...careApi.tags,
+    ...priorAuthApi.tags,
   ],
-  schemas: { ...componentSchemas(...workflowComponents), ...careApi.schemas },
+  schemas: { ...componentSchemas(...workflowComponents), ...careApi.schemas, ...priorAuthApi.schemas },
   paths: {
     '/v1/coverage': {
       get: {
@@ -262,5 +264,6 @@ export const workflowsApi = {
       },
     },
     ...careApi.paths,
+    ...priorAuthApi.paths,
   },
 } as const satisfies OpenApiFragment;
