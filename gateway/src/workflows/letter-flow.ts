@@ -211,7 +211,7 @@ export class LetterFlow {
     };
     const record = await this.node.send(document);
     await this.save({ documentId, insurer: this.node.participantId, clinic: input.clinic, letter });
-    return { record, letter, documentId };
+    return { record, letter };
   }
 
   /** Amends or revokes a letter issued here: the new version corrects the one before. */

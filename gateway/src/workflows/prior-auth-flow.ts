@@ -3,7 +3,7 @@
 // the letter (X12 278 A1), refuses (A3) or pends for more information (A4), and the clinic answers a pend with a new
 // version. Both gateways keep the case, ordered by whichever side's clock is running.
 import { createHash, randomBytes } from 'node:crypto';
-import { messageIdOf } from '@dmsnet/formats';
+import { messageIdOf, parseMessageId } from '@dmsnet/formats';
 import { DmsnetError, type FieldError } from '@dmsnet/formats/errors';
 import type {
   CareUrgency,
@@ -361,7 +361,7 @@ export class PriorAuthFlow {
       c.requestId,
     );
     const at = new Date().toISOString();
-    const documentId = sent.documentId;
+    const documentId = parseMessageId(sent.record.messageId)?.documentId as string;
     const next: PriorAuthCase = {
       ...c,
       state: 'certified',
