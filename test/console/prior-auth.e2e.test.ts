@@ -37,7 +37,10 @@ describe('console: guarantee-letter requests from the coverage check (Chromium, 
       const today = new Date().toISOString().slice(0, 10);
       const asked = await c('clinic').call<{
         coverage: Array<{ programme: { code: string; name: string } }>;
-      }>('GET', `/v1/coverage?policy=${encodeURIComponent(network.story.policy)}`);
+      }>(
+        'GET',
+        `/v1/coverage?policy=${encodeURIComponent(network.story.policy)}&date=${network.story.serviceDate}`,
+      );
       const programme = asked.body.coverage[0]?.programme;
       if (!programme) throw new Error(`the story's patient is not covered: ${JSON.stringify(asked.body)}`);
       const mp = structuredClone(
@@ -132,6 +135,8 @@ describe('console: guarantee-letter requests from the coverage check (Chromium, 
     const reg = await login('clinic', 'reg');
     await reg.getByRole('heading', { name: 'Проверка полиса' }).waitFor();
     await reg.locator('input[name="policy"]').fill(t.story.policy);
+    // The day the story's patient is covered (the roster's period may start after today).
+    await reg.locator('input[name="date"]').fill(t.story.serviceDate.split('-').reverse().join('.'));
     await reg.getByLabel('Коды услуг (через запятую)').fill(`${COVERED}, ${NEEDS_LETTER}`);
     await reg.getByRole('button', { name: 'Проверить' }).click();
     const perService = reg.getByRole('table', { name: 'Покрытие по услугам' });
@@ -186,7 +191,9 @@ describe('console: guarantee-letter requests from the coverage check (Chromium, 
     await rowUntil(reg, 'ЗГП-E2E-1', 'Заключение невролога');
     const regRow = reg.getByRole('row').filter({ hasText: 'ЗГП-E2E-1' });
     await regRow.getByRole('button', { name: 'Направить сведения' }).click();
-    await regRow.getByLabel('Сведения').fill('Заключение невролога от 01.12 направлено отдельным документом');
+    await regRow
+      .getByRole('textbox', { name: 'Сведения', exact: true })
+      .fill('Заключение невролога от 01.12 направлено отдельным документом');
     await regRow.getByRole('button', { name: 'Отправить сведения' }).click();
     await rowUntil(reg, 'ЗГП-E2E-1', 'ждёт решения страховщика');
 

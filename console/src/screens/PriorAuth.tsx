@@ -238,12 +238,17 @@ function CaseActions({
   };
   if (mode) {
     const f = FORMS[mode];
-    const submit = (e: FormEvent) => {
+    const submit = async (e: FormEvent) => {
       e.preventDefault();
-      void post(mode === 'issue' ? 'certify' : mode === 'supply' ? 'information' : mode, f.body());
+      // A step that went through closes its form; one refused stays open for correction.
+      if (await post(mode === 'issue' ? 'certify' : mode === 'supply' ? 'information' : mode, f.body())) {
+        setMode('');
+        setText('');
+        setDue('');
+      }
     };
     return (
-      <form className="stack" onSubmit={submit} aria-label={`${t(mode)} ${c.requestNumber}`}>
+      <form className="stack" onSubmit={(e) => void submit(e)} aria-label={`${t(mode)} ${c.requestNumber}`}>
         <label htmlFor={`${id}-text`}>{t(f.label)}</label>
         <input id={`${id}-text`} required value={text} onChange={(e) => setText(e.target.value)} />
         {mode === 'pend' && (
