@@ -72,7 +72,10 @@ describe('console: care requests and appointments (Chromium, real embedded netwo
     await page.getByLabel('Специалист').fill('врач-оториноларинголог');
     await page.getByRole('button', { name: 'Направить заявку' }).click();
     await page.getByRole('status').filter({ hasText: 'Заявка направлена в клинику.' }).waitFor();
-    // A sent request leaves an empty form for the next one.
+    // A sent request leaves an empty form for the next one (the notice may still be the previous request's: wait).
+    const end = Date.now() + 20_000;
+    while ((await page.getByLabel('№ заявки').inputValue()) !== '' && Date.now() < end)
+      await page.waitForTimeout(200);
     expect(await page.getByLabel('№ заявки').inputValue()).to.equal('');
     expect(await page.getByLabel('Дата рождения').inputValue()).to.equal('');
   }
