@@ -92,10 +92,10 @@ export function CareRequests({ me }: { me: Me }) {
         />
       )}
       <form className="filters" onSubmit={(e) => e.preventDefault()}>
-        <label>
+        <label className="check">
           <input type="checkbox" checked={open} onChange={(e) => setOpen(e.target.checked)} /> {t('onlyOpen')}
         </label>
-        <label>
+        <label className="check">
           <input type="checkbox" checked={overdueOnly} onChange={(e) => setOverdueOnly(e.target.checked)} />{' '}
           {t('onlyOverdue')}
         </label>
