@@ -6,6 +6,7 @@ import { nameOf, useParticipants } from './common';
 import { useI18n, type Key } from './i18n';
 import { Acts, ActEditor } from './screens/Acts';
 import { CareRequests } from './screens/CareRequests';
+import { PriorAuth } from './screens/PriorAuth';
 import { Coverage } from './screens/Coverage';
 import { DocumentView } from './screens/DocumentView';
 import { Documents } from './screens/Documents';
@@ -55,6 +56,12 @@ const MENU: Item[] = [
   },
   // The clinic registrar's queue and the coordinator's requests (decision record 0047).
   { path: 'care', key: 'careRequests', show: has('care.read') },
+  // Guarantee-letter requests (decision record 0054): the clinic asks, the insurer answers.
+  {
+    path: 'prior-auth',
+    key: 'priorAuth',
+    show: (me) => has('letters.request')(me) || (me.participantRole !== 'clinic' && has('letters.write')(me)),
+  },
   { path: 'import', key: 'import', show: has('import') },
   // Members follow the registry too; those whose role votes (an admin) cast votes there.
   {
@@ -91,7 +98,7 @@ export function Shell({ me, route, onLogout }: { me: Me; route: string[]; onLogo
       body = <DocumentView id={args[0] ?? ''} me={me} />;
       break;
     case 'coverage':
-      body = <Coverage />;
+      body = <Coverage me={me} />;
       break;
     case 'roster':
       body = <Roster me={me} />;
@@ -110,6 +117,9 @@ export function Shell({ me, route, onLogout }: { me: Me; route: string[]; onLogo
       break;
     case 'care':
       body = <CareRequests me={me} />;
+      break;
+    case 'prior-auth':
+      body = <PriorAuth me={me} />;
       break;
     case 'import':
       body = <Import me={me} />;

@@ -681,6 +681,34 @@ export const ERROR_CODES = {
     en: 'An appointment answers only a care request its sender received from its addressee.',
     ru: 'Клиника отвечает только на заявку, направленную ей этим страховщиком.',
   },
+  PA_REQUEST_EXISTS: {
+    status: 409,
+    retry: 'final',
+    doc: 'docs/decisions/0054-prior-authorisation-requests.md',
+    en: 'A guarantee-letter request with this number was sent already; change it through its own routes.',
+    ru: 'Запрос гарантийного письма с таким номером уже направлен; изменяйте его через действия с запросом.',
+  },
+  PA_TRANSITION_INVALID: {
+    status: 409,
+    retry: 'final',
+    doc: 'docs/decisions/0054-prior-authorisation-requests.md',
+    en: 'The guarantee-letter request is not in a state that allows this step (e.g. answering a withdrawn request).',
+    ru: 'Состояние запроса гарантийного письма не допускает это действие (например, ответ на отозванный запрос).',
+  },
+  PA_ANSWER_FOREIGN: {
+    status: 422,
+    retry: 'final',
+    doc: 'docs/decisions/0054-prior-authorisation-requests.md',
+    en: 'A letter or an answer names only a guarantee-letter request its addressee sent to its sender.',
+    ru: 'Ответ или письмо ссылается только на запрос, который эта клиника направила этому плательщику.',
+  },
+  PA_NOT_PRICED: {
+    status: 422,
+    retry: 'final',
+    doc: 'docs/decisions/0054-prior-authorisation-requests.md',
+    en: 'A guarantee-letter request is priced from the price list the payer accepted; a service is not in it.',
+    ru: 'Услуги запроса берутся из прайс-листа, принятого плательщиком; этой услуги в нём нет.',
+  },
   GL_INVALID: {
     status: 422,
     retry: 'final',
@@ -1747,6 +1775,26 @@ export const FIELD_CODES = {
   CARE_ANSWER_FOREIGN: {
     en: 'The appointment answers no care request this participant sent to that clinic.',
     ru: 'запись отвечает на заявку, которую этой клинике не направляли',
+  },
+  PA_TOTAL_MISMATCH: {
+    en: 'The total is the sum of the lines.',
+    ru: 'итог должен равняться сумме строк',
+  },
+  PA_DEADLINE_ORDER: {
+    en: 'The answer is due after the request is created.',
+    ru: 'срок ответа должен быть позже создания запроса',
+  },
+  PA_INFO_DUE_ORDER: {
+    en: 'The information is wanted after the answer is created.',
+    ru: 'срок представления сведений должен быть позже ответа',
+  },
+  PA_ANSWER_FOREIGN: {
+    en: 'The answer names no guarantee-letter request this clinic sent to this payer.',
+    ru: 'ответ ссылается на запрос, который эта клиника этому плательщику не направляла',
+  },
+  PA_NOT_PRICED: {
+    en: 'The service is not in the price list the payer accepted.',
+    ru: 'услуги нет в принятом плательщиком прайс-листе',
   },
   ACT_AMOUNT_EXCEEDS_INVOICE: {
     en: 'More is claimed than the invoice line holds.',

@@ -24,6 +24,9 @@ export const DEFAULT_RETENTION_DAYS: Readonly<Record<DocumentType, number>> = Ob
   // limitation period, ГК РФ art. 196: three years), then purged leaving its hash and trail (decision 0056).
   'documentation-request': 1095,
   'medical-documentation': 1095,
+  // A prior-authorisation case is settled by the letter and the invoice under it: kept as long as the letters.
+  'prior-auth-request': 1825,
+  'prior-auth-response': 1825,
 });
 
 /** Days of retention for a document type (a type outside format v1 gets the longest default). */

@@ -32,6 +32,9 @@ export const DEFAULT_ROUTES: Readonly<Record<DocumentType, readonly Route[]>> = 
   // The payer's expert asks for medical documentation; the clinic answers it (header.replyToId, decision 0056).
   'documentation-request': pairs(PAYERS, ['clinic']),
   'medical-documentation': pairs(['clinic'], PAYERS),
+  // A clinic asks its payer for a guarantee letter; a letter or a prior-auth response answers it (header.replyToId).
+  'prior-auth-request': pairs(['clinic'], PAYERS),
+  'prior-auth-response': pairs(PAYERS, ['clinic']),
   reply: pairs(
     ['insurer', 'clinic', 'assistance', 'association'],
     ['insurer', 'clinic', 'assistance', 'association'],

@@ -61,6 +61,10 @@ export function documentSummary(doc: unknown): DocumentSummary {
       return pick(b.requestNumber, b.requestDate);
     case 'medical-documentation':
       return pick(b.requestNumber, b.answerDate);
+    case 'prior-auth-request':
+      return pick(b.requestNumber, b.requestDate, b.totalAmount);
+    case 'prior-auth-response':
+      return pick(b.requestNumber, undefined);
     default:
       return {};
   }

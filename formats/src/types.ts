@@ -14,7 +14,9 @@ export type DocumentType =
   | 'care-request'
   | 'appointment'
   | 'documentation-request'
-  | 'medical-documentation';
+  | 'medical-documentation'
+  | 'prior-auth-request'
+  | 'prior-auth-response';
 
 export const DOCUMENT_TYPES: readonly DocumentType[] = Object.freeze([
   'insured-list',
@@ -30,6 +32,8 @@ export const DOCUMENT_TYPES: readonly DocumentType[] = Object.freeze([
   'appointment',
   'documentation-request',
   'medical-documentation',
+  'prior-auth-request',
+  'prior-auth-response',
 ]);
 
 export function isDocumentType(value: unknown): value is DocumentType {
@@ -434,6 +438,49 @@ export type MedicalDocumentationBody = {
   attachments?: DocumentationAttachment[];
   records?: DocumentationRecord[];
   missing?: Array<{ requestLineId: string; reason: string }>;
+/** A clinic's request for a guarantee letter (X12 278 request for review, Da Vinci PAS Claim use=preauthorization). */
+export type PriorAuthRequestBody = {
+  requestNumber: string;
+  requestDate: IsoDate;
+  /** active asks for a letter; revoked withdraws the request. */
+  status: 'active' | 'revoked';
+  urgency: CareUrgency;
+  /** RFC 3339: the payer answers before this moment. */
+  respondBy: string;
+  insurer?: PartyRef;
+  patient: Person;
+  programme?: Programme;
+  diagnosis: string;
+  justification: string;
+  plannedPeriod?: Period;
+  currency: 'RUB';
+  totalAmount: number;
+  lines: Array<{
+    rowId: string;
+    serviceCode: string;
+    clinicServiceCode?: string;
+    name?: string;
+    quantity: number;
+    unitPrice: number;
+    amount: number;
+    priceListRef?: { documentId: string; rowId?: string };
+  }>;
+  attachmentsToFollow?: string;
+  additionalInformation?: string;
+  comment?: string;
+  cancellationReason?: string;
+};
+
+/** X12 278 HCR01 / Da Vinci PAS reviewAction of an answer that is not a letter: A3 not certified, A4 pended. */
+export type PriorAuthReviewAction = 'not-certified' | 'pended';
+
+export type PriorAuthResponseBody = {
+  requestNumber: string;
+  reviewAction: PriorAuthReviewAction;
+  reason?: string;
+  informationWanted?: string;
+  /** RFC 3339: the clinic sends the information before this moment. */
+  informationDueBy?: string;
   comment?: string;
 };
 
@@ -452,6 +499,8 @@ export interface BodyByType {
   appointment: AppointmentBody;
   'documentation-request': DocumentationRequestBody;
   'medical-documentation': MedicalDocumentationBody;
+  'prior-auth-request': PriorAuthRequestBody;
+  'prior-auth-response': PriorAuthResponseBody;
 }
 
 /**

@@ -62,13 +62,22 @@ describe('console: care requests and appointments (Chromium, real embedded netwo
     await page.getByLabel('Фамилия').fill(p.lastName);
     await page.getByLabel('Имя', { exact: true }).fill(p.firstName);
     if (p.middleName) await page.getByLabel('Отчество').fill(p.middleName);
-    await page.getByLabel('Дата рождения').fill(p.birthDate);
+    // Dates are typed as people here write them.
+    await page.getByLabel('Дата рождения').fill(p.birthDate.split('-').reverse().join('.'));
+    await page.getByLabel('Желаемые даты с').fill('03.12.2026');
+    await page.getByLabel('по', { exact: true }).fill('05.12.2026');
     await page.locator('select[name="sex"]').selectOption(p.sex);
     await page.getByLabel('Номер полиса').fill(t.story.policy);
     await page.getByLabel('Жалобы').fill('Боль в горле, температура 38,2 второй день');
     await page.getByLabel('Специалист').fill('врач-оториноларинголог');
     await page.getByRole('button', { name: 'Направить заявку' }).click();
     await page.getByRole('status').filter({ hasText: 'Заявка направлена в клинику.' }).waitFor();
+    // A sent request leaves an empty form for the next one (the notice may still be the previous request's: wait).
+    const end = Date.now() + 20_000;
+    while ((await page.getByLabel('№ заявки').inputValue()) !== '' && Date.now() < end)
+      await page.waitForTimeout(200);
+    expect(await page.getByLabel('№ заявки').inputValue()).to.equal('');
+    expect(await page.getByLabel('Дата рождения').inputValue()).to.equal('');
   }
 
   it('the coordinator sends; the registrar sees the nearest deadline first, books one and refuses the other; the coordinator follows', async () => {

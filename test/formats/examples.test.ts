@@ -51,6 +51,8 @@ describe('formats: examples', () => {
         'reply',
         'payment-notice',
         'reconciliation-statement',
+        'prior-auth-request',
+        'prior-auth-response',
       ].sort(),
     );
     for (const type of types) {

@@ -2,7 +2,7 @@
 // or the request refused; the insurer's or assistance company's coordinator sends requests, follows them and cancels.
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, queryString, type Me } from '../api';
-import { ErrorBox, nameOf, useAction, useParticipants } from '../common';
+import { DateInput, ErrorBox, nameOf, useAction, useParticipants } from '../common';
 import { formatDate, formatDateTime } from '../format';
 import { useCareText, type CareTextKey } from './care-text';
 
@@ -64,18 +64,23 @@ export function CareRequests({ me }: { me: Me }) {
     void load();
   }, [load]);
 
-  const act = (fn: () => Promise<unknown>, done = '') =>
-    run(async () => {
+  /** Runs one step; true when it went through, so a form that sent can clear itself. */
+  const act = async (fn: () => Promise<unknown>, done = '') => {
+    let ok = false;
+    await run(async () => {
       setError(undefined);
       setNotice('');
       try {
         await fn();
+        ok = true;
         setNotice(done);
         await load();
       } catch (e) {
         setError(e);
       }
     });
+    return ok;
+  };
 
   return (
     <section aria-labelledby="care-title">
@@ -87,10 +92,10 @@ export function CareRequests({ me }: { me: Me }) {
         />
       )}
       <form className="filters" onSubmit={(e) => e.preventDefault()}>
-        <label>
+        <label className="check">
           <input type="checkbox" checked={open} onChange={(e) => setOpen(e.target.checked)} /> {t('onlyOpen')}
         </label>
-        <label>
+        <label className="check">
           <input type="checkbox" checked={overdueOnly} onChange={(e) => setOverdueOnly(e.target.checked)} />{' '}
           {t('onlyOverdue')}
         </label>
@@ -197,7 +202,7 @@ function CaseActions({
   c: CareCase;
   clinicSide: boolean;
   busy: boolean;
-  act: (fn: () => Promise<unknown>) => Promise<void>;
+  act: (fn: () => Promise<unknown>) => Promise<boolean>;
 }) {
   const t = useCareText();
   const [mode, setMode] = useState<'' | 'book' | 'decline' | 'cancel'>('');
@@ -287,25 +292,27 @@ function CaseActions({
   );
 }
 
-function NewRequest({ busy, onSend }: { busy: boolean; onSend: (body: unknown) => Promise<void> }) {
+const EMPTY_REQUEST = {
+  clinic: '',
+  requestNumber: '',
+  urgency: 'urgent',
+  lastName: '',
+  firstName: '',
+  middleName: '',
+  birthDate: '',
+  sex: 'F',
+  policyNumber: '',
+  complaint: '',
+  specialty: '',
+  from: '',
+  to: '',
+  letterToFollow: true,
+};
+
+function NewRequest({ busy, onSend }: { busy: boolean; onSend: (body: unknown) => Promise<boolean> }) {
   const t = useCareText();
   const clinics = useParticipants().filter((p) => p.role === 'clinic');
-  const [f, setF] = useState({
-    clinic: '',
-    requestNumber: '',
-    urgency: 'urgent',
-    lastName: '',
-    firstName: '',
-    middleName: '',
-    birthDate: '',
-    sex: 'F',
-    policyNumber: '',
-    complaint: '',
-    specialty: '',
-    from: '',
-    to: '',
-    letterToFollow: true,
-  });
+  const [f, setF] = useState(EMPTY_REQUEST);
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) =>
     setF({ ...f, [k]: e.target.value });
   const field = (k: keyof typeof f, label: CareTextKey, type = 'text', required = true) => (
@@ -314,9 +321,13 @@ function NewRequest({ busy, onSend }: { busy: boolean; onSend: (body: unknown) =
       <input type={type} required={required} value={String(f[k])} onChange={set(k)} />
     </label>
   );
-  const submit = (e: FormEvent) => {
+  // Dates are typed as people write them here (дд.мм.гггг), whatever language the browser's own date picker speaks.
+  const date = (k: 'birthDate' | 'from' | 'to', label: CareTextKey) => (
+    <DateInput name={`care-${k}`} label={t(label)} value={f[k]} onChange={(v) => setF({ ...f, [k]: v })} />
+  );
+  const submit = async (e: FormEvent) => {
     e.preventDefault();
-    void onSend({
+    const sent = await onSend({
       clinic: f.clinic || clinics[0]?.id,
       requestNumber: f.requestNumber,
       urgency: f.urgency,
@@ -333,11 +344,13 @@ function NewRequest({ busy, onSend }: { busy: boolean; onSend: (body: unknown) =
       ...(f.from && f.to ? { wishedPeriod: { from: f.from, to: f.to } } : {}),
       ...(f.letterToFollow ? { letterToFollow: true } : {}),
     });
+    // A sent request leaves an empty form for the next one; a refused one stays for correction.
+    if (sent) setF({ ...EMPTY_REQUEST, clinic: f.clinic });
   };
   return (
     <details className="panel">
       <summary>{t('newRequest')}</summary>
-      <form className="grid-form" onSubmit={submit}>
+      <form className="grid-form" onSubmit={(e) => void submit(e)}>
         <label>
           {t('clinic')}
           <select value={f.clinic || clinics[0]?.id || ''} onChange={set('clinic')}>
@@ -360,7 +373,7 @@ function NewRequest({ busy, onSend }: { busy: boolean; onSend: (body: unknown) =
         {field('lastName', 'lastName')}
         {field('firstName', 'firstName')}
         {field('middleName', 'middleName', 'text', false)}
-        {field('birthDate', 'birthDate', 'date')}
+        {date('birthDate', 'birthDate')}
         <label>
           {t('sex')}
           <select name="sex" value={f.sex} onChange={set('sex')}>
@@ -371,9 +384,9 @@ function NewRequest({ busy, onSend }: { busy: boolean; onSend: (body: unknown) =
         {field('policyNumber', 'policy')}
         {field('complaint', 'complaint')}
         {field('specialty', 'specialty')}
-        {field('from', 'wishedFrom', 'date', false)}
-        {field('to', 'wishedTo', 'date', false)}
-        <label>
+        {date('from', 'wishedFrom')}
+        {date('to', 'wishedTo')}
+        <label className="check">
           <input
             type="checkbox"
             checked={f.letterToFollow}

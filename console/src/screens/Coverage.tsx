@@ -1,15 +1,35 @@
 // The registrar's question at the front desk: is this patient covered today, under which programme, with which
 // guarantee letters. Opened with a policy in the route (a roster row's link), it asks at once.
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiFailure, queryString } from '../api';
+import { api, ApiFailure, queryString, type Me } from '../api';
 import { DateInput, ErrorBox, nameOf, useParticipants, useRoute } from '../common';
 import { formatDate, formatMoney } from '../format';
 import { ruleText } from '../../../formats/src/field-places.js';
 import { useI18n } from '../i18n';
+import { priorAuthLink } from './PriorAuth';
+import { usePriorAuthText, type PriorAuthTextKey } from './prior-auth-text';
+
+interface ServiceAnswer {
+  serviceCode: string;
+  answer: 'covered' | 'letter-required' | 'not-covered' | 'unknown';
+  insurer?: string;
+  policyNumber?: string;
+  franchise?: { percent?: number; amount?: number };
+  limits?: { service?: LimitState; programme?: LimitState };
+}
+type LimitState = { visits?: { left: number }; amount?: { left: number } };
+
+const ANSWER_TEXT: Record<ServiceAnswer['answer'], PriorAuthTextKey> = {
+  covered: 'covered',
+  'letter-required': 'letterRequired',
+  'not-covered': 'notCovered',
+  unknown: 'unknown',
+};
 
 interface Answer {
   date: string;
   covered: boolean;
+  services?: ServiceAnswer[];
   coverage: Array<{
     insurer: string;
     policyNumber: string;
@@ -31,8 +51,10 @@ interface Letter {
 
 const today = () => new Date().toISOString().slice(0, 10);
 
-export function Coverage() {
+export function Coverage({ me }: { me?: Me }) {
   const { t, l, lang } = useI18n();
+  const pt = usePriorAuthText();
+  const canAsk = !!me?.operations.includes('letters.request');
   const participants = useParticipants();
   const routedPolicy = useRoute()[1] ?? '';
   const [q, setQ] = useState({
@@ -42,6 +64,7 @@ export function Coverage() {
     middleName: '',
     birthDate: '',
     date: today(),
+    services: '',
   });
   const [answer, setAnswer] = useState<Answer | undefined>();
   const [letters, setLetters] = useState<Letter[]>([]);
@@ -50,9 +73,16 @@ export function Coverage() {
     e?.preventDefault();
     setError(undefined);
     try {
+      // Da Vinci CRD's question at the desk: which of these services need a letter first?
+      const service =
+        q.services
+          .split(/[,;\s]+/)
+          .filter(Boolean)
+          .join(',') || undefined;
       const params = q.policy
-        ? { policy: q.policy.trim(), date: q.date }
+        ? { policy: q.policy.trim(), date: q.date, service }
         : {
+            service,
             lastName: q.lastName.trim(),
             firstName: q.firstName.trim(),
             middleName: q.middleName.trim(),
@@ -133,6 +163,14 @@ export function Coverage() {
         {field('middleName')}
         {field('birthDate', 'date')}
         {field('date', 'date')}
+        <label>
+          {pt('servicesAsked')}
+          <input
+            name="services"
+            value={q.services}
+            onChange={(e) => setQ({ ...q, services: e.target.value })}
+          />
+        </label>
         <button type="submit" className="primary">
           {t('check')}
         </button>
@@ -169,6 +207,18 @@ export function Coverage() {
                 ))}
               </tbody>
             </table>
+          )}
+          {answer.services && answer.services.length > 0 && (
+            <ServiceAnswers
+              services={answer.services}
+              canAsk={canAsk}
+              person={{
+                lastName: q.lastName.trim(),
+                firstName: q.firstName.trim(),
+                middleName: q.middleName.trim(),
+                birthDate: q.birthDate,
+              }}
+            />
           )}
           <h2>{t('patientLetters')}</h2>
           {letters.length === 0 ? (
@@ -215,5 +265,80 @@ export function Coverage() {
         </div>
       )}
     </section>
+  );
+}
+
+/** One answer per service asked; where a letter is needed first, the request for it starts from here. */
+function ServiceAnswers({
+  services,
+  canAsk,
+  person,
+}: {
+  services: ServiceAnswer[];
+  canAsk: boolean;
+  person: Record<string, string>;
+}) {
+  const pt = usePriorAuthText();
+  const participants = useParticipants();
+  const left = (s: ServiceAnswer) => {
+    const l = s.limits?.service ?? s.limits?.programme;
+    if (l?.amount) return formatMoney(l.amount.left);
+    if (l?.visits) return `${l.visits.left} ${pt('visits')}`;
+    return '';
+  };
+  const link = (s: ServiceAnswer) => {
+    // Every service of the same insurer and policy that needs a letter goes into one request.
+    const codes = services
+      .filter(
+        (x) => x.answer === 'letter-required' && x.insurer === s.insurer && x.policyNumber === s.policyNumber,
+      )
+      .map((x) => x.serviceCode);
+    const prefill: Record<string, string> = {
+      payer: s.insurer ?? '',
+      policyNumber: s.policyNumber ?? '',
+      services: codes.join(', '),
+    };
+    for (const [k, v] of Object.entries(person)) if (v) prefill[k] = v;
+    return priorAuthLink(prefill);
+  };
+  return (
+    <table className="grid cards">
+      <caption>{pt('perService')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{pt('service')}</th>
+          <th scope="col">{pt('answer')}</th>
+          <th scope="col">{pt('franchise')}</th>
+          <th scope="col">{pt('left')}</th>
+          <th scope="col">{pt('payer')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {services.map((s) => (
+          <tr key={s.serviceCode} data-service={s.serviceCode} data-answer={s.answer}>
+            <td data-label={pt('service')}>{s.serviceCode}</td>
+            <td data-label={pt('answer')}>
+              <span className={`status s-${s.answer}`}>{pt(ANSWER_TEXT[s.answer])}</span>
+              {s.answer === 'letter-required' && canAsk && (
+                <div>
+                  <a className="button primary" href={link(s)}>
+                    {pt('requestLetter')}
+                  </a>
+                </div>
+              )}
+            </td>
+            <td data-label={pt('franchise')}>
+              {s.franchise?.percent !== undefined
+                ? `${s.franchise.percent} %`
+                : s.franchise?.amount !== undefined
+                  ? formatMoney(s.franchise.amount)
+                  : ''}
+            </td>
+            <td data-label={pt('left')}>{left(s)}</td>
+            <td data-label={pt('payer')}>{s.insurer ? nameOf(participants, s.insurer) : ''}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -30,6 +30,8 @@ import type {
   ReplyBody,
   AppointmentBody,
   CareRequestBody,
+  PriorAuthRequestBody,
+  PriorAuthResponseBody,
 } from '../types.js';
 import {
   DEFECTS,
@@ -752,6 +754,82 @@ function appointment(ctx: Context, opts: GenerateOptions): DmsDocument {
   return { header, body };
 }
 
+const JUSTIFICATIONS = [
+  'Жалобы на боли в коленном суставе 3 месяца, консервативное лечение без эффекта; показана МРТ',
+  'Подозрение на ишемическую болезнь сердца по ЭКГ; показано суточное мониторирование и УЗИ сердца',
+  'Хронический тонзиллит с частыми обострениями; показана консультация и плановое лечение',
+];
+
+function priorAuthRequest(ctx: Context, opts: GenerateOptions): DmsDocument {
+  const rng = ctx.rng;
+  const n = rowCount(opts, 2);
+  const urgency = pick(rng, ['emergency', 'urgent', 'planned'] as const);
+  const header = ctx.header(
+    'prior-auth-request',
+    opts.sender ?? SAMPLE_PARTIES.clinic,
+    opts.addressee ?? SAMPLE_PARTIES.insurer,
+  );
+  const minutes = urgency === 'emergency' ? 60 : urgency === 'urgent' ? 240 : 1440;
+  const lines: PriorAuthRequestBody['lines'] = [];
+  for (let i = 0; i < n; i++) {
+    const at = (i + randomInt(rng, 0, SERVICES.length - 1)) % SERVICES.length;
+    const s = SERVICES[at];
+    const quantity = randomInt(rng, 1, 2);
+    lines.push({
+      rowId: String(i + 1),
+      serviceCode: s.serviceCode,
+      clinicServiceCode: s.clinicServiceCode,
+      name: s.name,
+      quantity,
+      unitPrice: s.price,
+      amount: quantity * s.price,
+      priceListRef: { documentId: `price-list-${ctx.seed}`, rowId: String(at + 1) },
+    });
+  }
+  const body: PriorAuthRequestBody = {
+    requestNumber: `ЗГП-2026-${randomInt(rng, 10000, 99999)}`,
+    requestDate: ctx.today,
+    status: 'active',
+    urgency,
+    respondBy: new Date(Date.parse(header.createdAt) + minutes * 60_000).toISOString(),
+    patient: ctx.person(),
+    programme: { ...pick(rng, PROGRAMMES) },
+    diagnosis: pick(rng, DIAGNOSES),
+    justification: pick(rng, JUSTIFICATIONS),
+    plannedPeriod: { from: ctx.today, to: addDays(ctx.today, 14) },
+    currency: 'RUB',
+    totalAmount: lines.reduce((t, l) => t + l.amount, 0),
+    lines,
+  };
+  if (rng() < 0.5) body.attachmentsToFollow = 'Выписка из амбулаторной карты, заключение врача';
+  return { header, body };
+}
+
+function priorAuthResponse(ctx: Context, opts: GenerateOptions): DmsDocument {
+  const rng = ctx.rng;
+  const header = ctx.header(
+    'prior-auth-response',
+    opts.sender ?? SAMPLE_PARTIES.insurer,
+    opts.addressee ?? SAMPLE_PARTIES.clinic,
+    { replyToId: `prior-auth-request-${ctx.seed}` },
+  );
+  const requestNumber = `ЗГП-2026-${randomInt(rng, 10000, 99999)}`;
+  const body: PriorAuthResponseBody =
+    rng() < 0.5
+      ? {
+          requestNumber,
+          reviewAction: 'pended',
+          informationWanted: 'Выписка из амбулаторной карты за последние 6 месяцев',
+          informationDueBy: new Date(Date.parse(header.createdAt) + 3 * 86_400_000).toISOString(),
+        }
+      : {
+          requestNumber,
+          reviewAction: 'not-certified',
+          reason: 'Услуга не входит в программу ДМС застрахованного',
+        };
+  return { header, body };
+}
+
 /**
  * A valid synthetic document of the given type with realistic Russian data and valid checksums; the same
  * options give the same document. Default parties are SAMPLE_PARTIES (insurer → clinic for lists, letters
@@ -786,6 +864,10 @@ export function generateDocument(type: DocumentType, opts: GenerateOptions = {})
       return generateDocumentationCase(opts).request;
     case 'medical-documentation':
       return generateDocumentationCase(opts).answer;
+    case 'prior-auth-request':
+      return priorAuthRequest(ctx, opts);
+    case 'prior-auth-response':
+      return priorAuthResponse(ctx, opts);
     default:
       throw new DmsnetError('DOCUMENT_TYPE_UNKNOWN', `unknown document type "${String(type)}"`);
   }

@@ -77,6 +77,10 @@ export const RULE_CODES = {
   ATTACHMENT_MALFORMED: 'a file is cut short or malformed (PDF, JPEG, PNG structure; text not UTF-8)',
   ATTACHMENT_PAGES_MISMATCH: 'a PDF has another page count than declared',
   ATTACHMENT_ACTIVE_CONTENT: 'a PDF carries active content (JavaScript, launch, embedded file, XFA, submit)',
+  PA_TOTAL_MISMATCH: 'a prior-authorisation request total is not the sum of its lines',
+  PA_DEADLINE_ORDER: 'a prior-authorisation request is due (respondBy) no later than it was created',
+  PA_INFO_DUE_ORDER:
+    'a pended prior-authorisation response wants the information no later than it was created',
 } as const;
 
 export type RuleCode = keyof typeof RULE_CODES;

@@ -1,6 +1,7 @@
 import type { FieldError } from '../errors.js';
 import { checkAppointment, checkCareRequest } from './care.js';
 import { checkDocumentationRequest, checkMedicalDocumentation } from './documentation.js';
+import { checkPriorAuthRequest, checkPriorAuthResponse } from './prior-auth.js';
 import { checkExpertiseAct } from './expertise-act.js';
 import { checkGuaranteeLetter } from './guarantee-letter.js';
 import { checkHeader } from './header.js';
@@ -59,6 +60,10 @@ export function checkBusinessRules(errors: FieldError[], doc: unknown, related: 
       return checkDocumentationRequest(errors, body, createdOn, related.invoice);
     case 'medical-documentation':
       return checkMedicalDocumentation(errors, body, related.documentationRequest);
+    case 'prior-auth-request':
+      return checkPriorAuthRequest(errors, body, header, createdOn);
+    case 'prior-auth-response':
+      return checkPriorAuthResponse(errors, body, header);
     default:
       // reply: its only rules (decision, errors on REJECTED) are in the schema.
       return;

@@ -14,6 +14,7 @@ export type Operation =
   | 'letters.write'
   | 'care.read'
   | 'care.write'
+  | 'letters.request'
   | 'pricelists.decide'
   | 'acts.read'
   | 'acts.edit'
@@ -38,6 +39,7 @@ const ALL: readonly Operation[] = [
   'letters.write',
   'care.read',
   'care.write',
+  'letters.request',
   'pricelists.decide',
   'acts.read',
   'acts.edit',
@@ -59,8 +61,19 @@ const ADMIN: readonly Operation[] = ALL.filter((op) => op !== 'medical.read');
 export const ROLES: Record<ParticipantRole, Record<string, readonly Operation[]>> = {
   clinic: {
     // The registrar books the visits care requests ask for: a slot, a refusal, the visit or the no-show.
-    registrar: ['read', 'coverage', 'roster', 'letters.read', 'care.read', 'care.write'],
-    accountant: ['read', 'send', 'decide', 'coverage', 'roster', 'letters.read', 'acts.read', 'import'],
+    // The registrar also asks the payer for a guarantee letter where coverage says one is needed first.
+    registrar: ['read', 'coverage', 'roster', 'letters.read', 'letters.request', 'care.read', 'care.write'],
+    accountant: [
+      'read',
+      'send',
+      'decide',
+      'coverage',
+      'roster',
+      'letters.read',
+      'letters.request',
+      'acts.read',
+      'import',
+    ],
     // Medical secrecy (decision 0056): the expert alone opens medical documentation, not even the admin.
     expert: ['read', 'decide', 'coverage', 'letters.read', 'acts.read', 'medical.read'],
     admin: ADMIN,
@@ -134,6 +147,8 @@ export type AuditAction =
   | 'letter.revoke'
   | 'care.request'
   | 'care.answer'
+  | 'letter.request'
+  | 'letter.answer'
   | 'pricelist.accept'
   | 'pricelist.contest'
   | 'governance'
@@ -187,6 +202,20 @@ const ROUTES: readonly Route[] = [
   route('POST', '/guarantee-letters', 'letters.write', 'letter.issue'),
   route('POST', `/guarantee-letters/${ID_SEGMENT}/amend`, 'letters.write', 'letter.amend'),
   route('POST', `/guarantee-letters/${ID_SEGMENT}/revoke`, 'letters.write', 'letter.revoke'),
+  route('GET', `/prior-auth-requests(/${ID_SEGMENT}/${ID_SEGMENT})?`, 'letters.read'),
+  route('POST', '/prior-auth-requests', 'letters.request', 'letter.request'),
+  route(
+    'POST',
+    `/prior-auth-requests/${ID_SEGMENT}/${ID_SEGMENT}/(information|withdraw)`,
+    'letters.request',
+    'letter.request',
+  ),
+  route(
+    'POST',
+    `/prior-auth-requests/${ID_SEGMENT}/${ID_SEGMENT}/(certify|refuse|pend)`,
+    'letters.write',
+    'letter.answer',
+  ),
   route('GET', `/care-requests(/${ID_SEGMENT}/${ID_SEGMENT})?`, 'care.read'),
   route('POST', '/care-requests', 'care.write', 'care.request'),
   route('POST', `/care-requests/${ID_SEGMENT}/${ID_SEGMENT}/(change|cancel)`, 'care.write', 'care.request'),

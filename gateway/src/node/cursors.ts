@@ -4,7 +4,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { DmsnetError } from '@dmsnet/formats/errors';
 
 /** The lists that page with a cursor; a cursor of one list is refused by another. */
-export type CursorList = 'inbox' | 'outbox' | 'participants' | 'roster' | 'letters' | 'care-requests';
+export type CursorList =
+  'inbox' | 'outbox' | 'participants' | 'roster' | 'letters' | 'care-requests' | 'prior-auth-requests';
 
 const VERSION = 1;
 const TAG_BYTES = 16;

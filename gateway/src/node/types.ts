@@ -43,12 +43,14 @@ export interface Page<T> {
   nextCursor?: string;
 }
 
-/** payment.changed: an invoice's payment state moved (messageId names the invoice, status the new state). */
+/** payment.changed: an invoice's payment state moved (messageId names the invoice, status the new state).
+ * prior-auth.changed: a guarantee-letter request moved (messageId names the step's document, status the new state). */
 export const NotificationKind = Type.Enum([
   'document.received',
   'document.rejected',
   'status.changed',
   'payment.changed',
+  'prior-auth.changed',
 ]);
 export type NotificationKind = Static<typeof NotificationKind>;
 

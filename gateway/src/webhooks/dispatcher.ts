@@ -81,6 +81,7 @@ const ALL: NotificationKind[] = [
   'document.rejected',
   'status.changed',
   'payment.changed',
+  'prior-auth.changed',
 ];
 
 export function signature(secret: string, body: string): string {

@@ -19,6 +19,7 @@ import { disputeAct } from './act-disputes.js';
 import { serviceCodes } from './service-coverage.js';
 import { careRouter } from './care-http.js';
 import { documentationRouter } from './documentation-http.js';
+import { priorAuthRouter } from './prior-auth-http.js';
 
 /** The edge workflows' endpoints, mounted under /v1 behind the gateway's token. */
 export function workflowRouter(w: Workflows, validate: RouteValidator): Router {
@@ -147,5 +148,6 @@ export function workflowRouter(w: Workflows, validate: RouteValidator): Router {
   );
   r.use(careRouter(w.careRequests, validate));
   r.use(documentationRouter(w.documentation, validate));
+  r.use(priorAuthRouter(w.priorAuth, validate));
   return r;
 }

@@ -14,6 +14,13 @@ export {
   type CareCase,
   type CareDeadlineTerms,
 } from './care-request-flow.js';
+export {
+  PriorAuthFlow,
+  DEFAULT_PRIOR_AUTH_DEADLINES,
+  isPriorAuthOverdue,
+  type PriorAuthCase,
+  type PriorAuthState,
+} from './prior-auth-flow.js';
 export { Roster, ROSTER_CODES, type Contract, type RosterEntry } from './roster.js';
 export { checkInvoice, billedKey, rubles, type CheckInputs } from './invoice-check.js';
 export { defectDictionary, defect, type DefectCode } from './defects.js';

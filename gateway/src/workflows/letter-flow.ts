@@ -118,6 +118,8 @@ export class LetterFlow {
     input: IssueLetterInput,
     status: 'issued' | 'amended' | 'revoked' = 'issued',
     corrects?: string,
+    /** The clinic's guarantee-letter request this letter answers (decision record 0054): the ledger checks it. */
+    answers?: string,
   ) {
     const priceList = priceListInForce(await this.priceLists.ofClinic(input.clinic))(input.validity.from);
     if (!priceList) {
@@ -180,6 +182,7 @@ export class LetterFlow {
         addressee: { ogrn: input.clinic },
         createdAt: new Date().toISOString(),
         ...(corrects ? { correctsId: corrects } : {}),
+        ...(answers ? { replyToId: answers } : {}),
       },
       body: letter,
     };

@@ -25,6 +25,7 @@ import {
 } from './shapes.js';
 import { careApi } from './care-openapi.js';
 import { documentationApi } from './documentation-openapi.js';
+import { priorAuthApi } from './prior-auth-openapi.js';
 
 const numberParam = {
   name: 'number',
@@ -42,11 +43,13 @@ export const workflowsApi = {
     { name: 'expertise-acts', description: 'The automatic invoice check and the expert’s act' },
     ...careApi.tags,
     ...documentationApi.tags,
+    ...priorAuthApi.tags,
   ],
   schemas: {
     ...componentSchemas(...workflowComponents),
     ...careApi.schemas,
     ...documentationApi.schemas,
+    ...priorAuthApi.schemas,
   },
   paths: {
     '/v1/coverage': {
@@ -206,5 +209,6 @@ export const workflowsApi = {
     },
     ...careApi.paths,
     ...documentationApi.paths,
+    ...priorAuthApi.paths,
   },
 } as const satisfies OpenApiFragment;

@@ -5,6 +5,7 @@ import type { DocumentHandler, GatewayNode } from '../node/index.js';
 import { ActFlow, type ActDraft, type ActLineEdit, type ActView } from './act-flow.js';
 import { CareRequestFlow, type CareDeadlineTerms } from './care-request-flow.js';
 import { DocumentationFlow } from './documentation-flow.js';
+import { PriorAuthFlow } from './prior-auth-flow.js';
 import type { ReceivedDocument } from './flow-state.js';
 import { LetterFlow, type IssueLetterInput, type LetterPageQuery, type LetterState } from './letter-flow.js';
 import { PaymentFlow, type PaymentInput, type PaymentQuery } from './payment-flow.js';
@@ -39,6 +40,8 @@ export class Workflows {
   readonly careRequests: CareRequestFlow;
   /** Medical documentation for expertise (decision record 0056): its routes call the flow directly. */
   readonly documentation: DocumentationFlow;
+  /** Guarantee-letter requests (decision record 0054): their routes call the flow directly. */
+  readonly priorAuth: PriorAuthFlow;
 
   constructor(
     readonly node: GatewayNode,
@@ -47,6 +50,8 @@ export class Workflows {
       contracts?: Contract[];
       paymentTermDays?: number;
       careDeadlines?: CareDeadlineTerms;
+      /** A clinic's view of each payer's terms for answering guarantee-letter requests, by urgency. */
+      priorAuthDeadlines?: CareDeadlineTerms;
     },
   ) {
     this.programmeFlow = new ProgrammeFlow(node, options);
@@ -58,6 +63,7 @@ export class Workflows {
     this.reconciliationFlow = new ReconciliationFlow(node, this.paymentFlow);
     this.careRequests = new CareRequestFlow(node, options);
     this.documentation = new DocumentationFlow(node, options, this.actFlow);
+    this.priorAuth = new PriorAuthFlow(node, options, this.letterFlow);
   }
 
   /** This node's own roster (a clinic's). */
@@ -69,7 +75,10 @@ export class Workflows {
   handlers(): Record<string, DocumentHandler> {
     return {
       'insured-list': (d) => this.rosterFlow.receive(d as ReceivedDocument),
-      'guarantee-letter': (d) => this.letterFlow.receive(d as ReceivedDocument),
+      // A letter naming a guarantee-letter request certifies it; one naming another clinic's request is refused.
+      'guarantee-letter': async (d) =>
+        (await this.priorAuth.receiveLetter(d as ReceivedDocument)) ??
+        this.letterFlow.receive(d as ReceivedDocument),
       'price-list': (d) => this.priceListFlow.receive(d as ReceivedDocument),
       invoice: (d) => this.actFlow.receive(d as ReceivedDocument),
       'medical-programme': (d) => this.programmeFlow.receive(d as ReceivedDocument),
@@ -83,6 +92,8 @@ export class Workflows {
       'care-request': (d) => this.careRequests.receiveRequest(d as ReceivedDocument),
       appointment: (d) => this.careRequests.receiveAppointment(d as ReceivedDocument),
       'medical-documentation': (d) => this.documentation.receiveAnswer(d as ReceivedDocument),
+      'prior-auth-request': (d) => this.priorAuth.receiveRequest(d as ReceivedDocument),
+      'prior-auth-response': (d) => this.priorAuth.receiveResponse(d as ReceivedDocument),
     };
   }
 
