@@ -438,6 +438,8 @@ export type MedicalDocumentationBody = {
   attachments?: DocumentationAttachment[];
   records?: DocumentationRecord[];
   missing?: Array<{ requestLineId: string; reason: string }>;
+};
+
 /** A clinic's request for a guarantee letter (X12 278 request for review, Da Vinci PAS Claim use=preauthorization). */
 export type PriorAuthRequestBody = {
   requestNumber: string;
