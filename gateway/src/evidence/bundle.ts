@@ -175,6 +175,8 @@ export async function buildEvidence(p: EvidenceParts, at = new Date()): Promise<
     readmeRu({
       envelope: p.envelope,
       fabric: !!p.proof,
+      directoryBlocks:
+        files.has(BUNDLE_FILES.block('sender-key')) || files.has(BUNDLE_FILES.block('addressee-key')),
       receipt: !!p.receipt,
       ack: !!p.acknowledgement,
       gost: p.directory.trustedRoots.length > 0,

@@ -4,6 +4,8 @@ import type { LedgerEnvelope } from './bundle.js';
 export function readmeRu(o: {
   envelope: LedgerEnvelope;
   fabric: boolean;
+  /** The Fabric proof holds the directory's blocks of the parties' keys (decision record 0057). */
+  directoryBlocks: boolean;
   receipt: boolean;
   ack: boolean;
   gost: boolean;
@@ -45,6 +47,13 @@ export function readmeRu(o: {
           '                             транзакция с подписями одобривших организаций (endorsements) и подписи',
           '                             службы упорядочения (orderers); ledger/config.block — конфигурационный блок',
           '                             канала с сертификатами организаций; ledger/proof.json — их перечень.',
+          ...(o.directoryBlocks
+            ? [
+                '  ledger/sender-key.block,  — блоки транзакций справочника, записавших ключ (или сертификат ГОСТ)',
+                '  ledger/addressee-key.block  отправителя на момент отправки и адресата на момент квитанции: ими',
+                '                             проверены подписи; dmsnet-verify сверяет запись в блоке с directory.json.',
+              ]
+            : []),
         ]
       : [
           '  ledger/embedded.json     — встроенный реестр (одна машина): независимых подписантов у него нет, и',
@@ -76,7 +85,9 @@ export function readmeRu(o: {
     o.fabric
       ? '  Блоки Fabric — что реестр записал хеш квитанции и документа в указанное время при одобрении двух организаций.'
       : '  Встроенный реестр не даёт независимого подтверждения времени и записи.',
-    '  Ключи и сертификаты в directory.json — такие, какими справочник их хранил при сборке пакета; отпечатки',
+    o.directoryBlocks
+      ? '  Ключи и сертификаты сторон в directory.json доказаны блоками справочника (ledger/*-key.block); отпечатки'
+      : '  Ключи и сертификаты в directory.json — такие, какими справочник их хранил при сборке пакета; отпечатки',
     '  корневых сертификатов ГОСТ следует сверить с опубликованными аккредитованным удостоверяющим центром.',
     '',
   ];
