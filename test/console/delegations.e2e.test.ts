@@ -88,7 +88,6 @@ describe('console: an insurer’s delegations to an assistance company (Chromium
     await adm.getByRole('heading', { name: 'Поручения ассистирующим компаниям' }).waitFor();
     await adm.getByText('Поручений нет.').waitFor();
     await adm.getByText('Новое поручение').click();
-    await adm.getByLabel('№ поручения').fill('DLG-2026-1');
     expect(await adm.getByLabel('Ассистирующая компания').locator('option:checked').innerText()).to.equal(
       AGENT,
     );
@@ -102,6 +101,17 @@ describe('console: an insurer’s delegations to an assistance company (Chromium
       .getByRole('group', { name: 'Документы клиник, которые компания получает за нас' })
       .getByLabel('Счёт с реестром')
       .check();
+    // A number in Cyrillic, or no document type, is said at its field before anything is sent; the form keeps what
+    // was typed.
+    await adm.getByLabel('№ поручения').fill('ПОР-1');
+    await adm.getByRole('button', { name: 'Выдать поручение' }).click();
+    await adm.locator('#dlg-id-error').waitFor();
+    expect(await adm.locator('#dlg-id-error').innerText()).to.contain('Латинские буквы, цифры');
+    expect(await adm.getByLabel('№ поручения').getAttribute('aria-invalid')).to.equal('true');
+    expect(await latinOn(adm), 'the refused form').to.deep.equal([]);
+    await check(adm, 'delegations-00-field-refused');
+    expect(await sends.getByLabel('Гарантийное письмо').isChecked()).to.equal(true);
+    await adm.getByLabel('№ поручения').fill('DLG-2026-1');
     expect(await latinOn(adm), 'the new-delegation form').to.deep.equal([]);
     await check(adm, 'delegations-01-new');
     await adm.getByRole('button', { name: 'Выдать поручение' }).click();

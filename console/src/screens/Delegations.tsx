@@ -293,15 +293,36 @@ const EMPTY = {
   validUntil: '',
 };
 
+type Faults = Partial<Record<'id' | 'types' | 'validFrom' | 'validUntil', DelegationTextKey>>;
+
+/** The ledger's own rules for a delegation's terms (chaincode/src/delegation-contract.ts), said per field. */
+function faultsOf(f: typeof EMPTY): Faults {
+  const faults: Faults = {};
+  const iso = /^\d{4}-\d{2}-\d{2}$/;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(f.id.trim())) faults.id = 'idFault';
+  if (f.sends.length + f.receives.length === 0) faults.types = 'typesFault';
+  if (!iso.test(f.validFrom)) faults.validFrom = 'dateFault';
+  if (f.validUntil && !iso.test(f.validUntil)) faults.validUntil = 'dateFault';
+  else if (f.validUntil && iso.test(f.validFrom) && f.validUntil < f.validFrom)
+    faults.validUntil = 'untilFault';
+  return faults;
+}
+
 function NewDelegation({ busy, onCreate }: { busy: boolean; onCreate: (body: unknown) => Promise<boolean> }) {
   const t = useDelegationText();
   const { l } = useI18n();
   const agents = useParticipants().filter((p) => p.role === 'assistance');
   const [f, setF] = useState({ ...EMPTY, validFrom: moscowToday() });
+  const [faults, setFaults] = useState<Faults>({});
   const toggle = (k: 'sends' | 'receives', type: string, on: boolean) =>
     setF({ ...f, [k]: on ? [...f[k], type] : f[k].filter((x) => x !== type) });
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    // What the ledger would refuse is said at its field before sending, in words a person reads (the API's own
+    // refusal of a pattern is generic); the chaincode still decides.
+    const found = faultsOf(f);
+    setFaults(found);
+    if (Object.keys(found).length) return;
     const programmes = list(f.programmes);
     const policies = list(f.policies);
     const ok = await onCreate({
@@ -318,7 +339,11 @@ function NewDelegation({ busy, onCreate }: { busy: boolean; onCreate: (body: unk
     if (ok) setF({ ...EMPTY, validFrom: moscowToday() });
   };
   const boxes = (k: 'sends' | 'receives', legend: DelegationTextKey, options: string[]) => (
-    <fieldset className="checks">
+    <fieldset
+      className="checks"
+      aria-invalid={!!faults.types}
+      aria-describedby={faults.types ? 'dlg-types-error' : undefined}
+    >
       <legend>{t(legend)}</legend>
       {options.map((type) => (
         <label key={type} className="check">
@@ -340,7 +365,19 @@ function NewDelegation({ busy, onCreate }: { busy: boolean; onCreate: (body: unk
       <form className="grid-form" onSubmit={(e) => void submit(e)}>
         <label>
           {t('newId')}
-          <input required maxLength={64} value={f.id} onChange={(e) => setF({ ...f, id: e.target.value })} />
+          <input
+            required
+            maxLength={64}
+            aria-invalid={!!faults.id}
+            aria-describedby={faults.id ? 'dlg-id-error' : undefined}
+            value={f.id}
+            onChange={(e) => setF({ ...f, id: e.target.value })}
+          />
+          {faults.id && (
+            <span className="field-error" id="dlg-id-error">
+              {t(faults.id)}
+            </span>
+          )}
         </label>
         <label>
           {t('agent')}
@@ -360,6 +397,7 @@ function NewDelegation({ busy, onCreate }: { busy: boolean; onCreate: (body: unk
           label={t('validFrom')}
           value={f.validFrom}
           passUnreadable
+          error={faults.validFrom && t(faults.validFrom)}
           onChange={(v) => setF({ ...f, validFrom: v })}
         />
         <DateInput
@@ -367,10 +405,16 @@ function NewDelegation({ busy, onCreate }: { busy: boolean; onCreate: (body: unk
           label={t('validUntil')}
           value={f.validUntil}
           passUnreadable
+          error={faults.validUntil && t(faults.validUntil)}
           onChange={(v) => setF({ ...f, validUntil: v })}
         />
         {boxes('sends', 'sendsLegend', SENDS)}
         {boxes('receives', 'receivesLegend', RECEIVES)}
+        {faults.types && (
+          <p className="field-error" id="dlg-types-error">
+            {t(faults.types)}
+          </p>
+        )}
         <label>
           {t('programmesField')}
           <input value={f.programmes} onChange={(e) => setF({ ...f, programmes: e.target.value })} />
