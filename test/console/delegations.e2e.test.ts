@@ -140,7 +140,7 @@ describe('console: an insurer’s delegations to an assistance company (Chromium
     await op.context().close();
   });
 
-  it('the assistance company sends a guarantee letter on the insurer’s behalf; the clinic reads for whom it came', async () => {
+  it('the assistance company sends a guarantee letter on the insurer’s behalf; the clinic reads for whom it came, and whom its invoice went to', async () => {
     const assistance = t.net.get('assistance');
     const clinic = t.net.get('clinic');
     const letter = structuredClone(
@@ -169,6 +169,24 @@ describe('console: an insurer’s delegations to an assistance company (Chromium
       .filter({ has: acc.locator('dt', { hasText: 'По поручению' }) });
     expect(await field.locator('dd').innerText()).to.equal(INSURER);
     await check(acc, 'delegations-03-clinic-document');
+
+    // The clinic bills the insurer; the invoice goes to the assistance company that receives invoices for it, and
+    // the clinic's outbox says so.
+    const invoice = structuredClone(
+      generateDocument('invoice', { seed: 773, sender: clinic.party, addressee: t.net.get('insurer').party }),
+    );
+    invoice.header = { ...invoice.header, documentId: 'INV-DLG-E2E-1' };
+    const billed = await t
+      .client('clinic')
+      .call<{ messageId: string; addressee: string }>('POST', '/v1/documents', invoice);
+    expect(billed.status, JSON.stringify(billed.body)).to.equal(202);
+    expect(billed.body.addressee).to.equal(assistance.id);
+    await acc.getByRole('navigation').getByRole('link', { name: 'Исходящие' }).click();
+    const out = acc.locator('tbody tr', {
+      has: acc.locator(`a[href="#/doc/${encodeURIComponent(billed.body.messageId)}"]`),
+    });
+    await out.waitFor();
+    expect(await out.locator('[data-party]').innerText()).to.equal(`${AGENT} по поручению ${INSURER}`);
     await acc.context().close();
   });
 
