@@ -194,7 +194,14 @@ export default tseslint.config(
         'network',
         'test',
       ],
-      ['formats/src/error-codes.js', 'formats/src/field-places.js', 'formats/src/summary.js'],
+      [
+        'formats/src/error-codes.js',
+        'formats/src/field-places.js',
+        'formats/src/summary.js',
+        // Pure: which types go between an insurer and a clinic, and what a delegation is (decision record 0055).
+        'formats/src/routes.js',
+        'formats/src/delegation.js',
+      ],
     ),
   },
 );

@@ -9,6 +9,7 @@ import { CareRequests } from './screens/CareRequests';
 import { PriorAuth } from './screens/PriorAuth';
 import { Coverage } from './screens/Coverage';
 import { DocumentView } from './screens/DocumentView';
+import { Delegations } from './screens/Delegations';
 import { Documents } from './screens/Documents';
 import { Formats } from './screens/Formats';
 import { Import } from './screens/Import';
@@ -61,6 +62,12 @@ const MENU: Item[] = [
     path: 'prior-auth',
     key: 'priorAuth',
     show: (me) => has('letters.request')(me) || (me.participantRole !== 'clinic' && has('letters.write')(me)),
+  },
+  // An insurer's delegations to assistance companies and what was done in its name (decision record 0055).
+  {
+    path: 'delegations',
+    key: 'delegations',
+    show: (me) => me.participantRole === 'insurer' && has('read')(me),
   },
   { path: 'import', key: 'import', show: has('import') },
   // Members follow the registry too; those whose role votes (an admin) cast votes there.
@@ -120,6 +127,9 @@ export function Shell({ me, route, onLogout }: { me: Me; route: string[]; onLogo
       break;
     case 'prior-auth':
       body = <PriorAuth me={me} />;
+      break;
+    case 'delegations':
+      body = <Delegations me={me} />;
       break;
     case 'import':
       body = <Import me={me} />;

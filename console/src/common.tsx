@@ -83,6 +83,25 @@ export function nameOf(list: Participant[], id: string | undefined): string {
   return list.find((p) => p.id === id)?.name ?? id;
 }
 
+/**
+ * The other party of a document, when an assistance company acted for an insurer (decision record 0055): received,
+ * the sender acted — «АО «Ассистанс» по поручению АО «СК …»»; sent, the addressee acted when it is an assistance
+ * company (an invoice for a delegated case), otherwise this node acted and the insurer follows in brackets.
+ */
+export function counterpartName(
+  list: Participant[],
+  received: boolean,
+  other: string | undefined,
+  principal: string | undefined,
+  by: string,
+): string {
+  if (!principal) return nameOf(list, other);
+  const acted = received || list.find((p) => p.id === other)?.role === 'assistance';
+  return acted
+    ? `${nameOf(list, other)} ${by} ${nameOf(list, principal)}`
+    : `${nameOf(list, other)} (${by} ${nameOf(list, principal)})`;
+}
+
 export function useRoute(): string[] {
   const read = () => window.location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   const [route, setRoute] = useState(read);

@@ -2,7 +2,7 @@
 // and this node's audit log; the addressee decides here.
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { api, type Me } from '../api';
-import { ErrorBox, nameOf, useParticipants, type Participant, useAction } from '../common';
+import { counterpartName, ErrorBox, nameOf, useParticipants, type Participant, useAction } from '../common';
 import { formatDate, formatDateTime, formatMoney, fullName, isPerson, documentNumber } from '../format';
 import { label, useI18n } from '../i18n';
 import { useSendText } from './send-text';
@@ -29,6 +29,10 @@ interface View {
     messageId: string;
     documentType: string;
     status: string;
+    sender?: string;
+    addressee?: string;
+    /** The insurer an assistance company acted for (decision record 0055). */
+    onBehalfOf?: string;
     reply?: { decision: string; comment?: string };
     withdrawal?: { reason: string; at: string };
     decision?: string;
@@ -63,6 +67,7 @@ const FIRST = [
   'createdAt',
   'replyToId',
   'correctsId',
+  'onBehalfOf',
   'rowId',
   'invoiceLineId',
 ];
@@ -81,6 +86,7 @@ const FIELD_RU: Record<string, string> = {
   createdAt: 'Создан',
   replyToId: 'Ответ на',
   correctsId: 'Исправляет',
+  onBehalfOf: 'По поручению',
   contract: 'Договор',
   number: 'Номер',
   date: 'Дата',
@@ -179,6 +185,8 @@ function Value({ k, v, participants }: { k: string; v: unknown; participants: Pa
   if (v === null || v === undefined) return '';
   if (typeof v === 'number') return MONEY.test(k) ? formatMoney(v) : String(v);
   if (typeof v === 'string') {
+    // The header's onBehalfOf is an insurer's ОГРН: its name from the directory.
+    if (k === 'onBehalfOf') return nameOf(participants, v);
     if (DATE.test(k) || /^\d{4}-\d{2}-\d{2}$/.test(v))
       return k === 'createdAt' ? formatDateTime(v) : formatDate(v);
     return l(v);
@@ -396,6 +404,18 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
           {l(status)}
         </span>
       </h1>
+      {view.record.onBehalfOf && (
+        <p role="note" className="behalf" data-on-behalf="">
+          {view.direction === 'in' ? t('sender') : t('addressee')}:{' '}
+          {counterpartName(
+            participants,
+            view.direction === 'in',
+            view.direction === 'in' ? view.record.sender : view.record.addressee,
+            view.record.onBehalfOf,
+            t('onBehalfOf'),
+          )}
+        </p>
+      )}
       {view.record.withdrawal && (
         <p role="note" className="alert error" data-withdrawal>
           {view.direction === 'in' ? s('withdrawnBySender') : s('withdrawnByUs')}{' '}

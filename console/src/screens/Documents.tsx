@@ -1,7 +1,7 @@
 // Inbox and outbox: filters by type, status, counterparty and date; statuses change live over SSE.
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, queryString, subscribe, type Me } from '../api';
-import { DateInput, ErrorBox, nameOf, shownStatus, useParticipants } from '../common';
+import { counterpartName, DateInput, ErrorBox, shownStatus, useParticipants } from '../common';
 import type { DocumentSummary } from '../../../formats/src/summary.js';
 import { formatDate, formatDateTime, formatMoney, documentNumber } from '../format';
 import { useI18n } from '../i18n';
@@ -13,6 +13,8 @@ interface Row {
   status: string;
   sender?: string;
   addressee?: string;
+  /** The insurer an assistance company acted for (decision record 0055). */
+  onBehalfOf?: string;
   createdAt?: string;
   receivedAt?: string;
   summary?: DocumentSummary;
@@ -205,7 +207,15 @@ export function Documents({ box }: { box: 'inbox' | 'outbox'; me: Me }) {
                   </td>
                   <td className="nowrap">{formatDate(r.summary?.date)}</td>
                   <td className="num nowrap">{formatMoney(r.summary?.amount)}</td>
-                  <td>{nameOf(participants, r.sender ?? r.addressee)}</td>
+                  <td data-party="">
+                    {counterpartName(
+                      participants,
+                      box === 'inbox',
+                      r.sender ?? r.addressee,
+                      r.onBehalfOf,
+                      t('onBehalfOf'),
+                    )}
+                  </td>
                   <td>
                     <span
                       className={`status s-${shownStatus(r.status, r)}`}

@@ -26,7 +26,8 @@ export type Operation =
   | 'signature'
   | 'directory'
   | 'keys'
-  | 'correspondents';
+  | 'correspondents'
+  | 'delegations';
 
 const ALL: readonly Operation[] = [
   'read',
@@ -52,6 +53,7 @@ const ALL: readonly Operation[] = [
   'directory',
   'keys',
   'correspondents',
+  'delegations',
 ];
 
 /** The admin may do everything but open medical documentation, which is the expert's alone (medical secrecy). */
@@ -162,7 +164,8 @@ export type AuditAction =
   | 'mail.send'
   | 'mail.link'
   | 'documentation.request'
-  | 'documentation.open';
+  | 'documentation.open'
+  | 'delegation';
 
 interface Route {
   method: string | RegExp;
@@ -267,6 +270,12 @@ const ROUTES: readonly Route[] = [
   route('POST', '/mail/outbound', 'send', 'mail.send'),
   route('POST', `/mail/outbound/${ID_SEGMENT}/link`, 'send', 'mail.link'),
   route('GET', `/mail/outbound(/${ID_SEGMENT})?`, 'read'),
+  // Delegations (decision record 0055) are public metadata any reader sees, with what was done in the insurer's name;
+  // giving or revoking one is the organisation's word for it, like its signature profile: its admin's alone.
+  route('GET', `/delegations(/${ID_SEGMENT}/${ID_SEGMENT}/history)?`, 'read'),
+  route('GET', '/on-behalf', 'read'),
+  route('POST', '/delegations', 'delegations', 'delegation'),
+  route('POST', `/delegations/${ID_SEGMENT}/revoke`, 'delegations', 'delegation'),
   route('GET', '/users', 'users'),
   route('POST', '/users(/.+)?', 'users', 'users'),
 ];

@@ -312,4 +312,15 @@ describe('the role table covers the API', () => {
     }
     expect(may('clinic', 'accountant', routeOf('PUT', '/v1/signature-profile')!.op)).to.equal(false);
   });
+
+  it('lets any reader see delegations and what was done in the insurer’s name; only an admin delegates or revokes', () => {
+    for (const path of ['/v1/delegations', '/v1/delegations/1027700000001/DLG-1/history', '/v1/on-behalf'])
+      expect(may('insurer', 'expert', routeOf('GET', path)!.op), path).to.equal(true);
+    for (const path of ['/v1/delegations', '/v1/delegations/DLG-1/revoke']) {
+      const rule = routeOf('POST', path)!;
+      expect([rule.op, rule.audit], path).to.deep.equal(['delegations', 'delegation']);
+      expect(may('insurer', 'admin', rule.op), path).to.equal(true);
+      expect(may('insurer', 'operator', rule.op), path).to.equal(false);
+    }
+  });
 });
