@@ -9,6 +9,7 @@ describe('chaincode entry points (what fabric-chaincode-node and a CCaaS peer lo
       'exchange',
       'formats',
       'receipts',
+      'delegations',
     ]);
     const cc = createChaincode() as {
       metadata: { contracts: Record<string, { transactions: Array<{ name: string }> }> };
@@ -26,11 +27,19 @@ describe('chaincode entry points (what fabric-chaincode-node and a CCaaS peer lo
       'record',
       'get',
     ]);
+    expect(cc.metadata.contracts.delegations.transactions.map((t) => t.name)).to.include.members([
+      'delegate',
+      'revoke',
+      'get',
+      'history',
+      'list',
+    ]);
     expect(Object.keys(cc.metadata.contracts)).to.include.members([
       'directory',
       'exchange',
       'formats',
       'receipts',
+      'delegations',
     ]);
   });
 
