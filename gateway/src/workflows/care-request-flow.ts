@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DmsnetError } from '@dmsnet/formats/errors';
 import type { AppointmentBody, CareRequestBody, CareUrgency, Person, Programme } from '@dmsnet/formats/types';
-import { CursorInvalidError } from '../node/cursors.js';
+import { deadlinePage } from './deadline-page.js';
 import type { GatewayNode } from '../node/index.js';
 import type { BatchOp } from '../store/store.js';
 import type { CareQuery } from './care-shapes.js';
@@ -168,37 +168,10 @@ export class CareRequestFlow {
    * The cases held here, nearest deadline first, filtered while walking by state, counterparty and lateness; a page is
    * the next `limit` matches.
    */
-  async page(
+  page(
     query: CarePageQuery,
   ): Promise<{ items: Array<CareCase & { overdue: boolean }>; nextCursor?: string }> {
-    const gte = `cdl${KEY_SEPARATOR}`;
-    const lt = `cdl${KEY_SEPARATOR}\uffff`;
-    const after = query.cursor ? this.node.cursors.read('care-requests', query.cursor) : undefined;
-    if (after !== undefined && !(after > gte && after < lt))
-      throw new CursorInvalidError('it pages another list');
-    const limit = query.limit ? Number(query.limit) : 50;
-    const states = query.state ? new Set(query.state.split(',')) : undefined;
-    const now = Date.now();
-    const items: Array<CareCase & { overdue: boolean }> = [];
-    let last: string | undefined;
-    const range = after ? { gt: after, lt } : { gte, lt };
-    for await (const [key, ref] of this.node.store.sublevel<string>(WORKFLOW_SUBLEVEL).iterator(range)) {
-      const c = await this.node.store.get<CareCase>(WORKFLOW_SUBLEVEL, ref);
-      if (!c) continue;
-      const overdue = isOverdue(c, now);
-      if (states && !states.has(c.state)) continue;
-      if (query.overdue === 'true' && !overdue) continue;
-      if (
-        query.counterparty &&
-        query.counterparty !== (c.payer === this.node.participantId ? c.clinic : c.payer)
-      )
-        continue;
-      if (items.length === limit)
-        return { items, nextCursor: this.node.cursors.issue('care-requests', last as string) };
-      items.push({ ...c, overdue });
-      last = key;
-    }
-    return { items };
+    return deadlinePage(this.node, { prefix: 'cdl', list: 'care-requests', query, isOverdue });
   }
 
   // ---- the payer's side ---------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import type {
   PriorAuthResponseBody,
   Programme,
 } from '@dmsnet/formats/types';
-import { CursorInvalidError } from '../node/cursors.js';
+import { deadlinePage } from './deadline-page.js';
 import type { GatewayNode } from '../node/index.js';
 import type { BatchOp } from '../store/store.js';
 import type { CareDeadlineMinutes, CareDeadlineTerms } from './care-request-flow.js';
@@ -163,34 +163,15 @@ export class PriorAuthFlow {
   }
 
   /** The cases held here, nearest deadline first, filtered while walking; a page is the next `limit` matches. */
-  async page(
+  page(
     query: PriorAuthPageQuery,
   ): Promise<{ items: Array<PriorAuthCase & { overdue: boolean }>; nextCursor?: string }> {
-    const gte = `pdl${KEY_SEPARATOR}`;
-    const lt = `pdl${KEY_SEPARATOR}\uffff`;
-    const after = query.cursor ? this.node.cursors.read('prior-auth-requests', query.cursor) : undefined;
-    if (after !== undefined && !(after > gte && after < lt))
-      throw new CursorInvalidError('it pages another list');
-    const limit = query.limit ? Number(query.limit) : 50;
-    const states = query.state ? new Set(query.state.split(',')) : undefined;
-    const now = Date.now();
-    const items: Array<PriorAuthCase & { overdue: boolean }> = [];
-    let last: string | undefined;
-    const range = after ? { gt: after, lt } : { gte, lt };
-    for await (const [key, ref] of this.node.store.sublevel<string>(WORKFLOW_SUBLEVEL).iterator(range)) {
-      const c = await this.node.store.get<PriorAuthCase>(WORKFLOW_SUBLEVEL, ref);
-      if (!c) continue;
-      const overdue = isPriorAuthOverdue(c, now);
-      if (states && !states.has(c.state)) continue;
-      if (query.overdue === 'true' && !overdue) continue;
-      const other = c.clinic === this.node.participantId ? c.payer : c.clinic;
-      if (query.counterparty && query.counterparty !== other) continue;
-      if (items.length === limit)
-        return { items, nextCursor: this.node.cursors.issue('prior-auth-requests', last as string) };
-      items.push({ ...c, overdue });
-      last = key;
-    }
-    return { items };
+    return deadlinePage(this.node, {
+      prefix: 'pdl',
+      list: 'prior-auth-requests',
+      query,
+      isOverdue: isPriorAuthOverdue,
+    });
   }
 
   // ---- the clinic's side --------------------------------------------------------------------------------------
