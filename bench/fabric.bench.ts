@@ -1,7 +1,6 @@
 // `npm run bench -- --fabric`: on a native Fabric network brought up for the run, sends per second and
 // submit → delivered latency of our chaincode beside a one-function blind-put chaincode deployed on the same network,
 // and the largest document the market has (a 50,000-row insured list) sent, delivered and opened.
-import { randomBytes, createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,8 +8,6 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { generateDocument } from '@dmsnet/formats';
-import type { LedgerClient } from '../gateway/src/ledger/types.js';
-import { FabricLedger } from '../gateway/src/ledger/fabric/fabric-ledger.js';
 import {
   startLocalNetwork,
   type LocalParticipant,
@@ -22,10 +19,9 @@ import { networkDown } from '../network/src/down.js';
 import { fabricProvider, peerTlsRoot } from '../sandbox/src/local-network/fabric-provider.js';
 import { paths } from '../network/src/topology.js';
 import { deployChaincode, networkUp } from '../network/src/up.js';
+import { SENDS, sendRounds } from './fabric-rounds.js';
 import { result, type Bench, type BenchResult } from './types.js';
 
-const SENDS = 300;
-const IN_FLIGHT = 20;
 /** Why 100 ms: blocks cut by time under this load; a longer timeout only adds latency, a shorter one more blocks. */
 const BATCH_TIMEOUT = '100ms';
 
@@ -35,11 +31,6 @@ const PARTICIPANTS: ParticipantSpec[] = [
   { key: 'clinic1', role: 'clinic', name: 'Клиника (бенч)', mspId: 'ClinicHostMSP', viaAttribute: true },
 ];
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-};
-
 export async function dirBytes(dir: string): Promise<number> {
   if (!existsSync(dir)) return 0;
   let total = 0;
@@ -48,60 +39,6 @@ export async function dirBytes(dir: string): Promise<number> {
     total += e.isDirectory() ? await dirBytes(f) : (await stat(f)).size;
   }
   return total;
-}
-
-/**
- * SENDS transactions, IN_FLIGHT at a time, each timed from its submit to its event at the addressee's peer;
- * throughput over the whole run.
- */
-export async function measure(
-  label: string,
-  progress: (m: string) => void,
-  submit: (i: number) => Promise<unknown>,
-  events: AsyncIterable<{ key: string }>,
-  abort: AbortController,
-  sends = SENDS,
-): Promise<{ tps: number; p50: number; p95: number }> {
-  const started = new Map<string, number>();
-  const latencies: number[] = [];
-  let delivered = 0;
-  let resolveAll!: () => void;
-  const all = new Promise<void>((r) => (resolveAll = r));
-  const listening = (async () => {
-    for await (const ev of events) {
-      const t0 = started.get(ev.key);
-      if (t0 === undefined) continue;
-      latencies.push(performance.now() - t0);
-      if (++delivered === sends) {
-        resolveAll();
-        abort.abort();
-      }
-    }
-  })();
-  const t = performance.now();
-  let next = 0;
-  const worker = async () => {
-    while (next < sends) {
-      const i = next++;
-      started.set(`${label}-${i}`, performance.now());
-      await submit(i);
-    }
-  };
-  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-  await all;
-  const seconds = (performance.now() - t) / 1000;
-  await listening.catch(() => undefined);
-  progress(`fabric: ${label} ${sends} sends in ${seconds.toFixed(1)} s`);
-  return { tps: sends / seconds, p50: pct(latencies, 50), p95: pct(latencies, 95) };
-}
-
-export async function* keysOf(
-  client: LedgerClient,
-  from: bigint,
-  signal: AbortSignal,
-  pick: (p: Uint8Array) => string,
-) {
-  for await (const ev of client.events({ blockNumber: from }, signal)) yield { key: pick(ev.payload) };
 }
 
 export const benches: Bench[] = [
@@ -213,78 +150,29 @@ export const benches: Bench[] = [
         for (const p of net.participants.values()) await p.node.stop();
 
         // Ledger-level throughput and latency: ours beside the blind put, same network, same run, same payload size.
-        const ct = new Uint8Array(randomBytes(2048));
-        const hash = createHash('sha256').update(ct).digest('hex');
         const tlsFor = (who: LocalParticipant) => peerTlsRoot(state, who.identity.mspId);
-        const blindSender = FabricLedger.connect(await blindConnection(state, insurer, tlsFor));
-        const blindReader = FabricLedger.connect(await blindConnection(state, clinic, tlsFor));
-        const runOurs = async (round: number) => {
-          const abort = new AbortController();
-          const from = await (insurer.ledger as FabricLedger).height();
-          return measure(
-            `ours${round}`,
-            progress,
-            (i) =>
-              insurer.ledger.submit(
-                'exchange:send',
-                [
-                  JSON.stringify({
-                    messageId: `${insurer.id}:ours${round}-${i}`,
-                    sender: insurer.id,
-                    addressee: clinic.id,
-                    documentType: 'insured-list',
-                    formatVersion: '1',
-                    ciphertextHash: hash,
-                    size: ct.length,
-                    senderKeyVersion: 1,
-                  }),
-                ],
-                { ciphertext: ct },
-                // As a gateway sends: endorsed by the sender's and the addressee's organisations.
-                { endorsingOrganizations: [insurer.identity.mspId, clinic.identity.mspId] },
-              ),
-            keysOf(clinic.ledger, from, abort.signal, (p) =>
-              // The ledger id is `<sender>:<id>`; the rounds count by the id.
-              String((JSON.parse(Buffer.from(p).toString()) as { messageId: string }).messageId).slice(
-                insurer.id.length + 1,
-              ),
-            ),
-            abort,
-          );
-        };
-        const runBlind = async (round: number) => {
-          const abort = new AbortController();
-          const from = await blindSender.height();
-          return measure(
-            `blind${round}`,
-            progress,
-            (i) => blindSender.submit('put', [`blind${round}-${i}`], { value: ct }),
-            keysOf(blindReader, from, abort.signal, (p) => Buffer.from(p).toString()),
-            abort,
-          );
-        };
+        const rounds = await sendRounds(state, insurer, clinic, tlsFor, progress);
         // A warm-up round each (connections, JIT, the peers' caches), then alternating rounds, best of each: a burst
         // of other work on this shared machine then hits both alike.
-        await runBlind(0);
-        await runOurs(0);
+        await rounds.blind();
+        await rounds.ours();
         const oursRuns = [];
         const blindRuns = [];
         let oursBlockBytes = 0;
         let blindBlockBytes = 0;
-        for (let round = 1; round <= 2; round++) {
+        for (let k = 0; k < 2; k++) {
           const bb = await dirBytes(chains);
-          blindRuns.push(await runBlind(round));
+          blindRuns.push(await rounds.blind());
           blindBlockBytes = (await dirBytes(chains)) - bb;
           const b0 = await dirBytes(chains);
-          oursRuns.push(await runOurs(round));
+          oursRuns.push(await rounds.ours());
           oursBlockBytes = (await dirBytes(chains)) - b0;
         }
         const best = (runs: Array<{ tps: number; p50: number; p95: number }>) =>
           runs.reduce((a, b) => (b.tps > a.tps ? b : a));
         const ours = best(oursRuns);
         const base = best(blindRuns);
-        await blindSender.close();
-        await blindReader.close();
+        await rounds.close();
         out.push(
           result(
             'fabric: sends per second (2 KB, 20 in flight)',
@@ -301,7 +189,7 @@ export const benches: Bench[] = [
             'B',
             'blind put (value in the block)',
             blindBlockBytes / SENDS,
-            `marginal: ${Math.round((oursBlockBytes - blindBlockBytes) / SENDS + ct.length)} B beyond a Fabric tx`,
+            `marginal: ${Math.round((oursBlockBytes - blindBlockBytes) / SENDS + rounds.ciphertextBytes)} B beyond a Fabric tx`,
           ),
           result('fabric: submit → delivered p95', ours.p95, 'ms', 'blind-put p95', base.p95, 'goal ≤ 1.5'),
         );
@@ -315,19 +203,3 @@ export const benches: Bench[] = [
     },
   },
 ];
-
-export async function blindConnection(
-  state: Awaited<ReturnType<typeof networkUp>>,
-  who: LocalParticipant,
-  tlsFor: (w: LocalParticipant) => Promise<string>,
-) {
-  const peer = state.topology.peers.find((n) => n.mspId === who.identity.mspId)!;
-  return {
-    peerEndpoint: `${peer.host}:${peer.port}`,
-    serverNameOverride: peer.name,
-    ...who.identity,
-    channel: state.topology.channel,
-    chaincode: 'blindput',
-    tlsRootCertificate: await tlsFor(who),
-  };
-}
