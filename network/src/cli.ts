@@ -28,7 +28,7 @@ import {
   startOrgPeer,
   type ChaincodeDefinition,
 } from './membership.js';
-import { createOrg, openOrg, orgDefinition, readDefinition, writeDefinition } from './org.js';
+import { createOrg, MEMBER_KINDS, openOrg, orgDefinition, readDefinition, writeDefinition } from './org.js';
 import { describeCouncil, proposeCouncilChange, readCouncil, type CouncilChange } from './council.js';
 import { proposeRemoveOrg } from './leave.js';
 import { orderer } from './consenters-cli.js';
@@ -136,6 +136,11 @@ program
         `  height ${String(h.height ?? '?').padStart(6)}  ${h.peer}${h.error ? `  (${h.error})` : ''}`,
       );
     console.log(`  chaincode: ${s.chaincode}`);
+    for (const r of s.releases)
+      console.log(
+        `  release ${r.org.padEnd(14)} ${r.version}` +
+          (r.next ? `  upgrade pending: ${r.next.version} installed beside it (cc.${r.org}.next)` : ''),
+      );
   });
 
 interface Acting {
@@ -181,7 +186,11 @@ org
   .requiredOption('--home <dir>', both('the folder to create', 'создаваемая папка'))
   .requiredOption('--key <key>', both('short name, e.g. insurer3', 'краткое имя, например insurer3'))
   .requiredOption('--msp <id>', both('MSP id, e.g. Insurer3MSP', 'идентификатор MSP, например Insurer3MSP'))
-  .option('--kind <kind>', 'insurer | assistance | clinic-host', 'insurer')
+  .addOption(
+    new Option('--kind <kind>', both('what the organisation is', 'вид организации'))
+      .choices(MEMBER_KINDS)
+      .default('insurer'),
+  )
   .option('--host <ip>', both('address of your nodes', 'адрес ваших узлов'), '127.0.0.1')
   .addOption(
     new Option(

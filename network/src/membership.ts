@@ -14,7 +14,13 @@ import { HOME_FILE, writeHome, type OrgContext, type OrgDefinition, type OrgHome
 import { isAlive, portInUse, readPid, startProcess, waitForPort, waitHealthy } from './processes.js';
 import { silentProgress, type Progress } from './progress.js';
 import { CHAINCODE_VERSION, waitCommitted } from './lifecycle.js';
-import { readRelease, releasePackage, type ChaincodeRelease } from './release.js';
+import {
+  joiningRelease,
+  readRelease,
+  releasePackage,
+  writeRelease,
+  type ChaincodeRelease,
+} from './release.js';
 import { paths, peersOf, type PeerNode } from './topology.js';
 
 /** Starts the organisation's peers from its own folder (a no-op for those that run). */
@@ -221,13 +227,26 @@ export async function installRelease(
   for (const n of peersOf(ctx.t, ctx.org.key)) await installPackage(ctx, fabric, n, file, say);
 }
 
-/** Packages, starts the organisation's chaincode server and installs the package on its peers. */
+/**
+ * Packages, starts the organisation's chaincode server and installs the package on its peers: the release it recorded,
+ * or for a newcomer the one the channel runs now (after an upgrade, the upgraded release), then recorded so its
+ * approvals, restarts and later upgrades use it.
+ */
 export async function installChaincode(
   ctx: OrgContext,
   fabric: FabricInstall,
   say: Progress = silentProgress,
 ): Promise<string> {
-  const r = await readRelease(ctx);
+  // Nothing committed yet (a founder during "up"): the first release.
+  const committed = await committedDefinition(ctx, fabric).then(
+    (d) => d.version,
+    () => undefined,
+  );
+  const { release: r, recorded } = await joiningRelease(ctx, committed);
+  if (!recorded && committed !== undefined) {
+    say(`${ctx.org.mspId}: the channel runs chaincode ${committed}; installing its package ${r.label}`);
+    await writeRelease(ctx, r);
+  }
   await installRelease(ctx, fabric, r, `cc.${ctx.org.key}`, say);
   return r.packageId;
 }

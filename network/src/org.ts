@@ -75,6 +75,9 @@ export interface CreateOrgOptions {
   progress?: Progress;
 }
 
+/** The kinds of organisation an operator creates to join a running channel. */
+export const MEMBER_KINDS: ReadonlyArray<OrgSpec['kind']> = ['insurer', 'assistance', 'clinic-host'];
+
 /** Makes an organisation's own material in `dir`; refuses a folder that already holds one. */
 export async function createOrg(o: CreateOrgOptions): Promise<OrgHome> {
   if (!/^[a-z][a-z0-9]{1,30}$/.test(o.key))
@@ -87,6 +90,11 @@ export async function createOrg(o: CreateOrgOptions): Promise<OrgHome> {
   const dir = path.resolve(o.dir);
   if (existsSync(path.join(dir, HOME_FILE)))
     throw new NetworkError('ORG_EXISTS', `${dir} already holds an organisation (${HOME_FILE})`);
+  if (o.kind !== undefined && !MEMBER_KINDS.includes(o.kind))
+    throw new NetworkError(
+      'ORG_DEFINITION_INVALID',
+      `kind ${String(o.kind)}: ${MEMBER_KINDS.join(', ')} (the association is founded by "network up", not created)`,
+    );
   if (o.peers !== undefined && o.peers !== 1 && o.peers !== 2)
     throw new NetworkError('ORG_DEFINITION_INVALID', `peers ${o.peers}: 1 or 2`);
   const host = o.host ?? '127.0.0.1';

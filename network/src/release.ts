@@ -46,14 +46,35 @@ export async function makeRelease(
   return { version, label, port, packageId };
 }
 
+/** The release recorded where the organisation's admin acts from; undefined for one that never recorded one. */
+export async function recordedRelease(ctx: OrgContext): Promise<OrgChaincode | undefined> {
+  return ctx.source === 'home'
+    ? ((JSON.parse(await readFile(path.join(ctx.t.dir, HOME_FILE), 'utf8')) as OrgHome).chaincode ??
+        undefined)
+    : (await readState(paths(ctx.t).state))?.chaincode?.[ctx.org.key];
+}
+
 /** The organisation's recorded release; one never upgraded runs the first release on its peer's chaincode port. */
 export async function readRelease(ctx: OrgContext): Promise<OrgChaincode> {
-  const recorded =
-    ctx.source === 'home'
-      ? ((JSON.parse(await readFile(path.join(ctx.t.dir, HOME_FILE), 'utf8')) as OrgHome).chaincode ??
-        undefined)
-      : (await readState(paths(ctx.t).state))?.chaincode?.[ctx.org.key];
-  return recorded ?? makeRelease(ctx, CHAINCODE_VERSION, ctx.peer.ccServerPort);
+  return (await recordedRelease(ctx)) ?? makeRelease(ctx, CHAINCODE_VERSION, ctx.peer.ccServerPort);
+}
+
+/**
+ * The release an organisation installs when it joins: the one it recorded, else the one the channel's committed
+ * definition names (`committedVersion`, undefined where nothing is committed yet). A newcomer after an upgrade thus
+ * installs the current release's package on its peer's chaincode port, not the first release's, which no longer
+ * matches the definition every other organisation approved.
+ */
+export async function joiningRelease(
+  ctx: OrgContext,
+  committedVersion: string | undefined,
+): Promise<{ release: OrgChaincode; recorded: boolean }> {
+  const recorded = await recordedRelease(ctx);
+  if (recorded) return { release: recorded, recorded: true };
+  return {
+    release: await makeRelease(ctx, committedVersion ?? CHAINCODE_VERSION, ctx.peer.ccServerPort),
+    recorded: false,
+  };
 }
 
 /** Records the organisation's release where its admin acts from; for a founder the package id `up` recorded too. */
