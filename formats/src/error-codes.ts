@@ -1330,9 +1330,9 @@ export const ERROR_CODES = {
   NODE_RENEWAL_UNSUPPORTED: {
     status: 422,
     retry: 'final',
-    doc: 'docs/decisions/0051-chaincode-upgrade-beside-the-running-release.md',
-    en: "This node's certificates cannot be renewed by this tool (an orderer's TLS certificate is in the consenter set).",
-    ru: 'Сертификаты этого узла этот инструмент не продлевает (сертификат TLS узла упорядочивания входит в состав консенсуса).',
+    doc: 'docs/decisions/0064-orderer-certificates-renewed-by-a-consenter-update.md',
+    en: "An orderer's certificates are in the channel's consenter set: they are renewed in two steps (an update of its consenter entry, then a restart), not in one like a peer's.",
+    ru: 'Сертификаты узла упорядочивания входят в состав консенсуса канала: они продлеваются в два шага (изменение его записи в составе консенсуса, затем перезапуск), а не за один, как у пира.',
   },
   CHANNEL_POLICY_UNSUPPORTED: {
     status: 422,

@@ -35,6 +35,7 @@ import { orderer } from './consenters-cli.js';
 import { rebuildPeer } from './rebuild.js';
 import { finishUpgrade, prepareUpgrade } from './upgrade.js';
 import { renewNode } from './renew.js';
+import { finishOrdererRenewal, proposeOrdererRenewal } from './orderer-renew.js';
 import { ca } from './ca-cli.js';
 
 const portBase = (v: string) => {
@@ -643,16 +644,53 @@ actingOptions(
     .command('renew')
     .description(
       both(
-        'renew a peer’s signing and TLS certificates (new keys) from your organisation’s CA before they expire, and restart it',
-        'продлить сертификаты подписи и TLS пира (новые ключи) в УЦ вашей организации до истечения срока и перезапустить пир',
+        'renew a node’s signing and TLS certificates (new keys) from your organisation’s CA before they expire, and restart it. ' +
+          'A peer in one step; an orderer in two, as its certificates are in the channel config: with --out, enrol them and write ' +
+          'the update replacing its consenter entry (sign and submit it with the channel verbs); then again without --out, ' +
+          'to restart it with them',
+        'продлить сертификаты подписи и TLS узла (новые ключи) в УЦ вашей организации до истечения срока и перезапустить его. ' +
+          'Пир — за один шаг; узел упорядочивания — за два, так как его сертификаты входят в конфигурацию канала: с --out выпустить их ' +
+          'и записать изменение его записи в составе консенсуса (подписать и отправить командами channel); затем снова без --out, ' +
+          'чтобы перезапустить узел с ними',
       ),
     )
-    .requiredOption('--node <name>', both('the peer, e.g. peer0.insurer1', 'пир, например peer0.insurer1')),
-).action(async (o: Acting & { node: string }) => {
-  const r = await renewNode(await acting({ ...o, org: o.org ?? o.node.split('.')[1] }), await findFabric(), {
-    node: o.node,
-    progress: consoleProgress(),
-  });
+    .requiredOption(
+      '--node <name>',
+      both(
+        'the peer or orderer, e.g. peer0.insurer1, orderer3.insurer1',
+        'пир или узел упорядочивания, например peer0.insurer1, orderer3.insurer1',
+      ),
+    )
+    .option(
+      '--out <file>',
+      both(
+        'an orderer’s first step: the update file to hand around for signatures',
+        'первый шаг для узла упорядочивания: файл изменения для передачи на подпись',
+      ),
+    ),
+).action(async (o: Acting & { node: string; out?: string }) => {
+  const ctx = await acting({ ...o, org: o.org ?? o.node.split('.')[1] });
+  const fabric = await findFabric();
+  const say = consoleProgress();
+  if (ctx.t.orderers.some((n) => n.name === o.node && n.org === ctx.org.key)) {
+    if (o.out) {
+      const c = await proposeOrdererRenewal(ctx, fabric, o.node, o.out, say);
+      console.log(
+        `update renewing consenter ${c.id} (${o.node}) written to ${o.out}: signing certificate ${c.signing.serial} ` +
+          `valid to ${c.signing.validTo}, TLS ${c.tls.serial} valid to ${c.tls.validTo}; sign with channel sign-update, ` +
+          `submit with channel submit-update, then run node renew --node ${o.node} again`,
+      );
+      printCheck(c);
+      return;
+    }
+    const r = await finishOrdererRenewal(ctx, fabric, o.node, say);
+    console.log(
+      `${r.node} renewed: signing certificate ${r.signing.after.serial} valid to ${r.signing.after.validTo}, ` +
+        `TLS ${r.tls.after.serial} valid to ${r.tls.after.validTo}`,
+    );
+    return;
+  }
+  const r = await renewNode(ctx, fabric, { node: o.node, progress: say });
   console.log(
     `${r.node} renewed: signing certificate valid to ${r.signing.after.validTo}, TLS valid to ${r.tls.after.validTo}`,
   );

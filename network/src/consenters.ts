@@ -51,7 +51,7 @@ export function bftTolerance(n: number): { faults: number; quorum: number } {
 
 // ---- reading the current ordering service ----------------------------------------------------------------------
 
-const ordererGroup = (c: ChannelConfig | { channel_group: ConfigGroup }): ConfigGroup => {
+export const ordererGroup = (c: ChannelConfig | { channel_group: ConfigGroup }): ConfigGroup => {
   const g = c.channel_group.groups?.Orderer;
   if (!g) throw new NetworkError('FABRIC_CONFIG_MISSING', 'the channel has no Orderer group');
   return g;
@@ -192,8 +192,12 @@ export async function createOrderer(ctx: OrgContext, o: NewOrderer): Promise<Ord
 }
 
 /** The consenter entry of an own orderer: its enrolment and TLS certificates, read from the owner's folder. */
-async function consenterOf(ctx: OrgContext, n: OrdererNode, id: number): Promise<Consenter> {
-  const dir = paths(ctx.t).node(n.org, n.name);
+export async function consenterOf(
+  ctx: OrgContext,
+  n: OrdererNode,
+  id: number,
+  dir = paths(ctx.t).node(n.org, n.name),
+): Promise<Consenter> {
   const b64 = async (f: string) => (await readFile(path.join(dir, f))).toString('base64');
   const tls = await b64(path.join('tls', 'server.crt'));
   return {
@@ -232,16 +236,16 @@ function setBlockValidation(group: ConfigGroup, consenters: Consenter[]): void {
   };
 }
 
-function setConsenters(group: ConfigGroup, consenters: Consenter[]): void {
+export function setConsenters(group: ConfigGroup, consenters: Consenter[]): void {
   const v = group.values?.Orderers;
   if (!v) throw new NetworkError('FABRIC_CONFIG_MISSING', 'the orderer group has no Orderers value');
   v.value = { consenter_mapping: consenters };
   setBlockValidation(group, consenters);
 }
 
-type Config = Omit<ChannelConfig, 'blockNumber'>;
+export type Config = Omit<ChannelConfig, 'blockNumber'>;
 
-const address = (c: { host: string; port: number }) => `${c.host}:${c.port}`;
+export const address = (c: { host: string; port: number }) => `${c.host}:${c.port}`;
 
 /**
  * `config` with `consenter` added to the consenters, its address to its organisation's orderer endpoints and the
@@ -451,9 +455,19 @@ export async function joinOrderer(
     await rm(dir, { recursive: true, force: true });
   }
   say(`waiting for ${n.name} to catch up and become an active consenter`);
+  await waitActiveConsenter(ctx, fabric, n);
+}
+
+/** Waits until an own orderer reports the channel active with itself a consenter (osnadmin channel list). */
+export async function waitActiveConsenter(
+  ctx: OrgContext,
+  fabric: FabricInstall,
+  n: OrdererNode,
+  ms = 180_000,
+): Promise<void> {
   let last = '';
   await until(
-    180_000,
+    ms,
     () => `${n.name} did not become an active consenter: ${last}`,
     async () => {
       last = await channelInfo(ctx, fabric, n).catch((e: Error) => e.message);
@@ -511,7 +525,11 @@ function ordering(ctx: OrgContext) {
   );
 }
 
-async function until(ms: number, why: string | (() => string), check: () => Promise<boolean>): Promise<void> {
+export async function until(
+  ms: number,
+  why: string | (() => string),
+  check: () => Promise<boolean>,
+): Promise<void> {
   const deadline = Date.now() + ms;
   for (;;) {
     try {

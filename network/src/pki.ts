@@ -142,8 +142,8 @@ async function writeNode(
   n: { name: string; ou: 'peer' | 'orderer' },
   cas: OrgCAs,
   hosts: readonly string[],
+  dir = paths(t).node(key, n.name),
 ): Promise<void> {
-  const dir = paths(t).node(key, n.name);
   await writeMsp(
     path.join(dir, 'msp'),
     cas.ca,
@@ -157,16 +157,20 @@ async function writeNode(
   );
 }
 
-/** One more node of an organisation that exists (an orderer added later), issued by its own CAs in its own folder. */
+/**
+ * One more node of an organisation that exists (an orderer added later), issued by its own CAs in its own folder;
+ * `into` another folder than the node's (an orderer's renewed material, staged until the channel names it).
+ */
 export async function generateNodeMaterial(
   t: Topology,
   key: string,
   n: { name: string; ou: 'peer' | 'orderer'; host: string },
+  into?: string,
 ): Promise<void> {
   const org = t.orgs.find((o) => o.key === key);
   if (!org) throw new Error(`no organisation ${key} in the topology`);
   const hosts = [...new Set(['127.0.0.1', 'localhost', n.host])];
-  const issue = async () => writeNode(t, key, n, await orgCAs(t, org.key, org.mspId), hosts);
+  const issue = async () => writeNode(t, key, n, await orgCAs(t, org.key, org.mspId), hosts, into);
   if (usesFabricCa(t, key)) await withCaServer(t, key, await requireFabricCa(), issue);
   else await issue();
 }

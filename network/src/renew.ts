@@ -40,7 +40,7 @@ export function nodeCertificates(ctx: Pick<OrgContext, 't' | 'org'>, node: strin
 
 /**
  * Re-enrols a peer of the organisation (signing and TLS certificates, new keys) and restarts it; waits until it is
- * back at the height it had. Orderers are refused: their TLS certificate is part of the channel's consenter set.
+ * back at the height it had. Orderers are renewed by a channel update instead (orderer-renew.ts, decision 0064).
  */
 export async function renewNode(
   ctx: OrgContext,
@@ -51,8 +51,9 @@ export async function renewNode(
   if (ctx.t.orderers.some((n) => n.name === o.node && n.org === ctx.org.key))
     throw new NetworkError(
       'NODE_RENEWAL_UNSUPPORTED',
-      `${o.node} is an orderer: its TLS certificate is in the channel's consenter set, so renewing it needs a ` +
-        'consenter update; this tool renews peers only',
+      `${o.node} is an orderer: its certificates are in the channel's consenter set, so renewing it is a ` +
+        `consenter update: "node renew --node ${o.node} --out <update file>", signed and submitted, then ` +
+        `"node renew --node ${o.node}" (orderer-renew.ts)`,
     );
   const n = peersOf(ctx.t, ctx.org.key).find((p) => p.name === o.node);
   if (!n)

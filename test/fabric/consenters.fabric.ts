@@ -2,8 +2,12 @@
 // the association's, one each insurer's — a fifth orderer run by the clinic host is added and removed again by signed
 // config updates while insurer1 keeps sending; the association alone is refused. Then the limit: with 2 of 4 orderers
 // stopped nothing commits and the sends wait in the gateway's outbox; once they return every send arrives exactly once.
+// An insurer's orderer's certificates are renewed by a signed update of its consenter entry under the same load.
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { connect as tlsConnect } from 'node:tls';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,9 +20,15 @@ import {
   type ParticipantSpec,
 } from '../../sandbox/src/local-network/network.js';
 import { findFabric, type FabricInstall } from '../../network/src/binaries.js';
-import { signUpdate, submitUpdate } from '../../network/src/channel-update.js';
+import { fetchConfig, signUpdate, submitUpdate } from '../../network/src/channel-update.js';
 import { peerCli } from '../../network/src/cli-tools.js';
-import { leaveOrderer, listConsenters, proposeRemoveConsenter } from '../../network/src/consenters.js';
+import {
+  consentersOf,
+  leaveOrderer,
+  listConsenters,
+  proposeRemoveConsenter,
+} from '../../network/src/consenters.js';
+import { finishOrdererRenewal } from '../../network/src/orderer-renew.js';
 import { startNode, stopNode } from '../../network/src/control.js';
 import { networkDown } from '../../network/src/down.js';
 import { fabricProvider } from '../../sandbox/src/local-network/fabric-provider.js';
@@ -341,6 +351,105 @@ describe('the SmartBFT ordering service run by several members', function () {
     if (loadError) throw loadError;
     const t = await tally('add and remove a consenter under load', ids);
     expect(t.sent).to.be.greaterThan(20);
+    expect(t).to.deep.include({ committed: t.sent, delivered: t.sent, duplicates: 0, lost: 0 });
+  });
+
+  it("renews an insurer's orderer's signing and TLS certificates by a signed update of its consenter entry under a send load: 0 lost, 0 duplicated", async () => {
+    const ids: string[] = [];
+    let loading = true;
+    let loadError: unknown;
+    const load = (async () => {
+      while (loading) {
+        ids.push(await sendOne('renew'));
+        await sleep(250);
+      }
+    })().catch((err: unknown) => (loadError = err));
+    const name = 'orderer3.insurer1';
+    const node = state.topology.orderers.find((o) => o.name === name)!;
+    const nodeDir = paths(state.topology).node('insurer1', name);
+    const serial = async (f: string) =>
+      new X509Certificate(await readFile(path.join(nodeDir, f))).serialNumber;
+    const before = { signing: await serial('msp/signcerts/cert.pem'), tls: await serial('tls/server.crt') };
+    const association = await openOrg(dir, 'association');
+    const insurer1 = await openOrg(dir, 'insurer1');
+    const handover = await mkdtemp(path.join(tmpdir(), 'dmsnet-consenters-renew-'));
+    try {
+      say(`${await committedNext(ids, 4)} lists committed before the renewal`);
+      // Step one, in insurer1's folder: new certificates staged beside the node, the update written.
+      const update = path.join(handover, 'renew-orderer3.pb');
+      const proposed = await cli('node', 'renew', '--org', 'insurer1', '--node', name, '--out', update);
+      expect(proposed.stdout).to.include(`update renewing consenter 3 (${name}) written to ${update}`);
+      expect(proposed.stdout).to.include(
+        '/Channel/Orderer/Admins (MAJORITY Admins: 2 of 3 (AssociationMSP, Insurer1MSP, Insurer2MSP))',
+      );
+      // The node still runs, and serves, its old certificates until the channel names the new ones.
+      expect(await serial('tls/server.crt')).to.equal(before.tls);
+      // Finishing before the update is submitted is refused, and nothing moves.
+      try {
+        await finishOrdererRenewal(insurer1, fabric, name, say, 3_000);
+        expect.fail('the orderer was restarted with certificates the channel does not name');
+      } catch (err) {
+        expect((err as { code?: string }).code).to.equal('NODE_NOT_READY');
+      }
+      expect(await serial('tls/server.crt')).to.equal(before.tls);
+
+      // A majority of the ordering organisations signs, as for any consenter change.
+      await signUpdate(insurer1, fabric, update);
+      await signUpdate(association, fabric, update);
+      await submitUpdate(association, fabric, update);
+      const finished = await cli('node', 'renew', '--org', 'insurer1', '--node', name);
+      expect(finished.stdout).to.include(`${name} renewed`);
+      const after = { signing: await serial('msp/signcerts/cert.pem'), tls: await serial('tls/server.crt') };
+      expect(after.signing).to.not.equal(before.signing);
+      expect(after.tls).to.not.equal(before.tls);
+      expect(existsSync(`${nodeDir}.renewal`) || existsSync(`${nodeDir}.previous`)).to.equal(false);
+
+      // The channel names the new certificates (consenter entry and block validation), and the orderer serves them.
+      const config = await fetchConfig(association, fabric);
+      const entry = consentersOf(config).find((c) => c.id === 3)!;
+      expect(new X509Certificate(Buffer.from(entry.identity, 'base64')).serialNumber).to.equal(after.signing);
+      expect(new X509Certificate(Buffer.from(entry.server_tls_cert, 'base64')).serialNumber).to.equal(
+        after.tls,
+      );
+      const validation = JSON.stringify(config.channel_group.groups?.Orderer?.policies?.BlockValidation);
+      expect(validation).to.include(entry.identity);
+      const served = await new Promise<string>((resolve, reject) => {
+        const socket = tlsConnect(
+          { host: node.host, port: node.port, rejectUnauthorized: false, servername: name },
+          () => {
+            resolve(socket.getPeerCertificate().serialNumber);
+            socket.end();
+          },
+        );
+        socket.on('error', reject);
+      });
+      expect(served.toUpperCase()).to.equal(after.tls.toUpperCase());
+      const view = await listConsenters(insurer1, fabric);
+      expect(view.consenters.map((c) => `${c.id}:${c.mspId}`)).to.deep.equal([
+        '1:AssociationMSP',
+        '2:AssociationMSP',
+        '3:Insurer1MSP',
+        '4:Insurer2MSP',
+      ]);
+      say(`${await committedNext(ids, 8)} more lists committed after the renewal`);
+      // The renewed orderer takes part in ordering again: with another orderer stopped, blocks still need its
+      // signature (a quorum of 3 of 4), so they commit only because it signs with its new identity.
+      await stopNode(state, 'orderer4.insurer2');
+      try {
+        say(
+          `${await committedNext(ids, 4)} lists committed with orderer4 stopped: the renewed orderer signs`,
+        );
+      } finally {
+        await startNode(state, 'orderer4.insurer2');
+      }
+    } finally {
+      loading = false;
+      await load;
+      await rm(handover, { recursive: true, force: true });
+    }
+    if (loadError) throw loadError;
+    const t = await tally('renew an orderer under load', ids);
+    expect(t.sent).to.be.greaterThan(12);
     expect(t).to.deep.include({ committed: t.sent, delivered: t.sent, duplicates: 0, lost: 0 });
   });
 

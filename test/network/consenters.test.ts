@@ -17,6 +17,7 @@ import {
   type Consenter,
 } from '../../network/src/consenters.js';
 import { PACKAGE_ROOT } from '../../network/src/nodes.js';
+import { withRenewedConsenter } from '../../network/src/orderer-renew.js';
 import { createOrg, HOME_FILE, openOrg, type OrgHome } from '../../network/src/org.js';
 import { buildTopology } from '../../network/src/topology.js';
 
@@ -203,6 +204,44 @@ describe('network: the ordering service shared by several members (decision 0030
       expect((err as { code?: string }).code).to.equal('CONSENTER_CHANGE_REFUSED');
       expect((err as Error).message).to.include('would leave 3');
     }
+  });
+
+  it('renews a consenter: its entry carries the new identity and TLS certificates, block validation names the new identity; nothing else moves', () => {
+    const config = bftConfig();
+    const renewed = {
+      ...consenter(3, 'Insurer1MSP'),
+      identity: b64('renewed identity of orderer 3'),
+      client_tls_cert: b64('renewed tls of orderer 3'),
+      server_tls_cert: b64('renewed tls of orderer 3'),
+    };
+    const updated = withRenewedConsenter(config, renewed);
+    expect(consentersOf(updated)).to.deep.equal([
+      consenter(1, 'AssociationMSP'),
+      consenter(2, 'AssociationMSP'),
+      renewed,
+      consenter(4, 'Insurer2MSP'),
+    ]);
+    const v = blockValidation(updated);
+    expect(v.identities.map((i) => i.principal.id_bytes)).to.deep.equal([
+      b64('identity of orderer 1'),
+      b64('identity of orderer 2'),
+      b64('renewed identity of orderer 3'),
+      b64('identity of orderer 4'),
+    ]);
+    expect(v.rule.n_out_of.n).to.equal(3);
+    // Endpoints and organisations stay: a renewal moves certificates only.
+    expect(orderer(updated).groups).to.deep.equal(orderer(config).groups);
+    expect(consentersOf(config)[2]).to.deep.equal(consenter(3, 'Insurer1MSP'));
+    // Another organisation's id, another address, or the certificates it already carries: refused.
+    for (const [bad, code] of [
+      [{ ...renewed, msp_id: 'Insurer2MSP' }, 'CONSENTER_UNKNOWN'],
+      [{ ...renewed, port: 9999 }, 'CONSENTER_UNKNOWN'],
+      [{ ...renewed, id: 9 }, 'CONSENTER_UNKNOWN'],
+      [consenter(3, 'Insurer1MSP'), 'CONSENTER_CHANGE_REFUSED'],
+    ] as const)
+      expect(() => withRenewedConsenter(config, bad))
+        .to.throw()
+        .with.property('code', code);
   });
 
   it('the orderer verbs explain themselves in English and Russian and refuse a bad port naming the option', function () {
