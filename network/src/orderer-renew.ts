@@ -126,34 +126,42 @@ export async function finishOrdererRenewal(
 ): Promise<Renewal> {
   const n = ownOrderer(ctx, name);
   const staged = stagedDir(ctx, n);
-  if (!existsSync(path.join(staged, 'tls', 'server.crt')))
+  const own = paths(ctx.t).node(n.org, n.name);
+  const previous = `${own}.previous`;
+  const isStaged = existsSync(path.join(staged, 'tls', 'server.crt'));
+  // Run again after a crash past the swap: the renewed material is in place and the old one beside it.
+  const swapped = !isStaged && existsSync(path.join(previous, 'tls', 'server.crt'));
+  if (!isStaged && !swapped)
     throw new NetworkError(
       'NODE_NOT_READY',
       `${n.name} has no renewed certificates staged; run "node renew --node ${n.name} --out <update file>" first`,
     );
-  const own = paths(ctx.t).node(n.org, n.name);
-  const wanted = (await readFile(path.join(staged, 'tls', 'server.crt'))).toString('base64');
-  say(`${n.name}: waiting for the channel to name its renewed TLS certificate`);
-  await until(
-    timeoutMs,
-    `the channel does not carry ${n.name}'s renewed certificates yet: sign and submit the update first`,
-    async () => (await channelEntry(ctx, fabric, n)).entry.server_tls_cert === wanted,
-  );
+  if (!swapped) {
+    const wanted = (await readFile(path.join(staged, 'tls', 'server.crt'))).toString('base64');
+    say(`${n.name}: waiting for the channel to name its renewed TLS certificate`);
+    await until(
+      timeoutMs,
+      `the channel does not carry ${n.name}'s renewed certificates yet: sign and submit the update first`,
+      async () => (await channelEntry(ctx, fabric, n)).entry.server_tls_cert === wanted,
+    );
+    const pid = await readPid(paths(ctx.t).pid(n.name));
+    if (pid && isAlive(pid)) {
+      say(`${n.name}: stopping it to restart with the renewed certificates`);
+      await stopPid(pid);
+    }
+    // Two renames, each atomic; a crash between them leaves the node's folder absent and both others present.
+    if (existsSync(own)) {
+      await rm(previous, { recursive: true, force: true });
+      await rename(own, previous);
+    }
+    await rename(staged, own);
+  }
   const read = async (dir: string) => ({
     signing: facts(await readFile(path.join(dir, 'msp', 'signcerts', 'cert.pem'))),
     tls: facts(await readFile(path.join(dir, 'tls', 'server.crt'))),
   });
-  const before = await read(own);
-  const after = await read(staged);
-  const pid = await readPid(paths(ctx.t).pid(n.name));
-  if (pid && isAlive(pid)) {
-    say(`${n.name}: stopping it to restart with the renewed certificates`);
-    await stopPid(pid);
-  }
-  const previous = `${own}.previous`;
-  await rm(previous, { recursive: true, force: true });
-  await rename(own, previous);
-  await rename(staged, own);
+  const before = await read(previous);
+  const after = await read(own);
   await startOrderer(ctx, fabric, n.name, say);
   say(`${n.name}: waiting until it is an active consenter again`);
   await waitActiveConsenter(ctx, fabric, n);
