@@ -3,7 +3,8 @@
 // commit is refused until the lifecycle policy is met, then the new release is what every peer runs and the old
 // servers stop. The gateways started before the upgrade keep sending and receiving; the load's tally
 // {sent, committed, delivered, duplicates, lost} shows nothing lost and nothing twice. Then a peer's certificates are
-// renewed from its organisation's CA and it is restarted with them, under the same load.
+// renewed from its organisation's CA and it is restarted with them, under the same load. Last, an organisation that
+// joins after the upgrade installs the release the channel runs.
 import { expect } from 'chai';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -23,14 +24,27 @@ import { findFabric, type FabricInstall } from '../../network/src/binaries.js';
 import { stopNode, startNode } from '../../network/src/control.js';
 import { networkDown } from '../../network/src/down.js';
 import { fabricProvider } from '../../sandbox/src/local-network/fabric-provider.js';
-import { committedDefinition } from '../../network/src/membership.js';
-import { openOrg } from '../../network/src/org.js';
+import { proposeAddOrg, signUpdate, submitUpdate } from '../../network/src/channel-update.js';
+import {
+  approveChaincode,
+  commitChaincode,
+  committedDefinition,
+  installChaincode,
+  joinChannel,
+  nextChaincodeDefinition,
+  startOrgPeer,
+  waitDefinition,
+} from '../../network/src/membership.js';
+import { stopAll } from '../../network/src/processes.js';
+import { makeRelease, readRelease } from '../../network/src/release.js';
+import { networkStatus } from '../../network/src/status.js';
+import { createOrg, openOrg, orgDefinition } from '../../network/src/org.js';
 import { consoleProgress } from '../../network/src/progress.js';
 import { nodeCertificates, renewNode } from '../../network/src/renew.js';
 import { readState, type NetworkState } from '../../network/src/state.js';
 import { paths } from '../../network/src/topology.js';
 import { networkUp } from '../../network/src/up.js';
-import { upgradeChaincode, versionOn } from './upgrade-step.js';
+import { installedOn, upgradeChaincode, versionOn } from './upgrade-step.js';
 
 const PORT_BASE = Number(process.env.DMSNET_TEST_UPGRADE_PORT_BASE ?? 21000);
 
@@ -250,5 +264,50 @@ describe('the chaincode is upgraded on a running network while gateways keep sen
     await clinic.node.whenIdle(600_000);
     const tally = await tallyAt(insurer, clinic, load.ids, 'peer0.insurer1 renewed');
     expect(tally.sent).to.be.greaterThan(renewedAt);
+  });
+  it('an organisation that joins after the upgrade installs the release the channel runs (1.1), not the first', async () => {
+    const association = await openOrg(netDir, 'association');
+    const founders = await Promise.all(state.topology.orgs.map((o) => openOrg(netDir, o.key)));
+    const committed = await committedDefinition(association, fabric);
+    expect(committed.version).to.equal('1.1');
+    const homeDir = await mkdtemp(path.join(tmpdir(), 'dmsnet-upgrade-newcomer-'));
+    const handover = await mkdtemp(path.join(tmpdir(), 'dmsnet-upgrade-handover-'));
+    try {
+      await createOrg({
+        dir: homeDir,
+        key: 'insurer3',
+        mspId: 'Insurer3MSP',
+        kind: 'insurer',
+        host: '127.0.0.21',
+        portBase: PORT_BASE + 400,
+        peers: 1,
+        progress: say,
+      });
+      const home = await openOrg(homeDir);
+      await startOrgPeer(home, fabric, say);
+      const update = path.join(handover, 'add-insurer3.pb');
+      await proposeAddOrg(association, fabric, await orgDefinition(home, fabric), update);
+      for (const ctx of founders) await signUpdate(ctx, fabric, update);
+      await submitUpdate(association, fabric, update);
+      await joinChannel(home, fabric, await orgDefinition(association, fabric), say);
+
+      const packageId = await installChaincode(home, fabric, say);
+      const current = await makeRelease(home, '1.1', home.peer.ccServerPort);
+      expect(packageId).to.equal(current.packageId);
+      expect(await readRelease(home)).to.deep.include({ version: '1.1', label: 'dmsnet_insurer3_1.1' });
+      expect(await installedOn(home, fabric, home.peer)).to.deep.equal({ 'dmsnet_insurer3_1.1': packageId });
+
+      // Its approval names the package it installed; with it the new sequence commits and its peer runs 1.1.
+      const next = await nextChaincodeDefinition(association, fabric);
+      for (const ctx of [...founders, home]) await approveChaincode(ctx, fabric, next);
+      await commitChaincode(association, fabric, next);
+      await waitDefinition(home, fabric, next.sequence);
+      expect(await versionOn(home, fabric, home.peer)).to.equal('1.1');
+      const status = await networkStatus(homeDir);
+      expect(status.releases).to.deep.equal([{ org: 'insurer3', version: '1.1', packageId }]);
+    } finally {
+      await stopAll(path.join(homeDir, 'pids')).catch(() => undefined);
+      for (const d of [homeDir, handover]) await rm(d, { recursive: true, force: true });
+    }
   });
 });
