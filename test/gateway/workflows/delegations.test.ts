@@ -92,9 +92,22 @@ describe('an assistance company acting for an insurer (real nodes, HTTP, embedde
       terms({ agent: id('clinic') }),
     );
     expect([toClinic.status, toClinic.body.code]).to.deep.equal([422, 'DELEGATION_AGENT_INVALID']);
-    const bad = await c('insurer').call<Refusal>('POST', '/v1/delegations', terms({ sends: ['invoice'] }));
-    expect(bad.status).to.equal(422);
-    expect(JSON.stringify(bad.body)).to.contain('/sends/0');
+    // A type that is not one an insurer sends to a clinic is refused by the request's shape, at its index.
+    for (const sends of [['bogus'], ['invoice']]) {
+      const bad = await c('insurer').call<Refusal>('POST', '/v1/delegations', terms({ sends }));
+      expect([bad.status, bad.body.code], JSON.stringify(bad.body)).to.deep.equal([400, 'REQUEST_INVALID']);
+      expect(bad.body.errors.map((e) => e.pointer)).to.include('/body/sends/0');
+    }
+    // What only the ledger judges comes back with its field in errors too, where the caller put it.
+    const late = await c('insurer').call<Refusal>(
+      'POST',
+      '/v1/delegations',
+      terms({ validFrom: '2026-05-01', validUntil: '2026-04-30' }),
+    );
+    expect([late.status, late.body.code]).to.deep.equal([422, 'INVALID_ARGUMENT']);
+    expect(late.body.errors).to.deep.equal([
+      { pointer: '/body/validUntil', code: 'INVALID_ARGUMENT', message: 'must not be before validFrom' },
+    ]);
     const shape = await c('insurer').call<Refusal>('POST', '/v1/delegations', terms({ validFrom: 'вчера' }));
     expect([shape.status, shape.body.errors[0]?.pointer]).to.deep.equal([400, '/body/validFrom']);
     const ok = await c('insurer').call<Json>('POST', '/v1/delegations', terms());
