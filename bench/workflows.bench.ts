@@ -289,7 +289,15 @@ export const benches: Bench[] = [
   {
     name: 'workflows',
     async run({ progress }) {
-      return [...(await invoiceBench(progress)), ...(await coverageBench(progress))];
+      return invoiceBench(progress);
+    },
+  },
+  // A group of its own, so that `npm run bench -- --only coverage` answers the issue's goal alone (a million people
+  // loaded takes most of a minute; the invoice check's roster of 100,000 is not needed for it).
+  {
+    name: 'workflows-coverage',
+    async run({ progress }) {
+      return coverageBench(progress);
     },
   },
 ];
