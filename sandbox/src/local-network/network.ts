@@ -118,6 +118,15 @@ export const DEMO_PARTICIPANTS: readonly ParticipantSpec[] = [
     mspId: 'ClinicHostMSP',
     viaAttribute: true,
   },
+  // An assistance company organising care for an insurer's patients (decision 0055): like a clinic, it acts under the
+  // neutral host organisation, never under an insurer whose competitors it may also serve.
+  {
+    key: 'assistance',
+    role: 'assistance',
+    name: 'АО «Ассистанс Плюс»',
+    mspId: 'ClinicHostMSP',
+    viaAttribute: true,
+  },
 ];
 
 export interface StartOptions {
