@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { DmsnetError } from '@dmsnet/formats/errors';
 import type { AppointmentBody, CareRequestBody, CareUrgency, Person, Programme } from '@dmsnet/formats/types';
 import { deadlinePage } from './deadline-page.js';
+import { deadlineWithinTerms } from './deadline-terms.js';
 import { impliedPrincipal } from '../node/delegations.js';
 import type { GatewayNode } from '../node/index.js';
 import type { BatchOp } from '../store/store.js';
@@ -314,6 +315,7 @@ export class CareRequestFlow {
     const h = doc.header as { documentId: string; sender: { ogrn: string } };
     const r = doc.body as unknown as CareRequestBody;
     const payer = h.sender.ogrn;
+    const insurer = r.insurer?.ogrn ?? payer;
     const before = await this.node.store.get<CareCase>(WORKFLOW_SUBLEVEL, caseKey(payer, r.requestNumber));
     const state: CareState =
       r.status === 'revoked' ? 'cancelled' : before && FINAL.has(before.state) ? before.state : 'proposed';
@@ -322,9 +324,10 @@ export class CareRequestFlow {
       requestNumber: r.requestNumber,
       payer,
       clinic: this.node.participantId,
-      insurer: r.insurer?.ogrn ?? payer,
+      insurer,
       state,
-      respondBy: utc(r.respondBy),
+      // The insurer's terms as this clinic agreed them (its careDeadlines) bound what the sender asks for.
+      respondBy: deadlineWithinTerms(r.respondBy, Date.now(), this.deadlineMinutes(insurer, r.urgency)),
       requestId: h.documentId,
       request: r,
       // The clinic's next answer corrects its last one, so the chain of appointments stays whole; the slot itself

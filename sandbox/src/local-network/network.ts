@@ -156,6 +156,11 @@ export interface StartOptions {
     p: Omit<LocalParticipant, 'node'>,
     all: Array<Omit<LocalParticipant, 'node'>>,
   ) => CareDeadlineTerms | undefined;
+  /** A party's terms for answering guarantee-letter requests (its node configuration's `priorAuthDeadlines`). */
+  priorAuthDeadlines?: (
+    p: Omit<LocalParticipant, 'node'>,
+    all: Array<Omit<LocalParticipant, 'node'>>,
+  ) => CareDeadlineTerms | undefined;
 }
 
 interface SavedParticipant {
@@ -274,10 +279,12 @@ export async function startLocalNetwork(o: StartOptions): Promise<LocalNetwork> 
     let workflows: Workflows | undefined;
     if (o.workflows !== false) {
       const careDeadlines = o.careDeadlines?.(p, partial);
+      const priorAuthDeadlines = o.priorAuthDeadlines?.(p, partial);
       workflows = new Workflows(node, {
         role: p.role,
         contracts: o.contracts?.(p, partial),
         ...(careDeadlines ? { careDeadlines } : {}),
+        ...(priorAuthDeadlines ? { priorAuthDeadlines } : {}),
       });
       node.setHandlers(workflows.handlers());
       await workflows.start();
