@@ -280,9 +280,9 @@ export async function runDemo(o: DemoOptions = {}): Promise<void> {
   // ---- care before the bill: a programme, an assistance company acting for the insurer, a visit ----------------
   const assistance = net.get('assistance');
   const p3 = rowsOf(list)[2];
+  // Delegations are in force by Moscow dates (UTC+3).
   const moscowToday = new Date(Date.now() + 3 * 3_600_000).toISOString().slice(0, 10);
   const caseService = pl[2]; // the neurologist: the programme wants a guarantee letter for it
-  const officeOf = (p: LocalParticipant) => p.name;
 
   step(6, 'A ДМС programme from the insurer; the clinic’s coverage answer per service uses it');
   const programme = structuredClone(
@@ -403,7 +403,7 @@ export async function runDemo(o: DemoOptions = {}): Promise<void> {
   }>('GET', '/v1/inbox?limit=200');
   const arrived = inbox.body.items.find((r) => r.messageId === asks.body.record.messageId);
   say(
-    `  the clinic’s registrar sees it from ${officeOf(assistance)} по поручению ${officeOf(insurer)} (envelope onBehalfOf ${arrived?.onBehalfOf})`,
+    `  the clinic’s registrar sees it from ${assistance.name} по поручению ${insurer.name} (envelope onBehalfOf ${arrived?.onBehalfOf})`,
   );
   const booked = await c(clinic).call('POST', `${casePath}/book`, {
     start: `${day(d0, 1)}T09:30:00+03:00`,
