@@ -61,7 +61,6 @@ async function coverageBench(progress: BenchOptions['progress']) {
     const roster = new Roster(store);
     const N = 1_000_000;
     await load(store, roster, N, progress);
-    progress('workflows: 20,000 coverage checks by policy, beside raw level gets');
     const queries = Array.from({ length: 20_000 }, (_, k) => (k * 7919) % N);
     const timed = async (fn: (i: number) => Promise<unknown>) => {
       const t: number[] = [];
@@ -72,10 +71,9 @@ async function coverageBench(progress: BenchOptions['progress']) {
       }
       return t.sort((a, b) => a - b);
     };
-    const ours = await timed(async (i) => roster.coverage(await roster.byPolicy(policy(i)), '2026-06-01'));
     // The same questions per service: four programmes of 2,000 services held from the insurer, and what earlier acts
     // paid for each person asked about counted against their limits.
-    progress('workflows: four programmes of 2,000 services, 20,000 coverage checks of three services each');
+    progress('workflows: four programmes of 2,000 services, and what earlier acts paid');
     const programmes = new ProgrammeStore(store);
     for (const [k, code] of ['APP', 'APP-HOME', 'APP-DENT', 'FULL'].entries()) {
       const body = structuredClone(
@@ -102,6 +100,19 @@ async function coverageBench(progress: BenchOptions['progress']) {
         ),
       ),
     );
+    const raw = store.sublevel<string>('bench-raw');
+    await store.batch(
+      queries.map((q) => ({ type: 'put' as const, sublevel: 'bench-raw', key: policy(q), value: 'x' })),
+    );
+    // A clinic's roster was loaded long before a registrar asks: let LevelDB finish compacting the bulk load, as it
+    // would have, rather than timing its background work beside some questions and not others (as the invoice check).
+    progress('workflows: compacting the bulk load before the timed questions');
+    await (store.db as unknown as { compactRange(a: string, b: string): Promise<void> }).compactRange(
+      '\u0000',
+      '\uffff',
+    );
+    progress('workflows: 20,000 coverage checks by policy, per service, and raw level gets');
+    const ours = await timed(async (i) => roster.coverage(await roster.byPolicy(policy(i)), '2026-06-01'));
     const services = await timed(async (i) => {
       const covering = await roster.coverage(await roster.byPolicy(policy(i)), '2026-06-01');
       return serviceAnswers(
@@ -111,10 +122,6 @@ async function coverageBench(progress: BenchOptions['progress']) {
         '2026-06-01',
       );
     });
-    const raw = store.sublevel<string>('bench-raw');
-    await store.batch(
-      queries.map((q) => ({ type: 'put' as const, sublevel: 'bench-raw', key: policy(q), value: 'x' })),
-    );
     const base = await timed((i) => raw.get(policy(i)));
     return [
       ...[50, 95, 99].map((p) =>
@@ -289,7 +296,15 @@ export const benches: Bench[] = [
   {
     name: 'workflows',
     async run({ progress }) {
-      return [...(await invoiceBench(progress)), ...(await coverageBench(progress))];
+      return invoiceBench(progress);
+    },
+  },
+  // A group of its own, so that `npm run bench -- --only coverage` answers the issue's goal alone (a million people
+  // loaded takes most of a minute; the invoice check's roster of 100,000 is not needed for it).
+  {
+    name: 'workflows-coverage',
+    async run({ progress }) {
+      return coverageBench(progress);
     },
   },
 ];

@@ -23,15 +23,30 @@ export const invalid = (pointer: string, message: string, fieldCode?: string): C
 const UNKNOWN_FUNCTION =
   /You've asked to invoke a function that does not exist: (\S+)|Contract name is not known: (\S+)/;
 
-/** The code a chaincode error message carries ("CODE: message"), or undefined for other failures. */
-export function parseChaincodeError(message: string): { code: string; message: string } | undefined {
+/**
+ * The field a refusal names, read back from its message: `invalid` writes "CODE: /pointer [FIELD_CODE: ]rule", and
+ * only the message crosses Fabric, so a client rebuilds the field error from it.
+ */
+function fieldErrorOf(code: string, text: string): FieldError[] {
+  const m = /^(\/\S*) (?:([A-Z][A-Z0-9_]{2,63}): )?([\s\S]+)$/.exec(text);
+  return m ? [{ pointer: m[1], code: m[2] ?? code, message: m[3].trim() }] : [];
+}
+
+/**
+ * The code a chaincode error message carries ("CODE: message"), or undefined for other failures; `errors` holds the
+ * field it names, when the message starts with a JSON Pointer.
+ */
+export function parseChaincodeError(
+  message: string,
+): { code: string; message: string; errors: FieldError[] } | undefined {
   const unknown = UNKNOWN_FUNCTION.exec(message);
   if (unknown) {
     return {
       code: 'FUNCTION_UNKNOWN',
       message: `FUNCTION_UNKNOWN: the chaincode has no ${unknown[1] ? `function ${unknown[1]}` : `contract ${unknown[2]}`} (an older release?)`,
+      errors: [],
     };
   }
   const m = /(?:^|\s)([A-Z][A-Z0-9_]{2,63}): ([\s\S]*)$/.exec(message);
-  return m ? { code: m[1], message: m[0].trim() } : undefined;
+  return m ? { code: m[1], message: m[0].trim(), errors: fieldErrorOf(m[1], m[2]) } : undefined;
 }

@@ -264,7 +264,11 @@ export class EmbeddedLedger {
     if (res.status !== 200) {
       const message = res.message ?? 'chaincode error';
       const parsed = parseChaincodeError(message);
-      throw new LedgerError(parsed ? wireCode(parsed.code) : 'CHAINCODE_ERROR', parsed?.message ?? message);
+      throw new LedgerError(
+        parsed ? wireCode(parsed.code) : 'CHAINCODE_ERROR',
+        parsed?.message ?? message,
+        parsed?.errors,
+      );
     }
     return { payload: res.payload ? new Uint8Array(res.payload) : new Uint8Array(0), stub, tx };
   }

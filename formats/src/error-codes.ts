@@ -444,6 +444,13 @@ export const ERROR_CODES = {
     en: 'No delegation of the insurer named in onBehalfOf to this assistance company is in force (none, not yet, ended or revoked).',
     ru: 'Нет действующего поручения страховщика, указанного в onBehalfOf, этой ассистанской компании (не выдано, ещё не началось, истекло или отозвано).',
   },
+  DELEGATION_AMBIGUOUS: {
+    status: 422,
+    retry: 'final',
+    doc: 'docs/decisions/0062-the-gateway-names-the-principal-and-the-payer-sets-the-clock.md',
+    en: 'Delegations of several insurers cover what the assistance company sends; the request must name the insurer (onBehalfOf).',
+    ru: 'Отправку покрывают поручения нескольких страховщиков; укажите, по поручению какого страховщика она выполняется (onBehalfOf).',
+  },
   DELEGATION_NOT_COVERED: {
     status: 422,
     retry: 'final',

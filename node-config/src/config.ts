@@ -52,8 +52,10 @@ export interface NodeConfig {
    * expression, default any) are converted with it and sent to its addressee; received documents of a mapped type
    * are written to out/ in that mapping's format.
    */
-  /** Minutes a clinic has to answer a care request, by urgency: defaults and per insurer ОГРН (decision 0047). */
+  /** Minutes a clinic has to answer a care request, by urgency: defaults and per insurer ОГРН (decisions 0047, 0062). */
   careDeadlines?: CareDeadlineTerms;
+  /** Minutes a payer has to answer a guarantee-letter request, by urgency (decisions 0054, 0062). */
+  priorAuthDeadlines?: CareDeadlineTerms;
   /** The mail bridge (gateway/src/mail/settings.ts). */
   mail?: MailConfig;
   adapters?: {
@@ -110,6 +112,18 @@ function identifierErrors(c: NodeConfig): FieldError[] {
     });
   }
   if (c.mail) out.push(...mailConfigErrors(c.mail));
+  // An insurer's terms under an ОГРН no participant can have would never apply: said now, not when a clinic is late.
+  for (const section of ['careDeadlines', 'priorAuthDeadlines'] as const) {
+    for (const ogrn of Object.keys(c[section]?.byInsurer ?? {})) {
+      if (isValidOgrn(ogrn)) continue;
+      const p = `/${section}/byInsurer/${ogrn}`;
+      out.push({
+        pointer: p,
+        code: 'OGRN_CHECKSUM',
+        message: `${p}: the last digit is not the ОГРН check digit`,
+      });
+    }
+  }
   return out;
 }
 

@@ -7,6 +7,8 @@ import path from 'node:path';
 import * as x509 from '@peculiar/x509';
 import { stringify } from 'yaml';
 import { generateParticipantKeys, passphraseFromEnv, saveKeyFile } from '../../gateway/src/crypto/index.js';
+import { DEFAULT_CARE_DEADLINES } from '../../gateway/src/workflows/care-request-flow.js';
+import { DEFAULT_PRIOR_AUTH_DEADLINES } from '../../gateway/src/workflows/prior-auth-flow.js';
 import { LocalCA } from './local-ca.js';
 import { CONFIG_FILE, NodeConfigError, validateConfig, type NodeConfig, type NodeRole } from './config.js';
 import { operatorReadme } from './readme.js';
@@ -67,6 +69,9 @@ export async function initNode(o: InitOptions): Promise<NodeConfig> {
     dataDir: 'data',
     webhooks: o.webhooks ?? [],
     adapters: { mappings: [] },
+    // The answer deadlines written out, so that an operator finds where an insurer's own terms go (byInsurer).
+    careDeadlines: { default: { ...DEFAULT_CARE_DEADLINES }, byInsurer: {} },
+    priorAuthDeadlines: { default: { ...DEFAULT_PRIOR_AUTH_DEADLINES }, byInsurer: {} },
   };
   // The options become the config, so the config's own rules judge them and name the key.
   const errors = validateConfig(config);

@@ -383,6 +383,7 @@ async function serveNode(
   const workflows = new Workflows(node, {
     role: config.participant.role,
     ...(config.careDeadlines ? { careDeadlines: config.careDeadlines } : {}),
+    ...(config.priorAuthDeadlines ? { priorAuthDeadlines: config.priorAuthDeadlines } : {}),
   });
   node.setHandlers(workflows.handlers());
   await workflows.start();

@@ -9,6 +9,20 @@ const CARE_MINUTES = {
   properties: { emergency: minutes, urgent: minutes, planned: minutes },
 };
 
+// Deadline terms: defaults, and one insurer's own by its ОГРН (its check digit is checked with the config's ids).
+const DEADLINE_TERMS = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    default: CARE_MINUTES,
+    byInsurer: {
+      type: 'object',
+      propertyNames: { pattern: '^[0-9]{13}([0-9]{2})?$' },
+      additionalProperties: CARE_MINUTES,
+    },
+  },
+};
+
 // The node's config file, as a JSON Schema: operators edit YAML by hand, so every rule lives here where ajv
 // can name the key it broke.
 export const NODE_CONFIG_SCHEMA = {
@@ -131,20 +145,13 @@ export const NODE_CONFIG_SCHEMA = {
       type: 'array',
       items: { type: 'string', pattern: '^[0-9A-Fa-f.:]+/[0-9]{1,3}$' },
     },
-    // Minutes a clinic has to answer a care request, by urgency (decision record 0047): the node's defaults and each
-    // insurer's own terms by its ОГРН.
-    careDeadlines: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        default: CARE_MINUTES,
-        byInsurer: {
-          type: 'object',
-          propertyNames: { pattern: '^[0-9]{13}([0-9]{2})?$' },
-          additionalProperties: CARE_MINUTES,
-        },
-      },
-    },
+    // Minutes a clinic has to answer a care request, by urgency (decision records 0047, 0062): the node's defaults and
+    // each insurer's own terms by its ОГРН. A payer's node writes them into its requests; a clinic's node holds the
+    // sender's stated deadline to them.
+    careDeadlines: DEADLINE_TERMS,
+    // Minutes a payer has to answer a guarantee-letter request, by urgency (decision records 0054, 0062): a clinic's
+    // node writes them into its requests; a payer's node holds the clinic's stated deadline to them.
+    priorAuthDeadlines: DEADLINE_TERMS,
     adapters: {
       type: 'object',
       additionalProperties: false,

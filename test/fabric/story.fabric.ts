@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../../network/src/nodes.js';
+import { expectCareBeforeTheBill } from '../network/story-steps.js';
 
 describe('npm start -- --fabric --once: the document story on a real Fabric network', function () {
   this.timeout(600_000);
@@ -37,5 +38,6 @@ describe('npm start -- --fabric --once: the document story on a real Fabric netw
     expect(out).to.include('1.10.2');
     expect(out).to.include('→ 404 (only the addressee can open it)');
     expect(out).to.include('bringing the Fabric network down');
+    expectCareBeforeTheBill(out);
   });
 });

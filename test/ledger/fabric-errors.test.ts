@@ -30,6 +30,46 @@ describe('Fabric gateway errors mapped to the gateway codes', () => {
     expect(e.retry).to.equal('none');
   });
 
+  it('a contract\'s refused field ("CODE: /pointer [FIELD_CODE: ]rule") comes back in errors, not only in the message', () => {
+    const e = mapGatewayError({
+      name: 'EndorseError',
+      code: 10,
+      message: '10 ABORTED: failed to endorse transaction, see attached details for more info',
+      details: [
+        {
+          message:
+            'chaincode response 500, INVALID_ARGUMENT: /sends/0 bogus does not go from insurer to clinic; it is not delegated this way',
+        },
+      ],
+    });
+    expect(e.code).to.equal('INVALID_ARGUMENT');
+    expect(e.errors).to.deep.equal([
+      {
+        pointer: '/sends/0',
+        code: 'INVALID_ARGUMENT',
+        message: 'bogus does not go from insurer to clinic; it is not delegated this way',
+      },
+    ]);
+    const own = mapGatewayError({
+      name: 'EndorseError',
+      code: 10,
+      message: '10 ABORTED: failed to endorse transaction',
+      details: [
+        { message: 'chaincode response 500, INVALID_ARGUMENT: /id OGRN_CHECKSUM: the check digit is wrong' },
+      ],
+    });
+    expect(own.errors).to.deep.equal([
+      { pointer: '/id', code: 'OGRN_CHECKSUM', message: 'the check digit is wrong' },
+    ]);
+    const plain = mapGatewayError({
+      name: 'EndorseError',
+      code: 10,
+      message: '10 ABORTED: failed to endorse transaction',
+      details: [{ message: 'chaincode response 500, PROPOSAL_NOT_FOUND: no proposal fmt-1' }],
+    });
+    expect(plain.errors).to.deep.equal([]);
+  });
+
   it('a peer rebuilt from a snapshot refusing an earlier block is LEDGER_BLOCKS_NOT_HELD, not an endorsement failure (0053)', () => {
     const e = mapGatewayError({
       name: 'GatewayError',

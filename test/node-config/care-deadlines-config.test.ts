@@ -32,4 +32,20 @@ describe('node-config: careDeadlines', () => {
       /\/careDeadlines\/byInsurer/,
     );
   });
+
+  it('takes a payer’s terms for guarantee-letter requests the same way, and refuses an ОГРН with a wrong check digit', () => {
+    const terms = (priorAuthDeadlines: unknown) =>
+      validateConfig({ ...base, priorAuthDeadlines }).map((e) => `${e.pointer} ${e.code}`);
+    expect(terms({ default: { urgent: 120 }, byInsurer: { [id]: { emergency: 30 } } })).to.deep.equal([]);
+    expect(terms({ default: { later: 5 } })).to.include(
+      '/priorAuthDeadlines/default/later CONFIG_UNKNOWN_KEY',
+    );
+    const wrong = id.slice(0, -1) + String((Number(id.slice(-1)) + 1) % 10);
+    expect(terms({ byInsurer: { [wrong]: { urgent: 30 } } })).to.deep.equal([
+      `/priorAuthDeadlines/byInsurer/${wrong} OGRN_CHECKSUM`,
+    ]);
+    expect(errors({ byInsurer: { [wrong]: { urgent: 30 } } })).to.deep.equal([
+      `/careDeadlines/byInsurer/${wrong} OGRN_CHECKSUM`,
+    ]);
+  });
 });

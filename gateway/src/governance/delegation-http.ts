@@ -2,11 +2,24 @@
 // its delegations, and lists the documents sent or received in its name; anyone lists the delegations in force for
 // a party. The gateway submits with the node's own ledger identity: the chaincode decides who may.
 import { Router, type Request } from 'express';
+import type { ErrorCode } from '@dmsnet/formats/error-codes';
+import { DmsnetError } from '@dmsnet/formats/errors';
 import type { LedgerClient } from '../ledger/types.js';
 import type { RouteValidator } from '../http/request-validation.js';
 import { wrap } from '../http/wrap.js';
 import type { Static } from '../shapes/kit.js';
 import type { DelegationQuery, OnBehalfQuery } from './delegation-shapes.js';
+
+/** The same refusal, its fields named where the caller put them: in the request body. */
+function underBody(err: DmsnetError): DmsnetError {
+  const e = new DmsnetError(
+    err.code as ErrorCode,
+    err.message,
+    err.errors.map((f) => ({ ...f, pointer: `/body${f.pointer}` })),
+  );
+  e.name = err.name;
+  return e;
+}
 
 const decode = (b: Uint8Array) => JSON.parse(Buffer.from(b).toString('utf8')) as unknown;
 
@@ -18,13 +31,21 @@ export function delegationRouter(
 ): Router {
   const r = Router();
   const submit = async (fn: string, args: string[]) => decode((await ledger.submit(fn, args)).result);
+  /** A submit whose argument is the request body: the chaincode's pointers are re-rooted at `/body`. */
+  const submitBody = async (fn: string, args: string[]) => {
+    try {
+      return await submit(fn, args);
+    } catch (err) {
+      throw err instanceof DmsnetError && err.errors.length > 0 ? underBody(err) : err;
+    }
+  };
   const evaluate = async (fn: string, args: string[]) => decode(await ledger.evaluate(fn, args));
 
   r.post(
     '/delegations',
     validate('/v1/delegations', 'post'),
     wrap(async (req, res) => {
-      res.status(201).json(await submit('delegations:delegate', [JSON.stringify(req.body)]));
+      res.status(201).json(await submitBody('delegations:delegate', [JSON.stringify(req.body)]));
     }),
   );
   r.get(
@@ -41,7 +62,7 @@ export function delegationRouter(
     validate('/v1/delegations/{id}/revoke', 'post'),
     wrap(async (req, res) => {
       const { reason } = req.body as { reason: string };
-      res.json(await submit('delegations:revoke', [String(req.params.id), reason]));
+      res.json(await submitBody('delegations:revoke', [String(req.params.id), reason]));
     }),
   );
   r.get(

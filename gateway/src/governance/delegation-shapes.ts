@@ -1,13 +1,19 @@
 // An insurer's delegations to assistance companies as the API takes and shows them (decision record 0055);
 // governance/delegation-openapi.ts publishes them, governance/delegation-http.ts serves them.
+import { DEFAULT_ROUTES, routeAllowed } from '@dmsnet/formats/routes';
 import { component, DateTime, IsoDate, Items, Ogrn, OpenObject, Type } from '../shapes/kit.js';
 
-const DocumentTypes = (description: string) =>
-  Type.Array(Type.String({ pattern: '^[a-z][a-z0-9-]{0,63}$', maxLength: 64 }), {
-    maxItems: 64,
-    uniqueItems: true,
-    description,
-  });
+/**
+ * The document types that go from one role to the other: the only ones the ledger lets an insurer delegate that way,
+ * named here so that a misspelt type is refused at its index before anything is submitted.
+ */
+const typesBetween = (from: string, to: string) =>
+  Object.entries(DEFAULT_ROUTES)
+    .filter(([, routes]) => routeAllowed(routes, from, to))
+    .map(([type]) => type);
+
+const DocumentTypes = (types: string[], description: string) =>
+  Type.Array(Type.Enum(types), { maxItems: 64, uniqueItems: true, description });
 const Scope = (description: string) =>
   Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 1000, description });
 
@@ -19,9 +25,13 @@ const termProperties = {
   }),
   agent: Ogrn({ description: 'the assistance company that acts for the insurer' }),
   sends: DocumentTypes(
+    typesBetween('insurer', 'clinic'),
     'document types it sends on the insurer’s behalf: care-request, guarantee-letter, expertise-act…',
   ),
-  receives: DocumentTypes('document types it receives for the insurer: invoice…'),
+  receives: DocumentTypes(
+    typesBetween('clinic', 'insurer'),
+    'document types it receives for the insurer: invoice…',
+  ),
   programmes: Type.Optional(Scope('programme codes it is limited to; absent: every programme')),
   policies: Type.Optional(Scope('policy numbers it is limited to; absent: every policy')),
   validFrom: IsoDate({ description: 'first day in force (Moscow date)' }),

@@ -3,7 +3,7 @@
 // on arrival (against an older chaincode or a forged envelope), and only it can hold the document's programme and
 // policy to the delegation's scope, since only it reads the document.
 import { coveringDelegation, inForce, scopeFault, type Delegation } from '@dmsnet/formats/delegation';
-import type { FieldError } from '@dmsnet/formats/errors';
+import { DmsnetError, type FieldError } from '@dmsnet/formats/errors';
 import { defaultRoutes, routeAllowed } from '@dmsnet/formats/routes';
 import type { DirectoryView } from './directory.js';
 
@@ -80,4 +80,48 @@ export async function delegatedAddressee(
   );
   const agents = new Set(fits.map((d) => d.agent));
   return agents.size === 1 ? fits[0] : undefined;
+}
+
+/**
+ * The insurer an assistance company sends a document for, when the caller did not say (decision record 0062): the one
+ * principal of the delegations it holds in force that let it send this type, with the document's programme and
+ * policy in scope. `named` (the patient's insurer, when the caller gave it) narrows the choice to that insurer. None:
+ * undefined (the company sends as itself); two or more: a refusal naming `field`, where the caller chooses.
+ */
+export async function impliedPrincipal(
+  directory: DirectoryView,
+  c: { agent: string; documentType: string; body: unknown; at: string; named?: string; field: string },
+): Promise<string | undefined> {
+  let held: Delegation[];
+  try {
+    held = await directory.delegations(c.agent);
+  } catch {
+    return undefined; // a ledger without the delegations contract: nobody acts for anyone
+  }
+  const principals = [
+    ...new Set(
+      held
+        .filter(
+          (d) =>
+            d.agent === c.agent &&
+            (c.named === undefined || d.principal === c.named) &&
+            inForce(d, c.at) &&
+            d.sends.includes(c.documentType) &&
+            scopeFault(d, c.body) === undefined,
+        )
+        .map((d) => d.principal),
+    ),
+  ].sort();
+  if (principals.length <= 1) return principals[0];
+  throw new DmsnetError(
+    'DELEGATION_AMBIGUOUS',
+    `delegations of ${principals.join(', ')} all cover this ${c.documentType}; say for which insurer it is sent`,
+    [
+      {
+        pointer: c.field,
+        code: 'DELEGATION_AMBIGUOUS',
+        message: `several insurers' delegations cover it (${principals.join(', ')}); name one`,
+      },
+    ],
+  );
 }

@@ -5,6 +5,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { DmsnetError } from '@dmsnet/formats/errors';
 import type { AppointmentBody, CareRequestBody, CareUrgency, Person, Programme } from '@dmsnet/formats/types';
 import { deadlinePage } from './deadline-page.js';
+import { deadlineWithinTerms } from './deadline-terms.js';
+import { impliedPrincipal } from '../node/delegations.js';
 import type { GatewayNode } from '../node/index.js';
 import type { BatchOp } from '../store/store.js';
 import type { CareQuery } from './care-shapes.js';
@@ -50,6 +52,8 @@ export interface CareCase {
   clinic: string;
   /** The insurer whose insured the patient is: the payer itself unless an assistance company names it. */
   insurer: string;
+  /** The insurer the payer acts for on the ledger (the header's `onBehalfOf`), carried by every version it sends. */
+  onBehalfOf?: string;
   state: CareState;
   respondBy: string;
   /** The latest version of the request and its document id (the one an appointment answers). */
@@ -67,6 +71,8 @@ export interface NewCareRequest {
   urgency: CareUrgency;
   patient: Person;
   insurer?: string;
+  /** An assistance company: the insurer it sends for; absent, the gateway finds it in the delegations it holds. */
+  onBehalfOf?: string;
   programme?: Programme;
   contactPhone?: string;
   complaint: string;
@@ -187,17 +193,46 @@ export class CareRequestFlow {
           message: 'this number is taken by an earlier request',
         },
       ]);
-    const insurer = input.insurer ?? me;
-    const { clinic, insurer: _named, urgency, ...rest } = input;
+    const { clinic, insurer: _named, onBehalfOf: _for, urgency, ...rest } = input;
+    const onBehalfOf = await this.principal(input);
+    const insurer = onBehalfOf ?? input.insurer ?? me;
     const body: CareRequestBody = {
       ...rest,
       requestDate: today(),
       status: 'active',
       urgency,
       respondBy: this.respondBy(insurer, urgency),
-      ...(input.insurer ? { insurer: { ogrn: input.insurer } } : {}),
+      ...(insurer !== me ? { insurer: { ogrn: insurer } } : {}),
     };
-    return this.sendRequest(undefined, { clinic, insurer, body });
+    return this.sendRequest(undefined, { clinic, insurer, body, onBehalfOf });
+  }
+
+  /**
+   * The insurer an assistance company acts for (decision record 0062): the one the caller named in `onBehalfOf`, else
+   * the one whose delegation in force covers a care request for this programme and policy (narrowed to `insurer`
+   * when the caller named the patient's insurer). An insurer sends in its own name.
+   */
+  private async principal(input: NewCareRequest): Promise<string | undefined> {
+    if (input.onBehalfOf !== undefined) {
+      if (input.insurer !== undefined && input.insurer !== input.onBehalfOf)
+        throw new DmsnetError('REQUEST_INVALID', 'insurer and onBehalfOf name different insurers', [
+          {
+            pointer: '/body/insurer',
+            code: 'REQUEST_INVALID',
+            message: 'must be the insurer named in onBehalfOf',
+          },
+        ]);
+      return input.onBehalfOf;
+    }
+    if (this.options.role !== 'assistance') return undefined;
+    return impliedPrincipal(this.node.directory, {
+      agent: this.node.participantId,
+      documentType: 'care-request',
+      body: { programme: input.programme, patient: input.patient },
+      at: new Date().toISOString(),
+      ...(input.insurer ? { named: input.insurer } : {}),
+      field: '/body/onBehalfOf',
+    });
   }
 
   /** New wishes for a case still open: a new version of the request, and the clinic's clock starts again. */
@@ -216,7 +251,7 @@ export class CareRequestFlow {
     };
     if (input.guaranteeLetter) delete body.letterToFollow;
     if (input.letterToFollow) delete body.guaranteeLetter;
-    return this.sendRequest(c, { clinic: c.clinic, insurer: c.insurer, body });
+    return this.sendRequest(c, { clinic: c.clinic, insurer: c.insurer, body, onBehalfOf: c.onBehalfOf });
   }
 
   /** Either side cancels an open case with its reason. */
@@ -225,7 +260,7 @@ export class CareRequestFlow {
     if (FINAL.has(c.state)) throw transitionRefused(c, 'cancelled');
     if (isPayer(this.options.role)) {
       const body: CareRequestBody = { ...c.request, status: 'revoked', cancellationReason: reason };
-      return this.sendRequest(c, { clinic: c.clinic, insurer: c.insurer, body });
+      return this.sendRequest(c, { clinic: c.clinic, insurer: c.insurer, body, onBehalfOf: c.onBehalfOf });
     }
     return this.answer(c, {
       requestNumber: number,
@@ -280,6 +315,7 @@ export class CareRequestFlow {
     const h = doc.header as { documentId: string; sender: { ogrn: string } };
     const r = doc.body as unknown as CareRequestBody;
     const payer = h.sender.ogrn;
+    const insurer = r.insurer?.ogrn ?? payer;
     const before = await this.node.store.get<CareCase>(WORKFLOW_SUBLEVEL, caseKey(payer, r.requestNumber));
     const state: CareState =
       r.status === 'revoked' ? 'cancelled' : before && FINAL.has(before.state) ? before.state : 'proposed';
@@ -288,9 +324,10 @@ export class CareRequestFlow {
       requestNumber: r.requestNumber,
       payer,
       clinic: this.node.participantId,
-      insurer: r.insurer?.ogrn ?? payer,
+      insurer,
       state,
-      respondBy: utc(r.respondBy),
+      // The insurer's terms as this clinic agreed them (its careDeadlines) bound what the sender asks for.
+      respondBy: deadlineWithinTerms(r.respondBy, Date.now(), this.deadlineMinutes(insurer, r.urgency)),
       requestId: h.documentId,
       request: r,
       // The clinic's next answer corrects its last one, so the chain of appointments stays whole; the slot itself
@@ -339,7 +376,7 @@ export class CareRequestFlow {
 
   private async sendRequest(
     before: CareCase | undefined,
-    o: { clinic: string; insurer: string; body: CareRequestBody },
+    o: { clinic: string; insurer: string; body: CareRequestBody; onBehalfOf?: string },
   ) {
     const me = this.node.participantId;
     const documentId = this.documentId('CR', o.body.requestNumber);
@@ -352,6 +389,8 @@ export class CareRequestFlow {
         addressee: { ogrn: o.clinic },
         createdAt: new Date().toISOString(),
         ...(before ? { correctsId: before.requestId } : {}),
+        // Every version of a case sent for an insurer says so: the clinic and the ledger check each one.
+        ...(o.onBehalfOf ? { onBehalfOf: o.onBehalfOf } : {}),
       },
       body: o.body,
     });
@@ -362,6 +401,7 @@ export class CareRequestFlow {
       payer: me,
       clinic: o.clinic,
       insurer: o.insurer,
+      ...(o.onBehalfOf ? { onBehalfOf: o.onBehalfOf } : {}),
       state,
       respondBy: utc(o.body.respondBy),
       requestId: documentId,

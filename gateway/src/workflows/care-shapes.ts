@@ -63,6 +63,12 @@ export const NewCareRequest = component(
       insurer: Type.Optional(
         Ogrn({ description: 'an assistance company: the insurer whose insured the patient is' }),
       ),
+      onBehalfOf: Type.Optional(
+        Ogrn({
+          description:
+            'an assistance company: the insurer it sends for; absent, the gateway takes the one whose delegation in force covers the request (DELEGATION_AMBIGUOUS when several do)',
+        }),
+      ),
       // The patient's other fields are the shared format's; the node checks them when it builds the request.
       patient: Type.Unsafe<Person>({
         type: 'object',
@@ -138,6 +144,7 @@ export const CareCase = component(
       payer: Ogrn({ description: 'the insurer or assistance company that asked' }),
       clinic: Ogrn(),
       insurer: Ogrn(),
+      onBehalfOf: Type.Optional(Ogrn({ description: 'the insurer the payer sent for, on the ledger' })),
       state: CareStateShape,
       respondBy: DateTime({ description: 'the clinic answers before this moment' }),
       overdue: Type.Optional(Type.Boolean({ description: 'proposed and past respondBy (lists only)' })),

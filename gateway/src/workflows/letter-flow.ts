@@ -14,6 +14,7 @@ import {
 } from './flow-state.js';
 import { priceListInForce, type PriceListFlow } from './price-list-flow.js';
 import { normPolicy } from './roster.js';
+import { impliedPrincipal } from '../node/delegations.js';
 import type { IssueLetter as IssueLetterInput, LetterQuery, LetterState } from './shapes.js';
 import { rubles } from './invoice-check.js';
 
@@ -170,6 +171,7 @@ export class LetterFlow {
       amountLimit: input.amountLimit,
       lines,
     };
+    const onBehalfOf = await this.principal(input);
     const documentId = `GL-${input.letterNumber}-${status}-${Date.now()}`
       .replace(/[^A-Za-z0-9._:-]/g, '-')
       .slice(0, 128);
@@ -183,12 +185,35 @@ export class LetterFlow {
         createdAt: new Date().toISOString(),
         ...(corrects ? { correctsId: corrects } : {}),
         ...(answers ? { replyToId: answers } : {}),
+        ...(onBehalfOf ? { onBehalfOf } : {}),
       },
       body: letter,
     };
     const record = await this.node.send(document);
-    await this.save({ documentId, insurer: this.node.participantId, clinic: input.clinic, letter });
+    await this.save({
+      documentId,
+      insurer: this.node.participantId,
+      clinic: input.clinic,
+      ...(onBehalfOf ? { onBehalfOf } : {}),
+      letter,
+    });
     return { record, letter };
+  }
+
+  /**
+   * The insurer an assistance company issues the letter for (decision record 0062): the one named, else the one whose
+   * delegation in force lets it send letters for this programme and policy; an insurer issues in its own name.
+   */
+  private async principal(input: IssueLetterInput): Promise<string | undefined> {
+    if (input.onBehalfOf !== undefined) return input.onBehalfOf;
+    if (this.options.role !== 'assistance') return undefined;
+    return impliedPrincipal(this.node.directory, {
+      agent: this.node.participantId,
+      documentType: 'guarantee-letter',
+      body: { programme: input.programme, patient: input.patient },
+      at: new Date().toISOString(),
+      field: '/body/onBehalfOf',
+    });
   }
 
   /** Amends or revokes a letter issued here: the new version corrects the one before. */
@@ -204,6 +229,7 @@ export class LetterFlow {
       validity: s.letter.validity,
       amountLimit: s.letter.amountLimit,
       services: s.letter.lines.map((l) => ({ serviceCode: l.serviceCode, quantity: l.quantity })),
+      ...(s.onBehalfOf ? { onBehalfOf: s.onBehalfOf } : {}),
     };
     return this.issue({ ...base, letterNumber, clinic: s.clinic }, status, s.documentId);
   }

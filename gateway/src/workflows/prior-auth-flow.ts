@@ -14,6 +14,7 @@ import type {
   Programme,
 } from '@dmsnet/formats/types';
 import { deadlinePage } from './deadline-page.js';
+import { deadlineWithinTerms } from './deadline-terms.js';
 import type { GatewayNode } from '../node/index.js';
 import type { BatchOp } from '../store/store.js';
 import type { CareDeadlineMinutes, CareDeadlineTerms } from './care-request-flow.js';
@@ -303,14 +304,20 @@ export class PriorAuthFlow {
     const state: PriorAuthState =
       r.status === 'revoked' ? 'withdrawn' : before && FINAL.has(before.state) ? before.state : 'submitted';
     const at = new Date().toISOString();
+    // This payer's terms (its priorAuthDeadlines, for the insurer it answers for) bound what the clinic asks for.
+    const respondBy = deadlineWithinTerms(
+      r.respondBy,
+      Date.parse(at),
+      this.deadlineMinutes(r.insurer?.ogrn ?? this.node.participantId, r.urgency),
+    );
     await this.save(before, {
       ...(before ?? {}),
       requestNumber: r.requestNumber,
       clinic,
       payer: this.node.participantId,
       state,
-      respondBy: utc(r.respondBy),
-      dueAt: utc(r.respondBy),
+      respondBy,
+      dueAt: respondBy,
       requestId: h.documentId,
       request: r,
       updatedAt: at,

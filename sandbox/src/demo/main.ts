@@ -56,6 +56,7 @@ export interface DemoOptions {
 }
 
 const portBaseArg = process.argv.indexOf('--port-base');
+const rubles = (k: number) => `${(k / 100).toFixed(2)} ₽`;
 let stepStartedAt = Date.now();
 const say = (s: string) => console.log(s);
 const step = (n: number, title: string) => say(`\n── ${n}. ${title}`);
@@ -276,7 +277,197 @@ export async function runDemo(o: DemoOptions = {}): Promise<void> {
   say(`  a letter naming a service outside the price list → ${outsider.status} ${outsider.body.code}`);
   printErrors(outsider.body.errors);
 
-  step(6, 'An invoice with its register, checked automatically; the expert confirms the expertise act');
+  // ---- care before the bill: a programme, an assistance company acting for the insurer, a visit ----------------
+  const assistance = net.get('assistance');
+  const p3 = rowsOf(list)[2];
+  // Delegations are in force by Moscow dates (UTC+3).
+  const moscowToday = new Date(Date.now() + 3 * 3_600_000).toISOString().slice(0, 10);
+  const caseService = pl[2]; // the neurologist: the programme wants a guarantee letter for it
+
+  step(6, 'A ДМС programme from the insurer; the clinic’s coverage answer per service uses it');
+  const programme = structuredClone(
+    generateDocument('medical-programme', {
+      seed: 106,
+      rows: 1,
+      sender: insurer.party,
+      addressee: clinic.party,
+    }),
+  );
+  programme.header.documentId = `MP-${p3.programme.code}-1`;
+  programme.body = {
+    programme: p3.programme,
+    version: 1,
+    validity: { from: p3.period.from as string, to: p3.period.to },
+    territory: 'г. Москва',
+    currency: 'RUB',
+    franchise: { percent: 10 },
+    limits: { amount: 5_000_000 },
+    services: [
+      { rowId: '1', match: 'prefix', code: 'B01', cover: 'included', limit: { visits: 10 } },
+      { rowId: '2', match: 'code', code: caseService.serviceCode, cover: 'letter' },
+    ],
+  } as unknown as DmsDocument['body'];
+  const programmeId = await deliver(insurer, clinic, programme);
+  await trail(insurer, programmeId, 'ACCEPTED');
+  type ServiceAnswer = { serviceCode: string; answer: string; franchise?: { percent?: number } };
+  const asked = [pl[0].serviceCode, caseService.serviceCode, 'A16.01.001'];
+  const perService = await c(clinic).call<{ services: ServiceAnswer[] }>(
+    'GET',
+    `/v1/coverage?policy=${encodeURIComponent(String(p3.person.policyNumber))}&date=${d0}&service=${asked.join(',')}`,
+  );
+  say(`  programme ${p3.programme.code} of policy ${p3.person.policyNumber}, per service on ${d0}:`);
+  for (const a of perService.body.services)
+    say(
+      `    ${a.serviceCode.padEnd(12)} ${a.answer}${a.franchise?.percent ? ` (franchise ${a.franchise.percent} %)` : ''}`,
+    );
+
+  step(7, 'The insurer delegates care to an assistance company, on the ledger');
+  const delegation = {
+    id: 'DLG-2026-1',
+    agent: assistance.id,
+    sends: ['care-request', 'guarantee-letter'],
+    receives: [] as string[],
+    programmes: [p3.programme.code],
+    validFrom: day(moscowToday, -1),
+  };
+  const delegated = await c(insurer).call<{ status: string; txId: string }>(
+    'POST',
+    '/v1/delegations',
+    delegation,
+  );
+  if (delegated.status !== 201) throw new Error(`delegation refused: ${JSON.stringify(delegated.body)}`);
+  say(
+    `  ${insurer.key} → ${assistance.key}: delegation ${delegation.id} (${delegated.body.status}) — sends ${delegation.sends.join(', ')} for programme ${p3.programme.code}, from ${delegation.validFrom}`,
+  );
+  const misspelt = await c(insurer).call<{ code: string; errors: FieldError[] }>('POST', '/v1/delegations', {
+    ...delegation,
+    sends: ['bogus'],
+  });
+  say(`  a delegation naming an unknown document type → ${misspelt.status} ${misspelt.body.code}`);
+  printErrors(misspelt.body.errors.slice(0, 1));
+  // The assistance company agrees the clinic's prices too: its letters and the clinic's requests are priced by them.
+  const agreed = structuredClone(prices);
+  agreed.header = {
+    ...agreed.header,
+    documentId: `${prices.header.documentId}-A`,
+    addressee: assistance.party,
+  };
+  const agreedId = await deliver(clinic, assistance, agreed);
+  await c(assistance).call('POST', `/v1/price-lists/${agreedId}/accept`, {});
+  await trail(clinic, agreedId, 'ACCEPTED');
+
+  step(
+    8,
+    'The assistance company asks the clinic for care on the insurer’s behalf; the clinic offers a slot',
+  );
+  const careNumber = 'АС-2026-0001';
+  const care = {
+    clinic: clinic.id,
+    requestNumber: careNumber,
+    urgency: 'urgent',
+    patient: p3.person,
+    programme: p3.programme,
+    complaint: 'Боль в пояснице с иррадиацией в ногу, третий день',
+    specialty: 'врач-невролог',
+    services: [{ serviceCode: caseService.serviceCode }],
+    wishedPeriod: { from: d0, to: day(d0, 2) },
+    letterToFollow: true,
+  };
+  const stray = await c(assistance).call<{ code: string; errors: FieldError[] }>(
+    'POST',
+    '/v1/care-requests',
+    {
+      ...care,
+      requestNumber: 'АС-2026-0000',
+      onBehalfOf: net.get('insurer2').id,
+    },
+  );
+  say(
+    `  on behalf of ${net.get('insurer2').key}, which never delegated → ${stray.status} ${stray.body.code}`,
+  );
+  printErrors(stray.body.errors);
+  type Care = { state: string; insurer: string; respondBy: string; onBehalfOf?: string };
+  const asks = await c(assistance).call<{ record: { messageId: string; onBehalfOf?: string }; case: Care }>(
+    'POST',
+    '/v1/care-requests',
+    care,
+  );
+  if (asks.status !== 202) throw new Error(`care request refused: ${JSON.stringify(asks.body)}`);
+  const casePath = `/v1/care-requests/${assistance.id}/${encodeURIComponent(careNumber)}`;
+  const atClinic = await c(clinic).waitFor<Care>(casePath, (st, b) => st === 200 && b.state === 'proposed');
+  say(
+    `  care request ${careNumber} (urgent): the gateway found the delegation and sent it on behalf of ${asks.body.record.onBehalfOf === insurer.id ? insurer.key : asks.body.record.onBehalfOf}; answer by ${atClinic.respondBy}`,
+  );
+  const inbox = await c(clinic).call<{
+    items: Array<{ messageId: string; sender: string; onBehalfOf?: string }>;
+  }>('GET', '/v1/inbox?limit=200');
+  const arrived = inbox.body.items.find((r) => r.messageId === asks.body.record.messageId);
+  say(
+    `  the clinic’s registrar sees it from ${assistance.name} по поручению ${insurer.name} (envelope onBehalfOf ${arrived?.onBehalfOf})`,
+  );
+  const booked = await c(clinic).call('POST', `${casePath}/book`, {
+    start: `${day(d0, 1)}T09:30:00+03:00`,
+    doctor: { name: 'Соколов Андрей Викторович', specialty: 'врач-невролог' },
+    address: 'г. Москва, ул. Лесная, д. 5, каб. 214',
+    instructions: 'Паспорт, полис ДМС, результаты прежних обследований',
+  });
+  if (booked.status !== 202) throw new Error(`booking refused: ${JSON.stringify(booked.body)}`);
+  const seen = await c(assistance).waitFor<Care & { appointment?: { start: string } }>(
+    casePath,
+    (st, b) => st === 200 && b.state === 'booked',
+  );
+  say(
+    `  appointment back: ${seen.state}, ${seen.appointment?.start}, врач-невролог — the assistance company sees it`,
+  );
+
+  step(
+    9,
+    'The clinic asks for the guarantee letter the programme needs; the assistance company issues it for the insurer',
+  );
+  const paNumber = 'ЗГП-2026-0001';
+  const paAsked = await c(clinic).call<{ case: { respondBy: string; request: { totalAmount: number } } }>(
+    'POST',
+    '/v1/prior-auth-requests',
+    {
+      payer: assistance.id,
+      insurer: insurer.id,
+      requestNumber: paNumber,
+      urgency: 'urgent',
+      patient: p3.person,
+      programme: p3.programme,
+      diagnosis: 'M54.4',
+      justification: 'Люмбоишиалгия; программа требует гарантийного письма на приём невролога',
+      plannedPeriod: { from: day(d0, 1), to: day(d0, 30) },
+      services: [{ serviceCode: caseService.serviceCode, quantity: 1 }],
+    },
+  );
+  if (paAsked.status !== 202) throw new Error(`prior-auth request refused: ${JSON.stringify(paAsked.body)}`);
+  say(
+    `  request ${paNumber}: ${caseService.serviceCode} priced ${rubles(paAsked.body.case.request.totalAmount)} from the accepted price list; answer by ${paAsked.body.case.respondBy}`,
+  );
+  const paPath = `/v1/prior-auth-requests/${clinic.id}/${encodeURIComponent(paNumber)}`;
+  await c(assistance).waitFor(paPath, (st) => st === 200);
+  const certified = await c(assistance).call<{ record: { messageId: string; onBehalfOf?: string } }>(
+    'POST',
+    `${paPath}/certify`,
+    { letterNumber: 'ГП-А-2026-0001' },
+  );
+  if (certified.status !== 202) throw new Error(`certification refused: ${JSON.stringify(certified.body)}`);
+  const paDone = await c(clinic).waitFor<{ state: string; letterNumber?: string }>(
+    paPath,
+    (st, b) => st === 200 && b.state === 'certified',
+  );
+  say(
+    `  guarantee letter ${paDone.letterNumber} names the request; sent on behalf of ${certified.body.record.onBehalfOf === insurer.id ? insurer.key : certified.body.record.onBehalfOf}; the clinic’s case is ${paDone.state}`,
+  );
+
+  step(10, 'The visit closes the care request');
+  const closed = await c(clinic).call('POST', `${casePath}/close`, { status: 'fulfilled' });
+  if (closed.status !== 202) throw new Error(`closing refused: ${JSON.stringify(closed.body)}`);
+  const done = await c(assistance).waitFor<Care>(casePath, (st, b) => st === 200 && b.state === 'fulfilled');
+  say(`  the patient came: the case is ${done.state} at both gateways`);
+
+  step(11, 'An invoice with its register, checked automatically; the expert confirms the expertise act');
   const stranger = rowsOf(attachList(199, 1))[0].person;
   const line = (
     rowId: string,
@@ -379,9 +570,44 @@ export async function runDemo(o: DemoOptions = {}): Promise<void> {
   await c(clinic).call('POST', `/v1/inbox/${actId}/accept`, {});
   await trail(insurer, actId, 'ACCEPTED');
 
-  step(7, 'The payment: a payment order in two parts, the clinic sees the invoice paid');
+  step(
+    12,
+    'The delegated case’s invoice goes to the assistance company; the insurer sees what was done in its name',
+  );
+  // The insurer widens the same delegation (a new version in its trail): the assistance company now receives invoices.
+  const widened = await c(insurer).call('POST', '/v1/delegations', { ...delegation, receives: ['invoice'] });
+  if (widened.status !== 201) throw new Error(`delegation change refused: ${JSON.stringify(widened.body)}`);
+  const caseLine = line('1', p3.person, caseService.serviceCode, day(d0, 1), caseService.price);
+  const caseInvoice = {
+    header: { ...invoice.header, documentId: 'INV-346-2026', createdAt: new Date().toISOString() },
+    body: {
+      ...(invoice.body as object),
+      invoiceNumber: '346',
+      total: caseLine.amount,
+      lines: [{ ...caseLine, guaranteeLetter: { letterNumber: paDone.letterNumber } }],
+    },
+  } as unknown as DmsDocument;
+  const routed = await c(clinic).call<{ messageId: string; addressee: string; onBehalfOf?: string }>(
+    'POST',
+    '/v1/documents',
+    caseInvoice,
+  );
+  if (routed.status !== 202) throw new Error(`invoice refused: ${JSON.stringify(routed.body)}`);
+  await c(assistance).waitFor(`/v1/documents/${caseInvoice.header.documentId}`, (st) => st === 200);
+  say(
+    `  invoice № 346 addressed to ${insurer.key} went to ${routed.body.addressee === assistance.id ? assistance.key : routed.body.addressee} with onBehalfOf ${routed.body.onBehalfOf === insurer.id ? insurer.key : routed.body.onBehalfOf}; opened and verified there`,
+  );
+  const inItsName = await c(insurer).waitFor<{
+    items: Array<{ documentType: string; sender: string; addressee: string; status: string }>;
+  }>('/v1/on-behalf', (st, b) => st === 200 && b.items.some((e) => e.documentType === 'invoice'));
+  const keyOf = (id: string) => [...net.participants.values()].find((p) => p.id === id)?.key ?? id;
+  say(`  GET /v1/on-behalf at ${insurer.key} (envelopes only, never the content):`);
+  for (const e of inItsName.items)
+    say(`    ${e.documentType.padEnd(16)} ${keyOf(e.sender)} → ${keyOf(e.addressee)}  ${e.status}`);
+
+  step(13, 'The payment: a payment order in two parts, the clinic sees the invoice paid');
   type Payment = { state: string; paid: number; withheld: number; outstanding: number; dueDate: string };
-  const rub = (k: number) => `${(k / 100).toFixed(2)} ₽`;
+  const rub = rubles;
   const due = await c(clinic).waitFor<Payment>(
     `/v1/payments/${invoiceId}`,
     (st, b) => st === 200 && b.state !== 'not-due',
@@ -418,7 +644,7 @@ export async function runDemo(o: DemoOptions = {}): Promise<void> {
   say(`  a payment for an invoice the insurer never received → ${foreign.status} ${foreign.body.code}`);
 
   step(
-    8,
+    14,
     'The reconciliation: the clinic sends its акт сверки, the insurer compares it with its own figures',
   );
   const reconciled = await c(clinic).call<{ record: { messageId: string } }>('POST', '/v1/reconciliations', {
@@ -441,18 +667,18 @@ export async function runDemo(o: DemoOptions = {}): Promise<void> {
     `  the insurer’s gateway computed its own from its documents: ${compared.differences.length === 0 ? 'no differences' : `${compared.differences.length} difference(s)`} (GET /v1/reconciliations/{id}/xlsx for the workbook)`,
   );
 
-  step(9, 'What nobody else can read');
+  step(15, 'What nobody else can read');
   const other = net.get('clinic2');
   const peek = await c(other).call('GET', `/v1/documents/${listId}`);
   say(
     `  clinic2 asks its gateway for the insured list sent to clinic1 → ${peek.status} (only the addressee can open it)`,
   );
 
-  step(10, 'A clinic served by e-mail only: a link and a code, opened, answered by a reply');
+  step(16, 'A clinic served by e-mail only: a link and a code, opened, answered by a reply');
   if (mail) await mailOnlyClinicStep(mail, insurer, c(insurer), say);
   else say('  skipped (no mail server here; see the line at the start)');
 
-  step(11, 'The evidence bundle of the insured list, verified offline by dmsnet-verify');
+  step(17, 'The evidence bundle of the insured list, verified offline by dmsnet-verify');
   await evidenceStep(c(insurer), listId, path.join(o.exportDir ?? `${dir}-export`, 'evidence'), say);
 
   say(`\nThe story ran in ${elapsed()}.`);

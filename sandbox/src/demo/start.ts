@@ -26,7 +26,7 @@ const port = (v: string) => {
 };
 
 const program = new Command('npm start --')
-  .description('dmsnet demo: five gateways and the document story, over their REST APIs')
+  .description('dmsnet demo: six gateways and the document story, over their REST APIs')
   .version(dmsnetVersion())
   .option(
     '--fabric',

@@ -118,6 +118,15 @@ export const DEMO_PARTICIPANTS: readonly ParticipantSpec[] = [
     mspId: 'ClinicHostMSP',
     viaAttribute: true,
   },
+  // An assistance company organising care for an insurer's patients (decision 0055): like a clinic, it acts under the
+  // neutral host organisation, never under an insurer whose competitors it may also serve.
+  {
+    key: 'assistance',
+    role: 'assistance',
+    name: 'АО «Ассистанс Плюс»',
+    mspId: 'ClinicHostMSP',
+    viaAttribute: true,
+  },
 ];
 
 export interface StartOptions {
@@ -144,6 +153,11 @@ export interface StartOptions {
   payloadWait?: PayloadWaitOptions;
   /** A payer's terms for answering care requests (its node configuration's `careDeadlines`), by participant. */
   careDeadlines?: (
+    p: Omit<LocalParticipant, 'node'>,
+    all: Array<Omit<LocalParticipant, 'node'>>,
+  ) => CareDeadlineTerms | undefined;
+  /** A party's terms for answering guarantee-letter requests (its node configuration's `priorAuthDeadlines`). */
+  priorAuthDeadlines?: (
     p: Omit<LocalParticipant, 'node'>,
     all: Array<Omit<LocalParticipant, 'node'>>,
   ) => CareDeadlineTerms | undefined;
@@ -265,10 +279,12 @@ export async function startLocalNetwork(o: StartOptions): Promise<LocalNetwork> 
     let workflows: Workflows | undefined;
     if (o.workflows !== false) {
       const careDeadlines = o.careDeadlines?.(p, partial);
+      const priorAuthDeadlines = o.priorAuthDeadlines?.(p, partial);
       workflows = new Workflows(node, {
         role: p.role,
         contracts: o.contracts?.(p, partial),
         ...(careDeadlines ? { careDeadlines } : {}),
+        ...(priorAuthDeadlines ? { priorAuthDeadlines } : {}),
       });
       node.setHandlers(workflows.handlers());
       await workflows.start();

@@ -37,7 +37,13 @@ describe('care requests and appointments (real nodes, HTTP, embedded ledger)', f
       dir,
       participants: SMALL_NETWORK,
       // The insurer's own terms: urgent requests are answered within 30 minutes, not the default hour.
-      careDeadlines: (p) => (p.role === 'insurer' ? { byInsurer: { [p.id]: { urgent: 30 } } } : undefined),
+      // The clinic agreed with this insurer to answer planned requests within two hours (decision record 0062).
+      careDeadlines: (p, all) =>
+        p.role === 'insurer'
+          ? { byInsurer: { [p.id]: { urgent: 30 } } }
+          : p.role === 'clinic'
+            ? { byInsurer: { [all.find((x) => x.role === 'insurer')?.id ?? '']: { planned: 120 } } }
+            : undefined,
     });
     for (const p of net.participants.values()) {
       const s = await startNodeApi(p, { port: 0, token: `t-${p.key}` });
@@ -77,18 +83,29 @@ describe('care requests and appointments (real nodes, HTTP, embedded ledger)', f
     const due = Date.parse(sent.body.case.respondBy);
     // The insurer's 30 minutes, not the default hour.
     expect(due).to.be.within(before + 30 * MINUTE - 5000, Date.now() + 30 * MINUTE + 5000);
+    const planned: Sent[] = [];
     for (const [n, u] of [
       ['ЗМП-2', 'planned'],
       ['ЗМП-3', 'emergency'],
-    ] as const)
-      expect((await c('insurer').call('POST', '/v1/care-requests', request(n, u))).status).to.equal(202);
-    await until('clinic', 'ЗМП-2', 'proposed');
+    ] as const) {
+      const r = await c('insurer').call<Sent>('POST', '/v1/care-requests', request(n, u));
+      expect(r.status).to.equal(202);
+      planned.push(r.body);
+    }
+    const sentPlanned = Date.now();
+    const atClinic = await until('clinic', 'ЗМП-2', 'proposed');
+    // The sender asked for a day; the clinic's gateway holds it to the two hours agreed with this insurer.
+    expect(Date.parse(planned[0].case.respondBy)).to.be.greaterThan(sentPlanned + 23 * 60 * MINUTE);
+    expect(Date.parse(atClinic.respondBy)).to.be.within(
+      sentPlanned + 120 * MINUTE - 5000,
+      Date.now() + 120 * MINUTE,
+    );
     await until('clinic', 'ЗМП-3', 'proposed');
     const arrived = await until('clinic', 'ЗМП-1', 'proposed');
     expect(arrived.request.complaint).to.equal('Давящая боль за грудиной при нагрузке');
     expect(arrived.respondBy).to.equal(sent.body.case.respondBy);
     const queue = await c('clinic').call<{ items: Case[] }>('GET', '/v1/care-requests?state=proposed');
-    // Emergency (15 min), then urgent (30), then planned (a day).
+    // Emergency (15 min), then urgent (30), then planned (two hours at this clinic).
     expect(queue.body.items.map((x) => x.requestNumber)).to.deep.equal(['ЗМП-3', 'ЗМП-1', 'ЗМП-2']);
     expect(queue.body.items.every((x) => x.overdue === false)).to.equal(true);
     // A number is used once.

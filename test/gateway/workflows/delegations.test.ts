@@ -92,9 +92,22 @@ describe('an assistance company acting for an insurer (real nodes, HTTP, embedde
       terms({ agent: id('clinic') }),
     );
     expect([toClinic.status, toClinic.body.code]).to.deep.equal([422, 'DELEGATION_AGENT_INVALID']);
-    const bad = await c('insurer').call<Refusal>('POST', '/v1/delegations', terms({ sends: ['invoice'] }));
-    expect(bad.status).to.equal(422);
-    expect(JSON.stringify(bad.body)).to.contain('/sends/0');
+    // A type that is not one an insurer sends to a clinic is refused by the request's shape, at its index.
+    for (const sends of [['bogus'], ['invoice']]) {
+      const bad = await c('insurer').call<Refusal>('POST', '/v1/delegations', terms({ sends }));
+      expect([bad.status, bad.body.code], JSON.stringify(bad.body)).to.deep.equal([400, 'REQUEST_INVALID']);
+      expect(bad.body.errors.map((e) => e.pointer)).to.include('/body/sends/0');
+    }
+    // What only the ledger judges comes back with its field in errors too, where the caller put it.
+    const late = await c('insurer').call<Refusal>(
+      'POST',
+      '/v1/delegations',
+      terms({ validFrom: '2026-05-01', validUntil: '2026-04-30' }),
+    );
+    expect([late.status, late.body.code]).to.deep.equal([422, 'INVALID_ARGUMENT']);
+    expect(late.body.errors).to.deep.equal([
+      { pointer: '/body/validUntil', code: 'INVALID_ARGUMENT', message: 'must not be before validFrom' },
+    ]);
     const shape = await c('insurer').call<Refusal>('POST', '/v1/delegations', terms({ validFrom: 'вчера' }));
     expect([shape.status, shape.body.errors[0]?.pointer]).to.deep.equal([400, '/body/validFrom']);
     const ok = await c('insurer').call<Json>('POST', '/v1/delegations', terms());
@@ -142,6 +155,63 @@ describe('an assistance company acting for an insurer (real nodes, HTTP, embedde
     );
     expect(page.items.every((e) => e.onBehalfOf === id('insurer'))).to.equal(true);
     expect(page.items.map((e) => e.documentType).sort()).to.deep.equal(['guarantee-letter', 'invoice']);
+  });
+
+  it('fills onBehalfOf of a care request from the delegation the assistance company holds; asks when two insurers’ could apply', async () => {
+    type Sent = { record: Json; case: Json };
+    const patient = structuredClone(generateDocument('guarantee-letter', { seed: 3 }).body.patient);
+    const care = (requestNumber: string, extra: Json = {}) => ({
+      clinic: id('clinic'),
+      requestNumber,
+      urgency: 'urgent',
+      patient,
+      complaint: 'Боль в пояснице после падения',
+      specialty: 'врач-невролог',
+      letterToFollow: true,
+      ...extra,
+    });
+    // One delegation covers care requests: the REST caller need not know for whom it acts.
+    const implied = await c('assistance').call<Sent>('POST', '/v1/care-requests', care('АС-1'));
+    expect(implied.status, JSON.stringify(implied.body)).to.equal(202);
+    expect(implied.body.record.onBehalfOf).to.equal(id('insurer'));
+    expect(implied.body.case).to.include({ insurer: id('insurer'), onBehalfOf: id('insurer') });
+    const arrived = await inboxOf('clinic', String(implied.body.record.messageId));
+    expect(arrived.items.find((r) => r.messageId === implied.body.record.messageId)).to.include({
+      onBehalfOf: id('insurer'),
+    });
+    // A second insurer delegates care requests too: now the gateway cannot choose, and says where to.
+    const second = await c('insurer2').call<Json>(
+      'POST',
+      '/v1/delegations',
+      terms({ id: 'DLG-2', sends: ['care-request'], receives: [] }),
+    );
+    expect(second.status, JSON.stringify(second.body)).to.equal(201);
+    const ambiguous = await c('assistance').call<Refusal>('POST', '/v1/care-requests', care('АС-2'));
+    expect([ambiguous.status, ambiguous.body.code]).to.deep.equal([422, 'DELEGATION_AMBIGUOUS']);
+    expect(ambiguous.body.errors[0]).to.include({
+      pointer: '/body/onBehalfOf',
+      code: 'DELEGATION_AMBIGUOUS',
+    });
+    // Naming the patient's insurer chooses; an explicit onBehalfOf still works.
+    const named = await c('assistance').call<Sent>(
+      'POST',
+      '/v1/care-requests',
+      care('АС-2', { insurer: id('insurer2') }),
+    );
+    expect([named.status, named.body.record.onBehalfOf]).to.deep.equal([202, id('insurer2')]);
+    const explicit = await c('assistance').call<Sent>(
+      'POST',
+      '/v1/care-requests',
+      care('АС-3', { onBehalfOf: id('insurer') }),
+    );
+    expect([explicit.status, explicit.body.record.onBehalfOf]).to.deep.equal([202, id('insurer')]);
+    // Both reach the clinic before the second delegation ends (the ledger checks it when each is submitted).
+    await inboxOf('clinic', String(named.body.record.messageId));
+    await inboxOf('clinic', String(explicit.body.record.messageId));
+    const revoked = await c('insurer2').call<Json>('POST', '/v1/delegations/DLG-2/revoke', {
+      reason: 'проверка завершена',
+    });
+    expect(revoked.status).to.equal(200);
   });
 
   it('revokes a delegation with its reason in the trail; the assistance company then acts no more', async () => {

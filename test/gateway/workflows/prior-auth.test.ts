@@ -36,7 +36,12 @@ describe('guarantee-letter requests (prior authorisation; real nodes, HTTP, embe
 
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'dmsnet-pa-'));
-    net = await startLocalNetwork({ dir, participants: SMALL_NETWORK });
+    net = await startLocalNetwork({
+      dir,
+      participants: SMALL_NETWORK,
+      // The insurer answers planned requests within ten hours, whatever a clinic asks for (decision record 0062).
+      priorAuthDeadlines: (p) => (p.role === 'insurer' ? { default: { planned: 600 } } : undefined),
+    });
     for (const p of net.participants.values()) {
       const s = await startNodeApi(p, { port: 0, token: `t-${p.key}` });
       servers.push(s);
@@ -135,7 +140,12 @@ describe('guarantee-letter requests (prior authorisation; real nodes, HTTP, embe
       (await c('clinic').call('POST', '/v1/prior-auth-requests', request('ЗГП-3', 'planned'))).status,
     ).to.equal(202);
     await until('insurer', 'ЗГП-2', 'submitted');
-    await until('insurer', 'ЗГП-3', 'submitted');
+    const askedAt = Date.now();
+    const planned = await until('insurer', 'ЗГП-3', 'submitted');
+    // The clinic asked for two days; the insurer's gateway holds it to its own ten hours.
+    expect(Date.parse(planned.request.respondBy)).to.be.greaterThan(askedAt + 40 * 60 * MINUTE);
+    expect(Date.parse(planned.dueAt)).to.be.within(askedAt - 60_000, Date.now() + 600 * MINUTE);
+    expect(Date.parse(planned.dueAt)).to.be.greaterThan(askedAt + 590 * MINUTE);
     const queue = await c('insurer').call<{ items: Case[] }>(
       'GET',
       '/v1/prior-auth-requests?state=submitted',

@@ -1,6 +1,7 @@
 // Fabric Gateway client errors mapped to the codes the rest of the gateway already speaks, so the API's codes stay
 // the same whichever ledger runs underneath.
 import { wireCode, type ErrorCode, type WireCode } from '@dmsnet/formats/error-codes';
+import type { FieldError } from '@dmsnet/formats/errors';
 import { parseChaincodeError } from '@dmsnet/chaincode/errors';
 import { LedgerError } from '../errors.js';
 
@@ -69,8 +70,9 @@ export class FabricLedgerError extends LedgerError {
     message: string,
     readonly retry: RetryKind,
     readonly transactionId?: string,
+    errors: readonly FieldError[] = [],
   ) {
-    super(code, message);
+    super(code, message, errors);
   }
 }
 
@@ -106,7 +108,8 @@ export function mapGatewayError(err: unknown): FabricLedgerError {
     const parsed = d.message
       ? parseChaincodeError(d.message.replace(/^chaincode response \d+, /, ''))
       : undefined;
-    if (parsed) return new FabricLedgerError(wireCode(parsed.code), parsed.message, 'none', txId);
+    if (parsed)
+      return new FabricLedgerError(wireCode(parsed.code), parsed.message, 'none', txId, parsed.errors);
   }
   const fromMessage = e.message ? parseChaincodeError(e.message) : undefined;
   // "10 ABORTED: failed to collect enough transaction endorsements" is the gRPC status, not a contract's code.
@@ -168,7 +171,8 @@ export function mapGatewayError(err: unknown): FabricLedgerError {
   if (e.code === GRPC.ABORTED && /MVCC|conflict/i.test(detail)) {
     return new FabricLedgerError('MVCC_READ_CONFLICT', `MVCC_READ_CONFLICT: ${detail}`, 'new-proposal', txId);
   }
-  if (parsed) return new FabricLedgerError(wireCode(parsed.code), parsed.message, 'none', txId);
+  if (parsed)
+    return new FabricLedgerError(wireCode(parsed.code), parsed.message, 'none', txId, parsed.errors);
   if (e.code === GRPC.ABORTED) {
     // Endorsements that differ or do not satisfy the policy: proposing again can succeed once peers agree.
     return new FabricLedgerError('ENDORSEMENT_FAILED', `ENDORSEMENT_FAILED: ${detail}`, 'new-proposal', txId);
