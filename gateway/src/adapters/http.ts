@@ -10,7 +10,7 @@ import { findMapping, listMappings } from './bundled.js';
 import { convertFile, type ImportCompletion } from './conversion.js';
 import { buildReport } from './report.js';
 import { validateDocument } from '@dmsnet/formats';
-import { importKnd1110388 } from './knd1110388/import.js';
+import { filePointer, importKnd1110388 } from './knd1110388/import.js';
 import { MAX_XML_BYTES } from './knd1110388/xml-read.js';
 import { partyByInnIn } from './knd1110388/parties.js';
 import { NOT_CARRIED } from './knd1110388/layout.js';
@@ -124,7 +124,12 @@ export function importRouter(node: GatewayNode, completion?: ImportCompletion): 
           { pointer: '/body/content', code: 'REQUEST_MAX_LENGTH', message: `at most ${MAX_XML_BYTES} bytes` },
         ]);
       const { document, fileId } = await importKnd1110388(bytes, partyByInnIn(node.directory));
-      res.json({ fileId, document, errors: validateDocument(document), notCarried: NOT_CARRIED });
+      // Each error the validator finds also names where it stands in the file, for whoever fixes the file.
+      const errors = validateDocument(document).map((e) => {
+        const element = filePointer(e.pointer);
+        return element ? { ...e, element } : e;
+      });
+      res.json({ fileId, document, errors, notCarried: NOT_CARRIED });
     }),
   );
   return r;

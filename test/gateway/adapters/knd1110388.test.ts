@@ -19,7 +19,11 @@ import {
   type PartyRef,
 } from '@dmsnet/formats';
 import { exportKnd1110388, type KndParty } from '../../../gateway/src/adapters/knd1110388/export.js';
-import { importKnd1110388, type PartyByInn } from '../../../gateway/src/adapters/knd1110388/import.js';
+import {
+  filePointer,
+  importKnd1110388,
+  type PartyByInn,
+} from '../../../gateway/src/adapters/knd1110388/import.js';
 import { FILE_NAME, NOT_CARRIED } from '../../../gateway/src/adapters/knd1110388/layout.js';
 import { MAX_XML_BYTES } from '../../../gateway/src/adapters/knd1110388/xml-read.js';
 
@@ -278,6 +282,11 @@ describe('КНД 1110388 import: hostile and wrong files are refused with typed 
       (_m, r: string, k: string) => `СтоимИт="${Number(r) + 1}.${k}"`,
     );
     const back = await importKnd1110388(win(off), dir);
-    expect(validateDocument(back.document).map((x) => x.code)).to.include('TOTAL_MISMATCH');
+    const mismatch = validateDocument(back.document).find((x) => x.code === 'TOTAL_MISMATCH')!;
+    expect(filePointer(mismatch.pointer)).to.equal('/Файл/Документ/СодРеестрУсл/ВсегоОпл/@СтоимИт');
+    expect(filePointer('/body/lines/3/patient/snils')).to.equal(
+      '/Файл/Документ/СодРеестрУсл/СвУсл/3/СвПац/@СНИЛС',
+    );
+    expect(filePointer('/body/lines/0/guaranteeLetter')).to.equal(undefined);
   });
 });

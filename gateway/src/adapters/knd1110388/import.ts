@@ -313,3 +313,53 @@ export async function importKnd1110388(
     } as DmsDocument,
   };
 }
+
+const BODY_ATTR: Record<string, string> = {
+  invoiceNumber: `${E.content}/@НомДок`,
+  invoiceDate: `${E.content}/@ДатаДок`,
+  'billingPeriod/from': `${E.content}/@ДатаНачПер`,
+  'billingPeriod/to': `${E.content}/@ДатаОкПер`,
+  'contract/number': `${E.content}/${E.contract}/@НомДог`,
+  'contract/date': `${E.content}/${E.contract}/@ДатаДог`,
+  total: `${E.content}/${E.total}/@СтоимИт`,
+};
+const LINE_ATTR: Record<string, string> = {
+  rowId: '@ИдСтр',
+  serviceCode: '@КодУсл',
+  clinicServiceCode: '@КодУслИсп',
+  serviceName: '@НаимУсл',
+  serviceDate: '@ДатаНачУсл',
+  serviceEndDate: '@ДатаОкУсл',
+  quantity: '@КолУсл',
+  unitPrice: '@Цена',
+  amount: '@Стоим',
+  diagnosis: '@КодДиаг',
+  'patient/lastName': `${E.patient}/@Фамилия`,
+  'patient/firstName': `${E.patient}/@Имя`,
+  'patient/middleName': `${E.patient}/@Отчество`,
+  'patient/birthDate': `${E.patient}/@ДатаРожд`,
+  'patient/sex': `${E.patient}/@Пол`,
+  'patient/policyNumber': `${E.patient}/@НомПолис`,
+  'patient/snils': `${E.patient}/@СНИЛС`,
+};
+
+/**
+ * Where in the file an error the invoice validator found in the imported document stands: its pointer into the
+ * document (/body/lines/3/amount) → the element path (/Файл/Документ/СодРеестрУсл/СвУсл/3/@Стоим), so the sender
+ * of the file can find it; undefined for what the file has no place for.
+ */
+export function filePointer(documentPointer: string): string | undefined {
+  const root = `/${E.file}/${E.document}/`;
+  const m = /^\/body\/lines\/(\d+)(?:\/(.+))?$/.exec(documentPointer);
+  if (m) {
+    const at = `${root}${E.content}/${E.line}/${m[1]}`;
+    if (m[2] === undefined) return at;
+    const attr = LINE_ATTR[m[2]];
+    return attr ? `${at}/${attr}` : undefined;
+  }
+  const b = /^\/body\/(.+)$/.exec(documentPointer);
+  if (b && BODY_ATTR[b[1]!]) return `${root}${BODY_ATTR[b[1]!]}`;
+  const h = /^\/header\/(sender|addressee)(?:\/.*)?$/.exec(documentPointer);
+  if (h) return `${root}${E.content}/${h[1] === 'sender' ? E.performer : E.customer}`;
+  return undefined;
+}
