@@ -87,6 +87,21 @@ describe('КНД 1110388 over HTTP (real nodes, embedded ledger)', function () {
     );
     expect(r.body.document.header.sender.ogrn).to.equal(doc.header.sender.ogrn);
     expect(r.body.notCarried).to.include('/body/lines/*/guaranteeLetter');
+    // A total that does not add up is read; the validator's error names its place in the file too.
+    const off = iconv.encode(
+      iconv
+        .decode(xml, 'win1251')
+        .replace(/СтоимИт="(\d+)\./, (_m, rub: string) => `СтоимИт="${Number(rub) + 1}.`),
+      'win1251',
+    );
+    const r2 = await t
+      .client('insurer')
+      .call<{ errors: Json[] }>('POST', '/v1/imports/knd1110388', { content: off.toString('base64') });
+    expect(r2.status).to.equal(200);
+    expect(r2.body.errors).to.deep.include({
+      ...r2.body.errors.find((e) => e.code === 'TOTAL_MISMATCH'),
+      element: '/Файл/Документ/СодРеестрУсл/ВсегоОпл/@СтоимИт',
+    });
   });
 
   it('refuses an XXE file, a wrong КНД, a non-invoice export and a missing file, with typed codes', async () => {
@@ -103,11 +118,9 @@ describe('КНД 1110388 over HTTP (real nodes, embedded ledger)', function () {
       iconv.decode(xml, 'win1251').replace('КНД="1110388"', 'КНД="1110389"'),
       'win1251',
     );
-    const r2 = await t
-      .client('insurer')
-      .call<Json & { errors: Json[] }>('POST', '/v1/imports/knd1110388', {
-        content: wrong.toString('base64'),
-      });
+    const r2 = await t.client('insurer').call<Json & { errors: Json[] }>('POST', '/v1/imports/knd1110388', {
+      content: wrong.toString('base64'),
+    });
     expect(r2.status).to.equal(422);
     expect(r2.body.errors[0]).to.include({ pointer: '/Файл/Документ/@КНД', code: 'KND_FORM' });
     const r3 = await t.client('insurer').call<Json>('POST', '/v1/imports/knd1110388', {});

@@ -265,10 +265,13 @@ describe('КНД 1110388 import: hostile and wrong files are refused with typed 
     many = many.replace(/(<СвУсл НомСтр="3"[^>]*?)ДатаНачУсл="[^"]*"/, '$1ДатаНачУсл="31.02.2026"');
     many = many.replace('<ВсегоОпл ', '<Лишний/><ВсегоОпл Примечание="x" ');
     many = many.replace(/ДатаОкПер="[^"]*"/, '');
+    // 14 digits of roubles would make kopecks beyond an exact integer.
+    many = many.replace(/(<СвУсл НомСтр="1"[^>]*?)Стоим="[^"]*"/, '$1Стоим="99999999999999.00"');
     const e3 = await refusal(importKnd1110388(win(many), dir));
     const base = '/Файл/Документ/СодРеестрУсл';
     expect(e3.errors.map((x) => [x.pointer, x.code])).to.deep.equal([
       [`${base}/@ДатаОкПер`, 'KND_REQUIRED'],
+      [`${base}/СвУсл/0/@Стоим`, 'KND_AMOUNT'],
       [`${base}/СвУсл/1/@Цена`, 'KND_AMOUNT'],
       [`${base}/СвУсл/2/@ДатаНачУсл`, 'KND_DATE'],
       [`${base}/Лишний`, 'KND_UNEXPECTED'],

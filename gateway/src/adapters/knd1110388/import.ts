@@ -65,9 +65,9 @@ const date: Check = (v, at, errors) => {
   if (!isoDate(v)) bad(errors, at, 'KND_DATE', 'a calendar date ДД.ММ.ГГГГ');
 };
 
-/** Roubles with up to two decimals → kopecks, or undefined. */
+/** Roubles with up to two decimals → kopecks, or undefined; 13 digits of roubles keep kopecks an exact integer. */
 export function kopecks(v: string): number | undefined {
-  const m = /^(\d{1,15})(?:\.(\d{1,2}))?$/.exec(v);
+  const m = /^(\d{1,13})(?:\.(\d{1,2}))?$/.exec(v);
   if (!m) return undefined;
   return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
 }
