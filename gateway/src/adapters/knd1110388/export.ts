@@ -29,20 +29,28 @@ export const PROVENANCE_COMMENT =
   'Built from the published description of the format, not the official XSD. ';
 
 // Characters windows-1251 has; any other is written as a character reference, so nothing is lost or replaced.
-const CP1251 = new Set(iconv.decode(Buffer.from(Array.from({ length: 256 }, (_, i) => i)), 'win1251'));
+// (0x98 has no character in windows-1251: iconv decodes it as U+FFFD, which is therefore not one of them.)
+const CP1251 = iconv
+  .decode(Buffer.from(Array.from({ length: 256 }, (_, i) => i)), 'win1251')
+  .replace(/\uFFFD/g, '');
+const NOT_CP1251 = new RegExp(
+  `[^${[...CP1251].map((c) => `\\u{${c.codePointAt(0)!.toString(16)}}`).join('')}]`,
+  'gu',
+);
+const MARKUP: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  '\n': '&#10;',
+  '\r': '&#13;',
+  '\t': '&#9;',
+};
 
 function attr(value: string): string {
-  let out = '';
-  for (const ch of value) {
-    if (ch === '&') out += '&amp;';
-    else if (ch === '<') out += '&lt;';
-    else if (ch === '>') out += '&gt;';
-    else if (ch === '"') out += '&quot;';
-    else if (ch === '\n' || ch === '\r' || ch === '\t') out += `&#${ch.codePointAt(0)};`;
-    else if (CP1251.has(ch)) out += ch;
-    else out += `&#x${ch.codePointAt(0)!.toString(16).toUpperCase()};`;
-  }
-  return out;
+  return value
+    .replace(/[&<>"\n\r\t]/g, (ch) => MARKUP[ch]!)
+    .replace(NOT_CP1251, (ch) => `&#x${ch.codePointAt(0)!.toString(16).toUpperCase()};`);
 }
 
 /** `<name a="v" …>`: attributes in the layout's order, undefined ones left out. */

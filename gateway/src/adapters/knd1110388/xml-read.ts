@@ -61,8 +61,8 @@ export function readXml(bytes: Uint8Array): XmlElement {
   parser.on('opentag', (tag) => {
     if (++count > MAX_ELEMENTS) refuseXml('XML_TOO_LARGE', `more than ${MAX_ELEMENTS} elements`, parser.line);
     if (stack.length >= MAX_DEPTH) refuseXml('XML_TOO_DEEP', `nested deeper than ${MAX_DEPTH}`, parser.line);
-    const attrs: Record<string, string> = Object.create(null) as Record<string, string>;
-    for (const [k, v] of Object.entries(tag.attributes as Record<string, string>)) attrs[k] = v;
+    // saxes keeps attributes in an object without a prototype, so an attribute named __proto__ is only a name.
+    const attrs = tag.attributes as Record<string, string>;
     const el: XmlElement = { name: tag.name, attrs, children: [], text: '', line: parser.line };
     const parent = stack[stack.length - 1];
     if (parent) parent.children.push(el);
