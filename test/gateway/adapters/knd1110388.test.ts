@@ -268,7 +268,7 @@ describe('КНД 1110388 import: hostile and wrong files are refused with typed 
     expect(e2.errors.map((x) => x.code)).to.deep.equal(['KND_PARTY_UNKNOWN', 'KND_PARTY_UNKNOWN']);
     let many = good.replace(/(<СвУсл НомСтр="2"[^>]*?)Цена="[^"]*"/, '$1Цена="12,50"');
     many = many.replace(/(<СвУсл НомСтр="3"[^>]*?)ДатаНачУсл="[^"]*"/, '$1ДатаНачУсл="31.02.2026"');
-    many = many.replace('<ВсегоОпл ', '<Лишний/><ВсегоОпл Примечание="x" ');
+    many = many.replace('<ВсегоОпл ', '<Лишний/><ВсегоОпл Примечание="x" constructor="y" ');
     many = many.replace(/ДатаОкПер="[^"]*"/, '');
     // 14 digits of roubles would make kopecks beyond an exact integer.
     many = many.replace(/(<СвУсл НомСтр="1"[^>]*?)Стоим="[^"]*"/, '$1Стоим="99999999999999.00"');
@@ -281,6 +281,7 @@ describe('КНД 1110388 import: hostile and wrong files are refused with typed 
       [`${base}/СвУсл/2/@ДатаНачУсл`, 'KND_DATE'],
       [`${base}/Лишний`, 'KND_UNEXPECTED'],
       [`${base}/ВсегоОпл/@Примечание`, 'KND_UNEXPECTED'],
+      [`${base}/ВсегоОпл/@constructor`, 'KND_UNEXPECTED'],
     ]);
   });
 

@@ -176,7 +176,7 @@ function checkElement(el: XmlElement, at: string, errors: FieldError[]): void {
     } else s.check(v, `${at}/@${name}`, errors);
   }
   for (const name of Object.keys(el.attrs))
-    if (!(name in spec) && !name.startsWith('xmlns') && !name.startsWith('xsi:'))
+    if (!Object.hasOwn(spec, name) && !name.startsWith('xmlns') && !name.startsWith('xsi:'))
       bad(errors, `${at}/@${name}`, 'KND_UNEXPECTED', `no attribute ${name} here`);
   if (el.text.trim())
     bad(errors, at, 'KND_UNEXPECTED', 'the element has text; the format puts values in attributes');
