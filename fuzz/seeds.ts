@@ -4,7 +4,9 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoPath } from '@dmsnet/formats/paths';
-import { DOCUMENT_TYPES } from '@dmsnet/formats/types';
+import { DOCUMENT_TYPES, type InvoiceBody, type PartyRef } from '@dmsnet/formats/types';
+import { generateDocument } from '@dmsnet/formats';
+import { exportKnd1110388 } from '../gateway/src/adapters/knd1110388/export.js';
 import { zipEntries, readEntry } from '@dmsnet/tables/zip';
 import {
   generateGostKeyPair,
@@ -115,3 +117,22 @@ write(
   'entities',
   '<?xml version="1.0"?><!-- c --><a x="1&amp;2" y=\'&#x41;\'><c r="A1" t="s"><v>0</v></c><![CDATA[z]]><t>a&lt;b\r\n</t><e/></a>',
 );
+
+// КНД 1110388 registers as dmsnet exports them (windows-1251), one with characters windows-1251 lacks.
+for (const [name, seed, rows] of [
+  ['invoice-1', 3, 1],
+  ['invoice-3', 8, 3],
+] as const) {
+  const doc = generateDocument('invoice', { seed, rows });
+  const party = (p: PartyRef) => ({ ogrn: p.ogrn, inn: p.inn ?? '', name: p.name ?? '', kpp: p.kpp });
+  if (name === 'invoice-3') (doc.body as InvoiceBody).lines[0]!.serviceName = 'Приём «А&B» Ōsaka';
+  write(
+    'knd1110388',
+    name,
+    exportKnd1110388(
+      doc,
+      { sender: party(doc.header.sender), addressee: party(doc.header.addressee) },
+      { now: new Date('2026-12-02T10:00:00Z'), guid: '0f3c2a9e-5b7d-4c1e-9a2b-3c4d5e6f7a8b' },
+    ).bytes,
+  );
+}

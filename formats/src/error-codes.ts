@@ -311,6 +311,27 @@ export const ERROR_CODES = {
     en: 'The ciphertext does not match the hash in the envelope.',
     ru: 'Шифртекст не соответствует хешу в конверте.',
   },
+  KND_XML_REFUSED: {
+    status: 422,
+    retry: 'final',
+    doc: 'docs/decisions/0061-the-fns-register-format-knd-1110388.md#decision',
+    en: 'The file is not XML the КНД 1110388 reader accepts: not well-formed, a DTD, too large or deep, or an encoding other than windows-1251 or UTF-8.',
+    ru: 'Файл не является XML, который принимает чтение КНД 1110388: ошибка разметки, DTD, слишком большой или глубокий файл, кодировка не windows-1251 и не UTF-8.',
+  },
+  KND_INVALID: {
+    status: 422,
+    retry: 'final',
+    doc: 'docs/decisions/0061-the-fns-register-format-knd-1110388.md#decision',
+    en: 'The КНД 1110388 file breaks the layout or a value rule; each error names the element or attribute.',
+    ru: 'Файл КНД 1110388 нарушает структуру или правило значения; каждая ошибка называет элемент или атрибут.',
+  },
+  KND_EXPORT_REFUSED: {
+    status: 422,
+    retry: 'final',
+    doc: 'docs/decisions/0061-the-fns-register-format-knd-1110388.md#decision',
+    en: 'The document cannot be written as a КНД 1110388 register: it is not an invoice, or a party has no ИНН.',
+    ru: 'Документ нельзя выгрузить в формате КНД 1110388: это не счёт или у стороны нет ИНН.',
+  },
   EXPORT_NOT_TABULAR: {
     status: 422,
     retry: 'final',
@@ -1708,6 +1729,44 @@ export const FIELD_CODES = {
     ru: 'заполнено слишком мало или слишком много полей (лимит — посещения или рубли, франшиза — процент или сумма)',
   },
   // The format's business rules (formats/src/rules/codes.ts).
+  XML_MALFORMED: { en: 'The file is not well-formed XML.', ru: 'файл не является правильно построенным XML' },
+  XML_DOCTYPE: {
+    en: 'The file carries a document type declaration (DTD), which the format has none of.',
+    ru: 'в файле есть объявление типа документа (DTD), которого в формате нет',
+  },
+  XML_TOO_LARGE: { en: 'The file is too large or has too many elements.', ru: 'файл слишком большой' },
+  XML_TOO_DEEP: { en: 'The elements are nested too deep.', ru: 'слишком глубокая вложенность элементов' },
+  XML_ENCODING: {
+    en: 'The encoding is not windows-1251 or UTF-8, or the bytes do not match it.',
+    ru: 'кодировка не windows-1251 и не UTF-8 или байты ей не соответствуют',
+  },
+  KND_FORM: { en: 'Not the КНД 1110388 form.', ru: 'это не форма КНД 1110388' },
+  KND_REQUIRED: {
+    en: 'A required element or attribute is missing.',
+    ru: 'нет обязательного элемента или атрибута',
+  },
+  KND_UNEXPECTED: {
+    en: 'An element, attribute or text the layout has no place for.',
+    ru: 'элемент, атрибут или текст, которому нет места в структуре',
+  },
+  KND_VALUE: { en: 'The value breaks the layout’s rule for it.', ru: 'значение нарушает правило формата' },
+  KND_DATE: { en: 'Not a calendar date ДД.ММ.ГГГГ.', ru: 'дата не в виде ДД.ММ.ГГГГ или её нет в календаре' },
+  KND_AMOUNT: {
+    en: 'Not an amount in roubles with at most two decimals.',
+    ru: 'сумма не в рублях с не более чем двумя знаками после точки',
+  },
+  KND_PARTY_UNKNOWN: {
+    en: 'No participant of the network has this ИНН.',
+    ru: 'участника сети с таким ИНН нет',
+  },
+  KND_PARTY_INN: {
+    en: 'The party has no ИНН in the directory or the header.',
+    ru: 'у стороны нет ИНН ни в справочнике, ни в заголовке',
+  },
+  KND_NOT_INVOICE: {
+    en: 'Only an invoice has a register of services.',
+    ru: 'реестр услуг есть только у счёта',
+  },
   INN_FORMAT: { en: 'An ИНН is 10 or 12 digits.', ru: 'ИНН должен содержать 10 или 12 цифр' },
   INN_CHECKSUM: { en: 'The ИНН check digit does not match.', ru: 'неверное контрольное число ИНН' },
   OGRN_FORMAT: { en: 'Not an ОГРН (13 digits) or ОГРНИП (15 digits).', ru: 'неверный формат ОГРН' },

@@ -2,10 +2,12 @@
 // the roster, the limit following the quantities, revocation asked and confirmed, every letter filtered by status and
 // period), the roster (alphabetical among the people shown, a bad date said at its field, rows leading to the coverage
 // check and the letters), the registrar's screens on a 390 px phone, the association proposing a format version and a
-// vote asked before it is cast, and paper (A4 PDFs of a letter, an invoice register and an act) and XLSX exports.
+// vote asked before it is cast, and paper (A4 PDFs of a letter, an invoice register and an act), XLSX exports and
+// the invoice register for the ФНС format (КНД 1110388).
 import { expect } from 'chai';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
 import { type Browser, type Page } from 'playwright-core';
 import { bundledSchemaText } from '@dmsnet/formats';
 import { type ConsoleNetwork } from './network.js';
@@ -392,6 +394,21 @@ describe('console flows staff expect (Chromium, real embedded network)', functio
     A4(inv);
     expect(inv.pages).to.be.at.least(1);
     const href = await op.getByRole('link', { name: 'Скачать XLSX' }).getAttribute('href');
+    // The same register for the ФНС format (КНД 1110388, from its published description: decision record 0061).
+    const knd = await op.request.get(
+      new URL(
+        (await op
+          .getByRole('link', { name: 'Скачать реестр в формате ФНС (КНД 1110388)' })
+          .getAttribute('href')) as string,
+        op.url(),
+      ).toString(),
+    );
+    expect(knd.status()).to.equal(200);
+    expect(knd.headers()['content-disposition']).to.match(
+      /filename="ON_REESTRUSLDMS_\d+_\d+_\d{8}_[0-9a-f-]{36}\.xml"/,
+    );
+    expect(iconv.decode(await knd.body(), 'win1251')).to.contain('<Документ КНД="1110388"');
+    await shot(op, '44-invoice-downloads');
     const ws = await workbook(op, new URL(href as string, op.url()).toString());
     expect(String(ws.getCell(1, 1).value)).to.equal(
       'Реестр оказанных медицинских услуг к счёту № E2E-1 от ' +

@@ -432,6 +432,11 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
               {t('exportXlsx')}
             </a>
           )}
+          {type === 'invoice' && (
+            <a href={`/v1/documents/${encodeURIComponent(id)}/knd1110388.xml`} download>
+              {t('exportKnd')}
+            </a>
+          )}
         </p>
       )}
       {doc && (

@@ -190,6 +190,7 @@ const ROUTES: readonly Route[] = [
   route('GET', `/documents/${ID_SEGMENT}/signature(/export)?`, 'read'),
   route('GET', `/documents/${ID_SEGMENT}/evidence`, 'read'),
   route('GET', `/documents/${ID_SEGMENT}/xlsx`, 'read'),
+  route('GET', `/documents/${ID_SEGMENT}/knd1110388\\.xml`, 'read'),
   // Which key the node signs with is the organisation's legal signature: its admin's alone.
   route('PUT', '/signature-profile', 'signature', 'signature-profile'),
   route('POST', '/documents', 'send', 'send'),
@@ -248,6 +249,7 @@ const ROUTES: readonly Route[] = [
   route('GET', `/reconciliations/${ID_SEGMENT}(/xlsx)?`, 'read'),
   route('GET', '/imports/mappings', 'import'),
   route('POST', '/imports/preview', 'import'),
+  route('POST', '/imports/knd1110388', 'import'),
   // Who acts on the ledger, and who votes: the association's admin alone, like a node's own users.
   route(
     /^(POST|PUT)$/,

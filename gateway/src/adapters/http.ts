@@ -9,6 +9,11 @@ import type { GatewayNode } from '../node/index.js';
 import { findMapping, listMappings } from './bundled.js';
 import { convertFile, type ImportCompletion } from './conversion.js';
 import { buildReport } from './report.js';
+import { validateDocument } from '@dmsnet/formats';
+import { filePointer, importKnd1110388 } from './knd1110388/import.js';
+import { MAX_XML_BYTES } from './knd1110388/xml-read.js';
+import { partyByInnIn } from './knd1110388/parties.js';
+import { NOT_CARRIED } from './knd1110388/layout.js';
 
 export type { ImportCompletion, RowNote } from './conversion.js';
 
@@ -101,6 +106,30 @@ export function importRouter(node: GatewayNode, completion?: ImportCompletion): 
         ...(c.addresseeInFile !== undefined ? { addresseeInFile: c.addresseeInFile } : {}),
         document: c.document,
       });
+    }),
+  );
+  // A КНД 1110388 register from an ЭДО operator or a clinic's system → the invoice it describes, validated; nothing
+  // is sent (the caller sends the document with POST /v1/documents), like the preview above.
+  r.post(
+    '/imports/knd1110388',
+    wrap(async (req, res) => {
+      const b = (req.body ?? {}) as { content?: unknown };
+      if (typeof b.content !== 'string' || !b.content || !/^[A-Za-z0-9+/=\s]+$/.test(b.content))
+        throw new DmsnetError('REQUEST_INVALID', 'the import needs the file', [
+          { pointer: '/body/content', code: 'REQUEST_REQUIRED', message: 'the XML file, base64' },
+        ]);
+      const bytes = new Uint8Array(Buffer.from(b.content, 'base64'));
+      if (bytes.length > MAX_XML_BYTES)
+        throw new DmsnetError('REQUEST_INVALID', 'the file is too large', [
+          { pointer: '/body/content', code: 'REQUEST_MAX_LENGTH', message: `at most ${MAX_XML_BYTES} bytes` },
+        ]);
+      const { document, fileId } = await importKnd1110388(bytes, partyByInnIn(node.directory));
+      // Each error the validator finds also names where it stands in the file, for whoever fixes the file.
+      const errors = validateDocument(document).map((e) => {
+        const element = filePointer(e.pointer);
+        return element ? { ...e, element } : e;
+      });
+      res.json({ fileId, document, errors, notCarried: NOT_CARRIED });
     }),
   );
   return r;

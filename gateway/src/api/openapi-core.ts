@@ -163,6 +163,23 @@ export const coreApi = {
         },
       },
     },
+    '/v1/documents/{id}/knd1110388.xml': {
+      get: {
+        operationId: 'exportDocumentKnd1110388',
+        tags: ['documents'],
+        summary:
+          'An invoice’s register as the ФНС format КНД 1110388 (windows-1251 XML), laid out from the format’s ' +
+          'published description, not the official XSD (decision record 0061; role: read)',
+        parameters: [idParam],
+        responses: {
+          '200': {
+            description: 'the file, named ON_REESTRUSLDMS_<addressee>_<sender>_<ГГГГММДД>_<GUID>.xml',
+            content: { 'application/xml': { schema: { type: 'string' } } },
+          },
+          ...errors(401, 404, 410, 422),
+        },
+      },
+    },
     '/v1/documents/{id}/signature/export': {
       get: {
         operationId: 'exportDocumentSignature',
@@ -422,6 +439,35 @@ export const coreApi = {
             OpenObject(),
           ),
           ...errors(400, 401, 403),
+        },
+      },
+    },
+    '/v1/imports/knd1110388': {
+      post: {
+        operationId: 'importKnd1110388',
+        tags: ['imports'],
+        summary:
+          'Read a КНД 1110388 register (base64 `content`) into the invoice it describes and validate it; sends ' +
+          'nothing. 422 KND_XML_REFUSED / KND_INVALID name each element or attribute (decision record 0061)',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: { content: { type: 'string', minLength: 1, maxLength: 100_000_000 } },
+                required: ['content'],
+                additionalProperties: false,
+              },
+            },
+          },
+        },
+        responses: {
+          '200': json(
+            'the invoice, the validator’s errors in it, and what the format does not carry',
+            OpenObject(),
+          ),
+          ...errors(400, 401, 403, 422),
         },
       },
     },

@@ -16,6 +16,8 @@ import type { ImportCompletion } from '../adapters/conversion.js';
 import { consoleStatic, securityHeaders } from './console.js';
 import { ApiError, errorHandler, notFound } from '../http/errors.js';
 import { documentXlsx, XLSX_TYPE, xlsxFileName } from './document-xlsx.js';
+import { kndPartiesOf } from '../adapters/knd1110388/parties.js';
+import { exportKnd1110388 } from '../adapters/knd1110388/export.js';
 import { openApiDocument } from './openapi.js';
 import { Clarification, SignatureProfileRequest, WithdrawalRequest } from './shapes.js';
 import { Decision, Rejection } from '../node/types.js';
@@ -205,6 +207,23 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
         .type(XLSX_TYPE)
         .set('Content-Disposition', `attachment; filename="${xlsxFileName(doc)}"`)
         .send(await documentXlsx(doc));
+    }),
+  );
+  app.get(
+    '/v1/documents/:id/knd1110388.xml',
+    validateRequest('/v1/documents/{id}/knd1110388.xml', 'get'),
+    wrap(async (req, res) => {
+      await access.openingDocument(res, await node.recordOf(String(req.params.id)), 'knd1110388');
+      const view = await node.getDocument(String(req.params.id));
+      if (!view.document)
+        throw new DmsnetError('EXPORT_NOT_TABULAR', 'the document is kept only as the text that was signed');
+      const doc = view.document as DmsDocument;
+      const file = exportKnd1110388(doc, await kndPartiesOf(node.directory, doc));
+      res
+        .status(200)
+        .type('application/xml; charset=windows-1251')
+        .set('Content-Disposition', `attachment; filename="${file.fileName}"`)
+        .send(Buffer.from(file.bytes));
     }),
   );
   app.post(
