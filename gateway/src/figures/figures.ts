@@ -34,10 +34,24 @@ type Rec = (OutboxRecord | InboxRecord) & { summary?: { date?: string } };
  */
 class Overlay {
   readonly pending = new Map<string, unknown>();
+  /** What was read from the store in this batch, misses too, by `<sublevel>\0<key>`. */
+  private readonly seen = new Map<string, unknown>();
   constructor(private readonly node: GatewayNode) {}
   async get<V>(key: string): Promise<V | undefined> {
     if (this.pending.has(key)) return (this.pending.get(key) ?? undefined) as V | undefined;
-    return this.node.store.get<V>(FIGURES_SUBLEVEL, key);
+    return this.read<V>(FIGURES_SUBLEVEL, key);
+  }
+  /** A store read, once per batch: a cell or a record many documents touch is opened once. */
+  async read<V>(sublevel: string, key: string): Promise<V | undefined> {
+    const k = `${sublevel}\u0000${key}`;
+    if (!this.seen.has(k)) this.seen.set(k, await this.node.store.get<V>(sublevel, key));
+    return this.seen.get(k) as V | undefined;
+  }
+  /** Reads many keys in one call (LevelDB's getMany) before the batch needs them one by one. */
+  async prefetch(sublevel: string, keys: string[]): Promise<void> {
+    const fresh = [...new Set(keys)].filter((key) => !this.seen.has(`${sublevel}\u0000${key}`));
+    const values = await this.node.store.getMany(sublevel, fresh);
+    fresh.forEach((key, i) => this.seen.set(`${sublevel}\u0000${key}`, values[i]));
   }
   put(key: string, value: unknown): void {
     this.pending.set(key, value);
@@ -56,8 +70,12 @@ class Overlay {
 
 export class Figures {
   private cursor = 0;
-  private running?: Promise<void>;
+  /** The fold running now, or the last one; a pass asked for and not started yet. */
+  private tail: Promise<void> = Promise.resolve();
+  private waiting?: Promise<void>;
   private unsubscribe?: () => void;
+  /** Told after each batch while someone waits with a progress line (a rebuild, the bench). */
+  private onBatch?: () => void;
 
   constructor(
     private readonly node: GatewayNode,
@@ -80,16 +98,22 @@ export class Figures {
 
   /** Throws every cell away and folds the node's whole notification log again: the figures from scratch. */
   async rebuild(): Promise<void> {
-    await this.running;
-    await this.clear();
-    this.cursor = 0;
-    await this.pump();
+    await this.serial(async () => {
+      await this.clear();
+      this.cursor = 0;
+      await this.drain();
+    });
   }
 
   /** Until every notification numbered so far is folded: a dashboard answers with what the node has stored. */
-  async catchUp(): Promise<void> {
+  async catchUp(progress?: (folded: number, of: number) => void): Promise<void> {
     const target = this.node.notifications.lastSeq();
-    while (this.cursor < target) await this.pump();
+    this.onBatch = progress ? () => progress(this.cursor, target) : undefined;
+    try {
+      while (this.cursor < target) await this.pump();
+    } finally {
+      this.onBatch = undefined;
+    }
   }
 
   async dashboard(q: FiguresQuery): Promise<Dashboard> {
@@ -124,26 +148,49 @@ export class Figures {
     await this.node.store.batch(ops);
   }
 
+  /**
+   * Folds what is new, after whatever fold or rebuild runs now: one at a time, and a burst of notifications while one
+   * runs asks for one more pass, not one each.
+   */
   private pump(): Promise<void> {
-    this.running ??= (async () => {
-      try {
-        for (;;) {
-          const batch = await this.node.notifications.list(this.cursor, BATCH);
-          if (!batch.length) break;
-          const o = new Overlay(this.node);
-          for (const n of batch) await this.onNotification(o, n);
-          const last = batch[batch.length - 1]!.seq;
-          await this.node.store.batch([
-            ...o.ops(),
-            { type: 'put', sublevel: FIGURES_SUBLEVEL, key: CURSOR, value: last },
-          ]);
-          this.cursor = last;
-        }
-      } finally {
-        this.running = undefined;
-      }
-    })();
-    return this.running;
+    this.waiting ??= this.serial(async () => {
+      this.waiting = undefined;
+      await this.drain();
+    });
+    return this.waiting;
+  }
+
+  private serial(fn: () => Promise<void>): Promise<void> {
+    const run = this.tail.then(fn, fn);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const batch = await this.node.notifications.list(this.cursor, BATCH);
+      if (!batch.length) break;
+      const o = new Overlay(this.node);
+      const ids = batch.map((n) => n.messageId);
+      await Promise.all([
+        o.prefetch(Sublevel.outbox, ids),
+        o.prefetch(Sublevel.inbox, ids),
+        o.prefetch(Sublevel.outboxDoc, ids),
+        o.prefetch(Sublevel.inboxDoc, ids),
+        o.prefetch(
+          FIGURES_SUBLEVEL,
+          ids.flatMap((id) => [CONTRIBUTION + id, SUPERSEDED + id, ANSWERED + id, ACCEPTED_AT + id]),
+        ),
+      ]);
+      for (const n of batch) await this.onNotification(o, n);
+      const last = batch[batch.length - 1]!.seq;
+      await this.node.store.batch([
+        ...o.ops(),
+        { type: 'put', sublevel: FIGURES_SUBLEVEL, key: CURSOR, value: last },
+      ]);
+      this.cursor = last;
+      this.onBatch?.();
+    }
   }
 
   private async onNotification(o: Overlay, n: Notification): Promise<void> {
@@ -155,11 +202,11 @@ export class Figures {
 
   /** Folds one document again from what the store holds of it now, and what its answers and corrections changed. */
   private async refold(o: Overlay, id: string, depth = 0): Promise<void> {
-    const found = await this.recordOf(id);
+    const found = await this.recordOf(id, o);
     if (!found) return;
     const { rec, direction } = found;
     if (rec.purgedAt) return; // purged past its retention: it keeps the contribution it had
-    const doc = await this.node.store.get<{
+    const doc = await o.read<{
       header?: Record<string, unknown>;
       body?: Record<string, unknown>;
     }>(direction === 'out' ? Sublevel.outboxDoc : Sublevel.inboxDoc, id);
@@ -178,7 +225,7 @@ export class Figures {
       const invoiceId = typeof doc?.body?.invoiceId === 'string' ? doc.body.invoiceId : undefined;
       // The invoice is the clinic's: at a clinic its own, at a payer the act's or notice's addressee's.
       const clinic = this.options.role === 'clinic' ? this.node.participantId : counterparty;
-      const inv = invoiceId ? await this.recordOf(messageIdOf(clinic, invoiceId)) : undefined;
+      const inv = invoiceId ? await this.recordOf(messageIdOf(clinic, invoiceId), o) : undefined;
       if (inv?.rec.documentType === 'invoice' && inv.rec.summary?.date) f.invoiceDate = inv.rec.summary.date;
     }
     const answered = await o.get<string>(ANSWERED + id);
@@ -217,10 +264,10 @@ export class Figures {
     else o.del(CONTRIBUTION + id);
   }
 
-  private async recordOf(id: string): Promise<{ rec: Rec; direction: 'out' | 'in' } | undefined> {
-    const out = await this.node.store.get<Rec>(Sublevel.outbox, id);
+  private async recordOf(id: string, o: Overlay): Promise<{ rec: Rec; direction: 'out' | 'in' } | undefined> {
+    const out = await o.read<Rec>(Sublevel.outbox, id);
     if (out) return { rec: out, direction: 'out' };
-    const inc = await this.node.store.get<Rec>(Sublevel.inbox, id);
+    const inc = await o.read<Rec>(Sublevel.inbox, id);
     return inc ? { rec: inc, direction: 'in' } : undefined;
   }
 }
