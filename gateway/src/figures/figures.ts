@@ -84,9 +84,11 @@ export class Figures {
 
   /** Starts following; a store without figures of this version (an older node, a restored copy) is folded anew. */
   async start(): Promise<void> {
-    const version = await this.node.store.get<number>(FIGURES_SUBLEVEL, VERSION);
-    if (version !== FIGURES_VERSION) await this.clear();
-    this.cursor = (await this.node.store.get<number>(FIGURES_SUBLEVEL, CURSOR)) ?? 0;
+    await this.serial(async () => {
+      const version = await this.node.store.get<number>(FIGURES_SUBLEVEL, VERSION);
+      if (version !== FIGURES_VERSION) await this.clear();
+      this.cursor = (await this.node.store.get<number>(FIGURES_SUBLEVEL, CURSOR)) ?? 0;
+    });
     this.unsubscribe ??= this.node.notifications.subscribe(() => void this.pump().catch(() => undefined));
     await this.pump();
   }
