@@ -145,6 +145,42 @@ describe('figures through the gateways (real nodes, HTTP against the contract, e
     expect(table(other.body, 'by-counterparty').rows).to.deep.equal([]);
   });
 
+  it('counts a care request answered by an appointment before its deadline, at both ends', async () => {
+    const insurer = net.get('insurer').id;
+    const patient = structuredClone(generateDocument('guarantee-letter', { seed: 3 }).body.patient);
+    const sent = await c('insurer').call('POST', '/v1/care-requests', {
+      clinic: net.get('clinic').id,
+      requestNumber: 'ЗМП-F-1',
+      urgency: 'urgent',
+      patient,
+      complaint: 'Давящая боль за грудиной при нагрузке',
+      specialty: 'врач-кардиолог',
+      services: [{ serviceCode: 'B01.015.001' }],
+    });
+    expect(sent.status, JSON.stringify(sent.body)).to.equal(202);
+    const path = `/v1/care-requests/${insurer}/${encodeURIComponent('ЗМП-F-1')}`;
+    await c('clinic').waitFor(path, (st) => st === 200);
+    const booked = await c('clinic').call('POST', `${path}/book`, {
+      start: `${today}T10:00:00+03:00`,
+      end: `${today}T10:30:00+03:00`,
+      doctor: { name: 'Смирнов Андрей Петрович', specialty: 'врач-кардиолог' },
+      address: 'г. Москва, ул. Примерная, д. 1, кабинет 312',
+    });
+    expect(booked.status, JSON.stringify(booked.body)).to.equal(202);
+    const answered = (d: Dashboard) => row(table(d, 'service-level'), 'care-request')?.[2] === 1;
+    for (const who of ['clinic', 'insurer']) {
+      const d = await figuresAt(who, answered);
+      expect(row(table(d, 'service-level'), 'care-request'), who).to.deep.equal([
+        'care-request',
+        1,
+        1,
+        0,
+        0,
+        100,
+      ]);
+    }
+  });
+
   it('gives the same cells when rebuilt from scratch (after a restore or an upgrade)', async () => {
     for (const key of ['clinic', 'insurer']) {
       const figures = net.get(key).workflows!.figures;
