@@ -21,7 +21,8 @@ const GATEWAY_ROOMS = {
   adapters: ['node', 'http'],
   access: ['crypto', 'store', 'http'],
   governance: ['ledger', 'node', 'http', 'shapes'],
-  workflows: ['adapters', 'node', 'store', 'crypto', 'http', 'shapes'],
+  figures: ['node', 'store', 'http', 'shapes'],
+  workflows: ['adapters', 'node', 'store', 'crypto', 'http', 'shapes', 'figures'],
   mail: ['adapters', 'node', 'store', 'http', 'shapes'],
   api: [
     'access',
@@ -38,6 +39,7 @@ const GATEWAY_ROOMS = {
     'receipts',
     'shapes',
     'mail',
+    'figures',
   ],
 };
 

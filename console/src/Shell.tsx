@@ -1,6 +1,6 @@
 // The frame around every screen: who is logged in, the language, and the menu of the screens their role may use
 // (the gateway refuses the others anyway).
-import { useEffect, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { api, type Me } from './api';
 import { nameOf, useParticipants } from './common';
 import { useI18n, type Key } from './i18n';
@@ -20,6 +20,9 @@ import { Payments } from './screens/Payments';
 import { PriceLists } from './screens/PriceLists';
 import { Roster } from './screens/Roster';
 import { Users } from './screens/Users';
+
+// The dashboards and their charting library load when the screen is opened, in a chunk of their own (decision 0060).
+const Figures = lazy(() => import('./screens/Figures').then((m) => ({ default: m.Figures })));
 
 interface Item {
   path: string;
@@ -69,6 +72,8 @@ const MENU: Item[] = [
     key: 'delegations',
     show: (me) => me.participantRole === 'insurer' && has('read')(me),
   },
+  // Figures of the node's own documents for managers (decision record 0060).
+  { path: 'figures', key: 'figures', show: has('figures.read') },
   { path: 'import', key: 'import', show: has('import') },
   // Members follow the registry too; those whose role votes (an admin) cast votes there.
   {
@@ -133,6 +138,13 @@ export function Shell({ me, route, onLogout }: { me: Me; route: string[]; onLogo
       break;
     case 'import':
       body = <Import me={me} />;
+      break;
+    case 'figures':
+      body = (
+        <Suspense fallback={<p>{t('loading')}</p>}>
+          <Figures me={me} />
+        </Suspense>
+      );
       break;
     case 'users':
       body = <Users me={me} />;

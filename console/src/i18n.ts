@@ -219,6 +219,7 @@ const en = {
   outstanding: 'Outstanding',
   paymentOrders: 'Payment orders',
   liveUpdates: 'Updates as payments arrive',
+  figures: 'Figures',
 };
 
 type Dict = typeof en;
@@ -439,6 +440,7 @@ const ru: Dict = {
   outstanding: 'Осталось оплатить',
   paymentOrders: 'Платёжные поручения',
   liveUpdates: 'Обновляется по мере поступления оплат',
+  figures: 'Показатели',
 };
 
 export type Key = keyof Dict;
@@ -480,6 +482,7 @@ const LABELS: Record<Lang, Record<string, string>> = {
     WITHHELD: 'снять',
     registrar: 'регистратор',
     accountant: 'бухгалтер',
+    manager: 'руководитель',
     expert: 'эксперт',
     admin: 'администратор',
     operator: 'оператор',

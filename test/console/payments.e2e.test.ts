@@ -56,6 +56,18 @@ describe('console: the clinic’s payment view follows the insurer’s payments 
     await row.getByText('оплачен', { exact: true }).waitFor();
     expect(await row.innerText()).to.contain('№ 502');
     await check(acc, 'payments-paid');
+    // At the test's 1360 px the table fits its page: no horizontal scroll of the page, nor of the table in its frame.
+    const fit = (await acc.evaluate(`(() => {
+      const table = document.querySelector('table.grid');
+      return {
+        page: document.documentElement.scrollWidth,
+        viewport: window.innerWidth,
+        table: table.scrollWidth,
+        frame: table.parentElement.clientWidth,
+      };
+    })()`)) as { page: number; viewport: number; table: number; frame: number };
+    expect(fit.page, JSON.stringify(fit)).to.be.at.most(fit.viewport);
+    expect(fit.table, JSON.stringify(fit)).to.be.at.most(fit.frame);
     await acc.getByLabel('Состояние оплаты').selectOption('overdue');
     await acc.getByText('Пока ничего нет.').waitFor();
   });

@@ -77,7 +77,8 @@ export function Payments({ me }: { me: Me }) {
         <p>{t('nothing')}</p>
       ) : (
         <div className="table-wrap">
-          <table className="grid">
+          {/* Ten columns at 1360 px: headers wrap to two lines rather than push the table past its page. */}
+          <table className="grid wrap-head">
             <caption className="sr-only">{t('payments')}</caption>
             <thead>
               <tr>
@@ -118,11 +119,11 @@ export function Payments({ me }: { me: Me }) {
                   <td className="num">{formatMoney(p.paid)}</td>
                   <td className="num">{formatMoney(p.outstanding)}</td>
                   <td>
-                    {p.payments
-                      .map(
-                        (x) => `№ ${x.paymentOrder.number} ${t('dated')} ${formatDate(x.paymentOrder.date)}`,
-                      )
-                      .join('; ')}
+                    {p.payments.map((x) => (
+                      <div key={`${x.paymentOrder.number}/${x.paymentOrder.date}`} className="nowrap">
+                        № {x.paymentOrder.number} {t('dated')} {formatDate(x.paymentOrder.date)}
+                      </div>
+                    ))}
                   </td>
                 </tr>
               ))}

@@ -14,9 +14,9 @@ interface User {
 }
 
 const ROLES: Record<string, string[]> = {
-  clinic: ['registrar', 'accountant', 'expert', 'admin'],
-  insurer: ['operator', 'expert', 'admin'],
-  assistance: ['operator', 'expert', 'admin'],
+  clinic: ['registrar', 'accountant', 'expert', 'manager', 'admin'],
+  insurer: ['operator', 'expert', 'manager', 'admin'],
+  assistance: ['operator', 'expert', 'manager', 'admin'],
   association: ['secretary', 'admin'],
 };
 

@@ -27,7 +27,8 @@ export type Operation =
   | 'directory'
   | 'keys'
   | 'correspondents'
-  | 'delegations';
+  | 'delegations'
+  | 'figures.read';
 
 const ALL: readonly Operation[] = [
   'read',
@@ -54,6 +55,7 @@ const ALL: readonly Operation[] = [
   'keys',
   'correspondents',
   'delegations',
+  'figures.read',
 ];
 
 /** The admin may do everything but open medical documentation, which is the expert's alone (medical secrecy). */
@@ -75,7 +77,10 @@ export const ROLES: Record<ParticipantRole, Record<string, readonly Operation[]>
       'letters.request',
       'acts.read',
       'import',
+      'figures.read',
     ],
+    // The manager reads the dashboards (decision 0060): figures of money and service, no document to change.
+    manager: ['read', 'figures.read'],
     // Medical secrecy (decision 0056): the expert alone opens medical documentation, not even the admin.
     expert: ['read', 'decide', 'coverage', 'letters.read', 'acts.read', 'medical.read'],
     admin: ADMIN,
@@ -95,6 +100,7 @@ export const ROLES: Record<ParticipantRole, Record<string, readonly Operation[]>
       'roster',
     ],
     expert: ['read', 'coverage', 'roster', 'letters.read', 'acts.read', 'acts.edit', 'medical.read'],
+    manager: ['read', 'figures.read'],
     admin: ADMIN,
   },
   assistance: {
@@ -112,6 +118,7 @@ export const ROLES: Record<ParticipantRole, Record<string, readonly Operation[]>
       'care.write',
       'import',
     ],
+    manager: ['read', 'figures.read'],
     admin: ADMIN,
   },
   association: {
@@ -245,6 +252,8 @@ const ROUTES: readonly Route[] = [
   route('GET', `/payments(/${ID_SEGMENT})?`, 'read'),
   route('POST', '/payments', 'send', 'send'),
   route('GET', '/exports/payments-1c', 'read'),
+  // The dashboards' figures and their XLSX tables (decision 0060).
+  route('GET', `/figures(/${ID_SEGMENT}/xlsx)?`, 'figures.read'),
   route('POST', '/reconciliations', 'send', 'send'),
   route('GET', `/reconciliations/${ID_SEGMENT}(/xlsx)?`, 'read'),
   route('GET', '/imports/mappings', 'import'),

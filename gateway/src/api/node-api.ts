@@ -8,6 +8,7 @@ import { governanceRouter } from '../governance/http.js';
 import { directoryRouter } from '../governance/directory-http.js';
 import { delegationRouter } from '../governance/delegation-http.js';
 import { paymentRouter, workflowRouter, type Workflows } from '../workflows/index.js';
+import { figuresRouter } from '../figures/http.js';
 import type { ImportCompletion } from '../adapters/conversion.js';
 import { startGatewayServer, type RunningServer } from './server.js';
 import { validateRequest } from './validate.js';
@@ -39,7 +40,11 @@ export function nodeApiRouters(parts: NodeApiParts): {
   return {
     routers: [
       ...(parts.workflows
-        ? [workflowRouter(parts.workflows, validateRequest), paymentRouter(parts.workflows, validateRequest)]
+        ? [
+            workflowRouter(parts.workflows, validateRequest),
+            paymentRouter(parts.workflows, validateRequest),
+            figuresRouter(parts.workflows.figures, parts.node, validateRequest),
+          ]
         : []),
       governanceRouter(parts.ledger, validateRequest),
       directoryRouter(parts.ledger, parts.node, validateRequest),

@@ -6,6 +6,7 @@ import { delegationApi } from '../governance/delegation-openapi.js';
 import { mailApi } from '../mail/openapi.js';
 import { workflowsApi } from '../workflows/openapi.js';
 import { paymentsApi } from '../workflows/payment-openapi.js';
+import { figuresApi } from '../figures/openapi.js';
 import { coreApi } from './openapi-core.js';
 import { errors } from '../http/openapi-kit.js';
 
@@ -72,6 +73,7 @@ export const openApiDocument = {
     ...coreApi.tags,
     ...workflowsApi.tags,
     ...paymentsApi.tags,
+    ...figuresApi.tags,
     ...governanceApi.tags,
     ...directoryApi.tags,
     ...delegationApi.tags,
@@ -86,6 +88,7 @@ export const openApiDocument = {
       ...coreApi.schemas,
       ...workflowsApi.schemas,
       ...paymentsApi.schemas,
+      ...figuresApi.schemas,
       ...governanceApi.schemas,
       ...directoryApi.schemas,
       ...delegationApi.schemas,
@@ -97,6 +100,7 @@ export const openApiDocument = {
     ...coreApi.paths,
     ...workflowsApi.paths,
     ...paymentsApi.paths,
+    ...figuresApi.paths,
     ...governanceApi.paths,
     ...directoryApi.paths,
     ...delegationApi.paths,

@@ -5,6 +5,7 @@ import type { DocumentHandler, GatewayNode } from '../node/index.js';
 import { ActFlow, type ActDraft, type ActLineEdit, type ActView } from './act-flow.js';
 import { CareRequestFlow, type CareDeadlineTerms } from './care-request-flow.js';
 import { DocumentationFlow } from './documentation-flow.js';
+import { Figures } from '../figures/figures.js';
 import { PriorAuthFlow } from './prior-auth-flow.js';
 import type { ReceivedDocument } from './flow-state.js';
 import { LetterFlow, type IssueLetterInput, type LetterPageQuery, type LetterState } from './letter-flow.js';
@@ -42,6 +43,8 @@ export class Workflows {
   readonly documentation: DocumentationFlow;
   /** Guarantee-letter requests (decision record 0054): their routes call the flow directly. */
   readonly priorAuth: PriorAuthFlow;
+  /** The dashboards' figures, folded from the node's own documents as they are stored (decision record 0060). */
+  readonly figures: Figures;
 
   constructor(
     readonly node: GatewayNode,
@@ -64,6 +67,7 @@ export class Workflows {
     this.careRequests = new CareRequestFlow(node, options);
     this.documentation = new DocumentationFlow(node, options, this.actFlow);
     this.priorAuth = new PriorAuthFlow(node, options, this.letterFlow);
+    this.figures = new Figures(node, { role: options.role });
   }
 
   /** This node's own roster (a clinic's). */
@@ -98,8 +102,9 @@ export class Workflows {
   }
 
   /** Follows the node's durable notifications (from a stored cursor) for what the insurer learns from answers. */
-  start(): Promise<void> {
-    return this.rosterFlow.start();
+  async start(): Promise<void> {
+    await this.rosterFlow.start();
+    await this.figures.start();
   }
 
   // ---- insured lists and coverage -----------------------------------------------------------------------------

@@ -720,6 +720,7 @@ const DEMO_NAMES: Record<string, string> = {
   accountant: 'Смирнов Олег Ильич',
   expert: 'Петрова Ирина Андреевна',
   operator: 'Кузнецов Дмитрий Сергеевич',
+  manager: 'Лебедева Ольга Сергеевна',
   secretary: 'Соколова Мария Викторовна',
   admin: 'Администратор узла',
 };

@@ -323,4 +323,19 @@ describe('the role table covers the API', () => {
       expect(may('insurer', 'operator', rule.op), path).to.equal(false);
     }
   });
+
+  it('lets managers, a clinic’s accountant and admins read the figures; nobody else (decision 0060)', () => {
+    for (const path of ['/v1/figures', '/v1/figures/by-month/xlsx']) {
+      const op = routeOf('GET', path)!.op;
+      expect(op, path).to.equal('figures.read');
+      for (const kind of ['clinic', 'insurer', 'assistance'] as const) {
+        expect(may(kind, 'manager', op), `${kind} manager`).to.equal(true);
+        expect(may(kind, 'admin', op), `${kind} admin`).to.equal(true);
+        expect(may(kind, 'expert', op), `${kind} expert`).to.equal(false);
+      }
+      expect(may('clinic', 'accountant', op)).to.equal(true);
+      expect(may('clinic', 'registrar', op)).to.equal(false);
+      expect(may('insurer', 'operator', op)).to.equal(false);
+    }
+  });
 });
