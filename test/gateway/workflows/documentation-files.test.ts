@@ -17,6 +17,7 @@ import { GatewayClient } from '../../../sandbox/src/demo/client.js';
 import { checkResponse } from '../fixtures/contract.js';
 import { startLocalNetwork, type LocalNetwork } from '../../../sandbox/src/local-network/network.js';
 import { SMALL_NETWORK } from '../fixtures/network.js';
+import { bigPdf } from '../fixtures/big-pdf.js';
 
 type Json = Record<string, unknown>;
 
@@ -145,15 +146,6 @@ describe('medical documentation files: upload, transport through private data, d
         ],
       },
     } as unknown as DmsDocument;
-  }
-
-  /** A big PDF: the sample's pages with a long stream of filler before %%EOF, so it spans many ledger pieces. */
-  function bigPdf(bytes: number): Buffer {
-    const base = samplePdf(2, 'Protocol');
-    const eof = base.lastIndexOf('%%EOF');
-    const filler = Buffer.alloc(Math.max(0, bytes - base.length), 0x20);
-    filler.write('\n%', 0);
-    return Buffer.concat([base.subarray(0, eof), filler, base.subarray(eof)]);
   }
 
   async function upload(doc: DmsDocument, files: Buffer[], token = 't-clinic') {
