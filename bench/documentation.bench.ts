@@ -30,8 +30,8 @@ const b = 'dmsnetbench' + Date.now().toString(36);
 const req = http.request(url + '/v1/medical-documentation', { method: 'POST', headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'multipart/form-data; boundary=' + b } }, (res) => {
   let body = ''; res.on('data', (d) => (body += d)); res.on('end', () => { if (res.statusCode !== 202) { process.stderr.write(body); process.exit(1); } process.exit(0); });
 });
-req.write('--' + b + '\r\nContent-Disposition: form-data; name="document"\r\nContent-Type: application/json\r\n\r\n' + fs.readFileSync(docFile, 'utf8') + '\r\n--' + b + '\r\nContent-Disposition: form-data; name="file"; filename="scan.pdf"\r\nContent-Type: application/pdf\r\n\r\n');
-const rs = fs.createReadStream(file); rs.pipe(req, { end: false }); rs.on('end', () => req.end('\r\n--' + b + '--\r\n'));
+req.write('--' + b + '\\r\\nContent-Disposition: form-data; name="document"\\r\\nContent-Type: application/json\\r\\n\\r\\n' + fs.readFileSync(docFile, 'utf8') + '\\r\\n--' + b + '\\r\\nContent-Disposition: form-data; name="file"; filename="scan.pdf"\\r\\nContent-Type: application/pdf\\r\\n\\r\\n');
+const rs = fs.createReadStream(file); rs.pipe(req, { end: false }); rs.on('end', () => req.end('\\r\\n--' + b + '--\\r\\n'));
 `;
 
 const MiB = 1024 * 1024;
