@@ -187,17 +187,28 @@ export function DocumentationAnswer({ id, me }: { id: string; me: Me }) {
         <form onSubmit={(e) => void run(() => submit(e))} className="docs-answer">
           <fieldset>
             <legend>{d('files')}</legend>
-            <label>
+            {/* The browser's own picker speaks its own language: the label is the visible button. */}
+            <label className="file-picker">
               {d('addFiles')}
               <input
                 type="file"
                 multiple
                 accept={`${ACCEPTED.join(',')},.pdf,.jpg,.jpeg,.png`}
+                aria-describedby="docs-files-count"
                 onChange={(e) => {
                   pick(e.target.files);
+                  // Cleared at once so that choosing the same file again is noticed.
                   e.target.value = '';
                 }}
               />
+              <span className="pick">
+                <span className="button" aria-hidden="true">
+                  {d('chooseFiles')}
+                </span>
+                <span id="docs-files-count" className="name">
+                  {files.length ? `${d('chosen')}: ${files.length}` : d('noFiles')}
+                </span>
+              </span>
             </label>
             {files.length > 0 && (
               <table className="grid" data-files="">
@@ -282,7 +293,7 @@ export function DocumentationAnswer({ id, me }: { id: string; me: Me }) {
             {records.map((r, i) => {
               const named = `${d('record')} ${i + 1}`;
               return (
-                <div key={i} className="record-form" data-record={i + 1}>
+                <div key={i} className="record-form grid-form" data-record={i + 1}>
                   <KindSelect
                     label={`${d('kind')}, ${named}`}
                     value={r.kind}
@@ -296,7 +307,7 @@ export function DocumentationAnswer({ id, me }: { id: string; me: Me }) {
                       aria-label={`${d('recordTitle')}, ${named}`}
                     />
                   </label>
-                  <label>
+                  <label className="wide">
                     {d('recordText')}
                     <textarea
                       rows={4}

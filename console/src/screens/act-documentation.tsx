@@ -195,13 +195,13 @@ function RequestForm({
         {d('linesToAsk')}
         <input
           value={lineText}
-          onChange={(e) => setLineText(e.target.value)}
+          onChange={(e) => (setLineText(e.target.value), setLocal(''))}
           placeholder="2, 3"
           aria-invalid={unknown.length > 0}
           aria-describedby="docs-lines-hint"
         />
       </label>
-      <p id="docs-lines-hint" className="hint" aria-live="polite">
+      <p id="docs-lines-hint" className="hint wide" aria-live="polite">
         {unknown.length > 0
           ? `${d('noSuchLines')}: ${unknown.join(', ')}`
           : chosen
@@ -227,17 +227,19 @@ function RequestForm({
       </fieldset>
       <DateInput label={d('respondBy')} value={respondBy} onChange={setRespondBy} name="respondBy" />
       <p className="hint">{d('respondByDefault')}</p>
-      <label>
+      <label className="wide">
         {d('comment')}
         <textarea rows={2} value={comment} onChange={(e) => setComment(e.target.value)} />
       </label>
       {local && (
-        <p role="alert" className="alert error">
+        <p role="alert" className="alert error wide">
           {local}
         </p>
       )}
-      <ErrorBox error={error} />
-      <div className="actions">
+      <div className="wide">
+        <ErrorBox error={error} />
+      </div>
+      <div className="actions wide">
         <button type="submit" className="primary" disabled={busy}>
           {d('sendRequest')}
         </button>
