@@ -49,6 +49,7 @@ describe('console: medical documentation — the expert asks, the clinic answers
   let dir: string;
   let pdfPath: string;
   let pngPath: string;
+  let lyingPath: string;
   let pdf: Buffer;
   useConsoleNetwork(
     (s) => ({ network: t, browser } = s),
@@ -73,6 +74,9 @@ describe('console: medical documentation — the expert asks, the clinic answers
       pngPath = path.join(dir, 'снимок.png');
       await writeFile(pdfPath, pdf);
       await writeFile(pngPath, png);
+      // An image named as a PDF: its content says otherwise.
+      lyingPath = path.join(dir, 'анализы.pdf');
+      await writeFile(lyingPath, png);
     },
   );
   after(async () => {
@@ -149,6 +153,14 @@ describe('console: medical documentation — the expert asks, the clinic answers
     await check(clinic, 'docs-02-clinic-queue');
     await row.getByRole('link', { name: c!.requestNumber }).click();
     await clinic.getByRole('heading', { name: `Запрос № ${c!.requestNumber}` }).waitFor();
+    // A file whose name lies about its content is shown for what it is, before anything is sent, and taken out.
+    await clinic.locator('input[type="file"]').setInputFiles([lyingPath]);
+    const lying = clinic.locator('tr[data-file="анализы.pdf"]');
+    await lying.locator('[data-sniffed="image/png"]', { hasText: 'изображение PNG' }).waitFor();
+    await lying.getByText('расширение имени не соответствует содержимому').waitFor();
+    await check(clinic, 'docs-03a-clinic-file-lies');
+    await lying.getByRole('button', { name: 'Убрать' }).click();
+    expect(await lying.count()).to.equal(0);
     await clinic.locator('input[type="file"]').setInputFiles([pdfPath, pngPath]);
     // Each file described as its content says, before anything is sent: the type, and the PDF's pages by pdf.js.
     const pdfRow = clinic.locator('tr[data-file="выписка.pdf"]');

@@ -279,6 +279,7 @@ export function DocumentationAnswer({ id, me }: { id: string; me: Me }) {
                         <td>
                           <button type="button" onClick={() => setFiles((x) => x.filter((_, j) => j !== i))}>
                             {d('remove')}
+                            <span className="sr-only"> {p.file.name}</span>
                           </button>
                         </td>
                       </tr>
@@ -324,6 +325,7 @@ export function DocumentationAnswer({ id, me }: { id: string; me: Me }) {
                   />
                   <button type="button" onClick={() => setRecords((x) => x.filter((_, j) => j !== i))}>
                     {d('remove')}
+                    <span className="sr-only"> {named}</span>
                   </button>
                 </div>
               );
