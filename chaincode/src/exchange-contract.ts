@@ -7,6 +7,7 @@ import { getFormat, isActive } from './format-registry-contract.js';
 import { actingParticipant } from './identity.js';
 import { KeyType, type Envelope, type MessageStatus } from './model.js';
 import { implicitCollection, privatePayloadStore, type PayloadStore } from './payload-store.js';
+import { closeFiles, getPiece, purgeFiles, putPiece } from './file-pieces.js';
 import { defaultRetentionDays } from '@dmsnet/formats/retention';
 import { defaultRoutes, routeAllowed } from '@dmsnet/formats/routes';
 import { MESSAGE_ID_PATTERN, parseMessageId } from '@dmsnet/formats/message-id';
@@ -34,6 +35,7 @@ type SendRequest = Pick<
   | 'replyStatus'
   | 'corrects'
   | 'onBehalfOf'
+  | 'files'
 >;
 
 const RANK: Record<MessageStatus, number> = {
@@ -206,6 +208,8 @@ export class ExchangeContract extends Contract {
       if (r.replyTo !== undefined) await this.answered(ctx, r);
       if (r.onBehalfOf !== undefined) await this.behalfCovered(ctx, r, me.role, addressee.role, at);
     }
+    // Files travel before their envelope (decision 0058): the document is announced only once they are all whole.
+    await closeFiles(ctx, r, r.files);
     // The addressee's home organisation (its first identity) keeps the ciphertext; its peers alone store it.
     const collection = implicitCollection(addressee.identities[0]?.mspId ?? '');
     const env: Envelope = {
@@ -221,6 +225,9 @@ export class ExchangeContract extends Contract {
       ...(r.replyStatus ? { replyStatus: r.replyStatus } : {}),
       ...(r.corrects ? { corrects: r.corrects } : {}),
       ...(r.onBehalfOf ? { onBehalfOf: r.onBehalfOf } : {}),
+      ...(r.files
+        ? { files: r.files.map((f) => ({ sealedBytes: f.sealedBytes, chunks: f.chunks, chain: f.chain })) }
+        : {}),
       status: 'SENT',
       sentAt: at,
       txId,
@@ -391,6 +398,36 @@ export class ExchangeContract extends Contract {
     return JSON.stringify(updated);
   }
 
+  /**
+   * One piece of a sealed file of the sender's document `messageId`, sent before its envelope (decision 0058): the
+   * bytes as the transient field "piece" into the addressee organisation's collection, its hash into public state.
+   */
+  @Transaction()
+  @Returns('string')
+  async putFilePiece(
+    ctx: Context,
+    messageId: string,
+    addressee: string,
+    index: string,
+    seq: string,
+  ): Promise<string> {
+    const f = await putPiece(ctx, messageId, addressee, index, seq);
+    return JSON.stringify({ index: f.index, chunks: f.chunks, sealedBytes: f.sealedBytes, chain: f.chain });
+  }
+
+  /** A piece of a delivered document's file, read by its addressee's organisation alone (base64). */
+  @Transaction(false)
+  @Returns('string')
+  async getFilePiece(ctx: Context, messageId: string, index: string, seq: string): Promise<string> {
+    const env = await this.mustGet(ctx, messageId);
+    const me = await actingParticipant(ctx);
+    if (me.id !== env.addressee)
+      throw new ChaincodeError('NOT_AUTHORIZED', 'only the addressee reads the files');
+    if (env.purgedAt)
+      throw new ChaincodeError('PAYLOAD_PURGED', `the files of ${messageId} were purged at ${env.purgedAt}`);
+    return JSON.stringify(await getPiece(ctx, env, index, seq));
+  }
+
   @Transaction(false)
   @Returns('string')
   async get(ctx: Context, messageId: string): Promise<string> {
@@ -450,6 +487,7 @@ export class ExchangeContract extends Contract {
       }
     }
     await this.payloads.purge(ctx, env.collection ?? '', messageId);
+    await purgeFiles(ctx, env);
     const updated: Envelope = { ...env, purgedAt: at, purgedBy: me.id, purgeTxId: ctx.stub.getTxID() };
     await putJson(ctx, ctx.stub.createCompositeKey(KeyType.message, [messageId]), updated);
     this.event(ctx, 'PayloadPurged', updated);

@@ -98,6 +98,22 @@ export interface Envelope {
   resendRequestedAt?: string;
   /** How often the sender answered such a request with the same ciphertext. */
   resends?: number;
+  /** The sealed files that travelled before the envelope (decision 0058): each one's size, pieces and hash chain. */
+  files?: Array<{ sealedBytes: number; chunks: number; chain: string }>;
+}
+
+/** A sealed file of a document as its pieces arrive (decision 0058); the envelope closes it. */
+export interface FileRecord {
+  messageId: string;
+  index: number;
+  addressee: string;
+  collection: string;
+  chunks: number;
+  sealedBytes: number;
+  chain: string;
+  /** Set by the envelope's send: no piece is added after it. */
+  closed?: boolean;
+  purgedAt?: string;
 }
 
 export interface FormatRules {
@@ -148,4 +164,8 @@ export const KeyType = {
   delegationByAgent: 'dlgagent',
   /** principal → time → message id: the documents sent or received on an insurer's behalf. */
   onBehalf: 'behalf',
+  /** A document's file as it arrives piece by piece: message id → file index (file-pieces.ts, decision 0058). */
+  file: 'file',
+  /** One piece of a file: its SHA-256 and size in public state, its bytes in the addressee's collection. */
+  filePiece: 'fpiece',
 } as const;

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { bundledSchemaText, createRng, generateInn10, generateOgrn, repoPath } from '@dmsnet/formats';
+import { CHAIN_START, chainNext, FILE_CHUNK_BYTES } from '@dmsnet/formats/attachments/transfer';
 import type { LedgerClient, SubmitOptions } from '../../gateway/src/ledger/types.js';
 import { testCa, testSigner, type SubjectIds } from '../gost/pki.js';
 import type { BackendInstance, LedgerBackend, TestIdentity } from './backend.js';
@@ -490,6 +491,56 @@ export function contractSuite(backend: LedgerBackend): void {
         expect(stored).to.include({ status: 'SENT', ciphertextHash: sha(c), sender: insurer.id });
         const payload = (await evaluate(clinic.who.client, 'exchange:getPayload', [env.messageId])) as string;
         expect(Buffer.from(payload, 'base64').equals(Buffer.from(c))).to.equal(true);
+      });
+
+      it('carries a file in ordered pieces before its envelope: only the sender, in order, whole, then closed (0058)', async () => {
+        const c = ct();
+        const env = envelope(insurer, clinic, c);
+        const id = String(env.messageId);
+        const p0 = new Uint8Array(randomBytes(FILE_CHUNK_BYTES));
+        const p1 = new Uint8Array(randomBytes(1000));
+        const put = (who: Party, i: number, piece: Uint8Array, msg = id) =>
+          submit(
+            who.who.client,
+            'exchange:putFilePiece',
+            [msg, clinic.id, '0', String(i)],
+            { piece },
+            endorsers(who, clinic.id),
+          );
+        // The id carries its sender: nobody writes pieces under another sender's document.
+        await expectCode(put(clinic, 0, p0), 'FILE_NOT_SENDER');
+        await expectCode(put(insurer, 1, p1), 'FILE_CHUNK_ORDER');
+        await expectCode(put(insurer, 0, new Uint8Array(FILE_CHUNK_BYTES + 1)), 'FILE_CHUNK_SIZE');
+        const first = (await put(insurer, 0, p0)) as Json;
+        expect(first).to.include({ chunks: 1, sealedBytes: p0.length });
+        // The same piece again (a commit whose answer was lost) is no change; other bytes at its place are refused.
+        expect(await put(insurer, 0, p0)).to.deep.equal(first);
+        await expectCode(put(insurer, 0, p1), 'FILE_CHUNK_ORDER');
+        const chain = chainNext(chainNext(CHAIN_START, sha(p0)), sha(p1));
+        const files = [{ sealedBytes: p0.length + p1.length, chunks: 2, chain }];
+        await expectCode(send(insurer, { ...env, files }, c), 'FILES_INCOMPLETE');
+        await put(insurer, 1, p1);
+        const sent = (await send(insurer, { ...env, files }, c)) as Json;
+        expect(sent.files).to.deep.equal(files);
+        await expectCode(put(insurer, 2, p1), 'FILES_CLOSED');
+        // The addressee's organisation reads the pieces back; nobody else does.
+        const read = async (i: number) =>
+          Buffer.from(
+            (await evaluate(clinic.who.client, 'exchange:getFilePiece', [id, '0', String(i)])) as string,
+            'base64',
+          );
+        expect((await read(0)).equals(Buffer.from(p0))).to.equal(true);
+        expect((await read(1)).equals(Buffer.from(p1))).to.equal(true);
+        await expectCode(
+          evaluate(insurer2.who.client, 'exchange:getFilePiece', [id, '0', '0']),
+          'NOT_AUTHORIZED',
+        );
+        // Retention: the purge takes the pieces with the ciphertext; the envelope keeps the files' chain.
+        await submit(clinic.who.client, 'exchange:purge', [id]);
+        await expectCodeSoon(() => read(0), 'PAYLOAD_PURGED');
+        expect(((await evaluate(clinic.who.client, 'exchange:get', [id])) as Json).files).to.deep.equal(
+          files,
+        );
       });
 
       it('refuses impersonation: an identity sending as another participant', async () => {

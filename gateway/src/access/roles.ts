@@ -193,6 +193,10 @@ const ROUTES: readonly Route[] = [
   // Which key the node signs with is the organisation's legal signature: its admin's alone.
   route('PUT', '/signature-profile', 'signature', 'signature-profile'),
   route('POST', '/documents', 'send', 'send'),
+  // A documentation answer with its files is a document sent; opening a file is reading medical secrecy.
+  route('POST', '/medical-documentation', 'send', 'send'),
+  // Opening a file is checked and audited by the route itself (medical.read, documentation.open), refusals too.
+  route('GET', `/documents/${ID_SEGMENT}/attachments/${ID_SEGMENT}`, 'read'),
   route('POST', `/documents/${ID_SEGMENT}/purge`, 'purge', 'purge'),
   // Taking a document back is part of sending it: whoever may send may withdraw what was sent wrongly.
   route('POST', `/documents/${ID_SEGMENT}/withdraw`, 'send', 'withdraw'),

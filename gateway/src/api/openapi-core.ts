@@ -94,6 +94,52 @@ export const coreApi = {
         },
       },
     },
+    '/v1/medical-documentation': {
+      post: {
+        operationId: 'sendMedicalDocumentation',
+        tags: ['documents'],
+        summary:
+          'Send a medical-documentation answer with its files: the part document, then one part file per attachment ' +
+          'in the order of body.attachments (decision 0058)',
+        description:
+          'Read as a stream: each file is checked against its description (type by magic bytes, size, SHA-256, PDF ' +
+          'pages, active content) and sealed to the addressee as it arrives, at most 100 MiB per file. The document ' +
+          'is checked first (pointers under /document); a file that is not what the document says answers 422 with ' +
+          'the inspector’s codes at /body/attachments/N and nothing is kept; fewer or more files than described ' +
+          'answer 400 ATTACHMENT_COUNT_MISMATCH. The files then travel through the ledger before the document.',
+        requestBody: {
+          required: true,
+          content: {
+            'multipart/form-data': {
+              schema: {
+                type: 'object',
+                required: ['document'],
+                properties: {
+                  document: {
+                    ...ref(Document),
+                    description: 'the medical-documentation document, as for POST /v1/documents',
+                  },
+                  file: {
+                    type: 'array',
+                    maxItems: 200,
+                    items: { type: 'string', format: 'binary', maxLength: 104857600 },
+                    description: 'one part per attachment, in the order of body.attachments',
+                  },
+                },
+              },
+              encoding: { document: { contentType: 'application/json' } },
+            },
+          },
+        },
+        responses: {
+          '202': json(
+            'stored in the outbox; the files and then the document are sent in the background',
+            ref(OutboxRecord),
+          ),
+          ...errors(400, 401, 403, 413, 415, 422),
+        },
+      },
+    },
     '/v1/documents/{id}': {
       get: {
         operationId: 'getDocument',
@@ -160,6 +206,46 @@ export const coreApi = {
             },
           },
           ...errors(401, 404, 410, 422),
+        },
+      },
+    },
+    '/v1/documents/{id}/attachments/{n}': {
+      get: {
+        operationId: 'getDocumentAttachment',
+        tags: ['documents'],
+        summary:
+          'A file of a medical-documentation answer, opened and streamed with its declared type, at the addressee and ' +
+          'the sender (role: medical.read, the expert; every opening audited as documentation.open; decision 0058)',
+        parameters: [
+          idParam,
+          {
+            name: 'n',
+            in: 'path',
+            required: true,
+            description: 'the file’s index in body.attachments, from 0',
+            schema: { type: 'string', pattern: '^(0|[1-9][0-9]{0,2})$' },
+          },
+          {
+            name: 'inline',
+            in: 'query',
+            required: false,
+            description: '1: Content-Disposition inline, for a preview; otherwise attachment',
+            schema: { type: 'string', enum: ['0', '1'] },
+          },
+        ],
+        responses: {
+          '200': {
+            description:
+              'the file as declared (Content-Type, Content-Length), with X-Content-Type-Options: nosniff and ' +
+              "Content-Security-Policy: sandbox; default-src 'none'",
+            content: {
+              'application/pdf': { schema: { type: 'string', format: 'binary' } },
+              'image/jpeg': { schema: { type: 'string', format: 'binary' } },
+              'image/png': { schema: { type: 'string', format: 'binary' } },
+              'text/plain': { schema: { type: 'string', format: 'binary' } },
+            },
+          },
+          ...errors(401, 403, 404, 410),
         },
       },
     },

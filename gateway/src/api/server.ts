@@ -25,6 +25,7 @@ import { eventStream } from './sse.js';
 import { idempotency, type IdempotencyOptions } from './idempotency.js';
 import { validateRequest } from './validate.js';
 import { wrap } from '../http/wrap.js';
+import { documentationUploadRouter, sendAttachment } from './documentation-upload.js';
 
 export interface AppOptions {
   token: string;
@@ -130,6 +131,8 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
   if (options.consoleDir && existsSync(options.consoleDir)) app.use(consoleStatic(options.consoleDir));
   app.use('/v1/session', onlyJson, access.sessionRouter());
   app.use(access.authenticate());
+  // The one multipart route: a documentation answer's files stream in beside its document (decision 0058).
+  app.use('/v1', documentationUploadRouter(node));
   app.use(onlyJson);
   app.use(express.json({ limit: options.maxBodyBytes ?? 32 * 1024 * 1024 }));
   app.use(idempotency(node.store, options.idempotency));
@@ -151,6 +154,14 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
       const view = await node.getDocument(String(req.params.id));
       // Who did what at this node (people and the machine token), beside the ledger's status trail.
       res.json({ ...view, audit: await access.audit.forDocument(view.record.messageId) });
+    }),
+  );
+  app.get(
+    '/v1/documents/:id/attachments/:n',
+    validateRequest('/v1/documents/{id}/attachments/{n}', 'get'),
+    wrap(async (req, res) => {
+      await access.openingDocument(res, await node.recordOf(String(req.params.id)), 'attachment');
+      await sendAttachment(node, String(req.params.id), Number(req.params.n), req.query.inline === '1', res);
     }),
   );
   app.get(

@@ -17,7 +17,13 @@ export interface SealedAttachmentFacts {
   size: number;
   /** Bytes written to the sink. */
   sealedBytes: number;
+  /** The stream's key sealed to `alsoTo` (the sender itself), which replaces the head's to open its own copy. */
+  alsoSealedKey?: Uint8Array;
 }
+
+/** Where the sealed key sits in a sealed attachment, and its length. */
+export const SEALED_KEY_AT = MAGIC.length;
+export { SEALED_KEY_BYTES };
 
 /**
  * Reads `source`, hands each plaintext chunk to `inspect` (the attachment's checker) and writes the sealed form to
@@ -29,11 +35,14 @@ export async function sealAttachmentStream(
   recipientBoxPublicKey: Uint8Array,
   sink: (bytes: Uint8Array) => Promise<void> | void,
   inspect?: (chunk: Uint8Array) => void,
+  /** A second box key the stream's key is sealed to (the sender's own), kept apart from the file. */
+  alsoTo?: Uint8Array,
 ): Promise<SealedAttachmentFacts> {
   const s = libsodium;
   const key = s.crypto_secretstream_xchacha20poly1305_keygen();
   const { state, header } = s.crypto_secretstream_xchacha20poly1305_init_push(key);
   const sealedKey = boxSeal(s, key, recipientBoxPublicKey);
+  const alsoSealedKey = alsoTo ? boxSeal(s, key, alsoTo) : undefined;
   key.fill(0);
   let sealedBytes = 0;
   const write = async (b: Uint8Array) => {
@@ -76,7 +85,7 @@ export async function sealAttachmentStream(
     pending = buf.subarray(0, filled);
   }
   await frame(pending ?? Buffer.alloc(0), true);
-  return { size, sealedBytes };
+  return { size, sealedBytes, ...(alsoSealedKey ? { alsoSealedKey } : {}) };
 }
 
 /** Reads exactly n bytes at a time from an async byte source. */

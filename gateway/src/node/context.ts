@@ -9,6 +9,8 @@ import type { DocumentHandler } from './types.js';
 /** What the node's parts (outbox, inbox, follower) share: one store, one write lock, one notifier. */
 export interface NodeContext {
   readonly participantId: string;
+  /** The node's folder: its store, and beside it the sealed files of documents (files.ts). */
+  readonly dataDir: string;
   readonly ledger: LedgerClient;
   readonly keys: ParticipantKeys;
   readonly keyVersion: number;

@@ -1,6 +1,8 @@
 // A participant's node: the facade over its parts — the outbox (outbox.ts), the inbox (inbox.ts), the event follower
 // (follower.ts) and the notifications (notifier.ts) — which share one store and one write lock (context.ts).
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { filesFolder, openSealedFile, sealedFilePath, type FileSide } from './files.js';
 import { pino, type Logger } from 'pino';
 import { DmsnetError, type FieldError } from '@dmsnet/formats/errors';
 import {
@@ -96,6 +98,8 @@ export class GatewayNode {
   /** Current keys; replaced by a rotation, so the node's parts read them through the context at each use. */
   private keys: ParticipantKeys;
   private rotation?: Promise<unknown>;
+  /** What the node's parts share (context.ts); the files' opener reads the keys through it. */
+  private readonly ctx: NodeContext;
 
   private constructor(
     private readonly options: GatewayNodeOptions,
@@ -112,6 +116,7 @@ export class GatewayNode {
     const current = () => this.keys;
     const ctx: NodeContext = {
       participantId: options.participantId,
+      dataDir: options.dataDir,
       ledger: options.ledger,
       get keys() {
         return current();
@@ -136,6 +141,7 @@ export class GatewayNode {
       serial: (fn) => this.serial(fn),
       kick: () => this.outbox.kick(),
     };
+    this.ctx = ctx;
     this.outbox = new Outbox(ctx, options.retry);
     this.inbox = new Inbox(ctx, this.outbox);
     this.waits = new PayloadWaits(ctx, this.inbox, options.payloadWait);
@@ -318,6 +324,54 @@ export class GatewayNode {
   /** Validates, seals and queues a document for the ledger; a resend of the same content answers the same record. */
   send(input: unknown): Promise<OutboxRecord> {
     return this.outbox.enqueue(input);
+  }
+
+  /** Sends a document with its sealed files (a medical-documentation answer, decision 0058): files first, then it. */
+  sendWithFiles(
+    input: unknown,
+    files: ReadonlyArray<{ path: string; ownKey: Uint8Array }>,
+  ): Promise<OutboxRecord> {
+    return this.outbox.enqueue(input, { files });
+  }
+
+  /** Where an upload seals files before they are sent: the node's outgoing files folder. */
+  uploadFolder(): string {
+    return filesFolder(this.options.dataDir, 'out');
+  }
+
+  /** This node's current box public key: the upload seals each file's key to it too, to open its own copy. */
+  ownBoxPublicKey(): Uint8Array {
+    return this.keys.boxPublicKey;
+  }
+
+  /**
+   * The opened plaintext of file `index` of a document this node sent or received, chunk by chunk; with the declared
+   * attachment (media type, size) from the document. Refused when the node does not hold the file.
+   */
+  async attachment(
+    ref: string,
+    index: number,
+  ): Promise<{
+    messageId: string;
+    declared: { mediaType: string; size: number; fileName?: string };
+    chunks: AsyncIterable<Uint8Array>;
+  }> {
+    const view = await this.getDocument(ref);
+    const side: FileSide = view.direction === 'out' ? 'out' : 'in';
+    const attachments =
+      (
+        view.document as
+          | { body?: { attachments?: Array<{ mediaType: string; size: number; fileName?: string }> } }
+          | undefined
+      )?.body?.attachments ?? [];
+    const declared = attachments[index];
+    const path = sealedFilePath(this.options.dataDir, side, view.record.messageId, index);
+    if (!declared || !existsSync(path))
+      throw new DmsnetError(
+        'ATTACHMENT_NOT_FOUND',
+        `${view.record.messageId} has no file ${index} at this node`,
+      );
+    return { messageId: view.record.messageId, declared, chunks: openSealedFile(this.ctx, path, side) };
   }
 
   async accept(id: string, o: { comment?: string } = {}): Promise<InboxRecord> {

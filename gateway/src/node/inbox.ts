@@ -25,6 +25,8 @@ import { replyStatusOf, type Outbox } from './outbox.js';
 import { checkParties } from './parties.js';
 import { behalfFault } from './delegations.js';
 import { NodeReceipts, type ReceiptIntent } from './receipts.js';
+import type { FileOnLedger } from '@dmsnet/formats/attachments/transfer';
+import { receiveFiles } from './file-arrival.js';
 import type { AwaitingPayload, DocumentHandler, InboxRecord, OutboxRecord } from './types.js';
 
 export type ReplyDecision = 'ACCEPTED' | 'REJECTED' | 'DISPUTED' | 'CONTESTED';
@@ -180,6 +182,7 @@ export class Inbox {
       corrects?: string;
       onBehalfOf?: string;
       ciphertextHash: string;
+      files?: FileOnLedger[];
     };
     const at = now();
     const base: InboxRecord = {
@@ -260,6 +263,21 @@ export class Inbox {
       // The ledger or the store failing is no verdict on the document: the follower retries the event.
       if (isTransient(err)) throw err;
       rejection = { code: codeOf(err), message: messageOf(err), errors: [] };
+    }
+    // The files travelled before the envelope (decision 0058): fetched, still sealed, and checked against the document.
+    if (!rejection && document && envelope.files?.length) {
+      try {
+        const errors = await receiveFiles(this.ctx, p.messageId, envelope.files, document);
+        if (errors.length > 0)
+          rejection = {
+            code: 'DOCUMENT_INVALID',
+            message: `${errors.length} file fault(s): the files are not what the document says`,
+            errors,
+          };
+      } catch (err) {
+        if (isTransient(err)) throw err;
+        rejection = { code: codeOf(err), message: messageOf(err), errors: [] };
+      }
     }
     let decision: Awaited<ReturnType<DocumentHandler>> = { action: 'none' };
     if (!rejection && document) {

@@ -6,7 +6,9 @@ import { DmsnetError } from '@dmsnet/formats/errors';
 import { isFinalCode } from '@dmsnet/formats/error-codes';
 import { documentSummary, messageIdOf, validateDocument } from '@dmsnet/formats';
 import { defaultRoutes, routeAllowed } from '@dmsnet/formats/routes';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { sealDocument, sha256Hex } from '../crypto/index.js';
+import { describeSealedFile, filesFolder, ownKeyPath, readPiece, sealedFilePath } from './files.js';
 import { signerFingerprintOf } from '@dmsnet/gost';
 import type { BatchOp } from '../store/store.js';
 import type { NodeContext } from './context.js';
@@ -92,7 +94,14 @@ export class Outbox {
     return { profile: 'gost2012-256', bytes };
   }
 
-  async enqueue(original: unknown): Promise<OutboxRecord> {
+  /**
+   * `files`: the sealed files of a medical-documentation answer, in the order of its attachments, sealed by the upload
+   * (to the addressee, the stream key also to this node: `ownKey`); they move under the record and travel first.
+   */
+  async enqueue(
+    original: unknown,
+    o: { files?: ReadonlyArray<{ path: string; ownKey: Uint8Array }> } = {},
+  ): Promise<OutboxRecord> {
     const input = await this.routeOnBehalf(original);
     // Checked against the text the registry voted for that version, as every addressee will check it: a version
     // whose text does not compile is refused here, with its reason, instead of being rejected by each addressee.
@@ -134,7 +143,10 @@ export class Outbox {
     const messageId = messageIdOf(this.ctx.participantId, h.documentId);
     const existing = await this.ctx.store.get<OutboxRecord>(Sublevel.outbox, messageId);
     if (existing) {
-      if (existing.digest === digest) return existing;
+      if (existing.digest === digest) {
+        for (const f of o.files ?? []) await rm(f.path, { force: true });
+        return existing;
+      }
       throw new DmsnetError(
         'MESSAGE_ID_CONFLICT',
         `document ${h.documentId} was already sent with other content`,
@@ -196,6 +208,7 @@ export class Outbox {
       keyVersion: signing.version,
       recipientBoxPublicKey: key.x25519,
     });
+    const files = o.files ? await this.placeFiles(messageId, o.files) : undefined;
     const at = now();
     const record: OutboxRecord = {
       messageId,
@@ -215,6 +228,7 @@ export class Outbox {
       ...(h.onBehalfOf ? { onBehalfOf: h.onBehalfOf } : {}),
       // The envelope must name the key the payload was signed with, even if the keys rotate before it is submitted.
       keyVersion: signing.version,
+      ...(files ? { files } : {}),
       attempts: 0,
       summary: documentSummary(doc),
     };
@@ -264,6 +278,54 @@ export class Outbox {
     );
     this.kick();
     return stored;
+  }
+
+  /** Moves uploaded sealed files under the document's id, keeps the own key beside each, describes them for the ledger. */
+  private async placeFiles(
+    messageId: string,
+    files: ReadonlyArray<{ path: string; ownKey: Uint8Array }>,
+  ): Promise<NonNullable<OutboxRecord['files']>> {
+    await mkdir(filesFolder(this.ctx.dataDir, 'out'), { recursive: true });
+    const out: NonNullable<OutboxRecord['files']> = [];
+    for (const [i, f] of files.entries()) {
+      const path = sealedFilePath(this.ctx.dataDir, 'out', messageId, i);
+      await writeFile(ownKeyPath(path), f.ownKey, { mode: 0o600 });
+      await rename(f.path, path);
+      out.push({ ...(await describeSealedFile(path)), sent: 0 });
+    }
+    return out;
+  }
+
+  /**
+   * Sends the pieces of a record's files not yet committed, one transaction each, recording after each how far it got:
+   * a crash after piece k resumes at k + 1, and a piece committed whose answer was lost is no change on the ledger.
+   */
+  private async sendFiles(rec: OutboxRecord): Promise<void> {
+    const files = rec.files ?? [];
+    let endorsingOrganizations: readonly string[] | undefined;
+    for (const [i, f] of files.entries()) {
+      const path = sealedFilePath(this.ctx.dataDir, 'out', rec.messageId, i);
+      for (let seq = f.sent; seq < f.chunks; seq++) {
+        endorsingOrganizations ??= await sendEndorsers(
+          this.ctx.directory,
+          this.ctx.participantId,
+          rec.addressee,
+        );
+        const piece = await readPiece(path, seq);
+        await this.ctx.ledger.submit(
+          'exchange:putFilePiece',
+          [rec.messageId, rec.addressee, String(i), String(seq)],
+          { piece },
+          { endorsingOrganizations },
+        );
+        await this.update(rec.messageId, (r) => ({
+          ...r,
+          files: (r.files ?? []).map((x, j) => (j === i ? { ...x, sent: Math.max(x.sent, seq + 1) } : x)),
+        }));
+      }
+      if (f.chunks > f.sent)
+        this.ctx.log.info({ messageId: rec.messageId, file: i, pieces: f.chunks }, 'file sent');
+    }
   }
 
   /**
@@ -425,6 +487,11 @@ export class Outbox {
       }
       const ct = await this.ctx.store.get<string>(Sublevel.outboxCt, id);
       const envelope = {
+        ...(rec.files
+          ? {
+              files: rec.files.map((f) => ({ sealedBytes: f.sealedBytes, chunks: f.chunks, chain: f.chain })),
+            }
+          : {}),
         messageId: rec.messageId,
         sender: this.ctx.participantId,
         addressee: rec.addressee,
@@ -439,6 +506,8 @@ export class Outbox {
         ...(rec.onBehalfOf ? { onBehalfOf: rec.onBehalfOf } : {}),
       };
       try {
+        // The files first: the ledger announces the document only once they are all there.
+        if (rec.files?.some((f) => f.sent < f.chunks)) await this.sendFiles(rec);
         const res = await this.commitSend(id, envelope, ct ?? '');
         await this.update(
           id,

@@ -199,6 +199,23 @@ export const OutboxRecord = component(
         }),
       ),
       txId: Type.Optional(Type.String()),
+      files: Type.Optional(
+        Type.Array(
+          Type.Object(
+            {
+              sealedBytes: Type.Integer({ minimum: 0 }),
+              chunks: Type.Integer({ minimum: 0 }),
+              chain: Sha256Hex(),
+              sent: Type.Integer({ minimum: 0, description: 'pieces committed to the ledger so far' }),
+            },
+            { additionalProperties: false },
+          ),
+          {
+            description:
+              'The sealed files of a medical-documentation answer, sent piece by piece before the document (decision 0058).',
+          },
+        ),
+      ),
       attempts: Type.Integer({ minimum: 0 }),
       nextAttemptAt: Type.Optional(DateTime()),
       lastError: Type.Optional(

@@ -14,6 +14,8 @@ export interface StoredAttachment {
   /** Empty when the file was sealed and kept; otherwise why it was refused (nothing kept). */
   errors: FieldError[];
   sealedBytes: number;
+  /** The file's key sealed to `alsoTo`, when given: the sender opens its own copy with it. */
+  alsoSealedKey?: Uint8Array;
 }
 
 /** Stops the upload once the inspector has seen more bytes than declared, so a lying size cannot fill the disk. */
@@ -26,6 +28,8 @@ export async function sealAttachmentToFile(opts: {
   /** The attachment's pointer in its document, e.g. /body/attachments/0. */
   pointer: string;
   recipientBoxPublicKey: Uint8Array;
+  /** The sender's own box key, to open the copy it keeps (decision 0058). */
+  alsoTo?: Uint8Array;
   file: string;
 }): Promise<StoredAttachment> {
   const inspector = new AttachmentInspector(opts.declared, opts.pointer);
@@ -35,6 +39,7 @@ export async function sealAttachmentToFile(opts: {
     if (!out.write(bytes)) await once(out, 'drain');
   };
   let sealedBytes = 0;
+  let alsoSealedKey: Uint8Array | undefined;
   try {
     const facts = await sealAttachmentStream(
       opts.libsodium,
@@ -45,8 +50,10 @@ export async function sealAttachmentToFile(opts: {
         inspector.update(chunk);
         if (inspector.overrun) throw new Overrun();
       },
+      opts.alsoTo,
     );
     sealedBytes = facts.sealedBytes;
+    alsoSealedKey = facts.alsoSealedKey;
   } catch (e) {
     if (!(e instanceof Overrun)) {
       out.destroy();
@@ -62,5 +69,5 @@ export async function sealAttachmentToFile(opts: {
     return { errors, sealedBytes: 0 };
   }
   await rename(part, opts.file);
-  return { errors, sealedBytes };
+  return { errors, sealedBytes, ...(alsoSealedKey ? { alsoSealedKey } : {}) };
 }
