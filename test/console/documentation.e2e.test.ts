@@ -211,6 +211,10 @@ describe('console: medical documentation — the expert asks, the clinic answers
       .click();
     await expert.getByRole('heading', { name: 'Медицинская документация', level: 1 }).waitFor();
     await expert.locator('[data-record="R1"]', { hasText: 'Протокол осмотра невролога' }).waitFor();
+    // Each file names the invoice lines it documents (the request's lines 1 and 2 are the invoice's 2 and 3).
+    const forLines = (file: string) => expert.locator(`tr[data-file="${file}"] td`).nth(5);
+    await forLines('снимок.png').filter({ hasText: /^3$/ }).waitFor();
+    expect(await forLines('выписка.pdf').innerText()).to.equal('2, 3');
 
     await expert.getByRole('button', { name: 'Просмотр выписка.pdf' }).click();
     const box = expert.locator('[data-preview="выписка.pdf"]');

@@ -23,7 +23,7 @@ interface Attachment {
 interface Answer {
   status?: string;
   document?: {
-    header: { documentId: string; sender: { ogrn: string }; replyToId?: string };
+    header: { documentId: string; sender: { ogrn: string }; addressee: { ogrn: string }; replyToId?: string };
     body: {
       requestNumber: string;
       answerDate: string;
@@ -49,11 +49,24 @@ export function MedicalView({ id, me }: { id: string; me: Me }) {
   const [answer, setAnswer] = useState<Answer | undefined>();
   const [error, setError] = useState<unknown>();
   const [open, setOpen] = useState<number | undefined>();
+  // The answer names the request's lines; a person knows them as the invoice's («строка 3»).
+  const [invoiceLine, setInvoiceLine] = useState<Map<string, string>>(new Map());
   const expert = me.operations.includes('medical.read');
   useEffect(() => {
     // A person without the right is told at once, and the gateway's own refusal is shown beside it.
     api<Answer>('GET', `/v1/documents/${encodeURIComponent(id)}`)
-      .then(setAnswer)
+      .then((a) => {
+        setAnswer(a);
+        const h = a.document?.header;
+        // The request was sent by this answer's addressee.
+        if (h?.replyToId)
+          return api<{ document?: { body: { lines: Array<{ rowId: string; invoiceLineId: string }> } } }>(
+            'GET',
+            `/v1/documents/${encodeURIComponent(`${h.addressee.ogrn}:${h.replyToId}`)}`,
+          ).then((r) =>
+            setInvoiceLine(new Map((r.document?.body.lines ?? []).map((l) => [l.rowId, l.invoiceLineId]))),
+          );
+      })
       .catch(setError);
   }, [id]);
   const refused = error instanceof ApiFailure && error.status === 403;
@@ -74,6 +87,7 @@ export function MedicalView({ id, me }: { id: string; me: Me }) {
           answer={answer.document}
           id={id}
           participants={nameOf(participants, answer.document.header.sender.ogrn)}
+          invoiceLine={invoiceLine}
           open={open}
           setOpen={setOpen}
         />
@@ -88,8 +102,10 @@ function AnswerBody({
   participants,
   open,
   setOpen,
+  invoiceLine,
 }: {
   answer: NonNullable<Answer['document']>;
+  invoiceLine: Map<string, string>;
   id: string;
   participants: string;
   open: number | undefined;
@@ -98,6 +114,7 @@ function AnswerBody({
   const d = useDocsText();
   const b = answer.body;
   const files = b.attachments ?? [];
+  const lines = (rows: string[]) => rows.map((r) => invoiceLine.get(r) ?? r).join(', ');
   return (
     <>
       <p>
@@ -114,7 +131,7 @@ function AnswerBody({
               <th scope="col">{d('typeByContent')}</th>
               <th scope="col">{d('size')}</th>
               <th scope="col">{d('pages')}</th>
-              <th scope="col">{d('forLines')}</th>
+              <th scope="col">{d('forInvoiceLines')}</th>
               <th scope="col">{d('actions')}</th>
             </tr>
           </thead>
@@ -126,7 +143,7 @@ function AnswerBody({
                 <td>{typeText(d, f.mediaType)}</td>
                 <td className="num nowrap">{kib(f.size)}</td>
                 <td className="num">{f.pages ?? ''}</td>
-                <td>{f.forLines.join(', ')}</td>
+                <td>{lines(f.forLines)}</td>
                 <td className="nowrap">
                   <button
                     type="button"
@@ -151,7 +168,7 @@ function AnswerBody({
             {r.date ? `, ${formatDate(r.date)}` : ''}
           </h2>
           <p className="hint">
-            {d('forLines')}: {r.forLines.join(', ')}
+            {d('forInvoiceLines')}: {lines(r.forLines)}
           </p>
           <pre className="record-text">{r.text}</pre>
         </article>
@@ -162,7 +179,7 @@ function AnswerBody({
           <ul>
             {(b.missing ?? []).map((m) => (
               <li key={m.requestLineId} data-missing={m.requestLineId}>
-                {d('requestLine')} {m.requestLineId}: {m.reason}
+                {d('line')} {invoiceLine.get(m.requestLineId) ?? m.requestLineId}: {m.reason}
               </li>
             ))}
           </ul>

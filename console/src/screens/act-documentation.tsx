@@ -85,7 +85,7 @@ export function ActDocumentation({
           ))}
           {reopened.length > 0 && (
             <>
-              . {d('reopened')}: {reopened.map((r) => r.invoiceLineId).join(', ')}
+              ; {d('reopened')}: {reopened.map((r) => r.invoiceLineId).join(', ')}
             </>
           )}
         </p>
