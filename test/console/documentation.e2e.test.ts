@@ -179,8 +179,21 @@ describe('console: medical documentation — the expert asks, the clinic answers
       .getByLabel('Текст, запись 1')
       .fill('Жалобы на головную боль. Неврологический статус без особенностей.');
     await check(clinic, 'docs-03-clinic-answer-form');
+    // The upload's progress shows while the files travel (it is gone when the answer is in).
+    await clinic.evaluate(() => {
+      const w = globalThis as unknown as {
+        sawUpload: boolean;
+        document: { body: unknown; querySelector(s: string): unknown };
+        MutationObserver: new (f: () => void) => { observe(n: unknown, o: object): void };
+      };
+      w.sawUpload = false;
+      new w.MutationObserver(() => {
+        if (w.document.querySelector('[data-step="upload"] progress')) w.sawUpload = true;
+      }).observe(w.document.body, { subtree: true, childList: true });
+    });
     await clinic.getByRole('button', { name: 'Отправить ответ' }).click();
     await clinic.getByText('Ответ с документацией отправлен страховщику.').waitFor({ timeout: 60_000 });
+    expect(await clinic.evaluate('globalThis.sawUpload'), 'the upload showed its progress').to.equal(true);
     await check(clinic, 'docs-04-clinic-answer-sent');
 
     // The expert, still on the act: the answer arrives, the act cites it and line 3 is reopened.
