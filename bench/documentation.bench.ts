@@ -14,6 +14,25 @@ import path from 'node:path';
 import { generateParticipantKeys, sodium } from '../gateway/src/crypto/index.js';
 import { sealAttachmentToFile } from '../gateway/src/workflows/documentation-files.js';
 import { result, type Bench } from './types.js';
+import { messageIdOf } from '@dmsnet/formats';
+import { startNodeApi } from '../gateway/src/api/node-api.js';
+import { startLocalNetwork, type ParticipantSpec } from '../sandbox/src/local-network/network.js';
+import { fabricProvider } from '../sandbox/src/local-network/fabric-provider.js';
+import { networkUp } from '../network/src/up.js';
+import { networkDown } from '../network/src/down.js';
+import { findFabric } from '../network/src/binaries.js';
+
+/** The client of the two-gateway bench, run as a child: a multipart upload streamed from the file on disk. */
+const UPLOAD_CHILD = `
+const fs = require('fs'), http = require('http');
+const [url, token, docFile, file] = process.argv.slice(1);
+const b = 'dmsnetbench' + Date.now().toString(36);
+const req = http.request(url + '/v1/medical-documentation', { method: 'POST', headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'multipart/form-data; boundary=' + b } }, (res) => {
+  let body = ''; res.on('data', (d) => (body += d)); res.on('end', () => { if (res.statusCode !== 202) { process.stderr.write(body); process.exit(1); } process.exit(0); });
+});
+req.write('--' + b + '\\r\\nContent-Disposition: form-data; name="document"\\r\\nContent-Type: application/json\\r\\n\\r\\n' + fs.readFileSync(docFile, 'utf8') + '\\r\\n--' + b + '\\r\\nContent-Disposition: form-data; name="file"; filename="scan.pdf"\\r\\nContent-Type: application/pdf\\r\\n\\r\\n');
+const rs = fs.createReadStream(file); rs.pipe(req, { end: false }); rs.on('end', () => req.end('\\r\\n--' + b + '--\\r\\n'));
+`;
 
 const MiB = 1024 * 1024;
 
@@ -157,4 +176,167 @@ export const benches: Bench[] = [
       }
     },
   },
+  {
+    name: 'documentation: 100 MiB answer through two gateways and the ledger, gateway memory',
+    async run({ progress, flags }) {
+      const bytes = (flags.has('--quick') ? 20 : 100) * MiB;
+      const onFabric = flags.has('--fabric');
+      const dir = await mkdtemp(path.join(tmpdir(), 'dmsnet-docs-bench2-'));
+      const fabricDir = onFabric
+        ? await mkdtemp(path.join(tmpdir(), 'dmsnet-docs-bench2-fabric-'))
+        : undefined;
+      try {
+        const file = path.join(dir, 'scan.pdf');
+        const { size, sha256 } = await writeLargePdfInChild(file, bytes);
+        const participants: ParticipantSpec[] = [
+          { key: 'association', role: 'association', name: 'Союз (тест)', mspId: 'AssociationMSP' },
+          { key: 'insurer1', role: 'insurer', name: 'АО «СК Север»', mspId: 'Insurer1MSP' },
+          {
+            key: 'clinic1',
+            role: 'clinic',
+            name: 'ООО «Клиника Один»',
+            mspId: 'ClinicHostMSP',
+            viaAttribute: true,
+          },
+        ];
+        let provider;
+        if (fabricDir) {
+          await findFabric();
+          progress('documentation: bringing a native Fabric network up');
+          const state = await networkUp({
+            dir: fabricDir,
+            portBase: Number(process.env.DMSNET_BENCH_DOCUMENTATION_PORT_BASE ?? 27500),
+            progress: (m) => progress(`documentation: ${m}`),
+          });
+          provider = await fabricProvider(state);
+        }
+        const net = await startLocalNetwork({
+          dir: path.join(dir, 'nodes'),
+          participants,
+          workflows: false,
+          ...(provider ? { provider } : {}),
+        });
+        const clinic = net.get('clinic1');
+        const insurer = net.get('insurer1');
+        const api = await startNodeApi(clinic, { port: 0, token: 't-bench' });
+        const docFile = path.join(dir, 'document.json');
+        const { writeFile } = await import('node:fs/promises');
+        await writeFile(
+          docFile,
+          JSON.stringify({
+            header: {
+              documentId: 'DOCS-BENCH-1',
+              type: 'medical-documentation',
+              formatVersion: '1',
+              sender: clinic.party,
+              addressee: insurer.party,
+              createdAt: new Date().toISOString(),
+            },
+            body: {
+              requestNumber: 'ЗМД-1',
+              answerDate: new Date().toISOString().slice(0, 10),
+              invoiceId: 'INV-1',
+              attachments: [
+                {
+                  attachmentId: '1',
+                  fileName: 'scan.pdf',
+                  mediaType: 'application/pdf',
+                  size,
+                  pages: 2,
+                  sha256,
+                  kind: 'imaging',
+                  title: 'Снимки',
+                  forLines: ['1'],
+                },
+              ],
+            },
+          }),
+        );
+        (globalThis as { gc?: () => void }).gc?.();
+        const baseline = process.memoryUsage().rss;
+        let peak = baseline;
+        const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+        const started = Date.now();
+        progress(
+          `documentation: uploading ${size / MiB} MiB to the clinic's gateway (multipart, from a child process)`,
+        );
+        const client = spawn(process.execPath, ['-e', UPLOAD_CHILD, api.url, 't-bench', docFile, file], {
+          stdio: 'inherit',
+        });
+        const [code] = (await once(client, 'exit')) as [number];
+        if (code !== 0) throw new Error('the upload was refused');
+        const id = messageIdOf(clinic.id, 'DOCS-BENCH-1');
+        let shown = '';
+        for (;;) {
+          const rec = (await clinic.node.recordOf(id)) as {
+            status: string;
+            files?: Array<{ sent: number; chunks: number }>;
+          };
+          const f = rec.files?.[0];
+          const line = `${rec.status} ${f?.sent ?? 0}/${f?.chunks ?? 0} pieces`;
+          if (line !== shown) progress(`documentation: ${line}`);
+          shown = line;
+          if (rec.status === 'FAILED' || rec.status === 'REJECTED')
+            throw new Error(`the answer ended ${rec.status}`);
+          if (rec.status === 'DELIVERED' || rec.status === 'ACCEPTED') break;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        const delivered = (Date.now() - started) / 1000;
+        const opened = await insurer.node.attachment(id, 0);
+        const h = createHash('sha256');
+        for await (const c of opened.chunks) h.update(c);
+        clearInterval(sampler);
+        peak = Math.max(peak, process.memoryUsage().rss);
+        if (h.digest('hex') !== sha256)
+          throw new Error('the file opened at the insurer differs from the one sent');
+        progress(
+          `documentation: delivered in ${delivered.toFixed(1)} s on the ${onFabric ? 'Fabric' : 'embedded'} ledger; opened equal; RSS ${(baseline / MiB).toFixed(1)} MiB before, peak ${(peak / MiB).toFixed(1)} MiB (both gateways in this process)`,
+        );
+        await api.close();
+        await net.close();
+        const where = onFabric ? 'Fabric' : 'embedded ledger';
+        return [
+          result(
+            `documentation: both gateways' memory gained for a ${size / MiB} MiB answer sent through the ${where} (MiB)`,
+            (peak - baseline) / MiB,
+            'MiB',
+            'the file',
+            size / MiB,
+            'under 3× the file (ratio < 3)',
+          ),
+          result(
+            `documentation: upload → pieces through the ${where} → delivered, throughput`,
+            size / MiB / delivered,
+            'MiB/s',
+            'none (1 MiB/s)',
+            1,
+          ),
+        ];
+      } finally {
+        if (fabricDir) {
+          await networkDown({ dir: fabricDir });
+          await rm(fabricDir, { recursive: true, force: true });
+        }
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  },
 ];
+
+/** writeLargePdf in a child process, so its buffers are not counted in this process's memory. */
+async function writeLargePdfInChild(file: string, bytes: number): Promise<{ size: number; sha256: string }> {
+  const writer = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const m = await import(${JSON.stringify(import.meta.url)}); process.stdout.write(JSON.stringify(await m.writeLargePdf(${JSON.stringify(file)}, ${bytes})));`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let written = '';
+  writer.stdout.on('data', (d: Buffer) => (written += d.toString('utf8')));
+  const [wrote] = (await once(writer, 'exit')) as [number];
+  if (wrote !== 0) throw new Error('writing the test PDF failed');
+  return JSON.parse(written) as { size: number; sha256: string };
+}

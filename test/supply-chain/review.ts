@@ -25,6 +25,16 @@ export const LICENCE_REVIEWED: Record<string, { licence: string; note: string }>
     licence: 'MIT',
     note: 'declares "MIT/X11" (the X11 licence is MIT with a name clause); reached only through exceljs → unzipper',
   },
+  busboy: {
+    licence: 'MIT',
+    note:
+      'declares the old "licenses": [{type: "MIT"}] array, which npm does not copy into the lockfile; its LICENSE file ' +
+      'is the MIT text. The streaming multipart parser of POST /v1/medical-documentation (decision 0058)',
+  },
+  streamsearch: {
+    licence: 'MIT',
+    note: 'busboy’s one dependency, by the same author, with the same old "licenses" array and the MIT text in LICENSE',
+  },
   buffers: {
     licence: 'unknown (no licence field or file)',
     note:

@@ -156,9 +156,14 @@ export function documentationUploadRouter(node: GatewayNode): Router {
             ? first.value.value
             : await readText(first.value.stream, DOCUMENT_PART_MAX_BYTES);
         const { document, attachments } = checkDocument(text);
-        const addressee = await node.directory.participant(
-          String((document.header.addressee as { ogrn?: unknown } | undefined)?.ogrn ?? ''),
-        );
+        const ogrn = String((document.header.addressee as { ogrn?: unknown } | undefined)?.ogrn ?? '');
+        const addressee = await node.directory.participant(ogrn).catch((err: unknown) => {
+          if ((err as { code?: string }).code !== 'NOT_FOUND') throw err;
+          // Refused before any file is read or sealed: the files are sealed to the addressee's key.
+          throw new ApiError(422, 'ADDRESSEE_UNKNOWN', `no participant ${ogrn} in the directory`, [
+            fault('/document/header/addressee/ogrn', 'ADDRESSEE_UNKNOWN', 'not in the participant directory'),
+          ]);
+        });
         const box = currentKeyOf(addressee).x25519;
         const libsodium = await sodium();
         const faults: FieldError[] = [];

@@ -132,9 +132,9 @@ export async function* openSealedFile(
       if (side === 'out') source = withSealedKey(source, await readWhole(ownKeyPath(path)));
       continue;
     }
-    if (!first.done) yield first.value;
-    else return;
-    yield* { [Symbol.asyncIterator]: () => it };
+    if (first.done) return;
+    yield first.value;
+    yield* it;
     return;
   }
 }

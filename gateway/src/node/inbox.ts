@@ -276,6 +276,12 @@ export class Inbox {
           };
       } catch (err) {
         if (isTransient(err)) throw err;
+        // A piece this organisation's peer does not hold yet (private data still reconciling) is no verdict on the
+        // document: it waits on the list of missing ciphertexts like a missing payload (decision 0053).
+        if (codeOf(err) === 'PAYLOAD_MISSING' && !o.lastTry) {
+          if (ev) await this.awaitPayload(ev, p);
+          return 'missing';
+        }
         rejection = { code: codeOf(err), message: messageOf(err), errors: [] };
       }
     }

@@ -521,7 +521,14 @@ export class Outbox {
         this.ctx.log.info({ messageId: id, txId: res.transactionId }, 'committed');
       } catch (err) {
         const code = codeOf(err);
-        if (isPermanent(err)) {
+        // A piece or the envelope just after the previous piece committed may be endorsed by a peer a block behind
+        // (Fabric has no read-your-writes across peers), which refuses it as out of order or incomplete until it
+        // catches up: tried again with the backoff, a few times, before it counts as a refusal (decision 0058).
+        const peerBehind =
+          rec.files !== undefined &&
+          (code === 'FILE_CHUNK_ORDER' || code === 'FILES_INCOMPLETE') &&
+          rec.attempts < 8;
+        if (isPermanent(err) && !peerBehind) {
           await this.update(
             id,
             (r) => ({ ...r, status: 'FAILED', lastError: { code, message: messageOf(err) } }),

@@ -1,5 +1,7 @@
 // Destroying personal data once its purpose is met (152-ФЗ): the node's own copies of a document, and, as its
 // addressee, the ledger's ciphertext (exchange:purge). Envelope, hash and trail stay on the ledger as evidence.
+import { FILES_PER_DOCUMENT } from '@dmsnet/formats/attachments/transfer';
+import { removeFiles } from './files.js';
 import { DmsnetError } from '@dmsnet/formats/errors';
 import { defaultRetentionDays } from '@dmsnet/formats/retention';
 import type { BatchOp } from '../store/store.js';
@@ -88,6 +90,8 @@ export class Purger {
             { type: 'del', sublevel: Sublevel.inboxSig, key: id },
           ];
       await this.ctx.store.batch(ops);
+      // The sealed files go with the document (decision 0058); the ledger keeps their hashes and chain.
+      await removeFiles(this.ctx.dataDir, out ? 'out' : 'in', id, out?.files?.length ?? FILES_PER_DOCUMENT);
       this.ctx.log.info({ messageId: id, type: rec.documentType }, 'purged');
       return updated;
     });

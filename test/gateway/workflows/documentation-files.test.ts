@@ -7,7 +7,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generateDocument, messageIdOf, type DmsDocument } from '@dmsnet/formats';
+import { createRng, generateDocument, generateOgrn, messageIdOf, type DmsDocument } from '@dmsnet/formats';
 import { samplePdf, samplePng, sha256Hex } from '@dmsnet/formats/attachments/sample-files';
 import type { RunningServer } from '../../../gateway/src/api/server.js';
 import { startNodeApi } from '../../../gateway/src/api/node-api.js';
@@ -17,6 +17,7 @@ import { GatewayClient } from '../../../sandbox/src/demo/client.js';
 import { checkResponse } from '../fixtures/contract.js';
 import { startLocalNetwork, type LocalNetwork } from '../../../sandbox/src/local-network/network.js';
 import { SMALL_NETWORK } from '../fixtures/network.js';
+import { bigPdf } from '../fixtures/big-pdf.js';
 
 type Json = Record<string, unknown>;
 
@@ -145,15 +146,6 @@ describe('medical documentation files: upload, transport through private data, d
         ],
       },
     } as unknown as DmsDocument;
-  }
-
-  /** A big PDF: the sample's pages with a long stream of filler before %%EOF, so it spans many ledger pieces. */
-  function bigPdf(bytes: number): Buffer {
-    const base = samplePdf(2, 'Protocol');
-    const eof = base.lastIndexOf('%%EOF');
-    const filler = Buffer.alloc(Math.max(0, bytes - base.length), 0x20);
-    filler.write('\n%', 0);
-    return Buffer.concat([base.subarray(0, eof), filler, base.subarray(eof)]);
   }
 
   async function upload(doc: DmsDocument, files: Buffer[], token = 't-clinic') {
@@ -286,5 +278,12 @@ describe('medical documentation files: upload, transport through private data, d
     const b = await upload(bad, [samplePdf(2, 'Protocol')]);
     expect(b.status, JSON.stringify(b.body)).to.equal(422);
     expect(b.body.errors!.some((e) => e.pointer.startsWith('/document/body'))).to.equal(true);
+    const stranger = answer(requestId, request, 'DOCS-F-WHO');
+    (stranger.header.addressee as { ogrn: string }).ogrn = generateOgrn(createRng(99));
+    const w = await upload(stranger, [samplePdf(2, 'Protocol')]);
+    expect(w.status, JSON.stringify(w.body)).to.equal(422);
+    expect(w.body.errors!.map((e) => [e.pointer, e.code])).to.deep.equal([
+      ['/document/header/addressee/ogrn', 'ADDRESSEE_UNKNOWN'],
+    ]);
   });
 });
