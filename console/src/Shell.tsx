@@ -11,6 +11,9 @@ import { Coverage } from './screens/Coverage';
 import { DocumentView } from './screens/DocumentView';
 import { Delegations } from './screens/Delegations';
 import { Documents } from './screens/Documents';
+import { Documentation } from './screens/Documentation';
+import { DocumentationAnswer } from './screens/DocumentationAnswer';
+import { MedicalView } from './screens/MedicalView';
 import { Formats } from './screens/Formats';
 import { Import } from './screens/Import';
 import { Letters } from './screens/Letters';
@@ -65,6 +68,16 @@ const MENU: Item[] = [
     path: 'prior-auth',
     key: 'priorAuth',
     show: (me) => has('letters.request')(me) || (me.participantRole !== 'clinic' && has('letters.write')(me)),
+  },
+  // Medical documentation for expertise (decision record 0056): the payer's expert follows its requests, the clinic
+  // answers them (who sends documents, and its expert).
+  {
+    path: 'documentation',
+    key: 'documentation',
+    show: (me) =>
+      me.participantRole === 'clinic'
+        ? has('send')(me) || has('medical.read')(me)
+        : me.participantRole !== 'association' && has('acts.read')(me),
   },
   // An insurer's delegations to assistance companies and what was done in its name (decision record 0055).
   {
@@ -132,6 +145,12 @@ export function Shell({ me, route, onLogout }: { me: Me; route: string[]; onLogo
       break;
     case 'prior-auth':
       body = <PriorAuth me={me} />;
+      break;
+    case 'documentation':
+      body = args[0] ? <DocumentationAnswer id={args[0]} me={me} /> : <Documentation me={me} />;
+      break;
+    case 'medical':
+      body = <MedicalView id={args[0] ?? ''} me={me} />;
       break;
     case 'delegations':
       body = <Delegations me={me} />;

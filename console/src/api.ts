@@ -213,3 +213,40 @@ export function subscribe(onEvent: (n: Notification) => void, onState: (live: bo
   es.onerror = () => onState(false);
   return () => es.close();
 }
+
+/**
+ * A multipart upload (medical documentation's files): XMLHttpRequest, because fetch tells nothing of an upload's
+ * progress. It carries the session's CSRF token and an Idempotency-Key like every state-changing call.
+ */
+export function upload<T>(
+  path: string,
+  form: FormData,
+  onProgress: (sent: number, total?: number) => void,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('X-CSRF-Token', csrfToken);
+    xhr.setRequestHeader('Idempotency-Key', newIdempotencyKey());
+    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : undefined);
+    xhr.onerror = () => reject(new TypeError('the gateway could not be reached'));
+    xhr.onload = () => {
+      const res = new Response(xhr.responseText || null, {
+        status: xhr.status,
+        statusText: xhr.statusText,
+        headers: { 'Retry-After': xhr.getResponseHeader('Retry-After') ?? '' },
+      });
+      answer<T>(res, path).then(resolve, reject);
+    };
+    xhr.send(form);
+  });
+}
+
+/** A file the gateway streams (an attachment), as a Blob; a refusal is the API's error like any call's. */
+export async function download(path: string): Promise<Blob> {
+  const res = await fetch(path, { credentials: 'same-origin' });
+  if (!res.ok) return answer<never>(res, path);
+  return res.blob();
+}

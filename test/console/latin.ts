@@ -3,11 +3,11 @@ import { PROGRAMMES } from '@dmsnet/formats/generator/data';
 
 /**
  * Latin-script words a Russian screen may show: the product's name, the file names of the bundled mappings, and the
- * names of file kinds as staff see them on their files (XLSX, JSON). Identifiers (service codes such as A01.01.001,
+ * names of file kinds as staff see them on their files (XLSX, JSON, PDF, JPEG, PNG). Identifiers (service codes such as A01.01.001,
  * document and policy numbers) carry digits and are not words.
  */
-const ALLOWED = new Set(['dmsnet', 'English', 'XLSX', 'JSON']);
-const FILE_NAME = /\.(csv|xlsx|xls|ods)$/i;
+const ALLOWED = new Set(['dmsnet', 'English', 'XLSX', 'JSON', 'PDF', 'JPEG', 'PNG']);
+const FILE_NAME = /\.(csv|xlsx|xls|ods|pdf|jpe?g|png|txt)$/i;
 /** Programme codes are the insurer's identifiers (APP-HOME), shown as the documents carry them. */
 const PROGRAMME_CODES: ReadonlySet<string> = new Set(PROGRAMMES.map((p) => p.code));
 

@@ -10,6 +10,7 @@ import { Progress, useProgress } from '../progress';
 import { useActText } from './act-text';
 import { ActLinesTable, type ActLine, type Edit, type InvoiceLine } from './act-lines';
 import { useLiveReload } from './live';
+import { ActDocumentation } from './act-documentation';
 
 interface Row {
   messageId: string;
@@ -101,9 +102,13 @@ interface Draft {
   /** The sent act's status at this node, and what the clinic disputed (or, for a correction, had disputed). */
   actStatus?: string;
   dispute?: { replyId: string; lines: Array<{ invoiceLineId: string; reason: string }>; comment?: string };
+  /** Lines reopened by medical documentation that arrived (decision record 0056). */
+  reopened?: Array<{ invoiceLineId: string; documentId: string }>;
   act: {
     actNumber: string;
     actDate: string;
+    /** documentIds of the clinic's medical-documentation answers the act cites. */
+    documentation?: string[];
     lines: ActLine[];
     totals: { claimed: number; paid: number; withheld: number };
   };
@@ -372,6 +377,16 @@ export function ActEditor({ invoiceId, me }: { invoiceId: string; me: Me }) {
         editable={editable}
         totals={totals}
         disputed={disputed}
+      />
+      <ActDocumentation
+        invoiceId={invoiceId}
+        clinic={draft.clinic}
+        cited={draft.act.documentation ?? []}
+        reopened={draft.reopened ?? []}
+        invoice={invoice}
+        me={me}
+        // A draft being edited is not reloaded under the expert's hands; a sent act shows its correcting draft.
+        onAnswer={() => Object.keys(changes).length === 0 && void load()}
       />
       <ErrorBox error={error} />
       {done && (

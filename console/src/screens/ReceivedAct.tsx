@@ -8,6 +8,7 @@ import { formatDate, formatMoney, fullName, documentNumber } from '../format';
 import { useI18n } from '../i18n';
 import { useActText } from './act-text';
 import { useLiveReload } from './live';
+import { useDocsText } from './docs-text';
 
 interface ActLine {
   rowId: string;
@@ -23,6 +24,8 @@ export interface ActBody {
   actNumber: string;
   invoiceId: string;
   totals: { claimed: number; paid: number; withheld: number };
+  /** documentIds of this clinic's medical-documentation answers the act relies on (decision record 0056). */
+  documentation?: string[];
   lines: ActLine[];
 }
 interface InvoiceLine {
@@ -70,6 +73,7 @@ export function ReceivedAct({
 }) {
   const { t, l } = useI18n();
   const a = useActText();
+  const docs = useDocsText();
   const [invoice, setInvoice] = useState<Map<string, InvoiceLine>>(new Map());
   const [correction, setCorrection] = useState<{ messageId: string; number?: string } | undefined>();
   const [picked, setPicked] = useState<Record<string, string>>({});
@@ -148,6 +152,18 @@ export function ReceivedAct({
       {corrects && (
         <p data-corrects="">
           {a('correctsAct')} <a href={`#/doc/${encodeURIComponent(corrects)}`}>{documentNumber(corrects)}</a>
+        </p>
+      )}
+      {act.documentation && act.documentation.length > 0 && (
+        <p data-act-cites="">
+          {docs('actCites')}:{' '}
+          {act.documentation.map((x, i) => (
+            <span key={x}>
+              {i > 0 && ', '}
+              {/* The clinic's own answers; they open to its expert alone (medical secrecy). */}
+              <a href={`#/medical/${encodeURIComponent(`${me.participantId}:${x}`)}`}>{x}</a>
+            </span>
+          ))}
         </p>
       )}
       {correction && (

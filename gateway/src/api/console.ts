@@ -7,12 +7,13 @@ export const CONSOLE_DIR = repoPath('dist', 'console');
 
 /**
  * The console loads only its own scripts and styles and talks only to this origin; no page may frame it
- * (clickjacking) and nothing is guessed from content (nosniff).
+ * (clickjacking) and nothing is guessed from content (nosniff). Images may also come from `blob:` URLs the page made
+ * itself: the expert's preview of a scanned medical document, fetched with the session and shown without a plugin.
  */
 export const securityHeaders: RequestHandler = (_req, res, next) => {
   res.setHeader(
     'Content-Security-Policy',
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; " +
       "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'",
   );
   res.setHeader('X-Content-Type-Options', 'nosniff');
