@@ -50,6 +50,8 @@ export interface CareCase {
   clinic: string;
   /** The insurer whose insured the patient is: the payer itself unless an assistance company names it. */
   insurer: string;
+  /** The insurer an assistance company sent it for under a delegation (decision record 0055): every version's header. */
+  onBehalfOf?: string;
   state: CareState;
   respondBy: string;
   /** The latest version of the request and its document id (the one an appointment answers). */
@@ -67,6 +69,7 @@ export interface NewCareRequest {
   urgency: CareUrgency;
   patient: Person;
   insurer?: string;
+  onBehalfOf?: string;
   programme?: Programme;
   contactPhone?: string;
   complaint: string;
@@ -187,17 +190,19 @@ export class CareRequestFlow {
           message: 'this number is taken by an earlier request',
         },
       ]);
-    const insurer = input.insurer ?? me;
-    const { clinic, insurer: _named, urgency, ...rest } = input;
+    // Sent on an insurer's behalf, the patient is that insurer's insured: the body names it too.
+    const named = input.insurer ?? input.onBehalfOf;
+    const insurer = named ?? me;
+    const { clinic, insurer: _named, onBehalfOf, urgency, ...rest } = input;
     const body: CareRequestBody = {
       ...rest,
       requestDate: today(),
       status: 'active',
       urgency,
       respondBy: this.respondBy(insurer, urgency),
-      ...(input.insurer ? { insurer: { ogrn: input.insurer } } : {}),
+      ...(named ? { insurer: { ogrn: named } } : {}),
     };
-    return this.sendRequest(undefined, { clinic, insurer, body });
+    return this.sendRequest(undefined, { clinic, insurer, onBehalfOf, body });
   }
 
   /** New wishes for a case still open: a new version of the request, and the clinic's clock starts again. */
@@ -216,7 +221,7 @@ export class CareRequestFlow {
     };
     if (input.guaranteeLetter) delete body.letterToFollow;
     if (input.letterToFollow) delete body.guaranteeLetter;
-    return this.sendRequest(c, { clinic: c.clinic, insurer: c.insurer, body });
+    return this.sendRequest(c, { clinic: c.clinic, insurer: c.insurer, onBehalfOf: c.onBehalfOf, body });
   }
 
   /** Either side cancels an open case with its reason. */
@@ -225,7 +230,7 @@ export class CareRequestFlow {
     if (FINAL.has(c.state)) throw transitionRefused(c, 'cancelled');
     if (isPayer(this.options.role)) {
       const body: CareRequestBody = { ...c.request, status: 'revoked', cancellationReason: reason };
-      return this.sendRequest(c, { clinic: c.clinic, insurer: c.insurer, body });
+      return this.sendRequest(c, { clinic: c.clinic, insurer: c.insurer, onBehalfOf: c.onBehalfOf, body });
     }
     return this.answer(c, {
       requestNumber: number,
@@ -277,7 +282,7 @@ export class CareRequestFlow {
   /** A request or its new version reached the clinic: the case opens, changes or ends as the payer says. */
   async receiveRequest(doc: ReceivedDocument): Promise<HandlerOutcome> {
     if (this.options.role !== 'clinic') return { action: 'none' };
-    const h = doc.header as { documentId: string; sender: { ogrn: string } };
+    const h = doc.header as { documentId: string; sender: { ogrn: string }; onBehalfOf?: string };
     const r = doc.body as unknown as CareRequestBody;
     const payer = h.sender.ogrn;
     const before = await this.node.store.get<CareCase>(WORKFLOW_SUBLEVEL, caseKey(payer, r.requestNumber));
@@ -289,6 +294,8 @@ export class CareRequestFlow {
       payer,
       clinic: this.node.participantId,
       insurer: r.insurer?.ogrn ?? payer,
+      // The inbox checked the delegation before this handler ran: the clinic's list names the insurer acted for.
+      ...(h.onBehalfOf ? { onBehalfOf: h.onBehalfOf } : {}),
       state,
       respondBy: utc(r.respondBy),
       requestId: h.documentId,
@@ -339,7 +346,7 @@ export class CareRequestFlow {
 
   private async sendRequest(
     before: CareCase | undefined,
-    o: { clinic: string; insurer: string; body: CareRequestBody },
+    o: { clinic: string; insurer: string; onBehalfOf?: string; body: CareRequestBody },
   ) {
     const me = this.node.participantId;
     const documentId = this.documentId('CR', o.body.requestNumber);
@@ -352,6 +359,7 @@ export class CareRequestFlow {
         addressee: { ogrn: o.clinic },
         createdAt: new Date().toISOString(),
         ...(before ? { correctsId: before.requestId } : {}),
+        ...(o.onBehalfOf ? { onBehalfOf: o.onBehalfOf } : {}),
       },
       body: o.body,
     });
@@ -362,6 +370,7 @@ export class CareRequestFlow {
       payer: me,
       clinic: o.clinic,
       insurer: o.insurer,
+      ...(o.onBehalfOf ? { onBehalfOf: o.onBehalfOf } : {}),
       state,
       respondBy: utc(o.body.respondBy),
       requestId: documentId,

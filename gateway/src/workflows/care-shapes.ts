@@ -63,6 +63,13 @@ export const NewCareRequest = component(
       insurer: Type.Optional(
         Ogrn({ description: 'an assistance company: the insurer whose insured the patient is' }),
       ),
+      onBehalfOf: Type.Optional(
+        Ogrn({
+          description:
+            'an assistance company: the insurer it sends for under a delegation in force (decision record 0055); ' +
+            'every version of the request carries it in its header',
+        }),
+      ),
       // The patient's other fields are the shared format's; the node checks them when it builds the request.
       patient: Type.Unsafe<Person>({
         type: 'object',
@@ -138,6 +145,11 @@ export const CareCase = component(
       payer: Ogrn({ description: 'the insurer or assistance company that asked' }),
       clinic: Ogrn(),
       insurer: Ogrn(),
+      onBehalfOf: Type.Optional(
+        Ogrn({
+          description: 'the insurer an assistance company sent the request for (decision record 0055)',
+        }),
+      ),
       state: CareStateShape,
       respondBy: DateTime({ description: 'the clinic answers before this moment' }),
       overdue: Type.Optional(Type.Boolean({ description: 'proposed and past respondBy (lists only)' })),

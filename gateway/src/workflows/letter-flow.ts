@@ -44,10 +44,13 @@ export class LetterFlow {
     if (this.options.role !== 'clinic') return { action: 'none' };
     const header = senderAndId(doc);
     const letter = doc.body as unknown as GuaranteeLetterBody;
+    const onBehalfOf = (doc.header as { onBehalfOf?: string }).onBehalfOf;
     await this.save({
       documentId: header.documentId,
       insurer: header.sender.ogrn,
       clinic: this.node.participantId,
+      // Checked by the inbox against the ledger's delegations before this handler ran.
+      ...(onBehalfOf ? { onBehalfOf } : {}),
       letter,
     });
     return {
@@ -183,11 +186,18 @@ export class LetterFlow {
         createdAt: new Date().toISOString(),
         ...(corrects ? { correctsId: corrects } : {}),
         ...(answers ? { replyToId: answers } : {}),
+        ...(input.onBehalfOf ? { onBehalfOf: input.onBehalfOf } : {}),
       },
       body: letter,
     };
     const record = await this.node.send(document);
-    await this.save({ documentId, insurer: this.node.participantId, clinic: input.clinic, letter });
+    await this.save({
+      documentId,
+      insurer: this.node.participantId,
+      clinic: input.clinic,
+      ...(input.onBehalfOf ? { onBehalfOf: input.onBehalfOf } : {}),
+      letter,
+    });
     return { record, letter };
   }
 
@@ -205,6 +215,12 @@ export class LetterFlow {
       amountLimit: s.letter.amountLimit,
       services: s.letter.lines.map((l) => ({ serviceCode: l.serviceCode, quantity: l.quantity })),
     };
-    return this.issue({ ...base, letterNumber, clinic: s.clinic }, status, s.documentId);
+    // A new version of a letter issued on an insurer's behalf is issued on its behalf too.
+    const onBehalfOf = s.onBehalfOf ?? base.onBehalfOf;
+    return this.issue(
+      { ...base, letterNumber, clinic: s.clinic, ...(onBehalfOf ? { onBehalfOf } : {}) },
+      status,
+      s.documentId,
+    );
   }
 }

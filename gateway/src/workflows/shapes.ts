@@ -198,6 +198,11 @@ export const LetterState = component(
       createdAt: Type.Optional(Type.String()),
       insurer: Ogrn(),
       clinic: Ogrn(),
+      onBehalfOf: Type.Optional(
+        Ogrn({
+          description: 'the insurer an assistance company issued the letter for (decision record 0055)',
+        }),
+      ),
       letter: ref(GuaranteeLetterBody),
     },
     { description: 'The current state of a guarantee letter at this node.', additionalProperties: false },
@@ -378,6 +383,12 @@ export const IssueLetter = component(
       ),
       diagnosis: Type.Optional(Type.String({ maxLength: 16 })),
       reason: Type.Optional(Type.String({ maxLength: 2000 })),
+      onBehalfOf: Type.Optional(
+        Ogrn({
+          description:
+            'an assistance company: the insurer it issues the letter for under a delegation in force (decision record 0055)',
+        }),
+      ),
     },
     { additionalProperties: false },
   ),
