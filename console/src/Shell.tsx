@@ -10,6 +10,7 @@ import { PriorAuth } from './screens/PriorAuth';
 import { Coverage } from './screens/Coverage';
 import { DocumentView } from './screens/DocumentView';
 import { Delegations } from './screens/Delegations';
+import { HeldDelegations } from './screens/HeldDelegations';
 import { Documents } from './screens/Documents';
 import { Formats } from './screens/Formats';
 import { Import } from './screens/Import';
@@ -63,11 +64,13 @@ const MENU: Item[] = [
     key: 'priorAuth',
     show: (me) => has('letters.request')(me) || (me.participantRole !== 'clinic' && has('letters.write')(me)),
   },
-  // An insurer's delegations to assistance companies and what was done in its name (decision record 0055).
+  // An insurer's delegations to assistance companies and what was done in its name; an assistance company's, those
+  // it holds (decision record 0055).
   {
     path: 'delegations',
     key: 'delegations',
-    show: (me) => me.participantRole === 'insurer' && has('read')(me),
+    show: (me) =>
+      (me.participantRole === 'insurer' || me.participantRole === 'assistance') && has('read')(me),
   },
   { path: 'import', key: 'import', show: has('import') },
   // Members follow the registry too; those whose role votes (an admin) cast votes there.
@@ -129,7 +132,7 @@ export function Shell({ me, route, onLogout }: { me: Me; route: string[]; onLogo
       body = <PriorAuth me={me} />;
       break;
     case 'delegations':
-      body = <Delegations me={me} />;
+      body = me.participantRole === 'assistance' ? <HeldDelegations me={me} /> : <Delegations me={me} />;
       break;
     case 'import':
       body = <Import me={me} />;
