@@ -162,6 +162,57 @@ describe('an assistance company acting for an insurer (real nodes, HTTP, embedde
     expect(none.status).to.equal(404);
   });
 
+  it('issues a guarantee letter on the insurer’s behalf through the letters route, priced from the clinic’s list; an amendment keeps the insurer', async () => {
+    // The clinic's price list, accepted by the assistance company: the letter is priced from it.
+    const pl = structuredClone(
+      generateDocument('price-list', {
+        seed: 47,
+        rows: 1,
+        sender: w.net.get('clinic').party,
+        addressee: w.net.get('assistance').party,
+      }),
+    );
+    pl.body.validity = { from: '2020-01-01' };
+    pl.body.lines = [{ rowId: '1', serviceCode: 'B01.047.001', name: 'Приём терапевта', price: 250000 }];
+    expect((await c('clinic').call('POST', '/v1/documents', pl)).status).to.equal(202);
+    await c('assistance').waitFor(`/v1/documents/${pl.header.documentId}`, (s) => s === 200);
+    const accepted = await c('assistance').call('POST', `/v1/price-lists/${pl.header.documentId}/accept`, {});
+    expect(accepted.status, JSON.stringify(accepted.body)).to.equal(200);
+    await c('clinic').waitFor<{ record: { status: string } }>(
+      `/v1/documents/${pl.header.documentId}`,
+      (s, b) => s === 200 && b.record.status === 'ACCEPTED',
+    );
+    const patient = requestPatient();
+    const letter = {
+      clinic: id('clinic'),
+      letterNumber: 'ГП-А-1',
+      patient,
+      validity: { from: '2026-12-01', to: '2026-12-31' },
+      amountLimit: 250000,
+      services: [{ serviceCode: 'B01.047.001', quantity: 1 }],
+      onBehalfOf: id('insurer'),
+    };
+    const issued = await c('assistance').call<{ record: Json }>('POST', '/v1/guarantee-letters', letter);
+    expect(issued.status, JSON.stringify(issued.body)).to.equal(202);
+    expect(issued.body.record.onBehalfOf).to.equal(id('insurer'));
+    type Letters = { items: Array<{ onBehalfOf?: string; letter: { status: string } }> };
+    const byPolicy = `/v1/guarantee-letters?policy=${encodeURIComponent(patient.policyNumber)}`;
+    const atClinic = await c('clinic').waitFor<Letters>(byPolicy, (s, b) => s === 200 && b.items.length > 0);
+    expect(atClinic.items[0]).to.include({ onBehalfOf: id('insurer') });
+    // The amendment is a new version issued for the same insurer, without naming it again.
+    const { onBehalfOf: _named, ...terms } = letter;
+    const amended = await c('assistance').call<{ record: Json }>(
+      'POST',
+      `/v1/guarantee-letters/${encodeURIComponent('ГП-А-1')}/amend`,
+      { ...terms, amountLimit: 500000, services: [{ serviceCode: 'B01.047.001', quantity: 2 }] },
+    );
+    expect(amended.status, JSON.stringify(amended.body)).to.equal(202);
+    expect(amended.body.record.onBehalfOf).to.equal(id('insurer'));
+    const mine = await c('assistance').call<Letters>('GET', byPolicy);
+    expect(mine.body.items[0]).to.deep.include({ onBehalfOf: id('insurer') });
+    expect(mine.body.items[0]?.letter.status).to.equal('amended');
+  });
+
   it('revokes a delegation with its reason in the trail; the assistance company then acts no more', async () => {
     const revoked = await c('insurer').call<Json>(
       'POST',
