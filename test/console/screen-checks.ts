@@ -18,6 +18,7 @@ interface AxeViolation {
 /** Saves `name`.png under test-output/console and fails on any serious or critical axe-core violation. */
 export async function checkScreen(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
+  // Runtime evaluation is not subject to the page's CSP, which (rightly) forbids injected script tags.
   await page.evaluate(axe.source);
   const violations = (await page.evaluate(async () => {
     const w = globalThis as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } };
@@ -34,10 +35,12 @@ export async function checkScreen(page: Page, name: string): Promise<void> {
 
 /** The Latin-script words a person would read on the page: its text and its selects' options, less identifiers. */
 export async function latinOn(page: Page): Promise<string[]> {
-  // The longest identifier first, so a short one inside a long one leaves nothing behind.
+  // What the page marks as an identifier (a programme's code, a user name, a proposal's new field) is not a word; the
+  // longest first, so «APP» does not leave the «DENT» of «APP-DENT» behind.
   const text = (await page.evaluate(
     `[...document.querySelectorAll('[data-identifier]')].map((e) => e.innerText).sort((a, b) => b.length - a.length).reduce((t, x) => t.split(x).join(' '), document.body.innerText)`,
   )) as string;
+  // The values a select offers are read too: a person opens it.
   const options = (await page.evaluate(
     '[...document.querySelectorAll("option")].map((o) => o.textContent).join("\\n")',
   )) as string;

@@ -1,5 +1,7 @@
 // Care requests (decision record 0047): the clinic registrar's queue, nearest deadline first, where a slot is offered
 // or the request refused; the insurer's or assistance company's coordinator sends requests, follows them and cancels.
+// An assistance company sends «по поручению» an insurer whose delegation covers care requests (0055), and both lists
+// say for whom. The list, filters, patient and urgency are the request screens' shared pieces (request-list.tsx).
 import { useState, type FormEvent } from 'react';
 import { api, type Me } from '../api';
 import { counterpartName, DateInput, nameOf, useParticipants } from '../common';

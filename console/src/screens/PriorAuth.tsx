@@ -1,6 +1,7 @@
 // Guarantee-letter requests (decision record 0054): the clinic asks its insurer for a letter where the coverage check
 // says one is needed first, follows its requests and answers a request for information; the insurer's operator sees
 // the requests nearest their deadline first and issues the letter, refuses or asks for more.
+// The list, filters, patient and urgency are the request screens' shared pieces (request-list.tsx).
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, type Me } from '../api';
 import { DateInput, nameOf, useParticipants, useRoute } from '../common';
