@@ -4,7 +4,7 @@
 // say for whom. The list, filters, patient and urgency are the request screens' shared pieces (request-list.tsx).
 import { useState, type FormEvent } from 'react';
 import { api, type Me } from '../api';
-import { counterpartName, DateInput, nameOf, useParticipants } from '../common';
+import { counterpartName, nameOf, useParticipants } from '../common';
 import { formatDate, formatDateTime } from '../format';
 import { useI18n } from '../i18n';
 import { useCareText, type CareTextKey } from './care-text';
@@ -18,6 +18,7 @@ import {
   RequestFilters,
   StepResult,
   UrgencySelect,
+  useRequestForm,
   useRequestList,
   usePrincipals,
   type Act,
@@ -305,18 +306,7 @@ function NewRequest({
   const t = useCareText();
   const clinics = useParticipants().filter((p) => p.role === 'clinic');
   const principals = usePrincipals(me, 'care-request');
-  const [f, setF] = useState(EMPTY_REQUEST);
-  const set = (k: keyof typeof f) => (e: { target: { value: string } }) =>
-    setF({ ...f, [k]: e.target.value });
-  const field = (k: keyof typeof f, label: CareTextKey) => (
-    <label>
-      {t(label)}
-      <input required value={String(f[k])} onChange={set(k)} />
-    </label>
-  );
-  const date = (k: 'from' | 'to', label: CareTextKey) => (
-    <DateInput name={`care-${k}`} label={t(label)} value={f[k]} onChange={(v) => setF({ ...f, [k]: v })} />
-  );
+  const { f, setF, set, field, date } = useRequestForm(EMPTY_REQUEST, 'care', t);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const sent = await onSend({

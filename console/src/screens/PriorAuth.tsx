@@ -16,6 +16,7 @@ import {
   RequestFilters,
   StepResult,
   UrgencySelect,
+  useRequestForm,
   useRequestList,
   type Act,
   type RequestColumn,
@@ -278,22 +279,11 @@ function NewRequest({
 }) {
   const t = usePriorAuthText();
   const payers = useParticipants().filter((p) => p.role === 'insurer' || p.role === 'assistance');
-  const [f, setF] = useState({ ...EMPTY, ...pick(prefill) });
+  const { f, setF, set, field, date } = useRequestForm({ ...EMPTY, ...pick(prefill) }, 'pa', t);
   useEffect(() => {
     if (prefill) setF((x) => ({ ...x, ...pick(prefill) }));
     // Filled once per link followed from the coverage check.
   }, [JSON.stringify(prefill)]);
-  const set = (k: keyof typeof f) => (e: { target: { value: string } }) =>
-    setF({ ...f, [k]: e.target.value });
-  const field = (k: keyof typeof f, label: PriorAuthTextKey, required = true) => (
-    <label>
-      {t(label)}
-      <input name={`pa-${k}`} required={required} value={f[k]} onChange={set(k)} />
-    </label>
-  );
-  const date = (k: 'from' | 'to', label: PriorAuthTextKey) => (
-    <DateInput name={`pa-${k}`} label={t(label)} value={f[k]} onChange={(v) => setF({ ...f, [k]: v })} />
-  );
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const sent = await onSend({

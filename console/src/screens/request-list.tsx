@@ -223,6 +223,35 @@ export function PatientFields<F extends PatientForm>({
   );
 }
 
+/**
+ * A new-request form's state, kept flat as typed, with its text fields and dates named `prefix`-field and labelled in
+ * the screen's words (`t`).
+ */
+export function useRequestForm<F extends PatientForm & Record<string, string | boolean>, L extends string>(
+  initial: F,
+  prefix: string,
+  t: (k: L) => string,
+) {
+  const [f, setF] = useState<F>(initial);
+  const set = (k: keyof F) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
+  const field = (k: keyof F & string, label: L, required = true) => (
+    <label>
+      {t(label)}
+      <input name={`${prefix}-${k}`} required={required} value={String(f[k])} onChange={set(k)} />
+    </label>
+  );
+  // Dates are typed as people write them here (дд.мм.гггг), whatever the browser's date picker speaks.
+  const date = (k: keyof F & string, label: L) => (
+    <DateInput
+      name={`${prefix}-${k}`}
+      label={t(label)}
+      value={String(f[k])}
+      onChange={(v) => setF({ ...f, [k]: v })}
+    />
+  );
+  return { f, setF, set, field, date };
+}
+
 /** The patient of a request as the gateway takes it, from the form's flat fields. */
 export const patientOf = (f: PatientForm) => ({
   lastName: f.lastName,
