@@ -10,6 +10,7 @@ import { PriorAuth } from './screens/PriorAuth';
 import { Coverage } from './screens/Coverage';
 import { DocumentView } from './screens/DocumentView';
 import { Delegations } from './screens/Delegations';
+import { HeldDelegations } from './screens/HeldDelegations';
 import { Documents } from './screens/Documents';
 import { Documentation } from './screens/Documentation';
 import { DocumentationAnswer } from './screens/DocumentationAnswer';
@@ -79,11 +80,13 @@ const MENU: Item[] = [
         ? has('send')(me) || has('medical.read')(me)
         : me.participantRole !== 'association' && has('acts.read')(me),
   },
-  // An insurer's delegations to assistance companies and what was done in its name (decision record 0055).
+  // An insurer's delegations to assistance companies and what was done in its name; an assistance company's, those
+  // it holds (decision record 0055).
   {
     path: 'delegations',
     key: 'delegations',
-    show: (me) => me.participantRole === 'insurer' && has('read')(me),
+    show: (me) =>
+      (me.participantRole === 'insurer' || me.participantRole === 'assistance') && has('read')(me),
   },
   // Figures of the node's own documents for managers (decision record 0060).
   { path: 'figures', key: 'figures', show: has('figures.read') },
@@ -153,7 +156,7 @@ export function Shell({ me, route, onLogout }: { me: Me; route: string[]; onLogo
       body = <MedicalView id={args[0] ?? ''} me={me} />;
       break;
     case 'delegations':
-      body = <Delegations me={me} />;
+      body = me.participantRole === 'assistance' ? <HeldDelegations me={me} /> : <Delegations me={me} />;
       break;
     case 'import':
       body = <Import me={me} />;

@@ -2,19 +2,11 @@
 // insurer's coordinator sends requests, the clinic's registrar sees them nearest deadline first, offers a slot or
 // refuses, and the coordinator follows; a screenshot of each screen and axe-core with no serious violation.
 import { expect } from 'chai';
-import path from 'node:path';
-import axe from 'axe-core';
 import { type Browser, type Page } from 'playwright-core';
 import { type ConsoleNetwork } from './network.js';
 import { useConsoleNetwork } from './session.js';
-import { loginAt, OUT } from './browser.js';
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: string[] }>;
-}
+import { loginAt } from './browser.js';
+import { checkScreen } from './screen-checks.js';
 
 describe('console: care requests and appointments (Chromium, real embedded network)', function () {
   this.timeout(180_000);
@@ -25,21 +17,7 @@ describe('console: care requests and appointments (Chromium, real embedded netwo
   const login = (gateway: string, username: string): Promise<Page> =>
     loginAt(browser, t.url(gateway), username, { viewport: { width: 1360, height: 900 } });
 
-  async function check(page: Page, name: string): Promise<void> {
-    await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
-    await page.evaluate(axe.source);
-    const violations = (await page.evaluate(async () => {
-      const w = globalThis as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } };
-      return (await w.axe.run()).violations;
-    })) as AxeViolation[];
-    const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(
-      bad.map(
-        (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-      ),
-      name,
-    ).to.deep.equal([]);
-  }
+  const check = checkScreen;
 
   /** Refreshes the list until a row with `text` shows what is expected. */
   async function rowUntil(page: Page, text: string, expected: string | RegExp): Promise<string> {
@@ -66,7 +44,7 @@ describe('console: care requests and appointments (Chromium, real embedded netwo
     await page.getByLabel('Дата рождения').fill(p.birthDate.split('-').reverse().join('.'));
     await page.getByLabel('Желаемые даты с').fill('03.12.2026');
     await page.getByLabel('по', { exact: true }).fill('05.12.2026');
-    await page.locator('select[name="sex"]').selectOption(p.sex);
+    await page.locator('select[name="care-sex"]').selectOption(p.sex);
     await page.getByLabel('Номер полиса').fill(t.story.policy);
     await page.getByLabel('Жалобы').fill('Боль в горле, температура 38,2 второй день');
     await page.getByLabel('Специалист').fill('врач-оториноларинголог');

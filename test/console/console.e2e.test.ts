@@ -3,21 +3,12 @@
 // a screenshot of every main screen and an axe-core scan of each (0 serious or critical violations).
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import axe from 'axe-core';
 import iconv from 'iconv-lite';
 import { type Browser, type Page } from 'playwright-core';
 import { repoPath } from '@dmsnet/formats';
 import { PASSWORD, type ConsoleNetwork } from './network.js';
 import { useConsoleNetwork } from './session.js';
-import { OUT } from './browser.js';
-
-interface AxeViolation {
-  id: string;
-  impact?: string;
-  help: string;
-  nodes: Array<{ target: string[] }>;
-}
+import { checkScreen } from './screen-checks.js';
 
 describe('web console in Chromium (playwright-core, real embedded network)', function () {
   this.timeout(120_000);
@@ -60,23 +51,7 @@ describe('web console in Chromium (playwright-core, real embedded network)', fun
       .fill(String(quantity));
   }
 
-  /** A screenshot for people to look at, and axe-core's verdict: no serious or critical violation. */
-  async function check(page: Page, name: string): Promise<void> {
-    await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
-    // Runtime evaluation is not subject to the page's CSP, which (rightly) forbids injected script tags.
-    await page.evaluate(axe.source);
-    const violations = (await page.evaluate(async () => {
-      const w = globalThis as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } };
-      return (await w.axe.run()).violations;
-    })) as AxeViolation[];
-    const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(
-      bad.map(
-        (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-      ),
-      name,
-    ).to.deep.equal([]);
-  }
+  const check = checkScreen;
 
   it('refuses a wrong password on the login page', async () => {
     const page = await login('clinic', 'reg', 'not the password');

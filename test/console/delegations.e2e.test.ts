@@ -4,21 +4,12 @@
 // and in the document, the insurer sees what was done in its name, revokes with a reason and reads the trail; a
 // screenshot of each screen, axe-core with no serious violation, and no Latin-script word on the new screen.
 import { expect } from 'chai';
-import path from 'node:path';
-import axe from 'axe-core';
 import { type Browser, type Page } from 'playwright-core';
 import { generateDocument } from '@dmsnet/formats';
 import { type ConsoleNetwork } from './network.js';
 import { useConsoleNetwork } from './session.js';
-import { loginAt, OUT } from './browser.js';
-import { latinWords } from './latin.js';
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: string[] }>;
-}
+import { loginAt } from './browser.js';
+import { checkScreen, latinOn } from './screen-checks.js';
 
 const AGENT = 'АО «Ассистанс»';
 const INSURER = 'АО «СК «Северная»';
@@ -39,32 +30,7 @@ describe('console: an insurer’s delegations to an assistance company (Chromium
   const login = (gateway: string, username: string): Promise<Page> =>
     loginAt(browser, t.url(gateway), username, { viewport: { width: 1360, height: 900 } });
 
-  async function check(page: Page, name: string): Promise<void> {
-    await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
-    await page.evaluate(axe.source);
-    const violations = (await page.evaluate(async () => {
-      const w = globalThis as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } };
-      return (await w.axe.run()).violations;
-    })) as AxeViolation[];
-    const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(
-      bad.map(
-        (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-      ),
-      name,
-    ).to.deep.equal([]);
-  }
-
-  /** The visible text and the options of the selects, less what the page marks as identifiers: no Latin word. */
-  async function latinOn(page: Page): Promise<string[]> {
-    const text = (await page.evaluate(
-      `[...document.querySelectorAll('[data-identifier]')].map((e) => e.innerText).sort((a, b) => b.length - a.length).reduce((t, x) => t.split(x).join(' '), document.body.innerText)`,
-    )) as string;
-    const options = (await page.evaluate(
-      '[...document.querySelectorAll("option")].map((o) => o.textContent).join("\\n")',
-    )) as string;
-    return latinWords(text + '\n' + options);
-  }
+  const check = checkScreen;
 
   /** Refreshes until a row with `text` shows what is expected. */
   async function rowUntil(page: Page, scope: string, text: string, expected: string): Promise<string> {

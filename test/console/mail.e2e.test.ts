@@ -7,8 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import axe from 'axe-core';
-import { type Browser, type Page } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { repoPath } from '@dmsnet/formats';
 import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
 import { CONSOLE_DIR } from '../../gateway/src/api/console.js';
@@ -27,17 +26,11 @@ import {
   USERS,
 } from '../mail/helpers.js';
 import { MAIL_PORT_BASE, mailServerMissing, startMailServer, type MailServer } from '../mail/mail-server.js';
-import { launchConsoleBrowser, loginAt, OUT } from './browser.js';
+import { launchConsoleBrowser, loginAt } from './browser.js';
+import { checkScreen } from './screen-checks.js';
 import { PASSWORD } from './network.js';
 
 const PAYER = 'АО «СК Тест»';
-
-interface AxeViolation {
-  id: string;
-  impact?: string;
-  help: string;
-  nodes: Array<{ target: string[] }>;
-}
 
 describe('the console’s e-mail beside the network inbox (Chromium, real Postfix and Dovecot)', function () {
   this.timeout(300_000);
@@ -105,21 +98,7 @@ describe('the console’s e-mail beside the network inbox (Chromium, real Postfi
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  async function check(page: Page, name: string): Promise<void> {
-    await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
-    await page.evaluate(axe.source);
-    const violations = (await page.evaluate(async () => {
-      const w = globalThis as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } };
-      return (await w.axe.run()).violations;
-    })) as AxeViolation[];
-    const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(
-      bad.map(
-        (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-      ),
-      name,
-    ).to.deep.equal([]);
-  }
+  const check = checkScreen;
 
   it('shows mail received, held and sent; a person releases held mail after a confirmation', async () => {
     await sendAsClinic(server, {

@@ -3,20 +3,12 @@
 // letter first, the insurer's operator asks for more information, the registrar sends it, the operator issues the
 // letter; a screenshot of each screen and axe-core with no serious violation.
 import { expect } from 'chai';
-import path from 'node:path';
-import axe from 'axe-core';
 import { type Browser, type Page } from 'playwright-core';
 import { generateDocument } from '@dmsnet/formats';
 import { type ConsoleNetwork } from './network.js';
 import { useConsoleNetwork } from './session.js';
-import { loginAt, OUT } from './browser.js';
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: string[] }>;
-}
+import { loginAt } from './browser.js';
+import { checkScreen } from './screen-checks.js';
 
 const COVERED = 'B01.047.001';
 const NEEDS_LETTER = 'A05.10.006';
@@ -101,21 +93,7 @@ describe('console: guarantee-letter requests from the coverage check (Chromium, 
   const login = (gateway: string, username: string): Promise<Page> =>
     loginAt(browser, t.url(gateway), username, { viewport: { width: 1360, height: 900 } });
 
-  async function check(page: Page, name: string): Promise<void> {
-    await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
-    await page.evaluate(axe.source);
-    const violations = (await page.evaluate(async () => {
-      const w = globalThis as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } };
-      return (await w.axe.run()).violations;
-    })) as AxeViolation[];
-    const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(
-      bad.map(
-        (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-      ),
-      name,
-    ).to.deep.equal([]);
-  }
+  const check = checkScreen;
 
   /** Refreshes the list until a row with `text` shows what is expected. */
   async function rowUntil(page: Page, text: string, expected: string): Promise<void> {

@@ -7,6 +7,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { PEOPLE, type ConsoleNetwork } from './network.js';
 import { useConsoleNetwork } from './session.js';
 import { latinWords } from './latin.js';
+import { latinOn } from './screen-checks.js';
 import { loginAt, OUT } from './browser.js';
 
 describe('web console in Russian (Chromium, real embedded network)', function () {
@@ -29,16 +30,7 @@ describe('web console in Russian (Chromium, real embedded network)', function ()
   async function readScreen(page: Page, name: string): Promise<string[]> {
     await settled(page);
     await page.screenshot({ path: path.join(OUT, `ru-${name}.png`), fullPage: true });
-    // What the page marks as an identifier (a programme's code, a user name, a proposal's new field) is not a word;
-    // the longest first, so «APP» does not leave the «DENT» of «APP-DENT» behind.
-    const text = (await page.evaluate(
-      `[...document.querySelectorAll('[data-identifier]')].map((e) => e.innerText).sort((a, b) => b.length - a.length).reduce((t, x) => t.split(x).join(' '), document.body.innerText)`,
-    )) as string;
-    // The values a select offers are read too: a person opens it.
-    const options = (await page.evaluate(
-      '[...document.querySelectorAll("option")].map((o) => o.textContent).join("\\n")',
-    )) as string;
-    return latinWords(text + '\n' + options).map((w) => `${name}: ${w}`);
+    return (await latinOn(page)).map((w) => `${name}: ${w}`);
   }
 
   it('the Latin-word check itself finds what a person would stumble on, and passes identifiers', () => {

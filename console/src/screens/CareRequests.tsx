@@ -1,15 +1,36 @@
 // Care requests (decision record 0047): the clinic registrar's queue, nearest deadline first, where a slot is offered
 // or the request refused; the insurer's or assistance company's coordinator sends requests, follows them and cancels.
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { api, queryString, type Me } from '../api';
-import { DateInput, ErrorBox, nameOf, useAction, useParticipants } from '../common';
+// An assistance company sends «по поручению» an insurer whose delegation covers care requests (0055), and both lists
+// say for whom. The list, filters, patient and urgency are the request screens' shared pieces (request-list.tsx).
+import { useState, type FormEvent } from 'react';
+import { api, type Me } from '../api';
+import { counterpartName, nameOf, useParticipants } from '../common';
 import { formatDate, formatDateTime } from '../format';
+import { useI18n } from '../i18n';
 import { useCareText, type CareTextKey } from './care-text';
+import {
+  DeadlineTable,
+  EMPTY_PATIENT,
+  OnBehalfSelect,
+  PatientCell,
+  PatientFields,
+  patientOf,
+  RequestFilters,
+  StepResult,
+  UrgencySelect,
+  useRequestForm,
+  useRequestList,
+  usePrincipals,
+  type Act,
+  type RequestColumn,
+} from './request-list';
 
 interface CareCase {
   requestNumber: string;
   payer: string;
   clinic: string;
+  /** The insurer an assistance company sent it for (decision record 0055). */
+  onBehalfOf?: string;
   state: 'proposed' | 'booked' | 'declined' | 'cancelled' | 'fulfilled' | 'noshow';
   respondBy: string;
   overdue?: boolean;
@@ -39,155 +60,123 @@ const casePath = (c: CareCase) =>
 
 export function CareRequests({ me }: { me: Me }) {
   const t = useCareText();
+  const { t: common } = useI18n();
   const participants = useParticipants();
   const clinicSide = me.participantRole === 'clinic';
   const canWrite = me.operations.includes('care.write');
-  const [items, setItems] = useState<CareCase[] | undefined>();
   const [open, setOpen] = useState(true);
   const [overdueOnly, setOverdueOnly] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const [notice, setNotice] = useState('');
-  const { busy, run } = useAction();
-
-  const load = useCallback(async () => {
-    try {
-      const q = queryString({
-        state: open ? 'proposed,booked' : undefined,
-        overdue: overdueOnly ? 'true' : undefined,
-      });
-      setItems((await api<{ items: CareCase[] }>('GET', `/v1/care-requests${q}`)).items);
-    } catch (e) {
-      setError(e);
-    }
-  }, [open, overdueOnly]);
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  /** Runs one step; true when it went through, so a form that sent can clear itself. */
-  const act = async (fn: () => Promise<unknown>, done = '') => {
-    let ok = false;
-    await run(async () => {
-      setError(undefined);
-      setNotice('');
-      try {
-        await fn();
-        ok = true;
-        setNotice(done);
-        await load();
-      } catch (e) {
-        setError(e);
-      }
-    });
-    return ok;
-  };
+  const { items, error, notice, busy, load, act } = useRequestList<CareCase>('/v1/care-requests', {
+    state: open ? 'proposed,booked' : undefined,
+    overdue: overdueOnly ? 'true' : undefined,
+  });
+  const title = clinicSide ? t('titleClinic') : t('titlePayer');
+  /** Who asked, and for whom when an assistance company acted for an insurer: «… по поручению …». */
+  const asker = (c: CareCase) =>
+    counterpartName(participants, true, c.payer, c.onBehalfOf, common('onBehalfOf'));
+  const columns: Array<RequestColumn<CareCase>> = [
+    {
+      header: t('number'),
+      cell: (c) => (
+        <>
+          {c.requestNumber}
+          {clinicSide && (
+            <div className="hint" data-party="">
+              {t('from')} {asker(c)}
+            </div>
+          )}
+        </>
+      ),
+    },
+    {
+      header: clinicSide ? t('patient') : t('clinic'),
+      cell: (c) =>
+        clinicSide ? (
+          <PatientCell patient={c.request.patient} />
+        ) : (
+          <>
+            {nameOf(participants, c.clinic)}
+            {c.onBehalfOf && (
+              <div className="hint" data-party="">
+                {t('sentFor')} {nameOf(participants, c.onBehalfOf)}
+              </div>
+            )}
+          </>
+        ),
+    },
+    { header: t('urgency'), cell: (c) => t(c.request.urgency) },
+    {
+      header: t('wanted'),
+      cell: (c) => (
+        <>
+          {c.request.specialty}
+          {c.request.services?.map((s) => (
+            <div key={s.serviceCode} className="hint">
+              {s.serviceCode} {s.name ?? ''}
+            </div>
+          ))}
+          <div className="hint">{c.request.complaint}</div>
+        </>
+      ),
+    },
+    {
+      header: t('wished'),
+      cell: (c) => (
+        <>
+          {c.request.wishedPeriod
+            ? `${formatDate(c.request.wishedPeriod.from)} — ${formatDate(c.request.wishedPeriod.to)}`
+            : ''}
+          {c.request.wishedTime && <div className="hint">{c.request.wishedTime}</div>}
+        </>
+      ),
+    },
+    {
+      header: t('state'),
+      cell: (c) => (
+        <>
+          <span className={`status s-${c.state}`}>{t(STATE_TEXT[c.state])}</span>
+          {c.appointment?.start && (
+            <div className="hint">
+              {formatDateTime(c.appointment.start)}, {c.appointment.doctor?.name}
+            </div>
+          )}
+          {c.appointment?.reason && <div className="hint">{c.appointment.reason}</div>}
+        </>
+      ),
+    },
+  ];
 
   return (
     <section aria-labelledby="care-title">
-      <h1 id="care-title">{clinicSide ? t('titleClinic') : t('titlePayer')}</h1>
+      <h1 id="care-title">{title}</h1>
       {!clinicSide && canWrite && (
         <NewRequest
+          me={me}
           busy={busy}
           onSend={(body) => act(() => api('POST', '/v1/care-requests', body), t('sent'))}
         />
       )}
-      <form className="filters" onSubmit={(e) => e.preventDefault()}>
-        <label className="check">
-          <input type="checkbox" checked={open} onChange={(e) => setOpen(e.target.checked)} /> {t('onlyOpen')}
-        </label>
-        <label className="check">
-          <input type="checkbox" checked={overdueOnly} onChange={(e) => setOverdueOnly(e.target.checked)} />{' '}
-          {t('onlyOverdue')}
-        </label>
-        <button type="button" onClick={() => void load()}>
-          {t('refresh')}
-        </button>
-      </form>
-      {notice && <p role="status">{notice}</p>}
-      <ErrorBox error={error} />
-      {items === undefined ? null : items.length === 0 ? (
-        <p>{t('nothing')}</p>
-      ) : (
-        <table className="grid">
-          <caption className="sr-only">{clinicSide ? t('titleClinic') : t('titlePayer')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('respondBy')}</th>
-              <th scope="col">{t('number')}</th>
-              <th scope="col">{clinicSide ? t('patient') : t('clinic')}</th>
-              <th scope="col">{t('urgency')}</th>
-              <th scope="col">{t('wanted')}</th>
-              <th scope="col">{t('wished')}</th>
-              <th scope="col">{t('state')}</th>
-              {canWrite && <th scope="col">{t('actions')}</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((c) => (
-              <tr key={`${c.payer}/${c.requestNumber}`} className={c.overdue ? 'overdue' : undefined}>
-                <td>
-                  {formatDateTime(c.respondBy)}
-                  {c.overdue && (
-                    <>
-                      {' '}
-                      <strong className="status s-REJECTED">{t('overdue')}</strong>
-                    </>
-                  )}
-                </td>
-                <td>
-                  {c.requestNumber}
-                  {clinicSide && (
-                    <div className="hint">
-                      {t('from')} {nameOf(participants, c.payer)}
-                    </div>
-                  )}
-                </td>
-                <td>
-                  {clinicSide ? (
-                    <>
-                      {[c.request.patient.lastName, c.request.patient.firstName, c.request.patient.middleName]
-                        .filter(Boolean)
-                        .join(' ')}
-                      <div className="hint">{c.request.patient.policyNumber}</div>
-                    </>
-                  ) : (
-                    nameOf(participants, c.clinic)
-                  )}
-                </td>
-                <td>{t(c.request.urgency)}</td>
-                <td>
-                  {c.request.specialty}
-                  {c.request.services?.map((s) => (
-                    <div key={s.serviceCode} className="hint">
-                      {s.serviceCode} {s.name ?? ''}
-                    </div>
-                  ))}
-                  <div className="hint">{c.request.complaint}</div>
-                </td>
-                <td>
-                  {c.request.wishedPeriod
-                    ? `${formatDate(c.request.wishedPeriod.from)} — ${formatDate(c.request.wishedPeriod.to)}`
-                    : ''}
-                  {c.request.wishedTime && <div className="hint">{c.request.wishedTime}</div>}
-                </td>
-                <td>
-                  <span className={`status s-${c.state}`}>{t(STATE_TEXT[c.state])}</span>
-                  {c.appointment?.start && (
-                    <div className="hint">
-                      {formatDateTime(c.appointment.start)}, {c.appointment.doctor?.name}
-                    </div>
-                  )}
-                  {c.appointment?.reason && <div className="hint">{c.appointment.reason}</div>}
-                </td>
-                {canWrite && (
-                  <td>
-                    <CaseActions c={c} clinicSide={clinicSide} busy={busy} act={act} />
-                  </td>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      <RequestFilters
+        open={open}
+        onOpen={setOpen}
+        openLabel={t('onlyOpen')}
+        overdue={{ checked: overdueOnly, onChange: setOverdueOnly, label: t('onlyOverdue') }}
+        onRefresh={() => void load()}
+      />
+      <StepResult notice={notice} error={error} />
+      {items && (
+        <DeadlineTable
+          title={title}
+          items={items}
+          nothing={t('nothing')}
+          rowKey={(c) => `${c.payer}/${c.requestNumber}`}
+          deadlineHeader={t('respondBy')}
+          deadline={(c) => c.respondBy}
+          columns={columns}
+          actions={
+            canWrite ? (c) => <CaseActions c={c} clinicSide={clinicSide} busy={busy} act={act} /> : undefined
+          }
+        />
       )}
     </section>
   );
@@ -202,7 +191,7 @@ function CaseActions({
   c: CareCase;
   clinicSide: boolean;
   busy: boolean;
-  act: (fn: () => Promise<unknown>) => Promise<boolean>;
+  act: Act;
 }) {
   const t = useCareText();
   const [mode, setMode] = useState<'' | 'book' | 'decline' | 'cancel'>('');
@@ -294,14 +283,10 @@ function CaseActions({
 
 const EMPTY_REQUEST = {
   clinic: '',
+  onBehalfOf: '',
   requestNumber: '',
   urgency: 'urgent',
-  lastName: '',
-  firstName: '',
-  middleName: '',
-  birthDate: '',
-  sex: 'F',
-  policyNumber: '',
+  ...EMPTY_PATIENT,
   complaint: '',
   specialty: '',
   from: '',
@@ -309,43 +294,35 @@ const EMPTY_REQUEST = {
   letterToFollow: true,
 };
 
-function NewRequest({ busy, onSend }: { busy: boolean; onSend: (body: unknown) => Promise<boolean> }) {
+function NewRequest({
+  me,
+  busy,
+  onSend,
+}: {
+  me: Me;
+  busy: boolean;
+  onSend: (body: unknown) => Promise<boolean>;
+}) {
   const t = useCareText();
   const clinics = useParticipants().filter((p) => p.role === 'clinic');
-  const [f, setF] = useState(EMPTY_REQUEST);
-  const set = (k: keyof typeof f) => (e: { target: { value: string } }) =>
-    setF({ ...f, [k]: e.target.value });
-  const field = (k: keyof typeof f, label: CareTextKey, type = 'text', required = true) => (
-    <label>
-      {t(label)}
-      <input type={type} required={required} value={String(f[k])} onChange={set(k)} />
-    </label>
-  );
-  // Dates are typed as people write them here (дд.мм.гггг), whatever language the browser's own date picker speaks.
-  const date = (k: 'birthDate' | 'from' | 'to', label: CareTextKey) => (
-    <DateInput name={`care-${k}`} label={t(label)} value={f[k]} onChange={(v) => setF({ ...f, [k]: v })} />
-  );
+  const principals = usePrincipals(me, 'care-request');
+  const { f, setF, set, field, date } = useRequestForm(EMPTY_REQUEST, 'care', t);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const sent = await onSend({
       clinic: f.clinic || clinics[0]?.id,
       requestNumber: f.requestNumber,
       urgency: f.urgency,
-      patient: {
-        lastName: f.lastName,
-        firstName: f.firstName,
-        ...(f.middleName ? { middleName: f.middleName } : {}),
-        birthDate: f.birthDate,
-        sex: f.sex,
-        policyNumber: f.policyNumber,
-      },
+      // An assistance company acting for an insurer: the gateway puts it in every version's header (0055).
+      ...(f.onBehalfOf ? { onBehalfOf: f.onBehalfOf } : {}),
+      patient: patientOf(f),
       complaint: f.complaint,
       ...(f.specialty ? { specialty: f.specialty } : {}),
       ...(f.from && f.to ? { wishedPeriod: { from: f.from, to: f.to } } : {}),
       ...(f.letterToFollow ? { letterToFollow: true } : {}),
     });
     // A sent request leaves an empty form for the next one; a refused one stays for correction.
-    if (sent) setF({ ...EMPTY_REQUEST, clinic: f.clinic });
+    if (sent) setF({ ...EMPTY_REQUEST, clinic: f.clinic, onBehalfOf: f.onBehalfOf });
   };
   return (
     <details className="panel">
@@ -361,27 +338,15 @@ function NewRequest({ busy, onSend }: { busy: boolean; onSend: (body: unknown) =
             ))}
           </select>
         </label>
+        <OnBehalfSelect
+          name="care-onBehalfOf"
+          principals={principals}
+          value={f.onBehalfOf}
+          onChange={(v) => setF({ ...f, onBehalfOf: v })}
+        />
         {field('requestNumber', 'number')}
-        <label>
-          {t('urgency')}
-          <select value={f.urgency} onChange={set('urgency')}>
-            <option value="emergency">{t('emergency')}</option>
-            <option value="urgent">{t('urgent')}</option>
-            <option value="planned">{t('planned')}</option>
-          </select>
-        </label>
-        {field('lastName', 'lastName')}
-        {field('firstName', 'firstName')}
-        {field('middleName', 'middleName', 'text', false)}
-        {date('birthDate', 'birthDate')}
-        <label>
-          {t('sex')}
-          <select name="sex" value={f.sex} onChange={set('sex')}>
-            <option value="F">Ж</option>
-            <option value="M">М</option>
-          </select>
-        </label>
-        {field('policyNumber', 'policy')}
+        <UrgencySelect name="care-urgency" value={f.urgency} onChange={(v) => setF({ ...f, urgency: v })} />
+        <PatientFields prefix="care" f={f} onChange={setF} />
         {field('complaint', 'complaint')}
         {field('specialty', 'specialty')}
         {date('from', 'wishedFrom')}

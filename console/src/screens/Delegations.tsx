@@ -3,12 +3,22 @@
 // chaincode decides who may delegate what; this screen offers only the document types it would accept.
 import { Fragment, useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, queryString, type Me } from '../api';
-import { DateInput, ErrorBox, nameOf, shownStatus, useAction, useParticipants } from '../common';
+import { DateInput, ErrorBox, nameOf, shownStatus, useParticipants } from '../common';
 import { formatDate, formatDateTime } from '../format';
 import { useI18n } from '../i18n';
 import { DEFAULT_ROUTES, routeAllowed } from '../../../formats/src/routes.js';
 import type { Delegation } from '../../../formats/src/delegation.js';
 import { useDelegationText, type DelegationTextKey } from './delegation-text';
+import {
+  DelegationCells,
+  DelegationFilter,
+  DelegationStateBadge,
+  isShown,
+  moscowToday,
+  stateOf,
+  useDelegationList,
+  type Shown,
+} from './delegation-parts';
 
 /** What an insurer itself sends to a clinic, and receives from one: only these may be delegated (the chaincode's rule). */
 const typesBetween = (from: string, to: string) =>
@@ -17,26 +27,6 @@ const typesBetween = (from: string, to: string) =>
     .map(([type]) => type);
 const SENDS = typesBetween('insurer', 'clinic');
 const RECEIVES = typesBetween('clinic', 'insurer');
-
-type State = 'inForce' | 'notYet' | 'ended' | 'revoked';
-type Shown = 'all' | 'inForce' | 'ended' | 'revoked';
-
-/** Today in Moscow, the calendar the delegation's dates mean. */
-const moscowToday = () => new Date(Date.now() + 3 * 3_600_000).toISOString().slice(0, 10);
-
-function stateOf(d: Delegation, today: string): State {
-  if (d.status === 'REVOKED') return 'revoked';
-  if (d.validUntil !== undefined && d.validUntil < today) return 'ended';
-  if (d.validFrom > today) return 'notYet';
-  return 'inForce';
-}
-
-const STATE_CLASS: Record<State, string> = {
-  inForce: 's-ACCEPTED',
-  notYet: 's-PENDING',
-  ended: 's-SENT',
-  revoked: 's-REJECTED',
-};
 
 const list = (text: string) =>
   text
@@ -48,48 +38,11 @@ export function Delegations({ me }: { me: Me }) {
   const t = useDelegationText();
   const participants = useParticipants();
   const canWrite = me.operations.includes('delegations');
-  const [items, setItems] = useState<Delegation[] | undefined>();
+  const { items, load, error, setError, notice, busy, act } = useDelegationList(me, 'principal');
   const [shown, setShown] = useState<Shown>('all');
   const [history, setHistory] = useState<Record<string, Delegation[]>>({});
   const [revoking, setRevoking] = useState<string | undefined>();
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [notice, setNotice] = useState('');
-  const { busy, run } = useAction();
-
-  const load = useCallback(async () => {
-    try {
-      const page = await api<{ items: Delegation[] }>(
-        'GET',
-        `/v1/delegations${queryString({ party: me.participantId, inForce: 'false' })}`,
-      );
-      // Given by this insurer (an assistance company's node lists those it holds the same way).
-      setItems(page.items.sort((a, b) => b.recordedAt.localeCompare(a.recordedAt)));
-    } catch (e) {
-      setError(e);
-    }
-  }, [me.participantId]);
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  /** Runs one step; true when it went through, so a form that sent can clear itself. */
-  const act = async (fn: () => Promise<unknown>, done: string) => {
-    let ok = false;
-    await run(async () => {
-      setError(undefined);
-      setNotice('');
-      try {
-        await fn();
-        ok = true;
-        setNotice(done);
-        await load();
-      } catch (e) {
-        setError(e);
-      }
-    });
-    return ok;
-  };
   const toggleHistory = async (d: Delegation) => {
     const key = `${d.principal}/${d.id}`;
     if (history[key]) {
@@ -109,10 +62,7 @@ export function Delegations({ me }: { me: Me }) {
   };
 
   const today = moscowToday();
-  const visible = (items ?? []).filter((d) => {
-    const s = stateOf(d, today);
-    return shown === 'all' || (shown === 'inForce' ? s === 'inForce' || s === 'notYet' : s === shown);
-  });
+  const visible = (items ?? []).filter((d) => isShown(shown, stateOf(d, today)));
   const { l } = useI18n();
   const types = (xs: string[]) => xs.map((x) => l(x)).join(', ');
   return (
@@ -126,20 +76,7 @@ export function Delegations({ me }: { me: Me }) {
         />
       )}
       <h2 id="dlg-given">{t('given')}</h2>
-      <form className="filters" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          {t('show')}
-          <select value={shown} onChange={(e) => setShown(e.target.value as Shown)}>
-            <option value="all">{t('showAll')}</option>
-            <option value="inForce">{t('showInForce')}</option>
-            <option value="ended">{t('showEnded')}</option>
-            <option value="revoked">{t('showRevoked')}</option>
-          </select>
-        </label>
-        <button type="button" onClick={() => void load()}>
-          {t('refresh')}
-        </button>
-      </form>
+      <DelegationFilter shown={shown} onShown={setShown} onRefresh={() => void load()} />
       {notice && <p role="status">{notice}</p>}
       <ErrorBox error={error} />
       {items === undefined ? null : visible.length === 0 ? (
@@ -166,33 +103,9 @@ export function Delegations({ me }: { me: Me }) {
               return (
                 <Fragment key={key}>
                   <tr data-delegation={d.id}>
+                    <DelegationCells d={d} other={d.agent} />
                     <td>
-                      <span data-identifier="">{d.id}</span>
-                    </td>
-                    <td>{nameOf(participants, d.agent)}</td>
-                    <td>{types(d.sends)}</td>
-                    <td>{types(d.receives)}</td>
-                    <td>
-                      {!d.programmes?.length && !d.policies?.length && t('everyCase')}
-                      {!!d.programmes?.length && (
-                        <div>
-                          {t('programmes')}: <span data-identifier="">{d.programmes.join(', ')}</span>
-                        </div>
-                      )}
-                      {!!d.policies?.length && (
-                        <div>
-                          {t('policies')}: <span data-identifier="">{d.policies.join(', ')}</span>
-                        </div>
-                      )}
-                    </td>
-                    <td>
-                      {formatDate(d.validFrom)} —{' '}
-                      {d.validUntil ? formatDate(d.validUntil) : t('untilRevoked')}
-                    </td>
-                    <td>
-                      <span className={`status ${STATE_CLASS[state]}`} data-state={state}>
-                        {t(state)}
-                      </span>
+                      <DelegationStateBadge state={state} />
                       {d.revokedAt && (
                         <div className="muted">
                           {formatDateTime(d.revokedAt)}: «{d.revokeReason}»

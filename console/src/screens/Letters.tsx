@@ -7,6 +7,7 @@ import { api, ApiFailure, queryString, type Me } from '../api';
 import { DateInput, ErrorBox, nameOf, useParticipants, useAction, useRoute } from '../common';
 import { formatDate, formatMoney, parseMoney, documentNumber, fullName } from '../format';
 import { useI18n } from '../i18n';
+import { OnBehalfSelect, usePrincipals } from './request-list';
 
 interface PriceLine {
   serviceCode: string;
@@ -22,6 +23,8 @@ interface Letter {
   documentId: string;
   insurer: string;
   clinic: string;
+  /** The insurer an assistance company issued it for (decision record 0055). */
+  onBehalfOf?: string;
   letter: {
     letterNumber: string;
     issueDate: string;
@@ -69,6 +72,9 @@ export function Letters({ me }: { me: Me }) {
     policyNumber: '',
   });
   const [letterNumber, setLetterNumber] = useState('');
+  /** An assistance company acting for an insurer: the insurer, or empty for its own name. */
+  const [onBehalfOf, setOnBehalfOf] = useState('');
+  const principals = usePrincipals(me, 'guarantee-letter');
   const [from, setFrom] = useState(today());
   const [to, setTo] = useState(plus(today(), 30));
   const [qty, setQty] = useState<Record<string, number>>({});
@@ -190,6 +196,8 @@ export function Letters({ me }: { me: Me }) {
         validity: { from, to },
         amountLimit: typedLimit ?? sum,
         services: picked.map((x) => ({ serviceCode: x.serviceCode, quantity: qty[x.serviceCode] })),
+        // A new version of a letter keeps the insurer it was issued for; the gateway knows it.
+        ...(onBehalfOf && !amending ? { onBehalfOf } : {}),
       });
       setDone(`${t('sentOk')} ${documentNumber(r.record.messageId)}`);
       setAmending(undefined);
@@ -281,6 +289,14 @@ export function Letters({ me }: { me: Me }) {
                 ))}
               </select>
             </label>
+            {!amending && (
+              <OnBehalfSelect
+                name="gl-onBehalfOf"
+                principals={principals}
+                value={onBehalfOf}
+                onChange={setOnBehalfOf}
+              />
+            )}
             <label>
               {t('letterNumber')}
               <input
@@ -529,7 +545,14 @@ export function Letters({ me }: { me: Me }) {
                   <td data-label={t('letterNumber')} className="name">
                     {x.letter.letterNumber}
                   </td>
-                  <td data-label={t('clinic')}>{nameOf(participants, x.clinic)}</td>
+                  <td data-label={t('clinic')}>
+                    {nameOf(participants, x.clinic)}
+                    {x.onBehalfOf && (
+                      <div className="muted" data-party="">
+                        {t('onBehalfOf')} {nameOf(participants, x.onBehalfOf)}
+                      </div>
+                    )}
+                  </td>
                   <td data-label={t('patient')}>
                     {fullName(x.letter.patient)}
                     <div className="muted nowrap">{x.letter.patient.policyNumber}</div>

@@ -1,11 +1,26 @@
 // Guarantee-letter requests (decision record 0054): the clinic asks its insurer for a letter where the coverage check
 // says one is needed first, follows its requests and answers a request for information; the insurer's operator sees
 // the requests nearest their deadline first and issues the letter, refuses or asks for more.
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { api, queryString, type Me } from '../api';
-import { DateInput, ErrorBox, nameOf, useAction, useParticipants, useRoute } from '../common';
+// The list, filters, patient and urgency are the request screens' shared pieces (request-list.tsx).
+import { useEffect, useState, type FormEvent } from 'react';
+import { api, type Me } from '../api';
+import { DateInput, nameOf, useParticipants, useRoute } from '../common';
 import { formatDateTime, formatMoney } from '../format';
 import { usePriorAuthText, type PriorAuthTextKey } from './prior-auth-text';
+import {
+  DeadlineTable,
+  EMPTY_PATIENT,
+  PatientCell,
+  PatientFields,
+  patientOf,
+  RequestFilters,
+  StepResult,
+  UrgencySelect,
+  useRequestForm,
+  useRequestList,
+  type Act,
+  type RequestColumn,
+} from './request-list';
 
 type State = 'submitted' | 'pended' | 'certified' | 'not-certified' | 'withdrawn';
 
@@ -53,42 +68,77 @@ export function PriorAuth({ me }: { me: Me }) {
   const clinicSide = me.participantRole === 'clinic';
   const canAsk = me.operations.includes('letters.request');
   const canAnswer = me.operations.includes('letters.write');
-  const [items, setItems] = useState<PriorAuthCase[] | undefined>();
   const [open, setOpen] = useState(true);
-  const [error, setError] = useState<unknown>();
-  const [notice, setNotice] = useState('');
-  const { busy, run } = useAction();
-
-  const load = useCallback(async () => {
-    try {
-      const q = queryString({ state: open ? 'submitted,pended' : undefined });
-      setItems((await api<{ items: PriorAuthCase[] }>('GET', `/v1/prior-auth-requests${q}`)).items);
-    } catch (e) {
-      setError(e);
-    }
-  }, [open]);
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  /** Runs one step; true when it went through, so a form that sent can clear itself. */
-  const act = async (fn: () => Promise<unknown>, done = t('done')) => {
-    let ok = false;
-    await run(async () => {
-      setError(undefined);
-      setNotice('');
-      try {
-        await fn();
-        ok = true;
-        setNotice(done);
-        await load();
-      } catch (e) {
-        setError(e);
-      }
-    });
-    return ok;
-  };
+  const { items, error, notice, busy, load, act } = useRequestList<PriorAuthCase>(
+    '/v1/prior-auth-requests',
+    { state: open ? 'submitted,pended' : undefined },
+    t('done'),
+  );
   const title = clinicSide ? t('titleClinic') : t('titlePayer');
+  const columns: Array<RequestColumn<PriorAuthCase>> = [
+    {
+      header: t('number'),
+      cell: (c) => (
+        <>
+          {c.requestNumber}
+          <div className="hint">{nameOf(participants, clinicSide ? c.payer : c.clinic)}</div>
+        </>
+      ),
+    },
+    {
+      header: t('patient'),
+      cell: (c) => (
+        <>
+          <PatientCell patient={c.request.patient} />
+          <div className="hint">
+            {c.request.diagnosis}: {c.request.justification}
+          </div>
+        </>
+      ),
+    },
+    {
+      header: t('asked'),
+      cell: (c) => (
+        <>
+          {c.request.lines.map((l) => (
+            <div key={l.serviceCode} title={l.name}>
+              {l.serviceCode} × {l.quantity} — {formatMoney(l.amount)}
+            </div>
+          ))}
+          <div>
+            <strong>
+              {t('total')} {formatMoney(c.request.totalAmount)}
+            </strong>
+          </div>
+        </>
+      ),
+    },
+    {
+      header: t('state'),
+      cell: (c) => (
+        <>
+          <span className={`status s-${c.state}`}>{t(STATE_TEXT[c.state])}</span>
+          {c.letterNumber && (
+            <div className="hint">
+              {t('letter')} {c.letterNumber}
+            </div>
+          )}
+          {c.state === 'not-certified' && c.response?.reason && (
+            <div className="hint">{c.response.reason}</div>
+          )}
+          {c.state === 'pended' && c.response?.informationWanted && (
+            <div className="hint">
+              {c.response.informationWanted}
+              {c.response.informationDueBy && ` (${t('by')} ${formatDateTime(c.response.informationDueBy)})`}
+            </div>
+          )}
+          {c.request.additionalInformation && c.state === 'submitted' && (
+            <div className="hint">{c.request.additionalInformation}</div>
+          )}
+        </>
+      ),
+    },
+  ];
 
   return (
     <section aria-labelledby="pa-title">
@@ -100,99 +150,24 @@ export function PriorAuth({ me }: { me: Me }) {
           onSend={(body) => act(() => api('POST', '/v1/prior-auth-requests', body), t('sent'))}
         />
       )}
-      <form className="filters" onSubmit={(e) => e.preventDefault()}>
-        <label className="check">
-          <input type="checkbox" checked={open} onChange={(e) => setOpen(e.target.checked)} /> {t('onlyOpen')}
-        </label>
-        <button type="button" onClick={() => void load()}>
-          {t('refresh')}
-        </button>
-      </form>
-      {notice && <p role="status">{notice}</p>}
-      <ErrorBox error={error} />
-      {items === undefined ? null : items.length === 0 ? (
-        <p>{t('nothing')}</p>
-      ) : (
-        <table className="grid">
-          <caption className="sr-only">{title}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('dueAt')}</th>
-              <th scope="col">{t('number')}</th>
-              <th scope="col">{t('patient')}</th>
-              <th scope="col">{t('asked')}</th>
-              <th scope="col">{t('state')}</th>
-              {(canAsk || canAnswer) && <th scope="col">{t('actions')}</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((c) => (
-              <tr key={`${c.clinic}/${c.requestNumber}`} className={c.overdue ? 'overdue' : undefined}>
-                <td>
-                  {formatDateTime(c.dueAt)}
-                  {c.overdue && (
-                    <>
-                      {' '}
-                      <strong className="status s-REJECTED">{t('overdue')}</strong>
-                    </>
-                  )}
-                  <div className="hint">{t(c.request.urgency)}</div>
-                </td>
-                <td>
-                  {c.requestNumber}
-                  <div className="hint">{nameOf(participants, clinicSide ? c.payer : c.clinic)}</div>
-                </td>
-                <td>
-                  {[c.request.patient.lastName, c.request.patient.firstName, c.request.patient.middleName]
-                    .filter(Boolean)
-                    .join(' ')}
-                  <div className="hint">{c.request.patient.policyNumber}</div>
-                  <div className="hint">
-                    {c.request.diagnosis}: {c.request.justification}
-                  </div>
-                </td>
-                <td>
-                  {c.request.lines.map((l) => (
-                    <div key={l.serviceCode} title={l.name}>
-                      {l.serviceCode} × {l.quantity} — {formatMoney(l.amount)}
-                    </div>
-                  ))}
-                  <div>
-                    <strong>
-                      {t('total')} {formatMoney(c.request.totalAmount)}
-                    </strong>
-                  </div>
-                </td>
-                <td>
-                  <span className={`status s-${c.state}`}>{t(STATE_TEXT[c.state])}</span>
-                  {c.letterNumber && (
-                    <div className="hint">
-                      {t('letter')} {c.letterNumber}
-                    </div>
-                  )}
-                  {c.state === 'not-certified' && c.response?.reason && (
-                    <div className="hint">{c.response.reason}</div>
-                  )}
-                  {c.state === 'pended' && c.response?.informationWanted && (
-                    <div className="hint">
-                      {c.response.informationWanted}
-                      {c.response.informationDueBy &&
-                        ` (${t('by')} ${formatDateTime(c.response.informationDueBy)})`}
-                    </div>
-                  )}
-                  {c.request.additionalInformation && c.state === 'submitted' && (
-                    <div className="hint">{c.request.additionalInformation}</div>
-                  )}
-                </td>
-                {(canAsk || canAnswer) && (
-                  <td>
-                    <CaseActions c={c} clinicSide={clinicSide} busy={busy} act={act} />
-                  </td>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      <RequestFilters open={open} onOpen={setOpen} openLabel={t('onlyOpen')} onRefresh={() => void load()} />
+      <StepResult notice={notice} error={error} />
+      {items && (
+        <DeadlineTable
+          title={title}
+          items={items}
+          nothing={t('nothing')}
+          rowKey={(c) => `${c.clinic}/${c.requestNumber}`}
+          deadlineHeader={t('dueAt')}
+          deadline={(c) => c.dueAt}
+          deadlineHint={(c) => <div className="hint">{t(c.request.urgency)}</div>}
+          columns={columns}
+          actions={
+            canAsk || canAnswer
+              ? (c) => <CaseActions c={c} clinicSide={clinicSide} busy={busy} act={act} />
+              : undefined
+          }
+        />
       )}
     </section>
   );
@@ -209,7 +184,7 @@ function CaseActions({
   c: PriorAuthCase;
   clinicSide: boolean;
   busy: boolean;
-  act: (fn: () => Promise<unknown>) => Promise<boolean>;
+  act: Act;
 }) {
   const t = usePriorAuthText();
   const [mode, setMode] = useState<Mode>('');
@@ -284,12 +259,7 @@ const EMPTY = {
   payer: '',
   requestNumber: '',
   urgency: 'planned',
-  lastName: '',
-  firstName: '',
-  middleName: '',
-  birthDate: '',
-  sex: 'F',
-  policyNumber: '',
+  ...EMPTY_PATIENT,
   diagnosis: '',
   justification: '',
   from: '',
@@ -309,36 +279,18 @@ function NewRequest({
 }) {
   const t = usePriorAuthText();
   const payers = useParticipants().filter((p) => p.role === 'insurer' || p.role === 'assistance');
-  const [f, setF] = useState({ ...EMPTY, ...pick(prefill) });
+  const { f, setF, set, field, date } = useRequestForm({ ...EMPTY, ...pick(prefill) }, 'pa', t);
   useEffect(() => {
     if (prefill) setF((x) => ({ ...x, ...pick(prefill) }));
     // Filled once per link followed from the coverage check.
   }, [JSON.stringify(prefill)]);
-  const set = (k: keyof typeof f) => (e: { target: { value: string } }) =>
-    setF({ ...f, [k]: e.target.value });
-  const field = (k: keyof typeof f, label: PriorAuthTextKey, required = true) => (
-    <label>
-      {t(label)}
-      <input name={`pa-${k}`} required={required} value={f[k]} onChange={set(k)} />
-    </label>
-  );
-  const date = (k: 'birthDate' | 'from' | 'to', label: PriorAuthTextKey) => (
-    <DateInput name={`pa-${k}`} label={t(label)} value={f[k]} onChange={(v) => setF({ ...f, [k]: v })} />
-  );
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const sent = await onSend({
       payer: f.payer || payers[0]?.id,
       requestNumber: f.requestNumber,
       urgency: f.urgency,
-      patient: {
-        lastName: f.lastName,
-        firstName: f.firstName,
-        ...(f.middleName ? { middleName: f.middleName } : {}),
-        birthDate: f.birthDate,
-        sex: f.sex,
-        policyNumber: f.policyNumber,
-      },
+      patient: patientOf(f),
       diagnosis: f.diagnosis.trim().toUpperCase(),
       justification: f.justification,
       ...(f.from && f.to ? { plannedPeriod: { from: f.from, to: f.to } } : {}),
@@ -366,26 +318,8 @@ function NewRequest({
           </select>
         </label>
         {field('requestNumber', 'number')}
-        <label>
-          {t('urgency')}
-          <select name="pa-urgency" value={f.urgency} onChange={set('urgency')}>
-            <option value="emergency">{t('emergency')}</option>
-            <option value="urgent">{t('urgent')}</option>
-            <option value="planned">{t('planned')}</option>
-          </select>
-        </label>
-        {field('lastName', 'lastName')}
-        {field('firstName', 'firstName')}
-        {field('middleName', 'middleName', false)}
-        {date('birthDate', 'birthDate')}
-        <label>
-          {t('sex')}
-          <select name="pa-sex" value={f.sex} onChange={set('sex')}>
-            <option value="F">Ж</option>
-            <option value="M">М</option>
-          </select>
-        </label>
-        {field('policyNumber', 'policy')}
+        <UrgencySelect name="pa-urgency" value={f.urgency} onChange={(v) => setF({ ...f, urgency: v })} />
+        <PatientFields prefix="pa" f={f} onChange={setF} />
         {field('services', 'services')}
         {field('diagnosis', 'diagnosis')}
         {field('justification', 'justification')}

@@ -1,23 +1,12 @@
-// The words of the care-request screens (decision record 0047), kept beside them so the shared dictionary changes
-// little; Russian first, English on request, as everywhere in the console.
-import { useI18n } from '../i18n';
+// The words of the care-request screens (decision record 0047), kept beside them so the shared dictionary
+// changes little; the words every request screen shares are in request-text.ts. Russian first, English on request.
+import { screenText, type RequestTextKey } from './request-text';
 
 const ru = {
   titleClinic: 'Заявки на приём',
   titlePayer: 'Заявки в клиники',
   newRequest: 'Новая заявка',
-  clinic: 'Клиника',
   number: '№ заявки',
-  urgency: 'Срочность',
-  emergency: 'экстренная',
-  urgent: 'неотложная',
-  planned: 'плановая',
-  lastName: 'Фамилия',
-  firstName: 'Имя',
-  middleName: 'Отчество',
-  birthDate: 'Дата рождения',
-  sex: 'Пол',
-  policy: 'Номер полиса',
   complaint: 'Жалобы',
   specialty: 'Специалист',
   wishedFrom: 'Желаемые даты с',
@@ -26,15 +15,10 @@ const ru = {
   send: 'Направить заявку',
   sent: 'Заявка направлена в клинику.',
   respondBy: 'Ответить до',
-  overdue: 'просрочено',
-  patient: 'Пациент',
   wanted: 'Что нужно',
   wished: 'Когда удобно',
-  state: 'Состояние',
-  actions: 'Действия',
   onlyOpen: 'Только ждущие ответа и записанные',
   onlyOverdue: 'Только просроченные',
-  refresh: 'Обновить',
   nothing: 'Заявок нет.',
   offer: 'Записать',
   slotStart: 'Дата и время приёма',
@@ -44,7 +28,6 @@ const ru = {
   confirmSlot: 'Подтвердить запись',
   decline: 'Отказать',
   cancel: 'Отменить',
-  reason: 'Причина',
   confirmDecline: 'Подтвердить отказ',
   confirmCancel: 'Подтвердить отмену',
   came: 'Пациент пришёл',
@@ -65,18 +48,7 @@ const en: Text = {
   titleClinic: 'Care requests',
   titlePayer: 'Requests to clinics',
   newRequest: 'New request',
-  clinic: 'Clinic',
   number: 'Request no.',
-  urgency: 'Urgency',
-  emergency: 'emergency',
-  urgent: 'urgent',
-  planned: 'planned',
-  lastName: 'Last name',
-  firstName: 'First name',
-  middleName: 'Middle name',
-  birthDate: 'Birth date',
-  sex: 'Sex',
-  policy: 'Policy number',
   complaint: 'Complaint',
   specialty: 'Specialist',
   wishedFrom: 'Wished dates from',
@@ -85,15 +57,10 @@ const en: Text = {
   send: 'Send the request',
   sent: 'The request went to the clinic.',
   respondBy: 'Answer by',
-  overdue: 'overdue',
-  patient: 'Patient',
   wanted: 'Wanted',
   wished: 'When',
-  state: 'State',
-  actions: 'Actions',
   onlyOpen: 'Only waiting and booked',
   onlyOverdue: 'Only overdue',
-  refresh: 'Refresh',
   nothing: 'No requests.',
   offer: 'Book',
   slotStart: 'Date and time',
@@ -103,7 +70,6 @@ const en: Text = {
   confirmSlot: 'Confirm the booking',
   decline: 'Decline',
   cancel: 'Cancel',
-  reason: 'Reason',
   confirmDecline: 'Confirm the refusal',
   confirmCancel: 'Confirm the cancellation',
   came: 'The patient came',
@@ -118,10 +84,6 @@ const en: Text = {
   noshowState: 'patient did not come',
 };
 
-export type CareTextKey = keyof typeof ru;
+export type CareTextKey = keyof typeof ru | RequestTextKey;
 
-export function useCareText(): (k: CareTextKey) => string {
-  const { lang } = useI18n();
-  const dict: Text = lang === 'en' ? en : ru;
-  return (k) => dict[k];
-}
+export const useCareText = screenText<keyof typeof ru>(ru, en);

@@ -69,6 +69,13 @@ const ru = {
   status: 'Состояние',
   more: 'Показать ещё',
   by: 'по поручению',
+  heldTitle: 'Поручения страховщиков',
+  heldIntro:
+    'Страховые компании поручили нам направлять клиникам документы от их имени и получать за них документы клиник. Поручения записаны в реестре сети; выдаёт и отзывает их страховщик. В формах заявки на приём и гарантийного письма выберите, по чьему поручению вы действуете.',
+  held: 'Полученные поручения',
+  colPrincipal: 'Страховщик',
+  colHeldSends: 'Направляем от его имени',
+  colHeldReceives: 'Получаем за него',
 } as const;
 
 type Text = Record<keyof typeof ru, string>;
@@ -140,6 +147,13 @@ const en: Text = {
   status: 'State',
   more: 'Show more',
   by: 'on behalf of',
+  heldTitle: 'Delegations from insurers',
+  heldIntro:
+    'Insurers have delegated to us sending documents to clinics on their behalf and receiving clinics’ documents for them. Delegations are on the network’s ledger; the insurer gives and revokes them. In the care-request and guarantee-letter forms, choose on whose behalf you act.',
+  held: 'Delegations held',
+  colPrincipal: 'Insurer',
+  colHeldSends: 'We send on its behalf',
+  colHeldReceives: 'We receive for it',
 };
 
 export type DelegationTextKey = keyof typeof ru;

@@ -1,24 +1,13 @@
 // The words of the guarantee-letter request screens (decision record 0054), kept beside them so the shared dictionary
-// changes little; Russian first, English on request, as everywhere in the console.
-import { useI18n } from '../i18n';
+// changes little; the words every request screen shares are in request-text.ts. Russian first, English on request.
+import { screenText, type RequestTextKey } from './request-text';
 
 const ru = {
   titleClinic: 'Запросы гарантийных писем',
   titlePayer: 'Запросы гарантийных писем от клиник',
   newRequest: 'Новый запрос гарантийного письма',
   payer: 'Страховщик',
-  clinic: 'Клиника',
   number: '№ запроса',
-  urgency: 'Срочность',
-  emergency: 'экстренная',
-  urgent: 'неотложная',
-  planned: 'плановая',
-  lastName: 'Фамилия',
-  firstName: 'Имя',
-  middleName: 'Отчество',
-  birthDate: 'Дата рождения',
-  sex: 'Пол',
-  policy: 'Номер полиса',
   diagnosis: 'Диагноз (МКБ-10)',
   justification: 'Обоснование',
   plannedFrom: 'Планируемые даты с',
@@ -28,13 +17,8 @@ const ru = {
   send: 'Направить запрос',
   sent: 'Запрос направлен страховщику.',
   dueAt: 'Срок',
-  overdue: 'просрочено',
-  patient: 'Пациент',
   asked: 'Услуги и сумма',
-  state: 'Состояние',
-  actions: 'Действия',
   onlyOpen: 'Только ждущие решения и сведений',
-  refresh: 'Обновить',
   nothing: 'Запросов нет.',
   total: 'итого',
   submitted: 'ждёт решения страховщика',
@@ -46,7 +30,6 @@ const ru = {
   letterNumber: 'Номер письма',
   confirmIssue: 'Выдать гарантийное письмо',
   refuse: 'Отказать',
-  reason: 'Причина',
   confirmRefuse: 'Подтвердить отказ',
   pend: 'Запросить сведения',
   wanted: 'Какие сведения нужны',
@@ -81,18 +64,7 @@ const en: Text = {
   titlePayer: 'Guarantee letter requests from clinics',
   newRequest: 'New guarantee letter request',
   payer: 'Insurer',
-  clinic: 'Clinic',
   number: 'Request no.',
-  urgency: 'Urgency',
-  emergency: 'emergency',
-  urgent: 'urgent',
-  planned: 'planned',
-  lastName: 'Last name',
-  firstName: 'First name',
-  middleName: 'Middle name',
-  birthDate: 'Birth date',
-  sex: 'Sex',
-  policy: 'Policy number',
   diagnosis: 'Diagnosis (ICD-10)',
   justification: 'Justification',
   plannedFrom: 'Planned from',
@@ -102,13 +74,8 @@ const en: Text = {
   send: 'Send the request',
   sent: 'The request went to the insurer.',
   dueAt: 'Due',
-  overdue: 'overdue',
-  patient: 'Patient',
   asked: 'Services and amount',
-  state: 'State',
-  actions: 'Actions',
   onlyOpen: 'Only waiting for a decision or information',
-  refresh: 'Refresh',
   nothing: 'No requests.',
   total: 'total',
   submitted: 'waiting for the insurer',
@@ -120,7 +87,6 @@ const en: Text = {
   letterNumber: 'Letter number',
   confirmIssue: 'Issue the guarantee letter',
   refuse: 'Refuse',
-  reason: 'Reason',
   confirmRefuse: 'Confirm the refusal',
   pend: 'Ask for information',
   wanted: 'Information wanted',
@@ -148,10 +114,6 @@ const en: Text = {
   visits: 'visits',
 };
 
-export type PriorAuthTextKey = keyof typeof ru;
+export type PriorAuthTextKey = keyof typeof ru | RequestTextKey;
 
-export function usePriorAuthText(): (k: PriorAuthTextKey) => string {
-  const { lang } = useI18n();
-  const dict: Text = lang === 'en' ? en : ru;
-  return (k) => dict[k];
-}
+export const usePriorAuthText = screenText<keyof typeof ru>(ru, en);

@@ -312,7 +312,7 @@ export class CareRequestFlow {
   /** A request or its new version reached the clinic: the case opens, changes or ends as the payer says. */
   async receiveRequest(doc: ReceivedDocument): Promise<HandlerOutcome> {
     if (this.options.role !== 'clinic') return { action: 'none' };
-    const h = doc.header as { documentId: string; sender: { ogrn: string } };
+    const h = doc.header as { documentId: string; sender: { ogrn: string }; onBehalfOf?: string };
     const r = doc.body as unknown as CareRequestBody;
     const payer = h.sender.ogrn;
     const insurer = r.insurer?.ogrn ?? payer;
@@ -325,6 +325,8 @@ export class CareRequestFlow {
       payer,
       clinic: this.node.participantId,
       insurer,
+      // The inbox checked the delegation before this handler ran: the clinic's list names the insurer acted for.
+      ...(h.onBehalfOf ? { onBehalfOf: h.onBehalfOf } : {}),
       state,
       // The insurer's terms as this clinic agreed them (its careDeadlines) bound what the sender asks for.
       respondBy: deadlineWithinTerms(r.respondBy, Date.now(), this.deadlineMinutes(insurer, r.urgency)),

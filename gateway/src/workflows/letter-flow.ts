@@ -45,10 +45,13 @@ export class LetterFlow {
     if (this.options.role !== 'clinic') return { action: 'none' };
     const header = senderAndId(doc);
     const letter = doc.body as unknown as GuaranteeLetterBody;
+    const onBehalfOf = (doc.header as { onBehalfOf?: string }).onBehalfOf;
     await this.save({
       documentId: header.documentId,
       insurer: header.sender.ogrn,
       clinic: this.node.participantId,
+      // Checked by the inbox against the ledger's delegations before this handler ran.
+      ...(onBehalfOf ? { onBehalfOf } : {}),
       letter,
     });
     return {
@@ -231,6 +234,12 @@ export class LetterFlow {
       services: s.letter.lines.map((l) => ({ serviceCode: l.serviceCode, quantity: l.quantity })),
       ...(s.onBehalfOf ? { onBehalfOf: s.onBehalfOf } : {}),
     };
-    return this.issue({ ...base, letterNumber, clinic: s.clinic }, status, s.documentId);
+    // A new version of a letter issued on an insurer's behalf is issued on its behalf too.
+    const onBehalfOf = s.onBehalfOf ?? base.onBehalfOf;
+    return this.issue(
+      { ...base, letterNumber, clinic: s.clinic, ...(onBehalfOf ? { onBehalfOf } : {}) },
+      status,
+      s.documentId,
+    );
   }
 }

@@ -1,16 +1,7 @@
 import { expect } from 'chai';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { generateDocument } from '@dmsnet/formats';
-import type { RunningServer } from '../../../gateway/src/api/server.js';
-import { startNodeApi } from '../../../gateway/src/api/node-api.js';
-import { closeCryptoWorkers } from '../../../gateway/src/crypto/index.js';
 import { isOverdue, type CareCase } from '../../../gateway/src/workflows/index.js';
-import { GatewayClient } from '../../../sandbox/src/demo/client.js';
-import { checkResponse } from '../fixtures/contract.js';
-import { startLocalNetwork, type LocalNetwork } from '../../../sandbox/src/local-network/network.js';
-import { SMALL_NETWORK } from '../fixtures/network.js';
+import { requestPatient, useWorkflowNetwork } from '../fixtures/workflow-network.js';
 
 type Case = CareCase & { overdue?: boolean };
 type Sent = { record: { status: string }; case: Case };
@@ -20,47 +11,25 @@ const MINUTE = 60_000;
 // against the OpenAPI contract (decision record 0047).
 describe('care requests and appointments (real nodes, HTTP, embedded ledger)', function () {
   this.timeout(120_000);
-  let dir: string;
-  let net: LocalNetwork;
-  const servers: RunningServer[] = [];
-  const clients = new Map<string, GatewayClient>();
-  const c = (k: string) => clients.get(k) as GatewayClient;
-  let insurer: string;
-  const patient = structuredClone(generateDocument('guarantee-letter', { seed: 3 }).body.patient) as Record<
-    string,
-    unknown
-  >;
-
-  before(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'dmsnet-care-'));
-    net = await startLocalNetwork({
-      dir,
-      participants: SMALL_NETWORK,
-      // The insurer's own terms: urgent requests are answered within 30 minutes, not the default hour.
-      // The clinic agreed with this insurer to answer planned requests within two hours (decision record 0062).
-      careDeadlines: (p, all) =>
-        p.role === 'insurer'
-          ? { byInsurer: { [p.id]: { urgent: 30 } } }
-          : p.role === 'clinic'
-            ? { byInsurer: { [all.find((x) => x.role === 'insurer')?.id ?? '']: { planned: 120 } } }
-            : undefined,
-    });
-    for (const p of net.participants.values()) {
-      const s = await startNodeApi(p, { port: 0, token: `t-${p.key}` });
-      servers.push(s);
-      clients.set(p.key, new GatewayClient(s.url, `t-${p.key}`, undefined, checkResponse));
-    }
-    insurer = net.get('insurer').id;
+  const w = useWorkflowNetwork('care', {
+    // The insurer's own terms: urgent requests are answered within 30 minutes, not the default hour.
+    // The clinic agreed with this insurer to answer planned requests within two hours (decision record 0062).
+    careDeadlines: (p, all) =>
+      p.role === 'insurer'
+        ? { byInsurer: { [p.id]: { urgent: 30 } } }
+        : p.role === 'clinic'
+          ? { byInsurer: { [all.find((x) => x.role === 'insurer')?.id ?? '']: { planned: 120 } } }
+          : undefined,
   });
-  after(async () => {
-    for (const s of servers) await s.close();
-    await net?.close();
-    await closeCryptoWorkers();
-    await rm(dir, { recursive: true, force: true });
+  const c = w.client;
+  const patient = requestPatient();
+  let insurer: string;
+  before(() => {
+    insurer = w.id('insurer');
   });
 
   const request = (requestNumber: string, urgency: string, extra: Record<string, unknown> = {}) => ({
-    clinic: net.get('clinic').id,
+    clinic: w.net.get('clinic').id,
     requestNumber,
     urgency,
     patient,
@@ -238,8 +207,8 @@ describe('care requests and appointments (real nodes, HTTP, embedded ledger)', f
     const forged = structuredClone(
       generateDocument('appointment', {
         seed: 4,
-        sender: net.get('other').party,
-        addressee: net.get('insurer').party,
+        sender: w.net.get('other').party,
+        addressee: w.net.get('insurer').party,
       }),
     );
     forged.header.replyToId = mine.requestId;
@@ -254,8 +223,8 @@ describe('care requests and appointments (real nodes, HTTP, embedded ledger)', f
     const crossed = structuredClone(
       generateDocument('appointment', {
         seed: 5,
-        sender: net.get('clinic').party,
-        addressee: net.get('insurer').party,
+        sender: w.net.get('clinic').party,
+        addressee: w.net.get('insurer').party,
       }),
     );
     crossed.header.replyToId = mine.requestId;

@@ -1,15 +1,7 @@
 import { expect } from 'chai';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { generateDocument } from '@dmsnet/formats';
-import type { RunningServer } from '../../../gateway/src/api/server.js';
-import { startNodeApi } from '../../../gateway/src/api/node-api.js';
-import { closeCryptoWorkers } from '../../../gateway/src/crypto/index.js';
-import { GatewayClient } from '../../../sandbox/src/demo/client.js';
-import { checkResponse } from '../fixtures/contract.js';
-import { startLocalNetwork, type LocalNetwork } from '../../../sandbox/src/local-network/network.js';
 import { SMALL_NETWORK } from '../fixtures/network.js';
+import { requestPatient, useWorkflowNetwork } from '../fixtures/workflow-network.js';
 
 type Json = Record<string, unknown>;
 type Refusal = { code: string; errors: Array<{ pointer: string; code: string }> };
@@ -18,41 +10,21 @@ type Refusal = { code: string; errors: Array<{ pointer: string; code: string }> 
 // is checked against the OpenAPI contract (decision record 0055).
 describe('an assistance company acting for an insurer (real nodes, HTTP, embedded ledger)', function () {
   this.timeout(180_000);
-  let dir: string;
-  let net: LocalNetwork;
-  const servers: RunningServer[] = [];
-  const clients = new Map<string, GatewayClient>();
-  const c = (k: string) => clients.get(k) as GatewayClient;
-  const id = (k: string) => net.get(k).id;
-
-  before(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'dmsnet-dlg-'));
-    net = await startLocalNetwork({
-      dir,
-      participants: [
-        ...SMALL_NETWORK,
-        { key: 'insurer2', role: 'insurer', name: 'АО «СК Вторая»', mspId: 'InsurerMSP', viaAttribute: true },
-        {
-          key: 'assistance',
-          role: 'assistance',
-          name: 'АО «Ассистанс»',
-          mspId: 'InsurerMSP',
-          viaAttribute: true,
-        },
-      ],
-    });
-    for (const p of net.participants.values()) {
-      const s = await startNodeApi(p, { port: 0, token: `t-${p.key}` });
-      servers.push(s);
-      clients.set(p.key, new GatewayClient(s.url, `t-${p.key}`, undefined, checkResponse));
-    }
+  const w = useWorkflowNetwork('dlg', {
+    participants: [
+      ...SMALL_NETWORK,
+      { key: 'insurer2', role: 'insurer', name: 'АО «СК Вторая»', mspId: 'InsurerMSP', viaAttribute: true },
+      {
+        key: 'assistance',
+        role: 'assistance',
+        name: 'АО «Ассистанс»',
+        mspId: 'InsurerMSP',
+        viaAttribute: true,
+      },
+    ],
   });
-  after(async () => {
-    for (const s of servers) await s.close();
-    await net?.close();
-    await closeCryptoWorkers();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const c = w.client;
+  const id = w.id;
 
   const terms = (extra: Json = {}) => ({
     id: 'DLG-1',
@@ -212,6 +184,104 @@ describe('an assistance company acting for an insurer (real nodes, HTTP, embedde
       reason: 'проверка завершена',
     });
     expect(revoked.status).to.equal(200);
+  });
+
+  it('asks a clinic for care on the insurer’s behalf through the care route; both cases name the insurer, a new version keeps it', async () => {
+    const request = (requestNumber: string, onBehalfOf: string) => ({
+      clinic: id('clinic'),
+      requestNumber,
+      urgency: 'urgent',
+      patient: requestPatient(),
+      complaint: 'Температура 39, кашель третий день',
+      specialty: 'врач-терапевт',
+      onBehalfOf: id(onBehalfOf),
+    });
+    type Case = { state: string; insurer: string; onBehalfOf?: string; requestId: string };
+    const sent = await c('assistance').call<{ record: Json; case: Case }>(
+      'POST',
+      '/v1/care-requests',
+      request('ЗА-1', 'insurer'),
+    );
+    expect(sent.status, JSON.stringify(sent.body)).to.equal(202);
+    expect(sent.body.record.onBehalfOf).to.equal(id('insurer'));
+    expect(sent.body.case).to.include({ insurer: id('insurer'), onBehalfOf: id('insurer') });
+    const path = `/v1/care-requests/${id('assistance')}/${encodeURIComponent('ЗА-1')}`;
+    const atClinic = await c('clinic').waitFor<Case>(path, (s) => s === 200);
+    expect(atClinic).to.include({ state: 'proposed', insurer: id('insurer'), onBehalfOf: id('insurer') });
+    // New wishes are a new version of the request, sent on the insurer's behalf like the first.
+    const changed = await c('assistance').call<{ record: Json; case: Case }>('POST', `${path}/change`, {
+      wishedTime: 'после 18:00',
+    });
+    expect(changed.status, JSON.stringify(changed.body)).to.equal(202);
+    expect(changed.body.record.onBehalfOf).to.equal(id('insurer'));
+    await c('clinic').waitFor<Case>(path, (s, b) => s === 200 && b.requestId === changed.body.case.requestId);
+    // The insurer sees both versions among what was done in its name (envelopes only).
+    const done = await c('insurer').call<{ items: Json[] }>('GET', '/v1/on-behalf');
+    const versions = [sent.body.record.messageId, changed.body.record.messageId];
+    expect(done.body.items.filter((e) => versions.includes(e.messageId))).to.have.length(2);
+    // Hostile: an insurer that never delegated to this company; nothing is sent and no case is kept.
+    const foreign = await c('assistance').call<Refusal>(
+      'POST',
+      '/v1/care-requests',
+      request('ЗА-2', 'insurer2'),
+    );
+    expect([foreign.status, foreign.body.code]).to.deep.equal([422, 'DELEGATION_NOT_IN_FORCE']);
+    const none = await c('assistance').call<Json>(
+      'GET',
+      `/v1/care-requests/${id('assistance')}/${encodeURIComponent('ЗА-2')}`,
+    );
+    expect(none.status).to.equal(404);
+  });
+
+  it('issues a guarantee letter on the insurer’s behalf through the letters route, priced from the clinic’s list; an amendment keeps the insurer', async () => {
+    // The clinic's price list, accepted by the assistance company: the letter is priced from it.
+    const pl = structuredClone(
+      generateDocument('price-list', {
+        seed: 47,
+        rows: 1,
+        sender: w.net.get('clinic').party,
+        addressee: w.net.get('assistance').party,
+      }),
+    );
+    pl.body.validity = { from: '2020-01-01' };
+    pl.body.lines = [{ rowId: '1', serviceCode: 'B01.047.001', name: 'Приём терапевта', price: 250000 }];
+    expect((await c('clinic').call('POST', '/v1/documents', pl)).status).to.equal(202);
+    await c('assistance').waitFor(`/v1/documents/${pl.header.documentId}`, (s) => s === 200);
+    const accepted = await c('assistance').call('POST', `/v1/price-lists/${pl.header.documentId}/accept`, {});
+    expect(accepted.status, JSON.stringify(accepted.body)).to.equal(200);
+    await c('clinic').waitFor<{ record: { status: string } }>(
+      `/v1/documents/${pl.header.documentId}`,
+      (s, b) => s === 200 && b.record.status === 'ACCEPTED',
+    );
+    const patient = requestPatient();
+    const letter = {
+      clinic: id('clinic'),
+      letterNumber: 'ГП-А-1',
+      patient,
+      validity: { from: '2026-12-01', to: '2026-12-31' },
+      amountLimit: 250000,
+      services: [{ serviceCode: 'B01.047.001', quantity: 1 }],
+      onBehalfOf: id('insurer'),
+    };
+    const issued = await c('assistance').call<{ record: Json }>('POST', '/v1/guarantee-letters', letter);
+    expect(issued.status, JSON.stringify(issued.body)).to.equal(202);
+    expect(issued.body.record.onBehalfOf).to.equal(id('insurer'));
+    type Letters = { items: Array<{ onBehalfOf?: string; letter: { status: string } }> };
+    const byPolicy = `/v1/guarantee-letters?policy=${encodeURIComponent(patient.policyNumber)}`;
+    const atClinic = await c('clinic').waitFor<Letters>(byPolicy, (s, b) => s === 200 && b.items.length > 0);
+    expect(atClinic.items[0]).to.include({ onBehalfOf: id('insurer') });
+    // The amendment is a new version issued for the same insurer, without naming it again.
+    const { onBehalfOf: _named, ...terms } = letter;
+    const amended = await c('assistance').call<{ record: Json }>(
+      'POST',
+      `/v1/guarantee-letters/${encodeURIComponent('ГП-А-1')}/amend`,
+      { ...terms, amountLimit: 500000, services: [{ serviceCode: 'B01.047.001', quantity: 2 }] },
+    );
+    expect(amended.status, JSON.stringify(amended.body)).to.equal(202);
+    expect(amended.body.record.onBehalfOf).to.equal(id('insurer'));
+    const mine = await c('assistance').call<Letters>('GET', byPolicy);
+    expect(mine.body.items[0]).to.deep.include({ onBehalfOf: id('insurer') });
+    expect(mine.body.items[0]?.letter.status).to.equal('amended');
   });
 
   it('revokes a delegation with its reason in the trail; the assistance company then acts no more', async () => {

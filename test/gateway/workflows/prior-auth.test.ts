@@ -1,16 +1,7 @@
 import { expect } from 'chai';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { generateDocument, type DmsDocument } from '@dmsnet/formats';
-import type { RunningServer } from '../../../gateway/src/api/server.js';
-import { startNodeApi } from '../../../gateway/src/api/node-api.js';
-import { closeCryptoWorkers } from '../../../gateway/src/crypto/index.js';
 import { isPriorAuthOverdue, type PriorAuthCase } from '../../../gateway/src/workflows/index.js';
-import { GatewayClient } from '../../../sandbox/src/demo/client.js';
-import { checkResponse } from '../fixtures/contract.js';
-import { startLocalNetwork, type LocalNetwork } from '../../../sandbox/src/local-network/network.js';
-import { SMALL_NETWORK } from '../fixtures/network.js';
+import { requestPatient, useWorkflowNetwork } from '../fixtures/workflow-network.js';
 
 type Case = PriorAuthCase & { overdue?: boolean };
 type Sent = { record: { status: string }; case: Case };
@@ -26,38 +17,19 @@ const PRICES: Record<string, number> = { 'A05.04.001': 850000, 'B01.023.001': 25
 // response is checked against the OpenAPI contract (decision record 0054).
 describe('guarantee-letter requests (prior authorisation; real nodes, HTTP, embedded ledger)', function () {
   this.timeout(120_000);
-  let dir: string;
-  let net: LocalNetwork;
-  const servers: RunningServer[] = [];
-  const clients = new Map<string, GatewayClient>();
-  const c = (k: string) => clients.get(k) as GatewayClient;
-  let clinic: string;
-  const patient = structuredClone(generateDocument('guarantee-letter', { seed: 3 }).body.patient);
-
-  before(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'dmsnet-pa-'));
-    net = await startLocalNetwork({
-      dir,
-      participants: SMALL_NETWORK,
-      // The insurer answers planned requests within ten hours, whatever a clinic asks for (decision record 0062).
-      priorAuthDeadlines: (p) => (p.role === 'insurer' ? { default: { planned: 600 } } : undefined),
-    });
-    for (const p of net.participants.values()) {
-      const s = await startNodeApi(p, { port: 0, token: `t-${p.key}` });
-      servers.push(s);
-      clients.set(p.key, new GatewayClient(s.url, `t-${p.key}`, undefined, checkResponse));
-    }
-    clinic = net.get('clinic').id;
+  const w = useWorkflowNetwork('pa', {
+    // The insurer answers planned requests within ten hours, whatever a clinic asks for (decision record 0062).
+    priorAuthDeadlines: (p) => (p.role === 'insurer' ? { default: { planned: 600 } } : undefined),
   });
-  after(async () => {
-    for (const s of servers) await s.close();
-    await net?.close();
-    await closeCryptoWorkers();
-    await rm(dir, { recursive: true, force: true });
+  const c = w.client;
+  const patient = requestPatient();
+  let clinic: string;
+  before(() => {
+    clinic = w.id('clinic');
   });
 
   const request = (requestNumber: string, urgency: string, extra: Record<string, unknown> = {}) => ({
-    payer: net.get('insurer').id,
+    payer: w.net.get('insurer').id,
     requestNumber,
     urgency,
     patient,
@@ -94,8 +66,8 @@ describe('guarantee-letter requests (prior authorisation; real nodes, HTTP, embe
       generateDocument('price-list', {
         seed: 21,
         rows: 1,
-        sender: net.get('clinic').party,
-        addressee: net.get('insurer').party,
+        sender: w.net.get('clinic').party,
+        addressee: w.net.get('insurer').party,
       }),
     );
     pl.body.validity = { from: '2020-01-01' };
@@ -268,8 +240,8 @@ describe('guarantee-letter requests (prior authorisation; real nodes, HTTP, embe
     const stray = structuredClone(
       generateDocument('guarantee-letter', {
         seed: 31,
-        sender: net.get('insurer').party,
-        addressee: net.get('other').party,
+        sender: w.net.get('insurer').party,
+        addressee: w.net.get('other').party,
       }),
     );
     stray.header.replyToId = mine.requestId;
@@ -281,8 +253,8 @@ describe('guarantee-letter requests (prior authorisation; real nodes, HTTP, embe
     const answer = structuredClone(
       generateDocument('prior-auth-response', {
         seed: 32,
-        sender: net.get('insurer').party,
-        addressee: net.get('other').party,
+        sender: w.net.get('insurer').party,
+        addressee: w.net.get('other').party,
       }),
     );
     answer.header.replyToId = mine.requestId;
@@ -300,8 +272,8 @@ describe('guarantee-letter requests (prior authorisation; real nodes, HTTP, embe
     const crossed = structuredClone(
       generateDocument('guarantee-letter', {
         seed: 33,
-        sender: net.get('insurer').party,
-        addressee: net.get('clinic').party,
+        sender: w.net.get('insurer').party,
+        addressee: w.net.get('clinic').party,
       }),
     );
     crossed.header.replyToId = plId;

@@ -3,18 +3,9 @@
 // acts paid against the person's limits; the insurer's invoice check withholds what the programme does not cover.
 // Real nodes over HTTP on an embedded ledger; every answer is checked against the published OpenAPI contract.
 import { expect } from 'chai';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { generateDocument, type DmsDocument } from '@dmsnet/formats';
 import type { MedicalProgrammeBody } from '@dmsnet/formats/types';
-import type { RunningServer } from '../../../gateway/src/api/server.js';
-import { startNodeApi } from '../../../gateway/src/api/node-api.js';
-import { closeCryptoWorkers } from '../../../gateway/src/crypto/index.js';
-import { GatewayClient } from '../../../sandbox/src/demo/client.js';
-import { startLocalNetwork, type LocalNetwork } from '../../../sandbox/src/local-network/network.js';
-import { checkResponse } from '../fixtures/contract.js';
-import { SMALL_NETWORK } from '../fixtures/network.js';
+import { useWorkflowNetwork } from '../fixtures/workflow-network.js';
 
 type Json = Record<string, unknown>;
 type LimitUse = { limit: number; used: number; left: number };
@@ -40,30 +31,11 @@ const PRICES: Record<string, number> = {
 
 describe('ДМС programmes through the gateways (real nodes, HTTP, embedded ledger)', function () {
   this.timeout(180_000);
-  let dir: string;
-  let net: LocalNetwork;
-  const servers: RunningServer[] = [];
-  const clients = new Map<string, GatewayClient>();
-  const c = (k: string) => clients.get(k) as GatewayClient;
+  const w = useWorkflowNetwork('mp');
+  const c = w.client;
   let person: Json;
   let from: string;
   let seed = 100;
-
-  before(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'dmsnet-mp-'));
-    net = await startLocalNetwork({ dir, participants: SMALL_NETWORK });
-    for (const p of net.participants.values()) {
-      const s = await startNodeApi(p, { port: 0, token: `t-${p.key}` });
-      servers.push(s);
-      clients.set(p.key, new GatewayClient(s.url, `t-${p.key}`, undefined, checkResponse));
-    }
-  });
-  after(async () => {
-    for (const s of servers) await s.close();
-    await net?.close();
-    await closeCryptoWorkers();
-    await rm(dir, { recursive: true, force: true });
-  });
 
   async function send(from: string, to: string, doc: DmsDocument): Promise<string> {
     const r = await c(from).call('POST', '/v1/documents', doc);
@@ -79,8 +51,8 @@ describe('ДМС programmes through the gateways (real nodes, HTTP, embedded led
       generateDocument('insured-list', {
         seed: seed++,
         rows: 1,
-        sender: net.get('insurer').party,
-        addressee: net.get('clinic').party,
+        sender: w.net.get('insurer').party,
+        addressee: w.net.get('clinic').party,
       }),
     );
     const row = (doc.body as { rows: Json[] }).rows[0];
@@ -94,8 +66,8 @@ describe('ДМС programmes through the gateways (real nodes, HTTP, embedded led
       generateDocument('medical-programme', {
         seed: 5,
         rows: 1,
-        sender: net.get('insurer').party,
-        addressee: net.get('clinic').party,
+        sender: w.net.get('insurer').party,
+        addressee: w.net.get('clinic').party,
       }),
     );
     doc.header.documentId = documentId;
@@ -141,7 +113,7 @@ describe('ДМС programmes through the gateways (real nodes, HTTP, embedded led
         serviceCode: 'B01.047.001',
         answer: 'unknown',
         reason: 'PROGRAMME_NOT_RECEIVED',
-        insurer: net.get('insurer').id,
+        insurer: w.net.get('insurer').id,
         policyNumber: person.policyNumber,
         programme: APP,
       },
@@ -168,8 +140,8 @@ describe('ДМС programmes through the gateways (real nodes, HTTP, embedded led
 
   it('routes a programme from the payer to the clinic only: a clinic cannot send one', async () => {
     const back = programme(9, 'MP-FROM-CLINIC');
-    back.header.sender = net.get('clinic').party;
-    back.header.addressee = net.get('insurer').party;
+    back.header.sender = w.net.get('clinic').party;
+    back.header.addressee = w.net.get('insurer').party;
     const r = await c('clinic').call<{ errors: Json[] }>('POST', '/v1/documents', back);
     expect(r.status).to.equal(422);
     expect(r.body.errors.map((e) => [e.pointer, e.code])).to.deep.include([
@@ -214,8 +186,8 @@ describe('ДМС programmes through the gateways (real nodes, HTTP, embedded led
       generateDocument('price-list', {
         seed: 9,
         rows: 1,
-        sender: net.get('clinic').party,
-        addressee: net.get('insurer').party,
+        sender: w.net.get('clinic').party,
+        addressee: w.net.get('insurer').party,
       }),
     );
     (pl.body as Json).validity = { from: '2020-01-01' };
@@ -248,8 +220,8 @@ describe('ДМС programmes through the gateways (real nodes, HTTP, embedded led
         documentId: 'INV-MP-1',
         type: 'invoice',
         formatVersion: '1',
-        sender: net.get('clinic').party,
-        addressee: net.get('insurer').party,
+        sender: w.net.get('clinic').party,
+        addressee: w.net.get('insurer').party,
         createdAt: new Date().toISOString(),
       },
       body: {
