@@ -6,17 +6,17 @@ import ExcelJS from 'exceljs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generateDocument, type DmsDocument } from '@dmsnet/formats';
+import { generateDocument } from '@dmsnet/formats';
 import type { RunningServer } from '../../../gateway/src/api/server.js';
 import { startNodeApi } from '../../../gateway/src/api/node-api.js';
 import { closeCryptoWorkers } from '../../../gateway/src/crypto/index.js';
 import { FIGURES_SUBLEVEL } from '../../../gateway/src/figures/figures.js';
 import { GatewayClient } from '../../../sandbox/src/demo/client.js';
 import { checkResponse } from '../fixtures/contract.js';
+import { twoLineInvoice } from '../fixtures/invoices.js';
 import { startLocalNetwork, type LocalNetwork } from '../../../sandbox/src/local-network/network.js';
 import { SMALL_NETWORK } from '../fixtures/network.js';
 
-type Json = Record<string, unknown>;
 type Table = { id: string; columns: Array<{ key: string }>; rows: Array<Array<string | number>> };
 type Dashboard = { from: string; to: string; tables: Table[] };
 
@@ -48,37 +48,13 @@ describe('figures through the gateways (real nodes, HTTP against the contract, e
   });
 
   async function invoice(id: string, date: string): Promise<void> {
-    const person = (
-      generateDocument('invoice', { seed: 3, rows: 1 }).body as { lines: Array<{ patient: Json }> }
-    ).lines[0]!.patient;
-    const line = (rowId: string, serviceCode: string, amount: number) => ({
-      rowId,
-      patient: person,
-      serviceCode,
-      serviceDate: date,
-      quantity: 1,
-      unitPrice: amount,
-      amount,
+    const doc = twoLineInvoice({
+      documentId: id,
+      invoiceNumber: id.replace('INV-', ''),
+      date,
+      sender: net.get('clinic').party,
+      addressee: net.get('insurer').party,
     });
-    const doc = {
-      header: {
-        documentId: id,
-        type: 'invoice',
-        formatVersion: '1',
-        sender: net.get('clinic').party,
-        addressee: net.get('insurer').party,
-        createdAt: new Date().toISOString(),
-      },
-      body: {
-        invoiceNumber: id.replace('INV-', ''),
-        invoiceDate: date,
-        billingPeriod: { from: date, to: date },
-        contract: { number: '12-ДМС/2026', date: '2020-01-15' },
-        currency: 'RUB',
-        total: 150_000,
-        lines: [line('a', 'B01.047.001', 100_000), line('b', 'A09.05.023', 50_000)],
-      },
-    } as unknown as DmsDocument;
     const r = await c('clinic').call('POST', '/v1/documents', doc);
     expect(r.status, JSON.stringify(r.body)).to.equal(202);
     await c('insurer').waitFor(`/v1/expertise-acts/${id}`, (s) => s === 200);

@@ -3,100 +3,42 @@
 // checked by the insurer's gateway, and downloaded by its expert equal to the bytes sent; a lying file is refused with
 // nothing kept; a non-expert is refused the file; fewer files than described are refused.
 import { expect } from 'chai';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createRng, generateDocument, generateOgrn, messageIdOf, type DmsDocument } from '@dmsnet/formats';
+import { createRng, generateOgrn, messageIdOf, type DmsDocument } from '@dmsnet/formats';
 import { samplePdf, samplePng, sha256Hex } from '@dmsnet/formats/attachments/sample-files';
-import type { RunningServer } from '../../../gateway/src/api/server.js';
-import { startNodeApi } from '../../../gateway/src/api/node-api.js';
-import { closeCryptoWorkers } from '../../../gateway/src/crypto/index.js';
 import type { Workflows } from '../../../gateway/src/workflows/index.js';
-import { GatewayClient } from '../../../sandbox/src/demo/client.js';
-import { checkResponse } from '../fixtures/contract.js';
-import { startLocalNetwork, type LocalNetwork } from '../../../sandbox/src/local-network/network.js';
-import { SMALL_NETWORK } from '../fixtures/network.js';
+import { twoLineInvoice, until } from '../fixtures/invoices.js';
+import { useWorkflowNetwork } from '../fixtures/workflow-network.js';
 import { bigPdf } from '../fixtures/big-pdf.js';
 
 type Json = Record<string, unknown>;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('medical documentation files: upload, transport through private data, download (embedded ledger)', function () {
   this.timeout(120_000);
-  let dir: string;
-  let net: LocalNetwork;
-  const servers = new Map<string, RunningServer>();
-  const clients = new Map<string, GatewayClient>();
-  const c = (k: string) => clients.get(k) as GatewayClient;
-  const wf = (k: string) => net.get(k).workflows as Workflows;
+  const w = useWorkflowNetwork('docfiles');
+  const c = w.client;
+  const wf = (k: string) => w.net.get(k).workflows as Workflows;
   const PASSWORD = 'correct horse battery';
 
   before(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'dmsnet-docfiles-'));
-    net = await startLocalNetwork({ dir, participants: SMALL_NETWORK });
-    for (const p of net.participants.values()) {
-      const s = await startNodeApi(p, { port: 0, token: `t-${p.key}` });
-      servers.set(p.key, s);
-      clients.set(p.key, new GatewayClient(s.url, `t-${p.key}`, undefined, checkResponse));
-    }
-    const users = servers.get('insurer')!.access.users;
+    const users = w.server('insurer').access.users;
     await users.add({ username: 'op', fullName: 'Орлова Нина', role: 'operator', password: PASSWORD });
     await users.add({ username: 'exp', fullName: 'Смирнова Ольга', role: 'expert', password: PASSWORD });
     await users.add({ username: 'boss', fullName: 'Петров Иван', role: 'admin', password: PASSWORD });
   });
-  after(async () => {
-    for (const s of servers.values()) await s.close();
-    await net?.close();
-    await closeCryptoWorkers();
-    await rm(dir, { recursive: true, force: true });
-  });
 
   async function sendInvoice(id: string): Promise<string> {
-    const person = (
-      generateDocument('invoice', { seed: 3, rows: 1 }).body as { lines: Array<{ patient: Json }> }
-    ).lines[0]!.patient;
-    const date = new Date().toISOString().slice(0, 10);
-    const line = (rowId: string, serviceCode: string, amount: number) => ({
-      rowId,
-      patient: person,
-      serviceCode,
-      serviceDate: date,
-      quantity: 1,
-      unitPrice: amount,
-      amount,
+    const doc = twoLineInvoice({
+      documentId: id,
+      date: new Date().toISOString().slice(0, 10),
+      sender: w.net.get('clinic').party,
+      addressee: w.net.get('insurer').party,
     });
-    const doc = {
-      header: {
-        documentId: id,
-        type: 'invoice',
-        formatVersion: '1',
-        sender: net.get('clinic').party,
-        addressee: net.get('insurer').party,
-        createdAt: new Date().toISOString(),
-      },
-      body: {
-        invoiceNumber: id,
-        invoiceDate: date,
-        billingPeriod: { from: date, to: date },
-        contract: { number: '12-ДМС/2026', date: '2020-01-15' },
-        currency: 'RUB',
-        total: 150_000,
-        lines: [line('a', 'B01.047.001', 100_000), line('b', 'A09.05.023', 50_000)],
-      },
-    } as unknown as DmsDocument;
     const r = await c('clinic').call('POST', '/v1/documents', doc);
     expect(r.status, JSON.stringify(r.body)).to.equal(202);
-    const invoiceId = messageIdOf(net.get('clinic').id, id);
+    const invoiceId = messageIdOf(w.net.get('clinic').id, id);
     await until('the drafted act', () => wf('insurer').act(invoiceId));
     return invoiceId;
   }
@@ -113,8 +55,8 @@ describe('medical documentation files: upload, transport through private data, d
         documentId,
         type: 'medical-documentation',
         formatVersion: '1',
-        sender: net.get('clinic').party,
-        addressee: net.get('insurer').party,
+        sender: w.net.get('clinic').party,
+        addressee: w.net.get('insurer').party,
         createdAt: new Date().toISOString(),
         replyToId: requestId,
       },
@@ -153,7 +95,7 @@ describe('medical documentation files: upload, transport through private data, d
     form.append('document', new Blob([JSON.stringify(doc)], { type: 'application/json' }), 'document.json');
     for (const [i, f] of files.entries())
       form.append('file', new Blob([f], { type: 'application/pdf' }), `f${i}.pdf`);
-    const res = await fetch(`${servers.get('clinic')!.url}/v1/medical-documentation`, {
+    const res = await fetch(`${w.server('clinic').url}/v1/medical-documentation`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}` },
       body: form,
@@ -165,7 +107,7 @@ describe('medical documentation files: upload, transport through private data, d
   }
 
   async function login(username: string) {
-    const res = await fetch(`${servers.get('insurer')!.url}/v1/session`, {
+    const res = await fetch(`${w.server('insurer').url}/v1/session`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ username, password: PASSWORD }),
@@ -190,13 +132,13 @@ describe('medical documentation files: upload, transport through private data, d
     expect(posted.status, JSON.stringify(posted.body)).to.equal(202);
     requestId = posted.body.case.requestId;
     request = await until('the request at the clinic', async () => {
-      const v = await net.get('clinic').node.getDocument(messageIdOf(net.get('insurer').id, requestId));
+      const v = await w.net.get('clinic').node.getDocument(messageIdOf(w.net.get('insurer').id, requestId));
       return (v.document as DmsDocument | undefined)?.body as Json | undefined;
     });
     const pdf = bigPdf(5 * 1024 * 1024 + 123);
     const r = await upload(answer(requestId, request, 'DOCS-F-1', ['1'], pdf), [pdf]);
     expect(r.status, JSON.stringify(r.body)).to.equal(202);
-    expect(r.body.messageId).to.equal(messageIdOf(net.get('clinic').id, 'DOCS-F-1'));
+    expect(r.body.messageId).to.equal(messageIdOf(w.net.get('clinic').id, 'DOCS-F-1'));
     const id = String(r.body.messageId);
     // Delivered and accepted only once the file is there and checked.
     const rec = await c('clinic').waitFor<{
@@ -204,7 +146,7 @@ describe('medical documentation files: upload, transport through private data, d
     }>(`/v1/documents/${encodeURIComponent(id)}`, (_s, b) => b.record?.status === 'ACCEPTED');
     expect(rec.record.files![0]!.chunks).to.equal(6);
     expect(rec.record.files![0]!.sent).to.equal(6);
-    const url = `${servers.get('insurer')!.url}/v1/documents/${encodeURIComponent(id)}/attachments/0`;
+    const url = `${w.server('insurer').url}/v1/documents/${encodeURIComponent(id)}/attachments/0`;
     const got = await fetch(url, { headers: { Cookie: await login('exp') } });
     expect(got.status).to.equal(200);
     expect(got.headers.get('content-type')).to.equal('application/pdf');
@@ -218,7 +160,7 @@ describe('medical documentation files: upload, transport through private data, d
     await inline.arrayBuffer();
     // The sender opens its own copy with the machine token.
     const own = await fetch(
-      `${servers.get('clinic')!.url}/v1/documents/${encodeURIComponent(id)}/attachments/0`,
+      `${w.server('clinic').url}/v1/documents/${encodeURIComponent(id)}/attachments/0`,
       {
         headers: { Authorization: 'Bearer t-clinic' },
       },
@@ -231,7 +173,7 @@ describe('medical documentation files: upload, transport through private data, d
       expect(res.status, who).to.equal(403);
       expect(((await res.json()) as { code: string }).code).to.equal('FORBIDDEN_ROLE');
     }
-    const audit = await fetch(`${servers.get('insurer')!.url}/v1/documents/${encodeURIComponent(id)}`, {
+    const audit = await fetch(`${w.server('insurer').url}/v1/documents/${encodeURIComponent(id)}`, {
       headers: { Authorization: 'Bearer t-insurer' },
     });
     const entries = ((await audit.json()) as { audit: Json[] }).audit.filter(
@@ -247,7 +189,7 @@ describe('medical documentation files: upload, transport through private data, d
       ['boss', true],
     ]);
     // The insurer's store keeps the file sealed: its bytes are not the PDF's.
-    const held = await readdir(path.join(dir, 'nodes', 'insurer', 'files', 'in'));
+    const held = await readdir(path.join(w.dir, 'nodes', 'insurer', 'files', 'in'));
     expect(held.filter((f) => f.endsWith('.sealed'))).to.have.length(1);
   });
 
@@ -256,14 +198,14 @@ describe('medical documentation files: upload, transport through private data, d
     const doc = answer(requestId, request, 'DOCS-F-LIE');
     const a = (doc.body as { attachments: Json[] }).attachments[0]!;
     Object.assign(a, { size: png.length, sha256: sha256Hex(png) });
-    const before = await readdir(path.join(dir, 'nodes', 'clinic', 'files', 'out'));
+    const before = await readdir(path.join(w.dir, 'nodes', 'clinic', 'files', 'out'));
     const r = await upload(doc, [png]);
     expect(r.status, JSON.stringify(r.body)).to.equal(422);
     expect(
       r.body.errors!.map((e) => [e.pointer, e.code]),
       JSON.stringify(r.body),
     ).to.deep.include(['/body/attachments/0/mediaType', 'ATTACHMENT_TYPE_MISMATCH']);
-    expect(await readdir(path.join(dir, 'nodes', 'clinic', 'files', 'out'))).to.deep.equal(before);
+    expect(await readdir(path.join(w.dir, 'nodes', 'clinic', 'files', 'out'))).to.deep.equal(before);
     const none = await c('clinic').call('GET', '/v1/documents/DOCS-F-LIE');
     expect(none.status).to.equal(404);
   });

@@ -3,98 +3,38 @@
 // and the line withheld for want of it (2.1.2) reopens; the answer opens only to the expert role, every opening in the
 // audit log; an answer to no request is refused.
 import { expect } from 'chai';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { generateDocument, messageIdOf, type DmsDocument } from '@dmsnet/formats';
+import { messageIdOf, type DmsDocument } from '@dmsnet/formats';
 import { samplePdf, sha256Hex } from '@dmsnet/formats/attachments/sample-files';
-import type { RunningServer } from '../../../gateway/src/api/server.js';
-import { startNodeApi } from '../../../gateway/src/api/node-api.js';
-import { closeCryptoWorkers } from '../../../gateway/src/crypto/index.js';
 import type { Workflows } from '../../../gateway/src/workflows/index.js';
-import { GatewayClient } from '../../../sandbox/src/demo/client.js';
-import { checkResponse } from '../fixtures/contract.js';
-import { startLocalNetwork, type LocalNetwork } from '../../../sandbox/src/local-network/network.js';
-import { SMALL_NETWORK } from '../fixtures/network.js';
+import { twoLineInvoice, until } from '../fixtures/invoices.js';
+import { useWorkflowNetwork } from '../fixtures/workflow-network.js';
 
 type Json = Record<string, unknown>;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('medical documentation for expertise (real nodes, embedded ledger)', function () {
   this.timeout(120_000);
-  let dir: string;
-  let net: LocalNetwork;
-  const servers = new Map<string, RunningServer>();
-  const clients = new Map<string, GatewayClient>();
-  const c = (k: string) => clients.get(k) as GatewayClient;
-  const wf = (k: string) => net.get(k).workflows as Workflows;
+  const w = useWorkflowNetwork('docs');
+  const c = w.client;
+  const wf = (k: string) => w.net.get(k).workflows as Workflows;
   const PASSWORD = 'correct horse battery';
 
   before(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'dmsnet-docs-'));
-    net = await startLocalNetwork({ dir, participants: SMALL_NETWORK });
-    for (const p of net.participants.values()) {
-      const s = await startNodeApi(p, { port: 0, token: `t-${p.key}` });
-      servers.set(p.key, s);
-      clients.set(p.key, new GatewayClient(s.url, `t-${p.key}`, undefined, checkResponse));
-    }
-    const users = servers.get('insurer')!.access.users;
+    const users = w.server('insurer').access.users;
     await users.add({ username: 'op', fullName: 'Орлова Нина', role: 'operator', password: PASSWORD });
     await users.add({ username: 'exp', fullName: 'Смирнова Ольга', role: 'expert', password: PASSWORD });
     await users.add({ username: 'boss', fullName: 'Петров Иван', role: 'admin', password: PASSWORD });
   });
-  after(async () => {
-    for (const s of servers.values()) await s.close();
-    await net?.close();
-    await closeCryptoWorkers();
-    await rm(dir, { recursive: true, force: true });
-  });
 
   async function sendInvoice(id: string): Promise<string> {
-    const person = (
-      generateDocument('invoice', { seed: 3, rows: 1 }).body as { lines: Array<{ patient: Json }> }
-    ).lines[0]!.patient;
-    const date = new Date().toISOString().slice(0, 10);
-    const line = (rowId: string, serviceCode: string, amount: number) => ({
-      rowId,
-      patient: person,
-      serviceCode,
-      serviceDate: date,
-      quantity: 1,
-      unitPrice: amount,
-      amount,
+    const doc = twoLineInvoice({
+      documentId: id,
+      date: new Date().toISOString().slice(0, 10),
+      sender: w.net.get('clinic').party,
+      addressee: w.net.get('insurer').party,
     });
-    const doc = {
-      header: {
-        documentId: id,
-        type: 'invoice',
-        formatVersion: '1',
-        sender: net.get('clinic').party,
-        addressee: net.get('insurer').party,
-        createdAt: new Date().toISOString(),
-      },
-      body: {
-        invoiceNumber: id,
-        invoiceDate: date,
-        billingPeriod: { from: date, to: date },
-        contract: { number: '12-ДМС/2026', date: '2020-01-15' },
-        currency: 'RUB',
-        total: 150_000,
-        lines: [line('a', 'B01.047.001', 100_000), line('b', 'A09.05.023', 50_000)],
-      },
-    } as unknown as DmsDocument;
     const r = await c('clinic').call('POST', '/v1/documents', doc);
     expect(r.status, JSON.stringify(r.body)).to.equal(202);
-    const invoiceId = messageIdOf(net.get('clinic').id, id);
+    const invoiceId = messageIdOf(w.net.get('clinic').id, id);
     await until('the drafted act', () => wf('insurer').act(invoiceId));
     return invoiceId;
   }
@@ -106,8 +46,8 @@ describe('medical documentation for expertise (real nodes, embedded ledger)', fu
         documentId,
         type: 'medical-documentation',
         formatVersion: '1',
-        sender: net.get('clinic').party,
-        addressee: net.get('insurer').party,
+        sender: w.net.get('clinic').party,
+        addressee: w.net.get('insurer').party,
         createdAt: new Date().toISOString(),
         replyToId: requestId,
       },
@@ -178,7 +118,7 @@ describe('medical documentation for expertise (real nodes, embedded ledger)', fu
     });
     // The clinic has the request in its inbox, sealed to it like every document.
     const atClinic = await until('the request at the clinic', async () => {
-      const v = await net.get('clinic').node.getDocument(messageIdOf(net.get('insurer').id, requestId));
+      const v = await w.net.get('clinic').node.getDocument(messageIdOf(w.net.get('insurer').id, requestId));
       return v.document as DmsDocument | undefined;
     });
     expect(atClinic.header.type).to.equal('documentation-request');
@@ -186,7 +126,7 @@ describe('medical documentation for expertise (real nodes, embedded ledger)', fu
     const doc = answer(requestId, atClinic.body, 'DOCS-1');
     const r = await c('clinic').call('POST', '/v1/documents', doc);
     expect(r.status, JSON.stringify(r.body)).to.equal(202);
-    answerId = messageIdOf(net.get('clinic').id, 'DOCS-1');
+    answerId = messageIdOf(w.net.get('clinic').id, 'DOCS-1');
     const act = await until('the reopened line', async () => {
       const a = await wf('insurer').act(invoiceId);
       return a.reopened?.length ? a : undefined;
@@ -208,7 +148,7 @@ describe('medical documentation for expertise (real nodes, embedded ledger)', fu
   });
 
   async function login(username: string) {
-    const res = await fetch(`${servers.get('insurer')!.url}/v1/session`, {
+    const res = await fetch(`${w.server('insurer').url}/v1/session`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ username, password: PASSWORD }),
@@ -218,7 +158,7 @@ describe('medical documentation for expertise (real nodes, embedded ledger)', fu
   }
 
   it('opens the documentation to the expert alone (not the operator, not the admin), each opening in the audit log', async () => {
-    const url = `${servers.get('insurer')!.url}/v1/documents/${encodeURIComponent(answerId)}`;
+    const url = `${w.server('insurer').url}/v1/documents/${encodeURIComponent(answerId)}`;
     for (const who of ['op', 'boss']) {
       const cookie = await login(who);
       for (const sub of ['', '/xlsx', '/evidence']) {

@@ -7,12 +7,12 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generateDocument, type DmsDocument } from '@dmsnet/formats';
 import type { RunningServer } from '../../../gateway/src/api/server.js';
 import { startNodeApi } from '../../../gateway/src/api/node-api.js';
 import { closeCryptoWorkers } from '../../../gateway/src/crypto/index.js';
 import { GatewayClient } from '../../../sandbox/src/demo/client.js';
 import { checkResponse } from '../fixtures/contract.js';
+import { twoLineInvoice } from '../fixtures/invoices.js';
 import { startLocalNetwork, type LocalNetwork } from '../../../sandbox/src/local-network/network.js';
 import { SMALL_NETWORK } from '../fixtures/network.js';
 
@@ -91,37 +91,13 @@ describe('payment notices and payment states through the gateways (real nodes, H
 
   /** An invoice of two lines (1 000,00 ₽ and 500,00 ₽) from the clinic to the insurer, dated `date`. */
   async function invoice(id: string, date: string, from = 'clinic'): Promise<void> {
-    const person = (
-      generateDocument('invoice', { seed: 3, rows: 1 }).body as { lines: Array<{ patient: Json }> }
-    ).lines[0].patient;
-    const line = (rowId: string, serviceCode: string, amount: number) => ({
-      rowId,
-      patient: person,
-      serviceCode,
-      serviceDate: date,
-      quantity: 1,
-      unitPrice: amount,
-      amount,
+    const doc = twoLineInvoice({
+      documentId: id,
+      invoiceNumber: id.replace('INV-', ''),
+      date,
+      sender: net.get(from).party,
+      addressee: net.get('insurer').party,
     });
-    const doc = {
-      header: {
-        documentId: id,
-        type: 'invoice',
-        formatVersion: '1',
-        sender: net.get(from).party,
-        addressee: net.get('insurer').party,
-        createdAt: new Date().toISOString(),
-      },
-      body: {
-        invoiceNumber: id.replace('INV-', ''),
-        invoiceDate: date,
-        billingPeriod: { from: date, to: date },
-        contract: { number: '12-ДМС/2026', date: '2020-01-15' },
-        currency: 'RUB',
-        total: 150_000,
-        lines: [line('a', 'B01.047.001', 100_000), line('b', 'A09.05.023', 50_000)],
-      },
-    } as unknown as DmsDocument;
     const r = await c(from).call('POST', '/v1/documents', doc);
     expect(r.status, JSON.stringify(r.body)).to.equal(202);
     await c('insurer').waitFor(`/v1/expertise-acts/${id}`, (s) => s === 200);
