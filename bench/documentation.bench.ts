@@ -15,6 +15,7 @@ import { generateParticipantKeys, sodium } from '../gateway/src/crypto/index.js'
 import { sealAttachmentToFile } from '../gateway/src/workflows/documentation-files.js';
 import { result, type Bench } from './types.js';
 import { messageIdOf } from '@dmsnet/formats';
+import { sampleDocumentationAnswer } from '@dmsnet/formats/attachments/sample-files';
 import { startNodeApi } from '../gateway/src/api/node-api.js';
 import { startLocalNetwork, type ParticipantSpec } from '../sandbox/src/local-network/network.js';
 import { fabricProvider } from '../sandbox/src/local-network/fabric-provider.js';
@@ -223,34 +224,17 @@ export const benches: Bench[] = [
         const { writeFile } = await import('node:fs/promises');
         await writeFile(
           docFile,
-          JSON.stringify({
-            header: {
+          JSON.stringify(
+            sampleDocumentationAnswer({
               documentId: 'DOCS-BENCH-1',
-              type: 'medical-documentation',
-              formatVersion: '1',
               sender: clinic.party,
               addressee: insurer.party,
-              createdAt: new Date().toISOString(),
-            },
-            body: {
-              requestNumber: 'ЗМД-1',
-              answerDate: new Date().toISOString().slice(0, 10),
-              invoiceId: 'INV-1',
-              attachments: [
-                {
-                  attachmentId: '1',
-                  fileName: 'scan.pdf',
-                  mediaType: 'application/pdf',
-                  size,
-                  pages: 2,
-                  sha256,
-                  kind: 'imaging',
-                  title: 'Снимки',
-                  forLines: ['1'],
-                },
-              ],
-            },
-          }),
+              pdf: { size, sha256 },
+              fileName: 'scan.pdf',
+              kind: 'imaging',
+              title: 'Снимки',
+            }),
+          ),
         );
         (globalThis as { gc?: () => void }).gc?.();
         const baseline = process.memoryUsage().rss;

@@ -11,6 +11,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { messageIdOf } from '@dmsnet/formats';
+import { sampleDocumentationAnswer } from '@dmsnet/formats/attachments/sample-files';
 import { closeCryptoWorkers } from '../../gateway/src/crypto/index.js';
 import { startNodeApi } from '../../gateway/src/api/node-api.js';
 import type { RunningServer } from '../../gateway/src/api/server.js';
@@ -110,34 +111,15 @@ describe('a 100 MiB documentation answer over real Fabric', function () {
     const clinicApi = await startNodeApi(clinic, { port: 0, token: 't-clinic' });
     const insurerApi = await startNodeApi(insurer, { port: 0, token: 't-insurer' });
     servers.push(clinicApi, insurerApi);
-    const document = {
-      header: {
-        documentId: 'DOCS-FABRIC-1',
-        type: 'medical-documentation',
-        formatVersion: '1',
-        sender: clinic.party,
-        addressee: insurer.party,
-        createdAt: new Date().toISOString(),
-      },
-      body: {
-        requestNumber: 'ЗМД-1',
-        answerDate: new Date().toISOString().slice(0, 10),
-        invoiceId: 'INV-1',
-        attachments: [
-          {
-            attachmentId: '1',
-            fileName: 'scan.pdf',
-            mediaType: 'application/pdf',
-            size,
-            pages: 2,
-            sha256,
-            kind: 'imaging',
-            title: 'Снимки',
-            forLines: ['1'],
-          },
-        ],
-      },
-    };
+    const document = sampleDocumentationAnswer({
+      documentId: 'DOCS-FABRIC-1',
+      sender: clinic.party,
+      addressee: insurer.party,
+      pdf: { size, sha256 },
+      fileName: 'scan.pdf',
+      kind: 'imaging',
+      title: 'Снимки',
+    });
     const rss = { clinic: process.memoryUsage().rss, peak: process.memoryUsage().rss };
     const sampler = setInterval(() => (rss.peak = Math.max(rss.peak, process.memoryUsage().rss)), 20);
     const t0 = Date.now();

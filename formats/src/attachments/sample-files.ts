@@ -1,6 +1,7 @@
 // Small, well-formed files of the documentation answer's types, made here rather than shipped: the generator's
 // examples, the tests' and the demo's files. A PDF of N pages with one line of text on each, and a 1×1 PNG.
 import { createHash } from 'node:crypto';
+import type { DmsDocument, PartyRef } from '../types.js';
 
 /** A PDF 1.4 with `pages` pages, each showing `text` (ASCII; a PDF's standard fonts have no Cyrillic). */
 export function samplePdf(pages: number, text = 'Discharge summary'): Buffer {
@@ -39,4 +40,67 @@ export function samplePng(): Buffer {
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * A medical-documentation answer describing one PDF of `pages` pages (its size and SHA-256 as given), with a discharge
+ * summary as text when `withRecord`: the document the tests, the crash child and the bench upload beside the file.
+ */
+export function sampleDocumentationAnswer(o: {
+  documentId: string;
+  sender: PartyRef;
+  addressee: PartyRef;
+  pdf: { size: number; sha256: string; pages?: number };
+  replyToId?: string;
+  requestNumber?: unknown;
+  invoiceId?: unknown;
+  fileName?: string;
+  kind?: string;
+  title?: string;
+  forLines?: string[];
+  withRecord?: boolean;
+}): DmsDocument {
+  const forLines = o.forLines ?? ['1'];
+  return {
+    header: {
+      documentId: o.documentId,
+      type: 'medical-documentation',
+      formatVersion: '1',
+      sender: o.sender,
+      addressee: o.addressee,
+      createdAt: new Date().toISOString(),
+      ...(o.replyToId ? { replyToId: o.replyToId } : {}),
+    },
+    body: {
+      requestNumber: o.requestNumber ?? 'ЗМД-1',
+      answerDate: new Date().toISOString().slice(0, 10),
+      invoiceId: o.invoiceId ?? 'INV-1',
+      attachments: [
+        {
+          attachmentId: '1',
+          fileName: o.fileName ?? 'protokol.pdf',
+          mediaType: 'application/pdf',
+          size: o.pdf.size,
+          pages: o.pdf.pages ?? 2,
+          sha256: o.pdf.sha256,
+          kind: o.kind ?? 'protocol',
+          title: o.title ?? 'Протокол исследования',
+          forLines,
+        },
+      ],
+      ...(o.withRecord
+        ? {
+            records: [
+              {
+                recordId: 'r1',
+                kind: 'discharge-summary',
+                title: 'Выписка',
+                text: 'Состояние удовлетворительное. Диагноз подтверждён.',
+                forLines,
+              },
+            ],
+          }
+        : {}),
+    },
+  } as unknown as DmsDocument;
 }

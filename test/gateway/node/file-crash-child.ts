@@ -5,9 +5,10 @@ import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { messageIdOf } from '@dmsnet/formats';
-import { sha256Hex } from '@dmsnet/formats/attachments/sample-files';
+import { sampleDocumentationAnswer, sha256Hex } from '@dmsnet/formats/attachments/sample-files';
 import { closeCryptoWorkers, sodium } from '../../../gateway/src/crypto/index.js';
 import { currentKeyOf } from '../../../gateway/src/node/directory.js';
+import type { DeclaredAttachment } from '@dmsnet/formats/attachments/inspect';
 import { sealAttachmentToFile } from '../../../gateway/src/workflows/documentation-files.js';
 import { startLocalNetwork } from '../../../sandbox/src/local-network/network.js';
 import { SMALL_NETWORK } from '../fixtures/network.js';
@@ -23,34 +24,12 @@ async function main(): Promise<void> {
   const pdf = bigPdf(FILE_BYTES);
   const id = messageIdOf(clinic.id, 'DOCS-CRASH-1');
   if (mode === 'send') {
-    const doc = {
-      header: {
-        documentId: 'DOCS-CRASH-1',
-        type: 'medical-documentation',
-        formatVersion: '1',
-        sender: clinic.party,
-        addressee: insurer.party,
-        createdAt: new Date().toISOString(),
-      },
-      body: {
-        requestNumber: 'ЗМД-1',
-        answerDate: new Date().toISOString().slice(0, 10),
-        invoiceId: 'INV-1',
-        attachments: [
-          {
-            attachmentId: '1',
-            fileName: 'protokol.pdf',
-            mediaType: 'application/pdf',
-            size: pdf.length,
-            pages: 2,
-            sha256: sha256Hex(pdf),
-            kind: 'protocol',
-            title: 'Протокол исследования',
-            forLines: ['1'],
-          },
-        ],
-      },
-    };
+    const doc = sampleDocumentationAnswer({
+      documentId: 'DOCS-CRASH-1',
+      sender: clinic.party,
+      addressee: insurer.party,
+      pdf: { size: pdf.length, sha256: sha256Hex(pdf) },
+    });
     const folder = clinic.node.uploadFolder();
     await mkdir(folder, { recursive: true });
     const file = path.join(folder, 'upload-crash.0.sealed');
@@ -59,7 +38,7 @@ async function main(): Promise<void> {
       source: (async function* () {
         for (let at = 0; at < pdf.length; at += 65_536) yield pdf.subarray(at, at + 65_536);
       })(),
-      declared: doc.body.attachments[0]!,
+      declared: (doc.body.attachments as DeclaredAttachment[])[0]!,
       pointer: '/body/attachments/0',
       recipientBoxPublicKey: currentKeyOf(await clinic.node.directory.participant(insurer.id)).x25519,
       alsoTo: clinic.node.ownBoxPublicKey(),

@@ -7,7 +7,12 @@ import { readdir } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { createRng, generateOgrn, messageIdOf, type DmsDocument } from '@dmsnet/formats';
-import { samplePdf, samplePng, sha256Hex } from '@dmsnet/formats/attachments/sample-files';
+import {
+  samplePdf,
+  samplePng,
+  sampleDocumentationAnswer,
+  sha256Hex,
+} from '@dmsnet/formats/attachments/sample-files';
 import type { Workflows } from '../../../gateway/src/workflows/index.js';
 import { twoLineInvoice, until } from '../fixtures/invoices.js';
 import { useWorkflowNetwork } from '../fixtures/workflow-network.js';
@@ -50,44 +55,17 @@ describe('medical documentation files: upload, transport through private data, d
     forLines = ['1'],
     pdf = samplePdf(2, 'Protocol'),
   ): DmsDocument {
-    return {
-      header: {
-        documentId,
-        type: 'medical-documentation',
-        formatVersion: '1',
-        sender: w.net.get('clinic').party,
-        addressee: w.net.get('insurer').party,
-        createdAt: new Date().toISOString(),
-        replyToId: requestId,
-      },
-      body: {
-        requestNumber: request.requestNumber,
-        answerDate: new Date().toISOString().slice(0, 10),
-        invoiceId: request.invoiceId,
-        attachments: [
-          {
-            attachmentId: '1',
-            fileName: 'protokol.pdf',
-            mediaType: 'application/pdf',
-            size: pdf.length,
-            pages: 2,
-            sha256: sha256Hex(pdf),
-            kind: 'protocol',
-            title: 'Протокол исследования',
-            forLines,
-          },
-        ],
-        records: [
-          {
-            recordId: 'r1',
-            kind: 'discharge-summary',
-            title: 'Выписка',
-            text: 'Состояние удовлетворительное. Диагноз подтверждён.',
-            forLines,
-          },
-        ],
-      },
-    } as unknown as DmsDocument;
+    return sampleDocumentationAnswer({
+      documentId,
+      sender: w.net.get('clinic').party,
+      addressee: w.net.get('insurer').party,
+      replyToId: requestId,
+      requestNumber: request.requestNumber,
+      invoiceId: request.invoiceId,
+      pdf: { size: pdf.length, sha256: sha256Hex(pdf) },
+      forLines,
+      withRecord: true,
+    });
   }
 
   async function upload(doc: DmsDocument, files: Buffer[], token = 't-clinic') {
