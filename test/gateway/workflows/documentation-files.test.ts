@@ -7,66 +7,17 @@ import { readdir } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { createRng, generateOgrn, messageIdOf, type DmsDocument } from '@dmsnet/formats';
-import {
-  samplePdf,
-  samplePng,
-  sampleDocumentationAnswer,
-  sha256Hex,
-} from '@dmsnet/formats/attachments/sample-files';
-import type { Workflows } from '../../../gateway/src/workflows/index.js';
-import { twoLineInvoice, until } from '../fixtures/invoices.js';
-import { useWorkflowNetwork } from '../fixtures/workflow-network.js';
+import { samplePdf, samplePng, sha256Hex } from '@dmsnet/formats/attachments/sample-files';
+import { until } from '../fixtures/invoices.js';
+import { PASSWORD, useDocumentationSuite } from '../fixtures/documentation-suite.js';
 import { bigPdf } from '../fixtures/big-pdf.js';
 
 type Json = Record<string, unknown>;
 
 describe('medical documentation files: upload, transport through private data, download (embedded ledger)', function () {
   this.timeout(120_000);
-  const w = useWorkflowNetwork('docfiles');
+  const { w, sendInvoice, answer } = useDocumentationSuite('docfiles');
   const c = w.client;
-  const wf = (k: string) => w.net.get(k).workflows as Workflows;
-  const PASSWORD = 'correct horse battery';
-
-  before(async () => {
-    const users = w.server('insurer').access.users;
-    await users.add({ username: 'op', fullName: 'Орлова Нина', role: 'operator', password: PASSWORD });
-    await users.add({ username: 'exp', fullName: 'Смирнова Ольга', role: 'expert', password: PASSWORD });
-    await users.add({ username: 'boss', fullName: 'Петров Иван', role: 'admin', password: PASSWORD });
-  });
-
-  async function sendInvoice(id: string): Promise<string> {
-    const doc = twoLineInvoice({
-      documentId: id,
-      date: new Date().toISOString().slice(0, 10),
-      sender: w.net.get('clinic').party,
-      addressee: w.net.get('insurer').party,
-    });
-    const r = await c('clinic').call('POST', '/v1/documents', doc);
-    expect(r.status, JSON.stringify(r.body)).to.equal(202);
-    const invoiceId = messageIdOf(w.net.get('clinic').id, id);
-    await until('the drafted act', () => wf('insurer').act(invoiceId));
-    return invoiceId;
-  }
-
-  function answer(
-    requestId: string,
-    request: Json,
-    documentId: string,
-    forLines = ['1'],
-    pdf = samplePdf(2, 'Protocol'),
-  ): DmsDocument {
-    return sampleDocumentationAnswer({
-      documentId,
-      sender: w.net.get('clinic').party,
-      addressee: w.net.get('insurer').party,
-      replyToId: requestId,
-      requestNumber: request.requestNumber,
-      invoiceId: request.invoiceId,
-      pdf: { size: pdf.length, sha256: sha256Hex(pdf) },
-      forLines,
-      withRecord: true,
-    });
-  }
 
   async function upload(doc: DmsDocument, files: Buffer[], token = 't-clinic') {
     const form = new FormData();
