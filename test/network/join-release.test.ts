@@ -3,32 +3,17 @@
 // upgrade and newcomers on real Fabric.
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CHAINCODE_VERSION } from '../../network/src/lifecycle.js';
 import { PACKAGE_ROOT } from '../../network/src/nodes.js';
 import { createOrg, openOrg } from '../../network/src/org.js';
 import { joiningRelease, makeRelease, readRelease, writeRelease } from '../../network/src/release.js';
 import { chaincodeServers, networkStatus, releaseLines } from '../../network/src/status.js';
+import { useOrgFolders } from './org-folders.js';
 
 describe('a newcomer after an upgrade, a pending upgrade in status, org kinds', function () {
   this.timeout(120_000);
-  const before = process.env.DMSNET_FABRIC_CA;
-  const dirs: string[] = [];
-  const home = async () => {
-    const d = await mkdtemp(path.join(tmpdir(), 'dmsnet-join-release-'));
-    dirs.push(d);
-    return d;
-  };
-  beforeEach(() => {
-    process.env.DMSNET_FABRIC_CA = 'off';
-  });
-  after(async () => {
-    if (before === undefined) delete process.env.DMSNET_FABRIC_CA;
-    else process.env.DMSNET_FABRIC_CA = before;
-    for (const d of dirs) await rm(d, { recursive: true, force: true });
-  });
+  const home = useOrgFolders('join-release');
 
   it('an organisation joining after an upgrade installs the current release, then keeps what it recorded', async () => {
     const dir = await home();

@@ -3,29 +3,14 @@
 // test fast; growth.fabric.ts makes such organisations with their own Fabric CA on a running network.
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createOrg, openOrg } from '../../network/src/org.js';
 import { paths } from '../../network/src/topology.js';
+import { useOrgFolders } from './org-folders.js';
 
 describe('org create: kinds and the peer count of a newcomer', function () {
   this.timeout(60_000);
-  const before = process.env.DMSNET_FABRIC_CA;
-  const dirs: string[] = [];
-  const home = async () => {
-    const d = await mkdtemp(path.join(tmpdir(), 'dmsnet-org-create-'));
-    dirs.push(d);
-    return d;
-  };
-  beforeEach(() => {
-    process.env.DMSNET_FABRIC_CA = 'off';
-  });
-  after(async () => {
-    if (before === undefined) delete process.env.DMSNET_FABRIC_CA;
-    else process.env.DMSNET_FABRIC_CA = before;
-    for (const d of dirs) await rm(d, { recursive: true, force: true });
-  });
+  const home = useOrgFolders('org-create');
 
   it('an assistance company runs two peers by default, each with its own keys in its folder', async () => {
     const dir = await home();
