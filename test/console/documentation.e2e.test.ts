@@ -10,19 +10,11 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import axe from 'axe-core';
-import { type Browser, type Page } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { type ConsoleNetwork } from './network.js';
 import { useConsoleNetwork } from './session.js';
-import { loginAt, OUT } from './browser.js';
-import { latinWords } from './latin.js';
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: string[] }>;
-}
+import { loginAt } from './browser.js';
+import { checkRussianScreen } from './screen-checks.js';
 
 type DocCase = {
   requestId: string;
@@ -85,24 +77,7 @@ describe('console: medical documentation — the expert asks, the clinic answers
 
   const login = (gateway: string, username: string) => loginAt(browser, t.url(gateway), username);
 
-  /** A screenshot to look at; the screen held to Russian; axe-core with no serious or critical violation. */
-  async function check(page: Page, name: string): Promise<void> {
-    await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
-    const text = (await page.evaluate('document.body.innerText')) as string;
-    expect(latinWords(text), name).to.deep.equal([]);
-    await page.evaluate(axe.source);
-    const violations = (await page.evaluate(async () => {
-      const w = globalThis as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } };
-      return (await w.axe.run()).violations;
-    })) as AxeViolation[];
-    const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(
-      bad.map(
-        (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-      ),
-      name,
-    ).to.deep.equal([]);
-  }
+  const check = checkRussianScreen;
 
   const cases = async () =>
     (await t.client('insurer').call<{ items: DocCase[] }>('GET', '/v1/documentation-requests')).body.items;

@@ -3,13 +3,11 @@
 // beside them, a period filter, and an XLSX link per table. Screenshots to look at, the Russian-screen check and
 // axe-core with no serious violation.
 import { expect } from 'chai';
-import axe from 'axe-core';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { type ConsoleNetwork } from './network.js';
 import { useConsoleNetwork } from './session.js';
-import { loginAt, OUT } from './browser.js';
-import { latinWords } from './latin.js';
+import { loginAt } from './browser.js';
+import { checkRussianScreen } from './screen-checks.js';
 
 describe('console: the dashboards of a clinic and of an insurer (Chromium, real embedded network)', function () {
   this.timeout(180_000);
@@ -54,19 +52,7 @@ describe('console: the dashboards of a clinic and of an insurer (Chromium, real 
     },
   );
 
-  const check = async (page: Page, name: string) => {
-    await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
-    expect(latinWords((await page.evaluate('document.body.innerText')) as string), name).to.deep.equal([]);
-    await page.evaluate(axe.source);
-    const violations = (await page.evaluate(async () => {
-      const w = globalThis as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } };
-      return (await w.axe.run()).violations;
-    })) as Array<{ id: string; impact: string }>;
-    expect(
-      violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id),
-      name,
-    ).to.deep.equal([]);
-  };
+  const check = checkRussianScreen;
 
   /** Opens «Показатели», sets the period to the invoice's month and waits until every chart is drawn. */
   async function open(username: string, gateway: string): Promise<Page> {

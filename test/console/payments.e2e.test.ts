@@ -2,13 +2,11 @@
 // and each payment order the insurer records moves it, live, to partly paid and then paid (the page follows the
 // node's payment.changed events, no reload). A screenshot to look at and axe-core with no serious violation.
 import { expect } from 'chai';
-import axe from 'axe-core';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { type ConsoleNetwork } from './network.js';
 import { useConsoleNetwork } from './session.js';
-import { loginAt, OUT } from './browser.js';
-import { latinWords } from './latin.js';
+import { loginAt } from './browser.js';
+import { checkRussianScreen } from './screen-checks.js';
 
 describe('console: the clinic’s payment view follows the insurer’s payments live (Chromium, real embedded network)', function () {
   this.timeout(180_000);
@@ -16,19 +14,7 @@ describe('console: the clinic’s payment view follows the insurer’s payments 
   let browser: Browser;
   useConsoleNetwork((s) => ({ network: t, browser } = s));
 
-  const check = async (page: Page, name: string) => {
-    await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
-    expect(latinWords((await page.evaluate('document.body.innerText')) as string), name).to.deep.equal([]);
-    await page.evaluate(axe.source);
-    const violations = (await page.evaluate(async () => {
-      const w = globalThis as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } };
-      return (await w.axe.run()).violations;
-    })) as Array<{ id: string; impact: string }>;
-    expect(
-      violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id),
-      name,
-    ).to.deep.equal([]);
-  };
+  const check = checkRussianScreen;
 
   it('shows the invoice due, then partly paid, then paid as the payment orders arrive', async () => {
     const insurer = t.client('insurer');

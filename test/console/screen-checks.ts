@@ -46,3 +46,9 @@ export async function latinOn(page: Page): Promise<string[]> {
   )) as string;
   return latinWords(text + '\n' + options);
 }
+
+/** checkScreen, and the page's visible text holding no Latin-script word. */
+export async function checkRussianScreen(page: Page, name: string): Promise<void> {
+  await checkScreen(page, name);
+  expect(latinWords((await page.evaluate('document.body.innerText')) as string), name).to.deep.equal([]);
+}
