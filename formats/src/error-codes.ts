@@ -1787,7 +1787,7 @@ export const FIELD_CODES = {
   XML_TOO_DEEP: { en: 'The elements are nested too deep.', ru: 'слишком глубокая вложенность элементов' },
   XML_ENCODING: {
     en: 'The encoding is not windows-1251 or UTF-8, or the bytes do not match it.',
-    ru: 'кодировка не windows-1251 и не UTF-8 или байты ей не соответствуют',
+    ru: 'кодировка не CP1251 и не UTF-8 или байты ей не соответствуют',
   },
   KND_FORM: { en: 'Not the КНД 1110388 form.', ru: 'это не форма КНД 1110388' },
   KND_REQUIRED: {
@@ -1811,6 +1811,10 @@ export const FIELD_CODES = {
   KND_PARTY_INN: {
     en: 'The party has no ИНН in the directory or the header.',
     ru: 'у стороны нет ИНН ни в справочнике, ни в заголовке',
+  },
+  KND_CHAR_NOT_XML: {
+    en: 'The text holds a control character that XML 1.0 cannot carry, not even as a reference.',
+    ru: 'в тексте управляющий символ, который в XML 1.0 записать нельзя',
   },
   KND_NOT_INVOICE: {
     en: 'Only an invoice has a register of services.',

@@ -147,6 +147,20 @@ describe('КНД 1110388 export: an invoice register as the ФНС format (from 
         code: 'KND_PARTY_INN',
       });
     }
+    // A control character the invoice's format lets through cannot be written in XML 1.0 at all: refused at its pointer.
+    const bell = structuredClone(doc);
+    (bell.body as { lines: Array<{ serviceName?: string }> }).lines[0]!.serviceName = 'Приём\u0007';
+    try {
+      exportKnd1110388(bell, partiesOf(bell));
+      throw new Error('exported');
+    } catch (e) {
+      expect((e as DmsnetError).code).to.equal('KND_EXPORT_REFUSED');
+      expect((e as DmsnetError).errors).to.deep.include({
+        pointer: '/body/lines/0/serviceName',
+        code: 'KND_CHAR_NOT_XML',
+        message: 'holds a control character XML 1.0 cannot carry',
+      });
+    }
   });
 });
 

@@ -113,6 +113,25 @@ function moscow(now: Date): { date: string; time: string; compact: string } {
   };
 }
 
+// XML 1.0 has no way to write these, not even as a character reference; the invoice's format lets text hold them.
+const NOT_XML_CHAR =
+  // eslint-disable-next-line no-control-regex -- the control characters are exactly what is looked for
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
+
+/** Every string of the body holding a character XML 1.0 cannot carry, by its pointer. */
+function notXmlText(value: unknown, at: string): FieldError[] {
+  if (typeof value === 'string')
+    return NOT_XML_CHAR.test(value)
+      ? [{ pointer: at, code: 'KND_CHAR_NOT_XML', message: 'holds a control character XML 1.0 cannot carry' }]
+      : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => notXmlText(v, `${at}/${i}`));
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) =>
+      notXmlText(v, `${at}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`),
+    );
+  return [];
+}
+
 /** The ЭДО participant id in ИдФайл: dmsnet is no ЭДО operator, so it is the ОГРН (an operator rewraps the file). */
 const edoId = (p: KndParty) => p.ogrn;
 
@@ -138,6 +157,9 @@ export function exportKnd1110388(
         message: 'the format names each party by ИНН: neither the directory nor the header has one',
       });
   if (missing.length) throw new DmsnetError('KND_EXPORT_REFUSED', 'a party has no ИНН', missing);
+  const unwritable = notXmlText(doc.body, '/body');
+  if (unwritable.length)
+    throw new DmsnetError('KND_EXPORT_REFUSED', 'a text holds a character XML 1.0 cannot carry', unwritable);
   const b = doc.body as InvoiceBody;
   const when = moscow(options.now ?? new Date());
   const guid = options.guid ?? randomUUID();
