@@ -59,8 +59,8 @@ describe('console: the dashboards of a clinic and of an insurer (Chromium, real 
     const page = await loginAt(browser, t.url(gateway), username);
     await page.getByRole('navigation').getByRole('link', { name: 'Показатели' }).click();
     await page.getByRole('heading', { name: 'Показатели', level: 1 }).waitFor();
-    await page.getByLabel('С месяца').fill(month);
-    await page.getByLabel('По месяц').fill(month);
+    await page.getByLabel('С месяца').selectOption(month);
+    await page.getByLabel('По месяц').selectOption(month);
     await page.locator('.figure-list').waitFor();
     const charts = Number(await page.locator('.figure-list').getAttribute('data-charts'));
     await page.waitForFunction(

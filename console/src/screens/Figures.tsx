@@ -141,6 +141,7 @@ export function Figures({ me }: { me: Me }) {
       live = false;
     };
   }, [from, to]);
+  const months = periodMonths(lang);
   const drawn = data ? data.tables.length : 0;
   return (
     <section aria-labelledby="fig-title" className="figures" data-role={me.participantRole}>
@@ -149,21 +150,27 @@ export function Figures({ me }: { me: Me }) {
       <form className="filters" onSubmit={(e) => e.preventDefault()}>
         <label>
           {w.from}
-          <input
-            type="month"
-            value={from}
-            max={to}
-            onChange={(e) => e.target.value && setFrom(e.target.value)}
-          />
+          <select value={from} onChange={(e) => setFrom(e.target.value)}>
+            {months
+              .filter(([m]) => m <= to)
+              .map(([m, name]) => (
+                <option key={m} value={m}>
+                  {name}
+                </option>
+              ))}
+          </select>
         </label>
         <label>
           {w.to}
-          <input
-            type="month"
-            value={to}
-            min={from}
-            onChange={(e) => e.target.value && setTo(e.target.value)}
-          />
+          <select value={to} onChange={(e) => setTo(e.target.value)}>
+            {months
+              .filter(([m]) => m >= from)
+              .map(([m, name]) => (
+                <option key={m} value={m}>
+                  {name}
+                </option>
+              ))}
+          </select>
         </label>
       </form>
       <ErrorBox error={error} />
@@ -263,10 +270,22 @@ function Figure({
   );
 }
 
-function monthName(m: string, lang: Lang): string {
+/**
+ * The months a period may start or end in, newest first: the last three years, named in the console's language (a
+ * month input would name them in the browser's, English on an English browser).
+ */
+function periodMonths(lang: Lang): Array<[string, string]> {
+  const now = thisMonth();
+  return Array.from({ length: 36 }, (_, i) => {
+    const m = monthsBack(now, i);
+    return [m, monthName(m, lang, 'long')];
+  });
+}
+
+function monthName(m: string, lang: Lang, month: 'short' | 'long' = 'short'): string {
   const d = new Date(`${m}-01T00:00:00Z`);
   return d.toLocaleDateString(lang === 'ru' ? 'ru-RU' : 'en-GB', {
-    month: 'short',
+    month,
     year: 'numeric',
     timeZone: 'UTC',
   });
