@@ -38,6 +38,14 @@ function pointerOfMessage(
   return m && m[1] === code ? [{ pointer: `/body${m[2]}`, code: m[3] ?? code, message: m[4]! }] : [];
 }
 
+/**
+ * The chaincode's field errors (read back from its message by the ledger client) name fields of its argument, which
+ * is the request body: named where the caller put them. A field the gateway named itself is under /body already.
+ */
+function underBody(f: { pointer: string; code: string; message: string }) {
+  return f.pointer === '/body' || f.pointer.startsWith('/body/') ? f : { ...f, pointer: `/body${f.pointer}` };
+}
+
 /** Answers a registry or directory failure with its code, the fields at fault and the status the code has. */
 export function failGovernance(res: Response, err: unknown): void {
   if (err instanceof DmsnetError || (err as { code?: string }).code) {
@@ -50,7 +58,7 @@ export function failGovernance(res: Response, err: unknown): void {
       .json({
         code: e.code,
         message: e.message,
-        errors: e.errors?.length ? e.errors : pointerOfMessage(e.code, e.message),
+        errors: e.errors?.length ? e.errors.map(underBody) : pointerOfMessage(e.code, e.message),
       });
     return;
   }
