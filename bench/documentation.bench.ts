@@ -88,20 +88,7 @@ export const benches: Bench[] = [
         progress(
           `documentation: writing a ${bytes / MiB} MiB PDF (in a child process, so its buffers are not counted)`,
         );
-        const writer = spawn(
-          process.execPath,
-          [
-            '--input-type=module',
-            '-e',
-            `const m = await import(${JSON.stringify(import.meta.url)}); process.stdout.write(JSON.stringify(await m.writeLargePdf(${JSON.stringify(file)}, ${bytes})));`,
-          ],
-          { stdio: ['ignore', 'pipe', 'inherit'] },
-        );
-        let written = '';
-        writer.stdout.on('data', (d: Buffer) => (written += d.toString('utf8')));
-        const [wrote] = (await once(writer, 'exit')) as [number];
-        if (wrote !== 0) throw new Error('writing the test PDF failed');
-        const { size, sha256 } = JSON.parse(written) as { size: number; sha256: string };
+        const { size, sha256 } = await writeLargePdfInChild(file, bytes);
         const libsodium = await sodium();
         const recipient = await generateParticipantKeys();
         let outcome: unknown;
