@@ -1120,6 +1120,22 @@ export function contractSuite(backend: LedgerBackend): void {
           formatVersion: '1',
           ...(onBehalfOf ? { onBehalfOf } : {}),
         });
+      /**
+       * On Fabric the submit returns once its own peer committed the delegation; another organisation's peer that
+       * endorses the next send may be a block behind and not see it yet. Asks again while the refusal is that the
+       * delegation is not seen (a refused send writes nothing), for at most 10 s; any other answer is the answer.
+       */
+      const onceDelegationSeen = async (attempt: () => Promise<unknown>): Promise<unknown> => {
+        for (let tries = 1; ; tries++) {
+          try {
+            return await attempt();
+          } catch (err) {
+            if ((err as { code?: string }).code !== 'DELEGATION_NOT_IN_FORCE' || tries >= 20) throw err;
+            await new Promise((r) => setTimeout(r, 500));
+          }
+        }
+      };
+
       const pointerOf = async (p: Promise<unknown>, code: string): Promise<void> => {
         try {
           await p;
@@ -1263,7 +1279,7 @@ export function contractSuite(backend: LedgerBackend): void {
         ]);
         const d = ct();
         await pointerOf(
-          send(assistance, letter(assistance, clinic, d, insurer2.id), d),
+          onceDelegationSeen(() => send(assistance, letter(assistance, clinic, d, insurer2.id), d)),
           'DELEGATION_NOT_COVERED',
         );
       });
