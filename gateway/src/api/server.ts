@@ -203,16 +203,20 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
       res.json(exportToJson(await node.exportSignature(String(req.params.id))));
     }),
   );
+  /** Opens a document for an export that lays out its fields (audited as `how`, like every opening). */
+  const documentToLayOut = async (res: express.Response, id: string, how: string): Promise<DmsDocument> => {
+    await access.openingDocument(res, await node.recordOf(id), how);
+    const view = await node.getDocument(id);
+    // A document kept only as the text that was signed (it broke a limits rule) has no structure to lay out.
+    if (!view.document)
+      throw new DmsnetError('EXPORT_NOT_TABULAR', 'the document is kept only as the text that was signed');
+    return view.document as DmsDocument;
+  };
   app.get(
     '/v1/documents/:id/xlsx',
     validateRequest('/v1/documents/{id}/xlsx', 'get'),
     wrap(async (req, res) => {
-      await access.openingDocument(res, await node.recordOf(String(req.params.id)), 'xlsx');
-      const view = await node.getDocument(String(req.params.id));
-      // A document kept only as the text that was signed (it broke a limits rule) has no structure to lay out.
-      if (!view.document)
-        throw new DmsnetError('EXPORT_NOT_TABULAR', 'the document is kept only as the text that was signed');
-      const doc = view.document as DmsDocument;
+      const doc = await documentToLayOut(res, String(req.params.id), 'xlsx');
       res
         .status(200)
         .type(XLSX_TYPE)
@@ -224,11 +228,7 @@ export function createApp(node: GatewayNode, options: AppOptions): express.Expre
     '/v1/documents/:id/knd1110388.xml',
     validateRequest('/v1/documents/{id}/knd1110388.xml', 'get'),
     wrap(async (req, res) => {
-      await access.openingDocument(res, await node.recordOf(String(req.params.id)), 'knd1110388');
-      const view = await node.getDocument(String(req.params.id));
-      if (!view.document)
-        throw new DmsnetError('EXPORT_NOT_TABULAR', 'the document is kept only as the text that was signed');
-      const doc = view.document as DmsDocument;
+      const doc = await documentToLayOut(res, String(req.params.id), 'knd1110388');
       const file = exportKnd1110388(doc, await kndPartiesOf(node.directory, doc));
       res
         .status(200)
